@@ -1,14 +1,7 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! clerk: an office assistant that lives in a mailbox.
+//!
+//! The library holds everything; `src/main.rs` is only the command line. The pipeline is
+//! ingest (`mail::imap`, `mail::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
+//! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod mail;

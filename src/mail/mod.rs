@@ -1,0 +1,3 @@
+//! Everything that speaks mail: parsing incoming messages, reading mailboxes, composing and sending.
+
+pub mod message;
