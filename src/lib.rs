@@ -4,4 +4,6 @@
 //! ingest (`mail::imap`, `mail::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
+pub mod effects;
 pub mod mail;
+pub mod store;

@@ -1,0 +1,46 @@
+//! Effects: what handling one message (or, later, one scheduled job) changes in the world.
+//!
+//! Desks and the rule pipeline never act; they return effects. The store applies all effects of one
+//! message in the same SQLite transaction that journals the message, and the outbox and mailbox updater
+//! carry them out afterwards. That split is what makes processing exactly-once: a crash before the commit
+//! redoes the message from scratch, a crash after it redoes nothing but the pending deliveries, which are
+//! idempotent (deterministic Message-IDs, moves by UID).
+
+use serde::Serialize;
+
+use crate::mail::compose::OutboundMail;
+
+/// Why clerk sends a message; kept in the outbox for `status` and the digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailKind {
+    Reply,
+    Forward,
+}
+
+impl MailKind {
+    /// The name stored in the outbox table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Reply => "reply",
+            MailKind::Forward => "forward",
+        }
+    }
+}
+
+/// One change to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Queue this mail in the outbox.
+    Send {
+        kind: MailKind,
+        rule: String,
+        mail: OutboundMail,
+    },
+    /// File the message into this folder (created if missing).
+    Move { folder: String },
+    /// Set these flags on the message (`\Seen`, `\Flagged`, `\Answered` or keywords).
+    Flag { flags: Vec<String> },
+    /// Remember that `rule` auto-replied to `sender` now, for the reply rate limit.
+    NoteReply { sender: String, rule: String },
+}

@@ -1,0 +1,251 @@
+//! The journal: one row per message clerk has seen, and the transaction that applies a batch of
+//! handled messages with all their effects.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Result, Store, now};
+use crate::effects::Effect;
+
+/// Where a message was found and what identifies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// The configured mailbox name.
+    pub mailbox: String,
+    pub folder: String,
+    /// The message's place in the folder: `UIDVALIDITY:UID` for IMAP, the unique file name for Maildir.
+    pub item: String,
+    pub message_id: Option<String>,
+    /// Hex SHA-256 of the raw message: with the Message-ID it recognises the same mail seen again in
+    /// another folder or after a UIDVALIDITY reset.
+    pub content_hash: String,
+    pub sender: Option<String>,
+    pub subject: String,
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Classified and handled; `effects` are applied with the journal row.
+    Processed {
+        rule: Option<String>,
+        desk: Option<String>,
+        desk_options: BTreeMap<String, String>,
+        /// Why replies were suppressed, and similar remarks for the log and `status`.
+        notes: Vec<String>,
+        effects: Vec<Effect>,
+    },
+    /// The same message (Message-ID and content) was already handled as journal row `of`.
+    Duplicate { of: i64 },
+    /// Larger than `max_message_size`: recorded and left alone, never fetched whole.
+    TooLarge { size: u64 },
+    /// Could not be read or handled; kept where it is and reported.
+    Failed { error: String },
+}
+
+impl Verdict {
+    fn status(&self) -> &'static str {
+        match self {
+            Verdict::Processed { .. } => "processed",
+            Verdict::Duplicate { .. } => "duplicate",
+            Verdict::TooLarge { .. } => "too_large",
+            Verdict::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// A message together with its verdict: the unit [`Store::record`] applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    pub entry: JournalEntry,
+    pub verdict: Verdict,
+}
+
+/// The highest UID a batch covers, so the folder's position moves in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub mailbox: String,
+    pub folder: String,
+    pub uidvalidity: u32,
+    pub last_uid: u32,
+}
+
+impl Store {
+    /// Applies a batch of handled messages in one transaction: journal rows, outbox rows, pending
+    /// mailbox changes, reply-log entries and (when given) the folder's new position. Either all of it
+    /// is stored or none of it. A message already journaled (same mailbox, folder, item) is skipped with
+    /// its effects, so recording the same batch twice changes nothing.
+    pub fn record(&mut self, batch: &[Handled], position: Option<&Position>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let at = now();
+        for handled in batch {
+            record_one(&tx, handled, at)?;
+        }
+        if let Some(p) = position {
+            tx.execute(
+                "UPDATE folders SET last_uid = max(last_uid, ?1)
+                 WHERE mailbox = ?2 AND folder = ?3 AND uidvalidity = ?4",
+                params![p.last_uid, p.mailbox, p.folder, p.uidvalidity],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether this exact place in a folder has been journaled already.
+    pub fn is_journaled(&self, mailbox: &str, folder: &str, item: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM messages WHERE mailbox = ?1 AND folder = ?2 AND item = ?3",
+                params![mailbox, folder, item],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// The journal row of an earlier message with the same Message-ID and content, if any.
+    pub fn find_same_message(
+        &self,
+        message_id: Option<&str>,
+        content_hash: &str,
+    ) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM messages WHERE message_id IS ?1 AND content_hash = ?2
+                 AND status IN ('processed', 'too_large', 'failed') ORDER BY id LIMIT 1",
+                params![message_id, content_hash],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// How many messages the journal holds per status, for `status` and tests.
+    pub fn journal_counts(&self) -> Result<BTreeMap<String, i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT status, count(*) FROM messages GROUP BY status")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
+    let e = &handled.entry;
+    let (rule, desk, options, detail) = match &handled.verdict {
+        Verdict::Processed {
+            rule,
+            desk,
+            desk_options,
+            notes,
+            ..
+        } => (
+            rule.clone(),
+            desk.clone(),
+            (!desk_options.is_empty())
+                .then(|| serde_json::to_string(desk_options).unwrap_or_default()),
+            (!notes.is_empty()).then(|| notes.join("; ")),
+        ),
+        Verdict::Duplicate { of } => (
+            None,
+            None,
+            None,
+            Some(format!("same message as journal entry {of}")),
+        ),
+        Verdict::TooLarge { size } => (None, None, None, Some(format!("{size} bytes"))),
+        Verdict::Failed { error } => (None, None, None, Some(error.clone())),
+    };
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO messages
+           (mailbox, folder, item, message_id, content_hash, sender, subject, seen_at, status,
+            rule, desk, desk_options, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            e.mailbox,
+            e.folder,
+            e.item,
+            e.message_id,
+            e.content_hash,
+            e.sender,
+            e.subject,
+            at,
+            handled.verdict.status(),
+            rule,
+            desk,
+            options,
+            detail
+        ],
+    )?;
+    if inserted == 0 {
+        return Ok(());
+    }
+    let journal_id = tx.last_insert_rowid();
+    if let Verdict::Processed { effects, .. } = &handled.verdict {
+        for effect in effects {
+            apply(tx, journal_id, e, effect, at)?;
+        }
+    }
+    Ok(())
+}
+
+fn apply(
+    tx: &Transaction,
+    journal_id: i64,
+    e: &JournalEntry,
+    effect: &Effect,
+    at: i64,
+) -> Result<()> {
+    match effect {
+        Effect::Send { kind, rule, mail } => {
+            let recipients =
+                serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
+            // OR IGNORE: the Message-ID is derived from the message and the rule, so the same reply
+            // queued twice (the same mail delivered to two folders) is queued once.
+            tx.execute(
+                "INSERT OR IGNORE INTO outbox
+                   (message_id, journal_id, kind, rule, envelope_from, recipients, raw,
+                    next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![
+                    mail.message_id,
+                    journal_id,
+                    kind.as_str(),
+                    rule,
+                    mail.envelope_from,
+                    recipients,
+                    mail.raw,
+                    at
+                ],
+            )?;
+        }
+        Effect::Move { folder } => queue_op(tx, journal_id, e, "move", folder, at)?,
+        Effect::Flag { flags } => queue_op(tx, journal_id, e, "flag", &flags.join(" "), at)?,
+        Effect::NoteReply { sender, rule } => {
+            tx.execute(
+                "INSERT INTO reply_log (sender, rule, last_sent_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (sender, rule) DO UPDATE SET last_sent_at = excluded.last_sent_at",
+                params![sender.to_lowercase(), rule, at],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn queue_op(
+    tx: &Transaction,
+    journal_id: i64,
+    e: &JournalEntry,
+    op: &str,
+    arg: &str,
+    at: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO mailbox_ops (journal_id, mailbox, folder, item, op, arg, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![journal_id, e.mailbox, e.folder, e.item, op, arg, at],
+    )?;
+    Ok(())
+}

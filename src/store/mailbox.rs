@@ -1,0 +1,116 @@
+//! Folder positions (UIDVALIDITY, last UID handled) and the queue of moves and flags still to be done
+//! on the mail server.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, now};
+
+/// How far clerk has read a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderState {
+    pub uidvalidity: u32,
+    /// Every UID up to this one has been handled (or predates clerk).
+    pub last_uid: u32,
+    /// Unix seconds: when clerk first watched the folder under the current backfill policy. Mail
+    /// received before it is left alone, also after a UIDVALIDITY change forces a rescan.
+    pub watch_since: i64,
+}
+
+/// A move or flag change recorded by the journal and not yet confirmed done on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOp {
+    pub id: i64,
+    pub item: String,
+    pub op: String,
+    pub arg: String,
+    pub attempts: i64,
+}
+
+impl Store {
+    /// The stored position in a folder, if clerk has watched it before.
+    pub fn folder_state(&self, mailbox: &str, folder: &str) -> Result<Option<FolderState>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uidvalidity, last_uid, watch_since FROM folders WHERE mailbox = ?1 AND folder = ?2",
+                params![mailbox, folder],
+                |row| {
+                    Ok(FolderState {
+                        uidvalidity: row.get(0)?,
+                        last_uid: row.get(1)?,
+                        watch_since: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Sets a folder's position outright: on first start, and when the server reports a new
+    /// UIDVALIDITY (old UIDs then mean nothing and the folder is rescanned).
+    pub fn set_folder_state(
+        &mut self,
+        mailbox: &str,
+        folder: &str,
+        state: FolderState,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO folders (mailbox, folder, uidvalidity, last_uid, watch_since)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+                 last_uid = excluded.last_uid, watch_since = excluded.watch_since",
+            params![
+                mailbox,
+                folder,
+                state.uidvalidity,
+                state.last_uid,
+                state.watch_since
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Moves and flag changes still to be applied in one folder, oldest first.
+    pub fn pending_ops(&self, mailbox: &str, folder: &str) -> Result<Vec<PendingOp>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, item, op, arg, attempts FROM mailbox_ops
+             WHERE mailbox = ?1 AND folder = ?2 AND status = 'pending' ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![mailbox, folder], |row| {
+            Ok(PendingOp {
+                id: row.get(0)?,
+                item: row.get(1)?,
+                op: row.get(2)?,
+                arg: row.get(3)?,
+                attempts: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks operations as carried out on the server.
+    pub fn finish_ops(&mut self, ids: &[i64]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE mailbox_ops SET status = 'done', done_at = ?2 WHERE id = ?1",
+            )?;
+            let at = now();
+            for id in ids {
+                stmt.execute(params![id, at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; after `give_up` the operation is marked failed and reported by
+    /// `status` rather than retried forever.
+    pub fn fail_op(&mut self, id: i64, error: &str, give_up: bool) -> Result<()> {
+        let status = if give_up { "failed" } else { "pending" };
+        self.conn.execute(
+            "UPDATE mailbox_ops SET attempts = attempts + 1, last_error = ?2, status = ?3 WHERE id = ?1",
+            params![id, error, status],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! The SQLite store: the journal of every message seen, the outbox, pending mailbox changes and the
+//! reply log, all in one WAL-mode database so that one transaction can cover a message and every effect
+//! of it.
+//!
+//! Submodules each own one table's queries; this module opens the database and owns the transaction
+//! that applies a batch of handled messages ([`Store::record`]).
+
+mod journal;
+mod mailbox;
+mod outbox;
+mod replies;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use journal::{Handled, JournalEntry, Position, Verdict};
+pub use mailbox::{FolderState, PendingOp};
+pub use outbox::QueuedMail;
+
+/// What can go wrong talking to the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the database was written by a newer clerk (schema version {found}, this build knows {known}); \
+         upgrade clerk or point it at another database"
+    )]
+    TooNew { found: usize, known: usize },
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+}
+
+/// Shorthand for store results.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to the newest schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Store::setup(conn)
+    }
+
+    /// An in-memory database, for tests and dry runs.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store> {
+        // WAL lets readers (status, explain) run beside the daemon; synchronous=NORMAL in WAL mode
+        // keeps every commit atomic and durable against a process crash (kill -9), losing at most
+        // the last commits on power loss, which the journal then redoes, never half-does.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+}
+
+/// The current time in unix seconds, the unit every timestamp column uses.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests;
