@@ -4,6 +4,9 @@
 //! ingest (`mail::imap`, `mail::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
+pub mod config;
 pub mod effects;
 pub mod mail;
+pub mod secret;
 pub mod store;
+pub mod units;

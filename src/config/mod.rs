@@ -1,0 +1,522 @@
+//! `clerk.toml`: where clerk reads mail, where it sends it, where it keeps its database and rules.
+//!
+//! Deployment only: what clerk *does* lives in the rule files (see `rules`). Relative paths are taken
+//! relative to the config file's directory, so a config and its rules can move together. Every error
+//! names the file, line and column, and secrets are referenced (file or environment variable), never
+//! written here.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::secret::SecretSource;
+use crate::units::{parse_duration, parse_size};
+
+/// The file names tried, in order, when no `--config` is given.
+pub const DEFAULT_LOCATIONS: &[&str] = &["./clerk.toml", "/etc/clerk/clerk.toml"];
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub file: PathBuf,
+    pub database: PathBuf,
+    pub rules_dir: PathBuf,
+    pub mailboxes: Vec<MailboxConfig>,
+    pub delivery: Delivery,
+}
+
+/// One watched account (IMAP) or local Maildir.
+#[derive(Debug, Clone)]
+pub struct MailboxConfig {
+    /// Short name used in logs and the journal; unique.
+    pub name: String,
+    pub source: Source,
+    pub folders: Vec<String>,
+    /// Use IMAP IDLE when the server offers it (else poll).
+    pub idle: bool,
+    pub poll_interval: Duration,
+    pub backfill: Backfill,
+    /// Messages larger than this are recorded and skipped, never fetched whole.
+    pub max_message_size: u64,
+    /// Folder that receives messages clerk could not handle; `None` leaves them where they are.
+    pub quarantine: Option<String>,
+}
+
+/// Where a mailbox's mail comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Imap(ImapAccount),
+    Maildir(PathBuf),
+}
+
+/// An IMAP account.
+#[derive(Debug, Clone)]
+pub struct ImapAccount {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: String,
+    pub password: SecretSource,
+    /// Trust only this PEM certificate (or CA) instead of the public roots.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (`imaps://`, `smtps://`).
+    Tls,
+    /// STARTTLS, refused to proceed without it (`imap://`, `smtp://` to a remote host).
+    StartTls,
+    /// STARTTLS if the server offers it, else plain: only ever chosen for loopback hosts.
+    LoopbackPlain,
+}
+
+/// Which mail a folder seen for the first time gets processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backfill {
+    /// Only mail arriving from now on (the default: starting clerk never answers old mail).
+    None,
+    /// Everything already in the folder.
+    All,
+    /// Mail received on or after this day.
+    Since(chrono::NaiveDate),
+}
+
+/// How outbound mail leaves.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Smtp(SmtpAccount),
+    /// Written as `.eml` files into this directory (the embedded default).
+    Directory(PathBuf),
+}
+
+/// An SMTP submission account.
+#[derive(Debug, Clone)]
+pub struct SmtpAccount {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: Option<String>,
+    pub password: Option<SecretSource>,
+    pub ca_file: Option<PathBuf>,
+}
+
+/// A configuration error, located in its file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no configuration file: tried {}; pass --config FILE", DEFAULT_LOCATIONS.join(", "))]
+    NotFound,
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Located>),
+}
+
+/// One problem at a place in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.col,
+            self.message
+        )
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    database: RawDatabase,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    mailbox: Vec<Spanned<RawMailbox>>,
+    smtp: Option<Spanned<RawSmtp>>,
+    outbox: Option<RawOutbox>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    path: Option<PathBuf>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    dir: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMailbox {
+    name: Spanned<String>,
+    url: Spanned<String>,
+    user: Option<String>,
+    password_file: Option<PathBuf>,
+    password_env: Option<String>,
+    ca_file: Option<PathBuf>,
+    folders: Option<Vec<String>>,
+    idle: Option<bool>,
+    poll_interval: Option<Spanned<DurationValue>>,
+    backfill: Option<Spanned<String>>,
+    max_message_size: Option<Spanned<SizeValue>>,
+    quarantine: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    url: Spanned<String>,
+    user: Option<String>,
+    password_file: Option<PathBuf>,
+    password_env: Option<String>,
+    ca_file: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutbox {
+    dir: PathBuf,
+}
+
+/// `"60s"` or `60`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DurationValue {
+    Seconds(u64),
+    Text(String),
+}
+
+/// `"25MB"` or `25000000`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SizeValue {
+    Bytes(u64),
+    Text(String),
+}
+
+impl Config {
+    /// Loads `explicit`, or the first of [`DEFAULT_LOCATIONS`] that exists.
+    pub fn locate_and_load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        match explicit {
+            Some(path) => Config::load(path),
+            None => DEFAULT_LOCATIONS
+                .iter()
+                .map(Path::new)
+                .find(|p| p.exists())
+                .ok_or(ConfigError::NotFound)
+                .and_then(Config::load),
+        }
+    }
+
+    /// Reads and validates one config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Validates config text as if read from `path` (which anchors relative paths and error messages).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let at =
+            |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let start = e.span().map(|s| s.start).unwrap_or(0);
+            ConfigError::Invalid(vec![at(start..start, e.message().trim().to_string())])
+        })?;
+
+        let mut errors = Vec::new();
+        let mut mailboxes = Vec::new();
+        for raw_mailbox in &raw.mailbox {
+            match mailbox(raw_mailbox, base) {
+                Ok(m) => {
+                    if mailboxes.iter().any(|o: &MailboxConfig| o.name == m.name) {
+                        errors.push(at(
+                            raw_mailbox.get_ref().name.span(),
+                            format!("a second mailbox is named `{}`", m.name),
+                        ));
+                    }
+                    mailboxes.push(m);
+                }
+                Err(problems) => {
+                    errors.extend(problems.into_iter().map(|(span, msg)| at(span, msg)))
+                }
+            }
+        }
+        let delivery = match (&raw.smtp, &raw.outbox) {
+            (Some(_), Some(_)) => {
+                let span = raw.smtp.as_ref().map(Spanned::span).unwrap_or(0..0);
+                errors.push(at(
+                    span,
+                    "both [smtp] and [outbox] are set: choose one way to send mail".into(),
+                ));
+                None
+            }
+            (Some(smtp), None) => match smtp_account(smtp.get_ref(), base) {
+                Ok(account) => Some(Delivery::Smtp(account)),
+                Err((span, msg)) => {
+                    errors.push(at(span, msg));
+                    None
+                }
+            },
+            (None, Some(outbox)) => Some(Delivery::Directory(base.join(&outbox.dir))),
+            (None, None) => Some(Delivery::Directory(base.join("outbox"))),
+        };
+        if !errors.is_empty() {
+            return Err(ConfigError::Invalid(errors));
+        }
+        Ok(Config {
+            file: path.to_path_buf(),
+            database: base.join(raw.database.path.unwrap_or_else(|| "clerk.db".into())),
+            rules_dir: base.join(raw.rules.dir.unwrap_or_else(|| "rules".into())),
+            mailboxes,
+            delivery: delivery.unwrap_or_else(|| Delivery::Directory(base.join("outbox"))),
+        })
+    }
+}
+
+type Problem = (std::ops::Range<usize>, String);
+
+fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, Vec<Problem>> {
+    let raw = spanned.get_ref();
+    let mut problems = Vec::new();
+    let name = raw.name.get_ref().trim().to_string();
+    if name.is_empty() {
+        problems.push((raw.name.span(), "a mailbox needs a non-empty `name`".into()));
+    }
+    let source = match source(raw, base) {
+        Ok(s) => Some(s),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    let poll_interval = match &raw.poll_interval {
+        None => Duration::from_secs(60),
+        Some(v) => match v.get_ref() {
+            DurationValue::Seconds(s) => Duration::from_secs(*s),
+            DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|e| {
+                problems.push((v.span(), format!("`poll_interval`: {e}")));
+                Duration::from_secs(60)
+            }),
+        },
+    };
+    if poll_interval.is_zero() {
+        problems.push((
+            spanned.span(),
+            "`poll_interval` must be at least one second".into(),
+        ));
+    }
+    let max_message_size = match &raw.max_message_size {
+        None => 25_000_000,
+        Some(v) => match v.get_ref() {
+            SizeValue::Bytes(b) => *b,
+            SizeValue::Text(t) => parse_size(t).unwrap_or_else(|e| {
+                problems.push((v.span(), format!("`max_message_size`: {e}")));
+                0
+            }),
+        },
+    };
+    let backfill = match &raw.backfill {
+        None => Backfill::None,
+        Some(v) => parse_backfill(v.get_ref()).unwrap_or_else(|e| {
+            problems.push((v.span(), e));
+            Backfill::None
+        }),
+    };
+    let folders = raw.folders.clone().unwrap_or_else(|| vec!["INBOX".into()]);
+    if folders.is_empty() || folders.iter().any(|f| f.trim().is_empty()) {
+        problems.push((
+            spanned.span(),
+            "`folders` must list at least one non-empty folder name".into(),
+        ));
+    }
+    match (problems.is_empty(), source) {
+        (true, Some(source)) => Ok(MailboxConfig {
+            name,
+            source,
+            folders,
+            idle: raw.idle.unwrap_or(true),
+            poll_interval,
+            backfill,
+            max_message_size,
+            quarantine: raw.quarantine.clone(),
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn source(raw: &RawMailbox, base: &Path) -> Result<Source, Problem> {
+    let url = raw.url.get_ref();
+    let span = raw.url.span();
+    if let Some(path) = url.strip_prefix("maildir:") {
+        let path = path.trim_start_matches("//");
+        if path.is_empty() {
+            return Err((
+                span,
+                "`maildir:` needs a path, e.g. \"maildir:/var/mail/assistant\"".into(),
+            ));
+        }
+        return Ok(Source::Maildir(base.join(path)));
+    }
+    let (host, port, security) =
+        server(url, "imaps", 993, "imap", 143).map_err(|e| (span.clone(), e))?;
+    let user = raw
+        .user
+        .clone()
+        .ok_or_else(|| (span.clone(), "an IMAP mailbox needs `user`".to_string()))?;
+    let password = secret_source(&raw.password_file, &raw.password_env, base, span.clone())
+        .ok_or_else(|| {
+            (
+                span.clone(),
+                "an IMAP mailbox needs `password_file` or `password_env`".to_string(),
+            )
+        })??;
+    Ok(Source::Imap(ImapAccount {
+        host,
+        port,
+        security,
+        user,
+        password,
+        ca_file: raw.ca_file.as_ref().map(|p| base.join(p)),
+    }))
+}
+
+fn smtp_account(raw: &RawSmtp, base: &Path) -> Result<SmtpAccount, Problem> {
+    let span = raw.url.span();
+    let (host, port, security) =
+        server(raw.url.get_ref(), "smtps", 465, "smtp", 587).map_err(|e| (span.clone(), e))?;
+    let password =
+        secret_source(&raw.password_file, &raw.password_env, base, span.clone()).transpose()?;
+    if raw.user.is_some() != password.is_some() {
+        return Err((span, "[smtp] needs both `user` and a password (`password_file` or `password_env`), or neither".into()));
+    }
+    Ok(SmtpAccount {
+        host,
+        port,
+        security,
+        user: raw.user.clone(),
+        password,
+        ca_file: raw.ca_file.as_ref().map(|p| base.join(p)),
+    })
+}
+
+fn secret_source(
+    file: &Option<PathBuf>,
+    env: &Option<String>,
+    base: &Path,
+    span: std::ops::Range<usize>,
+) -> Option<Result<SecretSource, Problem>> {
+    match (file, env) {
+        (Some(_), Some(_)) => Some(Err((
+            span,
+            "set `password_file` or `password_env`, not both".into(),
+        ))),
+        (Some(f), None) => Some(Ok(SecretSource::File(base.join(f)))),
+        (None, Some(e)) => Some(Ok(SecretSource::Env(e.clone()))),
+        (None, None) => None,
+    }
+}
+
+/// Splits `scheme://host[:port]` and decides the connection security: the TLS scheme always uses TLS,
+/// the plain scheme requires STARTTLS unless the host is loopback.
+fn server(
+    url: &str,
+    tls_scheme: &str,
+    tls_port: u16,
+    plain_scheme: &str,
+    plain_port: u16,
+) -> Result<(String, u16, Security), String> {
+    let expected = format!("expected {tls_scheme}://host[:port] or {plain_scheme}://host[:port]");
+    let parsed =
+        url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL ({e}); {expected}"))?;
+    let host = parsed
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| format!("`{url}` has no host; {expected}"))?
+        .trim_matches(['[', ']'])
+        .to_string();
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("put the user in `user` and the password in `password_file` or `password_env`, not in the URL".into());
+    }
+    if parsed.path() != "" && parsed.path() != "/" {
+        return Err(format!("`{url}` has a path; {expected}"));
+    }
+    let (default_port, security) = match parsed.scheme() {
+        s if s == tls_scheme => (tls_port, Security::Tls),
+        s if s == plain_scheme && is_loopback(&host) => (plain_port, Security::LoopbackPlain),
+        s if s == plain_scheme => (plain_port, Security::StartTls),
+        other => return Err(format!("unsupported scheme `{other}`; {expected}")),
+    };
+    Ok((host, parsed.port().unwrap_or(default_port), security))
+}
+
+/// Loopback is the one place clerk talks without TLS: the traffic never leaves the machine.
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn parse_backfill(text: &str) -> Result<Backfill, String> {
+    match text {
+        "none" => Ok(Backfill::None),
+        "all" => Ok(Backfill::All),
+        _ => text
+            .strip_prefix("since:")
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            .map(Backfill::Since)
+            .ok_or_else(|| {
+                format!(
+                    "`backfill = \"{text}\"`: expected \"none\", \"all\" or \"since:YYYY-MM-DD\""
+                )
+            }),
+    }
+}
+
+/// Turns a byte offset into `file:line:col`.
+fn locate(file: &Path, text: &str, offset: usize, message: String) -> Located {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    Located {
+        file: file.to_path_buf(),
+        line,
+        col,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests;
