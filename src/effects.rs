@@ -32,11 +32,7 @@ impl MailKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Queue this mail in the outbox.
-    Send {
-        kind: MailKind,
-        rule: String,
-        mail: OutboundMail,
-    },
+    Send { kind: MailKind, rule: String, mail: OutboundMail },
     /// File the message into this folder (created if missing).
     Move { folder: String },
     /// Set these flags on the message (`\Seen`, `\Flagged`, `\Answered` or keywords).

@@ -45,10 +45,7 @@ pub enum SecretSource {
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("cannot read the password file {path}: {source}")]
-    File {
-        path: String,
-        source: std::io::Error,
-    },
+    File { path: String, source: std::io::Error },
     #[error("the environment variable {0} is not set")]
     Env(String),
     #[error("the password from {0} is empty")]
@@ -60,16 +57,13 @@ impl SecretSource {
     pub fn read(&self) -> Result<Secret, SecretError> {
         let (value, origin) = match self {
             SecretSource::File(path) => (
-                std::fs::read_to_string(path).map_err(|source| SecretError::File {
-                    path: path.display().to_string(),
-                    source,
-                })?,
+                std::fs::read_to_string(path)
+                    .map_err(|source| SecretError::File { path: path.display().to_string(), source })?,
                 path.display().to_string(),
             ),
-            SecretSource::Env(name) => (
-                std::env::var(name).map_err(|_| SecretError::Env(name.clone()))?,
-                format!("${name}"),
-            ),
+            SecretSource::Env(name) => {
+                (std::env::var(name).map_err(|_| SecretError::Env(name.clone()))?, format!("${name}"))
+            }
         };
         let value = value.trim_end_matches(['\r', '\n']);
         if value.is_empty() {
@@ -100,9 +94,7 @@ mod tests {
 
     #[test]
     fn a_missing_variable_is_named_in_the_error() {
-        let err = SecretSource::Env("CLERK_TEST_NO_SUCH_VAR".into())
-            .read()
-            .unwrap_err();
+        let err = SecretSource::Env("CLERK_TEST_NO_SUCH_VAR".into()).read().unwrap_err();
         assert!(err.to_string().contains("CLERK_TEST_NO_SUCH_VAR"));
     }
 }

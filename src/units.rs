@@ -7,9 +7,7 @@ use std::time::Duration;
 /// seconds. Returns a message naming the accepted forms when the text is none of them.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let seconds_per_unit = match unit.trim() {
         "" | "s" => 1,
@@ -18,14 +16,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "d" => 86_400,
         "w" => 7 * 86_400,
         _ => {
-            return Err(format!(
-                "`{text}` is not a duration: write e.g. \"90s\", \"5m\", \"1h\", \"7d\""
-            ));
+            return Err(format!("`{text}` is not a duration: write e.g. \"90s\", \"5m\", \"1h\", \"7d\""));
         }
     };
-    let number: u64 = number.parse().map_err(|_| {
-        format!("`{text}` is not a duration: write e.g. \"90s\", \"5m\", \"1h\", \"7d\"")
-    })?;
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. \"90s\", \"5m\", \"1h\", \"7d\""))?;
     number
         .checked_mul(seconds_per_unit)
         .map(Duration::from_secs)
@@ -36,9 +32,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// count `max_message_size`-style limits); a bare number is bytes.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
@@ -46,17 +40,12 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "mb" | "m" => 1_000_000,
         "gb" | "g" => 1_000_000_000,
         _ => {
-            return Err(format!(
-                "`{text}` is not a size: write e.g. \"500kB\", \"25MB\""
-            ));
+            return Err(format!("`{text}` is not a size: write e.g. \"500kB\", \"25MB\""));
         }
     };
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size: write e.g. \"500kB\", \"25MB\""))?;
-    number
-        .checked_mul(multiplier)
-        .ok_or_else(|| format!("`{text}` is too large"))
+    let number: u64 =
+        number.parse().map_err(|_| format!("`{text}` is not a size: write e.g. \"500kB\", \"25MB\""))?;
+    number.checked_mul(multiplier).ok_or_else(|| format!("`{text}` is too large"))
 }
 
 #[cfg(test)]

@@ -112,10 +112,7 @@ pub enum ConfigError {
     #[error("no configuration file: tried {}; pass --config FILE", DEFAULT_LOCATIONS.join(", "))]
     NotFound,
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Located>),
 }
@@ -131,14 +128,7 @@ pub struct Located {
 
 impl std::fmt::Display for Located {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file.display(),
-            self.line,
-            self.col,
-            self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.col, self.message)
     }
 }
 
@@ -232,21 +222,15 @@ impl Config {
 
     /// Reads and validates one config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
         Config::parse(&text, path)
     }
 
     /// Validates config text as if read from `path` (which anchors relative paths and error messages).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let base = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let at =
-            |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
+        let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let at = |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let start = e.span().map(|s| s.start).unwrap_or(0);
             ConfigError::Invalid(vec![at(start..start, e.message().trim().to_string())])
@@ -265,18 +249,13 @@ impl Config {
                     }
                     mailboxes.push(m);
                 }
-                Err(problems) => {
-                    errors.extend(problems.into_iter().map(|(span, msg)| at(span, msg)))
-                }
+                Err(problems) => errors.extend(problems.into_iter().map(|(span, msg)| at(span, msg))),
             }
         }
         let delivery = match (&raw.smtp, &raw.outbox) {
             (Some(_), Some(_)) => {
                 let span = raw.smtp.as_ref().map(Spanned::span).unwrap_or(0..0);
-                errors.push(at(
-                    span,
-                    "both [smtp] and [outbox] are set: choose one way to send mail".into(),
-                ));
+                errors.push(at(span, "both [smtp] and [outbox] are set: choose one way to send mail".into()));
                 None
             }
             (Some(smtp), None) => match smtp_account(smtp.get_ref(), base) {
@@ -329,10 +308,7 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
         },
     };
     if poll_interval.is_zero() {
-        problems.push((
-            spanned.span(),
-            "`poll_interval` must be at least one second".into(),
-        ));
+        problems.push((spanned.span(), "`poll_interval` must be at least one second".into()));
     }
     let max_message_size = match &raw.max_message_size {
         None => 25_000_000,
@@ -353,10 +329,7 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
     };
     let folders = raw.folders.clone().unwrap_or_else(|| vec!["INBOX".into()]);
     if folders.is_empty() || folders.iter().any(|f| f.trim().is_empty()) {
-        problems.push((
-            spanned.span(),
-            "`folders` must list at least one non-empty folder name".into(),
-        ));
+        problems.push((spanned.span(), "`folders` must list at least one non-empty folder name".into()));
     }
     match (problems.is_empty(), source) {
         (true, Some(source)) => Ok(MailboxConfig {
@@ -379,25 +352,15 @@ fn source(raw: &RawMailbox, base: &Path) -> Result<Source, Problem> {
     if let Some(path) = url.strip_prefix("maildir:") {
         let path = path.trim_start_matches("//");
         if path.is_empty() {
-            return Err((
-                span,
-                "`maildir:` needs a path, e.g. \"maildir:/var/mail/assistant\"".into(),
-            ));
+            return Err((span, "`maildir:` needs a path, e.g. \"maildir:/var/mail/assistant\"".into()));
         }
         return Ok(Source::Maildir(base.join(path)));
     }
-    let (host, port, security) =
-        server(url, "imaps", 993, "imap", 143).map_err(|e| (span.clone(), e))?;
-    let user = raw
-        .user
-        .clone()
-        .ok_or_else(|| (span.clone(), "an IMAP mailbox needs `user`".to_string()))?;
-    let password = secret_source(&raw.password_file, &raw.password_env, base, span.clone())
-        .ok_or_else(|| {
-            (
-                span.clone(),
-                "an IMAP mailbox needs `password_file` or `password_env`".to_string(),
-            )
+    let (host, port, security) = server(url, "imaps", 993, "imap", 143).map_err(|e| (span.clone(), e))?;
+    let user = raw.user.clone().ok_or_else(|| (span.clone(), "an IMAP mailbox needs `user`".to_string()))?;
+    let password =
+        secret_source(&raw.password_file, &raw.password_env, base, span.clone()).ok_or_else(|| {
+            (span.clone(), "an IMAP mailbox needs `password_file` or `password_env`".to_string())
         })??;
     Ok(Source::Imap(ImapAccount {
         host,
@@ -413,10 +376,12 @@ fn smtp_account(raw: &RawSmtp, base: &Path) -> Result<SmtpAccount, Problem> {
     let span = raw.url.span();
     let (host, port, security) =
         server(raw.url.get_ref(), "smtps", 465, "smtp", 587).map_err(|e| (span.clone(), e))?;
-    let password =
-        secret_source(&raw.password_file, &raw.password_env, base, span.clone()).transpose()?;
+    let password = secret_source(&raw.password_file, &raw.password_env, base, span.clone()).transpose()?;
     if raw.user.is_some() != password.is_some() {
-        return Err((span, "[smtp] needs both `user` and a password (`password_file` or `password_env`), or neither".into()));
+        return Err((
+            span,
+            "[smtp] needs both `user` and a password (`password_file` or `password_env`), or neither".into(),
+        ));
     }
     Ok(SmtpAccount {
         host,
@@ -435,10 +400,7 @@ fn secret_source(
     span: std::ops::Range<usize>,
 ) -> Option<Result<SecretSource, Problem>> {
     match (file, env) {
-        (Some(_), Some(_)) => Some(Err((
-            span,
-            "set `password_file` or `password_env`, not both".into(),
-        ))),
+        (Some(_), Some(_)) => Some(Err((span, "set `password_file` or `password_env`, not both".into()))),
         (Some(f), None) => Some(Ok(SecretSource::File(base.join(f)))),
         (None, Some(e)) => Some(Ok(SecretSource::Env(e.clone()))),
         (None, None) => None,
@@ -455,8 +417,7 @@ fn server(
     plain_port: u16,
 ) -> Result<(String, u16, Security), String> {
     let expected = format!("expected {tls_scheme}://host[:port] or {plain_scheme}://host[:port]");
-    let parsed =
-        url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL ({e}); {expected}"))?;
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL ({e}); {expected}"))?;
     let host = parsed
         .host_str()
         .filter(|h| !h.is_empty())
@@ -464,7 +425,10 @@ fn server(
         .trim_matches(['[', ']'])
         .to_string();
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("put the user in `user` and the password in `password_file` or `password_env`, not in the URL".into());
+        return Err(
+            "put the user in `user` and the password in `password_file` or `password_env`, not in the URL"
+                .into(),
+        );
     }
     if parsed.path() != "" && parsed.path() != "/" {
         return Err(format!("`{url}` has a path; {expected}"));
@@ -480,8 +444,7 @@ fn server(
 
 /// Loopback is the one place clerk talks without TLS: the traffic never leaves the machine.
 pub fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn parse_backfill(text: &str) -> Result<Backfill, String> {
@@ -493,9 +456,7 @@ fn parse_backfill(text: &str) -> Result<Backfill, String> {
             .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
             .map(Backfill::Since)
             .ok_or_else(|| {
-                format!(
-                    "`backfill = \"{text}\"`: expected \"none\", \"all\" or \"since:YYYY-MM-DD\""
-                )
+                format!("`backfill = \"{text}\"`: expected \"none\", \"all\" or \"since:YYYY-MM-DD\"")
             }),
     }
 }
@@ -504,18 +465,8 @@ fn parse_backfill(text: &str) -> Result<Backfill, String> {
 fn locate(file: &Path, text: &str, offset: usize, message: String) -> Located {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    Located {
-        file: file.to_path_buf(),
-        line,
-        col,
-        message,
-    }
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    Located { file: file.to_path_buf(), line, col, message }
 }
 
 #[cfg(test)]

@@ -27,14 +27,13 @@ pub struct JournalEntry {
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Classified and handled; `effects` are applied with the journal row.
+    /// Classified and handled.
     Processed {
         rule: Option<String>,
         desk: Option<String>,
         desk_options: BTreeMap<String, String>,
         /// Why replies were suppressed, and similar remarks for the log and `status`.
         notes: Vec<String>,
-        effects: Vec<Effect>,
     },
     /// The same message (Message-ID and content) was already handled as journal row `of`.
     Duplicate { of: i64 },
@@ -55,11 +54,13 @@ impl Verdict {
     }
 }
 
-/// A message together with its verdict: the unit [`Store::record`] applies.
+/// A message with its verdict and effects: the unit [`Store::record`] applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handled {
     pub entry: JournalEntry,
     pub verdict: Verdict,
+    /// Applied with the journal row (a failed message may still be moved to quarantine).
+    pub effects: Vec<Effect>,
 }
 
 /// The highest UID a batch covers, so the folder's position moves in the same transaction.
@@ -107,11 +108,7 @@ impl Store {
     }
 
     /// The journal row of an earlier message with the same Message-ID and content, if any.
-    pub fn find_same_message(
-        &self,
-        message_id: Option<&str>,
-        content_hash: &str,
-    ) -> Result<Option<i64>> {
+    pub fn find_same_message(&self, message_id: Option<&str>, content_hash: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
             .query_row(
@@ -125,9 +122,7 @@ impl Store {
 
     /// How many messages the journal holds per status, for `status` and tests.
     pub fn journal_counts(&self) -> Result<BTreeMap<String, i64>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT status, count(*) FROM messages GROUP BY status")?;
+        let mut stmt = self.conn.prepare("SELECT status, count(*) FROM messages GROUP BY status")?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -136,25 +131,13 @@ impl Store {
 fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
     let e = &handled.entry;
     let (rule, desk, options, detail) = match &handled.verdict {
-        Verdict::Processed {
-            rule,
-            desk,
-            desk_options,
-            notes,
-            ..
-        } => (
+        Verdict::Processed { rule, desk, desk_options, notes, .. } => (
             rule.clone(),
             desk.clone(),
-            (!desk_options.is_empty())
-                .then(|| serde_json::to_string(desk_options).unwrap_or_default()),
+            (!desk_options.is_empty()).then(|| serde_json::to_string(desk_options).unwrap_or_default()),
             (!notes.is_empty()).then(|| notes.join("; ")),
         ),
-        Verdict::Duplicate { of } => (
-            None,
-            None,
-            None,
-            Some(format!("same message as journal entry {of}")),
-        ),
+        Verdict::Duplicate { of } => (None, None, None, Some(format!("same message as journal entry {of}"))),
         Verdict::TooLarge { size } => (None, None, None, Some(format!("{size} bytes"))),
         Verdict::Failed { error } => (None, None, None, Some(error.clone())),
     };
@@ -183,25 +166,16 @@ fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
         return Ok(());
     }
     let journal_id = tx.last_insert_rowid();
-    if let Verdict::Processed { effects, .. } = &handled.verdict {
-        for effect in effects {
-            apply(tx, journal_id, e, effect, at)?;
-        }
+    for effect in &handled.effects {
+        apply(tx, journal_id, e, effect, at)?;
     }
     Ok(())
 }
 
-fn apply(
-    tx: &Transaction,
-    journal_id: i64,
-    e: &JournalEntry,
-    effect: &Effect,
-    at: i64,
-) -> Result<()> {
+fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, at: i64) -> Result<()> {
     match effect {
         Effect::Send { kind, rule, mail } => {
-            let recipients =
-                serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
+            let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
             // OR IGNORE: the Message-ID is derived from the message and the rule, so the same reply
             // queued twice (the same mail delivered to two folders) is queued once.
             tx.execute(
@@ -234,14 +208,7 @@ fn apply(
     Ok(())
 }
 
-fn queue_op(
-    tx: &Transaction,
-    journal_id: i64,
-    e: &JournalEntry,
-    op: &str,
-    arg: &str,
-    at: i64,
-) -> Result<()> {
+fn queue_op(tx: &Transaction, journal_id: i64, e: &JournalEntry, op: &str, arg: &str, at: i64) -> Result<()> {
     tx.execute(
         "INSERT INTO mailbox_ops (journal_id, mailbox, folder, item, op, arg, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -11,9 +11,12 @@ pub struct FolderState {
     pub uidvalidity: u32,
     /// Every UID up to this one has been handled (or predates clerk).
     pub last_uid: u32,
-    /// Unix seconds: when clerk first watched the folder under the current backfill policy. Mail
-    /// received before it is left alone, also after a UIDVALIDITY change forces a rescan.
+    /// Unix seconds: mail received before this predates clerk's watch (backfill policy) and is left
+    /// alone when met in a backlog.
     pub watch_since: i64,
+    /// UIDs up to this one form a backlog (a `since:` backfill, or a rescan after a UIDVALIDITY change)
+    /// whose messages are checked against `watch_since`; later UIDs are new mail, always handled.
+    pub backlog_until: u32,
 }
 
 /// A move or flag change recorded by the journal and not yet confirmed done on the server.
@@ -32,13 +35,15 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT uidvalidity, last_uid, watch_since FROM folders WHERE mailbox = ?1 AND folder = ?2",
+                "SELECT uidvalidity, last_uid, watch_since, backlog_until FROM folders
+                 WHERE mailbox = ?1 AND folder = ?2",
                 params![mailbox, folder],
                 |row| {
                     Ok(FolderState {
                         uidvalidity: row.get(0)?,
                         last_uid: row.get(1)?,
                         watch_since: row.get(2)?,
+                        backlog_until: row.get(3)?,
                     })
                 },
             )
@@ -47,24 +52,13 @@ impl Store {
 
     /// Sets a folder's position outright: on first start, and when the server reports a new
     /// UIDVALIDITY (old UIDs then mean nothing and the folder is rescanned).
-    pub fn set_folder_state(
-        &mut self,
-        mailbox: &str,
-        folder: &str,
-        state: FolderState,
-    ) -> Result<()> {
+    pub fn set_folder_state(&mut self, mailbox: &str, folder: &str, state: FolderState) -> Result<()> {
         self.conn.execute(
             "INSERT INTO folders (mailbox, folder, uidvalidity, last_uid, watch_since)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
                  last_uid = excluded.last_uid, watch_since = excluded.watch_since",
-            params![
-                mailbox,
-                folder,
-                state.uidvalidity,
-                state.last_uid,
-                state.watch_since
-            ],
+            params![mailbox, folder, state.uidvalidity, state.last_uid, state.watch_since],
         )?;
         Ok(())
     }
@@ -91,9 +85,8 @@ impl Store {
     pub fn finish_ops(&mut self, ids: &[i64]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached(
-                "UPDATE mailbox_ops SET status = 'done', done_at = ?2 WHERE id = ?1",
-            )?;
+            let mut stmt =
+                tx.prepare_cached("UPDATE mailbox_ops SET status = 'done', done_at = ?2 WHERE id = ?1")?;
             let at = now();
             for id in ids {
                 stmt.execute(params![id, at])?;

@@ -10,6 +10,7 @@ mod mailbox;
 mod outbox;
 mod replies;
 pub mod schema;
+mod shared;
 
 use std::path::Path;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use journal::{Handled, JournalEntry, Position, Verdict};
 pub use mailbox::{FolderState, PendingOp};
 pub use outbox::QueuedMail;
+pub use shared::Db;
 
 /// What can go wrong talking to the database.
 #[derive(Debug, thiserror::Error)]
@@ -31,10 +33,7 @@ pub enum StoreError {
     )]
     TooNew { found: usize, known: usize },
     #[error("cannot open the database {path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Open { path: String, source: rusqlite::Error },
 }
 
 /// Shorthand for store results.
@@ -51,10 +50,8 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         Store::setup(conn)
     }
 

@@ -46,11 +46,9 @@ impl Store {
     pub fn next_mail_due(&self) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'",
-                [],
-                |row| row.get::<_, Option<i64>>(0),
-            )
+            .query_row("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'", [], |row| {
+                row.get::<_, Option<i64>>(0)
+            })
             .optional()?
             .flatten())
     }
@@ -94,12 +92,8 @@ impl Store {
     /// Returns rows left `sending` by a crash to the queue, and says which, so the daemon can log that
     /// they may arrive twice.
     pub fn requeue_interrupted_mail(&mut self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT message_id FROM outbox WHERE status = 'sending'")?;
-        let ids = stmt
-            .query_map([], |row| row.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let mut stmt = self.conn.prepare("SELECT message_id FROM outbox WHERE status = 'sending'")?;
+        let ids = stmt.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
         drop(stmt);
         self.conn.execute(
             "UPDATE outbox SET status = 'pending', next_attempt_at = ?1 WHERE status = 'sending'",
@@ -110,9 +104,7 @@ impl Store {
 
     /// How many outbox rows are in each status.
     pub fn outbox_counts(&self) -> Result<std::collections::BTreeMap<String, i64>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT status, count(*) FROM outbox GROUP BY status")?;
+        let mut stmt = self.conn.prepare("SELECT status, count(*) FROM outbox GROUP BY status")?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

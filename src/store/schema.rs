@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
         uidvalidity  INTEGER NOT NULL,
         last_uid     INTEGER NOT NULL,
         watch_since  INTEGER NOT NULL,   -- unix seconds: mail older than this predates clerk
+        backlog_until INTEGER NOT NULL DEFAULT 0,  -- UIDs up to here are checked against watch_since
         PRIMARY KEY (mailbox, folder)
     );
 
@@ -86,13 +87,9 @@ const MIGRATIONS: &[&str] = &[
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because
 /// running old code over a newer schema could silently misread it.
 pub fn migrate(conn: &mut Connection) -> Result<(), super::StoreError> {
-    let applied: usize =
-        conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
+    let applied: usize = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
     if applied > MIGRATIONS.len() {
-        return Err(super::StoreError::TooNew {
-            found: applied,
-            known: MIGRATIONS.len(),
-        });
+        return Err(super::StoreError::TooNew { found: applied, known: MIGRATIONS.len() });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let tx = conn.transaction()?;

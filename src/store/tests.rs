@@ -31,23 +31,20 @@ fn reply(id: &str) -> Effect {
     }
 }
 
-fn processed(effects: Vec<Effect>) -> Verdict {
-    Verdict::Processed {
+fn processed(item: &str, effects: Vec<Effect>) -> Handled {
+    let verdict = Verdict::Processed {
         rule: Some("ack".into()),
         desk: None,
         desk_options: BTreeMap::new(),
         notes: vec![],
-        effects,
-    }
+    };
+    Handled { entry: entry(item), verdict, effects }
 }
 
 #[test]
 fn a_fresh_database_is_migrated_to_the_latest_schema() {
     let store = Store::open_in_memory().unwrap();
-    let version: i64 = store
-        .conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version as usize, schema::latest_version());
 }
 
@@ -59,24 +56,13 @@ fn a_database_from_a_newer_clerk_is_refused() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
-    assert!(matches!(
-        Store::open(&path),
-        Err(StoreError::TooNew { found: 99, .. })
-    ));
+    assert!(matches!(Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
 }
 
 #[test]
 fn recording_a_message_queues_its_reply_and_moves() {
     let mut store = Store::open_in_memory().unwrap();
-    let handled = Handled {
-        entry: entry("7:1"),
-        verdict: processed(vec![
-            reply("r1@office.example"),
-            Effect::Move {
-                folder: "Done".into(),
-            },
-        ]),
-    };
+    let handled = processed("7:1", vec![reply("r1@office.example"), Effect::Move { folder: "Done".into() }]);
     store.record(&[handled], None).unwrap();
     assert!(store.is_journaled("office", "INBOX", "7:1").unwrap());
     let due = store.due_mail(now(), 10).unwrap();
@@ -91,10 +77,7 @@ fn recording_a_message_queues_its_reply_and_moves() {
 #[test]
 fn recording_the_same_message_twice_applies_its_effects_once() {
     let mut store = Store::open_in_memory().unwrap();
-    let handled = Handled {
-        entry: entry("7:1"),
-        verdict: processed(vec![reply("r1@office.example")]),
-    };
+    let handled = processed("7:1", vec![reply("r1@office.example")]);
     store.record(std::slice::from_ref(&handled), None).unwrap();
     store.record(&[handled], None).unwrap();
     assert_eq!(store.due_mail(now(), 10).unwrap().len(), 1);
@@ -104,14 +87,8 @@ fn recording_the_same_message_twice_applies_its_effects_once() {
 #[test]
 fn the_same_reply_from_two_copies_of_a_message_is_queued_once() {
     let mut store = Store::open_in_memory().unwrap();
-    let a = Handled {
-        entry: entry("7:1"),
-        verdict: processed(vec![reply("r1@office.example")]),
-    };
-    let b = Handled {
-        entry: entry("7:2"),
-        verdict: processed(vec![reply("r1@office.example")]),
-    };
+    let a = processed("7:1", vec![reply("r1@office.example")]);
+    let b = processed("7:2", vec![reply("r1@office.example")]);
     store.record(&[a, b], None).unwrap();
     assert_eq!(store.due_mail(now(), 10).unwrap().len(), 1);
 }
@@ -119,36 +96,14 @@ fn the_same_reply_from_two_copies_of_a_message_is_queued_once() {
 #[test]
 fn a_batch_moves_the_folder_position_forward_only() {
     let mut store = Store::open_in_memory().unwrap();
-    let state = FolderState {
-        uidvalidity: 7,
-        last_uid: 10,
-        watch_since: 0,
-    };
+    let state = FolderState { uidvalidity: 7, last_uid: 10, watch_since: 0, backlog_until: 0 };
     store.set_folder_state("office", "INBOX", state).unwrap();
-    let position = |last_uid| Position {
-        mailbox: "office".into(),
-        folder: "INBOX".into(),
-        uidvalidity: 7,
-        last_uid,
-    };
+    let position =
+        |last_uid| Position { mailbox: "office".into(), folder: "INBOX".into(), uidvalidity: 7, last_uid };
     store.record(&[], Some(&position(15))).unwrap();
-    assert_eq!(
-        store
-            .folder_state("office", "INBOX")
-            .unwrap()
-            .unwrap()
-            .last_uid,
-        15
-    );
+    assert_eq!(store.folder_state("office", "INBOX").unwrap().unwrap().last_uid, 15);
     store.record(&[], Some(&position(12))).unwrap();
-    assert_eq!(
-        store
-            .folder_state("office", "INBOX")
-            .unwrap()
-            .unwrap()
-            .last_uid,
-        15
-    );
+    assert_eq!(store.folder_state("office", "INBOX").unwrap().unwrap().last_uid, 15);
 }
 
 #[test]
@@ -158,73 +113,31 @@ fn a_position_under_an_old_uidvalidity_is_ignored() {
         .set_folder_state(
             "office",
             "INBOX",
-            FolderState {
-                uidvalidity: 8,
-                last_uid: 0,
-                watch_since: 0,
-            },
+            FolderState { uidvalidity: 8, last_uid: 0, watch_since: 0, backlog_until: 0 },
         )
         .unwrap();
-    let stale = Position {
-        mailbox: "office".into(),
-        folder: "INBOX".into(),
-        uidvalidity: 7,
-        last_uid: 99,
-    };
+    let stale = Position { mailbox: "office".into(), folder: "INBOX".into(), uidvalidity: 7, last_uid: 99 };
     store.record(&[], Some(&stale)).unwrap();
-    assert_eq!(
-        store
-            .folder_state("office", "INBOX")
-            .unwrap()
-            .unwrap()
-            .last_uid,
-        0
-    );
+    assert_eq!(store.folder_state("office", "INBOX").unwrap().unwrap().last_uid, 0);
 }
 
 #[test]
 fn a_message_seen_again_is_found_by_message_id_and_content() {
     let mut store = Store::open_in_memory().unwrap();
-    store
-        .record(
-            &[Handled {
-                entry: entry("7:1"),
-                verdict: processed(vec![]),
-            }],
-            None,
-        )
-        .unwrap();
-    let found = store
-        .find_same_message(Some("7:1@example.com"), "hash-7:1")
-        .unwrap();
+    store.record(&[processed("7:1", vec![])], None).unwrap();
+    let found = store.find_same_message(Some("7:1@example.com"), "hash-7:1").unwrap();
     assert!(found.is_some());
-    assert_eq!(
-        store
-            .find_same_message(Some("7:1@example.com"), "other")
-            .unwrap(),
-        None
-    );
+    assert_eq!(store.find_same_message(Some("7:1@example.com"), "other").unwrap(), None);
 }
 
 #[test]
 fn mail_interrupted_while_sending_goes_back_to_the_queue() {
     let mut store = Store::open_in_memory().unwrap();
-    store
-        .record(
-            &[Handled {
-                entry: entry("7:1"),
-                verdict: processed(vec![reply("r1@x")]),
-            }],
-            None,
-        )
-        .unwrap();
+    store.record(&[processed("7:1", vec![reply("r1@x")])], None).unwrap();
     let id = store.due_mail(now(), 1).unwrap()[0].id;
     store.mark_sending(id).unwrap();
     assert!(store.due_mail(now(), 10).unwrap().is_empty());
-    assert_eq!(
-        store.requeue_interrupted_mail().unwrap(),
-        vec!["r1@x".to_string()]
-    );
+    assert_eq!(store.requeue_interrupted_mail().unwrap(), vec!["r1@x".to_string()]);
     let again = store.due_mail(now(), 10).unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 1));
 }
@@ -232,20 +145,10 @@ fn mail_interrupted_while_sending_goes_back_to_the_queue() {
 #[test]
 fn a_temporary_failure_delays_the_next_attempt() {
     let mut store = Store::open_in_memory().unwrap();
-    store
-        .record(
-            &[Handled {
-                entry: entry("7:1"),
-                verdict: processed(vec![reply("r1@x")]),
-            }],
-            None,
-        )
-        .unwrap();
+    store.record(&[processed("7:1", vec![reply("r1@x")])], None).unwrap();
     let id = store.due_mail(now(), 1).unwrap()[0].id;
     store.mark_sending(id).unwrap();
-    store
-        .retry_mail_at(id, "451 try later", now() + 60)
-        .unwrap();
+    store.retry_mail_at(id, "451 try later", now() + 60).unwrap();
     assert!(store.due_mail(now(), 10).unwrap().is_empty());
     assert_eq!(store.next_mail_due().unwrap(), Some(now() + 60));
     store.mark_sent(id).unwrap();
@@ -255,59 +158,24 @@ fn a_temporary_failure_delays_the_next_attempt() {
 #[test]
 fn replies_are_remembered_per_sender_and_rule() {
     let mut store = Store::open_in_memory().unwrap();
-    let note = Effect::NoteReply {
-        sender: "Anna@Example.com".into(),
-        rule: "ack".into(),
-    };
-    store
-        .record(
-            &[Handled {
-                entry: entry("7:1"),
-                verdict: processed(vec![note]),
-            }],
-            None,
-        )
-        .unwrap();
-    assert!(
-        store
-            .last_reply("anna@example.com", "ack")
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        store
-            .last_reply("anna@example.com", "other")
-            .unwrap()
-            .is_none()
-    );
+    let note = Effect::NoteReply { sender: "Anna@Example.com".into(), rule: "ack".into() };
+    store.record(&[processed("7:1", vec![note])], None).unwrap();
+    assert!(store.last_reply("anna@example.com", "ack").unwrap().is_some());
+    assert!(store.last_reply("anna@example.com", "other").unwrap().is_none());
 }
 
 #[test]
 fn finished_operations_leave_the_pending_list() {
     let mut store = Store::open_in_memory().unwrap();
-    let flag = Effect::Flag {
-        flags: vec!["\\Flagged".into()],
-    };
-    store
-        .record(
-            &[Handled {
-                entry: entry("7:1"),
-                verdict: processed(vec![flag]),
-            }],
-            None,
-        )
-        .unwrap();
+    let flag = Effect::Flag { flags: vec!["\\Flagged".into()] };
+    store.record(&[processed("7:1", vec![flag])], None).unwrap();
     let ops = store.pending_ops("office", "INBOX").unwrap();
     store.finish_ops(&[ops[0].id]).unwrap();
     assert!(store.pending_ops("office", "INBOX").unwrap().is_empty());
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "clerk-store-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
+    let dir = std::env::temp_dir().join(format!("clerk-store-{}-{}", std::process::id(), fastrand::u64(..)));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
