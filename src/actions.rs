@@ -1,0 +1,293 @@
+//! From a classification to effects: the generic actions (`reply`, `forward`, `move`, `flag`) of the
+//! matched rules, with the auto-reply guard and rate limit applied.
+//!
+//! Pure: it reads the rules, the message and the reply history and returns a [`Decision`]; nothing is
+//! sent or stored here. The intake records the decision; `explain` prints it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::effects::{Effect, MailKind};
+use crate::guard::{self, GuardPolicy};
+use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, Reply};
+use crate::mail::message::{Address, Message};
+use crate::rules::{Rule, RuleSet, TemplateContext};
+
+/// The header clerk marks its own mail with, and recognises to avoid loops.
+pub const LOOP_HEADER: &str = "X-Clerk-Loop";
+
+/// When each rule last auto-replied to each sender: the rate limit's memory.
+pub trait ReplyHistory {
+    /// Unix seconds of the last reply `rule` sent to `sender`, if any.
+    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64>;
+    /// Remembers a reply decided now (before it is committed), so one batch cannot answer twice.
+    fn note_reply(&mut self, sender: &str, rule: &str, at: i64);
+}
+
+/// An empty history, for dry runs that should show every reply.
+pub struct NoHistory;
+
+impl ReplyHistory for NoHistory {
+    fn last_reply(&self, _: &str, _: &str) -> Option<i64> {
+        None
+    }
+    fn note_reply(&mut self, _: &str, _: &str, _: i64) {}
+}
+
+/// What handling a message amounts to.
+#[derive(Debug, Clone, Default)]
+pub struct Decision {
+    /// The rule that decided (the last one matched), if any.
+    pub rule: Option<String>,
+    /// Every rule that matched, in order (more than one only through `continue`).
+    pub matched: Vec<String>,
+    pub desk: Option<String>,
+    pub desk_options: BTreeMap<String, String>,
+    pub effects: Vec<Effect>,
+    /// Replies and forwards that the safety rules held back, with why.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// A reply or forward that was not made, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    pub rule: String,
+    pub action: &'static str,
+    pub reasons: Vec<String>,
+}
+
+impl fmt::Display for Suppressed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} of rule \"{}\" suppressed: {}", self.action, self.rule, self.reasons.join("; "))
+    }
+}
+
+/// A rule's action could not be carried out (a template failed to render, a header would be unsafe).
+/// The message is kept and reported; the rule files need fixing.
+#[derive(Debug, thiserror::Error)]
+#[error("rule \"{rule}\": {message}")]
+pub struct ActionError {
+    pub rule: String,
+    pub message: String,
+}
+
+/// Decides what to do with `msg`. `raw` is the message as received (forwards attach it) and
+/// `content_hash` its digest, which seeds the deterministic Message-IDs of the mail sent in reply.
+pub fn decide(
+    rules: &RuleSet,
+    msg: &Message,
+    raw: &[u8],
+    content_hash: &str,
+    history: &mut dyn ReplyHistory,
+    now: DateTime<Utc>,
+) -> Result<Decision, ActionError> {
+    let classification = rules.classify(msg);
+    let mut decision = Decision {
+        rule: classification.deciding().map(|r| r.name.clone()),
+        matched: classification.matched.iter().map(|r| r.name.clone()).collect(),
+        ..Decision::default()
+    };
+    if let Some(desk) = classification.desk() {
+        decision.desk = Some(desk.desk.clone());
+        decision.desk_options = desk.options.clone();
+    }
+    let policy = guard_policy(rules);
+    let guard_reasons: Vec<String> = guard::check(msg, &policy).iter().map(ToString::to_string).collect();
+    let mut destination = None;
+    let mut flags: Vec<String> = Vec::new();
+    for rule in &classification.matched {
+        let actions = &rule.actions;
+        if actions.reply.is_some() {
+            reply(rules, rule, msg, content_hash, &guard_reasons, history, now, &mut decision)?;
+        }
+        if actions.forward.is_some() {
+            forward(rules, rule, msg, raw, content_hash, now, &mut decision)?;
+        }
+        if let Some(folder) = &actions.move_to {
+            destination = Some(folder.clone());
+        }
+        for flag in &actions.flags {
+            if !flags.contains(flag) {
+                flags.push(flag.clone());
+            }
+        }
+    }
+    if !flags.is_empty() {
+        decision.effects.push(Effect::Flag { flags });
+    }
+    if let Some(folder) = destination {
+        decision.effects.push(Effect::Move { folder });
+    }
+    Ok(decision)
+}
+
+/// The guard's view of the office.
+pub fn guard_policy(rules: &RuleSet) -> GuardPolicy {
+    let office = &rules.office;
+    GuardPolicy {
+        assistant: office.assistant.address.clone(),
+        own_addresses: office.own_addresses(),
+        own_message_id_domain: domain_of(&office.assistant.address).to_string(),
+        loop_header: LOOP_HEADER.to_string(),
+        require_assistant_recipient: office.replies.require_assistant_recipient,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reply(
+    rules: &RuleSet,
+    rule: &Rule,
+    msg: &Message,
+    content_hash: &str,
+    guard_reasons: &[String],
+    history: &mut dyn ReplyHistory,
+    now: DateTime<Utc>,
+    decision: &mut Decision,
+) -> Result<(), ActionError> {
+    let Some(action) = &rule.actions.reply else { return Ok(()) };
+    let suppress = |reasons: Vec<String>, decision: &mut Decision| {
+        decision.suppressed.push(Suppressed { rule: rule.name.clone(), action: "reply", reasons });
+    };
+    if !guard_reasons.is_empty() {
+        suppress(guard_reasons.to_vec(), decision);
+        return Ok(());
+    }
+    let Some(target) = msg.reply_target() else {
+        suppress(vec!["the message has no address to reply to".into()], decision);
+        return Ok(());
+    };
+    let every = action.every.unwrap_or(rules.office.replies.limit);
+    if let Some(last) = history.last_reply(target, &rule.name) {
+        let next = last + every.as_secs() as i64;
+        if now.timestamp() < next {
+            let when = DateTime::from_timestamp(last, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+            suppress(
+                vec![format!(
+                    "rule \"{}\" already replied to {target} at {when} (at most one reply every {})",
+                    rule.name,
+                    humanize(every)
+                )],
+                decision,
+            );
+            return Ok(());
+        }
+    }
+    let failed = |message: String| ActionError { rule: rule.name.clone(), message };
+    let context = TemplateContext::new(msg, &rules.office, &rule.name);
+    let body = rules.templates.render(&action.template, &context).map_err(|e| failed(e.to_string()))?;
+    let subject = match &action.subject {
+        Some(template) => rules.templates.render_str(template, &context).map_err(|e| failed(e.to_string()))?,
+        None => compose::reply_subject(&msg.subject),
+    };
+    let to = Address { name: display_name_for(msg, target), email: target.to_string() };
+    let cc = action.cc.iter().map(|a| Address { name: None, email: a.clone() }).collect();
+    let identity = identity(rules);
+    let message_id = compose::message_id(
+        format!("{content_hash}\0reply\0{}", rule.name).as_bytes(),
+        domain_of(&identity.address),
+    );
+    let mail = compose::reply(&Reply {
+        original: msg,
+        from: &identity,
+        to,
+        cc,
+        subject,
+        body,
+        message_id,
+        date: now,
+        auto_submitted: AutoSubmitted::AutoReplied,
+        loop_header_value: identity.address.clone(),
+    })
+    .map_err(|e| failed(e.to_string()))?;
+    history.note_reply(target, &rule.name, now.timestamp());
+    decision.effects.push(Effect::Send { kind: MailKind::Reply, rule: rule.name.clone(), mail });
+    decision.effects.push(Effect::NoteReply { sender: target.to_string(), rule: rule.name.clone() });
+    Ok(())
+}
+
+fn forward(
+    rules: &RuleSet,
+    rule: &Rule,
+    msg: &Message,
+    raw: &[u8],
+    content_hash: &str,
+    now: DateTime<Utc>,
+    decision: &mut Decision,
+) -> Result<(), ActionError> {
+    let Some(action) = &rule.actions.forward else { return Ok(()) };
+    let policy = guard_policy(rules);
+    // Forwarding clerk's own mail, or mail that came from a forward's recipient, could start a loop
+    // (a department's auto-reply forwarded back to the department).
+    let mut reasons = Vec::new();
+    if msg.header(LOOP_HEADER).is_some() {
+        reasons.push(format!("the message carries clerk's own {LOOP_HEADER} header"));
+    }
+    if let Some(id) = &msg.message_id
+        && id.starts_with("clerk.")
+        && id.ends_with(&format!("@{}", policy.own_message_id_domain))
+    {
+        reasons.push("the message is one clerk sent".into());
+    }
+    let recipients: Vec<&String> =
+        action.to.iter().filter(|to| !msg.from.iter().any(|f| f.is(to))).collect();
+    if recipients.len() < action.to.len() {
+        reasons.push("the sender is one of the forward's recipients".into());
+    }
+    if !reasons.is_empty() || recipients.is_empty() {
+        decision.suppressed.push(Suppressed { rule: rule.name.clone(), action: "forward", reasons });
+        return Ok(());
+    }
+    let failed = |message: String| ActionError { rule: rule.name.clone(), message };
+    let note = match &action.note {
+        Some(template) => {
+            let context = TemplateContext::new(msg, &rules.office, &rule.name);
+            Some(rules.templates.render(template, &context).map_err(|e| failed(e.to_string()))?)
+        }
+        None => None,
+    };
+    let identity = identity(rules);
+    let message_id = compose::message_id(
+        format!("{content_hash}\0forward\0{}", rule.name).as_bytes(),
+        domain_of(&identity.address),
+    );
+    let mail = compose::forward(&Forward {
+        original: msg,
+        original_raw: raw,
+        from: &identity,
+        to: recipients.iter().map(|a| Address { name: None, email: (*a).clone() }).collect(),
+        mode: action.mode,
+        note,
+        message_id,
+        date: now,
+        loop_header_value: identity.address.clone(),
+    })
+    .map_err(|e| failed(e.to_string()))?;
+    decision.effects.push(Effect::Send { kind: MailKind::Forward, rule: rule.name.clone(), mail });
+    Ok(())
+}
+
+fn identity(rules: &RuleSet) -> Identity {
+    Identity { name: rules.office.assistant.name.clone(), address: rules.office.assistant.address.clone() }
+}
+
+/// The display name to put beside the reply's recipient: the sender's, when it is the same address.
+fn display_name_for(msg: &Message, target: &str) -> Option<String> {
+    msg.reply_to.iter().chain(&msg.from).find(|a| a.is(target)).and_then(|a| a.name.clone())
+}
+
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map(|(_, d)| d).unwrap_or(address)
+}
+
+fn humanize(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        s if s % 86_400 == 0 => format!("{} day(s)", s / 86_400),
+        s if s % 3600 == 0 => format!("{} hour(s)", s / 3600),
+        s if s % 60 == 0 => format!("{} minute(s)", s / 60),
+        s => format!("{s} second(s)"),
+    }
+}

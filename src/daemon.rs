@@ -1,0 +1,138 @@
+//! The daemon: wires the mailbox watchers, the intake and the outbox sender together as tokio tasks,
+//! and stops them cleanly on SIGINT/SIGTERM.
+//!
+//! Nothing here knows how mail is read, classified or sent; it only starts the pieces with their
+//! configuration and waits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+use tracing::{info, warn};
+
+use crate::config::{Config, Delivery, MailboxConfig, Source};
+use crate::intake::{CurrentRules, Intake};
+use crate::mail::imap::{self, FolderWatch};
+use crate::mail::maildir::{self, MaildirWatch};
+use crate::mail::outbox::Outbox;
+use crate::mail::transport::{SmtpSettings, Transport};
+use crate::rules::RuleSet;
+use crate::store::{Db, Store};
+
+/// How long tasks get to finish their current batch after a stop signal.
+const STOP_GRACE: Duration = Duration::from_secs(30);
+
+/// Everything the running daemon shares.
+pub struct Office {
+    pub config: Config,
+    pub db: Db,
+    pub rules: CurrentRules,
+    pub wake_outbox: Arc<Notify>,
+}
+
+impl Office {
+    /// Loads the rules and opens the database named by `config`.
+    pub fn open(config: Config) -> anyhow::Result<Office> {
+        let rules = RuleSet::load(&config.rules_dir)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("the rules in {} have errors", config.rules_dir.display()))?;
+        if let Some(parent) = config.database.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let store = Store::open(&config.database)?;
+        Ok(Office { config, db: Db::new(store), rules: CurrentRules::new(rules), wake_outbox: Arc::new(Notify::new()) })
+    }
+
+    fn intake(&self, mailbox: &MailboxConfig) -> Intake {
+        Intake::new(self.db.clone(), self.rules.clone(), self.wake_outbox.clone(), mailbox.quarantine.clone())
+    }
+
+    fn transport(&self) -> anyhow::Result<Transport> {
+        Ok(match &self.config.delivery {
+            Delivery::Directory(dir) => Transport::directory(dir)?,
+            Delivery::Smtp(account) => {
+                let password = match &account.password {
+                    Some(source) => Some(source.read()?),
+                    None => None,
+                };
+                Transport::smtp(&SmtpSettings {
+                    host: account.host.clone(),
+                    port: account.port,
+                    security: account.security,
+                    user: account.user.clone(),
+                    password,
+                    ca_file: account.ca_file.clone(),
+                })?
+            }
+        })
+    }
+
+    /// Runs until SIGINT or SIGTERM.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        for mailbox in &self.config.mailboxes {
+            self.spawn_watchers(mailbox, &stopped, &mut tasks);
+        }
+        let outbox = Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
+        tasks.spawn(outbox.run(stopped.clone()));
+        info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
+        wait_for_signal().await;
+        info!("stopping: finishing the current batches");
+        stop.send(true).ok();
+        if tokio::time::timeout(STOP_GRACE, async { while tasks.join_next().await.is_some() {} }).await.is_err() {
+            warn!("some tasks did not stop in time; nothing is lost, they resume at the next start");
+        }
+        Ok(())
+    }
+
+    fn spawn_watchers(&self, mailbox: &MailboxConfig, stopped: &watch::Receiver<bool>, tasks: &mut JoinSet<()>) {
+        match &mailbox.source {
+            Source::Imap(account) => {
+                for folder in &mailbox.folders {
+                    let watch = FolderWatch {
+                        mailbox: mailbox.name.clone(),
+                        account: account.clone(),
+                        folder: folder.clone(),
+                        idle: mailbox.idle,
+                        poll_interval: mailbox.poll_interval,
+                        backfill: mailbox.backfill,
+                        max_message_size: mailbox.max_message_size,
+                        intake: self.intake(mailbox),
+                        db: self.db.clone(),
+                    };
+                    tasks.spawn(imap::watch_folder(watch, stopped.clone()));
+                }
+            }
+            Source::Maildir(root) => {
+                let watch = MaildirWatch {
+                    mailbox: mailbox.name.clone(),
+                    root: root.clone(),
+                    poll_interval: mailbox.poll_interval,
+                    backfill: mailbox.backfill,
+                    max_message_size: mailbox.max_message_size,
+                    intake: self.intake(mailbox),
+                    db: self.db.clone(),
+                };
+                tasks.spawn(maildir::watch_maildir(watch, stopped.clone()));
+            }
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}

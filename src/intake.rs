@@ -1,0 +1,232 @@
+//! Intake: where fetched mail becomes journaled, handled mail.
+//!
+//! Sources (IMAP folders, Maildirs) hand over raw messages in batches; the intake parses each one,
+//! recognises a message it has seen before, asks the rules what to do, and records the whole batch
+//! with every effect in one transaction. It is the only place where ingest meets the rules, so the
+//! sources stay ignorant of rules and the rules of mailboxes.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
+use tracing::{info, warn};
+
+use crate::actions::{self, ReplyHistory};
+use crate::effects::Effect;
+use crate::mail::message::Message;
+use crate::rules::RuleSet;
+use crate::store::{Db, Handled, JournalEntry, Position, Store, StoreError, Verdict};
+
+/// One message as a source delivers it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// Its place in the folder (journal key): `UIDVALIDITY:UID`, or the Maildir unique name.
+    pub item: String,
+    pub content: Content,
+}
+
+/// What the source could fetch of the message.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Whole(Vec<u8>),
+    /// Over `max_message_size`: only the header was fetched, for the journal.
+    TooLarge { size: u64, header: Vec<u8> },
+}
+
+/// Why a batch could not be recorded. Nothing of the batch is stored then; the source retries it.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// The rules in force, replaceable while the daemon runs (a reload swaps the `Arc`; batches in flight
+/// finish with the rules they started with).
+#[derive(Clone)]
+pub struct CurrentRules(Arc<RwLock<Arc<RuleSet>>>);
+
+impl CurrentRules {
+    pub fn new(rules: RuleSet) -> CurrentRules {
+        CurrentRules(Arc::new(RwLock::new(Arc::new(rules))))
+    }
+
+    /// The rules to use for the next batch.
+    pub fn get(&self) -> Arc<RuleSet> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Puts new rules in force.
+    pub fn replace(&self, rules: RuleSet) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(rules);
+    }
+}
+
+/// Handles batches of fetched mail for one mailbox.
+#[derive(Clone)]
+pub struct Intake {
+    db: Db,
+    rules: CurrentRules,
+    /// Woken after every commit that may have queued mail.
+    outbox: Arc<Notify>,
+    /// Folder for messages clerk cannot handle, if the mailbox names one.
+    quarantine: Option<String>,
+}
+
+impl Intake {
+    pub fn new(db: Db, rules: CurrentRules, outbox: Arc<Notify>, quarantine: Option<String>) -> Intake {
+        Intake { db, rules, outbox, quarantine }
+    }
+
+    /// Parses, classifies and records one batch (moving `position` forward in the same transaction).
+    pub async fn handle(
+        &self,
+        mailbox: &str,
+        folder: &str,
+        batch: Vec<Fetched>,
+        position: Option<Position>,
+    ) -> Result<(), IntakeError> {
+        let rules = self.rules.get();
+        let (mailbox, folder, quarantine) = (mailbox.to_string(), folder.to_string(), self.quarantine.clone());
+        let handled = self
+            .db
+            .run(move |store| -> Result<Vec<Handled>, StoreError> {
+                let handled = handle_batch(store, &rules, &mailbox, &folder, quarantine.as_deref(), batch)?;
+                store.record(&handled, position.as_ref())?;
+                Ok(handled)
+            })
+            .await?;
+        for h in &handled {
+            log_outcome(h);
+        }
+        if handled.iter().any(|h| h.effects.iter().any(|e| matches!(e, Effect::Send { .. }))) {
+            self.outbox.notify_one();
+        }
+        Ok(())
+    }
+}
+
+/// Decides every message of a batch. Pure apart from reading the store (journal, reply log).
+fn handle_batch(
+    store: &Store,
+    rules: &RuleSet,
+    mailbox: &str,
+    folder: &str,
+    quarantine: Option<&str>,
+    batch: Vec<Fetched>,
+) -> Result<Vec<Handled>, StoreError> {
+    let mut history = BatchHistory { store, replied: HashMap::new() };
+    let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
+    let mut out = Vec::with_capacity(batch.len());
+    for fetched in batch {
+        if store.is_journaled(mailbox, folder, &fetched.item)? {
+            continue;
+        }
+        let (raw, too_large) = match &fetched.content {
+            Content::Whole(raw) => (raw.as_slice(), None),
+            Content::TooLarge { size, header } => (header.as_slice(), Some(*size)),
+        };
+        let content_hash = hex(&Sha256::digest(raw));
+        let parsed = Message::parse(raw);
+        let mut entry = JournalEntry {
+            mailbox: mailbox.to_string(),
+            folder: folder.to_string(),
+            item: fetched.item.clone(),
+            message_id: None,
+            content_hash,
+            sender: None,
+            subject: String::new(),
+        };
+        if let Ok(msg) = &parsed {
+            entry.message_id = msg.message_id.clone();
+            entry.sender = msg.from.first().map(|a| a.email.clone());
+            entry.subject = msg.subject.clone();
+        }
+        let quarantined = || quarantine.map(|f| vec![Effect::Move { folder: f.to_string() }]).unwrap_or_default();
+        let (verdict, effects) = match (too_large, parsed) {
+            (Some(size), _) => (Verdict::TooLarge { size }, vec![]),
+            (None, Err(e)) => (Verdict::Failed { error: format!("cannot read the message: {e}") }, quarantined()),
+            (None, Ok(msg)) => {
+                let identity = (entry.message_id.clone(), entry.content_hash.clone());
+                if let Some(of) = store.find_same_message(identity.0.as_deref(), &identity.1)? {
+                    (Verdict::Duplicate { of }, vec![])
+                } else if !seen_in_batch.insert(identity) {
+                    (Verdict::Duplicate { of: 0 }, vec![])
+                } else {
+                    match actions::decide(rules, &msg, raw, &entry.content_hash, &mut history, Utc::now()) {
+                        Ok(decision) => {
+                            let verdict = Verdict::Processed {
+                                rule: decision.rule,
+                                desk: decision.desk,
+                                desk_options: decision.desk_options,
+                                notes: decision.suppressed.iter().map(ToString::to_string).collect(),
+                            };
+                            (verdict, decision.effects)
+                        }
+                        Err(e) => (Verdict::Failed { error: e.to_string() }, quarantined()),
+                    }
+                }
+            }
+        };
+        out.push(Handled { entry, verdict, effects });
+    }
+    Ok(out)
+}
+
+/// The reply log as of this batch: the store's, plus the replies decided earlier in the same batch
+/// (not yet committed), so two messages from one sender in one batch get one reply.
+struct BatchHistory<'s> {
+    store: &'s Store,
+    replied: HashMap<(String, String), i64>,
+}
+
+impl ReplyHistory for BatchHistory<'_> {
+    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
+        let key = (sender.to_lowercase(), rule.to_string());
+        self.replied.get(&key).copied().or_else(|| self.store.last_reply(sender, rule).ok().flatten())
+    }
+
+    fn note_reply(&mut self, sender: &str, rule: &str, at: i64) {
+        self.replied.insert((sender.to_lowercase(), rule.to_string()), at);
+    }
+}
+
+fn log_outcome(h: &Handled) {
+    let e = &h.entry;
+    match &h.verdict {
+        Verdict::Processed { rule, desk, notes, .. } => {
+            let effects: Vec<String> = h.effects.iter().map(describe).collect();
+            info!(mailbox = %e.mailbox, folder = %e.folder, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"),
+                  rule = rule.as_deref().unwrap_or("-"), desk = desk.as_deref().unwrap_or("-"),
+                  effects = %effects.join(", "), suppressed = %notes.join("; "), "handled");
+        }
+        Verdict::Duplicate { of } => {
+            info!(mailbox = %e.mailbox, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"), of, "already handled; skipped")
+        }
+        Verdict::TooLarge { size } => {
+            warn!(mailbox = %e.mailbox, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"), size, "too large; recorded and left alone")
+        }
+        Verdict::Failed { error } => {
+            warn!(mailbox = %e.mailbox, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"), %error, "could not handle; kept")
+        }
+    }
+}
+
+/// A short description of an effect for the log.
+pub fn describe(effect: &Effect) -> String {
+    match effect {
+        Effect::Send { kind, mail, .. } => format!("{} to {}", kind.as_str(), mail.recipients.join(" ")),
+        Effect::Move { folder } => format!("move to {folder}"),
+        Effect::Flag { flags } => format!("flag {}", flags.join(" ")),
+        Effect::NoteReply { .. } => "note reply".into(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}

@@ -1,0 +1,265 @@
+//! Reading mail from a local Maildir: the embedded mode's inbox, and a source for servers that deliver
+//! to disk.
+//!
+//! It behaves like an IMAP folder: new mail is found in `new/`, handed to the intake, and once
+//! journaled it moves to `cur/` with its flags in the file name (`:2,FS`), or into another Maildir++
+//! folder (`.Vendors.Invoices/cur/`) when a rule moves it. The file's unique name (up to the `:`) is
+//! its journal key, so a crash between journaling and renaming only leaves the rename to redo.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use crate::config::Backfill;
+use crate::intake::{Content, Fetched, Intake, IntakeError};
+use crate::store::{Db, FolderState, StoreError};
+
+/// The folder name the journal uses for a Maildir's own (root) folder.
+pub const INBOX: &str = "INBOX";
+/// Files per intake batch.
+const BATCH: usize = 200;
+
+/// What can go wrong reading a Maildir.
+#[derive(Debug, thiserror::Error)]
+pub enum MaildirError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Intake(#[from] IntakeError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> MaildirError + '_ {
+    move |source| MaildirError::Io { path: path.display().to_string(), source }
+}
+
+/// Everything one Maildir task needs.
+#[derive(Clone)]
+pub struct MaildirWatch {
+    pub mailbox: String,
+    pub root: PathBuf,
+    pub poll_interval: Duration,
+    pub backfill: Backfill,
+    pub max_message_size: u64,
+    pub intake: Intake,
+    pub db: Db,
+}
+
+/// Creates `new/`, `cur/` and `tmp/` under `root` if missing.
+pub fn create(root: &Path) -> Result<(), MaildirError> {
+    for sub in ["new", "cur", "tmp"] {
+        let dir = root.join(sub);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    }
+    Ok(())
+}
+
+/// Watches the Maildir until shutdown, scanning `new/` every poll interval. Errors are logged and the
+/// scan retried at the next interval: a Maildir error is usually a permission or disk problem a person
+/// has to fix, and nothing is lost by waiting.
+pub async fn watch_maildir(watch: MaildirWatch, mut shutdown: watch::Receiver<bool>) {
+    info!(mailbox = %watch.mailbox, path = %watch.root.display(), "watching Maildir");
+    loop {
+        if let Err(e) = scan(&watch).await {
+            warn!(mailbox = %watch.mailbox, error = %e, "Maildir scan failed; retrying");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(watch.poll_interval) => {}
+            _ = shutdown.changed() => return,
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+/// One pass: handle what is new, then carry out queued moves and flags and file handled mail into `cur/`.
+pub async fn scan(watch: &MaildirWatch) -> Result<usize, MaildirError> {
+    create(&watch.root)?;
+    let state = settle(watch).await?;
+    let mut candidates = list(&watch.root.join("new"))?;
+    if state.backlog_until > 0 {
+        // A first start with backfill "all" or "since:" also takes mail a person already read.
+        candidates.extend(list(&watch.root.join("cur"))?);
+    }
+    let candidates: Vec<PathBuf> =
+        candidates.into_iter().filter(|p| modified(p).is_none_or(|t| t >= state.watch_since)).collect();
+    let mut handled = 0;
+    for batch in candidates.chunks(BATCH) {
+        let mut fetched = Vec::with_capacity(batch.len());
+        for path in batch {
+            let size = std::fs::metadata(path).map_err(io(path))?.len();
+            let content = if size > watch.max_message_size {
+                Content::TooLarge { size, header: read_header(path)? }
+            } else {
+                Content::Whole(std::fs::read(path).map_err(io(path))?)
+            };
+            fetched.push(Fetched { item: unique_name(path), content });
+        }
+        handled += fetched.len();
+        watch.intake.handle(&watch.mailbox, INBOX, fetched, None).await?;
+        file_handled(watch).await?;
+    }
+    if state.backlog_until > 0 {
+        let (mailbox, done) = (watch.mailbox.clone(), FolderState { backlog_until: 0, ..state });
+        watch.db.run(move |store| store.set_folder_state(&mailbox, INBOX, done)).await?;
+    }
+    file_handled(watch).await?;
+    Ok(handled)
+}
+
+/// The Maildir's watch start, set on first sight from the backfill policy (`backlog_until` = 1 marks a
+/// first pass that should include `cur/`).
+async fn settle(watch: &MaildirWatch) -> Result<FolderState, MaildirError> {
+    let (mailbox, backfill) = (watch.mailbox.clone(), watch.backfill);
+    Ok(watch
+        .db
+        .run(move |store| -> Result<FolderState, StoreError> {
+            if let Some(state) = store.folder_state(&mailbox, INBOX)? {
+                return Ok(state);
+            }
+            let state = match backfill {
+                Backfill::None => FolderState { uidvalidity: 0, last_uid: 0, watch_since: crate::store::now(), backlog_until: 0 },
+                Backfill::All => FolderState { uidvalidity: 0, last_uid: 0, watch_since: 0, backlog_until: 1 },
+                Backfill::Since(day) => {
+                    let since = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
+                    FolderState { uidvalidity: 0, last_uid: 0, watch_since: since, backlog_until: 1 }
+                }
+            };
+            store.set_folder_state(&mailbox, INBOX, state)?;
+            Ok(state)
+        })
+        .await?)
+}
+
+/// Applies queued moves and flags, then moves every journaled message still in `new/` to `cur/`.
+async fn file_handled(watch: &MaildirWatch) -> Result<(), MaildirError> {
+    let mailbox = watch.mailbox.clone();
+    let ops = watch.db.run(move |store| store.pending_ops(&mailbox, INBOX)).await?;
+    let mut done = Vec::new();
+    let mut files = if ops.is_empty() { Default::default() } else { index(&watch.root)? };
+    for op in &ops {
+        let Some(path) = files.get(&op.item).cloned() else {
+            // Gone (a person moved or deleted it): nothing left to apply.
+            done.push(op.id);
+            continue;
+        };
+        let result = match op.op.as_str() {
+            "flag" => add_flags(&path, &op.arg).map(|moved| {
+                files.insert(op.item.clone(), moved);
+            }),
+            "move" => move_to_folder(&watch.root, &path, &op.arg).map(|()| {
+                files.remove(&op.item);
+            }),
+            _ => Ok(()),
+        };
+        match result {
+            Ok(()) => done.push(op.id),
+            Err(e) => {
+                let (id, reason) = (op.id, e.to_string());
+                let give_up = op.attempts + 1 >= 5;
+                watch.db.run(move |store| store.fail_op(id, &reason, give_up)).await?;
+            }
+        }
+    }
+    watch.db.run(move |store| store.finish_ops(&done)).await?;
+    for path in list(&watch.root.join("new"))? {
+        let (mailbox, item) = (watch.mailbox.clone(), unique_name(&path));
+        if watch.db.run(move |store| store.is_journaled(&mailbox, INBOX, &item)).await? {
+            let target = watch.root.join("cur").join(format!("{}:2,", unique_name(&path)));
+            std::fs::rename(&path, &target).map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Regular files in a Maildir subdirectory, in name order (delivery order for standard names).
+fn list(dir: &Path) -> Result<Vec<PathBuf>, MaildirError> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let name = entry.file_name();
+        if entry.file_type().map_err(io(dir))?.is_file() && !name.to_string_lossy().starts_with('.') {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The message's unique name: the file name without the `:2,FLAGS` info part.
+fn unique_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match name.split_once(':') {
+        Some((unique, _)) => unique.to_string(),
+        None => name,
+    }
+}
+
+fn modified(path: &Path) -> Option<i64> {
+    let time = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(chrono::DateTime::<chrono::Utc>::from(time).timestamp())
+}
+
+/// Every message in `new/` and `cur/` by unique name.
+fn index(root: &Path) -> Result<std::collections::HashMap<String, PathBuf>, MaildirError> {
+    let mut files = list(&root.join("new"))?;
+    files.extend(list(&root.join("cur"))?);
+    Ok(files.into_iter().map(|p| (unique_name(&p), p)).collect())
+}
+
+/// Adds IMAP-style flags (`\Seen \Flagged`) as Maildir flag letters, moving the file to `cur/`.
+fn add_flags(path: &Path, imap_flags: &str) -> Result<PathBuf, MaildirError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut letters: Vec<char> = name.split_once(":2,").map(|(_, f)| f.chars().collect()).unwrap_or_default();
+    for flag in imap_flags.split_whitespace() {
+        let letter = match flag.to_ascii_lowercase().as_str() {
+            "\\seen" => 'S',
+            "\\flagged" => 'F',
+            "\\answered" => 'R',
+            "\\draft" => 'D',
+            // Keywords need Dovecot's own keyword file; a plain Maildir cannot hold them.
+            _ => continue,
+        };
+        letters.push(letter);
+    }
+    letters.sort_unstable();
+    letters.dedup();
+    let root = path.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+    let target = root.join("cur").join(format!("{}:2,{}", unique_name(path), letters.iter().collect::<String>()));
+    std::fs::rename(path, &target).map_err(io(path))?;
+    Ok(target)
+}
+
+/// Moves a message into a Maildir++ subfolder (`Vendors/Invoices` → `.Vendors.Invoices`), creating it.
+fn move_to_folder(root: &Path, path: &Path, folder: &str) -> Result<(), MaildirError> {
+    let dir = root.join(format!(".{}", folder.replace('/', ".")));
+    create(&dir)?;
+    let marker = dir.join("maildirfolder");
+    if !marker.exists() {
+        std::fs::write(&marker, b"").map_err(io(&marker))?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = if name.contains(":2,") { name } else { format!("{name}:2,") };
+    let target = dir.join("cur").join(name);
+    std::fs::rename(path, &target).map_err(io(path))
+}
+
+/// The header block of a message file, read without loading the body.
+fn read_header(path: &Path) -> Result<Vec<u8>, MaildirError> {
+    use std::io::{BufRead, BufReader};
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut header = Vec::new();
+    for line in BufReader::new(file).split(b'\n') {
+        let line = line.map_err(io(path))?;
+        if line.is_empty() || line == b"\r" || header.len() > 256_000 {
+            break;
+        }
+        header.extend_from_slice(&line);
+        header.push(b'\n');
+    }
+    Ok(header)
+}
