@@ -21,6 +21,7 @@
 
 pub mod encoding;
 pub mod process;
+pub mod smtp;
 
 use std::collections::HashSet;
 use std::net::TcpListener;
