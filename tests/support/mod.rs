@@ -20,6 +20,7 @@
 #![allow(dead_code)]
 
 pub mod encoding;
+pub mod imap;
 pub mod process;
 pub mod smtp;
 
