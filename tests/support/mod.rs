@@ -19,10 +19,18 @@
 // Each integration test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod dovecot;
+pub mod dovecot_config;
 pub mod encoding;
 pub mod imap;
+pub mod mailbox;
 pub mod process;
 pub mod smtp;
+pub mod tls;
+
+// Re-exported for the tests; a test binary that does not name one of them must not warn about it.
+#[allow(unused_imports)]
+pub use dovecot::Dovecot;
 
 use std::collections::HashSet;
 use std::net::TcpListener;
