@@ -26,11 +26,14 @@ pub mod imap;
 pub mod mailbox;
 pub mod process;
 pub mod smtp;
+pub mod smtp_sink;
 pub mod tls;
 
 // Re-exported for the tests; a test binary that does not name one of them must not warn about it.
 #[allow(unused_imports)]
 pub use dovecot::Dovecot;
+#[allow(unused_imports)]
+pub use smtp_sink::{Received, SmtpSink};
 
 use std::collections::HashSet;
 use std::net::TcpListener;
