@@ -20,6 +20,16 @@ impl Response {
         let mut words = self.text.split(' ');
         words.next() == Some("*") && words.next().is_some_and(|w| w.eq_ignore_ascii_case(kind))
     }
+
+    /// `* 3 FETCH (…)`
+    pub fn is_untagged_fetch(&self) -> bool {
+        let mut words = self.text.split(' ');
+        words.next() == Some("*")
+            && words.next().is_some()
+            && words
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("FETCH"))
+    }
 }
 
 pub struct Imap {

@@ -93,8 +93,10 @@ impl Dovecot {
         timeout: Duration,
     ) -> Vec<Vec<u8>> {
         let mut last = Err(String::from("not looked yet"));
+        // One session for all the polling: a login per poll would flood the log the test may need.
+        let mut imap = self.imap(user);
         let arrived = wait_until(timeout, || {
-            last = self.try_fetch(user, folder);
+            last = fetch_in(&mut imap, folder);
             last.as_ref().is_ok_and(|messages| messages.len() >= count)
         });
         match last {
@@ -175,48 +177,42 @@ impl Dovecot {
 
     fn try_fetch(&self, user: &str, folder: &str) -> Result<Vec<Stored>, String> {
         let mut imap = self.imap(user);
-        // EXAMINE, not SELECT: looking must not change \Recent or anything else a client under test may see.
-        imap.run(&format!("EXAMINE {}", mailbox(folder)))?;
-        let search = imap.ok("UID SEARCH ALL");
-        let uids: Vec<String> = search
-            .iter()
-            .filter(|r| r.is_untagged("SEARCH"))
-            .flat_map(|r| {
-                r.text
-                    .split(' ')
-                    .skip(2)
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let mut messages = Vec::new();
-        if !uids.is_empty() {
-            let fetched = imap.ok(&format!(
-                "UID FETCH {} (UID FLAGS BODY.PEEK[])",
-                uids.join(",")
-            ));
-            messages = fetched
-                .iter()
-                .filter(|r| r.is_untagged_fetch() && !r.literals.is_empty())
-                .map(stored)
-                .collect();
-            messages.sort_by_key(|m| m.uid);
-        }
+        let messages = fetch_in(&mut imap, folder);
         imap.logout();
-        Ok(messages)
+        messages
     }
 }
 
-impl Response {
-    /// `* 3 FETCH (…)`
-    fn is_untagged_fetch(&self) -> bool {
-        let mut words = self.text.split(' ');
-        words.next() == Some("*")
-            && words.next().is_some()
-            && words
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case("FETCH"))
+/// The messages in `folder`, read in an open session; `Err` if the folder cannot be opened.
+fn fetch_in(imap: &mut Imap, folder: &str) -> Result<Vec<Stored>, String> {
+    // EXAMINE, not SELECT: looking must not change \Recent or anything else a client under test may see.
+    imap.run(&format!("EXAMINE {}", mailbox(folder)))?;
+    let search = imap.ok("UID SEARCH ALL");
+    let uids: Vec<String> = search
+        .iter()
+        .filter(|r| r.is_untagged("SEARCH"))
+        .flat_map(|r| {
+            r.text
+                .split(' ')
+                .skip(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut messages = Vec::new();
+    if !uids.is_empty() {
+        let fetched = imap.ok(&format!(
+            "UID FETCH {} (UID FLAGS BODY.PEEK[])",
+            uids.join(",")
+        ));
+        messages = fetched
+            .iter()
+            .filter(|r| r.is_untagged_fetch() && !r.literals.is_empty())
+            .map(stored)
+            .collect();
+        messages.sort_by_key(|m| m.uid);
     }
+    Ok(messages)
 }
 
 /// `* 1 FETCH (UID 7 FLAGS (\Seen) BODY[] {247})` with its literal.
