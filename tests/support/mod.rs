@@ -15,6 +15,9 @@
 //! - Delivered messages gain `Return-Path:` (the envelope sender), `Delivered-To:` and `Received:` on top.
 //! - Folder names use Dovecot's default separator `.` (`Vendors.Invoices`) unless `.separator('/')`.
 //! - The harness runs as root: Dovecot's mail processes run as `nobody`.
+//! - Every call blocks its thread. In a `#[tokio::test]` that runs clerk's daemon in the same runtime, use
+//!   `flavor = "multi_thread"` (or `spawn_blocking`): on the default current-thread runtime a harness wait
+//!   stops the daemon it is waiting for.
 
 // Each integration test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
