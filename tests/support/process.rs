@@ -1,0 +1,70 @@
+//! Process plumbing the servers share: sending signals without libc, finding a Dovecot instance's processes,
+//! and checking whether a port accepts connections or greets.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// Sends `signal` (a name such as `TERM` or `KILL`) to `pids`, ignoring pids that are already gone.
+///
+/// std can only SIGKILL its own children; Dovecot's processes are grandchildren and deserve a SIGTERM first,
+/// so this goes through the shell's `kill` builtin (dash is always there, `/bin/kill` is not).
+pub fn signal(pids: &[u32], signal: &str) {
+    if pids.is_empty() {
+        return;
+    }
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -s {signal} \"$@\" 2>/dev/null; exit 0"))
+        .arg("sh")
+        .args(pids.iter().map(u32::to_string))
+        .status();
+    if let Err(e) = status {
+        eprintln!("could not run sh to send SIG{signal} to {pids:?}: {e}");
+    }
+}
+
+/// The live processes whose command line starts with `prefix`.
+///
+/// Dovecot names every process it starts `dovecot-INSTANCE/SERVICE` (with `instance_name = INSTANCE`), and its
+/// mail processes outlive the master: a logged-in IMAP session keeps running after the master exits. A unique
+/// instance name per test makes this an exact list of one instance's processes. Zombies have an empty command
+/// line and so are not listed: they hold no ports and no files.
+pub fn pids_with_cmdline_prefix(prefix: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(Path::new("/proc").join(pid.to_string()).join("cmdline"))
+                .is_ok_and(|cmdline| cmdline.starts_with(prefix.as_bytes()))
+        })
+        .collect()
+}
+
+/// True when something accepts TCP connections on 127.0.0.1:`port`.
+pub fn port_accepts(port: u16) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+}
+
+/// True when 127.0.0.1:`port` accepts a connection and its first line starts with `prefix` (`* OK`, `220`).
+pub fn greets(port: u16, prefix: &str) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).is_ok() && line.starts_with(prefix)
+}
+
+/// True for a server's complaint that its port is taken (Dovecot and Python word it differently).
+pub fn address_in_use(error: &str) -> bool {
+    error
+        .to_ascii_lowercase()
+        .contains("address already in use")
+}
