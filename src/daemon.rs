@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
-use crate::config::{Config, Delivery, MailboxConfig, Source};
+use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Source};
 use crate::intake::{CurrentRules, Intake};
 use crate::mail::imap::{self, FolderWatch};
 use crate::mail::maildir::{self, MaildirWatch};
@@ -23,6 +23,13 @@ use crate::store::{Db, Store};
 
 /// How long tasks get to finish their current batch after a stop signal.
 const STOP_GRACE: Duration = Duration::from_secs(30);
+
+/// Opens the office described by `config` and runs it: watching until stopped, or (`once`) handling the
+/// mail waiting now and delivering the outbox before returning.
+pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
+    let office = Office::open(config)?;
+    if once { office.run_once().await } else { office.run().await }
+}
 
 /// Everything the running daemon shares.
 pub struct Office {
@@ -88,35 +95,64 @@ impl Office {
         Ok(())
     }
 
+    /// Handles what is waiting in every mailbox, then delivers the outbox, and returns.
+    pub async fn run_once(&self) -> anyhow::Result<()> {
+        for mailbox in &self.config.mailboxes {
+            match &mailbox.source {
+                Source::Imap(account) => {
+                    for folder in &mailbox.folders {
+                        imap::sync_once(&self.folder_watch(mailbox, account, folder))
+                            .await
+                            .with_context(|| format!("mailbox {} folder {folder}", mailbox.name))?;
+                    }
+                }
+                Source::Maildir(root) => {
+                    maildir::scan(&self.maildir_watch(mailbox, root))
+                        .await
+                        .with_context(|| format!("mailbox {}", mailbox.name))?;
+                }
+            }
+        }
+        let outbox = Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
+        outbox.drain().await?;
+        Ok(())
+    }
+
+    fn folder_watch(&self, mailbox: &MailboxConfig, account: &ImapAccount, folder: &str) -> FolderWatch {
+        FolderWatch {
+            mailbox: mailbox.name.clone(),
+            account: account.clone(),
+            folder: folder.to_string(),
+            idle: mailbox.idle,
+            poll_interval: mailbox.poll_interval,
+            backfill: mailbox.backfill,
+            max_message_size: mailbox.max_message_size,
+            intake: self.intake(mailbox),
+            db: self.db.clone(),
+        }
+    }
+
+    fn maildir_watch(&self, mailbox: &MailboxConfig, root: &std::path::Path) -> MaildirWatch {
+        MaildirWatch {
+            mailbox: mailbox.name.clone(),
+            root: root.to_path_buf(),
+            poll_interval: mailbox.poll_interval,
+            backfill: mailbox.backfill,
+            max_message_size: mailbox.max_message_size,
+            intake: self.intake(mailbox),
+            db: self.db.clone(),
+        }
+    }
+
     fn spawn_watchers(&self, mailbox: &MailboxConfig, stopped: &watch::Receiver<bool>, tasks: &mut JoinSet<()>) {
         match &mailbox.source {
             Source::Imap(account) => {
                 for folder in &mailbox.folders {
-                    let watch = FolderWatch {
-                        mailbox: mailbox.name.clone(),
-                        account: account.clone(),
-                        folder: folder.clone(),
-                        idle: mailbox.idle,
-                        poll_interval: mailbox.poll_interval,
-                        backfill: mailbox.backfill,
-                        max_message_size: mailbox.max_message_size,
-                        intake: self.intake(mailbox),
-                        db: self.db.clone(),
-                    };
-                    tasks.spawn(imap::watch_folder(watch, stopped.clone()));
+                    tasks.spawn(imap::watch_folder(self.folder_watch(mailbox, account, folder), stopped.clone()));
                 }
             }
             Source::Maildir(root) => {
-                let watch = MaildirWatch {
-                    mailbox: mailbox.name.clone(),
-                    root: root.clone(),
-                    poll_interval: mailbox.poll_interval,
-                    backfill: mailbox.backfill,
-                    max_message_size: mailbox.max_message_size,
-                    intake: self.intake(mailbox),
-                    db: self.db.clone(),
-                };
-                tasks.spawn(maildir::watch_maildir(watch, stopped.clone()));
+                tasks.spawn(maildir::watch_maildir(self.maildir_watch(mailbox, root), stopped.clone()));
             }
         }
     }

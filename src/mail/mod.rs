@@ -1,4 +1,8 @@
 //! Everything that speaks mail: parsing incoming messages, reading mailboxes, composing and sending.
 
 pub mod compose;
+pub mod imap;
+pub mod maildir;
+pub mod outbox;
+pub mod tls;
 pub mod message;

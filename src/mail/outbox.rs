@@ -30,13 +30,8 @@ pub struct Outbox {
 impl Outbox {
     /// Delivers until `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        match self.db.run(|store| store.requeue_interrupted_mail()).await {
-            Ok(ids) if !ids.is_empty() => {
-                warn!(count = ids.len(), message_ids = %ids.join(" "),
-                      "mail was being sent when clerk stopped; sending it again (the server may have received it already)")
-            }
-            Ok(_) => {}
-            Err(e) => warn!(error = %e, "cannot check for interrupted mail"),
+        if let Err(e) = self.requeue_interrupted().await {
+            warn!(error = %e, "cannot check for interrupted mail");
         }
         loop {
             if *shutdown.borrow() {
@@ -58,6 +53,26 @@ impl Outbox {
                 }
             }
         }
+    }
+
+    /// Sends everything that is due now, once each, and returns how many were tried (`run --once`).
+    /// Mail that fails temporarily stays queued for the next run.
+    pub async fn drain(&self) -> Result<usize, StoreError> {
+        self.requeue_interrupted().await?;
+        let due = self.db.run(|store| store.due_mail(now(), 1_000_000)).await?;
+        for queued in &due {
+            self.deliver(queued).await?;
+        }
+        Ok(due.len())
+    }
+
+    async fn requeue_interrupted(&self) -> Result<(), StoreError> {
+        let ids = self.db.run(|store| store.requeue_interrupted_mail()).await?;
+        if !ids.is_empty() {
+            warn!(count = ids.len(), message_ids = %ids.join(" "),
+                  "mail was being sent when clerk stopped; sending it again (the server may have received it already)");
+        }
+        Ok(())
     }
 
     /// Sends everything due now; returns how many were tried.

@@ -216,3 +216,38 @@ fn queue_op(tx: &Transaction, journal_id: i64, e: &JournalEntry, op: &str, arg: 
     )?;
     Ok(())
 }
+
+/// A journal row as `status` and the demo show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalRow {
+    pub id: i64,
+    pub mailbox: String,
+    pub sender: Option<String>,
+    pub subject: String,
+    pub status: String,
+    pub rule: Option<String>,
+    pub desk: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl Store {
+    /// Journal rows after `after_id`, oldest first.
+    pub fn journal_after(&self, after_id: i64) -> Result<Vec<JournalRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, mailbox, sender, subject, status, rule, desk, detail FROM messages WHERE id > ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![after_id], |row| {
+            Ok(JournalRow {
+                id: row.get(0)?,
+                mailbox: row.get(1)?,
+                sender: row.get(2)?,
+                subject: row.get(3)?,
+                status: row.get(4)?,
+                rule: row.get(5)?,
+                desk: row.get(6)?,
+                detail: row.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

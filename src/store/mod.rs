@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use journal::{Handled, JournalEntry, Position, Verdict};
+pub use journal::{Handled, JournalEntry, JournalRow, Position, Verdict};
 pub use mailbox::{FolderState, PendingOp};
 pub use outbox::QueuedMail;
 pub use shared::Db;

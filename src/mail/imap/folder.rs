@@ -82,19 +82,9 @@ fn backoff(failures: u32, login: bool) -> Duration {
 
 /// One connection's life: returns Ok only on shutdown.
 async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> Result<(), ImapError> {
-    let mut session = connect(&watch.account).await?;
-    let mailbox = timed("selecting the folder", session.select(&watch.folder)).await?;
-    let uidvalidity =
-        mailbox.uid_validity.ok_or_else(|| ImapError::Protocol("SELECT gave no UIDVALIDITY".into()))?;
-    let uid_next = match mailbox.uid_next {
-        Some(next) => next,
-        None => highest_uid(&mut session).await? + 1,
-    };
-    let idle = watch.idle && session.capabilities().await?.has_str("IDLE");
-    info!(mailbox = %watch.mailbox, folder = %watch.folder, uidvalidity, idle, "watching");
-    let mut state = settle_position(watch, uidvalidity, uid_next).await?;
+    let (mut session, mut state, idle) = open(watch).await?;
     loop {
-        apply_ops(&mut session, watch, uidvalidity).await?;
+        apply_ops(&mut session, watch, state.uidvalidity).await?;
         state = catch_up(&mut session, watch, state).await?;
         while session.unsolicited_responses.try_recv().is_ok() {}
         if *shutdown.borrow() {
@@ -111,6 +101,31 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
             session
         };
     }
+}
+
+/// Handles the mail waiting in the folder and the queued moves and flags, then logs out (`run --once`).
+pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
+    let (mut session, state, _) = open(watch).await?;
+    apply_ops(&mut session, watch, state.uidvalidity).await?;
+    catch_up(&mut session, watch, state).await?;
+    session.logout().await.ok();
+    Ok(())
+}
+
+/// Connects, selects the folder and settles its position; also says whether to IDLE.
+async fn open(watch: &FolderWatch) -> Result<(ImapSession, FolderState, bool), ImapError> {
+    let mut session = connect(&watch.account).await?;
+    let mailbox = timed("selecting the folder", session.select(&watch.folder)).await?;
+    let uidvalidity =
+        mailbox.uid_validity.ok_or_else(|| ImapError::Protocol("SELECT gave no UIDVALIDITY".into()))?;
+    let uid_next = match mailbox.uid_next {
+        Some(next) => next,
+        None => highest_uid(&mut session).await? + 1,
+    };
+    let idle = watch.idle && session.capabilities().await?.has_str("IDLE");
+    info!(mailbox = %watch.mailbox, folder = %watch.folder, uidvalidity, idle, "watching");
+    let state = settle_position(watch, uidvalidity, uid_next).await?;
+    Ok((session, state, idle))
 }
 
 /// Loads the folder's position, or starts one: on first sight per the backfill policy, and after a

@@ -10,7 +10,7 @@ mod folder;
 mod uidset;
 
 pub use connect::{ImapSession, ImapStream, connect};
-pub use folder::{FolderWatch, watch_folder};
+pub use folder::{FolderWatch, sync_once, watch_folder};
 pub use uidset::uid_set;
 
 /// What can go wrong with an IMAP server; all of it is retried after a backoff.

@@ -1,0 +1,136 @@
+//! `clerk demo`: a self-contained example office in one directory — a Maildir inbox, a file outbox, the
+//! shipped rules — with sample mail dropped in, so a newcomer sees clerk answer within seconds without
+//! any mail server.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::daemon::Office;
+
+/// The shipped example office (`rules/` in the source tree), built into the binary so the demo works
+/// from an installed `clerk` alone.
+pub const SHIPPED_RULES: &[(&str, &str)] = &[
+    ("office.toml", include_str!("../rules/office.toml")),
+    ("10-filing.rules.toml", include_str!("../rules/10-filing.rules.toml")),
+    ("20-desks.rules.toml", include_str!("../rules/20-desks.rules.toml")),
+    ("90-fallback.rules.toml", include_str!("../rules/90-fallback.rules.toml")),
+    ("templates/acknowledgment.txt", include_str!("../rules/templates/acknowledgment.txt")),
+    ("templates/supply-received.txt", include_str!("../rules/templates/supply-received.txt")),
+    ("templates/meeting-received.txt", include_str!("../rules/templates/meeting-received.txt")),
+    ("templates/faq/opening-hours.txt", include_str!("../rules/templates/faq/opening-hours.txt")),
+    ("samples/inquiry-opening-hours.eml", include_str!("../rules/samples/inquiry-opening-hours.eml")),
+    ("samples/supply-toner.eml", include_str!("../rules/samples/supply-toner.eml")),
+    ("samples/meeting-request.eml", include_str!("../rules/samples/meeting-request.eml")),
+    ("samples/invitation.eml", include_str!("../rules/samples/invitation.eml")),
+    ("samples/vendor-invoice.eml", include_str!("../rules/samples/vendor-invoice.eml")),
+    ("samples/newsletter.eml", include_str!("../rules/samples/newsletter.eml")),
+    ("samples/out-of-office.eml", include_str!("../rules/samples/out-of-office.eml")),
+    ("samples/general-question.eml", include_str!("../rules/samples/general-question.eml")),
+];
+
+const DEMO_CONFIG: &str = r#"# The clerk demo office: mail arrives in the Maildir `mail/`, replies are written to `outbox/` as .eml
+# files, and nothing leaves this directory. Drop more .eml files into mail/new/ to see them handled.
+
+[database]
+path = "clerk.db"
+
+[rules]
+dir = "rules"
+
+[[mailbox]]
+name = "demo"
+url = "maildir:mail"
+poll_interval = "1s"
+backfill = "all"
+
+[outbox]
+dir = "outbox"
+"#;
+
+/// Creates the demo office in `dir` if missing, drops the sample messages into its inbox, and runs it:
+/// until Ctrl-C, or (`once`) just long enough to handle the samples, then prints a summary.
+pub async fn run(dir: &Path, once: bool) -> anyhow::Result<()> {
+    let config_path = create(dir)?;
+    let dropped = drop_samples(&dir.join("mail"))?;
+    let config = Config::load(&config_path)?;
+    let outbox = match &config.delivery {
+        crate::config::Delivery::Directory(d) => d.clone(),
+        crate::config::Delivery::Smtp(_) => dir.join("outbox"),
+    };
+    println!("clerk demo office in {}", dir.display());
+    println!("  config:  {}", config_path.display());
+    println!("  rules:   {}", config.rules_dir.display());
+    println!("  inbox:   {} ({dropped} sample messages dropped into new/)", dir.join("mail").display());
+    println!("  outbox:  {}  <- replies and forwards appear here", outbox.display());
+    println!();
+    let office = Office::open(config)?;
+    let before = office.db.run(|store| store.journal_after(0).map(|r| r.last().map(|r| r.id).unwrap_or(0))).await?;
+    if once {
+        office.run_once().await?;
+        print_summary(&office, before, &outbox).await?;
+        Ok(())
+    } else {
+        println!("Watching the inbox; press Ctrl-C to stop.");
+        office.run().await
+    }
+}
+
+/// Writes the config and the shipped rules unless the directory already holds a config.
+fn create(dir: &Path) -> anyhow::Result<PathBuf> {
+    let config_path = dir.join("clerk.toml");
+    if config_path.exists() {
+        return Ok(config_path);
+    }
+    for (name, text) in SHIPPED_RULES {
+        let path = dir.join("rules").join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    crate::mail::maildir::create(&dir.join("mail"))?;
+    std::fs::write(&config_path, DEMO_CONFIG).with_context(|| format!("writing {}", config_path.display()))?;
+    Ok(config_path)
+}
+
+/// Delivers the sample messages into the Maildir the way an MTA would (tmp/, then new/).
+fn drop_samples(maildir: &Path) -> anyhow::Result<usize> {
+    let stamp = chrono::Utc::now().timestamp();
+    let mut n = 0;
+    for (name, text) in SHIPPED_RULES.iter().filter(|(name, _)| name.starts_with("samples/")) {
+        let unique = format!("{stamp}.demo{n}.{}", name.trim_start_matches("samples/").trim_end_matches(".eml"));
+        let tmp = maildir.join("tmp").join(&unique);
+        std::fs::write(&tmp, text.replace('\n', "\r\n")).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, maildir.join("new").join(&unique))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+async fn print_summary(office: &Office, after: i64, outbox: &Path) -> anyhow::Result<()> {
+    let rows = office.db.run(move |store| store.journal_after(after)).await?;
+    println!("{:<48} {:<32} {:<9} {}", "message", "rule", "desk", "note");
+    for row in &rows {
+        let subject: String = row.subject.chars().take(46).collect();
+        let rule = row.rule.as_deref().unwrap_or(if row.status == "processed" { "(no rule)" } else { &row.status });
+        println!(
+            "{:<48} {:<32} {:<9} {}",
+            subject,
+            rule.chars().take(31).collect::<String>(),
+            row.desk.as_deref().unwrap_or("-"),
+            row.detail.as_deref().unwrap_or("")
+        );
+    }
+    let mut sent: Vec<_> = std::fs::read_dir(outbox)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+        .unwrap_or_default();
+    sent.sort();
+    println!();
+    println!("{} messages in the outbox ({}):", sent.len(), outbox.display());
+    for path in sent {
+        println!("  {}", path.display());
+    }
+    Ok(())
+}

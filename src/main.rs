@@ -1,0 +1,106 @@
+//! The `clerk` command line. Each subcommand is a thin shell over the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use clerk::config::Config;
+use clerk::rules::RuleSet;
+
+/// clerk: an office assistant that lives in a mailbox.
+///
+/// clerk watches mailboxes, sorts incoming mail by the office's rule files, and answers, forwards,
+/// files and hands it to its desks, exactly once. Configuration (clerk.toml) says where mail comes
+/// from and goes to; the rules directory says what to do with it.
+#[derive(Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    /// The configuration file [default: ./clerk.toml, then /etc/clerk/clerk.toml]
+    #[arg(long, short, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Log detail: error, warn, info, debug or trace (or a RUST_LOG-style filter)
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
+    log: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Watch the configured mailboxes and handle mail until stopped (SIGINT/SIGTERM).
+    Run {
+        /// Handle the mail that is waiting, deliver the outbox, and exit instead of watching.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Show which rule a message matches and exactly what clerk would do with it; nothing is sent.
+    Explain {
+        /// The message, as an .eml file
+        #[arg(value_name = "FILE.eml")]
+        message: PathBuf,
+        /// Use this rules directory instead of the one in the configuration (no config file needed)
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Print JSON: {"rule": ..., "desk": ..., "effects": [...], ...}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set up a self-contained example office (Maildir inbox, file outbox) and run it.
+    Demo {
+        /// Where to create the demo office
+        #[arg(long, value_name = "DIR", default_value = "clerk-demo")]
+        dir: PathBuf,
+        /// Handle the sample messages, print what happened, and exit
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    clerk::logging::init(&cli.log);
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run { once } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            runtime()?.block_on(clerk::daemon::run(config, once))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { message, rules, json } => {
+            let dir = match rules {
+                Some(dir) => dir,
+                None => Config::locate_and_load(cli.config.as_deref())?.rules_dir,
+            };
+            let rules = RuleSet::load(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let raw = std::fs::read(&message).with_context(|| format!("cannot read {}", message.display()))?;
+            let explanation = clerk::explain::explain(&rules, &raw).with_context(|| message.display().to_string())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&explanation.to_json())?);
+            } else {
+                print!("{explanation}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { dir, once } => {
+            runtime()?.block_on(clerk::demo::run(&dir, once))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
