@@ -2,3 +2,4 @@
 
 pub mod compose;
 pub mod message;
+pub mod transport;
