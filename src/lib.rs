@@ -4,15 +4,15 @@
 //! ingest (`mail::imap`, `mail::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
+pub mod actions;
 pub mod config;
+pub mod daemon;
+pub mod demo;
 pub mod effects;
+pub mod explain;
+pub mod intake;
+pub mod logging;
 pub mod mail;
 pub mod secret;
 pub mod store;
 pub mod units;
-pub mod actions;
-pub mod daemon;
-pub mod demo;
-pub mod explain;
-pub mod intake;
-pub mod logging;

@@ -3,6 +3,7 @@
 pub mod compose;
 pub mod imap;
 pub mod maildir;
+pub mod message;
 pub mod outbox;
 pub mod tls;
-pub mod message;
+pub mod transport;

@@ -1,0 +1,950 @@
+//! Delivering one composed mail: over SMTP submission (lettre), or as `.eml` files in a directory when
+//! clerk runs embedded without a mail server.
+//!
+//! This module sends a mail once and says whether a failure is worth retrying ([`SendError`]); the outbox
+//! in the store owns the queue, the retries and the backoff, and calls [`Transport::send`].
+//!
+//! SMTP goes through lettre's connection type with clerk's own one-connection reuse rather than lettre's
+//! `AsyncSmtpTransport` pool, for two reasons found in lettre 0.11's source: its async client applies the
+//! timeout only to the TCP connect (a server that stops answering hangs a send forever), and a pooled send
+//! that is cancelled — the only way to impose a deadline from outside — returns its connection to the
+//! pool mid-transaction, where the next mail's commands would become the previous mail's body. Here every
+//! step runs under the configured timeout, and a connection that failed or timed out is dropped (closing
+//! the socket, so the server discards any half-sent mail); only a connection that just completed a mail
+//! is kept for the next one.
+//!
+//! Connection security is not negotiable: `smtps://` is implicit TLS and `smtp://` requires STARTTLS,
+//! with certificates checked against the webpki roots or only against a configured CA file. The one
+//! exception is a server on the loopback interface (a local relay, the test server), where STARTTLS is
+//! used when offered and plain SMTP otherwise, because nothing crosses a network there.
+
+use std::fs::{self, File};
+use std::io::{self, Write as _};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{
+    AsyncSmtpConnection, Certificate, CertificateStore, TlsParameters,
+};
+use lettre::transport::smtp::extension::ClientId;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use sha2::{Digest, Sha256};
+use url::{Host, Url};
+
+use crate::mail::compose::OutboundMail;
+use crate::secret::Secret;
+
+/// Implicit TLS submission port (RFC 8314).
+const SMTPS_PORT: u16 = 465;
+
+/// Submission port with STARTTLS (RFC 6409).
+const SUBMISSION_PORT: u16 = 587;
+
+/// SMTP reply codes that refuse clerk's login or connection security rather than the mail: 530
+/// (authentication or STARTTLS required), 534 (mechanism too weak), 535 (bad credentials), 538
+/// (encryption required). They are 5xx, but the mail itself is fine and goes out once the settings are
+/// fixed, so they are reported as transient.
+const SETTINGS_REFUSALS: [u16; 4] = [530, 534, 535, 538];
+
+/// How long a connection may sit unused and still be reused. Servers drop idle clients after a minute or
+/// more; past this it is cheaper to connect afresh than to discover a dead connection.
+const MAX_IDLE: Duration = Duration::from_secs(30);
+
+/// SASL mechanisms clerk offers, in order of preference; both need TLS (or loopback) to be safe, which
+/// the connection security rules guarantee.
+const MECHANISMS: [Mechanism; 2] = [Mechanism::Plain, Mechanism::Login];
+
+/// Longest file stem the directory transport uses, so `.<stem>.envelope.json.<n>.<n>.tmp` stays well
+/// within the usual 255-byte file name limit.
+const MAX_FILE_STEM: usize = 160;
+
+/// How to reach an SMTP submission server.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    /// `smtps://host[:port]` (implicit TLS, default port 465) or `smtp://host[:port]` (STARTTLS, default
+    /// port 587; 25 works when given). No credentials, path or query in the URL: they belong in the
+    /// fields below, where the password is a [`Secret`].
+    pub url: Url,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// PEM file with the CA certificate(s) to trust *instead of* the public webpki roots, for a server
+    /// with a private or self-signed certificate.
+    pub ca_file: Option<PathBuf>,
+    /// Name to announce in EHLO; lettre uses the machine's host name when `None`.
+    pub hello_name: Option<String>,
+    /// Limit for establishing a connection (TCP, TLS, EHLO, AUTH) and, separately, for transferring one
+    /// mail, so a stuck server delays the outbox but never blocks it. Choose it with the largest mail
+    /// and the slowest link in mind (a minute is typical). A timeout after the whole mail was sent can
+    /// mean the server accepted it without clerk hearing so; the retry then delivers a second copy with
+    /// the same Message-ID, which many mail clients and servers show only once.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("url", &redacted(&self.url))
+            .field("user", &self.user)
+            .field("password", &self.password)
+            .field("ca_file", &self.ca_file)
+            .field("hello_name", &self.hello_name)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// Where outbound mail leaves clerk. Cloning is cheap and shares the idle SMTP connection.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// SMTP submission.
+    Smtp(SmtpTransport),
+    /// Files in a directory: the embedded default, and what `clerk demo` shows its users.
+    Directory(DirectoryTransport),
+}
+
+/// A configured SMTP submission client. Build it with [`Transport::smtp`].
+#[derive(Clone)]
+pub struct SmtpTransport {
+    inner: Arc<SmtpClient>,
+}
+
+impl std::fmt::Debug for SmtpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpTransport")
+            .field("server", &self.inner.server)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything needed to open a connection, plus the connection kept from the last successful mail.
+struct SmtpClient {
+    /// The server as shown in messages: the URL with any password masked.
+    server: String,
+    endpoint: Endpoint,
+    tls: TlsParameters,
+    hello_name: ClientId,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    idle: Mutex<Option<(AsyncSmtpConnection, Instant)>>,
+}
+
+/// Writes each mail as `<dir>/<message-id>.eml` with its envelope beside it as
+/// `<message-id>.envelope.json` (`{"mail_from": "…" or null, "rcpt_to": […]}`).
+///
+/// The `.eml` is a clean RFC 5322 file any mail client opens; the envelope cannot live inside it, hence
+/// the sibling. Both appear atomically (written to a hidden `.…tmp` name in the same directory, fsynced,
+/// renamed), and the envelope is renamed into place first, so whoever sees an `.eml` also finds its
+/// envelope. A crash in between leaves an envelope without `.eml`, which readers ignore and the retry
+/// overwrites. Delivery is idempotent by Message-ID: a second send of a mail whose `.eml` exists
+/// changes nothing.
+#[derive(Debug, Clone)]
+pub struct DirectoryTransport {
+    dir: PathBuf,
+}
+
+/// Why a transport could not be set up: a configuration problem to report at startup.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("SMTP URL {url}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("SMTP settings: {0}")]
+    Settings(String),
+    #[error("SMTP CA file {}: {reason}", path.display())]
+    CaFile { path: PathBuf, reason: String },
+    #[error("TLS setup for {server}: {reason}")]
+    Tls { server: String, reason: String },
+    #[error("outbox directory {}: {source}", path.display())]
+    Directory { path: PathBuf, source: io::Error },
+}
+
+/// Why one mail was not sent, and whether sending it again can succeed. The outbox retries `Transient`
+/// with backoff and gives up on `Permanent`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// 4xx replies, refused or dropped connections, timeouts, TLS failures, refused login, a full disk:
+    /// the same mail can go through later.
+    #[error("temporary failure, will retry: {0}")]
+    Transient(String),
+    /// 5xx replies to the mail or its recipients, addresses that cannot be sent to, a mail the server
+    /// cannot carry: sending it again would fail again.
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// How the connection to an SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Security {
+    /// TLS from the first byte (`smtps://`).
+    ImplicitTls,
+    /// STARTTLS or no mail (`smtp://` to another host): a server or attacker that hides STARTTLS gets
+    /// neither credentials nor mail.
+    StartTls,
+    /// STARTTLS when offered, plain otherwise (`smtp://` to loopback): nothing leaves the machine.
+    StartTlsIfOffered,
+}
+
+/// Where and how to connect, derived from the URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Endpoint {
+    host: String,
+    port: u16,
+    security: Security,
+}
+
+impl Transport {
+    /// An SMTP transport. Nothing is contacted yet: a server that is down at startup only delays the
+    /// first mail, while every settings mistake is reported here.
+    pub fn smtp(settings: &SmtpSettings) -> Result<Transport, TransportError> {
+        let endpoint = endpoint(&settings.url)?;
+        let tls = tls_parameters(&endpoint.host, settings.ca_file.as_deref())?;
+        let hello_name = match &settings.hello_name {
+            Some(name) => client_id(name)?,
+            None => ClientId::default(),
+        };
+        let credentials = match (&settings.user, &settings.password) {
+            (Some(user), Some(password)) => {
+                Some(Credentials::new(user.clone(), password.expose().to_owned()))
+            }
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(TransportError::Settings(
+                    "a user is set but no password".into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(TransportError::Settings(
+                    "a password is set but no user".into(),
+                ));
+            }
+        };
+        Ok(Transport::Smtp(SmtpTransport {
+            inner: Arc::new(SmtpClient {
+                server: redacted(&settings.url),
+                endpoint,
+                tls,
+                hello_name,
+                credentials,
+                timeout: settings.timeout,
+                idle: Mutex::new(None),
+            }),
+        }))
+    }
+
+    /// A directory transport writing into `dir`, which is created if missing.
+    pub fn directory(dir: impl Into<PathBuf>) -> Result<Transport, TransportError> {
+        let dir = dir.into();
+        fs::create_dir_all(&dir).map_err(|source| TransportError::Directory {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(Transport::Directory(DirectoryTransport { dir }))
+    }
+
+    /// Sends one mail: envelope from [`OutboundMail::envelope_from`] and `recipients`, the bytes exactly as
+    /// composed. A 5xx to any recipient fails the whole mail (lettre ends the transaction), so the outbox
+    /// never has to remember who already got a copy.
+    pub async fn send(&self, mail: &OutboundMail) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(smtp) => smtp.inner.send(mail).await,
+            Transport::Directory(directory) => directory.send(mail).await,
+        }
+    }
+}
+
+impl SmtpClient {
+    async fn send(&self, mail: &OutboundMail) -> Result<(), SendError> {
+        let envelope = envelope(mail)?;
+        // lettre ends DATA with CRLF "." CRLF after the bytes it is given; without the mail's own final
+        // CRLF the server stores exactly `mail.raw`.
+        let data = mail.raw.strip_suffix(b"\r\n").unwrap_or(&mail.raw);
+        let mut connection = match self.reusable_connection().await {
+            Some(connection) => connection,
+            None => self.connect().await?,
+        };
+        match tokio::time::timeout(self.timeout, connection.send(&envelope, data)).await {
+            Ok(Ok(_)) => {
+                tracing::debug!(message_id = %mail.message_id, server = %self.server, "mail accepted");
+                self.park(connection);
+                Ok(())
+            }
+            Ok(Err(error)) => Err(classify(&error, &self.server)),
+            Err(_) => Err(SendError::Transient(format!(
+                "{}: no answer within {:?} while sending mail {}",
+                self.server, self.timeout, mail.message_id
+            ))),
+        }
+    }
+
+    /// Opens and prepares a connection: TLS as [`Security`] demands, EHLO, AUTH when configured.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let endpoint = &self.endpoint;
+        let connecting = async {
+            let implicit_tls =
+                (endpoint.security == Security::ImplicitTls).then(|| self.tls.clone());
+            let mut connection = AsyncSmtpConnection::connect_tokio1(
+                (endpoint.host.as_str(), endpoint.port),
+                Some(self.timeout),
+                &self.hello_name,
+                implicit_tls,
+                None,
+            )
+            .await?;
+            let upgrade = match endpoint.security {
+                Security::ImplicitTls => false,
+                // lettre refuses when the server does not offer STARTTLS, before any mail or password.
+                Security::StartTls => true,
+                Security::StartTlsIfOffered => connection.can_starttls(),
+            };
+            if upgrade {
+                connection
+                    .starttls(self.tls.clone(), &self.hello_name)
+                    .await?;
+            }
+            if let Some(credentials) = &self.credentials {
+                connection.auth(&MECHANISMS, credentials).await?;
+            }
+            Ok(connection)
+        };
+        match tokio::time::timeout(self.timeout, connecting).await {
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(error)) => Err(classify(&error, &self.server)),
+            Err(_) => Err(SendError::Transient(format!(
+                "{}: no answer within {:?} while connecting",
+                self.server, self.timeout
+            ))),
+        }
+    }
+
+    /// The connection kept from the previous mail, if it is recent and still answers NOOP.
+    async fn reusable_connection(&self) -> Option<AsyncSmtpConnection> {
+        let (mut connection, parked_at) = self.idle.lock().ok()?.take()?;
+        if parked_at.elapsed() > MAX_IDLE {
+            return None;
+        }
+        match tokio::time::timeout(self.timeout, connection.test_connected()).await {
+            Ok(true) => Some(connection),
+            _ => None,
+        }
+    }
+
+    /// Keeps a connection that just completed a mail for the next one; when one is already kept (two
+    /// sends ran at once) this one is dropped, which closes it.
+    fn park(&self, connection: AsyncSmtpConnection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.is_none()
+        {
+            *idle = Some((connection, Instant::now()));
+        }
+    }
+}
+
+impl DirectoryTransport {
+    async fn send(&self, mail: &OutboundMail) -> Result<(), SendError> {
+        let dir = self.dir.clone();
+        let mail = mail.clone();
+        tokio::task::spawn_blocking(move || deliver_to_directory(&dir, &mail))
+            .await
+            .map_err(|e| SendError::Transient(format!("writing the mail was interrupted: {e}")))?
+    }
+}
+
+/// Reads scheme, host and port and decides the connection security (see [`Security`]).
+fn endpoint(url: &Url) -> Result<Endpoint, TransportError> {
+    let invalid = |reason: &str| TransportError::InvalidUrl {
+        url: redacted(url),
+        reason: reason.to_owned(),
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "credentials do not belong in the URL; set the SMTP user and password instead",
+        ));
+    }
+    if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(
+            "only scheme, host and port are used; remove the path, query or fragment",
+        ));
+    }
+    // `smtp` is not a "special" scheme to the URL standard, so an IPv4 literal arrives as a domain.
+    let (host, loopback) = match url.host() {
+        None => return Err(invalid("the URL names no host")),
+        Some(Host::Ipv6(ip)) => (ip.to_string(), is_loopback(IpAddr::V6(ip))),
+        Some(Host::Ipv4(ip)) => (ip.to_string(), ip.is_loopback()),
+        Some(Host::Domain(name)) => match name.parse::<IpAddr>() {
+            Ok(ip) => (ip.to_string(), is_loopback(ip)),
+            Err(_) if name.is_empty() => return Err(invalid("the URL names no host")),
+            Err(_) => (name.to_owned(), name.eq_ignore_ascii_case("localhost")),
+        },
+    };
+    let (security, default_port) = match url.scheme() {
+        "smtps" => (Security::ImplicitTls, SMTPS_PORT),
+        "smtp" if loopback => (Security::StartTlsIfOffered, SUBMISSION_PORT),
+        "smtp" => (Security::StartTls, SUBMISSION_PORT),
+        _ => {
+            return Err(invalid(
+                "the scheme must be smtps:// (implicit TLS) or smtp:// (STARTTLS)",
+            ));
+        }
+    };
+    Ok(Endpoint {
+        host,
+        port: url.port().unwrap_or(default_port),
+        security,
+    })
+}
+
+/// 127.0.0.0/8, ::1 and IPv4-mapped loopback. Names other than `localhost` are not resolved: what a
+/// name points to can change, what the settings say cannot.
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+/// The URL for messages and logs, with any password masked.
+fn redacted(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        // Only fails for URLs that cannot have a password, which this one has.
+        let _ = shown.set_password(Some("***"));
+    }
+    shown.to_string()
+}
+
+/// TLS parameters that verify the server's certificate for `host`: against the webpki roots, or only
+/// against the CA file when one is configured (a private CA must not widen trust to the public ones
+/// silently, nor the reverse).
+fn tls_parameters(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, TransportError> {
+    let builder = TlsParameters::builder(host.to_owned());
+    let builder = match ca_file {
+        None => builder.certificate_store(CertificateStore::WebpkiRoots),
+        Some(path) => builder
+            .certificate_store(CertificateStore::None)
+            .add_root_certificate(ca_certificate(path)?),
+    };
+    builder.build().map_err(|e| TransportError::Tls {
+        server: host.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn ca_certificate(path: &Path) -> Result<Certificate, TransportError> {
+    let ca_error = |reason: String| TransportError::CaFile {
+        path: path.to_owned(),
+        reason,
+    };
+    let pem = fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+    // lettre accepts a file without certificates and would then trust nothing; say so now instead of
+    // failing every handshake later.
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ca_error(format!("not a PEM file: {e}")))?;
+    if certificates.is_empty() {
+        return Err(ca_error("contains no PEM certificate".into()));
+    }
+    Certificate::from_pem(&pem).map_err(|e| ca_error(e.to_string()))
+}
+
+/// The EHLO name: a domain name or an IP address literal. Anything else could smuggle SMTP syntax.
+fn client_id(name: &str) -> Result<ClientId, TransportError> {
+    if let Ok(ip) = name.parse::<IpAddr>() {
+        return Ok(match ip {
+            IpAddr::V4(v4) => ClientId::Ipv4(v4),
+            IpAddr::V6(v6) => ClientId::Ipv6(v6),
+        });
+    }
+    let is_domain = name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if is_domain {
+        Ok(ClientId::Domain(name.to_owned()))
+    } else {
+        Err(TransportError::Settings(format!(
+            "hello_name {name:?} is not a domain name or IP address"
+        )))
+    }
+}
+
+/// The SMTP envelope of a mail. An address lettre cannot send to never becomes sendable: permanent.
+fn envelope(mail: &OutboundMail) -> Result<Envelope, SendError> {
+    let parse = |role: &str, address: &str| {
+        address.parse::<lettre::Address>().map_err(|e| {
+            SendError::Permanent(format!(
+                "mail {}: {role} {address:?} is not a valid address: {e}",
+                mail.message_id
+            ))
+        })
+    };
+    let from = mail
+        .envelope_from
+        .as_deref()
+        .map(|address| parse("envelope sender", address))
+        .transpose()?;
+    let to = mail
+        .recipients
+        .iter()
+        .map(|address| parse("recipient", address))
+        .collect::<Result<Vec<_>, _>>()?;
+    Envelope::new(from, to)
+        .map_err(|e| SendError::Permanent(format!("mail {}: {e}", mail.message_id)))
+}
+
+/// Sorts a lettre error into retry-later or give-up.
+///
+/// SMTP replies decide by their first digit, except the login/security refusals in
+/// [`SETTINGS_REFUSALS`]. Errors without a reply (connection refused, timeout, TLS, broken connection,
+/// missing STARTTLS) are transient. The exception is lettre refusing to send a mail that needs
+/// SMTPUTF8 or 8BITMIME to a server without them: that mail will never go through this server. lettre
+/// reports that only as a client error with text, so the text is matched.
+fn classify(error: &lettre::transport::smtp::Error, server: &str) -> SendError {
+    let text = format!("{server}: {error}");
+    match error.status().map(u16::from) {
+        Some(code) if SETTINGS_REFUSALS.contains(&code) => SendError::Transient(format!(
+            "{text} (the server refused clerk's login or connection security; check the SMTP settings)"
+        )),
+        Some(_) if error.is_permanent() => SendError::Permanent(text),
+        Some(_) => SendError::Transient(text),
+        None if error.is_client() && (text.contains("8BITMIME") || text.contains("SMTPUTF8")) => {
+            SendError::Permanent(text)
+        }
+        None => SendError::Transient(text),
+    }
+}
+
+/// See [`DirectoryTransport`] for the file layout and the ordering guarantees.
+fn deliver_to_directory(dir: &Path, mail: &OutboundMail) -> Result<(), SendError> {
+    let failed = |path: &Path, e: io::Error| {
+        SendError::Transient(format!("writing {} failed: {e}", path.display()))
+    };
+    fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    let stem = file_stem(&mail.message_id);
+    let eml_name = format!("{stem}.eml");
+    let eml_path = dir.join(&eml_name);
+    if eml_path.try_exists().map_err(|e| failed(&eml_path, e))? {
+        return Ok(());
+    }
+
+    let envelope_name = format!("{stem}.envelope.json");
+    let mut envelope = serde_json::to_vec_pretty(&serde_json::json!({
+        "mail_from": mail.envelope_from,
+        "rcpt_to": mail.recipients,
+    }))
+    .map_err(|e| failed(&dir.join(&envelope_name), e.into()))?;
+    envelope.push(b'\n');
+    write_atomically(dir, &envelope_name, &envelope)
+        .and_then(|()| sync_dir(dir))
+        .map_err(|e| failed(&dir.join(&envelope_name), e))?;
+    write_atomically(dir, &eml_name, &mail.raw)
+        .and_then(|()| sync_dir(dir))
+        .map_err(|e| failed(&eml_path, e))
+}
+
+/// Writes `bytes` to `dir/name` so that the name shows either nothing or all of them, even across a
+/// crash: a hidden temporary file in the same directory (rename is only atomic within a file system),
+/// fsynced before the rename.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let temporary = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| fs::rename(&temporary, dir.join(name)));
+    if result.is_err() {
+        // Best effort: a leftover hidden .tmp file is harmless, the error that matters is `result`.
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Makes the renames in `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// A file name for a Message-ID: the id itself when it is made of safe characters, otherwise the id with
+/// unsafe characters replaced plus a hash of the real id, so two different ids never share a file and
+/// no id can name a path outside the directory or a hidden file.
+fn file_stem(message_id: &str) -> String {
+    let safe: String = message_id
+        .chars()
+        .enumerate()
+        .map(|(at, c)| {
+            let allowed = c.is_ascii_alphanumeric()
+                || matches!(c, '@' | '-' | '_' | '+' | '=')
+                || (c == '.' && at > 0);
+            if allowed { c } else { '_' }
+        })
+        .collect();
+    if safe == message_id && !safe.is_empty() && safe.len() <= MAX_FILE_STEM {
+        return safe;
+    }
+    let digest = Sha256::digest(message_id.as_bytes());
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let kept = safe
+        .get(..MAX_FILE_STEM.min(safe.len()))
+        .unwrap_or_default();
+    format!("{kept}-{hash}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the system temp dir, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            static NEXT: AtomicU64 = AtomicU64::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "clerk-transport-{name}-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = fs::remove_dir_all(&path);
+            TempDir(path)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn mail(id: &str, raw: &[u8]) -> OutboundMail {
+        OutboundMail {
+            message_id: id.into(),
+            envelope_from: None,
+            recipients: vec!["anna@customer.example".into()],
+            raw: raw.to_vec(),
+        }
+    }
+
+    fn file_names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn settings(url: &str) -> SmtpSettings {
+        SmtpSettings {
+            url: Url::parse(url).unwrap(),
+            user: Some("clerk".into()),
+            password: Some(Secret::new("hunter2")),
+            ca_file: None,
+            hello_name: None,
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    fn security(url: &str) -> Security {
+        endpoint(&Url::parse(url).unwrap()).unwrap().security
+    }
+
+    #[test]
+    fn smtps_is_implicit_tls_on_port_465_by_default() {
+        assert_eq!(
+            endpoint(&Url::parse("smtps://mail.office.example").unwrap()).unwrap(),
+            Endpoint {
+                host: "mail.office.example".into(),
+                port: 465,
+                security: Security::ImplicitTls
+            }
+        );
+    }
+
+    #[test]
+    fn smtp_to_another_host_requires_starttls_on_port_587_by_default() {
+        assert_eq!(
+            endpoint(&Url::parse("smtp://mail.office.example").unwrap()).unwrap(),
+            Endpoint {
+                host: "mail.office.example".into(),
+                port: 587,
+                security: Security::StartTls
+            }
+        );
+        assert_eq!(security("smtp://192.0.2.10:25"), Security::StartTls);
+        assert_eq!(security("smtp://[2001:db8::1]"), Security::StartTls);
+        assert_eq!(
+            security("smtp://localhost.evil.example"),
+            Security::StartTls
+        );
+        assert_eq!(security("smtp://128.0.0.1"), Security::StartTls);
+    }
+
+    #[test]
+    fn smtp_to_loopback_uses_starttls_only_when_offered() {
+        for url in [
+            "smtp://localhost:2525",
+            "smtp://LOCALHOST",
+            "smtp://127.0.0.1:25",
+            "smtp://127.1.2.3",
+            "smtp://[::1]:2525",
+            "smtp://[::ffff:127.0.0.1]",
+        ] {
+            assert_eq!(security(url), Security::StartTlsIfOffered, "{url}");
+        }
+    }
+
+    #[test]
+    fn an_ipv6_host_is_given_to_the_connector_without_brackets() {
+        let endpoint = endpoint(&Url::parse("smtp://[::1]:2525").unwrap()).unwrap();
+
+        assert_eq!((endpoint.host.as_str(), endpoint.port), ("::1", 2525));
+    }
+
+    #[test]
+    fn other_schemes_are_refused_naming_the_url() {
+        let error = endpoint(&Url::parse("http://mail.office.example").unwrap()).unwrap_err();
+
+        assert_eq!(
+            error.to_string(),
+            "SMTP URL http://mail.office.example/: the scheme must be smtps:// (implicit TLS) or smtp:// (STARTTLS)"
+        );
+    }
+
+    #[test]
+    fn credentials_in_the_url_are_refused_without_showing_the_password() {
+        let error = endpoint(&Url::parse("smtps://clerk:hunter2@mail.office.example").unwrap())
+            .unwrap_err()
+            .to_string();
+
+        assert!(
+            error.contains("set the SMTP user and password instead"),
+            "{error}"
+        );
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn a_path_or_query_in_the_url_is_refused() {
+        for url in [
+            "smtp://mail.office.example/ehlo-name",
+            "smtp://mail.office.example?tls=opportunistic",
+        ] {
+            assert!(
+                matches!(
+                    endpoint(&Url::parse(url).unwrap()),
+                    Err(TransportError::InvalidUrl { .. })
+                ),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_never_show_the_password() {
+        let mut settings = settings("smtps://mail.office.example");
+        settings.url = Url::parse("smtps://clerk:hunter2@mail.office.example").unwrap();
+
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("password: Some(***)"), "{shown}");
+    }
+
+    #[test]
+    fn a_user_without_a_password_is_refused() {
+        let mut settings = settings("smtps://mail.office.example");
+        settings.password = None;
+
+        assert!(matches!(
+            Transport::smtp(&settings),
+            Err(TransportError::Settings(_))
+        ));
+    }
+
+    #[test]
+    fn a_hello_name_that_is_not_a_domain_is_refused() {
+        let mut settings = settings("smtps://mail.office.example");
+        settings.hello_name = Some("clerk\r\nMAIL FROM:<x@y>".into());
+
+        assert!(matches!(
+            Transport::smtp(&settings),
+            Err(TransportError::Settings(_))
+        ));
+    }
+
+    #[test]
+    fn a_ca_file_without_certificates_is_refused() {
+        let dir = TempDir::new("ca");
+        fs::create_dir_all(&dir.0).unwrap();
+        let ca_file = dir.0.join("empty.pem");
+        fs::write(&ca_file, "not a certificate\n").unwrap();
+        let mut settings = settings("smtps://mail.office.example");
+        settings.ca_file = Some(ca_file);
+
+        assert!(matches!(
+            Transport::smtp(&settings),
+            Err(TransportError::CaFile { .. })
+        ));
+    }
+
+    #[test]
+    fn a_transport_can_be_shared_between_tasks() {
+        fn shareable<T: Send + Sync + 'static>(_: &T) {}
+        fn sendable<T: Send>(_: T) {}
+        let transport = Transport::smtp(&settings("smtps://mail.office.example")).unwrap();
+        shareable(&transport);
+        sendable(transport.send(&mail("id@office.example", b"")));
+    }
+
+    #[tokio::test]
+    async fn directory_transport_writes_the_mail_and_its_envelope() {
+        let dir = TempDir::new("write");
+        let transport = Transport::directory(&dir.0).unwrap();
+        let raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n";
+        let mut mail = mail("clerk.0123@office.example", raw);
+        mail.recipients.push("boss@office.example".into());
+
+        transport.send(&mail).await.unwrap();
+
+        assert_eq!(
+            file_names(&dir.0),
+            [
+                "clerk.0123@office.example.eml",
+                "clerk.0123@office.example.envelope.json"
+            ]
+        );
+        assert_eq!(
+            fs::read(dir.0.join("clerk.0123@office.example.eml")).unwrap(),
+            raw
+        );
+        let envelope: serde_json::Value = serde_json::from_slice(
+            &fs::read(dir.0.join("clerk.0123@office.example.envelope.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            envelope,
+            serde_json::json!({
+                "mail_from": null,
+                "rcpt_to": ["anna@customer.example", "boss@office.example"]
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn directory_transport_records_a_real_envelope_sender() {
+        let dir = TempDir::new("sender");
+        let transport = Transport::directory(&dir.0).unwrap();
+        let mut mail = mail("id@office.example", b"Subject: x\r\n\r\n");
+        mail.envelope_from = Some("assistant@office.example".into());
+
+        transport.send(&mail).await.unwrap();
+
+        let envelope: serde_json::Value = serde_json::from_slice(
+            &fs::read(dir.0.join("id@office.example.envelope.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(envelope["mail_from"], "assistant@office.example");
+    }
+
+    #[tokio::test]
+    async fn directory_transport_is_idempotent_by_message_id() {
+        let dir = TempDir::new("twice");
+        let transport = Transport::directory(&dir.0).unwrap();
+        let first = mail("id@office.example", b"Subject: first\r\n\r\n");
+        let again = mail("id@office.example", b"Subject: second\r\n\r\n");
+
+        transport.send(&first).await.unwrap();
+        transport.send(&again).await.unwrap();
+
+        assert_eq!(
+            file_names(&dir.0),
+            ["id@office.example.eml", "id@office.example.envelope.json"]
+        );
+        assert_eq!(
+            fs::read(dir.0.join("id@office.example.eml")).unwrap(),
+            first.raw
+        );
+    }
+
+    #[tokio::test]
+    async fn directory_transport_leaves_no_temporary_files_and_ignores_stale_ones() {
+        let dir = TempDir::new("atomic");
+        let transport = Transport::directory(&dir.0).unwrap();
+        // What a crash in the middle of an earlier write leaves behind.
+        fs::write(dir.0.join(".id@office.example.eml.1.0.tmp"), b"Subj").unwrap();
+
+        transport
+            .send(&mail("id@office.example", b"Subject: whole\r\n\r\n"))
+            .await
+            .unwrap();
+
+        let visible: Vec<String> = file_names(&dir.0)
+            .into_iter()
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        assert_eq!(
+            visible,
+            ["id@office.example.eml", "id@office.example.envelope.json"]
+        );
+        let temporary: Vec<String> = file_names(&dir.0)
+            .into_iter()
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert_eq!(temporary, [".id@office.example.eml.1.0.tmp"]);
+    }
+
+    #[tokio::test]
+    async fn directory_transport_creates_a_missing_directory() {
+        let dir = TempDir::new("missing");
+        let nested = dir.0.join("outbox").join("sent");
+
+        let transport = Transport::directory(&nested).unwrap();
+        transport
+            .send(&mail("id@office.example", b"Subject: x\r\n\r\n"))
+            .await
+            .unwrap();
+
+        assert!(nested.join("id@office.example.eml").exists());
+    }
+
+    #[test]
+    fn message_ids_cannot_name_paths_outside_the_directory_or_hidden_files() {
+        for id in [
+            "../../etc/passwd@x",
+            "a/b@c",
+            ".hidden@x",
+            "..",
+            "",
+            "a b@c",
+        ] {
+            let stem = file_stem(id);
+            assert!(
+                !stem.contains('/') && !stem.starts_with('.') && !stem.is_empty(),
+                "{id:?} -> {stem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn different_message_ids_never_share_a_file() {
+        assert_ne!(file_stem("a/b@c"), file_stem("a_b@c"));
+        assert_eq!(file_stem("a_b@c"), "a_b@c");
+        let long = format!("{}@office.example", "x".repeat(400));
+        assert!(file_stem(&long).len() <= MAX_FILE_STEM + 17);
+    }
+}
