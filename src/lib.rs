@@ -4,4 +4,5 @@
 //! ingest (`mail::imap`, `mail::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
+pub mod guard;
 pub mod mail;

@@ -97,7 +97,8 @@ fn needs_quoting(c: char) -> bool {
     )
 }
 
-fn same_address(a: &str, b: &str) -> bool {
+/// Whether two addresses are the same mailbox, ignoring case (see [`Address::is`]).
+pub(crate) fn same_address(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
     a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
 }
