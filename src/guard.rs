@@ -407,8 +407,10 @@ fn is_vendor_auto_reply(name: &str, value: &str) -> bool {
 /// A mailbox that replies must not go to: software (see [`is_machine_mailbox`]) or a role address
 /// people read but that must never receive automatic mail (`postmaster`, `abuse`, `root`).
 fn is_system_mailbox(local: &str) -> bool {
-    let local = local.to_ascii_lowercase();
-    matches!(local.as_str(), "postmaster" | "abuse" | "root") || is_machine_mailbox(&local)
+    ["postmaster", "abuse", "root"]
+        .iter()
+        .any(|role| local.eq_ignore_ascii_case(role))
+        || is_machine_mailbox(local)
 }
 
 /// A mailbox run by software, judged by its local part, ignoring case:
