@@ -15,10 +15,11 @@
 pub fn to_text(html: &str) -> String {
     let bytes = html.as_bytes();
     let mut out = Writer::with_capacity(html.len() / 2);
+    let mut unclosed = Vec::new();
     let mut pos = 0;
     while pos < bytes.len() {
         match bytes[pos] {
-            b'<' => pos = markup(html, pos, &mut out),
+            b'<' => pos = markup(html, pos, &mut out, &mut unclosed),
             b'&' => pos = entity(html, pos, &mut out),
             _ => {
                 let end = bytes[pos..]
@@ -34,7 +35,7 @@ pub fn to_text(html: &str) -> String {
 }
 
 /// Handles the markup starting at `start` (a `<`) and returns the position after it.
-fn markup(html: &str, start: usize, out: &mut Writer) -> usize {
+fn markup(html: &str, start: usize, out: &mut Writer, unclosed: &mut Vec<String>) -> usize {
     let bytes = html.as_bytes();
     let rest = &bytes[start..];
     if rest.starts_with(b"<!--") {
@@ -64,7 +65,7 @@ fn markup(html: &str, start: usize, out: &mut Writer) -> usize {
     let attributes = &html[name_start + name_len..end];
     let after = end + 1;
 
-    if !closing && let Some(resume) = skip_raw_element(html, &name, after) {
+    if !closing && let Some(resume) = skip_raw_element(html, &name, after, unclosed) {
         return resume;
     }
     out.element(&name, closing, attributes);
@@ -73,26 +74,50 @@ fn markup(html: &str, start: usize, out: &mut Writer) -> usize {
 
 /// Elements whose content is never text: returns where to resume after the element, or `None` when it
 /// is not one of them (or is unterminated in a way that would lose the rest of the message).
-fn skip_raw_element(html: &str, name: &str, after: usize) -> Option<usize> {
+///
+/// `unclosed` remembers elements whose end was searched for and not found: the search only looks
+/// forward, so it would not be found later either, and searching again for every repeated `<title>`
+/// would make hostile HTML quadratic.
+fn skip_raw_element(
+    html: &str,
+    name: &str,
+    after: usize,
+    unclosed: &mut Vec<String>,
+) -> Option<usize> {
     let bytes = html.as_bytes();
-    let closing_at = |tag: &str| find_ignore_case(bytes, after, format!("</{tag}").as_bytes());
     let skip_past = |at: usize| find(bytes, at, b">").map_or(bytes.len(), |end| end + 1);
-    match name {
+    let needles: &[&[u8]] = match name {
         // Code: if never closed, what follows is code too.
-        "script" | "style" => Some(closing_at(name).map_or(bytes.len(), skip_past)),
+        "script" => {
+            return Some(
+                find_ignore_case(bytes, after, b"</script").map_or(bytes.len(), skip_past),
+            );
+        }
+        "style" => {
+            return Some(find_ignore_case(bytes, after, b"</style").map_or(bytes.len(), skip_past));
+        }
         // Metadata: if never closed, keep going rather than drop the body.
-        "title" | "template" => closing_at(name).map(skip_past),
-        "head" => closing_at("head")
-            .or_else(|| find_ignore_case(bytes, after, b"<body"))
-            .map(|at| {
-                if bytes[at + 1] == b'/' {
-                    skip_past(at)
-                } else {
-                    at
-                }
-            }),
-        _ => None,
+        "title" => &[b"</title"],
+        "template" => &[b"</template"],
+        "head" => &[b"</head", b"<body"],
+        _ => return None,
+    };
+    if unclosed.iter().any(|n| n == name) {
+        return None;
     }
+    let Some(at) = needles
+        .iter()
+        .find_map(|needle| find_ignore_case(bytes, after, needle))
+    else {
+        unclosed.push(name.to_owned());
+        return None;
+    };
+    // Resume at `<body`, or after the closing tag.
+    Some(if bytes[at + 1] == b'/' {
+        skip_past(at)
+    } else {
+        at
+    })
 }
 
 /// Position of the `>` closing a tag whose attributes start at `from`, honouring quoted values
@@ -495,5 +520,12 @@ mod tests {
             let _ = to_text(html);
         }
         assert_eq!(to_text("<head>x"), "x");
+    }
+
+    #[test]
+    fn many_unclosed_metadata_elements_stay_linear() {
+        // Quadratic scanning would take minutes here, not milliseconds.
+        let html = "<title>".repeat(50_000) + "text";
+        assert_eq!(to_text(&html), "text");
     }
 }
