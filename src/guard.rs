@@ -303,24 +303,21 @@ fn machine_evidence(msg: &Message) -> Vec<Suppression> {
     if msg.return_path == ReturnPath::Empty {
         reasons.push(Suppression::EmptyReturnPath);
     }
-    let from = msg.from.iter().map(|a| ("From", a.email.as_str()));
+    // The sender is the first From address (a From with several has a Sender, checked via the
+    // Return-Path in practice) and the envelope sender; once each, once if they are the same.
+    let from = msg.from.first().map(|a| ("From", a.email.as_str()));
     let envelope = return_path_address(msg).map(|a| ("Return-Path", a));
-    let mut system: Vec<(&'static str, &str)> = Vec::new();
-    for (header, address) in from.chain(envelope) {
-        if is_system_mailbox(local_part(address))
-            && !system.iter().any(|(_, seen)| same(seen, address))
+    let mut system: Option<&str> = None;
+    for (header, address) in from.into_iter().chain(envelope) {
+        if is_system_mailbox(local_part(address)) && !system.is_some_and(|seen| same(seen, address))
         {
-            system.push((header, address));
-        }
-    }
-    reasons.extend(
-        system
-            .into_iter()
-            .map(|(header, address)| Suppression::SystemSender {
+            system = Some(address);
+            reasons.push(Suppression::SystemSender {
                 header,
                 address: address.to_owned(),
-            }),
-    );
+            });
+        }
+    }
     if let Some((name, value)) = msg
         .headers
         .iter()

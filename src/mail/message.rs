@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::LazyLock;
 
@@ -395,6 +396,7 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
     let (text, body_part) = body_text(mail, parsed);
     message.text = text;
 
+    let mut calendar_hashes = Vec::new();
     for &id in &parsed.attachments {
         if Some(id) == body_part {
             continue;
@@ -415,17 +417,28 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
                     .map(|m| m.trim().to_ascii_uppercase())
                     .filter(|m| !m.is_empty())
             });
-            match message.calendars.iter_mut().find(|c| c.text == text) {
+            // Hash first: comparing every calendar text with every other would be quadratic in a
+            // message built to have thousands of them.
+            let hash = text_hash(&text);
+            let copy = calendar_hashes
+                .iter()
+                .zip(message.calendars.iter_mut())
+                .find(|(h, c)| **h == hash && c.text == text)
+                .map(|(_, c)| c);
+            match copy {
                 // The same calendar sent twice; one copy may name its method only in Content-Type.
                 Some(copy) => {
                     if copy.method.is_none() {
                         copy.method = method;
                     }
                 }
-                None => message.calendars.push(CalendarPart {
-                    method,
-                    text: text.into_owned(),
-                }),
+                None => {
+                    calendar_hashes.push(hash);
+                    message.calendars.push(CalendarPart {
+                        method,
+                        text: text.into_owned(),
+                    });
+                }
             }
         }
         message.attachments.push(Attachment {
@@ -750,6 +763,12 @@ fn guess_charset(bytes: &[u8]) -> Option<String> {
     let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
     let (text, _, _) = encoding.decode(bytes);
     Some(text.into_owned())
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn is_calendar(content_type: &str, name: &str) -> bool {
