@@ -10,6 +10,7 @@ pub mod daemon;
 pub mod demo;
 pub mod effects;
 pub mod explain;
+pub mod guard;
 pub mod intake;
 pub mod logging;
 pub mod mail;

@@ -3,8 +3,28 @@
 //! Everything after ingest (rules, the auto-reply guard, desks, composing replies) reads this type and
 //! never the raw MIME, so one parser quirk is handled once, here, and the rest of clerk can be tested with
 //! plain struct literals.
+//!
+//! [`Message::parse`] builds it with mail-parser, which is lenient: it recovers what it can from broken
+//! MIME, bad charsets and missing boundaries rather than failing. clerk adds what the rules need on top:
+//! raw header text decoded for every header (mail-parser only decodes the ones it knows), a charset guess
+//! for text whose label is missing or wrong, readable text for HTML-only mail, and calendar methods.
 
-use chrono::{DateTime, FixedOffset};
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::parsers::MessageStream;
+use mail_parser::{
+    Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
+};
+
+use super::html;
 
 /// A mailbox address with its display name, as written by the sender.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,26 +35,102 @@ pub struct Address {
     pub email: String,
 }
 
+impl Address {
+    /// Whether this is `email`, ignoring case.
+    ///
+    /// Mail systems treat the whole address case-insensitively in practice (the local part is
+    /// case-sensitive only in theory), and senders' clients change case freely, so an exact comparison
+    /// would miss the same person.
+    pub fn is(&self, email: &str) -> bool {
+        same_address(&self.email, email)
+    }
+
+    /// The part after the last `@` (`example.com`), or `None` for an address without a domain such as
+    /// a bare `MAILER-DAEMON`.
+    pub fn domain(&self) -> Option<&str> {
+        self.email
+            .rsplit_once('@')
+            .map(|(_, domain)| domain)
+            .filter(|d| !d.is_empty())
+    }
+
+    /// The part before the last `@` (`anna`), or the whole address when it has no `@`.
+    pub fn local_part(&self) -> &str {
+        self.email
+            .rsplit_once('@')
+            .map_or(self.email.as_str(), |(local, _)| local)
+    }
+}
+
+/// `Name <email>`, or just `email` without a name; the name is quoted when it contains characters that
+/// RFC 5322 only allows in quotes (`"Rossi, Anna" <anna@example.com>`).
+///
+/// This is for people (logs, `explain`, templates). Outgoing headers are built by the composer, which
+/// also RFC 2047-encodes non-ASCII names.
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            None => f.write_str(&self.email),
+            Some(name) if name.chars().any(needs_quoting) => {
+                f.write_str("\"")?;
+                for c in name.chars() {
+                    if c == '"' || c == '\\' {
+                        f.write_str("\\")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                write!(f, "\" <{}>", self.email)
+            }
+            Some(name) => write!(f, "{name} <{}>", self.email),
+        }
+    }
+}
+
+/// RFC 5322 `specials`: a phrase containing one of these must be a quoted string.
+fn needs_quoting(c: char) -> bool {
+    matches!(
+        c,
+        '(' | ')' | '<' | '>' | '[' | ']' | ':' | ';' | '@' | '\\' | ',' | '.' | '"'
+    )
+}
+
+/// Whether two addresses are the same mailbox, ignoring case (see [`Address::is`]).
+pub(crate) fn same_address(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
+}
+
 /// What the Return-Path header said: it tells an automatic reply where it may go (RFC 3834 §4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ReturnPath {
     /// No Return-Path header (mail read from a Maildir that no MTA delivered, for example).
     #[default]
     Absent,
-    /// `Return-Path: <>`: a bounce or other mail that must never be answered.
+    /// `Return-Path: <>`: a bounce or other mail that must never be answered. A Return-Path header with
+    /// no address at all is read the same way, because it cannot be answered either.
     Empty,
     /// The envelope sender.
     Address(String),
 }
 
 /// An attachment as the rules see it: its name, type and size, never its content.
+///
+/// Every part that is not a body is listed, so besides files this includes inline images of an HTML
+/// body, calendar parts (also in [`Message::calendars`]), delivery-status parts of bounces and attached
+/// messages (type `message/rfc822`, not opened further).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attachment {
     /// File name from Content-Disposition or Content-Type, decoded; empty when the sender gave none.
     pub name: String,
     /// Lower-case MIME type, e.g. `application/pdf`.
     pub content_type: String,
-    /// Decoded size in bytes.
+    /// Decoded size in bytes (for text parts: of the text in UTF-8; for attached messages: of the
+    /// message as carried).
     pub size: usize,
 }
 
@@ -49,18 +145,31 @@ pub struct CalendarPart {
 }
 
 /// One incoming mail, normalised.
+///
+/// Only the top level is read: a message attached to this one (the returned original in a bounce, a
+/// forwarded mail) is an [`Attachment`], and its headers, text and calendars are not this message's.
+/// Otherwise a bounce of an invitation would look like an invitation.
 #[derive(Debug, Clone, Default)]
 pub struct Message {
     /// Size of the raw message in bytes.
     pub size: usize,
+    /// The From addresses (normally one), group syntax flattened.
     pub from: Vec<Address>,
+    /// The Sender address: who actually sent it when that differs from From (a secretary, a calendar
+    /// service, a list).
     pub sender: Option<Address>,
+    /// Where the author wants replies to go, before From.
     pub reply_to: Vec<Address>,
+    /// Every To address (of every To header, groups flattened).
     pub to: Vec<Address>,
+    /// Every Cc address (of every Cc header, groups flattened).
     pub cc: Vec<Address>,
+    /// The first Return-Path header: the one the delivering MTA added last.
     pub return_path: ReturnPath,
     /// Decoded subject; empty when missing.
     pub subject: String,
+    /// The Date header; `None` when missing or unparseable (which is common in spam and old mailers and
+    /// never a reason to refuse a message).
     pub date: Option<DateTime<FixedOffset>>,
     /// Message-ID without angle brackets.
     pub message_id: Option<String>,
@@ -69,22 +178,1003 @@ pub struct Message {
     /// References ids without angle brackets, oldest first.
     pub references: Vec<String>,
     /// Every header of the top-level part in order: name as written, value decoded (RFC 2047) and unfolded.
+    /// Look headers up with [`Message::header`] and [`Message::headers_named`], which ignore case.
     pub headers: Vec<(String, String)>,
-    /// Lower-case MIME type of the top-level part with its parameters dropped, e.g. `multipart/report`.
+    /// Lower-case MIME type of the top-level part with its parameters dropped, e.g. `multipart/report`;
+    /// `text/plain` when the message has no Content-Type (the RFC 2045 default).
     pub content_type: String,
     /// Parameters of the top-level Content-Type, names lower-cased (e.g. `report-type`).
     pub content_type_params: Vec<(String, String)>,
     /// The readable text of the message: the text/plain body, or the HTML body converted to text.
+    /// Several plain bodies (text, image, text from Apple Mail) are joined by a line break.
     pub text: String,
+    /// Every part that is not a body; see [`Attachment`].
     pub attachments: Vec<Attachment>,
+    /// Every calendar object, in message order; an identical copy (Google sends the invitation both as
+    /// the text/calendar alternative and as `invite.ics`) is listed once.
     pub calendars: Vec<CalendarPart>,
 }
 
 /// Why a byte string could not be read as a message at all.
+///
+/// Broken MIME inside a message is not an error (the parser recovers what it can); only input that has
+/// no header section is.
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {
+    /// Nothing but whitespace: an empty file or a zero-length IMAP fetch.
     #[error("the message is empty")]
     Empty,
+    /// The input does not start with a header field, so it is not a mail message (a stray binary file
+    /// in the Maildir, a truncated download).
     #[error("not a mail message: {0}")]
     Malformed(String),
+}
+
+impl Message {
+    /// Parses a raw RFC 5322 message.
+    ///
+    /// Never panics. A UTF-8 byte-order mark and an mbox `From ` separator line before the headers are
+    /// skipped, since saved and exported mail often carries them. Anything else must start with a header
+    /// field (`Name: value`); input that does not (random binary, a body without headers) is
+    /// [`ParseError::Malformed`] rather than a message with no sender and the whole input as text, so
+    /// it is quarantined and reported instead of being classified.
+    pub fn parse(raw: &[u8]) -> Result<Message, ParseError> {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return Err(ParseError::Empty);
+        }
+        let mail = skip_envelope(raw);
+        if !starts_with_header_field(mail) {
+            return Err(ParseError::Malformed(
+                "it does not start with a header field (`Name: value`)".into(),
+            ));
+        }
+        // mail-parser is written never to panic, but a daemon must not be taken down by one odd
+        // message if it ever does: the message is then reported like any other unreadable one.
+        let message = catch_unwind(AssertUnwindSafe(|| {
+            PARSER
+                .parse(mail)
+                .map(|parsed| normalise(raw.len(), mail, &parsed))
+        }))
+        .map_err(|_| {
+            ParseError::Malformed("the MIME parser failed on it (internal panic)".into())
+        })?;
+        message.ok_or_else(|| ParseError::Malformed("no header fields found".into()))
+    }
+
+    /// The value of the first header called `name`, ignoring case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers_named(name).next()
+    }
+
+    /// The values of every header called `name`, ignoring case, in message order (Received, or a
+    /// header a broken client wrote twice).
+    pub fn headers_named<'a, 'n>(
+        &'a self,
+        name: &'n str,
+    ) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Where an automatic reply goes (RFC 3834 §4): the Return-Path address when there is one, else the
+    /// first Reply-To, else the first From. `None` when the Return-Path is empty (`<>`, which means
+    /// "never answer") or there is no address at all.
+    ///
+    /// This says where, not whether: the auto-reply guard decides whether.
+    pub fn reply_target(&self) -> Option<&str> {
+        match &self.return_path {
+            ReturnPath::Empty => None,
+            ReturnPath::Address(address) => Some(address),
+            ReturnPath::Absent => self
+                .reply_to
+                .first()
+                .or_else(|| self.from.first())
+                .map(|a| a.email.as_str()),
+        }
+    }
+}
+
+/// mail-parser configured to parse only the header fields clerk reads in parsed form: the MIME ones it
+/// needs to walk the body, and addresses, date and ids. All other fields are skipped, because clerk reads
+/// every header's raw text anyway; mail-parser's default would, for one, tokenize every Received line,
+/// which took a fifth of the parsing time of typical mail.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .header_content_type(HeaderName::ContentType)
+        .header_content_type(HeaderName::ContentDisposition)
+        .header_text(HeaderName::ContentTransferEncoding)
+        .header_address(HeaderName::From)
+        .header_address(HeaderName::Sender)
+        .header_address(HeaderName::ReplyTo)
+        .header_address(HeaderName::To)
+        .header_address(HeaderName::Cc)
+        .header_date(HeaderName::Date)
+        .header_id(HeaderName::MessageId)
+        .header_id(HeaderName::InReplyTo)
+        .header_id(HeaderName::References)
+        .default_header_ignore()
+});
+
+/// Skips a UTF-8 byte-order mark and an mbox `From ` line, which precede the headers in saved mail.
+fn skip_envelope(raw: &[u8]) -> &[u8] {
+    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    if raw.starts_with(b"From ") {
+        match raw.iter().position(|&b| b == b'\n') {
+            Some(end) => &raw[end + 1..],
+            None => &[],
+        }
+    } else {
+        raw
+    }
+}
+
+/// Whether the first line is `name:` with a printable-ASCII field name (RFC 5322 §2.2), allowing the
+/// obsolete white space before the colon.
+fn starts_with_header_field(mail: &[u8]) -> bool {
+    let name_len = mail
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+        .count();
+    name_len > 0
+        && mail[name_len..]
+            .iter()
+            .find(|&&b| b != b' ' && b != b'\t')
+            .is_some_and(|&b| b == b':')
+}
+
+/// Builds the [`Message`] from mail-parser's tree; `mail` is the slice it parsed (offsets point into it).
+fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Message {
+    let mut message = Message {
+        size,
+        ..Message::default()
+    };
+    let Some(root) = parsed.parts.first() else {
+        return message;
+    };
+
+    message.headers.reserve(root.headers.len());
+    let mut seen_subject = false;
+    let mut seen_return_path = false;
+    for header in &root.headers {
+        let name = header_name(mail, header);
+        let raw_value = mail
+            .get(header.offset_start as usize..header.offset_end as usize)
+            .unwrap_or_default();
+        let value = header_text(raw_value);
+        match &header.name {
+            HeaderName::From if message.from.is_empty() => {
+                message.from = addresses(&header.value);
+            }
+            HeaderName::Sender if message.sender.is_none() => {
+                message.sender = addresses(&header.value).into_iter().next();
+            }
+            HeaderName::ReplyTo if message.reply_to.is_empty() => {
+                message.reply_to = addresses(&header.value);
+            }
+            HeaderName::To => message.to.extend(addresses(&header.value)),
+            HeaderName::Cc => message.cc.extend(addresses(&header.value)),
+            HeaderName::ReturnPath if !seen_return_path => {
+                seen_return_path = true;
+                message.return_path = return_path(&value);
+            }
+            HeaderName::Subject if !seen_subject => {
+                seen_subject = true;
+                message.subject.clone_from(&value);
+            }
+            HeaderName::Date if message.date.is_none() => {
+                message.date = header.value.as_datetime().and_then(to_chrono);
+            }
+            HeaderName::MessageId if message.message_id.is_none() => {
+                message.message_id = ids(&header.value).into_iter().next();
+            }
+            HeaderName::InReplyTo if message.in_reply_to.is_empty() => {
+                message.in_reply_to = ids(&header.value);
+            }
+            HeaderName::References if message.references.is_empty() => {
+                message.references = ids(&header.value);
+            }
+            _ => {}
+        }
+        message.headers.push((name, value));
+    }
+
+    match root.content_type() {
+        Some(ct) => {
+            message.content_type = mime_type(ct);
+            message.content_type_params = ct
+                .attributes()
+                .unwrap_or_default()
+                .iter()
+                .map(|a| (a.name.to_ascii_lowercase(), a.value.to_string()))
+                .collect();
+        }
+        None => message.content_type = "text/plain".into(),
+    }
+
+    let (text, body_part) = body_text(mail, parsed);
+    message.text = text;
+
+    let mut calendar_hashes = Vec::new();
+    for &id in &parsed.attachments {
+        if Some(id) == body_part {
+            continue;
+        }
+        let Some(part) = parsed.parts.get(id as usize) else {
+            continue;
+        };
+        let content_type = part
+            .content_type()
+            .map(mime_type)
+            .unwrap_or_else(|| default_type(part).into());
+        let name = part.attachment_name().unwrap_or_default();
+        if is_calendar(&content_type, name) {
+            let text = part_text(mail, part);
+            let method = calendar_method(&text).or_else(|| {
+                part.content_type()
+                    .and_then(|ct| ct.attribute("method"))
+                    .map(|m| m.trim().to_ascii_uppercase())
+                    .filter(|m| !m.is_empty())
+            });
+            // Hash first: comparing every calendar text with every other would be quadratic in a
+            // message built to have thousands of them.
+            let hash = text_hash(&text);
+            let copy = calendar_hashes
+                .iter()
+                .zip(message.calendars.iter_mut())
+                .find(|(h, c)| **h == hash && c.text == text)
+                .map(|(_, c)| c);
+            match copy {
+                // The same calendar sent twice; one copy may name its method only in Content-Type.
+                Some(copy) => {
+                    if copy.method.is_none() {
+                        copy.method = method;
+                    }
+                }
+                None => {
+                    calendar_hashes.push(hash);
+                    message.calendars.push(CalendarPart {
+                        method,
+                        text: text.into_owned(),
+                    });
+                }
+            }
+        }
+        message.attachments.push(Attachment {
+            name: name.to_owned(),
+            content_type,
+            size: part.len(),
+        });
+    }
+    message
+}
+
+/// The header name as the sender wrote it (mail-parser canonicalises the ones it knows).
+fn header_name(mail: &[u8], header: &mail_parser::Header<'_>) -> String {
+    let field = mail
+        .get(header.offset_field as usize..header.offset_start as usize)
+        .unwrap_or_default();
+    let field = field.strip_suffix(b":").unwrap_or(field).trim_ascii();
+    match std::str::from_utf8(field) {
+        Ok(name) => name.to_owned(),
+        Err(_) => String::from_utf8_lossy(field).into_owned(),
+    }
+}
+
+/// A raw header value unfolded and RFC 2047-decoded, as readable text.
+///
+/// Folding line breaks and the white space around them become one space; white space inside a line is
+/// kept. mail-parser's unstructured-text decoder does this too, but it needs a final line break and
+/// allocates per token, so it is only used when there is an encoded word to decode.
+fn header_text(raw: &[u8]) -> String {
+    if raw.windows(2).any(|w| w == b"=?") {
+        return decode_encoded_words(raw);
+    }
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) => Cow::Borrowed(text),
+        // Raw 8-bit headers that are not UTF-8 (old mailers' Latin-1): keep what can be read.
+        Err(_) => String::from_utf8_lossy(raw),
+    };
+    let text = text.trim();
+    if !text.contains('\n') {
+        return text.to_owned();
+    }
+    let mut unfolded = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !unfolded.is_empty() {
+            unfolded.push(' ');
+        }
+        unfolded.push_str(line);
+    }
+    unfolded
+}
+
+fn decode_encoded_words(raw: &[u8]) -> String {
+    let decoded = if raw.ends_with(b"\n") {
+        MessageStream::new(raw).parse_unstructured()
+    } else {
+        // The last header of a message without a body may lack its line break.
+        let mut terminated = Vec::with_capacity(raw.len() + 1);
+        terminated.extend_from_slice(raw);
+        terminated.push(b'\n');
+        return text_of(MessageStream::new(&terminated).parse_unstructured());
+    };
+    text_of(decoded)
+}
+
+fn text_of(value: HeaderValue<'_>) -> String {
+    value.into_text().map(Cow::into_owned).unwrap_or_default()
+}
+
+fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
+    let Some(list) = value.as_address() else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|addr| {
+            let email = addr.address.as_deref()?.trim();
+            (!email.is_empty()).then(|| Address {
+                name: addr
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned),
+                email: email.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Reads `<address>`, `<>` or a bare address, ignoring an obsolete source route (`<@relay:user@host>`).
+fn return_path(value: &str) -> ReturnPath {
+    let inner = match value.find('<') {
+        Some(open) => value[open + 1..].split('>').next().unwrap_or_default(),
+        None => value.split_whitespace().next().unwrap_or_default(),
+    };
+    let inner = match inner.trim().strip_prefix('@') {
+        Some(route) => route.split_once(':').map_or("", |(_, address)| address),
+        None => inner.trim(),
+    };
+    if inner.is_empty() {
+        ReturnPath::Empty
+    } else {
+        ReturnPath::Address(inner.to_owned())
+    }
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<String> {
+    match value {
+        HeaderValue::Text(id) => vec![id.to_string()],
+        HeaderValue::TextList(ids) => ids.iter().map(|id| id.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn to_chrono(date: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    if !date.is_valid() {
+        return None;
+    }
+    let offset = i32::from(date.tz_hour) * 3600 + i32::from(date.tz_minute) * 60;
+    let zone = FixedOffset::east_opt(if date.tz_before_gmt { -offset } else { offset })?;
+    let day = NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())?;
+    let time = NaiveTime::from_hms_opt(date.hour.into(), date.minute.into(), date.second.into())?;
+    zone.from_local_datetime(&day.and_time(time)).single()
+}
+
+fn mime_type(ct: &mail_parser::ContentType<'_>) -> String {
+    match ct.subtype() {
+        Some(subtype) => format!("{}/{}", ct.ctype(), subtype).to_ascii_lowercase(),
+        None => ct.ctype().to_ascii_lowercase(),
+    }
+}
+
+/// The RFC 2045 default for a part without Content-Type, by what mail-parser made of it.
+fn default_type(part: &MessagePart<'_>) -> &'static str {
+    match part.body {
+        PartType::Message(_) => "message/rfc822",
+        PartType::Text(_) => "text/plain",
+        PartType::Html(_) => "text/html",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The readable text and, when it had to be taken from a part mail-parser filed as an attachment, that
+/// part's id (so it is not also listed as one).
+///
+/// The plain-text bodies are preferred; HTML is converted when there is no plain body or the plain body is
+/// blank (Outlook invitations and some web mailers send an empty text/plain alternative). A message whose
+/// only HTML is not where a body belongs (an MHTML file whose first related part is an image) still gets
+/// its text from its first unnamed, non-attachment HTML part.
+fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> (String, Option<u32>) {
+    let part = |id: &u32| parsed.parts.get(*id as usize);
+    let plain = join(
+        parsed
+            .text_body
+            .iter()
+            .filter_map(part)
+            .filter(|p| matches!(p.body, PartType::Text(_)))
+            .map(|p| plain_text(mail, p)),
+    );
+    if !plain.trim().is_empty() {
+        return (plain, None);
+    }
+    let html_of = |p: &MessagePart<'_>| Cow::Owned(html::to_text(&part_text(mail, p)));
+    let html = join(
+        parsed
+            .text_body
+            .iter()
+            .chain(&parsed.html_body)
+            .filter_map(part)
+            .find(|p| matches!(p.body, PartType::Html(_)))
+            .map(html_of)
+            .into_iter(),
+    );
+    if !html.is_empty() {
+        return (html, None);
+    }
+    let filed_as_attachment = parsed.attachments.iter().copied().find(|&id| {
+        part(&id).is_some_and(|p| {
+            matches!(p.body, PartType::Html(_))
+                && p.attachment_name().is_none()
+                && !p.content_disposition().is_some_and(|d| d.is_attachment())
+        })
+    });
+    match filed_as_attachment.and_then(|id| part(&id)) {
+        Some(p) => (html_of(p).into_owned(), filed_as_attachment),
+        None => (plain, None),
+    }
+}
+
+/// A plain-text body, with format=flowed (RFC 3676) lines joined back into paragraphs.
+fn plain_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> Cow<'a, str> {
+    let text = part_text(mail, part);
+    let Some(ct) = part.content_type() else {
+        return text;
+    };
+    let is = |name: &str, value: &str| {
+        ct.attribute(name)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+    };
+    if is("format", "flowed") {
+        Cow::Owned(unflow(&text, is("delsp", "yes")))
+    } else {
+        text
+    }
+}
+
+/// Undoes format=flowed: a line ending in a space continues on the next line of the same quote depth.
+/// Quoted lines come out as `> text` (`>> text` when nested), the usual plain-text form.
+fn unflow(text: &str, delsp: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Quote depth of a paragraph whose last line was flowed, so the next line continues it.
+    let mut open: Option<usize> = None;
+    for line in text.lines() {
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let content = &line[depth..];
+        // Space-stuffing: a leading space was added to protect the line and is not content.
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        let flowed = content.ends_with(' ') && content != "-- ";
+        if open.is_some_and(|d| d != depth) {
+            out.push('\n');
+            open = None;
+        }
+        if open.is_none() && depth > 0 {
+            out.push_str(&line[..depth]);
+            out.push(' ');
+        }
+        out.push_str(match content.strip_suffix(' ') {
+            Some(without_marker) if flowed && delsp => without_marker,
+            _ => content,
+        });
+        if flowed {
+            open = Some(depth);
+        } else {
+            out.push('\n');
+            open = None;
+        }
+    }
+    if !text.ends_with('\n') && out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn join<'a>(texts: impl Iterator<Item = Cow<'a, str>>) -> String {
+    let mut joined = String::new();
+    for text in texts {
+        if !joined.is_empty() && !joined.ends_with('\n') {
+            joined.push('\n');
+        }
+        joined.push_str(&text);
+    }
+    joined
+}
+
+/// The text of a part, with the charset guessed when its label is missing or wrong.
+///
+/// mail-parser decodes by the declared charset and replaces undecodable bytes with U+FFFD. When that
+/// happened and the label could not have been right (none, UTF-8 or ASCII on bytes that are not UTF-8,
+/// or a label it does not know), the bytes are decoded again by chardetng's guess, which is what
+/// Thunderbird does for the same mail. A byte-order mark (UTF-16 bodies start with one) is dropped.
+fn part_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> Cow<'a, str> {
+    let text: Cow<'a, str> = match &part.body {
+        PartType::Text(text) | PartType::Html(text) => {
+            if text.contains(char::REPLACEMENT_CHARACTER)
+                && label_may_be_wrong(part)
+                && let Some(guessed) = guess_charset(&transfer_decoded(mail, part))
+            {
+                Cow::Owned(guessed)
+            } else {
+                Cow::Borrowed(text.as_ref())
+            }
+        }
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => match std::str::from_utf8(bytes)
+        {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => Cow::Owned(
+                guess_charset(bytes).unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
+            ),
+        },
+        PartType::Message(_) | PartType::Multipart(_) => Cow::Borrowed(""),
+    };
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Cow::Owned(text) if text.starts_with('\u{feff}') => {
+            Cow::Owned(text['\u{feff}'.len_utf8()..].to_owned())
+        }
+        owned => owned,
+    }
+}
+
+fn label_may_be_wrong(part: &MessagePart<'_>) -> bool {
+    match part.content_type().and_then(|ct| ct.attribute("charset")) {
+        None => true,
+        Some(label) => {
+            let label = label.trim().to_ascii_lowercase();
+            matches!(label.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
+                || charset_decoder(label.as_bytes()).is_none()
+        }
+    }
+}
+
+/// The part's bytes with the transfer encoding undone, before any charset decoding.
+fn transfer_decoded<'a>(mail: &'a [u8], part: &MessagePart<'_>) -> Cow<'a, [u8]> {
+    let body = mail
+        .get(part.offset_body as usize..part.offset_end as usize)
+        .unwrap_or_default();
+    match part.encoding {
+        Encoding::None => Cow::Borrowed(body),
+        Encoding::Base64 => base64_decode(body).map_or(Cow::Borrowed(body), Cow::Owned),
+        Encoding::QuotedPrintable => {
+            quoted_printable_decode(body).map_or(Cow::Borrowed(body), Cow::Owned)
+        }
+    }
+}
+
+/// Decodes bytes that are not valid UTF-8 by chardetng's guess; `None` when they are UTF-8 after all.
+fn guess_charset(bytes: &[u8]) -> Option<String> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let (text, _, _) = encoding.decode(bytes);
+    Some(text.into_owned())
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn is_calendar(content_type: &str, name: &str) -> bool {
+    matches!(content_type, "text/calendar" | "application/ics")
+        || name
+            .trim()
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("ics"))
+}
+
+/// The value of the calendar's METHOD property, upper case.
+///
+/// Lines are unfolded first (RFC 5545 §3.1: a line break followed by a space or tab continues the line),
+/// since Outlook folds long lines anywhere. The property name is matched case-insensitively and may carry
+/// parameters (`METHOD;X-FOO=1:REQUEST`).
+fn calendar_method(text: &str) -> Option<String> {
+    unfolded_lines(text).find_map(|line| {
+        let name_end = line.find([':', ';'])?;
+        if !line[..name_end].trim().eq_ignore_ascii_case("METHOD") {
+            return None;
+        }
+        let value = line[name_end..].split_once(':')?.1.trim();
+        (!value.is_empty()).then(|| value.to_ascii_uppercase())
+    })
+}
+
+/// The content lines of an iCalendar text, continuation lines joined; borrowed unless a line was folded.
+fn unfolded_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let mut lines = text.lines().peekable();
+    std::iter::from_fn(move || {
+        let first = lines.next()?;
+        let mut line = Cow::Borrowed(first);
+        while let Some(next) = lines.next_if(|l| l.starts_with([' ', '\t'])) {
+            line.to_mut().push_str(&next[1..]);
+        }
+        Some(line)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Message {
+        match Message::parse(raw.as_bytes()) {
+            Ok(message) => message,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    const SIMPLE: &str = "Return-Path: <anna@example.com>\r\n\
+        From: \"Rossi, Anna\" <Anna@Example.com>\r\n\
+        To: assistant@office.example, Bob <bob@office.example>\r\n\
+        Cc: team: carl@example.org, dora@example.org;\r\n\
+        Reply-To: replies@example.com\r\n\
+        Subject: =?utf-8?q?Orari_di_apertura?= =?utf-8?q?_=E2=80=94_domanda?=\r\n\
+        Date: Tue, 3 Mar 2026 09:15:00 +0100\r\n\
+        Message-ID: <abc.123@example.com>\r\n\
+        In-Reply-To: <prev@office.example>\r\n\
+        References: <first@example.com>\r\n <prev@office.example>\r\n\
+        X-Mailer: Some\r\n  Client 1.0\r\n\
+        List-Id: =?utf-8?q?Caf=C3=A9?= news <news.example.org>\r\n\
+        Content-Type: text/plain; charset=utf-8; format=flowed\r\n\
+        \r\n\
+        Buongiorno, quali sono gli orari?\r\n";
+
+    #[test]
+    fn addresses_keep_display_names_and_groups_are_flattened() {
+        let m = parse(SIMPLE);
+        assert_eq!(
+            m.from,
+            vec![Address {
+                name: Some("Rossi, Anna".into()),
+                email: "Anna@Example.com".into()
+            }]
+        );
+        let to: Vec<_> = m.to.iter().map(|a| a.email.as_str()).collect();
+        assert_eq!(to, ["assistant@office.example", "bob@office.example"]);
+        let cc: Vec<_> = m.cc.iter().map(|a| a.email.as_str()).collect();
+        assert_eq!(cc, ["carl@example.org", "dora@example.org"]);
+        assert_eq!(m.reply_to[0].email, "replies@example.com");
+    }
+
+    #[test]
+    fn subject_is_decoded() {
+        assert_eq!(parse(SIMPLE).subject, "Orari di apertura — domanda");
+    }
+
+    #[test]
+    fn ids_lose_their_angle_brackets() {
+        let m = parse(SIMPLE);
+        assert_eq!(m.message_id.as_deref(), Some("abc.123@example.com"));
+        assert_eq!(m.in_reply_to, ["prev@office.example"]);
+        assert_eq!(m.references, ["first@example.com", "prev@office.example"]);
+    }
+
+    #[test]
+    fn date_keeps_its_offset() {
+        let date = parse(SIMPLE).date.expect("date");
+        assert_eq!(date.to_rfc3339(), "2026-03-03T09:15:00+01:00");
+    }
+
+    #[test]
+    fn a_bad_date_is_none_not_an_error() {
+        let m = parse("From: a@example.com\nDate: yesterday-ish\n\nhi\n");
+        assert_eq!(m.date, None);
+        let m = parse("From: a@example.com\nDate: Tue, 31 Feb 2026 10:00:00 +0000\n\nhi\n");
+        assert_eq!(m.date, None);
+    }
+
+    #[test]
+    fn headers_keep_order_and_written_names_and_are_unfolded_and_decoded() {
+        let m = parse(SIMPLE);
+        let names: Vec<_> = m.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names[..4], ["Return-Path", "From", "To", "Cc"]);
+        assert!(names.contains(&"Message-ID"));
+        assert_eq!(m.header("x-mailer"), Some("Some Client 1.0"));
+        assert_eq!(m.header("LIST-ID"), Some("Café news <news.example.org>"));
+        assert_eq!(
+            m.header("References"),
+            Some("<first@example.com> <prev@office.example>")
+        );
+        assert_eq!(m.header("X-Absent"), None);
+    }
+
+    #[test]
+    fn headers_named_yields_every_occurrence() {
+        let m = parse("Received: one\nReceived: two\nFrom: a@example.com\n\nx\n");
+        assert_eq!(
+            m.headers_named("received").collect::<Vec<_>>(),
+            ["one", "two"]
+        );
+    }
+
+    #[test]
+    fn content_type_and_parameters_of_the_top_level_part() {
+        let m = parse(SIMPLE);
+        assert_eq!(m.content_type, "text/plain");
+        assert!(
+            m.content_type_params
+                .contains(&("format".into(), "flowed".into()))
+        );
+    }
+
+    #[test]
+    fn missing_content_type_means_text_plain() {
+        let m = parse("From: a@example.com\n\nhello\n");
+        assert_eq!(m.content_type, "text/plain");
+        assert_eq!(m.text, "hello\n");
+    }
+
+    #[test]
+    fn size_is_the_raw_length() {
+        assert_eq!(parse(SIMPLE).size, SIMPLE.len());
+    }
+
+    #[test]
+    fn return_path_forms() {
+        assert_eq!(
+            return_path("<a@example.com>"),
+            ReturnPath::Address("a@example.com".into())
+        );
+        assert_eq!(return_path("<>"), ReturnPath::Empty);
+        assert_eq!(return_path(" < > "), ReturnPath::Empty);
+        assert_eq!(return_path(""), ReturnPath::Empty);
+        assert_eq!(
+            return_path("a@example.com"),
+            ReturnPath::Address("a@example.com".into())
+        );
+        assert_eq!(
+            return_path("<@relay.example:a@example.com>"),
+            ReturnPath::Address("a@example.com".into())
+        );
+    }
+
+    #[test]
+    fn first_return_path_wins() {
+        let m = parse("Return-Path: <>\nReturn-Path: <a@example.com>\nFrom: b@example.com\n\nx\n");
+        assert_eq!(m.return_path, ReturnPath::Empty);
+    }
+
+    #[test]
+    fn reply_target_prefers_return_path_then_reply_to_then_from() {
+        let m = parse(SIMPLE);
+        assert_eq!(m.reply_target(), Some("anna@example.com"));
+        let m = parse("From: a@example.com\nReply-To: r@example.com\n\nx\n");
+        assert_eq!(m.reply_target(), Some("r@example.com"));
+        let m = parse("From: a@example.com\n\nx\n");
+        assert_eq!(m.reply_target(), Some("a@example.com"));
+        let m = parse("Return-Path: <>\nFrom: a@example.com\n\nx\n");
+        assert_eq!(m.reply_target(), None);
+        let m = parse("Subject: nobody\n\nx\n");
+        assert_eq!(m.reply_target(), None);
+    }
+
+    #[test]
+    fn empty_input_is_empty() {
+        assert!(matches!(Message::parse(b""), Err(ParseError::Empty)));
+        assert!(matches!(Message::parse(b" \r\n\n"), Err(ParseError::Empty)));
+    }
+
+    #[test]
+    fn input_without_a_header_is_malformed() {
+        for raw in [
+            &b"\x00\x01\x02\xff binary: junk"[..],
+            b"Hello there, this is just text\n",
+            b"\nFrom: after-a-blank-line@example.com\n\nx",
+            b": no name\n\nx",
+        ] {
+            assert!(
+                matches!(Message::parse(raw), Err(ParseError::Malformed(_))),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn mbox_separator_and_byte_order_mark_are_skipped() {
+        let m =
+            parse("From someone@example.com Tue May 10 11:28:07 2005\nFrom: a@example.com\n\nx\n");
+        assert_eq!(m.from[0].email, "a@example.com");
+        let m = parse("\u{feff}From: a@example.com\n\nx\n");
+        assert_eq!(m.from[0].email, "a@example.com");
+    }
+
+    #[test]
+    fn headers_only_message_without_final_newline() {
+        let m = parse("From: a@example.com\nSubject: =?utf-8?q?caf=C3=A9?=");
+        assert_eq!(m.subject, "café");
+        assert_eq!(m.text, "");
+    }
+
+    #[test]
+    fn html_only_mail_becomes_readable_text() {
+        let m = parse(
+            "From: a@example.com\nContent-Type: text/html; charset=utf-8\n\n\
+             <html><body><p>Hello&nbsp;there,</p><p>are you <b>open</b> on Sunday?</p></body></html>\n",
+        );
+        assert_eq!(m.text, "Hello there,\n\nare you open on Sunday?");
+    }
+
+    #[test]
+    fn plain_alternative_is_preferred_to_html() {
+        let m = parse(
+            "From: a@example.com\nContent-Type: multipart/alternative; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nplain words\n\
+             --b\nContent-Type: text/html\n\n<p>html words</p>\n--b--\n",
+        );
+        assert_eq!(m.text.trim(), "plain words");
+        assert!(m.attachments.is_empty(), "{:?}", m.attachments);
+    }
+
+    #[test]
+    fn a_blank_plain_alternative_falls_back_to_the_html() {
+        let m = parse(
+            "From: a@example.com\nContent-Type: multipart/alternative; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\n \r\n\n\
+             --b\nContent-Type: text/html\n\n<p>html words</p>\n--b--\n",
+        );
+        assert_eq!(m.text, "html words");
+    }
+
+    #[test]
+    fn flowed_text_is_joined_into_paragraphs() {
+        let m = parse(
+            "From: a@example.com\nContent-Type: text/plain; format=flowed\n\n\
+             What are your opening \nhours on Saturday?\n\
+             > quoted \n> line\n\
+             -- \nAnna\n",
+        );
+        assert_eq!(
+            m.text,
+            "What are your opening hours on Saturday?\n> quoted line\n-- \nAnna\n"
+        );
+    }
+
+    #[test]
+    fn flowed_delsp_removes_the_marker_space() {
+        assert_eq!(
+            unflow("New Ev \nent, at 10 \nAM.\n", true),
+            "New Event, at 10AM.\n"
+        );
+        assert_eq!(unflow(" >not a quote\n", false), ">not a quote\n");
+        assert_eq!(unflow("a \n> b\n", false), "a \n> b\n");
+    }
+
+    #[test]
+    fn attachments_have_name_type_and_decoded_size() {
+        let m = parse(
+            "From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nsee attached\n\
+             --b\nContent-Type: Application/PDF; name=\"=?utf-8?q?fattura_n=C2=B01.pdf?=\"\n\
+             Content-Transfer-Encoding: base64\nContent-Disposition: attachment\n\nJVBERi0xLjQK\n--b--\n",
+        );
+        assert_eq!(
+            m.attachments,
+            [Attachment {
+                name: "fattura n°1.pdf".into(),
+                content_type: "application/pdf".into(),
+                size: 9,
+            }]
+        );
+    }
+
+    #[test]
+    fn calendar_method_comes_from_the_unfolded_method_line() {
+        assert_eq!(
+            calendar_method("BEGIN:VCALENDAR\r\nmeth\r\n od:request\r\nEND:VCALENDAR").as_deref(),
+            Some("REQUEST")
+        );
+        assert_eq!(
+            calendar_method("METHOD;X-A=1:Cancel\n").as_deref(),
+            Some("CANCEL")
+        );
+        assert_eq!(calendar_method("BEGIN:VCALENDAR\nEND:VCALENDAR\n"), None);
+    }
+
+    #[test]
+    fn calendar_method_falls_back_to_the_content_type_parameter() {
+        let m = parse(
+            "From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nInvitation\n\
+             --b\nContent-Type: text/calendar; method=reply; charset=utf-8\n\n\
+             BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n--b--\n",
+        );
+        assert_eq!(m.calendars.len(), 1);
+        assert_eq!(m.calendars[0].method.as_deref(), Some("REPLY"));
+    }
+
+    #[test]
+    fn an_ics_attachment_of_any_type_is_a_calendar_and_a_duplicate_is_listed_once() {
+        let ics = "BEGIN:VCALENDAR\nMETHOD:REQUEST\nEND:VCALENDAR\n";
+        let m = parse(&format!(
+            "From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/calendar; charset=utf-8\n\n{ics}\
+             --b\nContent-Type: application/octet-stream; name=invite.ICS\n\n{ics}--b--\n"
+        ));
+        assert_eq!(m.calendars.len(), 1);
+        assert_eq!(m.calendars[0].method.as_deref(), Some("REQUEST"));
+        assert_eq!(m.attachments.len(), 2);
+    }
+
+    #[test]
+    fn calendars_inside_an_attached_message_are_not_this_messages() {
+        let m = parse(
+            "From: MAILER-DAEMON@example.net\nContent-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nreturned\n\
+             --b\nContent-Type: message/rfc822\n\nFrom: x@example.com\nContent-Type: text/calendar\n\n\
+             BEGIN:VCALENDAR\nMETHOD:REQUEST\nEND:VCALENDAR\n--b--\n",
+        );
+        assert!(m.calendars.is_empty());
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(m.attachments[0].content_type, "message/rfc822");
+    }
+
+    #[test]
+    fn address_is_ignores_case() {
+        let a = Address {
+            name: None,
+            email: "Anna.Rossi@Example.COM".into(),
+        };
+        assert!(a.is("anna.rossi@example.com"));
+        assert!(!a.is("anna@example.com"));
+        assert_eq!(a.domain(), Some("Example.COM"));
+        assert_eq!(a.local_part(), "Anna.Rossi");
+        let bare = Address {
+            name: None,
+            email: "MAILER-DAEMON".into(),
+        };
+        assert_eq!(bare.domain(), None);
+        assert_eq!(bare.local_part(), "MAILER-DAEMON");
+    }
+
+    #[test]
+    fn address_display_quotes_names_only_when_needed() {
+        let show = |name: Option<&str>, email: &str| {
+            Address {
+                name: name.map(str::to_owned),
+                email: email.into(),
+            }
+            .to_string()
+        };
+        assert_eq!(show(None, "a@example.com"), "a@example.com");
+        assert_eq!(
+            show(Some("Anna Rossi"), "a@example.com"),
+            "Anna Rossi <a@example.com>"
+        );
+        assert_eq!(
+            show(Some("Rossi, Anna"), "a@example.com"),
+            "\"Rossi, Anna\" <a@example.com>"
+        );
+        assert_eq!(
+            show(Some("A \"B\" C."), "a@example.com"),
+            "\"A \\\"B\\\" C.\" <a@example.com>"
+        );
+        assert_eq!(show(Some("  "), "a@example.com"), "a@example.com");
+    }
+
+    #[test]
+    fn text_with_a_missing_charset_label_is_guessed() {
+        // "Привет, мир" in KOI8-R, no charset declared.
+        let mut raw = b"From: a@example.com\nSubject: x\n\n".to_vec();
+        raw.extend_from_slice(
+            b"\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2! \xf0\xd2\xc9\xd7\xc5\xd4!\n",
+        );
+        let m = Message::parse(&raw).expect("parses");
+        assert!(m.text.contains("Привет, мир"), "{}", m.text);
+    }
 }
