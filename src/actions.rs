@@ -12,12 +12,9 @@ use serde::Serialize;
 
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, GuardPolicy};
-use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, Reply};
+use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, LOOP_HEADER, Reply};
 use crate::mail::message::{Address, Message};
 use crate::rules::{Rule, RuleSet, TemplateContext};
-
-/// The header clerk marks its own mail with, and recognises to avoid loops.
-pub const LOOP_HEADER: &str = "X-Clerk-Loop";
 
 /// When each rule last auto-replied to each sender: the rate limit's memory.
 pub trait ReplyHistory {

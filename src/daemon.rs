@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
-use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Source};
+use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Security, Source};
 use crate::intake::{CurrentRules, Intake};
 use crate::mail::imap::{self, FolderWatch};
 use crate::mail::maildir::{self, MaildirWatch};
@@ -21,6 +21,8 @@ use crate::mail::transport::{SmtpSettings, Transport};
 use crate::rules::RuleSet;
 use crate::store::{Db, Store};
 
+/// How long connecting to the SMTP server, and sending one mail, may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long tasks get to finish their current batch after a stop signal.
 const STOP_GRACE: Duration = Duration::from_secs(30);
 
@@ -64,13 +66,15 @@ impl Office {
                     Some(source) => Some(source.read()?),
                     None => None,
                 };
+                let scheme = if account.security == Security::Tls { "smtps" } else { "smtp" };
+                let url = url::Url::parse(&format!("{scheme}://{}:{}", account.host, account.port))?;
                 Transport::smtp(&SmtpSettings {
-                    host: account.host.clone(),
-                    port: account.port,
-                    security: account.security,
+                    url,
                     user: account.user.clone(),
                     password,
                     ca_file: account.ca_file.clone(),
+                    hello_name: None,
+                    timeout: SMTP_TIMEOUT,
                 })?
             }
         })

@@ -22,6 +22,7 @@
 // Each integration test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod clerk;
 pub mod dovecot;
 pub mod dovecot_config;
 pub mod encoding;

@@ -1,0 +1,174 @@
+//! clerk itself as the tests run it: the real binary as a child process, with a config and a small
+//! test office (rules, templates) written into a temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use super::{Dovecot, SmtpSink, TestDir};
+
+/// The assistant's mailbox in every test office.
+pub const ASSISTANT: &str = "assistant@office.test";
+/// A customer outside the office.
+pub const CUSTOMER: &str = "anna@example.test";
+/// The accounts department.
+pub const ACCOUNTS: &str = "accounts@office.test";
+/// The password of every test user.
+pub const PASSWORD: &str = "secret";
+
+/// The users a test Dovecot needs for the test office.
+pub fn office_users() -> Vec<(&'static str, &'static str)> {
+    vec![(ASSISTANT, PASSWORD), (CUSTOMER, PASSWORD), (ACCOUNTS, PASSWORD)]
+}
+
+/// The test office's rules: answer questions, forward invoices, file newsletters.
+pub const OFFICE_RULES: &str = r#"
+[[rule]]
+name = "newsletters"
+when.header."List-Id" = true
+move = "Newsletters"
+
+[[rule]]
+name = "invoices"
+when.subject = "invoice"
+forward = "accounts@office.test"
+move = "Vendors/Invoices"
+
+[[rule]]
+name = "questions"
+when.subject = { any = ["question", "hours"] }
+desk = "inquiry"
+reply = "answer"
+flag = "flagged"
+"#;
+
+/// A test office directory: clerk.toml, rules/, the database and logs.
+pub struct Office {
+    pub dir: TestDir,
+}
+
+impl Office {
+    /// An office reading the assistant's INBOX from `dovecot` and sending through `sink`, with
+    /// `extra_mailbox_settings` appended to the `[[mailbox]]` table (e.g. `"idle = false"`).
+    pub fn new(dovecot: &Dovecot, sink: &SmtpSink, rules: &str, extra_mailbox_settings: &str) -> Office {
+        let dir = TestDir::new("clerk-office");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("rules/templates")).expect("creating the rules dir");
+        std::fs::write(
+            root.join("rules/office.toml"),
+            format!(
+                "[office]\nname = \"Test Office\"\ntimezone = \"Europe/Rome\"\nlanguage = \"en\"\n\n\
+                 [assistant]\naddress = \"{ASSISTANT}\"\nname = \"Test Assistant\"\n\n\
+                 [departments]\naccounts = \"{ACCOUNTS}\"\n"
+            ),
+        )
+        .expect("writing office.toml");
+        std::fs::write(root.join("rules/office.rules.toml"), rules).expect("writing the rules");
+        std::fs::write(
+            root.join("rules/templates/answer.txt"),
+            "Dear {{ message.from_name }},\n\nthank you for \"{{ message.subject }}\".\n\n{{ office.assistant.name }}\n",
+        )
+        .expect("writing the template");
+        std::fs::write(root.join("imap-password"), PASSWORD).expect("writing the password file");
+        let config = format!(
+            "[database]\npath = \"clerk.db\"\n\n[rules]\ndir = \"rules\"\n\n\
+             [[mailbox]]\nname = \"office\"\nurl = \"imap://127.0.0.1:{}\"\nuser = \"{ASSISTANT}\"\n\
+             password_file = \"imap-password\"\npoll_interval = \"1s\"\n{extra_mailbox_settings}\n\n\
+             [smtp]\nurl = \"smtp://127.0.0.1:{}\"\n",
+            dovecot.imap_port(),
+            sink.port()
+        );
+        std::fs::write(root.join("clerk.toml"), config).expect("writing clerk.toml");
+        Office { dir }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("clerk.toml")
+    }
+
+    /// Starts `clerk run` on this office; its log goes to `clerk-N.log` in the office directory.
+    pub fn start(&self) -> Clerk {
+        Clerk::start(&self.config(), self.dir.path())
+    }
+
+    /// Runs `clerk run --once` to completion and returns its log.
+    pub fn run_once(&self) -> String {
+        let log = self.dir.path().join("clerk-once.log");
+        let status = Command::new(env!("CARGO_BIN_EXE_clerk"))
+            .args(["--config"])
+            .arg(self.config())
+            .args(["run", "--once"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("creating the log"))
+            .status()
+            .expect("running clerk");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(status.success(), "clerk run --once failed:\n{text}");
+        text
+    }
+
+    /// Counts journal rows by status, read straight from the database.
+    pub fn journal_status_count(&self, status: &str) -> usize {
+        self.query_count(&format!("SELECT count(*) FROM messages WHERE status = '{status}'"))
+    }
+
+    /// A `SELECT count(*) …` against the office database.
+    pub fn query_count(&self, sql: &str) -> usize {
+        let conn = rusqlite::Connection::open(self.dir.path().join("clerk.db")).expect("opening clerk.db");
+        conn.query_row(sql, [], |row| row.get::<_, i64>(0)).expect("querying clerk.db") as usize
+    }
+}
+
+/// A running `clerk run`; killed on drop.
+pub struct Clerk {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Clerk {
+    pub fn start(config: &Path, dir: &Path) -> Clerk {
+        static RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = dir.join(format!("clerk-{}-{n}.log", std::process::id()));
+        let child = Command::new(env!("CARGO_BIN_EXE_clerk"))
+            .arg("--config")
+            .arg(config)
+            .args(["--log", "debug", "run"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("creating the clerk log"))
+            .spawn()
+            .expect("starting clerk");
+        Clerk { child, log }
+    }
+
+    /// What clerk has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log contains `text`.
+    pub fn wait_for_log(&self, text: &str, timeout: Duration) -> bool {
+        super::wait_until(timeout, || self.log().contains(text))
+    }
+
+    /// Kills clerk the hard way, as a crash or power cut would.
+    pub fn kill(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+
+    /// Asks clerk to stop (SIGTERM) and waits for it.
+    pub fn stop(&mut self) {
+        super::process::signal(&[self.child.id()], "TERM");
+        self.child.wait().ok();
+    }
+}
+
+impl Drop for Clerk {
+    fn drop(&mut self) {
+        self.kill();
+        if std::thread::panicking() {
+            eprintln!("--- clerk log ---\n{}", self.log());
+        }
+    }
+}
