@@ -5,3 +5,4 @@
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
 pub mod mail;
+pub mod toml_doc;
