@@ -5,4 +5,5 @@
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
 pub mod mail;
+pub mod rules;
 pub mod toml_doc;
