@@ -87,6 +87,11 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// A value was wrong and that was already reported to the [`Doc`]; the caller only needs to know not
+/// to use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
+
 /// Turns byte offsets into line and column; shared by TOML files and templates.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -291,9 +296,41 @@ impl<'d, 'i> Table<'d, 'i> {
         entries
     }
 
+    /// The keys in the order of the file, without reading them.
+    pub fn keys(&self) -> Vec<Spanned<&'d str>> {
+        let mut keys: Vec<_> = self
+            .table
+            .keys()
+            .map(|key| Spanned::new(key.span(), key.get_ref().as_ref()))
+            .collect();
+        keys.sort_by_key(|key| key.span().start);
+        keys
+    }
+
+    /// Marks every key as read: for a table already reported as a whole, where a message per key
+    /// would only repeat it.
+    pub fn skip_rest(&self) {
+        let mut asked = self.asked.borrow_mut();
+        asked.extend(self.table.keys().map(|key| key.get_ref().as_ref()));
+    }
+
     /// Whether the table has no entries at all.
     pub fn is_empty(&self) -> bool {
         self.table.is_empty()
+    }
+
+    /// Parses the value under `key` with `parse`, which reports its own errors: `Ok(None)` when the key
+    /// is absent, `Err(Reported)` when `parse` found it wrong. Collecting every field this way before
+    /// using `?` on any of them reports all mistakes of a table, not just the first.
+    pub fn optional<T>(
+        &self,
+        key: &'static str,
+        parse: impl FnOnce(&Item<'d, 'i>) -> Option<T>,
+    ) -> Result<Option<T>, Reported> {
+        match self.get(key) {
+            Some(item) => parse(&item).map(Some).ok_or(Reported),
+            None => Ok(None),
+        }
     }
 
     /// A string under `key`; a value of another type is reported.
@@ -328,7 +365,7 @@ impl<'d, 'i> Table<'d, 'i> {
             return Vec::new();
         };
         let Some(items) = item.as_array() else {
-            item.type_error("a list of tables");
+            item.type_error(&format!("a list of tables (written [[{key}]])"));
             return Vec::new();
         };
         items
