@@ -28,6 +28,8 @@ pub mod text;
 pub mod trace;
 pub mod when;
 
+#[cfg(test)]
+mod tests;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
