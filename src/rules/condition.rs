@@ -3,18 +3,18 @@
 //! Everything that can be prepared is prepared at load time (globs, folded phrases, regexes), and the
 //! children of `all`/`any` are ordered cheapest first, since evaluation stops at the first child that
 //! decides. Per message, the folded subject and body are computed at most once, and only if some
-//! condition asks for them ([`Facts`]). Traces put the children back in the order of the file.
+//! condition asks for them (see `facts`). Traces put the children back in the order of the file.
 
 use std::borrow::Cow;
-use std::cell::{OnceCell, RefCell};
 use std::fmt;
 
 use regex::Regex;
 
 use super::address::Glob;
-use super::text::{Phrase, fold, fold_into};
+use super::facts::Facts;
+use super::text::Phrase;
 use super::trace::ConditionTrace;
-use crate::mail::message::{Address, Message, ReturnPath};
+use crate::mail::message::{Address, Message};
 
 /// A condition over a message: a tree of `all`/`any`/`not` over tests of one field each.
 #[derive(Debug, Clone)]
@@ -232,7 +232,7 @@ impl Test {
     }
 
     fn eval(&self, facts: &Facts<'_>) -> bool {
-        let msg = facts.msg;
+        let msg = facts.msg();
         match self {
             Test::Address(field, pattern) => field.addresses(msg).any(|address| match pattern {
                 AddressPattern::Glob(glob) => glob.matches(&address.email),
@@ -242,20 +242,18 @@ impl Test {
                 TextField::Subject => phrase.is_in(facts.subject()),
                 TextField::Body => phrase.is_in(facts.body()),
                 TextField::Text => phrase.is_in(facts.subject()) || phrase.is_in(facts.body()),
-                TextField::Header(name) => header_values(msg, name).any(|value| {
-                    let mut folded = facts.scratch.borrow_mut();
-                    fold_into(value, &mut folded);
-                    phrase.is_in(&folded)
-                }),
+                TextField::Header(name) => facts
+                    .header_values(name)
+                    .any(|value| facts.with_folded(value, |folded| phrase.is_in(folded))),
             },
             Test::Regex(field, regex) => match field {
                 TextField::Subject => regex.is_match(&msg.subject),
                 TextField::Body => regex.is_match(&msg.text),
                 TextField::Text => regex.is_match(&msg.subject) || regex.is_match(&msg.text),
-                TextField::Header(name) => header_values(msg, name).any(|v| regex.is_match(v)),
+                TextField::Header(name) => facts.header_values(name).any(|v| regex.is_match(v)),
             },
             Test::HeaderPresent(name, present) => {
-                header_values(msg, name).next().is_some() == *present
+                facts.header_values(name).next().is_some() == *present
             }
             Test::Attachment(AttachmentTest::Any(present)) => {
                 msg.attachments.is_empty() != *present
@@ -282,7 +280,7 @@ impl Test {
                 over.as_ref().is_none_or(|over| size > over.bytes)
                     && under.as_ref().is_none_or(|under| size < under.bytes)
             }
-            Test::Automatic(automatic) => automatic_signal(msg) == *automatic,
+            Test::Automatic(automatic) => facts.automatic() == *automatic,
         }
     }
 }
@@ -378,68 +376,10 @@ impl fmt::Display for TextField {
     }
 }
 
-/// What evaluation needs to know about one message, computed lazily and at most once: the folded
-/// subject and body are the expensive part, and many messages are decided before anyone asks for them.
-pub(crate) struct Facts<'m> {
-    msg: &'m Message,
-    subject: OnceCell<String>,
-    body: OnceCell<String>,
-    /// Reused for folding header values, which are rarely tested and not worth keeping.
-    scratch: RefCell<String>,
-}
-
-impl<'m> Facts<'m> {
-    pub(crate) fn new(msg: &'m Message) -> Facts<'m> {
-        Facts {
-            msg,
-            subject: OnceCell::new(),
-            body: OnceCell::new(),
-            scratch: RefCell::new(String::new()),
-        }
-    }
-
-    fn subject(&self) -> &str {
-        self.subject.get_or_init(|| fold(&self.msg.subject))
-    }
-
-    fn body(&self) -> &str {
-        self.body.get_or_init(|| fold(&self.msg.text))
-    }
-}
-
-fn header_values<'m>(msg: &'m Message, name: &'m str) -> impl Iterator<Item = &'m str> {
-    msg.headers
-        .iter()
-        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
-}
-
 fn lowercase(s: &str) -> Cow<'_, str> {
     if s.chars().any(char::is_uppercase) {
         Cow::Owned(s.to_lowercase())
     } else {
         Cow::Borrowed(s)
     }
-}
-
-/// Whether the message looks machine-generated: RFC 3834 `Auto-Submitted`, mailing-list headers,
-/// bulk `Precedence`, or an empty Return-Path (a bounce).
-///
-/// A stand-in with the core signals of the auto-reply guard's `is_automatic`, so rules can be written
-/// and tested now; it is to be replaced by a call to the guard's function, the single source of truth.
-fn automatic_signal(msg: &Message) -> bool {
-    if msg.return_path == ReturnPath::Empty {
-        return true;
-    }
-    msg.headers.iter().any(|(name, value)| {
-        let value = value.trim();
-        (name.eq_ignore_ascii_case("Auto-Submitted") && !value.eq_ignore_ascii_case("no"))
-            || name
-                .get(..5)
-                .is_some_and(|p| p.eq_ignore_ascii_case("List-"))
-            || (name.eq_ignore_ascii_case("Precedence")
-                && ["bulk", "list", "junk", "auto_reply"]
-                    .iter()
-                    .any(|bulk| value.eq_ignore_ascii_case(bulk)))
-    })
 }

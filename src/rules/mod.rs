@@ -20,6 +20,7 @@ pub mod actions;
 pub mod address;
 pub mod condition;
 pub mod embedded;
+mod facts;
 pub mod office;
 pub mod parse;
 pub mod rule;
@@ -46,7 +47,7 @@ pub use trace::{ConditionTrace, RuleTrace};
 use crate::mail::message::Message;
 use crate::toml_doc::{Diagnostic, Diagnostics, Doc, did_you_mean};
 use actions::Refs;
-use condition::Facts;
+use facts::Facts;
 
 /// A loaded, checked rules directory.
 pub struct RuleSet {
