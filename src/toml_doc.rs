@@ -39,9 +39,13 @@ use toml::de::{DeTable, DeValue};
 /// without them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// The file, as given to the reader (relative paths stay relative).
     pub file: PathBuf,
+    /// 1-based line; 0 for the whole file.
     pub line: usize,
+    /// 1-based column in characters; 0 for the whole file.
     pub col: usize,
+    /// What is wrong, on one line, saying what was expected.
     pub message: String,
 }
 

@@ -41,8 +41,10 @@ enum Token {
 /// Why a glob cannot be compiled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GlobError {
+    /// A `[` without its `]`.
     #[error("unclosed `[` in pattern `{0}`")]
     UnclosedClass(String),
+    /// An empty string, which would only match an empty name.
     #[error("empty pattern")]
     Empty,
 }
@@ -81,11 +83,6 @@ impl Glob {
             Shape::Suffix(reversed) => starts_with_folded(text.chars().rev(), reversed),
             Shape::General(tokens) => matches_tokens(tokens, text),
         }
-    }
-
-    /// The pattern as written in the rule file.
-    pub fn written(&self) -> &str {
-        &self.written
     }
 }
 
@@ -220,7 +217,9 @@ fn matches_tokens(tokens: &[Token], text: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{address}` is not a mail address: {reason}")]
 pub struct AddressError {
+    /// The address as written.
     pub address: String,
+    /// What is wrong with it, for the message.
     pub reason: &'static str,
 }
 

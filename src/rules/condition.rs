@@ -155,11 +155,6 @@ impl Condition {
         }
     }
 
-    /// Whether the message satisfies the condition.
-    pub fn matches(&self, msg: &Message) -> bool {
-        self.eval(&Facts::new(msg))
-    }
-
     pub(crate) fn eval(&self, facts: &Facts<'_>) -> bool {
         match &self.node {
             Node::Always => true,

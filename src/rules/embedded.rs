@@ -32,8 +32,11 @@ use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 pub struct RuleTest {
     /// The rule file and the line of the `[[test]]`.
     pub file: PathBuf,
+    /// See `file`.
     pub line: usize,
+    /// The message to classify.
     pub message: TestMessage,
+    /// What the rules should decide for it.
     pub expect: Expectation,
 }
 
@@ -50,16 +53,20 @@ pub enum TestMessage {
 /// "none" (`rule = false`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expectation {
+    /// `rule`: the deciding rule's name.
     pub rule: Option<Option<String>>,
+    /// `desk`: the desk the message goes to.
     pub desk: Option<Option<Desk>>,
-    /// Kept for checks of composed replies, which come with composing.
+    /// `reply_subject`: kept for checks of composed replies, which come with composing.
     pub reply_subject: Option<String>,
+    /// `reply_to`: the address the reply goes to; kept like `reply_subject`.
     pub reply_to: Option<String>,
 }
 
 /// The result of running one test.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestOutcome<'r> {
+    /// The test that ran.
     pub test: &'r RuleTest,
     /// Empty when the test passed.
     pub failures: Vec<TestFailure>,
@@ -70,12 +77,18 @@ pub struct TestOutcome<'r> {
 pub enum TestFailure {
     /// The message could not be read or parsed.
     Unreadable(String),
+    /// Another rule decided (`None`: no rule matched).
     Rule {
+        /// The rule the test expects.
         expected: Option<String>,
+        /// The rule that decided.
         got: Option<String>,
     },
+    /// The message went to another desk (`None`: to no desk).
     Desk {
+        /// The desk the test expects.
         expected: Option<Desk>,
+        /// The desk the rules chose.
         got: Option<Desk>,
     },
 }

@@ -51,11 +51,15 @@ use facts::Facts;
 
 /// A loaded, checked rules directory.
 pub struct RuleSet {
+    /// The directory it was loaded from, to reload it and to name it in messages.
     pub dir: PathBuf,
+    /// `office.toml`.
     pub office: Office,
     /// All rules of all files, in evaluation order.
     pub rules: Vec<Rule>,
+    /// The `[[test]]`s of all files, for [`RuleSet::run_tests`].
     pub tests: Vec<RuleTest>,
+    /// `templates/`, all compiled.
     pub templates: Templates,
     /// Things that are probably mistakes but do not stop the rules from working.
     pub warnings: Vec<Diagnostic>,
@@ -65,6 +69,7 @@ pub struct RuleSet {
 /// `continue`, so only the last entry can be a rule without `continue`.
 #[derive(Debug, Clone)]
 pub struct Classification<'r> {
+    /// Every rule that matched, in evaluation order; empty when none did.
     pub matched: Vec<&'r Rule>,
 }
 

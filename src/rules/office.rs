@@ -36,6 +36,7 @@ pub const DEFAULT_REPLY_LIMIT: Duration = Duration::from_secs(24 * 60 * 60);
 /// The office the assistant works for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Office {
+    /// The office's name, as signed in mail.
     pub name: String,
     /// Where the office is: working hours, dates in replies and schedules are in this zone.
     pub timezone: Tz,
@@ -47,13 +48,16 @@ pub struct Office {
     pub owners: Vec<Person>,
     /// Department name → address, for routing (`department = "accounts"`).
     pub departments: BTreeMap<String, String>,
+    /// `[replies]`.
     pub replies: ReplyPolicy,
 }
 
 /// A named mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
+    /// Display name.
     pub name: String,
+    /// Bare address, checked to be one mailbox.
     pub address: String,
 }
 

@@ -16,9 +16,11 @@ pub struct Rule {
     pub name: String,
     /// The rule file and the line of its `[[rule]]`, for traces and messages.
     pub file: PathBuf,
+    /// See `file`.
     pub line: usize,
     /// `when`; a rule without one matches every message.
     pub when: Condition,
+    /// What the rule asks for when it matches.
     pub actions: Actions,
     /// `continue = true`: after this rule matches, later rules are still tried.
     pub continue_after: bool,
@@ -27,17 +29,22 @@ pub struct Rule {
 /// What a matching rule asks for. At least one of these is set: a rule that does nothing is refused.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Actions {
+    /// `desk`: the desk that takes the message over.
     pub desk: Option<DeskCall>,
+    /// `reply`: an automatic answer.
     pub reply: Option<Reply>,
+    /// `forward`: copies to other addresses.
     pub forward: Option<Forward>,
     /// `move`: the IMAP folder to file the message in.
     pub move_to: Option<String>,
+    /// `flag`: IMAP flags to set, in the order written.
     pub flags: Vec<Flag>,
 }
 
 /// `desk = "…"` with the desk's options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeskCall {
+    /// Which desk.
     pub desk: Desk,
     /// `answer`: a template the desk may answer with (an FAQ answer).
     pub answer: Option<String>,
@@ -45,6 +52,7 @@ pub struct DeskCall {
     pub department: Option<String>,
     /// `calendar`: which calendar the desk books into.
     pub calendar: Option<String>,
+    /// `priority`: how urgently the desk should treat the mail; `None` when the rule does not say.
     pub priority: Option<Priority>,
 }
 
@@ -89,9 +97,13 @@ impl fmt::Display for Desk {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
+    /// `low`
     Low,
+    /// `normal`
     Normal,
+    /// `high`
     High,
+    /// `urgent`
     Urgent,
 }
 
@@ -127,7 +139,9 @@ pub struct Reply {
 /// `forward`: pass the message on to other addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forward {
+    /// The addresses to forward to, at least one.
     pub to: Vec<String>,
+    /// `mode`; attached unless the rule says `inline`.
     pub mode: ForwardMode,
     /// A template for a note above the forwarded message.
     pub note: Option<String>,
@@ -146,8 +160,11 @@ pub enum ForwardMode {
 /// An IMAP flag to set on the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flag {
+    /// `\Seen`: marked as read.
     Seen,
+    /// `\Flagged`: starred for attention.
     Flagged,
+    /// `\Answered`.
     Answered,
     /// A custom keyword (IMAP atom), such as `$Invoice` or `todo`.
     Keyword(String),

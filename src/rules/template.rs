@@ -36,8 +36,11 @@ pub enum TemplateError {
     /// (or the subject template's text) and `line` the line in it.
     #[error("{template}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
     Render {
+        /// The template file, or the template's text when it has no file.
         template: String,
+        /// The line in the template, when known.
         line: Option<usize>,
+        /// What went wrong, on one line.
         message: String,
     },
     /// The text was meant for a header and has a line break in it.
@@ -312,8 +315,11 @@ pub(crate) fn check_name(name: &str) -> Result<(), &'static str> {
 /// order, event) as they come.
 #[derive(Debug, Serialize)]
 pub struct TemplateContext<'a> {
+    /// `message`: the mail being answered.
     pub message: MessageContext<'a>,
+    /// `office`: who answers.
     pub office: OfficeContext<'a>,
+    /// `rule`: which rule decided.
     pub rule: RuleContext<'a>,
 }
 

@@ -102,10 +102,12 @@ pub struct Phrase {
 /// Why a phrase cannot be matched.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhraseError {
+    /// Nothing is left after folding (`"?!"`).
     #[error(
         "`{0}` has no letters or digits to match; use {{ regex = \"…\" }} to match punctuation"
     )]
     Empty(String),
+    /// A `*` that is not at the end (`"a*b"`).
     #[error("`*` is allowed only at the end of a word pattern, in `{0}`")]
     MisplacedStar(String),
 }
@@ -156,11 +158,6 @@ impl Phrase {
                 && words_follow(bytes, start + word.len(), after)
                     .is_some_and(|end| self.prefix || bytes.get(end) == Some(&b' '))
         })
-    }
-
-    /// The phrase as written in the rule file.
-    pub fn written(&self) -> &str {
-        &self.written
     }
 }
 

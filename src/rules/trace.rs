@@ -13,6 +13,7 @@ pub struct RuleTrace {
     pub rule: String,
     /// The rule file and the line of its `[[rule]]`, to go and edit it.
     pub file: PathBuf,
+    /// See `file`.
     pub line: usize,
     /// Whether the whole `when` held.
     pub matched: bool,
@@ -30,7 +31,9 @@ pub struct RuleTrace {
 pub struct ConditionTrace {
     /// What the node tests, in the rule file's terms: `from matches "*@office.example"`, `any of`.
     pub condition: String,
+    /// Whether the node held.
     pub result: bool,
+    /// The parts of `all of`, `any of` and `not`; none for a test.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ConditionTrace>,
 }
