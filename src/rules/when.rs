@@ -16,25 +16,43 @@ use super::text::Phrase;
 use crate::toml_doc::{Item, Table, did_you_mean};
 use toml::de::DeValue;
 
-/// The keys of a `when` table, in the order they are read.
-const FIELDS: &[&str] = &[
-    "from",
-    "to",
-    "cc",
-    "recipients",
-    "reply_to",
-    "subject",
-    "body",
-    "text",
-    "header",
-    "attachment",
-    "calendar",
-    "size",
-    "automatic",
-    "any",
-    "all",
-    "not",
+/// The keys of a `when` table and what each one is.
+const FIELDS: &[(&str, Field)] = &[
+    ("from", Field::Value(Kind::Address(AddressField::From))),
+    ("to", Field::Value(Kind::Address(AddressField::To))),
+    ("cc", Field::Value(Kind::Address(AddressField::Cc))),
+    (
+        "recipients",
+        Field::Value(Kind::Address(AddressField::Recipients)),
+    ),
+    (
+        "reply_to",
+        Field::Value(Kind::Address(AddressField::ReplyTo)),
+    ),
+    ("subject", Field::Value(Kind::Text(TextField::Subject))),
+    ("body", Field::Value(Kind::Text(TextField::Body))),
+    ("text", Field::Value(Kind::Text(TextField::Text))),
+    ("header", Field::Headers),
+    ("attachment", Field::Value(Kind::Attachment)),
+    ("calendar", Field::Value(Kind::Calendar)),
+    ("size", Field::Value(Kind::Size)),
+    ("automatic", Field::Value(Kind::Automatic)),
+    ("any", Field::Any),
+    ("all", Field::All),
+    ("not", Field::Not),
 ];
+
+/// A key of a `when` table.
+enum Field {
+    /// A message field, whose value takes the value forms.
+    Value(Kind),
+    /// `header`, a table of header names.
+    Headers,
+    /// `any`, `all`, `not`: combinations of `when`-like tables.
+    Any,
+    All,
+    Not,
+}
 
 /// The keys that make a table a value form rather than a field's own table.
 const FORMS: &[&str] = &["any", "all", "not", "regex"];
@@ -54,11 +72,22 @@ pub(crate) fn compile_when(table: &Table<'_, '_>) -> Option<Condition> {
     }
     let mut conditions = Vec::new();
     let mut ok = true;
-    for &field in FIELDS {
-        let Some(item) = table.get(field) else {
+    for (key, field) in FIELDS {
+        let Some(item) = table.get(key) else {
             continue;
         };
-        match compile_field(field, &item) {
+        let at = item.span().start;
+        let condition = match field {
+            Field::Value(kind) => value_form(kind, &item),
+            Field::Headers => compile_headers(&item),
+            Field::Not => item
+                .expect_table()
+                .and_then(|inner| compile_when(&inner))
+                .map(|inner| Condition::not(inner, at)),
+            Field::Any => compile_when_list(&item).map(|items| Condition::any(items, at)),
+            Field::All => compile_when_list(&item).map(|items| Condition::all(items, at)),
+        };
+        match condition {
             Some(condition) => conditions.push(condition),
             None => ok = false,
         }
@@ -66,33 +95,8 @@ pub(crate) fn compile_when(table: &Table<'_, '_>) -> Option<Condition> {
     ok.then(|| Condition::all(conditions, table.span().start))
 }
 
-fn compile_field(field: &str, item: &Item<'_, '_>) -> Option<Condition> {
-    let kind = match field {
-        "from" => Kind::Address(AddressField::From),
-        "to" => Kind::Address(AddressField::To),
-        "cc" => Kind::Address(AddressField::Cc),
-        "recipients" => Kind::Address(AddressField::Recipients),
-        "reply_to" => Kind::Address(AddressField::ReplyTo),
-        "subject" => Kind::Text(TextField::Subject),
-        "body" => Kind::Text(TextField::Body),
-        "text" => Kind::Text(TextField::Text),
-        "attachment" => Kind::Attachment,
-        "calendar" => Kind::Calendar,
-        "size" => Kind::Size,
-        "automatic" => Kind::Automatic,
-        "header" => return compile_headers(item),
-        "not" => {
-            let inner = compile_when(&item.expect_table()?)?;
-            return Some(Condition::not(inner, item.span().start));
-        }
-        "any" | "all" => return compile_when_list(field, item),
-        _ => unreachable!("FIELDS and compile_field list the same keys"),
-    };
-    value_form(&kind, item)
-}
-
-/// `when.any = [ {...}, {...} ]` and `when.all = [...]`.
-fn compile_when_list(field: &str, item: &Item<'_, '_>) -> Option<Condition> {
+/// The items of `when.any = [ {...}, {...} ]` and `when.all = [...]`.
+fn compile_when_list(item: &Item<'_, '_>) -> Option<Vec<Condition>> {
     let Some(items) = item.as_array() else {
         item.type_error("a list of tables like [ { from = \"…\" }, { subject = \"…\" } ]");
         return None;
@@ -109,11 +113,7 @@ fn compile_when_list(field: &str, item: &Item<'_, '_>) -> Option<Condition> {
         item.error(format!("`{}` is an empty list", item.path()));
         return None;
     }
-    let at = item.span().start;
-    ok.then(|| match field {
-        "any" => Condition::any(conditions, at),
-        _ => Condition::all(conditions, at),
-    })
+    ok.then_some(conditions)
 }
 
 /// `when.header."List-Id" = ...`: one condition per header name, all of which must hold.
@@ -175,26 +175,13 @@ impl Kind {
             Kind::Automatic => "true or false",
         }
     }
-
-    /// Whether the field has a table form of its own besides the value forms (see [`own_table`]).
-    fn has_own_table(&self) -> bool {
-        matches!(self, Kind::Attachment | Kind::Size)
-    }
 }
 
 /// Compiles one value of a field in any of the value forms.
 fn value_form(kind: &Kind, item: &Item<'_, '_>) -> Option<Condition> {
     let at = item.span().start;
-    if let Some(items) = item.as_array() {
-        if items.is_empty() {
-            item.error(format!("`{}` is an empty list", item.path()));
-            return None;
-        }
-        let conditions: Vec<_> = items.iter().map(|i| value_form(kind, i)).collect();
-        return conditions
-            .into_iter()
-            .collect::<Option<Vec<_>>>()
-            .map(|conditions| Condition::any(conditions, at));
+    if item.as_array().is_some() {
+        return each_value(kind, item).map(|conditions| Condition::any(conditions, at));
     }
     let Some(table) = item.as_table() else {
         return scalar(kind, item).map(|test| Condition::test(test, at));
@@ -206,7 +193,12 @@ fn value_form(kind: &Kind, item: &Item<'_, '_>) -> Option<Condition> {
         .collect();
     table.allow(FORMS);
     match forms.as_slice() {
-        [] if kind.has_own_table() => own_table(kind, &table).map(|test| Condition::test(test, at)),
+        [] if matches!(kind, Kind::Attachment) => {
+            attachment_table(&table).map(|test| Condition::test(test, at))
+        }
+        [] if matches!(kind, Kind::Size) => {
+            size_table(&table).map(|test| Condition::test(test, at))
+        }
         [] => {
             // A misspelt form (`anyy`) is best reported as an unknown key with its suggestion; any
             // other table is the wrong type altogether, and one message says so.
@@ -223,21 +215,8 @@ fn value_form(kind: &Kind, item: &Item<'_, '_>) -> Option<Condition> {
         [form] => {
             let inner = table.get(form)?;
             match *form {
-                "any" | "all" => {
-                    let items = inner.as_array().unwrap_or_else(|| vec![inner.clone()]);
-                    let conditions: Option<Vec<_>> =
-                        items.iter().map(|i| value_form(kind, i)).collect();
-                    let conditions = conditions?;
-                    if conditions.is_empty() {
-                        inner.error(format!("`{}` is an empty list", inner.path()));
-                        return None;
-                    }
-                    Some(if *form == "any" {
-                        Condition::any(conditions, at)
-                    } else {
-                        Condition::all(conditions, at)
-                    })
-                }
+                "any" => each_value(kind, &inner).map(|items| Condition::any(items, at)),
+                "all" => each_value(kind, &inner).map(|items| Condition::all(items, at)),
                 "not" => value_form(kind, &inner).map(|c| Condition::not(c, at)),
                 _ => regex(kind, &inner).map(|test| Condition::test(test, at)),
             }
@@ -257,17 +236,27 @@ fn value_form(kind: &Kind, item: &Item<'_, '_>) -> Option<Condition> {
     }
 }
 
+/// The values of a list (a single value counts as a list of one), each compiled even after an error so
+/// that all of them are reported.
+fn each_value(kind: &Kind, item: &Item<'_, '_>) -> Option<Vec<Condition>> {
+    let items = item.as_array().unwrap_or_else(|| vec![item.clone()]);
+    if items.is_empty() {
+        item.error(format!("`{}` is an empty list", item.path()));
+        return None;
+    }
+    let compiled: Vec<Option<Condition>> = items.iter().map(|i| value_form(kind, i)).collect();
+    compiled.into_iter().collect()
+}
+
 /// A plain (non-table, non-list) value of a field.
 fn scalar(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
-    if let (Some(present), Kind::Header(name)) = (item.as_bool(), kind) {
-        return Some(Test::HeaderPresent(name.clone(), present));
-    }
     match (kind, item.as_str(), item.as_bool()) {
         (Kind::Address(field), Some(pattern), _) => address_glob(*field, pattern, item),
         (Kind::Text(field), Some(phrase), _) => phrase_test(field.clone(), phrase, item),
         (Kind::Header(name), Some(phrase), _) => {
             phrase_test(TextField::Header(name.clone()), phrase, item)
         }
+        (Kind::Header(name), _, Some(present)) => Some(Test::HeaderPresent(name.clone(), present)),
         (Kind::Attachment, _, Some(present)) => {
             Some(Test::Attachment(AttachmentTest::Any(present)))
         }
@@ -323,28 +312,24 @@ fn calendar_method(method: &str, item: &Item<'_, '_>) -> Option<Test> {
 
 /// `{ regex = "..." }`: case-insensitive unless the pattern says `(?-i)`.
 fn regex(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
-    let pattern = item.expect_str()?;
-    let field = match kind {
-        Kind::Address(field) => Err(*field),
-        Kind::Text(field) => Ok(field.clone()),
-        Kind::Header(name) => Ok(TextField::Header(name.clone())),
-        _ => {
-            item.error(format!(
-                "`regex` is not available for `{}`",
-                parent(item.path())
-            ));
-            return None;
-        }
+    let regex = compile_regex(item.expect_str()?, item)?;
+    let test = match kind {
+        Kind::Address(field) => Some(Test::Address(*field, AddressPattern::Regex(regex))),
+        Kind::Text(field) => Some(Test::Regex(field.clone(), regex)),
+        Kind::Header(name) => Some(Test::Regex(TextField::Header(name.clone()), regex)),
+        Kind::Attachment | Kind::Calendar | Kind::Size | Kind::Automatic => None,
     };
-    let regex = compile_regex(pattern, item)?;
-    Some(match field {
-        Ok(text) => Test::Regex(text, regex),
-        Err(address) => Test::Address(address, AddressPattern::Regex(regex)),
-    })
+    if test.is_none() {
+        item.error(format!(
+            "`regex` is not available for `{}`",
+            parent(item.path())
+        ));
+    }
+    test
 }
 
 /// Compiles a regex from a rule file, reporting a syntax error on one line.
-pub(crate) fn compile_regex(pattern: &str, item: &Item<'_, '_>) -> Option<Regex> {
+fn compile_regex(pattern: &str, item: &Item<'_, '_>) -> Option<Regex> {
     match RegexBuilder::new(pattern).case_insensitive(true).build() {
         Ok(regex) => Some(regex),
         Err(regex::Error::Syntax(detail)) => {
@@ -366,43 +351,39 @@ fn parent(path: &str) -> &str {
     path.rsplit_once('.').map_or(path, |(parent, _)| parent)
 }
 
-/// A field's own table: `attachment = { type, name }` or `size = { over, under }`.
-fn own_table(kind: &Kind, table: &Table<'_, '_>) -> Option<Test> {
-    let path = table.path();
-    match kind {
-        Kind::Attachment => {
-            let content_type = table.get("type").map(|item| glob(&item));
-            let name = table.get("name").map(|item| glob(&item));
-            match (content_type, name) {
-                (None, None) => {
-                    let message = format!("`{path}` needs `type`, `name` or both");
-                    table.doc().error(table.span(), message);
-                    None
-                }
-                (Some(None), _) | (_, Some(None)) => None,
-                (content_type, name) => Some(Test::Attachment(AttachmentTest::Matching {
-                    content_type: content_type.flatten(),
-                    name: name.flatten(),
-                })),
-            }
+/// `attachment = { type = "…", name = "…" }`.
+fn attachment_table(table: &Table<'_, '_>) -> Option<Test> {
+    let content_type = table.get("type").map(|item| glob(&item));
+    let name = table.get("name").map(|item| glob(&item));
+    match (content_type, name) {
+        (None, None) => {
+            let message = format!("`{}` needs `type`, `name` or both", table.path());
+            table.doc().error(table.span(), message);
+            None
         }
-        Kind::Size => {
-            let over = table.get("over").map(|item| size(&item));
-            let under = table.get("under").map(|item| size(&item));
-            match (over, under) {
-                (None, None) => {
-                    let message = format!("`{path}` needs `over`, `under` or both");
-                    table.doc().error(table.span(), message);
-                    None
-                }
-                (Some(None), _) | (_, Some(None)) => None,
-                (over, under) => Some(Test::Size {
-                    over: over.flatten(),
-                    under: under.flatten(),
-                }),
-            }
+        (Some(None), _) | (_, Some(None)) => None,
+        (content_type, name) => Some(Test::Attachment(AttachmentTest::Matching {
+            content_type: content_type.flatten(),
+            name: name.flatten(),
+        })),
+    }
+}
+
+/// `size = { over = "…", under = "…" }`.
+fn size_table(table: &Table<'_, '_>) -> Option<Test> {
+    let over = table.get("over").map(|item| size(&item));
+    let under = table.get("under").map(|item| size(&item));
+    match (over, under) {
+        (None, None) => {
+            let message = format!("`{}` needs `over`, `under` or both", table.path());
+            table.doc().error(table.span(), message);
+            None
         }
-        _ => None,
+        (Some(None), _) | (_, Some(None)) => None,
+        (over, under) => Some(Test::Size {
+            over: over.flatten(),
+            under: under.flatten(),
+        }),
     }
 }
 

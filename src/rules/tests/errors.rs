@@ -556,3 +556,16 @@ fn a_test_must_check_the_rule_or_the_desk() {
         ["10.rules.toml:6:10: `expect` needs `rule`, `desk` or both"]
     );
 }
+
+#[test]
+fn every_bad_item_of_a_list_is_reported() {
+    assert_eq!(
+        errors(
+            "[[rule]]\nname = \"r\"\nwhen.subject = { any = [\"?!\", \"ok\", \"a*b\"] }\ndesk = \"inquiry\"\n"
+        ),
+        [
+            "10.rules.toml:3:25: `?!` has no letters or digits to match; use { regex = \"…\" } to match punctuation",
+            "10.rules.toml:3:37: `*` is allowed only at the end of a word pattern, in `a*b`",
+        ]
+    );
+}
