@@ -1,5 +1,25 @@
 //! Reading a rule's actions (`desk` and its options, `reply`, `forward`, `move`, `flag`) and checking
 //! every name they refer to: desks, templates, departments, addresses, folders, flags.
+//!
+//! ```toml
+//! desk = "inquiry"                  # inquiry | meeting | supply; then the desk's options:
+//! answer = "faq/opening-hours"      #   a template the desk may answer with
+//! department = "front-desk"         #   a department of office.toml
+//! calendar = "office"               #   the calendar to book into
+//! priority = "high"                 #   low | normal | high | urgent
+//!
+//! reply = "ack"                     # templates/ack.txt, or:
+//! reply = { template = "ack", subject = "Re: {{ message.subject }}", cc = ["x@y.example"], every = "7d" }
+//!
+//! forward = "accounts@office.example"         # or a list, or:
+//! forward = { to = ["a@x.example"], mode = "inline", note = "forward-note" }   # mode: attached (default) | inline
+//!
+//! move = "Vendors/Invoices"         # IMAP folder: not empty, one line, no `*` or `%`
+//! flag = ["seen", "$Invoice"]       # seen | flagged | answered | a custom keyword (IMAP atom)
+//! ```
+//!
+//! A rule needs at least one of `desk`, `reply`, `forward`, `move`, `flag`; the desk options need a
+//! `desk`.
 
 use std::cell::RefCell;
 
@@ -69,7 +89,8 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
     Ok(actions)
 }
 
-/// "unknown desk `x`, did you mean `y`?", or the list of valid names when none is close.
+/// Reports an unknown name with the close valid one ("unknown desk `suply`, did you mean `supply`?"),
+/// or the list of valid names when none is close.
 fn unknown(item: &Item<'_, '_>, what: &str, name: &str, valid: &[&str]) {
     let hint = match did_you_mean(name, valid.iter().copied()) {
         Some(close) => format!(", did you mean `{close}`?"),

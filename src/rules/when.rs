@@ -1,10 +1,28 @@
 //! Compiling a rule's `when` table into a [`Condition`], reporting every mistake at its position.
 //!
+//! All fields of a `when` must hold; a rule without `when` matches every message.
+//!
+//! ```toml
+//! when.from = "*@office.example"      # also to, cc, recipients (to or cc), reply_to:
+//!                                     #   globs on the bare address, ignoring case (* ? [a-z] [!a-z])
+//! when.subject = "opening hours"      # also body, text (subject or body): words and phrases,
+//!                                     #   ignoring case, accents and punctuation; "order*" is a prefix
+//! when.header."List-Id" = "news"      # a text match on the header's values; true: present, false: absent
+//! when.attachment = { type = "application/pdf", name = "*.pdf" }   # or true / false
+//! when.calendar = "REQUEST"           # the iTIP method of a calendar part; true: any calendar part
+//! when.size = { over = "5MB", under = "20MB" }   # kB, MB, GB = 1000-based; KiB, MiB, GiB; or bytes
+//! when.automatic = false              # machine-generated mail (auto-replies, bounces, lists)
+//!
+//! when.any = [{ from = "*@a.example" }, { subject = "urgent" }]   # combinations of when-tables
+//! when.all = [...]
+//! when.not = { from = "boss@office.example" }
+//! ```
+//!
 //! Every field accepts the same value forms, which nest: a plain value, a list (any of them),
-//! `{ any = [...] }`, `{ all = [...] }`, `{ not = ... }`, and for address and text fields
-//! `{ regex = "..." }`. What a plain value means depends on the field (an address glob, a phrase, a
-//! calendar method, ...). The `when` table itself combines with `any`, `all` and `not`, whose items are
-//! `when`-like tables.
+//! `{ any = [...] }`, `{ all = [...] }`, `{ not = ... }`, and for address, text and header fields
+//! `{ regex = "..." }` (case-insensitive unless it starts with `(?-i)`; on the original text for text
+//! fields, on the lower-cased address for address fields). An address field holds when any of the
+//! message's addresses in it matches.
 
 use regex::{Regex, RegexBuilder};
 

@@ -107,3 +107,9 @@ fn office_defaults_fill_what_is_left_out() {
     assert!(office.replies.require_assistant_recipient);
     assert!(office.replies.also_own.is_empty());
 }
+
+#[test]
+fn a_rule_set_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<crate::rules::RuleSet>();
+}
