@@ -150,7 +150,18 @@ impl RuleSet {
                 templates,
                 warnings,
             }),
-            _ => Err(Diagnostics(errors)),
+            Some(_) => Err(Diagnostics(errors)),
+            None => {
+                if errors.is_empty() {
+                    // Every path to no office reports why; this keeps an error list from ever
+                    // being empty, should one not.
+                    errors.push(Diagnostic::whole_file(
+                        office_file,
+                        "the office could not be read",
+                    ));
+                }
+                Err(Diagnostics(errors))
+            }
         }
     }
 
@@ -208,7 +219,8 @@ fn list_rule_files(dir: &Path, warnings: &mut Vec<Diagnostic>) -> std::io::Resul
         let path = dir.join(&name);
         let lower = name.to_ascii_lowercase();
         if is_dir {
-            if name != "templates" && did_you_mean(&lower, ["templates"]).is_some() {
+            // Only near misses: a `temp` or `tests` folder is someone's business, not a typo.
+            if name != "templates" && strsim::osa_distance(&lower, "templates") <= 2 {
                 let message = "this folder is not read: templates go in `templates/`";
                 warnings.push(Diagnostic::whole_file(path, message));
             }

@@ -38,6 +38,7 @@ fn misnamed_rule_files_are_warned_about_and_other_files_ignored() {
     dir.write("catalog.toml", "whatever = 1");
     dir.write("README.md", "notes");
     dir.write("template/ack.txt", "hi");
+    dir.write("temp/scratch.txt", "hi");
     let set = dir.load();
     assert_eq!(set.rules.len(), 1);
     let warnings: Vec<_> = set.warnings.iter().map(|w| dir.relative(w)).collect();
