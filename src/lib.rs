@@ -14,6 +14,8 @@ pub mod guard;
 pub mod intake;
 pub mod logging;
 pub mod mail;
+pub mod rules;
 pub mod secret;
 pub mod store;
+pub mod toml_doc;
 pub mod units;

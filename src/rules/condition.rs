@@ -1,0 +1,380 @@
+//! The condition tree of a rule (`when`), and its evaluation against one message.
+//!
+//! Everything that can be prepared is prepared at load time (globs, folded phrases, regexes), and the
+//! children of `all`/`any` are ordered cheapest first, since evaluation stops at the first child that
+//! decides. Per message, the folded subject and body are computed at most once, and only if some
+//! condition asks for them (see `facts`). Traces put the children back in the order of the file.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use regex::Regex;
+
+use super::address::Glob;
+use super::facts::Facts;
+use super::text::Phrase;
+use super::trace::ConditionTrace;
+use crate::mail::message::{Address, Message};
+
+/// A condition over a message: a tree of `all`/`any`/`not` over tests of one field each.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    node: Node,
+    /// Byte offset in the rule file, to show conditions in the order they were written.
+    at: usize,
+    cost: u8,
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Always,
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    Test(Test),
+}
+
+/// One test of one field of the message.
+#[derive(Debug, Clone)]
+pub(crate) enum Test {
+    Address(AddressField, AddressPattern),
+    Phrase(TextField, Phrase),
+    Regex(TextField, Regex),
+    HeaderPresent(String, bool),
+    Attachment(AttachmentTest),
+    Calendar(CalendarTest),
+    Size {
+        over: Option<Bytes>,
+        under: Option<Bytes>,
+    },
+    Automatic(bool),
+}
+
+/// The address fields a rule can test; `Recipients` is To and Cc together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AddressField {
+    From,
+    To,
+    Cc,
+    Recipients,
+    ReplyTo,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum AddressPattern {
+    Glob(Glob),
+    /// Run on the lower-cased address.
+    Regex(Regex),
+}
+
+/// The text fields a rule can test; `Text` is the subject or the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TextField {
+    Subject,
+    Body,
+    Text,
+    Header(String),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum AttachmentTest {
+    /// `attachment = true` / `false`.
+    Any(bool),
+    /// `{ type = "…", name = "…" }`: one attachment matches both given globs.
+    Matching {
+        content_type: Option<Glob>,
+        name: Option<Glob>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum CalendarTest {
+    /// `calendar = true` / `false`.
+    Any(bool),
+    /// `calendar = "REQUEST"`, upper case.
+    Method(String),
+}
+
+/// A size as written (`"5MB"`) and in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Bytes {
+    pub(crate) bytes: u64,
+    pub(crate) written: String,
+}
+
+impl Condition {
+    /// The condition of a rule without `when`: it matches every message.
+    pub(crate) fn always() -> Condition {
+        Condition {
+            node: Node::Always,
+            at: 0,
+            cost: 0,
+        }
+    }
+
+    pub(crate) fn test(test: Test, at: usize) -> Condition {
+        let cost = test.cost();
+        Condition {
+            node: Node::Test(test),
+            at,
+            cost,
+        }
+    }
+
+    /// All of `items`; a single item stands for itself.
+    pub(crate) fn all(items: Vec<Condition>, at: usize) -> Condition {
+        Condition::group(items, at, Node::All)
+    }
+
+    /// Any of `items`; a single item stands for itself.
+    pub(crate) fn any(items: Vec<Condition>, at: usize) -> Condition {
+        Condition::group(items, at, Node::Any)
+    }
+
+    pub(crate) fn not(item: Condition, at: usize) -> Condition {
+        let cost = item.cost;
+        Condition {
+            node: Node::Not(Box::new(item)),
+            at,
+            cost,
+        }
+    }
+
+    fn group(mut items: Vec<Condition>, at: usize, node: fn(Vec<Condition>) -> Node) -> Condition {
+        if items.len() == 1
+            && let Some(item) = items.pop()
+        {
+            return item;
+        }
+        items.sort_by_key(|item| item.cost);
+        let cost = items.iter().map(|item| item.cost).max().unwrap_or(0);
+        Condition {
+            node: node(items),
+            at,
+            cost,
+        }
+    }
+
+    pub(crate) fn eval(&self, facts: &Facts<'_>) -> bool {
+        match &self.node {
+            Node::Always => true,
+            Node::All(items) => items.iter().all(|item| item.eval(facts)),
+            Node::Any(items) => items.iter().any(|item| item.eval(facts)),
+            Node::Not(item) => !item.eval(facts),
+            Node::Test(test) => test.eval(facts),
+        }
+    }
+
+    /// Evaluates every part, without stopping early, to show why the condition holds or not.
+    pub(crate) fn trace(&self, facts: &Facts<'_>) -> ConditionTrace {
+        let (children, result) = match &self.node {
+            Node::Always => (Vec::new(), true),
+            Node::All(items) => {
+                let children = trace_all(items, facts);
+                let result = children.iter().all(|c| c.result);
+                (children, result)
+            }
+            Node::Any(items) => {
+                let children = trace_all(items, facts);
+                let result = children.iter().any(|c| c.result);
+                (children, result)
+            }
+            Node::Not(item) => {
+                let child = item.trace(facts);
+                let result = !child.result;
+                (vec![child], result)
+            }
+            Node::Test(test) => (Vec::new(), test.eval(facts)),
+        };
+        ConditionTrace {
+            condition: self.to_string(),
+            result,
+            children,
+        }
+    }
+}
+
+fn trace_all(items: &[Condition], facts: &Facts<'_>) -> Vec<ConditionTrace> {
+    let mut in_file_order: Vec<&Condition> = items.iter().collect();
+    in_file_order.sort_by_key(|item| item.at);
+    in_file_order.iter().map(|item| item.trace(facts)).collect()
+}
+
+/// One line of a trace: what the node tests, without its children.
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.node {
+            Node::Always => f.write_str("no conditions: matches every message"),
+            Node::All(_) => f.write_str("all of"),
+            Node::Any(_) => f.write_str("any of"),
+            Node::Not(_) => f.write_str("not"),
+            Node::Test(test) => test.fmt(f),
+        }
+    }
+}
+
+impl Test {
+    /// A rough relative cost, to try cheap tests first.
+    fn cost(&self) -> u8 {
+        match self {
+            Test::Size { .. } => 0,
+            Test::HeaderPresent(..) | Test::Attachment(_) | Test::Calendar(_) => 1,
+            Test::Address(_, AddressPattern::Glob(_)) => 1,
+            Test::Address(_, AddressPattern::Regex(_)) | Test::Automatic(_) => 2,
+            Test::Phrase(field, _) => field.cost() + 1,
+            Test::Regex(field, _) => field.cost() + 2,
+        }
+    }
+
+    fn eval(&self, facts: &Facts<'_>) -> bool {
+        let msg = facts.msg();
+        match self {
+            Test::Address(field, pattern) => field.addresses(msg).any(|address| match pattern {
+                AddressPattern::Glob(glob) => glob.matches(&address.email),
+                AddressPattern::Regex(regex) => regex.is_match(&lowercase(&address.email)),
+            }),
+            Test::Phrase(field, phrase) => match field {
+                TextField::Subject => phrase.is_in(facts.subject()),
+                TextField::Body => phrase.is_in(facts.body()),
+                TextField::Text => phrase.is_in(facts.subject()) || phrase.is_in(facts.body()),
+                TextField::Header(name) => facts
+                    .header_values(name)
+                    .any(|value| facts.with_folded(value, |folded| phrase.is_in(folded))),
+            },
+            Test::Regex(field, regex) => match field {
+                TextField::Subject => regex.is_match(&msg.subject),
+                TextField::Body => regex.is_match(&msg.text),
+                TextField::Text => regex.is_match(&msg.subject) || regex.is_match(&msg.text),
+                TextField::Header(name) => facts.header_values(name).any(|v| regex.is_match(v)),
+            },
+            Test::HeaderPresent(name, present) => {
+                facts.header_values(name).next().is_some() == *present
+            }
+            Test::Attachment(AttachmentTest::Any(present)) => {
+                msg.attachments.is_empty() != *present
+            }
+            Test::Attachment(AttachmentTest::Matching { content_type, name }) => {
+                msg.attachments.iter().any(|attachment| {
+                    content_type
+                        .as_ref()
+                        .is_none_or(|glob| glob.matches(&attachment.content_type))
+                        && name
+                            .as_ref()
+                            .is_none_or(|glob| glob.matches(&attachment.name))
+                })
+            }
+            Test::Calendar(CalendarTest::Any(present)) => msg.calendars.is_empty() != *present,
+            Test::Calendar(CalendarTest::Method(method)) => msg.calendars.iter().any(|calendar| {
+                calendar
+                    .method
+                    .as_deref()
+                    .is_some_and(|m| m.eq_ignore_ascii_case(method))
+            }),
+            Test::Size { over, under } => {
+                let size = msg.size as u64;
+                over.as_ref().is_none_or(|over| size > over.bytes)
+                    && under.as_ref().is_none_or(|under| size < under.bytes)
+            }
+            Test::Automatic(automatic) => facts.automatic() == *automatic,
+        }
+    }
+}
+
+impl fmt::Display for Test {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Test::Address(field, AddressPattern::Glob(glob)) => write!(f, "{field} matches {glob}"),
+            Test::Address(field, AddressPattern::Regex(regex)) => {
+                write!(f, "{field} matches regex {:?}", regex.as_str())
+            }
+            Test::Phrase(field, phrase) => write!(f, "{field} contains {phrase}"),
+            Test::Regex(field, regex) => write!(f, "{field} matches regex {:?}", regex.as_str()),
+            Test::HeaderPresent(name, true) => write!(f, "header {name:?} is present"),
+            Test::HeaderPresent(name, false) => write!(f, "header {name:?} is absent"),
+            Test::Attachment(AttachmentTest::Any(true)) => f.write_str("has an attachment"),
+            Test::Attachment(AttachmentTest::Any(false)) => f.write_str("has no attachment"),
+            Test::Attachment(AttachmentTest::Matching { content_type, name }) => {
+                f.write_str("has an attachment")?;
+                if let Some(glob) = content_type {
+                    write!(f, " of type {glob}")?;
+                }
+                if let Some(glob) = name {
+                    write!(f, " named {glob}")?;
+                }
+                Ok(())
+            }
+            Test::Calendar(CalendarTest::Any(true)) => f.write_str("has a calendar part"),
+            Test::Calendar(CalendarTest::Any(false)) => f.write_str("has no calendar part"),
+            Test::Calendar(CalendarTest::Method(method)) => {
+                write!(f, "calendar method is {method:?}")
+            }
+            Test::Size { over, under } => {
+                f.write_str("size")?;
+                if let Some(over) = over {
+                    write!(f, " over {} ({} bytes)", over.written, over.bytes)?;
+                }
+                if let Some(under) = under {
+                    let and = if over.is_some() { " and" } else { "" };
+                    write!(f, "{and} under {} ({} bytes)", under.written, under.bytes)?;
+                }
+                Ok(())
+            }
+            Test::Automatic(true) => f.write_str("is automatic (machine-generated)"),
+            Test::Automatic(false) => f.write_str("is not automatic"),
+        }
+    }
+}
+
+impl AddressField {
+    fn addresses(self, msg: &Message) -> impl Iterator<Item = &Address> {
+        let (first, second): (&[Address], &[Address]) = match self {
+            AddressField::From => (&msg.from, &[]),
+            AddressField::To => (&msg.to, &[]),
+            AddressField::Cc => (&msg.cc, &[]),
+            AddressField::Recipients => (&msg.to, &msg.cc),
+            AddressField::ReplyTo => (&msg.reply_to, &[]),
+        };
+        first.iter().chain(second)
+    }
+}
+
+impl fmt::Display for AddressField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AddressField::From => "from",
+            AddressField::To => "to",
+            AddressField::Cc => "cc",
+            AddressField::Recipients => "recipients",
+            AddressField::ReplyTo => "reply_to",
+        })
+    }
+}
+
+impl TextField {
+    fn cost(&self) -> u8 {
+        match self {
+            TextField::Subject => 1,
+            TextField::Header(_) => 2,
+            TextField::Body | TextField::Text => 3,
+        }
+    }
+}
+
+impl fmt::Display for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextField::Subject => f.write_str("subject"),
+            TextField::Body => f.write_str("body"),
+            TextField::Text => f.write_str("text"),
+            TextField::Header(name) => write!(f, "header {name:?}"),
+        }
+    }
+}
+
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}

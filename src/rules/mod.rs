@@ -1,0 +1,312 @@
+//! The rule language: the office's rules directory, loaded and checked as a whole, and the
+//! classification of a message by its rules.
+//!
+//! A rules directory holds
+//!
+//! - `office.toml`: the office (see [`office`]);
+//! - `*.rules.toml`: the rules, read in file-name order (`10-staff.rules.toml` before
+//!   `90-catch-all.rules.toml`), each file's rules in order (see [`parse`], [`when`], [`actions`]),
+//!   and the `[[test]]`s that `clerk check` runs (see [`embedded`]);
+//! - `templates/`: the text templates, `templates/<name>.txt` (see [`template`]).
+//!
+//! Anything else is left alone (a later `catalog.toml`, notes), except that a file that looks like a
+//! misnamed rule file (`staff.rule.toml`, `rules.toml`) is a warning: its rules would silently not apply.
+//!
+//! Loading is all or nothing: every error of every file is reported at once, and a rule set with any
+//! error is refused, so the daemon keeps its last good rules. The first rule that matches decides;
+//! a rule with `continue = true` lets evaluation go on after it.
+
+pub mod actions;
+pub mod address;
+pub mod condition;
+pub mod embedded;
+mod facts;
+pub mod office;
+pub mod parse;
+pub mod rule;
+pub mod template;
+pub mod text;
+pub mod trace;
+pub mod when;
+
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use condition::Condition;
+pub use embedded::{Expectation, RuleTest, TestFailure, TestMessage, TestOutcome};
+pub use office::{Office, Person, ReplyPolicy};
+pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, Priority, Reply, Rule};
+pub use template::{LineBreak, TemplateContext, TemplateError, Templates, single_line};
+pub use trace::{ConditionTrace, RuleTrace};
+
+use crate::mail::message::Message;
+use crate::toml_doc::{Diagnostic, Diagnostics, Doc, did_you_mean};
+use actions::Refs;
+use facts::Facts;
+
+/// A loaded, checked rules directory.
+pub struct RuleSet {
+    /// The directory it was loaded from, to reload it and to name it in messages.
+    pub dir: PathBuf,
+    /// `office.toml`.
+    pub office: Office,
+    /// All rules of all files, in evaluation order.
+    pub rules: Vec<Rule>,
+    /// The `[[test]]`s of all files, for [`RuleSet::run_tests`].
+    pub tests: Vec<RuleTest>,
+    /// `templates/`, all compiled.
+    pub templates: Templates,
+    /// Things that are probably mistakes but do not stop the rules from working.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The rules that matched a message, in order. Evaluation stops after the first match without
+/// `continue`, so only the last entry can be a rule without `continue`.
+#[derive(Debug, Clone)]
+pub struct Classification<'r> {
+    /// Every rule that matched, in evaluation order; empty when none did.
+    pub matched: Vec<&'r Rule>,
+}
+
+impl<'r> Classification<'r> {
+    /// The rule that decided: the last that matched.
+    pub fn deciding(&self) -> Option<&'r Rule> {
+        self.matched.last().copied()
+    }
+
+    /// The desk to hand the message to: that of the first matched rule with one, so a later `continue`
+    /// rule cannot take a message from the desk an earlier rule chose.
+    pub fn desk(&self) -> Option<&'r DeskCall> {
+        self.matched
+            .iter()
+            .find_map(|rule| rule.actions.desk.as_ref())
+    }
+}
+
+impl RuleSet {
+    /// Loads and checks the rules directory `dir`, returning every problem found if there is any.
+    pub fn load(dir: &Path) -> Result<RuleSet, Diagnostics> {
+        let mut errors = Vec::new();
+        let warnings = RefCell::new(Vec::new());
+        let rule_files = match list_rule_files(dir, &mut warnings.borrow_mut()) {
+            Ok(files) => files,
+            Err(e) => {
+                let message = format!("cannot read the rules directory: {e}");
+                return Err(Diagnostics(vec![Diagnostic::whole_file(dir, message)]));
+            }
+        };
+
+        let (templates, template_errors) = Templates::load(&dir.join("templates"));
+        errors.extend(template_errors);
+
+        let office_file = dir.join("office.toml");
+        let office = read(&office_file, &mut errors).and_then(|text| {
+            let doc = parse_doc(&office_file, &text, &mut errors)?;
+            let office = office::parse_office(&doc);
+            errors.extend(doc.finish());
+            office
+        });
+
+        let refs = Refs {
+            office: office.as_ref(),
+            templates: &templates,
+            warnings: &warnings,
+        };
+        let mut rules = Vec::new();
+        let mut tests = Vec::new();
+        let mut rule_refs = Vec::new();
+        for file in &rule_files {
+            let Some(text) = read(file, &mut errors) else {
+                continue;
+            };
+            let Some(doc) = parse_doc(file, &text, &mut errors) else {
+                continue;
+            };
+            let parsed = parse::parse_rule_file(&doc, &refs);
+            errors.extend(doc.finish());
+            rules.extend(parsed.rules);
+            tests.extend(parsed.tests);
+            rule_refs.extend(parsed.rule_refs);
+        }
+        check_names(&rules, rule_refs, &mut errors);
+        in_reading_order(&mut errors);
+
+        let mut warnings = warnings.into_inner();
+        if rule_files.is_empty() {
+            let message = "no *.rules.toml files: no message will match any rule";
+            warnings.push(Diagnostic::whole_file(dir, message));
+        }
+        match office {
+            Some(office) if errors.is_empty() => Ok(RuleSet {
+                dir: dir.to_owned(),
+                office,
+                rules: rules.into_iter().map(|(rule, _)| rule).collect(),
+                tests,
+                templates,
+                warnings,
+            }),
+            Some(_) => Err(Diagnostics(errors)),
+            None => {
+                if errors.is_empty() {
+                    // Every path to no office reports why; this keeps an error list from ever
+                    // being empty, should one not.
+                    errors.push(Diagnostic::whole_file(
+                        office_file,
+                        "the office could not be read",
+                    ));
+                }
+                Err(Diagnostics(errors))
+            }
+        }
+    }
+
+    /// The rules that match `msg`: the first match decides, unless it says `continue`.
+    pub fn classify(&self, msg: &Message) -> Classification<'_> {
+        let facts = Facts::new(msg);
+        let mut matched = Vec::new();
+        for rule in &self.rules {
+            if rule.when.eval(&facts) {
+                matched.push(rule);
+                if !rule.continue_after {
+                    break;
+                }
+            }
+        }
+        Classification { matched }
+    }
+
+    /// Every rule [`RuleSet::classify`] tries for `msg`, in order, with each condition's result; it
+    /// stops where classification stops.
+    pub fn explain(&self, msg: &Message) -> Vec<RuleTrace> {
+        let facts = Facts::new(msg);
+        let mut traces = Vec::new();
+        for rule in &self.rules {
+            let when = rule.when.trace(&facts);
+            let matched = when.result;
+            traces.push(RuleTrace {
+                rule: rule.name.clone(),
+                file: rule.file.clone(),
+                line: rule.line,
+                matched,
+                continue_after: rule.continue_after,
+                when,
+            });
+            if matched && !rule.continue_after {
+                break;
+            }
+        }
+        traces
+    }
+}
+
+/// The `*.rules.toml` files of `dir` in name order; files that look like misnamed rule files, or a
+/// misnamed templates folder, become warnings.
+fn list_rule_files(dir: &Path, warnings: &mut Vec<Diagnostic>) -> std::io::Result<Vec<PathBuf>> {
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let is_dir = entry.file_type()?.is_dir();
+        names.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
+    }
+    names.sort();
+    let mut files = Vec::new();
+    for (name, is_dir) in names {
+        let path = dir.join(&name);
+        let lower = name.to_ascii_lowercase();
+        if is_dir {
+            // Only near misses: a `temp` or `tests` folder is someone's business, not a typo.
+            if name != "templates" && strsim::osa_distance(&lower, "templates") <= 2 {
+                let message = "this folder is not read: templates go in `templates/`";
+                warnings.push(Diagnostic::whole_file(path, message));
+            }
+        } else if name.ends_with(".rules.toml") {
+            files.push(path);
+        } else if lower == "office.toml" && name != "office.toml" {
+            let message =
+                "this file is not read: the office is described in `office.toml`, in lower case";
+            warnings.push(Diagnostic::whole_file(path, message));
+        } else if lower.contains("rule") && lower.ends_with(".toml") {
+            let message = "this file is not read: rule files are named `*.rules.toml`";
+            warnings.push(Diagnostic::whole_file(path, message));
+        }
+    }
+    Ok(files)
+}
+
+fn read(file: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    match fs::read(file).map(String::from_utf8) {
+        Ok(Ok(text)) => Some(text),
+        Ok(Err(_)) => {
+            errors.push(Diagnostic::whole_file(file, "not UTF-8 text"));
+            None
+        }
+        Err(e) => {
+            errors.push(Diagnostic::whole_file(file, format!("cannot read: {e}")));
+            None
+        }
+    }
+}
+
+fn parse_doc<'i>(file: &Path, text: &'i str, errors: &mut Vec<Diagnostic>) -> Option<Doc<'i>> {
+    match Doc::parse(file, text) {
+        Ok(doc) => Some(doc),
+        Err(syntax) => {
+            errors.extend(syntax.0);
+            None
+        }
+    }
+}
+
+/// Sorts diagnostics by file, in the order files were read, then by position, so checks made after
+/// reading every file appear next to their neighbours.
+fn in_reading_order(diagnostics: &mut [Diagnostic]) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for diagnostic in diagnostics.iter() {
+        if !files.contains(&diagnostic.file) {
+            files.push(diagnostic.file.clone());
+        }
+    }
+    diagnostics.sort_by_key(|d| (files.iter().position(|f| *f == d.file), d.line, d.col));
+}
+
+/// Rule names are unique across files, and every rule a test names exists.
+fn check_names(
+    rules: &[(Rule, Diagnostic)],
+    rule_refs: Vec<embedded::RuleRef>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut first: BTreeMap<&str, &Rule> = BTreeMap::new();
+    for (rule, at) in rules {
+        if let Some(earlier) = first.get(rule.name.as_str()) {
+            let (file, line) = (earlier.file.display(), earlier.line);
+            errors.push(Diagnostic {
+                message: format!(
+                    "duplicate rule name `{}` (first used at {file}:{line})",
+                    rule.name
+                ),
+                ..at.clone()
+            });
+        } else {
+            first.insert(&rule.name, rule);
+        }
+    }
+    for rule_ref in rule_refs {
+        if !first.contains_key(rule_ref.name.as_str()) {
+            let hint = did_you_mean(&rule_ref.name, first.keys().copied())
+                .map(|close| format!(", did you mean `{close}`?"))
+                .unwrap_or_default();
+            errors.push(Diagnostic {
+                message: format!(
+                    "the test expects rule `{}`, but there is no such rule{hint}",
+                    rule_ref.name
+                ),
+                ..rule_ref.at
+            });
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! `office.toml`: who the assistant is, whom it works for, where the departments' mail goes, and the
+//! auto-reply limits the office sets for itself.
+//!
+//! ```toml
+//! [office]
+//! name = "Rossi & Bianchi Studio"
+//! timezone = "Europe/Rome"        # IANA name
+//! language = "en"                 # default "en"
+//! [assistant]
+//! address = "assistant@office.example"
+//! name = "Office Assistant"       # default: the office's name
+//! [[owner]]                       # one or more
+//! name = "Giulia Rossi"
+//! address = "giulia@office.example"
+//! [departments]                   # name -> address
+//! front-desk = "info@office.example"
+//! [replies]
+//! limit = "1d"                    # one auto-reply per sender and rule per period (default 1d)
+//! require_assistant_recipient = true
+//! also_own = ["billing@office.example"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+
+use super::address::check_address;
+use crate::toml_doc::{Doc, Item, Table, did_you_mean};
+
+/// How long a sender waits for a second auto-reply from the same rule unless `[replies] limit` says
+/// otherwise.
+pub const DEFAULT_REPLY_LIMIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The office the assistant works for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Office {
+    /// The office's name, as signed in mail.
+    pub name: String,
+    /// Where the office is: working hours, dates in replies and schedules are in this zone.
+    pub timezone: Tz,
+    /// Default language of the office's mail, a BCP 47 tag such as `en` or `it`.
+    pub language: String,
+    /// The mailbox clerk reads and writes from.
+    pub assistant: Person,
+    /// The people the assistant works for; at least one.
+    pub owners: Vec<Person>,
+    /// Department name → address, for routing (`department = "accounts"`).
+    pub departments: BTreeMap<String, String>,
+    /// `[replies]`.
+    pub replies: ReplyPolicy,
+}
+
+/// A named mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Display name.
+    pub name: String,
+    /// Bare address, checked to be one mailbox.
+    pub address: String,
+}
+
+/// Limits on auto-replies that the office adds to the guard's fixed ones; it can tighten, never
+/// loosen, what the guard enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyPolicy {
+    /// At most one auto-reply per sender and rule within this period; a rule's `every` overrides it.
+    pub limit: Duration,
+    /// Whether mail that does not name the assistant in To or Cc gets no auto-reply (it came through a
+    /// list or a Bcc). Off only for shared mailboxes whose mail names other addresses.
+    pub require_assistant_recipient: bool,
+    /// Further addresses that belong to the office: never auto-replied, like the assistant's own.
+    pub also_own: Vec<String>,
+}
+
+impl Office {
+    /// Every address that belongs to the office (assistant, owners, departments, `also_own`): mail from
+    /// them is never auto-replied, which keeps clerk from answering itself or its colleagues in a loop.
+    pub fn own_addresses(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.assistant.address.as_str())
+            .chain(self.owners.iter().map(|owner| owner.address.as_str()))
+            .chain(self.departments.values().map(String::as_str))
+            .chain(self.replies.also_own.iter().map(String::as_str))
+    }
+
+    /// Whether `address` is one of [`Office::own_addresses`], ignoring case.
+    pub fn is_own(&self, address: &str) -> bool {
+        self.own_addresses()
+            .any(|own| own.eq_ignore_ascii_case(address))
+    }
+}
+
+/// Reads `office.toml`; `None` when anything was reported.
+pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
+    let root = doc.root();
+    let office = section(&root, "office");
+    let assistant = section(&root, "assistant");
+    let owners = root.tables("owner");
+    let departments = root.table("departments");
+    let replies = root.table("replies");
+
+    let name = office.as_ref().and_then(|t| t.required_string("name"));
+    let timezone = office.as_ref().and_then(|t| timezone(t));
+    let language = match office.as_ref().and_then(|t| t.get("language")) {
+        Some(item) => language(&item),
+        None => Some("en".to_owned()),
+    };
+    let assistant = assistant.as_ref().and_then(|t| {
+        let address = address(t, "address")?;
+        let name = t.string("name");
+        Some((address, name))
+    });
+    let no_owner_given = root
+        .get("owner")
+        .is_none_or(|item| item.as_array().is_some_and(|list| list.is_empty()));
+    if owners.is_empty() && no_owner_given {
+        doc.error(
+            0..0,
+            "missing `[[owner]]`: name at least one person the assistant works for",
+        );
+    }
+    let owners: Vec<Option<Person>> = owners.iter().map(person).collect();
+    let departments = departments.map_or(Some(BTreeMap::new()), |t| parse_departments(&t));
+    let replies = match replies {
+        Some(table) => reply_policy(&table),
+        None => Some(ReplyPolicy {
+            limit: DEFAULT_REPLY_LIMIT,
+            require_assistant_recipient: true,
+            also_own: Vec::new(),
+        }),
+    };
+
+    let name = name?.into_inner().to_owned();
+    let (address, assistant_name) = assistant?;
+    Some(Office {
+        assistant: Person {
+            name: assistant_name.map_or_else(|| name.clone(), |n| n.into_inner().to_owned()),
+            address,
+        },
+        name,
+        timezone: timezone?,
+        language: language?,
+        owners: owners.into_iter().collect::<Option<_>>()?,
+        departments: departments?,
+        replies: replies?,
+    })
+}
+
+/// A required section: reported at the top of the file when missing.
+fn section<'d, 'i>(root: &Table<'d, 'i>, key: &'static str) -> Option<Table<'d, 'i>> {
+    let table = root.table(key);
+    if table.is_none() && !root.has(key) {
+        root.doc().error(0..0, format!("missing `[{key}]`"));
+    }
+    table
+}
+
+fn timezone(office: &Table<'_, '_>) -> Option<Tz> {
+    let value = office.required_string("timezone")?;
+    match Tz::from_str(value.get_ref()) {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+            let hint = did_you_mean(value.get_ref(), names)
+                .map(|close| format!(", did you mean `{close}`?"))
+                .unwrap_or_else(|| " (an IANA name like \"Europe/Rome\")".to_owned());
+            let message = format!("unknown time zone `{}`{hint}", value.get_ref());
+            office.doc().error(value.span(), message);
+            None
+        }
+    }
+}
+
+fn language(item: &Item<'_, '_>) -> Option<String> {
+    let tag = item.expect_str()?;
+    let mut subtags = tag.split('-');
+    let primary_ok = subtags
+        .next()
+        .is_some_and(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest_ok =
+        subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Some(tag.to_owned())
+    } else {
+        item.error(format!(
+            "`{tag}` is not a language tag (like \"en\", \"it\" or \"pt-BR\")"
+        ));
+        None
+    }
+}
+
+fn person(table: &Table<'_, '_>) -> Option<Person> {
+    let name = table.required_string("name");
+    let address = address(table, "address");
+    Some(Person {
+        name: name?.into_inner().to_owned(),
+        address: address?,
+    })
+}
+
+/// A required address under `key`, checked to be one bare mailbox.
+fn address(table: &Table<'_, '_>, key: &'static str) -> Option<String> {
+    let value = table.required_string(key)?;
+    checked_address(table.doc(), value.get_ref(), value.span())
+}
+
+fn checked_address(doc: &Doc<'_>, address: &str, span: std::ops::Range<usize>) -> Option<String> {
+    match check_address(address) {
+        Ok(()) => Some(address.to_owned()),
+        Err(e) => {
+            doc.error(span, e.to_string());
+            None
+        }
+    }
+}
+
+fn parse_departments(table: &Table<'_, '_>) -> Option<BTreeMap<String, String>> {
+    let mut departments = BTreeMap::new();
+    let mut ok = true;
+    for (name, item) in table.entries() {
+        let address = item
+            .expect_str()
+            .and_then(|a| checked_address(table.doc(), a, item.span()));
+        match address {
+            Some(address) => {
+                departments.insert(name.get_ref().to_string(), address);
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(departments)
+}
+
+fn reply_policy(table: &Table<'_, '_>) -> Option<ReplyPolicy> {
+    let limit = match table.get("limit") {
+        Some(item) => duration(&item),
+        None => Some(DEFAULT_REPLY_LIMIT),
+    };
+    let also_own = match table.get("also_own") {
+        Some(item) => item.strings().and_then(|addresses| {
+            let checked: Vec<_> = addresses
+                .iter()
+                .map(|a| checked_address(table.doc(), a.get_ref(), a.span()))
+                .collect();
+            checked.into_iter().collect::<Option<Vec<_>>>()
+        }),
+        None => Some(Vec::new()),
+    };
+    let require_assistant_recipient = match table.get("require_assistant_recipient") {
+        Some(item) => item.expect_bool(),
+        None => Some(true),
+    };
+    Some(ReplyPolicy {
+        limit: limit?,
+        require_assistant_recipient: require_assistant_recipient?,
+        also_own: also_own?,
+    })
+}
+
+/// A period such as `"1d"`, `"12h"`, `"1w"` or `"1d12h"`: units `s`, `m`, `h`, `d`, `w`; more than zero.
+pub(crate) fn duration(item: &Item<'_, '_>) -> Option<Duration> {
+    let text = item.expect_str()?;
+    let parsed = parse_duration(text).filter(|d| !d.is_zero());
+    if parsed.is_none() {
+        item.error(format!(
+            "`{text}` is not a period: write a number and a unit (s, m, h, d, w), like \"1d\" or \"12h\""
+        ));
+    }
+    parsed
+}
+
+fn parse_duration(text: &str) -> Option<Duration> {
+    let mut total: u64 = 0;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let number: u64 = rest[..digits].parse().ok()?;
+        let unit = rest[digits..].chars().next()?;
+        let seconds = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        total = total.checked_add(number.checked_mul(seconds)?)?;
+        rest = rest[digits + 1..].trim_start();
+    }
+    Some(Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn periods_are_numbers_with_units() {
+        assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_duration("1d12h"), Some(Duration::from_secs(129_600)));
+        assert_eq!(parse_duration("90m"), Some(Duration::from_secs(5_400)));
+        assert_eq!(parse_duration("2w"), Some(Duration::from_secs(1_209_600)));
+        assert_eq!(parse_duration("1"), None);
+        assert_eq!(parse_duration("d"), None);
+        assert_eq!(parse_duration("1y"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+}

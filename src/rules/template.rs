@@ -1,0 +1,444 @@
+//! The office's text templates (`templates/**/*.txt`, minijinja), what they can see, and the rule that
+//! rendered text never becomes a header line.
+//!
+//! A template is named by its path under `templates/` without the `.txt` extension: `reply = "ack"` is
+//! `templates/ack.txt`, `answer = "faq/opening-hours"` is `templates/faq/opening-hours.txt`, and
+//! `{% include "faq/footer" %}` works the same way. All templates are compiled when the rules load, so a
+//! syntax error refuses the rule set instead of surfacing in the middle of the night. Unknown variables
+//! are errors at render time (strict undefined), never silently empty text in a customer's reply.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use super::office::Office;
+use super::rule::Reply;
+use crate::mail::message::{Address, Message};
+use crate::toml_doc::{Diagnostic, LineIndex};
+
+/// The compiled templates of a rules directory.
+pub struct Templates {
+    env: Environment<'static>,
+    dir: PathBuf,
+    /// Templates whose files exist but failed to compile: already reported, so references to them
+    /// must not add a "not found".
+    broken: Vec<String>,
+}
+
+/// Why a template could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// The template failed: an unknown variable, a bad filter argument, ...; `template` is its file
+    /// (or the subject template's text) and `line` the line in it.
+    #[error("{template}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Render {
+        /// The template file, or the template's text when it has no file.
+        template: String,
+        /// The line in the template, when known.
+        line: Option<usize>,
+        /// What went wrong, on one line.
+        message: String,
+    },
+    /// The text was meant for a header and has a line break in it.
+    #[error(transparent)]
+    LineBreak(#[from] LineBreak),
+}
+
+/// Text for a header (a subject, an address) contained a line break, which would let it add headers of
+/// its own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a header value must be one line, but {0:?} contains a line break")]
+pub struct LineBreak(pub String);
+
+/// Returns `s` if it can be used as a header value: no CR, LF or NUL. Every subject and address that
+/// goes into outgoing mail passes through here.
+pub fn single_line(s: &str) -> Result<&str, LineBreak> {
+    if s.contains(['\r', '\n', '\0']) {
+        Err(LineBreak(s.to_owned()))
+    } else {
+        Ok(s)
+    }
+}
+
+impl Templates {
+    /// Compiles every `*.txt` under `dir`, returning the problems found. A missing directory means no
+    /// templates, which is an error only where a rule names one.
+    pub fn load(dir: &Path) -> (Templates, Vec<Diagnostic>) {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(true);
+        let mut syntax = minijinja::syntax::SyntaxConfig::builder();
+        if let Ok(config) = syntax.keep_trailing_newline(true).build() {
+            env.set_syntax(config);
+        }
+        let mut templates = Templates {
+            env,
+            dir: dir.to_owned(),
+            broken: Vec::new(),
+        };
+        let mut diagnostics = Vec::new();
+        let mut files = Vec::new();
+        if dir.is_dir() {
+            collect_files(dir, &mut files, &mut diagnostics);
+        }
+        files.sort();
+        for file in files {
+            templates.add_file(&file, &mut diagnostics);
+        }
+        (templates, diagnostics)
+    }
+
+    fn add_file(&mut self, file: &Path, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(name) = template_name(&self.dir, file) else {
+            diagnostics.push(Diagnostic::whole_file(
+                file,
+                "not a template: template files end in `.txt`",
+            ));
+            return;
+        };
+        let source = match fs::read(file).map(String::from_utf8) {
+            Ok(Ok(source)) => source,
+            Ok(Err(_)) => {
+                diagnostics.push(Diagnostic::whole_file(file, "not UTF-8 text"));
+                return;
+            }
+            Err(e) => {
+                diagnostics.push(Diagnostic::whole_file(file, format!("cannot read: {e}")));
+                return;
+            }
+        };
+        let lines = LineIndex::new(&source);
+        if let Err(e) = self.env.add_template_owned(name.clone(), source.clone()) {
+            diagnostics.push(diagnostic(file, &source, &lines, &e));
+            self.broken.push(name);
+        }
+    }
+
+    /// Whether a template file of this name exists (it may have failed to compile, which was reported
+    /// when loading).
+    pub fn contains(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok() || self.broken.iter().any(|broken| broken == name)
+    }
+
+    /// The names of all templates, for suggestions.
+    pub fn names(&self) -> Vec<&str> {
+        self.env.templates().map(|(name, _)| name).collect()
+    }
+
+    /// The file a template name stands for.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.txt"))
+    }
+
+    /// Renders the template `name`.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &TemplateContext<'_>,
+    ) -> Result<String, TemplateError> {
+        let template = self.env.get_template(name).map_err(|e| self.error(&e))?;
+        template.render(Serde(context)).map_err(|e| self.error(&e))
+    }
+
+    /// Renders a template given as text, such as a reply's `subject`.
+    pub fn render_str(
+        &self,
+        source: &str,
+        context: &TemplateContext<'_>,
+    ) -> Result<String, TemplateError> {
+        self.env
+            .render_str(source, Serde(context))
+            .map_err(|e| TemplateError::Render {
+                template: format!("template {source:?}"),
+                line: None,
+                message: describe(&e),
+            })
+    }
+
+    /// Compiles a template given as text, to find syntax errors at load time.
+    pub(crate) fn check_source(&self, source: &str) -> Result<(), String> {
+        self.env
+            .template_from_str(source)
+            .map(drop)
+            .map_err(|e| describe(&e))
+    }
+
+    /// The subject of a reply: its `subject` template, or "Re: " and the original subject (adding the
+    /// prefix only once). Always one line.
+    pub fn reply_subject(
+        &self,
+        reply: &Reply,
+        context: &TemplateContext<'_>,
+    ) -> Result<String, TemplateError> {
+        let subject = match &reply.subject {
+            Some(source) => self.render_str(source, context)?,
+            None => re(context.message.subject),
+        };
+        Ok(single_line(subject.trim())?.to_owned())
+    }
+
+    /// Renders every template against `sample`, so that unknown variables and failing filters show up
+    /// in `clerk check` rather than when a customer writes.
+    pub fn check_all(&self, sample: &Message, office: &Office) -> Vec<Diagnostic> {
+        let context = TemplateContext::new(sample, office, "(check)");
+        let mut names = self.names();
+        names.sort_unstable();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let template = self.env.get_template(name).ok()?;
+                let error = template.render(Serde(&context)).err()?;
+                let file = self.file(error.name().unwrap_or(name));
+                let source = error.template_source().unwrap_or_default();
+                Some(diagnostic(&file, source, &LineIndex::new(source), &error))
+            })
+            .collect()
+    }
+
+    fn error(&self, e: &minijinja::Error) -> TemplateError {
+        TemplateError::Render {
+            template: e
+                .name()
+                .map_or_else(String::new, |name| self.file(name).display().to_string()),
+            line: e.line(),
+            message: describe(e),
+        }
+    }
+}
+
+/// "Re: " and `subject`, unless it already starts with a reply prefix (English, Italian, German,
+/// Scandinavian clients).
+fn re(subject: &str) -> String {
+    let subject = subject.trim();
+    let already = subject.split_once(':').is_some_and(|(prefix, _)| {
+        ["re", "r", "aw", "sv"]
+            .iter()
+            .any(|p| prefix.trim().eq_ignore_ascii_case(p))
+    });
+    if already {
+        subject.to_owned()
+    } else {
+        format!("Re: {subject}")
+    }
+}
+
+/// One line for a minijinja error: its kind and detail, or the failing expression when there is no
+/// detail.
+fn describe(e: &minijinja::Error) -> String {
+    let kind = e.kind();
+    if let Some(detail) = e.detail() {
+        return format!("{kind}: {detail}");
+    }
+    let expression = e
+        .range()
+        .and_then(|range| e.template_source()?.get(range))
+        .filter(|expr| !expr.is_empty() && !expr.contains('\n'));
+    match expression {
+        Some(expression) => format!("{kind} (in `{expression}`)"),
+        None => kind.to_string(),
+    }
+}
+
+fn diagnostic(file: &Path, source: &str, lines: &LineIndex, e: &minijinja::Error) -> Diagnostic {
+    let (line, col) = match e.range() {
+        Some(range) => lines.position(source, range.start),
+        None => (e.line().unwrap_or(1), 1),
+    };
+    Diagnostic {
+        file: file.to_owned(),
+        line,
+        col,
+        message: describe(e),
+    }
+}
+
+/// Files under `dir`, recursively, skipping hidden files and editor backups (`.ack.txt.swp`,
+/// `ack.txt~`), which are not meant to be templates.
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diagnostics.push(Diagnostic::whole_file(dir, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        if path.is_dir() {
+            collect_files(&path, files, diagnostics);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+/// `dir/faq/opening-hours.txt` → `faq/opening-hours`.
+fn template_name(dir: &Path, file: &Path) -> Option<String> {
+    let relative = file.strip_prefix(dir).ok()?;
+    let parts: Option<Vec<&str>> = relative.iter().map(|part| part.to_str()).collect();
+    let joined = parts?.join("/");
+    joined.strip_suffix(".txt").map(str::to_owned)
+}
+
+/// Checks a template name written in a rule: relative, inside `templates/`, without `.txt`.
+pub(crate) fn check_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("a template name cannot be empty");
+    }
+    if name.starts_with('/') || name.contains('\\') || name.contains(':') {
+        return Err(
+            "a template name is a relative path inside templates/, with `/` between folders",
+        );
+    }
+    if name
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err("a template name must stay inside templates/: no `..`, `.` or empty parts");
+    }
+    if name.ends_with(".txt") {
+        return Err("write the template name without `.txt`");
+    }
+    Ok(())
+}
+
+/// What a template sees: the message, the office and the rule. Desks add their own parts (ticket,
+/// order, event) as they come.
+#[derive(Debug, Serialize)]
+pub struct TemplateContext<'a> {
+    /// `message`: the mail being answered.
+    pub message: MessageContext<'a>,
+    /// `office`: who answers.
+    pub office: OfficeContext<'a>,
+    /// `rule`: which rule decided.
+    pub rule: RuleContext<'a>,
+}
+
+/// `message` in templates. Missing parts are empty strings rather than undefined, so a template never
+/// fails because a sender left out a header.
+#[derive(Debug, Serialize)]
+pub struct MessageContext<'a> {
+    pub from: AddressContext<'a>,
+    /// The sender's display name, or the local part of the address if there is none.
+    pub from_name: &'a str,
+    pub to: Vec<AddressContext<'a>>,
+    pub cc: Vec<AddressContext<'a>>,
+    pub subject: &'a str,
+    /// RFC 2822 date as the sender gave it; empty when missing.
+    pub date: String,
+    /// The readable body text.
+    pub text: &'a str,
+    pub message_id: &'a str,
+    pub attachments: Vec<AttachmentContext<'a>>,
+}
+
+/// An address in templates: `{{ message.from.name }} <{{ message.from.email }}>`.
+#[derive(Debug, Serialize)]
+pub struct AddressContext<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+/// An attachment in templates.
+#[derive(Debug, Serialize)]
+pub struct AttachmentContext<'a> {
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub content_type: &'a str,
+    pub size: usize,
+}
+
+/// `office` in templates.
+#[derive(Debug, Serialize)]
+pub struct OfficeContext<'a> {
+    pub name: &'a str,
+    pub timezone: &'a str,
+    pub language: &'a str,
+    pub assistant: PersonContext<'a>,
+    pub departments: &'a BTreeMap<String, String>,
+}
+
+/// The assistant in templates: `{{ office.assistant.name }}`.
+#[derive(Debug, Serialize)]
+pub struct PersonContext<'a> {
+    pub name: &'a str,
+    pub address: &'a str,
+}
+
+/// `rule` in templates.
+#[derive(Debug, Serialize)]
+pub struct RuleContext<'a> {
+    pub name: &'a str,
+}
+
+impl<'a> TemplateContext<'a> {
+    /// The context for answering `message` by the rule `rule_name`.
+    pub fn new(
+        message: &'a Message,
+        office: &'a Office,
+        rule_name: &'a str,
+    ) -> TemplateContext<'a> {
+        let from = message.from.first();
+        let from_name = from.map_or("", |address| {
+            address
+                .name
+                .as_deref()
+                .filter(|name| !name.trim().is_empty())
+                .unwrap_or_else(|| address.email.split('@').next().unwrap_or_default())
+        });
+        TemplateContext {
+            message: MessageContext {
+                from: from.map_or(
+                    AddressContext {
+                        name: "",
+                        email: "",
+                    },
+                    address,
+                ),
+                from_name,
+                to: message.to.iter().map(address).collect(),
+                cc: message.cc.iter().map(address).collect(),
+                subject: &message.subject,
+                date: message.date.map(|d| d.to_rfc2822()).unwrap_or_default(),
+                text: &message.text,
+                message_id: message.message_id.as_deref().unwrap_or_default(),
+                attachments: message
+                    .attachments
+                    .iter()
+                    .map(|a| AttachmentContext {
+                        name: &a.name,
+                        content_type: &a.content_type,
+                        size: a.size,
+                    })
+                    .collect(),
+            },
+            office: OfficeContext {
+                name: &office.name,
+                timezone: office.timezone.name(),
+                language: &office.language,
+                assistant: PersonContext {
+                    name: &office.assistant.name,
+                    address: &office.assistant.address,
+                },
+                departments: &office.departments,
+            },
+            rule: RuleContext { name: rule_name },
+        }
+    }
+}
+
+fn address(address: &Address) -> AddressContext<'_> {
+    AddressContext {
+        name: address.name.as_deref().unwrap_or_default(),
+        email: &address.email,
+    }
+}

@@ -1,0 +1,116 @@
+//! What is read from a rules directory, in which order, and what is only warned about.
+
+use std::time::Duration;
+
+use super::{Dir, OFFICE, subject};
+
+#[test]
+fn rule_files_are_read_in_file_name_order() {
+    let dir = Dir::new();
+    dir.write("office.toml", OFFICE);
+    dir.write(
+        "20-late.rules.toml",
+        "[[rule]]\nname = \"late\"\ndesk = \"inquiry\"\n",
+    );
+    dir.write(
+        "10-early.rules.toml",
+        "[[rule]]\nname = \"early b\"\nmove = \"B\"\n\n[[rule]]\nname = \"early a\"\nmove = \"A\"\n",
+    );
+    let set = dir.load();
+    let names: Vec<_> = set.rules.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["early b", "early a", "late"]);
+    assert_eq!(set.rules[1].line, 5);
+    assert!(set.rules[2].file.ends_with("20-late.rules.toml"));
+    assert_eq!(
+        set.classify(&subject("x"))
+            .deciding()
+            .map(|r| r.name.as_str()),
+        Some("early b")
+    );
+}
+
+#[test]
+fn misnamed_rule_files_are_warned_about_and_other_files_ignored() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\ndesk = \"inquiry\"\n");
+    dir.write("staff.rule.toml", "[[rule]]\nname = \"never read\"\n");
+    dir.write("rules.toml", "not even toml [");
+    dir.write("Office.toml", "");
+    dir.write("catalog.toml", "whatever = 1");
+    dir.write("README.md", "notes");
+    dir.write("template/ack.txt", "hi");
+    dir.write("temp/scratch.txt", "hi");
+    let set = dir.load();
+    assert_eq!(set.rules.len(), 1);
+    let warnings: Vec<_> = set.warnings.iter().map(|w| dir.relative(w)).collect();
+    assert_eq!(
+        warnings,
+        [
+            "Office.toml: this file is not read: the office is described in `office.toml`, in lower case",
+            "rules.toml: this file is not read: rule files are named `*.rules.toml`",
+            "staff.rule.toml: this file is not read: rule files are named `*.rules.toml`",
+            "template: this folder is not read: templates go in `templates/`",
+        ]
+    );
+}
+
+#[test]
+fn a_directory_without_rule_files_loads_with_a_warning() {
+    let dir = Dir::new();
+    dir.write("office.toml", OFFICE);
+    let set = dir.load();
+    assert!(set.rules.is_empty());
+    assert_eq!(set.warnings.len(), 1);
+    assert!(set.classify(&subject("x")).deciding().is_none());
+}
+
+#[test]
+fn office_toml_is_read_with_its_reply_policy() {
+    let set = Dir::with_rules("").load();
+    let office = &set.office;
+    assert_eq!(office.name, "Rossi & Bianchi Studio");
+    assert_eq!(office.timezone, chrono_tz::Europe::Rome);
+    assert_eq!(office.assistant.address, "assistant@office.example");
+    assert_eq!(office.owners[0].name, "Giulia Rossi");
+    assert_eq!(office.departments["front-desk"], "info@office.example");
+    assert_eq!(office.replies.limit, Duration::from_secs(86_400));
+    assert!(office.replies.require_assistant_recipient);
+    let own: Vec<_> = office.own_addresses().collect();
+    assert_eq!(
+        own,
+        [
+            "assistant@office.example",
+            "giulia@office.example",
+            "accounts@office.example",
+            "info@office.example",
+            "billing@office.example",
+        ]
+    );
+    assert!(office.is_own("Billing@Office.example"));
+    assert!(!office.is_own("anna@client.example"));
+}
+
+#[test]
+fn office_defaults_fill_what_is_left_out() {
+    let dir = Dir::new();
+    dir.write(
+        "office.toml",
+        "[office]\nname = \"Studio\"\ntimezone = \"UTC\"\n[assistant]\naddress = \"a@s.example\"\n\
+         [[owner]]\nname = \"O\"\naddress = \"o@s.example\"\n",
+    );
+    let office = dir.load().office;
+    assert_eq!(office.language, "en");
+    assert_eq!(office.assistant.name, "Studio");
+    assert!(office.departments.is_empty());
+    assert_eq!(
+        office.replies.limit,
+        crate::rules::office::DEFAULT_REPLY_LIMIT
+    );
+    assert!(office.replies.require_assistant_recipient);
+    assert!(office.replies.also_own.is_empty());
+}
+
+#[test]
+fn a_rule_set_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<crate::rules::RuleSet>();
+}
