@@ -89,7 +89,8 @@ fn rules() -> String {
         );
     }
     rules += "[[rule]]\nname = \"invitation\"\nwhen.calendar = \"REQUEST\"\ndesk = \"meeting\"\n\n";
-    rules += "[[rule]]\nname = \"cancellation\"\nwhen.calendar = [\"CANCEL\", \"REPLY\"]\ndesk = \"meeting\"\n\n";
+    rules +=
+        "[[rule]]\nname = \"cancellation\"\nwhen.calendar = [\"CANCEL\", \"REPLY\"]\ndesk = \"meeting\"\n\n";
     rules += "[[rule]]\nname = \"big\"\nwhen.size = { over = \"20MB\" }\nflag = \"$Big\"\n\n";
     rules += "[[rule]]\nname = \"pdf invoices\"\nwhen.attachment = { type = \"application/pdf\", name = \"fattura*.pdf\" }\nmove = \"Invoices\"\n\n";
     rules += "[[rule]]\nname = \"spreadsheets\"\nwhen.attachment = [{ name = \"*.xlsx\" }, { name = \"*.ods\" }]\nflag = \"$Sheet\"\n\n";
@@ -128,10 +129,7 @@ fn body(extra: &str) -> String {
 }
 
 fn address(email: &str) -> Vec<Address> {
-    vec![Address {
-        name: Some("Someone".into()),
-        email: email.into(),
-    }]
+    vec![Address { name: Some("Someone".into()), email: email.into() }]
 }
 
 fn messages() -> Vec<Message> {
@@ -142,33 +140,20 @@ fn messages() -> Vec<Message> {
         subject: subject.into(),
         text: body(extra),
         headers: vec![
-            (
-                "Received".into(),
-                "from mx.example by mx.office.example".into(),
-            ),
+            ("Received".into(), "from mx.example by mx.office.example".into()),
             ("Message-ID".into(), "<x@example>".into()),
             ("Content-Type".into(), "text/plain; charset=utf-8".into()),
         ],
         ..Default::default()
     };
     let mut invitation = base("partner@law.example", "Invitation: review", "");
-    invitation.calendars = vec![CalendarPart {
-        method: Some("REQUEST".into()),
-        text: String::new(),
-    }];
+    invitation.calendars = vec![CalendarPart { method: Some("REQUEST".into()), text: String::new() }];
     let mut pdf = base("someone@client.example", "documents", "");
-    pdf.attachments = vec![Attachment {
-        name: "scan.pdf".into(),
-        content_type: "application/pdf".into(),
-        size: 100_000,
-    }];
+    pdf.attachments =
+        vec![Attachment { name: "scan.pdf".into(), content_type: "application/pdf".into(), size: 100_000 }];
     vec![
         base("friend@elsewhere.example", "Re: quarterly plan", ""),
-        base(
-            "client@gmail.example",
-            "question",
-            "Also, what are your opening hours?",
-        ),
+        base("client@gmail.example", "question", "Also, what are your opening hours?"),
         base("anna@office.example", "Ordine carta A4", ""),
         base("billing@tyrell.example", "Fattura 2024/77", ""),
         base("someone@client.example", "Re: Re: the plan", ""),
@@ -191,11 +176,7 @@ fn main() {
     let messages = messages();
     for msg in &messages {
         let decided = set.classify(msg).deciding().map(|r| r.name.clone());
-        println!(
-            "{:<28} -> {}",
-            msg.subject,
-            decided.as_deref().unwrap_or("(no rule)")
-        );
+        println!("{:<28} -> {}", msg.subject, decided.as_deref().unwrap_or("(no rule)"));
     }
 
     // The best of several runs: the machine's noise only ever adds time.

@@ -14,7 +14,7 @@ use crate::effects::{Effect, MailKind};
 use crate::guard::{self, GuardPolicy};
 use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, LOOP_HEADER, Reply};
 use crate::mail::message::{Address, Message};
-use crate::rules::{Rule, RuleSet, TemplateContext};
+use crate::rules::{DeskCall, Rule, RuleSet, TemplateContext};
 
 /// When each rule last auto-replied to each sender: the rate limit's memory.
 pub trait ReplyHistory {
@@ -87,9 +87,9 @@ pub fn decide(
         matched: classification.matched.iter().map(|r| r.name.clone()).collect(),
         ..Decision::default()
     };
-    if let Some(desk) = classification.desk() {
-        decision.desk = Some(desk.desk.clone());
-        decision.desk_options = desk.options.clone();
+    if let Some(call) = classification.desk() {
+        decision.desk = Some(call.desk.name().to_string());
+        decision.desk_options = desk_options(call);
     }
     let policy = guard_policy(rules);
     let guard_reasons: Vec<String> = guard::check(msg, &policy).iter().map(ToString::to_string).collect();
@@ -107,8 +107,8 @@ pub fn decide(
             destination = Some(folder.clone());
         }
         for flag in &actions.flags {
-            if !flags.contains(flag) {
-                flags.push(flag.clone());
+            if !flags.iter().any(|f| f == flag.imap()) {
+                flags.push(flag.imap().to_string());
             }
         }
     }
@@ -126,7 +126,7 @@ pub fn guard_policy(rules: &RuleSet) -> GuardPolicy {
     let office = &rules.office;
     GuardPolicy {
         assistant: office.assistant.address.clone(),
-        own_addresses: office.own_addresses(),
+        own_addresses: office.own_addresses().map(str::to_string).collect(),
         own_message_id_domain: domain_of(&office.assistant.address).to_string(),
         loop_header: LOOP_HEADER.to_string(),
         require_assistant_recipient: office.replies.require_assistant_recipient,
@@ -176,7 +176,9 @@ fn reply(
     let context = TemplateContext::new(msg, &rules.office, &rule.name);
     let body = rules.templates.render(&action.template, &context).map_err(|e| failed(e.to_string()))?;
     let subject = match &action.subject {
-        Some(template) => rules.templates.render_str(template, &context).map_err(|e| failed(e.to_string()))?,
+        Some(template) => {
+            rules.templates.render_str(template, &context).map_err(|e| failed(e.to_string()))?
+        }
         None => compose::reply_subject(&msg.subject),
     };
     let to = Address { name: display_name_for(msg, target), email: target.to_string() };
@@ -228,8 +230,7 @@ fn forward(
     {
         reasons.push("the message is one clerk sent".into());
     }
-    let recipients: Vec<&String> =
-        action.to.iter().filter(|to| !msg.from.iter().any(|f| f.is(to))).collect();
+    let recipients: Vec<&String> = action.to.iter().filter(|to| !msg.from.iter().any(|f| f.is(to))).collect();
     if recipients.len() < action.to.len() {
         reasons.push("the sender is one of the forward's recipients".into());
     }
@@ -264,6 +265,21 @@ fn forward(
     .map_err(|e| failed(e.to_string()))?;
     decision.effects.push(Effect::Send { kind: MailKind::Forward, rule: rule.name.clone(), mail });
     Ok(())
+}
+
+/// A desk call's options as the journal records them.
+fn desk_options(call: &DeskCall) -> BTreeMap<String, String> {
+    let mut options = BTreeMap::new();
+    let fields = [("answer", &call.answer), ("department", &call.department), ("calendar", &call.calendar)];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            options.insert(key.to_string(), value.clone());
+        }
+    }
+    if let Some(priority) = call.priority {
+        options.insert("priority".into(), format!("{priority:?}").to_lowercase());
+    }
+    options
 }
 
 fn identity(rules: &RuleSet) -> Identity {

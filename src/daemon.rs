@@ -51,7 +51,12 @@ impl Office {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         let store = Store::open(&config.database)?;
-        Ok(Office { config, db: Db::new(store), rules: CurrentRules::new(rules), wake_outbox: Arc::new(Notify::new()) })
+        Ok(Office {
+            config,
+            db: Db::new(store),
+            rules: CurrentRules::new(rules),
+            wake_outbox: Arc::new(Notify::new()),
+        })
     }
 
     fn intake(&self, mailbox: &MailboxConfig) -> Intake {
@@ -87,13 +92,17 @@ impl Office {
         for mailbox in &self.config.mailboxes {
             self.spawn_watchers(mailbox, &stopped, &mut tasks);
         }
-        let outbox = Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
+        let outbox =
+            Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
         tasks.spawn(outbox.run(stopped.clone()));
         info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
         wait_for_signal().await;
         info!("stopping: finishing the current batches");
         stop.send(true).ok();
-        if tokio::time::timeout(STOP_GRACE, async { while tasks.join_next().await.is_some() {} }).await.is_err() {
+        if tokio::time::timeout(STOP_GRACE, async { while tasks.join_next().await.is_some() {} })
+            .await
+            .is_err()
+        {
             warn!("some tasks did not stop in time; nothing is lost, they resume at the next start");
         }
         Ok(())
@@ -117,7 +126,8 @@ impl Office {
                 }
             }
         }
-        let outbox = Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
+        let outbox =
+            Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
         outbox.drain().await?;
         Ok(())
     }
@@ -148,11 +158,19 @@ impl Office {
         }
     }
 
-    fn spawn_watchers(&self, mailbox: &MailboxConfig, stopped: &watch::Receiver<bool>, tasks: &mut JoinSet<()>) {
+    fn spawn_watchers(
+        &self,
+        mailbox: &MailboxConfig,
+        stopped: &watch::Receiver<bool>,
+        tasks: &mut JoinSet<()>,
+    ) {
         match &mailbox.source {
             Source::Imap(account) => {
                 for folder in &mailbox.folders {
-                    tasks.spawn(imap::watch_folder(self.folder_watch(mailbox, account, folder), stopped.clone()));
+                    tasks.spawn(imap::watch_folder(
+                        self.folder_watch(mailbox, account, folder),
+                        stopped.clone(),
+                    ));
                 }
             }
             Source::Maildir(root) => {

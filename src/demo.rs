@@ -66,7 +66,8 @@ pub async fn run(dir: &Path, once: bool) -> anyhow::Result<()> {
     println!("  outbox:  {}  <- replies and forwards appear here", outbox.display());
     println!();
     let office = Office::open(config)?;
-    let before = office.db.run(|store| store.journal_after(0).map(|r| r.last().map(|r| r.id).unwrap_or(0))).await?;
+    let before =
+        office.db.run(|store| store.journal_after(0).map(|r| r.last().map(|r| r.id).unwrap_or(0))).await?;
     if once {
         office.run_once().await?;
         print_summary(&office, before, &outbox).await?;
@@ -91,7 +92,8 @@ fn create(dir: &Path) -> anyhow::Result<PathBuf> {
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
     crate::mail::maildir::create(&dir.join("mail"))?;
-    std::fs::write(&config_path, DEMO_CONFIG).with_context(|| format!("writing {}", config_path.display()))?;
+    std::fs::write(&config_path, DEMO_CONFIG)
+        .with_context(|| format!("writing {}", config_path.display()))?;
     Ok(config_path)
 }
 
@@ -100,9 +102,11 @@ fn drop_samples(maildir: &Path) -> anyhow::Result<usize> {
     let stamp = chrono::Utc::now().timestamp();
     let mut n = 0;
     for (name, text) in SHIPPED_RULES.iter().filter(|(name, _)| name.starts_with("samples/")) {
-        let unique = format!("{stamp}.demo{n}.{}", name.trim_start_matches("samples/").trim_end_matches(".eml"));
+        let unique =
+            format!("{stamp}.demo{n}.{}", name.trim_start_matches("samples/").trim_end_matches(".eml"));
         let tmp = maildir.join("tmp").join(&unique);
-        std::fs::write(&tmp, text.replace('\n', "\r\n")).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::write(&tmp, text.replace('\n', "\r\n"))
+            .with_context(|| format!("writing {}", tmp.display()))?;
         std::fs::rename(&tmp, maildir.join("new").join(&unique))?;
         n += 1;
     }
@@ -111,10 +115,11 @@ fn drop_samples(maildir: &Path) -> anyhow::Result<usize> {
 
 async fn print_summary(office: &Office, after: i64, outbox: &Path) -> anyhow::Result<()> {
     let rows = office.db.run(move |store| store.journal_after(after)).await?;
-    println!("{:<48} {:<32} {:<9} {}", "message", "rule", "desk", "note");
+    println!("{:<48} {:<32} {:<9} note", "message", "rule", "desk");
     for row in &rows {
         let subject: String = row.subject.chars().take(46).collect();
-        let rule = row.rule.as_deref().unwrap_or(if row.status == "processed" { "(no rule)" } else { &row.status });
+        let rule =
+            row.rule.as_deref().unwrap_or(if row.status == "processed" { "(no rule)" } else { &row.status });
         println!(
             "{:<48} {:<32} {:<9} {}",
             subject,
@@ -124,7 +129,13 @@ async fn print_summary(office: &Office, after: i64, outbox: &Path) -> anyhow::Re
         );
     }
     let mut sent: Vec<_> = std::fs::read_dir(outbox)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
         .unwrap_or_default();
     sent.sort();
     println!();

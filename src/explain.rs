@@ -7,7 +7,6 @@
 use std::fmt;
 
 use chrono::Utc;
-use serde::Serialize;
 use serde_json::json;
 
 use crate::actions::{self, Decision, NoHistory};
@@ -72,7 +71,9 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
         }),
         Effect::Move { folder } => json!({ "type": "move", "folder": folder }),
         Effect::Flag { flags } => json!({ "type": "flag", "flags": flags }),
-        Effect::NoteReply { sender, rule } => json!({ "type": "record_reply", "sender": sender, "rule": rule }),
+        Effect::NoteReply { sender, rule } => {
+            json!({ "type": "record_reply", "sender": sender, "rule": rule })
+        }
     }
 }
 
@@ -80,7 +81,11 @@ impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = &self.message;
         let from = m.from.first().map(ToString::to_string).unwrap_or_else(|| "(no sender)".into());
-        writeln!(f, "Message {} from {from}", m.message_id.as_deref().map(|i| format!("<{i}>")).unwrap_or_default())?;
+        writeln!(
+            f,
+            "Message {} from {from}",
+            m.message_id.as_deref().map(|i| format!("<{i}>")).unwrap_or_default()
+        )?;
         writeln!(f, "  Subject: {}", m.subject)?;
         writeln!(f)?;
         writeln!(f, "Rules tried, in order:")?;
@@ -94,12 +99,18 @@ impl fmt::Display for Explanation {
             None => writeln!(f, "Decision: no rule matched; the message is left where it is")?,
         }
         if d.matched.len() > 1 {
-            writeln!(f, "  (matched, in order: {})", d.matched.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "))?;
+            writeln!(
+                f,
+                "  (matched, in order: {})",
+                d.matched.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", ")
+            )?;
         }
         match &d.desk {
             Some(desk) => {
-                let options: Vec<String> = d.desk_options.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
-                let options = if options.is_empty() { String::new() } else { format!(" ({})", options.join(", ")) };
+                let options: Vec<String> =
+                    d.desk_options.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
+                let options =
+                    if options.is_empty() { String::new() } else { format!(" ({})", options.join(", ")) };
                 writeln!(f, "  Desk: {desk}{options}")?;
             }
             None => writeln!(f, "  Desk: none")?,
@@ -121,7 +132,13 @@ impl fmt::Display for Explanation {
             match effect {
                 Effect::Send { kind, mail, .. } => {
                     let sender = mail.envelope_from.as_deref().unwrap_or("<>");
-                    writeln!(f, "  {}. {} to {} (envelope sender {sender})", n + 1, kind.as_str(), mail.recipients.join(", "))?;
+                    writeln!(
+                        f,
+                        "  {}. {} to {} (envelope sender {sender})",
+                        n + 1,
+                        kind.as_str(),
+                        mail.recipients.join(", ")
+                    )?;
                     writeln!(f, "     ----- 8< -----")?;
                     for line in String::from_utf8_lossy(&mail.raw).lines() {
                         writeln!(f, "     {line}")?;

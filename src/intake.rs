@@ -32,7 +32,10 @@ pub struct Fetched {
 pub enum Content {
     Whole(Vec<u8>),
     /// Over `max_message_size`: only the header was fetched, for the journal.
-    TooLarge { size: u64, header: Vec<u8> },
+    TooLarge {
+        size: u64,
+        header: Vec<u8>,
+    },
 }
 
 /// Why a batch could not be recorded. Nothing of the batch is stored then; the source retries it.
@@ -88,7 +91,8 @@ impl Intake {
         position: Option<Position>,
     ) -> Result<(), IntakeError> {
         let rules = self.rules.get();
-        let (mailbox, folder, quarantine) = (mailbox.to_string(), folder.to_string(), self.quarantine.clone());
+        let (mailbox, folder, quarantine) =
+            (mailbox.to_string(), folder.to_string(), self.quarantine.clone());
         let handled = self
             .db
             .run(move |store| -> Result<Vec<Handled>, StoreError> {
@@ -143,10 +147,13 @@ fn handle_batch(
             entry.sender = msg.from.first().map(|a| a.email.clone());
             entry.subject = msg.subject.clone();
         }
-        let quarantined = || quarantine.map(|f| vec![Effect::Move { folder: f.to_string() }]).unwrap_or_default();
+        let quarantined =
+            || quarantine.map(|f| vec![Effect::Move { folder: f.to_string() }]).unwrap_or_default();
         let (verdict, effects) = match (too_large, parsed) {
             (Some(size), _) => (Verdict::TooLarge { size }, vec![]),
-            (None, Err(e)) => (Verdict::Failed { error: format!("cannot read the message: {e}") }, quarantined()),
+            (None, Err(e)) => {
+                (Verdict::Failed { error: format!("cannot read the message: {e}") }, quarantined())
+            }
             (None, Ok(msg)) => {
                 let identity = (entry.message_id.clone(), entry.content_hash.clone());
                 if let Some(of) = store.find_same_message(identity.0.as_deref(), &identity.1)? {

@@ -85,8 +85,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Config::locate_and_load(cli.config.as_deref())?.rules_dir,
             };
             let rules = RuleSet::load(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let raw = std::fs::read(&message).with_context(|| format!("cannot read {}", message.display()))?;
-            let explanation = clerk::explain::explain(&rules, &raw).with_context(|| message.display().to_string())?;
+            let raw =
+                std::fs::read(&message).with_context(|| format!("cannot read {}", message.display()))?;
+            let explanation =
+                clerk::explain::explain(&rules, &raw).with_context(|| message.display().to_string())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&explanation.to_json())?);
             } else {

@@ -52,12 +52,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a file as a whole, where no position would help.
     pub fn whole_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            file: file.into(),
-            line: 0,
-            col: 0,
-            message: message.into(),
-        }
+        Diagnostic { file: file.into(), line: 0, col: 0, message: message.into() }
     }
 }
 
@@ -105,9 +100,7 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         LineIndex { starts }
     }
 
@@ -117,9 +110,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&start| start <= offset);
         let start = self.starts[line - 1];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |before| before.chars().count());
+        let col = text.get(start..offset).map_or(offset - start, |before| before.chars().count());
         (line, col + 1)
     }
 }
@@ -156,13 +147,7 @@ impl<'i> Doc<'i> {
                 .collect();
             return Err(Diagnostics(diagnostics));
         }
-        Ok(Doc {
-            file,
-            text,
-            lines,
-            root: root.into_inner(),
-            diagnostics: RefCell::new(Vec::new()),
-        })
+        Ok(Doc { file, text, lines, root: root.into_inner(), diagnostics: RefCell::new(Vec::new()) })
     }
 
     /// The file name given to [`Doc::parse`].
@@ -179,12 +164,7 @@ impl<'i> Doc<'i> {
     /// once other files are read.
     pub fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.lines.position(self.text, span.start);
-        Diagnostic {
-            file: self.file.clone(),
-            line,
-            col,
-            message: message.into(),
-        }
+        Diagnostic { file: self.file.clone(), line, col, message: message.into() }
     }
 
     /// Records an error at `span`.
@@ -219,14 +199,7 @@ pub struct Table<'d, 'i> {
 
 impl<'d, 'i> Table<'d, 'i> {
     fn new(doc: &'d Doc<'i>, table: &'d DeTable<'i>, span: Range<usize>, path: String) -> Self {
-        Table {
-            doc,
-            table,
-            span,
-            path,
-            asked: RefCell::new(Vec::new()),
-            known: RefCell::new(Vec::new()),
-        }
+        Table { doc, table, span, path, asked: RefCell::new(Vec::new()), known: RefCell::new(Vec::new()) }
     }
 
     /// The document this table belongs to, to report errors that are not about one key.
@@ -256,11 +229,7 @@ impl<'d, 'i> Table<'d, 'i> {
         self.known.borrow_mut().push(key);
         let (name, value) = self.table.get_key_value(key)?;
         self.asked.borrow_mut().push(name.get_ref());
-        Some(Item {
-            doc: self.doc,
-            value,
-            path: join(&self.path, key),
-        })
+        Some(Item { doc: self.doc, value, path: join(&self.path, key) })
     }
 
     /// Whether `key` is present, without reading it: for telling one form of a table from another.
@@ -288,11 +257,7 @@ impl<'d, 'i> Table<'d, 'i> {
             .map(|(key, value)| {
                 self.asked.borrow_mut().push(key.get_ref());
                 let name = Spanned::new(key.span(), key.get_ref().as_ref());
-                let item = Item {
-                    doc: self.doc,
-                    value,
-                    path: join(&self.path, key.get_ref()),
-                };
+                let item = Item { doc: self.doc, value, path: join(&self.path, key.get_ref()) };
                 (name, item)
             })
             .collect();
@@ -302,11 +267,8 @@ impl<'d, 'i> Table<'d, 'i> {
 
     /// The keys in the order of the file, without reading them.
     pub fn keys(&self) -> Vec<Spanned<&'d str>> {
-        let mut keys: Vec<_> = self
-            .table
-            .keys()
-            .map(|key| Spanned::new(key.span(), key.get_ref().as_ref()))
-            .collect();
+        let mut keys: Vec<_> =
+            self.table.keys().map(|key| Spanned::new(key.span(), key.get_ref().as_ref())).collect();
         keys.sort_by_key(|key| key.span().start);
         keys
     }
@@ -372,10 +334,7 @@ impl<'d, 'i> Table<'d, 'i> {
             item.type_error(&format!("a list of tables (written [[{key}]])"));
             return Vec::new();
         };
-        items
-            .into_iter()
-            .filter_map(|item| item.expect_table())
-            .collect()
+        items.into_iter().filter_map(|item| item.expect_table()).collect()
     }
 
     /// Reports that `key` is required here.
@@ -389,11 +348,8 @@ impl Drop for Table<'_, '_> {
     fn drop(&mut self) {
         let asked = self.asked.borrow();
         let known = self.known.borrow();
-        let mut unknown: Vec<_> = self
-            .table
-            .keys()
-            .filter(|key| !asked.contains(&key.get_ref().as_ref()))
-            .collect();
+        let mut unknown: Vec<_> =
+            self.table.keys().filter(|key| !asked.contains(&key.get_ref().as_ref())).collect();
         unknown.sort_by_key(|key| key.span().start);
         for key in unknown {
             let name = join(&self.path, key.get_ref());
@@ -479,14 +435,7 @@ impl<'d, 'i> Item<'d, 'i> {
     pub fn as_array(&self) -> Option<Vec<Item<'d, 'i>>> {
         match self.value() {
             DeValue::Array(items) => Some(
-                items
-                    .iter()
-                    .map(|value| Item {
-                        doc: self.doc,
-                        value,
-                        path: self.path.clone(),
-                    })
-                    .collect(),
+                items.iter().map(|value| Item { doc: self.doc, value, path: self.path.clone() }).collect(),
             ),
             _ => None,
         }
@@ -495,9 +444,7 @@ impl<'d, 'i> Item<'d, 'i> {
     /// A reader for the value, if it is a table.
     pub fn as_table(&self) -> Option<Table<'d, 'i>> {
         match self.value() {
-            DeValue::Table(table) => {
-                Some(Table::new(self.doc, table, self.span(), self.path.clone()))
-            }
+            DeValue::Table(table) => Some(Table::new(self.doc, table, self.span(), self.path.clone())),
             _ => None,
         }
     }
@@ -576,17 +523,13 @@ impl<'d, 'i> Item<'d, 'i> {
 /// Jaro-Winkler catches transpositions and dropped letters in longer words (`whne`, `sbject`,
 /// `forwad`); an edit distance of one catches short words, where Jaro-Winkler is too strict (`tp` for
 /// `to`). Anything farther is not suggested: a wrong suggestion misleads more than none.
-pub fn did_you_mean<'c>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
+pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     candidates
         .into_iter()
         .filter(|candidate| *candidate != word)
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
         .filter(|&(score, candidate)| {
-            score >= 0.8
-                || (word.chars().count() >= 2 && strsim::osa_distance(word, candidate) <= 1)
+            score >= 0.8 || (word.chars().count() >= 2 && strsim::osa_distance(word, candidate) <= 1)
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
@@ -594,20 +537,9 @@ pub fn did_you_mean<'c>(
 
 /// Appends `key` to a dotted path, quoting keys that are not bare TOML keys (`header."X Mailer"`).
 fn join(path: &str, key: &str) -> String {
-    let bare = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    let key = if bare {
-        key.to_owned()
-    } else {
-        format!("{key:?}")
-    };
-    if path.is_empty() {
-        key
-    } else {
-        format!("{path}.{key}")
-    }
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let key = if bare { key.to_owned() } else { format!("{key:?}") };
+    if path.is_empty() { key } else { format!("{path}.{key}") }
 }
 
 #[cfg(test)]
@@ -630,10 +562,7 @@ mod tests {
                 rule.get("when");
             }
         });
-        assert_eq!(
-            found,
-            ["f.toml:2:1: unknown key `rule.whne`, did you mean `rule.when`?"]
-        );
+        assert_eq!(found, ["f.toml:2:1: unknown key `rule.whne`, did you mean `rule.when`?"]);
     }
 
     #[test]
@@ -662,9 +591,7 @@ mod tests {
         });
         assert_eq!(
             found,
-            [
-                "f.toml:2:8: expected a string or a list of strings for `when.from`, found an integer"
-            ]
+            ["f.toml:2:8: expected a string or a list of strings for `when.from`, found an integer"]
         );
     }
 
@@ -672,10 +599,7 @@ mod tests {
     fn syntax_error_has_line_and_column() {
         let found = errors("a = 1\nb = \"open\n", |_| {});
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].starts_with("f.toml:2:10: TOML syntax error"),
-            "{found:?}"
-        );
+        assert!(found[0].starts_with("f.toml:2:10: TOML syntax error"), "{found:?}");
     }
 
     #[test]
@@ -708,22 +632,14 @@ mod tests {
                 when.get("header");
             }
         });
-        assert_eq!(
-            found,
-            ["f.toml:1:6: unknown key `when.sbject`, did you mean `when.subject`?"]
-        );
+        assert_eq!(found, ["f.toml:1:6: unknown key `when.sbject`, did you mean `when.subject`?"]);
     }
 
     #[test]
     fn diagnostics_display_one_per_line() {
         let all = Diagnostics(vec![
             Diagnostic::whole_file("a.toml", "missing"),
-            Diagnostic {
-                file: "b.toml".into(),
-                line: 3,
-                col: 7,
-                message: "bad".into(),
-            },
+            Diagnostic { file: "b.toml".into(), line: 3, col: 7, message: "bad".into() },
         ]);
         assert_eq!(all.to_string(), "a.toml: missing\nb.toml:3:7: bad");
     }

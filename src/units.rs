@@ -1,76 +1,98 @@
-//! Human-friendly quantities in configuration and rule files: durations (`90s`, `5m`, `1h`, `7d`) and
-//! sizes (`25MB`, `512kB`).
+//! Human-friendly quantities shared by clerk.toml and the rule files: periods (`90s`, `5m`, `1d12h`)
+//! and sizes (`25MB`, `512kB`, `1.5MiB`).
 
 use std::time::Duration;
 
-/// Reads a duration: a number followed by `s`, `m`, `h`, `d` or `w` (`"90s"`, `"7d"`); a bare number is
-/// seconds. Returns a message naming the accepted forms when the text is none of them.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let seconds_per_unit = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => {
-            return Err(format!("`{text}` is not a duration: write e.g. \"90s\", \"5m\", \"1h\", \"7d\""));
-        }
-    };
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write e.g. \"90s\", \"5m\", \"1h\", \"7d\""))?;
-    number
-        .checked_mul(seconds_per_unit)
-        .map(Duration::from_secs)
-        .ok_or_else(|| format!("`{text}` is too long a duration"))
+/// Reads a period: one or more numbers each followed by `s`, `m`, `h`, `d` or `w` (`"90s"`, `"7d"`,
+/// `"1d12h"`); a bare number is seconds. `None` when the text is none of these or overflows.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    if rest.bytes().all(|b| b.is_ascii_digit()) {
+        return rest.parse().ok().map(Duration::from_secs);
+    }
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let number: u64 = rest[..digits].parse().ok()?;
+        let seconds = match rest[digits..].chars().next()? {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        total = total.checked_add(number.checked_mul(seconds)?)?;
+        rest = rest[digits + 1..].trim_start();
+    }
+    Some(Duration::from_secs(total))
 }
 
-/// Reads a size: a number followed by `B`, `kB`/`KB`, `MB` or `GB` (powers of 1000, as mail servers
-/// count `max_message_size`-style limits); a bare number is bytes.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+/// What to tell a person who wrote a period clerk cannot read.
+pub const DURATION_HINT: &str =
+    "write a number and a unit (s, m, h, d, w), like \"90s\", \"1d\" or \"1d12h\"";
+
+/// Reads a size: a number (decimals allowed) and a unit. `kB`, `MB`, `GB` are powers of 1000, as mail
+/// programs and disks show sizes; `KiB`, `MiB`, `GiB` powers of 1024; a bare number is bytes.
+pub fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "kb" | "k" => 1_000,
-        "mb" | "m" => 1_000_000,
-        "gb" | "g" => 1_000_000_000,
-        _ => {
-            return Err(format!("`{text}` is not a size: write e.g. \"500kB\", \"25MB\""));
-        }
+    let number: f64 = number.parse().ok()?;
+    let multiplier: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
     };
-    let number: u64 =
-        number.parse().map_err(|_| format!("`{text}` is not a size: write e.g. \"500kB\", \"25MB\""))?;
-    number.checked_mul(multiplier).ok_or_else(|| format!("`{text}` is too large"))
+    let bytes = (number * multiplier).round();
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
 }
+
+/// What to tell a person who wrote a size clerk cannot read.
+pub const SIZE_HINT: &str = "write a number and a unit, like \"500kB\", \"25MB\" or \"1GB\"";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn durations_take_the_usual_units() {
-        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
-        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
-        assert_eq!(parse_duration("60"), Ok(Duration::from_secs(60)));
+    fn periods_take_units_and_combine() {
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_duration("1d12h"), Some(Duration::from_secs(129_600)));
+        assert_eq!(parse_duration("2w"), Some(Duration::from_secs(1_209_600)));
     }
 
     #[test]
-    fn a_duration_without_a_number_is_refused() {
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("5 fortnights").is_err());
+    fn a_bare_number_is_seconds() {
+        assert_eq!(parse_duration("60"), Some(Duration::from_secs(60)));
     }
 
     #[test]
-    fn sizes_count_in_powers_of_a_thousand() {
-        assert_eq!(parse_size("25MB"), Ok(25_000_000));
-        assert_eq!(parse_size("512kB"), Ok(512_000));
-        assert_eq!(parse_size("100"), Ok(100));
-        assert!(parse_size("big").is_err());
+    fn a_period_without_a_known_unit_is_refused() {
+        for bad in ["", "d", "1y", "soon", "5 fortnights"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_use_powers_of_1000_and_binary_units_powers_of_1024() {
+        assert_eq!(parse_size("5MB"), Some(5_000_000));
+        assert_eq!(parse_size("100kB"), Some(100_000));
+        assert_eq!(parse_size("100 KB"), Some(100_000));
+        assert_eq!(parse_size("1.5GB"), Some(1_500_000_000));
+        assert_eq!(parse_size("2KiB"), Some(2048));
+        assert_eq!(parse_size("42"), Some(42));
+        assert_eq!(parse_size("42B"), Some(42));
+        assert_eq!(parse_size("5 parsecs"), None);
+        assert_eq!(parse_size("MB"), None);
     }
 }

@@ -37,22 +37,16 @@ fn corpus_files() -> Vec<PathBuf> {
         files.extend(found);
     }
     files.extend(list(&dir, |p| {
-        p.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("eml") || e.eq_ignore_ascii_case("txt"))
+        p.extension().is_some_and(|e| e.eq_ignore_ascii_case("eml") || e.eq_ignore_ascii_case("txt"))
     }));
     files.sort();
     files
 }
 
 fn list(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     entries
-        .map(|entry| {
-            entry
-                .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-                .path()
-        })
+        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())).path())
         .filter(|p| p.is_file() && keep(p))
         .collect()
 }
@@ -72,11 +66,7 @@ fn office() -> GuardPolicy {
 }
 
 fn methods(message: &Message) -> Vec<Option<&str>> {
-    message
-        .calendars
-        .iter()
-        .map(|c| c.method.as_deref())
-        .collect()
+    message.calendars.iter().map(|c| c.method.as_deref()).collect()
 }
 
 #[test]
@@ -116,10 +106,8 @@ fn damaged_corpus_messages_never_panic() {
     let mut failures = Vec::new();
     for path in corpus_files() {
         let raw = read(&path);
-        let mut damaged: Vec<Vec<u8>> = (0..raw.len())
-            .step_by(raw.len() / 40 + 1)
-            .map(|cut| raw[..cut].to_vec())
-            .collect();
+        let mut damaged: Vec<Vec<u8>> =
+            (0..raw.len()).step_by(raw.len() / 40 + 1).map(|cut| raw[..cut].to_vec()).collect();
         let mut seed = raw.len() as u64 | 1;
         for _ in 0..20 {
             let mut copy = raw.clone();
@@ -160,21 +148,12 @@ fn html_only_mail_gives_readable_text() {
 fn mhtml_whose_html_is_not_the_first_related_part_still_gives_its_text() {
     let message = corpus("eml/multipart-related-mhtml.txt");
     assert_eq!(message.text, "def");
-    assert!(
-        message
-            .attachments
-            .iter()
-            .all(|a| a.content_type != "text/html")
-    );
+    assert!(message.attachments.iter().all(|a| a.content_type != "text/html"));
 }
 
 #[test]
 fn greek_iso_8859_7_is_decoded() {
-    assert!(
-        corpus("eml/11-plaintext-greek.eml")
-            .text
-            .contains("Search for Greek text Καλησπέρα")
-    );
+    assert!(corpus("eml/11-plaintext-greek.eml").text.contains("Search for Greek text Καλησπέρα"));
 }
 
 #[test]
@@ -205,10 +184,7 @@ fn korean_ks_c_5601_is_decoded() {
 
 #[test]
 fn utf16_body_is_decoded_without_its_byte_order_mark() {
-    assert_eq!(
-        corpus("eml/body-utf16.eml").text,
-        "Hi Magnus, here a better UTF-16 encoded mail."
-    );
+    assert_eq!(corpus("eml/body-utf16.eml").text, "Hi Magnus, here a better UTF-16 encoded mail.");
 }
 
 #[test]
@@ -227,14 +203,8 @@ fn encoded_cyrillic_subject_is_decoded() {
 #[test]
 fn emoji_subject_is_decoded_and_the_mbox_line_skipped() {
     let message = corpus("eml/attachment_pdf.eml");
-    assert_eq!(
-        message.subject,
-        "Another PDF with 🎉 Unicode chars in it 🍿"
-    );
-    assert_eq!(
-        message.return_path,
-        ReturnPath::Address("xxxx@xxxx.com".into())
-    );
+    assert_eq!(message.subject, "Another PDF with 🎉 Unicode chars in it 🍿");
+    assert_eq!(message.return_path, ReturnPath::Address("xxxx@xxxx.com".into()));
 }
 
 #[test]
@@ -242,21 +212,14 @@ fn pdf_attachment_has_name_type_and_size() {
     let message = corpus("eml/attachment_pdf.eml");
     assert_eq!(message.attachments.len(), 1);
     let pdf = &message.attachments[0];
-    assert_eq!(
-        (pdf.name.as_str(), pdf.content_type.as_str()),
-        ("broken.pdf", "application/pdf")
-    );
+    assert_eq!((pdf.name.as_str(), pdf.content_type.as_str()), ("broken.pdf", "application/pdf"));
     assert!(pdf.size > 1000, "{}", pdf.size);
 }
 
 #[test]
 fn non_ascii_attachment_name_is_decoded() {
     let message = corpus("eml/attachment_nonascii_filename.eml");
-    let names: Vec<_> = message
-        .attachments
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect();
+    let names: Vec<_> = message.attachments.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["ciële.txt"]);
 }
 
@@ -289,22 +252,12 @@ fn the_bounce_is_recognised_by_the_guard() {
     assert_eq!(message.reply_target(), None);
     let reasons = guard::check(&message, &office());
     for expected in [
-        Suppression::AutoSubmitted {
-            value: "auto-replied".into(),
-        },
+        Suppression::AutoSubmitted { value: "auto-replied".into() },
         Suppression::EmptyReturnPath,
-        Suppression::SystemSender {
-            header: "From",
-            address: "MAILER-DAEMON@hmail.jitbit.com".into(),
-        },
-        Suppression::Report {
-            report_type: "delivery-status".into(),
-        },
+        Suppression::SystemSender { header: "From", address: "MAILER-DAEMON@hmail.jitbit.com".into() },
+        Suppression::Report { report_type: "delivery-status".into() },
     ] {
-        assert!(
-            reasons.contains(&expected),
-            "{expected:?} not in {reasons:?}"
-        );
+        assert!(reasons.contains(&expected), "{expected:?} not in {reasons:?}");
     }
     assert!(guard::is_automatic(&message));
 }
@@ -312,18 +265,13 @@ fn the_bounce_is_recognised_by_the_guard() {
 #[test]
 fn a_delay_warning_is_automatic() {
     let message = corpus("eml/report_422.eml");
-    assert_eq!(
-        message.header("Auto-Submitted"),
-        Some("auto-generated (warning-timeout)")
-    );
+    assert_eq!(message.header("Auto-Submitted"), Some("auto-generated (warning-timeout)"));
     assert!(guard::is_automatic(&message));
 }
 
 #[test]
 fn a_read_receipt_and_an_abuse_report_are_automatic() {
-    assert!(guard::is_automatic(&corpus(
-        "eml/disposition-notification.anonymized.eml"
-    )));
+    assert!(guard::is_automatic(&corpus("eml/disposition-notification.anonymized.eml")));
     assert!(guard::is_automatic(&corpus("eml/feedback-report.txt")));
 }
 
@@ -356,10 +304,7 @@ fn outlook_invitation_is_a_request() {
 
 #[test]
 fn teams_and_google_meet_invitations_are_requests() {
-    assert_eq!(
-        methods(&corpus("imip/teams-meeting-invite.eml")),
-        [Some("REQUEST")]
-    );
+    assert_eq!(methods(&corpus("imip/teams-meeting-invite.eml")), [Some("REQUEST")]);
     let meet = corpus("imip/meet-meeting-invite.eml");
     assert!(!meet.calendars.is_empty());
     assert!(methods(&meet).iter().all(|m| *m == Some("REQUEST")));
@@ -372,22 +317,13 @@ fn an_accepted_invitation_is_a_reply() {
 
 #[test]
 fn a_cancellation_is_a_cancel() {
-    assert_eq!(
-        methods(&corpus("imip/cancel-single-event.eml")),
-        [Some("CANCEL")]
-    );
-    assert_eq!(
-        methods(&corpus("imip/cancel-repeat-event.eml")),
-        [Some("CANCEL")]
-    );
+    assert_eq!(methods(&corpus("imip/cancel-single-event.eml")), [Some("CANCEL")]);
+    assert_eq!(methods(&corpus("imip/cancel-repeat-event.eml")), [Some("CANCEL")]);
 }
 
 #[test]
 fn a_published_event_is_not_an_invitation() {
-    assert_eq!(
-        methods(&corpus("imip/message-non-invite.eml")),
-        [Some("PUBLISH")]
-    );
+    assert_eq!(methods(&corpus("imip/message-non-invite.eml")), [Some("PUBLISH")]);
 }
 
 #[test]

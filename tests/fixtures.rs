@@ -12,9 +12,7 @@ use clerk::guard::{self, GuardPolicy, Suppression};
 use clerk::mail::message::{Message, ReturnPath};
 
 fn fixture(name: &str) -> Message {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Message::parse(&raw).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -38,9 +36,11 @@ fn reasons(message: &Message) -> Vec<Suppression> {
 fn english_inquiry_is_answerable_and_its_flowed_text_is_joined() {
     let message = fixture("inquiry-opening-hours.eml");
     assert_eq!(message.subject, "Opening hours on Saturday?");
-    assert!(message.text.contains(
-        "What are your opening hours this Saturday, and do I need to make an appointment"
-    ));
+    assert!(
+        message
+            .text
+            .contains("What are your opening hours this Saturday, and do I need to make an appointment")
+    );
     assert_eq!(message.reply_target(), Some("mark.jensen@example.com"));
     assert_eq!(reasons(&message), []);
 }
@@ -48,17 +48,10 @@ fn english_inquiry_is_answerable_and_its_flowed_text_is_joined() {
 #[test]
 fn italian_inquiry_is_decoded_and_answerable() {
     let message = fixture("inquiry-orari-apertura.eml");
-    assert_eq!(
-        message.subject,
-        "Orari di apertura e pagamento – certificato"
-    );
+    assert_eq!(message.subject, "Orari di apertura e pagamento – certificato");
     assert!(message.text.contains("orari di apertura"));
     assert!(message.text.contains("passerei giovedì pomeriggio"));
-    assert!(
-        message
-            .text
-            .contains("È possibile pagare con la carta di credito")
-    );
+    assert!(message.text.contains("È possibile pagare con la carta di credito"));
     assert_eq!(reasons(&message), []);
 }
 
@@ -66,11 +59,7 @@ fn italian_inquiry_is_decoded_and_answerable() {
 fn outlook_html_only_inquiry_reads_as_text() {
     let message = fixture("inquiry-outlook-html-only.eml");
     assert_eq!(message.content_type, "text/html");
-    assert!(
-        message
-            .text
-            .starts_with("Good morning,\n\nI have an appointment")
-    );
+    assert!(message.text.starts_with("Good morning,\n\nI have an appointment"));
     assert!(message.text.contains("Is there parking for visitors"));
     assert!(message.text.contains("I couldn’t find it."));
     assert!(!message.text.contains('<') && !message.text.contains("&#"));
@@ -82,16 +71,9 @@ fn outlook_html_only_inquiry_reads_as_text() {
 fn gmail_follow_up_to_clerks_mail_is_answerable() {
     let message = fixture("inquiry-gmail-quoted-history.eml");
     assert_eq!(message.subject, "Re: [Ticket #1042] Membership renewal");
-    assert_eq!(
-        message.in_reply_to,
-        ["clerk.5e1f0a93c2b84d76@office.example"]
-    );
+    assert_eq!(message.in_reply_to, ["clerk.5e1f0a93c2b84d76@office.example"]);
     assert_eq!(message.references.len(), 2);
-    assert!(
-        message
-            .text
-            .starts_with("Hi,\n\nthanks for the quick answer.")
-    );
+    assert!(message.text.starts_with("Hi,\n\nthanks for the quick answer."));
     assert!(message.text.contains("> #1042 and a colleague"));
     // A person replying to clerk is not clerk's own mail.
     assert_eq!(reasons(&message), []);
@@ -121,12 +103,8 @@ fn out_of_office_reply_is_never_answered() {
     assert_eq!(
         reasons(&message),
         [
-            Suppression::AutoSubmitted {
-                value: "auto-replied".into()
-            },
-            Suppression::ResponseSuppressed {
-                value: "All".into()
-            },
+            Suppression::AutoSubmitted { value: "auto-replied".into() },
+            Suppression::ResponseSuppressed { value: "All".into() },
         ]
     );
     assert!(guard::is_automatic(&message));
@@ -144,17 +122,12 @@ fn mailing_list_mail_is_never_answered() {
         header: "Return-Path",
         address: "business-news-bounces+assistant=office.example@lists.example.org".into()
     }));
+    assert!(matches!(found.iter().find(|r| matches!(r, Suppression::MailingList { .. })),
+        Some(Suppression::MailingList { header, .. }) if header == "List-Id"));
+    assert!(found.contains(&Suppression::Precedence { header: "Precedence".into(), value: "list".into() }));
     assert!(
-        matches!(found.iter().find(|r| matches!(r, Suppression::MailingList { .. })),
-        Some(Suppression::MailingList { header, .. }) if header == "List-Id")
+        found.contains(&Suppression::AssistantNotRecipient { assistant: "assistant@office.example".into() })
     );
-    assert!(found.contains(&Suppression::Precedence {
-        header: "Precedence".into(),
-        value: "list".into()
-    }));
-    assert!(found.contains(&Suppression::AssistantNotRecipient {
-        assistant: "assistant@office.example".into()
-    }));
     assert!(guard::is_automatic(&message));
 }
 
@@ -163,27 +136,16 @@ fn bounce_of_a_purchase_order_is_never_answered() {
     let message = fixture("bounce-dsn.eml");
     assert_eq!(message.return_path, ReturnPath::Empty);
     assert_eq!(message.from[0].email, "MAILER-DAEMON@mail.office.example");
-    let types: Vec<_> = message
-        .attachments
-        .iter()
-        .map(|a| a.content_type.as_str())
-        .collect();
+    let types: Vec<_> = message.attachments.iter().map(|a| a.content_type.as_str()).collect();
     assert_eq!(types, ["message/delivery-status", "text/rfc822-headers"]);
     assert!(message.text.contains("User unknown"));
     assert_eq!(
         reasons(&message),
         [
-            Suppression::AutoSubmitted {
-                value: "auto-replied".into()
-            },
+            Suppression::AutoSubmitted { value: "auto-replied".into() },
             Suppression::EmptyReturnPath,
-            Suppression::SystemSender {
-                header: "From",
-                address: "MAILER-DAEMON@mail.office.example".into()
-            },
-            Suppression::Report {
-                report_type: "delivery-status".into()
-            },
+            Suppression::SystemSender { header: "From", address: "MAILER-DAEMON@mail.office.example".into() },
+            Suppression::Report { report_type: "delivery-status".into() },
         ]
     );
 }
@@ -203,16 +165,7 @@ fn vendor_invoice_carries_its_pdf() {
 #[test]
 fn outlook_mail_asking_for_no_auto_reply_is_still_ordinary_mail() {
     let message = fixture("outlook-auto-response-suppress.eml");
-    assert_eq!(
-        reasons(&message),
-        [Suppression::ResponseSuppressed {
-            value: "All".into()
-        }]
-    );
+    assert_eq!(reasons(&message), [Suppression::ResponseSuppressed { value: "All".into() }]);
     assert!(!guard::is_automatic(&message));
-    assert!(
-        message
-            .text
-            .contains("copy of the invoice for the room rental")
-    );
+    assert!(message.text.contains("copy of the invoice for the room rental"));
 }

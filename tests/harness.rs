@@ -35,43 +35,24 @@ fn a_message_delivered_over_lmtp_can_be_read_back_over_imap() {
     assert_eq!(inbox.len(), 2);
     assert!(text(&inbox[0]).contains("Subject: first\r\n"));
     assert!(text(&inbox[1]).contains("Subject: second\r\n"));
-    assert!(
-        dovecot.messages(ALICE, "INBOX").is_empty(),
-        "only the recipient gets the message"
-    );
+    assert!(dovecot.messages(ALICE, "INBOX").is_empty(), "only the recipient gets the message");
 }
 
 #[test]
 fn delivery_records_the_from_address_as_envelope_sender_unless_told_otherwise() {
     let dovecot = Dovecot::start(USERS);
-    dovecot.deliver(
-        ASSISTANT,
-        &message("customer@example.org", ASSISTANT, "from-header"),
-    );
-    dovecot.deliver_from(
-        "",
-        ASSISTANT,
-        &message("mailer-daemon@example.org", ASSISTANT, "bounce"),
-    );
+    dovecot.deliver(ASSISTANT, &message("customer@example.org", ASSISTANT, "from-header"));
+    dovecot.deliver_from("", ASSISTANT, &message("mailer-daemon@example.org", ASSISTANT, "bounce"));
 
     let inbox = dovecot.messages(ASSISTANT, "INBOX");
-    assert!(
-        text(&inbox[0]).starts_with("Return-Path: <customer@example.org>\r\n"),
-        "{}",
-        text(&inbox[0])
-    );
-    assert!(
-        text(&inbox[1]).starts_with("Return-Path: <>\r\n"),
-        "{}",
-        text(&inbox[1])
-    );
+    assert!(text(&inbox[0]).starts_with("Return-Path: <customer@example.org>\r\n"), "{}", text(&inbox[0]));
+    assert!(text(&inbox[1]).starts_with("Return-Path: <>\r\n"), "{}", text(&inbox[1]));
 }
 
 #[test]
 fn delivery_makes_line_endings_crlf_and_keeps_lines_that_start_with_a_dot() {
     let dovecot = Dovecot::start(USERS);
-    let raw =
-        b"From: alice@office.test\nSubject: dots\n\n.leading dot\n.\nlast line without newline";
+    let raw = b"From: alice@office.test\nSubject: dots\n\n.leading dot\n.\nlast line without newline";
     dovecot.deliver(ASSISTANT, raw);
 
     let stored = text(&dovecot.messages(ASSISTANT, "INBOX")[0]);
@@ -102,20 +83,11 @@ fn stop_closes_the_ports_and_start_again_serves_the_same_mail_on_the_same_ports(
     let (imap_port, lmtp_port) = (dovecot.imap_port(), dovecot.lmtp_port());
 
     dovecot.stop();
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", imap_port)).is_err(),
-        "IMAP is down"
-    );
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", lmtp_port)).is_err(),
-        "LMTP is down"
-    );
+    assert!(std::net::TcpStream::connect(("127.0.0.1", imap_port)).is_err(), "IMAP is down");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", lmtp_port)).is_err(), "LMTP is down");
 
     dovecot.start_again();
-    assert_eq!(
-        (dovecot.imap_port(), dovecot.lmtp_port()),
-        (imap_port, lmtp_port)
-    );
+    assert_eq!((dovecot.imap_port(), dovecot.lmtp_port()), (imap_port, lmtp_port));
     let inbox = dovecot.messages(ASSISTANT, "INBOX");
     assert_eq!(inbox.len(), 1);
     assert!(text(&inbox[0]).contains("Subject: kept"));
@@ -137,18 +109,10 @@ fn append_creates_missing_folders_with_any_name_and_returns_the_uid() {
     let dovecot = Dovecot::start(USERS);
     let folder = "Fatture.Già pagate";
     let uid = dovecot.append(ASSISTANT, folder, &message(ALICE, ASSISTANT, "appended"));
-    let second_uid = dovecot.append(
-        ASSISTANT,
-        folder,
-        &message(ALICE, ASSISTANT, "appended-again"),
-    );
+    let second_uid = dovecot.append(ASSISTANT, folder, &message(ALICE, ASSISTANT, "appended-again"));
 
     assert_eq!((uid, second_uid), (1, 2));
-    assert!(
-        dovecot.folders(ASSISTANT).contains(&folder.to_string()),
-        "{:?}",
-        dovecot.folders(ASSISTANT)
-    );
+    assert!(dovecot.folders(ASSISTANT).contains(&folder.to_string()), "{:?}", dovecot.folders(ASSISTANT));
     let stored = dovecot.fetch(ASSISTANT, folder);
     assert_eq!(stored.iter().map(|m| m.uid).collect::<Vec<_>>(), vec![1, 2]);
     assert!(text(&stored[1].raw).contains("appended-again"));
@@ -157,16 +121,11 @@ fn append_creates_missing_folders_with_any_name_and_returns_the_uid() {
 #[test]
 fn the_folder_separator_can_be_a_slash() {
     let dovecot = Dovecot::builder().users(USERS).separator('/').start();
-    dovecot.append(
-        ASSISTANT,
-        "Vendors/Invoices",
-        &message(ALICE, ASSISTANT, "invoice"),
-    );
+    dovecot.append(ASSISTANT, "Vendors/Invoices", &message(ALICE, ASSISTANT, "invoice"));
 
     let folders = dovecot.folders(ASSISTANT);
     assert!(
-        folders.contains(&"Vendors".to_string())
-            && folders.contains(&"Vendors/Invoices".to_string()),
+        folders.contains(&"Vendors".to_string()) && folders.contains(&"Vendors/Invoices".to_string()),
         "{folders:?}"
     );
 }
@@ -195,10 +154,7 @@ fn idle_is_advertised_by_default_and_an_idle_session_wakes_up_on_delivery() {
     assert!(session.capabilities().contains(&"IDLE".to_string()));
     session.ok("SELECT INBOX");
     let idle = session.start("IDLE");
-    assert!(
-        session.read_response().text.starts_with('+'),
-        "IDLE is accepted"
-    );
+    assert!(session.read_response().text.starts_with('+'), "IDLE is accepted");
 
     let delivered = Instant::now();
     dovecot.deliver(ASSISTANT, &message(ALICE, ASSISTANT, "wake-up"));
@@ -206,10 +162,7 @@ fn idle_is_advertised_by_default_and_an_idle_session_wakes_up_on_delivery() {
     let latency = delivered.elapsed();
 
     assert_eq!(exists.text, "* 1 EXISTS");
-    assert!(
-        latency < Duration::from_secs(2),
-        "IDLE woke up after {latency:?}"
-    );
+    assert!(latency < Duration::from_secs(2), "IDLE woke up after {latency:?}");
     eprintln!("IDLE woke up {latency:?} after the LMTP delivery started");
     session.send(b"DONE\r\n");
     session.finish(&idle).expect("IDLE ends with OK");
@@ -224,14 +177,8 @@ fn without_idle_no_capability_list_mentions_idle() {
     let after_login = session.capabilities();
 
     for capabilities in [&before_login, &after_login] {
-        assert!(
-            !capabilities.iter().any(|c| c == "IDLE" || c == "NOTIFY"),
-            "{capabilities:?}"
-        );
-        assert!(
-            capabilities.contains(&"UIDPLUS".to_string()),
-            "the rest is still there: {capabilities:?}"
-        );
+        assert!(!capabilities.iter().any(|c| c == "IDLE" || c == "NOTIFY"), "{capabilities:?}");
+        assert!(capabilities.contains(&"UIDPLUS".to_string()), "the rest is still there: {capabilities:?}");
     }
     assert!(!session.greeting.contains(" IDLE "), "{}", session.greeting);
 }
@@ -245,11 +192,7 @@ fn the_tls_option_serves_imaps_that_a_rustls_client_trusting_only_cert_path_acce
         assert!(greeting.starts_with("* OK"), "{greeting:?}");
     }
     let plain = support::imap::Imap::connect(dovecot.imap_port());
-    assert!(
-        plain.greeting.contains("STARTTLS"),
-        "the plain port offers STARTTLS: {}",
-        plain.greeting
-    );
+    assert!(plain.greeting.contains("STARTTLS"), "the plain port offers STARTTLS: {}", plain.greeting);
 }
 
 /// The first line a TLS server sends, read with rustls trusting exactly the PEM at `cert` for `server_name`.
@@ -257,22 +200,17 @@ fn rustls_first_line(port: u16, cert: &std::path::Path, server_name: &str) -> St
     let mut roots = rustls::RootCertStore::empty();
     let pem = std::fs::File::open(cert).expect("opening the certificate");
     for der in rustls_pemfile::certs(&mut BufReader::new(pem)) {
-        roots
-            .add(der.expect("a PEM certificate"))
-            .expect("a usable root certificate");
+        roots.add(der.expect("a PEM certificate")).expect("a usable root certificate");
     }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("TLS versions")
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let name =
-        rustls::pki_types::ServerName::try_from(server_name.to_string()).expect("a server name");
+    let config =
+        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(server_name.to_string()).expect("a server name");
     let connection = rustls::ClientConnection::new(Arc::new(config), name).expect("a TLS client");
-    let socket =
-        std::net::TcpStream::connect(("127.0.0.1", port)).expect("connecting to the TLS port");
+    let socket = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connecting to the TLS port");
     let mut line = String::new();
     BufReader::new(rustls::StreamOwned::new(connection, socket))
         .read_line(&mut line)
@@ -284,25 +222,10 @@ fn rustls_first_line(port: u16, cert: &std::path::Path, server_name: &str) -> St
 fn the_smtp_sink_stores_each_message_with_its_envelope_in_order() {
     let sink = SmtpSink::start();
     let first = message(ASSISTANT, "customer@example.org", "reply-1");
-    send(
-        Protocol::Smtp,
-        sink.port(),
-        ASSISTANT,
-        &["customer@example.org"],
-        &first,
-        None,
-    )
-    .expect("sending");
+    send(Protocol::Smtp, sink.port(), ASSISTANT, &["customer@example.org"], &first, None).expect("sending");
     let auto_reply = message(ASSISTANT, "a@example.org", "reply-2");
-    send(
-        Protocol::Smtp,
-        sink.port(),
-        "",
-        &["a@example.org", "b@example.org"],
-        &auto_reply,
-        None,
-    )
-    .expect("sending");
+    send(Protocol::Smtp, sink.port(), "", &["a@example.org", "b@example.org"], &auto_reply, None)
+        .expect("sending");
 
     let received = sink.wait_for(2, Duration::from_secs(5));
     assert_eq!(received[0].mail_from, ASSISTANT);
@@ -318,22 +241,11 @@ fn the_relaying_sink_delivers_to_dovecot_users_and_keeps_mail_for_everyone_else(
     let dovecot = Dovecot::start(USERS);
     let sink = SmtpSink::start_relaying_to(&dovecot);
     let raw = message(ASSISTANT, ALICE, "relayed");
-    send(
-        Protocol::Smtp,
-        sink.port(),
-        ASSISTANT,
-        &[ALICE, "customer@example.org"],
-        &raw,
-        None,
-    )
-    .expect("sending");
+    send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE, "customer@example.org"], &raw, None)
+        .expect("sending");
 
     let received = sink.wait_for(1, Duration::from_secs(5));
-    assert_eq!(
-        received[0].relayed_to,
-        vec![ALICE],
-        "customer@example.org is outside Dovecot"
-    );
+    assert_eq!(received[0].relayed_to, vec![ALICE], "customer@example.org is outside Dovecot");
     let inbox = dovecot.wait_for_messages(ALICE, "INBOX", 1, Duration::from_secs(5));
     assert!(text(&inbox[0]).contains("Subject: relayed"));
     assert!(text(&inbox[0]).starts_with(&format!("Return-Path: <{ASSISTANT}>")));
@@ -346,60 +258,31 @@ fn the_relaying_sink_answers_451_while_dovecot_is_down_so_the_client_retries() {
     let raw = message(ASSISTANT, ALICE, "retried");
     dovecot.stop();
 
-    let refused = send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, None)
-        .expect_err("Dovecot is down");
+    let refused =
+        send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, None).expect_err("Dovecot is down");
     assert!(refused.contains("451"), "{refused}");
     assert!(sink.received().is_empty(), "a refused message is not kept");
 
     dovecot.start_again();
     send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, None).expect("the retry succeeds");
-    assert_eq!(
-        dovecot
-            .wait_for_messages(ALICE, "INBOX", 1, Duration::from_secs(5))
-            .len(),
-        1
-    );
+    assert_eq!(dovecot.wait_for_messages(ALICE, "INBOX", 1, Duration::from_secs(5)).len(), 1);
 }
 
 #[test]
 fn the_sink_can_be_stopped_and_started_again_on_the_same_port_keeping_what_it_received() {
     let mut sink = SmtpSink::start();
     let port = sink.port();
-    send(
-        Protocol::Smtp,
-        port,
-        ASSISTANT,
-        &[ALICE],
-        &message(ASSISTANT, ALICE, "before"),
-        None,
-    )
-    .expect("sending");
+    send(Protocol::Smtp, port, ASSISTANT, &[ALICE], &message(ASSISTANT, ALICE, "before"), None)
+        .expect("sending");
 
     sink.stop();
-    let refused = send(
-        Protocol::Smtp,
-        port,
-        ASSISTANT,
-        &[ALICE],
-        &message(ASSISTANT, ALICE, "during"),
-        None,
-    );
-    assert!(
-        refused.is_err(),
-        "nothing listens while the sink is stopped"
-    );
+    let refused = send(Protocol::Smtp, port, ASSISTANT, &[ALICE], &message(ASSISTANT, ALICE, "during"), None);
+    assert!(refused.is_err(), "nothing listens while the sink is stopped");
 
     sink.start_again();
     assert_eq!(sink.port(), port);
-    send(
-        Protocol::Smtp,
-        port,
-        ASSISTANT,
-        &[ALICE],
-        &message(ASSISTANT, ALICE, "after"),
-        None,
-    )
-    .expect("sending");
+    send(Protocol::Smtp, port, ASSISTANT, &[ALICE], &message(ASSISTANT, ALICE, "after"), None)
+        .expect("sending");
     let received = sink.wait_for(2, Duration::from_secs(5));
     assert_eq!(received.len(), 2);
     assert!(received[0].text().contains("before") && received[1].text().contains("after"));
@@ -410,28 +293,14 @@ fn the_sink_can_require_authentication() {
     let sink = SmtpSink::builder().auth("clerk", "s3cret").start();
     let raw = message(ASSISTANT, ALICE, "authenticated");
 
-    let anonymous = send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, None)
-        .expect_err("auth required");
+    let anonymous =
+        send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, None).expect_err("auth required");
     assert!(anonymous.contains("530"), "{anonymous}");
-    let wrong = send(
-        Protocol::Smtp,
-        sink.port(),
-        ASSISTANT,
-        &[ALICE],
-        &raw,
-        Some(("clerk", "wrong")),
-    )
-    .expect_err("bad password");
+    let wrong = send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, Some(("clerk", "wrong")))
+        .expect_err("bad password");
     assert!(wrong.contains("535"), "{wrong}");
-    send(
-        Protocol::Smtp,
-        sink.port(),
-        ASSISTANT,
-        &[ALICE],
-        &raw,
-        Some(("clerk", "s3cret")),
-    )
-    .expect("right password");
+    send(Protocol::Smtp, sink.port(), ASSISTANT, &[ALICE], &raw, Some(("clerk", "s3cret")))
+        .expect("right password");
 
     let received = sink.wait_for(1, Duration::from_secs(5));
     assert_eq!(received.len(), 1);
@@ -443,39 +312,22 @@ fn the_sink_serves_starttls_and_implicit_tls_with_its_certificate() {
     for (tls, starttls) in [(SmtpTls::StartTls, true), (SmtpTls::Implicit, false)] {
         let sink = SmtpSink::builder().tls(tls).start();
         let mut openssl = Command::new("openssl");
-        openssl.args([
-            "s_client",
-            "-connect",
-            &format!("127.0.0.1:{}", sink.port()),
-            "-verify_return_error",
-        ]);
-        openssl
-            .args(["-verify_ip", "127.0.0.1", "-CAfile"])
-            .arg(sink.cert_path());
+        openssl.args(["s_client", "-connect", &format!("127.0.0.1:{}", sink.port()), "-verify_return_error"]);
+        openssl.args(["-verify_ip", "127.0.0.1", "-CAfile"]).arg(sink.cert_path());
         if starttls {
             openssl.args(["-starttls", "smtp"]);
         }
-        let output = openssl
-            .stdin(Stdio::null())
-            .output()
-            .expect("running openssl s_client");
+        let output = openssl.stdin(Stdio::null()).output().expect("running openssl s_client");
         let stdout = text(&output.stdout);
-        assert!(
-            stdout.contains("Verify return code: 0 (ok)"),
-            "{tls:?}: {stdout}{}",
-            text(&output.stderr)
-        );
+        assert!(stdout.contains("Verify return code: 0 (ok)"), "{tls:?}: {stdout}{}", text(&output.stderr));
     }
 }
 
 #[test]
 fn folder_names_are_encoded_in_modified_utf7() {
-    for (name, wire) in [
-        ("INBOX", "INBOX"),
-        ("Già pagate", "Gi&AOA- pagate"),
-        ("R&D", "R&-D"),
-        ("日本語", "&ZeVnLIqe-"),
-    ] {
+    for (name, wire) in
+        [("INBOX", "INBOX"), ("Già pagate", "Gi&AOA- pagate"), ("R&D", "R&-D"), ("日本語", "&ZeVnLIqe-")]
+    {
         assert_eq!(mutf7_encode(name), wire);
         assert_eq!(mutf7_decode(wire).as_deref(), Ok(name));
     }
@@ -493,7 +345,6 @@ fn free_port_never_hands_out_the_same_port_twice() {
 #[test]
 fn wait_until_reports_whether_the_condition_came_true_in_time() {
     let start = Instant::now();
-    assert!(wait_until(Duration::from_secs(1), || start.elapsed()
-        > Duration::from_millis(50)));
+    assert!(wait_until(Duration::from_secs(1), || start.elapsed() > Duration::from_millis(50)));
     assert!(!wait_until(Duration::from_millis(100), || false));
 }

@@ -130,13 +130,9 @@ impl SmtpSink {
             .expect("start /usr/bin/python3 with aiosmtpd");
         let mut line = String::new();
         let stdout = child.stdout.take().expect("piped stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the port");
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("aiosmtpd printed {line:?} instead of its port"));
+        BufReader::new(stdout).read_line(&mut line).expect("read the port");
+        let port =
+            line.trim().parse().unwrap_or_else(|_| panic!("aiosmtpd printed {line:?} instead of its port"));
         SmtpSink { child, port, store }
     }
 
@@ -175,18 +171,12 @@ fn settings(url: &str) -> SmtpSettings {
 /// A real auto-reply, composed the way the executor will.
 fn auto_reply() -> OutboundMail {
     let original = Message {
-        from: vec![Address {
-            name: Some("Anna Rossi".into()),
-            email: "anna@customer.example".into(),
-        }],
+        from: vec![Address { name: Some("Anna Rossi".into()), email: "anna@customer.example".into() }],
         subject: "Orari di apertura".into(),
         message_id: Some("q1@customer.example".into()),
         ..Message::default()
     };
-    let assistant = Identity {
-        name: "Segreteria".into(),
-        address: "assistant@office.example".into(),
-    };
+    let assistant = Identity { name: "Segreteria".into(), address: "assistant@office.example".into() };
     compose::reply(&Reply {
         original: &original,
         from: &assistant,
@@ -238,14 +228,8 @@ async fn an_auto_reply_arrives_byte_for_byte_with_a_null_envelope_sender() {
     let (envelope, bytes) = &received[0];
     // aiosmtpd records `MAIL FROM:<>` as "<>".
     assert_eq!(envelope["mail_from"], "<>");
-    assert_eq!(
-        envelope["rcpt_to"],
-        serde_json::json!(["anna@customer.example"])
-    );
-    assert_eq!(
-        String::from_utf8_lossy(bytes),
-        String::from_utf8_lossy(&mail.raw)
-    );
+    assert_eq!(envelope["rcpt_to"], serde_json::json!(["anna@customer.example"]));
+    assert_eq!(String::from_utf8_lossy(bytes), String::from_utf8_lossy(&mail.raw));
     assert_eq!(bytes, &mail.raw);
 }
 
@@ -254,20 +238,11 @@ async fn consecutive_mails_reuse_one_connection() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://localhost:{}", sink.port))).unwrap();
 
-    transport
-        .send(&plain_mail(&["a@office.example"]))
-        .await
-        .unwrap();
-    transport
-        .send(&plain_mail(&["b@office.example"]))
-        .await
-        .unwrap();
+    transport.send(&plain_mail(&["a@office.example"])).await.unwrap();
+    transport.send(&plain_mail(&["b@office.example"])).await.unwrap();
 
     let received = sink.received();
-    let recipients: Vec<_> = received
-        .iter()
-        .map(|(e, _)| e["rcpt_to"][0].clone())
-        .collect();
+    let recipients: Vec<_> = received.iter().map(|(e, _)| e["rcpt_to"][0].clone()).collect();
     assert_eq!(recipients, ["a@office.example", "b@office.example"]);
     assert_eq!(received[0].0["client_port"], received[1].0["client_port"]);
 }
@@ -300,11 +275,7 @@ async fn a_5xx_for_a_recipient_is_permanent_and_nothing_is_delivered() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
 
-    let text = permanent(
-        transport
-            .send(&plain_mail(&["unknown@office.example"]))
-            .await,
-    );
+    let text = permanent(transport.send(&plain_mail(&["unknown@office.example"])).await);
 
     assert!(text.contains("550"), "{text}");
     assert!(text.contains("No such user here"), "{text}");
@@ -352,10 +323,7 @@ async fn smtp_auth_logs_in_with_the_configured_user() {
     settings.password = Some(Secret::new("correct horse"));
     let transport = Transport::smtp(&settings).unwrap();
 
-    transport
-        .send(&plain_mail(&["a@office.example"]))
-        .await
-        .unwrap();
+    transport.send(&plain_mail(&["a@office.example"])).await.unwrap();
 
     assert_eq!(sink.received()[0].0["authenticated"], true);
 }
@@ -406,14 +374,7 @@ fn self_signed_certificate(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     let cert = dir.join("cert.pem");
     let key = dir.join("key.pem");
     let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"])
         .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
         .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
         .args(["-addext", "basicConstraints=critical,CA:FALSE"])
@@ -441,20 +402,11 @@ async fn smtps_verifies_the_server_against_the_configured_ca_file() {
 
     let mut trusted = settings(&format!("smtps://localhost:{}", sink.port));
     trusted.ca_file = Some(cert);
-    Transport::smtp(&trusted)
-        .unwrap()
-        .send(&plain_mail(&["a@office.example"]))
-        .await
-        .unwrap();
+    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"])).await.unwrap();
     assert_eq!(sink.received().len(), 1);
 
     let untrusted = settings(&format!("smtps://localhost:{}", sink.port));
-    transient(
-        Transport::smtp(&untrusted)
-            .unwrap()
-            .send(&plain_mail(&["b@office.example"]))
-            .await,
-    );
+    transient(Transport::smtp(&untrusted).unwrap().send(&plain_mail(&["b@office.example"])).await);
     assert_eq!(sink.received().len(), 1);
 }
 
@@ -475,17 +427,10 @@ async fn smtp_to_loopback_upgrades_with_starttls_when_offered() {
             .send(&plain_mail(&["a@office.example"]))
             .await,
     );
-    assert!(
-        text.contains("tls") || text.contains("certificate"),
-        "{text}"
-    );
+    assert!(text.contains("tls") || text.contains("certificate"), "{text}");
 
     let mut trusted = settings(&format!("smtp://localhost:{}", sink.port));
     trusted.ca_file = Some(cert);
-    Transport::smtp(&trusted)
-        .unwrap()
-        .send(&plain_mail(&["a@office.example"]))
-        .await
-        .unwrap();
+    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"])).await.unwrap();
     assert_eq!(sink.received().len(), 1);
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::secret::SecretSource;
-use crate::units::{parse_duration, parse_size};
+use crate::units::{DURATION_HINT, SIZE_HINT, parse_duration, parse_size};
 
 /// The file names tried, in order, when no `--config` is given.
 pub const DEFAULT_LOCATIONS: &[&str] = &["./clerk.toml", "/etc/clerk/clerk.toml"];
@@ -301,8 +301,8 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
         None => Duration::from_secs(60),
         Some(v) => match v.get_ref() {
             DurationValue::Seconds(s) => Duration::from_secs(*s),
-            DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|e| {
-                problems.push((v.span(), format!("`poll_interval`: {e}")));
+            DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|| {
+                problems.push((v.span(), format!("`poll_interval = \"{t}\"`: {DURATION_HINT}")));
                 Duration::from_secs(60)
             }),
         },
@@ -314,8 +314,8 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
         None => 25_000_000,
         Some(v) => match v.get_ref() {
             SizeValue::Bytes(b) => *b,
-            SizeValue::Text(t) => parse_size(t).unwrap_or_else(|e| {
-                problems.push((v.span(), format!("`max_message_size`: {e}")));
+            SizeValue::Text(t) => parse_size(t).unwrap_or_else(|| {
+                problems.push((v.span(), format!("`max_message_size = \"{t}\"`: {SIZE_HINT}")));
                 0
             }),
         },

@@ -48,10 +48,8 @@ fn markup(html: &str, start: usize, out: &mut Writer, unclosed: &mut Vec<String>
     }
     let closing = rest.get(1) == Some(&b'/');
     let name_start = start + 1 + usize::from(closing);
-    let name_len = bytes[name_start..]
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b':')
-        .count();
+    let name_len =
+        bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b':').count();
     if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
         // Not a tag ("a < b", "<3"): the `<` is text.
         out.text("<");
@@ -78,20 +76,13 @@ fn markup(html: &str, start: usize, out: &mut Writer, unclosed: &mut Vec<String>
 /// `unclosed` remembers elements whose end was searched for and not found: the search only looks
 /// forward, so it would not be found later either, and searching again for every repeated `<title>`
 /// would make hostile HTML quadratic.
-fn skip_raw_element(
-    html: &str,
-    name: &str,
-    after: usize,
-    unclosed: &mut Vec<String>,
-) -> Option<usize> {
+fn skip_raw_element(html: &str, name: &str, after: usize, unclosed: &mut Vec<String>) -> Option<usize> {
     let bytes = html.as_bytes();
     let skip_past = |at: usize| find(bytes, at, b">").map_or(bytes.len(), |end| end + 1);
     let needles: &[&[u8]] = match name {
         // Code: if never closed, what follows is code too.
         "script" => {
-            return Some(
-                find_ignore_case(bytes, after, b"</script").map_or(bytes.len(), skip_past),
-            );
+            return Some(find_ignore_case(bytes, after, b"</script").map_or(bytes.len(), skip_past));
         }
         "style" => {
             return Some(find_ignore_case(bytes, after, b"</style").map_or(bytes.len(), skip_past));
@@ -105,19 +96,12 @@ fn skip_raw_element(
     if unclosed.iter().any(|n| n == name) {
         return None;
     }
-    let Some(at) = needles
-        .iter()
-        .find_map(|needle| find_ignore_case(bytes, after, needle))
-    else {
+    let Some(at) = needles.iter().find_map(|needle| find_ignore_case(bytes, after, needle)) else {
         unclosed.push(name.to_owned());
         return None;
     };
     // Resume at `<body`, or after the closing tag.
-    Some(if bytes[at + 1] == b'/' {
-        skip_past(at)
-    } else {
-        at
-    })
+    Some(if bytes[at + 1] == b'/' { skip_past(at) } else { at })
 }
 
 /// Position of the `>` closing a tag whose attributes start at `from`, honouring quoted values
@@ -152,10 +136,7 @@ fn entity(html: &str, start: usize, out: &mut Writer) -> usize {
     };
     let reference = &html[start..=end];
     let mut decoded = String::new();
-    if let Some(number) = reference
-        .strip_prefix("&#")
-        .and_then(|r| r.strip_suffix(';'))
-    {
+    if let Some(number) = reference.strip_prefix("&#").and_then(|r| r.strip_suffix(';')) {
         let code = match number.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok(),
             None => number.parse().ok(),
@@ -173,19 +154,11 @@ fn entity(html: &str, start: usize, out: &mut Writer) -> usize {
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|n| from + n)
+    bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|n| from + n)
 }
 
 fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|n| from + n)
+    bytes.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|n| from + n)
 }
 
 /// Accumulates text, collapsing whitespace as HTML does and turning block structure into line breaks.
@@ -232,23 +205,17 @@ impl Writer {
                 }
                 self.block(if self.p_is_line { 1 } else { 2 });
             }
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "dl" | "address" | "hr"
-            | "figure" => self.block(2),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "dl" | "address" | "hr" | "figure" => {
+                self.block(2)
+            }
             "pre" => {
                 self.block(2);
-                self.pre_depth = if closing {
-                    self.pre_depth.saturating_sub(1)
-                } else {
-                    self.pre_depth + 1
-                };
+                self.pre_depth = if closing { self.pre_depth.saturating_sub(1) } else { self.pre_depth + 1 };
             }
             "blockquote" => {
                 self.block(1);
-                self.quote_depth = if closing {
-                    self.quote_depth.saturating_sub(1)
-                } else {
-                    self.quote_depth + 1
-                };
+                self.quote_depth =
+                    if closing { self.quote_depth.saturating_sub(1) } else { self.quote_depth + 1 };
             }
             "ul" | "ol" => {
                 self.block(1);
@@ -280,9 +247,9 @@ impl Writer {
                 }
                 self.cells_in_row += 1;
             }
-            "div" | "section" | "article" | "header" | "footer" | "main" | "nav" | "aside"
-            | "center" | "form" | "fieldset" | "dt" | "dd" | "caption" | "tbody" | "thead"
-            | "tfoot" | "body" | "html" => self.block(1),
+            "div" | "section" | "article" | "header" | "footer" | "main" | "nav" | "aside" | "center"
+            | "form" | "fieldset" | "dt" | "dd" | "caption" | "tbody" | "thead" | "tfoot" | "body"
+            | "html" => self.block(1),
             _ => {}
         }
     }
@@ -315,8 +282,7 @@ impl Writer {
             }
             self.begin_text();
             // A non-breaking space is a space to a reader; it also keeps an Outlook blank line alive.
-            self.out
-                .extend(word.chars().map(|c| if c == '\u{a0}' { ' ' } else { c }));
+            self.out.extend(word.chars().map(|c| if c == '\u{a0}' { ' ' } else { c }));
             self.space = false;
         }
     }
@@ -376,10 +342,7 @@ impl Writer {
 }
 
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[cfg(test)]
@@ -388,18 +351,12 @@ mod tests {
 
     #[test]
     fn tags_are_removed_and_entities_decoded() {
-        assert_eq!(
-            to_text("<b>Caf&eacute;</b> &amp; bar &lt;3 &#8364;5 &#x41;"),
-            "Café & bar <3 €5 A"
-        );
+        assert_eq!(to_text("<b>Caf&eacute;</b> &amp; bar &lt;3 &#8364;5 &#x41;"), "Café & bar <3 €5 A");
     }
 
     #[test]
     fn unknown_or_unterminated_entities_stay_as_written() {
-        assert_eq!(
-            to_text("AT&T &bogus; fish &chips"),
-            "AT&T &bogus; fish &chips"
-        );
+        assert_eq!(to_text("AT&T &bogus; fish &chips"), "AT&T &bogus; fish &chips");
     }
 
     #[test]
@@ -414,10 +371,7 @@ mod tests {
 
     #[test]
     fn paragraphs_are_separated_by_a_blank_line() {
-        assert_eq!(
-            to_text("<p>Hello,</p><p>are you open?</p>"),
-            "Hello,\n\nare you open?"
-        );
+        assert_eq!(to_text("<p>Hello,</p><p>are you open?</p>"), "Hello,\n\nare you open?");
     }
 
     #[test]
@@ -434,10 +388,7 @@ mod tests {
                     <p class=MsoNormal>What are your opening hours?<o:p></o:p></p>\
                     <p class=MsoNormal>Kind regards,<o:p></o:p></p>\
                     <p class=MsoNormal>Mark<o:p></o:p></p>";
-        assert_eq!(
-            to_text(html),
-            "Dear Sir,\n\nWhat are your opening hours?\nKind regards,\nMark"
-        );
+        assert_eq!(to_text(html), "Dear Sir,\n\nWhat are your opening hours?\nKind regards,\nMark");
     }
 
     #[test]
@@ -473,18 +424,13 @@ mod tests {
     fn blockquotes_are_prefixed_like_plain_text_quoting() {
         let html = "<div>Yes.</div><div>On Mon, Anna wrote:</div>\
                     <blockquote><div>Can we meet?</div><blockquote>Earlier</blockquote></blockquote>";
-        assert_eq!(
-            to_text(html),
-            "Yes.\nOn Mon, Anna wrote:\n> Can we meet?\n> > Earlier"
-        );
+        assert_eq!(to_text(html), "Yes.\nOn Mon, Anna wrote:\n> Can we meet?\n> > Earlier");
     }
 
     #[test]
     fn table_cells_are_separated_and_rows_are_lines() {
         assert_eq!(
-            to_text(
-                "<table><tr><td>A4 paper</td><td>3</td></tr><tr><td>Toner</td><td>2</td></tr></table>"
-            ),
+            to_text("<table><tr><td>A4 paper</td><td>3</td></tr><tr><td>Toner</td><td>2</td></tr></table>"),
             "A4 paper 3\nToner 2"
         );
     }

@@ -122,8 +122,15 @@ async fn settle(watch: &MaildirWatch) -> Result<FolderState, MaildirError> {
                 return Ok(state);
             }
             let state = match backfill {
-                Backfill::None => FolderState { uidvalidity: 0, last_uid: 0, watch_since: crate::store::now(), backlog_until: 0 },
-                Backfill::All => FolderState { uidvalidity: 0, last_uid: 0, watch_since: 0, backlog_until: 1 },
+                Backfill::None => FolderState {
+                    uidvalidity: 0,
+                    last_uid: 0,
+                    watch_since: crate::store::now(),
+                    backlog_until: 0,
+                },
+                Backfill::All => {
+                    FolderState { uidvalidity: 0, last_uid: 0, watch_since: 0, backlog_until: 1 }
+                }
                 Backfill::Since(day) => {
                     let since = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
                     FolderState { uidvalidity: 0, last_uid: 0, watch_since: since, backlog_until: 1 }
@@ -229,7 +236,8 @@ fn add_flags(path: &Path, imap_flags: &str) -> Result<PathBuf, MaildirError> {
     letters.sort_unstable();
     letters.dedup();
     let root = path.parent().and_then(Path::parent).unwrap_or(Path::new("."));
-    let target = root.join("cur").join(format!("{}:2,{}", unique_name(path), letters.iter().collect::<String>()));
+    let target =
+        root.join("cur").join(format!("{}:2,{}", unique_name(path), letters.iter().collect::<String>()));
     std::fs::rename(path, &target).map_err(io(path))?;
     Ok(target)
 }

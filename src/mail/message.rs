@@ -20,9 +20,7 @@ use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{
-    Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType,
-};
+use mail_parser::{Encoding, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::html;
 
@@ -48,17 +46,12 @@ impl Address {
     /// The part after the last `@` (`example.com`), or `None` for an address without a domain such as
     /// a bare `MAILER-DAEMON`.
     pub fn domain(&self) -> Option<&str> {
-        self.email
-            .rsplit_once('@')
-            .map(|(_, domain)| domain)
-            .filter(|d| !d.is_empty())
+        self.email.rsplit_once('@').map(|(_, domain)| domain).filter(|d| !d.is_empty())
     }
 
     /// The part before the last `@` (`anna`), or the whole address when it has no `@`.
     pub fn local_part(&self) -> &str {
-        self.email
-            .rsplit_once('@')
-            .map_or(self.email.as_str(), |(local, _)| local)
+        self.email.rsplit_once('@').map_or(self.email.as_str(), |(local, _)| local)
     }
 }
 
@@ -69,12 +62,7 @@ impl Address {
 /// also RFC 2047-encodes non-ASCII names.
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
+        match self.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             None => f.write_str(&self.email),
             Some(name) if name.chars().any(needs_quoting) => {
                 f.write_str("\"")?;
@@ -93,10 +81,7 @@ impl fmt::Display for Address {
 
 /// RFC 5322 `specials`: a phrase containing one of these must be a quoted string.
 fn needs_quoting(c: char) -> bool {
-    matches!(
-        c,
-        '(' | ')' | '<' | '>' | '[' | ']' | ':' | ';' | '@' | '\\' | ',' | '.' | '"'
-    )
+    matches!(c, '(' | ')' | '<' | '>' | '[' | ']' | ':' | ';' | '@' | '\\' | ',' | '.' | '"')
 }
 
 /// Whether two addresses are the same mailbox, ignoring case (see [`Address::is`]).
@@ -231,13 +216,9 @@ impl Message {
         // mail-parser is written never to panic, but a daemon must not be taken down by one odd
         // message if it ever does: the message is then reported like any other unreadable one.
         let message = catch_unwind(AssertUnwindSafe(|| {
-            PARSER
-                .parse(mail)
-                .map(|parsed| normalise(raw.len(), mail, &parsed))
+            PARSER.parse(mail).map(|parsed| normalise(raw.len(), mail, &parsed))
         }))
-        .map_err(|_| {
-            ParseError::Malformed("the MIME parser failed on it (internal panic)".into())
-        })?;
+        .map_err(|_| ParseError::Malformed("the MIME parser failed on it (internal panic)".into()))?;
         message.ok_or_else(|| ParseError::Malformed("no header fields found".into()))
     }
 
@@ -248,14 +229,8 @@ impl Message {
 
     /// The values of every header called `name`, ignoring case, in message order (Received, or a
     /// header a broken client wrote twice).
-    pub fn headers_named<'a, 'n>(
-        &'a self,
-        name: &'n str,
-    ) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
-        self.headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+    pub fn headers_named<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Where an automatic reply goes (RFC 3834 §4): the Return-Path address when there is one, else the
@@ -267,11 +242,9 @@ impl Message {
         match &self.return_path {
             ReturnPath::Empty => None,
             ReturnPath::Address(address) => Some(address),
-            ReturnPath::Absent => self
-                .reply_to
-                .first()
-                .or_else(|| self.from.first())
-                .map(|a| a.email.as_str()),
+            ReturnPath::Absent => {
+                self.reply_to.first().or_else(|| self.from.first()).map(|a| a.email.as_str())
+            }
         }
     }
 }
@@ -313,23 +286,13 @@ fn skip_envelope(raw: &[u8]) -> &[u8] {
 /// Whether the first line is `name:` with a printable-ASCII field name (RFC 5322 §2.2), allowing the
 /// obsolete white space before the colon.
 fn starts_with_header_field(mail: &[u8]) -> bool {
-    let name_len = mail
-        .iter()
-        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
-        .count();
-    name_len > 0
-        && mail[name_len..]
-            .iter()
-            .find(|&&b| b != b' ' && b != b'\t')
-            .is_some_and(|&b| b == b':')
+    let name_len = mail.iter().take_while(|&&b| b.is_ascii_graphic() && b != b':').count();
+    name_len > 0 && mail[name_len..].iter().find(|&&b| b != b' ' && b != b'\t').is_some_and(|&b| b == b':')
 }
 
 /// Builds the [`Message`] from mail-parser's tree; `mail` is the slice it parsed (offsets point into it).
 fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Message {
-    let mut message = Message {
-        size,
-        ..Message::default()
-    };
+    let mut message = Message { size, ..Message::default() };
     let Some(root) = parsed.parts.first() else {
         return message;
     };
@@ -339,9 +302,8 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
     let mut seen_return_path = false;
     for header in &root.headers {
         let name = header_name(mail, header);
-        let raw_value = mail
-            .get(header.offset_start as usize..header.offset_end as usize)
-            .unwrap_or_default();
+        let raw_value =
+            mail.get(header.offset_start as usize..header.offset_end as usize).unwrap_or_default();
         let value = header_text(raw_value);
         match &header.name {
             HeaderName::From if message.from.is_empty() => {
@@ -404,10 +366,7 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
         let Some(part) = parsed.parts.get(id as usize) else {
             continue;
         };
-        let content_type = part
-            .content_type()
-            .map(mime_type)
-            .unwrap_or_else(|| default_type(part).into());
+        let content_type = part.content_type().map(mime_type).unwrap_or_else(|| default_type(part).into());
         let name = part.attachment_name().unwrap_or_default();
         if is_calendar(&content_type, name) {
             let text = part_text(mail, part);
@@ -434,27 +393,18 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
                 }
                 None => {
                     calendar_hashes.push(hash);
-                    message.calendars.push(CalendarPart {
-                        method,
-                        text: text.into_owned(),
-                    });
+                    message.calendars.push(CalendarPart { method, text: text.into_owned() });
                 }
             }
         }
-        message.attachments.push(Attachment {
-            name: name.to_owned(),
-            content_type,
-            size: part.len(),
-        });
+        message.attachments.push(Attachment { name: name.to_owned(), content_type, size: part.len() });
     }
     message
 }
 
 /// The header name as the sender wrote it (mail-parser canonicalises the ones it knows).
 fn header_name(mail: &[u8], header: &mail_parser::Header<'_>) -> String {
-    let field = mail
-        .get(header.offset_field as usize..header.offset_start as usize)
-        .unwrap_or_default();
+    let field = mail.get(header.offset_field as usize..header.offset_start as usize).unwrap_or_default();
     let field = field.strip_suffix(b":").unwrap_or(field).trim_ascii();
     match std::str::from_utf8(field) {
         Ok(name) => name.to_owned(),
@@ -515,12 +465,7 @@ fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
         .filter_map(|addr| {
             let email = addr.address.as_deref()?.trim();
             (!email.is_empty()).then(|| Address {
-                name: addr
-                    .name
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_owned),
+                name: addr.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
                 email: email.to_owned(),
             })
         })
@@ -537,11 +482,7 @@ fn return_path(value: &str) -> ReturnPath {
         Some(route) => route.split_once(':').map_or("", |(_, address)| address),
         None => inner.trim(),
     };
-    if inner.is_empty() {
-        ReturnPath::Empty
-    } else {
-        ReturnPath::Address(inner.to_owned())
-    }
+    if inner.is_empty() { ReturnPath::Empty } else { ReturnPath::Address(inner.to_owned()) }
 }
 
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
@@ -633,15 +574,9 @@ fn plain_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> Cow<'a, str> {
     let Some(ct) = part.content_type() else {
         return text;
     };
-    let is = |name: &str, value: &str| {
-        ct.attribute(name)
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
-    };
-    if is("format", "flowed") {
-        Cow::Owned(unflow(&text, is("delsp", "yes")))
-    } else {
-        text
-    }
+    let is =
+        |name: &str, value: &str| ct.attribute(name).is_some_and(|v| v.trim().eq_ignore_ascii_case(value));
+    if is("format", "flowed") { Cow::Owned(unflow(&text, is("delsp", "yes"))) } else { text }
 }
 
 /// Undoes format=flowed: a line ending in a space continues on the next line of the same quote depth.
@@ -710,8 +645,7 @@ fn part_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> Cow<'a, str> {
                 Cow::Borrowed(text.as_ref())
             }
         }
-        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => match std::str::from_utf8(bytes)
-        {
+        PartType::Binary(bytes) | PartType::InlineBinary(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => Cow::Borrowed(text),
             Err(_) => Cow::Owned(
                 guess_charset(bytes).unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned()),
@@ -741,15 +675,11 @@ fn label_may_be_wrong(part: &MessagePart<'_>) -> bool {
 
 /// The part's bytes with the transfer encoding undone, before any charset decoding.
 fn transfer_decoded<'a>(mail: &'a [u8], part: &MessagePart<'_>) -> Cow<'a, [u8]> {
-    let body = mail
-        .get(part.offset_body as usize..part.offset_end as usize)
-        .unwrap_or_default();
+    let body = mail.get(part.offset_body as usize..part.offset_end as usize).unwrap_or_default();
     match part.encoding {
         Encoding::None => Cow::Borrowed(body),
         Encoding::Base64 => base64_decode(body).map_or(Cow::Borrowed(body), Cow::Owned),
-        Encoding::QuotedPrintable => {
-            quoted_printable_decode(body).map_or(Cow::Borrowed(body), Cow::Owned)
-        }
+        Encoding::QuotedPrintable => quoted_printable_decode(body).map_or(Cow::Borrowed(body), Cow::Owned),
     }
 }
 
@@ -773,10 +703,7 @@ fn text_hash(text: &str) -> u64 {
 
 fn is_calendar(content_type: &str, name: &str) -> bool {
     matches!(content_type, "text/calendar" | "application/ics")
-        || name
-            .trim()
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("ics"))
+        || name.trim().rsplit_once('.').is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("ics"))
 }
 
 /// The value of the calendar's METHOD property, upper case.
@@ -840,10 +767,7 @@ mod tests {
         let m = parse(SIMPLE);
         assert_eq!(
             m.from,
-            vec![Address {
-                name: Some("Rossi, Anna".into()),
-                email: "Anna@Example.com".into()
-            }]
+            vec![Address { name: Some("Rossi, Anna".into()), email: "Anna@Example.com".into() }]
         );
         let to: Vec<_> = m.to.iter().map(|a| a.email.as_str()).collect();
         assert_eq!(to, ["assistant@office.example", "bob@office.example"]);
@@ -887,30 +811,21 @@ mod tests {
         assert!(names.contains(&"Message-ID"));
         assert_eq!(m.header("x-mailer"), Some("Some Client 1.0"));
         assert_eq!(m.header("LIST-ID"), Some("Café news <news.example.org>"));
-        assert_eq!(
-            m.header("References"),
-            Some("<first@example.com> <prev@office.example>")
-        );
+        assert_eq!(m.header("References"), Some("<first@example.com> <prev@office.example>"));
         assert_eq!(m.header("X-Absent"), None);
     }
 
     #[test]
     fn headers_named_yields_every_occurrence() {
         let m = parse("Received: one\nReceived: two\nFrom: a@example.com\n\nx\n");
-        assert_eq!(
-            m.headers_named("received").collect::<Vec<_>>(),
-            ["one", "two"]
-        );
+        assert_eq!(m.headers_named("received").collect::<Vec<_>>(), ["one", "two"]);
     }
 
     #[test]
     fn content_type_and_parameters_of_the_top_level_part() {
         let m = parse(SIMPLE);
         assert_eq!(m.content_type, "text/plain");
-        assert!(
-            m.content_type_params
-                .contains(&("format".into(), "flowed".into()))
-        );
+        assert!(m.content_type_params.contains(&("format".into(), "flowed".into())));
     }
 
     #[test]
@@ -927,17 +842,11 @@ mod tests {
 
     #[test]
     fn return_path_forms() {
-        assert_eq!(
-            return_path("<a@example.com>"),
-            ReturnPath::Address("a@example.com".into())
-        );
+        assert_eq!(return_path("<a@example.com>"), ReturnPath::Address("a@example.com".into()));
         assert_eq!(return_path("<>"), ReturnPath::Empty);
         assert_eq!(return_path(" < > "), ReturnPath::Empty);
         assert_eq!(return_path(""), ReturnPath::Empty);
-        assert_eq!(
-            return_path("a@example.com"),
-            ReturnPath::Address("a@example.com".into())
-        );
+        assert_eq!(return_path("a@example.com"), ReturnPath::Address("a@example.com".into()));
         assert_eq!(
             return_path("<@relay.example:a@example.com>"),
             ReturnPath::Address("a@example.com".into())
@@ -978,17 +887,13 @@ mod tests {
             b"\nFrom: after-a-blank-line@example.com\n\nx",
             b": no name\n\nx",
         ] {
-            assert!(
-                matches!(Message::parse(raw), Err(ParseError::Malformed(_))),
-                "{raw:?}"
-            );
+            assert!(matches!(Message::parse(raw), Err(ParseError::Malformed(_))), "{raw:?}");
         }
     }
 
     #[test]
     fn mbox_separator_and_byte_order_mark_are_skipped() {
-        let m =
-            parse("From someone@example.com Tue May 10 11:28:07 2005\nFrom: a@example.com\n\nx\n");
+        let m = parse("From someone@example.com Tue May 10 11:28:07 2005\nFrom: a@example.com\n\nx\n");
         assert_eq!(m.from[0].email, "a@example.com");
         let m = parse("\u{feff}From: a@example.com\n\nx\n");
         assert_eq!(m.from[0].email, "a@example.com");
@@ -1039,18 +944,12 @@ mod tests {
              > quoted \n> line\n\
              -- \nAnna\n",
         );
-        assert_eq!(
-            m.text,
-            "What are your opening hours on Saturday?\n> quoted line\n-- \nAnna\n"
-        );
+        assert_eq!(m.text, "What are your opening hours on Saturday?\n> quoted line\n-- \nAnna\n");
     }
 
     #[test]
     fn flowed_delsp_removes_the_marker_space() {
-        assert_eq!(
-            unflow("New Ev \nent, at 10 \nAM.\n", true),
-            "New Event, at 10AM.\n"
-        );
+        assert_eq!(unflow("New Ev \nent, at 10 \nAM.\n", true), "New Event, at 10AM.\n");
         assert_eq!(unflow(" >not a quote\n", false), ">not a quote\n");
         assert_eq!(unflow("a \n> b\n", false), "a \n> b\n");
     }
@@ -1065,11 +964,7 @@ mod tests {
         );
         assert_eq!(
             m.attachments,
-            [Attachment {
-                name: "fattura n°1.pdf".into(),
-                content_type: "application/pdf".into(),
-                size: 9,
-            }]
+            [Attachment { name: "fattura n°1.pdf".into(), content_type: "application/pdf".into(), size: 9 }]
         );
     }
 
@@ -1079,10 +974,7 @@ mod tests {
             calendar_method("BEGIN:VCALENDAR\r\nmeth\r\n od:request\r\nEND:VCALENDAR").as_deref(),
             Some("REQUEST")
         );
-        assert_eq!(
-            calendar_method("METHOD;X-A=1:Cancel\n").as_deref(),
-            Some("CANCEL")
-        );
+        assert_eq!(calendar_method("METHOD;X-A=1:Cancel\n").as_deref(), Some("CANCEL"));
         assert_eq!(calendar_method("BEGIN:VCALENDAR\nEND:VCALENDAR\n"), None);
     }
 
@@ -1126,18 +1018,12 @@ mod tests {
 
     #[test]
     fn address_is_ignores_case() {
-        let a = Address {
-            name: None,
-            email: "Anna.Rossi@Example.COM".into(),
-        };
+        let a = Address { name: None, email: "Anna.Rossi@Example.COM".into() };
         assert!(a.is("anna.rossi@example.com"));
         assert!(!a.is("anna@example.com"));
         assert_eq!(a.domain(), Some("Example.COM"));
         assert_eq!(a.local_part(), "Anna.Rossi");
-        let bare = Address {
-            name: None,
-            email: "MAILER-DAEMON".into(),
-        };
+        let bare = Address { name: None, email: "MAILER-DAEMON".into() };
         assert_eq!(bare.domain(), None);
         assert_eq!(bare.local_part(), "MAILER-DAEMON");
     }
@@ -1145,25 +1031,12 @@ mod tests {
     #[test]
     fn address_display_quotes_names_only_when_needed() {
         let show = |name: Option<&str>, email: &str| {
-            Address {
-                name: name.map(str::to_owned),
-                email: email.into(),
-            }
-            .to_string()
+            Address { name: name.map(str::to_owned), email: email.into() }.to_string()
         };
         assert_eq!(show(None, "a@example.com"), "a@example.com");
-        assert_eq!(
-            show(Some("Anna Rossi"), "a@example.com"),
-            "Anna Rossi <a@example.com>"
-        );
-        assert_eq!(
-            show(Some("Rossi, Anna"), "a@example.com"),
-            "\"Rossi, Anna\" <a@example.com>"
-        );
-        assert_eq!(
-            show(Some("A \"B\" C."), "a@example.com"),
-            "\"A \\\"B\\\" C.\" <a@example.com>"
-        );
+        assert_eq!(show(Some("Anna Rossi"), "a@example.com"), "Anna Rossi <a@example.com>");
+        assert_eq!(show(Some("Rossi, Anna"), "a@example.com"), "\"Rossi, Anna\" <a@example.com>");
+        assert_eq!(show(Some("A \"B\" C."), "a@example.com"), "\"A \\\"B\\\" C.\" <a@example.com>");
         assert_eq!(show(Some("  "), "a@example.com"), "a@example.com");
     }
 
@@ -1171,9 +1044,7 @@ mod tests {
     fn text_with_a_missing_charset_label_is_guessed() {
         // "Привет, мир" in KOI8-R, no charset declared.
         let mut raw = b"From: a@example.com\nSubject: x\n\n".to_vec();
-        raw.extend_from_slice(
-            b"\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2! \xf0\xd2\xc9\xd7\xc5\xd4!\n",
-        );
+        raw.extend_from_slice(b"\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2! \xf0\xd2\xc9\xd7\xc5\xd4!\n");
         let m = Message::parse(&raw).expect("parses");
         assert!(m.text.contains("Привет, мир"), "{}", m.text);
     }

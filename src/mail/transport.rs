@@ -28,9 +28,7 @@ use std::time::{Duration, Instant};
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{
-    AsyncSmtpConnection, Certificate, CertificateStore, TlsParameters,
-};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, CertificateStore, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
@@ -116,9 +114,7 @@ pub struct SmtpTransport {
 
 impl std::fmt::Debug for SmtpTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpTransport")
-            .field("server", &self.inner.server)
-            .finish_non_exhaustive()
+        f.debug_struct("SmtpTransport").field("server", &self.inner.server).finish_non_exhaustive()
     }
 }
 
@@ -213,14 +209,10 @@ impl Transport {
             }
             (None, None) => None,
             (Some(_), None) => {
-                return Err(TransportError::Settings(
-                    "a user is set but no password".into(),
-                ));
+                return Err(TransportError::Settings("a user is set but no password".into()));
             }
             (None, Some(_)) => {
-                return Err(TransportError::Settings(
-                    "a password is set but no user".into(),
-                ));
+                return Err(TransportError::Settings("a password is set but no user".into()));
             }
         };
         Ok(Transport::Smtp(SmtpTransport {
@@ -239,10 +231,7 @@ impl Transport {
     /// A directory transport writing into `dir`, which is created if missing.
     pub fn directory(dir: impl Into<PathBuf>) -> Result<Transport, TransportError> {
         let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|source| TransportError::Directory {
-            path: dir.clone(),
-            source,
-        })?;
+        fs::create_dir_all(&dir).map_err(|source| TransportError::Directory { path: dir.clone(), source })?;
         Ok(Transport::Directory(DirectoryTransport { dir }))
     }
 
@@ -285,8 +274,7 @@ impl SmtpClient {
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
         let endpoint = &self.endpoint;
         let connecting = async {
-            let implicit_tls =
-                (endpoint.security == Security::ImplicitTls).then(|| self.tls.clone());
+            let implicit_tls = (endpoint.security == Security::ImplicitTls).then(|| self.tls.clone());
             let mut connection = AsyncSmtpConnection::connect_tokio1(
                 (endpoint.host.as_str(), endpoint.port),
                 Some(self.timeout),
@@ -302,9 +290,7 @@ impl SmtpClient {
                 Security::StartTlsIfOffered => connection.can_starttls(),
             };
             if upgrade {
-                connection
-                    .starttls(self.tls.clone(), &self.hello_name)
-                    .await?;
+                connection.starttls(self.tls.clone(), &self.hello_name).await?;
             }
             if let Some(credentials) = &self.credentials {
                 connection.auth(&MECHANISMS, credentials).await?;
@@ -356,19 +342,12 @@ impl DirectoryTransport {
 
 /// Reads scheme, host and port and decides the connection security (see [`Security`]).
 fn endpoint(url: &Url) -> Result<Endpoint, TransportError> {
-    let invalid = |reason: &str| TransportError::InvalidUrl {
-        url: redacted(url),
-        reason: reason.to_owned(),
-    };
+    let invalid = |reason: &str| TransportError::InvalidUrl { url: redacted(url), reason: reason.to_owned() };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "credentials do not belong in the URL; set the SMTP user and password instead",
-        ));
+        return Err(invalid("credentials do not belong in the URL; set the SMTP user and password instead"));
     }
     if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(
-            "only scheme, host and port are used; remove the path, query or fragment",
-        ));
+        return Err(invalid("only scheme, host and port are used; remove the path, query or fragment"));
     }
     // `smtp` is not a "special" scheme to the URL standard, so an IPv4 literal arrives as a domain.
     let (host, loopback) = match url.host() {
@@ -386,16 +365,10 @@ fn endpoint(url: &Url) -> Result<Endpoint, TransportError> {
         "smtp" if loopback => (Security::StartTlsIfOffered, SUBMISSION_PORT),
         "smtp" => (Security::StartTls, SUBMISSION_PORT),
         _ => {
-            return Err(invalid(
-                "the scheme must be smtps:// (implicit TLS) or smtp:// (STARTTLS)",
-            ));
+            return Err(invalid("the scheme must be smtps:// (implicit TLS) or smtp:// (STARTTLS)"));
         }
     };
-    Ok(Endpoint {
-        host,
-        port: url.port().unwrap_or(default_port),
-        security,
-    })
+    Ok(Endpoint { host, port: url.port().unwrap_or(default_port), security })
 }
 
 /// 127.0.0.0/8, ::1 and IPv4-mapped loopback. Names other than `localhost` are not resolved: what a
@@ -403,9 +376,7 @@ fn endpoint(url: &Url) -> Result<Endpoint, TransportError> {
 fn is_loopback(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
+        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
     }
 }
 
@@ -426,21 +397,15 @@ fn tls_parameters(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, T
     let builder = TlsParameters::builder(host.to_owned());
     let builder = match ca_file {
         None => builder.certificate_store(CertificateStore::WebpkiRoots),
-        Some(path) => builder
-            .certificate_store(CertificateStore::None)
-            .add_root_certificate(ca_certificate(path)?),
+        Some(path) => {
+            builder.certificate_store(CertificateStore::None).add_root_certificate(ca_certificate(path)?)
+        }
     };
-    builder.build().map_err(|e| TransportError::Tls {
-        server: host.to_owned(),
-        reason: e.to_string(),
-    })
+    builder.build().map_err(|e| TransportError::Tls { server: host.to_owned(), reason: e.to_string() })
 }
 
 fn ca_certificate(path: &Path) -> Result<Certificate, TransportError> {
-    let ca_error = |reason: String| TransportError::CaFile {
-        path: path.to_owned(),
-        reason,
-    };
+    let ca_error = |reason: String| TransportError::CaFile { path: path.to_owned(), reason };
     let pem = fs::read(path).map_err(|e| ca_error(e.to_string()))?;
     // lettre accepts a file without certificates and would then trust nothing; say so now instead of
     // failing every handshake later.
@@ -465,16 +430,12 @@ fn client_id(name: &str) -> Result<ClientId, TransportError> {
         && name.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         });
     if is_domain {
         Ok(ClientId::Domain(name.to_owned()))
     } else {
-        Err(TransportError::Settings(format!(
-            "hello_name {name:?} is not a domain name or IP address"
-        )))
+        Err(TransportError::Settings(format!("hello_name {name:?} is not a domain name or IP address")))
     }
 }
 
@@ -488,18 +449,10 @@ fn envelope(mail: &OutboundMail) -> Result<Envelope, SendError> {
             ))
         })
     };
-    let from = mail
-        .envelope_from
-        .as_deref()
-        .map(|address| parse("envelope sender", address))
-        .transpose()?;
-    let to = mail
-        .recipients
-        .iter()
-        .map(|address| parse("recipient", address))
-        .collect::<Result<Vec<_>, _>>()?;
-    Envelope::new(from, to)
-        .map_err(|e| SendError::Permanent(format!("mail {}: {e}", mail.message_id)))
+    let from = mail.envelope_from.as_deref().map(|address| parse("envelope sender", address)).transpose()?;
+    let to =
+        mail.recipients.iter().map(|address| parse("recipient", address)).collect::<Result<Vec<_>, _>>()?;
+    Envelope::new(from, to).map_err(|e| SendError::Permanent(format!("mail {}: {e}", mail.message_id)))
 }
 
 /// Sorts a lettre error into retry-later or give-up.
@@ -526,9 +479,8 @@ fn classify(error: &lettre::transport::smtp::Error, server: &str) -> SendError {
 
 /// See [`DirectoryTransport`] for the file layout and the ordering guarantees.
 fn deliver_to_directory(dir: &Path, mail: &OutboundMail) -> Result<(), SendError> {
-    let failed = |path: &Path, e: io::Error| {
-        SendError::Transient(format!("writing {} failed: {e}", path.display()))
-    };
+    let failed =
+        |path: &Path, e: io::Error| SendError::Transient(format!("writing {} failed: {e}", path.display()));
     fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
     let stem = file_stem(&mail.message_id);
     let eml_name = format!("{stem}.eml");
@@ -547,9 +499,7 @@ fn deliver_to_directory(dir: &Path, mail: &OutboundMail) -> Result<(), SendError
     write_atomically(dir, &envelope_name, &envelope)
         .and_then(|()| sync_dir(dir))
         .map_err(|e| failed(&dir.join(&envelope_name), e))?;
-    write_atomically(dir, &eml_name, &mail.raw)
-        .and_then(|()| sync_dir(dir))
-        .map_err(|e| failed(&eml_path, e))
+    write_atomically(dir, &eml_name, &mail.raw).and_then(|()| sync_dir(dir)).map_err(|e| failed(&eml_path, e))
 }
 
 /// Writes `bytes` to `dir/name` so that the name shows either nothing or all of them, even across a
@@ -557,11 +507,8 @@ fn deliver_to_directory(dir: &Path, mail: &OutboundMail) -> Result<(), SendError
 /// fsynced before the rename.
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let temporary = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
+    let temporary =
+        dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
     let result = File::create(&temporary)
         .and_then(|mut file| {
             file.write_all(bytes)?;
@@ -588,9 +535,8 @@ fn file_stem(message_id: &str) -> String {
         .chars()
         .enumerate()
         .map(|(at, c)| {
-            let allowed = c.is_ascii_alphanumeric()
-                || matches!(c, '@' | '-' | '_' | '+' | '=')
-                || (c == '.' && at > 0);
+            let allowed =
+                c.is_ascii_alphanumeric() || matches!(c, '@' | '-' | '_' | '+' | '=') || (c == '.' && at > 0);
             if allowed { c } else { '_' }
         })
         .collect();
@@ -599,9 +545,7 @@ fn file_stem(message_id: &str) -> String {
     }
     let digest = Sha256::digest(message_id.as_bytes());
     let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let kept = safe
-        .get(..MAX_FILE_STEM.min(safe.len()))
-        .unwrap_or_default();
+    let kept = safe.get(..MAX_FILE_STEM.min(safe.len())).unwrap_or_default();
     format!("{kept}-{hash}")
 }
 
@@ -668,11 +612,7 @@ mod tests {
     fn smtps_is_implicit_tls_on_port_465_by_default() {
         assert_eq!(
             endpoint(&Url::parse("smtps://mail.office.example").unwrap()).unwrap(),
-            Endpoint {
-                host: "mail.office.example".into(),
-                port: 465,
-                security: Security::ImplicitTls
-            }
+            Endpoint { host: "mail.office.example".into(), port: 465, security: Security::ImplicitTls }
         );
     }
 
@@ -680,18 +620,11 @@ mod tests {
     fn smtp_to_another_host_requires_starttls_on_port_587_by_default() {
         assert_eq!(
             endpoint(&Url::parse("smtp://mail.office.example").unwrap()).unwrap(),
-            Endpoint {
-                host: "mail.office.example".into(),
-                port: 587,
-                security: Security::StartTls
-            }
+            Endpoint { host: "mail.office.example".into(), port: 587, security: Security::StartTls }
         );
         assert_eq!(security("smtp://192.0.2.10:25"), Security::StartTls);
         assert_eq!(security("smtp://[2001:db8::1]"), Security::StartTls);
-        assert_eq!(
-            security("smtp://localhost.evil.example"),
-            Security::StartTls
-        );
+        assert_eq!(security("smtp://localhost.evil.example"), Security::StartTls);
         assert_eq!(security("smtp://128.0.0.1"), Security::StartTls);
     }
 
@@ -732,24 +665,15 @@ mod tests {
             .unwrap_err()
             .to_string();
 
-        assert!(
-            error.contains("set the SMTP user and password instead"),
-            "{error}"
-        );
+        assert!(error.contains("set the SMTP user and password instead"), "{error}");
         assert!(!error.contains("hunter2"), "{error}");
     }
 
     #[test]
     fn a_path_or_query_in_the_url_is_refused() {
-        for url in [
-            "smtp://mail.office.example/ehlo-name",
-            "smtp://mail.office.example?tls=opportunistic",
-        ] {
+        for url in ["smtp://mail.office.example/ehlo-name", "smtp://mail.office.example?tls=opportunistic"] {
             assert!(
-                matches!(
-                    endpoint(&Url::parse(url).unwrap()),
-                    Err(TransportError::InvalidUrl { .. })
-                ),
+                matches!(endpoint(&Url::parse(url).unwrap()), Err(TransportError::InvalidUrl { .. })),
                 "{url}"
             );
         }
@@ -770,10 +694,7 @@ mod tests {
         let mut settings = settings("smtps://mail.office.example");
         settings.password = None;
 
-        assert!(matches!(
-            Transport::smtp(&settings),
-            Err(TransportError::Settings(_))
-        ));
+        assert!(matches!(Transport::smtp(&settings), Err(TransportError::Settings(_))));
     }
 
     #[test]
@@ -781,10 +702,7 @@ mod tests {
         let mut settings = settings("smtps://mail.office.example");
         settings.hello_name = Some("clerk\r\nMAIL FROM:<x@y>".into());
 
-        assert!(matches!(
-            Transport::smtp(&settings),
-            Err(TransportError::Settings(_))
-        ));
+        assert!(matches!(Transport::smtp(&settings), Err(TransportError::Settings(_))));
     }
 
     #[test]
@@ -796,10 +714,7 @@ mod tests {
         let mut settings = settings("smtps://mail.office.example");
         settings.ca_file = Some(ca_file);
 
-        assert!(matches!(
-            Transport::smtp(&settings),
-            Err(TransportError::CaFile { .. })
-        ));
+        assert!(matches!(Transport::smtp(&settings), Err(TransportError::CaFile { .. })));
     }
 
     #[test]
@@ -823,19 +738,12 @@ mod tests {
 
         assert_eq!(
             file_names(&dir.0),
-            [
-                "clerk.0123@office.example.eml",
-                "clerk.0123@office.example.envelope.json"
-            ]
+            ["clerk.0123@office.example.eml", "clerk.0123@office.example.envelope.json"]
         );
-        assert_eq!(
-            fs::read(dir.0.join("clerk.0123@office.example.eml")).unwrap(),
-            raw
-        );
-        let envelope: serde_json::Value = serde_json::from_slice(
-            &fs::read(dir.0.join("clerk.0123@office.example.envelope.json")).unwrap(),
-        )
-        .unwrap();
+        assert_eq!(fs::read(dir.0.join("clerk.0123@office.example.eml")).unwrap(), raw);
+        let envelope: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.0.join("clerk.0123@office.example.envelope.json")).unwrap())
+                .unwrap();
         assert_eq!(
             envelope,
             serde_json::json!({
@@ -854,10 +762,9 @@ mod tests {
 
         transport.send(&mail).await.unwrap();
 
-        let envelope: serde_json::Value = serde_json::from_slice(
-            &fs::read(dir.0.join("id@office.example.envelope.json")).unwrap(),
-        )
-        .unwrap();
+        let envelope: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.0.join("id@office.example.envelope.json")).unwrap())
+                .unwrap();
         assert_eq!(envelope["mail_from"], "assistant@office.example");
     }
 
@@ -871,14 +778,8 @@ mod tests {
         transport.send(&first).await.unwrap();
         transport.send(&again).await.unwrap();
 
-        assert_eq!(
-            file_names(&dir.0),
-            ["id@office.example.eml", "id@office.example.envelope.json"]
-        );
-        assert_eq!(
-            fs::read(dir.0.join("id@office.example.eml")).unwrap(),
-            first.raw
-        );
+        assert_eq!(file_names(&dir.0), ["id@office.example.eml", "id@office.example.envelope.json"]);
+        assert_eq!(fs::read(dir.0.join("id@office.example.eml")).unwrap(), first.raw);
     }
 
     #[tokio::test]
@@ -888,23 +789,13 @@ mod tests {
         // What a crash in the middle of an earlier write leaves behind.
         fs::write(dir.0.join(".id@office.example.eml.1.0.tmp"), b"Subj").unwrap();
 
-        transport
-            .send(&mail("id@office.example", b"Subject: whole\r\n\r\n"))
-            .await
-            .unwrap();
+        transport.send(&mail("id@office.example", b"Subject: whole\r\n\r\n")).await.unwrap();
 
-        let visible: Vec<String> = file_names(&dir.0)
-            .into_iter()
-            .filter(|name| !name.starts_with('.'))
-            .collect();
-        assert_eq!(
-            visible,
-            ["id@office.example.eml", "id@office.example.envelope.json"]
-        );
-        let temporary: Vec<String> = file_names(&dir.0)
-            .into_iter()
-            .filter(|name| name.ends_with(".tmp"))
-            .collect();
+        let visible: Vec<String> =
+            file_names(&dir.0).into_iter().filter(|name| !name.starts_with('.')).collect();
+        assert_eq!(visible, ["id@office.example.eml", "id@office.example.envelope.json"]);
+        let temporary: Vec<String> =
+            file_names(&dir.0).into_iter().filter(|name| name.ends_with(".tmp")).collect();
         assert_eq!(temporary, [".id@office.example.eml.1.0.tmp"]);
     }
 
@@ -914,29 +805,16 @@ mod tests {
         let nested = dir.0.join("outbox").join("sent");
 
         let transport = Transport::directory(&nested).unwrap();
-        transport
-            .send(&mail("id@office.example", b"Subject: x\r\n\r\n"))
-            .await
-            .unwrap();
+        transport.send(&mail("id@office.example", b"Subject: x\r\n\r\n")).await.unwrap();
 
         assert!(nested.join("id@office.example.eml").exists());
     }
 
     #[test]
     fn message_ids_cannot_name_paths_outside_the_directory_or_hidden_files() {
-        for id in [
-            "../../etc/passwd@x",
-            "a/b@c",
-            ".hidden@x",
-            "..",
-            "",
-            "a b@c",
-        ] {
+        for id in ["../../etc/passwd@x", "a/b@c", ".hidden@x", "..", "", "a b@c"] {
             let stem = file_stem(id);
-            assert!(
-                !stem.contains('/') && !stem.starts_with('.') && !stem.is_empty(),
-                "{id:?} -> {stem:?}"
-            );
+            assert!(!stem.contains('/') && !stem.starts_with('.') && !stem.is_empty(), "{id:?} -> {stem:?}");
         }
     }
 

@@ -60,22 +60,14 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
     if !rule.has("desk") {
         for option in DESK_OPTIONS {
             if let Some(item) = rule.get(option) {
-                item.error(format!(
-                    "`{option}` is an option of a desk, but this rule has no `desk`"
-                ));
+                item.error(format!("`{option}` is an option of a desk, but this rule has no `desk`"));
                 options_without_desk = true;
             }
         }
     }
 
     let (answer, department, calendar, priority) = (answer?, department?, calendar?, priority?);
-    let desk = desk?.map(|desk| DeskCall {
-        desk,
-        answer,
-        department,
-        calendar,
-        priority,
-    });
+    let desk = desk?.map(|desk| DeskCall { desk, answer, department, calendar, priority });
     let actions = Actions {
         desk,
         reply: reply?,
@@ -141,10 +133,7 @@ fn template(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<String> {
     let hint = did_you_mean(name, refs.templates.names())
         .map(|close| format!(", did you mean `{close}`?"))
         .unwrap_or_default();
-    item.error(format!(
-        "template `{name}` not found (no file {}){hint}",
-        file.display()
-    ));
+    item.error(format!("template `{name}` not found (no file {}){hint}", file.display()));
     None
 }
 
@@ -183,12 +172,7 @@ fn addresses(item: &Item<'_, '_>) -> Option<Vec<String>> {
 /// `reply = "ack"` or `reply = { template = "ack", subject = "…", cc = [...], every = "7d" }`.
 fn reply(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<Reply> {
     if item.as_str().is_some() {
-        return Some(Reply {
-            template: template(item, refs)?,
-            subject: None,
-            cc: Vec::new(),
-            every: None,
-        });
+        return Some(Reply { template: template(item, refs)?, subject: None, cc: Vec::new(), every: None });
     }
     let Some(table) = item.as_table() else {
         item.type_error("a template name or a table like { template = \"ack\", every = \"7d\" }");
@@ -223,14 +207,12 @@ fn subject(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<String> {
 fn forward(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<Forward> {
     let Some(table) = item.as_table() else {
         if item.as_str().is_none() && item.as_array().is_none() {
-            item.type_error("an address, a list of addresses, or a table like { to = [...], mode = \"inline\" }");
+            item.type_error(
+                "an address, a list of addresses, or a table like { to = [...], mode = \"inline\" }",
+            );
             return None;
         }
-        return Some(Forward {
-            to: addresses(item)?,
-            mode: ForwardMode::default(),
-            note: None,
-        });
+        return Some(Forward { to: addresses(item)?, mode: ForwardMode::default(), note: None });
     };
     let to = table.optional("to", addresses);
     if !table.has("to") {
@@ -245,11 +227,7 @@ fn forward(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<Forward> {
         }
     });
     let note = table.optional("note", |item| template(item, refs));
-    Some(Forward {
-        to: to.ok().flatten()?,
-        mode: mode.ok()?.unwrap_or_default(),
-        note: note.ok()?,
-    })
+    Some(Forward { to: to.ok().flatten()?, mode: mode.ok()?.unwrap_or_default(), note: note.ok()? })
 }
 
 /// An IMAP folder name to move to: not empty, one line, and no LIST wildcards (`*`, `%`), which would
@@ -288,12 +266,9 @@ fn flags(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<Vec<Flag>> {
             "answered" => Flag::Answered,
             _ if is_atom(text) => {
                 if let Some(close) = did_you_mean(&text.to_ascii_lowercase(), SYSTEM) {
-                    let warning = format!(
-                        "`{text}` will be set as a custom keyword; did you mean `{close}`?"
-                    );
-                    refs.warnings
-                        .borrow_mut()
-                        .push(item.doc().diagnostic(name.span(), warning));
+                    let warning =
+                        format!("`{text}` will be set as a custom keyword; did you mean `{close}`?");
+                    refs.warnings.borrow_mut().push(item.doc().diagnostic(name.span(), warning));
                 }
                 Flag::Keyword(text.to_owned())
             }
@@ -317,8 +292,5 @@ fn flags(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<Vec<Flag>> {
 
 /// An IMAP atom (RFC 3501): printable ASCII without specials, and not a `\` system flag.
 fn is_atom(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b))
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b))
 }

@@ -32,10 +32,7 @@ enum Token {
     Char(char),
     AnyChar,
     AnyRun,
-    Class {
-        negated: bool,
-        ranges: Vec<(char, char)>,
-    },
+    Class { negated: bool, ranges: Vec<(char, char)> },
 }
 
 /// Why a glob cannot be compiled.
@@ -69,10 +66,7 @@ impl Glob {
         } else {
             Shape::General(tokens)
         };
-        Ok(Glob {
-            written: pattern.to_owned(),
-            shape,
-        })
+        Ok(Glob { written: pattern.to_owned(), shape })
     }
 
     /// Whether `text` matches, ignoring case.
@@ -149,11 +143,7 @@ fn class(chars: &mut std::str::Chars<'_>) -> Option<Token> {
 /// Lower-cases one character. Characters whose lower case is several characters (rare outside Turkish
 /// dotted capitals) keep only the first, which is what matters for comparison.
 fn fold_char(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        c.to_lowercase().next().unwrap_or(c)
-    }
+    if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) }
 }
 
 fn folded_eq(pattern: impl Iterator<Item = char>, text: impl Iterator<Item = char>) -> bool {
@@ -161,9 +151,7 @@ fn folded_eq(pattern: impl Iterator<Item = char>, text: impl Iterator<Item = cha
 }
 
 fn starts_with_folded(mut text: impl Iterator<Item = char>, literal: &str) -> bool {
-    literal
-        .chars()
-        .all(|p| text.next().map(fold_char) == Some(p))
+    literal.chars().all(|p| text.next().map(fold_char) == Some(p))
 }
 
 impl Token {
@@ -226,12 +214,7 @@ pub struct AddressError {
 /// Checks that `address` is one bare addr-spec (`local@domain`): no display name, no second address
 /// after a comma, and no CR or LF that would let a value break out of its header.
 pub fn check_address(address: &str) -> Result<(), AddressError> {
-    let fail = |reason| {
-        Err(AddressError {
-            address: address.to_owned(),
-            reason,
-        })
-    };
+    let fail = |reason| Err(AddressError { address: address.to_owned(), reason });
     if address.contains(['\r', '\n']) {
         return fail("it contains a line break");
     }
@@ -311,10 +294,7 @@ mod tests {
 
     #[test]
     fn unclosed_class_is_refused() {
-        assert_eq!(
-            Glob::new("[ab@x"),
-            Err(GlobError::UnclosedClass("[ab@x".into()))
-        );
+        assert_eq!(Glob::new("[ab@x"), Err(GlobError::UnclosedClass("[ab@x".into())));
     }
 
     #[test]

@@ -43,10 +43,7 @@ pub(crate) enum Test {
     HeaderPresent(String, bool),
     Attachment(AttachmentTest),
     Calendar(CalendarTest),
-    Size {
-        over: Option<Bytes>,
-        under: Option<Bytes>,
-    },
+    Size { over: Option<Bytes>, under: Option<Bytes> },
     Automatic(bool),
 }
 
@@ -81,10 +78,7 @@ pub(crate) enum AttachmentTest {
     /// `attachment = true` / `false`.
     Any(bool),
     /// `{ type = "…", name = "…" }`: one attachment matches both given globs.
-    Matching {
-        content_type: Option<Glob>,
-        name: Option<Glob>,
-    },
+    Matching { content_type: Option<Glob>, name: Option<Glob> },
 }
 
 #[derive(Debug, Clone)]
@@ -105,20 +99,12 @@ pub(crate) struct Bytes {
 impl Condition {
     /// The condition of a rule without `when`: it matches every message.
     pub(crate) fn always() -> Condition {
-        Condition {
-            node: Node::Always,
-            at: 0,
-            cost: 0,
-        }
+        Condition { node: Node::Always, at: 0, cost: 0 }
     }
 
     pub(crate) fn test(test: Test, at: usize) -> Condition {
         let cost = test.cost();
-        Condition {
-            node: Node::Test(test),
-            at,
-            cost,
-        }
+        Condition { node: Node::Test(test), at, cost }
     }
 
     /// All of `items`; a single item stands for itself.
@@ -133,11 +119,7 @@ impl Condition {
 
     pub(crate) fn not(item: Condition, at: usize) -> Condition {
         let cost = item.cost;
-        Condition {
-            node: Node::Not(Box::new(item)),
-            at,
-            cost,
-        }
+        Condition { node: Node::Not(Box::new(item)), at, cost }
     }
 
     fn group(mut items: Vec<Condition>, at: usize, node: fn(Vec<Condition>) -> Node) -> Condition {
@@ -148,11 +130,7 @@ impl Condition {
         }
         items.sort_by_key(|item| item.cost);
         let cost = items.iter().map(|item| item.cost).max().unwrap_or(0);
-        Condition {
-            node: node(items),
-            at,
-            cost,
-        }
+        Condition { node: node(items), at, cost }
     }
 
     pub(crate) fn eval(&self, facts: &Facts<'_>) -> bool {
@@ -186,11 +164,7 @@ impl Condition {
             }
             Node::Test(test) => (Vec::new(), test.eval(facts)),
         };
-        ConditionTrace {
-            condition: self.to_string(),
-            result,
-            children,
-        }
+        ConditionTrace { condition: self.to_string(), result, children }
     }
 }
 
@@ -247,29 +221,19 @@ impl Test {
                 TextField::Text => regex.is_match(&msg.subject) || regex.is_match(&msg.text),
                 TextField::Header(name) => facts.header_values(name).any(|v| regex.is_match(v)),
             },
-            Test::HeaderPresent(name, present) => {
-                facts.header_values(name).next().is_some() == *present
-            }
-            Test::Attachment(AttachmentTest::Any(present)) => {
-                msg.attachments.is_empty() != *present
-            }
+            Test::HeaderPresent(name, present) => facts.header_values(name).next().is_some() == *present,
+            Test::Attachment(AttachmentTest::Any(present)) => msg.attachments.is_empty() != *present,
             Test::Attachment(AttachmentTest::Matching { content_type, name }) => {
                 msg.attachments.iter().any(|attachment| {
-                    content_type
-                        .as_ref()
-                        .is_none_or(|glob| glob.matches(&attachment.content_type))
-                        && name
-                            .as_ref()
-                            .is_none_or(|glob| glob.matches(&attachment.name))
+                    content_type.as_ref().is_none_or(|glob| glob.matches(&attachment.content_type))
+                        && name.as_ref().is_none_or(|glob| glob.matches(&attachment.name))
                 })
             }
             Test::Calendar(CalendarTest::Any(present)) => msg.calendars.is_empty() != *present,
-            Test::Calendar(CalendarTest::Method(method)) => msg.calendars.iter().any(|calendar| {
-                calendar
-                    .method
-                    .as_deref()
-                    .is_some_and(|m| m.eq_ignore_ascii_case(method))
-            }),
+            Test::Calendar(CalendarTest::Method(method)) => msg
+                .calendars
+                .iter()
+                .any(|calendar| calendar.method.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(method))),
             Test::Size { over, under } => {
                 let size = msg.size as u64;
                 over.as_ref().is_none_or(|over| size > over.bytes)
@@ -372,9 +336,5 @@ impl fmt::Display for TextField {
 }
 
 fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
-        Cow::Owned(s.to_lowercase())
-    } else {
-        Cow::Borrowed(s)
-    }
+    if s.chars().any(char::is_uppercase) { Cow::Owned(s.to_lowercase()) } else { Cow::Borrowed(s) }
 }

@@ -114,10 +114,7 @@ impl fmt::Display for TestOutcome<'_> {
             match failure {
                 TestFailure::Unreadable(reason) => write!(f, "test message unreadable: {reason}")?,
                 TestFailure::Rule { expected, got } => {
-                    let (expected, got) = (
-                        named(expected.as_deref(), "rule"),
-                        named(got.as_deref(), "rule"),
-                    );
+                    let (expected, got) = (named(expected.as_deref(), "rule"), named(got.as_deref(), "rule"));
                     write!(f, "test expected {expected}, got {got}")?;
                 }
                 TestFailure::Desk { expected, got } => {
@@ -146,10 +143,7 @@ impl RuleSet {
         &self,
         parse: impl Fn(&[u8]) -> Result<Message, E>,
     ) -> Vec<TestOutcome<'_>> {
-        self.tests
-            .iter()
-            .map(|test| self.run_test(test, &parse))
-            .collect()
+        self.tests.iter().map(|test| self.run_test(test, &parse)).collect()
     }
 
     fn run_test<'r, E: fmt::Display>(
@@ -158,19 +152,14 @@ impl RuleSet {
         parse: &impl Fn(&[u8]) -> Result<Message, E>,
     ) -> TestOutcome<'r> {
         let raw = match &test.message {
-            TestMessage::Eml(path) => {
-                std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
-            }
+            TestMessage::Eml(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display())),
             TestMessage::Inline(text) => Ok(text.clone().into_bytes()),
         };
         let message = raw.and_then(|raw| parse(&raw).map_err(|e| e.to_string()));
         let message = match message {
             Ok(message) => message,
             Err(reason) => {
-                return TestOutcome {
-                    test,
-                    failures: vec![TestFailure::Unreadable(reason)],
-                };
+                return TestOutcome { test, failures: vec![TestFailure::Unreadable(reason)] };
             }
         };
         let classification = self.classify(&message);
@@ -179,19 +168,13 @@ impl RuleSet {
         if let Some(expected) = &test.expect.rule
             && *expected != got_rule
         {
-            failures.push(TestFailure::Rule {
-                expected: expected.clone(),
-                got: got_rule,
-            });
+            failures.push(TestFailure::Rule { expected: expected.clone(), got: got_rule });
         }
         let got_desk = classification.desk().map(|call| call.desk);
         if let Some(expected) = test.expect.desk
             && expected != got_desk
         {
-            failures.push(TestFailure::Desk {
-                expected,
-                got: got_desk,
-            });
+            failures.push(TestFailure::Desk { expected, got: got_desk });
         }
         TestOutcome { test, failures }
     }
@@ -226,10 +209,7 @@ pub(crate) fn parse_test(
         (Some(path), None) => TestMessage::Eml(path),
         (None, Some(text)) => TestMessage::Inline(text),
         (None, None) => {
-            doc.error(
-                table.span(),
-                "a test needs `eml = \"file.eml\"` or `message = \"\"\"…\"\"\"`",
-            );
+            doc.error(table.span(), "a test needs `eml = \"file.eml\"` or `message = \"\"\"…\"\"\"`");
             return Err(Reported);
         }
         (Some(_), Some(_)) => {
@@ -245,34 +225,22 @@ pub(crate) fn parse_test(
     })
 }
 
-fn parse_expectation(
-    expect: &Table<'_, '_>,
-    rule_refs: &mut Vec<RuleRef>,
-) -> Result<Expectation, Reported> {
+fn parse_expectation(expect: &Table<'_, '_>, rule_refs: &mut Vec<RuleRef>) -> Result<Expectation, Reported> {
     let doc = expect.doc();
     let rule = expect.optional("rule", |item| named_or_false(item, "a rule name or false"));
     let desk = expect.optional("desk", expected_desk);
-    let reply_subject =
-        expect.optional("reply_subject", |item| item.expect_str().map(str::to_owned));
+    let reply_subject = expect.optional("reply_subject", |item| item.expect_str().map(str::to_owned));
     let reply_to = expect.optional("reply_to", |item| item.expect_str().map(str::to_owned));
     if let Some(item) = expect.get("rule")
         && let Some(name) = item.as_str()
     {
-        rule_refs.push(RuleRef {
-            name: name.to_owned(),
-            at: doc.diagnostic(item.span(), ""),
-        });
+        rule_refs.push(RuleRef { name: name.to_owned(), at: doc.diagnostic(item.span(), "") });
     }
     if !expect.has("rule") && !expect.has("desk") {
         doc.error(expect.span(), "`expect` needs `rule`, `desk` or both");
         return Err(Reported);
     }
-    Ok(Expectation {
-        rule: rule?,
-        desk: desk?,
-        reply_subject: reply_subject?,
-        reply_to: reply_to?,
-    })
+    Ok(Expectation { rule: rule?, desk: desk?, reply_subject: reply_subject?, reply_to: reply_to? })
 }
 
 fn eml(item: &Item<'_, '_>, dir: &Path) -> Option<PathBuf> {

@@ -8,7 +8,7 @@
 use std::cell::{OnceCell, RefCell};
 
 use super::text::fold_into;
-use crate::mail::message::{Message, ReturnPath};
+use crate::mail::message::Message;
 
 /// One message under evaluation.
 pub(crate) struct Facts<'m> {
@@ -25,9 +25,7 @@ thread_local! {
 
 /// A text folded into a pooled buffer.
 fn folded(text: &str) -> String {
-    let mut buffer = BUFFERS
-        .with(|pool| pool.borrow_mut().pop())
-        .unwrap_or_default();
+    let mut buffer = BUFFERS.with(|pool| pool.borrow_mut().pop()).unwrap_or_default();
     fold_into(text, &mut buffer);
     buffer
 }
@@ -44,12 +42,7 @@ fn give_back(buffer: String) {
 
 impl<'m> Facts<'m> {
     pub(crate) fn new(msg: &'m Message) -> Facts<'m> {
-        Facts {
-            msg,
-            subject: OnceCell::new(),
-            body: OnceCell::new(),
-            automatic: OnceCell::new(),
-        }
+        Facts { msg, subject: OnceCell::new(), body: OnceCell::new(), automatic: OnceCell::new() }
     }
 
     /// The message itself, for what needs no preparation.
@@ -89,39 +82,14 @@ impl<'m> Facts<'m> {
 
     /// Whether the message looks machine-generated.
     pub(crate) fn automatic(&self) -> bool {
-        *self.automatic.get_or_init(|| automatic_signal(self.msg))
+        *self.automatic.get_or_init(|| crate::guard::is_automatic(self.msg))
     }
 }
 
 impl Drop for Facts<'_> {
     fn drop(&mut self) {
-        for buffer in [self.subject.take(), self.body.take()]
-            .into_iter()
-            .flatten()
-        {
+        for buffer in [self.subject.take(), self.body.take()].into_iter().flatten() {
             give_back(buffer);
         }
     }
-}
-
-/// Whether the message looks machine-generated: RFC 3834 `Auto-Submitted`, mailing-list headers,
-/// bulk `Precedence`, or an empty Return-Path (a bounce).
-///
-/// A stand-in with the core signals of the auto-reply guard's `is_automatic`, so rules can be written
-/// and tested now; it is to be replaced by a call to the guard's function, the single source of truth.
-fn automatic_signal(msg: &Message) -> bool {
-    if msg.return_path == ReturnPath::Empty {
-        return true;
-    }
-    msg.headers.iter().any(|(name, value)| {
-        let value = value.trim();
-        (name.eq_ignore_ascii_case("Auto-Submitted") && !value.eq_ignore_ascii_case("no"))
-            || name
-                .get(..5)
-                .is_some_and(|p| p.eq_ignore_ascii_case("List-"))
-            || (name.eq_ignore_ascii_case("Precedence")
-                && ["bulk", "list", "junk", "auto_reply"]
-                    .iter()
-                    .any(|bulk| value.eq_ignore_ascii_case(bulk)))
-    })
 }

@@ -82,9 +82,7 @@ impl<'r> Classification<'r> {
     /// The desk to hand the message to: that of the first matched rule with one, so a later `continue`
     /// rule cannot take a message from the desk an earlier rule chose.
     pub fn desk(&self) -> Option<&'r DeskCall> {
-        self.matched
-            .iter()
-            .find_map(|rule| rule.actions.desk.as_ref())
+        self.matched.iter().find_map(|rule| rule.actions.desk.as_ref())
     }
 }
 
@@ -112,11 +110,7 @@ impl RuleSet {
             office
         });
 
-        let refs = Refs {
-            office: office.as_ref(),
-            templates: &templates,
-            warnings: &warnings,
-        };
+        let refs = Refs { office: office.as_ref(), templates: &templates, warnings: &warnings };
         let mut rules = Vec::new();
         let mut tests = Vec::new();
         let mut rule_refs = Vec::new();
@@ -155,10 +149,7 @@ impl RuleSet {
                 if errors.is_empty() {
                     // Every path to no office reports why; this keeps an error list from ever
                     // being empty, should one not.
-                    errors.push(Diagnostic::whole_file(
-                        office_file,
-                        "the office could not be read",
-                    ));
+                    errors.push(Diagnostic::whole_file(office_file, "the office could not be read"));
                 }
                 Err(Diagnostics(errors))
             }
@@ -227,8 +218,7 @@ fn list_rule_files(dir: &Path, warnings: &mut Vec<Diagnostic>) -> std::io::Resul
         } else if name.ends_with(".rules.toml") {
             files.push(path);
         } else if lower == "office.toml" && name != "office.toml" {
-            let message =
-                "this file is not read: the office is described in `office.toml`, in lower case";
+            let message = "this file is not read: the office is described in `office.toml`, in lower case";
             warnings.push(Diagnostic::whole_file(path, message));
         } else if lower.contains("rule") && lower.ends_with(".toml") {
             let message = "this file is not read: rule files are named `*.rules.toml`";
@@ -285,10 +275,7 @@ fn check_names(
         if let Some(earlier) = first.get(rule.name.as_str()) {
             let (file, line) = (earlier.file.display(), earlier.line);
             errors.push(Diagnostic {
-                message: format!(
-                    "duplicate rule name `{}` (first used at {file}:{line})",
-                    rule.name
-                ),
+                message: format!("duplicate rule name `{}` (first used at {file}:{line})", rule.name),
                 ..at.clone()
             });
         } else {

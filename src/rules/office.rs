@@ -86,8 +86,7 @@ impl Office {
 
     /// Whether `address` is one of [`Office::own_addresses`], ignoring case.
     pub fn is_own(&self, address: &str) -> bool {
-        self.own_addresses()
-            .any(|own| own.eq_ignore_ascii_case(address))
+        self.own_addresses().any(|own| own.eq_ignore_ascii_case(address))
     }
 }
 
@@ -111,14 +110,10 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         let name = t.string("name");
         Some((address, name))
     });
-    let no_owner_given = root
-        .get("owner")
-        .is_none_or(|item| item.as_array().is_some_and(|list| list.is_empty()));
+    let no_owner_given =
+        root.get("owner").is_none_or(|item| item.as_array().is_some_and(|list| list.is_empty()));
     if owners.is_empty() && no_owner_given {
-        doc.error(
-            0..0,
-            "missing `[[owner]]`: name at least one person the assistant works for",
-        );
+        doc.error(0..0, "missing `[[owner]]`: name at least one person the assistant works for");
     }
     let owners: Vec<Option<Person>> = owners.iter().map(person).collect();
     let departments = departments.map_or(Some(BTreeMap::new()), |t| parse_departments(&t));
@@ -178,14 +173,11 @@ fn language(item: &Item<'_, '_>) -> Option<String> {
     let primary_ok = subtags
         .next()
         .is_some_and(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    let rest_ok =
-        subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()));
+    let rest_ok = subtags.all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Some(tag.to_owned())
     } else {
-        item.error(format!(
-            "`{tag}` is not a language tag (like \"en\", \"it\" or \"pt-BR\")"
-        ));
+        item.error(format!("`{tag}` is not a language tag (like \"en\", \"it\" or \"pt-BR\")"));
         None
     }
 }
@@ -193,10 +185,7 @@ fn language(item: &Item<'_, '_>) -> Option<String> {
 fn person(table: &Table<'_, '_>) -> Option<Person> {
     let name = table.required_string("name");
     let address = address(table, "address");
-    Some(Person {
-        name: name?.into_inner().to_owned(),
-        address: address?,
-    })
+    Some(Person { name: name?.into_inner().to_owned(), address: address? })
 }
 
 /// A required address under `key`, checked to be one bare mailbox.
@@ -219,9 +208,7 @@ fn parse_departments(table: &Table<'_, '_>) -> Option<BTreeMap<String, String>> 
     let mut departments = BTreeMap::new();
     let mut ok = true;
     for (name, item) in table.entries() {
-        let address = item
-            .expect_str()
-            .and_then(|a| checked_address(table.doc(), a, item.span()));
+        let address = item.expect_str().and_then(|a| checked_address(table.doc(), a, item.span()));
         match address {
             Some(address) => {
                 departments.insert(name.get_ref().to_string(), address);
@@ -239,10 +226,8 @@ fn reply_policy(table: &Table<'_, '_>) -> Option<ReplyPolicy> {
     };
     let also_own = match table.get("also_own") {
         Some(item) => item.strings().and_then(|addresses| {
-            let checked: Vec<_> = addresses
-                .iter()
-                .map(|a| checked_address(table.doc(), a.get_ref(), a.span()))
-                .collect();
+            let checked: Vec<_> =
+                addresses.iter().map(|a| checked_address(table.doc(), a.get_ref(), a.span())).collect();
             checked.into_iter().collect::<Option<Vec<_>>>()
         }),
         None => Some(Vec::new()),
@@ -261,56 +246,9 @@ fn reply_policy(table: &Table<'_, '_>) -> Option<ReplyPolicy> {
 /// A period such as `"1d"`, `"12h"`, `"1w"` or `"1d12h"`: units `s`, `m`, `h`, `d`, `w`; more than zero.
 pub(crate) fn duration(item: &Item<'_, '_>) -> Option<Duration> {
     let text = item.expect_str()?;
-    let parsed = parse_duration(text).filter(|d| !d.is_zero());
+    let parsed = crate::units::parse_duration(text).filter(|d| !d.is_zero());
     if parsed.is_none() {
-        item.error(format!(
-            "`{text}` is not a period: write a number and a unit (s, m, h, d, w), like \"1d\" or \"12h\""
-        ));
+        item.error(format!("`{text}` is not a period: {}", crate::units::DURATION_HINT));
     }
     parsed
-}
-
-fn parse_duration(text: &str) -> Option<Duration> {
-    let mut total: u64 = 0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let number: u64 = rest[..digits].parse().ok()?;
-        let unit = rest[digits..].chars().next()?;
-        let seconds = match unit {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return None,
-        };
-        total = total.checked_add(number.checked_mul(seconds)?)?;
-        rest = rest[digits + 1..].trim_start();
-    }
-    Some(Duration::from_secs(total))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn periods_are_numbers_with_units() {
-        assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
-        assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86_400)));
-        assert_eq!(parse_duration("1d12h"), Some(Duration::from_secs(129_600)));
-        assert_eq!(parse_duration("90m"), Some(Duration::from_secs(5_400)));
-        assert_eq!(parse_duration("2w"), Some(Duration::from_secs(1_209_600)));
-        assert_eq!(parse_duration("1"), None);
-        assert_eq!(parse_duration("d"), None);
-        assert_eq!(parse_duration("1y"), None);
-        assert_eq!(parse_duration(""), None);
-    }
 }

@@ -71,9 +71,7 @@ fn parse_rule(table: Table<'_, '_>, refs: &Refs<'_>) -> Result<(Rule, Diagnostic
             .map_or_else(String::new, |name| format!(" `{name}`"));
         doc.error(
             table.span(),
-            format!(
-                "rule{name} does nothing: give it a `desk`, `reply`, `forward`, `move` or `flag`"
-            ),
+            format!("rule{name} does nothing: give it a `desk`, `reply`, `forward`, `move` or `flag`"),
         );
         return Err(Reported);
     }

@@ -147,15 +147,7 @@ pub struct Forward {
     pub note: Option<String>,
 }
 
-/// How a forwarded message travels.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ForwardMode {
-    /// As a message/rfc822 attachment: intact, headers and attachments included.
-    #[default]
-    Attached,
-    /// Quoted in the body, as people forward by hand.
-    Inline,
-}
+pub use crate::mail::compose::ForwardMode;
 
 /// An IMAP flag to set on the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,4 +160,16 @@ pub enum Flag {
     Answered,
     /// A custom keyword (IMAP atom), such as `$Invoice` or `todo`.
     Keyword(String),
+}
+
+impl Flag {
+    /// The flag as IMAP writes it (`\Seen`, or the keyword itself).
+    pub fn imap(&self) -> &str {
+        match self {
+            Flag::Seen => "\\Seen",
+            Flag::Flagged => "\\Flagged",
+            Flag::Answered => "\\Answered",
+            Flag::Keyword(keyword) => keyword,
+        }
+    }
 }

@@ -57,11 +57,7 @@ pub struct LineBreak(pub String);
 /// Returns `s` if it can be used as a header value: no CR, LF or NUL. Every subject and address that
 /// goes into outgoing mail passes through here.
 pub fn single_line(s: &str) -> Result<&str, LineBreak> {
-    if s.contains(['\r', '\n', '\0']) {
-        Err(LineBreak(s.to_owned()))
-    } else {
-        Ok(s)
-    }
+    if s.contains(['\r', '\n', '\0']) { Err(LineBreak(s.to_owned())) } else { Ok(s) }
 }
 
 impl Templates {
@@ -75,11 +71,7 @@ impl Templates {
         if let Ok(config) = syntax.keep_trailing_newline(true).build() {
             env.set_syntax(config);
         }
-        let mut templates = Templates {
-            env,
-            dir: dir.to_owned(),
-            broken: Vec::new(),
-        };
+        let mut templates = Templates { env, dir: dir.to_owned(), broken: Vec::new() };
         let mut diagnostics = Vec::new();
         let mut files = Vec::new();
         if dir.is_dir() {
@@ -94,10 +86,7 @@ impl Templates {
 
     fn add_file(&mut self, file: &Path, diagnostics: &mut Vec<Diagnostic>) {
         let Some(name) = template_name(&self.dir, file) else {
-            diagnostics.push(Diagnostic::whole_file(
-                file,
-                "not a template: template files end in `.txt`",
-            ));
+            diagnostics.push(Diagnostic::whole_file(file, "not a template: template files end in `.txt`"));
             return;
         };
         let source = match fs::read(file).map(String::from_utf8) {
@@ -135,36 +124,23 @@ impl Templates {
     }
 
     /// Renders the template `name`.
-    pub fn render(
-        &self,
-        name: &str,
-        context: &TemplateContext<'_>,
-    ) -> Result<String, TemplateError> {
+    pub fn render(&self, name: &str, context: &TemplateContext<'_>) -> Result<String, TemplateError> {
         let template = self.env.get_template(name).map_err(|e| self.error(&e))?;
         template.render(Serde(context)).map_err(|e| self.error(&e))
     }
 
     /// Renders a template given as text, such as a reply's `subject`.
-    pub fn render_str(
-        &self,
-        source: &str,
-        context: &TemplateContext<'_>,
-    ) -> Result<String, TemplateError> {
-        self.env
-            .render_str(source, Serde(context))
-            .map_err(|e| TemplateError::Render {
-                template: format!("template {source:?}"),
-                line: None,
-                message: describe(&e),
-            })
+    pub fn render_str(&self, source: &str, context: &TemplateContext<'_>) -> Result<String, TemplateError> {
+        self.env.render_str(source, Serde(context)).map_err(|e| TemplateError::Render {
+            template: format!("template {source:?}"),
+            line: None,
+            message: describe(&e),
+        })
     }
 
     /// Compiles a template given as text, to find syntax errors at load time.
     pub(crate) fn check_source(&self, source: &str) -> Result<(), String> {
-        self.env
-            .template_from_str(source)
-            .map(drop)
-            .map_err(|e| describe(&e))
+        self.env.template_from_str(source).map(drop).map_err(|e| describe(&e))
     }
 
     /// The subject of a reply: its `subject` template, or "Re: " and the original subject (adding the
@@ -201,9 +177,7 @@ impl Templates {
 
     fn error(&self, e: &minijinja::Error) -> TemplateError {
         TemplateError::Render {
-            template: e
-                .name()
-                .map_or_else(String::new, |name| self.file(name).display().to_string()),
+            template: e.name().map_or_else(String::new, |name| self.file(name).display().to_string()),
             line: e.line(),
             message: describe(e),
         }
@@ -215,15 +189,9 @@ impl Templates {
 fn re(subject: &str) -> String {
     let subject = subject.trim();
     let already = subject.split_once(':').is_some_and(|(prefix, _)| {
-        ["re", "r", "aw", "sv"]
-            .iter()
-            .any(|p| prefix.trim().eq_ignore_ascii_case(p))
+        ["re", "r", "aw", "sv"].iter().any(|p| prefix.trim().eq_ignore_ascii_case(p))
     });
-    if already {
-        subject.to_owned()
-    } else {
-        format!("Re: {subject}")
-    }
+    if already { subject.to_owned() } else { format!("Re: {subject}") }
 }
 
 /// One line for a minijinja error: its kind and detail, or the failing expression when there is no
@@ -248,12 +216,7 @@ fn diagnostic(file: &Path, source: &str, lines: &LineIndex, e: &minijinja::Error
         Some(range) => lines.position(source, range.start),
         None => (e.line().unwrap_or(1), 1),
     };
-    Diagnostic {
-        file: file.to_owned(),
-        line,
-        col,
-        message: describe(e),
-    }
+    Diagnostic { file: file.to_owned(), line, col, message: describe(e) }
 }
 
 /// Files under `dir`, recursively, skipping hidden files and editor backups (`.ack.txt.swp`,
@@ -295,14 +258,9 @@ pub(crate) fn check_name(name: &str) -> Result<(), &'static str> {
         return Err("a template name cannot be empty");
     }
     if name.starts_with('/') || name.contains('\\') || name.contains(':') {
-        return Err(
-            "a template name is a relative path inside templates/, with `/` between folders",
-        );
+        return Err("a template name is a relative path inside templates/, with `/` between folders");
     }
-    if name
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
+    if name.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
         return Err("a template name must stay inside templates/: no `..`, `.` or empty parts");
     }
     if name.ends_with(".txt") {
@@ -382,11 +340,7 @@ pub struct RuleContext<'a> {
 
 impl<'a> TemplateContext<'a> {
     /// The context for answering `message` by the rule `rule_name`.
-    pub fn new(
-        message: &'a Message,
-        office: &'a Office,
-        rule_name: &'a str,
-    ) -> TemplateContext<'a> {
+    pub fn new(message: &'a Message, office: &'a Office, rule_name: &'a str) -> TemplateContext<'a> {
         let from = message.from.first();
         let from_name = from.map_or("", |address| {
             address
@@ -397,13 +351,7 @@ impl<'a> TemplateContext<'a> {
         });
         TemplateContext {
             message: MessageContext {
-                from: from.map_or(
-                    AddressContext {
-                        name: "",
-                        email: "",
-                    },
-                    address,
-                ),
+                from: from.map_or(AddressContext { name: "", email: "" }, address),
                 from_name,
                 to: message.to.iter().map(address).collect(),
                 cc: message.cc.iter().map(address).collect(),
@@ -414,21 +362,14 @@ impl<'a> TemplateContext<'a> {
                 attachments: message
                     .attachments
                     .iter()
-                    .map(|a| AttachmentContext {
-                        name: &a.name,
-                        content_type: &a.content_type,
-                        size: a.size,
-                    })
+                    .map(|a| AttachmentContext { name: &a.name, content_type: &a.content_type, size: a.size })
                     .collect(),
             },
             office: OfficeContext {
                 name: &office.name,
                 timezone: office.timezone.name(),
                 language: &office.language,
-                assistant: PersonContext {
-                    name: &office.assistant.name,
-                    address: &office.assistant.address,
-                },
+                assistant: PersonContext { name: &office.assistant.name, address: &office.assistant.address },
                 departments: &office.departments,
             },
             rule: RuleContext { name: rule_name },
@@ -437,8 +378,5 @@ impl<'a> TemplateContext<'a> {
 }
 
 fn address(address: &Address) -> AddressContext<'_> {
-    AddressContext {
-        name: address.name.as_deref().unwrap_or_default(),
-        email: &address.email,
-    }
+    AddressContext { name: address.name.as_deref().unwrap_or_default(), email: &address.email }
 }

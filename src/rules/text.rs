@@ -35,8 +35,7 @@ pub fn fold_into(text: &str, out: &mut String) {
         rest = chars.as_str();
     }
     folded.push(b' ');
-    *out =
-        String::from_utf8(folded).expect("folding writes ASCII bytes and whole UTF-8 characters");
+    *out = String::from_utf8(folded).expect("folding writes ASCII bytes and whole UTF-8 characters");
 }
 
 /// Folds `text` into a new string; see [`fold_into`].
@@ -103,9 +102,7 @@ pub struct Phrase {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhraseError {
     /// Nothing is left after folding (`"?!"`).
-    #[error(
-        "`{0}` has no letters or digits to match; use {{ regex = \"…\" }} to match punctuation"
-    )]
+    #[error("`{0}` has no letters or digits to match; use {{ regex = \"…\" }} to match punctuation")]
     Empty(String),
     /// A `*` that is not at the end (`"a*b"`).
     #[error("`*` is allowed only at the end of a word pattern, in `{0}`")]
@@ -128,12 +125,7 @@ impl Phrase {
         }
         let longest = words.iter().map(String::len).max().unwrap_or(0);
         let anchor = words.iter().position(|w| w.len() == longest).unwrap_or(0);
-        Ok(Phrase {
-            written: written.to_owned(),
-            words,
-            anchor,
-            prefix,
-        })
+        Ok(Phrase { written: written.to_owned(), words, anchor, prefix })
     }
 
     /// Whether the phrase occurs in `folded`, a text folded with [`fold_into`].
@@ -153,8 +145,7 @@ impl Phrase {
         folded.match_indices(word.as_str()).any(|(start, _)| {
             let before = &self.words[..anchor];
             let after = &self.words[anchor + 1..];
-            words_precede(bytes, start, before)
-                .is_some_and(|first| first > 0 && bytes[first - 1] == b' ')
+            words_precede(bytes, start, before).is_some_and(|first| first > 0 && bytes[first - 1] == b' ')
                 && words_follow(bytes, start + word.len(), after)
                     .is_some_and(|end| self.prefix || bytes.get(end) == Some(&b' '))
         })
@@ -258,9 +249,6 @@ mod tests {
     #[test]
     fn phrases_without_letters_or_with_inner_stars_are_refused() {
         assert_eq!(Phrase::new("?!"), Err(PhraseError::Empty("?!".into())));
-        assert_eq!(
-            Phrase::new("a*b"),
-            Err(PhraseError::MisplacedStar("a*b".into()))
-        );
+        assert_eq!(Phrase::new("a*b"), Err(PhraseError::MisplacedStar("a*b".into())));
     }
 }

@@ -55,9 +55,7 @@ impl ConditionTrace {
     fn write_indented(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
         let indent = depth * 2;
         writeln!(f, "{:indent$}{}: {}", "", self.condition, self.result)?;
-        self.children
-            .iter()
-            .try_for_each(|child| child.write_indented(f, depth + 1))
+        self.children.iter().try_for_each(|child| child.write_indented(f, depth + 1))
     }
 }
 

@@ -39,14 +39,8 @@ const FIELDS: &[(&str, Field)] = &[
     ("from", Field::Value(Kind::Address(AddressField::From))),
     ("to", Field::Value(Kind::Address(AddressField::To))),
     ("cc", Field::Value(Kind::Address(AddressField::Cc))),
-    (
-        "recipients",
-        Field::Value(Kind::Address(AddressField::Recipients)),
-    ),
-    (
-        "reply_to",
-        Field::Value(Kind::Address(AddressField::ReplyTo)),
-    ),
+    ("recipients", Field::Value(Kind::Address(AddressField::Recipients))),
+    ("reply_to", Field::Value(Kind::Address(AddressField::ReplyTo))),
     ("subject", Field::Value(Kind::Text(TextField::Subject))),
     ("body", Field::Value(Kind::Text(TextField::Body))),
     ("text", Field::Value(Kind::Text(TextField::Text))),
@@ -82,9 +76,7 @@ pub(crate) fn compile_when(table: &Table<'_, '_>) -> Option<Condition> {
         let path = table.path();
         table.doc().error(
             table.span(),
-            format!(
-                "`{path}` is empty: give it conditions, or leave it out to match every message"
-            ),
+            format!("`{path}` is empty: give it conditions, or leave it out to match every message"),
         );
         return None;
     }
@@ -140,18 +132,12 @@ fn compile_headers(item: &Item<'_, '_>) -> Option<Condition> {
     let mut conditions = Vec::new();
     let mut ok = true;
     for (name, value) in table.entries() {
-        let valid = !name.get_ref().is_empty()
-            && name
-                .get_ref()
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && b != b':');
+        let valid =
+            !name.get_ref().is_empty() && name.get_ref().bytes().all(|b| b.is_ascii_graphic() && b != b':');
         if !valid {
             table.doc().error(
                 name.span(),
-                format!(
-                    "`{}` is not a header name (printable ASCII without spaces or `:`)",
-                    name.get_ref()
-                ),
+                format!("`{}` is not a header name (printable ASCII without spaces or `:`)", name.get_ref()),
             );
             ok = false;
             continue;
@@ -185,9 +171,7 @@ impl Kind {
         match self {
             Kind::Address(_) | Kind::Text(_) => "a string or a list of strings",
             Kind::Header(_) => "a string, a list of strings, or true/false",
-            Kind::Attachment => {
-                "true/false or a table like { type = \"application/pdf\", name = \"*.pdf\" }"
-            }
+            Kind::Attachment => "true/false or a table like { type = \"application/pdf\", name = \"*.pdf\" }",
             Kind::Calendar => "a method like \"REQUEST\", a list of methods, or true/false",
             Kind::Size => "a table like { over = \"5MB\" } or { under = \"100kB\" }",
             Kind::Automatic => "true or false",
@@ -204,26 +188,18 @@ fn value_form(kind: &Kind, item: &Item<'_, '_>) -> Option<Condition> {
     let Some(table) = item.as_table() else {
         return scalar(kind, item).map(|test| Condition::test(test, at));
     };
-    let forms: Vec<&str> = FORMS
-        .iter()
-        .copied()
-        .filter(|form| table.has(form))
-        .collect();
+    let forms: Vec<&str> = FORMS.iter().copied().filter(|form| table.has(form)).collect();
     table.allow(FORMS);
     match forms.as_slice() {
         [] if matches!(kind, Kind::Attachment) => {
             attachment_table(&table).map(|test| Condition::test(test, at))
         }
-        [] if matches!(kind, Kind::Size) => {
-            size_table(&table).map(|test| Condition::test(test, at))
-        }
+        [] if matches!(kind, Kind::Size) => size_table(&table).map(|test| Condition::test(test, at)),
         [] => {
             // A misspelt form (`anyy`) is best reported as an unknown key with its suggestion; any
             // other table is the wrong type altogether, and one message says so.
-            let misspelt_form = table
-                .keys()
-                .iter()
-                .any(|key| did_you_mean(key.get_ref(), FORMS.iter().copied()).is_some());
+            let misspelt_form =
+                table.keys().iter().any(|key| did_you_mean(key.get_ref(), FORMS.iter().copied()).is_some());
             if !misspelt_form {
                 item.type_error(kind.expected());
                 table.skip_rest();
@@ -243,11 +219,7 @@ fn value_form(kind: &Kind, item: &Item<'_, '_>) -> Option<Condition> {
             let path = item.path();
             item.error(format!(
                 "`{path}` has {}: use one per table, and nest tables to combine them",
-                forms
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
+                forms.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
             ));
             None
         }
@@ -271,13 +243,9 @@ fn scalar(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
     match (kind, item.as_str(), item.as_bool()) {
         (Kind::Address(field), Some(pattern), _) => address_glob(*field, pattern, item),
         (Kind::Text(field), Some(phrase), _) => phrase_test(field.clone(), phrase, item),
-        (Kind::Header(name), Some(phrase), _) => {
-            phrase_test(TextField::Header(name.clone()), phrase, item)
-        }
+        (Kind::Header(name), Some(phrase), _) => phrase_test(TextField::Header(name.clone()), phrase, item),
         (Kind::Header(name), _, Some(present)) => Some(Test::HeaderPresent(name.clone(), present)),
-        (Kind::Attachment, _, Some(present)) => {
-            Some(Test::Attachment(AttachmentTest::Any(present)))
-        }
+        (Kind::Attachment, _, Some(present)) => Some(Test::Attachment(AttachmentTest::Any(present))),
         (Kind::Calendar, _, Some(present)) => Some(Test::Calendar(CalendarTest::Any(present))),
         (Kind::Calendar, Some(method), _) => calendar_method(method, item),
         (Kind::Automatic, _, Some(automatic)) => Some(Test::Automatic(automatic)),
@@ -323,9 +291,7 @@ fn calendar_method(method: &str, item: &Item<'_, '_>) -> Option<Test> {
         ));
         return None;
     }
-    Some(Test::Calendar(CalendarTest::Method(
-        method.to_ascii_uppercase(),
-    )))
+    Some(Test::Calendar(CalendarTest::Method(method.to_ascii_uppercase())))
 }
 
 /// `{ regex = "..." }`: case-insensitive unless the pattern says `(?-i)`.
@@ -338,10 +304,7 @@ fn regex(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
         Kind::Attachment | Kind::Calendar | Kind::Size | Kind::Automatic => None,
     };
     if test.is_none() {
-        item.error(format!(
-            "`regex` is not available for `{}`",
-            parent(item.path())
-        ));
+        item.error(format!("`regex` is not available for `{}`", parent(item.path())));
     }
     test
 }
@@ -351,10 +314,8 @@ fn compile_regex(pattern: &str, item: &Item<'_, '_>) -> Option<Regex> {
     match RegexBuilder::new(pattern).case_insensitive(true).build() {
         Ok(regex) => Some(regex),
         Err(regex::Error::Syntax(detail)) => {
-            let reason = detail
-                .lines()
-                .find_map(|line| line.strip_prefix("error: "))
-                .unwrap_or("syntax error");
+            let reason =
+                detail.lines().find_map(|line| line.strip_prefix("error: ")).unwrap_or("syntax error");
             item.error(format!("invalid regex `{pattern}`: {reason}"));
             None
         }
@@ -398,10 +359,7 @@ fn size_table(table: &Table<'_, '_>) -> Option<Test> {
             None
         }
         (Some(None), _) | (_, Some(None)) => None,
-        (over, under) => Some(Test::Size {
-            over: over.flatten(),
-            under: under.flatten(),
-        }),
+        (over, under) => Some(Test::Size { over: over.flatten(), under: under.flatten() }),
     }
 }
 
@@ -420,22 +378,14 @@ fn glob(item: &Item<'_, '_>) -> Option<Glob> {
 fn size(item: &Item<'_, '_>) -> Option<Bytes> {
     match item.value() {
         DeValue::String(text) => {
-            let bytes = parse_size(text);
+            let bytes = crate::units::parse_size(text);
             if bytes.is_none() {
-                item.error(format!(
-                    "`{text}` is not a size: write a number and a unit, like \"500kB\", \"5MB\" or \"1GB\""
-                ));
+                item.error(format!("`{text}` is not a size: {}", crate::units::SIZE_HINT));
             }
-            bytes.map(|bytes| Bytes {
-                bytes,
-                written: text.to_string(),
-            })
+            bytes.map(|bytes| Bytes { bytes, written: text.to_string() })
         }
         DeValue::Integer(_) => match u64::try_from(item.expect_integer()?) {
-            Ok(bytes) => Some(Bytes {
-                bytes,
-                written: bytes.to_string(),
-            }),
+            Ok(bytes) => Some(Bytes { bytes, written: bytes.to_string() }),
             Err(_) => {
                 item.error("a size cannot be negative");
                 None
@@ -445,44 +395,5 @@ fn size(item: &Item<'_, '_>) -> Option<Bytes> {
             item.type_error("a size like \"5MB\" or a number of bytes");
             None
         }
-    }
-}
-
-fn parse_size(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let multiplier: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" => 1e3,
-        "mb" => 1e6,
-        "gb" => 1e9,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        _ => return None,
-    };
-    let bytes = (number * multiplier).round();
-    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes_use_powers_of_1000_and_binary_units_powers_of_1024() {
-        assert_eq!(parse_size("5MB"), Some(5_000_000));
-        assert_eq!(parse_size("100kB"), Some(100_000));
-        assert_eq!(parse_size("100 KB"), Some(100_000));
-        assert_eq!(parse_size("1.5GB"), Some(1_500_000_000));
-        assert_eq!(parse_size("2KiB"), Some(2048));
-        assert_eq!(parse_size("42"), Some(42));
-        assert_eq!(parse_size("42B"), Some(42));
-        assert_eq!(parse_size("5 parsecs"), None);
-        assert_eq!(parse_size("MB"), None);
     }
 }

@@ -36,22 +36,13 @@ impl Dovecot {
     }
 
     pub fn builder() -> DovecotBuilder {
-        DovecotBuilder {
-            users: Vec::new(),
-            tls: false,
-            idle: true,
-            separator: '.',
-        }
+        DovecotBuilder { users: Vec::new(), tls: false, idle: true, separator: '.' }
     }
 
     pub(super) fn launch(options: DovecotBuilder) -> Dovecot {
         static INSTANCES: AtomicU32 = AtomicU32::new(0);
         let dir = TestDir::new("dovecot");
-        let instance = format!(
-            "clerk-{}-{}",
-            std::process::id(),
-            INSTANCES.fetch_add(1, Ordering::Relaxed)
-        );
+        let instance = format!("clerk-{}-{}", std::process::id(), INSTANCES.fetch_add(1, Ordering::Relaxed));
         let cert = options.tls.then(|| {
             std::fs::create_dir(dir.path().join("tls")).expect("creating the tls directory");
             self_signed_cert(&dir.path().join("tls"))
@@ -73,18 +64,9 @@ impl Dovecot {
             dovecot.imap_port = free_port();
             dovecot.lmtp_port = free_port();
             dovecot.imaps_port = dovecot.options.tls.then(free_port);
-            let ports = Ports {
-                imap: dovecot.imap_port,
-                lmtp: dovecot.lmtp_port,
-                imaps: dovecot.imaps_port,
-            };
-            let config = config_text(
-                &dovecot.options,
-                dovecot.dir(),
-                &dovecot.instance,
-                ports,
-                dovecot.cert.as_ref(),
-            );
+            let ports = Ports { imap: dovecot.imap_port, lmtp: dovecot.lmtp_port, imaps: dovecot.imaps_port };
+            let config =
+                config_text(&dovecot.options, dovecot.dir(), &dovecot.instance, ports, dovecot.cert.as_ref());
             std::fs::write(dovecot.conf_path(), config).expect("writing dovecot.conf");
             match dovecot.spawn_and_wait() {
                 Ok(()) => return dovecot,
@@ -105,17 +87,12 @@ impl Dovecot {
 
     /// The implicit-TLS IMAP port; only with `.tls(true)`.
     pub fn imaps_port(&self) -> u16 {
-        self.imaps_port
-            .expect("imaps_port(): start Dovecot with Dovecot::builder().tls(true)")
+        self.imaps_port.expect("imaps_port(): start Dovecot with Dovecot::builder().tls(true)")
     }
 
     /// The PEM certificate the server presents, for a client to trust as its only root; only with `.tls(true)`.
     pub fn cert_path(&self) -> &Path {
-        &self
-            .cert
-            .as_ref()
-            .expect("cert_path(): start Dovecot with Dovecot::builder().tls(true)")
-            .cert
+        &self.cert.as_ref().expect("cert_path(): start Dovecot with Dovecot::builder().tls(true)").cert
     }
 
     /// The instance's directory: `dovecot.conf`, `users`, `dovecot.log`, `home/USER/Maildir`, `tls/`.
@@ -135,17 +112,8 @@ impl Dovecot {
     /// The password of `user`; panics for a user this Dovecot does not have.
     pub fn password(&self, user: &str) -> &str {
         let found = self.options.users.iter().find(|(name, _)| name == user);
-        let names: Vec<&str> = self
-            .options
-            .users
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        &found
-            .unwrap_or_else(|| {
-                panic!("{user:?} is not a user of this Dovecot; its users are {names:?}")
-            })
-            .1
+        let names: Vec<&str> = self.options.users.iter().map(|(name, _)| name.as_str()).collect();
+        &found.unwrap_or_else(|| panic!("{user:?} is not a user of this Dovecot; its users are {names:?}")).1
     }
 
     /// How long the last start took until IMAP greeted.
@@ -183,10 +151,7 @@ impl Dovecot {
 
     /// Starts the stopped instance again: same config, same ports, same mail.
     pub fn start_again(&mut self) {
-        assert!(
-            self.master.is_none(),
-            "start_again(): Dovecot is already running"
-        );
+        assert!(self.master.is_none(), "start_again(): Dovecot is already running");
         if let Err(e) = self.spawn_and_wait() {
             panic!("{e}");
         }
@@ -228,10 +193,7 @@ impl Dovecot {
         self.master = Some(master);
         let deadline = started + Duration::from_secs(10);
         loop {
-            let exited = self
-                .master
-                .as_mut()
-                .and_then(|m| m.try_wait().ok().flatten());
+            let exited = self.master.as_mut().and_then(|m| m.try_wait().ok().flatten());
             if let Some(status) = exited {
                 self.master = None;
                 self.kill_all();
@@ -288,12 +250,8 @@ impl Dovecot {
             ));
         }
         let ports = [Some(self.imap_port), Some(self.lmtp_port), self.imaps_port];
-        if !wait_until(Duration::from_secs(5), || {
-            !ports.iter().flatten().any(|port| port_accepts(*port))
-        }) {
-            return Err(format!(
-                "dovecot stopped but its ports {ports:?} still accept connections"
-            ));
+        if !wait_until(Duration::from_secs(5), || !ports.iter().flatten().any(|port| port_accepts(*port))) {
+            return Err(format!("dovecot stopped but its ports {ports:?} still accept connections"));
         }
         Ok(())
     }
@@ -303,10 +261,7 @@ impl Dovecot {
         if let Err(e) = self.shutdown() {
             eprintln!("{e}");
         }
-        signal(
-            &pids_with_cmdline_prefix(&format!("dovecot-{}/", self.instance)),
-            "KILL",
-        );
+        signal(&pids_with_cmdline_prefix(&format!("dovecot-{}/", self.instance)), "KILL");
     }
 }
 

@@ -43,9 +43,7 @@ impl DovecotBuilder {
     }
 
     pub fn users(self, users: &[(&str, &str)]) -> Self {
-        users.iter().fold(self, |builder, (name, password)| {
-            builder.user(name, password)
-        })
+        users.iter().fold(self, |builder, (name, password)| builder.user(name, password))
     }
 
     /// Also serve IMAP over implicit TLS on [`Dovecot::imaps_port`] with a fresh self-signed certificate
@@ -63,10 +61,7 @@ impl DovecotBuilder {
 
     /// The hierarchy separator of folder names: Dovecot's default for Maildir is `.`, many servers use `/`.
     pub fn separator(mut self, separator: char) -> Self {
-        assert!(
-            matches!(separator, '.' | '/'),
-            "Maildir++ folders support '.' or '/' as separator"
-        );
+        assert!(matches!(separator, '.' | '/'), "Maildir++ folders support '.' or '/' as separator");
         self.separator = separator;
         self
     }
@@ -79,17 +74,13 @@ impl DovecotBuilder {
 /// Writes the passwd-file and the directory the users' homes go into.
 pub(super) fn write_users_and_dirs(options: &DovecotBuilder, dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    let users: String = options
-        .users
-        .iter()
-        .map(|(name, password)| format!("{name}:{{PLAIN}}{password}\n"))
-        .collect();
+    let users: String =
+        options.users.iter().map(|(name, password)| format!("{name}:{{PLAIN}}{password}\n")).collect();
     std::fs::write(dir.join("users"), users).expect("writing the passwd-file");
     // Mail processes run as `nobody` and create each user's home (and Maildir) in here on first use.
     let home = dir.join("home");
     std::fs::create_dir(&home).expect("creating the home directory");
-    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o777))
-        .expect("chmod 0777 home");
+    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o777)).expect("chmod 0777 home");
 }
 
 /// The text of `dovecot.conf`.
@@ -103,17 +94,12 @@ pub(super) fn config_text(
     let dir = dir.display();
     let ssl = match cert {
         None => "ssl = no".to_string(),
-        Some(cert) => format!(
-            "ssl = yes\nssl_cert = <{}\nssl_key = <{}",
-            cert.cert.display(),
-            cert.key.display()
-        ),
+        Some(cert) => {
+            format!("ssl = yes\nssl_cert = <{}\nssl_key = <{}", cert.cert.display(), cert.key.display())
+        }
     };
-    let capability = if options.idle {
-        String::new()
-    } else {
-        format!("imap_capability = {CAPABILITIES_WITHOUT_IDLE}")
-    };
+    let capability =
+        if options.idle { String::new() } else { format!("imap_capability = {CAPABILITIES_WITHOUT_IDLE}") };
     format!(
         r#"# A private Dovecot for one clerk test, written by tests/support/dovecot_config.rs.
 # Standalone: nothing from /etc/dovecot.

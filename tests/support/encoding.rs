@@ -18,10 +18,7 @@ pub fn base64(bytes: &[u8]) -> String {
 fn encode_base64(bytes: &[u8], alphabet: &[u8; 64]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
         }
@@ -65,9 +62,7 @@ pub fn mutf7_decode(wire: &str) -> Result<String, String> {
     while let Some(start) = rest.find('&') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let end = after
-            .find('-')
-            .ok_or_else(|| format!("unterminated '&' in mailbox name {wire:?}"))?;
+        let end = after.find('-').ok_or_else(|| format!("unterminated '&' in mailbox name {wire:?}"))?;
         if end == 0 {
             out.push('&');
         } else {
@@ -75,10 +70,8 @@ pub fn mutf7_decode(wire: &str) -> Result<String, String> {
             let mut nbits = 0;
             let mut bytes = Vec::new();
             for c in after[..end].bytes() {
-                let value = IMAP
-                    .iter()
-                    .position(|&a| a == c)
-                    .ok_or_else(|| format!("bad byte {c:?} in {wire:?}"))?;
+                let value =
+                    IMAP.iter().position(|&a| a == c).ok_or_else(|| format!("bad byte {c:?} in {wire:?}"))?;
                 bits = (bits << 6) | value as u32;
                 nbits += 6;
                 if nbits >= 8 {
@@ -87,13 +80,9 @@ pub fn mutf7_decode(wire: &str) -> Result<String, String> {
                     bits &= (1 << nbits) - 1;
                 }
             }
-            let units: Vec<u16> = bytes
-                .chunks(2)
-                .map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)]))
-                .collect();
-            out.push_str(
-                &String::from_utf16(&units).map_err(|e| format!("{e} in mailbox name {wire:?}"))?,
-            );
+            let units: Vec<u16> =
+                bytes.chunks(2).map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)])).collect();
+            out.push_str(&String::from_utf16(&units).map_err(|e| format!("{e} in mailbox name {wire:?}"))?);
         }
         rest = &after[end + 1..];
     }

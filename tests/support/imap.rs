@@ -26,9 +26,7 @@ impl Response {
         let mut words = self.text.split(' ');
         words.next() == Some("*")
             && words.next().is_some()
-            && words
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case("FETCH"))
+            && words.next().is_some_and(|w| w.eq_ignore_ascii_case("FETCH"))
     }
 }
 
@@ -50,30 +48,18 @@ impl Imap {
         // Commands are written whole: Nagle's algorithm would only add delayed-ACK pauses on loopback.
         stream.set_nodelay(true).expect("setting TCP_NODELAY");
         let writer = stream.try_clone().expect("cloning a TcpStream for writing");
-        let mut imap = Imap {
-            port,
-            reader: BufReader::new(stream),
-            writer,
-            next_tag: 1,
-            greeting: String::new(),
-        };
+        let mut imap =
+            Imap { port, reader: BufReader::new(stream), writer, next_tag: 1, greeting: String::new() };
         imap.set_timeout(Duration::from_secs(15));
         let greeting = imap.read_response();
-        assert!(
-            greeting.text.starts_with("* OK"),
-            "IMAP port {port} greeted with {:?}",
-            greeting.text
-        );
+        assert!(greeting.text.starts_with("* OK"), "IMAP port {port} greeted with {:?}", greeting.text);
         imap.greeting = greeting.text;
         imap
     }
 
     /// How long a read may wait for the server before the test panics (15 s unless changed).
     pub fn set_timeout(&mut self, timeout: Duration) {
-        self.reader
-            .get_ref()
-            .set_read_timeout(Some(timeout))
-            .expect("setting a socket read timeout");
+        self.reader.get_ref().set_read_timeout(Some(timeout)).expect("setting a socket read timeout");
     }
 
     pub fn login(&mut self, user: &str, password: &str) {
@@ -83,10 +69,8 @@ impl Imap {
     /// The capabilities the server lists now (before or after login: they differ).
     pub fn capabilities(&mut self) -> Vec<String> {
         let responses = self.ok("CAPABILITY");
-        let line = responses
-            .iter()
-            .find(|r| r.is_untagged("CAPABILITY"))
-            .expect("CAPABILITY sends * CAPABILITY");
+        let line =
+            responses.iter().find(|r| r.is_untagged("CAPABILITY")).expect("CAPABILITY sends * CAPABILITY");
         line.text.split(' ').skip(2).map(str::to_string).collect()
     }
 
@@ -99,8 +83,7 @@ impl Imap {
     /// Runs `command`, panicking with the server's answer unless it is `OK`.
     pub fn ok(&mut self, command: &str) -> Vec<Response> {
         let port = self.port;
-        self.run(command)
-            .unwrap_or_else(|e| panic!("IMAP port {port}: {command:?} failed: {e}"))
+        self.run(command).unwrap_or_else(|e| panic!("IMAP port {port}: {command:?} failed: {e}"))
     }
 
     /// Sends a tagged command without waiting for the answer (for IDLE); returns the tag.
@@ -121,11 +104,7 @@ impl Imap {
         let mut untagged = Vec::new();
         loop {
             let response = self.read_response();
-            match response
-                .text
-                .strip_prefix(tag)
-                .and_then(|rest| rest.strip_prefix(' '))
-            {
+            match response.text.strip_prefix(tag).and_then(|rest| rest.strip_prefix(' ')) {
                 Some(status) if status.starts_with("OK") => return Ok((untagged, response.text)),
                 Some(_) => return Err(response.text),
                 None => untagged.push(response),
@@ -136,31 +115,22 @@ impl Imap {
     /// Writes bytes as they are (e.g. `DONE\r\n` to end IDLE).
     pub fn send(&mut self, bytes: &[u8]) {
         let port = self.port;
-        self.writer
-            .write_all(bytes)
-            .unwrap_or_else(|e| panic!("IMAP port {port}: write failed: {e}"));
+        self.writer.write_all(bytes).unwrap_or_else(|e| panic!("IMAP port {port}: write failed: {e}"));
     }
 
     /// Reads one whole response, following literals: a line ending in `{n}` is followed by n raw bytes and then
     /// the rest of the same response.
     pub fn read_response(&mut self) -> Response {
-        let mut response = Response {
-            text: String::new(),
-            literals: Vec::new(),
-        };
+        let mut response = Response { text: String::new(), literals: Vec::new() };
         loop {
             let mut line = Vec::new();
             let port = self.port;
             match self.reader.read_until(b'\n', &mut line) {
-                Ok(0) => panic!(
-                    "IMAP port {port}: connection closed; partial response {:?}",
-                    response.text
-                ),
+                Ok(0) => panic!("IMAP port {port}: connection closed; partial response {:?}", response.text),
                 Ok(_) => {}
-                Err(e) => panic!(
-                    "IMAP port {port}: reading a response: {e}; partial response {:?}",
-                    response.text
-                ),
+                Err(e) => {
+                    panic!("IMAP port {port}: reading a response: {e}; partial response {:?}", response.text)
+                }
             }
             while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
                 line.pop();
@@ -210,10 +180,7 @@ impl Imap {
 
 /// An IMAP quoted string. Test data only: CR, LF and non-ASCII are refused rather than sent as literals.
 pub fn quote(s: &str) -> String {
-    assert!(
-        s.is_ascii() && !s.contains(['\r', '\n']),
-        "cannot send {s:?} as an IMAP quoted string"
-    );
+    assert!(s.is_ascii() && !s.contains(['\r', '\n']), "cannot send {s:?} as an IMAP quoted string");
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
@@ -224,11 +191,7 @@ pub fn mailbox(name: &str) -> String {
 
 /// The folder name in a `* LIST (flags) "delimiter" name` response, decoded from modified UTF-7.
 pub fn list_name(response: &Response) -> String {
-    let after_flags = response
-        .text
-        .split_once(") ")
-        .map(|(_, rest)| rest)
-        .unwrap_or_default();
+    let after_flags = response.text.split_once(") ").map(|(_, rest)| rest).unwrap_or_default();
     // The delimiter is a quoted character (possibly an escaped one) or NIL.
     let name = if let Some(rest) = after_flags.strip_prefix("NIL ") {
         rest
@@ -238,8 +201,7 @@ pub fn list_name(response: &Response) -> String {
         rest.get(3..).unwrap_or_default()
     };
     let wire = if name.starts_with('{') {
-        String::from_utf8_lossy(response.literals.last().expect("a literal mailbox name"))
-            .into_owned()
+        String::from_utf8_lossy(response.literals.last().expect("a literal mailbox name")).into_owned()
     } else if let Some(quoted) = name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
         quoted.replace("\\\"", "\"").replace("\\\\", "\\")
     } else {

@@ -23,7 +23,9 @@ impl Dovecot {
     /// (as a sending MTA would). Use [`Dovecot::deliver_from`] for another sender or the null sender.
     pub fn deliver(&self, rcpt: &str, raw: &[u8]) {
         let from = from_address(raw).unwrap_or_else(|| {
-            panic!("deliver(): the message has no From: address to use as envelope sender; use deliver_from()")
+            panic!(
+                "deliver(): the message has no From: address to use as envelope sender; use deliver_from()"
+            )
         });
         self.deliver_from(&from, rcpt, raw);
     }
@@ -31,14 +33,7 @@ impl Dovecot {
     /// Delivers `raw` to `rcpt` over LMTP with envelope sender `mail_from` (`""` for `<>`). Dovecot records
     /// it as `Return-Path:`. Panics with the server's reply and the log if the delivery is refused.
     pub fn deliver_from(&self, mail_from: &str, rcpt: &str, raw: &[u8]) {
-        if let Err(e) = send(
-            Protocol::Lmtp,
-            self.lmtp_port(),
-            mail_from,
-            &[rcpt],
-            raw,
-            None,
-        ) {
+        if let Err(e) = send(Protocol::Lmtp, self.lmtp_port(), mail_from, &[rcpt], raw, None) {
             panic!("LMTP delivery to {rcpt} failed: {e}\n{}", self.log_tail());
         }
     }
@@ -53,12 +48,8 @@ impl Dovecot {
     /// All folders of `user`, as names (decoded from modified UTF-7; hierarchy joined by [`Dovecot::separator`]).
     pub fn folders(&self, user: &str) -> Vec<String> {
         let mut imap = self.imap(user);
-        let folders = imap
-            .ok("LIST \"\" \"*\"")
-            .iter()
-            .filter(|r| r.is_untagged("LIST"))
-            .map(list_name)
-            .collect();
+        let folders =
+            imap.ok("LIST \"\" \"*\"").iter().filter(|r| r.is_untagged("LIST")).map(list_name).collect();
         imap.logout();
         folders
     }
@@ -66,10 +57,7 @@ impl Dovecot {
     /// The messages in `user`'s `folder`, in UID order, as stored (see [`Stored::raw`]). Panics, listing the
     /// folders there are, if the folder does not exist.
     pub fn messages(&self, user: &str, folder: &str) -> Vec<Vec<u8>> {
-        self.fetch(user, folder)
-            .into_iter()
-            .map(|m| m.raw)
-            .collect()
+        self.fetch(user, folder).into_iter().map(|m| m.raw).collect()
     }
 
     /// Like [`Dovecot::messages`], with UIDs and flags.
@@ -104,11 +92,7 @@ impl Dovecot {
             Ok(messages) => panic!(
                 "{user}'s {folder:?} has {} messages after {timeout:?}, expected {count}:\n{}\n{}",
                 messages.len(),
-                messages
-                    .iter()
-                    .map(|m| summary(&m.raw))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                messages.iter().map(|m| summary(&m.raw)).collect::<Vec<_>>().join("\n"),
                 self.log_tail()
             ),
             Err(e) => panic!(
@@ -124,10 +108,7 @@ impl Dovecot {
         let mut imap = self.imap(user);
         let responses = imap.ok(&format!("STATUS {} (UIDVALIDITY)", mailbox(folder)));
         imap.logout();
-        let status = responses
-            .iter()
-            .find(|r| r.is_untagged("STATUS"))
-            .expect("STATUS sends * STATUS");
+        let status = responses.iter().find(|r| r.is_untagged("STATUS")).expect("STATUS sends * STATUS");
         number_after(&status.text, "UIDVALIDITY ")
             .unwrap_or_else(|| panic!("no UIDVALIDITY in {:?}", status.text))
     }
@@ -153,25 +134,10 @@ impl Dovecot {
         let before = self.uidvalidity(user, folder);
         let messages_before = self.messages(user, folder);
         let new = before.wrapping_add(1).max(1);
-        self.doveadm(&[
-            "mailbox",
-            "update",
-            "-u",
-            user,
-            "--uid-validity",
-            &new.to_string(),
-            folder,
-        ]);
+        self.doveadm(&["mailbox", "update", "-u", user, "--uid-validity", &new.to_string(), folder]);
         let after = self.uidvalidity(user, folder);
-        assert_eq!(
-            after, new,
-            "doveadm mailbox update did not change {folder:?}'s UIDVALIDITY"
-        );
-        assert_eq!(
-            self.messages(user, folder),
-            messages_before,
-            "changing UIDVALIDITY lost messages"
-        );
+        assert_eq!(after, new, "doveadm mailbox update did not change {folder:?}'s UIDVALIDITY");
+        assert_eq!(self.messages(user, folder), messages_before, "changing UIDVALIDITY lost messages");
         after
     }
 
@@ -191,25 +157,13 @@ fn fetch_in(imap: &mut Imap, folder: &str) -> Result<Vec<Stored>, String> {
     let uids: Vec<String> = search
         .iter()
         .filter(|r| r.is_untagged("SEARCH"))
-        .flat_map(|r| {
-            r.text
-                .split(' ')
-                .skip(2)
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|r| r.text.split(' ').skip(2).map(str::to_string).collect::<Vec<_>>())
         .collect();
     let mut messages = Vec::new();
     if !uids.is_empty() {
-        let fetched = imap.ok(&format!(
-            "UID FETCH {} (UID FLAGS BODY.PEEK[])",
-            uids.join(",")
-        ));
-        messages = fetched
-            .iter()
-            .filter(|r| r.is_untagged_fetch() && !r.literals.is_empty())
-            .map(stored)
-            .collect();
+        let fetched = imap.ok(&format!("UID FETCH {} (UID FLAGS BODY.PEEK[])", uids.join(",")));
+        messages =
+            fetched.iter().filter(|r| r.is_untagged_fetch() && !r.literals.is_empty()).map(stored).collect();
         messages.sort_by_key(|m| m.uid);
     }
     Ok(messages)
@@ -224,55 +178,33 @@ fn stored(response: &Response) -> Stored {
         .and_then(|(_, rest)| rest.split_once(')'))
         .map(|(flags, _)| flags.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default();
-    Stored {
-        uid,
-        flags,
-        raw: response.literals[0].clone(),
-    }
+    Stored { uid, flags, raw: response.literals[0].clone() }
 }
 
 fn number_after(text: &str, key: &str) -> Option<u32> {
     let rest = &text[text.find(key)? + key.len()..];
-    rest.split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
 /// The address in the `From:` header (folded lines joined), e.g. `a@b` from `From: "A" <a@b>`.
 pub fn from_address(raw: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(raw);
-    let header_end = text
-        .find("\r\n\r\n")
-        .or_else(|| text.find("\n\n"))
-        .unwrap_or(text.len());
-    let unfolded = text[..header_end]
-        .replace("\r\n", "\n")
-        .replace("\n ", " ")
-        .replace("\n\t", " ");
+    let header_end = text.find("\r\n\r\n").or_else(|| text.find("\n\n")).unwrap_or(text.len());
+    let unfolded = text[..header_end].replace("\r\n", "\n").replace("\n ", " ").replace("\n\t", " ");
     let value = unfolded.lines().find_map(|line| {
         let (name, value) = line.split_once(':')?;
-        name.trim()
-            .eq_ignore_ascii_case("from")
-            .then(|| value.to_string())
+        name.trim().eq_ignore_ascii_case("from").then(|| value.to_string())
     })?;
     if let Some((_, rest)) = value.rsplit_once('<') {
-        return rest
-            .split_once('>')
-            .map(|(address, _)| address.trim().to_string());
+        return rest.split_once('>').map(|(address, _)| address.trim().to_string());
     }
-    value
-        .split([' ', ',', '\t'])
-        .find(|word| word.contains('@'))
-        .map(str::to_string)
+    value.split([' ', ',', '\t']).find(|word| word.contains('@')).map(str::to_string)
 }
 
 /// One line describing a message (its Subject), for panic messages.
 fn summary(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
-    let subject = text
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("subject:"))
-        .unwrap_or("(no Subject)");
+    let subject =
+        text.lines().find(|l| l.to_ascii_lowercase().starts_with("subject:")).unwrap_or("(no Subject)");
     format!("  {} bytes, {subject}", raw.len())
 }

@@ -58,9 +58,7 @@ pub fn free_port() -> u16 {
             .and_then(|listener| listener.local_addr())
             .expect("binding 127.0.0.1:0 to find a free port")
             .port();
-        let mut handed_out = HANDED_OUT
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if handed_out.get_or_insert_with(HashSet::new).insert(port) {
             return port;
         }

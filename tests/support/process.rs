@@ -64,7 +64,5 @@ pub fn greets(port: u16, prefix: &str) -> bool {
 
 /// True for a server's complaint that its port is taken (Dovecot and Python word it differently).
 pub fn address_in_use(error: &str) -> bool {
-    error
-        .to_ascii_lowercase()
-        .contains("address already in use")
+    error.to_ascii_lowercase().contains("address already in use")
 }

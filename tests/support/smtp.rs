@@ -38,11 +38,7 @@ pub fn send(
     }
     session.expect("MAIL FROM", Some(&format!("MAIL FROM:<{mail_from}>")), 250)?;
     for rcpt in rcpt_tos {
-        session.expect(
-            &format!("RCPT TO:<{rcpt}>"),
-            Some(&format!("RCPT TO:<{rcpt}>")),
-            250,
-        )?;
+        session.expect(&format!("RCPT TO:<{rcpt}>"), Some(&format!("RCPT TO:<{rcpt}>")), 250)?;
     }
     session.expect("DATA", Some("DATA"), 354)?;
     let mut data = dot_stuff(&crlf(raw));
@@ -51,10 +47,7 @@ pub fn send(
     // LMTP answers the data once per recipient: each mailbox can accept or refuse on its own.
     let answers: Vec<String> = match protocol {
         Protocol::Smtp => vec!["the message data".to_string()],
-        Protocol::Lmtp => rcpt_tos
-            .iter()
-            .map(|rcpt| format!("the message data for {rcpt}"))
-            .collect(),
+        Protocol::Lmtp => rcpt_tos.iter().map(|rcpt| format!("the message data for {rcpt}")).collect(),
     };
     for what in answers {
         session.expect(&what, None, 250)?;
@@ -91,18 +84,11 @@ impl Session {
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
             .map_err(|e| format!("{protocol:?} connect to {addr}: {e}"))?;
         // Generous: Dovecot's LMTP may fsync; a test waiting longer than this has a bug to report, not hide.
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("setting a socket read timeout");
+        stream.set_read_timeout(Some(Duration::from_secs(30))).expect("setting a socket read timeout");
         // Commands are written whole: Nagle's algorithm would only add delayed-ACK pauses on loopback.
         stream.set_nodelay(true).expect("setting TCP_NODELAY");
         let writer = stream.try_clone().expect("cloning a TcpStream for writing");
-        Ok(Session {
-            protocol,
-            port,
-            reader: BufReader::new(stream),
-            writer,
-        })
+        Ok(Session { protocol, port, reader: BufReader::new(stream), writer })
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
@@ -116,16 +102,12 @@ impl Session {
         if let Some(command) = command {
             self.write(format!("{command}\r\n").as_bytes())?;
         }
-        let (code, text) = self
-            .read_reply()
-            .map_err(|e| format!("{:?} port {}: {what}: {e}", self.protocol, self.port))?;
+        let (code, text) =
+            self.read_reply().map_err(|e| format!("{:?} port {}: {what}: {e}", self.protocol, self.port))?;
         if code == want {
             Ok(())
         } else {
-            Err(format!(
-                "{:?} port {}: {what} refused: {text}",
-                self.protocol, self.port
-            ))
+            Err(format!("{:?} port {}: {what} refused: {text}", self.protocol, self.port))
         }
     }
 

@@ -100,24 +100,14 @@ impl SmtpSink {
     }
 
     pub fn builder() -> SmtpSinkBuilder {
-        SmtpSinkBuilder {
-            lmtp_port: None,
-            auth: None,
-            tls: SmtpTls::None,
-        }
+        SmtpSinkBuilder { lmtp_port: None, auth: None, tls: SmtpTls::None }
     }
 
     fn launch(options: SmtpSinkBuilder) -> SmtpSink {
         let dir = TestDir::new("smtp");
         std::fs::create_dir(dir.path().join("mail")).expect("creating the sink's mail directory");
         let cert = (options.tls != SmtpTls::None).then(|| self_signed_cert(dir.path()));
-        let mut sink = SmtpSink {
-            dir,
-            options,
-            cert,
-            port: 0,
-            process: None,
-        };
+        let mut sink = SmtpSink { dir, options, cert, port: 0, process: None };
         // Another process may take the port between `free_port()` and the bind: then try another.
         for attempt in 1.. {
             sink.port = free_port();
@@ -141,19 +131,13 @@ impl SmtpSink {
 
     /// The PEM certificate the sink presents; only with TLS.
     pub fn cert_path(&self) -> &Path {
-        &self
-            .cert
-            .as_ref()
-            .expect("cert_path(): start the sink with .tls(…)")
-            .cert
+        &self.cert.as_ref().expect("cert_path(): start the sink with .tls(…)").cert
     }
 
     /// The sink's own log (aiosmtpd's session log and relay failures), for diagnostics.
     pub fn log(&self) -> String {
-        String::from_utf8_lossy(
-            &std::fs::read(self.dir.path().join("sink.log")).unwrap_or_default(),
-        )
-        .into_owned()
+        String::from_utf8_lossy(&std::fs::read(self.dir.path().join("sink.log")).unwrap_or_default())
+            .into_owned()
     }
 
     /// Every message accepted so far, in arrival order.
@@ -165,10 +149,7 @@ impl SmtpSink {
             .filter(|name| name.ends_with(".json") && !name.starts_with('.'))
             .collect();
         envelopes.sort();
-        envelopes
-            .iter()
-            .map(|name| read_received(&mail_dir, name))
-            .collect()
+        envelopes.iter().map(|name| read_received(&mail_dir, name)).collect()
     }
 
     /// Waits until at least `count` messages have arrived and returns all of them; on timeout panics showing
@@ -200,10 +181,7 @@ impl SmtpSink {
 
     /// Kills the server (like a crash or an outage); its port refuses connections until [`SmtpSink::start_again`].
     pub fn stop(&mut self) {
-        let (mut child, stdin) = self
-            .process
-            .take()
-            .expect("stop(): the SMTP sink is not running");
+        let (mut child, stdin) = self.process.take().expect("stop(): the SMTP sink is not running");
         let _ = child.kill();
         let _ = child.wait();
         drop(stdin);
@@ -216,10 +194,7 @@ impl SmtpSink {
 
     /// Starts the server again on the same port and directory; numbering continues.
     pub fn start_again(&mut self) {
-        assert!(
-            self.process.is_none(),
-            "start_again(): the SMTP sink is already running"
-        );
+        assert!(self.process.is_none(), "start_again(): the SMTP sink is already running");
         if let Err(e) = self.spawn() {
             panic!("{e}");
         }
@@ -228,18 +203,9 @@ impl SmtpSink {
     fn spawn(&mut self) -> Result<(), String> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         let log_path = self.dir.path().join("sink.log");
-        let log = File::options()
-            .create(true)
-            .append(true)
-            .open(&log_path)
-            .expect("opening sink.log");
+        let log = File::options().create(true).append(true).open(&log_path).expect("opening sink.log");
         let mut command = Command::new(PYTHON);
-        command
-            .arg(&script)
-            .arg("--port")
-            .arg(self.port.to_string())
-            .arg("--dir")
-            .arg(self.mail_dir());
+        command.arg(&script).arg("--port").arg(self.port.to_string()).arg("--dir").arg(self.mail_dir());
         if let Some(lmtp_port) = self.options.lmtp_port {
             command.arg("--lmtp-port").arg(lmtp_port.to_string());
         }
@@ -247,28 +213,12 @@ impl SmtpSink {
             command.arg("--auth").arg(format!("{login}:{password}"));
         }
         if let Some(cert) = &self.cert {
-            let mode = if self.options.tls == SmtpTls::StartTls {
-                "starttls"
-            } else {
-                "implicit"
-            };
-            command
-                .args(["--tls", mode])
-                .arg("--cert")
-                .arg(&cert.cert)
-                .arg("--key")
-                .arg(&cert.key);
+            let mode = if self.options.tls == SmtpTls::StartTls { "starttls" } else { "implicit" };
+            command.args(["--tls", mode]).arg("--cert").arg(&cert.cert).arg("--key").arg(&cert.key);
         }
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "starting {PYTHON} {} (apt-get install python3-aiosmtpd): {e}",
-                    script.display()
-                )
+        let mut child =
+            command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log).spawn().unwrap_or_else(|e| {
+                panic!("starting {PYTHON} {} (apt-get install python3-aiosmtpd): {e}", script.display())
             });
         let stdin = child.stdin.take().expect("piped stdin");
         // The script prints "listening" once bound; if it dies first, stdout closes and we read nothing.
@@ -289,11 +239,7 @@ impl SmtpSink {
         } else {
             greets(self.port, "220")
         };
-        assert!(
-            greeting,
-            "the SMTP sink said it listens on port {} but does not greet",
-            self.port
-        );
+        assert!(greeting, "the SMTP sink said it listens on port {} but does not greet", self.port);
         Ok(())
     }
 }
@@ -317,17 +263,11 @@ impl Drop for SmtpSink {
 
 fn read_received(mail_dir: &Path, json_name: &str) -> Received {
     let path = mail_dir.join(json_name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let json: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()));
     let strings = |key: &str| -> Vec<String> {
-        json[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
+        json[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
     };
     let eml = mail_dir.join(json_name.replace(".json", ".eml"));
     Received {
@@ -342,8 +282,5 @@ fn read_received(mail_dir: &Path, json_name: &str) -> Received {
 
 fn first_line_with(raw: &[u8], prefix: &str) -> String {
     let text = String::from_utf8_lossy(raw);
-    text.lines()
-        .find(|l| l.to_ascii_lowercase().starts_with(prefix))
-        .unwrap_or("(none)")
-        .to_string()
+    text.lines().find(|l| l.to_ascii_lowercase().starts_with(prefix)).unwrap_or("(none)").to_string()
 }

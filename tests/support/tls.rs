@@ -18,20 +18,9 @@ pub struct Cert {
 /// what clients check the host name against (the CN is ignored by modern clients). P-256 keys are made
 /// instantly, unlike RSA.
 pub fn self_signed_cert(dir: &Path) -> Cert {
-    let cert = Cert {
-        cert: dir.join("cert.pem"),
-        key: dir.join("key.pem"),
-    };
+    let cert = Cert { cert: dir.join("cert.pem"), key: dir.join("key.pem") };
     let output = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ])
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"])
         .arg("-keyout")
         .arg(&cert.key)
         .arg("-out")

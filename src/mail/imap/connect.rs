@@ -40,9 +40,8 @@ pub async fn connect(account: &ImapAccount) -> Result<ImapSession, ImapError> {
 
 async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> {
     let address = format!("{}:{}", account.host, account.port);
-    let tcp = TcpStream::connect(&address)
-        .await
-        .map_err(|e| ImapError::Connect(format!("{address}: {e}")))?;
+    let tcp =
+        TcpStream::connect(&address).await.map_err(|e| ImapError::Connect(format!("{address}: {e}")))?;
     tcp.set_nodelay(true).ok();
     let (mut client, mut capabilities) = match account.security {
         Security::Tls => {
@@ -103,7 +102,7 @@ async fn read_greeting(client: &mut Client<ImapStream>) -> Result<Vec<String>, I
         .await?
         .ok_or_else(|| ImapError::Protocol("the server closed the connection before greeting".into()))?;
     match greeting.parsed() {
-        Response::Data { status: Status::Ok, code, .. } => Ok(match code {
+        Response::Data { status: Status::Ok, outcome } => Ok(match &outcome.code {
             Some(async_imap::imap_proto::ResponseCode::Capabilities(caps)) => names(caps),
             _ => Vec::new(),
         }),
@@ -148,7 +147,11 @@ impl async_imap::Authenticator for PlainAuth {
 }
 
 impl AsyncRead for ImapStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             ImapStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),

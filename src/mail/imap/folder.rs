@@ -131,7 +131,11 @@ async fn open(watch: &FolderWatch) -> Result<(ImapSession, FolderState, bool), I
 /// Loads the folder's position, or starts one: on first sight per the backfill policy, and after a
 /// UIDVALIDITY change by rescanning the folder (the journal recognises what it has seen by Message-ID
 /// and content, and mail older than the original watch start is left alone).
-async fn settle_position(watch: &FolderWatch, uidvalidity: u32, uid_next: u32) -> Result<FolderState, ImapError> {
+async fn settle_position(
+    watch: &FolderWatch,
+    uidvalidity: u32,
+    uid_next: u32,
+) -> Result<FolderState, ImapError> {
     let (mailbox, folder, backfill) = (watch.mailbox.clone(), watch.folder.clone(), watch.backfill);
     let state = watch
         .db
@@ -172,7 +176,11 @@ struct Listed {
 }
 
 /// Handles every message above `state.last_uid`, batch by batch, and returns the new position.
-async fn catch_up(session: &mut ImapSession, watch: &FolderWatch, mut state: FolderState) -> Result<FolderState, ImapError> {
+async fn catch_up(
+    session: &mut ImapSession,
+    watch: &FolderWatch,
+    mut state: FolderState,
+) -> Result<FolderState, ImapError> {
     let listing = list_new(session, state.last_uid).await?;
     if listing.is_empty() {
         return Ok(state);
@@ -194,7 +202,10 @@ async fn catch_up(session: &mut ImapSession, watch: &FolderWatch, mut state: Fol
         };
         let intake = watch.intake.clone();
         let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
-        in_flight = Some(tokio::spawn(async move { intake.handle(&mailbox, &folder, fetched, Some(position)).await }));
+        in_flight =
+            Some(tokio::spawn(
+                async move { intake.handle(&mailbox, &folder, fetched, Some(position)).await },
+            ));
         state.last_uid = last_uid;
     }
     if let Some(previous) = in_flight.take() {
@@ -204,7 +215,9 @@ async fn catch_up(session: &mut ImapSession, watch: &FolderWatch, mut state: Fol
     Ok(state)
 }
 
-async fn join(task: tokio::task::JoinHandle<Result<(), crate::intake::IntakeError>>) -> Result<(), ImapError> {
+async fn join(
+    task: tokio::task::JoinHandle<Result<(), crate::intake::IntakeError>>,
+) -> Result<(), ImapError> {
     match task.await {
         Ok(result) => Ok(result?),
         Err(e) => Err(ImapError::Protocol(format!("message handling task failed: {e}"))),
@@ -214,15 +227,20 @@ async fn join(task: tokio::task::JoinHandle<Result<(), crate::intake::IntakeErro
 /// UIDs, sizes and arrival times of the messages above `last_uid`.
 async fn list_new(session: &mut ImapSession, last_uid: u32) -> Result<Vec<Listed>, ImapError> {
     let range = format!("{}:*", last_uid.saturating_add(1));
-    let fetches: Vec<_> =
-        timed("listing new messages", async { session.uid_fetch(&range, "(UID RFC822.SIZE INTERNALDATE)").await?.try_collect().await })
-            .await?;
+    let fetches: Vec<_> = timed("listing new messages", async {
+        session.uid_fetch(&range, "(UID RFC822.SIZE INTERNALDATE)").await?.try_collect().await
+    })
+    .await?;
     let mut listing: Vec<Listed> = fetches
         .iter()
         // `N:*` always includes the highest UID, even when it is below N (RFC 3501 §6.4.8).
         .filter_map(|f| {
             let uid = f.uid.filter(|&u| u > last_uid)?;
-            Some(Listed { uid, size: f.size.unwrap_or(0) as u64, received: f.internal_date().map(|d| d.timestamp()) })
+            Some(Listed {
+                uid,
+                size: f.size.unwrap_or(0) as u64,
+                received: f.internal_date().map(|d| d.timestamp()),
+            })
         })
         .collect();
     listing.sort_by_key(|l| l.uid);
@@ -257,10 +275,12 @@ async fn fetch_batch(
     state: &FolderState,
     batch: &[Listed],
 ) -> Result<Vec<Fetched>, ImapError> {
-    let predates = |l: &Listed| l.uid <= state.backlog_until && l.received.is_some_and(|t| t < state.watch_since);
+    let predates =
+        |l: &Listed| l.uid <= state.backlog_until && l.received.is_some_and(|t| t < state.watch_since);
     let whole: Vec<u32> =
         batch.iter().filter(|l| !predates(l) && l.size <= watch.max_message_size).map(|l| l.uid).collect();
-    let large: Vec<&Listed> = batch.iter().filter(|l| !predates(l) && l.size > watch.max_message_size).collect();
+    let large: Vec<&Listed> =
+        batch.iter().filter(|l| !predates(l) && l.size > watch.max_message_size).collect();
     let item = |uid: u32| format!("{}:{uid}", state.uidvalidity);
     let mut fetched = Vec::with_capacity(batch.len());
     if !whole.is_empty() {
@@ -289,7 +309,11 @@ async fn fetch_batch(
 
 /// Applies the queued moves and flag changes of this folder: flags first (so they travel with a moved
 /// message), then one UID MOVE per destination, creating a missing destination folder.
-async fn apply_ops(session: &mut ImapSession, watch: &FolderWatch, uidvalidity: u32) -> Result<(), ImapError> {
+async fn apply_ops(
+    session: &mut ImapSession,
+    watch: &FolderWatch,
+    uidvalidity: u32,
+) -> Result<(), ImapError> {
     let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
     let ops: Vec<PendingOp> = watch.db.run(move |store| store.pending_ops(&mailbox, &folder)).await?;
     if ops.is_empty() {
@@ -299,7 +323,11 @@ async fn apply_ops(session: &mut ImapSession, watch: &FolderWatch, uidvalidity: 
     let mut moves: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
     let mut stale = Vec::new();
     for op in &ops {
-        let uid = op.item.split_once(':').filter(|(v, _)| v.parse() == Ok(uidvalidity)).and_then(|(_, u)| u.parse().ok());
+        let uid = op
+            .item
+            .split_once(':')
+            .filter(|(v, _)| v.parse() == Ok(uidvalidity))
+            .and_then(|(_, u)| u.parse().ok());
         match (uid, op.op.as_str()) {
             (Some(uid), "flag") => flags.entry(op.arg.as_str()).or_default().push((op.id, uid)),
             (Some(uid), "move") => moves.entry(op.arg.as_str()).or_default().push((op.id, uid)),
@@ -312,8 +340,9 @@ async fn apply_ops(session: &mut ImapSession, watch: &FolderWatch, uidvalidity: 
     for (flag_list, targets) in &flags {
         let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
         let query = format!("+FLAGS.SILENT ({flag_list})");
-        let result: Result<Vec<_>, _> = async { session.uid_store(&set, &query).await?.try_collect().await }.await;
-        settle(watch, targets, &ops, result.map(drop)).await?;
+        let result: Result<Vec<_>, _> =
+            async { session.uid_store(&set, &query).await?.try_collect().await }.await;
+        settle(watch, targets, &ops, result.map(drop).map_err(Into::into)).await?;
     }
     for (destination, targets) in &moves {
         let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
@@ -330,7 +359,12 @@ async fn apply_ops(session: &mut ImapSession, watch: &FolderWatch, uidvalidity: 
 }
 
 /// Records the outcome of one server command over several queued operations.
-async fn settle(watch: &FolderWatch, targets: &[(i64, u32)], ops: &[PendingOp], result: Result<(), ImapError>) -> Result<(), ImapError> {
+async fn settle(
+    watch: &FolderWatch,
+    targets: &[(i64, u32)],
+    ops: &[PendingOp],
+    result: Result<(), ImapError>,
+) -> Result<(), ImapError> {
     match result {
         Ok(()) => {
             let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
@@ -356,7 +390,10 @@ async fn fail(watch: &FolderWatch, id: i64, reason: String, give_up: bool) -> Re
 }
 
 /// IDLE until the server reports a change, the renewal time passes, or shutdown.
-async fn idle_wait(session: ImapSession, shutdown: &mut watch::Receiver<bool>) -> Result<ImapSession, ImapError> {
+async fn idle_wait(
+    session: ImapSession,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<ImapSession, ImapError> {
     let mut idle = session.idle();
     timed("starting IDLE", idle.init()).await?;
     {
@@ -367,7 +404,7 @@ async fn idle_wait(session: ImapSession, shutdown: &mut watch::Receiver<bool>) -
             _ = shutdown.changed() => {}
         }
     }
-    Ok(timed("ending IDLE", idle.done()).await?)
+    timed("ending IDLE", idle.done()).await
 }
 
 /// The highest UID in the selected folder, for servers that don't report UIDNEXT.
@@ -378,7 +415,10 @@ async fn highest_uid(session: &mut ImapSession) -> Result<u32, ImapError> {
 
 /// Bounds one server interaction by [`COMMAND_TIMEOUT`]: a server that stops answering is treated like
 /// one that disconnected.
-async fn timed<T, E: Into<ImapError>>(what: &str, fut: impl Future<Output = Result<T, E>>) -> Result<T, ImapError> {
+async fn timed<T, E: Into<ImapError>>(
+    what: &str,
+    fut: impl Future<Output = Result<T, E>>,
+) -> Result<T, ImapError> {
     match tokio::time::timeout(COMMAND_TIMEOUT, fut).await {
         Ok(result) => result.map_err(Into::into),
         Err(_) => Err(ImapError::Timeout(what.to_string())),

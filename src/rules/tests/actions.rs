@@ -43,12 +43,7 @@ fn reply_may_be_just_a_template_name() {
     let set = with_templates("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
     assert_eq!(
         set.rules[0].actions.reply,
-        Some(Reply {
-            template: "ack".into(),
-            subject: None,
-            cc: vec![],
-            every: None,
-        })
+        Some(Reply { template: "ack".into(), subject: None, cc: vec![], every: None })
     );
 }
 
@@ -87,11 +82,7 @@ name = "table"
 forward = { to = "a@x.example", mode = "inline", note = "note" }
 "#,
     );
-    let forwards: Vec<_> = set
-        .rules
-        .iter()
-        .map(|r| r.actions.forward.clone())
-        .collect();
+    let forwards: Vec<_> = set.rules.iter().map(|r| r.actions.forward.clone()).collect();
     assert_eq!(
         forwards,
         [
@@ -117,25 +108,15 @@ forward = { to = "a@x.example", mode = "inline", note = "note" }
 #[test]
 fn move_names_a_folder() {
     let set = load("[[rule]]\nname = \"r\"\nmove = \"Vendors/Invoices\"\n");
-    assert_eq!(
-        set.rules[0].actions.move_to.as_deref(),
-        Some("Vendors/Invoices")
-    );
+    assert_eq!(set.rules[0].actions.move_to.as_deref(), Some("Vendors/Invoices"));
 }
 
 #[test]
 fn flag_takes_system_flags_and_custom_keywords() {
-    let set = load(
-        "[[rule]]\nname = \"r\"\nflag = [\"Seen\", \"flagged\", \"answered\", \"$Invoice\"]\n",
-    );
+    let set = load("[[rule]]\nname = \"r\"\nflag = [\"Seen\", \"flagged\", \"answered\", \"$Invoice\"]\n");
     assert_eq!(
         set.rules[0].actions.flags,
-        [
-            Flag::Seen,
-            Flag::Flagged,
-            Flag::Answered,
-            Flag::Keyword("$Invoice".into())
-        ]
+        [Flag::Seen, Flag::Flagged, Flag::Answered, Flag::Keyword("$Invoice".into())]
     );
     let set = load("[[rule]]\nname = \"r\"\nflag = \"flagged\"\n");
     assert_eq!(set.rules[0].actions.flags, [Flag::Flagged]);
@@ -175,16 +156,9 @@ fn continue_lets_later_rules_match() {
     let mut msg = from("anna@office.example");
     msg.subject = "Toner please".into();
     let classification = set.classify(&msg);
-    let names: Vec<_> = classification
-        .matched
-        .iter()
-        .map(|r| r.name.as_str())
-        .collect();
+    let names: Vec<_> = classification.matched.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["from staff", "toner"]);
-    assert_eq!(
-        classification.deciding().map(|r| r.name.as_str()),
-        Some("toner")
-    );
+    assert_eq!(classification.deciding().map(|r| r.name.as_str()), Some("toner"));
     assert_eq!(classification.desk().map(|d| d.desk), Some(Desk::Supply));
 }
 
@@ -192,11 +166,7 @@ fn continue_lets_later_rules_match() {
 fn the_first_match_without_continue_stops_evaluation() {
     let set = load(TWO_RULES);
     let classification = set.classify(&subject("toner"));
-    let names: Vec<_> = classification
-        .matched
-        .iter()
-        .map(|r| r.name.as_str())
-        .collect();
+    let names: Vec<_> = classification.matched.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["toner"]);
 }
 

@@ -47,10 +47,7 @@ fn design_office() -> (Dir, RuleSet) {
     let dir = Dir::new();
     dir.write("rules/office.toml", OFFICE);
     dir.write("rules/office.rules.toml", DESIGN_EXAMPLE);
-    dir.write(
-        "rules/templates/faq/opening-hours.txt",
-        "We are open 9-13 and 14-18.\n",
-    );
+    dir.write("rules/templates/faq/opening-hours.txt", "We are open 9-13 and 14-18.\n");
     dir.write("tests/fixtures/toner.eml", TONER_EML);
     let set = match RuleSet::load(&dir.path().join("rules")) {
         Ok(set) => set,
@@ -62,21 +59,13 @@ fn design_office() -> (Dir, RuleSet) {
 /// Enough of a parser for test messages: From and Subject headers, and the body.
 fn toy_parse(raw: &[u8]) -> Result<Message, String> {
     let text = std::str::from_utf8(raw).map_err(|e| e.to_string())?;
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .or_else(|| text.split_once("\n\n"))
-        .ok_or("no body")?;
-    let mut msg = Message {
-        text: body.to_owned(),
-        ..Default::default()
-    };
+    let (head, body) = text.split_once("\r\n\r\n").or_else(|| text.split_once("\n\n")).ok_or("no body")?;
+    let mut msg = Message { text: body.to_owned(), ..Default::default() };
     for line in head.lines() {
         if let Some(subject) = line.strip_prefix("Subject: ") {
             msg.subject = subject.to_owned();
         } else if let Some(sender) = line.strip_prefix("From: ") {
-            let email = sender
-                .rsplit_once('<')
-                .map_or(sender, |(_, rest)| rest.trim_end_matches('>'));
+            let email = sender.rsplit_once('<').map_or(sender, |(_, rest)| rest.trim_end_matches('>'));
             msg.from = vec![addr(email)];
         }
     }
@@ -92,14 +81,8 @@ fn design_example_classifies_a_staff_supply_request() {
     let (_dir, set) = design_office();
     let mut msg = from("anna@office.example");
     msg.subject = "Ordine cancelleria".into();
-    assert_eq!(
-        decided(&set, &msg).as_deref(),
-        Some("supply request from staff")
-    );
-    assert_eq!(
-        set.classify(&msg).desk().map(|d| d.desk),
-        Some(Desk::Supply)
-    );
+    assert_eq!(decided(&set, &msg).as_deref(), Some("supply request from staff"));
+    assert_eq!(set.classify(&msg).desk().map(|d| d.desk), Some(Desk::Supply));
 }
 
 #[test]
@@ -107,10 +90,7 @@ fn design_example_sends_invitations_to_the_meeting_desk() {
     let (_dir, set) = design_office();
     let msg = Message {
         from: vec![addr("partner@law.example")],
-        calendars: vec![CalendarPart {
-            method: Some("REQUEST".into()),
-            text: String::new(),
-        }],
+        calendars: vec![CalendarPart { method: Some("REQUEST".into()), text: String::new() }],
         ..Default::default()
     };
     assert_eq!(decided(&set, &msg).as_deref(), Some("invitation"));
@@ -146,10 +126,7 @@ fn design_example_answers_opening_hours_questions() {
     let mut msg = from("cliente@gmail.example");
     msg.subject = "Domanda".into();
     msg.text = "Buongiorno, quali sono i vostri ORARI di apertura?\n\nGrazie".into();
-    assert_eq!(
-        decided(&set, &msg).as_deref(),
-        Some("opening hours question")
-    );
+    assert_eq!(decided(&set, &msg).as_deref(), Some("opening hours question"));
     let desk = set.classify(&msg).desk().cloned().expect("a desk");
     assert_eq!(desk.answer.as_deref(), Some("faq/opening-hours"));
     assert_eq!(desk.department.as_deref(), Some("front-desk"));
@@ -169,21 +146,14 @@ fn design_example_embedded_test_passes() {
     let outcomes = set.run_tests(toy_parse);
     assert_eq!(outcomes.len(), 1);
     assert!(outcomes[0].passed(), "{}", outcomes[0]);
-    assert!(
-        outcomes[0]
-            .to_string()
-            .ends_with("office.rules.toml:27: test passed")
-    );
+    assert!(outcomes[0].to_string().ends_with("office.rules.toml:27: test passed"));
 }
 
 #[test]
 fn explain_traces_each_condition_until_classification_stops() {
     let (dir, set) = design_office();
     let msg = Message {
-        from: vec![Address {
-            name: None,
-            email: "billing@acme-supplies.example".into(),
-        }],
+        from: vec![Address { name: None, email: "billing@acme-supplies.example".into() }],
         subject: "Invoice 7".into(),
         ..Default::default()
     };
@@ -251,14 +221,8 @@ expect = { rule = "catch-all", desk = false }
     assert_eq!(
         outcomes[0].failures,
         [
-            TestFailure::Rule {
-                expected: Some("catch-all".into()),
-                got: Some("toner".into()),
-            },
-            TestFailure::Desk {
-                expected: None,
-                got: Some(Desk::Supply),
-            },
+            TestFailure::Rule { expected: Some("catch-all".into()), got: Some("toner".into()) },
+            TestFailure::Desk { expected: None, got: Some(Desk::Supply) },
         ]
     );
     let file = dir.path().join("10.rules.toml");
@@ -279,8 +243,5 @@ fn an_unparsable_test_message_fails_the_test() {
     )
     .load();
     let outcomes = set.run_tests(toy_parse);
-    assert_eq!(
-        outcomes[0].failures,
-        [TestFailure::Unreadable("no body".into())]
-    );
+    assert_eq!(outcomes[0].failures, [TestFailure::Unreadable("no body".into())]);
 }

@@ -8,10 +8,7 @@ use super::{Dir, OFFICE, subject};
 fn rule_files_are_read_in_file_name_order() {
     let dir = Dir::new();
     dir.write("office.toml", OFFICE);
-    dir.write(
-        "20-late.rules.toml",
-        "[[rule]]\nname = \"late\"\ndesk = \"inquiry\"\n",
-    );
+    dir.write("20-late.rules.toml", "[[rule]]\nname = \"late\"\ndesk = \"inquiry\"\n");
     dir.write(
         "10-early.rules.toml",
         "[[rule]]\nname = \"early b\"\nmove = \"B\"\n\n[[rule]]\nname = \"early a\"\nmove = \"A\"\n",
@@ -21,12 +18,7 @@ fn rule_files_are_read_in_file_name_order() {
     assert_eq!(names, ["early b", "early a", "late"]);
     assert_eq!(set.rules[1].line, 5);
     assert!(set.rules[2].file.ends_with("20-late.rules.toml"));
-    assert_eq!(
-        set.classify(&subject("x"))
-            .deciding()
-            .map(|r| r.name.as_str()),
-        Some("early b")
-    );
+    assert_eq!(set.classify(&subject("x")).deciding().map(|r| r.name.as_str()), Some("early b"));
 }
 
 #[test]
@@ -101,10 +93,7 @@ fn office_defaults_fill_what_is_left_out() {
     assert_eq!(office.language, "en");
     assert_eq!(office.assistant.name, "Studio");
     assert!(office.departments.is_empty());
-    assert_eq!(
-        office.replies.limit,
-        crate::rules::office::DEFAULT_REPLY_LIMIT
-    );
+    assert_eq!(office.replies.limit, crate::rules::office::DEFAULT_REPLY_LIMIT);
     assert!(office.replies.require_assistant_recipient);
     assert!(office.replies.also_own.is_empty());
 }

@@ -90,11 +90,7 @@ impl Dir {
 
     pub(super) fn relative(&self, diagnostic: &crate::toml_doc::Diagnostic) -> String {
         let relative = crate::toml_doc::Diagnostic {
-            file: diagnostic
-                .file
-                .strip_prefix(&self.path)
-                .unwrap_or(&diagnostic.file)
-                .to_owned(),
+            file: diagnostic.file.strip_prefix(&self.path).unwrap_or(&diagnostic.file).to_owned(),
             ..diagnostic.clone()
         };
         relative.to_string()
@@ -119,46 +115,29 @@ pub(super) fn load(rules: &str) -> RuleSet {
 
 /// Whether a rule with these `when` lines matches `msg`.
 pub(super) fn when_matches(when: &str, msg: &Message) -> bool {
-    let set = load(&format!(
-        "[[rule]]\nname = \"r\"\n{when}\ndesk = \"inquiry\"\n"
-    ));
+    let set = load(&format!("[[rule]]\nname = \"r\"\n{when}\ndesk = \"inquiry\"\n"));
     set.classify(msg).deciding().is_some()
 }
 
 pub(super) fn addr(email: &str) -> Address {
-    Address {
-        name: None,
-        email: email.to_owned(),
-    }
+    Address { name: None, email: email.to_owned() }
 }
 
 pub(super) fn from(email: &str) -> Message {
-    Message {
-        from: vec![addr(email)],
-        ..Default::default()
-    }
+    Message { from: vec![addr(email)], ..Default::default() }
 }
 
 pub(super) fn subject(text: &str) -> Message {
-    Message {
-        subject: text.to_owned(),
-        ..Default::default()
-    }
+    Message { subject: text.to_owned(), ..Default::default() }
 }
 
 pub(super) fn body(text: &str) -> Message {
-    Message {
-        text: text.to_owned(),
-        ..Default::default()
-    }
+    Message { text: text.to_owned(), ..Default::default() }
 }
 
 pub(super) fn headers(pairs: &[(&str, &str)]) -> Message {
     Message {
-        headers: pairs
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.to_string()))
-            .collect(),
+        headers: pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect(),
         ..Default::default()
     }
 }

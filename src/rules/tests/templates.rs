@@ -15,10 +15,7 @@ fn set_with(templates: &[(&str, &str)]) -> (Dir, RuleSet) {
 
 fn message() -> Message {
     Message {
-        from: vec![Address {
-            name: Some("Anna Verdi".into()),
-            email: "anna@client.example".into(),
-        }],
+        from: vec![Address { name: Some("Anna Verdi".into()), email: "anna@client.example".into() }],
         to: vec![addr("assistant@office.example")],
         subject: "Opening hours".into(),
         text: "When are you open?".into(),
@@ -56,24 +53,15 @@ fn templates_see_the_message_the_office_and_the_rule() {
 #[test]
 fn from_name_falls_back_to_the_local_part() {
     let (_dir, set) = set_with(&[("hi", "Hi {{ message.from_name }}")]);
-    let msg = Message {
-        from: vec![addr("mario.bianchi@client.example")],
-        ..Default::default()
-    };
+    let msg = Message { from: vec![addr("mario.bianchi@client.example")], ..Default::default() };
     let context = TemplateContext::new(&msg, &set.office, "r");
-    assert_eq!(
-        set.templates.render("hi", &context),
-        Ok("Hi mario.bianchi".to_owned())
-    );
+    assert_eq!(set.templates.render("hi", &context), Ok("Hi mario.bianchi".to_owned()));
 }
 
 #[test]
 fn templates_in_folders_are_named_by_path_and_can_include_each_other() {
     let (_dir, set) = set_with(&[
-        (
-            "faq/opening-hours",
-            "Open 9-17.\n{% include \"faq/footer\" %}",
-        ),
+        ("faq/opening-hours", "Open 9-17.\n{% include \"faq/footer\" %}"),
         ("faq/footer", "-- {{ office.name }}\n"),
     ]);
     let msg = message();
@@ -102,31 +90,16 @@ fn an_unknown_variable_is_an_error_naming_the_file_and_line() {
 
 #[test]
 fn check_all_renders_every_template_against_a_sample() {
-    let (dir, set) = set_with(&[
-        ("good", "{{ message.subject }}"),
-        ("bad", "ok\n  {{ ticket.number }}\n"),
-    ]);
-    let found: Vec<_> = set
-        .templates
-        .check_all(&message(), &set.office)
-        .iter()
-        .map(|d| dir.relative(d))
-        .collect();
-    assert_eq!(
-        found,
-        ["templates/bad.txt:2:6: undefined value: `ticket` is undefined"]
-    );
+    let (dir, set) = set_with(&[("good", "{{ message.subject }}"), ("bad", "ok\n  {{ ticket.number }}\n")]);
+    let found: Vec<_> =
+        set.templates.check_all(&message(), &set.office).iter().map(|d| dir.relative(d)).collect();
+    assert_eq!(found, ["templates/bad.txt:2:6: undefined value: `ticket` is undefined"]);
 }
 
 #[test]
 fn reply_subject_defaults_to_re_added_once() {
     let (_dir, set) = set_with(&[]);
-    let reply = Reply {
-        template: "ack".into(),
-        subject: None,
-        cc: vec![],
-        every: None,
-    };
+    let reply = Reply { template: "ack".into(), subject: None, cc: vec![], every: None };
     let mut msg = message();
     let subject = |msg: &Message| {
         let context = TemplateContext::new(msg, &set.office, "r");
@@ -170,9 +143,7 @@ fn a_rendered_subject_with_a_line_break_is_refused() {
     let context = TemplateContext::new(&msg, &set.office, "r");
     assert_eq!(
         set.templates.reply_subject(&reply, &context),
-        Err(TemplateError::LineBreak(LineBreak(
-            "Re: hi\r\nBcc: everyone@example.com".into()
-        )))
+        Err(TemplateError::LineBreak(LineBreak("Re: hi\r\nBcc: everyone@example.com".into())))
     );
 }
 
