@@ -233,7 +233,13 @@ impl Config {
         let at = |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let start = e.span().map(|s| s.start).unwrap_or(0);
-            ConfigError::Invalid(vec![at(start..start, e.message().trim().to_string())])
+            // The parser's message alone can be terse ("duplicate key"): show the line it is about.
+            let line = text[start.min(text.len())..].lines().next().unwrap_or("").trim();
+            let message = match e.message().trim() {
+                m if line.is_empty() || m.contains('`') => m.to_string(),
+                m => format!("{m}: `{line}`"),
+            };
+            ConfigError::Invalid(vec![at(start..start, message)])
         })?;
 
         let mut errors = Vec::new();

@@ -134,3 +134,9 @@ fn sizes_and_durations_take_units() {
     assert_eq!(config.mailboxes[0].poll_interval, Duration::from_secs(300));
     assert_eq!(config.mailboxes[0].max_message_size, 10_000_000);
 }
+
+#[test]
+fn a_duplicate_key_is_shown_with_its_line() {
+    let message = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nname = \"b\"\n");
+    assert!(message.starts_with("/etc/clerk/clerk.toml:4:1: duplicate key: `name = \"b\"`"), "{message}");
+}

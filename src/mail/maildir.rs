@@ -242,9 +242,10 @@ fn add_flags(path: &Path, imap_flags: &str) -> Result<PathBuf, MaildirError> {
     Ok(target)
 }
 
-/// Moves a message into a Maildir++ subfolder (`Vendors/Invoices` → `.Vendors.Invoices`), creating it.
+/// Moves a message into a Maildir++ subfolder (`Vendors/Invoices` → `.Vendors.Invoices`, non-ASCII in
+/// modified UTF-7 as Dovecot writes it), creating it.
 fn move_to_folder(root: &Path, path: &Path, folder: &str) -> Result<(), MaildirError> {
-    let dir = root.join(format!(".{}", folder.replace('/', ".")));
+    let dir = root.join(format!(".{}", utf7_imap::encode_utf7_imap(folder.replace('/', "."))));
     create(&dir)?;
     let marker = dir.join("maildirfolder");
     if !marker.exists() {

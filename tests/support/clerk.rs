@@ -59,6 +59,7 @@ impl Office {
             format!(
                 "[office]\nname = \"Test Office\"\ntimezone = \"Europe/Rome\"\nlanguage = \"en\"\n\n\
                  [assistant]\naddress = \"{ASSISTANT}\"\nname = \"Test Assistant\"\n\n\
+                 [[owner]]\nname = \"Olga Owner\"\naddress = \"owner@office.test\"\n\n\
                  [departments]\naccounts = \"{ACCOUNTS}\"\n"
             ),
         )
@@ -70,10 +71,12 @@ impl Office {
         )
         .expect("writing the template");
         std::fs::write(root.join("imap-password"), PASSWORD).expect("writing the password file");
+        let poll =
+            if extra_mailbox_settings.contains("poll_interval") { "" } else { "poll_interval = \"1s\"\n" };
         let config = format!(
             "[database]\npath = \"clerk.db\"\n\n[rules]\ndir = \"rules\"\n\n\
              [[mailbox]]\nname = \"office\"\nurl = \"imap://127.0.0.1:{}\"\nuser = \"{ASSISTANT}\"\n\
-             password_file = \"imap-password\"\npoll_interval = \"1s\"\n{extra_mailbox_settings}\n\n\
+             password_file = \"imap-password\"\n{poll}{extra_mailbox_settings}\n\n\
              [smtp]\nurl = \"smtp://127.0.0.1:{}\"\n",
             dovecot.imap_port(),
             sink.port()

@@ -82,16 +82,16 @@ fn backoff(failures: u32, login: bool) -> Duration {
 
 /// One connection's life: returns Ok only on shutdown.
 async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> Result<(), ImapError> {
-    let (mut session, mut state, idle) = open(watch).await?;
+    let (mut session, mut state, server) = open(watch).await?;
     loop {
-        apply_ops(&mut session, watch, state.uidvalidity).await?;
-        state = catch_up(&mut session, watch, state).await?;
+        apply_ops(&mut session, watch, state.uidvalidity, server.delimiter).await?;
+        state = catch_up(&mut session, watch, state, server.delimiter).await?;
         while session.unsolicited_responses.try_recv().is_ok() {}
         if *shutdown.borrow() {
             session.logout().await.ok();
             return Ok(());
         }
-        session = if idle {
+        session = if server.idle {
             idle_wait(session, shutdown).await?
         } else {
             tokio::select! {
@@ -105,15 +105,23 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
 
 /// Handles the mail waiting in the folder and the queued moves and flags, then logs out (`run --once`).
 pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
-    let (mut session, state, _) = open(watch).await?;
-    apply_ops(&mut session, watch, state.uidvalidity).await?;
-    catch_up(&mut session, watch, state).await?;
+    let (mut session, state, server) = open(watch).await?;
+    apply_ops(&mut session, watch, state.uidvalidity, server.delimiter).await?;
+    catch_up(&mut session, watch, state, server.delimiter).await?;
     session.logout().await.ok();
     Ok(())
 }
 
-/// Connects, selects the folder and settles its position; also says whether to IDLE.
-async fn open(watch: &FolderWatch) -> Result<(ImapSession, FolderState, bool), ImapError> {
+/// What clerk learns about the server once per connection.
+struct Server {
+    /// Whether to wait with IDLE (offered and configured) or poll.
+    idle: bool,
+    /// The hierarchy separator of folder names (`.` on Dovecot's Maildir, `/` on Gmail and Exchange).
+    delimiter: Option<char>,
+}
+
+/// Connects, selects the folder and settles its position.
+async fn open(watch: &FolderWatch) -> Result<(ImapSession, FolderState, Server), ImapError> {
     let mut session = connect(&watch.account).await?;
     let mailbox = timed("selecting the folder", session.select(&watch.folder)).await?;
     let uidvalidity =
@@ -123,9 +131,14 @@ async fn open(watch: &FolderWatch) -> Result<(ImapSession, FolderState, bool), I
         None => highest_uid(&mut session).await? + 1,
     };
     let idle = watch.idle && session.capabilities().await?.has_str("IDLE");
-    info!(mailbox = %watch.mailbox, folder = %watch.folder, uidvalidity, idle, "watching");
+    let names: Vec<_> = timed("asking for the folder separator", async {
+        session.list(None, None).await?.try_collect().await
+    })
+    .await?;
+    let delimiter = names.iter().find_map(|n| n.delimiter()).and_then(|d| d.chars().next());
+    info!(mailbox = %watch.mailbox, folder = %watch.folder, uidvalidity, idle, separator = ?delimiter, "watching");
     let state = settle_position(watch, uidvalidity, uid_next).await?;
-    Ok((session, state, idle))
+    Ok((session, state, Server { idle, delimiter }))
 }
 
 /// Loads the folder's position, or starts one: on first sight per the backfill policy, and after a
@@ -180,6 +193,7 @@ async fn catch_up(
     session: &mut ImapSession,
     watch: &FolderWatch,
     mut state: FolderState,
+    delimiter: Option<char>,
 ) -> Result<FolderState, ImapError> {
     let listing = list_new(session, state.last_uid).await?;
     if listing.is_empty() {
@@ -192,7 +206,7 @@ async fn catch_up(
         let last_uid = batch.last().map(|l| l.uid).unwrap_or(state.last_uid);
         if let Some(previous) = in_flight.take() {
             join(previous).await?;
-            apply_ops(session, watch, state.uidvalidity).await?;
+            apply_ops(session, watch, state.uidvalidity, delimiter).await?;
         }
         let position = Position {
             mailbox: watch.mailbox.clone(),
@@ -210,7 +224,7 @@ async fn catch_up(
     }
     if let Some(previous) = in_flight.take() {
         join(previous).await?;
-        apply_ops(session, watch, state.uidvalidity).await?;
+        apply_ops(session, watch, state.uidvalidity, delimiter).await?;
     }
     Ok(state)
 }
@@ -313,6 +327,7 @@ async fn apply_ops(
     session: &mut ImapSession,
     watch: &FolderWatch,
     uidvalidity: u32,
+    delimiter: Option<char>,
 ) -> Result<(), ImapError> {
     let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
     let ops: Vec<PendingOp> = watch.db.run(move |store| store.pending_ops(&mailbox, &folder)).await?;
@@ -346,6 +361,7 @@ async fn apply_ops(
     }
     for (destination, targets) in &moves {
         let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
+        let destination = &server_folder_name(destination, delimiter);
         let mut result = timed("moving messages", session.uid_mv(&set, destination)).await;
         if matches!(result, Err(ImapError::Imap(async_imap::error::Error::No(_)))) {
             // Most likely the folder does not exist yet ([TRYCREATE]); creating an existing folder
@@ -356,6 +372,16 @@ async fn apply_ops(
         settle(watch, targets, &ops, result).await?;
     }
     Ok(())
+}
+
+/// A folder name from the rules (`/` separates levels, any Unicode) as this server writes it: its own
+/// separator, and modified UTF-7 (RFC 3501 §5.1.3) for non-ASCII names.
+fn server_folder_name(name: &str, delimiter: Option<char>) -> String {
+    let name = match delimiter {
+        Some(d) if d != '/' => name.replace('/', &d.to_string()),
+        _ => name.to_string(),
+    };
+    utf7_imap::encode_utf7_imap(name)
 }
 
 /// Records the outcome of one server command over several queued operations.
@@ -422,5 +448,28 @@ async fn timed<T, E: Into<ImapError>>(
     match tokio::time::timeout(COMMAND_TIMEOUT, fut).await {
         Ok(result) => result.map_err(Into::into),
         Err(_) => Err(ImapError::Timeout(what.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_levels_use_the_servers_separator() {
+        assert_eq!(server_folder_name("Vendors/Invoices", Some('.')), "Vendors.Invoices");
+        assert_eq!(server_folder_name("Vendors/Invoices", Some('/')), "Vendors/Invoices");
+    }
+
+    #[test]
+    fn non_ascii_folder_names_are_modified_utf7() {
+        assert_eq!(server_folder_name("Contabilità", Some('/')), "Contabilit&AOA-");
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        assert!(backoff(1, false) <= Duration::from_secs_f64(1.5));
+        assert!(backoff(30, false) <= Duration::from_secs(450));
+        assert!(backoff(1, true) >= Duration::from_secs(15));
     }
 }
