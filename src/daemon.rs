@@ -59,8 +59,28 @@ impl Office {
         })
     }
 
-    fn intake(&self, mailbox: &MailboxConfig) -> Intake {
-        Intake::new(self.db.clone(), self.rules.clone(), self.wake_outbox.clone(), mailbox.quarantine.clone())
+    /// A connection of its own for one task, so that one task's long transaction (a batch of 500
+    /// messages) never makes another (the outbox marking a mail sent) wait on a shared lock; SQLite in
+    /// WAL mode serialises only the commits.
+    fn connection(&self) -> anyhow::Result<Db> {
+        Ok(Db::new(Store::open(&self.config.database)?))
+    }
+
+    fn intake(&self, db: &Db, mailbox: &MailboxConfig) -> Intake {
+        Intake::new(db.clone(), self.rules.clone(), self.wake_outbox.clone(), mailbox.quarantine.clone())
+    }
+
+    fn outbox(&self) -> anyhow::Result<Outbox> {
+        let resend_uncertain = match &self.config.delivery {
+            Delivery::Smtp(account) => account.resend_uncertain,
+            Delivery::Directory(_) => true,
+        };
+        Ok(Outbox {
+            db: self.connection()?,
+            transport: self.transport()?,
+            wake: self.wake_outbox.clone(),
+            resend_uncertain,
+        })
     }
 
     fn transport(&self) -> anyhow::Result<Transport> {
@@ -90,10 +110,9 @@ impl Office {
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
         for mailbox in &self.config.mailboxes {
-            self.spawn_watchers(mailbox, &stopped, &mut tasks);
+            self.spawn_watchers(mailbox, &stopped, &mut tasks)?;
         }
-        let outbox =
-            Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
+        let outbox = self.outbox()?;
         tasks.spawn(outbox.run(stopped.clone()));
         info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
         wait_for_signal().await;
@@ -114,26 +133,31 @@ impl Office {
             match &mailbox.source {
                 Source::Imap(account) => {
                     for folder in &mailbox.folders {
-                        imap::sync_once(&self.folder_watch(mailbox, account, folder))
+                        imap::sync_once(&self.folder_watch(mailbox, account, folder)?)
                             .await
                             .with_context(|| format!("mailbox {} folder {folder}", mailbox.name))?;
                     }
                 }
                 Source::Maildir(root) => {
-                    maildir::scan(&self.maildir_watch(mailbox, root))
+                    maildir::scan(&self.maildir_watch(mailbox, root)?)
                         .await
                         .with_context(|| format!("mailbox {}", mailbox.name))?;
                 }
             }
         }
-        let outbox =
-            Outbox { db: self.db.clone(), transport: self.transport()?, wake: self.wake_outbox.clone() };
+        let outbox = self.outbox()?;
         outbox.drain().await?;
         Ok(())
     }
 
-    fn folder_watch(&self, mailbox: &MailboxConfig, account: &ImapAccount, folder: &str) -> FolderWatch {
-        FolderWatch {
+    fn folder_watch(
+        &self,
+        mailbox: &MailboxConfig,
+        account: &ImapAccount,
+        folder: &str,
+    ) -> anyhow::Result<FolderWatch> {
+        let db = self.connection()?;
+        Ok(FolderWatch {
             mailbox: mailbox.name.clone(),
             account: account.clone(),
             folder: folder.to_string(),
@@ -141,21 +165,22 @@ impl Office {
             poll_interval: mailbox.poll_interval,
             backfill: mailbox.backfill,
             max_message_size: mailbox.max_message_size,
-            intake: self.intake(mailbox),
-            db: self.db.clone(),
-        }
+            intake: self.intake(&db, mailbox),
+            db,
+        })
     }
 
-    fn maildir_watch(&self, mailbox: &MailboxConfig, root: &std::path::Path) -> MaildirWatch {
-        MaildirWatch {
+    fn maildir_watch(&self, mailbox: &MailboxConfig, root: &std::path::Path) -> anyhow::Result<MaildirWatch> {
+        let db = self.connection()?;
+        Ok(MaildirWatch {
             mailbox: mailbox.name.clone(),
             root: root.to_path_buf(),
             poll_interval: mailbox.poll_interval,
             backfill: mailbox.backfill,
             max_message_size: mailbox.max_message_size,
-            intake: self.intake(mailbox),
-            db: self.db.clone(),
-        }
+            intake: self.intake(&db, mailbox),
+            db,
+        })
     }
 
     fn spawn_watchers(
@@ -163,20 +188,21 @@ impl Office {
         mailbox: &MailboxConfig,
         stopped: &watch::Receiver<bool>,
         tasks: &mut JoinSet<()>,
-    ) {
+    ) -> anyhow::Result<()> {
         match &mailbox.source {
             Source::Imap(account) => {
                 for folder in &mailbox.folders {
                     tasks.spawn(imap::watch_folder(
-                        self.folder_watch(mailbox, account, folder),
+                        self.folder_watch(mailbox, account, folder)?,
                         stopped.clone(),
                     ));
                 }
             }
             Source::Maildir(root) => {
-                tasks.spawn(maildir::watch_maildir(self.maildir_watch(mailbox, root), stopped.clone()));
+                tasks.spawn(maildir::watch_maildir(self.maildir_watch(mailbox, root)?, stopped.clone()));
             }
         }
+        Ok(())
     }
 }
 

@@ -49,6 +49,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List mail that is waiting, held or refused in the outbox, or release held mail with `resend`.
+    Outbox {
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
+    },
     /// Set up a self-contained example office (Maildir inbox, file outbox) and run it.
     Demo {
         /// Where to create the demo office
@@ -57,6 +62,15 @@ enum Command {
         /// Handle the sample messages, print what happened, and exit
         #[arg(long)]
         once: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxAction {
+    /// Send held (uncertain) or refused mail again: check first that the recipient did not get it.
+    Resend {
+        /// The Message-ID shown by `clerk outbox`
+        message_id: String,
     },
 }
 
@@ -95,6 +109,42 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{explanation}");
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Outbox { action } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let mut store = clerk::store::Store::open(&config.database)?;
+            match action {
+                None => {
+                    let unsent = store.unsent_mail()?;
+                    if unsent.is_empty() {
+                        println!("The outbox is empty: every mail has been sent.");
+                    }
+                    for mail in unsent {
+                        println!(
+                            "{:<10} <{}> to {}",
+                            mail.status,
+                            mail.message_id,
+                            mail.recipients.join(", ")
+                        );
+                        if let Some(error) = mail.last_error {
+                            println!("           {error}");
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(OutboxAction::Resend { message_id }) => {
+                    if store.release_mail(&message_id)? {
+                        println!(
+                            "<{}> is queued again; the running daemon sends it.",
+                            message_id.trim_matches(['<', '>'])
+                        );
+                        Ok(ExitCode::SUCCESS)
+                    } else {
+                        eprintln!("no held or refused mail with Message-ID {message_id}");
+                        Ok(ExitCode::from(1))
+                    }
+                }
+            }
         }
         Command::Demo { dir, once } => {
             runtime()?.block_on(clerk::demo::run(&dir, once))?;

@@ -201,6 +201,11 @@ fn plain_mail(recipients: &[&str]) -> OutboundMail {
     }
 }
 
+/// A point of no return with nothing to record.
+fn no_commit() -> std::future::Ready<Result<(), String>> {
+    std::future::ready(Ok(()))
+}
+
 fn transient(result: Result<(), SendError>) -> String {
     match result {
         Err(SendError::Transient(text)) => text,
@@ -221,7 +226,7 @@ async fn an_auto_reply_arrives_byte_for_byte_with_a_null_envelope_sender() {
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
     let mail = auto_reply();
 
-    transport.send(&mail).await.unwrap();
+    transport.send(&mail, no_commit()).await.unwrap();
 
     let received = sink.received();
     assert_eq!(received.len(), 1);
@@ -238,8 +243,8 @@ async fn consecutive_mails_reuse_one_connection() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://localhost:{}", sink.port))).unwrap();
 
-    transport.send(&plain_mail(&["a@office.example"])).await.unwrap();
-    transport.send(&plain_mail(&["b@office.example"])).await.unwrap();
+    transport.send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
+    transport.send(&plain_mail(&["b@office.example"]), no_commit()).await.unwrap();
 
     let received = sink.received();
     let recipients: Vec<_> = received.iter().map(|(e, _)| e["rcpt_to"][0].clone()).collect();
@@ -263,7 +268,7 @@ async fn a_server_that_stops_answering_is_transient_after_the_timeout() {
     let transport = Transport::smtp(&settings).unwrap();
 
     let started = std::time::Instant::now();
-    let text = transient(transport.send(&plain_mail(&["a@office.example"])).await);
+    let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
 
     assert!(text.contains("no answer within"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -275,10 +280,42 @@ async fn a_5xx_for_a_recipient_is_permanent_and_nothing_is_delivered() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
 
-    let text = permanent(transport.send(&plain_mail(&["unknown@office.example"])).await);
+    let text = permanent(transport.send(&plain_mail(&["unknown@office.example"]), no_commit()).await);
 
     assert!(text.contains("550"), "{text}");
     assert!(text.contains("No such user here"), "{text}");
+    assert!(sink.received().is_empty());
+}
+
+#[tokio::test]
+async fn the_point_of_no_return_comes_only_after_the_server_accepts_the_envelope() {
+    let sink = SmtpSink::start(&[]);
+    let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
+    let committed = std::sync::atomic::AtomicBool::new(false);
+    let mark = || async {
+        committed.store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    };
+
+    permanent(transport.send(&plain_mail(&["unknown@office.example"]), mark()).await);
+    assert!(!committed.load(std::sync::atomic::Ordering::SeqCst), "a refused envelope never reaches it");
+
+    transport.send(&plain_mail(&["a@office.example"]), mark()).await.unwrap();
+    assert!(committed.load(std::sync::atomic::Ordering::SeqCst));
+}
+
+#[tokio::test]
+async fn a_failing_point_of_no_return_sends_nothing() {
+    let sink = SmtpSink::start(&[]);
+    let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
+
+    let text = transient(
+        transport
+            .send(&plain_mail(&["a@office.example"]), std::future::ready(Err("database is locked".into())))
+            .await,
+    );
+
+    assert!(text.contains("database is locked"), "{text}");
     assert!(sink.received().is_empty());
 }
 
@@ -287,7 +324,7 @@ async fn a_4xx_for_a_recipient_is_transient() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
 
-    let text = transient(transport.send(&plain_mail(&["busy@office.example"])).await);
+    let text = transient(transport.send(&plain_mail(&["busy@office.example"]), no_commit()).await);
 
     assert!(text.contains("451"), "{text}");
 }
@@ -300,7 +337,7 @@ async fn a_closed_port_is_transient() {
     };
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{port}"))).unwrap();
 
-    transient(transport.send(&plain_mail(&["a@office.example"])).await);
+    transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
 }
 
 #[tokio::test]
@@ -310,7 +347,7 @@ async fn an_8bit_mail_to_a_server_without_8bitmime_is_permanent() {
     let mut mail = plain_mail(&["a@office.example"]);
     mail.raw = "Subject: Grüße\r\n\r\nGrüße\r\n".as_bytes().to_vec();
 
-    let text = permanent(transport.send(&mail).await);
+    let text = permanent(transport.send(&mail, no_commit()).await);
 
     assert!(text.contains("8BITMIME"), "{text}");
 }
@@ -323,7 +360,7 @@ async fn smtp_auth_logs_in_with_the_configured_user() {
     settings.password = Some(Secret::new("correct horse"));
     let transport = Transport::smtp(&settings).unwrap();
 
-    transport.send(&plain_mail(&["a@office.example"])).await.unwrap();
+    transport.send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
 
     assert_eq!(sink.received()[0].0["authenticated"], true);
 }
@@ -336,7 +373,7 @@ async fn a_refused_login_is_transient_and_does_not_show_the_password() {
     settings.password = Some(Secret::new("wrong battery"));
     let transport = Transport::smtp(&settings).unwrap();
 
-    let text = transient(transport.send(&plain_mail(&["a@office.example"])).await);
+    let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
 
     assert!(text.contains("535"), "{text}");
     assert!(text.contains("check the SMTP settings"), "{text}");
@@ -362,7 +399,7 @@ async fn smtp_to_a_non_loopback_host_without_starttls_sends_nothing() {
     let sink = SmtpSink::start_on(&ip.to_string(), &[]);
     let transport = Transport::smtp(&settings(&format!("smtp://{ip}:{}", sink.port))).unwrap();
 
-    let text = transient(transport.send(&plain_mail(&["a@office.example"])).await);
+    let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
 
     assert!(text.contains("STARTTLS"), "{text}");
     assert!(sink.received().is_empty());
@@ -402,11 +439,13 @@ async fn smtps_verifies_the_server_against_the_configured_ca_file() {
 
     let mut trusted = settings(&format!("smtps://localhost:{}", sink.port));
     trusted.ca_file = Some(cert);
-    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"])).await.unwrap();
+    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
     assert_eq!(sink.received().len(), 1);
 
     let untrusted = settings(&format!("smtps://localhost:{}", sink.port));
-    transient(Transport::smtp(&untrusted).unwrap().send(&plain_mail(&["b@office.example"])).await);
+    transient(
+        Transport::smtp(&untrusted).unwrap().send(&plain_mail(&["b@office.example"]), no_commit()).await,
+    );
     assert_eq!(sink.received().len(), 1);
 }
 
@@ -424,13 +463,13 @@ async fn smtp_to_loopback_upgrades_with_starttls_when_offered() {
     let text = transient(
         Transport::smtp(&settings(&format!("smtp://localhost:{}", sink.port)))
             .unwrap()
-            .send(&plain_mail(&["a@office.example"]))
+            .send(&plain_mail(&["a@office.example"]), no_commit())
             .await,
     );
     assert!(text.contains("tls") || text.contains("certificate"), "{text}");
 
     let mut trusted = settings(&format!("smtp://localhost:{}", sink.port));
     trusted.ca_file = Some(cert);
-    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"])).await.unwrap();
+    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
     assert_eq!(sink.received().len(), 1);
 }

@@ -104,6 +104,9 @@ pub struct SmtpAccount {
     pub user: Option<String>,
     pub password: Option<SecretSource>,
     pub ca_file: Option<PathBuf>,
+    /// Send a mail whose delivery a crash left in doubt again (a possible duplicate) instead of holding
+    /// it for a person to release. Default false: clerk never sends the same mail twice on its own.
+    pub resend_uncertain: bool,
 }
 
 /// A configuration error, located in its file.
@@ -178,6 +181,7 @@ struct RawMailbox {
 #[serde(deny_unknown_fields)]
 struct RawSmtp {
     url: Spanned<String>,
+    resend_uncertain: Option<bool>,
     user: Option<String>,
     password_file: Option<PathBuf>,
     password_env: Option<String>,
@@ -396,6 +400,7 @@ fn smtp_account(raw: &RawSmtp, base: &Path) -> Result<SmtpAccount, Problem> {
         user: raw.user.clone(),
         password,
         ca_file: raw.ca_file.as_ref().map(|p| base.join(p)),
+        resend_uncertain: raw.resend_uncertain.unwrap_or(false),
     })
 }
 

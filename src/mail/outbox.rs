@@ -3,7 +3,9 @@
 //!
 //! The queue itself lives in the store (`store::outbox`), written in the same transaction as the
 //! message that caused the mail; this task only drains it. An SMTP outage therefore delays mail and
-//! never loses it.
+//! never loses it. A mail whose delivery a crash or a cut connection left in doubt is held as
+//! `uncertain` instead of being sent a second time, unless the transport is idempotent or the
+//! configuration prefers a possible duplicate to a held mail.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,8 +17,8 @@ use crate::mail::compose::OutboundMail;
 use crate::mail::transport::{SendError, Transport};
 use crate::store::{Db, QueuedMail, StoreError, now};
 
-/// Mail is given up (and reported by `status`) after this many failed attempts: with the delays
-/// below, about four days, as MTAs do.
+/// Mail is given up (and reported) after this many failed attempts: with the delays below, about four
+/// days, as MTAs do.
 const MAX_ATTEMPTS: i64 = 100;
 
 /// The running sender.
@@ -25,12 +27,14 @@ pub struct Outbox {
     pub transport: Transport,
     /// Notified by the intake when new mail is queued.
     pub wake: Arc<Notify>,
+    /// Send mail of unknown outcome again (a possible duplicate) instead of holding it.
+    pub resend_uncertain: bool,
 }
 
 impl Outbox {
     /// Delivers until `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        if let Err(e) = self.requeue_interrupted().await {
+        if let Err(e) = self.settle_interrupted().await {
             warn!(error = %e, "cannot check for interrupted mail");
         }
         loop {
@@ -58,7 +62,7 @@ impl Outbox {
     /// Sends everything that is due now, once each, and returns how many were tried (`run --once`).
     /// Mail that fails temporarily stays queued for the next run.
     pub async fn drain(&self) -> Result<usize, StoreError> {
-        self.requeue_interrupted().await?;
+        self.settle_interrupted().await?;
         let due = self.db.run(|store| store.due_mail(now(), 1_000_000)).await?;
         for queued in &due {
             self.deliver(queued).await?;
@@ -66,11 +70,20 @@ impl Outbox {
         Ok(due.len())
     }
 
-    async fn requeue_interrupted(&self) -> Result<(), StoreError> {
-        let ids = self.db.run(|store| store.requeue_interrupted_mail()).await?;
-        if !ids.is_empty() {
+    fn resend(&self) -> bool {
+        self.resend_uncertain || self.transport.is_idempotent()
+    }
+
+    async fn settle_interrupted(&self) -> Result<(), StoreError> {
+        let resend = self.resend();
+        let ids = self.db.run(move |store| store.settle_interrupted_mail(resend)).await?;
+        if ids.is_empty() {
+        } else if resend {
+            info!(count = ids.len(), message_ids = %ids.join(" "), "mail interrupted by the last stop is sent again");
+        } else {
             warn!(count = ids.len(), message_ids = %ids.join(" "),
-                  "mail was being sent when clerk stopped; sending it again (the server may have received it already)");
+                  "clerk stopped while the server was receiving this mail; it is held so that it cannot arrive \
+                   twice: check with the recipient, then `clerk outbox resend MESSAGE-ID` to send it");
         }
         Ok(())
     }
@@ -86,14 +99,17 @@ impl Outbox {
 
     async fn deliver(&self, queued: &QueuedMail) -> Result<(), StoreError> {
         let id = queued.id;
-        self.db.run(move |store| store.mark_sending(id)).await?;
+        self.db.run(move |store| store.count_attempt(id)).await?;
         let mail = OutboundMail {
             message_id: queued.message_id.clone(),
             envelope_from: queued.envelope_from.clone(),
             recipients: queued.recipients.clone(),
             raw: queued.raw.clone(),
         };
-        match self.transport.send(&mail).await {
+        let db = self.db.clone();
+        let committing =
+            async move { db.run(move |store| store.mark_sending(id)).await.map_err(|e| e.to_string()) };
+        match self.transport.send(&mail, committing).await {
             Ok(()) => {
                 self.db.run(move |store| store.mark_sent(id)).await?;
                 info!(message_id = %queued.message_id, to = %queued.recipients.join(" "), "sent");
@@ -102,7 +118,12 @@ impl Outbox {
                 warn!(message_id = %queued.message_id, %reason, "refused permanently; giving up");
                 self.db.run(move |store| store.fail_mail(id, &reason)).await?;
             }
-            Err(SendError::Transient(reason)) => {
+            Err(SendError::Uncertain(reason)) if !self.resend() => {
+                warn!(message_id = %queued.message_id, %reason,
+                      "the server may or may not have taken this mail; held so that it cannot arrive twice");
+                self.db.run(move |store| store.mark_uncertain(id, &reason)).await?;
+            }
+            Err(SendError::Transient(reason) | SendError::Uncertain(reason)) => {
                 let attempts = queued.attempts + 1;
                 if attempts >= MAX_ATTEMPTS {
                     warn!(message_id = %queued.message_id, %reason, attempts, "still failing; giving up");

@@ -171,6 +171,10 @@ pub enum SendError {
     /// cannot carry: sending it again would fail again.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The connection failed after the whole mail was handed over and before the server answered: it
+    /// may or may not have been accepted (RFC 1047). Sending it again may deliver a second copy.
+    #[error("outcome unknown: {0}")]
+    Uncertain(String),
 }
 
 /// How the connection to an SMTP server is secured.
@@ -238,16 +242,36 @@ impl Transport {
     /// Sends one mail: envelope from [`OutboundMail::envelope_from`] and `recipients`, the bytes exactly as
     /// composed. A 5xx to any recipient fails the whole mail (lettre ends the transaction), so the outbox
     /// never has to remember who already got a copy.
-    pub async fn send(&self, mail: &OutboundMail) -> Result<(), SendError> {
+    ///
+    /// `committing` runs at the point of no return: for SMTP, after the server has accepted the
+    /// envelope and said "354 go ahead", just before the message content and its final dot, which is
+    /// when the server may take the mail. A failure before it means the mail certainly did not go; after
+    /// it, a crash leaves the outcome unknown (RFC 1047). If `committing` fails, nothing is sent.
+    pub async fn send<F>(&self, mail: &OutboundMail, committing: F) -> Result<(), SendError>
+    where
+        F: Future<Output = Result<(), String>>,
+    {
         match self {
-            Transport::Smtp(smtp) => smtp.inner.send(mail).await,
-            Transport::Directory(directory) => directory.send(mail).await,
+            Transport::Smtp(smtp) => smtp.inner.send(mail, committing).await,
+            Transport::Directory(directory) => {
+                committing.await.map_err(SendError::Transient)?;
+                directory.send(mail).await
+            }
         }
+    }
+
+    /// Whether sending the same mail twice is harmless. True for the directory (one file per
+    /// Message-ID); false for SMTP, where a second copy reaches the recipient.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(self, Transport::Directory(_))
     }
 }
 
 impl SmtpClient {
-    async fn send(&self, mail: &OutboundMail) -> Result<(), SendError> {
+    async fn send<F>(&self, mail: &OutboundMail, committing: F) -> Result<(), SendError>
+    where
+        F: Future<Output = Result<(), String>>,
+    {
         let envelope = envelope(mail)?;
         // lettre ends DATA with CRLF "." CRLF after the bytes it is given; without the mail's own final
         // CRLF the server stores exactly `mail.raw`.
@@ -256,17 +280,83 @@ impl SmtpClient {
             Some(connection) => connection,
             None => self.connect().await?,
         };
-        match tokio::time::timeout(self.timeout, connection.send(&envelope, data)).await {
+        let no_answer = |phase: &str| {
+            format!(
+                "{}: no answer within {:?} while {phase} mail {}",
+                self.server, self.timeout, mail.message_id
+            )
+        };
+        // Everything up to "354": a failure here means the server has not taken the mail.
+        match tokio::time::timeout(self.timeout, self.open_transaction(&mut connection, &envelope, data))
+            .await
+        {
+            Ok(result) => result?,
+            Err(_) => return Err(SendError::Transient(no_answer("starting"))),
+        }
+        committing.await.map_err(SendError::Transient)?;
+        match tokio::time::timeout(self.timeout, connection.message(data)).await {
             Ok(Ok(_)) => {
                 tracing::debug!(message_id = %mail.message_id, server = %self.server, "mail accepted");
                 self.park(connection);
                 Ok(())
             }
-            Ok(Err(error)) => Err(classify(&error, &self.server)),
-            Err(_) => Err(SendError::Transient(format!(
-                "{}: no answer within {:?} while sending mail {}",
-                self.server, self.timeout, mail.message_id
-            ))),
+            // The server answered: it did not take the mail, and says whether it ever will.
+            Ok(Err(error)) if error.status().is_some() => Err(classify(&error, &self.server)),
+            Ok(Err(error)) => Err(SendError::Uncertain(format!("{}: {error}", self.server))),
+            Err(_) => Err(SendError::Uncertain(no_answer("finishing"))),
+        }
+    }
+
+    /// MAIL FROM (with SMTPUTF8/8BITMIME as the envelope and content need), RCPT TO for each recipient,
+    /// and DATA, as lettre's own `send` does, stopping at the server's "354 go ahead".
+    async fn open_transaction(
+        &self,
+        connection: &mut AsyncSmtpConnection,
+        envelope: &Envelope,
+        data: &[u8],
+    ) -> Result<(), SendError> {
+        use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+        use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
+
+        let server = connection.server_info();
+        let mut options = Vec::new();
+        let addresses_ascii = envelope
+            .from()
+            .into_iter()
+            .chain(envelope.to())
+            .all(|a: &lettre::Address| AsRef::<str>::as_ref(a).is_ascii());
+        if !addresses_ascii {
+            if !server.supports_feature(Extension::SmtpUtfEight) {
+                return Err(SendError::Permanent(format!(
+                    "{}: the envelope has non-ASCII addresses and the server does not offer SMTPUTF8",
+                    self.server
+                )));
+            }
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        if !data.is_ascii() {
+            if !server.supports_feature(Extension::EightBitMime) {
+                return Err(SendError::Permanent(format!(
+                    "{}: the message is 8-bit and the server does not offer 8BITMIME",
+                    self.server
+                )));
+            }
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let result = async {
+            connection.command(Mail::new(envelope.from().cloned(), options)).await?;
+            for to in envelope.to() {
+                connection.command(Rcpt::new(to.clone(), Vec::new())).await?;
+            }
+            connection.command(Data).await
+        }
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                connection.abort().await;
+                Err(classify(&error, &self.server))
+            }
         }
     }
 
@@ -553,6 +643,11 @@ fn file_stem(message_id: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A point of no return with nothing to record.
+    fn no_commit() -> std::future::Ready<Result<(), String>> {
+        std::future::ready(Ok(()))
+    }
+
     /// A fresh directory under the system temp dir, removed when dropped.
     struct TempDir(PathBuf);
 
@@ -723,7 +818,7 @@ mod tests {
         fn sendable<T: Send>(_: T) {}
         let transport = Transport::smtp(&settings("smtps://mail.office.example")).unwrap();
         shareable(&transport);
-        sendable(transport.send(&mail("id@office.example", b"")));
+        sendable(transport.send(&mail("id@office.example", b""), no_commit()));
     }
 
     #[tokio::test]
@@ -734,7 +829,7 @@ mod tests {
         let mut mail = mail("clerk.0123@office.example", raw);
         mail.recipients.push("boss@office.example".into());
 
-        transport.send(&mail).await.unwrap();
+        transport.send(&mail, no_commit()).await.unwrap();
 
         assert_eq!(
             file_names(&dir.0),
@@ -760,7 +855,7 @@ mod tests {
         let mut mail = mail("id@office.example", b"Subject: x\r\n\r\n");
         mail.envelope_from = Some("assistant@office.example".into());
 
-        transport.send(&mail).await.unwrap();
+        transport.send(&mail, no_commit()).await.unwrap();
 
         let envelope: serde_json::Value =
             serde_json::from_slice(&fs::read(dir.0.join("id@office.example.envelope.json")).unwrap())
@@ -775,8 +870,8 @@ mod tests {
         let first = mail("id@office.example", b"Subject: first\r\n\r\n");
         let again = mail("id@office.example", b"Subject: second\r\n\r\n");
 
-        transport.send(&first).await.unwrap();
-        transport.send(&again).await.unwrap();
+        transport.send(&first, no_commit()).await.unwrap();
+        transport.send(&again, no_commit()).await.unwrap();
 
         assert_eq!(file_names(&dir.0), ["id@office.example.eml", "id@office.example.envelope.json"]);
         assert_eq!(fs::read(dir.0.join("id@office.example.eml")).unwrap(), first.raw);
@@ -789,7 +884,7 @@ mod tests {
         // What a crash in the middle of an earlier write leaves behind.
         fs::write(dir.0.join(".id@office.example.eml.1.0.tmp"), b"Subj").unwrap();
 
-        transport.send(&mail("id@office.example", b"Subject: whole\r\n\r\n")).await.unwrap();
+        transport.send(&mail("id@office.example", b"Subject: whole\r\n\r\n"), no_commit()).await.unwrap();
 
         let visible: Vec<String> =
             file_names(&dir.0).into_iter().filter(|name| !name.starts_with('.')).collect();
@@ -805,7 +900,7 @@ mod tests {
         let nested = dir.0.join("outbox").join("sent");
 
         let transport = Transport::directory(&nested).unwrap();
-        transport.send(&mail("id@office.example", b"Subject: x\r\n\r\n")).await.unwrap();
+        transport.send(&mail("id@office.example", b"Subject: x\r\n\r\n"), no_commit()).await.unwrap();
 
         assert!(nested.join("id@office.example.eml").exists());
     }

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use journal::{Handled, JournalEntry, JournalRow, Position, Verdict};
 pub use mailbox::{FolderState, PendingOp};
-pub use outbox::QueuedMail;
+pub use outbox::{QueuedMail, UnsentMail};
 pub use shared::Db;
 
 /// What can go wrong talking to the database.

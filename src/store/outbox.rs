@@ -1,9 +1,11 @@
 //! The outbox queue: mail is a row first, sent second, marked sent third.
 //!
-//! A row is marked `sending` (committed) before the SMTP transaction starts. If clerk dies between the
-//! server accepting the mail and the `sent` commit, the row is found still `sending` at the next start
-//! and sent again with the same Message-ID; that narrow window (RFC 1047) is the only way a reply can
-//! arrive twice, and receivers that deduplicate by Message-ID hide even that.
+//! Statuses: `pending` (waiting for its next attempt), `sending` (committed at the transport's point of
+//! no return, just before the message content goes to the server), `sent`, `failed` (refused for good
+//! or given up), and `uncertain`: found still `sending` after a crash, or cut off after the content
+//! went out. An uncertain mail may or may not have reached the server (RFC 1047); it is held rather
+//! than sent a second time, reported, and released by a person (`clerk outbox resend`), unless the
+//! transport is idempotent or the configuration asks to resend.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -19,6 +21,16 @@ pub struct QueuedMail {
     pub raw: Vec<u8>,
     /// Attempts made so far, for the backoff.
     pub attempts: i64,
+}
+
+/// A mail still in the outbox, as `clerk outbox` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsentMail {
+    pub message_id: String,
+    /// `pending`, `sending`, `uncertain` or `failed`.
+    pub status: String,
+    pub recipients: Vec<String>,
+    pub last_error: Option<String>,
 }
 
 impl Store {
@@ -53,13 +65,37 @@ impl Store {
             .flatten())
     }
 
-    /// Marks a row as being handed to the transport now.
+    /// Marks a row as past the point of no return: its content is going to the server now.
     pub fn mark_sending(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("UPDATE outbox SET status = 'sending' WHERE id = ?1", params![id])?;
+        Ok(())
+    }
+
+    /// Counts an attempt about to be made.
+    pub fn count_attempt(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1", params![id])?;
+        Ok(())
+    }
+
+    /// Holds a row whose delivery may or may not have happened.
+    pub fn mark_uncertain(&mut self, id: i64, error: &str) -> Result<()> {
         self.conn.execute(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?1",
-            params![id],
+            "UPDATE outbox SET status = 'uncertain', last_error = ?2 WHERE id = ?1",
+            params![id, error],
         )?;
         Ok(())
+    }
+
+    /// Puts held or failed mail back in the queue, by Message-ID (with or without angle brackets);
+    /// returns whether there was such mail.
+    pub fn release_mail(&mut self, message_id: &str) -> Result<bool> {
+        let id = message_id.trim().trim_start_matches('<').trim_end_matches('>');
+        let changed = self.conn.execute(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?2
+             WHERE message_id = ?1 AND status IN ('uncertain', 'failed')",
+            params![id, now()],
+        )?;
+        Ok(changed > 0)
     }
 
     /// Marks a row as accepted by the transport.
@@ -89,17 +125,44 @@ impl Store {
         Ok(())
     }
 
-    /// Returns rows left `sending` by a crash to the queue, and says which, so the daemon can log that
-    /// they may arrive twice.
-    pub fn requeue_interrupted_mail(&mut self) -> Result<Vec<String>> {
+    /// Settles rows a crash left `sending`: back to the queue when `resend` (sending twice is harmless
+    /// or wanted), else held as `uncertain`. Returns their Message-IDs for the log.
+    pub fn settle_interrupted_mail(&mut self, resend: bool) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("SELECT message_id FROM outbox WHERE status = 'sending'")?;
         let ids = stmt.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
         drop(stmt);
-        self.conn.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?1 WHERE status = 'sending'",
-            params![now()],
-        )?;
+        if resend {
+            self.conn.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ?1 WHERE status = 'sending'",
+                params![now()],
+            )?;
+        } else {
+            self.conn.execute(
+                "UPDATE outbox SET status = 'uncertain',
+                     last_error = 'clerk stopped while the server was receiving this mail'
+                 WHERE status = 'sending'",
+                [],
+            )?;
+        }
         Ok(ids)
+    }
+
+    /// Mail not (yet) sent, newest first, for `clerk outbox`.
+    pub fn unsent_mail(&self) -> Result<Vec<UnsentMail>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT message_id, status, recipients, last_error FROM outbox
+             WHERE status IN ('pending', 'uncertain', 'failed', 'sending') ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let recipients: String = row.get(2)?;
+            Ok(UnsentMail {
+                message_id: row.get(0)?,
+                status: row.get(1)?,
+                recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+                last_error: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many outbox rows are in each status.

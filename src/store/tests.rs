@@ -135,11 +135,25 @@ fn mail_interrupted_while_sending_goes_back_to_the_queue() {
     let mut store = Store::open_in_memory().unwrap();
     store.record(&[processed("7:1", vec![reply("r1@x")])], None).unwrap();
     let id = store.due_mail(now(), 1).unwrap()[0].id;
+    store.count_attempt(id).unwrap();
     store.mark_sending(id).unwrap();
     assert!(store.due_mail(now(), 10).unwrap().is_empty());
-    assert_eq!(store.requeue_interrupted_mail().unwrap(), vec!["r1@x".to_string()]);
+    assert_eq!(store.settle_interrupted_mail(true).unwrap(), vec!["r1@x".to_string()]);
     let again = store.due_mail(now(), 10).unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 1));
+}
+
+#[test]
+fn mail_interrupted_mid_delivery_is_held_until_released() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.record(&[processed("7:1", vec![reply("r1@x")])], None).unwrap();
+    let id = store.due_mail(now(), 1).unwrap()[0].id;
+    store.mark_sending(id).unwrap();
+    assert_eq!(store.settle_interrupted_mail(false).unwrap(), vec!["r1@x".to_string()]);
+    assert!(store.due_mail(now(), 10).unwrap().is_empty(), "held mail is not sent again by itself");
+    assert_eq!(store.outbox_counts().unwrap()["uncertain"], 1);
+    assert!(store.release_mail("<r1@x>").unwrap());
+    assert_eq!(store.due_mail(now(), 10).unwrap().len(), 1);
 }
 
 #[test]

@@ -115,6 +115,14 @@ impl Office {
         self.query_count(&format!("SELECT count(*) FROM messages WHERE status = '{status}'"))
     }
 
+    /// The first column of every row of a query against the office database, as text.
+    pub fn query_strings(&self, sql: &str) -> Vec<String> {
+        let conn = rusqlite::Connection::open(self.dir.path().join("clerk.db")).expect("opening clerk.db");
+        let mut stmt = conn.prepare(sql).expect("preparing the query");
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0)).expect("querying clerk.db");
+        rows.collect::<Result<_, _>>().expect("reading the rows")
+    }
+
     /// A `SELECT count(*) …` against the office database.
     pub fn query_count(&self, sql: &str) -> usize {
         let conn = rusqlite::Connection::open(self.dir.path().join("clerk.db")).expect("opening clerk.db");
