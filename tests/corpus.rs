@@ -5,9 +5,9 @@
 //! extracts from the interesting ones: charsets that need a guess, HTML-only bodies, non-ASCII file names,
 //! bounces, and iMIP methods.
 //!
-//! The corpus is found at `$CLERK_CORPUS` if set, else at `$CARGO_MANIFEST_DIR/../shared/corpus` (the
-//! layout of the repository checkout next to `shared/`). A missing corpus fails the tests: silently
-//! passing without it would hide that nothing was checked.
+//! The corpus is `tests/corpus` (a byte-for-byte copy of the project's shared corpus, with its sources and
+//! licences), or `$CLERK_CORPUS` if set. A missing corpus fails the tests: silently passing without it
+//! would hide that nothing was checked.
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,7 @@ use clerk::mail::message::{Message, ParseError, ReturnPath};
 fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("CLERK_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"));
     assert!(
         dir.join("eml").is_dir() && dir.join("imip").is_dir(),
         "the mail corpus is missing: expected eml/ and imip/ under {} \

@@ -1,0 +1,155 @@
+//! The shipped example office (`rules/`), the demo built on it, and `clerk explain` over real-world mail.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clerk::mail::message::Message;
+use clerk::rules::RuleSet;
+
+fn rules_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
+}
+
+fn clerk(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_clerk")).args(args).output().expect("running clerk");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clerk-{name}-{}-{}", std::process::id(), fastrand::u32(..)));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_shipped_rules_load_cleanly_and_pass_their_embedded_tests() {
+    let rules = RuleSet::load(&rules_dir()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(rules.warnings.is_empty(), "{:?}", rules.warnings);
+    assert!(rules.tests.len() >= 8, "every shipped rule has a test");
+    let failures: Vec<String> =
+        rules.run_tests(Message::parse).iter().filter(|o| !o.passed()).map(ToString::to_string).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_shipped_rule_is_exercised_by_an_embedded_test() {
+    let rules = RuleSet::load(&rules_dir()).unwrap();
+    let tested: Vec<&str> = rules.tests.iter().filter_map(|t| t.expect.rule.as_ref()?.as_deref()).collect();
+    for rule in &rules.rules {
+        assert!(tested.contains(&rule.name.as_str()), "rule \"{}\" has no [[test]]", rule.name);
+    }
+}
+
+#[test]
+fn the_demo_ships_every_file_of_the_example_office() {
+    let mut on_disk = Vec::new();
+    let mut stack = vec![rules_dir()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                on_disk.push(path.strip_prefix(rules_dir()).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    on_disk.sort();
+    let mut shipped: Vec<String> =
+        clerk::demo::SHIPPED_RULES.iter().map(|(name, _)| name.to_string()).collect();
+    shipped.sort();
+    assert_eq!(shipped, on_disk, "src/demo.rs must embed exactly the files under rules/");
+}
+
+#[test]
+fn the_demo_answers_its_sample_mail_into_the_outbox() {
+    let dir = temp_dir("demo").join("office");
+    let (ok, stdout, stderr) = clerk(&["demo", "--dir", dir.to_str().unwrap(), "--once"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let outbox: Vec<_> = std::fs::read_dir(dir.join("outbox"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .collect();
+    // Four auto-replies (opening hours, supply, meeting, general question) and one forwarded invoice.
+    assert_eq!(outbox.len(), 5, "{stdout}");
+    assert!(stdout.contains("supply request from staff"), "{stdout}");
+    assert!(dir.join("mail/.Vendors.Invoices/cur").read_dir().unwrap().count() == 1, "the invoice was filed");
+    std::fs::remove_dir_all(dir.parent().unwrap()).ok();
+}
+
+#[test]
+fn explain_json_names_the_rule_and_the_desk() {
+    let rules = rules_dir();
+    let eml = rules.join("samples/supply-toner.eml");
+    let (ok, stdout, stderr) =
+        clerk(&["explain", "--rules", rules.to_str().unwrap(), eml.to_str().unwrap(), "--json"]);
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("explain --json prints JSON");
+    assert_eq!(json["rule"], "supply request from staff");
+    assert_eq!(json["desk"], "supply");
+    let kinds: Vec<&str> =
+        json["effects"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();
+    assert!(kinds.contains(&"reply") && kinds.contains(&"move"), "{kinds:?}");
+}
+
+#[test]
+fn explain_shows_each_condition_and_the_full_reply() {
+    let rules = rules_dir();
+    let eml = rules.join("samples/inquiry-opening-hours.eml");
+    let (ok, stdout, stderr) = clerk(&["explain", "--rules", rules.to_str().unwrap(), eml.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("newsletters and mailing lists"), "every rule tried is listed:\n{stdout}");
+    assert!(stdout.contains("Decision: rule \"opening hours question\""), "{stdout}");
+    assert!(stdout.contains("In-Reply-To: <CAF7x1q9-opening-hours@mail.example.com>"), "{stdout}");
+    assert!(stdout.contains("Monday to Friday"), "the reply's text is shown:\n{stdout}");
+    assert!(stdout.contains("Nothing was sent or stored"), "{stdout}");
+}
+
+#[test]
+fn explain_says_why_a_reply_was_held_back() {
+    let dir = temp_dir("explain-guard");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("office.toml"),
+        "[office]\nname = \"O\"\ntimezone = \"UTC\"\n[assistant]\naddress = \"assistant@office.example\"\n\
+         [[owner]]\nname = \"Owner\"\naddress = \"owner@office.example\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("all.rules.toml"), "[[rule]]\nname = \"answer all\"\nreply = \"ack\"\n").unwrap();
+    std::fs::write(dir.join("templates/ack.txt"), "Thanks.\n").unwrap();
+    let eml = rules_dir().join("samples/out-of-office.eml");
+    let (ok, stdout, stderr) = clerk(&["explain", "--rules", dir.to_str().unwrap(), eml.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("Held back by the safety rules"), "{stdout}");
+    assert!(stdout.contains("Auto-Submitted"), "{stdout}");
+    assert!(stdout.contains("Effects: none"), "{stdout}");
+}
+
+#[test]
+fn every_corpus_message_is_explained_without_a_panic() {
+    let rules = RuleSet::load(&rules_dir()).unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut explained = 0;
+    for sub in ["eml", "imip"] {
+        for entry in std::fs::read_dir(corpus.join(sub)).expect("the corpus is in tests/corpus") {
+            let path = entry.unwrap().path();
+            let raw = std::fs::read(&path).unwrap();
+            match clerk::explain::explain(&rules, &raw) {
+                Ok(explanation) => {
+                    let _ = explanation.to_string();
+                    let _ = explanation.to_json();
+                    explained += 1;
+                }
+                // Unreadable mail is reported, not a panic: that is the behaviour wanted.
+                Err(e) => eprintln!("{}: {e}", path.display()),
+            }
+        }
+    }
+    assert!(explained >= 45, "only {explained} corpus messages could be explained");
+}
