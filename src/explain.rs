@@ -35,10 +35,7 @@ pub enum ExplainError {
 pub fn explain(rules: &RuleSet, raw: &[u8]) -> Result<Explanation, ExplainError> {
     let message = Message::parse(raw)?;
     let trace = rules.explain(&message);
-    let hash = {
-        use sha2::{Digest, Sha256};
-        format!("{:x}", Sha256::digest(raw))
-    };
+    let hash = crate::digest::sha256_hex(raw);
     let decision = actions::decide(rules, &message, raw, &hash, &mut NoHistory, Utc::now())?;
     Ok(Explanation { message, trace, decision })
 }

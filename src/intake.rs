@@ -9,13 +9,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use chrono::Utc;
-use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
 use crate::actions::{self, ReplyHistory};
 use crate::effects::Effect;
-use crate::mail::message::Message;
+use crate::mail::message::{Message, ParseError};
 use crate::rules::RuleSet;
 use crate::store::{Db, Handled, JournalEntry, Position, Store, StoreError, Verdict};
 
@@ -123,7 +122,7 @@ fn handle_batch(
     let mut history = BatchHistory { store, replied: HashMap::new() };
     let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
     let mut out = Vec::with_capacity(batch.len());
-    for fetched in batch {
+    for Read { fetched, content_hash, parsed } in read_all(batch) {
         if store.is_journaled(mailbox, folder, &fetched.item)? {
             continue;
         }
@@ -131,8 +130,6 @@ fn handle_batch(
             Content::Whole(raw) => (raw.as_slice(), None),
             Content::TooLarge { size, header } => (header.as_slice(), Some(*size)),
         };
-        let content_hash = hex(&Sha256::digest(raw));
-        let parsed = Message::parse(raw);
         let mut entry = JournalEntry {
             mailbox: mailbox.to_string(),
             folder: folder.to_string(),
@@ -181,6 +178,51 @@ fn handle_batch(
     Ok(out)
 }
 
+/// A fetched message with the costly, independent work done: its digest and its parse.
+struct Read {
+    fetched: Fetched,
+    content_hash: String,
+    parsed: Result<Message, ParseError>,
+}
+
+/// Hashes and parses a batch on up to four threads (parsing is most of the CPU a message costs), in
+/// order. Everything that reads or decides against the store stays sequential.
+fn read_all(batch: Vec<Fetched>) -> Vec<Read> {
+    let read = |fetched: Fetched| {
+        let raw = match &fetched.content {
+            Content::Whole(raw) => raw.as_slice(),
+            Content::TooLarge { header, .. } => header.as_slice(),
+        };
+        let content_hash = crate::digest::sha256_hex(raw);
+        let parsed = Message::parse(raw);
+        Read { fetched, content_hash, parsed }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    if threads < 2 || batch.len() < 32 {
+        return batch.into_iter().map(read).collect();
+    }
+    let per_thread = batch.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<Fetched>> = Vec::with_capacity(threads);
+    let mut rest = batch.into_iter();
+    loop {
+        let chunk: Vec<Fetched> = rest.by_ref().take(per_thread).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(read).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
 /// The reply log as of this batch: the store's, plus the replies decided earlier in the same batch
 /// (not yet committed), so two messages from one sender in one batch get one reply.
 struct BatchHistory<'s> {
@@ -200,6 +242,9 @@ impl ReplyHistory for BatchHistory<'_> {
 }
 
 fn log_outcome(h: &Handled) {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return;
+    }
     let e = &h.entry;
     match &h.verdict {
         Verdict::Processed { rule, desk, notes, .. } => {
@@ -228,12 +273,4 @@ pub fn describe(effect: &Effect) -> String {
         Effect::Flag { flags } => format!("flag {}", flags.join(" ")),
         Effect::NoteReply { .. } => "note reply".into(),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }

@@ -8,6 +8,7 @@ pub mod actions;
 pub mod config;
 pub mod daemon;
 pub mod demo;
+pub mod digest;
 pub mod effects;
 pub mod explain;
 pub mod guard;

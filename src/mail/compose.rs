@@ -35,7 +35,6 @@ use mail_builder::headers::raw::Raw;
 use mail_builder::headers::text::Text;
 use mail_builder::mime::{BodyPart, MimePart};
 use mail_parser::{MessageParser, MimeHeaders};
-use sha2::{Digest, Sha256};
 
 use crate::mail::message::{Address, Message};
 
@@ -156,16 +155,7 @@ pub enum ComposeError {
 /// yields the same id, and the outbox recognises the mail as already queued. The `clerk.` prefix and the
 /// domain also let the guard recognise clerk's own mail when it comes back.
 pub fn message_id(seed: &[u8], domain: &str) -> String {
-    let digest = Sha256::digest(seed);
-    let mut id = String::with_capacity(6 + 32 + 1 + domain.len());
-    id.push_str("clerk.");
-    for byte in digest.iter().take(16) {
-        // Writing to a String cannot fail.
-        let _ = write!(id, "{byte:02x}");
-    }
-    id.push('@');
-    id.push_str(domain);
-    id
+    format!("clerk.{}@{domain}", crate::digest::sha256_hex_prefix(seed, 16))
 }
 
 /// The subject of a reply: one `Re: ` in front of the original topic.

@@ -32,7 +32,6 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, Certific
 use lettre::transport::smtp::extension::ClientId;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
-use sha2::{Digest, Sha256};
 use url::{Host, Url};
 
 use crate::mail::compose::OutboundMail;
@@ -633,8 +632,7 @@ fn file_stem(message_id: &str) -> String {
     if safe == message_id && !safe.is_empty() && safe.len() <= MAX_FILE_STEM {
         return safe;
     }
-    let digest = Sha256::digest(message_id.as_bytes());
-    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hash = crate::digest::sha256_hex_prefix(message_id.as_bytes(), 8);
     let kept = safe.get(..MAX_FILE_STEM.min(safe.len())).unwrap_or_default();
     format!("{kept}-{hash}")
 }

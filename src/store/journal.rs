@@ -96,28 +96,20 @@ impl Store {
 
     /// Whether this exact place in a folder has been journaled already.
     pub fn is_journaled(&self, mailbox: &str, folder: &str, item: &str) -> Result<bool> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row(
-                "SELECT 1 FROM messages WHERE mailbox = ?1 AND folder = ?2 AND item = ?3",
-                params![mailbox, folder, item],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+            .prepare_cached("SELECT 1 FROM messages WHERE mailbox = ?1 AND folder = ?2 AND item = ?3")?;
+        Ok(stmt.query_row(params![mailbox, folder, item], |_| Ok(())).optional()?.is_some())
     }
 
     /// The journal row of an earlier message with the same Message-ID and content, if any.
     pub fn find_same_message(&self, message_id: Option<&str>, content_hash: &str) -> Result<Option<i64>> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row(
-                "SELECT id FROM messages WHERE message_id IS ?1 AND content_hash = ?2
-                 AND status IN ('processed', 'too_large', 'failed') ORDER BY id LIMIT 1",
-                params![message_id, content_hash],
-                |row| row.get(0),
-            )
-            .optional()?)
+            .prepare_cached("SELECT journal_id, message_id FROM identities WHERE content_hash = ?1")?;
+        let found: Option<(i64, Option<String>)> =
+            stmt.query_row(params![content_hash], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+        Ok(found.filter(|(_, id)| id.as_deref() == message_id).map(|(journal_id, _)| journal_id))
     }
 
     /// How many messages the journal holds per status, for `status` and tests.
@@ -141,12 +133,14 @@ fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
         Verdict::TooLarge { size } => (None, None, None, Some(format!("{size} bytes"))),
         Verdict::Failed { error } => (None, None, None, Some(error.clone())),
     };
-    let inserted = tx.execute(
-        "INSERT OR IGNORE INTO messages
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO messages
            (mailbox, folder, item, message_id, content_hash, sender, subject, seen_at, status,
             rule, desk, desk_options, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
+        )?
+        .execute(params![
             e.mailbox,
             e.folder,
             e.item,
@@ -160,12 +154,17 @@ fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
             desk,
             options,
             detail
-        ],
-    )?;
+        ])?;
     if inserted == 0 {
         return Ok(());
     }
     let journal_id = tx.last_insert_rowid();
+    if !matches!(handled.verdict, Verdict::Duplicate { .. }) {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO identities (content_hash, message_id, journal_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![e.content_hash, e.message_id, journal_id])?;
+    }
     for effect in &handled.effects {
         apply(tx, journal_id, e, effect, at)?;
     }
@@ -178,42 +177,42 @@ fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, a
             let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
             // OR IGNORE: the Message-ID is derived from the message and the rule, so the same reply
             // queued twice (the same mail delivered to two folders) is queued once.
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO outbox
                    (message_id, journal_id, kind, rule, envelope_from, recipients, raw,
                     next_attempt_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                params![
-                    mail.message_id,
-                    journal_id,
-                    kind.as_str(),
-                    rule,
-                    mail.envelope_from,
-                    recipients,
-                    mail.raw,
-                    at
-                ],
-            )?;
+            )?
+            .execute(params![
+                mail.message_id,
+                journal_id,
+                kind.as_str(),
+                rule,
+                mail.envelope_from,
+                recipients,
+                mail.raw,
+                at
+            ])?;
         }
         Effect::Move { folder } => queue_op(tx, journal_id, e, "move", folder, at)?,
         Effect::Flag { flags } => queue_op(tx, journal_id, e, "flag", &flags.join(" "), at)?,
         Effect::NoteReply { sender, rule } => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO reply_log (sender, rule, last_sent_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (sender, rule) DO UPDATE SET last_sent_at = excluded.last_sent_at",
-                params![sender.to_lowercase(), rule, at],
-            )?;
+            )?
+            .execute(params![sender.to_lowercase(), rule, at])?;
         }
     }
     Ok(())
 }
 
 fn queue_op(tx: &Transaction, journal_id: i64, e: &JournalEntry, op: &str, arg: &str, at: i64) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO mailbox_ops (journal_id, mailbox, folder, item, op, arg, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![journal_id, e.mailbox, e.folder, e.item, op, arg, at],
-    )?;
+    )?
+    .execute(params![journal_id, e.mailbox, e.folder, e.item, op, arg, at])?;
     Ok(())
 }
 

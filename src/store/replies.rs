@@ -7,13 +7,8 @@ use super::{Result, Store};
 impl Store {
     /// When `rule` last auto-replied to `sender` (unix seconds), if ever.
     pub fn last_reply(&self, sender: &str, rule: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT last_sent_at FROM reply_log WHERE sender = ?1 AND rule = ?2",
-                params![sender.to_lowercase(), rule],
-                |row| row.get(0),
-            )
-            .optional()?)
+        let mut stmt =
+            self.conn.prepare_cached("SELECT last_sent_at FROM reply_log WHERE sender = ?1 AND rule = ?2")?;
+        Ok(stmt.query_row(params![sender.to_lowercase(), rule], |row| row.get(0)).optional()?)
     }
 }

@@ -28,7 +28,13 @@ const MIGRATIONS: &[&str] = &[
         detail        TEXT,              -- error text, or why a reply was suppressed
         UNIQUE (mailbox, folder, item)
     );
-    CREATE INDEX messages_identity ON messages (message_id, content_hash);
+    -- One row per distinct message handled: how a copy in another folder, or the same message after a
+    -- UIDVALIDITY reset, is recognised. A primary-key lookup, so SQLite never re-plans it per value.
+    CREATE TABLE identities (
+        content_hash  TEXT PRIMARY KEY,
+        message_id    TEXT,
+        journal_id    INTEGER NOT NULL REFERENCES messages(id)
+    ) WITHOUT ROWID;
     CREATE INDEX messages_seen_at ON messages (seen_at);
 
     CREATE TABLE folders (

@@ -1,34 +1,29 @@
-//! One watched IMAP folder: catch up by UID, apply queued moves and flags, wait for more, repeat.
+//! One watched IMAP folder: connect, settle the position, catch up by UID, apply queued moves and
+//! flags, wait for more with IDLE (or poll), repeat; reconnect with backoff when anything fails.
 //!
 //! The folder's position (UIDVALIDITY and the last UID handled) moves forward only in the same
 //! transaction that journals the messages below it, so a crash anywhere resumes exactly after the last
-//! committed batch. Fetching is pipelined: while one batch is being classified and committed, the
-//! next one is already being fetched.
+//! committed batch.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use tokio::sync::watch;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
-use super::{ImapError, ImapSession, connect, uid_set};
+use super::catchup::catch_up;
+use super::ops::{Share, apply_ops};
+use super::{ImapError, ImapSession, connect};
 use crate::config::{Backfill, ImapAccount};
-use crate::intake::{Content, Fetched, Intake};
-use crate::store::{Db, FolderState, PendingOp, Position};
+use crate::intake::Intake;
+use crate::store::{Db, FolderState};
 
-/// Messages per fetch batch (and per journal transaction).
-const BATCH_MESSAGES: usize = 500;
-/// Bytes per fetch batch: bounds memory when messages are large.
-const BATCH_BYTES: u64 = 8_000_000;
 /// IDLE is re-issued this often, well before the 29 minutes after which servers may drop it (RFC 2177).
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 /// A silent IDLE (not even a keep-alive) is ended this often to check the connection still lives.
 const IDLE_SILENCE: Duration = Duration::from_secs(5 * 60);
 /// Longest a single command may take before the connection is considered dead.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
-/// A failed move or flag change is given up (and reported) after this many attempts.
-const OP_ATTEMPTS: i64 = 5;
 
 /// Everything one folder task needs.
 #[derive(Clone)]
@@ -84,7 +79,7 @@ fn backoff(failures: u32, login: bool) -> Duration {
 async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> Result<(), ImapError> {
     let (mut session, mut state, server) = open(watch).await?;
     loop {
-        apply_ops(&mut session, watch, state.uidvalidity, server.delimiter).await?;
+        apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
         state = catch_up(&mut session, watch, state, server.delimiter).await?;
         while session.unsolicited_responses.try_recv().is_ok() {}
         if *shutdown.borrow() {
@@ -106,7 +101,7 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
 /// Handles the mail waiting in the folder and the queued moves and flags, then logs out (`run --once`).
 pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
     let (mut session, state, server) = open(watch).await?;
-    apply_ops(&mut session, watch, state.uidvalidity, server.delimiter).await?;
+    apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
     catch_up(&mut session, watch, state, server.delimiter).await?;
     session.logout().await.ok();
     Ok(())
@@ -181,240 +176,6 @@ async fn settle_position(
     Ok(state)
 }
 
-/// A message as listed before fetching: enough to decide whether and how to fetch it.
-struct Listed {
-    uid: u32,
-    size: u64,
-    received: Option<i64>,
-}
-
-/// Handles every message above `state.last_uid`, batch by batch, and returns the new position.
-async fn catch_up(
-    session: &mut ImapSession,
-    watch: &FolderWatch,
-    mut state: FolderState,
-    delimiter: Option<char>,
-) -> Result<FolderState, ImapError> {
-    let listing = list_new(session, state.last_uid).await?;
-    if listing.is_empty() {
-        return Ok(state);
-    }
-    debug!(mailbox = %watch.mailbox, folder = %watch.folder, count = listing.len(), "new messages");
-    let mut in_flight: Option<tokio::task::JoinHandle<Result<(), crate::intake::IntakeError>>> = None;
-    for batch in batches(&listing) {
-        let fetched = fetch_batch(session, watch, &state, batch).await?;
-        let last_uid = batch.last().map(|l| l.uid).unwrap_or(state.last_uid);
-        if let Some(previous) = in_flight.take() {
-            join(previous).await?;
-            apply_ops(session, watch, state.uidvalidity, delimiter).await?;
-        }
-        let position = Position {
-            mailbox: watch.mailbox.clone(),
-            folder: watch.folder.clone(),
-            uidvalidity: state.uidvalidity,
-            last_uid,
-        };
-        let intake = watch.intake.clone();
-        let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
-        in_flight =
-            Some(tokio::spawn(
-                async move { intake.handle(&mailbox, &folder, fetched, Some(position)).await },
-            ));
-        state.last_uid = last_uid;
-    }
-    if let Some(previous) = in_flight.take() {
-        join(previous).await?;
-        apply_ops(session, watch, state.uidvalidity, delimiter).await?;
-    }
-    Ok(state)
-}
-
-async fn join(
-    task: tokio::task::JoinHandle<Result<(), crate::intake::IntakeError>>,
-) -> Result<(), ImapError> {
-    match task.await {
-        Ok(result) => Ok(result?),
-        Err(e) => Err(ImapError::Protocol(format!("message handling task failed: {e}"))),
-    }
-}
-
-/// UIDs, sizes and arrival times of the messages above `last_uid`.
-async fn list_new(session: &mut ImapSession, last_uid: u32) -> Result<Vec<Listed>, ImapError> {
-    let range = format!("{}:*", last_uid.saturating_add(1));
-    let fetches: Vec<_> = timed("listing new messages", async {
-        session.uid_fetch(&range, "(UID RFC822.SIZE INTERNALDATE)").await?.try_collect().await
-    })
-    .await?;
-    let mut listing: Vec<Listed> = fetches
-        .iter()
-        // `N:*` always includes the highest UID, even when it is below N (RFC 3501 §6.4.8).
-        .filter_map(|f| {
-            let uid = f.uid.filter(|&u| u > last_uid)?;
-            Some(Listed {
-                uid,
-                size: f.size.unwrap_or(0) as u64,
-                received: f.internal_date().map(|d| d.timestamp()),
-            })
-        })
-        .collect();
-    listing.sort_by_key(|l| l.uid);
-    Ok(listing)
-}
-
-/// Splits the listing into batches bounded by count and bytes (a large message counts only its size
-/// up to the limit, since it is not fetched whole).
-fn batches(listing: &[Listed]) -> impl Iterator<Item = &[Listed]> {
-    let mut rest = listing;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut bytes = 0u64;
-        let mut n = 0;
-        while n < rest.len() && n < BATCH_MESSAGES && (n == 0 || bytes + rest[n].size <= BATCH_BYTES) {
-            bytes += rest[n].size;
-            n += 1;
-        }
-        let (batch, tail) = rest.split_at(n);
-        rest = tail;
-        Some(batch)
-    })
-}
-
-/// Fetches one batch: whole messages, headers only for oversized ones, nothing for backlog mail that
-/// predates the watch.
-async fn fetch_batch(
-    session: &mut ImapSession,
-    watch: &FolderWatch,
-    state: &FolderState,
-    batch: &[Listed],
-) -> Result<Vec<Fetched>, ImapError> {
-    let predates =
-        |l: &Listed| l.uid <= state.backlog_until && l.received.is_some_and(|t| t < state.watch_since);
-    let whole: Vec<u32> =
-        batch.iter().filter(|l| !predates(l) && l.size <= watch.max_message_size).map(|l| l.uid).collect();
-    let large: Vec<&Listed> =
-        batch.iter().filter(|l| !predates(l) && l.size > watch.max_message_size).collect();
-    let item = |uid: u32| format!("{}:{uid}", state.uidvalidity);
-    let mut fetched = Vec::with_capacity(batch.len());
-    if !whole.is_empty() {
-        let set = uid_set(&whole);
-        let mut stream = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
-        while let Some(f) = timed("fetching messages", stream.try_next()).await? {
-            if let (Some(uid), Some(body)) = (f.uid, f.body()) {
-                fetched.push(Fetched { item: item(uid), content: Content::Whole(body.to_vec()) });
-            }
-        }
-    }
-    if !large.is_empty() {
-        let set = uid_set(&large.iter().map(|l| l.uid).collect::<Vec<_>>());
-        let sizes: BTreeMap<u32, u64> = large.iter().map(|l| (l.uid, l.size)).collect();
-        let mut stream = session.uid_fetch(&set, "(UID BODY.PEEK[HEADER])").await?;
-        while let Some(f) = timed("fetching headers", stream.try_next()).await? {
-            if let Some(uid) = f.uid {
-                let header = f.header().unwrap_or_default().to_vec();
-                let size = sizes.get(&uid).copied().unwrap_or(0);
-                fetched.push(Fetched { item: item(uid), content: Content::TooLarge { size, header } });
-            }
-        }
-    }
-    Ok(fetched)
-}
-
-/// Applies the queued moves and flag changes of this folder: flags first (so they travel with a moved
-/// message), then one UID MOVE per destination, creating a missing destination folder.
-async fn apply_ops(
-    session: &mut ImapSession,
-    watch: &FolderWatch,
-    uidvalidity: u32,
-    delimiter: Option<char>,
-) -> Result<(), ImapError> {
-    let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
-    let ops: Vec<PendingOp> = watch.db.run(move |store| store.pending_ops(&mailbox, &folder)).await?;
-    if ops.is_empty() {
-        return Ok(());
-    }
-    let mut flags: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
-    let mut moves: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
-    let mut stale = Vec::new();
-    for op in &ops {
-        let uid = op
-            .item
-            .split_once(':')
-            .filter(|(v, _)| v.parse() == Ok(uidvalidity))
-            .and_then(|(_, u)| u.parse().ok());
-        match (uid, op.op.as_str()) {
-            (Some(uid), "flag") => flags.entry(op.arg.as_str()).or_default().push((op.id, uid)),
-            (Some(uid), "move") => moves.entry(op.arg.as_str()).or_default().push((op.id, uid)),
-            _ => stale.push(op.id),
-        }
-    }
-    for id in stale {
-        fail(watch, id, "the folder's UIDVALIDITY changed before this could be applied".into(), true).await?;
-    }
-    for (flag_list, targets) in &flags {
-        let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
-        let query = format!("+FLAGS.SILENT ({flag_list})");
-        let result: Result<Vec<_>, _> =
-            async { session.uid_store(&set, &query).await?.try_collect().await }.await;
-        settle(watch, targets, &ops, result.map(drop).map_err(Into::into)).await?;
-    }
-    for (destination, targets) in &moves {
-        let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
-        let destination = &server_folder_name(destination, delimiter);
-        let mut result = timed("moving messages", session.uid_mv(&set, destination)).await;
-        if matches!(result, Err(ImapError::Imap(async_imap::error::Error::No(_)))) {
-            // Most likely the folder does not exist yet ([TRYCREATE]); creating an existing folder
-            // just fails harmlessly, so try it and move again.
-            session.create(destination).await.ok();
-            result = timed("moving messages", session.uid_mv(&set, destination)).await;
-        }
-        settle(watch, targets, &ops, result).await?;
-    }
-    Ok(())
-}
-
-/// A folder name from the rules (`/` separates levels, any Unicode) as this server writes it: its own
-/// separator, and modified UTF-7 (RFC 3501 §5.1.3) for non-ASCII names.
-fn server_folder_name(name: &str, delimiter: Option<char>) -> String {
-    let name = match delimiter {
-        Some(d) if d != '/' => name.replace('/', &d.to_string()),
-        _ => name.to_string(),
-    };
-    utf7_imap::encode_utf7_imap(name)
-}
-
-/// Records the outcome of one server command over several queued operations.
-async fn settle(
-    watch: &FolderWatch,
-    targets: &[(i64, u32)],
-    ops: &[PendingOp],
-    result: Result<(), ImapError>,
-) -> Result<(), ImapError> {
-    match result {
-        Ok(()) => {
-            let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
-            watch.db.run(move |store| store.finish_ops(&ids)).await?;
-            Ok(())
-        }
-        // A refused command (NO) is about these messages; anything else is the connection.
-        Err(ImapError::Imap(async_imap::error::Error::No(reason))) => {
-            for (id, _) in targets {
-                let attempts = ops.iter().find(|o| o.id == *id).map(|o| o.attempts).unwrap_or(0);
-                fail(watch, *id, reason.clone(), attempts + 1 >= OP_ATTEMPTS).await?;
-            }
-            warn!(mailbox = %watch.mailbox, folder = %watch.folder, %reason, "the server refused a move or flag change");
-            Ok(())
-        }
-        Err(other) => Err(other),
-    }
-}
-
-async fn fail(watch: &FolderWatch, id: i64, reason: String, give_up: bool) -> Result<(), ImapError> {
-    watch.db.run(move |store| store.fail_op(id, &reason, give_up)).await?;
-    Ok(())
-}
-
 /// IDLE until the server reports a change, the renewal time passes, or shutdown.
 async fn idle_wait(
     session: ImapSession,
@@ -441,7 +202,7 @@ async fn highest_uid(session: &mut ImapSession) -> Result<u32, ImapError> {
 
 /// Bounds one server interaction by [`COMMAND_TIMEOUT`]: a server that stops answering is treated like
 /// one that disconnected.
-async fn timed<T, E: Into<ImapError>>(
+pub(super) async fn timed<T, E: Into<ImapError>>(
     what: &str,
     fut: impl Future<Output = Result<T, E>>,
 ) -> Result<T, ImapError> {
@@ -457,12 +218,14 @@ mod tests {
 
     #[test]
     fn folder_levels_use_the_servers_separator() {
+        use super::super::ops::server_folder_name;
         assert_eq!(server_folder_name("Vendors/Invoices", Some('.')), "Vendors.Invoices");
         assert_eq!(server_folder_name("Vendors/Invoices", Some('/')), "Vendors/Invoices");
     }
 
     #[test]
     fn non_ascii_folder_names_are_modified_utf7() {
+        use super::super::ops::server_folder_name;
         assert_eq!(server_folder_name("Contabilità", Some('/')), "Contabilit&AOA-");
     }
 

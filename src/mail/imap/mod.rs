@@ -5,8 +5,10 @@
 //! This module knows nothing about rules: it hands raw messages to the [`crate::intake::Intake`] and
 //! applies the mailbox changes the store has queued.
 
+mod catchup;
 mod connect;
 mod folder;
+mod ops;
 mod uidset;
 
 pub use connect::{ImapSession, ImapStream, connect};
