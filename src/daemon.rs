@@ -14,7 +14,7 @@ use tracing::{info, warn};
 
 use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Security, Source};
 use crate::intake::{CurrentRules, Intake};
-use crate::mail::imap::{self, FolderWatch};
+use crate::mail::imap::{self, Burst, FolderWatch};
 use crate::mail::maildir::{self, MaildirWatch};
 use crate::mail::outbox::Outbox;
 use crate::mail::transport::{SmtpSettings, Transport};
@@ -165,6 +165,10 @@ impl Office {
             poll_interval: mailbox.poll_interval,
             backfill: mailbox.backfill,
             max_message_size: mailbox.max_message_size,
+            burst: Burst {
+                window: mailbox.burst_window,
+                every: mailbox.burst_interval.max(Duration::from_millis(10)),
+            },
             intake: self.intake(&db, mailbox),
             db,
         })

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-/// Reads a period: one or more numbers each followed by `s`, `m`, `h`, `d` or `w` (`"90s"`, `"7d"`,
-/// `"1d12h"`); a bare number is seconds. `None` when the text is none of these or overflows.
+/// Reads a period: one or more numbers each followed by `ms`, `s`, `m`, `h`, `d` or `w` (`"90s"`,
+/// `"7d"`, `"1d12h"`, `"100ms"`); a bare number is seconds. `None` when the text is none of these or
+/// overflows.
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let mut rest = text.trim();
     if rest.is_empty() {
@@ -13,27 +14,33 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     if rest.bytes().all(|b| b.is_ascii_digit()) {
         return rest.parse().ok().map(Duration::from_secs);
     }
-    let mut total: u64 = 0;
+    let mut millis: u64 = 0;
     while !rest.is_empty() {
         let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
         let number: u64 = rest[..digits].parse().ok()?;
-        let seconds = match rest[digits..].chars().next()? {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return None,
+        let unit = &rest[digits..];
+        let (per_unit, unit_len) = if unit.starts_with("ms") {
+            (1, 2)
+        } else {
+            let per_unit = match unit.chars().next()? {
+                's' => 1_000,
+                'm' => 60_000,
+                'h' => 3_600_000,
+                'd' => 86_400_000,
+                'w' => 604_800_000,
+                _ => return None,
+            };
+            (per_unit, 1)
         };
-        total = total.checked_add(number.checked_mul(seconds)?)?;
-        rest = rest[digits + 1..].trim_start();
+        millis = millis.checked_add(number.checked_mul(per_unit)?)?;
+        rest = rest[digits + unit_len..].trim_start();
     }
-    Some(Duration::from_secs(total))
+    Some(Duration::from_millis(millis))
 }
 
 /// What to tell a person who wrote a period clerk cannot read.
 pub const DURATION_HINT: &str =
-    "write a number and a unit (s, m, h, d, w), like \"90s\", \"1d\" or \"1d12h\"";
+    "write a number and a unit (ms, s, m, h, d, w), like \"90s\", \"1d\" or \"1d12h\"";
 
 /// Reads a size: a number (decimals allowed) and a unit. `kB`, `MB`, `GB` are powers of 1000, as mail
 /// programs and disks show sizes; `KiB`, `MiB`, `GiB` powers of 1024; a bare number is bytes.
@@ -69,6 +76,8 @@ mod tests {
         assert_eq!(parse_duration("7d"), Some(Duration::from_secs(7 * 86_400)));
         assert_eq!(parse_duration("1d12h"), Some(Duration::from_secs(129_600)));
         assert_eq!(parse_duration("2w"), Some(Duration::from_secs(1_209_600)));
+        assert_eq!(parse_duration("100ms"), Some(Duration::from_millis(100)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
     }
 
     #[test]

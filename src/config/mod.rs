@@ -39,6 +39,10 @@ pub struct MailboxConfig {
     /// Use IMAP IDLE when the server offers it (else poll).
     pub idle: bool,
     pub poll_interval: Duration,
+    /// After new mail, look again every `burst_interval` for `burst_window` before waiting with IDLE
+    /// or polling again (a zero window turns this off).
+    pub burst_window: Duration,
+    pub burst_interval: Duration,
     pub backfill: Backfill,
     /// Messages larger than this are recorded and skipped, never fetched whole.
     pub max_message_size: u64,
@@ -172,6 +176,8 @@ struct RawMailbox {
     folders: Option<Vec<String>>,
     idle: Option<bool>,
     poll_interval: Option<Spanned<DurationValue>>,
+    burst_window: Option<Spanned<DurationValue>>,
+    burst_interval: Option<Spanned<DurationValue>>,
     backfill: Option<Spanned<String>>,
     max_message_size: Option<Spanned<SizeValue>>,
     quarantine: Option<String>,
@@ -307,16 +313,19 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
             None
         }
     };
-    let poll_interval = match &raw.poll_interval {
-        None => Duration::from_secs(60),
+    let mut duration = |value: &Option<Spanned<DurationValue>>, key: &str, default: Duration| match value {
+        None => default,
         Some(v) => match v.get_ref() {
             DurationValue::Seconds(s) => Duration::from_secs(*s),
             DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|| {
-                problems.push((v.span(), format!("`poll_interval = \"{t}\"`: {DURATION_HINT}")));
-                Duration::from_secs(60)
+                problems.push((v.span(), format!("`{key} = \"{t}\"`: {DURATION_HINT}")));
+                default
             }),
         },
     };
+    let poll_interval = duration(&raw.poll_interval, "poll_interval", Duration::from_secs(60));
+    let burst_window = duration(&raw.burst_window, "burst_window", Duration::from_secs(5));
+    let burst_interval = duration(&raw.burst_interval, "burst_interval", Duration::from_millis(25));
     if poll_interval.is_zero() {
         problems.push((spanned.span(), "`poll_interval` must be at least one second".into()));
     }
@@ -348,6 +357,8 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
             folders,
             idle: raw.idle.unwrap_or(true),
             poll_interval,
+            burst_window,
+            burst_interval,
             backfill,
             max_message_size,
             quarantine: raw.quarantine.clone(),

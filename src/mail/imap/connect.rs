@@ -1,35 +1,23 @@
 //! Opening an authenticated IMAP session: TCP, then TLS (implicit, STARTTLS, or none on loopback),
 //! then AUTHENTICATE PLAIN where offered, else LOGIN.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_imap::imap_proto::{Capability, Response, Status};
 use async_imap::types::UnsolicitedResponse;
 use async_imap::{Client, Session};
-use rustls::pki_types::ServerName;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use super::ImapError;
 use crate::config::{ImapAccount, Security};
-use crate::mail::tls;
+use crate::mail::tls::{self, MailStream};
 
 /// How long connecting, the TLS handshake and logging in may take before the attempt is abandoned.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The byte stream under an IMAP session: plain TCP (loopback only) or TLS.
-#[derive(Debug)]
-pub enum ImapStream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
-}
-
 /// An authenticated IMAP session.
-pub type ImapSession = Session<ImapStream>;
+pub type ImapSession = Session<MailStream>;
 
 /// Connects and logs in, within [`CONNECT_TIMEOUT`].
 pub async fn connect(account: &ImapAccount) -> Result<ImapSession, ImapError> {
@@ -45,12 +33,12 @@ async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> 
     tcp.set_nodelay(true).ok();
     let (mut client, mut capabilities) = match account.security {
         Security::Tls => {
-            let mut client = Client::new(ImapStream::Tls(Box::new(tls_handshake(account, tcp).await?)));
+            let mut client = Client::new(MailStream::Tls(Box::new(tls_handshake(account, tcp).await?)));
             let caps = read_greeting(&mut client).await?;
             (client, caps)
         }
         Security::StartTls | Security::LoopbackPlain => {
-            let mut client = Client::new(ImapStream::Plain(tcp));
+            let mut client = Client::new(MailStream::Plain(tcp));
             let mut caps = read_greeting(&mut client).await?;
             if caps.is_empty() {
                 caps = query_capabilities(&mut client).await?;
@@ -63,10 +51,10 @@ async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> 
             }
             if offers_starttls {
                 client.run_command_and_check_ok("STARTTLS", None).await?;
-                let ImapStream::Plain(tcp) = client.into_inner() else {
+                let MailStream::Plain(tcp) = client.into_inner() else {
                     return Err(ImapError::Protocol("STARTTLS on a stream that is already TLS".into()));
                 };
-                client = Client::new(ImapStream::Tls(Box::new(tls_handshake(account, tcp).await?)));
+                client = Client::new(MailStream::Tls(Box::new(tls_handshake(account, tcp).await?)));
                 caps = Vec::new();
             }
             (client, caps)
@@ -87,16 +75,13 @@ async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> 
 
 async fn tls_handshake(account: &ImapAccount, tcp: TcpStream) -> Result<TlsStream<TcpStream>, ImapError> {
     let config = tls::client_config(account.ca_file.as_deref()).map_err(|e| ImapError::Tls(e.to_string()))?;
-    let name = ServerName::try_from(account.host.clone())
-        .map_err(|e| ImapError::Tls(format!("`{}` is not a valid server name: {e}", account.host)))?;
-    TlsConnector::from(config)
-        .connect(name, tcp)
+    tls::handshake(config, &account.host, tcp)
         .await
         .map_err(|e| ImapError::Tls(format!("{}:{}: {e}", account.host, account.port)))
 }
 
 /// Reads the server greeting and returns the capabilities it announces, if it does.
-async fn read_greeting(client: &mut Client<ImapStream>) -> Result<Vec<String>, ImapError> {
+async fn read_greeting(client: &mut Client<MailStream>) -> Result<Vec<String>, ImapError> {
     let greeting = client
         .read_response()
         .await?
@@ -112,7 +97,7 @@ async fn read_greeting(client: &mut Client<ImapStream>) -> Result<Vec<String>, I
 }
 
 /// Asks for CAPABILITY before login (the unauthenticated client has no typed call for it).
-async fn query_capabilities(client: &mut Client<ImapStream>) -> Result<Vec<String>, ImapError> {
+async fn query_capabilities(client: &mut Client<MailStream>) -> Result<Vec<String>, ImapError> {
     let (tx, rx) = async_channel::bounded(16);
     client.run_command_and_check_ok("CAPABILITY", Some(tx)).await?;
     let mut found = Vec::new();
@@ -143,41 +128,5 @@ impl async_imap::Authenticator for PlainAuth {
     type Response = String;
     fn process(&mut self, _challenge: &[u8]) -> String {
         std::mem::take(&mut self.0)
-    }
-}
-
-impl AsyncRead for ImapStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            ImapStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for ImapStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            ImapStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            ImapStream::Plain(s) => Pin::new(s).poll_flush(cx),
-            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            ImapStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
     }
 }

@@ -36,8 +36,19 @@ pub struct FolderWatch {
     pub poll_interval: Duration,
     pub backfill: Backfill,
     pub max_message_size: u64,
+    /// How closely to watch right after mail arrived.
+    pub burst: Burst,
     pub intake: Intake,
     pub db: Db,
+}
+
+/// Looking again every `every` for `window` after the last new mail, before going back to IDLE or the
+/// poll interval: arrival-to-reply time in a busy period is then bounded by `every` rather than by the
+/// server's IDLE notification delay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Burst {
+    pub window: Duration,
+    pub every: Duration,
 }
 
 /// Watches one folder until `shutdown` turns true, reconnecting with exponential backoff and jitter
@@ -78,15 +89,32 @@ fn backoff(failures: u32, login: bool) -> Duration {
 /// One connection's life: returns Ok only on shutdown.
 async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> Result<(), ImapError> {
     let (mut session, mut state, server) = open(watch).await?;
+    let mut last_mail: Option<Instant> = None;
     loop {
         apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
+        let before = state.last_uid;
         state = catch_up(&mut session, watch, state, server.delimiter).await?;
+        if state.last_uid != before {
+            last_mail = Some(Instant::now());
+        }
         while session.unsolicited_responses.try_recv().is_ok() {}
         if *shutdown.borrow() {
             session.logout().await.ok();
             return Ok(());
         }
-        session = if server.idle {
+        let busy = last_mail.is_some_and(|t| t.elapsed() < watch.burst.window);
+        session = if busy {
+            // Mail comes in bursts, and a server's IDLE may tell of new mail only after a delay
+            // (Dovecot: a fixed 0.5 s), so right after mail clerk looks again every few milliseconds.
+            tokio::select! {
+                _ = tokio::time::sleep(watch.burst.every) => {}
+                _ = shutdown.changed() => {}
+            }
+            // NOOP makes the server take in mail that arrived since the last command; a SEARCH alone
+            // may still answer from its previous view of the folder.
+            timed("checking for new mail", session.noop()).await?;
+            session
+        } else if server.idle {
             idle_wait(session, shutdown).await?
         } else {
             tokio::select! {

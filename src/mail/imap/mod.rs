@@ -11,8 +11,8 @@ mod folder;
 mod ops;
 mod uidset;
 
-pub use connect::{ImapSession, ImapStream, connect};
-pub use folder::{FolderWatch, sync_once, watch_folder};
+pub use connect::{ImapSession, connect};
+pub use folder::{Burst, FolderWatch, sync_once, watch_folder};
 pub use uidset::uid_set;
 
 /// What can go wrong with an IMAP server; all of it is retried after a backoff.

@@ -294,7 +294,7 @@ fn office_addresses_and_periods_are_checked() {
         dir.errors(),
         [
             "office.toml:16:14: `info` is not a mail address: it has no `@`",
-            "office.toml:20:9: `1 day` is not a period: write a number and a unit (s, m, h, d, w), like \"90s\", \"1d\" or \"1d12h\"",
+            "office.toml:20:9: `1 day` is not a period: write a number and a unit (ms, s, m, h, d, w), like \"90s\", \"1d\" or \"1d12h\"",
         ]
     );
 }
