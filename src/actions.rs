@@ -12,9 +12,12 @@ use serde::Serialize;
 
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, GuardPolicy};
-use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, LOOP_HEADER, Reply};
+use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, LOOP_HEADER, OutboundMail, Reply};
 use crate::mail::message::{Address, Message};
-use crate::rules::{DeskCall, Rule, RuleSet, TemplateContext};
+use crate::rules::{Classification, DeskCall, Rule, RuleSet, TemplateContext};
+
+#[cfg(test)]
+mod tests;
 
 /// When each rule last auto-replied to each sender: the rate limit's memory.
 pub trait ReplyHistory {
@@ -46,6 +49,28 @@ pub struct Decision {
     pub effects: Vec<Effect>,
     /// Replies and forwards that the safety rules held back, with why.
     pub suppressed: Vec<Suppressed>,
+}
+
+impl Decision {
+    /// What the classification alone says: the rules that matched and the desk, with no effects yet.
+    pub fn classified(classification: &Classification<'_>) -> Decision {
+        let call = classification.desk();
+        Decision {
+            rule: classification.deciding().map(|r| r.name.clone()),
+            matched: classification.matched.iter().map(|r| r.name.clone()).collect(),
+            desk: call.map(|call| call.desk.name().to_string()),
+            desk_options: call.map(desk_options).unwrap_or_default(),
+            ..Decision::default()
+        }
+    }
+
+    /// The automatic reply among the effects, if one is sent.
+    pub fn reply(&self) -> Option<&OutboundMail> {
+        self.effects.iter().find_map(|effect| match effect {
+            Effect::Send { kind: MailKind::Reply, mail, .. } => Some(mail),
+            _ => None,
+        })
+    }
 }
 
 /// A reply or forward that was not made, and why.
@@ -82,15 +107,7 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Decision, ActionError> {
     let classification = rules.classify(msg);
-    let mut decision = Decision {
-        rule: classification.deciding().map(|r| r.name.clone()),
-        matched: classification.matched.iter().map(|r| r.name.clone()).collect(),
-        ..Decision::default()
-    };
-    if let Some(call) = classification.desk() {
-        decision.desk = Some(call.desk.name().to_string());
-        decision.desk_options = desk_options(call);
-    }
+    let mut decision = Decision::classified(&classification);
     let policy = guard_policy(rules);
     let guard_reasons: Vec<String> = guard::check(msg, &policy).iter().map(ToString::to_string).collect();
     let mut destination = None;
@@ -156,7 +173,8 @@ fn reply(
         suppress(vec!["the message has no address to reply to".into()], decision);
         return Ok(());
     };
-    let every = action.every.unwrap_or(rules.office.replies.limit);
+    // The office's limit is the floor: a rule's `every` can only make it longer.
+    let every = action.every.map_or(rules.office.replies.limit, |e| e.max(rules.office.replies.limit));
     if let Some(last) = history.last_reply(target, &rule.name) {
         let next = last + every.as_secs() as i64;
         if now.timestamp() < next {
@@ -165,7 +183,7 @@ fn reply(
                 vec![format!(
                     "rule \"{}\" already replied to {target} at {when} (at most one reply every {})",
                     rule.name,
-                    humanize(every)
+                    crate::units::humanize(every)
                 )],
                 decision,
             );
@@ -293,14 +311,4 @@ fn display_name_for(msg: &Message, target: &str) -> Option<String> {
 
 fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map(|(_, d)| d).unwrap_or(address)
-}
-
-fn humanize(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        s if s % 86_400 == 0 => format!("{} day(s)", s / 86_400),
-        s if s % 3600 == 0 => format!("{} hour(s)", s / 3600),
-        s if s % 60 == 0 => format!("{} minute(s)", s / 60),
-        s => format!("{s} second(s)"),
-    }
 }

@@ -29,6 +29,9 @@ const STOP_GRACE: Duration = Duration::from_secs(30);
 /// Opens the office described by `config` and runs it: watching until stopped, or (`once`) handling the
 /// mail waiting now and delivering the outbox before returning.
 pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
+    if config.mailboxes.is_empty() {
+        anyhow::bail!("{} has no [[mailbox]]: there is nothing to watch", config.file.display());
+    }
     let office = Office::open(config)?;
     if once { office.run_once().await } else { office.run().await }
 }
@@ -47,6 +50,9 @@ impl Office {
         let rules = RuleSet::load(&config.rules_dir)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("the rules in {} have errors", config.rules_dir.display()))?;
+        for warning in &rules.warnings {
+            tracing::warn!("{warning}");
+        }
         if let Some(parent) = config.database.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }

@@ -5,39 +5,70 @@
 //! sent. Nothing is sent or stored.
 
 use std::fmt;
+use std::path::Path;
 
 use chrono::Utc;
 use serde_json::json;
 
-use crate::actions::{self, Decision, NoHistory};
+use crate::actions::{self, Decision, NoHistory, ReplyHistory};
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
+use crate::store::{Store, StoreError};
 
 /// Everything `explain` reports about one message.
 pub struct Explanation {
     pub message: Message,
     pub trace: Vec<RuleTrace>,
     pub decision: Decision,
+    /// Why the matched rules' actions cannot be carried out (a template failing on this message, a
+    /// header that would be unsafe): the daemon records such a message as failed and leaves it.
+    pub failure: Option<String>,
+    /// Whether the reply limit was checked against the office's reply log.
+    pub reply_log_read: bool,
 }
 
-/// Why a message could not be explained.
-#[derive(Debug, thiserror::Error)]
-pub enum ExplainError {
-    #[error("cannot read the message: {0}")]
-    Parse(#[from] ParseError),
-    #[error("{0}")]
-    Action(#[from] actions::ActionError),
-}
-
-/// Runs `raw` through `rules` without touching anything. The reply rate limit is not consulted (a dry
-/// run has no history), so a reply shown here may still be held back by it in the daemon.
-pub fn explain(rules: &RuleSet, raw: &[u8]) -> Result<Explanation, ExplainError> {
+/// Runs `raw` through `rules` without touching anything. The reply limit is checked against
+/// `reply_log` (the office's, read and never written) when there is one.
+pub fn explain(
+    rules: &RuleSet,
+    raw: &[u8],
+    reply_log: Option<&mut dyn ReplyHistory>,
+) -> Result<Explanation, ParseError> {
     let message = Message::parse(raw)?;
     let trace = rules.explain(&message);
     let hash = crate::digest::sha256_hex(raw);
-    let decision = actions::decide(rules, &message, raw, &hash, &mut NoHistory, Utc::now())?;
-    Ok(Explanation { message, trace, decision })
+    let reply_log_read = reply_log.is_some();
+    let mut no_history = NoHistory;
+    let replies = reply_log.unwrap_or(&mut no_history);
+    let (decision, failure) = match actions::decide(rules, &message, raw, &hash, replies, Utc::now()) {
+        Ok(decision) => (decision, None),
+        Err(e) => (Decision::classified(&rules.classify(&message)), Some(e.to_string())),
+    };
+    Ok(Explanation { message, trace, decision, failure, reply_log_read })
+}
+
+/// The replies an office's database remembers, for a dry run: looked up, never added to.
+pub struct ReplyLog(Option<Store>);
+
+impl ReplyLog {
+    /// The reply log of the database at `path`, opened read-only; empty when clerk has not run yet
+    /// and there is no database.
+    pub fn open(path: &Path) -> Result<ReplyLog, StoreError> {
+        if path.exists() {
+            Store::open_read_only(path).map(|store| ReplyLog(Some(store)))
+        } else {
+            Ok(ReplyLog(None))
+        }
+    }
+}
+
+impl ReplyHistory for ReplyLog {
+    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
+        self.0.as_ref().and_then(|store| store.last_reply(sender, rule).ok().flatten())
+    }
+
+    fn note_reply(&mut self, _: &str, _: &str, _: i64) {}
 }
 
 impl Explanation {
@@ -51,6 +82,7 @@ impl Explanation {
             "matched": d.matched,
             "effects": d.effects.iter().map(effect_json).collect::<Vec<_>>(),
             "suppressed": d.suppressed,
+            "failure": self.failure,
             "trace": self.trace,
         })
     }
@@ -120,7 +152,10 @@ impl fmt::Display for Explanation {
             }
         }
         writeln!(f)?;
-        if d.effects.is_empty() {
+        if let Some(failure) = &self.failure {
+            writeln!(f, "Cannot be carried out: {failure}")?;
+            writeln!(f, "  (clerk would record the message as failed and leave it where it is)")?;
+        } else if d.effects.is_empty() {
             writeln!(f, "Effects: none")?;
         } else {
             writeln!(f, "Effects:")?;
@@ -150,6 +185,55 @@ impl fmt::Display for Explanation {
             }
         }
         writeln!(f)?;
-        writeln!(f, "Nothing was sent or stored. (A dry run does not consult the reply rate limit.)")
+        if self.reply_log_read {
+            writeln!(f, "Nothing was sent or stored.")
+        } else {
+            writeln!(
+                f,
+                "Nothing was sent or stored. (No reply log was read: give a config to check the reply limit.)"
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::Dir;
+
+    const QUESTION: &[u8] = b"From: Anna <anna@example.com>\r\nTo: assistant@office.example\r\n\
+        Subject: A question\r\nMessage-ID: <q@example.com>\r\n\r\nHello\r\n";
+
+    fn rules(template: &str) -> (Dir, RuleSet) {
+        let dir =
+            Dir::with_rules("[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\nreply = \"ack\"\n");
+        dir.write("templates/ack.txt", template);
+        let set = dir.load();
+        (dir, set)
+    }
+
+    #[test]
+    fn a_rule_whose_actions_fail_on_this_message_is_still_traced_and_the_failure_shown() {
+        // Fine on the sample the rules are checked against; this message has no attachment.
+        let (_dir, set) = rules("See {{ message.attachments[0].name }}\n");
+        let explanation = explain(&set, QUESTION, None).expect("the message parses");
+        assert_eq!(explanation.decision.rule.as_deref(), Some("questions"));
+        let report = explanation.to_string();
+        assert!(report.contains("Rules tried, in order:"), "{report}");
+        assert!(report.contains("Cannot be carried out: rule \"questions\": "), "{report}");
+        assert!(explanation.to_json()["failure"].is_string());
+    }
+
+    #[test]
+    fn without_a_reply_log_the_report_says_the_limit_was_not_checked() {
+        let (_dir, set) = rules("Thanks\n");
+        let report = explain(&set, QUESTION, None).expect("the message parses").to_string();
+        assert!(
+            report.ends_with("(No reply log was read: give a config to check the reply limit.)\n"),
+            "{report}"
+        );
+        let mut log = ReplyLog(None);
+        let report = explain(&set, QUESTION, Some(&mut log)).expect("the message parses").to_string();
+        assert!(report.ends_with("Nothing was sent or stored.\n"), "{report}");
     }
 }

@@ -14,10 +14,8 @@
 
 use std::fmt;
 
+use crate::mail::compose::LOOP_HEADER;
 use crate::mail::message::{Message, ReturnPath, same_address as same};
-
-/// The header clerk puts on everything it sends, so it recognises its own mail coming back.
-pub const DEFAULT_LOOP_HEADER: &str = "X-Clerk-Loop";
 
 /// What the guard needs to know about the office; built from `office.toml` by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +31,7 @@ pub struct GuardPolicy {
     /// The domain of clerk's own Message-IDs (`<clerk.HEX@office.example>`), so its own mail is recognised
     /// even when a relay strips the loop header.
     pub own_message_id_domain: String,
-    /// Name of clerk's loop header, normally [`DEFAULT_LOOP_HEADER`].
+    /// Name of clerk's loop header, normally [`LOOP_HEADER`].
     pub loop_header: String,
     /// Only reply when the assistant is in To or Cc. RFC 3834 §2 asks this so that mail which reached the
     /// mailbox by Bcc, an alias or a list is not answered; a shared mailbox whose mail is addressed to
@@ -50,7 +48,7 @@ impl GuardPolicy {
             assistant: assistant.to_owned(),
             own_addresses: vec![assistant.to_owned()],
             own_message_id_domain: domain.to_owned(),
-            loop_header: DEFAULT_LOOP_HEADER.to_owned(),
+            loop_header: LOOP_HEADER.to_owned(),
             require_assistant_recipient: true,
         }
     }
@@ -202,8 +200,22 @@ impl fmt::Display for Shown<'_> {
 pub fn check(msg: &Message, policy: &GuardPolicy) -> Vec<Suppression> {
     let mut reasons = machine_evidence(msg);
 
+    // Without a Return-Path the reply goes to Reply-To, which must pass the same sender checks: a
+    // machine mailbox or one of the office's own there would start a loop as surely as in From.
+    let reply_to = match msg.return_path {
+        ReturnPath::Absent => msg.reply_to.first().map(|a| a.email.as_str()),
+        ReturnPath::Address(_) | ReturnPath::Empty => None,
+    };
+    if let Some(address) = reply_to
+        && is_system_mailbox(local_part(address))
+        && !reasons
+            .iter()
+            .any(|r| matches!(r, Suppression::SystemSender { address: seen, .. } if same(seen, address)))
+    {
+        reasons.push(Suppression::SystemSender { header: "Reply-To", address: address.to_owned() });
+    }
     let mut own = None;
-    for address in msg.from.iter().map(|a| a.email.as_str()).chain(return_path_address(msg)) {
+    for address in msg.from.iter().map(|a| a.email.as_str()).chain(return_path_address(msg)).chain(reply_to) {
         if own.is_none() && policy.own_addresses.iter().any(|o| same(o, address)) {
             own = Some(address);
         }
@@ -371,382 +383,4 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ASSISTANT: &str = "assistant@office.example";
-
-    fn policy() -> GuardPolicy {
-        GuardPolicy {
-            own_addresses: vec![ASSISTANT.into(), "accounts@office.example".into()],
-            ..GuardPolicy::for_assistant(ASSISTANT)
-        }
-    }
-
-    /// An ordinary message from a person to the assistant, with `extra` header lines added.
-    fn human_mail(extra: &str) -> Message {
-        let raw = format!(
-            "Return-Path: <anna@example.com>\n\
-             From: Anna Rossi <anna@example.com>\n\
-             To: Office <assistant@office.example>\n\
-             Subject: Opening hours\n\
-             Message-ID: <CAF1234@mail.example.com>\n\
-             {extra}\
-             Content-Type: text/plain; charset=utf-8\n\
-             \n\
-             When are you open on Saturday?\n"
-        );
-        Message::parse(raw.as_bytes()).expect("test mail parses")
-    }
-
-    fn reasons(extra: &str) -> Vec<Suppression> {
-        check(&human_mail(extra), &policy())
-    }
-
-    fn only_reason(extra: &str) -> Suppression {
-        let mut found = reasons(extra);
-        assert_eq!(found.len(), 1, "expected one reason, got {found:?}");
-        found.remove(0)
-    }
-
-    fn with_sender(from: &str, return_path: &str) -> Vec<Suppression> {
-        let raw =
-            format!("Return-Path: <{return_path}>\nFrom: {from}\nTo: {ASSISTANT}\nSubject: x\n\nbody\n");
-        check(&Message::parse(raw.as_bytes()).expect("parses"), &policy())
-    }
-
-    #[test]
-    fn ordinary_human_mail_may_be_answered() {
-        assert_eq!(reasons(""), []);
-        assert!(!is_automatic(&human_mail("")));
-    }
-
-    #[test]
-    fn auto_submitted_suppresses() {
-        assert_eq!(
-            only_reason("Auto-Submitted: auto-replied\n"),
-            Suppression::AutoSubmitted { value: "auto-replied".into() }
-        );
-        assert!(is_automatic(&human_mail("Auto-Submitted: auto-generated\n")));
-    }
-
-    #[test]
-    fn auto_submitted_parameters_are_ignored() {
-        assert!(matches!(
-            only_reason("Auto-Submitted: Auto-Generated; type=warning (timeout)\n"),
-            Suppression::AutoSubmitted { .. }
-        ));
-        assert_eq!(reasons("Auto-Submitted: No ; comment\n"), []);
-    }
-
-    #[test]
-    fn auto_submitted_no_is_allowed() {
-        assert_eq!(reasons("Auto-Submitted: no\n"), []);
-    }
-
-    #[test]
-    fn empty_return_path_suppresses() {
-        let raw = format!("Return-Path: <>\nFrom: anna@example.com\nTo: {ASSISTANT}\n\nx\n");
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert_eq!(check(&msg, &policy()), [Suppression::EmptyReturnPath]);
-        assert!(is_automatic(&msg));
-    }
-
-    #[test]
-    fn system_senders_are_never_answered() {
-        for local in [
-            "mailer-daemon",
-            "MAILER-DAEMON",
-            "postmaster",
-            "abuse",
-            "root",
-            "noreply",
-            "no-reply",
-            "no_reply",
-            "donotreply",
-            "do-not-reply",
-            "noreply-billing",
-            "no-reply+abc",
-            "drive-shares-noreply",
-            "listserv",
-            "majordomo",
-            "owner-office-news",
-            "office-news-request",
-            "bounces",
-            "bounce-123-anna=example.com",
-            "office-news-bounces",
-            "bounces+anna=example.com",
-        ] {
-            let address = format!("{local}@example.net");
-            assert_eq!(
-                with_sender(&address, "anna@example.com"),
-                [Suppression::SystemSender { header: "From", address: address.clone() }],
-                "{local}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_system_return_path_suppresses_even_with_a_human_from() {
-        assert_eq!(
-            with_sender("anna@example.com", "news-bounces@lists.example.org"),
-            [Suppression::SystemSender {
-                header: "Return-Path",
-                address: "news-bounces@lists.example.org".into()
-            }]
-        );
-    }
-
-    #[test]
-    fn a_system_sender_in_both_from_and_return_path_is_one_reason() {
-        assert_eq!(with_sender("noreply@example.net", "NoReply@example.net").len(), 1);
-    }
-
-    #[test]
-    fn addresses_merely_containing_a_system_word_are_people() {
-        for local in [
-            "rootbeer",
-            "root.canal",
-            "abusive.poet",
-            "postmasters-guild",
-            "bounced-cheques",
-            "requester",
-            "owner",
-            "daemon-hunter",
-            "anna",
-        ] {
-            assert_eq!(with_sender(&format!("{local}@example.net"), "anna@example.com"), [], "{local}");
-        }
-    }
-
-    #[test]
-    fn role_mailboxes_are_not_automatic_but_machine_mailboxes_are() {
-        let from = |address: &str| {
-            Message::parse(format!("From: {address}\nTo: {ASSISTANT}\n\nx\n").as_bytes()).expect("parses")
-        };
-        assert!(!is_automatic(&from("postmaster@example.net")));
-        assert!(!is_automatic(&from("root@example.net")));
-        assert!(is_automatic(&from("noreply@example.net")));
-        assert!(is_automatic(&from("MAILER-DAEMON@example.net")));
-    }
-
-    #[test]
-    fn any_list_header_suppresses_once() {
-        assert_eq!(
-            only_reason("List-Id: Office news <news.example.org>\nList-Unsubscribe: <mailto:u@x>\n"),
-            Suppression::MailingList {
-                header: "List-Id".into(),
-                value: "Office news <news.example.org>".into()
-            }
-        );
-        assert!(matches!(
-            only_reason("list-post: <mailto:news@example.org>\n"),
-            Suppression::MailingList { .. }
-        ));
-    }
-
-    #[test]
-    fn precedence_bulk_list_junk_and_auto_reply_suppress() {
-        for value in ["bulk", "list", "junk", "auto_reply", "BULK"] {
-            for header in ["Precedence", "X-Precedence"] {
-                assert_eq!(
-                    only_reason(&format!("{header}: {value}\n")),
-                    Suppression::Precedence { header: header.into(), value: value.into() }
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn other_precedence_values_are_allowed() {
-        assert_eq!(reasons("Precedence: first-class\n"), []);
-        assert_eq!(reasons("Precedence: normal\n"), []);
-    }
-
-    #[test]
-    fn vendor_auto_reply_headers_suppress() {
-        for header in [
-            "X-Autoreply: yes",
-            "X-Autorespond: on vacation",
-            "X-AutoReply-From: anna@example.com",
-            "X-Mail-Autoreply: 1",
-            "X-Autogenerated: Reply",
-            "X-Loop: anna@example.com",
-            "X-FC-MachineGenerated: true",
-        ] {
-            assert!(
-                matches!(only_reason(&format!("{header}\n")), Suppression::VendorAutoReply { .. }),
-                "{header}"
-            );
-        }
-    }
-
-    #[test]
-    fn x_autogenerated_other_than_reply_is_allowed() {
-        assert_eq!(reasons("X-Autogenerated: Forward\n"), []);
-    }
-
-    #[test]
-    fn a_delivery_status_report_is_a_bounce() {
-        let raw = format!(
-            "From: anna@example.com\nTo: {ASSISTANT}\n\
-             Content-Type: multipart/report; report-type=Delivery-Status; boundary=b\n\n\
-             --b\nContent-Type: text/plain\n\nfailed\n--b--\n"
-        );
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        let found = check(&msg, &policy());
-        assert_eq!(found, [Suppression::Report { report_type: "delivery-status".into() }]);
-        assert_eq!(found[0].to_string(), "multipart/report; report-type=delivery-status (a bounce)");
-        assert!(is_automatic(&msg));
-    }
-
-    #[test]
-    fn a_read_receipt_report_is_automatic_too() {
-        let raw = format!(
-            "From: anna@example.com\nTo: {ASSISTANT}\n\
-             Content-Type: multipart/report; report-type=disposition-notification; boundary=b\n\n\
-             --b\nContent-Type: text/plain\n\nread\n--b--\n"
-        );
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert!(matches!(check(&msg, &policy())[..], [Suppression::Report { .. }]));
-    }
-
-    #[test]
-    fn x_failed_recipients_is_a_bounce() {
-        assert!(matches!(
-            only_reason("X-Failed-Recipients: bob@example.net\n"),
-            Suppression::FailedRecipients { .. }
-        ));
-    }
-
-    #[test]
-    fn auto_response_suppress_all_oof_or_autoreply_suppresses_the_reply() {
-        for value in ["All", "OOF", "DR, RN, NRN, OOF, AutoReply", "autoreply"] {
-            assert_eq!(
-                only_reason(&format!("X-Auto-Response-Suppress: {value}\n")),
-                Suppression::ResponseSuppressed { value: value.into() },
-                "{value}"
-            );
-        }
-    }
-
-    #[test]
-    fn auto_response_suppress_of_receipts_only_is_allowed() {
-        assert_eq!(reasons("X-Auto-Response-Suppress: DR, RN, NRN\n"), []);
-    }
-
-    #[test]
-    fn auto_response_suppress_alone_does_not_make_mail_automatic() {
-        assert!(!is_automatic(&human_mail("X-Auto-Response-Suppress: All\n")));
-    }
-
-    #[test]
-    fn mail_from_an_own_address_is_not_answered() {
-        assert_eq!(
-            with_sender("Accounts@Office.example", "accounts@office.example"),
-            [Suppression::OwnAddress { address: "Accounts@Office.example".into() }]
-        );
-    }
-
-    #[test]
-    fn clerks_loop_header_suppresses() {
-        assert_eq!(
-            only_reason("x-clerk-loop: assistant@office.example\n"),
-            Suppression::OwnLoopHeader {
-                header: DEFAULT_LOOP_HEADER.into(),
-                value: "assistant@office.example".into()
-            }
-        );
-    }
-
-    #[test]
-    fn clerks_own_message_id_suppresses() {
-        let raw = format!(
-            "From: anna@example.com\nTo: {ASSISTANT}\nMessage-ID: <clerk.9f2c41@office.example>\n\nx\n"
-        );
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert_eq!(
-            check(&msg, &policy()),
-            [Suppression::OwnMessageId { message_id: "clerk.9f2c41@office.example".into() }]
-        );
-    }
-
-    #[test]
-    fn a_clerk_like_message_id_from_another_domain_is_allowed() {
-        let raw =
-            format!("From: anna@example.com\nTo: {ASSISTANT}\nMessage-ID: <clerk.9f2c41@example.com>\n\nx\n");
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert_eq!(check(&msg, &policy()), []);
-    }
-
-    #[test]
-    fn a_human_reply_to_clerks_mail_is_allowed() {
-        assert_eq!(reasons("In-Reply-To: <clerk.9f2c41@office.example>\n"), []);
-    }
-
-    #[test]
-    fn assistant_only_in_bcc_is_not_answered() {
-        let raw = "From: anna@example.com\nTo: sales@example.org\nCc: bob@example.org\n\nx\n";
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert_eq!(
-            check(&msg, &policy()),
-            [Suppression::AssistantNotRecipient { assistant: ASSISTANT.into() }]
-        );
-    }
-
-    #[test]
-    fn assistant_in_cc_counts_as_recipient() {
-        let raw = format!("From: anna@example.com\nTo: sales@example.org\nCc: {ASSISTANT}\n\nx\n");
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert_eq!(check(&msg, &policy()), []);
-    }
-
-    #[test]
-    fn the_recipient_check_can_be_turned_off_for_shared_mailboxes() {
-        let raw = "From: anna@example.com\nTo: frontdesk@example.org\n\nx\n";
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        let shared = GuardPolicy { require_assistant_recipient: false, ..policy() };
-        assert_eq!(check(&msg, &shared), []);
-    }
-
-    #[test]
-    fn a_message_without_any_sender_address_cannot_be_answered() {
-        let raw = format!("To: {ASSISTANT}\nSubject: who am I\n\nx\n");
-        let msg = Message::parse(raw.as_bytes()).expect("parses");
-        assert_eq!(check(&msg, &policy()), [Suppression::NoReplyAddress]);
-    }
-
-    #[test]
-    fn every_reason_is_reported_in_a_stable_order() {
-        let found = reasons(
-            "X-Auto-Response-Suppress: All\nPrecedence: bulk\nList-Id: <l.example.org>\n\
-             Auto-Submitted: auto-generated\nX-Clerk-Loop: 1\n",
-        );
-        let kinds: Vec<_> =
-            found.iter().map(|s| s.to_string().split(':').next().unwrap_or_default().to_owned()).collect();
-        assert_eq!(
-            kinds,
-            ["Auto-Submitted", "List-Id", "Precedence", "X-Auto-Response-Suppress", "X-Clerk-Loop"]
-        );
-    }
-
-    #[test]
-    fn display_is_one_readable_line_even_for_hostile_values() {
-        assert_eq!(
-            Suppression::AutoSubmitted { value: "auto-replied".into() }.to_string(),
-            "Auto-Submitted: auto-replied (RFC 3834)"
-        );
-        assert_eq!(
-            Suppression::SystemSender { header: "From", address: "mailer-daemon@x.example".into() }
-                .to_string(),
-            "sender mailer-daemon@x.example (From) is a system address"
-        );
-        let hostile = Suppression::VendorAutoReply {
-            header: "X-Loop".into(),
-            value: format!("a\r\nINFO forged line{}", "x".repeat(500)),
-        }
-        .to_string();
-        assert!(!hostile.contains(['\r', '\n']));
-        assert!(hostile.chars().count() < 300);
-    }
-}
+mod tests;

@@ -154,9 +154,9 @@ fn handle_batch(
             (None, Ok(msg)) => {
                 let identity = (entry.message_id.clone(), entry.content_hash.clone());
                 if let Some(of) = store.find_same_message(identity.0.as_deref(), &identity.1)? {
-                    (Verdict::Duplicate { of }, vec![])
+                    (Verdict::Duplicate { of: Some(of) }, vec![])
                 } else if !seen_in_batch.insert(identity) {
-                    (Verdict::Duplicate { of: 0 }, vec![])
+                    (Verdict::Duplicate { of: None }, vec![])
                 } else {
                     match actions::decide(rules, &msg, raw, &entry.content_hash, &mut history, Utc::now()) {
                         Ok(decision) => {

@@ -63,6 +63,16 @@ pub fn parse_size(text: &str) -> Option<u64> {
     (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
 }
 
+/// A period as people say it, in its largest whole unit: "1 day(s)", "90 minute(s)".
+pub fn humanize(d: Duration) -> String {
+    match d.as_secs() {
+        s if s % 86_400 == 0 => format!("{} day(s)", s / 86_400),
+        s if s % 3600 == 0 => format!("{} hour(s)", s / 3600),
+        s if s % 60 == 0 => format!("{} minute(s)", s / 60),
+        s => format!("{s} second(s)"),
+    }
+}
+
 /// What to tell a person who wrote a size clerk cannot read.
 pub const SIZE_HINT: &str = "write a number and a unit, like \"500kB\", \"25MB\" or \"1GB\"";
 

@@ -6,27 +6,10 @@ mod support;
 
 use std::time::Duration;
 
-use support::clerk::{ACCOUNTS, ASSISTANT, CUSTOMER, OFFICE_RULES, Office, office_users};
+use support::clerk::{ACCOUNTS, ASSISTANT, CUSTOMER, OFFICE_RULES, Office, header, mail, office_users};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// A message from `from` to the assistant with `subject`.
-fn mail(from: &str, subject: &str, id: &str) -> Vec<u8> {
-    format!(
-        "From: Anna Example <{from}>\r\nTo: Test Office <{ASSISTANT}>\r\nSubject: {subject}\r\n\
-         Date: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\r\nHello, I have a question about your opening hours.\r\n"
-    )
-    .into_bytes()
-}
-
-fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
-    raw.split("\r\n\r\n").next()?.lines().find_map(|l| {
-        let (n, v) = l.split_once(':')?;
-        n.eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
 
 /// Starts Dovecot, a relaying SMTP server and clerk, and waits until clerk watches the INBOX.
 fn office(dovecot: Dovecot, extra: &str) -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
@@ -106,6 +89,32 @@ fn without_idle_clerk_polls() {
     assert!(clerk.log().contains("idle=false"), "{}", clerk.log());
     dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "Question by polling", "poll1@example.test"));
     dovecot.wait_for_messages(CUSTOMER, "INBOX", 1, WAIT);
+}
+
+#[test]
+fn several_folders_and_mailboxes_are_watched_at_once() {
+    let dovecot = Dovecot::start(&office_users());
+    // The folder must exist when clerk starts; what is in it then is old mail and left alone.
+    dovecot.append(ASSISTANT, "Shared", &mail("old@example.test", "Old question", "old@example.test"));
+    let second_mailbox = format!(
+        "folders = [\"INBOX\", \"Shared\"]\n\n[[mailbox]]\nname = \"accounts\"\n\
+         url = \"imap://127.0.0.1:{}\"\nuser = \"{ACCOUNTS}\"\npassword_file = \"imap-password\"\n\
+         poll_interval = \"1s\"\n",
+        dovecot.imap_port()
+    );
+    let (dovecot, sink, _office, clerk) = office(dovecot, &second_mailbox);
+    assert!(clerk.wait_for_log("folder=Shared", WAIT), "{}", clerk.log());
+    assert!(clerk.wait_for_log("mailbox=accounts", WAIT), "{}", clerk.log());
+
+    dovecot.deliver(ASSISTANT, &mail("a@example.test", "Question in the inbox", "inbox@example.test"));
+    dovecot.append(ASSISTANT, "Shared", &mail("b@example.test", "Question, shared", "shared@example.test"));
+    dovecot.deliver(ACCOUNTS, &mail("c@example.test", "Question for accounts", "accounts@example.test"));
+
+    let replies = sink.wait_for(3, WAIT);
+    let mut answered: Vec<String> =
+        replies.iter().filter_map(|r| header(&r.text(), "In-Reply-To").map(str::to_owned)).collect();
+    answered.sort();
+    assert_eq!(answered, ["<accounts@example.test>", "<inbox@example.test>", "<shared@example.test>"]);
 }
 
 #[test]

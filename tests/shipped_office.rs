@@ -140,7 +140,7 @@ fn every_corpus_message_is_explained_without_a_panic() {
         for entry in std::fs::read_dir(corpus.join(sub)).expect("the corpus is in tests/corpus") {
             let path = entry.unwrap().path();
             let raw = std::fs::read(&path).unwrap();
-            match clerk::explain::explain(&rules, &raw) {
+            match clerk::explain::explain(&rules, &raw, None) {
                 Ok(explanation) => {
                     let _ = explanation.to_string();
                     let _ = explanation.to_json();

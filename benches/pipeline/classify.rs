@@ -43,19 +43,29 @@ pub fn run() {
     }
 }
 
-/// Messages per second for parse + classify, over at least two seconds.
+/// Messages per second for parse + classify: the best of five rounds of half a second each, after a
+/// round of warming up (caches, allocator, the CPU's clock) that is not counted.
+///
+/// The best rather than the mean, because what else runs on a shared machine only ever slows a round
+/// down; the best round is the closest to what the code itself costs.
 fn throughput(messages: &[Vec<u8>], rules: &RuleSet) -> f64 {
-    let mut done = 0usize;
     let mut matched = 0usize;
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(2) {
-        for raw in messages {
-            if let Ok(message) = Message::parse(raw) {
-                matched += rules.classify(&message).matched.len();
+    let mut best: f64 = 0.0;
+    for round in 0..6 {
+        let mut done = 0usize;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(500) {
+            for raw in messages {
+                if let Ok(message) = Message::parse(raw) {
+                    matched += rules.classify(&message).matched.len();
+                }
+                done += 1;
             }
-            done += 1;
+        }
+        if round > 0 {
+            best = best.max(done as f64 / started.elapsed().as_secs_f64());
         }
     }
     std::hint::black_box(matched);
-    done as f64 / started.elapsed().as_secs_f64()
+    best
 }

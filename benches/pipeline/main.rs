@@ -15,6 +15,10 @@
 #[path = "../../tests/support/mod.rs"]
 mod support;
 
+/// The allocator the clerk binary uses (src/main.rs), so the in-process figures match the daemon's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod backlog;
 mod classify;
 mod latency;

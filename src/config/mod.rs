@@ -161,7 +161,7 @@ struct RawDatabase {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
-    dir: Option<PathBuf>,
+    dir: Option<Spanned<PathBuf>>,
 }
 
 #[derive(Deserialize)]
@@ -170,10 +170,10 @@ struct RawMailbox {
     name: Spanned<String>,
     url: Spanned<String>,
     user: Option<String>,
-    password_file: Option<PathBuf>,
-    password_env: Option<String>,
-    ca_file: Option<PathBuf>,
-    folders: Option<Vec<String>>,
+    password_file: Option<Spanned<PathBuf>>,
+    password_env: Option<Spanned<String>>,
+    ca_file: Option<Spanned<PathBuf>>,
+    folders: Option<Spanned<Vec<String>>>,
     idle: Option<bool>,
     poll_interval: Option<Spanned<DurationValue>>,
     burst_window: Option<Spanned<DurationValue>>,
@@ -189,9 +189,9 @@ struct RawSmtp {
     url: Spanned<String>,
     resend_uncertain: Option<bool>,
     user: Option<String>,
-    password_file: Option<PathBuf>,
-    password_env: Option<String>,
-    ca_file: Option<PathBuf>,
+    password_file: Option<Spanned<PathBuf>>,
+    password_env: Option<Spanned<String>>,
+    ca_file: Option<Spanned<PathBuf>>,
 }
 
 #[derive(Deserialize)]
@@ -230,32 +230,49 @@ impl Config {
         }
     }
 
-    /// Reads and validates one config file.
+    /// Reads and validates one config file, including that the files it names (password files, CA
+    /// files, the rules directory) can be read and the environment variables it names are set.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-        Config::parse(&text, path)
+        Config::read(&text, path, Files::Check)
     }
 
-    /// Validates config text as if read from `path` (which anchors relative paths and error messages).
+    /// Validates config text as if read from `path` (which anchors relative paths and error messages),
+    /// without looking at the files it names.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Config::read(text, path, Files::Trust)
+    }
+
+    fn read(text: &str, path: &Path, files: Files) -> Result<Config, ConfigError> {
         let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let at = |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let start = e.span().map(|s| s.start).unwrap_or(0);
             // The parser's message alone can be terse ("duplicate key"): show the line it is about.
-            let line = text[start.min(text.len())..].lines().next().unwrap_or("").trim();
-            let message = match e.message().trim() {
+            let start = start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+            let line = text[line_start..].lines().next().unwrap_or("").trim();
+            let mut message = match e.message().trim() {
                 m if line.is_empty() || m.contains('`') => m.to_string(),
                 m => format!("{m}: `{line}`"),
             };
+            if ["assistant", "office", "owner", "departments", "replies"]
+                .iter()
+                .any(|table| message.starts_with(&format!("unknown field `{table}`")))
+            {
+                message.push_str(
+                    "; the office, its assistant, owners and departments are described in office.toml \
+                     in the rules directory",
+                );
+            }
             ConfigError::Invalid(vec![at(start..start, message)])
         })?;
 
         let mut errors = Vec::new();
         let mut mailboxes = Vec::new();
         for raw_mailbox in &raw.mailbox {
-            match mailbox(raw_mailbox, base) {
+            match mailbox(raw_mailbox, base, files) {
                 Ok(m) => {
                     if mailboxes.iter().any(|o: &MailboxConfig| o.name == m.name) {
                         errors.push(at(
@@ -274,7 +291,7 @@ impl Config {
                 errors.push(at(span, "both [smtp] and [outbox] are set: choose one way to send mail".into()));
                 None
             }
-            (Some(smtp), None) => match smtp_account(smtp.get_ref(), base) {
+            (Some(smtp), None) => match smtp_account(smtp.get_ref(), base, files) {
                 Ok(account) => Some(Delivery::Smtp(account)),
                 Err((span, msg)) => {
                     errors.push(at(span, msg));
@@ -284,13 +301,21 @@ impl Config {
             (None, Some(outbox)) => Some(Delivery::Directory(base.join(&outbox.dir))),
             (None, None) => Some(Delivery::Directory(base.join("outbox"))),
         };
+        let rules_dir = base.join(raw.rules.dir.as_ref().map_or(Path::new("rules"), |d| d.get_ref()));
+        if files == Files::Check && !rules_dir.is_dir() {
+            let message = format!("no rules directory at {}", rules_dir.display());
+            errors.push(match &raw.rules.dir {
+                Some(dir) => at(dir.span(), format!("`dir`: {message}")),
+                None => at(0..0, format!("{message} (the default, beside this file; set [rules] dir)")),
+            });
+        }
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
         Ok(Config {
             file: path.to_path_buf(),
             database: base.join(raw.database.path.unwrap_or_else(|| "clerk.db".into())),
-            rules_dir: base.join(raw.rules.dir.unwrap_or_else(|| "rules".into())),
+            rules_dir,
             mailboxes,
             delivery: delivery.unwrap_or_else(|| Delivery::Directory(base.join("outbox"))),
         })
@@ -299,14 +324,32 @@ impl Config {
 
 type Problem = (std::ops::Range<usize>, String);
 
-fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, Vec<Problem>> {
+/// Whether reading a config also checks the files and environment variables it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Files {
+    Check,
+    Trust,
+}
+
+/// `path` under `base`, checked (when asked) to be a file clerk can open: a problem at the key otherwise.
+fn readable_file(path: &Spanned<PathBuf>, key: &str, base: &Path, files: Files) -> Result<PathBuf, Problem> {
+    let full = base.join(path.get_ref());
+    if files == Files::Check
+        && let Err(e) = std::fs::File::open(&full)
+    {
+        return Err((path.span(), format!("`{key}`: cannot read {}: {e}", full.display())));
+    }
+    Ok(full)
+}
+
+fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path, files: Files) -> Result<MailboxConfig, Vec<Problem>> {
     let raw = spanned.get_ref();
     let mut problems = Vec::new();
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() {
         problems.push((raw.name.span(), "a mailbox needs a non-empty `name`".into()));
     }
-    let source = match source(raw, base) {
+    let source = match source(raw, base, files) {
         Ok(s) => Some(s),
         Err(p) => {
             problems.push(p);
@@ -327,7 +370,8 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
     let burst_window = duration(&raw.burst_window, "burst_window", Duration::from_secs(5));
     let burst_interval = duration(&raw.burst_interval, "burst_interval", Duration::from_millis(25));
     if poll_interval.is_zero() {
-        problems.push((spanned.span(), "`poll_interval` must be at least one second".into()));
+        let at = raw.poll_interval.as_ref().map_or(spanned.span(), Spanned::span);
+        problems.push((at, "`poll_interval` must be longer than zero".into()));
     }
     let max_message_size = match &raw.max_message_size {
         None => 25_000_000,
@@ -346,9 +390,10 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
             Backfill::None
         }),
     };
-    let folders = raw.folders.clone().unwrap_or_else(|| vec!["INBOX".into()]);
+    let folders = raw.folders.as_ref().map_or_else(|| vec!["INBOX".into()], |f| f.get_ref().clone());
     if folders.is_empty() || folders.iter().any(|f| f.trim().is_empty()) {
-        problems.push((spanned.span(), "`folders` must list at least one non-empty folder name".into()));
+        let at = raw.folders.as_ref().map_or(spanned.span(), Spanned::span);
+        problems.push((at, "`folders` must list at least one non-empty folder name".into()));
     }
     match (problems.is_empty(), source) {
         (true, Some(source)) => Ok(MailboxConfig {
@@ -367,7 +412,7 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path) -> Result<MailboxConfig, 
     }
 }
 
-fn source(raw: &RawMailbox, base: &Path) -> Result<Source, Problem> {
+fn source(raw: &RawMailbox, base: &Path, files: Files) -> Result<Source, Problem> {
     let url = raw.url.get_ref();
     let span = raw.url.span();
     if let Some(path) = url.strip_prefix("maildir:") {
@@ -379,25 +424,20 @@ fn source(raw: &RawMailbox, base: &Path) -> Result<Source, Problem> {
     }
     let (host, port, security) = server(url, "imaps", 993, "imap", 143).map_err(|e| (span.clone(), e))?;
     let user = raw.user.clone().ok_or_else(|| (span.clone(), "an IMAP mailbox needs `user`".to_string()))?;
-    let password =
-        secret_source(&raw.password_file, &raw.password_env, base, span.clone()).ok_or_else(|| {
+    let password = secret_source(&raw.password_file, &raw.password_env, base, span.clone(), files)
+        .ok_or_else(|| {
             (span.clone(), "an IMAP mailbox needs `password_file` or `password_env`".to_string())
         })??;
-    Ok(Source::Imap(ImapAccount {
-        host,
-        port,
-        security,
-        user,
-        password,
-        ca_file: raw.ca_file.as_ref().map(|p| base.join(p)),
-    }))
+    let ca_file = raw.ca_file.as_ref().map(|p| readable_file(p, "ca_file", base, files)).transpose()?;
+    Ok(Source::Imap(ImapAccount { host, port, security, user, password, ca_file }))
 }
 
-fn smtp_account(raw: &RawSmtp, base: &Path) -> Result<SmtpAccount, Problem> {
+fn smtp_account(raw: &RawSmtp, base: &Path, files: Files) -> Result<SmtpAccount, Problem> {
     let span = raw.url.span();
     let (host, port, security) =
         server(raw.url.get_ref(), "smtps", 465, "smtp", 587).map_err(|e| (span.clone(), e))?;
-    let password = secret_source(&raw.password_file, &raw.password_env, base, span.clone()).transpose()?;
+    let password =
+        secret_source(&raw.password_file, &raw.password_env, base, span.clone(), files).transpose()?;
     if raw.user.is_some() != password.is_some() {
         return Err((
             span,
@@ -410,21 +450,29 @@ fn smtp_account(raw: &RawSmtp, base: &Path) -> Result<SmtpAccount, Problem> {
         security,
         user: raw.user.clone(),
         password,
-        ca_file: raw.ca_file.as_ref().map(|p| base.join(p)),
+        ca_file: raw.ca_file.as_ref().map(|p| readable_file(p, "ca_file", base, files)).transpose()?,
         resend_uncertain: raw.resend_uncertain.unwrap_or(false),
     })
 }
 
 fn secret_source(
-    file: &Option<PathBuf>,
-    env: &Option<String>,
+    file: &Option<Spanned<PathBuf>>,
+    env: &Option<Spanned<String>>,
     base: &Path,
     span: std::ops::Range<usize>,
+    files: Files,
 ) -> Option<Result<SecretSource, Problem>> {
     match (file, env) {
         (Some(_), Some(_)) => Some(Err((span, "set `password_file` or `password_env`, not both".into()))),
-        (Some(f), None) => Some(Ok(SecretSource::File(base.join(f)))),
-        (None, Some(e)) => Some(Ok(SecretSource::Env(e.clone()))),
+        (Some(f), None) => Some(readable_file(f, "password_file", base, files).map(SecretSource::File)),
+        (None, Some(e)) => {
+            let name = e.get_ref();
+            if files == Files::Check && std::env::var_os(name).is_none() {
+                let message = format!("`password_env`: the environment variable {name} is not set");
+                return Some(Err((e.span(), message)));
+            }
+            Some(Ok(SecretSource::Env(name.clone())))
+        }
         (None, None) => None,
     }
 }

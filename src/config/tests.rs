@@ -140,3 +140,69 @@ fn a_duplicate_key_is_shown_with_its_line() {
     let message = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nname = \"b\"\n");
     assert!(message.starts_with("/etc/clerk/clerk.toml:4:1: duplicate key: `name = \"b\"`"), "{message}");
 }
+
+/// Writes `text` as clerk.toml into a fresh directory (with a rules/ beside it) and loads it.
+fn load_written(text: &str) -> Result<Config, ConfigError> {
+    let dir = std::env::temp_dir().join(format!("clerk-config-{}-{}", std::process::id(), fastrand::u64(..)));
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::write(dir.join("pw"), "secret\n").unwrap();
+    std::fs::write(dir.join("clerk.toml"), text).unwrap();
+    let loaded = Config::load(&dir.join("clerk.toml"));
+    std::fs::remove_dir_all(&dir).ok();
+    loaded
+}
+
+const IMAP: &str =
+    "[[mailbox]]\nname = \"office\"\nurl = \"imaps://imap.example.com\"\nuser = \"a@example.com\"\n";
+
+#[test]
+fn loading_checks_that_the_files_named_can_be_read() {
+    assert!(load_written(&format!("{IMAP}password_file = \"pw\"\n")).is_ok());
+    let error = load_written(&format!("{IMAP}password_file = \"missing-pw\"\n")).unwrap_err().to_string();
+    assert!(error.contains("clerk.toml:5:17: `password_file`: cannot read "), "{error}");
+    assert!(error.contains("missing-pw"), "{error}");
+    let error = load_written(&format!("{IMAP}password_file = \"pw\"\nca_file = \"ca.pem\"\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("clerk.toml:6:11: `ca_file`: cannot read "), "{error}");
+}
+
+#[test]
+fn loading_checks_that_a_password_variable_is_set() {
+    let error = load_written(&format!("{IMAP}password_env = \"CLERK_TEST_SURELY_UNSET\"\n")).unwrap_err();
+    assert!(
+        error.to_string().contains(
+            "clerk.toml:5:16: `password_env`: the environment variable CLERK_TEST_SURELY_UNSET is not set"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn loading_checks_that_the_rules_directory_exists() {
+    let error = load_written("[rules]\ndir = \"elsewhere\"\n").unwrap_err().to_string();
+    assert!(error.contains("clerk.toml:2:7: `dir`: no rules directory at "), "{error}");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_shows_its_whole_line() {
+    let error = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nidle = \"yes\"\n");
+    assert!(
+        error.ends_with("4:8: invalid type: string \"yes\", expected a boolean: `idle = \"yes\"`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn office_tables_in_the_config_point_to_office_toml() {
+    let error = errors("[assistant]\naddress = \"a@b.example\"\n");
+    assert!(error.contains("are described in office.toml in the rules directory"), "{error}");
+}
+
+#[test]
+fn a_bad_poll_interval_or_folder_list_is_reported_at_its_key() {
+    let error =
+        errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\npoll_interval = \"0s\"\nfolders = []\n");
+    assert!(error.contains("4:17: `poll_interval` must be longer than zero"), "{error}");
+    assert!(error.contains("5:11: `folders` must list at least one non-empty folder name"), "{error}");
+}

@@ -273,17 +273,25 @@ impl Writer {
             }
             return;
         }
-        for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        let bytes = text.as_bytes();
+        if bytes.first().is_some_and(u8::is_ascii_whitespace) {
+            self.space = true;
+        }
+        for (i, word) in text.split_ascii_whitespace().enumerate() {
             if i > 0 {
                 self.space = true;
             }
-            if word.is_empty() {
-                continue;
-            }
             self.begin_text();
             // A non-breaking space is a space to a reader; it also keeps an Outlook blank line alive.
-            self.out.extend(word.chars().map(|c| if c == '\u{a0}' { ' ' } else { c }));
+            if word.contains('\u{a0}') {
+                self.out.push_str(&word.replace('\u{a0}', " "));
+            } else {
+                self.out.push_str(word);
+            }
             self.space = false;
+        }
+        if bytes.last().is_some_and(u8::is_ascii_whitespace) {
+            self.space = true;
         }
     }
 

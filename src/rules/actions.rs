@@ -26,7 +26,7 @@ use std::cell::RefCell;
 use super::address::check_address;
 use super::office::{Office, duration};
 use super::rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, Priority, Reply};
-use super::template::{Templates, check_name};
+use super::template::{TemplateContext, Templates, check_name, sample_message};
 use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 
 /// The keys that make a rule do something.
@@ -184,7 +184,18 @@ fn reply(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<Reply> {
     }
     let subject = table.optional("subject", |item| subject(item, refs));
     let cc = table.optional("cc", addresses);
-    let every = table.optional("every", duration);
+    let every = table.optional("every", |item| {
+        let every = duration(item)?;
+        if let Some(limit) = refs.office.map(|office| office.replies.limit).filter(|&limit| every < limit) {
+            let warning = format!(
+                "`every` is shorter than the office's reply limit ({}, `[replies] limit` in office.toml) \
+                 and has no effect: a rule can only lengthen it",
+                crate::units::humanize(limit)
+            );
+            refs.warnings.borrow_mut().push(item.doc().diagnostic(item.span(), warning));
+        }
+        Some(every)
+    });
     Some(Reply {
         template: template_name.ok().flatten()?,
         subject: subject.ok()?,
@@ -199,6 +210,20 @@ fn subject(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<String> {
     if let Err(e) = refs.templates.check_source(source) {
         item.error(format!("bad subject template: {e}"));
         return None;
+    }
+    if let Some(office) = refs.office {
+        let sample = sample_message();
+        match refs.templates.render_str(source, &TemplateContext::new(&sample, office, "(check)")) {
+            Err(e) => {
+                item.error(format!("the subject template fails on a sample message: {e}"));
+                return None;
+            }
+            Ok(subject) if subject.contains(['\r', '\n']) => {
+                item.error("a subject must be one line: this template writes a line break");
+                return None;
+            }
+            Ok(_) => {}
+        }
     }
     Some(source.to_owned())
 }

@@ -17,13 +17,18 @@
 //! ```
 //!
 //! `expect.rule` is compared with the deciding rule: the last one that matched, which is the one that
-//! stopped the evaluation unless every match said `continue`.
+//! stopped the evaluation unless every match said `continue`. `expect.reply_subject` and
+//! `expect.reply_to` check the automatic reply as the daemon would compose it (the first time this
+//! sender writes), so a test also catches a reply the safety rules would hold back.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use chrono::Utc;
+
 use super::RuleSet;
 use super::rule::Desk;
+use crate::actions::{self, NoHistory};
 use crate::mail::message::Message;
 use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 
@@ -57,9 +62,9 @@ pub struct Expectation {
     pub rule: Option<Option<String>>,
     /// `desk`: the desk the message goes to.
     pub desk: Option<Option<Desk>>,
-    /// `reply_subject`: kept for checks of composed replies, which come with composing.
+    /// `reply_subject`: the subject of the automatic reply (which the safety rules must let through).
     pub reply_subject: Option<String>,
-    /// `reply_to`: the address the reply goes to; kept like `reply_subject`.
+    /// `reply_to`: the address the automatic reply goes to.
     pub reply_to: Option<String>,
 }
 
@@ -91,6 +96,9 @@ pub enum TestFailure {
         /// The desk the rules chose.
         got: Option<Desk>,
     },
+    /// The automatic reply differs (`field` is `subject` or `recipient`; `got` is `None` when no reply
+    /// is made, with `why` saying what held it back, if anything).
+    Reply { field: &'static str, expected: String, got: Option<String>, why: Option<String> },
 }
 
 impl TestOutcome<'_> {
@@ -121,6 +129,15 @@ impl fmt::Display for TestOutcome<'_> {
                     let expected = named(expected.map(Desk::name), "desk");
                     let got = named(got.map(Desk::name), "desk");
                     write!(f, "test expected {expected}, got {got}")?;
+                }
+                TestFailure::Reply { field, expected, got: Some(got), .. } => {
+                    write!(f, "test expected reply {field} {expected:?}, got {got:?}")?;
+                }
+                TestFailure::Reply { field, expected, got: None, why } => {
+                    write!(f, "test expected reply {field} {expected:?}, but no reply is made")?;
+                    if let Some(why) = why {
+                        write!(f, " ({why})")?;
+                    }
                 }
             }
         }
@@ -155,9 +172,9 @@ impl RuleSet {
             TestMessage::Eml(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display())),
             TestMessage::Inline(text) => Ok(text.clone().into_bytes()),
         };
-        let message = raw.and_then(|raw| parse(&raw).map_err(|e| e.to_string()));
-        let message = match message {
-            Ok(message) => message,
+        let read = raw.and_then(|raw| parse(&raw).map(|message| (raw, message)).map_err(|e| e.to_string()));
+        let (raw, message) = match read {
+            Ok(read) => read,
             Err(reason) => {
                 return TestOutcome { test, failures: vec![TestFailure::Unreadable(reason)] };
             }
@@ -176,7 +193,50 @@ impl RuleSet {
         {
             failures.push(TestFailure::Desk { expected, got: got_desk });
         }
+        if test.expect.reply_subject.is_some() || test.expect.reply_to.is_some() {
+            failures.extend(self.check_reply(test, &raw, &message, parse));
+        }
         TestOutcome { test, failures }
+    }
+
+    /// Compares the automatic reply the message would get (composed as the daemon would, with no reply
+    /// sent before) with the test's `reply_subject` and `reply_to`.
+    fn check_reply<E: fmt::Display>(
+        &self,
+        test: &RuleTest,
+        raw: &[u8],
+        message: &Message,
+        parse: &impl Fn(&[u8]) -> Result<Message, E>,
+    ) -> Vec<TestFailure> {
+        let (reply, why) = match actions::decide(self, message, raw, "test", &mut NoHistory, Utc::now()) {
+            Ok(decision) => {
+                let reply = decision.reply().cloned();
+                let why = decision.suppressed.iter().find(|s| s.action == "reply").map(ToString::to_string);
+                (reply, why)
+            }
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let subject = reply.as_ref().map(|mail| match parse(&mail.raw) {
+            Ok(composed) => composed.subject,
+            Err(e) => format!("(unreadable reply: {e})"),
+        });
+        let recipient = reply.as_ref().and_then(|mail| mail.recipients.first().cloned());
+        let mut failures = Vec::new();
+        let checks = [
+            ("subject", &test.expect.reply_subject, subject, false),
+            ("recipient", &test.expect.reply_to, recipient, true),
+        ];
+        for (field, expected, got, ignore_case) in checks {
+            let Some(expected) = expected else { continue };
+            let same = got.as_deref().is_some_and(|got| {
+                if ignore_case { got.eq_ignore_ascii_case(expected) } else { got == expected }
+            });
+            if !same {
+                let why = if got.is_none() { why.clone() } else { None };
+                failures.push(TestFailure::Reply { field, expected: expected.clone(), got, why });
+            }
+        }
+        failures
     }
 }
 

@@ -30,7 +30,7 @@ pub mod trace;
 pub mod when;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -41,7 +41,7 @@ pub use condition::Condition;
 pub use embedded::{Expectation, RuleTest, TestFailure, TestMessage, TestOutcome};
 pub use office::{Office, Person, ReplyPolicy};
 pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, Priority, Reply, Rule};
-pub use template::{LineBreak, TemplateContext, TemplateError, Templates, single_line};
+pub use template::{TemplateContext, TemplateError, Templates};
 pub use trace::{ConditionTrace, RuleTrace};
 
 use crate::mail::message::Message;
@@ -128,6 +128,10 @@ impl RuleSet {
             rule_refs.extend(parsed.rule_refs);
         }
         check_names(&rules, rule_refs, &mut errors);
+        if let Some(office) = &office {
+            // A template that fails on a complete message would fail on every message it answers.
+            errors.extend(templates.check_all(&template::sample_message(), office));
+        }
         in_reading_order(&mut errors);
 
         let mut warnings = warnings.into_inner();

@@ -65,7 +65,7 @@ pub struct Person {
 /// loosen, what the guard enforces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyPolicy {
-    /// At most one auto-reply per sender and rule within this period; a rule's `every` overrides it.
+    /// At most one auto-reply per sender and rule within this period; a rule's `every` can lengthen it.
     pub limit: Duration,
     /// Whether mail that does not name the assistant in To or Cc gets no auto-reply (it came through a
     /// list or a Bcc). Off only for shared mailboxes whose mail names other addresses.

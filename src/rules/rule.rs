@@ -132,7 +132,8 @@ pub struct Reply {
     pub subject: Option<String>,
     /// Further recipients.
     pub cc: Vec<String>,
-    /// Overrides the office's `[replies] limit` for this rule.
+    /// A longer reply limit for this rule than the office's `[replies] limit`; a shorter one is a load
+    /// warning and has no effect, since rules may only add restrictions.
     pub every: Option<Duration>,
 }
 

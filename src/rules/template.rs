@@ -16,7 +16,6 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use super::office::Office;
-use super::rule::Reply;
 use crate::mail::message::{Address, Message};
 use crate::toml_doc::{Diagnostic, LineIndex};
 
@@ -43,21 +42,6 @@ pub enum TemplateError {
         /// What went wrong, on one line.
         message: String,
     },
-    /// The text was meant for a header and has a line break in it.
-    #[error(transparent)]
-    LineBreak(#[from] LineBreak),
-}
-
-/// Text for a header (a subject, an address) contained a line break, which would let it add headers of
-/// its own.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("a header value must be one line, but {0:?} contains a line break")]
-pub struct LineBreak(pub String);
-
-/// Returns `s` if it can be used as a header value: no CR, LF or NUL. Every subject and address that
-/// goes into outgoing mail passes through here.
-pub fn single_line(s: &str) -> Result<&str, LineBreak> {
-    if s.contains(['\r', '\n', '\0']) { Err(LineBreak(s.to_owned())) } else { Ok(s) }
 }
 
 impl Templates {
@@ -143,22 +127,8 @@ impl Templates {
         self.env.template_from_str(source).map(drop).map_err(|e| describe(&e))
     }
 
-    /// The subject of a reply: its `subject` template, or "Re: " and the original subject (adding the
-    /// prefix only once). Always one line.
-    pub fn reply_subject(
-        &self,
-        reply: &Reply,
-        context: &TemplateContext<'_>,
-    ) -> Result<String, TemplateError> {
-        let subject = match &reply.subject {
-            Some(source) => self.render_str(source, context)?,
-            None => re(context.message.subject),
-        };
-        Ok(single_line(subject.trim())?.to_owned())
-    }
-
-    /// Renders every template against `sample`, so that unknown variables and failing filters show up
-    /// in `clerk check` rather than when a customer writes.
+    /// Renders every template against `sample` (see [`sample_message`]), so that unknown variables
+    /// and failing filters refuse the rule set when it loads rather than when a customer writes.
     pub fn check_all(&self, sample: &Message, office: &Office) -> Vec<Diagnostic> {
         let context = TemplateContext::new(sample, office, "(check)");
         let mut names = self.names();
@@ -184,14 +154,26 @@ impl Templates {
     }
 }
 
-/// "Re: " and `subject`, unless it already starts with a reply prefix (English, Italian, German,
-/// Scandinavian clients).
-fn re(subject: &str) -> String {
-    let subject = subject.trim();
-    let already = subject.split_once(':').is_some_and(|(prefix, _)| {
-        ["re", "r", "aw", "sv"].iter().any(|p| prefix.trim().eq_ignore_ascii_case(p))
-    });
-    if already { subject.to_owned() } else { format!("Re: {subject}") }
+/// A message with every part a template can use filled in, to render templates against before any
+/// real mail arrives.
+pub fn sample_message() -> Message {
+    use crate::mail::message::{Address, Attachment};
+    let person = |name: &str, email: &str| Address { name: Some(name.into()), email: email.into() };
+    Message {
+        from: vec![person("Anna Verdi", "anna.verdi@example.com")],
+        to: vec![person("Office", "assistant@office.example")],
+        cc: vec![person("Marco Neri", "marco.neri@example.com")],
+        subject: "Opening hours".into(),
+        date: chrono::DateTime::parse_from_rfc2822("Mon, 23 Nov 2026 09:30:00 +0100").ok(),
+        message_id: Some("sample.1@example.com".into()),
+        text: "Good morning, when are you open on Saturday?\n\nAnna".into(),
+        attachments: vec![Attachment {
+            name: "map.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 48_213,
+        }],
+        ..Message::default()
+    }
 }
 
 /// One line for a minijinja error: its kind and detail, or the failing expression when there is no

@@ -35,8 +35,9 @@ pub enum Verdict {
         /// Why replies were suppressed, and similar remarks for the log and `status`.
         notes: Vec<String>,
     },
-    /// The same message (Message-ID and content) was already handled as journal row `of`.
-    Duplicate { of: i64 },
+    /// The same message (Message-ID and content) was already handled: as journal row `of`, or (`None`)
+    /// as a copy earlier in the same batch, whose row is written in the same transaction.
+    Duplicate { of: Option<i64> },
     /// Larger than `max_message_size`: recorded and left alone, never fetched whole.
     TooLarge { size: u64 },
     /// Could not be read or handled; kept where it is and reported.
@@ -129,7 +130,12 @@ fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
             (!desk_options.is_empty()).then(|| serde_json::to_string(desk_options).unwrap_or_default()),
             (!notes.is_empty()).then(|| notes.join("; ")),
         ),
-        Verdict::Duplicate { of } => (None, None, None, Some(format!("same message as journal entry {of}"))),
+        Verdict::Duplicate { of: Some(of) } => {
+            (None, None, None, Some(format!("same message as journal entry {of}")))
+        }
+        Verdict::Duplicate { of: None } => {
+            (None, None, None, Some("same message as a copy that arrived with it".to_owned()))
+        }
         Verdict::TooLarge { size } => (None, None, None, Some(format!("{size} bytes"))),
         Verdict::Failed { error } => (None, None, None, Some(error.clone())),
     };

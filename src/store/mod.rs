@@ -32,6 +32,11 @@ pub enum StoreError {
          upgrade clerk or point it at another database"
     )]
     TooNew { found: usize, known: usize },
+    #[error(
+        "the database is at schema version {found} and this build expects {known}; \
+         `clerk run` upgrades it"
+    )]
+    Outdated { found: usize, known: usize },
     #[error("cannot open the database {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
 }
@@ -58,6 +63,21 @@ impl Store {
     /// An in-memory database, for tests and dry runs.
     pub fn open_in_memory() -> Result<Store> {
         Store::setup(Connection::open_in_memory()?)
+    }
+
+    /// Opens an existing database for reading only, for commands that look but must not change
+    /// anything (`explain`). It must already be at this build's schema: migrating is a write.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let found = schema::applied(&conn)?;
+        let known = schema::latest_version();
+        if found < known {
+            return Err(StoreError::Outdated { found, known });
+        }
+        Ok(Store { conn })
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {

@@ -93,10 +93,7 @@ const MIGRATIONS: &[&str] = &[
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because
 /// running old code over a newer schema could silently misread it.
 pub fn migrate(conn: &mut Connection) -> Result<(), super::StoreError> {
-    let applied: usize = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
-    if applied > MIGRATIONS.len() {
-        return Err(super::StoreError::TooNew { found: applied, known: MIGRATIONS.len() });
-    }
+    let applied = applied(conn)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -104,6 +101,15 @@ pub fn migrate(conn: &mut Connection) -> Result<(), super::StoreError> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// How many migrations the database has had; a database written by a newer clerk is refused.
+pub fn applied(conn: &Connection) -> Result<usize, super::StoreError> {
+    let applied = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))? as usize;
+    if applied > MIGRATIONS.len() {
+        return Err(super::StoreError::TooNew { found: applied, known: MIGRATIONS.len() });
+    }
+    Ok(applied)
 }
 
 /// How many migrations this build knows; a fresh database ends at this version.

@@ -60,6 +60,22 @@ fn a_database_from_a_newer_clerk_is_refused() {
 }
 
 #[test]
+fn a_read_only_store_reads_but_never_migrates() {
+    let dir = tempdir();
+    let path = dir.join("clerk.db");
+    drop(rusqlite::Connection::open(&path).unwrap());
+    assert!(matches!(Store::open_read_only(&path), Err(StoreError::Outdated { found: 0, .. })));
+
+    let mut store = Store::open(&path).unwrap();
+    let note = Effect::NoteReply { sender: "anna@example.com".into(), rule: "ack".into() };
+    store.record(&[processed("1", vec![note])], None).unwrap();
+    drop(store);
+    let reader = Store::open_read_only(&path).unwrap();
+    assert!(reader.last_reply("anna@example.com", "ack").unwrap().is_some());
+    assert!(reader.conn.execute("DELETE FROM reply_log", []).is_err(), "writes are refused");
+}
+
+#[test]
 fn recording_a_message_queues_its_reply_and_moves() {
     let mut store = Store::open_in_memory().unwrap();
     let handled = processed("7:1", vec![reply("r1@office.example"), Effect::Move { folder: "Done".into() }]);

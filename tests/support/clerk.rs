@@ -42,6 +42,24 @@ reply = "answer"
 flag = "flagged"
 "#;
 
+/// A message from `from` to the assistant with `subject`.
+pub fn mail(from: &str, subject: &str, id: &str) -> Vec<u8> {
+    format!(
+        "From: Anna Example <{from}>\r\nTo: Test Office <{ASSISTANT}>\r\nSubject: {subject}\r\n\
+         Date: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nHello, I have a question about your opening hours.\r\n"
+    )
+    .into_bytes()
+}
+
+/// The value of the first header field `name` of a CRLF message.
+pub fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.split("\r\n\r\n").next()?.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
 /// A test office directory: clerk.toml, rules/, the database and logs.
 pub struct Office {
     pub dir: TestDir,
@@ -51,6 +69,38 @@ impl Office {
     /// An office reading the assistant's INBOX from `dovecot` and sending through `sink`, with
     /// `extra_mailbox_settings` appended to the `[[mailbox]]` table (e.g. `"idle = false"`).
     pub fn new(dovecot: &Dovecot, sink: &SmtpSink, rules: &str, extra_mailbox_settings: &str) -> Office {
+        let url = format!("imap://127.0.0.1:{}", dovecot.imap_port());
+        Office::with_imap_url(&url, sink, rules, extra_mailbox_settings)
+    }
+
+    /// [`Office::new`] reading the assistant's INBOX at `url` (`imaps://localhost:…`, say).
+    pub fn with_imap_url(url: &str, sink: &SmtpSink, rules: &str, extra_mailbox_settings: &str) -> Office {
+        let office = Office::with_rules(rules);
+        std::fs::write(office.dir.path().join("imap-password"), PASSWORD).expect("writing the password file");
+        let poll =
+            if extra_mailbox_settings.contains("poll_interval") { "" } else { "poll_interval = \"1s\"\n" };
+        office.write_config(&format!(
+            "[[mailbox]]\nname = \"office\"\nurl = \"{url}\"\nuser = \"{ASSISTANT}\"\n\
+             password_file = \"imap-password\"\n{poll}{extra_mailbox_settings}\n\n\
+             [smtp]\nurl = \"smtp://127.0.0.1:{}\"\n",
+            sink.port()
+        ));
+        office
+    }
+
+    /// An office reading the Maildir `mail/` in its directory and writing what it sends into `outbox/`
+    /// as .eml files, with `extra_mailbox_settings` appended to the `[[mailbox]]` table.
+    pub fn with_maildir(rules: &str, extra_mailbox_settings: &str) -> Office {
+        let office = Office::with_rules(rules);
+        office.write_config(&format!(
+            "[[mailbox]]\nname = \"office\"\nurl = \"maildir:mail\"\npoll_interval = \"1s\"\n\
+             {extra_mailbox_settings}\n\n[outbox]\ndir = \"outbox\"\n"
+        ));
+        office
+    }
+
+    /// The office directory with rules/ (office.toml, `rules`, the `answer` template) and no config yet.
+    fn with_rules(rules: &str) -> Office {
         let dir = TestDir::new("clerk-office");
         let root = dir.path();
         std::fs::create_dir_all(root.join("rules/templates")).expect("creating the rules dir");
@@ -70,19 +120,13 @@ impl Office {
             "Dear {{ message.from_name }},\n\nthank you for \"{{ message.subject }}\".\n\n{{ office.assistant.name }}\n",
         )
         .expect("writing the template");
-        std::fs::write(root.join("imap-password"), PASSWORD).expect("writing the password file");
-        let poll =
-            if extra_mailbox_settings.contains("poll_interval") { "" } else { "poll_interval = \"1s\"\n" };
-        let config = format!(
-            "[database]\npath = \"clerk.db\"\n\n[rules]\ndir = \"rules\"\n\n\
-             [[mailbox]]\nname = \"office\"\nurl = \"imap://127.0.0.1:{}\"\nuser = \"{ASSISTANT}\"\n\
-             password_file = \"imap-password\"\n{poll}{extra_mailbox_settings}\n\n\
-             [smtp]\nurl = \"smtp://127.0.0.1:{}\"\n",
-            dovecot.imap_port(),
-            sink.port()
-        );
-        std::fs::write(root.join("clerk.toml"), config).expect("writing clerk.toml");
         Office { dir }
+    }
+
+    /// Writes clerk.toml: the database and rules settings every test office shares, then `sources`.
+    fn write_config(&self, sources: &str) {
+        let config = format!("[database]\npath = \"clerk.db\"\n\n[rules]\ndir = \"rules\"\n\n{sources}");
+        std::fs::write(self.config(), config).expect("writing clerk.toml");
     }
 
     pub fn config(&self) -> PathBuf {

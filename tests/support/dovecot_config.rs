@@ -83,6 +83,26 @@ pub(super) fn write_users_and_dirs(options: &DovecotBuilder, dir: &Path) {
     std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o777)).expect("chmod 0777 home");
 }
 
+/// Who Dovecot's processes run as. As root: mail processes as `nobody` (they refuse uid 0), the rest
+/// as Dovecot's own users. As anyone else: every process as that user, which Dovecot supports for
+/// unprivileged instances.
+fn process_identity() -> String {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } == 0 {
+        return "mail_uid = nobody\nmail_gid = nogroup\nfirst_valid_uid = 1".into();
+    }
+    let id = |flag: &str| {
+        let out = std::process::Command::new("id").arg(flag).output().expect("running id");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let (user, group) = (id("-un"), id("-gn"));
+    format!(
+        "default_login_user = {user}\ndefault_internal_user = {user}\ndefault_internal_group = {group}\n\
+         mail_uid = {user}\nmail_gid = {group}\nfirst_valid_uid = 1\n\
+         # chroot needs root.\nservice anvil {{\n  chroot =\n}}\nservice imap-login {{\n  chroot =\n}}"
+    )
+}
+
 /// The text of `dovecot.conf`.
 pub(super) fn config_text(
     options: &DovecotBuilder,
@@ -100,6 +120,7 @@ pub(super) fn config_text(
     };
     let capability =
         if options.idle { String::new() } else { format!("imap_capability = {CAPABILITIES_WITHOUT_IDLE}") };
+    let identity = process_identity();
     format!(
         r#"# A private Dovecot for one clerk test, written by tests/support/dovecot_config.rs.
 # Standalone: nothing from /etc/dovecot.
@@ -125,10 +146,7 @@ userdb {{
   driver = static
   args = home={dir}/home/%u
 }}
-# Mail processes refuse to run as root: run them as nobody.
-mail_uid = nobody
-mail_gid = nogroup
-first_valid_uid = 1
+{identity}
 mail_location = maildir:~/Maildir
 # IDLE learns of new mail through inotify (plus Dovecot's fixed 0.5 s delay); this is the fallback
 # poll for when inotify is unavailable.

@@ -155,9 +155,21 @@ impl Imap {
     /// `APPEND`s a message (line endings made CRLF) and returns its UID if the server says it (UIDPLUS's
     /// `APPENDUID`; Dovecot does); `Err` is the server's refusal, e.g. for a folder that does not exist.
     pub fn append(&mut self, folder: &str, raw: &[u8]) -> Result<Option<u32>, String> {
+        self.append_dated(folder, raw, None)
+    }
+
+    /// [`append`](Self::append) with the message's internal date (the arrival time IMAP keeps) set to
+    /// `date`, written as IMAP's `date-time`: `"01-Jan-2020 10:00:00 +0000"`.
+    pub fn append_dated(
+        &mut self,
+        folder: &str,
+        raw: &[u8],
+        date: Option<&str>,
+    ) -> Result<Option<u32>, String> {
         let message = crlf(raw);
+        let date = date.map(|d| format!(" \"{d}\"")).unwrap_or_default();
         // A synchronising literal: the server says `+` before the bytes, or refuses (e.g. no such folder).
-        let tag = self.start(&format!("APPEND {} {{{}}}", mailbox(folder), message.len()));
+        let tag = self.start(&format!("APPEND {}{date} {{{}}}", mailbox(folder), message.len()));
         let go_ahead = self.read_response();
         if !go_ahead.text.starts_with('+') {
             return Err(go_ahead.text);

@@ -115,11 +115,16 @@ impl Dovecot {
 
     /// APPENDs `raw` to `user`'s `folder`, creating the folder if it is missing; returns the new UID.
     pub fn append(&self, user: &str, folder: &str, raw: &[u8]) -> u32 {
+        self.append_dated(user, folder, raw, None)
+    }
+
+    /// [`append`](Self::append) with the internal date set (IMAP `date-time`, `"01-Jan-2020 10:00:00 +0000"`).
+    pub fn append_dated(&self, user: &str, folder: &str, raw: &[u8], date: Option<&str>) -> u32 {
         let mut imap = self.imap(user);
         // CREATE of an existing folder answers NO [ALREADYEXISTS]: fine, the folder is there either way.
         let _ = imap.run(&format!("CREATE {}", mailbox(folder)));
         let uid = imap
-            .append(folder, raw)
+            .append_dated(folder, raw, date)
             .unwrap_or_else(|e| panic!("APPEND to {folder:?} failed: {e}\n{}", self.log_tail()));
         imap.logout();
         uid.expect("Dovecot answers APPEND with APPENDUID")

@@ -14,7 +14,8 @@
 //! - An IDLE session hears of a delivery about 0.5 s after it (Dovecot's fixed notify delay).
 //! - Delivered messages gain `Return-Path:` (the envelope sender), `Delivered-To:` and `Received:` on top.
 //! - Folder names use Dovecot's default separator `.` (`Vendors.Invoices`) unless `.separator('/')`.
-//! - The harness runs as root: Dovecot's mail processes run as `nobody`.
+//! - The harness runs as root (Dovecot's mail processes then run as `nobody`) or as an ordinary user
+//!   (every Dovecot process runs as that user, without chroot).
 //! - Every call blocks its thread. In a `#[tokio::test]` that runs clerk's daemon in the same runtime, use
 //!   `flavor = "multi_thread"` (or `spawn_blocking`): on the default current-thread runtime a harness wait
 //!   stops the daemon it is waiting for.

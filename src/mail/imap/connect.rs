@@ -64,13 +64,32 @@ async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> 
         capabilities = query_capabilities(&mut client).await?;
     }
     let password = account.password.read().map_err(|e| ImapError::Login(e.to_string()))?;
-    let session = if capabilities.iter().any(|c| c == "AUTH=PLAIN") {
-        let plain = PlainAuth(format!("\0{}\0{}", account.user, password.expose()));
-        client.authenticate("PLAIN", plain).await
-    } else {
-        client.login(&account.user, password.expose()).await
+    let session = match login_method(&capabilities) {
+        LoginMethod::AuthenticatePlain => {
+            let plain = PlainAuth(format!("\0{}\0{}", account.user, password.expose()));
+            client.authenticate("PLAIN", plain).await
+        }
+        LoginMethod::Login => client.login(&account.user, password.expose()).await,
     };
     session.map_err(|(e, _)| ImapError::Login(format!("{} as {}: {e}", address, account.user)))
+}
+
+/// How to present the password.
+#[derive(Debug, PartialEq, Eq)]
+enum LoginMethod {
+    /// SASL PLAIN (RFC 4616): what servers offer most widely, and it copes with any character in the
+    /// password.
+    AuthenticatePlain,
+    /// The IMAP LOGIN command, for servers that do not offer AUTH=PLAIN.
+    Login,
+}
+
+fn login_method(capabilities: &[String]) -> LoginMethod {
+    if capabilities.iter().any(|c| c.eq_ignore_ascii_case("AUTH=PLAIN")) {
+        LoginMethod::AuthenticatePlain
+    } else {
+        LoginMethod::Login
+    }
 }
 
 async fn tls_handshake(account: &ImapAccount, tcp: TcpStream) -> Result<TlsStream<TcpStream>, ImapError> {
@@ -128,5 +147,25 @@ impl async_imap::Authenticator for PlainAuth {
     type Response = String;
     fn process(&mut self, _challenge: &[u8]) -> String {
         std::mem::take(&mut self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(list: &[&str]) -> Vec<String> {
+        list.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn auth_plain_is_used_where_offered_and_the_login_command_elsewhere() {
+        assert_eq!(
+            login_method(&caps(&["IMAP4rev1", "AUTH=PLAIN", "AUTH=LOGIN"])),
+            LoginMethod::AuthenticatePlain
+        );
+        assert_eq!(login_method(&caps(&["IMAP4rev1", "auth=plain"])), LoginMethod::AuthenticatePlain);
+        assert_eq!(login_method(&caps(&["IMAP4rev1", "AUTH=LOGIN", "AUTH=XOAUTH2"])), LoginMethod::Login);
+        assert_eq!(login_method(&caps(&["IMAP4rev1"])), LoginMethod::Login);
     }
 }

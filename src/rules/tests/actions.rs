@@ -133,6 +133,21 @@ fn a_keyword_close_to_a_system_flag_is_a_warning() {
     );
 }
 
+#[test]
+fn an_every_shorter_than_the_office_limit_is_a_warning() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = { template = \"ack\", every = \"1h\" }\n");
+    dir.write("templates/ack.txt", "Thanks.\n");
+    let set = dir.load();
+    let warnings: Vec<_> = set.warnings.iter().map(|w| dir.relative(w)).collect();
+    assert_eq!(
+        warnings,
+        [
+            "10.rules.toml:3:37: `every` is shorter than the office's reply limit (1 day(s), `[replies] limit` \
+          in office.toml) and has no effect: a rule can only lengthen it"
+        ]
+    );
+}
+
 const TWO_RULES: &str = r#"
 [[rule]]
 name = "from staff"

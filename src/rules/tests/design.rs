@@ -245,3 +245,61 @@ fn an_unparsable_test_message_fails_the_test() {
     let outcomes = set.run_tests(toy_parse);
     assert_eq!(outcomes[0].failures, [TestFailure::Unreadable("no body".into())]);
 }
+
+const REPLYING_RULES: &str = r#"[[rule]]
+name = "questions"
+when.subject = "question"
+reply = "ack"
+
+[[test]]
+message = """
+From: Anna <anna@example.com>
+To: assistant@office.example
+Subject: A question
+
+hi
+"""
+expect = { rule = "questions", reply_subject = "Re: A question", reply_to = "Anna@Example.com" }
+
+[[test]]
+message = """
+From: Anna <anna@example.com>
+To: assistant@office.example
+Subject: Another question
+
+hi
+"""
+expect = { rule = "questions", reply_subject = "Re: A question" }
+
+[[test]]
+message = """
+From: Anna <anna@example.com>
+To: assistant@office.example
+Subject: Automatic question
+Auto-Submitted: auto-replied
+
+hi
+"""
+expect = { rule = "questions", reply_to = "anna@example.com" }
+"#;
+
+#[test]
+fn a_test_can_expect_the_replys_subject_and_recipient() {
+    let dir = Dir::with_rules(REPLYING_RULES);
+    dir.write("templates/ack.txt", "Thanks.\n");
+    let set = dir.load();
+    let outcomes = set.run_tests(crate::mail::message::Message::parse);
+    assert!(outcomes[0].passed(), "{}", outcomes[0]);
+    assert_eq!(
+        outcomes[1].failures,
+        [TestFailure::Reply {
+            field: "subject",
+            expected: "Re: A question".into(),
+            got: Some("Re: Another question".into()),
+            why: None,
+        }]
+    );
+    let held = outcomes[2].to_string();
+    assert!(held.contains("test expected reply recipient \"anna@example.com\", but no reply is made (reply of rule \"questions\" suppressed: "), "{held}");
+    assert!(held.contains("Auto-Submitted"), "the reason is named: {held}");
+}

@@ -40,12 +40,12 @@ also_own = ["billing@office.example"]
 "#;
 
 /// A rules directory in the system's temporary folder, removed when dropped.
-pub(super) struct Dir {
+pub(crate) struct Dir {
     path: PathBuf,
 }
 
 impl Dir {
-    pub(super) fn new() -> Dir {
+    pub(crate) fn new() -> Dir {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("clerk-rules-{}-{n}", std::process::id()));
@@ -54,14 +54,14 @@ impl Dir {
     }
 
     /// A directory with the standard office and one rule file.
-    pub(super) fn with_rules(rules: &str) -> Dir {
+    pub(crate) fn with_rules(rules: &str) -> Dir {
         let dir = Dir::new();
         dir.write("office.toml", OFFICE);
         dir.write("10.rules.toml", rules);
         dir
     }
 
-    pub(super) fn write(&self, name: &str, text: &str) {
+    pub(crate) fn write(&self, name: &str, text: &str) {
         let path = self.path.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("fixture folder");
@@ -73,7 +73,7 @@ impl Dir {
         &self.path
     }
 
-    pub(super) fn load(&self) -> RuleSet {
+    pub(crate) fn load(&self) -> RuleSet {
         match RuleSet::load(&self.path) {
             Ok(set) => set,
             Err(errors) => panic!("rules should load:\n{errors}"),

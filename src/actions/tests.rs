@@ -1,0 +1,127 @@
+//! Deciding what a message amounts to: the reply limit, the guard, and effects that are the same
+//! every time the same message is decided.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::mail::message::Address;
+use crate::rules::tests::Dir;
+
+/// A reply history kept in memory, as the store's reply log would be.
+#[derive(Default)]
+struct Memory(HashMap<(String, String), i64>);
+
+impl ReplyHistory for Memory {
+    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
+        self.0.get(&(sender.to_owned(), rule.to_owned())).copied()
+    }
+    fn note_reply(&mut self, sender: &str, rule: &str, at: i64) {
+        self.0.insert((sender.to_owned(), rule.to_owned()), at);
+    }
+}
+
+/// The standard office (`[replies] limit = "1d"`) with one answering rule, `reply` being its reply table.
+fn office(reply: &str) -> (Dir, RuleSet) {
+    let dir = Dir::with_rules(&format!(
+        "[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\nreply = {reply}\nflag = \"flagged\"\n\
+         move = \"Questions\"\n"
+    ));
+    dir.write("templates/ack.txt", "Thank you, {{ message.from_name }}.\n");
+    let set = dir.load();
+    (dir, set)
+}
+
+fn question(from: &str) -> Message {
+    Message {
+        from: vec![Address { name: Some("Anna".into()), email: from.into() }],
+        to: vec![Address { name: None, email: "assistant@office.example".into() }],
+        subject: "A question".into(),
+        message_id: Some("q1@example.test".into()),
+        ..Message::default()
+    }
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_795_000_000, 0).expect("a valid time")
+}
+
+/// Decides `msg` at `at` and returns the reply sent, if any; the history remembers it as the store would.
+fn reply_at(set: &RuleSet, msg: &Message, history: &mut Memory, at: DateTime<Utc>) -> Option<OutboundMail> {
+    let decision = decide(set, msg, b"", "0123456789abcdef", history, at).expect("deciding");
+    let mail = decision.reply()?.clone();
+    history.note_reply(&mail.recipients[0], "questions", at.timestamp());
+    Some(mail)
+}
+
+#[test]
+fn a_rule_answers_the_same_sender_once_within_the_office_limit() {
+    let (_dir, set) = office("\"ack\"");
+    let mut history = Memory::default();
+    let msg = question("anna@example.test");
+    assert!(reply_at(&set, &msg, &mut history, start()).is_some());
+    assert!(reply_at(&set, &msg, &mut history, start() + Duration::hours(23)).is_none());
+    assert!(reply_at(&set, &question("bob@example.test"), &mut history, start()).is_some());
+    assert!(reply_at(&set, &msg, &mut history, start() + Duration::hours(25)).is_some());
+}
+
+#[test]
+fn a_rules_every_may_lengthen_the_limit() {
+    let (_dir, set) = office("{ template = \"ack\", every = \"7d\" }");
+    let mut history = Memory::default();
+    let msg = question("anna@example.test");
+    assert!(reply_at(&set, &msg, &mut history, start()).is_some());
+    assert!(reply_at(&set, &msg, &mut history, start() + Duration::days(6)).is_none());
+    assert!(reply_at(&set, &msg, &mut history, start() + Duration::days(8)).is_some());
+}
+
+#[test]
+fn a_rules_every_cannot_shorten_the_office_limit() {
+    let (_dir, set) = office("{ template = \"ack\", every = \"1h\" }");
+    let mut history = Memory::default();
+    let msg = question("anna@example.test");
+    assert!(reply_at(&set, &msg, &mut history, start()).is_some());
+    assert!(reply_at(&set, &msg, &mut history, start() + Duration::hours(2)).is_none());
+    let decision =
+        decide(&set, &msg, b"", "0", &mut history, start() + Duration::hours(2)).expect("deciding");
+    assert!(decision.suppressed[0].reasons[0].contains("at most one reply every 1 day(s)"), "{decision:?}");
+}
+
+#[test]
+fn automatic_mail_gets_no_reply_but_is_still_flagged_and_filed() {
+    let (_dir, set) = office("\"ack\"");
+    let mut msg = question("anna@example.test");
+    msg.headers.push(("Auto-Submitted".into(), "auto-replied".into()));
+    let decision = decide(&set, &msg, b"", "0", &mut Memory::default(), start()).expect("deciding");
+    assert_eq!(
+        decision.effects,
+        [Effect::Flag { flags: vec!["\\Flagged".into()] }, Effect::Move { folder: "Questions".into() }]
+    );
+    assert_eq!(decision.suppressed.len(), 1);
+    assert!(decision.suppressed[0].reasons[0].contains("Auto-Submitted"), "{:?}", decision.suppressed);
+}
+
+#[test]
+fn deciding_the_same_message_again_gives_the_same_reply() {
+    let (_dir, set) = office("\"ack\"");
+    let msg = question("anna@example.test");
+    let first = reply_at(&set, &msg, &mut Memory::default(), start()).expect("a reply");
+    let again =
+        reply_at(&set, &msg, &mut Memory::default(), start() + Duration::minutes(5)).expect("a reply");
+    assert_eq!(
+        first.message_id, again.message_id,
+        "the outbox recognises a redone decision by its Message-ID"
+    );
+    assert_eq!(first.recipients, ["anna@example.test"]);
+    assert_eq!(first.envelope_from, None, "auto-replies go from the null sender");
+}
+
+#[test]
+fn a_subject_that_renders_a_line_break_for_one_message_is_refused_not_sent() {
+    let (_dir, set) = office("{ template = \"ack\", subject = \"For {{ message.from_name }}\" }");
+    let mut msg = question("anna@example.test");
+    msg.from[0].name = Some("Anna\r\nBcc: everyone@example.com".into());
+    let refused = decide(&set, &msg, b"", "0", &mut Memory::default(), start());
+    assert!(refused.is_err_and(|e| e.to_string().contains("line break")));
+}

@@ -1,0 +1,278 @@
+//! Tests of the SMTP settings (URLs, security, credentials) and the file outbox.
+
+use super::*;
+
+/// A point of no return with nothing to record.
+fn no_commit() -> std::future::Ready<Result<(), String>> {
+    std::future::ready(Ok(()))
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "clerk-transport-{name}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&path);
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn mail(id: &str, raw: &[u8]) -> OutboundMail {
+    OutboundMail {
+        message_id: id.into(),
+        envelope_from: None,
+        recipients: vec!["anna@customer.example".into()],
+        raw: raw.to_vec(),
+    }
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn settings(url: &str) -> SmtpSettings {
+    SmtpSettings {
+        url: Url::parse(url).unwrap(),
+        user: Some("clerk".into()),
+        password: Some(Secret::new("hunter2")),
+        ca_file: None,
+        hello_name: None,
+        timeout: Duration::from_secs(5),
+    }
+}
+
+fn security(url: &str) -> Security {
+    endpoint(&Url::parse(url).unwrap()).unwrap().security
+}
+
+#[test]
+fn smtps_is_implicit_tls_on_port_465_by_default() {
+    assert_eq!(
+        endpoint(&Url::parse("smtps://mail.office.example").unwrap()).unwrap(),
+        Endpoint { host: "mail.office.example".into(), port: 465, security: Security::ImplicitTls }
+    );
+}
+
+#[test]
+fn smtp_to_another_host_requires_starttls_on_port_587_by_default() {
+    assert_eq!(
+        endpoint(&Url::parse("smtp://mail.office.example").unwrap()).unwrap(),
+        Endpoint { host: "mail.office.example".into(), port: 587, security: Security::StartTls }
+    );
+    assert_eq!(security("smtp://192.0.2.10:25"), Security::StartTls);
+    assert_eq!(security("smtp://[2001:db8::1]"), Security::StartTls);
+    assert_eq!(security("smtp://localhost.evil.example"), Security::StartTls);
+    assert_eq!(security("smtp://128.0.0.1"), Security::StartTls);
+}
+
+#[test]
+fn smtp_to_loopback_uses_starttls_only_when_offered() {
+    for url in [
+        "smtp://localhost:2525",
+        "smtp://LOCALHOST",
+        "smtp://127.0.0.1:25",
+        "smtp://127.1.2.3",
+        "smtp://[::1]:2525",
+        "smtp://[::ffff:127.0.0.1]",
+    ] {
+        assert_eq!(security(url), Security::StartTlsIfOffered, "{url}");
+    }
+}
+
+#[test]
+fn an_ipv6_host_is_given_to_the_connector_without_brackets() {
+    let endpoint = endpoint(&Url::parse("smtp://[::1]:2525").unwrap()).unwrap();
+
+    assert_eq!((endpoint.host.as_str(), endpoint.port), ("::1", 2525));
+}
+
+#[test]
+fn other_schemes_are_refused_naming_the_url() {
+    let error = endpoint(&Url::parse("http://mail.office.example").unwrap()).unwrap_err();
+
+    assert_eq!(
+        error.to_string(),
+        "SMTP URL http://mail.office.example/: the scheme must be smtps:// (implicit TLS) or smtp:// (STARTTLS)"
+    );
+}
+
+#[test]
+fn credentials_in_the_url_are_refused_without_showing_the_password() {
+    let error =
+        endpoint(&Url::parse("smtps://clerk:hunter2@mail.office.example").unwrap()).unwrap_err().to_string();
+
+    assert!(error.contains("set the SMTP user and password instead"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+}
+
+#[test]
+fn a_path_or_query_in_the_url_is_refused() {
+    for url in ["smtp://mail.office.example/ehlo-name", "smtp://mail.office.example?tls=opportunistic"] {
+        assert!(
+            matches!(endpoint(&Url::parse(url).unwrap()), Err(TransportError::InvalidUrl { .. })),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn settings_never_show_the_password() {
+    let mut settings = settings("smtps://mail.office.example");
+    settings.url = Url::parse("smtps://clerk:hunter2@mail.office.example").unwrap();
+
+    let shown = format!("{settings:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("password: Some(***)"), "{shown}");
+}
+
+#[test]
+fn a_user_without_a_password_is_refused() {
+    let mut settings = settings("smtps://mail.office.example");
+    settings.password = None;
+
+    assert!(matches!(Transport::smtp(&settings), Err(TransportError::Settings(_))));
+}
+
+#[test]
+fn a_hello_name_that_is_not_a_domain_is_refused() {
+    let mut settings = settings("smtps://mail.office.example");
+    settings.hello_name = Some("clerk\r\nMAIL FROM:<x@y>".into());
+
+    assert!(matches!(Transport::smtp(&settings), Err(TransportError::Settings(_))));
+}
+
+#[test]
+fn a_ca_file_without_certificates_is_refused() {
+    let dir = TempDir::new("ca");
+    fs::create_dir_all(&dir.0).unwrap();
+    let ca_file = dir.0.join("empty.pem");
+    fs::write(&ca_file, "not a certificate\n").unwrap();
+    let mut settings = settings("smtps://mail.office.example");
+    settings.ca_file = Some(ca_file);
+
+    assert!(matches!(Transport::smtp(&settings), Err(TransportError::CaFile { .. })));
+}
+
+#[test]
+fn a_transport_can_be_shared_between_tasks() {
+    fn shareable<T: Send + Sync + 'static>(_: &T) {}
+    fn sendable<T: Send>(_: T) {}
+    let transport = Transport::smtp(&settings("smtps://mail.office.example")).unwrap();
+    shareable(&transport);
+    sendable(transport.send(&mail("id@office.example", b""), no_commit()));
+}
+
+#[tokio::test]
+async fn directory_transport_writes_the_mail_and_its_envelope() {
+    let dir = TempDir::new("write");
+    let transport = Transport::directory(&dir.0).unwrap();
+    let raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n";
+    let mut mail = mail("clerk.0123@office.example", raw);
+    mail.recipients.push("boss@office.example".into());
+
+    transport.send(&mail, no_commit()).await.unwrap();
+
+    assert_eq!(
+        file_names(&dir.0),
+        ["clerk.0123@office.example.eml", "clerk.0123@office.example.envelope.json"]
+    );
+    assert_eq!(fs::read(dir.0.join("clerk.0123@office.example.eml")).unwrap(), raw);
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.0.join("clerk.0123@office.example.envelope.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        envelope,
+        serde_json::json!({
+            "mail_from": null,
+            "rcpt_to": ["anna@customer.example", "boss@office.example"]
+        })
+    );
+}
+
+#[tokio::test]
+async fn directory_transport_records_a_real_envelope_sender() {
+    let dir = TempDir::new("sender");
+    let transport = Transport::directory(&dir.0).unwrap();
+    let mut mail = mail("id@office.example", b"Subject: x\r\n\r\n");
+    mail.envelope_from = Some("assistant@office.example".into());
+
+    transport.send(&mail, no_commit()).await.unwrap();
+
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.0.join("id@office.example.envelope.json")).unwrap()).unwrap();
+    assert_eq!(envelope["mail_from"], "assistant@office.example");
+}
+
+#[tokio::test]
+async fn directory_transport_is_idempotent_by_message_id() {
+    let dir = TempDir::new("twice");
+    let transport = Transport::directory(&dir.0).unwrap();
+    let first = mail("id@office.example", b"Subject: first\r\n\r\n");
+    let again = mail("id@office.example", b"Subject: second\r\n\r\n");
+
+    transport.send(&first, no_commit()).await.unwrap();
+    transport.send(&again, no_commit()).await.unwrap();
+
+    assert_eq!(file_names(&dir.0), ["id@office.example.eml", "id@office.example.envelope.json"]);
+    assert_eq!(fs::read(dir.0.join("id@office.example.eml")).unwrap(), first.raw);
+}
+
+#[tokio::test]
+async fn directory_transport_leaves_no_temporary_files_and_ignores_stale_ones() {
+    let dir = TempDir::new("atomic");
+    let transport = Transport::directory(&dir.0).unwrap();
+    // What a crash in the middle of an earlier write leaves behind.
+    fs::write(dir.0.join(".id@office.example.eml.1.0.tmp"), b"Subj").unwrap();
+
+    transport.send(&mail("id@office.example", b"Subject: whole\r\n\r\n"), no_commit()).await.unwrap();
+
+    let visible: Vec<String> = file_names(&dir.0).into_iter().filter(|name| !name.starts_with('.')).collect();
+    assert_eq!(visible, ["id@office.example.eml", "id@office.example.envelope.json"]);
+    let temporary: Vec<String> =
+        file_names(&dir.0).into_iter().filter(|name| name.ends_with(".tmp")).collect();
+    assert_eq!(temporary, [".id@office.example.eml.1.0.tmp"]);
+}
+
+#[tokio::test]
+async fn directory_transport_creates_a_missing_directory() {
+    let dir = TempDir::new("missing");
+    let nested = dir.0.join("outbox").join("sent");
+
+    let transport = Transport::directory(&nested).unwrap();
+    transport.send(&mail("id@office.example", b"Subject: x\r\n\r\n"), no_commit()).await.unwrap();
+
+    assert!(nested.join("id@office.example.eml").exists());
+}
+
+#[test]
+fn message_ids_cannot_name_paths_outside_the_directory_or_hidden_files() {
+    for id in ["../../etc/passwd@x", "a/b@c", ".hidden@x", "..", "", "a b@c"] {
+        let stem = file_stem(id);
+        assert!(!stem.contains('/') && !stem.starts_with('.') && !stem.is_empty(), "{id:?} -> {stem:?}");
+    }
+}
+
+#[test]
+fn different_message_ids_never_share_a_file() {
+    assert_ne!(file_stem("a/b@c"), file_stem("a_b@c"));
+    assert_eq!(file_stem("a_b@c"), "a_b@c");
+    let long = format!("{}@office.example", "x".repeat(400));
+    assert!(file_stem(&long).len() <= MAX_FILE_STEM + 17);
+}

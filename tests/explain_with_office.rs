@@ -1,0 +1,41 @@
+//! `clerk explain` run with an office's configuration reads its reply log: it shows a reply that the
+//! reply limit would hold back, and changes nothing.
+
+mod support;
+
+use std::process::Command;
+
+use support::clerk::{CUSTOMER, OFFICE_RULES, Office, mail};
+
+fn explain(office: &Office, eml: &std::path::Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--config")
+        .arg(office.config())
+        .arg("explain")
+        .arg(eml)
+        .output()
+        .expect("running clerk explain");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+#[test]
+fn explain_with_a_config_shows_the_reply_the_limit_holds_back_and_stores_nothing() {
+    let office = Office::with_maildir(OFFICE_RULES, "");
+    let eml = office.dir.path().join("second.eml");
+    std::fs::write(&eml, mail(CUSTOMER, "Another question", "second@example.test")).expect("writing");
+
+    // Before clerk ever ran there is no database: every reply is shown.
+    assert!(!explain(&office, &eml).contains("already replied"));
+
+    office.run_once();
+    let first = mail(CUSTOMER, "A question", "first@example.test");
+    std::fs::write(office.dir.path().join("mail/new/1.first.host"), first).expect("delivering");
+    office.run_once();
+    assert_eq!(office.query_count("SELECT count(*) FROM reply_log"), 1);
+
+    let report = explain(&office, &eml);
+    assert!(report.contains("already replied to anna@example.test"), "{report}");
+    assert_eq!(office.query_count("SELECT count(*) FROM messages"), 1, "explain journals nothing");
+}
