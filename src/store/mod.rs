@@ -18,7 +18,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use journal::{Handled, JournalEntry, JournalRow, Position, Verdict};
-pub use mailbox::{FolderState, PendingOp};
+pub use mailbox::{FolderState, MovedMessage, PendingOp};
 pub use outbox::{QueuedMail, UnsentMail};
 pub use shared::Db;
 
@@ -93,9 +93,14 @@ impl Store {
     }
 }
 
-/// The current time in unix seconds, the unit every timestamp column uses.
+/// The current time in unix seconds, the unit of every `*_at` column (`*_ms` columns hold milliseconds).
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// The current time in unix milliseconds, for the `*_ms` columns.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 #[cfg(test)]

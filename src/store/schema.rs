@@ -88,6 +88,13 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (sender, rule)
     );
     "#,
+    // 2: when a move was sent to the server. Set until the server's answer is recorded: a move sent and
+    // never confirmed (a crash, a dropped connection) may have been done, not done, or half done (Dovecot
+    // copies, then removes the original; a client that disconnects in between leaves both), so before it
+    // is sent again the destination is searched for the message.
+    r#"
+    ALTER TABLE mailbox_ops ADD COLUMN sent_at_ms INTEGER;  -- unix milliseconds
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

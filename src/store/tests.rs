@@ -204,6 +204,30 @@ fn finished_operations_leave_the_pending_list() {
     assert!(store.pending_ops("office", "INBOX").unwrap().is_empty());
 }
 
+#[test]
+fn a_move_sent_without_an_answer_stays_pending_and_in_doubt() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.record(&[processed("7:1", vec![Effect::Move { folder: "Done".into() }])], None).unwrap();
+    let id = store.pending_ops("office", "INBOX").unwrap()[0].id;
+    store.mark_moves_sent(&[id], 1_700_000_000_123).unwrap();
+    let ops = store.pending_ops("office", "INBOX").unwrap();
+    assert_eq!(ops[0].sent_at_ms, Some(1_700_000_000_123));
+    let moved = store.moved_messages(&[id]).unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].content_hash, "hash-7:1");
+}
+
+#[test]
+fn a_refused_move_is_no_longer_in_doubt() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.record(&[processed("7:1", vec![Effect::Move { folder: "Done".into() }])], None).unwrap();
+    let id = store.pending_ops("office", "INBOX").unwrap()[0].id;
+    store.mark_moves_sent(&[id], 5).unwrap();
+    store.fail_op(id, "NO [TRYCREATE]", false).unwrap();
+    let ops = store.pending_ops("office", "INBOX").unwrap();
+    assert_eq!((ops[0].sent_at_ms, ops[0].attempts), (None, 1));
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("clerk-store-{}-{}", std::process::id(), fastrand::u64(..)));
     std::fs::create_dir_all(&dir).unwrap();

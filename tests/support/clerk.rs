@@ -167,6 +167,12 @@ impl Office {
         rows.collect::<Result<_, _>>().expect("reading the rows")
     }
 
+    /// Changes the office database behind clerk's back, to set up a state a crash would leave.
+    pub fn execute(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.dir.path().join("clerk.db")).expect("opening clerk.db");
+        conn.execute_batch(sql).expect("changing clerk.db");
+    }
+
     /// A `SELECT count(*) …` against the office database.
     pub fn query_count(&self, sql: &str) -> usize {
         let conn = rusqlite::Connection::open(self.dir.path().join("clerk.db")).expect("opening clerk.db");

@@ -8,6 +8,7 @@
 mod catchup;
 mod connect;
 mod folder;
+mod in_doubt;
 mod ops;
 mod uidset;
 

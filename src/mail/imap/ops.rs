@@ -1,12 +1,14 @@
 //! Carrying out the moves and flag changes the journal queued for a folder: flags first (so they
-//! travel with a moved message), then one `UID MOVE` per destination, creating a missing folder.
+//! travel with a moved message), then one `UID MOVE` per destination, creating a missing folder. A move
+//! is recorded as sent before it goes out, so one whose answer a crash cut off is settled with care
+//! ([`super::in_doubt`]) instead of being sent blindly again.
 //!
 //! A server's cost per MOVE command is high and grows with the folder (Dovecot rewrites the source
 //! folder's index: ~30 ms with 10,000 messages), so operations are applied in as few commands as
 //! possible, and during a large backlog by a [`Mover`] on a second connection while the first one keeps
 //! fetching.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,6 +17,7 @@ use tokio::sync::Notify;
 use tracing::warn;
 
 use super::folder::{FolderWatch, timed};
+use super::in_doubt::settle_doubtful;
 use super::{ImapError, ImapSession, connect, uid_set};
 use crate::store::PendingOp;
 
@@ -55,6 +58,8 @@ pub async fn apply_ops(
     let mut flags: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
     let mut moves: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
     let mut stale = Vec::new();
+    // Moves sent earlier whose answer never came: when each was sent.
+    let in_doubt: HashMap<i64, i64> = ops.iter().filter_map(|op| Some((op.id, op.sent_at_ms?))).collect();
     for op in &ops {
         let uid = op
             .item
@@ -84,9 +89,19 @@ pub async fn apply_ops(
                 .await;
         settle(watch, targets, &ops, result.map(drop)).await?;
     }
-    for (destination, targets) in &moves {
-        let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
+    for (destination, targets) in moves {
         let destination = &server_folder_name(destination, delimiter);
+        let (doubtful, mut targets): (Vec<_>, Vec<_>) =
+            targets.into_iter().partition(|t| in_doubt.contains_key(&t.0));
+        if let Some(sent_at_ms) = doubtful.iter().filter_map(|d| in_doubt.get(&d.0)).max().copied() {
+            targets.extend(settle_doubtful(session, watch, destination, doubtful, sent_at_ms).await?);
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
+        watch.db.run(move |store| store.mark_moves_sent(&ids, crate::store::now_ms())).await?;
+        let set = uid_set(&targets.iter().map(|t| t.1).collect::<Vec<_>>());
         let mut result = timed("moving messages", session.uid_mv(&set, destination)).await;
         if matches!(result, Err(ImapError::Imap(async_imap::error::Error::No(_)))) {
             // Most likely the folder does not exist yet ([TRYCREATE]); creating an existing folder
@@ -94,7 +109,7 @@ pub async fn apply_ops(
             session.create(destination).await.ok();
             result = timed("moving messages", session.uid_mv(&set, destination)).await;
         }
-        settle(watch, targets, &ops, result).await?;
+        settle(watch, &targets, &ops, result).await?;
     }
     Ok(())
 }
