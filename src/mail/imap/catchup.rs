@@ -52,13 +52,13 @@ pub async fn catch_up(
         return Ok(state);
     }
     debug!(mailbox = %watch.mailbox, folder = %watch.folder, count = listing.len(), "new messages");
-    let mut movers = Vec::new();
-    if listing.len() >= PARALLEL_MOVES_FROM {
-        for index in 0..MOVERS {
-            let share = Share { index, of: MOVERS };
-            movers.extend(Mover::start(watch, state.uidvalidity, delimiter, share).await);
-        }
-    }
+    let movers: Vec<Mover> = if listing.len() >= PARALLEL_MOVES_FROM {
+        (0..MOVERS)
+            .map(|index| Mover::start(watch, state.uidvalidity, delimiter, Share { index, of: MOVERS }))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut in_flight: Option<tokio::task::JoinHandle<Result<(), IntakeError>>> = None;
     for batch in batches(&listing) {
         let fetched = fetch_batch(session, watch, &state, batch).await?;

@@ -150,6 +150,16 @@ async fn settle(
     }
 }
 
+/// Another session on the watched folder, checked to be the same folder (UIDVALIDITY) as the first.
+async fn open_selected(watch: &FolderWatch, uidvalidity: u32) -> Result<ImapSession, ImapError> {
+    let mut session = connect(&watch.account).await?;
+    let selected = timed("selecting the folder", session.select(&watch.folder)).await?;
+    if selected.uid_validity != Some(uidvalidity) {
+        return Err(ImapError::Protocol("the folder changed its UIDVALIDITY meanwhile".into()));
+    }
+    Ok(session)
+}
+
 async fn fail(watch: &FolderWatch, id: i64, reason: String, give_up: bool) -> Result<(), ImapError> {
     watch.db.run(move |store| store.fail_op(id, &reason, give_up)).await?;
     Ok(())
@@ -164,29 +174,21 @@ pub struct Mover {
 }
 
 impl Mover {
-    /// Opens another connection for its share of the operations; `None` when it cannot (they are then
-    /// applied on the main connection at the end of the catch-up, which is only slower).
-    pub async fn start(
-        watch: &FolderWatch,
-        uidvalidity: u32,
-        delimiter: Option<char>,
-        share: Share,
-    ) -> Option<Mover> {
-        let mut session = match connect(&watch.account).await {
-            Ok(session) => session,
-            Err(e) => {
-                warn!(mailbox = %watch.mailbox, error = %e, "no second connection for filing; filing at the end");
-                return None;
-            }
-        };
-        let selected = timed("selecting the folder", session.select(&watch.folder)).await.ok()?;
-        if selected.uid_validity != Some(uidvalidity) {
-            return None;
-        }
+    /// Starts another connection for its share of the operations, in the background so the first
+    /// fetch need not wait for it. If it cannot connect, its share is applied on the main connection
+    /// at the end of the catch-up, which is only slower.
+    pub fn start(watch: &FolderWatch, uidvalidity: u32, delimiter: Option<char>, share: Share) -> Mover {
         let wake = Arc::new(Notify::new());
         let finishing = Arc::new(AtomicBool::new(false));
         let (watch, signal, done) = (watch.clone(), wake.clone(), finishing.clone());
         let task = tokio::spawn(async move {
+            let mut session = match open_selected(&watch, uidvalidity).await {
+                Ok(session) => session,
+                Err(e) => {
+                    warn!(mailbox = %watch.mailbox, error = %e, "no second connection for filing; filing at the end");
+                    return;
+                }
+            };
             loop {
                 let last_round = done.load(Ordering::Acquire);
                 if let Err(e) = apply_ops(&mut session, &watch, uidvalidity, delimiter, share).await {
@@ -200,7 +202,7 @@ impl Mover {
             }
             session.logout().await.ok();
         });
-        Some(Mover { wake, finishing, task })
+        Mover { wake, finishing, task }
     }
 
     /// Says that more operations are queued.
