@@ -45,6 +45,15 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Check the configuration, the rule files and templates, and run the rules' embedded tests.
+    ///
+    /// Every problem is printed as file:line:col, every failed test as expected-versus-got. Exits 0
+    /// only when clerk would start with these files and every test passes; warnings do not fail.
+    Check {
+        /// Check this rules directory on its own instead of the configuration and its rules
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// Show which rule a message matches and exactly what clerk would do with it; nothing is sent.
     ///
     /// With a configuration, the office's database (read only) says whether the reply limit would hold
@@ -103,6 +112,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             runtime()?.block_on(clerk::daemon::run(config, once))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { rules } => {
+            let config =
+                match rules {
+                    Some(_) => None,
+                    None => Some(Config::locate(cli.config.as_deref()).context(
+                        "check needs a config, or --rules DIR to check a rules directory on its own",
+                    )?),
+                };
+            let report = clerk::check::check(config.as_deref(), rules.as_deref());
+            print!("{report}");
+            Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Explain { message, rules, json } => {
             // With a config, the office's reply log says whether the reply limit would hold a reply back.

@@ -219,14 +219,16 @@ enum SizeValue {
 impl Config {
     /// Loads `explicit`, or the first of [`DEFAULT_LOCATIONS`] that exists.
     pub fn locate_and_load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        Config::load(&Config::locate(explicit)?)
+    }
+
+    /// `explicit`, or the first of [`DEFAULT_LOCATIONS`] that exists.
+    pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
         match explicit {
-            Some(path) => Config::load(path),
-            None => DEFAULT_LOCATIONS
-                .iter()
-                .map(Path::new)
-                .find(|p| p.exists())
-                .ok_or(ConfigError::NotFound)
-                .and_then(Config::load),
+            Some(path) => Ok(path.to_path_buf()),
+            None => {
+                DEFAULT_LOCATIONS.iter().map(PathBuf::from).find(|p| p.exists()).ok_or(ConfigError::NotFound)
+            }
         }
     }
 

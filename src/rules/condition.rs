@@ -133,6 +133,23 @@ impl Condition {
         Condition { node: node(items), at, cost }
     }
 
+    /// Whether every message that satisfies `self` also satisfies `other`, as far as their structure
+    /// shows: `true` is certain, `false` proves nothing. How a rule shadowed by an earlier one is found.
+    pub(crate) fn implies(&self, other: &Condition) -> bool {
+        match (&self.node, &other.node) {
+            (_, Node::Always) => true,
+            (_, Node::All(items)) if items.iter().all(|item| self.implies(item)) => true,
+            (_, Node::Any(items)) if items.iter().any(|item| self.implies(item)) => true,
+            (Node::All(items), _) if items.iter().any(|item| item.implies(other)) => true,
+            (Node::Any(items), _) if items.iter().all(|item| item.implies(other)) => true,
+            // Not a ⇒ not b exactly when b ⇒ a.
+            (Node::Not(mine), Node::Not(theirs)) => theirs.implies(mine),
+            // Tests are shown in full (field, pattern, flags), so the same text is the same test.
+            (Node::Test(mine), Node::Test(theirs)) => mine.to_string() == theirs.to_string(),
+            _ => false,
+        }
+    }
+
     pub(crate) fn eval(&self, facts: &Facts<'_>) -> bool {
         match &self.node {
             Node::Always => true,

@@ -49,6 +49,32 @@ use crate::toml_doc::{Diagnostic, Diagnostics, Doc, did_you_mean};
 use actions::Refs;
 use facts::Facts;
 
+/// Warnings for rules that can never match because an earlier rule without `continue` matches every
+/// message they would (a catch-all, or a condition they only narrow), so evaluation never reaches them.
+fn shadowed<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<Diagnostic> {
+    let rules: Vec<&Rule> = rules.collect();
+    let mut warnings = Vec::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let earlier =
+            rules[..index].iter().find(|earlier| !earlier.continue_after && rule.when.implies(&earlier.when));
+        if let Some(earlier) = earlier {
+            warnings.push(Diagnostic {
+                file: rule.file.clone(),
+                line: rule.line,
+                col: 1,
+                message: format!(
+                    "rule {:?} can never match: the earlier rule {:?} ({}:{}) matches every message it would, and stops there",
+                    rule.name,
+                    earlier.name,
+                    earlier.file.display(),
+                    earlier.line
+                ),
+            });
+        }
+    }
+    warnings
+}
+
 /// A loaded, checked rules directory.
 pub struct RuleSet {
     /// The directory it was loaded from, to reload it and to name it in messages.
@@ -135,6 +161,7 @@ impl RuleSet {
         in_reading_order(&mut errors);
 
         let mut warnings = warnings.into_inner();
+        warnings.extend(shadowed(rules.iter().map(|(rule, _)| rule)));
         if rule_files.is_empty() {
             let message = "no *.rules.toml files: no message will match any rule";
             warnings.push(Diagnostic::whole_file(dir, message));

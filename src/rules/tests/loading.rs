@@ -103,3 +103,58 @@ fn a_rule_set_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<crate::rules::RuleSet>();
 }
+
+fn shadow_warnings(rules: &str) -> Vec<String> {
+    let dir = Dir::with_rules(rules);
+    let set = dir.load();
+    set.warnings.iter().map(|w| dir.relative(w)).filter(|w| w.contains("can never match")).collect()
+}
+
+#[test]
+fn a_rule_after_a_catch_all_is_warned_about_with_both_places() {
+    let warnings = shadow_warnings(
+        "[[rule]]\nname = \"everything\"\nmove = \"All\"\n\n[[rule]]\nname = \"invoices\"\nwhen.subject = \"invoice\"\nmove = \"Invoices\"\n",
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains(":5:1: rule \"invoices\" can never match"), "{warnings:?}");
+    assert!(warnings[0].contains("the earlier rule \"everything\" ("), "{warnings:?}");
+    assert!(warnings[0].contains(".rules.toml:1)"), "{warnings:?}");
+}
+
+#[test]
+fn a_rule_that_only_narrows_an_earlier_one_is_warned_about() {
+    let warnings = shadow_warnings(
+        "[[rule]]\nname = \"invoices\"\nwhen.subject = \"invoice\"\nmove = \"Invoices\"\n\n\
+         [[rule]]\nname = \"invoices with pdf\"\nwhen.subject = \"invoice\"\nwhen.attachment = true\nmove = \"Pdf\"\n",
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("\"invoices with pdf\" can never match"), "{warnings:?}");
+}
+
+#[test]
+fn a_narrow_rule_before_a_broad_one_is_fine() {
+    let warnings = shadow_warnings(
+        "[[rule]]\nname = \"invoices with pdf\"\nwhen.subject = \"invoice\"\nwhen.attachment = true\nmove = \"Pdf\"\n\n\
+         [[rule]]\nname = \"invoices\"\nwhen.subject = \"invoice\"\nmove = \"Invoices\"\n\n\
+         [[rule]]\nname = \"rest\"\nmove = \"Rest\"\n",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn a_rule_that_continues_shadows_nothing() {
+    let warnings = shadow_warnings(
+        "[[rule]]\nname = \"flag all\"\nflag = \"flagged\"\ncontinue = true\n\n\
+         [[rule]]\nname = \"invoices\"\nwhen.subject = \"invoice\"\nmove = \"Invoices\"\n",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn a_rule_covered_by_one_alternative_of_an_earlier_any_is_warned_about() {
+    let warnings = shadow_warnings(
+        "[[rule]]\nname = \"money\"\nwhen.any = [{ subject = \"invoice\" }, { subject = \"payment\" }]\nmove = \"Money\"\n\n\
+         [[rule]]\nname = \"payments\"\nwhen.subject = \"payment\"\nmove = \"Payments\"\n",
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+}

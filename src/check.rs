@@ -1,0 +1,127 @@
+//! `clerk check`: everything an edit can break, checked before it goes live. The configuration (with
+//! the files it names), every rule file, `office.toml` and every template (rendered against a sample
+//! message, so an unknown variable is caught), then every embedded `[[test]]`. Each problem is reported
+//! at its `file:line:col`, each failed test as expected-versus-got; the daemon's reload refuses exactly
+//! what this refuses.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::mail::message::Message;
+use crate::rules::RuleSet;
+use crate::toml_doc::Diagnostic;
+
+/// What `clerk check` found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The configuration checked, if one was.
+    pub config: Option<PathBuf>,
+    /// The rules directory checked, once known.
+    pub rules_dir: Option<PathBuf>,
+    /// Problems that stop clerk from starting or from loading the rules, one line each.
+    pub errors: Vec<String>,
+    /// Probable mistakes that do not stop the rules from working.
+    pub warnings: Vec<Diagnostic>,
+    /// How many rules the directory holds.
+    pub rules: usize,
+    /// How many embedded tests ran.
+    pub tests: usize,
+    /// How many of them failed.
+    pub failed: usize,
+    /// One line per failed expectation.
+    pub failures: Vec<String>,
+    /// Rules no test expects to decide, in evaluation order.
+    pub untested: Vec<String>,
+}
+
+impl Report {
+    /// True when clerk would start with these files and every embedded test passes.
+    pub fn passed(&self) -> bool {
+        self.errors.is_empty() && self.failures.is_empty()
+    }
+}
+
+/// Checks the configuration at `config` (already located) and its rules directory, or, with
+/// `rules_dir`, that directory alone.
+pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
+    let mut report = Report::default();
+    let dir = match (rules_dir, config) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(path)) => {
+            report.config = Some(path.to_path_buf());
+            match Config::load(path) {
+                Ok(config) => config.rules_dir,
+                Err(e) => {
+                    report.errors.extend(e.to_string().lines().map(str::to_owned));
+                    return report;
+                }
+            }
+        }
+        (None, None) => {
+            report.errors.push("nothing to check: pass --config FILE or --rules DIR".into());
+            return report;
+        }
+    };
+    report.rules_dir = Some(dir.clone());
+    match RuleSet::load(&dir) {
+        Ok(rules) => check_rules(&rules, &mut report),
+        Err(diagnostics) => report.errors.extend(diagnostics.0.iter().map(ToString::to_string)),
+    }
+    report
+}
+
+/// Runs the embedded tests of a loaded rule set and notes the rules none of them covers.
+fn check_rules(rules: &RuleSet, report: &mut Report) {
+    report.warnings = rules.warnings.clone();
+    report.rules = rules.rules.len();
+    let outcomes = rules.run_tests(Message::parse);
+    report.tests = outcomes.len();
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+    report.failed = failed.len();
+    report.failures =
+        failed.iter().flat_map(|o| o.to_string().lines().map(str::to_owned).collect::<Vec<_>>()).collect();
+    let tested: HashSet<&str> =
+        rules.tests.iter().filter_map(|test| test.expect.rule.as_ref()?.as_deref()).collect();
+    report.untested = rules
+        .rules
+        .iter()
+        .map(|rule| rule.name.clone())
+        .filter(|name| !tested.contains(name.as_str()))
+        .collect();
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in &self.errors {
+            writeln!(f, "error: {error}")?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "warning: {warning}")?;
+        }
+        for failure in &self.failures {
+            writeln!(f, "FAIL: {failure}")?;
+        }
+        let Some(dir) = &self.rules_dir else {
+            return writeln!(f, "The configuration has errors; the rules were not checked.");
+        };
+        if !self.errors.is_empty() {
+            return writeln!(
+                f,
+                "{}: {} error(s); clerk would refuse these files.",
+                dir.display(),
+                self.errors.len()
+            );
+        }
+        if !self.untested.is_empty() {
+            writeln!(f, "note: no test expects these rules to decide: {}", self.untested.join(", "))?;
+        }
+        let passed = self.tests - self.failed;
+        write!(f, "{}: {} rules, {passed} of {} tests passed", dir.display(), self.rules, self.tests)?;
+        if !self.warnings.is_empty() {
+            write!(f, ", {} warning(s)", self.warnings.len())?;
+        }
+        writeln!(f, ".")
+    }
+}

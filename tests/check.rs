@@ -1,0 +1,153 @@
+//! `clerk check` on the shipped office and on copies of it with one mistake each: the mistake is
+//! reported at its file:line:col (or as expected-versus-got for a test) and the exit code is 1.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::TestDir;
+
+/// Runs clerk with `args`; returns the exit code and stdout + stderr.
+fn clerk(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_clerk")).args(args).output().expect("running clerk");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A copy of the shipped rules directory, to break.
+fn shipped_copy() -> (TestDir, PathBuf) {
+    let dir = TestDir::new("check");
+    let rules = dir.path().join("rules");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
+    (dir, rules)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Replaces the one occurrence of `old` in `file` by `new`.
+fn edit(file: &Path, old: &str, new: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert_eq!(text.matches(old).count(), 1, "{old:?} in {}", file.display());
+    std::fs::write(file, text.replacen(old, new, 1)).unwrap();
+}
+
+/// The 1-based line of `file` that contains `needle`.
+fn line_of(file: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines().position(|l| l.contains(needle)).expect("the needle is in the file") + 1
+}
+
+fn check(rules: &Path) -> (i32, String) {
+    clerk(&["check", "--rules", rules.to_str().unwrap()])
+}
+
+#[test]
+fn the_shipped_office_passes() {
+    let (_dir, rules) = shipped_copy();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("8 rules, 9 of 9 tests passed."), "{out}");
+    assert!(!out.contains("warning"), "{out}");
+}
+
+#[test]
+fn a_typoed_key_is_reported_at_its_line_and_column() {
+    let (_dir, rules) = shipped_copy();
+    let file = rules.join("20-desks.rules.toml");
+    edit(&file, "department = \"front-desk\"", "departmnet = \"front-desk\"");
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    let at = format!("20-desks.rules.toml:{}:1: ", line_of(&file, "departmnet"));
+    assert!(out.lines().any(|l| l.contains(&at) && l.contains("departmnet")), "expected {at} in:\n{out}");
+    assert!(out.contains("department"), "a suggestion: {out}");
+}
+
+#[test]
+fn a_bad_regex_is_reported_at_its_line() {
+    let (_dir, rules) = shipped_copy();
+    let file = rules.join("20-desks.rules.toml");
+    edit(&file, "when.from = \"*@office.example\"", "when.from = { regex = \"(unclosed\" }");
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    let at = format!("20-desks.rules.toml:{}:", line_of(&file, "(unclosed"));
+    assert!(out.lines().any(|l| l.contains(&at) && l.contains("regex")), "expected {at} in:\n{out}");
+}
+
+#[test]
+fn an_unknown_template_variable_is_reported_in_the_template() {
+    let (_dir, rules) = shipped_copy();
+    let file = rules.join("templates/acknowledgment.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("message.from_name", "message.from_nmae", 1)).unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("templates/acknowledgment.txt:1:"), "{out}");
+}
+
+#[test]
+fn a_failing_embedded_test_shows_expected_and_got() {
+    let (_dir, rules) = shipped_copy();
+    let file = rules.join("20-desks.rules.toml");
+    edit(
+        &file,
+        "expect = { rule = \"supply request from staff\", desk = \"supply\" }",
+        "expect = { rule = \"meeting request\", desk = \"supply\" }",
+    );
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    let at = format!("20-desks.rules.toml:{}: ", line_of(&file, "samples/supply-toner.eml") - 1);
+    let expected = "test expected rule \"meeting request\", got rule \"supply request from staff\"";
+    assert!(
+        out.lines().any(|l| l.starts_with("FAIL: ") && l.contains(&at) && l.ends_with(expected)),
+        "{out}"
+    );
+    assert!(out.contains("8 of 9 tests passed"), "{out}");
+}
+
+#[test]
+fn a_rule_an_earlier_one_shadows_is_a_warning_not_a_failure() {
+    let (_dir, rules) = shipped_copy();
+    std::fs::write(
+        rules.join("95-late.rules.toml"),
+        "[[rule]]\nname = \"too late\"\nwhen.subject = \"invoice\"\nmove = \"Late\"\n",
+    )
+    .unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning: ") && out.contains("rule \"too late\" can never match"), "{out}");
+    assert!(out.contains("no test expects these rules to decide: too late"), "{out}");
+}
+
+#[test]
+fn the_configuration_is_checked_with_the_files_it_names() {
+    let (dir, rules) = shipped_copy();
+    let config = dir.path().join("clerk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[rules]\ndir = {:?}\n\n[[mailbox]]\nname = \"office\"\nurl = \"imaps://mail.example:993\"\n\
+             user = \"assistant\"\npassword_file = \"missing-password\"\n",
+            rules.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("clerk.toml:8:") && out.contains("missing-password"), "{out}");
+
+    std::fs::write(dir.path().join("missing-password"), "secret").unwrap();
+    let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 0, "{out}");
+}
