@@ -173,8 +173,7 @@ fn reply(
         suppress(vec!["the message has no address to reply to".into()], decision);
         return Ok(());
     };
-    // The office's limit is the floor: a rule's `every` can only make it longer.
-    let every = action.every.map_or(rules.office.replies.limit, |e| e.max(rules.office.replies.limit));
+    let every = rules.reply_limit(rule);
     if let Some(last) = history.last_reply(target, &rule.name) {
         let next = last + every.as_secs() as i64;
         if now.timestamp() < next {

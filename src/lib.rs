@@ -8,6 +8,7 @@ pub mod actions;
 pub mod check;
 pub mod config;
 pub mod daemon;
+pub mod dedupe;
 pub mod demo;
 pub mod digest;
 pub mod effects;

@@ -74,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         action: Option<OutboxAction>,
     },
+    /// Show or forget the auto-reply limit's records for a sender.
+    Dedupe {
+        #[command(subcommand)]
+        action: DedupeAction,
+    },
     /// Set up a self-contained example office (Maildir inbox, file outbox) and run it.
     Demo {
         /// Where to create the demo office
@@ -82,6 +87,20 @@ enum Command {
         /// Handle the sample messages, print what happened, and exit
         #[arg(long)]
         once: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DedupeAction {
+    /// Show when each rule last auto-replied to ADDRESS, and when the next reply can go.
+    Show {
+        /// The sender's email address (any case)
+        address: String,
+    },
+    /// Forget every auto-reply to ADDRESS, so their next message is answered again.
+    Reset {
+        /// The sender's email address (any case)
+        address: String,
     },
 }
 
@@ -191,6 +210,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::Dedupe { action } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let output = match action {
+                DedupeAction::Show { address } => {
+                    let store = clerk::store::Store::open_read_only(&config.database)?;
+                    // The rules give each rule's limit and the office's time zone; without them the
+                    // records are still worth showing.
+                    let rules = RuleSet::load(&config.rules_dir).ok();
+                    clerk::dedupe::show(&store, rules.as_ref(), &address, clerk::store::now())?
+                }
+                DedupeAction::Reset { address } => {
+                    let mut store = clerk::store::Store::open(&config.database)?;
+                    clerk::dedupe::reset(&mut store, &address)?
+                }
+            };
+            print!("{output}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo { dir, once } => {
             if cli.config.is_some() {

@@ -6,19 +6,10 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, header, mail};
-
-/// Writes `raw` into the Maildir's `sub` directory (`new` or `cur`) under `name`.
-fn drop_into(office: &Office, sub: &str, name: &str, raw: &[u8]) -> PathBuf {
-    let dir = office.dir.path().join("mail").join(sub);
-    fs::create_dir_all(&dir).expect("creating the Maildir");
-    let path = dir.join(name);
-    fs::write(&path, raw).expect("writing a message");
-    path
-}
+use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, files, mail};
 
 /// Makes a file look as if it arrived an hour ago, before clerk's first start.
 fn age(path: &Path) {
@@ -26,35 +17,12 @@ fn age(path: &Path) {
     file.set_modified(SystemTime::now() - Duration::from_secs(3600)).expect("setting its time");
 }
 
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
-/// The In-Reply-To of every mail in the file outbox, sorted.
-fn answered(office: &Office) -> Vec<String> {
-    let outbox = office.dir.path().join("outbox");
-    let mut ids: Vec<String> = files(&outbox)
-        .iter()
-        .filter_map(|name| {
-            let raw = fs::read_to_string(outbox.join(name)).ok()?;
-            header(&raw, "In-Reply-To").map(str::to_owned)
-        })
-        .collect();
-    ids.sort();
-    ids
-}
-
 #[test]
 fn new_mail_is_answered_flagged_into_cur_and_filed_by_rules() {
     let office = Office::with_maildir(OFFICE_RULES, "");
     office.run_once();
-    drop_into(&office, "new", "1001.q.host", &mail(CUSTOMER, "A question", "q@example.test"));
-    drop_into(
-        &office,
+    office.drop_mail("new", "1001.q.host", &mail(CUSTOMER, "A question", "q@example.test"));
+    office.drop_mail(
         "new",
         "1002.inv.host",
         &mail("billing@vendor.example", "Invoice 7", "inv@vendor.example"),
@@ -62,7 +30,7 @@ fn new_mail_is_answered_flagged_into_cur_and_filed_by_rules() {
 
     office.run_once();
     let mail_dir = office.dir.path().join("mail");
-    assert_eq!(answered(&office), ["<q@example.test>"]);
+    assert_eq!(office.answered(), ["<q@example.test>"]);
     assert!(files(&mail_dir.join("new")).is_empty(), "new/ is emptied");
     assert_eq!(
         files(&mail_dir.join("cur")),
@@ -79,22 +47,20 @@ fn the_first_start_leaves_mail_already_there_alone_unless_told_to_backfill() {
     let quiet = Office::with_maildir(OFFICE_RULES, "");
     let backfilling = Office::with_maildir(OFFICE_RULES, "backfill = \"all\"");
     for office in [&quiet, &backfilling] {
-        age(&drop_into(
-            office,
+        age(&office.drop_mail(
             "new",
             "1.unread.host",
             &mail("a@example.test", "A question", "unread@example.test"),
         ));
-        age(&drop_into(
-            office,
+        age(&office.drop_mail(
             "cur",
             "2.read.host:2,S",
             &mail("b@example.test", "A question", "read@example.test"),
         ));
         office.run_once();
     }
-    assert!(answered(&quiet).is_empty(), "old mail was answered");
-    assert_eq!(answered(&backfilling), ["<read@example.test>", "<unread@example.test>"]);
+    assert!(quiet.answered().is_empty(), "old mail was answered");
+    assert_eq!(backfilling.answered(), ["<read@example.test>", "<unread@example.test>"]);
 }
 
 #[test]
@@ -103,10 +69,10 @@ fn a_file_over_the_size_limit_is_recorded_and_not_answered() {
     office.run_once();
     let mut big = mail(CUSTOMER, "A question", "big@example.test");
     big.extend(b"x".repeat(30_000));
-    drop_into(&office, "new", "1.big.host", &big);
+    office.drop_mail("new", "1.big.host", &big);
 
     let log = office.run_once();
-    assert!(answered(&office).is_empty());
+    assert!(office.answered().is_empty());
     assert_eq!(
         office.query_strings("SELECT message_id FROM messages WHERE status = 'too_large'"),
         ["big@example.test"]
@@ -123,9 +89,9 @@ fn a_file_over_the_size_limit_is_recorded_and_not_answered() {
 fn the_assistants_own_address_is_never_answered_from_a_maildir_either() {
     let office = Office::with_maildir(OFFICE_RULES, "");
     office.run_once();
-    drop_into(&office, "new", "1.self.host", &mail(ASSISTANT, "A question", "self@example.test"));
+    office.drop_mail("new", "1.self.host", &mail(ASSISTANT, "A question", "self@example.test"));
     office.run_once();
-    assert!(answered(&office).is_empty());
+    assert!(office.answered().is_empty());
     assert_eq!(office.journal_status_count("processed"), 1);
 }
 

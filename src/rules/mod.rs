@@ -187,6 +187,13 @@ impl RuleSet {
         }
     }
 
+    /// How long a sender waits for a second auto-reply from `rule`: the office's `[replies] limit`,
+    /// which a rule's `every` can only lengthen.
+    pub fn reply_limit(&self, rule: &Rule) -> std::time::Duration {
+        let floor = self.office.replies.limit;
+        rule.actions.reply.as_ref().and_then(|reply| reply.every).map_or(floor, |every| every.max(floor))
+    }
+
     /// The rules that match `msg`: the first match decides, unless it says `continue`.
     pub fn classify(&self, msg: &Message) -> Classification<'_> {
         let facts = Facts::new(msg);

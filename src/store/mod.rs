@@ -20,6 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use journal::{Handled, JournalEntry, JournalRow, Position, Verdict};
 pub use mailbox::{FolderState, MovedMessage, PendingOp};
 pub use outbox::{QueuedMail, UnsentMail};
+pub use replies::ReplyRecord;
 pub use shared::Db;
 
 /// What can go wrong talking to the database.

@@ -52,6 +52,15 @@ pub fn mail(from: &str, subject: &str, id: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The names of the files in `dir`, sorted; none if it does not exist.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 /// The value of the first header field `name` of a CRLF message.
 pub fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
     raw.split("\r\n\r\n").next()?.lines().find_map(|l| {
@@ -152,6 +161,40 @@ impl Office {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(status.success(), "clerk run --once failed:\n{text}");
         text
+    }
+
+    /// Writes `raw` into the office Maildir's `sub` directory (`new` or `cur`) under `name`.
+    pub fn drop_mail(&self, sub: &str, name: &str, raw: &[u8]) -> PathBuf {
+        let dir = self.dir.path().join("mail").join(sub);
+        std::fs::create_dir_all(&dir).expect("creating the Maildir");
+        let path = dir.join(name);
+        std::fs::write(&path, raw).expect("writing a message");
+        path
+    }
+
+    /// The In-Reply-To of every mail in the file outbox, sorted.
+    pub fn answered(&self) -> Vec<String> {
+        let outbox = self.dir.path().join("outbox");
+        let mut ids: Vec<String> = files(&outbox)
+            .iter()
+            .filter_map(|name| {
+                let raw = std::fs::read_to_string(outbox.join(name)).ok()?;
+                header(&raw, "In-Reply-To").map(str::to_owned)
+            })
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Runs the clerk binary on this office with `args` after `--config`; returns success and stdout.
+    pub fn command(&self, args: &[&str]) -> (bool, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_clerk"))
+            .arg("--config")
+            .arg(self.config())
+            .args(args)
+            .output()
+            .expect("running clerk");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Counts journal rows by status, read straight from the database.
