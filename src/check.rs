@@ -64,12 +64,26 @@ pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
             return report;
         }
     };
-    report.rules_dir = Some(dir.clone());
-    match RuleSet::load(&dir) {
-        Ok(rules) => check_rules(&rules, &mut report),
-        Err(diagnostics) => report.errors.extend(diagnostics.0.iter().map(ToString::to_string)),
+    match load_checked(&dir) {
+        Ok((_, passed)) => passed,
+        Err(failed) => Report { config: report.config, ..*failed },
     }
-    report
+}
+
+/// Loads the rules directory `dir` as the daemon's reload does: the rules come back only if
+/// `clerk check` would pass them (they load and every embedded test passes); either way with the report.
+pub fn load_checked(dir: &Path) -> Result<(RuleSet, Report), Box<Report>> {
+    let mut report = Report { rules_dir: Some(dir.to_path_buf()), ..Report::default() };
+    match RuleSet::load(dir) {
+        Ok(rules) => {
+            check_rules(&rules, &mut report);
+            if report.passed() { Ok((rules, report)) } else { Err(Box::new(report)) }
+        }
+        Err(diagnostics) => {
+            report.errors.extend(diagnostics.0.iter().map(ToString::to_string));
+            Err(Box::new(report))
+        }
+    }
 }
 
 /// Runs the embedded tests of a loaded rule set and notes the rules none of them covers.

@@ -1,5 +1,5 @@
-//! The daemon: wires the mailbox watchers, the intake and the outbox sender together as tokio tasks,
-//! and stops them cleanly on SIGINT/SIGTERM.
+//! The daemon: wires the mailbox watchers, the intake, the outbox sender and the rules reload together
+//! as tokio tasks, and stops them cleanly on SIGINT/SIGTERM.
 //!
 //! Nothing here knows how mail is read, classified or sent; it only starts the pieces with their
 //! configuration and waits.
@@ -18,7 +18,6 @@ use crate::mail::imap::{self, Burst, FolderWatch};
 use crate::mail::maildir::{self, MaildirWatch};
 use crate::mail::outbox::Outbox;
 use crate::mail::transport::{SmtpSettings, Transport};
-use crate::rules::RuleSet;
 use crate::store::{Db, Store};
 
 /// How long connecting to the SMTP server, and sending one mail, may take.
@@ -47,10 +46,12 @@ pub struct Office {
 impl Office {
     /// Loads the rules and opens the database named by `config`.
     pub fn open(config: Config) -> anyhow::Result<Office> {
-        let rules = RuleSet::load(&config.rules_dir)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("the rules in {} have errors", config.rules_dir.display()))?;
-        for warning in &rules.warnings {
+        // The same bar as `clerk check` and a reload: the rules load and their embedded tests pass.
+        let (rules, report) = crate::check::load_checked(&config.rules_dir).map_err(|report| {
+            anyhow::anyhow!("{report}")
+                .context(format!("the rules in {} fail clerk check", config.rules_dir.display()))
+        })?;
+        for warning in &report.warnings {
             tracing::warn!("{warning}");
         }
         if let Some(parent) = config.database.parent() {
@@ -120,6 +121,11 @@ impl Office {
         }
         let outbox = self.outbox()?;
         tasks.spawn(outbox.run(stopped.clone()));
+        tasks.spawn(crate::reload::keep_rules_current(
+            self.rules.clone(),
+            self.config.rules_dir.clone(),
+            stopped.clone(),
+        ));
         info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
         wait_for_signal().await;
         info!("stopping: finishing the current batches");

@@ -17,6 +17,7 @@ pub mod guard;
 pub mod intake;
 pub mod logging;
 pub mod mail;
+pub mod reload;
 pub mod rules;
 pub mod secret;
 pub mod store;

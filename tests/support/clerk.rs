@@ -197,6 +197,11 @@ impl Office {
         (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Replaces the office's rule file (`rules/office.rules.toml`) while clerk may be running.
+    pub fn write_rules(&self, rules: &str) {
+        std::fs::write(self.dir.path().join("rules/office.rules.toml"), rules).expect("writing the rules");
+    }
+
     /// Counts journal rows by status, read straight from the database.
     pub fn journal_status_count(&self, status: &str) -> usize {
         self.query_count(&format!("SELECT count(*) FROM messages WHERE status = '{status}'"))
@@ -259,6 +264,16 @@ impl Clerk {
     pub fn kill(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
+    }
+
+    /// Sends clerk a signal by name (`HUP`, `TERM`, …).
+    pub fn signal(&self, name: &str) {
+        super::process::signal(&[self.child.id()], name);
+    }
+
+    /// How many times the log contains `text`.
+    pub fn log_count(&self, text: &str) -> usize {
+        self.log().matches(text).count()
     }
 
     /// Asks clerk to stop (SIGTERM) and waits for it.

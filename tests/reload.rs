@@ -1,0 +1,68 @@
+//! Editing the rules while clerk runs: a good edit takes effect without a restart, a broken one is
+//! refused (logged once, with the same message `clerk check` prints) and the last good rules keep
+//! working; SIGHUP reloads too. Against a real Dovecot and SMTP server.
+
+mod support;
+
+use std::time::Duration;
+
+use support::clerk::{ASSISTANT, CUSTOMER, Clerk, Office, mail, office_users};
+use support::{Dovecot, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+const ANSWER: &str = "[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\nreply = \"answer\"\n";
+const ANSWER_AND_FILE: &str =
+    "[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\nreply = \"answer\"\nmove = \"Answered\"\n";
+
+fn running_office() -> (Dovecot, SmtpSink, Office, Clerk) {
+    let dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let office = Office::new(&dovecot, &sink, ANSWER, "");
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "{}", clerk.log());
+    (dovecot, sink, office, clerk)
+}
+
+#[test]
+fn a_good_edit_changes_what_clerk_does_without_a_restart() {
+    let (dovecot, sink, office, clerk) = running_office();
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "before@example.test"));
+    sink.wait_for(1, WAIT);
+
+    office.write_rules(ANSWER_AND_FILE);
+    assert!(clerk.wait_for_log("rules reloaded", WAIT), "{}", clerk.log());
+    dovecot.deliver(ASSISTANT, &mail("bob@example.test", "Another question", "after@example.test"));
+    let filed = dovecot.wait_for_messages(ASSISTANT, "Answered", 1, WAIT);
+    assert!(String::from_utf8_lossy(&filed[0]).contains("after@example.test"));
+    assert_eq!(dovecot.messages(ASSISTANT, "INBOX").len(), 1, "the message before the edit stays");
+}
+
+#[test]
+fn a_broken_edit_is_refused_once_and_the_last_good_rules_keep_working() {
+    let (dovecot, sink, office, clerk) = running_office();
+    office.write_rules(&ANSWER_AND_FILE.replace("reply =", "replly ="));
+    assert!(clerk.wait_for_log("refused", WAIT), "{}", clerk.log());
+    assert!(clerk.log().contains("office.rules.toml:4:1: unknown key `replly`"), "{}", clerk.log());
+    // Saving the same broken file again is not a new problem: it is not logged again.
+    office.write_rules(&ANSWER_AND_FILE.replace("reply =", "replly ="));
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(clerk.log_count("unknown key `replly`"), 1, "{}", clerk.log());
+
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "during@example.test"));
+    sink.wait_for(1, WAIT);
+    assert_eq!(dovecot.messages(ASSISTANT, "INBOX").len(), 1, "the old rules answered and did not file");
+
+    office.write_rules(ANSWER_AND_FILE);
+    assert!(clerk.wait_for_log("rules reloaded", WAIT), "{}", clerk.log());
+    dovecot.deliver(ASSISTANT, &mail("bob@example.test", "Another question", "fixed@example.test"));
+    dovecot.wait_for_messages(ASSISTANT, "Answered", 1, WAIT);
+}
+
+#[test]
+fn sighup_reloads_the_rules() {
+    let (_dovecot, _sink, _office, clerk) = running_office();
+    clerk.signal("HUP");
+    assert!(clerk.wait_for_log("reason=\"SIGHUP\"", WAIT), "{}", clerk.log());
+    assert!(clerk.log().contains("rules reloaded"), "{}", clerk.log());
+}
