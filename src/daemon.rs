@@ -22,8 +22,11 @@ use crate::store::{Db, Store};
 
 /// How long connecting to the SMTP server, and sending one mail, may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
-/// How long tasks get to finish their current batch after a stop signal.
-const STOP_GRACE: Duration = Duration::from_secs(30);
+/// How long a stop may take in all (systemd's default stop timeout is 90 s; an office restarting the
+/// service should not wait long).
+const STOP_GRACE: Duration = Duration::from_secs(10);
+/// Of that, how long the last outbox pass keeps (the mail the last batches queued).
+const LAST_OUTBOX_PASS: Duration = Duration::from_secs(3);
 
 /// Opens the office described by `config` and runs it: watching until stopped, or (`once`) handling the
 /// mail waiting now and delivering the outbox before returning.
@@ -128,14 +131,35 @@ impl Office {
         ));
         info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
         wait_for_signal().await;
-        info!("stopping: finishing the current batches");
+        info!("stopping: no new mail is taken; finishing the batches in hand");
         stop.send(true).ok();
-        if tokio::time::timeout(STOP_GRACE, async { while tasks.join_next().await.is_some() {} })
-            .await
-            .is_err()
+        let started = tokio::time::Instant::now();
+        let batches = STOP_GRACE - LAST_OUTBOX_PASS;
+        if tokio::time::timeout(batches, async { while tasks.join_next().await.is_some() {} }).await.is_err()
         {
             warn!("some tasks did not stop in time; nothing is lost, they resume at the next start");
         }
+        // What the last batches queued is sent now rather than at the next start, if the server is quick.
+        let last_pass = STOP_GRACE.saturating_sub(started.elapsed());
+        let outbox = self.outbox()?;
+        let deliver_all = async {
+            let mut tried = 0;
+            loop {
+                match outbox.deliver_due().await? {
+                    0 => return Ok::<_, crate::store::StoreError>(tried),
+                    n => tried += n,
+                }
+            }
+        };
+        match tokio::time::timeout(last_pass, deliver_all).await {
+            Ok(Ok(tried)) if tried > 0 => info!(tried, "outbox: last pass done"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                warn!(error = %e, "outbox: the last pass failed; the mail is sent at the next start")
+            }
+            Err(_) => warn!("outbox: the last pass ran out of time; the rest is sent at the next start"),
+        }
+        info!("stopped");
         Ok(())
     }
 

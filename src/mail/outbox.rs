@@ -88,8 +88,8 @@ impl Outbox {
         Ok(())
     }
 
-    /// Sends everything due now; returns how many were tried.
-    async fn deliver_due(&self) -> Result<usize, StoreError> {
+    /// Sends everything due now (up to a batch); returns how many were tried.
+    pub async fn deliver_due(&self) -> Result<usize, StoreError> {
         let due = self.db.run(|store| store.due_mail(now(), 50)).await?;
         for queued in &due {
             self.deliver(queued).await?;

@@ -276,6 +276,14 @@ impl Clerk {
         self.log().matches(text).count()
     }
 
+    /// Sends SIGTERM and waits for clerk to exit: returns its exit code and how long it took.
+    pub fn terminate(&mut self) -> (Option<i32>, Duration) {
+        let asked = std::time::Instant::now();
+        super::process::signal(&[self.child.id()], "TERM");
+        let status = self.child.wait().expect("waiting for clerk");
+        (status.code(), asked.elapsed())
+    }
+
     /// Asks clerk to stop (SIGTERM) and waits for it.
     pub fn stop(&mut self) {
         super::process::signal(&[self.child.id()], "TERM");

@@ -40,12 +40,15 @@ enum Kind {
     Predates,
 }
 
-/// Handles every message above `state.last_uid`, batch by batch, and returns the new position.
+/// Handles every message above `state.last_uid`, batch by batch, and returns the new position. When
+/// `stop` turns true it stops after the batch in hand: each batch commits with its position, so the next
+/// start resumes exactly there.
 pub async fn catch_up(
     session: &mut ImapSession,
     watch: &FolderWatch,
     mut state: FolderState,
     delimiter: Option<char>,
+    stop: Option<&tokio::sync::watch::Receiver<bool>>,
 ) -> Result<FolderState, ImapError> {
     let listing = list_new(session, watch, &state).await?;
     if listing.is_empty() {
@@ -61,6 +64,10 @@ pub async fn catch_up(
     };
     let mut in_flight: Option<tokio::task::JoinHandle<Result<(), IntakeError>>> = None;
     for batch in batches(&listing) {
+        if stop.is_some_and(|stop| *stop.borrow()) {
+            debug!(mailbox = %watch.mailbox, folder = %watch.folder, "stopping between batches");
+            break;
+        }
         let fetched = fetch_batch(session, watch, &state, batch).await?;
         let last_uid = batch.last().map(|l| l.0).unwrap_or(state.last_uid);
         if let Some(previous) = in_flight.take() {

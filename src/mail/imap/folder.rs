@@ -93,7 +93,7 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
     loop {
         apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
         let before = state.last_uid;
-        state = catch_up(&mut session, watch, state, server.delimiter).await?;
+        state = catch_up(&mut session, watch, state, server.delimiter, Some(shutdown)).await?;
         if state.last_uid != before {
             last_mail = Some(Instant::now());
         }
@@ -130,7 +130,7 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
 pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
     let (mut session, state, server) = open(watch).await?;
     apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
-    catch_up(&mut session, watch, state, server.delimiter).await?;
+    catch_up(&mut session, watch, state, server.delimiter, None).await?;
     session.logout().await.ok();
     Ok(())
 }
