@@ -74,6 +74,14 @@ enum Command {
         #[command(subcommand)]
         action: Option<OutboxAction>,
     },
+    /// Show how the office is doing: mailbox connections, the outbox, mail handled, failures.
+    ///
+    /// Reads the database only, so it works while the daemon runs and changes nothing.
+    Status {
+        /// Print JSON (times in unix seconds) instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe {
         #[command(subcommand)]
@@ -210,6 +218,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::Status { json } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let store = clerk::store::Store::open_read_only(&config.database)
+                .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
+            let status = clerk::status::read(&store, clerk::store::now())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                print!("{status}");
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Dedupe { action } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;

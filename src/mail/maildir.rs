@@ -63,16 +63,38 @@ pub fn create(root: &Path) -> Result<(), MaildirError> {
 pub async fn watch_maildir(watch: MaildirWatch, mut shutdown: watch::Receiver<bool>) {
     info!(mailbox = %watch.mailbox, path = %watch.root.display(), "watching Maildir");
     loop {
-        if let Err(e) = scan(&watch).await {
-            warn!(mailbox = %watch.mailbox, error = %e, "Maildir scan failed; retrying");
-        }
+        let (state, detail) = match scan(&watch).await {
+            Ok(_) => ("connected", None),
+            Err(e) => {
+                warn!(mailbox = %watch.mailbox, error = %e, "Maildir scan failed; retrying");
+                ("reconnecting", Some(e.to_string()))
+            }
+        };
+        note(&watch, state, detail, true).await;
         tokio::select! {
             _ = tokio::time::sleep(watch.poll_interval) => {}
-            _ = shutdown.changed() => return,
+            _ = shutdown.changed() => {}
         }
         if *shutdown.borrow() {
+            note(&watch, "stopped", None, false).await;
             return;
         }
+    }
+}
+
+/// Notes the watcher's state (and, with `synced`, that it just looked) for `clerk status`; the folder
+/// is the Maildir's path.
+async fn note(watch: &MaildirWatch, state: &'static str, detail: Option<String>, synced: bool) {
+    let (mailbox, folder) = (watch.mailbox.clone(), watch.root.display().to_string());
+    let noted = watch
+        .db
+        .run(move |store| {
+            store.note_watch(&mailbox, &folder, state, detail.as_deref())?;
+            if synced { store.note_sync(&mailbox, &folder) } else { Ok(()) }
+        })
+        .await;
+    if let Err(e) = noted {
+        tracing::debug!(error = %e, "cannot note the watcher's state");
     }
 }
 

@@ -11,6 +11,7 @@ mod outbox;
 mod replies;
 pub mod schema;
 mod shared;
+mod status;
 
 use std::path::Path;
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub use mailbox::{FolderState, MovedMessage, PendingOp};
 pub use outbox::{QueuedMail, UnsentMail};
 pub use replies::ReplyRecord;
 pub use shared::Db;
+pub use status::{FailedMessage, WatchStatus};
 
 /// What can go wrong talking to the database.
 #[derive(Debug, thiserror::Error)]

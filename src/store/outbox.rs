@@ -24,7 +24,7 @@ pub struct QueuedMail {
 }
 
 /// A mail still in the outbox, as `clerk outbox` lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UnsentMail {
     pub message_id: String,
     /// `pending`, `sending`, `uncertain` or `failed`.

@@ -95,6 +95,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE mailbox_ops ADD COLUMN sent_at_ms INTEGER;  -- unix milliseconds
     "#,
+    // 3: what each folder watcher is doing, for `clerk status` (written by the daemon, read by anyone).
+    r#"
+    CREATE TABLE watch_status (
+        mailbox       TEXT NOT NULL,
+        folder        TEXT NOT NULL,
+        state         TEXT NOT NULL,     -- connected | reconnecting | stopped
+        detail        TEXT,              -- why it is reconnecting
+        changed_at    INTEGER NOT NULL,  -- when it entered this state
+        last_sync_at  INTEGER,           -- when it last looked for new mail
+        PRIMARY KEY (mailbox, folder)
+    );
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -233,3 +233,35 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_watchers_state_keeps_its_start_until_it_changes() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.note_watch("office", "INBOX", "connected", None).unwrap();
+    store.conn.execute("UPDATE watch_status SET changed_at = 100", []).unwrap();
+    store.note_watch("office", "INBOX", "connected", None).unwrap();
+    assert_eq!(store.watch_statuses().unwrap()[0].since, 100, "the same state keeps its start");
+    store.note_watch("office", "INBOX", "reconnecting", Some("connection refused")).unwrap();
+    store.note_sync("office", "INBOX").unwrap();
+    let status = &store.watch_statuses().unwrap()[0];
+    assert_eq!(
+        (status.state.as_str(), status.detail.as_deref()),
+        ("reconnecting", Some("connection refused"))
+    );
+    assert!(status.since > 100 && status.last_sync.is_some());
+}
+
+#[test]
+fn failed_messages_and_handled_counts_per_desk_are_listed() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.record(&[processed("7:1", vec![])], None).unwrap();
+    let failed = Handled {
+        entry: entry("7:2"),
+        verdict: Verdict::Failed { error: "broken MIME".into() },
+        effects: vec![],
+    };
+    store.record(&[failed], None).unwrap();
+    assert_eq!(store.handled_per_desk(0).unwrap()["-"], 1);
+    let listed = store.failed_messages(10).unwrap();
+    assert_eq!((listed[0].item.as_str(), listed[0].error.as_deref()), ("7:2", Some("broken MIME")));
+}

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use tokio::sync::watch;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::catchup::catch_up;
 use super::ops::{Share, apply_ops};
@@ -22,6 +22,8 @@ use crate::store::{Db, FolderState};
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 /// A silent IDLE (not even a keep-alive) is ended this often to check the connection still lives.
 const IDLE_SILENCE: Duration = Duration::from_secs(5 * 60);
+/// How often at most the time of the last look for new mail is written down for `clerk status`.
+const SYNC_NOTE_EVERY: Duration = Duration::from_secs(10);
 /// Longest a single command may take before the connection is considered dead.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -61,7 +63,10 @@ pub async fn watch_folder(watch: FolderWatch, mut shutdown: watch::Receiver<bool
         }
         let started = Instant::now();
         let error = match session(&watch, &mut shutdown).await {
-            Ok(()) => return,
+            Ok(()) => {
+                note(&watch, "stopped", None).await;
+                return;
+            }
             Err(e) => e,
         };
         if started.elapsed() > Duration::from_secs(60) {
@@ -71,6 +76,7 @@ pub async fn watch_folder(watch: FolderWatch, mut shutdown: watch::Receiver<bool
         let delay = backoff(failures, matches!(error, ImapError::Login(_)));
         warn!(mailbox = %watch.mailbox, folder = %watch.folder, error = %error,
               retry_in_s = delay.as_secs_f32(), "IMAP session ended; reconnecting");
+        note(&watch, "reconnecting", Some(error.to_string())).await;
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
             _ = shutdown.changed() => return,
@@ -86,14 +92,32 @@ fn backoff(failures: u32, login: bool) -> Duration {
     Duration::from_secs_f64(seconds * (0.5 + fastrand::f64()))
 }
 
+/// Notes the watcher's state for `clerk status`; a failure to note it changes nothing else.
+async fn note(watch: &FolderWatch, state: &'static str, detail: Option<String>) {
+    let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
+    let noted =
+        watch.db.run(move |store| store.note_watch(&mailbox, &folder, state, detail.as_deref())).await;
+    if let Err(e) = noted {
+        debug!(error = %e, "cannot note the watcher's state");
+    }
+}
+
 /// One connection's life: returns Ok only on shutdown.
 async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> Result<(), ImapError> {
     let (mut session, mut state, server) = open(watch).await?;
+    note(watch, "connected", None).await;
     let mut last_mail: Option<Instant> = None;
+    let mut noted_sync: Option<Instant> = None;
     loop {
         apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
         let before = state.last_uid;
         state = catch_up(&mut session, watch, state, server.delimiter, Some(shutdown)).await?;
+        // Burst polling looks every few milliseconds; the status need not know each time.
+        if noted_sync.is_none_or(|t| t.elapsed() >= SYNC_NOTE_EVERY) {
+            let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
+            watch.db.run(move |store| store.note_sync(&mailbox, &folder)).await?;
+            noted_sync = Some(Instant::now());
+        }
         if state.last_uid != before {
             last_mail = Some(Instant::now());
         }

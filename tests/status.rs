@@ -1,0 +1,41 @@
+//! `clerk status` while the daemon runs: the mailbox's connection and last look for mail, what was
+//! handled per desk, and a reconnecting watcher with the reason, read from the database alone.
+
+mod support;
+
+use std::time::Duration;
+
+use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};
+use support::{Dovecot, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn status_shows_the_connection_the_work_done_and_a_server_going_away() {
+    let mut dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let office = Office::new(&dovecot, &sink, OFFICE_RULES, "");
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "{}", clerk.log());
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "q@example.test"));
+    sink.wait_for(1, WAIT);
+
+    let (ok, text) = office.command(&["status"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("office/INBOX: connected for "), "{text}");
+    assert!(text.contains("last looked for mail "), "{text}");
+    assert!(text.contains("Handled in the last 24 hours: 1 (inquiry 1)"), "{text}");
+    assert!(text.contains("Outbox: 0 waiting, 0 held"), "{text}");
+
+    let (ok, json) = office.command(&["status", "--json"]);
+    assert!(ok, "{json}");
+    let status: serde_json::Value = serde_json::from_str(&json).expect("status --json is JSON");
+    assert_eq!(status["mailboxes"][0]["state"], "connected", "{json}");
+    assert_eq!(status["handled_last_24h"]["inquiry"], 1, "{json}");
+
+    dovecot.stop();
+    let reconnecting = support::wait_until(WAIT, || office.command(&["status"]).1.contains("reconnecting"));
+    let (_, text) = office.command(&["status"]);
+    assert!(reconnecting, "{text}\n{}", clerk.log());
+    assert!(text.contains("office/INBOX: reconnecting for "), "{text}");
+}
