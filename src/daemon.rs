@@ -119,9 +119,12 @@ impl Office {
     pub async fn run(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
+        self.db.run(|store| store.forget_watchers()).await?;
         for mailbox in &self.config.mailboxes {
             self.spawn_watchers(mailbox, &stopped, &mut tasks)?;
         }
+        let folders = tasks.len();
+        tasks.spawn(crate::service::report(self.connection()?, folders, stopped.clone()));
         let outbox = self.outbox()?;
         tasks.spawn(outbox.run(stopped.clone()));
         tasks.spawn(crate::reload::keep_rules_current(

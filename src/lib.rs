@@ -20,6 +20,7 @@ pub mod mail;
 pub mod reload;
 pub mod rules;
 pub mod secret;
+pub mod service;
 pub mod status;
 pub mod store;
 pub mod toml_doc;

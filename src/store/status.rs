@@ -59,6 +59,13 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets every watcher's state: the daemon starts afresh, and folders no longer watched should
+    /// not linger in `clerk status`.
+    pub fn forget_watchers(&mut self) -> Result<()> {
+        self.conn.execute("DELETE FROM watch_status", [])?;
+        Ok(())
+    }
+
     /// Notes that a watcher has just looked for new mail.
     pub fn note_sync(&mut self, mailbox: &str, folder: &str) -> Result<()> {
         self.conn.execute(

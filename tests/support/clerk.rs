@@ -144,7 +144,12 @@ impl Office {
 
     /// Starts `clerk run` on this office; its log goes to `clerk-N.log` in the office directory.
     pub fn start(&self) -> Clerk {
-        Clerk::start(&self.config(), self.dir.path())
+        Clerk::start(&self.config(), self.dir.path(), &[])
+    }
+
+    /// [`start`](Self::start) with extra environment variables (as systemd sets them).
+    pub fn start_with_env(&self, env: &[(&str, &str)]) -> Clerk {
+        Clerk::start(&self.config(), self.dir.path(), env)
     }
 
     /// Runs `clerk run --once` to completion and returns its log.
@@ -235,7 +240,7 @@ pub struct Clerk {
 }
 
 impl Clerk {
-    pub fn start(config: &Path, dir: &Path) -> Clerk {
+    pub fn start(config: &Path, dir: &Path, env: &[(&str, &str)]) -> Clerk {
         static RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = dir.join(format!("clerk-{}-{n}.log", std::process::id()));
@@ -243,6 +248,7 @@ impl Clerk {
             .arg("--config")
             .arg(config)
             .args(["--log", "debug", "run"])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("creating the clerk log"))
             .spawn()
