@@ -27,6 +27,13 @@ pub fn init(level: &str) {
     }
 }
 
+/// Whether `level` is a log level or filter clerk understands (`info`, `debug`, `clerk=debug,warn`, …).
+pub fn check_level(level: &str) -> Result<(), String> {
+    EnvFilter::try_new(level)
+        .map(drop)
+        .map_err(|e| format!("{e}: expected error, warn, info, debug or trace, or a RUST_LOG-style filter"))
+}
+
 /// The filter for `RUST_LOG` (when set and valid) or `level`, with the protocol tracers held to `info`.
 fn filter(rust_log: Option<&str>, level: &str) -> EnvFilter {
     let filter = rust_log

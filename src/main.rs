@@ -29,9 +29,10 @@ struct Cli {
     #[arg(long, short, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
 
-    /// Log detail: error, warn, info, debug or trace (or a RUST_LOG-style filter)
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
-    log: String,
+    /// Log detail: error, warn, info, debug or trace (or a RUST_LOG-style filter) [default: the
+    /// config's [log] level, else info; RUST_LOG wins over both]
+    #[arg(long, global = true, value_name = "LEVEL")]
+    log: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -121,9 +122,15 @@ enum OutboxAction {
     },
 }
 
+/// The log level when neither `--log`, the config nor `RUST_LOG` set one.
+const DEFAULT_LOG: &str = "info";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    clerk::logging::init(&cli.log);
+    // `run` logs at the level its configuration asks for, so it starts logging once that is read.
+    if !matches!(cli.command, Command::Run { .. }) {
+        clerk::logging::init(cli.log.as_deref().unwrap_or(DEFAULT_LOG));
+    }
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -137,6 +144,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run { once } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
+            clerk::logging::init(cli.log.as_deref().or(config.log_level.as_deref()).unwrap_or(DEFAULT_LOG));
             runtime()?.block_on(clerk::daemon::run(config, once))?;
             Ok(ExitCode::SUCCESS)
         }

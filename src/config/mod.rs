@@ -27,6 +27,8 @@ pub struct Config {
     pub rules_dir: PathBuf,
     pub mailboxes: Vec<MailboxConfig>,
     pub delivery: Delivery,
+    /// `[log] level`: the daemon's log detail unless `--log` or `RUST_LOG` says otherwise.
+    pub log_level: Option<String>,
 }
 
 /// One watched account (IMAP) or local Maildir.
@@ -150,6 +152,14 @@ struct RawConfig {
     mailbox: Vec<Spanned<RawMailbox>>,
     smtp: Option<Spanned<RawSmtp>>,
     outbox: Option<RawOutbox>,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    level: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -311,6 +321,11 @@ impl Config {
                 None => at(0..0, format!("{message} (the default, beside this file; set [rules] dir)")),
             });
         }
+        if let Some(level) = &raw.log.level
+            && let Err(e) = crate::logging::check_level(level.get_ref())
+        {
+            errors.push(at(level.span(), format!("`level`: {e}")));
+        }
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
@@ -320,6 +335,7 @@ impl Config {
             rules_dir,
             mailboxes,
             delivery: delivery.unwrap_or_else(|| Delivery::Directory(base.join("outbox"))),
+            log_level: raw.log.level.map(Spanned::into_inner),
         })
     }
 }

@@ -206,3 +206,15 @@ fn a_bad_poll_interval_or_folder_list_is_reported_at_its_key() {
     assert!(error.contains("4:17: `poll_interval` must be longer than zero"), "{error}");
     assert!(error.contains("5:11: `folders` must list at least one non-empty folder name"), "{error}");
 }
+
+#[test]
+fn the_log_level_can_be_set_in_the_config() {
+    assert_eq!(parse("[log]\nlevel = \"debug\"\n").unwrap().log_level.as_deref(), Some("debug"));
+    assert_eq!(parse("").unwrap().log_level, None);
+}
+
+#[test]
+fn a_bad_log_level_is_reported_at_its_key() {
+    let text = errors("[log]\nlevel = \"clerk=loud\"\n");
+    assert!(text.starts_with("/etc/clerk/clerk.toml:2:9: `level`: "), "{text}");
+}
