@@ -18,6 +18,7 @@ pub mod intake;
 pub mod logging;
 pub mod mail;
 pub mod reload;
+pub mod replay;
 pub mod rules;
 pub mod secret;
 pub mod service;

@@ -75,6 +75,34 @@ enum Command {
         #[command(subcommand)]
         action: Option<OutboxAction>,
     },
+    /// Run the current rules over mail already in the mailboxes and show what they decide.
+    ///
+    /// A dry run: mailboxes are only read (EXAMINE, BODY.PEEK), nothing is sent or stored. Each
+    /// message shows its rule, desk and effects, and whether clerk already handled it.
+    Replay {
+        /// Only this mailbox (its `name` in clerk.toml) [default: every mailbox]
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// Mail that arrived since: a period back from today (30d, 2w) or a date (2026-11-01)
+        #[arg(long, value_name = "WHEN", default_value = "30d")]
+        since: String,
+        /// Print JSON rows instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show which messages already in the mailboxes would change rule or desk between OLD_RULES_DIR
+    /// and the current rules: review an edit before it goes live.
+    Diff {
+        /// The rules directory as it was (a copy, or a checkout of an older version)
+        #[arg(value_name = "OLD_RULES_DIR")]
+        old_rules: PathBuf,
+        /// Only this mailbox [default: every mailbox]
+        #[arg(long, value_name = "NAME")]
+        mailbox: Option<String>,
+        /// Mail that arrived since: a period back from today (30d, 2w) or a date (2026-11-01)
+        #[arg(long, value_name = "WHEN", default_value = "30d")]
+        since: String,
+    },
     /// Show how the office is doing: mailbox connections, the outbox, mail handled, failures.
     ///
     /// Reads the database only, so it works while the daemon runs and changes nothing.
@@ -227,6 +255,46 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Replay { mailbox, since, json } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            let rows = replay_rows(&config, mailbox.as_deref(), &since, &[&rules])?;
+            for row in rows.iter().filter_map(|r| r.first()) {
+                if json {
+                    println!("{}", serde_json::to_string(row)?);
+                } else {
+                    println!("{row}");
+                }
+            }
+            if !json {
+                let handled = rows.iter().filter(|r| r.first().is_some_and(|r| r.handled)).count();
+                println!("{} messages since {since}; {handled} already handled by clerk.", rows.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff { old_rules, mailbox, since } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let old = load_rules(&old_rules)?;
+            let new = load_rules(&config.rules_dir)?;
+            let rows = replay_rows(&config, mailbox.as_deref(), &since, &[&old, &new])?;
+            let changes: Vec<_> = rows
+                .into_iter()
+                .filter_map(|mut pair| {
+                    let after = pair.pop()?;
+                    clerk::replay::Change::between(pair.pop()?, after)
+                })
+                .collect();
+            for change in &changes {
+                println!("{change}");
+            }
+            println!(
+                "{} of the messages since {since} would change rule or desk ({} -> {}).",
+                changes.len(),
+                old_rules.display(),
+                config.rules_dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Status { json } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             let store = clerk::store::Store::open_read_only(&config.database)
@@ -267,6 +335,38 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A rules directory, loaded (its embedded tests need not pass: replay and diff are for trying rules).
+fn load_rules(dir: &std::path::Path) -> anyhow::Result<RuleSet> {
+    RuleSet::load(dir)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("the rules in {}", dir.display()))
+}
+
+/// The messages `replay` and `diff` look at, decided by each of `rule_sets`.
+fn replay_rows(
+    config: &Config,
+    mailbox: Option<&str>,
+    since: &str,
+    rule_sets: &[&RuleSet],
+) -> anyhow::Result<Vec<Vec<clerk::replay::Row>>> {
+    let since = clerk::replay::since(since, chrono::Local::now().date_naive()).map_err(anyhow::Error::msg)?;
+    let mailboxes: Vec<_> =
+        config.mailboxes.iter().filter(|m| mailbox.is_none_or(|name| m.name == name)).collect();
+    if mailboxes.is_empty() {
+        let names: Vec<_> = config.mailboxes.iter().map(|m| m.name.as_str()).collect();
+        anyhow::bail!(
+            "no mailbox named {:?}; the configured ones are {}",
+            mailbox.unwrap_or(""),
+            names.join(", ")
+        );
+    }
+    // The journal says which messages clerk already handled; before the first run there is none.
+    let store = clerk::store::Store::open_read_only(&config.database).ok();
+    let rows =
+        runtime()?.block_on(clerk::replay::decide_all(&mailboxes, since, rule_sets, store.as_ref()))?;
+    Ok(rows)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -1,0 +1,311 @@
+//! `clerk replay` and `clerk diff`: the rules run over mail already in a mailbox, changing nothing.
+//! Replay shows what the current rules decide for each message that arrived since a date (rule, desk,
+//! effects) and whether clerk has already handled it; diff shows the messages whose rule or desk would
+//! change between an older rules directory and the current one — the way to review an edit before it
+//! goes live.
+//!
+//! Mailboxes are only read: IMAP folders are opened with EXAMINE and fetched with BODY.PEEK (no flag
+//! changes), Maildir files are only listed and read.
+
+use std::fmt;
+use std::path::Path;
+use std::time::SystemTime;
+
+use chrono::{NaiveDate, Utc};
+use futures::TryStreamExt;
+
+use crate::actions::{self, NoHistory};
+use crate::config::{ImapAccount, MailboxConfig, Source};
+use crate::intake::describe;
+use crate::mail::imap::{ImapError, connect, uid_set};
+use crate::mail::message::Message;
+use crate::rules::RuleSet;
+use crate::store::Store;
+
+/// Messages fetched per IMAP command.
+const FETCH_BATCH: usize = 200;
+
+/// One message found in a mailbox.
+pub struct Found {
+    pub mailbox: String,
+    pub folder: String,
+    pub raw: Vec<u8>,
+}
+
+/// What the rules decide for one message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Row {
+    pub mailbox: String,
+    pub folder: String,
+    pub date: String,
+    pub from: String,
+    pub subject: String,
+    pub rule: Option<String>,
+    pub desk: Option<String>,
+    pub effects: Vec<String>,
+    /// Whether clerk has already handled this message (same Message-ID and content in the journal).
+    pub handled: bool,
+}
+
+/// Why a mailbox could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Imap(#[from] ImapError),
+    #[error("{path}: {source}")]
+    Maildir { path: String, source: std::io::Error },
+}
+
+/// Reads every message of `mailbox` (its configured folders) that arrived on or after `since` and is
+/// not larger than its `max_message_size`, calling `each` for each; returns how many there were.
+pub async fn read_since(
+    mailbox: &MailboxConfig,
+    since: NaiveDate,
+    each: &mut dyn FnMut(Found),
+) -> Result<usize, ReadError> {
+    match &mailbox.source {
+        Source::Imap(account) => Ok(read_imap(mailbox, account, since, each).await?),
+        Source::Maildir(root) => read_maildir(mailbox, root, since, each),
+    }
+}
+
+async fn read_imap(
+    mailbox: &MailboxConfig,
+    account: &ImapAccount,
+    since: NaiveDate,
+    each: &mut dyn FnMut(Found),
+) -> Result<usize, ImapError> {
+    let mut session = connect(account).await?;
+    let mut count = 0;
+    for folder in &mailbox.folders {
+        session.examine(folder).await?;
+        let query = format!("SINCE {} NOT LARGER {}", since.format("%d-%b-%Y"), mailbox.max_message_size);
+        let mut uids: Vec<u32> = session.uid_search(&query).await?.into_iter().collect();
+        uids.sort_unstable();
+        for chunk in uids.chunks(FETCH_BATCH) {
+            let fetched: Vec<_> =
+                session.uid_fetch(uid_set(chunk), "(UID BODY.PEEK[])").await?.try_collect().await?;
+            for body in fetched.iter().filter_map(|f| f.body()) {
+                count += 1;
+                each(Found { mailbox: mailbox.name.clone(), folder: folder.clone(), raw: body.to_vec() });
+            }
+        }
+    }
+    session.logout().await.ok();
+    Ok(count)
+}
+
+fn read_maildir(
+    mailbox: &MailboxConfig,
+    root: &Path,
+    since: NaiveDate,
+    each: &mut dyn FnMut(Found),
+) -> Result<usize, ReadError> {
+    let since: SystemTime =
+        since.and_hms_opt(0, 0, 0).map(|t| t.and_utc().into()).unwrap_or(SystemTime::UNIX_EPOCH);
+    let mut count = 0;
+    for sub in ["new", "cur"] {
+        let dir = root.join(sub);
+        let failed = |source| ReadError::Maildir { path: dir.display().to_string(), source };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(failed(e)),
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            let recent = meta.modified().is_ok_and(|t| t >= since);
+            if !meta.is_file() || !recent || meta.len() > mailbox.max_message_size {
+                continue;
+            }
+            let raw = std::fs::read(&path)
+                .map_err(|e| ReadError::Maildir { path: path.display().to_string(), source: e })?;
+            count += 1;
+            each(Found { mailbox: mailbox.name.clone(), folder: "INBOX".into(), raw });
+        }
+    }
+    Ok(count)
+}
+
+/// Every message of `mailboxes` since `since`, decided by each of `rule_sets`: one row per message
+/// per rule set, in the order of the rule sets.
+pub async fn decide_all(
+    mailboxes: &[&MailboxConfig],
+    since: NaiveDate,
+    rule_sets: &[&RuleSet],
+    store: Option<&Store>,
+) -> Result<Vec<Vec<Row>>, ReadError> {
+    let mut rows = Vec::new();
+    for mailbox in mailboxes {
+        read_since(mailbox, since, &mut |found| {
+            rows.push(rule_sets.iter().map(|rules| decide(rules, &found, store)).collect());
+        })
+        .await?;
+    }
+    Ok(rows)
+}
+
+/// What `rules` decide for `found` (replies as for a first message from the sender), and whether the
+/// journal in `store` knows it.
+pub fn decide(rules: &RuleSet, found: &Found, store: Option<&Store>) -> Row {
+    let hash = crate::digest::sha256_hex(&found.raw);
+    let mut row = Row {
+        mailbox: found.mailbox.clone(),
+        folder: found.folder.clone(),
+        date: String::new(),
+        from: String::new(),
+        subject: String::new(),
+        rule: None,
+        desk: None,
+        effects: Vec::new(),
+        handled: false,
+    };
+    let msg = match Message::parse(&found.raw) {
+        Ok(msg) => msg,
+        Err(e) => {
+            row.effects.push(format!("unreadable: {e}"));
+            return row;
+        }
+    };
+    row.date = msg.date.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    row.from = msg.from.first().map(|a| a.email.clone()).unwrap_or_default();
+    row.subject = msg.subject.clone();
+    row.handled = store
+        .and_then(|store| store.find_same_message(msg.message_id.as_deref(), &hash).ok().flatten())
+        .is_some();
+    match actions::decide(rules, &msg, &found.raw, &hash, &mut NoHistory, Utc::now()) {
+        Ok(decision) => {
+            row.rule = decision.rule;
+            row.desk = decision.desk;
+            row.effects = decision.effects.iter().map(describe).collect();
+        }
+        Err(e) => row.effects.push(format!("fails: {e}")),
+    }
+    row
+}
+
+impl fmt::Display for Row {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}/{} {} {:?}: ",
+            self.date,
+            self.mailbox,
+            self.folder,
+            self.from,
+            shorten(&self.subject)
+        )?;
+        match &self.rule {
+            Some(rule) => write!(f, "rule {rule:?}")?,
+            None => f.write_str("no rule")?,
+        }
+        if let Some(desk) = &self.desk {
+            write!(f, ", desk {desk}")?;
+        }
+        if !self.effects.is_empty() {
+            write!(f, ": {}", self.effects.join(", "))?;
+        }
+        if self.handled {
+            f.write_str(" [already handled]")?;
+        }
+        Ok(())
+    }
+}
+
+/// One message whose rule or desk differs between two rule sets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    pub before: Row,
+    pub after: Row,
+}
+
+impl Change {
+    /// The change, if the rule or desk differs.
+    pub fn between(before: Row, after: Row) -> Option<Change> {
+        (before.rule != after.rule || before.desk != after.desk).then_some(Change { before, after })
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (b, a) = (&self.before, &self.after);
+        write!(f, "{} {}/{} {} {:?}: ", b.date, b.mailbox, b.folder, b.from, shorten(&b.subject))?;
+        let name = |n: &Option<String>, what: &str| {
+            n.as_ref().map_or(format!("no {what}"), |n| format!("{what} {n:?}"))
+        };
+        if b.rule != a.rule {
+            write!(f, "{} -> {}", name(&b.rule, "rule"), name(&a.rule, "rule"))?;
+        }
+        if b.desk != a.desk {
+            if b.rule != a.rule {
+                f.write_str("; ")?;
+            }
+            write!(f, "{} -> {}", name(&b.desk, "desk"), name(&a.desk, "desk"))?;
+        }
+        Ok(())
+    }
+}
+
+/// The subject cut to a line's worth.
+fn shorten(subject: &str) -> String {
+    const MAX: usize = 60;
+    if subject.chars().count() <= MAX {
+        return subject.to_string();
+    }
+    subject.chars().take(MAX - 1).chain(std::iter::once('…')).collect()
+}
+
+/// `--since`: a period back from `today` (`30d`, `2w`) or a date (`2026-11-01`).
+pub fn since(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date);
+    }
+    let period = crate::units::parse_duration(text)
+        .ok_or_else(|| format!("{text:?} is neither a date (2026-11-01) nor a period (30d, 2w)"))?;
+    let days = period.as_secs().div_ceil(86_400);
+    Ok(today - chrono::Days::new(days))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(rule: Option<&str>, desk: Option<&str>) -> Row {
+        Row {
+            mailbox: "office".into(),
+            folder: "INBOX".into(),
+            date: "2026-11-20 09:00".into(),
+            from: "anna@example.com".into(),
+            subject: "Hours".into(),
+            rule: rule.map(str::to_owned),
+            desk: desk.map(str::to_owned),
+            effects: vec![],
+            handled: false,
+        }
+    }
+
+    #[test]
+    fn since_takes_a_period_back_from_today_or_a_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(since("30d", today), Ok(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap()));
+        assert_eq!(since("2026-11-01", today), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()));
+        assert!(since("lately", today).is_err());
+    }
+
+    #[test]
+    fn a_change_is_a_different_rule_or_desk() {
+        assert_eq!(Change::between(row(Some("a"), None), row(Some("a"), None)), None);
+        let change = Change::between(row(Some("a"), Some("inquiry")), row(Some("b"), None)).unwrap();
+        assert_eq!(
+            change.to_string(),
+            "2026-11-20 09:00 office/INBOX anna@example.com \"Hours\": rule \"a\" -> rule \"b\"; desk \"inquiry\" -> no desk"
+        );
+    }
+
+    #[test]
+    fn long_subjects_are_cut() {
+        assert_eq!(shorten(&"x".repeat(100)).chars().count(), 60);
+    }
+}

@@ -1,0 +1,80 @@
+//! `clerk replay` and `clerk diff` over mail already in a real Dovecot mailbox: what the rules decide
+//! for each message, which ones clerk already handled, which ones an edit would change — and the
+//! mailbox left exactly as it was.
+
+mod support;
+
+use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};
+use support::{Dovecot, SmtpSink};
+
+/// Three messages that were there before clerk's first start, and one handled since.
+fn office_with_history() -> (Dovecot, SmtpSink, Office) {
+    let dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let office = Office::new(&dovecot, &sink, OFFICE_RULES, "");
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "old-question@example.test"));
+    dovecot.deliver(ASSISTANT, &mail("billing@vendor.example", "Invoice 7", "invoice@vendor.example"));
+    let mut newsletter = b"List-Id: <weekly.example.test>\r\n".to_vec();
+    newsletter.extend(mail("news@example.test", "Weekly news", "news@example.test"));
+    dovecot.deliver(ASSISTANT, &newsletter);
+    office.run_once();
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "Another question", "new-question@example.test"));
+    office.run_once();
+    assert_eq!(office.journal_status_count("processed"), 1, "only the mail after the first start");
+    (dovecot, sink, office)
+}
+
+#[test]
+fn replay_shows_what_the_rules_decide_and_changes_nothing() {
+    let (dovecot, _sink, office) = office_with_history();
+    let before = dovecot.fetch(ASSISTANT, "INBOX");
+
+    let (ok, out) = office.command(&["replay", "--since", "7d"]);
+    assert!(ok, "{out}");
+    let line = |subject: &str| out.lines().find(|l| l.contains(subject)).unwrap_or_default().to_string();
+    assert!(line("\"Invoice 7\"").contains("rule \"invoices\": forward to accounts@office.test"), "{out}");
+    assert!(line("\"Weekly news\"").contains("rule \"newsletters\": move to Newsletters"), "{out}");
+    assert!(line("\"A question\"").contains("rule \"questions\", desk inquiry: reply to"), "{out}");
+    assert!(!line("\"A question\"").contains("already handled"), "{out}");
+    assert!(line("\"Another question\"").ends_with("[already handled]"), "{out}");
+    assert!(out.contains("4 messages since "), "{out}");
+    assert!(out.contains("1 already handled by clerk."), "{out}");
+
+    assert_eq!(
+        dovecot.fetch(ASSISTANT, "INBOX").iter().map(|m| &m.flags).collect::<Vec<_>>(),
+        before.iter().map(|m| &m.flags).collect::<Vec<_>>(),
+        "no flag changed, nothing moved"
+    );
+    assert_eq!(office.journal_status_count("processed"), 1, "nothing journaled");
+
+    let (ok, json) = office.command(&["replay", "--since", "7d", "--json"]);
+    assert!(ok, "{json}");
+    let rows: Vec<serde_json::Value> =
+        json.lines().map(|l| serde_json::from_str(l).expect("one JSON row per line")).collect();
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().any(|r| r["rule"] == "newsletters" && r["handled"] == false));
+}
+
+#[test]
+fn diff_lists_the_messages_an_edit_would_change() {
+    let (_dovecot, _sink, office) = office_with_history();
+    let old = office.dir.path().join("old-rules");
+    std::fs::create_dir_all(old.join("templates")).unwrap();
+    for file in ["office.toml", "office.rules.toml", "templates/answer.txt"] {
+        std::fs::copy(office.dir.path().join("rules").join(file), old.join(file)).unwrap();
+    }
+    office.write_rules(&OFFICE_RULES.replace("when.subject = \"invoice\"", "when.subject = \"bill\""));
+
+    let (ok, out) = office.command(&["diff", old.to_str().unwrap(), "--since", "7d"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("\"Invoice 7\": rule \"invoices\" -> no rule"), "{out}");
+    assert!(out.contains("1 of the messages since "), "{out}");
+    assert_eq!(out.lines().count(), 2, "only the invoice changes:\n{out}");
+}
+
+#[test]
+fn an_unknown_mailbox_is_refused_with_the_configured_names() {
+    let (_dovecot, _sink, office) = office_with_history();
+    let (ok, _) = office.command(&["replay", "--mailbox", "sales"]);
+    assert!(!ok);
+}
