@@ -189,6 +189,29 @@ impl Office {
         Ok(())
     }
 
+    /// `clerk replay --apply`: the mail in `mailboxes` since `since` is handled like new mail through the
+    /// journal (messages it already holds, handled or failed, are skipped), then the outbox is delivered.
+    /// Returns how many messages were looked at.
+    pub async fn replay(
+        &self,
+        mailboxes: &[&MailboxConfig],
+        since: chrono::NaiveDate,
+    ) -> anyhow::Result<usize> {
+        let mut count = 0;
+        for mailbox in mailboxes {
+            let Source::Imap(account) = &mailbox.source else {
+                anyhow::bail!("replay --apply works on IMAP mailboxes; {} is a Maildir", mailbox.name);
+            };
+            for folder in &mailbox.folders {
+                count += imap::replay_once(&self.folder_watch(mailbox, account, folder)?, since)
+                    .await
+                    .with_context(|| format!("mailbox {} folder {folder}", mailbox.name))?;
+            }
+        }
+        self.outbox()?.drain().await?;
+        Ok(count)
+    }
+
     fn folder_watch(
         &self,
         mailbox: &MailboxConfig,

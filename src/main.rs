@@ -89,6 +89,10 @@ enum Command {
         /// Print JSON rows instead of text
         #[arg(long)]
         json: bool,
+        /// Act on it: handle the messages through the journal like new mail (answer, forward, file),
+        /// skipping those clerk already holds; IMAP mailboxes only
+        #[arg(long)]
+        apply: bool,
     },
     /// Show which messages already in the mailboxes would change rule or desk between OLD_RULES_DIR
     /// and the current rules: review an edit before it goes live.
@@ -255,7 +259,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Replay { mailbox, since, json } => {
+        Command::Replay { mailbox, since, apply: true, .. } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let (mailboxes, from) = replay_scope(&config, mailbox.as_deref(), &since)?;
+            let mailboxes: Vec<_> = mailboxes.into_iter().cloned().collect();
+            let office = clerk::daemon::Office::open(config)?;
+            let runtime = runtime()?;
+            let journaled = || -> anyhow::Result<i64> {
+                Ok(runtime.block_on(office.db.run(|store| store.journal_counts()))?.values().sum())
+            };
+            let before = journaled()?;
+            let looked = runtime.block_on(office.replay(&mailboxes.iter().collect::<Vec<_>>(), from))?;
+            let handled = journaled()? - before;
+            println!(
+                "{looked} messages since {since} looked at; {handled} handled now, the rest were already in the journal."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Replay { mailbox, since, json, .. } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             let rules = load_rules(&config.rules_dir)?;
             let rows = replay_rows(&config, mailbox.as_deref(), &since, &[&rules])?;
@@ -344,13 +365,12 @@ fn load_rules(dir: &std::path::Path) -> anyhow::Result<RuleSet> {
         .with_context(|| format!("the rules in {}", dir.display()))
 }
 
-/// The messages `replay` and `diff` look at, decided by each of `rule_sets`.
-fn replay_rows(
-    config: &Config,
+/// The mailboxes (all, or the one named) and the first day `replay` and `diff` look at.
+fn replay_scope<'c>(
+    config: &'c Config,
     mailbox: Option<&str>,
     since: &str,
-    rule_sets: &[&RuleSet],
-) -> anyhow::Result<Vec<Vec<clerk::replay::Row>>> {
+) -> anyhow::Result<(Vec<&'c clerk::config::MailboxConfig>, chrono::NaiveDate)> {
     let since = clerk::replay::since(since, chrono::Local::now().date_naive()).map_err(anyhow::Error::msg)?;
     let mailboxes: Vec<_> =
         config.mailboxes.iter().filter(|m| mailbox.is_none_or(|name| m.name == name)).collect();
@@ -362,6 +382,17 @@ fn replay_rows(
             names.join(", ")
         );
     }
+    Ok((mailboxes, since))
+}
+
+/// The messages `replay` and `diff` look at, decided by each of `rule_sets`.
+fn replay_rows(
+    config: &Config,
+    mailbox: Option<&str>,
+    since: &str,
+    rule_sets: &[&RuleSet],
+) -> anyhow::Result<Vec<Vec<clerk::replay::Row>>> {
+    let (mailboxes, since) = replay_scope(config, mailbox, since)?;
     // The journal says which messages clerk already handled; before the first run there is none.
     let store = clerk::store::Store::open_read_only(&config.database).ok();
     let rows =

@@ -78,3 +78,25 @@ fn an_unknown_mailbox_is_refused_with_the_configured_names() {
     let (ok, _) = office.command(&["replay", "--mailbox", "sales"]);
     assert!(!ok);
 }
+
+#[test]
+fn replay_apply_handles_the_old_mail_once() {
+    let (dovecot, sink, office) = office_with_history();
+    let sent_before = sink.received().len();
+
+    let (ok, out) = office.command(&["replay", "--since", "7d", "--apply"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("4 messages since 7d looked at; 3 handled now"), "{out}");
+    // The invoice is forwarded; the old question gets no reply, because the reply limit holds it back:
+    // the same customer was answered a moment ago.
+    assert_eq!(sink.received().len(), sent_before + 1, "the invoice forwarded");
+    let held = office.query_strings("SELECT detail FROM messages WHERE subject = 'A question'");
+    assert!(held[0].contains("already replied"), "{held:?}");
+    assert_eq!(dovecot.messages(ASSISTANT, "Newsletters").len(), 1);
+    assert_eq!(dovecot.messages(ASSISTANT, &format!("Vendors{}Invoices", dovecot.separator())).len(), 1);
+
+    let (ok, out) = office.command(&["replay", "--since", "7d", "--apply"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("0 handled now"), "a second replay changes nothing: {out}");
+    assert_eq!(sink.received().len(), sent_before + 1);
+}

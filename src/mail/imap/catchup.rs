@@ -99,6 +99,29 @@ pub async fn catch_up(
     Ok(state)
 }
 
+/// `clerk replay --apply`: hands every message that arrived since `since` (and is not over
+/// `max_message_size`) to the intake as if it were new; the journal skips what it already holds. The
+/// folder's position does not move. Returns how many messages were looked at.
+pub async fn replay_since(
+    session: &mut ImapSession,
+    watch: &FolderWatch,
+    state: &FolderState,
+    since: chrono::NaiveDate,
+) -> Result<usize, ImapError> {
+    let since = since.format("%d-%b-%Y");
+    let under = format!("SINCE {since} NOT LARGER {}", watch.max_message_size);
+    let all = timed("listing mail to replay", session.uid_search(&under)).await?;
+    let big = timed("listing big mail", session.uid_search(format!("{under} LARGER {BIG_MESSAGE}"))).await?;
+    let mut listing: Vec<(u32, Kind)> =
+        all.into_iter().map(|uid| (uid, if big.contains(&uid) { Kind::Big } else { Kind::Normal })).collect();
+    listing.sort_unstable_by_key(|l| l.0);
+    for batch in batches(&listing) {
+        let fetched = fetch_batch(session, watch, state, batch).await?;
+        watch.intake.handle(&watch.mailbox, &watch.folder, fetched, None).await?;
+    }
+    Ok(listing.len())
+}
+
 async fn join(task: tokio::task::JoinHandle<Result<(), IntakeError>>) -> Result<(), ImapError> {
     match task.await {
         Ok(result) => Ok(result?),

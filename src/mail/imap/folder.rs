@@ -159,6 +159,17 @@ pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
     Ok(())
 }
 
+/// `clerk replay --apply` on this folder: the mail since `since` goes through the intake (what the
+/// journal holds is skipped), then the queued moves and flags are applied. Returns how many messages
+/// were looked at.
+pub async fn replay_once(watch: &FolderWatch, since: chrono::NaiveDate) -> Result<usize, ImapError> {
+    let (mut session, state, server) = open(watch).await?;
+    let count = super::catchup::replay_since(&mut session, watch, &state, since).await?;
+    apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
+    session.logout().await.ok();
+    Ok(count)
+}
+
 /// What clerk learns about the server once per connection.
 struct Server {
     /// Whether to wait with IDLE (offered and configured) or poll.

@@ -13,7 +13,7 @@ mod ops;
 mod uidset;
 
 pub use connect::{ImapSession, connect};
-pub use folder::{Burst, FolderWatch, sync_once, watch_folder};
+pub use folder::{Burst, FolderWatch, replay_once, sync_once, watch_folder};
 pub use uidset::uid_set;
 
 /// What can go wrong with an IMAP server; all of it is retried after a backoff.
