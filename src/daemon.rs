@@ -189,13 +189,15 @@ impl Office {
         Ok(())
     }
 
-    /// `clerk replay --apply`: the mail in `mailboxes` since `since` is handled like new mail through the
-    /// journal (messages it already holds, handled or failed, are skipped), then the outbox is delivered.
-    /// Returns how many messages were looked at.
+    /// `clerk replay --apply` and `clerk backfill`: the mail in `mailboxes` since `since` is handled like
+    /// new mail through the journal (messages it already holds, handled or failed, are skipped, so an
+    /// interrupted run resumes where it stopped), then the outbox is delivered. `progress` hears of each
+    /// folder's listing and each committed batch. Returns how many messages were looked at.
     pub async fn replay(
         &self,
         mailboxes: &[&MailboxConfig],
         since: chrono::NaiveDate,
+        progress: &dyn Fn(imap::Progress),
     ) -> anyhow::Result<usize> {
         let mut count = 0;
         for mailbox in mailboxes {
@@ -203,7 +205,7 @@ impl Office {
                 anyhow::bail!("replay --apply works on IMAP mailboxes; {} is a Maildir", mailbox.name);
             };
             for folder in &mailbox.folders {
-                count += imap::replay_once(&self.folder_watch(mailbox, account, folder)?, since)
+                count += imap::replay_once(&self.folder_watch(mailbox, account, folder)?, since, progress)
                     .await
                     .with_context(|| format!("mailbox {} folder {folder}", mailbox.name))?;
             }

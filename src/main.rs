@@ -94,6 +94,18 @@ enum Command {
         #[arg(long)]
         apply: bool,
     },
+    /// Handle the mail already in a mailbox since a date, like new mail, with a progress bar.
+    ///
+    /// Everything goes through the journal: what clerk already handled is skipped, so an interrupted
+    /// backfill resumes where it stopped. The same as `replay --apply` for one mailbox.
+    Backfill {
+        /// The mailbox (its `name` in clerk.toml)
+        #[arg(long, value_name = "NAME")]
+        mailbox: String,
+        /// Mail that arrived since: a date (2026-01-01) or a period back from today (90d)
+        #[arg(long, value_name = "WHEN")]
+        since: String,
+    },
     /// Show which messages already in the mailboxes would change rule or desk between OLD_RULES_DIR
     /// and the current rules: review an edit before it goes live.
     Diff {
@@ -159,9 +171,14 @@ const DEFAULT_LOG: &str = "info";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // `run` logs at the level its configuration asks for, so it starts logging once that is read.
-    if !matches!(cli.command, Command::Run { .. }) {
-        clerk::logging::init(cli.log.as_deref().unwrap_or(DEFAULT_LOG));
+    // `run` logs at the level its configuration asks for, so it starts logging once that is read. Work
+    // on existing mail shows a progress bar, which a line per message would only scroll away.
+    match cli.command {
+        Command::Run { .. } => {}
+        Command::Backfill { .. } | Command::Replay { apply: true, .. } => {
+            clerk::logging::init(cli.log.as_deref().unwrap_or("warn"))
+        }
+        _ => clerk::logging::init(cli.log.as_deref().unwrap_or(DEFAULT_LOG)),
     }
     match dispatch(cli) {
         Ok(code) => code,
@@ -260,21 +277,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Replay { mailbox, since, apply: true, .. } => {
-            let config = Config::locate_and_load(cli.config.as_deref())?;
-            let (mailboxes, from) = replay_scope(&config, mailbox.as_deref(), &since)?;
-            let mailboxes: Vec<_> = mailboxes.into_iter().cloned().collect();
-            let office = clerk::daemon::Office::open(config)?;
-            let runtime = runtime()?;
-            let journaled = || -> anyhow::Result<i64> {
-                Ok(runtime.block_on(office.db.run(|store| store.journal_counts()))?.values().sum())
-            };
-            let before = journaled()?;
-            let looked = runtime.block_on(office.replay(&mailboxes.iter().collect::<Vec<_>>(), from))?;
-            let handled = journaled()? - before;
-            println!(
-                "{looked} messages since {since} looked at; {handled} handled now, the rest were already in the journal."
-            );
-            Ok(ExitCode::SUCCESS)
+            handle_existing_mail(cli.config.as_deref(), mailbox.as_deref(), &since)
+        }
+        Command::Backfill { mailbox, since } => {
+            handle_existing_mail(cli.config.as_deref(), Some(&mailbox), &since)
         }
         Command::Replay { mailbox, since, json, .. } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
@@ -363,6 +369,41 @@ fn load_rules(dir: &std::path::Path) -> anyhow::Result<RuleSet> {
     RuleSet::load(dir)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("the rules in {}", dir.display()))
+}
+
+/// `replay --apply` and `backfill`: the mail since `since` handled through the journal, with a progress
+/// bar (count, rate, time left) on a terminal.
+fn handle_existing_mail(
+    config: Option<&std::path::Path>,
+    mailbox: Option<&str>,
+    since: &str,
+) -> anyhow::Result<ExitCode> {
+    let config = Config::locate_and_load(config)?;
+    let (mailboxes, from) = replay_scope(&config, mailbox, since)?;
+    let mailboxes: Vec<_> = mailboxes.into_iter().cloned().collect();
+    let office = clerk::daemon::Office::open(config)?;
+    let runtime = runtime()?;
+    let journaled = || -> anyhow::Result<i64> {
+        Ok(runtime.block_on(office.db.run(|store| store.journal_counts()))?.values().sum())
+    };
+    let before = journaled()?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} messages, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |step: clerk::mail::imap::Progress| match step {
+        clerk::mail::imap::Progress::Found(n) => bar.inc_length(n as u64),
+        clerk::mail::imap::Progress::Done(n) => bar.inc(n as u64),
+    };
+    let looked = runtime.block_on(office.replay(&mailboxes.iter().collect::<Vec<_>>(), from, &progress));
+    bar.finish_and_clear();
+    let looked = looked?;
+    let handled = journaled()? - before;
+    println!(
+        "{looked} messages since {since} looked at; {handled} handled now, the rest were already in the journal."
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The mailboxes (all, or the one named) and the first day `replay` and `diff` look at.

@@ -100,3 +100,14 @@ fn replay_apply_handles_the_old_mail_once() {
     assert!(out.contains("0 handled now"), "a second replay changes nothing: {out}");
     assert_eq!(sink.received().len(), sent_before + 1);
 }
+
+#[test]
+fn backfill_handles_one_mailbox_and_resumes_with_what_is_left() {
+    let (_dovecot, _sink, office) = office_with_history();
+    let (ok, out) = office.command(&["backfill", "--mailbox", "office", "--since", "7d"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("4 messages since 7d looked at; 3 handled now"), "{out}");
+    let (ok, out) = office.command(&["backfill", "--mailbox", "office", "--since", "7d"]);
+    assert!(ok && out.contains("0 handled now"), "{out}");
+    assert_eq!(office.query_count("SELECT count(*) FROM messages"), 4, "journaled once each");
+}

@@ -29,6 +29,15 @@ const PARALLEL_MOVES_FROM: usize = 1_000;
 /// ...this many, each filing into its share of the destination folders.
 const MOVERS: usize = 2;
 
+/// How far a replay or backfill has got, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// This many more messages were found to handle (one folder's listing).
+    Found(usize),
+    /// This many more were handled and committed.
+    Done(usize),
+}
+
 /// How a new message is to be fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -107,6 +116,7 @@ pub async fn replay_since(
     watch: &FolderWatch,
     state: &FolderState,
     since: chrono::NaiveDate,
+    progress: &dyn Fn(Progress),
 ) -> Result<usize, ImapError> {
     let since = since.format("%d-%b-%Y");
     let under = format!("SINCE {since} NOT LARGER {}", watch.max_message_size);
@@ -115,9 +125,11 @@ pub async fn replay_since(
     let mut listing: Vec<(u32, Kind)> =
         all.into_iter().map(|uid| (uid, if big.contains(&uid) { Kind::Big } else { Kind::Normal })).collect();
     listing.sort_unstable_by_key(|l| l.0);
+    progress(Progress::Found(listing.len()));
     for batch in batches(&listing) {
         let fetched = fetch_batch(session, watch, state, batch).await?;
         watch.intake.handle(&watch.mailbox, &watch.folder, fetched, None).await?;
+        progress(Progress::Done(batch.len()));
     }
     Ok(listing.len())
 }

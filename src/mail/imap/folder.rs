@@ -162,9 +162,13 @@ pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
 /// `clerk replay --apply` on this folder: the mail since `since` goes through the intake (what the
 /// journal holds is skipped), then the queued moves and flags are applied. Returns how many messages
 /// were looked at.
-pub async fn replay_once(watch: &FolderWatch, since: chrono::NaiveDate) -> Result<usize, ImapError> {
+pub async fn replay_once(
+    watch: &FolderWatch,
+    since: chrono::NaiveDate,
+    progress: &dyn Fn(super::Progress),
+) -> Result<usize, ImapError> {
     let (mut session, state, server) = open(watch).await?;
-    let count = super::catchup::replay_since(&mut session, watch, &state, since).await?;
+    let count = super::catchup::replay_since(&mut session, watch, &state, since, progress).await?;
     apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
     session.logout().await.ok();
     Ok(count)
