@@ -64,10 +64,11 @@ pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
             return report;
         }
     };
-    match load_checked(&dir) {
+    let checked = match load_checked(&dir) {
         Ok((_, passed)) => passed,
-        Err(failed) => Report { config: report.config, ..*failed },
-    }
+        Err(failed) => *failed,
+    };
+    Report { config: report.config, ..checked }
 }
 
 /// Loads the rules directory `dir` as the daemon's reload does: the rules come back only if
