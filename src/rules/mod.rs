@@ -24,6 +24,7 @@ mod facts;
 pub mod office;
 pub mod parse;
 pub mod rule;
+pub mod schedule;
 pub mod template;
 pub mod text;
 pub mod trace;
@@ -41,6 +42,7 @@ pub use condition::Condition;
 pub use embedded::{Expectation, RuleTest, TestFailure, TestMessage, TestOutcome};
 pub use office::{Office, Person, ReplyPolicy};
 pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, Priority, Reply, Rule};
+pub use schedule::{Job, Schedule};
 pub use template::{TemplateContext, TemplateError, Templates};
 pub use trace::{ConditionTrace, RuleTrace};
 
@@ -48,6 +50,21 @@ use crate::mail::message::Message;
 use crate::toml_doc::{Diagnostic, Diagnostics, Doc, did_you_mean};
 use actions::Refs;
 use facts::Facts;
+
+/// A second `[[schedule]]` with a name already used is an error at its name.
+fn check_schedule_names(schedules: &[(Schedule, Diagnostic)], errors: &mut Vec<Diagnostic>) {
+    for (index, (schedule, at)) in schedules.iter().enumerate() {
+        if let Some((first, _)) = schedules[..index].iter().find(|(s, _)| s.name == schedule.name) {
+            let message = format!(
+                "a second schedule is named `{}` (the first is at {}:{})",
+                schedule.name,
+                first.file.display(),
+                first.line
+            );
+            errors.push(Diagnostic { message, ..at.clone() });
+        }
+    }
+}
 
 /// Warnings for rules that can never match because an earlier rule without `continue` matches every
 /// message they would (a catch-all, or a condition they only narrow), so evaluation never reaches them.
@@ -85,6 +102,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// The `[[test]]`s of all files, for [`RuleSet::run_tests`].
     pub tests: Vec<RuleTest>,
+    /// The `[[schedule]]`s of all files, in file order.
+    pub schedules: Vec<Schedule>,
     /// `templates/`, all compiled.
     pub templates: Templates,
     /// Things that are probably mistakes but do not stop the rules from working.
@@ -140,6 +159,7 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut tests = Vec::new();
         let mut rule_refs = Vec::new();
+        let mut schedules = Vec::new();
         for file in &rule_files {
             let Some(text) = read(file, &mut errors) else {
                 continue;
@@ -152,8 +172,10 @@ impl RuleSet {
             rules.extend(parsed.rules);
             tests.extend(parsed.tests);
             rule_refs.extend(parsed.rule_refs);
+            schedules.extend(parsed.schedules);
         }
         check_names(&rules, rule_refs, &mut errors);
+        check_schedule_names(&schedules, &mut errors);
         if let Some(office) = &office {
             // A template that fails on a complete message would fail on every message it answers.
             errors.extend(templates.check_all(&template::sample_message(), office));
@@ -172,6 +194,7 @@ impl RuleSet {
                 office,
                 rules: rules.into_iter().map(|(rule, _)| rule).collect(),
                 tests,
+                schedules: schedules.into_iter().map(|(schedule, _)| schedule).collect(),
                 templates,
                 warnings,
             }),

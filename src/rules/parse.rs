@@ -1,4 +1,4 @@
-//! Reading one `*.rules.toml` file: its `[[rule]]`s, in order, and its `[[test]]`s.
+//! Reading one `*.rules.toml` file: its `[[rule]]`s, in order, its `[[schedule]]`s and its `[[test]]`s.
 //!
 //! ```toml
 //! [[rule]]
@@ -17,6 +17,7 @@ use super::actions::{ACTION_KEYS, Refs, parse_actions};
 use super::condition::Condition;
 use super::embedded::{RuleRef, RuleTest, parse_test};
 use super::rule::Rule;
+use super::schedule::{Schedule, parse_schedule};
 use super::when::compile_when;
 use crate::toml_doc::{Diagnostic, Doc, Reported, Table};
 
@@ -28,6 +29,8 @@ pub(crate) struct RuleFile {
     pub tests: Vec<RuleTest>,
     /// Rules named by tests.
     pub rule_refs: Vec<RuleRef>,
+    /// Each `[[schedule]]` with the position of its name.
+    pub schedules: Vec<(Schedule, Diagnostic)>,
 }
 
 /// Reads a rule file; everything wrong is reported to `doc`.
@@ -38,6 +41,11 @@ pub(crate) fn parse_rule_file(doc: &Doc<'_>, refs: &Refs<'_>) -> RuleFile {
     for table in root.tables("rule") {
         if let Ok(rule) = parse_rule(table.with_path(""), refs) {
             file.rules.push(rule);
+        }
+    }
+    for table in root.tables("schedule") {
+        if let Ok(schedule) = parse_schedule(&table.with_path("")) {
+            file.schedules.push(schedule);
         }
     }
     for table in root.tables("test") {

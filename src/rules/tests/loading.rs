@@ -158,3 +158,39 @@ fn a_rule_covered_by_one_alternative_of_an_earlier_any_is_warned_about() {
     );
     assert_eq!(warnings.len(), 1, "{warnings:?}");
 }
+
+#[test]
+fn schedules_are_read_with_their_job_and_catch_up() {
+    let set = super::load(
+        "[[schedule]]\nname = \"morning digest\"\ncron = \"0 7 * * Mon-Fri\"\njob = \"digest\"\n\n\
+         [[schedule]]\nname = \"evening\"\ncron = \"0 0 18 * * *\"\njob = \"digest\"\ncatch_up = false\n",
+    );
+    let names: Vec<_> = set.schedules.iter().map(|s| (s.name.as_str(), s.catch_up)).collect();
+    assert_eq!(names, [("morning digest", true), ("evening", false)]);
+    assert_eq!(set.schedules[0].job, crate::rules::Job::Digest);
+    assert_eq!(set.schedules[1].line, 6);
+}
+
+#[test]
+fn a_bad_schedule_is_reported_at_its_keys() {
+    let errors = super::errors("[[schedule]]\nname = \"d\"\ncron = \"every morning\"\njob = \"digets\"\n");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("10.rules.toml:3:8: `cron`: a cron expression has five fields"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("10.rules.toml:4:7: unknown job `digets`, did you mean `digest`?"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn two_schedules_cannot_share_a_name() {
+    let errors = super::errors(
+        "[[schedule]]\nname = \"d\"\ncron = \"0 7 * * *\"\njob = \"digest\"\n\n\
+         [[schedule]]\nname = \"d\"\ncron = \"0 8 * * *\"\njob = \"digest\"\n",
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("10.rules.toml:7:8: a second schedule is named `d`"), "{errors:?}");
+}
