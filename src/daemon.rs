@@ -1,5 +1,5 @@
-//! The daemon: wires the mailbox watchers, the intake, the outbox sender and the rules reload together
-//! as tokio tasks, and stops them cleanly on SIGINT/SIGTERM.
+//! The daemon: wires the mailbox watchers, the intake, the outbox sender, the scheduler and the rules
+//! reload together as tokio tasks, and stops them cleanly on SIGINT/SIGTERM.
 //!
 //! Nothing here knows how mail is read, classified or sent; it only starts the pieces with their
 //! configuration and waits.
@@ -127,6 +127,12 @@ impl Office {
         tasks.spawn(crate::service::report(self.connection()?, folders, stopped.clone()));
         let outbox = self.outbox()?;
         tasks.spawn(outbox.run(stopped.clone()));
+        tasks.spawn(crate::schedule::run_schedules(
+            self.rules.clone(),
+            self.connection()?,
+            self.wake_outbox.clone(),
+            stopped.clone(),
+        ));
         tasks.spawn(crate::reload::keep_rules_current(
             self.rules.clone(),
             self.config.rules_dir.clone(),

@@ -16,6 +16,8 @@ use crate::mail::compose::OutboundMail;
 pub enum MailKind {
     Reply,
     Forward,
+    /// Mail clerk starts on its own for the office (a scheduled digest).
+    Notice,
 }
 
 impl MailKind {
@@ -24,6 +26,7 @@ impl MailKind {
         match self {
             MailKind::Reply => "reply",
             MailKind::Forward => "forward",
+            MailKind::Notice => "notice",
         }
     }
 }

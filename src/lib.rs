@@ -20,6 +20,7 @@ pub mod mail;
 pub mod reload;
 pub mod replay;
 pub mod rules;
+pub mod schedule;
 pub mod secret;
 pub mod service;
 pub mod status;

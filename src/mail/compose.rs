@@ -38,6 +38,9 @@ use mail_parser::{MessageParser, MimeHeaders};
 
 use crate::mail::message::{Address, Message};
 
+mod notice;
+pub use notice::{Notice, notice};
+
 /// Name of clerk's loop header. The auto-reply guard refuses to answer mail carrying it, and every mail
 /// clerk composes carries it, so two clerks (or one clerk and its own echo) can never ping-pong.
 pub const LOOP_HEADER: &str = "X-Clerk-Loop";

@@ -9,6 +9,7 @@ mod journal;
 mod mailbox;
 mod outbox;
 mod replies;
+mod schedule;
 pub mod schema;
 mod shared;
 mod status;

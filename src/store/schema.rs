@@ -107,6 +107,14 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (mailbox, folder)
     );
     "#,
+    // 4: scheduled jobs: the last slot (cron time) each `[[schedule]]` ran for, or was first seen at.
+    r#"
+    CREATE TABLE schedule_runs (
+        name       TEXT PRIMARY KEY,   -- the [[schedule]] name
+        last_slot  INTEGER NOT NULL,   -- unix seconds of the last cron time handled
+        ran_at     INTEGER             -- when it last really ran; NULL if it never has
+    );
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

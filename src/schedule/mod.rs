@@ -1,0 +1,141 @@
+//! Scheduled jobs: each `[[schedule]]` of the rules runs at the times its cron expression gives, in the
+//! office's time zone.
+//!
+//! The last slot (cron time) each schedule handled is kept in the store, and a slot's run commits in
+//! the same transaction as the mail it queues, whose Message-ID comes from the schedule and the slot:
+//! a slot runs once whatever crashes. A schedule seen for the first time starts from now (past slots are
+//! not run). After downtime, the latest missed slot runs once at start when `catch_up` is on (a week
+//! away does not send seven digests) and is passed over otherwise.
+
+pub mod office_digest;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, watch};
+use tracing::{error, info, warn};
+
+use crate::intake::CurrentRules;
+use crate::rules::{Job, RuleSet, Schedule};
+use crate::store::{Db, StoreError};
+
+/// How often the schedules are looked at even when no slot is near: the rules may have been reloaded.
+const LOOK_AGAIN: Duration = Duration::from_secs(60);
+/// A slot found this late (clerk was busy or asleep) still counts as on time for `catch_up = false`.
+const ON_TIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// How far back a missed slot is looked for.
+const LOOK_BACK: chrono::TimeDelta = chrono::TimeDelta::days(35);
+
+/// Runs the schedules of the rules in force until `stopped` turns true, waking `outbox` when a job
+/// queued mail.
+pub async fn run_schedules(
+    rules: CurrentRules,
+    db: Db,
+    outbox: Arc<Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let set = rules.get();
+        let mut next: Option<DateTime<Utc>> = None;
+        for schedule in &set.schedules {
+            match tick(&set, schedule, &db, Utc::now()).await {
+                Ok((queued, upcoming)) => {
+                    if queued {
+                        outbox.notify_one();
+                    }
+                    next = match (next, upcoming) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                Err(e) => {
+                    warn!(schedule = %schedule.name, error = %e, "schedule: cannot read or record its runs")
+                }
+            }
+        }
+        let until_next = next.and_then(|t| (t - Utc::now()).to_std().ok()).unwrap_or(Duration::ZERO);
+        let wait = if next.is_some() { until_next.min(LOOK_AGAIN) } else { LOOK_AGAIN };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Handles one schedule at `now`: runs or passes over its due slot. Returns whether mail was queued,
+/// and its next slot.
+async fn tick(
+    set: &Arc<RuleSet>,
+    schedule: &Schedule,
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<(bool, Option<DateTime<Utc>>), StoreError> {
+    let upcoming = next_slot(set, schedule, now);
+    let name = schedule.name.clone();
+    let Some(last) = db.run(move |store| store.last_slot(&name)).await? else {
+        let name = schedule.name.clone();
+        db.run(move |store| store.record_slot(&name, now.timestamp(), false, None)).await?;
+        info!(schedule = %schedule.name, cron = %schedule.written, next = ?upcoming, "schedule: first seen; runs from now on");
+        return Ok((false, upcoming));
+    };
+    let Some(slot) = latest_slot(set, schedule, last, now) else {
+        return Ok((false, upcoming));
+    };
+    let slot_ts = slot.timestamp();
+    if !schedule.catch_up && now - slot > ON_TIME {
+        let name = schedule.name.clone();
+        db.run(move |store| store.record_slot(&name, slot_ts, false, None)).await?;
+        info!(schedule = %schedule.name, slot = %slot, "schedule: a run was missed while clerk was down; catch_up = false, so it is passed over");
+        return Ok((false, upcoming));
+    }
+    let (set, job) = (set.clone(), schedule.clone());
+    let queued = db
+        .run(move |store| -> Result<bool, StoreError> {
+            let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
+            let mail = match job.job {
+                Job::Digest => office_digest::mail(&set, store, &job.name, since, slot_ts)?,
+            };
+            let mail = match mail {
+                None => {
+                    warn!(schedule = %job.name, "schedule: the office has no owner to send the digest to");
+                    None
+                }
+                Some(Err(e)) => {
+                    error!(schedule = %job.name, error = %e, "schedule: the digest cannot be composed");
+                    None
+                }
+                Some(Ok(mail)) => Some(mail),
+            };
+            store.record_slot(&job.name, slot_ts, true, mail.as_ref())?;
+            Ok(mail.is_some())
+        })
+        .await?;
+    info!(schedule = %schedule.name, job = %schedule.job, slot = %slot, queued, "schedule: ran");
+    Ok((queued, upcoming))
+}
+
+/// The first slot of `schedule` after `now`.
+fn next_slot(set: &RuleSet, schedule: &Schedule, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let zone = set.office.timezone;
+    schedule.cron.after(&now.with_timezone(&zone)).next().map(|t| t.with_timezone(&Utc))
+}
+
+/// The latest slot after `last` (unix seconds) and not after `now`, looking at most [`LOOK_BACK`] back.
+fn latest_slot(set: &RuleSet, schedule: &Schedule, last: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    const BOUND: usize = 100_000;
+    let zone = set.office.timezone;
+    let last = DateTime::<Utc>::from_timestamp(last, 0)?;
+    let scan = |from: DateTime<Utc>| {
+        let slots = schedule.cron.after(&from.with_timezone(&zone)).take_while(|t| *t <= now).take(BOUND);
+        slots.fold((0, None), |(n, _), slot| (n + 1, Some(slot.with_timezone(&Utc))))
+    };
+    match scan(last.max(now - LOOK_BACK)) {
+        // Only a schedule of seconds has that many slots in the look-back: the last hour tells its latest.
+        (BOUND, _) => scan(last.max(now - chrono::TimeDelta::hours(1))).1,
+        (_, latest) => latest,
+    }
+}
+
+#[cfg(test)]
+mod tests;

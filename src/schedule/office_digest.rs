@@ -1,0 +1,178 @@
+//! The `digest` job: an email to the office's owners saying what clerk handled since the last digest
+//! (per desk and rule), which messages failed, and what waits for a person (mail held or refused in the
+//! outbox). Plain text for every client, with a simple HTML alternative.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::mail::compose::{self, Identity, Notice, OutboundMail};
+use crate::mail::message::Address;
+use crate::rules::RuleSet;
+use crate::store::{Store, StoreError};
+
+/// How many failed messages the digest lists by name.
+const FAILED_LISTED: usize = 20;
+
+/// What one digest reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Contents {
+    /// (desk, rule, count), most first.
+    handled: Vec<(String, String, i64)>,
+    /// (sender, subject, error) of messages that failed.
+    failed: Vec<(String, String, String)>,
+    held: usize,
+    refused: usize,
+}
+
+/// The digest for the slot `slot` of the schedule `name`, covering `since`..`slot` (unix seconds), or
+/// `None` when the office has no owner to send it to.
+pub fn mail(
+    rules: &RuleSet,
+    store: &Store,
+    name: &str,
+    since: i64,
+    slot: i64,
+) -> Result<Option<Result<OutboundMail, compose::ComposeError>>, StoreError> {
+    let office = &rules.office;
+    if office.owners.is_empty() {
+        return Ok(None);
+    }
+    let contents = Contents {
+        handled: store.handled_per_rule(since)?,
+        failed: store
+            .failed_messages(FAILED_LISTED)?
+            .into_iter()
+            .filter(|m| m.seen_at >= since)
+            .map(|m| (m.sender.unwrap_or_default(), m.subject, m.error.unwrap_or_default()))
+            .collect(),
+        held: store.unsent_mail()?.iter().filter(|m| m.status == "uncertain").count(),
+        refused: store.unsent_mail()?.iter().filter(|m| m.status == "failed").count(),
+    };
+    let local = |t: i64| {
+        DateTime::<Utc>::from_timestamp(t, 0)
+            .map(|t| {
+                office.timezone.from_utc_datetime(&t.naive_utc()).format("%a %-d %b %Y %H:%M").to_string()
+            })
+            .unwrap_or_default()
+    };
+    let (from, to) = (local(since), local(slot));
+    let identity =
+        Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
+    let domain = office.assistant.address.rsplit('@').next().unwrap_or("localhost");
+    let notice = Notice {
+        from: &identity,
+        to: office
+            .owners
+            .iter()
+            .map(|p| Address { name: Some(p.name.clone()), email: p.address.clone() })
+            .collect(),
+        subject: format!("{}: what clerk did since {from}", office.name),
+        text: text(&office.name, &from, &to, &contents),
+        html: html(&office.name, &from, &to, &contents),
+        message_id: compose::message_id(format!("schedule\0{name}\0{slot}").as_bytes(), domain),
+        date: DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or_else(Utc::now),
+        loop_header_value: office.assistant.address.clone(),
+    };
+    Ok(Some(compose::notice(&notice)))
+}
+
+fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
+    let total: i64 = c.handled.iter().map(|h| h.2).sum();
+    let mut out = format!("{office}: clerk's digest, {from} to {to}\n\nHandled: {total} message(s)\n");
+    for (desk, rule, count) in &c.handled {
+        let desk = if desk == "-" { "no desk".to_string() } else { format!("desk {desk}") };
+        let _ = writeln!(out, "  {count:>5}  {desk}, rule {rule}");
+    }
+    out.push_str(if c.failed.is_empty() { "\nFailed: none\n" } else { "\nFailed:\n" });
+    for (sender, subject, error) in &c.failed {
+        let _ = writeln!(out, "  {sender} \"{subject}\": {error}");
+    }
+    let _ = writeln!(
+        out,
+        "\nWaiting for a person: {} mail(s) held in the outbox, {} refused (see `clerk outbox`)",
+        c.held, c.refused
+    );
+    out
+}
+
+fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
+    let total: i64 = c.handled.iter().map(|h| h.2).sum();
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif\">\n<h2>{}: clerk's digest</h2>\n<p>{} to {}</p>\n\
+         <h3>Handled: {total} message(s)</h3>\n<table>\n",
+        escape(office),
+        escape(from),
+        escape(to)
+    );
+    for (desk, rule, count) in &c.handled {
+        let desk = if desk == "-" { "no desk".to_string() } else { format!("desk {desk}") };
+        let _ = writeln!(
+            out,
+            "<tr><td align=\"right\">{count}</td><td>{}, rule {}</td></tr>",
+            escape(&desk),
+            escape(rule)
+        );
+    }
+    out.push_str("</table>\n<h3>Failed</h3>\n");
+    if c.failed.is_empty() {
+        out.push_str("<p>none</p>\n");
+    } else {
+        out.push_str("<ul>\n");
+        for (sender, subject, error) in &c.failed {
+            let _ = writeln!(
+                out,
+                "<li>{} &ldquo;{}&rdquo;: {}</li>",
+                escape(sender),
+                escape(subject),
+                escape(error)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    let _ = write!(
+        out,
+        "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n</body></html>\n",
+        c.held, c.refused
+    );
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents() -> Contents {
+        Contents {
+            handled: vec![("inquiry".into(), "questions".into(), 3), ("-".into(), "newsletters".into(), 1)],
+            failed: vec![(
+                "anna@example.com".into(),
+                "Broken <mail>".into(),
+                "cannot read the message".into(),
+            )],
+            held: 1,
+            refused: 0,
+        }
+    }
+
+    #[test]
+    fn the_text_lists_work_per_desk_and_rule_failures_and_what_waits() {
+        let text = text("Studio", "Mon 23 Nov 2026 07:00", "Tue 24 Nov 2026 07:00", &contents());
+        assert!(text.contains("Handled: 4 message(s)"), "{text}");
+        assert!(text.contains("    3  desk inquiry, rule questions"), "{text}");
+        assert!(text.contains("    1  no desk, rule newsletters"), "{text}");
+        assert!(text.contains("anna@example.com \"Broken <mail>\": cannot read the message"), "{text}");
+        assert!(text.contains("1 mail(s) held in the outbox, 0 refused"), "{text}");
+    }
+
+    #[test]
+    fn the_html_escapes_what_came_from_mail() {
+        let html = html("Studio & Co", "a", "b", &contents());
+        assert!(html.contains("Studio &amp; Co"), "{html}");
+        assert!(html.contains("Broken &lt;mail&gt;"), "{html}");
+    }
+}

@@ -1,0 +1,67 @@
+//! Scheduled jobs in the store: the last cron slot each `[[schedule]]` handled, and a run recorded in
+//! the same transaction as the mail it queues, so a slot runs once whatever crashes.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, now};
+use crate::mail::compose::OutboundMail;
+
+impl Store {
+    /// The last slot (unix seconds) the schedule `name` handled, if it has been seen before.
+    pub fn last_slot(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT last_slot FROM schedule_runs WHERE name = ?1", params![name], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// When the schedule `name` last really ran (unix seconds), if ever.
+    pub fn last_ran(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT ran_at FROM schedule_runs WHERE name = ?1", params![name], |row| row.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// Records that `name` handled `slot`: with `ran`, that it ran (queuing `mail`, if any, in the same
+    /// transaction); without, that the slot was passed over (first sight, or a missed run not caught up).
+    pub fn record_slot(
+        &mut self,
+        name: &str,
+        slot: i64,
+        ran: bool,
+        mail: Option<&OutboundMail>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let at = now();
+        tx.execute(
+            "INSERT INTO schedule_runs (name, last_slot, ran_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET last_slot = excluded.last_slot,
+                 ran_at = coalesce(excluded.ran_at, ran_at)",
+            params![name, slot, ran.then_some(at)],
+        )?;
+        if let Some(mail) = mail {
+            let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
+            // OR IGNORE: the Message-ID comes from the schedule and the slot, so a slot queues one mail.
+            tx.execute(
+                "INSERT OR IGNORE INTO outbox
+                   (message_id, kind, rule, envelope_from, recipients, raw, next_attempt_at, created_at)
+                 VALUES (?1, 'notice', ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![mail.message_id, name, mail.envelope_from, recipients, mail.raw, at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Messages handled since `since` (unix seconds), by desk and rule (`-` for none), most first.
+    pub fn handled_per_rule(&self, since: i64) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT coalesce(desk, '-'), coalesce(rule, '-'), count(*) FROM messages
+             WHERE status = 'processed' AND seen_at >= ?1 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+        )?;
+        let rows = stmt.query_map(params![since], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
