@@ -124,6 +124,13 @@ impl Office {
             self.spawn_watchers(mailbox, &stopped, &mut tasks)?;
         }
         let folders = tasks.len();
+        if let Some(address) = self.config.http_listen {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address} ([http] listen)"))?;
+            info!(%address, "serving /metrics");
+            tasks.spawn(crate::http::serve(listener, self.connection()?, stopped.clone()));
+        }
         tasks.spawn(crate::service::report(self.connection()?, folders, stopped.clone()));
         let outbox = self.outbox()?;
         tasks.spawn(outbox.run(stopped.clone()));

@@ -89,6 +89,7 @@ impl Intake {
         batch: Vec<Fetched>,
         position: Option<Position>,
     ) -> Result<(), IntakeError> {
+        let started = std::time::Instant::now();
         let rules = self.rules.get();
         let (mailbox, folder, quarantine) =
             (mailbox.to_string(), folder.to_string(), self.quarantine.clone());
@@ -100,6 +101,7 @@ impl Intake {
                 Ok(handled)
             })
             .await?;
+        crate::metrics::PROCESSING.observe(started.elapsed(), handled.len() as u64);
         for h in &handled {
             log_outcome(h);
         }

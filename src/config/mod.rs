@@ -29,6 +29,8 @@ pub struct Config {
     pub delivery: Delivery,
     /// `[log] level`: the daemon's log detail unless `--log` or `RUST_LOG` says otherwise.
     pub log_level: Option<String>,
+    /// `[http] listen`: where the daemon serves `/metrics`; none when not set.
+    pub http_listen: Option<std::net::SocketAddr>,
 }
 
 /// One watched account (IMAP) or local Maildir.
@@ -154,6 +156,14 @@ struct RawConfig {
     outbox: Option<RawOutbox>,
     #[serde(default)]
     log: RawLog,
+    #[serde(default)]
+    http: RawHttp,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    listen: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -326,6 +336,17 @@ impl Config {
         {
             errors.push(at(level.span(), format!("`level`: {e}")));
         }
+        let http_listen = raw.http.listen.as_ref().and_then(|listen| match listen.get_ref().parse() {
+            Ok(address) => Some(address),
+            Err(_) => {
+                let message = format!(
+                    "`listen`: {:?} is not an address and port, e.g. \"127.0.0.1:8025\"",
+                    listen.get_ref()
+                );
+                errors.push(at(listen.span(), message));
+                None
+            }
+        });
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
@@ -336,6 +357,7 @@ impl Config {
             mailboxes,
             delivery: delivery.unwrap_or_else(|| Delivery::Directory(base.join("outbox"))),
             log_level: raw.log.level.map(Spanned::into_inner),
+            http_listen,
         })
     }
 }

@@ -218,3 +218,14 @@ fn a_bad_log_level_is_reported_at_its_key() {
     let text = errors("[log]\nlevel = \"clerk=loud\"\n");
     assert!(text.starts_with("/etc/clerk/clerk.toml:2:9: `level`: "), "{text}");
 }
+
+#[test]
+fn the_http_listener_is_an_address_and_port() {
+    let config = parse("[http]\nlisten = \"127.0.0.1:8025\"\n").unwrap();
+    assert_eq!(config.http_listen, Some("127.0.0.1:8025".parse().unwrap()));
+    let text = errors("[http]\nlisten = \"localhost\"\n");
+    assert!(
+        text.starts_with("/etc/clerk/clerk.toml:2:10: `listen`: \"localhost\" is not an address and port"),
+        "{text}"
+    );
+}

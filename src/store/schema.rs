@@ -115,6 +115,10 @@ const MIGRATIONS: &[&str] = &[
         ran_at     INTEGER             -- when it last really ran; NULL if it never has
     );
     "#,
+    // 5: how often each watcher has had to reconnect since clerk started, for /metrics.
+    r#"
+    ALTER TABLE watch_status ADD COLUMN reconnects INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -21,6 +21,8 @@ pub struct WatchStatus {
     pub since: i64,
     /// Unix seconds: when it last looked for new mail.
     pub last_sync: Option<i64>,
+    /// How many times it has had to reconnect since clerk started.
+    pub reconnects: i64,
 }
 
 /// A message clerk could not handle.
@@ -53,6 +55,7 @@ impl Store {
             "INSERT INTO watch_status (mailbox, folder, state, detail, changed_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (mailbox, folder) DO UPDATE SET
                  changed_at = CASE WHEN state = excluded.state THEN changed_at ELSE excluded.changed_at END,
+                 reconnects = reconnects + (excluded.state = 'reconnecting'),
                  state = excluded.state, detail = excluded.detail",
             params![mailbox, folder, state, detail, now()],
         )?;
@@ -78,7 +81,7 @@ impl Store {
     /// Every watcher that has noted itself, by mailbox and folder.
     pub fn watch_statuses(&self) -> Result<Vec<WatchStatus>> {
         let mut stmt = self.conn.prepare(
-            "SELECT mailbox, folder, state, detail, changed_at, last_sync_at FROM watch_status
+            "SELECT mailbox, folder, state, detail, changed_at, last_sync_at, reconnects FROM watch_status
              ORDER BY mailbox, folder",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -89,6 +92,7 @@ impl Store {
                 detail: row.get(3)?,
                 since: row.get(4)?,
                 last_sync: row.get(5)?,
+                reconnects: row.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -102,6 +106,16 @@ impl Store {
              WHERE status = 'processed' AND seen_at >= ?1 GROUP BY 1",
         )?;
         let rows = stmt.query_map(params![since], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Journal rows by status, desk and rule (`-` for none), for /metrics.
+    pub fn message_counts(&self) -> Result<Vec<(String, String, String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT status, coalesce(desk, '-'), coalesce(rule, '-'), count(*) FROM messages
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -202,6 +202,13 @@ impl Office {
         (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Adds `text` (whole tables, e.g. `[http]`) at the end of clerk.toml.
+    pub fn append_config(&self, text: &str) {
+        let mut config = std::fs::read_to_string(self.config()).expect("reading clerk.toml");
+        config.push_str(&format!("\n{text}\n"));
+        std::fs::write(self.config(), config).expect("writing clerk.toml");
+    }
+
     /// Replaces the office's rule file (`rules/office.rules.toml`) while clerk may be running.
     pub fn write_rules(&self, rules: &str) {
         std::fs::write(self.dir.path().join("rules/office.rules.toml"), rules).expect("writing the rules");

@@ -1,0 +1,58 @@
+//! `/metrics` on the daemon's HTTP listener: messages by desk and rule, the outbox, IMAP reconnects and
+//! the processing-time histogram, in Prometheus' text format. Against a real Dovecot and SMTP server.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};
+use support::{Dovecot, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// GET `path` over plain HTTP/1.1; returns the whole response, headers included.
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connecting to clerk's HTTP listener");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn metrics_show_the_work_the_outbox_the_reconnects_and_the_processing_time() {
+    let mut dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let office = Office::new(&dovecot, &sink, OFFICE_RULES, "");
+    let port = support::free_port();
+    office.append_config(&format!("[http]\nlisten = \"127.0.0.1:{port}\""));
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "{}", clerk.log());
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "q@example.test"));
+    sink.wait_for(1, WAIT);
+
+    let sent =
+        support::wait_until(WAIT, || get(port, "/metrics").contains("clerk_outbox_mail{status=\"sent\"} 1"));
+    let metrics = get(port, "/metrics");
+    assert!(sent, "{metrics}");
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(metrics.contains("text/plain; version=0.0.4"), "{metrics}");
+    assert!(
+        metrics
+            .contains("clerk_messages_total{status=\"processed\",desk=\"inquiry\",rule=\"questions\"} 1\n"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("clerk_processing_seconds_count 1\n"), "{metrics}");
+    assert!(
+        metrics.contains("clerk_imap_reconnects_total{mailbox=\"office\",folder=\"INBOX\"} 0\n"),
+        "{metrics}"
+    );
+
+    dovecot.stop();
+    let counted = support::wait_until(WAIT, || {
+        get(port, "/metrics").contains("clerk_imap_reconnects_total{mailbox=\"office\",folder=\"INBOX\"} 1\n")
+    });
+    assert!(counted, "{}\n{}", get(port, "/metrics"), clerk.log());
+}
