@@ -82,3 +82,23 @@ fn a_different_message_with_the_same_message_id_is_not_taken_for_the_copy() {
     assert!(dovecot.messages(ASSISTANT, "INBOX").is_empty());
     assert_eq!(dovecot.messages(ASSISTANT, "Done"), vec![namesake, filed], "both kept");
 }
+
+#[test]
+fn a_move_into_the_watched_folder_itself_in_doubt_never_removes_the_message() {
+    let dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let office = Office::new(&dovecot, &sink, &RULES.replace("move = \"Done\"", "move = \"INBOX\""), "");
+    office.run_once();
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "q1@example.test"));
+    office.run_once();
+    let before = dovecot.messages(ASSISTANT, "INBOX");
+    assert_eq!(before.len(), 1, "filing into the folder it is in leaves it there, once");
+
+    let uid = dovecot.fetch(ASSISTANT, "INBOX")[0].uid;
+    let uidvalidity = dovecot.uidvalidity(ASSISTANT, "INBOX");
+    office.execute(&format!(
+        "UPDATE mailbox_ops SET status = 'pending', done_at = NULL, sent_at_ms = 0, item = '{uidvalidity}:{uid}'"
+    ));
+    office.run_once();
+    assert_eq!(dovecot.messages(ASSISTANT, "INBOX"), before, "its own copy is not taken for a filed one");
+}

@@ -297,6 +297,15 @@ mod tests {
     }
 
     #[test]
+    fn a_move_into_the_watched_folder_is_recognised_whatever_the_spelling() {
+        use super::super::ops::is_same_folder;
+        assert!(is_same_folder("inbox", "INBOX", Some('.')));
+        assert!(is_same_folder("Vendors.Invoices", "Vendors/Invoices", Some('.')));
+        assert!(!is_same_folder("Vendors.Invoices", "INBOX", Some('.')));
+        assert!(!is_same_folder("Archive", "archive", Some('/')), "only INBOX ignores case");
+    }
+
+    #[test]
     fn backoff_grows_and_stays_bounded() {
         assert!(backoff(1, false) <= Duration::from_secs_f64(1.5));
         assert!(backoff(30, false) <= Duration::from_secs(450));

@@ -91,6 +91,13 @@ pub async fn apply_ops(
     }
     for (destination, targets) in moves {
         let destination = &server_folder_name(destination, delimiter);
+        if is_same_folder(destination, &watch.folder, delimiter) {
+            // The message is already where the rule files it. Nothing is sent, and above all nothing is
+            // settled: a search of the "destination" would find the message itself as its own copy.
+            let ids: Vec<i64> = targets.iter().map(|t| t.0).collect();
+            watch.db.run(move |store| store.finish_ops(&ids)).await?;
+            continue;
+        }
         let (doubtful, mut targets): (Vec<_>, Vec<_>) =
             targets.into_iter().partition(|t| in_doubt.contains_key(&t.0));
         if let Some(sent_at_ms) = doubtful.iter().filter_map(|d| in_doubt.get(&d.0)).max().copied() {
@@ -106,12 +113,20 @@ pub async fn apply_ops(
         if matches!(result, Err(ImapError::Imap(async_imap::error::Error::No(_)))) {
             // Most likely the folder does not exist yet ([TRYCREATE]); creating an existing folder
             // just fails harmlessly, so try it and move again.
-            session.create(destination).await.ok();
+            timed("creating the folder", session.create(destination)).await.ok();
             result = timed("moving messages", session.uid_mv(&set, destination)).await;
         }
         settle(watch, &targets, &ops, result).await?;
     }
     Ok(())
+}
+
+/// Whether `destination` (as the server writes it) is the watched `folder` itself; `INBOX` is the same
+/// in any case (RFC 3501 §5.1).
+pub(super) fn is_same_folder(destination: &str, folder: &str, delimiter: Option<char>) -> bool {
+    let folder = server_folder_name(folder, delimiter);
+    destination == folder
+        || (destination.eq_ignore_ascii_case("INBOX") && folder.eq_ignore_ascii_case("INBOX"))
 }
 
 /// A folder name from the rules (`/` separates levels, any Unicode) as this server writes it: its own
