@@ -155,6 +155,9 @@ impl Office {
         {
             warn!("some tasks did not stop in time; nothing is lost, they resume at the next start");
         }
+        // Every task must be gone before the last pass: an outbox task still working through mail it had
+        // loaded would otherwise send the same rows as the pass.
+        tasks.shutdown().await;
         // What the last batches queued is sent now rather than at the next start, if the server is quick.
         let last_pass = STOP_GRACE.saturating_sub(started.elapsed());
         let outbox = self.outbox()?;

@@ -24,6 +24,8 @@ use crate::store::{Db, StoreError};
 const LOOK_AGAIN: Duration = Duration::from_secs(60);
 /// A slot found this late (clerk was busy or asleep) still counts as on time for `catch_up = false`.
 const ON_TIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// The shortest wait between two looks at the schedules.
+const MIN_WAIT: Duration = Duration::from_millis(250);
 /// How far back a missed slot is looked for.
 const LOOK_BACK: chrono::TimeDelta = chrono::TimeDelta::days(35);
 
@@ -55,7 +57,8 @@ pub async fn run_schedules(
             }
         }
         let until_next = next.and_then(|t| (t - Utc::now()).to_std().ok()).unwrap_or(Duration::ZERO);
-        let wait = if next.is_some() { until_next.min(LOOK_AGAIN) } else { LOOK_AGAIN };
+        // The floor keeps a clock oddity (a slot that is already due again) from becoming a busy loop.
+        let wait = if next.is_some() { until_next.min(LOOK_AGAIN) } else { LOOK_AGAIN }.max(MIN_WAIT);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = stopped.changed() => return,
@@ -118,7 +121,9 @@ async fn tick(
 /// The first slot of `schedule` after `now`.
 fn next_slot(set: &RuleSet, schedule: &Schedule, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let zone = set.office.timezone;
-    schedule.cron.after(&now.with_timezone(&zone)).next().map(|t| t.with_timezone(&Utc))
+    // At the autumn clock change the cron crate gives an ambiguous local time as its earlier instant,
+    // which can already be past: only a slot after now is next.
+    schedule.cron.after(&now.with_timezone(&zone)).take(4).map(|t| t.with_timezone(&Utc)).find(|t| *t > now)
 }
 
 /// The latest slot after `last` (unix seconds) and not after `now`, looking at most [`LOOK_BACK`] back.
@@ -128,7 +133,11 @@ fn latest_slot(set: &RuleSet, schedule: &Schedule, last: i64, now: DateTime<Utc>
     let last = DateTime::<Utc>::from_timestamp(last, 0)?;
     let scan = |from: DateTime<Utc>| {
         let slots = schedule.cron.after(&from.with_timezone(&zone)).take_while(|t| *t <= now).take(BOUND);
-        slots.fold((0, None), |(n, _), slot| (n + 1, Some(slot.with_timezone(&Utc))))
+        // An ambiguous local time (the autumn clock change) can map to an instant before `last`.
+        slots.fold((0, None), |(n, latest), slot| {
+            let slot = slot.with_timezone(&Utc);
+            (n + 1, if slot > last { Some(slot) } else { latest })
+        })
     };
     match scan(last.max(now - LOOK_BACK)) {
         // Only a schedule of seconds has that many slots in the look-back: the last hour tells its latest.

@@ -102,3 +102,16 @@ async fn a_missed_slot_runs_at_start_only_with_catch_up() {
     let (queued, _) = tick(&quiet, &quiet.schedules[0], &db, at("2026-11-24T06:00:10Z")).await.unwrap();
     assert!(queued, "and runs the next one on time");
 }
+
+#[test]
+fn the_autumn_clock_change_neither_repeats_a_slot_nor_offers_a_past_one() {
+    // 02:30 happens twice in Rome on 2026-10-25 (03:00 CEST becomes 02:00 CET at 01:00 UTC).
+    let set = rules("[[schedule]]\nname = \"night\"\ncron = \"30 2 * * *\"\njob = \"digest\"\n");
+    let schedule = &set.schedules[0];
+    let now = at("2026-10-25T01:10:00Z");
+    let next = next_slot(&set, schedule, now).unwrap();
+    assert!(next > now, "next slot {next} is not after {now}");
+    let last = at("2026-10-25T00:30:00Z").timestamp();
+    let due = latest_slot(&set, schedule, last, now);
+    assert!(due.is_none_or(|slot| slot.timestamp() > last), "{due:?}");
+}

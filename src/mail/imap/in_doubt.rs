@@ -19,15 +19,16 @@ use super::folder::{FolderWatch, timed};
 use super::{ImapError, ImapSession, connect, uid_set};
 use crate::store::MovedMessage;
 
-/// How long after an unanswered MOVE its destination is searched: the server may still be carrying out
-/// the command its vanished client sent (Dovecot finishes or abandons it at its next read or write).
+/// How long clerk waits before searching the destination of an unanswered MOVE: the server may still be
+/// carrying out the command its vanished client sent (Dovecot finishes or abandons it at its next read or
+/// write).
 pub const SETTLE: Duration = Duration::from_secs(3);
 
 /// Message-IDs per search command (a nested `OR`).
 const SEARCH_CHUNK: usize = 20;
 
 /// Settles the moves into `destination` (its name on the server) that were sent without an answer,
-/// `doubtful` holding each one's operation id and source UID, `sent_at_ms` the latest sending. Those
+/// `doubtful` holding each one's operation id and source UID. Those
 /// whose copy is already in the destination are removed from the source (on `session`, which has the
 /// source selected) and recorded as done; the rest are returned, to be moved again.
 pub async fn settle_doubtful(
@@ -35,14 +36,12 @@ pub async fn settle_doubtful(
     watch: &FolderWatch,
     destination: &str,
     doubtful: Vec<(i64, u32)>,
-    sent_at_ms: i64,
 ) -> Result<Vec<(i64, u32)>, ImapError> {
     info!(mailbox = %watch.mailbox, folder = %watch.folder, destination, count = doubtful.len(),
           "a move was interrupted; looking for its messages in the destination before moving them again");
-    let waited = u64::try_from(crate::store::now_ms().saturating_sub(sent_at_ms)).unwrap_or(0);
-    if let Some(rest) = SETTLE.checked_sub(Duration::from_millis(waited)) {
-        tokio::time::sleep(rest).await;
-    }
+    // From now, not from the sending: after a command that timed out, the server may be working on it
+    // still, however long ago it was sent.
+    tokio::time::sleep(SETTLE).await;
     if !timed("asking for capabilities", session.capabilities()).await?.has_str("UIDPLUS") {
         warn!(mailbox = %watch.mailbox, destination,
               "the server lacks UIDPLUS, so an original cannot be removed alone; moving again, which may file a message twice");

@@ -8,7 +8,7 @@
 //! possible, and during a large backlog by a [`Mover`] on a second connection while the first one keeps
 //! fetching.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -58,8 +58,8 @@ pub async fn apply_ops(
     let mut flags: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
     let mut moves: BTreeMap<&str, Vec<(i64, u32)>> = BTreeMap::new();
     let mut stale = Vec::new();
-    // Moves sent earlier whose answer never came: when each was sent.
-    let in_doubt: HashMap<i64, i64> = ops.iter().filter_map(|op| Some((op.id, op.sent_at_ms?))).collect();
+    // Moves sent earlier whose answer never came.
+    let in_doubt: HashSet<i64> = ops.iter().filter(|op| op.sent_at_ms.is_some()).map(|op| op.id).collect();
     for op in &ops {
         let uid = op
             .item
@@ -99,9 +99,9 @@ pub async fn apply_ops(
             continue;
         }
         let (doubtful, mut targets): (Vec<_>, Vec<_>) =
-            targets.into_iter().partition(|t| in_doubt.contains_key(&t.0));
-        if let Some(sent_at_ms) = doubtful.iter().filter_map(|d| in_doubt.get(&d.0)).max().copied() {
-            targets.extend(settle_doubtful(session, watch, destination, doubtful, sent_at_ms).await?);
+            targets.into_iter().partition(|t| in_doubt.contains(&t.0));
+        if !doubtful.is_empty() {
+            targets.extend(settle_doubtful(session, watch, destination, doubtful).await?);
         }
         if targets.is_empty() {
             continue;
@@ -188,6 +188,14 @@ pub struct Mover {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// A catch-up that fails part-way drops its movers: their connections must not outlive it, waiting
+/// forever or moving the same messages as the next session.
+impl Drop for Mover {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 impl Mover {
     /// Starts another connection for its share of the operations, in the background so the first
     /// fetch need not wait for it. If it cannot connect, its share is applied on the main connection
@@ -226,9 +234,9 @@ impl Mover {
     }
 
     /// Applies what is still queued, then closes the second connection.
-    pub async fn finish(self) {
+    pub async fn finish(mut self) {
         self.finishing.store(true, Ordering::Release);
         self.wake.notify_one();
-        self.task.await.ok();
+        (&mut self.task).await.ok();
     }
 }
