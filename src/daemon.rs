@@ -44,6 +44,8 @@ pub struct Office {
     pub db: Db,
     pub rules: CurrentRules,
     pub wake_outbox: Arc<Notify>,
+    /// Held while the office is open, so two clerks never work one database and its mailboxes at once.
+    _lock: std::fs::File,
 }
 
 impl Office {
@@ -60,12 +62,14 @@ impl Office {
         if let Some(parent) = config.database.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
+        let lock = lock(&config.database)?;
         let store = Store::open(&config.database)?;
         Ok(Office {
             config,
             db: Db::new(store),
             rules: CurrentRules::new(rules),
             wake_outbox: Arc::new(Notify::new()),
+            _lock: lock,
         })
     }
 
@@ -287,6 +291,29 @@ impl Office {
             }
         }
         Ok(())
+    }
+}
+
+/// Takes the office's lock (`clerk.lock` beside `clerk.db`): a second daemon, or a `replay --apply` or
+/// `backfill` while the daemon runs, would move the same messages and send the same mail. The system
+/// releases it when the process ends, however it ends.
+fn lock(database: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    let path = database.with_extension("lock");
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another clerk (the daemon, or a replay --apply or backfill) is working on {}; stop it first",
+            database.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
     }
 }
 

@@ -111,3 +111,22 @@ fn backfill_handles_one_mailbox_and_resumes_with_what_is_left() {
     assert!(ok && out.contains("0 handled now"), "{out}");
     assert_eq!(office.query_count("SELECT count(*) FROM messages"), 4, "journaled once each");
 }
+
+#[test]
+fn backfill_refuses_while_the_daemon_works_on_the_same_office() {
+    let (_dovecot, _sink, office) = office_with_history();
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", std::time::Duration::from_secs(30)), "{}", clerk.log());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--config")
+        .arg(office.config())
+        .args(["backfill", "--mailbox", "office", "--since", "7d"])
+        .output()
+        .expect("running clerk");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("another clerk (the daemon, or a replay --apply or backfill) is working on"),
+        "{stderr}"
+    );
+}
