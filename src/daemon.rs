@@ -150,7 +150,18 @@ impl Office {
             stopped.clone(),
         ));
         info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
-        wait_for_signal().await;
+        // Every task runs until the stop: one that ends before it (a panic, the HTTP listener failing) leaves
+        // clerk half working, so clerk stops and exits non-zero for systemd to restart it.
+        let failure = tokio::select! {
+            _ = wait_for_signal() => None,
+            Some(ended) = tasks.join_next() => Some(match ended {
+                Ok(()) => "a task ended before the stop".to_string(),
+                Err(e) => format!("a task failed: {e}"),
+            }),
+        };
+        if let Some(failure) = &failure {
+            tracing::error!("{failure}; stopping so that clerk can be restarted whole");
+        }
         info!("stopping: no new mail is taken; finishing the batches in hand");
         stop.send(true).ok();
         let started = tokio::time::Instant::now();
@@ -183,7 +194,10 @@ impl Office {
             Err(_) => warn!("outbox: the last pass ran out of time; the rest is sent at the next start"),
         }
         info!("stopped");
-        Ok(())
+        match failure {
+            Some(failure) => Err(anyhow::anyhow!(failure)),
+            None => Ok(()),
+        }
     }
 
     /// Handles what is waiting in every mailbox, then delivers the outbox, and returns.

@@ -21,10 +21,13 @@ const SETTLE: Duration = Duration::from_millis(300);
 /// Keeps `rules` up to date with the directory `dir` until `stopped` turns true.
 pub async fn keep_rules_current(rules: CurrentRules, dir: PathBuf, mut stopped: watch::Receiver<bool>) {
     let (changed, mut changes) = mpsc::unbounded_channel();
-    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| !e.kind.is_access()) {
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+        Ok(event) if !event.kind.is_access() => {
             changed.send(()).ok();
         }
+        Ok(_) => {}
+        // Edits may go unnoticed from here on (the directory replaced, the watch limit reached): say so.
+        Err(e) => warn!(error = %e, "watching the rules for changes failed; reload with SIGHUP"),
     });
     // Without a watcher (no inotify, too many watches) SIGHUP still reloads.
     let _watcher = match watcher.and_then(|mut w| w.watch(&dir, RecursiveMode::Recursive).map(|()| w)) {
