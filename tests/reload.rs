@@ -66,3 +66,27 @@ fn sighup_reloads_the_rules() {
     assert!(clerk.wait_for_log("reason=\"SIGHUP\"", WAIT), "{}", clerk.log());
     assert!(clerk.log().contains("rules reloaded"), "{}", clerk.log());
 }
+
+#[test]
+fn a_rules_directory_replaced_whole_is_watched_again() {
+    let (dovecot, _sink, office, clerk) = running_office();
+    // As a deploy does it: the new directory is prepared beside the old one, then swapped in.
+    let rules = office.dir.path().join("rules");
+    let new = office.dir.path().join("rules.new");
+    std::fs::create_dir_all(new.join("templates")).unwrap();
+    for file in ["office.toml", "templates/answer.txt"] {
+        std::fs::copy(rules.join(file), new.join(file)).unwrap();
+    }
+    std::fs::write(new.join("office.rules.toml"), ANSWER_AND_FILE).unwrap();
+    std::fs::rename(&rules, office.dir.path().join("rules.old")).unwrap();
+    std::fs::rename(&new, &rules).unwrap();
+
+    assert!(clerk.wait_for_log("rules reloaded", WAIT), "{}", clerk.log());
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "swapped@example.test"));
+    dovecot.wait_for_messages(ASSISTANT, "Answered", 1, WAIT);
+
+    // And the new directory is watched: an edit in it is picked up too.
+    office.write_rules(ANSWER);
+    let reloads = || clerk.log_count("rules reloaded");
+    assert!(support::wait_until(WAIT, || reloads() >= 2), "{}", clerk.log());
+}
