@@ -16,8 +16,6 @@ use crate::toml_doc::Diagnostic;
 /// What `clerk check` found.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// The configuration checked, if one was.
-    pub config: Option<PathBuf>,
     /// The rules directory checked, once known.
     pub rules_dir: Option<PathBuf>,
     /// Problems that stop clerk from starting or from loading the rules, one line each.
@@ -46,29 +44,28 @@ impl Report {
 /// Checks the configuration at `config` (already located) and its rules directory, or, with
 /// `rules_dir`, that directory alone.
 pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
-    let mut report = Report::default();
     let dir = match (rules_dir, config) {
         (Some(dir), _) => dir.to_path_buf(),
-        (None, Some(path)) => {
-            report.config = Some(path.to_path_buf());
-            match Config::load(path) {
-                Ok(config) => config.rules_dir,
-                Err(e) => {
-                    report.errors.extend(e.to_string().lines().map(str::to_owned));
-                    return report;
-                }
+        (None, Some(path)) => match Config::load(path) {
+            Ok(config) => config.rules_dir,
+            Err(e) => {
+                return Report {
+                    errors: e.to_string().lines().map(str::to_owned).collect(),
+                    ..Report::default()
+                };
             }
-        }
+        },
         (None, None) => {
-            report.errors.push("nothing to check: pass --config FILE or --rules DIR".into());
-            return report;
+            return Report {
+                errors: vec!["nothing to check: pass --config FILE or --rules DIR".into()],
+                ..Report::default()
+            };
         }
     };
-    let checked = match load_checked(&dir) {
+    match load_checked(&dir) {
         Ok((_, passed)) => passed,
         Err(failed) => *failed,
-    };
-    Report { config: report.config, ..checked }
+    }
 }
 
 /// Loads the rules directory `dir` as the daemon's reload does: the rules come back only if

@@ -4,7 +4,6 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, TimeZone};
 use chrono_tz::Tz;
 
 use crate::rules::RuleSet;
@@ -52,10 +51,7 @@ pub fn reset(store: &mut Store, sender: &str) -> Result<String, StoreError> {
 }
 
 fn local(zone: Tz, unix: i64) -> String {
-    match DateTime::from_timestamp(unix, 0) {
-        Some(utc) => zone.from_utc_datetime(&utc.naive_utc()).format("%Y-%m-%d %H:%M %Z").to_string(),
-        None => format!("(unix time {unix})"),
-    }
+    crate::units::local_time(zone, unix, "%Y-%m-%d %H:%M %Z").unwrap_or_else(|| format!("(unix time {unix})"))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use futures::TryStreamExt;
 use crate::actions::{self, NoHistory};
 use crate::config::{ImapAccount, MailboxConfig, Source};
 use crate::intake::describe;
-use crate::mail::imap::{ImapError, connect, uid_set};
+use crate::mail::imap::{ImapError, arrived_since, connect, uid_set};
 use crate::mail::message::Message;
 use crate::rules::RuleSet;
 use crate::store::Store;
@@ -79,7 +79,7 @@ async fn read_imap(
     let mut count = 0;
     for folder in &mailbox.folders {
         session.examine(folder).await?;
-        let query = format!("SINCE {} NOT LARGER {}", since.format("%d-%b-%Y"), mailbox.max_message_size);
+        let query = arrived_since(since, mailbox.max_message_size);
         let mut uids: Vec<u32> = session.uid_search(&query).await?.into_iter().collect();
         uids.sort_unstable();
         for chunk in uids.chunks(FETCH_BATCH) {

@@ -1,5 +1,5 @@
 //! Human-friendly quantities shared by clerk.toml and the rule files: periods (`90s`, `5m`, `1d12h`)
-//! and sizes (`25MB`, `512kB`, `1.5MiB`).
+//! and sizes (`25MB`, `512kB`, `1.5MiB`); and moments shown in the office's time zone.
 
 use std::time::Duration;
 
@@ -75,6 +75,14 @@ pub fn humanize(d: Duration) -> String {
 
 /// What to tell a person who wrote a size clerk cannot read.
 pub const SIZE_HINT: &str = "write a number and a unit, like \"500kB\", \"25MB\" or \"1GB\"";
+
+/// The moment `unix` (seconds) in `zone`, written with `format` (chrono's `strftime` syntax); `None`
+/// for a time out of range.
+pub fn local_time(zone: chrono_tz::Tz, unix: i64, format: &str) -> Option<String> {
+    use chrono::TimeZone;
+    let utc = chrono::DateTime::from_timestamp(unix, 0)?;
+    Some(zone.from_utc_datetime(&utc.naive_utc()).format(format).to_string())
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::mail::compose::{self, Identity, Notice, OutboundMail};
 use crate::mail::message::Address;
@@ -38,6 +38,7 @@ pub fn mail(
     if office.owners.is_empty() {
         return Ok(None);
     }
+    let unsent = store.unsent_mail()?;
     let contents = Contents {
         handled: store.handled_per_rule(since)?,
         failed: store
@@ -46,16 +47,11 @@ pub fn mail(
             .filter(|m| m.seen_at >= since)
             .map(|m| (m.sender.unwrap_or_default(), m.subject, m.error.unwrap_or_default()))
             .collect(),
-        held: store.unsent_mail()?.iter().filter(|m| m.status == "uncertain").count(),
-        refused: store.unsent_mail()?.iter().filter(|m| m.status == "failed").count(),
+        held: unsent.iter().filter(|m| m.status == "uncertain").count(),
+        refused: unsent.iter().filter(|m| m.status == "failed").count(),
     };
-    let local = |t: i64| {
-        DateTime::<Utc>::from_timestamp(t, 0)
-            .map(|t| {
-                office.timezone.from_utc_datetime(&t.naive_utc()).format("%a %-d %b %Y %H:%M").to_string()
-            })
-            .unwrap_or_default()
-    };
+    let local =
+        |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b %Y %H:%M").unwrap_or_default();
     let (from, to) = (local(since), local(slot));
     let identity =
         Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };

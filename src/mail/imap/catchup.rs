@@ -118,8 +118,7 @@ pub async fn replay_since(
     since: chrono::NaiveDate,
     progress: &dyn Fn(Progress),
 ) -> Result<usize, ImapError> {
-    let since = since.format("%d-%b-%Y");
-    let under = format!("SINCE {since} NOT LARGER {}", watch.max_message_size);
+    let under = super::arrived_since(since, watch.max_message_size);
     let all = timed("listing mail to replay", session.uid_search(&under)).await?;
     let big = timed("listing big mail", session.uid_search(format!("{under} LARGER {BIG_MESSAGE}"))).await?;
     let mut listing: Vec<(u32, Kind)> =

@@ -17,6 +17,12 @@ pub use connect::{ImapSession, connect};
 pub use folder::{Burst, FolderWatch, replay_once, sync_once, watch_folder};
 pub use uidset::uid_set;
 
+/// The IMAP search for mail that arrived on or after `since` and is not over `max_size` bytes
+/// (`clerk replay`, `backfill`).
+pub fn arrived_since(since: chrono::NaiveDate, max_size: u64) -> String {
+    format!("SINCE {} NOT LARGER {max_size}", since.format("%d-%b-%Y"))
+}
+
 /// What can go wrong with an IMAP server; all of it is retried after a backoff.
 #[derive(Debug, thiserror::Error)]
 pub enum ImapError {
