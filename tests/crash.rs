@@ -4,10 +4,9 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use support::clerk::{ASSISTANT, Office, office_users};
+use support::clerk::{ASSISTANT, Office, header, office_users};
 use support::{Dovecot, SmtpSink};
 
 const MESSAGES: usize = 200;
@@ -27,15 +26,6 @@ fn question(n: usize) -> Vec<u8> {
          Date: Mon, 23 Nov 2026 09:00:00 +0100\r\nMessage-ID: <crash{n}@example.test>\r\n\r\nQuestion number {n}.\r\n"
     )
     .into_bytes()
-}
-
-fn header(raw: &[u8], name: &str) -> Option<String> {
-    let text = String::from_utf8_lossy(raw);
-    let head = text.split("\r\n\r\n").next()?.to_string();
-    head.lines().find_map(|l| {
-        let (n, v) = l.split_once(':')?;
-        n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-    })
 }
 
 #[test]
@@ -83,11 +73,7 @@ fn killing_clerk_at_random_moments_loses_nothing_and_answers_nothing_twice() {
         clerk.log()
     );
 
-    let mut replies_per_question: BTreeMap<String, usize> = BTreeMap::new();
-    for reply in sink.received() {
-        let question = header(&reply.raw, "In-Reply-To").expect("every reply threads to its question");
-        *replies_per_question.entry(question).or_default() += 1;
-    }
+    let replies_per_question = sink.replies_per_question();
     let twice: Vec<_> = replies_per_question.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "answered more than once (seed {seed}): {twice:?}");
     let held_questions = office.query_strings(
@@ -113,8 +99,11 @@ fn killing_clerk_at_random_moments_loses_nothing_and_answers_nothing_twice() {
     let emptied =
         support::wait_until(Duration::from_secs(10), || dovecot.messages(ASSISTANT, "INBOX").is_empty());
     assert!(emptied, "left behind in the INBOX: {}", dovecot.messages(ASSISTANT, "INBOX").len());
-    let filed: std::collections::BTreeSet<String> =
-        dovecot.messages(ASSISTANT, "Done").iter().filter_map(|raw| header(raw, "Message-ID")).collect();
+    let filed: std::collections::BTreeSet<String> = dovecot
+        .messages(ASSISTANT, "Done")
+        .iter()
+        .filter_map(|raw| header(&String::from_utf8_lossy(raw), "Message-ID").map(str::to_owned))
+        .collect();
     assert_eq!(filed.len(), MESSAGES, "every question filed");
     assert_eq!(dovecot.messages(ASSISTANT, "Done").len(), MESSAGES, "and filed once");
 }

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use support::clerk::{Office, header, office_users};
+use support::clerk::{Clerk, Office, header, office_users};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -31,16 +31,22 @@ fn digests(sink: &SmtpSink) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_digest_is_sent_once_at_its_time_even_across_a_restart() {
+/// A running clerk whose office has a digest due 10 s from now (far enough ahead for clerk to have
+/// started, and seen the schedule, before it, even on a slow machine); returns that slot too.
+fn office_with_a_digest_due_soon() -> (Dovecot, SmtpSink, Office, Clerk, DateTime<Utc>) {
     let dovecot = Dovecot::start(&office_users());
     let sink = SmtpSink::start();
-    // Far enough ahead for clerk to have started (and seen the schedule) before it, even on a slow machine.
     let slot = Utc::now() + chrono::TimeDelta::seconds(10);
     let office = Office::new(&dovecot, &sink, &digest_at(slot), "");
-    let mut clerk = office.start();
+    let clerk = office.start();
     assert!(clerk.wait_for_log("schedule: first seen", WAIT), "{}", clerk.log());
     assert!(Utc::now() < slot, "clerk took too long to start for this test's timing\n{}", clerk.log());
+    (dovecot, sink, office, clerk, slot)
+}
+
+#[test]
+fn a_digest_is_sent_once_at_its_time_even_across_a_restart() {
+    let (_dovecot, sink, office, mut clerk, _) = office_with_a_digest_due_soon();
 
     assert!(support::wait_until(WAIT, || !digests(&sink).is_empty()), "{}", clerk.log());
     let digest = &digests(&sink)[0];
@@ -57,13 +63,7 @@ fn a_digest_is_sent_once_at_its_time_even_across_a_restart() {
 
 #[test]
 fn a_slot_missed_while_clerk_was_down_runs_once_at_the_next_start() {
-    let dovecot = Dovecot::start(&office_users());
-    let sink = SmtpSink::start();
-    let slot = Utc::now() + chrono::TimeDelta::seconds(10);
-    let office = Office::new(&dovecot, &sink, &digest_at(slot), "");
-    let mut clerk = office.start();
-    assert!(clerk.wait_for_log("schedule: first seen", WAIT), "{}", clerk.log());
-    assert!(Utc::now() < slot, "clerk took too long to start for this test's timing\n{}", clerk.log());
+    let (_dovecot, sink, office, mut clerk, slot) = office_with_a_digest_due_soon();
     clerk.stop();
     while Utc::now() < slot + chrono::TimeDelta::seconds(1) {
         std::thread::sleep(Duration::from_millis(200));

@@ -3,10 +3,9 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use support::clerk::{ASSISTANT, Office, header, mail, office_users};
+use support::clerk::{ASSISTANT, Office, mail, office_users};
 use support::{Dovecot, SmtpSink};
 
 const MESSAGES: usize = 120;
@@ -52,11 +51,7 @@ fn sigterm_mid_stream_exits_promptly_and_loses_nothing() {
         sink.received().len(),
         clerk.log()
     );
-    let mut answers: BTreeMap<String, usize> = BTreeMap::new();
-    for reply in sink.received() {
-        *answers.entry(header(&reply.text(), "In-Reply-To").unwrap_or_default().to_string()).or_default() +=
-            1;
-    }
+    let answers = sink.replies_per_question();
     assert_eq!(answers.len(), MESSAGES, "every question answered");
     assert!(answers.values().all(|&n| n == 1), "answered twice: {answers:?}");
     assert_eq!(office.query_count("SELECT count(*) FROM messages"), MESSAGES, "journaled once each");

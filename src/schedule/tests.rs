@@ -1,36 +1,13 @@
 //! Specifications of the scheduler: which slot is due, first sight, catch-up, and one run per slot.
 
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::store::Store;
 
-const OFFICE: &str = r#"
-[office]
-name = "Studio"
-timezone = "Europe/Rome"
-language = "en"
-
-[assistant]
-address = "assistant@office.example"
-name = "Office Assistant"
-
-[[owner]]
-name = "Giulia Rossi"
-address = "giulia@office.example"
-"#;
-
+/// The rules tests' office (Rome, owner Giulia Rossi) with `schedules` as its rule file.
 fn rules(schedules: &str) -> Arc<RuleSet> {
-    let dir =
-        std::env::temp_dir().join(format!("clerk-schedule-{}-{}", std::process::id(), fastrand::u64(..)));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("office.toml"), OFFICE).unwrap();
-    std::fs::write(dir.join("10.rules.toml"), schedules).unwrap();
-    let set = RuleSet::load(Path::new(&dir)).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::remove_dir_all(&dir).ok();
-    Arc::new(set)
+    Arc::new(crate::rules::tests::load(schedules))
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -84,7 +61,7 @@ async fn a_new_schedule_starts_from_now_and_then_runs_each_slot_once() {
     let raw = db.run(|store| store.due_mail(i64::MAX, 10)).await.unwrap();
     let text = String::from_utf8_lossy(&raw[0].raw).into_owned();
     assert!(text.contains("To: \"Giulia Rossi\" <giulia@office.example>"), "{text}");
-    assert!(text.contains("Subject: Studio: what clerk did since "), "{text}");
+    assert!(text.contains("Subject: Rossi & Bianchi Studio: what clerk did since "), "{text}");
 }
 
 #[tokio::test]

@@ -140,6 +140,19 @@ impl SmtpSink {
             .into_owned()
     }
 
+    /// How many replies each question got, by the Message-ID the reply's In-Reply-To names; panics on a
+    /// reply that threads to nothing.
+    pub fn replies_per_question(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for reply in self.received() {
+            let text = reply.text();
+            let question =
+                super::clerk::header(&text, "In-Reply-To").expect("every reply threads to its question");
+            *counts.entry(question.to_string()).or_default() += 1;
+        }
+        counts
+    }
+
     /// Every message accepted so far, in arrival order.
     pub fn received(&self) -> Vec<Received> {
         let mail_dir = self.mail_dir();

@@ -109,7 +109,7 @@ pub(super) fn errors(rules: &str) -> Vec<String> {
 }
 
 /// A rule set of one rule file with the standard office.
-pub(super) fn load(rules: &str) -> RuleSet {
+pub(crate) fn load(rules: &str) -> RuleSet {
     Dir::with_rules(rules).load()
 }
 
