@@ -17,7 +17,8 @@ use crate::intake::{CurrentRules, Intake};
 use crate::mail::imap::{self, Burst, FolderWatch};
 use crate::mail::maildir::{self, MaildirWatch};
 use crate::mail::outbox::Outbox;
-use crate::mail::transport::{SmtpSettings, Transport};
+use crate::mail::transport::{SmtpLogin, SmtpSettings, Transport};
+use crate::secret::Credential;
 use crate::store::{Db, Store};
 
 /// How long connecting to the SMTP server, and sending one mail, may take.
@@ -101,16 +102,20 @@ impl Office {
         Ok(match &self.config.delivery {
             Delivery::Directory(dir) => Transport::directory(dir)?,
             Delivery::Smtp(account) => {
-                let password = match &account.password {
-                    Some(source) => Some(source.read()?),
-                    None => None,
+                let login = match (&account.user, &account.credential) {
+                    (Some(user), Some(Credential::Password(source))) => {
+                        Some(SmtpLogin::Password { user: user.clone(), password: source.read()? })
+                    }
+                    (Some(user), Some(Credential::OAuth2(tokens))) => {
+                        Some(SmtpLogin::OAuth2 { user: user.clone(), tokens: tokens.clone() })
+                    }
+                    _ => None,
                 };
                 let scheme = if account.security == Security::Tls { "smtps" } else { "smtp" };
                 let url = url::Url::parse(&format!("{scheme}://{}:{}", account.host, account.port))?;
                 Transport::smtp(&SmtpSettings {
                     url,
-                    user: account.user.clone(),
-                    password,
+                    login,
                     ca_file: account.ca_file.clone(),
                     hello_name: None,
                     timeout: SMTP_TIMEOUT,

@@ -127,6 +127,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sign in once to an OAuth2 provider (Gmail, Microsoft 365) so clerk can read and send mail there.
+    ///
+    /// NAME is an [oauth2.NAME] table in clerk.toml, or a mailbox that signs in with one. You get a
+    /// code to enter on the provider's page where it offers that for mail (Microsoft), else a link to
+    /// open in a browser (Google). The refresh token is saved to the table's `refresh_token_file`
+    /// (readable by this user only): run this as the user the daemon runs as.
+    Auth {
+        /// The [oauth2.NAME] table, or a mailbox's name
+        name: String,
+        /// Sign in through a browser link even where the provider offers a device code
+        #[arg(long)]
+        browser: bool,
+    },
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe {
         #[command(subcommand)]
@@ -334,6 +347,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Auth { name, browser } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let provider = oauth_provider(&config, &name)?;
+            let flow = browser.then_some(clerk::oauth::sign_in::Flow::Browser);
+            runtime()?.block_on(clerk::oauth::sign_in::sign_in(provider, flow))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Dedupe { action } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             let output = match action {
@@ -362,6 +382,26 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The provider `clerk auth NAME` signs in to: the `[oauth2.NAME]` table, or the one a mailbox named
+/// NAME uses.
+fn oauth_provider<'c>(config: &'c Config, name: &str) -> anyhow::Result<&'c clerk::oauth::Provider> {
+    if let Some(tokens) = config.oauth2.get(name) {
+        return Ok(tokens.provider());
+    }
+    let mailbox = config.mailboxes.iter().find(|m| m.name == name).map(|m| &m.source);
+    if let Some(clerk::config::Source::Imap(account)) = mailbox
+        && let clerk::secret::Credential::OAuth2(tokens) = &account.credential
+    {
+        return Ok(tokens.provider());
+    }
+    let tables: Vec<_> = config.oauth2.keys().map(|k| format!("[oauth2.{k}]")).collect();
+    anyhow::bail!(
+        "{name} is neither an [oauth2] table in {} nor a mailbox that signs in with one (tables: {})",
+        config.file.display(),
+        if tables.is_empty() { "none".to_string() } else { tables.join(", ") }
+    )
 }
 
 /// A rules directory, loaded (its embedded tests need not pass: replay and diff are for trying rules).

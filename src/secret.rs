@@ -47,6 +47,15 @@ pub enum SecretSource {
     Env(String),
 }
 
+/// How clerk proves who it is to a mail server.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A password, sent with SASL PLAIN (or LOGIN) over TLS.
+    Password(SecretSource),
+    /// An OAuth2 access token from this provider, sent with SASL XOAUTH2.
+    OAuth2(std::sync::Arc<crate::oauth::TokenSource>),
+}
+
 /// Why a secret could not be read; names the source, never the content.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::TimeZone;
 use clerk::mail::compose::{self, AutoSubmitted, Identity, OutboundMail, Reply};
 use clerk::mail::message::{Address, Message};
-use clerk::mail::transport::{SendError, SmtpSettings, Transport};
+use clerk::mail::transport::{SendError, SmtpLogin, SmtpSettings, Transport};
 use clerk::secret::Secret;
 use url::Url;
 
@@ -160,8 +160,7 @@ impl Drop for SmtpSink {
 fn settings(url: &str) -> SmtpSettings {
     SmtpSettings {
         url: Url::parse(url).unwrap(),
-        user: None,
-        password: None,
+        login: None,
         ca_file: None,
         hello_name: Some("clerk.test".into()),
         timeout: Duration::from_secs(10),
@@ -356,8 +355,8 @@ async fn an_8bit_mail_to_a_server_without_8bitmime_is_permanent() {
 async fn smtp_auth_logs_in_with_the_configured_user() {
     let sink = SmtpSink::start(&["auth"]);
     let mut settings = settings(&format!("smtp://127.0.0.1:{}", sink.port));
-    settings.user = Some("clerk".into());
-    settings.password = Some(Secret::new("correct horse"));
+    settings.login =
+        Some(SmtpLogin::Password { user: "clerk".into(), password: Secret::new("correct horse") });
     let transport = Transport::smtp(&settings).unwrap();
 
     transport.send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
@@ -369,8 +368,8 @@ async fn smtp_auth_logs_in_with_the_configured_user() {
 async fn a_refused_login_is_transient_and_does_not_show_the_password() {
     let sink = SmtpSink::start(&["auth"]);
     let mut settings = settings(&format!("smtp://127.0.0.1:{}", sink.port));
-    settings.user = Some("clerk".into());
-    settings.password = Some(Secret::new("wrong battery"));
+    settings.login =
+        Some(SmtpLogin::Password { user: "clerk".into(), password: Secret::new("wrong battery") });
     let transport = Transport::smtp(&settings).unwrap();
 
     let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);

@@ -5,14 +5,19 @@
 //! names the file, line and column, and secrets are referenced (file or environment variable), never
 //! written here.
 
+mod oauth;
+
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::secret::SecretSource;
+use crate::oauth::TokenSource;
+use crate::secret::{Credential, SecretSource};
 use crate::units::{DURATION_HINT, SIZE_HINT, parse_duration, parse_size};
 
 /// The file names tried, in order, when no `--config` is given.
@@ -31,6 +36,8 @@ pub struct Config {
     pub log_level: Option<String>,
     /// `[http] listen`: where the daemon serves `/metrics`; none when not set.
     pub http_listen: Option<std::net::SocketAddr>,
+    /// The `[oauth2.NAME]` providers by name, each shared with the accounts that sign in with it.
+    pub oauth2: BTreeMap<String, Arc<TokenSource>>,
 }
 
 /// One watched account (IMAP) or local Maildir.
@@ -68,7 +75,7 @@ pub struct ImapAccount {
     pub port: u16,
     pub security: Security,
     pub user: String,
-    pub password: SecretSource,
+    pub credential: Credential,
     /// Trust only this PEM certificate (or CA) instead of the public roots.
     pub ca_file: Option<PathBuf>,
 }
@@ -110,7 +117,8 @@ pub struct SmtpAccount {
     pub port: u16,
     pub security: Security,
     pub user: Option<String>,
-    pub password: Option<SecretSource>,
+    /// Present exactly when `user` is.
+    pub credential: Option<Credential>,
     pub ca_file: Option<PathBuf>,
     /// Send a mail whose delivery a crash left in doubt again (a possible duplicate) instead of holding
     /// it for a person to release. Default false: clerk never sends the same mail twice on its own.
@@ -158,6 +166,8 @@ struct RawConfig {
     log: RawLog,
     #[serde(default)]
     http: RawHttp,
+    #[serde(default)]
+    oauth2: BTreeMap<String, Spanned<oauth::RawOAuth2>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -192,6 +202,7 @@ struct RawMailbox {
     user: Option<String>,
     password_file: Option<Spanned<PathBuf>>,
     password_env: Option<Spanned<String>>,
+    oauth2: Option<Spanned<String>>,
     ca_file: Option<Spanned<PathBuf>>,
     folders: Option<Spanned<Vec<String>>>,
     idle: Option<bool>,
@@ -211,6 +222,7 @@ struct RawSmtp {
     user: Option<String>,
     password_file: Option<Spanned<PathBuf>>,
     password_env: Option<Spanned<String>>,
+    oauth2: Option<Spanned<String>>,
     ca_file: Option<Spanned<PathBuf>>,
 }
 
@@ -291,10 +303,13 @@ impl Config {
             ConfigError::Invalid(vec![at(start..start, message)])
         })?;
 
-        let mut errors = Vec::new();
+        let database = base.join(raw.database.path.as_deref().unwrap_or(Path::new("clerk.db")));
+        let mut problems = Vec::new();
+        let providers = oauth::providers(&raw.oauth2, base, &database, files, &mut problems);
+        let mut errors: Vec<Located> = problems.into_iter().map(|(span, msg)| at(span, msg)).collect();
         let mut mailboxes = Vec::new();
         for raw_mailbox in &raw.mailbox {
-            match mailbox(raw_mailbox, base, files) {
+            match mailbox(raw_mailbox, base, files, &providers) {
                 Ok(m) => {
                     if mailboxes.iter().any(|o: &MailboxConfig| o.name == m.name) {
                         errors.push(at(
@@ -313,10 +328,10 @@ impl Config {
                 errors.push(at(span, "both [smtp] and [outbox] are set: choose one way to send mail".into()));
                 None
             }
-            (Some(smtp), None) => match smtp_account(smtp.get_ref(), base, files) {
+            (Some(smtp), None) => match smtp_account(smtp.get_ref(), base, files, &providers) {
                 Ok(account) => Some(Delivery::Smtp(account)),
-                Err((span, msg)) => {
-                    errors.push(at(span, msg));
+                Err(problems) => {
+                    errors.extend(problems.into_iter().map(|(span, msg)| at(span, msg)));
                     None
                 }
             },
@@ -352,12 +367,13 @@ impl Config {
         }
         Ok(Config {
             file: path.to_path_buf(),
-            database: base.join(raw.database.path.unwrap_or_else(|| "clerk.db".into())),
+            database,
             rules_dir,
             mailboxes,
             delivery: delivery.unwrap_or_else(|| Delivery::Directory(base.join("outbox"))),
             log_level: raw.log.level.map(Spanned::into_inner),
             http_listen,
+            oauth2: providers.into_iter().filter_map(|(name, p)| Some((name, p?))).collect(),
         })
     }
 }
@@ -382,17 +398,22 @@ fn readable_file(path: &Spanned<PathBuf>, key: &str, base: &Path, files: Files) 
     Ok(full)
 }
 
-fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path, files: Files) -> Result<MailboxConfig, Vec<Problem>> {
+fn mailbox(
+    spanned: &Spanned<RawMailbox>,
+    base: &Path,
+    files: Files,
+    providers: &Providers,
+) -> Result<MailboxConfig, Vec<Problem>> {
     let raw = spanned.get_ref();
     let mut problems = Vec::new();
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() {
         problems.push((raw.name.span(), "a mailbox needs a non-empty `name`".into()));
     }
-    let source = match source(raw, base, files) {
+    let source = match source(raw, base, files, providers) {
         Ok(s) => Some(s),
-        Err(p) => {
-            problems.push(p);
+        Err(mut p) => {
+            problems.append(&mut p);
             None
         }
     };
@@ -452,50 +473,109 @@ fn mailbox(spanned: &Spanned<RawMailbox>, base: &Path, files: Files) -> Result<M
     }
 }
 
-fn source(raw: &RawMailbox, base: &Path, files: Files) -> Result<Source, Problem> {
+/// The `[oauth2.NAME]` tables by name, `None` for one with problems (see [`oauth::providers`]).
+type Providers = BTreeMap<String, Option<Arc<TokenSource>>>;
+
+/// A problem that is already reported elsewhere (a broken `[oauth2]` table) yields no problem of its own.
+fn source(
+    raw: &RawMailbox,
+    base: &Path,
+    files: Files,
+    providers: &Providers,
+) -> Result<Source, Vec<Problem>> {
     let url = raw.url.get_ref();
     let span = raw.url.span();
     if let Some(path) = url.strip_prefix("maildir:") {
         let path = path.trim_start_matches("//");
         if path.is_empty() {
-            return Err((span, "`maildir:` needs a path, e.g. \"maildir:/var/mail/assistant\"".into()));
+            return Err(vec![(span, "`maildir:` needs a path, e.g. \"maildir:/var/mail/assistant\"".into())]);
         }
         return Ok(Source::Maildir(base.join(path)));
     }
-    let (host, port, security) = server(url, "imaps", 993, "imap", 143).map_err(|e| (span.clone(), e))?;
-    let user = raw.user.clone().ok_or_else(|| (span.clone(), "an IMAP mailbox needs `user`".to_string()))?;
-    let password = secret_source(&raw.password_file, &raw.password_env, base, span.clone(), files)
-        .ok_or_else(|| {
-            (span.clone(), "an IMAP mailbox needs `password_file` or `password_env`".to_string())
-        })??;
-    let ca_file = raw.ca_file.as_ref().map(|p| readable_file(p, "ca_file", base, files)).transpose()?;
-    Ok(Source::Imap(ImapAccount { host, port, security, user, password, ca_file }))
+    let (host, port, security) =
+        server(url, "imaps", 993, "imap", 143).map_err(|e| vec![(span.clone(), e)])?;
+    let user =
+        raw.user.clone().ok_or_else(|| vec![(span.clone(), "an IMAP mailbox needs `user`".to_string())])?;
+    let credential =
+        credential(&raw.password_file, &raw.password_env, &raw.oauth2, base, &span, files, providers)?
+            .ok_or_else(|| {
+                vec![(
+                    span.clone(),
+                    "an IMAP mailbox needs `password_file`, `password_env` or `oauth2`".to_string(),
+                )]
+            })?;
+    let ca_file = raw
+        .ca_file
+        .as_ref()
+        .map(|p| readable_file(p, "ca_file", base, files))
+        .transpose()
+        .map_err(|p| vec![p])?;
+    Ok(Source::Imap(ImapAccount { host, port, security, user, credential, ca_file }))
 }
 
-fn smtp_account(raw: &RawSmtp, base: &Path, files: Files) -> Result<SmtpAccount, Problem> {
+/// A password (from a file or the environment) or an OAuth2 provider; `None` when none is given.
+fn credential(
+    file: &Option<Spanned<PathBuf>>,
+    env: &Option<Spanned<String>>,
+    oauth2: &Option<Spanned<String>>,
+    base: &Path,
+    span: &std::ops::Range<usize>,
+    files: Files,
+    providers: &Providers,
+) -> Result<Option<Credential>, Vec<Problem>> {
+    let password =
+        secret_source("password", file, env, base, span.clone(), files).transpose().map_err(|p| vec![p])?;
+    match (password, oauth2) {
+        (Some(_), Some(reference)) => Err(vec![(
+            reference.span(),
+            "set a password (`password_file`, `password_env`) or `oauth2`, not both".into(),
+        )]),
+        (Some(password), None) => Ok(Some(Credential::Password(password))),
+        (None, Some(reference)) => oauth::named(reference, providers)
+            .map(|p| Some(Credential::OAuth2(p)))
+            .map_err(|p| p.into_iter().collect()),
+        (None, None) => Ok(None),
+    }
+}
+
+fn smtp_account(
+    raw: &RawSmtp,
+    base: &Path,
+    files: Files,
+    providers: &Providers,
+) -> Result<SmtpAccount, Vec<Problem>> {
     let span = raw.url.span();
     let (host, port, security) =
-        server(raw.url.get_ref(), "smtps", 465, "smtp", 587).map_err(|e| (span.clone(), e))?;
-    let password =
-        secret_source(&raw.password_file, &raw.password_env, base, span.clone(), files).transpose()?;
-    if raw.user.is_some() != password.is_some() {
-        return Err((
+        server(raw.url.get_ref(), "smtps", 465, "smtp", 587).map_err(|e| vec![(span.clone(), e)])?;
+    let credential =
+        credential(&raw.password_file, &raw.password_env, &raw.oauth2, base, &span, files, providers)?;
+    if raw.user.is_some() != credential.is_some() {
+        return Err(vec![(
             span,
-            "[smtp] needs both `user` and a password (`password_file` or `password_env`), or neither".into(),
-        ));
+            "[smtp] needs both `user` and a password (`password_file` or `password_env`) or `oauth2`, or \
+             neither"
+                .into(),
+        )]);
     }
     Ok(SmtpAccount {
         host,
         port,
         security,
         user: raw.user.clone(),
-        password,
-        ca_file: raw.ca_file.as_ref().map(|p| readable_file(p, "ca_file", base, files)).transpose()?,
+        credential,
+        ca_file: raw
+            .ca_file
+            .as_ref()
+            .map(|p| readable_file(p, "ca_file", base, files))
+            .transpose()
+            .map_err(|p| vec![p])?,
         resend_uncertain: raw.resend_uncertain.unwrap_or(false),
     })
 }
 
+/// A secret from `{key}_file` or `{key}_env`; `None` when neither is set.
 fn secret_source(
+    key: &str,
     file: &Option<Spanned<PathBuf>>,
     env: &Option<Spanned<String>>,
     base: &Path,
@@ -503,12 +583,14 @@ fn secret_source(
     files: Files,
 ) -> Option<Result<SecretSource, Problem>> {
     match (file, env) {
-        (Some(_), Some(_)) => Some(Err((span, "set `password_file` or `password_env`, not both".into()))),
-        (Some(f), None) => Some(readable_file(f, "password_file", base, files).map(SecretSource::File)),
+        (Some(_), Some(_)) => Some(Err((span, format!("set `{key}_file` or `{key}_env`, not both")))),
+        (Some(f), None) => {
+            Some(readable_file(f, &format!("{key}_file"), base, files).map(SecretSource::File))
+        }
         (None, Some(e)) => {
             let name = e.get_ref();
             if files == Files::Check && std::env::var_os(name).is_none() {
-                let message = format!("`password_env`: the environment variable {name} is not set");
+                let message = format!("`{key}_env`: the environment variable {name} is not set");
                 return Some(Err((e.span(), message)));
             }
             Some(Ok(SecretSource::Env(name.clone())))

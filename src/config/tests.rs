@@ -124,7 +124,82 @@ fn smtp_defaults_to_submission_with_starttls() {
         parse("[smtp]\nurl = \"smtp://smtp.example.com\"\nuser = \"u\"\npassword_file = \"pw\"\n").unwrap();
     let Delivery::Smtp(smtp) = config.delivery else { panic!() };
     assert_eq!((smtp.port, smtp.security), (587, Security::StartTls));
-    assert_eq!(smtp.password, Some(SecretSource::File("/etc/clerk/pw".into())));
+    assert!(
+        matches!(smtp.credential, Some(Credential::Password(SecretSource::File(ref f))) if f == Path::new("/etc/clerk/pw"))
+    );
+}
+
+const MICROSOFT: &str = r#"
+[oauth2.m365]
+provider = "microsoft"
+tenant = "contoso.onmicrosoft.com"
+client_id = "00000000-1111-2222-3333-444444444444"
+
+[[mailbox]]
+name = "office"
+url = "imaps://outlook.office365.com"
+user = "assistant@contoso.example"
+oauth2 = "m365"
+
+[smtp]
+url = "smtp://smtp.office365.com"
+user = "assistant@contoso.example"
+oauth2 = "m365"
+"#;
+
+#[test]
+fn a_microsoft_provider_fills_in_its_endpoints_scopes_and_the_token_file_beside_the_database() {
+    let config = parse(MICROSOFT).unwrap();
+    let provider = config.oauth2["m365"].provider();
+    let base = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0";
+    assert_eq!(provider.token_url.as_str(), format!("{base}/token"));
+    assert_eq!(
+        provider.device_authorization_url.as_ref().map(|u| u.as_str()),
+        Some(&*format!("{base}/devicecode"))
+    );
+    assert!(provider.scopes.iter().any(|s| s == "offline_access"), "{:?}", provider.scopes);
+    assert_eq!(provider.refresh_token_file, Path::new("/etc/clerk/oauth2-m365.token"));
+}
+
+#[test]
+fn mailboxes_and_smtp_that_name_a_provider_share_its_tokens() {
+    let config = parse(MICROSOFT).unwrap();
+    let Source::Imap(account) = &config.mailboxes[0].source else { panic!("expected IMAP") };
+    let Credential::OAuth2(imap) = &account.credential else { panic!("expected OAuth2") };
+    let Delivery::Smtp(smtp) = &config.delivery else { panic!("expected SMTP") };
+    let Some(Credential::OAuth2(smtp)) = &smtp.credential else { panic!("expected OAuth2") };
+    assert!(Arc::ptr_eq(imap, smtp));
+}
+
+#[test]
+fn a_provider_without_a_preset_needs_a_token_url() {
+    let message = errors("[oauth2.own]\nclient_id = \"x\"\n");
+    assert!(message.contains("clerk.toml:1:1: [oauth2.own] needs `provider`"), "{message}");
+}
+
+#[test]
+fn a_token_url_must_be_https_except_on_loopback() {
+    let message = errors("[oauth2.own]\nclient_id = \"x\"\ntoken_url = \"http://auth.example.com/token\"\n");
+    assert!(
+        message.contains("clerk.toml:3:13: `token_url`: `http://auth.example.com/token` must be an https://"),
+        "{message}"
+    );
+    assert!(parse("[oauth2.own]\nclient_id = \"x\"\ntoken_url = \"http://127.0.0.1:8080/token\"\n").is_ok());
+}
+
+#[test]
+fn a_mailbox_naming_a_missing_provider_is_told_which_there_are() {
+    let text = MICROSOFT.replace("oauth2 = \"m365\"\n\n[smtp]", "oauth2 = \"google\"\n\n[smtp]");
+    let message = errors(&text);
+    assert!(message.contains("`oauth2 = \"google\"`: no [oauth2.google] table ([oauth2.m365])"), "{message}");
+}
+
+#[test]
+fn a_password_and_oauth2_together_are_refused() {
+    let text =
+        MICROSOFT.replace("oauth2 = \"m365\"\n\n[smtp]", "oauth2 = \"m365\"\npassword_env = \"P\"\n\n[smtp]");
+    let message = errors(&text);
+    assert!(message.contains("not both"), "{message}");
 }
 
 #[test]

@@ -18,11 +18,10 @@
 //! exception is a server on the loopback interface (a local relay, the test server), where STARTTLS is
 //! used when offered and plain SMTP otherwise, because nothing crosses a network there.
 
-use std::fs::{self, File};
-use std::io::{self, Write as _};
+use std::fs;
+use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,8 +33,10 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use url::{Host, Url};
 
+use crate::durable::{self, sync_dir, write_atomically};
 use crate::mail::compose::OutboundMail;
 use crate::mail::tls::{self, MailStream};
+use crate::oauth::TokenSource;
 use crate::secret::Secret;
 
 /// Implicit TLS submission port (RFC 8314).
@@ -66,11 +67,11 @@ const MAX_FILE_STEM: usize = 160;
 #[derive(Clone)]
 pub struct SmtpSettings {
     /// `smtps://host[:port]` (implicit TLS, default port 465) or `smtp://host[:port]` (STARTTLS, default
-    /// port 587; 25 works when given). No credentials, path or query in the URL: they belong in the
-    /// fields below, where the password is a [`Secret`].
+    /// port 587; 25 works when given). No credentials, path or query in the URL: they belong in
+    /// `login`, where a password is a [`Secret`].
     pub url: Url,
-    pub user: Option<String>,
-    pub password: Option<Secret>,
+    /// How to sign in; `None` for a server that takes mail without (a local relay).
+    pub login: Option<SmtpLogin>,
     /// PEM file with the CA certificate(s) to trust *instead of* the public webpki roots, for a server
     /// with a private or self-signed certificate.
     pub ca_file: Option<PathBuf>,
@@ -88,13 +89,22 @@ impl std::fmt::Debug for SmtpSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SmtpSettings")
             .field("url", &redacted(&self.url))
-            .field("user", &self.user)
-            .field("password", &self.password)
+            .field("login", &self.login)
             .field("ca_file", &self.ca_file)
             .field("hello_name", &self.hello_name)
             .field("timeout", &self.timeout)
             .finish()
     }
+}
+
+/// Who clerk signs in to the SMTP server as, and how.
+#[derive(Debug, Clone)]
+pub enum SmtpLogin {
+    /// SASL PLAIN (or LOGIN where PLAIN is not offered) with a password.
+    Password { user: String, password: Secret },
+    /// SASL XOAUTH2 with an access token from the provider, asked for on every new connection so an
+    /// expired one is renewed.
+    OAuth2 { user: String, tokens: Arc<TokenSource> },
 }
 
 /// Where outbound mail leaves clerk. Cloning is cheap and shares the idle SMTP connection.
@@ -128,7 +138,7 @@ struct SmtpClient {
     /// For implicit TLS, which clerk performs before handing lettre the stream.
     rustls: Arc<rustls::ClientConfig>,
     hello_name: ClientId,
-    credentials: Option<Credentials>,
+    login: Option<SmtpLogin>,
     timeout: Duration,
     idle: Mutex<Option<(AsyncSmtpConnection, Instant)>>,
 }
@@ -214,18 +224,6 @@ impl Transport {
             Some(name) => client_id(name)?,
             None => ClientId::default(),
         };
-        let credentials = match (&settings.user, &settings.password) {
-            (Some(user), Some(password)) => {
-                Some(Credentials::new(user.clone(), password.expose().to_owned()))
-            }
-            (None, None) => None,
-            (Some(_), None) => {
-                return Err(TransportError::Settings("a user is set but no password".into()));
-            }
-            (None, Some(_)) => {
-                return Err(TransportError::Settings("a password is set but no user".into()));
-            }
-        };
         Ok(Transport::Smtp(SmtpTransport {
             inner: Arc::new(SmtpClient {
                 server: redacted(&settings.url),
@@ -233,7 +231,7 @@ impl Transport {
                 tls,
                 rustls,
                 hello_name,
-                credentials,
+                login: settings.login.clone(),
                 timeout: settings.timeout,
                 idle: Mutex::new(None),
             }),
@@ -401,8 +399,30 @@ impl SmtpClient {
             if upgrade {
                 connection.starttls(self.tls.clone(), &self.hello_name).await.map_err(lettre_failure)?;
             }
-            if let Some(credentials) = &self.credentials {
-                connection.auth(&MECHANISMS, credentials).await.map_err(lettre_failure)?;
+            match &self.login {
+                None => {}
+                Some(SmtpLogin::Password { user, password }) => {
+                    let credentials = Credentials::new(user.clone(), password.expose().to_owned());
+                    connection.auth(&MECHANISMS, &credentials).await.map_err(lettre_failure)?;
+                }
+                Some(SmtpLogin::OAuth2 { user, tokens }) => {
+                    let token =
+                        tokens.access_token().await.map_err(|e| SendError::Transient(e.to_string()))?;
+                    let credentials = Credentials::new(user.clone(), token.expose().to_owned());
+                    if let Err(e) = connection.auth(&[Mechanism::Xoauth2], &credentials).await {
+                        tokens.forget(&token).await;
+                        // A refused token comes back as an error challenge lettre cannot answer.
+                        let reason = if e.is_client() {
+                            "the access token was refused".to_string()
+                        } else {
+                            e.to_string()
+                        };
+                        return Err(SendError::Transient(format!(
+                            "{}: XOAUTH2 as {user}: {reason}",
+                            self.server
+                        )));
+                    }
+                }
             }
             Ok(connection)
         };
@@ -604,35 +624,12 @@ fn deliver_to_directory(dir: &Path, mail: &OutboundMail) -> Result<(), SendError
     }))
     .map_err(|e| failed(&dir.join(&envelope_name), e.into()))?;
     envelope.push(b'\n');
-    write_atomically(dir, &envelope_name, &envelope)
+    write_atomically(dir, &envelope_name, &envelope, durable::SHARED)
         .and_then(|()| sync_dir(dir))
         .map_err(|e| failed(&dir.join(&envelope_name), e))?;
-    write_atomically(dir, &eml_name, &mail.raw).and_then(|()| sync_dir(dir)).map_err(|e| failed(&eml_path, e))
-}
-
-/// Writes `bytes` to `dir/name` so that the name shows either nothing or all of them, even across a
-/// crash: a hidden temporary file in the same directory (rename is only atomic within a file system),
-/// fsynced before the rename.
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let temporary =
-        dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
-    let result = File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| fs::rename(&temporary, dir.join(name)));
-    if result.is_err() {
-        // Best effort: a leftover hidden .tmp file is harmless, the error that matters is `result`.
-        let _ = fs::remove_file(&temporary);
-    }
-    result
-}
-
-/// Makes the renames in `dir` durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
+    write_atomically(dir, &eml_name, &mail.raw, durable::SHARED)
+        .and_then(|()| sync_dir(dir))
+        .map_err(|e| failed(&eml_path, e))
 }
 
 /// A file name for a Message-ID: the id itself when it is made of safe characters, otherwise the id with

@@ -1,5 +1,5 @@
 //! Opening an authenticated IMAP session: TCP, then TLS (implicit, STARTTLS, or none on loopback),
-//! then AUTHENTICATE PLAIN where offered, else LOGIN.
+//! then AUTHENTICATE PLAIN where offered, else LOGIN; or AUTHENTICATE XOAUTH2 for an OAuth2 account.
 
 use std::time::Duration;
 
@@ -12,6 +12,8 @@ use tokio_rustls::client::TlsStream;
 use super::ImapError;
 use crate::config::{ImapAccount, Security};
 use crate::mail::tls::{self, MailStream};
+use crate::oauth::xoauth2_response;
+use crate::secret::Credential;
 
 /// How long connecting, the TLS handshake and logging in may take before the attempt is abandoned.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -63,15 +65,36 @@ async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> 
     if capabilities.is_empty() {
         capabilities = query_capabilities(&mut client).await?;
     }
-    let password = account.password.read().map_err(|e| ImapError::Login(e.to_string()))?;
-    let session = match login_method(&capabilities) {
-        LoginMethod::AuthenticatePlain => {
-            let plain = PlainAuth(format!("\0{}\0{}", account.user, password.expose()));
-            client.authenticate("PLAIN", plain).await
+    let refused =
+        |e: async_imap::error::Error| ImapError::Login(format!("{address} as {}: {e}", account.user));
+    let tokens = match &account.credential {
+        Credential::OAuth2(tokens) => tokens,
+        Credential::Password(source) => {
+            let password = source.read().map_err(|e| ImapError::Login(e.to_string()))?;
+            let session = match login_method(&capabilities) {
+                LoginMethod::AuthenticatePlain => {
+                    let plain = SaslResponse(format!("\0{}\0{}", account.user, password.expose()));
+                    client.authenticate("PLAIN", plain).await
+                }
+                LoginMethod::Login => client.login(&account.user, password.expose()).await,
+            };
+            return session.map_err(|(e, _)| refused(e));
         }
-        LoginMethod::Login => client.login(&account.user, password.expose()).await,
     };
-    session.map_err(|(e, _)| ImapError::Login(format!("{} as {}: {e}", address, account.user)))
+    if !capabilities.iter().any(|c| c == "AUTH=XOAUTH2") {
+        return Err(ImapError::Login(format!(
+            "{address} does not offer AUTH=XOAUTH2, so it cannot sign in with [oauth2.{}]",
+            tokens.provider().name
+        )));
+    }
+    let token = tokens.access_token().await.map_err(|e| ImapError::Login(e.to_string()))?;
+    match client.authenticate("XOAUTH2", SaslResponse(xoauth2_response(&account.user, &token))).await {
+        Ok(session) => Ok(session),
+        Err((e, _)) => {
+            tokens.forget(&token).await;
+            Err(refused(e))
+        }
+    }
 }
 
 /// How to present the password.
@@ -140,10 +163,12 @@ fn names(caps: &[Capability<'_>]) -> Vec<String> {
         .collect()
 }
 
-/// SASL PLAIN: the whole credential in the first response.
-struct PlainAuth(String);
+/// A SASL mechanism whose whole credential goes in the first response (PLAIN, XOAUTH2). Any further
+/// challenge gets an empty response: for XOAUTH2 that is the server's error report, which the client
+/// acknowledges so the server can answer NO.
+struct SaslResponse(String);
 
-impl async_imap::Authenticator for PlainAuth {
+impl async_imap::Authenticator for SaslResponse {
     type Response = String;
     fn process(&mut self, _challenge: &[u8]) -> String {
         std::mem::take(&mut self.0)

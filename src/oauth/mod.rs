@@ -1,0 +1,280 @@
+//! OAuth2 for mail servers that no longer take passwords (Gmail, Microsoft 365): clerk keeps a refresh
+//! token in a file and turns it into short-lived access tokens itself, which IMAP and SMTP then present
+//! with SASL XOAUTH2.
+//!
+//! A person signs in once with `clerk auth NAME` ([`sign_in`]), which stores the refresh token. From then
+//! on [`TokenSource::access_token`] hands out a cached access token while it is fresh and asks the
+//! provider's token endpoint for a new one shortly before it expires. Providers that rotate refresh
+//! tokens (Microsoft does) get the new one written back to the file before the access token is used, so
+//! a crash never leaves clerk holding only a token the provider has already retired.
+
+pub mod sign_in;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use oauth2::basic::{BasicClient, BasicTokenResponse};
+use oauth2::{
+    AuthType, AuthUrl, ClientId, ClientSecret, DeviceAuthorizationUrl, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, ErrorResponseType, RefreshToken, RequestTokenError, StandardErrorResponse,
+    TokenResponse as _, TokenUrl,
+};
+use url::Url;
+
+use crate::durable;
+use crate::secret::{Secret, SecretSource};
+
+/// How long the token endpoint may take to answer.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The lifetime assumed when the provider does not say (RFC 6749 makes `expires_in` optional); a token
+/// that dies earlier is refused by the server, forgotten, and replaced on the next connection.
+const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Renew this long before expiry at most, so a token never runs out between being handed out and being
+/// presented to the server.
+const RENEW_MARGIN: Duration = Duration::from_secs(60);
+
+/// One `[oauth2.NAME]` table: who clerk is to the provider, where the provider's endpoints are, what
+/// clerk asks for, and where the refresh token is kept.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// The table's name, used in messages and by `clerk auth NAME`.
+    pub name: String,
+    pub client_id: String,
+    /// Confidential and "installed app" clients have one (Google's do); public clients (Microsoft's
+    /// device-code apps) do not.
+    pub client_secret: Option<SecretSource>,
+    /// Where a person signs in with a browser (authorization code flow with PKCE).
+    pub authorization_url: Option<Url>,
+    pub token_url: Url,
+    /// Where a device code is requested (RFC 8628), for providers that offer it for mail.
+    pub device_authorization_url: Option<Url>,
+    pub scopes: Vec<String>,
+    /// Extra query parameters for the browser sign-in: Google only hands out a refresh token with
+    /// `access_type=offline`, and only again for a returning user with `prompt=consent`.
+    pub authorization_params: Vec<(String, String)>,
+    /// Written by `clerk auth`, read (and rewritten when the provider rotates it) by the daemon.
+    pub refresh_token_file: PathBuf,
+}
+
+/// Why no access token could be had.
+#[derive(Debug, thiserror::Error)]
+pub enum OAuthError {
+    #[error("[oauth2.{name}]: nobody has signed in yet ({} does not exist); run `clerk auth {name}`", file.display())]
+    NotSignedIn { name: String, file: PathBuf },
+    #[error("[oauth2.{name}]: cannot read the refresh token from {}: {source}", file.display())]
+    ReadToken { name: String, file: PathBuf, source: std::io::Error },
+    #[error("[oauth2.{name}]: cannot save the refresh token to {}: {source}", file.display())]
+    SaveToken { name: String, file: PathBuf, source: std::io::Error },
+    #[error(
+        "[oauth2.{name}]: the provider refused: {reason}; if access was revoked or has expired, sign in \
+         again with `clerk auth {name}`"
+    )]
+    Refused { name: String, reason: String },
+    #[error("[oauth2.{name}]: {reason}")]
+    Failed { name: String, reason: String },
+}
+
+/// Access tokens for one provider, shared by every connection that signs in with it. Cloning the
+/// config shares it too (it sits behind an `Arc` there).
+#[derive(Debug)]
+pub struct TokenSource {
+    provider: Provider,
+    /// Behind an async lock held across a refresh, so connections opening at once wait for one refresh
+    /// rather than each running their own; with rotating refresh tokens a second, concurrent refresh
+    /// would present a token the first one had just retired.
+    cached: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+#[derive(Debug)]
+struct AccessToken {
+    secret: Secret,
+    renew_at: Instant,
+}
+
+/// A client for one provider's endpoints, as the oauth2 crate types it.
+pub(crate) type ProviderClient =
+    BasicClient<EndpointMaybeSet, EndpointMaybeSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+impl Provider {
+    /// An oauth2 client for this provider. The client identifies itself in the request body, which
+    /// every provider accepts (HTTP Basic is refused by some for public clients).
+    pub(crate) fn client(&self) -> Result<ProviderClient, OAuthError> {
+        let failed = |reason: String| OAuthError::Failed { name: self.name.clone(), reason };
+        let mut client = BasicClient::new(ClientId::new(self.client_id.clone()))
+            .set_auth_type(AuthType::RequestBody)
+            .set_auth_uri_option(self.authorization_url.as_ref().map(|u| AuthUrl::from_url(u.clone())))
+            .set_device_authorization_url_option(
+                self.device_authorization_url.as_ref().map(|u| DeviceAuthorizationUrl::from_url(u.clone())),
+            )
+            .set_token_uri(TokenUrl::from_url(self.token_url.clone()));
+        if let Some(source) = &self.client_secret {
+            let secret = source.read().map_err(|e| failed(format!("client secret: {e}")))?;
+            client = client.set_client_secret(ClientSecret::new(secret.expose().to_owned()));
+        }
+        Ok(client)
+    }
+
+    /// Stores a refresh token where the daemon will look for it, readable by clerk's user alone.
+    pub(crate) fn save_refresh_token(&self, token: &str) -> Result<(), OAuthError> {
+        let file = &self.refresh_token_file;
+        let save_failed =
+            |source| OAuthError::SaveToken { name: self.name.clone(), file: file.clone(), source };
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            save_failed(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
+        })?;
+        std::fs::create_dir_all(dir)
+            .and_then(|()| {
+                durable::write_atomically(dir, name, format!("{token}\n").as_bytes(), durable::PRIVATE)
+            })
+            .and_then(|()| durable::sync_dir(dir))
+            .map_err(save_failed)
+    }
+
+    /// Whether a person has signed in (the refresh token file exists); `clerk check` and the daemon's
+    /// start ask, so a missing sign-in is reported at once rather than as failed logins.
+    pub fn is_signed_in(&self) -> bool {
+        self.refresh_token_file.exists()
+    }
+
+    fn refresh_token(&self) -> Result<Secret, OAuthError> {
+        let file = &self.refresh_token_file;
+        match SecretSource::File(file.clone()).read() {
+            Ok(token) => Ok(token),
+            Err(_) if !file.exists() => {
+                Err(OAuthError::NotSignedIn { name: self.name.clone(), file: file.clone() })
+            }
+            Err(e) => Err(OAuthError::ReadToken {
+                name: self.name.clone(),
+                file: file.clone(),
+                source: std::io::Error::other(e.to_string()),
+            }),
+        }
+    }
+}
+
+impl TokenSource {
+    pub fn new(provider: Provider) -> TokenSource {
+        TokenSource { provider, cached: tokio::sync::Mutex::new(None) }
+    }
+
+    pub fn provider(&self) -> &Provider {
+        &self.provider
+    }
+
+    /// A live access token: the cached one while it is fresh, else a new one from the token endpoint.
+    pub async fn access_token(&self) -> Result<Secret, OAuthError> {
+        let mut cached = self.cached.lock().await;
+        if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.renew_at) {
+            return Ok(token.secret.clone());
+        }
+        let token = self.refresh().await?;
+        let secret = token.secret.clone();
+        *cached = Some(token);
+        Ok(secret)
+    }
+
+    /// Drops `token` from the cache after a server refused it (revoked, or expired earlier than the
+    /// provider said), so the next connection asks for a new one.
+    pub async fn forget(&self, token: &Secret) {
+        let mut cached = self.cached.lock().await;
+        if cached.as_ref().is_some_and(|t| &t.secret == token) {
+            *cached = None;
+        }
+    }
+
+    async fn refresh(&self) -> Result<AccessToken, OAuthError> {
+        let provider = &self.provider;
+        let refresh_token = RefreshToken::new(provider.refresh_token()?.expose().to_owned());
+        let client = provider.client()?;
+        let http =
+            http_client().map_err(|reason| OAuthError::Failed { name: provider.name.clone(), reason })?;
+        let asked_at = Instant::now();
+        let response = client
+            .exchange_refresh_token(&refresh_token)
+            .request_async(&http)
+            .await
+            .map_err(|e| token_error(&provider.name, &provider.token_url, e))?;
+        if let Some(rotated) = response.refresh_token()
+            && rotated.secret() != refresh_token.secret()
+        {
+            provider.save_refresh_token(rotated.secret())?;
+            tracing::info!(oauth2 = %provider.name, file = %provider.refresh_token_file.display(), "saved the provider's new refresh token");
+        }
+        let lifetime = response.expires_in().unwrap_or(ASSUMED_LIFETIME);
+        let margin = RENEW_MARGIN.min(lifetime / 10);
+        tracing::debug!(oauth2 = %provider.name, ?lifetime, "new access token");
+        Ok(AccessToken {
+            secret: Secret::new(response.access_token().secret().clone()),
+            renew_at: asked_at + lifetime - margin,
+        })
+    }
+}
+
+/// The HTTP client for token requests: redirects are not followed (RFC 6749 section 10.6 warns against
+/// handing codes and secrets on to wherever a response points), and every request has a deadline.
+pub(crate) fn http_client() -> Result<oauth2::reqwest::Client, String> {
+    oauth2::reqwest::Client::builder()
+        .redirect(oauth2::reqwest::redirect::Policy::none())
+        .timeout(HTTP_TIMEOUT)
+        .build()
+        .map_err(|e| format!("cannot set up HTTPS: {e}"))
+}
+
+/// Says what went wrong with a token request in the provider's own words where it gave any.
+pub(crate) fn token_error<E: std::error::Error, T: ErrorResponseType + std::fmt::Display>(
+    name: &str,
+    url: &Url,
+    error: RequestTokenError<E, StandardErrorResponse<T>>,
+) -> OAuthError {
+    let name = name.to_owned();
+    match error {
+        RequestTokenError::ServerResponse(response) => {
+            let mut reason = response.error().to_string();
+            if let Some(description) = response.error_description() {
+                reason = format!("{reason} ({description})");
+            }
+            OAuthError::Refused { name, reason }
+        }
+        RequestTokenError::Request(e) => {
+            let mut reason = format!("cannot reach {url}: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                reason = format!("{reason}: {inner}");
+                source = inner.source();
+            }
+            OAuthError::Failed { name, reason }
+        }
+        RequestTokenError::Parse(e, body) => OAuthError::Failed {
+            name,
+            reason: format!(
+                "{url} answered something that is not a token response ({e}): {}",
+                String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
+            ),
+        },
+        RequestTokenError::Other(reason) => OAuthError::Failed { name, reason: format!("{url}: {reason}") },
+    }
+}
+
+/// The SASL XOAUTH2 initial response (Google's and Microsoft's IMAP/SMTP documentation), before base64.
+pub fn xoauth2_response(user: &str, token: &Secret) -> String {
+    format!("user={user}\x01auth=Bearer {}\x01\x01", token.expose())
+}
+
+/// The token response type, for the sign-in flows.
+pub(crate) type Tokens = BasicTokenResponse;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_xoauth2_response_names_the_user_and_the_bearer_token() {
+        assert_eq!(
+            xoauth2_response("office@example.com", &Secret::new("ya29.token")),
+            "user=office@example.com\x01auth=Bearer ya29.token\x01\x01"
+        );
+    }
+}
