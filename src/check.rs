@@ -44,10 +44,14 @@ impl Report {
 /// Checks the configuration at `config` (already located) and its rules directory, or, with
 /// `rules_dir`, that directory alone.
 pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
+    let mut config_errors = Vec::new();
     let dir = match (rules_dir, config) {
         (Some(dir), _) => dir.to_path_buf(),
         (None, Some(path)) => match Config::load(path) {
-            Ok(config) => config.rules_dir,
+            Ok(config) => {
+                config_errors = config.missing_sign_ins();
+                config.rules_dir
+            }
             Err(e) => {
                 return Report {
                     errors: e.to_string().lines().map(str::to_owned).collect(),
@@ -62,10 +66,12 @@ pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
             };
         }
     };
-    match load_checked(&dir) {
+    let mut report = match load_checked(&dir) {
         Ok((_, passed)) => passed,
         Err(failed) => *failed,
-    }
+    };
+    report.errors.splice(0..0, config_errors);
+    report
 }
 
 /// Loads the rules directory `dir` as the daemon's reload does: the rules come back only if

@@ -52,6 +52,9 @@ pub struct Office {
 impl Office {
     /// Loads the rules and opens the database named by `config`.
     pub fn open(config: Config) -> anyhow::Result<Office> {
+        if let Some(missing) = config.missing_sign_ins().first() {
+            anyhow::bail!("{missing}");
+        }
         // The same bar as `clerk check` and a reload: the rules load and their embedded tests pass.
         let (rules, report) = crate::check::load_checked(&config.rules_dir).map_err(|report| {
             anyhow::anyhow!("{report}")

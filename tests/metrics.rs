@@ -3,23 +3,13 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};
+use support::process::http_get as get;
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// GET `path` over plain HTTP/1.1; returns the whole response, headers included.
-fn get(port: u16, path: &str) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connecting to clerk's HTTP listener");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
 
 #[test]
 fn metrics_show_the_work_the_outbox_the_reconnects_and_the_processing_time() {

@@ -254,6 +254,39 @@ impl Config {
         Config::load(&Config::locate(explicit)?)
     }
 
+    /// One message for each OAuth2 provider an account signs in with that nobody has signed in to yet
+    /// (`clerk auth NAME` not run): `clerk check` reports them and the daemon refuses to start, instead
+    /// of failing every login.
+    pub fn missing_sign_ins(&self) -> Vec<String> {
+        let imap = self.mailboxes.iter().filter_map(|m| match &m.source {
+            Source::Imap(account) => Some(&account.credential),
+            Source::Maildir(_) => None,
+        });
+        let smtp = match &self.delivery {
+            Delivery::Smtp(account) => account.credential.as_ref(),
+            Delivery::Directory(_) => None,
+        };
+        let mut used: Vec<&crate::oauth::Provider> = imap
+            .chain(smtp)
+            .filter_map(|credential| match credential {
+                Credential::OAuth2(tokens) => Some(tokens.provider()),
+                Credential::Password(_) => None,
+            })
+            .collect();
+        used.sort_by(|a, b| a.name.cmp(&b.name));
+        used.dedup_by(|a, b| a.name == b.name);
+        used.into_iter()
+            .filter(|p| !p.is_signed_in())
+            .map(|p| {
+                let error = crate::oauth::OAuthError::NotSignedIn {
+                    name: p.name.clone(),
+                    file: p.refresh_token_file.clone(),
+                };
+                format!("{}: {error}", self.file.display())
+            })
+            .collect()
+    }
+
     /// `explicit`, or the first of [`DEFAULT_LOCATIONS`] that exists.
     pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
         match explicit {

@@ -36,7 +36,13 @@ impl Dovecot {
     }
 
     pub fn builder() -> DovecotBuilder {
-        DovecotBuilder { users: Vec::new(), tls: false, idle: true, separator: '.' }
+        DovecotBuilder {
+            users: Vec::new(),
+            tls: false,
+            idle: true,
+            separator: '.',
+            oauth2_introspection: None,
+        }
     }
 
     pub(super) fn launch(options: DovecotBuilder) -> Dovecot {

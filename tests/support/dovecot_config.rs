@@ -29,6 +29,7 @@ pub struct DovecotBuilder {
     pub(super) tls: bool,
     pub(super) idle: bool,
     pub(super) separator: char,
+    pub(super) oauth2_introspection: Option<String>,
 }
 
 impl DovecotBuilder {
@@ -66,6 +67,13 @@ impl DovecotBuilder {
         self
     }
 
+    /// Also take AUTH XOAUTH2 and OAUTHBEARER: a bearer token logs in when this RFC 7662 introspection
+    /// endpoint says it is active and its `email` is the user (Dovecot's oauth2 passdb).
+    pub fn oauth2(mut self, introspection_url: &str) -> Self {
+        self.oauth2_introspection = Some(introspection_url.to_string());
+        self
+    }
+
     pub fn start(self) -> Dovecot {
         Dovecot::launch(self)
     }
@@ -77,6 +85,14 @@ pub(super) fn write_users_and_dirs(options: &DovecotBuilder, dir: &Path) {
     let users: String =
         options.users.iter().map(|(name, password)| format!("{name}:{{PLAIN}}{password}\n")).collect();
     std::fs::write(dir.join("users"), users).expect("writing the passwd-file");
+    if let Some(url) = &options.oauth2_introspection {
+        let oauth2 = format!(
+            "# Each token is checked with the authorization server on every login.\n\
+             introspection_mode = post\nintrospection_url = {url}\nforce_introspection = yes\n\
+             username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+        );
+        std::fs::write(dir.join("oauth2.conf"), oauth2).expect("writing oauth2.conf");
+    }
     // Mail processes run as `nobody` and create each user's home (and Maildir) in here on first use.
     let home = dir.join("home");
     std::fs::create_dir(&home).expect("creating the home directory");
@@ -121,6 +137,15 @@ pub(super) fn config_text(
     let capability =
         if options.idle { String::new() } else { format!("imap_capability = {CAPABILITIES_WITHOUT_IDLE}") };
     let identity = process_identity();
+    let (mechanisms, oauth2_passdb) = match &options.oauth2_introspection {
+        None => ("plain login", String::new()),
+        Some(_) => (
+            "plain login xoauth2 oauthbearer",
+            format!(
+                "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {dir}/oauth2.conf\n}}"
+            ),
+        ),
+    };
     format!(
         r#"# A private Dovecot for one clerk test, written by tests/support/dovecot_config.rs.
 # Standalone: nothing from /etc/dovecot.
@@ -137,11 +162,12 @@ protocols = imap lmtp
 listen = 127.0.0.1
 {ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {dir}/users
 }}
+{oauth2_passdb}
 userdb {{
   driver = static
   args = home={dir}/home/%u

@@ -7,6 +7,7 @@
 //!
 //! - [`Dovecot`]: a private Dovecot (IMAP, optional IMAPS, LMTP) with mail delivery and mailbox reading.
 //! - [`SmtpSink`]: a real SMTP server (aiosmtpd) that keeps every message and can relay it into Dovecot.
+//! - [`oauth_server::OAuthServer`]: an OAuth2 authorization server whose tokens Dovecot and the sink accept.
 //! - [`imap::Imap`], [`smtp::send`]: the small protocol clients the two use, open to tests too.
 //!
 //! Worth knowing when writing a test (measured on Debian 12, Dovecot 2.3.19, aiosmtpd 1.4.3):
@@ -29,6 +30,7 @@ pub mod dovecot_config;
 pub mod encoding;
 pub mod imap;
 pub mod mailbox;
+pub mod oauth_server;
 pub mod process;
 pub mod smtp;
 pub mod smtp_sink;

@@ -1,10 +1,11 @@
 //! Process plumbing the servers share: sending signals without libc, finding a Dovecot instance's processes,
 //! and checking whether a port accepts connections or greets.
 
-use std::io::{BufRead, BufReader};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
 
 /// Sends `signal` (a name such as `TERM` or `KILL`) to `pids`, ignoring pids that are already gone.
@@ -65,4 +66,36 @@ pub fn greets(port: u16, prefix: &str) -> bool {
 /// True for a server's complaint that its port is taken (Dovecot and Python word it differently).
 pub fn address_in_use(error: &str) -> bool {
     error.to_ascii_lowercase().contains("address already in use")
+}
+
+/// Starts one of the Python test servers, which prints "listening" once its port is bound and exits when
+/// its stdin closes: the returned stdin is that lifeline. Its stderr goes to `log`. An error (with the log's
+/// tail) when it exits before listening, e.g. because another process took the port.
+pub fn spawn_listening(mut command: Command, log: &Path) -> Result<(Child, ChildStdin), String> {
+    let log_file = File::options().create(true).append(true).open(log).expect("opening the server's log");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| format!("starting {command:?} (apt-get install python3-aiosmtpd): {e}"))?;
+    let stdin = child.stdin.take().expect("piped stdin");
+    // If it dies first, stdout closes and nothing is read.
+    let mut line = String::new();
+    let _ = BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line);
+    if line.trim() != "listening" {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(format!("{command:?} did not start:\n{}", super::log_tail(log, 20)));
+    }
+    Ok((child, stdin))
+}
+
+/// GET `path` from 127.0.0.1:`port` over plain HTTP/1.1; returns the whole response, headers included.
+pub fn http_get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connecting to the HTTP server");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reading the HTTP response");
+    response
 }

@@ -16,6 +16,7 @@ other end, so the sink goes away with it even if that process is killed.
 
 import argparse
 import asyncio
+import base64
 import json
 import logging
 import os
@@ -23,6 +24,8 @@ import smtplib
 import ssl
 import sys
 import threading
+import urllib.parse
+import urllib.request
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -97,12 +100,39 @@ class Sink:
             raise TemporaryFailure("%s: %s" % (type(e).__name__, e))
 
 
+class XOAuth2Sink(Sink):
+    """A sink that takes AUTH XOAUTH2 only, as Gmail and Microsoft 365 do for OAuth2 clients: the bearer token
+    is checked with the authorization server's introspection endpoint (RFC 7662)."""
+
+    def __init__(self, directory, lmtp_port, introspection_url):
+        super().__init__(directory, lmtp_port)
+        self.introspection_url = introspection_url
+
+    async def auth_XOAUTH2(self, server, args):
+        if len(args) == 2:
+            response = base64.b64decode(args[1])
+        else:
+            response = await server.challenge_auth("", encode_to_b64=False)
+        fields = dict(f.split("=", 1) for f in response.decode().split("\x01") if "=" in f)
+        user, token = fields.get("user"), fields.get("auth", "").removeprefix("Bearer ")
+        body = urllib.parse.urlencode({"token": token}).encode()
+        with urllib.request.urlopen(self.introspection_url, data=body, timeout=10) as answer:
+            introspected = json.load(answer)
+        if introspected.get("active") and introspected.get("email") == user:
+            return AuthResult(success=True, auth_data=user)
+        # XOAUTH2 reports the failure in a challenge the client answers with an empty line, then 535.
+        error = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail.test/"})
+        await server.challenge_auth(error)
+        return AuthResult(success=False)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--lmtp-port", type=int)
     parser.add_argument("--auth", help="LOGIN:PASSWORD that clients must authenticate with")
+    parser.add_argument("--xoauth2-introspection", help="require AUTH XOAUTH2, tokens checked at this URL")
     parser.add_argument("--tls", choices=["starttls", "implicit"])
     parser.add_argument("--cert")
     parser.add_argument("--key")
@@ -121,7 +151,10 @@ def main():
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    handler = Sink(args.dir, args.lmtp_port)
+    if args.xoauth2_introspection:
+        handler = XOAuth2Sink(args.dir, args.lmtp_port, args.xoauth2_introspection)
+    else:
+        handler = Sink(args.dir, args.lmtp_port)
 
     def factory():
         return SMTP(
@@ -132,7 +165,8 @@ def main():
             ident="clerk test SMTP sink",
             enable_SMTPUTF8=True,
             authenticator=authenticator if args.auth else None,
-            auth_required=bool(args.auth),
+            auth_required=bool(args.auth or args.xoauth2_introspection),
+            auth_exclude_mechanism=["PLAIN", "LOGIN"] if args.xoauth2_introspection else None,
             # Like a real submission server, AUTH only over TLS when there is TLS. aiosmtpd counts only
             # STARTTLS as TLS, so implicit TLS must not require it.
             auth_require_tls=args.tls == "starttls",

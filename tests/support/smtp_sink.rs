@@ -2,17 +2,15 @@
 //! relay it into a [`Dovecot`] so replies land in the recipients' mailboxes.
 
 use super::dovecot::Dovecot;
-use super::process::{address_in_use, greets, port_accepts};
+use super::process::{address_in_use, greets, port_accepts, spawn_listening};
 use super::tls::{Cert, self_signed_cert};
 use super::{TestDir, free_port, log_tail, wait_until};
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command};
 use std::time::Duration;
 
 /// Debian's interpreter, the one python3-aiosmtpd is installed for (the `python3` on PATH may be another).
-const PYTHON: &str = "/usr/bin/python3";
+pub(super) const PYTHON: &str = "/usr/bin/python3";
 
 /// One accepted message, in arrival order.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +49,7 @@ pub enum SmtpTls {
 pub struct SmtpSinkBuilder {
     lmtp_port: Option<u16>,
     auth: Option<(String, String)>,
+    xoauth2_introspection: Option<String>,
     tls: SmtpTls,
 }
 
@@ -65,6 +64,13 @@ impl SmtpSinkBuilder {
     pub fn auth(mut self, login: &str, password: &str) -> Self {
         assert!(!login.contains(':'), "the sink's login cannot contain ':'");
         self.auth = Some((login.to_string(), password.to_string()));
+        self
+    }
+
+    /// Require AUTH XOAUTH2 (and offer nothing else): a bearer token counts when this RFC 7662
+    /// introspection endpoint says it is active and belongs to the user the client names.
+    pub fn xoauth2(mut self, introspection_url: &str) -> Self {
+        self.xoauth2_introspection = Some(introspection_url.to_string());
         self
     }
 
@@ -100,7 +106,7 @@ impl SmtpSink {
     }
 
     pub fn builder() -> SmtpSinkBuilder {
-        SmtpSinkBuilder { lmtp_port: None, auth: None, tls: SmtpTls::None }
+        SmtpSinkBuilder { lmtp_port: None, auth: None, xoauth2_introspection: None, tls: SmtpTls::None }
     }
 
     fn launch(options: SmtpSinkBuilder) -> SmtpSink {
@@ -215,8 +221,6 @@ impl SmtpSink {
 
     fn spawn(&mut self) -> Result<(), String> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-        let log_path = self.dir.path().join("sink.log");
-        let log = File::options().create(true).append(true).open(&log_path).expect("opening sink.log");
         let mut command = Command::new(PYTHON);
         command.arg(&script).arg("--port").arg(self.port.to_string()).arg("--dir").arg(self.mail_dir());
         if let Some(lmtp_port) = self.options.lmtp_port {
@@ -229,24 +233,10 @@ impl SmtpSink {
             let mode = if self.options.tls == SmtpTls::StartTls { "starttls" } else { "implicit" };
             command.args(["--tls", mode]).arg("--cert").arg(&cert.cert).arg("--key").arg(&cert.key);
         }
-        let mut child =
-            command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log).spawn().unwrap_or_else(|e| {
-                panic!("starting {PYTHON} {} (apt-get install python3-aiosmtpd): {e}", script.display())
-            });
-        let stdin = child.stdin.take().expect("piped stdin");
-        // The script prints "listening" once bound; if it dies first, stdout closes and we read nothing.
-        let mut line = String::new();
-        let _ = BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line);
-        if line.trim() != "listening" {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "the SMTP sink did not start on port {}:\n{}",
-                self.port,
-                log_tail(&log_path, 20)
-            ));
+        if let Some(url) = &self.options.xoauth2_introspection {
+            command.arg("--xoauth2-introspection").arg(url);
         }
-        self.process = Some((child, stdin));
+        self.process = Some(spawn_listening(command, &self.dir.path().join("sink.log"))?);
         let greeting = if self.options.tls == SmtpTls::Implicit {
             port_accepts(self.port)
         } else {
