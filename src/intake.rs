@@ -6,10 +6,10 @@
 //! sources stay ignorant of rules and the rules of mailboxes.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use chrono::Utc;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
 use crate::actions::{self, ReplyHistory};
@@ -45,23 +45,29 @@ pub enum IntakeError {
 }
 
 /// The rules in force, replaceable while the daemon runs (a reload swaps the `Arc`; batches in flight
-/// finish with the rules they started with).
+/// finish with the rules they started with). Held in a watch channel so the scheduler, which sleeps
+/// until its next slot, hears of new rules (a schedule added or changed) at once.
 #[derive(Clone)]
-pub struct CurrentRules(Arc<RwLock<Arc<RuleSet>>>);
+pub struct CurrentRules(Arc<watch::Sender<Arc<RuleSet>>>);
 
 impl CurrentRules {
     pub fn new(rules: RuleSet) -> CurrentRules {
-        CurrentRules(Arc::new(RwLock::new(Arc::new(rules))))
+        CurrentRules(Arc::new(watch::Sender::new(Arc::new(rules))))
     }
 
     /// The rules to use for the next batch.
     pub fn get(&self) -> Arc<RuleSet> {
-        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0.borrow().clone()
     }
 
     /// Puts new rules in force.
     pub fn replace(&self, rules: RuleSet) {
-        *self.0.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(rules);
+        self.0.send_replace(Arc::new(rules));
+    }
+
+    /// A receiver that sees every replacement from now on.
+    pub fn changes(&self) -> watch::Receiver<Arc<RuleSet>> {
+        self.0.subscribe()
     }
 }
 

@@ -1,6 +1,7 @@
 //! A `[[schedule]]` entry firing in a running clerk: the digest reaches the SMTP server once, a restart
 //! right after does not send it again, and a slot missed while clerk was down runs once at the next
-//! start. Against a real Dovecot and SMTP server, with the cron time a few seconds ahead.
+//! start; a schedule added by editing the rules is taken up at once. Against a real Dovecot and SMTP
+//! server, with the cron time a few seconds ahead.
 
 mod support;
 
@@ -74,4 +75,18 @@ fn a_slot_missed_while_clerk_was_down_runs_once_at_the_next_start() {
     assert!(support::wait_until(WAIT, || digests(&sink).len() == 1), "{}", clerk.log());
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(digests(&sink).len(), 1, "{}", clerk.log());
+}
+
+#[test]
+fn a_schedule_added_while_clerk_runs_is_taken_up_at_once() {
+    let dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let office = Office::new(&dovecot, &sink, "", "");
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "{}", clerk.log());
+
+    office.write_rules(&digest_at(Utc::now() + chrono::TimeDelta::seconds(6)));
+    // Without being told, the scheduler would only look again after a minute.
+    assert!(clerk.wait_for_log("schedule: first seen", Duration::from_secs(5)), "{}", clerk.log());
+    assert!(support::wait_until(WAIT, || digests(&sink).len() == 1), "{}", clerk.log());
 }

@@ -20,7 +20,8 @@ use crate::intake::CurrentRules;
 use crate::rules::{Job, RuleSet, Schedule};
 use crate::store::{Db, StoreError};
 
-/// How often the schedules are looked at even when no slot is near: the rules may have been reloaded.
+/// How often the schedules are looked at even when no slot is near, so a clock that jumps (a suspended
+/// machine, a time sync) is noticed within this; reloaded rules are noticed at once.
 const LOOK_AGAIN: Duration = Duration::from_secs(60);
 /// A slot found this late (clerk was busy or asleep) still counts as on time for `catch_up = false`.
 const ON_TIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
@@ -37,8 +38,9 @@ pub async fn run_schedules(
     outbox: Arc<Notify>,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let mut changes = rules.changes();
     loop {
-        let set = rules.get();
+        let set = changes.borrow_and_update().clone();
         let mut next: Option<DateTime<Utc>> = None;
         for schedule in &set.schedules {
             match tick(&set, schedule, &db, Utc::now()).await {
@@ -61,6 +63,7 @@ pub async fn run_schedules(
         let wait = if next.is_some() { until_next.min(LOOK_AGAIN) } else { LOOK_AGAIN }.max(MIN_WAIT);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
+            _ = changes.changed() => {}
             _ = stopped.changed() => return,
         }
     }
