@@ -239,17 +239,24 @@ impl Office {
         &self,
         mailboxes: &[&MailboxConfig],
         since: chrono::NaiveDate,
-        progress: &dyn Fn(imap::Progress),
+        progress: &dyn Fn(crate::mail::Progress),
     ) -> anyhow::Result<usize> {
         let mut count = 0;
         for mailbox in mailboxes {
-            let Source::Imap(account) = &mailbox.source else {
-                anyhow::bail!("replay --apply works on IMAP mailboxes; {} is a Maildir", mailbox.name);
-            };
-            for folder in &mailbox.folders {
-                count += imap::replay_once(&self.folder_watch(mailbox, account, folder)?, since, progress)
-                    .await
-                    .with_context(|| format!("mailbox {} folder {folder}", mailbox.name))?;
+            match &mailbox.source {
+                Source::Imap(account) => {
+                    for folder in &mailbox.folders {
+                        let watch = self.folder_watch(mailbox, account, folder)?;
+                        count += imap::replay_once(&watch, since, progress)
+                            .await
+                            .with_context(|| format!("mailbox {} folder {folder}", mailbox.name))?;
+                    }
+                }
+                Source::Maildir(root) => {
+                    count += maildir::replay_since(&self.maildir_watch(mailbox, root)?, since, progress)
+                        .await
+                        .with_context(|| format!("mailbox {} ({})", mailbox.name, root.display()))?;
+                }
             }
         }
         self.outbox()?.drain().await?;

@@ -102,3 +102,29 @@ fn rule_file_warnings_are_logged_when_clerk_starts() {
     let log = office.run_once();
     assert!(log.contains("`flaged` will be set as a custom keyword; did you mean `flagged`?"), "{log}");
 }
+
+#[test]
+fn backfill_handles_mail_already_in_the_maildir_once() {
+    let office = Office::with_maildir(OFFICE_RULES, "");
+    age(&office.drop_mail(
+        "new",
+        "1.unread.host",
+        &mail("a@example.test", "A question", "unread@example.test"),
+    ));
+    age(&office.drop_mail(
+        "cur",
+        "2.read.host:2,S",
+        &mail("b@example.test", "A question", "read@example.test"),
+    ));
+    office.run_once();
+    assert!(office.answered().is_empty(), "the first start leaves old mail alone");
+
+    let (ok, out) = office.command(&["backfill", "--mailbox", "office", "--since", "7d"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("2 messages since 7d looked at; 2 handled now"), "{out}");
+    assert_eq!(office.answered(), ["<read@example.test>", "<unread@example.test>"]);
+    assert!(files(&office.dir.path().join("mail/new")).is_empty(), "handled mail is filed into cur/");
+
+    let (ok, out) = office.command(&["backfill", "--mailbox", "office", "--since", "7d"]);
+    assert!(ok && out.contains("0 handled now"), "a second backfill does nothing more: {out}");
+}

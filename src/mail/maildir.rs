@@ -14,6 +14,7 @@ use tracing::{info, warn};
 
 use crate::config::Backfill;
 use crate::intake::{Content, Fetched, Intake, IntakeError};
+use crate::mail::Progress;
 use crate::store::{Db, FolderState, StoreError};
 
 /// The folder name the journal uses for a Maildir's own (root) folder.
@@ -109,8 +110,42 @@ pub async fn scan(watch: &MaildirWatch) -> Result<usize, MaildirError> {
     }
     let candidates: Vec<PathBuf> =
         candidates.into_iter().filter(|p| modified(p).is_none_or(|t| t >= state.watch_since)).collect();
-    let mut handled = 0;
-    for batch in candidates.chunks(BATCH) {
+    let handled = handle_files(watch, &candidates, &|_| {}).await?;
+    if state.backlog_until > 0 {
+        let (mailbox, done) = (watch.mailbox.clone(), FolderState { backlog_until: 0, ..state });
+        watch.db.run(move |store| store.set_folder_state(&mailbox, INBOX, done)).await?;
+    }
+    file_handled(watch).await?;
+    Ok(handled)
+}
+
+/// `clerk backfill` and `replay --apply`: the mail in `new/` and `cur/` delivered (file time) on or after
+/// `since`, through the journal like new mail, so what clerk already handled is skipped. Returns how
+/// many messages were looked at.
+pub async fn replay_since(
+    watch: &MaildirWatch,
+    since: chrono::NaiveDate,
+    progress: &dyn Fn(Progress),
+) -> Result<usize, MaildirError> {
+    create(&watch.root)?;
+    settle(watch).await?;
+    let since = since.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
+    let mut candidates = list(&watch.root.join("new"))?;
+    candidates.extend(list(&watch.root.join("cur"))?);
+    candidates.retain(|p| modified(p).is_none_or(|t| t >= since));
+    progress(Progress::Found(candidates.len()));
+    let looked = handle_files(watch, &candidates, progress).await?;
+    file_handled(watch).await?;
+    Ok(looked)
+}
+
+/// Hands `paths` to the intake in batches, filing each batch's handled mail before the next.
+async fn handle_files<P: Fn(Progress) + ?Sized>(
+    watch: &MaildirWatch,
+    paths: &[PathBuf],
+    progress: &P,
+) -> Result<usize, MaildirError> {
+    for batch in paths.chunks(BATCH) {
         let mut fetched = Vec::with_capacity(batch.len());
         for path in batch {
             let size = std::fs::metadata(path).map_err(io(path))?.len();
@@ -121,16 +156,11 @@ pub async fn scan(watch: &MaildirWatch) -> Result<usize, MaildirError> {
             };
             fetched.push(Fetched { item: unique_name(path), content });
         }
-        handled += fetched.len();
         watch.intake.handle(&watch.mailbox, INBOX, fetched, None).await?;
         file_handled(watch).await?;
+        progress(Progress::Done(batch.len()));
     }
-    if state.backlog_until > 0 {
-        let (mailbox, done) = (watch.mailbox.clone(), FolderState { backlog_until: 0, ..state });
-        watch.db.run(move |store| store.set_folder_state(&mailbox, INBOX, done)).await?;
-    }
-    file_handled(watch).await?;
-    Ok(handled)
+    Ok(paths.len())
 }
 
 /// The Maildir's watch start, set on first sight from the backfill policy (`backlog_until` = 1 marks a

@@ -16,6 +16,7 @@ use super::folder::{FolderWatch, timed};
 use super::ops::{Mover, Share, apply_ops};
 use super::{ImapError, ImapSession, uid_set};
 use crate::intake::{Content, Fetched, IntakeError};
+use crate::mail::Progress;
 use crate::store::{FolderState, Position};
 
 /// Messages per fetch batch (and per journal transaction).
@@ -28,15 +29,6 @@ const BIG_BATCH: usize = 4;
 const PARALLEL_MOVES_FROM: usize = 1_000;
 /// ...this many, each filing into its share of the destination folders.
 const MOVERS: usize = 2;
-
-/// How far a replay or backfill has got, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    /// This many more messages were found to handle (one folder's listing).
-    Found(usize),
-    /// This many more were handled and committed.
-    Done(usize),
-}
 
 /// How a new message is to be fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ mod in_doubt;
 mod ops;
 mod uidset;
 
-pub use catchup::Progress;
+pub use crate::mail::Progress;
 pub use connect::{ImapSession, connect};
 pub use folder::{Burst, FolderWatch, replay_once, sync_once, watch_folder};
 pub use uidset::uid_set;
