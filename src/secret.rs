@@ -59,11 +59,11 @@ pub enum Credential {
 /// Why a secret could not be read; names the source, never the content.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
-    #[error("cannot read the password file {path}: {source}")]
+    #[error("cannot read {path}: {source}")]
     File { path: String, source: std::io::Error },
     #[error("the environment variable {0} is not set")]
     Env(String),
-    #[error("the password from {0} is empty")]
+    #[error("{0} is empty")]
     Empty(String),
 }
 

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};
-use support::oauth_server::OAuthServer;
+use support::oauth_server::{CLIENT_SECRET_FILE, OAuthServer};
 use support::process::http_get;
 use support::{Dovecot, SmtpSink};
 
@@ -28,6 +28,9 @@ fn oauth_office(server: &OAuthServer) -> (Dovecot, SmtpSink, Office) {
         config.replace("password_file = \"imap-password\"\n", "oauth2 = \"office\"\n"),
     )
     .unwrap();
+    if let Some(secret) = server.client_secret() {
+        std::fs::write(office.dir.path().join(CLIENT_SECRET_FILE), secret).unwrap();
+    }
     // [smtp] is the config's last table: these lines join it.
     office.append_config(&format!(
         "user = \"{ASSISTANT}\"\noauth2 = \"office\"\n\n{}",
@@ -123,6 +126,25 @@ fn an_expired_access_token_is_renewed_when_clerk_connects_again() {
 }
 
 #[test]
+fn an_access_token_a_server_refuses_early_is_dropped_and_replaced() {
+    let server = OAuthServer::builder(ASSISTANT).refresh_token("rt-office").start();
+    let (mut dovecot, sink, office) = oauth_office(&server);
+    std::fs::write(token_file(&office), "rt-office\n").unwrap();
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "{}", clerk.log());
+    assert_eq!(server.count("refreshes"), 1);
+
+    // The token has an hour left by clerk's clock, but the provider has withdrawn it.
+    server.expire_access_tokens();
+    dovecot.stop();
+    dovecot.start_again();
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "q8@example.test"));
+
+    sink.wait_for(1, WAIT);
+    assert_eq!(server.count("refreshes"), 2, "{}", clerk.log());
+}
+
+#[test]
 fn a_revoked_sign_in_is_reported_with_what_to_do_and_mail_waits() {
     let server = OAuthServer::builder(ASSISTANT).start();
     let (dovecot, _sink, office) = oauth_office(&server);
@@ -174,7 +196,7 @@ fn clerk_auth_with_a_device_code_saves_a_private_refresh_token_the_daemon_then_u
 
 #[test]
 fn clerk_auth_in_a_browser_takes_the_code_the_browser_brings_back() {
-    let server = OAuthServer::builder(ASSISTANT).start();
+    let server = OAuthServer::builder(ASSISTANT).client_secret("desktop-app-secret").start();
     let (dovecot, sink, office) = oauth_office(&server);
 
     let mut auth = start_auth(&office, &["office", "--browser"]);
@@ -184,7 +206,11 @@ fn clerk_auth_in_a_browser_takes_the_code_the_browser_brings_back() {
     // The browser: the provider sends it back to clerk's loopback port with the code.
     let back = location(&server.browse(&link));
     let (port, path) = back.trim_start_matches("http://127.0.0.1:").split_once('/').unwrap();
-    let page = http_get(port.parse().unwrap(), &format!("/{path}"));
+    let port: u16 = port.parse().unwrap();
+    // An answer to some other sign-in is turned away, and clerk goes on waiting.
+    let stranger = http_get(port, "/?code=planted&state=not-this-one");
+    assert!(stranger.starts_with("HTTP/1.1 400"), "{stranger}");
+    let page = http_get(port, &format!("/{path}"));
     assert!(page.contains("you can close this page"), "{page}");
     finish(auth);
 

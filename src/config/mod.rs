@@ -371,6 +371,10 @@ impl Config {
             (None, Some(outbox)) => Some(Delivery::Directory(base.join(&outbox.dir))),
             (None, None) => Some(Delivery::Directory(base.join("outbox"))),
         };
+        for (name, message) in oauth::shared_sign_ins(&mailboxes, delivery.as_ref()) {
+            let span = raw.oauth2.get(&name).map_or(0..0, Spanned::span);
+            errors.push(at(span, message));
+        }
         let rules_dir = base.join(raw.rules.dir.as_ref().map_or(Path::new("rules"), |d| d.get_ref()));
         if files == Files::Check && !rules_dir.is_dir() {
             let message = format!("no rules directory at {}", rules_dir.display());

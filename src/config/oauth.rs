@@ -8,8 +8,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Files, Problem, is_loopback, secret_source};
+use super::{Delivery, Files, MailboxConfig, Problem, Source, is_loopback, secret_source};
 use crate::oauth::{Provider, TokenSource};
+use crate::secret::Credential;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -213,4 +214,37 @@ pub(super) fn named(
             )))
         }
     }
+}
+
+/// A problem for each `[oauth2.NAME]` that accounts with different users sign in with: its one refresh
+/// token belongs to one account, so the others' logins would all fail.
+pub(super) fn shared_sign_ins(
+    mailboxes: &[MailboxConfig],
+    delivery: Option<&Delivery>,
+) -> Vec<(String, String)> {
+    let imap = mailboxes.iter().filter_map(|m| match &m.source {
+        Source::Imap(account) => Some((account.user.as_str(), &account.credential)),
+        Source::Maildir(_) => None,
+    });
+    let smtp = match delivery {
+        Some(Delivery::Smtp(account)) => account.user.as_deref().zip(account.credential.as_ref()),
+        _ => None,
+    };
+    let mut first_user: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (user, credential) in imap.chain(smtp) {
+        let Credential::OAuth2(tokens) = credential else { continue };
+        let name = tokens.provider().name.as_str();
+        let first = *first_user.entry(name).or_insert(user);
+        if !first.eq_ignore_ascii_case(user) && !problems.iter().any(|(n, _): &(String, String)| n == name) {
+            problems.push((
+                name.to_owned(),
+                format!(
+                    "[oauth2.{name}] signs in both {first} and {user}, but one sign-in holds one account's \
+                     tokens: give each account its own [oauth2] table"
+                ),
+            ));
+        }
+    }
+    problems
 }

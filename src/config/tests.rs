@@ -304,3 +304,13 @@ fn the_http_listener_is_an_address_and_port() {
         "{text}"
     );
 }
+
+#[test]
+fn one_sign_in_cannot_serve_two_users() {
+    let text = MICROSOFT.replace(
+        "[smtp]\nurl = \"smtp://smtp.office365.com\"\nuser = \"assistant@contoso.example\"",
+        "[smtp]\nurl = \"smtp://smtp.office365.com\"\nuser = \"someone.else@contoso.example\"",
+    );
+    let message = errors(&text);
+    assert!(message.contains("clerk.toml:2:1: [oauth2.m365] signs in both assistant@contoso.example and someone.else@contoso.example"), "{message}");
+}

@@ -406,6 +406,13 @@ impl SmtpClient {
                     connection.auth(&MECHANISMS, &credentials).await.map_err(lettre_failure)?;
                 }
                 Some(SmtpLogin::OAuth2 { user, tokens }) => {
+                    if !connection.server_info().supports_auth_mechanism(Mechanism::Xoauth2) {
+                        return Err(SendError::Transient(format!(
+                            "{}: the server does not offer AUTH XOAUTH2, so [oauth2.{}] cannot sign in",
+                            self.server,
+                            tokens.provider().name
+                        )));
+                    }
                     let token =
                         tokens.access_token().await.map_err(|e| SendError::Transient(e.to_string()))?;
                     let credentials = Credentials::new(user.clone(), token.expose().to_owned());

@@ -35,6 +35,9 @@ const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
 /// presented to the server.
 const RENEW_MARGIN: Duration = Duration::from_secs(60);
 
+/// The longest lifetime believed, whatever the provider says (they give an hour).
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 /// One `[oauth2.NAME]` table: who clerk is to the provider, where the provider's endpoints are, what
 /// clerk asks for, and where the refresh token is kept.
 #[derive(Debug, Clone)]
@@ -81,16 +84,26 @@ pub enum OAuthError {
 #[derive(Debug)]
 pub struct TokenSource {
     provider: Provider,
-    /// Behind an async lock held across a refresh, so connections opening at once wait for one refresh
+    /// The cache, behind an async lock held across a refresh, so connections opening at once wait for one refresh
     /// rather than each running their own; with rotating refresh tokens a second, concurrent refresh
     /// would present a token the first one had just retired.
-    cached: tokio::sync::Mutex<Option<AccessToken>>,
+    cache: tokio::sync::Mutex<Cache>,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    access: Option<AccessToken>,
+    /// A replacement refresh token the file could not take (see [`Rotation::Unsaved`]).
+    unsaved_refresh: Option<Secret>,
 }
 
 #[derive(Debug)]
 struct AccessToken {
     secret: Secret,
+    /// When to ask for the next one.
     renew_at: Instant,
+    /// When the provider said it stops working.
+    expires_at: Instant,
 }
 
 /// A client for one provider's endpoints, as the oauth2 crate types it.
@@ -140,24 +153,31 @@ impl Provider {
     }
 
     fn refresh_token(&self) -> Result<Secret, OAuthError> {
-        let file = &self.refresh_token_file;
-        match SecretSource::File(file.clone()).read() {
-            Ok(token) => Ok(token),
-            Err(_) if !file.exists() => {
-                Err(OAuthError::NotSignedIn { name: self.name.clone(), file: file.clone() })
+        let (name, file) = (self.name.clone(), self.refresh_token_file.clone());
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(OAuthError::NotSignedIn { name, file });
             }
-            Err(e) => Err(OAuthError::ReadToken {
-                name: self.name.clone(),
-                file: file.clone(),
-                source: std::io::Error::other(e.to_string()),
-            }),
+            Err(source) => return Err(OAuthError::ReadToken { name, file, source }),
+        };
+        match text.trim() {
+            "" => {
+                Err(OAuthError::ReadToken { name, file, source: std::io::Error::other("the file is empty") })
+            }
+            token => Ok(Secret::new(token)),
         }
+    }
+
+    /// The scopes clerk asks for, as the oauth2 crate wants them.
+    pub(crate) fn scopes(&self) -> impl Iterator<Item = oauth2::Scope> + '_ {
+        self.scopes.iter().map(|s| oauth2::Scope::new(s.clone()))
     }
 }
 
 impl TokenSource {
     pub fn new(provider: Provider) -> TokenSource {
-        TokenSource { provider, cached: tokio::sync::Mutex::new(None) }
+        TokenSource { provider, cache: tokio::sync::Mutex::new(Cache::default()) }
     }
 
     pub fn provider(&self) -> &Provider {
@@ -166,51 +186,104 @@ impl TokenSource {
 
     /// A live access token: the cached one while it is fresh, else a new one from the token endpoint.
     pub async fn access_token(&self) -> Result<Secret, OAuthError> {
-        let mut cached = self.cached.lock().await;
-        if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.renew_at) {
+        let mut cache = self.cache.lock().await;
+        let now = Instant::now();
+        if let Some(token) = cache.access.as_ref().filter(|t| now < t.renew_at) {
             return Ok(token.secret.clone());
         }
-        let token = self.refresh().await?;
-        let secret = token.secret.clone();
-        *cached = Some(token);
-        Ok(secret)
+        let refresh_token = match &cache.unsaved_refresh {
+            Some(token) => token.clone(),
+            None => self.provider.refresh_token()?,
+        };
+        // On a task of its own, so a caller that gives up (a connection timeout, the stop) cannot cut a
+        // refresh off between the provider retiring the old refresh token and clerk saving the new one.
+        let provider = self.provider.clone();
+        let refreshed = tokio::spawn(async move { refresh(&provider, refresh_token).await })
+            .await
+            .map_err(|e| self.failed(format!("the token request stopped: {e}")))?;
+        match refreshed {
+            Ok((token, rotation)) => {
+                match rotation {
+                    Rotation::None => {}
+                    Rotation::Saved => cache.unsaved_refresh = None,
+                    Rotation::Unsaved(token) => cache.unsaved_refresh = Some(token),
+                }
+                let secret = token.secret.clone();
+                cache.access = Some(token);
+                Ok(secret)
+            }
+            // A token in its renewal margin still works until it really expires.
+            Err(e) => match cache.access.as_ref().filter(|t| now < t.expires_at) {
+                Some(token) => {
+                    tracing::warn!(oauth2 = %self.provider.name, error = %e, "cannot renew the access token yet; using the current one until it expires");
+                    Ok(token.secret.clone())
+                }
+                None => Err(e),
+            },
+        }
     }
 
     /// Drops `token` from the cache after a server refused it (revoked, or expired earlier than the
     /// provider said), so the next connection asks for a new one.
     pub async fn forget(&self, token: &Secret) {
-        let mut cached = self.cached.lock().await;
-        if cached.as_ref().is_some_and(|t| &t.secret == token) {
-            *cached = None;
+        let mut cache = self.cache.lock().await;
+        if cache.access.as_ref().is_some_and(|t| &t.secret == token) {
+            cache.access = None;
         }
     }
 
-    async fn refresh(&self) -> Result<AccessToken, OAuthError> {
-        let provider = &self.provider;
-        let refresh_token = RefreshToken::new(provider.refresh_token()?.expose().to_owned());
-        let client = provider.client()?;
-        let http =
-            http_client().map_err(|reason| OAuthError::Failed { name: provider.name.clone(), reason })?;
-        let asked_at = Instant::now();
-        let response = client
-            .exchange_refresh_token(&refresh_token)
-            .request_async(&http)
-            .await
-            .map_err(|e| token_error(&provider.name, &provider.token_url, e))?;
-        if let Some(rotated) = response.refresh_token()
-            && rotated.secret() != refresh_token.secret()
-        {
-            provider.save_refresh_token(rotated.secret())?;
-            tracing::info!(oauth2 = %provider.name, file = %provider.refresh_token_file.display(), "saved the provider's new refresh token");
-        }
-        let lifetime = response.expires_in().unwrap_or(ASSUMED_LIFETIME);
-        let margin = RENEW_MARGIN.min(lifetime / 10);
-        tracing::debug!(oauth2 = %provider.name, ?lifetime, "new access token");
-        Ok(AccessToken {
-            secret: Secret::new(response.access_token().secret().clone()),
-            renew_at: asked_at + lifetime - margin,
-        })
+    fn failed(&self, reason: String) -> OAuthError {
+        OAuthError::Failed { name: self.provider.name.clone(), reason }
     }
+}
+
+/// What became of a refresh token the provider replaced.
+enum Rotation {
+    /// It was not replaced.
+    None,
+    /// The new one is in the file.
+    Saved,
+    /// The new one could not be written: clerk keeps it in memory (and says so) rather than go back to
+    /// the retired one in the file.
+    Unsaved(Secret),
+}
+
+/// Exchanges `refresh_token` for an access token, saving a replacement refresh token first.
+async fn refresh(provider: &Provider, refresh_token: Secret) -> Result<(AccessToken, Rotation), OAuthError> {
+    let refresh_token = RefreshToken::new(refresh_token.expose().to_owned());
+    let client = provider.client()?;
+    let http = http_client().map_err(|reason| OAuthError::Failed { name: provider.name.clone(), reason })?;
+    let asked_at = Instant::now();
+    let response = client
+        .exchange_refresh_token(&refresh_token)
+        .add_scopes(provider.scopes())
+        .request_async(&http)
+        .await
+        .map_err(|e| token_error(&provider.name, &provider.token_url, e))?;
+    let rotation = match response.refresh_token() {
+        Some(rotated) if rotated.secret() != refresh_token.secret() => {
+            match provider.save_refresh_token(rotated.secret()) {
+                Ok(()) => {
+                    tracing::info!(oauth2 = %provider.name, file = %provider.refresh_token_file.display(), "saved the provider's new refresh token");
+                    Rotation::Saved
+                }
+                Err(e) => {
+                    tracing::error!(oauth2 = %provider.name, error = %e, "the provider replaced the refresh token and clerk cannot save the new one: it works until clerk stops; make the file writable or run `clerk auth` again after");
+                    Rotation::Unsaved(Secret::new(rotated.secret().clone()))
+                }
+            }
+        }
+        _ => Rotation::None,
+    };
+    let lifetime = response.expires_in().unwrap_or(ASSUMED_LIFETIME).min(MAX_LIFETIME);
+    tracing::debug!(oauth2 = %provider.name, ?lifetime, "new access token");
+    let expires_at = asked_at + lifetime;
+    let token = AccessToken {
+        secret: Secret::new(response.access_token().secret().clone()),
+        renew_at: expires_at - RENEW_MARGIN.min(lifetime / 10),
+        expires_at,
+    };
+    Ok((token, rotation))
 }
 
 /// The HTTP client for token requests: redirects are not followed (RFC 6749 section 10.6 warns against
@@ -247,12 +320,11 @@ pub(crate) fn token_error<E: std::error::Error, T: ErrorResponseType + std::fmt:
             }
             OAuthError::Failed { name, reason }
         }
-        RequestTokenError::Parse(e, body) => OAuthError::Failed {
+        // Neither the body nor the parser's message is shown: a token response that only failed to
+        // parse still holds the tokens.
+        RequestTokenError::Parse(e, _) => OAuthError::Failed {
             name,
-            reason: format!(
-                "{url} answered something that is not a token response ({e}): {}",
-                String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
-            ),
+            reason: format!("{url} answered with a token response clerk cannot read (at `{}`)", e.path()),
         },
         RequestTokenError::Other(reason) => OAuthError::Failed { name, reason: format!("{url}: {reason}") },
     }

@@ -13,12 +13,11 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use oauth2::{
-    AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope, StandardDeviceAuthorizationResponse,
+    AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl, StandardDeviceAuthorizationResponse,
     TokenResponse as _,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
-use url::Url;
 
 use super::{OAuthError, Provider, Tokens, http_client, token_error};
 
@@ -75,7 +74,7 @@ async fn device(provider: &Provider) -> Result<Tokens, OAuthError> {
     let details: StandardDeviceAuthorizationResponse = client
         .exchange_device_code()
         .map_err(|e| failed(e.to_string()))?
-        .add_scopes(scopes(provider))
+        .add_scopes(provider.scopes())
         .request_async(&http)
         .await
         .map_err(|e| token_error(name, &url, e))?;
@@ -113,7 +112,7 @@ async fn browser(provider: &Provider) -> Result<Tokens, OAuthError> {
     let mut request = client
         .authorize_url(CsrfToken::new_random)
         .map_err(|_| failed("no `authorization_url` to sign in at".into()))?
-        .add_scopes(scopes(provider))
+        .add_scopes(provider.scopes())
         .set_pkce_challenge(challenge);
     for (key, value) in &provider.authorization_params {
         request = request.add_extra_param(key, value);
@@ -124,14 +123,13 @@ async fn browser(provider: &Provider) -> Result<Tokens, OAuthError> {
          Afterwards the browser goes to 127.0.0.1:{port}. If that page does not load (the browser runs on \
          another computer), copy its whole address from the address bar and paste it here:"
     ));
-    let returned = tokio::select! {
-        returned = redirected(&listener) => returned.map_err(|e| failed(format!("waiting for the browser: {e}")))?,
-        pasted = pasted() => pasted,
+    let answer = tokio::select! {
+        answer = redirected(&listener, state.secret()) => {
+            answer.map_err(|e| failed(format!("waiting for the browser: {e}")))?
+        }
+        answer = pasted(state.secret()) => answer,
     };
-    let code = authorization_code(&returned, state.secret()).map_err(|reason| match reason {
-        Answer::Refused(reason) => OAuthError::Refused { name: name.clone(), reason },
-        Answer::Invalid(reason) => failed(reason),
-    })?;
+    let code = answer.map_err(|reason| OAuthError::Refused { name: name.clone(), reason })?;
     client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)
@@ -140,66 +138,76 @@ async fn browser(provider: &Provider) -> Result<Tokens, OAuthError> {
         .map_err(|e| token_error(name, &provider.token_url, e))
 }
 
-fn scopes(provider: &Provider) -> impl Iterator<Item = Scope> + '_ {
-    provider.scopes.iter().map(|s| Scope::new(s.clone()))
-}
-
-/// What the provider's answer to the browser sign-in says, if it is not a code.
+/// What an address the browser came back to (or the person pasted) says.
 #[derive(Debug, PartialEq, Eq)]
 enum Answer {
-    /// The person or the provider said no.
+    /// The authorization code.
+    Code(String),
+    /// The person or the provider said no, in the provider's words.
     Refused(String),
-    /// Not an answer to this sign-in.
-    Invalid(String),
+    /// The answer to some other sign-in (its state is not the one clerk sent): never taken.
+    OtherSignIn,
+    /// Not an answer at all.
+    Invalid,
 }
 
-/// The code from the address the browser was sent back to (or that the person pasted, which may also be
-/// the bare code). The state must be the one clerk sent, so an answer to someone else's sign-in is
-/// never taken for this one.
-fn authorization_code(returned: &str, state: &str) -> Result<String, Answer> {
+/// Reads the answer from the whole address, the address without its scheme, or a bare code as some
+/// providers show it. The state is checked before anything else, so only an answer to this sign-in
+/// can end it.
+fn answer(returned: &str, state: &str) -> Answer {
     let returned = returned.trim();
-    let Ok(url) = Url::parse(returned) else {
-        if !returned.is_empty() && !returned.contains(char::is_whitespace) {
-            return Ok(returned.to_owned());
+    let query = match returned.split_once('?') {
+        Some((_, query)) => query,
+        None if returned.contains('=') => returned,
+        None => {
+            let code_like = !returned.is_empty()
+                && returned.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/+%".contains(c));
+            return if code_like { Answer::Code(returned.to_owned()) } else { Answer::Invalid };
         }
-        return Err(Answer::Invalid(format!("`{returned}` is neither the address nor the code")));
     };
-    let query: HashMap<_, _> = url.query_pairs().collect();
+    let query = query.split('#').next().unwrap_or_default();
+    let query: HashMap<_, _> = url::form_urlencoded::parse(query.as_bytes()).collect();
+    if query.get("state").map(|s| s.as_ref()) != Some(state) {
+        return Answer::OtherSignIn;
+    }
     if let Some(error) = query.get("error") {
         let description = query.get("error_description").map(|d| format!(" ({d})")).unwrap_or_default();
-        return Err(Answer::Refused(format!("{error}{description}")));
+        return Answer::Refused(format!("{error}{description}"));
     }
-    if query.get("state").map(|s| s.as_ref()) != Some(state) {
-        return Err(Answer::Invalid(
-            "the address is not the answer to this sign-in (its state differs)".into(),
-        ));
-    }
-    query.get("code").map(|c| c.to_string()).ok_or_else(|| Answer::Invalid("the address has no code".into()))
+    query.get("code").map_or(Answer::Invalid, |code| Answer::Code(code.to_string()))
 }
 
-/// Waits for the browser to come back with the code (or an error), answers it with a short page, and
-/// returns the address it asked for. Other requests (a favicon) get a 404 and the wait goes on.
-async fn redirected(listener: &TcpListener) -> std::io::Result<String> {
+/// Waits for the browser to come back with this sign-in's answer and shows it a short page; returns
+/// the code, or the refusal. Anything else (a favicon, an answer to another sign-in) is turned away
+/// and the wait goes on.
+async fn redirected(listener: &TcpListener, state: &str) -> std::io::Result<Result<String, String>> {
     loop {
         let (mut stream, _) = listener.accept().await?;
         let Ok(Ok(target)) = tokio::time::timeout(REQUEST_TIMEOUT, request_target(&mut stream)).await else {
             continue;
         };
-        let is_answer = target.contains("code=") || target.contains("error=");
-        let (status, body) = if is_answer {
-            ("200 OK", "clerk has the answer; you can close this page and go back to clerk.")
-        } else {
-            ("404 Not Found", "Not found.")
+        // Only a query is an answer here: a bare path (a favicon) is not a code.
+        let answer = if target.contains('?') { answer(&target, state) } else { Answer::Invalid };
+        let (status, body) = match answer {
+            Answer::Code(_) | Answer::Refused(_) => {
+                ("200 OK", "clerk has the answer; you can close this page and go back to clerk.")
+            }
+            Answer::OtherSignIn => {
+                ("400 Bad Request", "This is not the answer to the sign-in clerk waits for.")
+            }
+            Answer::Invalid => ("404 Not Found", "Not found."),
         };
         let response = format!(
             "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\
              Connection: close\r\n\r\n{body}",
             body.len()
         );
-        // The browser may already have gone; the address it asked for is what matters.
+        // The browser may already have gone; the answer is what matters.
         let _ = stream.write_all(response.as_bytes()).await;
-        if is_answer {
-            return Ok(format!("http://127.0.0.1{target}"));
+        match answer {
+            Answer::Code(code) => return Ok(Ok(code)),
+            Answer::Refused(reason) => return Ok(Err(reason)),
+            Answer::OtherSignIn | Answer::Invalid => {}
         }
     }
 }
@@ -223,20 +231,29 @@ async fn request_target(stream: &mut tokio::net::TcpStream) -> std::io::Result<S
     }
 }
 
-/// A line the person pastes. Read on a thread of its own: tokio's stdin would keep the runtime from
+/// The answer the person pastes: lines are read until one is this sign-in's answer, saying what is
+/// wrong with the others. Read on a thread of its own: tokio's stdin would keep the runtime from
 /// shutting down while it waits. With stdin closed this never finishes, and the browser has to come back.
-async fn pasted() -> String {
-    let (tx, rx) = tokio::sync::oneshot::channel();
+async fn pasted(state: &str) -> Result<String, String> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     std::thread::spawn(move || {
-        let mut line = String::new();
-        if std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
-            let _ = tx.send(line);
+        for line in std::io::stdin().lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
         }
     });
-    match rx.await {
-        Ok(line) => line,
-        Err(_) => std::future::pending().await,
+    while let Some(line) = rx.recv().await {
+        match answer(&line, state) {
+            Answer::Code(code) => return Ok(code),
+            Answer::Refused(reason) => return Err(reason),
+            Answer::OtherSignIn => say("That address answers another sign-in; paste the one from this link:"),
+            Answer::Invalid if line.trim().is_empty() => {}
+            Answer::Invalid => say("That is neither the address nor a code; paste the whole address:"),
+        }
     }
+    std::future::pending().await
 }
 
 fn say(text: &str) {
@@ -252,27 +269,34 @@ mod tests {
 
     #[test]
     fn the_code_is_taken_from_the_address_the_browser_came_back_to() {
-        let code = authorization_code("http://127.0.0.1:4711/?code=4%2F0Ab&state=xyz&scope=mail", "xyz");
-        assert_eq!(code, Ok("4/0Ab".to_string()));
+        let answer = answer("http://127.0.0.1:4711/?code=4%2F0Ab&state=xyz&scope=mail", "xyz");
+        assert_eq!(answer, Answer::Code("4/0Ab".to_string()));
     }
 
     #[test]
-    fn an_address_answering_another_sign_in_is_refused() {
-        let code = authorization_code("http://127.0.0.1:4711/?code=abc&state=other", "xyz");
-        assert!(matches!(code, Err(Answer::Invalid(_))), "{code:?}");
+    fn an_address_pasted_without_its_scheme_is_still_read_and_checked() {
+        assert_eq!(answer("127.0.0.1:4711/?code=abc&state=xyz", "xyz"), Answer::Code("abc".into()));
+        assert_eq!(answer("127.0.0.1:4711/?code=abc&state=other", "xyz"), Answer::OtherSignIn);
+    }
+
+    #[test]
+    fn an_answer_to_another_sign_in_is_never_taken_not_even_a_refusal() {
+        assert_eq!(answer("http://127.0.0.1:4711/?code=abc&state=other", "xyz"), Answer::OtherSignIn);
+        assert_eq!(answer("http://127.0.0.1:4711/?error=access_denied", "xyz"), Answer::OtherSignIn);
     }
 
     #[test]
     fn a_refusal_is_reported_in_the_providers_words() {
-        let code = authorization_code(
+        let answer = answer(
             "http://127.0.0.1:4711/?error=access_denied&error_description=The+user+said+no&state=xyz",
             "xyz",
         );
-        assert_eq!(code, Err(Answer::Refused("access_denied (The user said no)".into())));
+        assert_eq!(answer, Answer::Refused("access_denied (The user said no)".into()));
     }
 
     #[test]
-    fn a_pasted_bare_code_is_taken_as_it_is() {
-        assert_eq!(authorization_code("  4/0AbCd-ef\n", "xyz"), Ok("4/0AbCd-ef".to_string()));
+    fn a_pasted_bare_code_is_taken_as_it_is_and_prose_is_not() {
+        assert_eq!(answer("  4/0AbCd-ef\n", "xyz"), Answer::Code("4/0AbCd-ef".to_string()));
+        assert_eq!(answer("it did not work", "xyz"), Answer::Invalid);
     }
 }

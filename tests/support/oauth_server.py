@@ -9,6 +9,7 @@ Run by tests/support/oauth_server.rs. Endpoints (RFC 6749, RFC 8628, RFC 7636, R
   GET  /approve      ?user_code=…: the person enters the code and agrees (the test plays the person)
   POST /token        grant_type authorization_code (PKCE checked), device_code, refresh_token
   POST /introspect   for Dovecot's oauth2 passdb and the SMTP sink: is this access token live, whose is it
+  GET  /expire       every access token issued so far stops working now, whatever its expires_in said
   GET  /stats        what happened so far, as JSON, for the tests to assert on
 
 Access tokens live --lifetime seconds. With --rotate every refresh also replaces the refresh token (as Microsoft
@@ -107,6 +108,10 @@ class Handler(BaseHTTPRequestHandler):
                         device["approved"] = True
                         return self.reply(200, {"approved": True})
                 return self.reply(404, {"approved": False})
+            if url.path == "/expire":
+                for token in state.access_tokens:
+                    state.access_tokens[token] = 0
+                return self.reply(200, {"expired": len(state.access_tokens)})
             if url.path == "/stats":
                 return self.reply(200, state.stats)
         self.reply(404, {})

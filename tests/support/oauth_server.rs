@@ -10,6 +10,8 @@ use std::process::{Child, ChildStdin, Command};
 
 /// The client id the server knows clerk by.
 pub const CLIENT_ID: &str = "clerk-test-client";
+/// Where [`OAuthServer::config_table`] tells clerk to find the client secret, beside its config.
+pub const CLIENT_SECRET_FILE: &str = "oauth-client-secret";
 
 /// How to set up an [`OAuthServer`]: `OAuthServer::builder("a@office.test").lifetime(2).start()`.
 #[derive(Clone, Debug)]
@@ -55,6 +57,7 @@ impl OAuthServerBuilder {
 pub struct OAuthServer {
     dir: TestDir,
     port: u16,
+    client_secret: Option<String>,
     process: Option<(Child, ChildStdin)>,
 }
 
@@ -88,7 +91,10 @@ impl OAuthServer {
                 command.arg("--rotate");
             }
             match spawn_listening(command, &dir.path().join("oauth.log")) {
-                Ok(process) => return OAuthServer { dir, port, process: Some(process) },
+                Ok(process) => {
+                    let client_secret = options.client_secret;
+                    return OAuthServer { dir, port, client_secret, process: Some(process) };
+                }
                 Err(e) if address_in_use(&e) && attempt < 5 => continue,
                 Err(e) => panic!("{e}"),
             }
@@ -101,15 +107,32 @@ impl OAuthServer {
         format!("http://127.0.0.1:{}/{}", self.port, path.trim_start_matches('/'))
     }
 
-    /// The `[oauth2.NAME]` table for clerk: this server's endpoints and [`CLIENT_ID`].
+    /// The `[oauth2.NAME]` table for clerk: this server's endpoints and [`CLIENT_ID`], and, when the server
+    /// wants a client secret, `client_secret_file` naming [`CLIENT_SECRET_FILE`] beside the config.
     pub fn config_table(&self, name: &str) -> String {
+        let secret = if self.client_secret.is_some() {
+            format!("client_secret_file = \"{CLIENT_SECRET_FILE}\"\n")
+        } else {
+            String::new()
+        };
         format!(
-            "[oauth2.{name}]\nclient_id = \"{CLIENT_ID}\"\nauthorization_url = \"{}\"\ntoken_url = \"{}\"\n\
+            "[oauth2.{name}]\nclient_id = \"{CLIENT_ID}\"\n{secret}authorization_url = \"{}\"\ntoken_url = \"{}\"\n\
              device_authorization_url = \"{}\"\nscopes = [\"mail\", \"offline_access\"]\n",
             self.url("authorize"),
             self.url("token"),
             self.url("device")
         )
+    }
+
+    /// The client secret the server wants, if any.
+    pub fn client_secret(&self) -> Option<&str> {
+        self.client_secret.as_deref()
+    }
+
+    /// Makes every access token issued so far stop working at once, as a provider revoking them does.
+    pub fn expire_access_tokens(&self) {
+        let response = http_get(self.port, "/expire");
+        assert!(response.starts_with("HTTP/1.0 200"), "{response}");
     }
 
     /// What the server has seen: refreshes, introspections (and how many found a live token), device polls.

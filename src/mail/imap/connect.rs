@@ -87,12 +87,23 @@ async fn connect_inner(account: &ImapAccount) -> Result<ImapSession, ImapError> 
             tokens.provider().name
         )));
     }
-    let token = tokens.access_token().await.map_err(|e| ImapError::Login(e.to_string()))?;
-    match client.authenticate("XOAUTH2", SaslResponse(xoauth2_response(&account.user, &token))).await {
-        Ok(session) => Ok(session),
-        Err((e, _)) => {
-            tokens.forget(&token).await;
-            Err(refused(e))
+    // A cached token the server refuses (withdrawn before its time) is dropped and a new one tried at
+    // once, on the same connection; a second refusal is the sign-in's fault and waits for the backoff.
+    let mut client = client;
+    let mut tries = 2;
+    loop {
+        let token = tokens.access_token().await.map_err(|e| ImapError::Login(e.to_string()))?;
+        match client.authenticate("XOAUTH2", SaslResponse(xoauth2_response(&account.user, &token))).await {
+            Ok(session) => return Ok(session),
+            Err((e, returned)) => {
+                tokens.forget(&token).await;
+                tries -= 1;
+                if tries == 0 {
+                    return Err(refused(e));
+                }
+                tracing::info!(%address, user = %account.user, "the server refused the access token; asking for a new one");
+                client = returned;
+            }
         }
     }
 }
