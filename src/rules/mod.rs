@@ -18,6 +18,7 @@
 
 pub mod actions;
 pub mod address;
+mod calendars;
 pub mod condition;
 pub mod embedded;
 mod facts;

@@ -50,6 +50,10 @@ pub struct Office {
     pub departments: BTreeMap<String, String>,
     /// `[replies]`.
     pub replies: ReplyPolicy,
+    /// `[[calendar]]`: the calendars clerk keeps.
+    pub calendars: Vec<crate::calendar::CalendarConfig>,
+    /// `[[room]]`: the rooms and venues it books.
+    pub rooms: Vec<crate::calendar::Room>,
 }
 
 /// A named mailbox.
@@ -126,8 +130,11 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         }),
     };
 
+    let calendars = crate::rules::calendars::parse(&root, timezone);
+
     let name = name?.into_inner().to_owned();
     let (address, assistant_name) = assistant?;
+    let (calendars, rooms) = calendars?;
     Some(Office {
         assistant: Person {
             name: assistant_name.map_or_else(|| name.clone(), |n| n.into_inner().to_owned()),
@@ -139,6 +146,8 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         owners: owners.into_iter().collect::<Option<_>>()?,
         departments: departments?,
         replies: replies?,
+        calendars,
+        rooms,
     })
 }
 
@@ -152,16 +161,26 @@ fn section<'d, 'i>(root: &Table<'d, 'i>, key: &'static str) -> Option<Table<'d, 
 }
 
 fn timezone(office: &Table<'_, '_>) -> Option<Tz> {
-    let value = office.required_string("timezone")?;
-    match Tz::from_str(value.get_ref()) {
+    match office.get("timezone") {
+        Some(item) => zone(&item),
+        None => {
+            office.missing("timezone");
+            None
+        }
+    }
+}
+
+/// An IANA time zone name, with a suggestion when it is misspelt.
+pub(super) fn zone(item: &Item<'_, '_>) -> Option<Tz> {
+    let value = item.expect_str()?;
+    match Tz::from_str(value) {
         Ok(tz) => Some(tz),
         Err(_) => {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
-            let hint = did_you_mean(value.get_ref(), names)
+            let hint = did_you_mean(value, names)
                 .map(|close| format!(", did you mean `{close}`?"))
                 .unwrap_or_else(|| " (an IANA name like \"Europe/Rome\")".to_owned());
-            let message = format!("unknown time zone `{}`{hint}", value.get_ref());
-            office.doc().error(value.span(), message);
+            item.error(format!("unknown time zone `{value}`{hint}"));
             None
         }
     }
@@ -189,7 +208,7 @@ fn person(table: &Table<'_, '_>) -> Option<Person> {
 }
 
 /// A required address under `key`, checked to be one bare mailbox.
-fn address(table: &Table<'_, '_>, key: &'static str) -> Option<String> {
+pub(super) fn address(table: &Table<'_, '_>, key: &'static str) -> Option<String> {
     let value = table.required_string(key)?;
     checked_address(table.doc(), value.get_ref(), value.span())
 }

@@ -265,7 +265,7 @@ fn unknown_office_sections_are_reported_with_suggestions() {
     assert_eq!(
         dir.errors(),
         [
-            "office.toml:24:2: unknown key `calendars`",
+            "office.toml:24:2: unknown key `calendars`, did you mean `calendar`?",
             "office.toml:27:2: unknown key `departmens`, did you mean `departments`?",
         ]
     );

@@ -2,6 +2,7 @@
 //! folders, loaded, and used to classify messages built as struct literals.
 
 mod actions;
+mod calendars;
 mod conditions;
 mod design;
 mod errors;
