@@ -1,0 +1,154 @@
+//! The calendar benchmark (issue #4): how long finding the next three free slots takes on a calendar
+//! booked for a year. Later parts (feeds) join it.
+//!
+//! Run with `cargo bench --bench calendar`. The calendar: a year of weekdays with six one-hour
+//! meetings a day at varied times (about 1,500 single events), plus recurring series (a daily
+//! stand-up, weekly and monthly meetings, with exceptions and one moved instance), in Europe/Rome
+//! with a lunch break, a buffer and notice. The search starts at the beginning of that year and
+//! asks for three one-hour slots spread over different days.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Datelike, TimeDelta, TimeZone, Utc, Weekday};
+use clerk::calendar::availability::{Busy, Policy};
+use clerk::calendar::event::{Event, EventStatus, occurrences};
+use clerk::calendar::hours::{WorkingHours, parse_day};
+
+/// The allocator the clerk binary uses, so the figures match the daemon's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const ROUNDS: usize = 2_000;
+
+fn main() {
+    let zone = chrono_tz::Europe::Rome;
+    let first_day = zone.with_ymd_and_hms(2027, 1, 4, 0, 0, 0).unwrap().with_timezone(&Utc);
+    let events = a_busy_year(first_day);
+    let mut hours = WorkingHours::closed();
+    for day in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri] {
+        hours.set(day, parse_day("09:00-12:30, 14:00-18:00").unwrap());
+    }
+    let policy = Policy {
+        timezone: zone,
+        hours,
+        buffer: Duration::from_secs(600),
+        min_notice: Duration::from_secs(3600),
+        horizon: Duration::from_secs(365 * 86_400),
+    };
+    let now = first_day + TimeDelta::hours(7);
+    let until = now + TimeDelta::days(365);
+    let year = occurrences(&events, now, until).expect("the bench calendar expands");
+    let busy = Busy::new(&year, policy.buffer);
+    let slots = policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true);
+    assert_eq!(slots.len(), 3, "the bench calendar leaves room for three slots");
+
+    println!("== availability: next 3 free one-hour slots, spread over days, on a booked year");
+    println!(
+        "  calendar: {} events, {} occurrences in the year, {} busy blocks",
+        events.len(),
+        year.len(),
+        busy_blocks(&year)
+    );
+    let search = median(|| {
+        std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
+    });
+    println!(
+        "  search over the busy time (expanded, merged):  {:>8.1} µs (median of {ROUNDS})",
+        micros(search)
+    );
+    let whole = median(|| {
+        let year = occurrences(&events, now, until).expect("expands");
+        let busy = Busy::new(&year, policy.buffer);
+        std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
+    });
+    println!(
+        "  from the stored events (expand the year, merge, search): {:>8.1} µs (median of {ROUNDS})",
+        micros(whole)
+    );
+    let window = median(|| {
+        let month = occurrences(&events, now, now + TimeDelta::days(31)).expect("expands");
+        let busy = Busy::new(&month, policy.buffer);
+        std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
+    });
+    println!(
+        "  from the stored events, expanding the next month only: {:>8.1} µs (median of {ROUNDS})",
+        micros(window)
+    );
+}
+
+/// Six meetings on every weekday of the year, at times that leave a gap somewhere most days, and
+/// recurring series on top.
+fn a_busy_year(first_day: DateTime<Utc>) -> Vec<Event> {
+    let zone = chrono_tz::Europe::Rome;
+    let mut events = Vec::new();
+    let mut n = 0u64;
+    for day in 0..365 {
+        let date = (first_day + TimeDelta::days(day)).with_timezone(&zone).date_naive();
+        if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+            continue;
+        }
+        for (i, hour) in [9, 10, 11, 14, 15, 16].into_iter().enumerate() {
+            n += 1;
+            // Every so often a slot is left free, so that some days have room.
+            if (n * 7 + day as u64).is_multiple_of(11) {
+                continue;
+            }
+            let start =
+                zone.from_local_datetime(&date.and_hms_opt(hour, (i as u32 % 2) * 15, 0).unwrap()).unwrap();
+            events.push(event(&format!("m{n}"), start.with_timezone(&Utc), 60, None));
+        }
+    }
+    let start = |h, m| zone.with_ymd_and_hms(2026, 9, 7, h, m, 0).unwrap().with_timezone(&Utc);
+    let mut standup = event("standup", start(8, 45), 15, Some("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"));
+    standup.exdates.push(zone.with_ymd_and_hms(2027, 1, 6, 8, 45, 0).unwrap().with_timezone(&Utc));
+    events.push(standup);
+    events.push(event("weekly", start(17, 0), 60, Some("FREQ=WEEKLY;BYDAY=MO")));
+    events.push(event("monthly", start(12, 0), 30, Some("FREQ=MONTHLY;BYMONTHDAY=1")));
+    let mut moved = event("weekly", start(17, 0) + TimeDelta::weeks(20) + TimeDelta::hours(1), 60, None);
+    moved.recurrence_id = Some(start(17, 0) + TimeDelta::weeks(20));
+    events.push(moved);
+    events
+}
+
+fn event(uid: &str, start: DateTime<Utc>, minutes: i64, rrule: Option<&str>) -> Event {
+    Event {
+        calendar: "giulia".into(),
+        uid: uid.into(),
+        recurrence_id: None,
+        sequence: 0,
+        summary: "Meeting".into(),
+        location: None,
+        start,
+        end: start + TimeDelta::minutes(minutes),
+        timezone: chrono_tz::Europe::Rome,
+        rrule: rrule.map(str::to_owned),
+        exdates: Vec::new(),
+        status: EventStatus::Confirmed,
+        transparent: false,
+        organizer: None,
+    }
+}
+
+fn busy_blocks(occurrences: &[clerk::calendar::event::Occurrence]) -> usize {
+    occurrences.iter().filter(|o| o.busy).count()
+}
+
+/// The median time of [`ROUNDS`] runs of `work`, after a few unmeasured ones.
+fn median(mut work: impl FnMut()) -> Duration {
+    for _ in 0..20 {
+        work();
+    }
+    let mut times: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    times[ROUNDS / 2]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
