@@ -140,6 +140,21 @@ enum Command {
         #[arg(long)]
         browser: bool,
     },
+    /// List the events of the office's calendars and rooms, day by day.
+    ///
+    /// Recurring events are shown once per occurrence, each calendar in its own time zone. Reads the
+    /// database only.
+    Calendar {
+        /// Only this calendar or room (its `name` in office.toml) [default: all of them]
+        #[arg(long, value_name = "NAME")]
+        calendar: Option<String>,
+        /// From this day, e.g. 2026-11-23 [default: today]
+        #[arg(long, value_name = "DATE")]
+        from: Option<chrono::NaiveDate>,
+        /// To this day, included [default: 13 days after --from, two weeks in all]
+        #[arg(long, value_name = "DATE")]
+        to: Option<chrono::NaiveDate>,
+    },
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe {
         #[command(subcommand)]
@@ -352,6 +367,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let provider = oauth_provider(&config, &name)?;
             let flow = browser.then_some(clerk::oauth::sign_in::Flow::Browser);
             runtime()?.block_on(clerk::oauth::sign_in::sign_in(provider, flow))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { calendar, from, to } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let to = to.unwrap_or(from + chrono::TimeDelta::days(13));
+            let store = clerk::store::Store::open_read_only(&config.database)
+                .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
+            print!(
+                "{}",
+                clerk::calendar::agenda::report(&store, &rules.office, calendar.as_deref(), from, to)?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Dedupe { action } => {

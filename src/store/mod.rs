@@ -5,6 +5,7 @@
 //! Submodules each own one table's queries; this module opens the database and owns the transaction
 //! that applies a batch of handled messages ([`Store::record`]).
 
+mod events;
 mod journal;
 mod mailbox;
 mod outbox;

@@ -119,6 +119,29 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE watch_status ADD COLUMN reconnects INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 6: the events of the office's calendars and rooms (`[[calendar]]`, `[[room]]`).
+    r#"
+    CREATE TABLE events (
+        calendar       TEXT NOT NULL,     -- a [[calendar]] or [[room]] name
+        uid            TEXT NOT NULL,     -- iCalendar UID
+        recurrence_id  INTEGER NOT NULL,  -- 0 for an event or a series; else the unix seconds of the
+                                          -- instance of the series this row overrides
+        sequence       INTEGER NOT NULL,
+        summary        TEXT NOT NULL,
+        location       TEXT,
+        start_at       INTEGER NOT NULL,  -- unix seconds
+        end_at         INTEGER NOT NULL,
+        timezone       TEXT NOT NULL,     -- IANA name: the zone it is written and recurs in
+        rrule          TEXT,              -- RRULE value, on a series only
+        exdates        TEXT NOT NULL,     -- unix seconds, comma-separated
+        status         TEXT NOT NULL,     -- confirmed | tentative | cancelled
+        transparent    INTEGER NOT NULL,  -- 1: does not make the time busy
+        organizer      TEXT,
+        updated_at     INTEGER NOT NULL,
+        PRIMARY KEY (calendar, uid, recurrence_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX events_by_time ON events (calendar, end_at, start_at);
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -265,3 +265,66 @@ fn failed_messages_and_handled_counts_per_desk_are_listed() {
     let listed = store.failed_messages(10).unwrap();
     assert_eq!((listed[0].item.as_str(), listed[0].error.as_deref()), ("7:2", Some("broken MIME")));
 }
+
+mod events {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    use crate::calendar::event::{Event, EventStatus, occurrences};
+    use crate::store::Store;
+
+    fn rome(d: u32, h: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap().with_timezone(&Utc)
+    }
+
+    fn event(uid: &str, start: DateTime<Utc>) -> Event {
+        Event {
+            calendar: "giulia".into(),
+            uid: uid.into(),
+            recurrence_id: None,
+            sequence: 0,
+            summary: format!("About {uid}"),
+            location: Some("Sala Verde".into()),
+            start,
+            end: start + chrono::TimeDelta::hours(1),
+            timezone: chrono_tz::Europe::Rome,
+            rrule: None,
+            exdates: Vec::new(),
+            status: EventStatus::Confirmed,
+            transparent: false,
+            organizer: Some("giulia.rossi@office.example".into()),
+        }
+    }
+
+    #[test]
+    fn events_come_back_as_they_were_stored_with_the_series_that_reach_the_window() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut weekly = event("weekly", rome(2, 9));
+        weekly.rrule = Some("FREQ=WEEKLY".into());
+        weekly.exdates = vec![rome(9, 9)];
+        let mut moved = event("weekly", rome(17, 15));
+        moved.recurrence_id = Some(rome(16, 9));
+        let early = event("early", rome(3, 10));
+        let late = event("late", rome(24, 10));
+        for e in [&weekly, &moved, &early, &late] {
+            store.put_event(e).unwrap();
+        }
+
+        let found = store.events("giulia", rome(16, 0), rome(25, 0)).unwrap();
+        assert_eq!(found.len(), 3, "the series, its moved instance and the late event; not the early one");
+        assert!(found.contains(&weekly) && found.contains(&moved) && found.contains(&late));
+        let starts: Vec<_> =
+            occurrences(&found, rome(16, 0), rome(25, 0)).unwrap().iter().map(|o| o.start).collect();
+        assert_eq!(starts, [rome(17, 15), rome(23, 9), rome(24, 10)]);
+        assert!(store.events("office", rome(1, 0), rome(30, 0)).unwrap().is_empty(), "per calendar");
+    }
+
+    #[test]
+    fn an_update_replaces_the_event_with_the_same_uid() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.put_event(&event("m1", rome(24, 15))).unwrap();
+        let mut update = event("m1", rome(26, 15));
+        update.sequence = 1;
+        store.put_event(&update).unwrap();
+        assert_eq!(store.events("giulia", rome(1, 0), rome(30, 0)).unwrap(), [update]);
+    }
+}
