@@ -65,7 +65,7 @@ pub fn occurrences_on(
     Ok(occurrences(&store.events(calendar, start, end)?, start, end)?)
 }
 
-/// One line per occurrence: `Tue 24 Nov 2026  15:00–16:00  Summary [tentative]`; a line saying so
+/// One line per occurrence: `Tue 24 Nov 2026  15:00–16:00  Summary  [tentative]`; a line saying so
 /// when there is none.
 pub fn lines(occurrences: &[Occurrence], zone: Tz) -> String {
     if occurrences.is_empty() {
@@ -73,24 +73,23 @@ pub fn lines(occurrences: &[Occurrence], zone: Tz) -> String {
     }
     let mut text = String::new();
     for o in occurrences {
-        let (start, end) = (o.start.with_timezone(&zone), o.end.with_timezone(&zone));
-        let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %H:%M" };
-        let status = match o.status {
-            EventStatus::Confirmed => "",
-            EventStatus::Tentative => "  [tentative]",
-            EventStatus::Cancelled => "  [cancelled]",
-        };
-        let free = if o.busy || o.status == EventStatus::Cancelled { "" } else { "  [free]" };
-        let _ = writeln!(
-            text,
-            "  {}  {}–{}  {}{status}{free}",
-            start.format("%a %-d %b %Y"),
-            start.format("%H:%M"),
-            end.format(end_format),
-            o.summary
-        );
+        let _ =
+            writeln!(text, "  {}  {}", o.start.with_timezone(&zone).format("%a %-d %b %Y"), line(o, zone));
     }
     text
+}
+
+/// An occurrence without its day: `15:00–16:00  Summary  [tentative]`.
+pub fn line(o: &Occurrence, zone: Tz) -> String {
+    let (start, end) = (o.start.with_timezone(&zone), o.end.with_timezone(&zone));
+    let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %H:%M" };
+    let status = match o.status {
+        EventStatus::Confirmed => "",
+        EventStatus::Tentative => "  [tentative]",
+        EventStatus::Cancelled => "  [cancelled]",
+    };
+    let free = if o.busy || o.status == EventStatus::Cancelled { "" } else { "  [free]" };
+    format!("{}–{}  {}{status}{free}", start.format("%H:%M"), end.format(end_format), o.summary)
 }
 
 /// The first moment of a local day (a day that starts in a daylight-saving gap starts when it ends).

@@ -1,11 +1,13 @@
 //! The `digest` job: an email to the office's owners saying what clerk handled since the last digest
-//! (per desk and rule), which messages failed, and what waits for a person (mail held or refused in the
-//! outbox). Plain text for every client, with a simple HTML alternative.
+//! (per desk and rule), which messages failed, what waits for a person (mail held or refused in the
+//! outbox), and the day's agenda of each calendar. Plain text for every client, with a simple HTML
+//! alternative.
 
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
+use crate::calendar::agenda::{AgendaError, line, occurrences_on};
 use crate::mail::compose::{self, Identity, Notice, OutboundMail};
 use crate::mail::message::Address;
 use crate::rules::RuleSet;
@@ -23,6 +25,8 @@ struct Contents {
     failed: Vec<(String, String, String)>,
     held: usize,
     refused: usize,
+    /// The day of the slot, and (calendar, its events that day) for each `[[calendar]]`.
+    agenda: Option<(String, Vec<(String, Vec<String>)>)>,
 }
 
 /// The digest for the slot `slot` of the schedule `name`, covering `since`..`slot` (unix seconds), or
@@ -49,6 +53,7 @@ pub fn mail(
             .collect(),
         held: unsent.iter().filter(|m| m.status == "uncertain").count(),
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
+        agenda: agenda(rules, store, slot)?,
     };
     let local =
         |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b %Y %H:%M").unwrap_or_default();
@@ -73,6 +78,34 @@ pub fn mail(
     Ok(Some(compose::notice(&notice)))
 }
 
+/// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A
+/// calendar whose events cannot be expanded shows why instead of stopping the digest.
+fn agenda(
+    rules: &RuleSet,
+    store: &Store,
+    slot: i64,
+) -> Result<Option<(String, Vec<(String, Vec<String>)>)>, StoreError> {
+    let office = &rules.office;
+    if office.calendars.is_empty() {
+        return Ok(None);
+    }
+    let at = DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or_else(Utc::now);
+    let day = at.with_timezone(&office.timezone).format("%a %-d %b %Y").to_string();
+    let mut calendars = Vec::new();
+    for calendar in &office.calendars {
+        let zone = calendar.policy.timezone;
+        let local_day = at.with_timezone(&zone).date_naive();
+        let lines = match occurrences_on(store, &calendar.name, zone, local_day, local_day) {
+            Ok(found) if found.is_empty() => vec!["nothing booked".to_owned()],
+            Ok(found) => found.iter().map(|o| line(o, zone)).collect(),
+            Err(AgendaError::Store(e)) => return Err(e),
+            Err(e) => vec![format!("cannot be read: {e}")],
+        };
+        calendars.push((calendar.name.clone(), lines));
+    }
+    Ok(Some((day, calendars)))
+}
+
 fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
     let total: i64 = c.handled.iter().map(|h| h.2).sum();
     let mut out = format!("{office}: clerk's digest, {from} to {to}\n\nHandled: {total} message(s)\n");
@@ -89,6 +122,15 @@ fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "\nWaiting for a person: {} mail(s) held in the outbox, {} refused (see `clerk outbox`)",
         c.held, c.refused
     );
+    if let Some((day, calendars)) = &c.agenda {
+        let _ = writeln!(out, "\nAgenda for {day}:");
+        for (calendar, lines) in calendars {
+            let _ = writeln!(out, "  {calendar}");
+            for line in lines {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    }
     out
 }
 
@@ -128,9 +170,20 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
     }
     let _ = write!(
         out,
-        "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n</body></html>\n",
+        "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n",
         c.held, c.refused
     );
+    if let Some((day, calendars)) = &c.agenda {
+        let _ = writeln!(out, "<h3>Agenda for {}</h3>", escape(day));
+        for (calendar, lines) in calendars {
+            let _ = writeln!(out, "<p><b>{}</b></p>\n<ul>", escape(calendar));
+            for line in lines {
+                let _ = writeln!(out, "<li>{}</li>", escape(line));
+            }
+            out.push_str("</ul>\n");
+        }
+    }
+    out.push_str("</body></html>\n");
     out
 }
 
@@ -152,17 +205,28 @@ mod tests {
             )],
             held: 1,
             refused: 0,
+            agenda: Some((
+                "Tue 24 Nov 2026".into(),
+                vec![(
+                    "giulia".into(),
+                    vec!["09:00–09:15  Stand-up".into(), "15:00–16:00  <Anna>  [tentative]".into()],
+                )],
+            )),
         }
     }
 
     #[test]
-    fn the_text_lists_work_per_desk_and_rule_failures_and_what_waits() {
+    fn the_text_lists_work_per_desk_and_rule_failures_what_waits_and_the_agenda() {
         let text = text("Studio", "Mon 23 Nov 2026 07:00", "Tue 24 Nov 2026 07:00", &contents());
         assert!(text.contains("Handled: 4 message(s)"), "{text}");
         assert!(text.contains("    3  desk inquiry, rule questions"), "{text}");
         assert!(text.contains("    1  no desk, rule newsletters"), "{text}");
         assert!(text.contains("anna@example.com \"Broken <mail>\": cannot read the message"), "{text}");
         assert!(text.contains("1 mail(s) held in the outbox, 0 refused"), "{text}");
+        assert!(
+            text.contains("\nAgenda for Tue 24 Nov 2026:\n  giulia\n    09:00–09:15  Stand-up\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -170,5 +234,6 @@ mod tests {
         let html = html("Studio & Co", "a", "b", &contents());
         assert!(html.contains("Studio &amp; Co"), "{html}");
         assert!(html.contains("Broken &lt;mail&gt;"), "{html}");
+        assert!(html.contains("<li>15:00–16:00  &lt;Anna&gt;  [tentative]</li>"), "{html}");
     }
 }
