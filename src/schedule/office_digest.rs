@@ -25,8 +25,16 @@ struct Contents {
     failed: Vec<(String, String, String)>,
     held: usize,
     refused: usize,
-    /// The day of the slot, and (calendar, its events that day) for each `[[calendar]]`.
-    agenda: Option<(String, Vec<(String, Vec<String>)>)>,
+    /// Without `[[calendar]]`s, none.
+    agenda: Option<DayAgenda>,
+}
+
+/// The calendars' agenda for the day a digest runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DayAgenda {
+    day: String,
+    /// (calendar, a line per event that day).
+    calendars: Vec<(String, Vec<String>)>,
 }
 
 /// The digest for the slot `slot` of the schedule `name`, covering `since`..`slot` (unix seconds), or
@@ -80,11 +88,7 @@ pub fn mail(
 
 /// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A
 /// calendar whose events cannot be expanded shows why instead of stopping the digest.
-fn agenda(
-    rules: &RuleSet,
-    store: &Store,
-    slot: i64,
-) -> Result<Option<(String, Vec<(String, Vec<String>)>)>, StoreError> {
+fn agenda(rules: &RuleSet, store: &Store, slot: i64) -> Result<Option<DayAgenda>, StoreError> {
     let office = &rules.office;
     if office.calendars.is_empty() {
         return Ok(None);
@@ -103,7 +107,7 @@ fn agenda(
         };
         calendars.push((calendar.name.clone(), lines));
     }
-    Ok(Some((day, calendars)))
+    Ok(Some(DayAgenda { day, calendars }))
 }
 
 fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
@@ -122,7 +126,7 @@ fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "\nWaiting for a person: {} mail(s) held in the outbox, {} refused (see `clerk outbox`)",
         c.held, c.refused
     );
-    if let Some((day, calendars)) = &c.agenda {
+    if let Some(DayAgenda { day, calendars }) = &c.agenda {
         let _ = writeln!(out, "\nAgenda for {day}:");
         for (calendar, lines) in calendars {
             let _ = writeln!(out, "  {calendar}");
@@ -173,7 +177,7 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n",
         c.held, c.refused
     );
-    if let Some((day, calendars)) = &c.agenda {
+    if let Some(DayAgenda { day, calendars }) = &c.agenda {
         let _ = writeln!(out, "<h3>Agenda for {}</h3>", escape(day));
         for (calendar, lines) in calendars {
             let _ = writeln!(out, "<p><b>{}</b></p>\n<ul>", escape(calendar));
@@ -205,13 +209,13 @@ mod tests {
             )],
             held: 1,
             refused: 0,
-            agenda: Some((
-                "Tue 24 Nov 2026".into(),
-                vec![(
+            agenda: Some(DayAgenda {
+                day: "Tue 24 Nov 2026".into(),
+                calendars: vec![(
                     "giulia".into(),
                     vec!["09:00–09:15  Stand-up".into(), "15:00–16:00  <Anna>  [tentative]".into()],
                 )],
-            )),
+            }),
         }
     }
 
