@@ -80,11 +80,11 @@ impl Busy {
 impl Policy {
     /// Whether `slot` can be booked at `now`.
     pub fn check(&self, busy: &Busy, now: DateTime<Utc>, slot: Slot) -> Result<(), Unavailable> {
-        let earliest = now + delta(self.min_notice);
+        let earliest = later(now, self.min_notice);
         if slot.start < earliest {
             return Err(Unavailable::TooSoon { earliest });
         }
-        let latest = now + delta(self.horizon);
+        let latest = later(now, self.horizon);
         if slot.end > latest {
             return Err(Unavailable::TooFarAhead { latest });
         }
@@ -109,8 +109,8 @@ impl Policy {
         spread: bool,
     ) -> Vec<Slot> {
         let length = delta(length);
-        let earliest = round_up(now + delta(self.min_notice));
-        let latest = now + delta(self.horizon);
+        let earliest = round_up(later(now, self.min_notice));
+        let latest = later(now, self.horizon);
         let first_day = earliest.with_timezone(&self.timezone).date_naive();
         let last_day = latest.with_timezone(&self.timezone).date_naive();
         let days = || first_day.iter_days().take_while(move |d| *d <= last_day);
@@ -188,6 +188,13 @@ impl Policy {
 
 fn delta(duration: Duration) -> TimeDelta {
     TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}
+
+/// `duration` after `t`, at most a century: a horizon of a million weeks means "no limit", and taken
+/// literally it would overflow the calendar.
+fn later(t: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 86_400);
+    t + delta(duration.min(CENTURY))
 }
 
 /// The next quarter hour from `t` (itself if it is one).

@@ -120,3 +120,10 @@ fn a_calendar_booked_solid_has_no_slots_and_says_so_quickly() {
     let busy = Busy::new(&[meeting(rome(2026, 11, 1, 0, 0), rome(2027, 12, 31, 0, 0))], Duration::ZERO);
     assert!(office().free_slots(&busy, monday_morning(), HOUR, 3, true).is_empty());
 }
+
+#[test]
+fn an_endless_horizon_does_not_overflow() {
+    let policy = Policy { horizon: Duration::from_secs(u64::MAX / 4), ..office() };
+    let slots = policy.free_slots(&Busy::default(), monday_morning(), HOUR, 1, true);
+    assert_eq!(slots[0].start, rome(2026, 11, 23, 9, 0));
+}
