@@ -17,6 +17,21 @@ fn age(path: &Path) {
     file.set_modified(SystemTime::now() - Duration::from_secs(3600)).expect("setting its time");
 }
 
+/// Two questions that arrived an hour ago, before clerk's first start: one unread in `new/`
+/// (`unread@example.test`), one already read in `cur/` (`read@example.test`).
+fn drop_old_mail(office: &Office) {
+    age(&office.drop_mail(
+        "new",
+        "1.unread.host",
+        &mail("a@example.test", "A question", "unread@example.test"),
+    ));
+    age(&office.drop_mail(
+        "cur",
+        "2.read.host:2,S",
+        &mail("b@example.test", "A question", "read@example.test"),
+    ));
+}
+
 #[test]
 fn new_mail_is_answered_flagged_into_cur_and_filed_by_rules() {
     let office = Office::with_maildir(OFFICE_RULES, "");
@@ -47,16 +62,7 @@ fn the_first_start_leaves_mail_already_there_alone_unless_told_to_backfill() {
     let quiet = Office::with_maildir(OFFICE_RULES, "");
     let backfilling = Office::with_maildir(OFFICE_RULES, "backfill = \"all\"");
     for office in [&quiet, &backfilling] {
-        age(&office.drop_mail(
-            "new",
-            "1.unread.host",
-            &mail("a@example.test", "A question", "unread@example.test"),
-        ));
-        age(&office.drop_mail(
-            "cur",
-            "2.read.host:2,S",
-            &mail("b@example.test", "A question", "read@example.test"),
-        ));
+        drop_old_mail(office);
         office.run_once();
     }
     assert!(quiet.answered().is_empty(), "old mail was answered");
@@ -106,16 +112,7 @@ fn rule_file_warnings_are_logged_when_clerk_starts() {
 #[test]
 fn backfill_handles_mail_already_in_the_maildir_once() {
     let office = Office::with_maildir(OFFICE_RULES, "");
-    age(&office.drop_mail(
-        "new",
-        "1.unread.host",
-        &mail("a@example.test", "A question", "unread@example.test"),
-    ));
-    age(&office.drop_mail(
-        "cur",
-        "2.read.host:2,S",
-        &mail("b@example.test", "A question", "read@example.test"),
-    ));
+    drop_old_mail(&office);
     office.run_once();
     assert!(office.answered().is_empty(), "the first start leaves old mail alone");
 
