@@ -22,13 +22,14 @@ import argparse
 import base64
 import hashlib
 import json
-import os
 import secrets
 import sys
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import lifeline
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -194,13 +195,7 @@ def main():
     except OSError as e:
         print("cannot listen on port %d: %s" % (args.port, e), file=sys.stderr, flush=True)
         sys.exit(2)
-    print("listening", flush=True)
-
-    def exit_when_stdin_closes():
-        sys.stdin.buffer.read()
-        os._exit(0)
-
-    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    lifeline.listening()
     server.serve_forever()
 
 

@@ -23,11 +23,12 @@ import os
 import smtplib
 import ssl
 import sys
-import threading
 import urllib.parse
 import urllib.request
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+import lifeline
 
 
 class TemporaryFailure(Exception):
@@ -179,13 +180,7 @@ def main():
     except OSError as e:
         print("cannot listen on port %d: %s" % (args.port, e), file=sys.stderr, flush=True)
         sys.exit(2)
-    print("listening", flush=True)
-
-    def exit_when_stdin_closes():
-        sys.stdin.buffer.read()
-        os._exit(0)
-
-    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    lifeline.listening()
     loop.run_forever()
 
 
