@@ -258,17 +258,8 @@ impl Config {
     /// (`clerk auth NAME` not run): `clerk check` reports them and the daemon refuses to start, instead
     /// of failing every login.
     pub fn missing_sign_ins(&self) -> Vec<String> {
-        let imap = self.mailboxes.iter().filter_map(|m| match &m.source {
-            Source::Imap(account) => Some(&account.credential),
-            Source::Maildir(_) => None,
-        });
-        let smtp = match &self.delivery {
-            Delivery::Smtp(account) => account.credential.as_ref(),
-            Delivery::Directory(_) => None,
-        };
-        let mut used: Vec<&crate::oauth::Provider> = imap
-            .chain(smtp)
-            .filter_map(|credential| match credential {
+        let mut used: Vec<&crate::oauth::Provider> = logins(&self.mailboxes, Some(&self.delivery))
+            .filter_map(|(_, credential)| match credential {
                 Credential::OAuth2(tokens) => Some(tokens.provider()),
                 Credential::Password(_) => None,
             })
@@ -508,6 +499,22 @@ fn mailbox(
         }),
         _ => Err(problems),
     }
+}
+
+/// Every account clerk signs in to, as (user, credential): the IMAP mailboxes, then `[smtp]`.
+fn logins<'c>(
+    mailboxes: &'c [MailboxConfig],
+    delivery: Option<&'c Delivery>,
+) -> impl Iterator<Item = (&'c str, &'c Credential)> {
+    let imap = mailboxes.iter().filter_map(|m| match &m.source {
+        Source::Imap(account) => Some((account.user.as_str(), &account.credential)),
+        Source::Maildir(_) => None,
+    });
+    let smtp = match delivery {
+        Some(Delivery::Smtp(account)) => account.user.as_deref().zip(account.credential.as_ref()),
+        _ => None,
+    };
+    imap.chain(smtp)
 }
 
 /// The `[oauth2.NAME]` tables by name, `None` for one with problems (see [`oauth::providers`]).

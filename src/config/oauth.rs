@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Delivery, Files, MailboxConfig, Problem, Source, is_loopback, secret_source};
+use super::{Delivery, Files, MailboxConfig, Problem, is_loopback, logins, secret_source};
 use crate::oauth::{Provider, TokenSource};
 use crate::secret::Credential;
 
@@ -222,17 +222,9 @@ pub(super) fn shared_sign_ins(
     mailboxes: &[MailboxConfig],
     delivery: Option<&Delivery>,
 ) -> Vec<(String, String)> {
-    let imap = mailboxes.iter().filter_map(|m| match &m.source {
-        Source::Imap(account) => Some((account.user.as_str(), &account.credential)),
-        Source::Maildir(_) => None,
-    });
-    let smtp = match delivery {
-        Some(Delivery::Smtp(account)) => account.user.as_deref().zip(account.credential.as_ref()),
-        _ => None,
-    };
     let mut first_user: BTreeMap<&str, &str> = BTreeMap::new();
     let mut problems = Vec::new();
-    for (user, credential) in imap.chain(smtp) {
+    for (user, credential) in logins(mailboxes, delivery) {
         let Credential::OAuth2(tokens) = credential else { continue };
         let name = tokens.provider().name.as_str();
         let first = *first_user.entry(name).or_insert(user);
