@@ -2,7 +2,7 @@
 //! own time zone, so a weekly 09:00 meeting stays at 09:00 across a daylight-saving change; EXDATEs
 //! drop instances and overridden instances (RECURRENCE-ID) replace theirs.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
@@ -97,12 +97,8 @@ pub fn occurrences(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Occurrence>, RecurrenceError> {
-    let mut overridden: HashMap<(&str, DateTime<Utc>), ()> = HashMap::new();
-    for event in events {
-        if let Some(original) = event.recurrence_id {
-            overridden.insert((event.uid.as_str(), original), ());
-        }
-    }
+    let overridden: HashSet<(&str, DateTime<Utc>)> =
+        events.iter().filter_map(|e| Some((e.uid.as_str(), e.recurrence_id?))).collect();
     let overlaps = |start: DateTime<Utc>, end: DateTime<Utc>| start < to && end > from;
     let mut found = Vec::new();
     for event in events {
@@ -113,7 +109,7 @@ pub fn occurrences(
                     let end = start + length;
                     if overlaps(start, end)
                         && !event.exdates.contains(&start)
-                        && !overridden.contains_key(&(event.uid.as_str(), start))
+                        && !overridden.contains(&(event.uid.as_str(), start))
                     {
                         found.push(occurrence(event, start, end));
                     }

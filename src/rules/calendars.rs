@@ -26,7 +26,7 @@ use super::office::{address, zone};
 use crate::calendar::availability::Policy;
 use crate::calendar::hours::{DAY_KEYS, WorkingHours, parse_day};
 use crate::calendar::{CalendarConfig, Room};
-use crate::toml_doc::{Item, Table};
+use crate::toml_doc::Table;
 
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(86_400);
@@ -133,10 +133,6 @@ fn working_hours(days: &Table<'_, '_>) -> Option<WorkingHours> {
 /// An optional period under `key`: `default` when absent; zero only where `zero_ok`.
 fn period(table: &Table<'_, '_>, key: &'static str, default: Duration, zero_ok: bool) -> Option<Duration> {
     let Some(item) = table.get(key) else { return Some(default) };
-    period_value(&item, key, zero_ok)
-}
-
-fn period_value(item: &Item<'_, '_>, key: &str, zero_ok: bool) -> Option<Duration> {
     let text = item.expect_str()?;
     match crate::units::parse_duration(text) {
         Some(d) if zero_ok || !d.is_zero() => Some(d),
