@@ -1,0 +1,470 @@
+//! Reading the calendars other clients send: the iTIP objects inside invitations, replies and
+//! cancellations (RFC 5546), and plain .ics files.
+//!
+//! Reading is lenient, because every client bends the format somewhere: the method may be missing (the
+//! mail's Content-Type then says it), Exchange writes replies without an ORGANIZER, Outlook names zones
+//! by Windows or display names, addresses come as `MAILTO:` in any case. Parsing itself is calcard's;
+//! this module turns its tree into [`ItipEvent`]s with times in UTC. Nothing a calendar points at
+//! (ATTACH, URL, TZURL) is fetched or opened: those are text to clerk.
+
+use std::str::FromStr;
+
+use calcard::common::PartialDateTime;
+use calcard::common::timezone::Tz as CalTz;
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
+    ICalendarProperty, ICalendarValue,
+};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::event::{Event, EventStatus};
+use super::zones;
+
+#[cfg(test)]
+mod tests;
+
+/// What an iTIP object asks of its receiver (RFC 5546 §1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A calendar to look at, not a scheduling message (also what a calendar without METHOD is).
+    Publish,
+    Request,
+    Reply,
+    Add,
+    Cancel,
+    Refresh,
+    Counter,
+    DeclineCounter,
+}
+
+impl Method {
+    pub fn parse(text: &str) -> Option<Method> {
+        Some(match text.trim().to_ascii_uppercase().as_str() {
+            "PUBLISH" => Method::Publish,
+            "REQUEST" => Method::Request,
+            "REPLY" => Method::Reply,
+            "ADD" => Method::Add,
+            "CANCEL" => Method::Cancel,
+            "REFRESH" => Method::Refresh,
+            "COUNTER" => Method::Counter,
+            "DECLINECOUNTER" => Method::DeclineCounter,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Publish => "PUBLISH",
+            Method::Request => "REQUEST",
+            Method::Reply => "REPLY",
+            Method::Add => "ADD",
+            Method::Cancel => "CANCEL",
+            Method::Refresh => "REFRESH",
+            Method::Counter => "COUNTER",
+            Method::DeclineCounter => "DECLINECOUNTER",
+        }
+    }
+}
+
+/// An attendee's answer to an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartStat {
+    NeedsAction,
+    Accepted,
+    Declined,
+    Tentative,
+    Delegated,
+}
+
+impl PartStat {
+    pub fn parse(text: &str) -> PartStat {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "ACCEPTED" => PartStat::Accepted,
+            "DECLINED" => PartStat::Declined,
+            "TENTATIVE" => PartStat::Tentative,
+            "DELEGATED" => PartStat::Delegated,
+            // RFC 5545 §3.2.12: an unknown value is to be read as NEEDS-ACTION.
+            _ => PartStat::NeedsAction,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartStat::NeedsAction => "NEEDS-ACTION",
+            PartStat::Accepted => "ACCEPTED",
+            PartStat::Declined => "DECLINED",
+            PartStat::Tentative => "TENTATIVE",
+            PartStat::Delegated => "DELEGATED",
+        }
+    }
+}
+
+/// Someone named in a calendar: the organizer or an attendee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    /// The address without `mailto:`, as written (compare with [`Party::is`]).
+    pub email: String,
+    pub name: Option<String>,
+}
+
+impl Party {
+    /// Whether this is `address`; calendar addresses are compared case-insensitively.
+    pub fn is(&self, address: &str) -> bool {
+        self.email.eq_ignore_ascii_case(address.trim())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee {
+    pub party: Party,
+    pub partstat: PartStat,
+}
+
+/// One VEVENT of an iTIP object: a meeting, a series' master, or one instance of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItipEvent {
+    pub uid: String,
+    pub sequence: i64,
+    pub recurrence_id: Option<DateTime<Utc>>,
+    pub summary: String,
+    pub location: Option<String>,
+    pub description: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The zone DTSTART is written in, in which a series recurs.
+    pub timezone: Tz,
+    /// DTSTART was a date: the event takes whole days.
+    pub all_day: bool,
+    pub rrule: Option<String>,
+    pub exdates: Vec<DateTime<Utc>>,
+    /// STATUS, if the calendar gives one.
+    pub status: Option<EventStatus>,
+    pub transparent: bool,
+    pub organizer: Option<Party>,
+    pub attendees: Vec<Attendee>,
+    pub stamp: Option<DateTime<Utc>>,
+}
+
+impl ItipEvent {
+    /// The attendee with `address`, if the event names them.
+    pub fn attendee(&self, address: &str) -> Option<&Attendee> {
+        self.attendees.iter().find(|a| a.party.is(address))
+    }
+
+    /// The event as `calendar` keeps it.
+    pub fn to_event(&self, calendar: &str) -> Event {
+        Event {
+            calendar: calendar.to_string(),
+            uid: self.uid.clone(),
+            recurrence_id: self.recurrence_id,
+            sequence: self.sequence,
+            summary: self.summary.clone(),
+            location: self.location.clone(),
+            start: self.start,
+            end: self.end,
+            timezone: self.timezone,
+            rrule: self.rrule.clone(),
+            exdates: self.exdates.clone(),
+            status: self.status.unwrap_or(EventStatus::Confirmed),
+            transparent: self.transparent,
+            organizer: self.organizer.as_ref().map(|o| o.email.clone()),
+        }
+    }
+}
+
+/// A calendar as read: its method and the events that could be read, with what could not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Itip {
+    pub method: Method,
+    pub events: Vec<ItipEvent>,
+    /// One line per VEVENT that was left out, saying which and why.
+    pub skipped: Vec<String>,
+}
+
+/// Why a calendar could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the calendar cannot be read: {0}")]
+pub struct IcsError(String);
+
+/// Reads `text`. `method` is the mail's Content-Type `method=`, used when the calendar has no METHOD;
+/// `floating` is the zone for times written without one (the office's).
+pub fn read(text: &str, method: Option<&str>, floating: Tz) -> Result<Itip, IcsError> {
+    let calendar = ICalendar::parse(text).map_err(|entry| IcsError(describe(&entry)))?;
+    let root = calendar.components.first().ok_or_else(|| IcsError("it holds no VCALENDAR".into()))?;
+    let method = text_of(root, &ICalendarProperty::Method)
+        .and_then(Method::parse)
+        .or_else(|| method.and_then(Method::parse))
+        .unwrap_or(Method::Publish);
+    let zones = Zones { calendar: &calendar, floating };
+    let mut itip = Itip { method, events: Vec::new(), skipped: Vec::new() };
+    for component in &calendar.components {
+        if component.component_type != ICalendarComponentType::VEvent {
+            continue;
+        }
+        match read_event(component, &zones) {
+            Ok(event) => itip.events.push(event),
+            Err(why) => {
+                let uid = component.uid().unwrap_or("without a UID");
+                itip.skipped.push(format!("VEVENT {uid}: {why}"));
+            }
+        }
+    }
+    Ok(itip)
+}
+
+fn describe(entry: &calcard::Entry) -> String {
+    match entry {
+        calcard::Entry::InvalidLine(line) => {
+            format!("invalid line `{}`", line.chars().take(80).collect::<String>())
+        }
+        calcard::Entry::UnexpectedComponentEnd { expected, found } => {
+            format!("END:{} where END:{} was expected", found.as_str(), expected.as_str())
+        }
+        calcard::Entry::UnterminatedComponent(name) => format!("BEGIN:{name} is never ended"),
+        calcard::Entry::TooManyComponents => "it has too many components".into(),
+        calcard::Entry::VCard(_) => "it is a vCard, not a calendar".into(),
+        calcard::Entry::Eof => "it is empty".into(),
+        calcard::Entry::ICalendar(_) => "it holds more than one calendar".into(),
+        _ => "it is not an iCalendar object".into(),
+    }
+}
+
+fn read_event(component: &ICalendarComponent, zones: &Zones<'_>) -> Result<ItipEvent, String> {
+    let uid = component.uid().map(str::trim).filter(|u| !u.is_empty()).ok_or("it has no UID")?;
+    let dtstart = component.property(&ICalendarProperty::Dtstart).ok_or("it has no DTSTART")?;
+    let start = zones.time(dtstart).ok_or("its DTSTART is not a date or time")?;
+    let end = match component.property(&ICalendarProperty::Dtend) {
+        Some(dtend) => zones.time(dtend).ok_or("its DTEND is not a date or time")?.instant,
+        None => match component.property(&ICalendarProperty::Duration).and_then(duration) {
+            Some(length) => start.instant + length,
+            None if start.all_day => start.instant + Duration::days(1),
+            None => start.instant,
+        },
+    };
+    if end < start.instant {
+        return Err("it ends before it starts".into());
+    }
+    let recurrence_id = match component.property(&ICalendarProperty::RecurrenceId) {
+        Some(entry) => Some(zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?.instant),
+        None => None,
+    };
+    let exdates =
+        component.properties(&ICalendarProperty::Exdate).flat_map(|entry| zones.times(entry)).collect();
+    let rrule = component.property(&ICalendarProperty::Rrule).and_then(|entry| match entry.values.first() {
+        Some(ICalendarValue::RecurrenceRule(rule)) => Some(rule.to_string()),
+        _ => None,
+    });
+    let status =
+        text_of(component, &ICalendarProperty::Status).and_then(|s| match s.to_ascii_uppercase().as_str() {
+            "CONFIRMED" => Some(EventStatus::Confirmed),
+            "TENTATIVE" => Some(EventStatus::Tentative),
+            "CANCELLED" => Some(EventStatus::Cancelled),
+            _ => None,
+        });
+    let transparent =
+        text_of(component, &ICalendarProperty::Transp).is_some_and(|t| t.eq_ignore_ascii_case("TRANSPARENT"));
+    Ok(ItipEvent {
+        uid: uid.to_string(),
+        sequence: component
+            .property(&ICalendarProperty::Sequence)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_integer())
+            .unwrap_or(0),
+        recurrence_id,
+        summary: text_of(component, &ICalendarProperty::Summary).unwrap_or_default().trim().to_string(),
+        location: text_of(component, &ICalendarProperty::Location)
+            .map(str::to_string)
+            .filter(|l| !l.is_empty()),
+        description: text_of(component, &ICalendarProperty::Description).map(str::to_string),
+        start: start.instant,
+        end,
+        timezone: start.zone,
+        all_day: start.all_day,
+        rrule,
+        exdates,
+        status,
+        transparent,
+        organizer: component.property(&ICalendarProperty::Organizer).and_then(party),
+        attendees: component
+            .properties(&ICalendarProperty::Attendee)
+            .filter_map(|entry| {
+                let partstat = entry
+                    .parameter(&ICalendarParameterName::Partstat)
+                    .and_then(|p| p.as_text())
+                    .map_or(PartStat::NeedsAction, PartStat::parse);
+                Some(Attendee { party: party(entry)?, partstat })
+            })
+            .collect(),
+        stamp: component.property(&ICalendarProperty::Dtstamp).and_then(|e| zones.time(e)).map(|t| t.instant),
+    })
+}
+
+fn text_of<'c>(component: &'c ICalendarComponent, property: &ICalendarProperty) -> Option<&'c str> {
+    component.property(property)?.values.first()?.as_text()
+}
+
+/// The address of an ORGANIZER or ATTENDEE line, with its CN.
+fn party(entry: &ICalendarEntry) -> Option<Party> {
+    let value = entry.values.first()?.as_text()?.trim();
+    let email = match value.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
+        _ => value,
+    };
+    // An address clerk could write back to; anything else (a URN, a bare name) names nobody.
+    if !email.contains('@') || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let name = entry
+        .parameter(&ICalendarParameterName::Cn)
+        .and_then(|cn| cn.as_text())
+        .map(|cn| cn.trim().trim_matches('"').to_string())
+        .filter(|cn| !cn.is_empty() && !cn.eq_ignore_ascii_case(email));
+    Some(Party { email: email.to_string(), name })
+}
+
+fn duration(entry: &ICalendarEntry) -> Option<Duration> {
+    match entry.values.first()? {
+        ICalendarValue::Duration(length) => length.to_time_delta(),
+        _ => None,
+    }
+}
+
+/// A DTSTART-like value in absolute time.
+struct When {
+    instant: DateTime<Utc>,
+    zone: Tz,
+    all_day: bool,
+}
+
+/// Resolves the zones a calendar's times are written in.
+struct Zones<'c> {
+    calendar: &'c ICalendar,
+    floating: Tz,
+}
+
+impl Zones<'_> {
+    fn time(&self, entry: &ICalendarEntry) -> Option<When> {
+        let value = entry.values.first()?.as_partial_date_time()?;
+        self.when(value, entry.tz_id())
+    }
+
+    fn times<'e>(&'e self, entry: &'e ICalendarEntry) -> impl Iterator<Item = DateTime<Utc>> + 'e {
+        entry
+            .values
+            .iter()
+            .filter_map(|v| v.as_partial_date_time())
+            .filter_map(move |value| Some(self.when(value, entry.tz_id())?.instant))
+    }
+
+    fn when(&self, value: &PartialDateTime, tzid: Option<&str>) -> Option<When> {
+        let all_day = value.hour.is_none();
+        let local = value.to_date_time()?;
+        if let Some(offset) = local.offset {
+            let instant = offset.from_local_datetime(&local.date_time).single()?.with_timezone(&Utc);
+            let zone = if offset.local_minus_utc() == 0 { Tz::UTC } else { self.floating };
+            return Some(When { instant, zone, all_day });
+        }
+        let zone = tzid.and_then(|tzid| self.zone(tzid, local.date_time.date())).unwrap_or(self.floating);
+        let instant = resolve_local(zone, local.date_time)?;
+        Some(When { instant, zone, all_day })
+    }
+
+    /// The zone `tzid` names: by its name (IANA, Windows, vendor prefixes), by the hints in its
+    /// VTIMEZONE (X-LIC-LOCATION, Exchange's zone number), or by the offsets the VTIMEZONE gives.
+    fn zone(&self, tzid: &str, on: NaiveDate) -> Option<Tz> {
+        if let Some(zone) = zones::zone(tzid) {
+            return Some(zone);
+        }
+        let definition = self.calendar.timezones().find(|tz| {
+            tz.timezone().is_some_and(|(id, _)| id == tzid)
+                || text_of(tz, &ICalendarProperty::Tzid) == Some(tzid)
+        });
+        if let Some((_, CalTz::Tz(zone))) = definition.and_then(|d| d.timezone()) {
+            return Some(zone);
+        }
+        if let Ok(CalTz::Tz(zone)) = CalTz::from_str(tzid) {
+            return Some(zone);
+        }
+        definition.and_then(|d| zone_by_offsets(self.calendar, d, tzid, on))
+    }
+}
+
+/// A local time in `zone`; in a gap (the hour skipped when clocks go forward) it is read as the time
+/// after the gap, as clients do.
+fn resolve_local(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    zone.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| zone.from_local_datetime(&(local + Duration::hours(1))).earliest())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The IANA zone that matches a VTIMEZONE nobody named (an old Outlook display name such as
+/// "Canberra, Melbourne, Sydney"): the same offsets in January and July of the year, preferring a
+/// zone whose city the name mentions.
+fn zone_by_offsets(
+    calendar: &ICalendar,
+    definition: &ICalendarComponent,
+    tzid: &str,
+    on: NaiveDate,
+) -> Option<Tz> {
+    let mut standard = None;
+    let mut daylight = None;
+    for id in &definition.component_ids {
+        let Some(part) = calendar.component_by_id(*id) else { continue };
+        let offset = part
+            .property(&ICalendarProperty::Tzoffsetto)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_partial_date_time())
+            .and_then(|v| {
+                let seconds = i32::from(v.tz_hour?) * 3600 + i32::from(v.tz_minute.unwrap_or(0)) * 60;
+                Some(if v.tz_minus { -seconds } else { seconds })
+            });
+        let month = part
+            .property(&ICalendarProperty::Rrule)
+            .and_then(|e| match e.values.first() {
+                Some(ICalendarValue::RecurrenceRule(rule)) => rule.bymonth.first().map(|m| m.month() as u32),
+                _ => None,
+            })
+            .or_else(|| {
+                let start =
+                    part.property(&ICalendarProperty::Dtstart)?.values.first()?.as_partial_date_time()?;
+                start.month.map(u32::from)
+            });
+        match part.component_type {
+            ICalendarComponentType::Standard => standard = offset.zip(month),
+            ICalendarComponentType::Daylight => daylight = offset.zip(month),
+            _ => {}
+        }
+    }
+    let (standard_offset, standard_month) = standard.or(daylight)?;
+    // The offset in force in January and in July, from the months each observance begins.
+    let in_month = |month: u32| match daylight {
+        Some((daylight_offset, daylight_month)) => {
+            let daylight_first = daylight_month < standard_month;
+            let in_daylight = if daylight_first {
+                month >= daylight_month && month < standard_month
+            } else {
+                month >= daylight_month || month < standard_month
+            };
+            if in_daylight { daylight_offset } else { standard_offset }
+        }
+        None => standard_offset,
+    };
+    let (january, july) = (in_month(1), in_month(7));
+    let offset_on = |zone: &Tz, month: u32| {
+        let day = NaiveDate::from_ymd_opt(on.year(), month, 15)?.and_hms_opt(12, 0, 0)?;
+        Some(zone.offset_from_utc_datetime(&day).fix().local_minus_utc())
+    };
+    let matching: Vec<Tz> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .filter(|zone| zone.name().contains('/') && !zone.name().starts_with("Etc/"))
+        .filter(|zone| offset_on(zone, 1) == Some(january) && offset_on(zone, 7) == Some(july))
+        .copied()
+        .collect();
+    let mentioned = |zone: &&Tz| {
+        let city = zone.name().rsplit('/').next().unwrap_or_default().replace('_', " ");
+        tzid.to_lowercase().contains(&city.to_lowercase())
+    };
+    matching.iter().find(mentioned).or(matching.first()).copied()
+}

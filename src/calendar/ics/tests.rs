@@ -1,0 +1,171 @@
+use super::*;
+use crate::mail::message::Message;
+
+const ROME: Tz = chrono_tz::Europe::Rome;
+
+fn corpus(path: &str) -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    std::fs::read(root.join(path)).unwrap()
+}
+
+/// The first calendar a corpus message carries, read.
+fn imip(name: &str) -> Itip {
+    let msg = Message::parse(&corpus(&format!("imip/{name}"))).unwrap();
+    let part = msg.calendars.first().unwrap_or_else(|| panic!("{name} carries no calendar"));
+    read(&part.text, part.method.as_deref(), ROME).unwrap()
+}
+
+fn utc(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+}
+
+#[test]
+fn every_calendar_of_the_corpus_is_read_without_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut events = 0;
+    for entry in std::fs::read_dir(root.join("ics")).unwrap() {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.unwrap().path()).unwrap()).into_owned();
+        if let Ok(itip) = read(&text, None, ROME) {
+            events += itip.events.len();
+        }
+    }
+    for entry in std::fs::read_dir(root.join("imip")).unwrap() {
+        let Ok(msg) = Message::parse(&std::fs::read(entry.unwrap().path()).unwrap()) else { continue };
+        for part in &msg.calendars {
+            if let Ok(itip) = read(&part.text, part.method.as_deref(), ROME) {
+                events += itip.events.len();
+            }
+        }
+    }
+    assert!(events > 30, "only {events} events read");
+}
+
+#[test]
+fn an_outlook_invitation_is_a_request_with_its_organizer_and_attendees() {
+    let itip = imip("outlook-test-invite.eml");
+    assert_eq!(itip.method, Method::Request);
+    let event = &itip.events[0];
+    assert!(event.organizer.is_some(), "{event:?}");
+    assert!(!event.attendees.is_empty(), "{event:?}");
+    assert!(event.end > event.start);
+}
+
+#[test]
+fn a_reply_without_organizer_is_still_read_by_its_uid() {
+    let itip = imip("reply_missing_organizer.eml");
+    assert_eq!(itip.method, Method::Reply);
+    let event = &itip.events[0];
+    assert_eq!(event.uid, "1E71F9C8-AEDA-48EB-98D0-76E898F6BB5C");
+    assert_eq!(event.organizer, None);
+    assert_eq!(event.sequence, 7);
+    // 10:00 in US/Pacific summer time.
+    assert_eq!(event.start, utc("2008-08-12T17:00:00Z"));
+}
+
+#[test]
+fn a_cancellation_is_read_as_cancel() {
+    assert_eq!(imip("cancel-single-event.eml").method, Method::Cancel);
+}
+
+#[test]
+fn the_mail_content_type_method_stands_in_for_a_missing_method() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@b\r\nDTSTART:20261124T140000Z\r\n\
+                DTEND:20261124T150000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_eq!(read(text, Some("request"), ROME).unwrap().method, Method::Request);
+    assert_eq!(read(text, None, ROME).unwrap().method, Method::Publish);
+}
+
+#[test]
+fn a_windows_zone_name_is_read_as_its_iana_zone() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:w@b\r\n\
+                DTSTART;TZID=W. Europe Standard Time:20261124T150000\r\n\
+                DTEND;TZID=W. Europe Standard Time:20261124T160000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let event = &read(text, None, chrono_tz::UTC).unwrap().events[0];
+    assert_eq!(event.start, utc("2026-11-24T14:00:00Z"));
+    assert_eq!(event.timezone, chrono_tz::Europe::Berlin);
+}
+
+#[test]
+fn an_outlook_display_name_zone_is_matched_by_its_offsets() {
+    let text = String::from_utf8(corpus("ics/Standup.ics")).unwrap();
+    let event = &read(&text, None, ROME).unwrap().events[0];
+    // 09:30 in Australian summer time (+11:00).
+    assert_eq!(event.start, utc("2009-03-09T22:30:00Z"));
+    assert_eq!(event.timezone, chrono_tz::Australia::Sydney);
+    assert!(event.rrule.as_deref().unwrap().starts_with("FREQ=DAILY"), "{:?}", event.rrule);
+}
+
+#[test]
+fn a_zone_named_by_nobody_is_matched_by_the_offsets_of_its_vtimezone() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Our office time\r\n\
+                BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
+                TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+                BEGIN:DAYLIGHT\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n\
+                TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n\
+                BEGIN:VEVENT\r\nUID:o@b\r\nDTSTART;TZID=Our office time:20260715T100000\r\n\
+                END:VEVENT\r\nBEGIN:VEVENT\r\nUID:p@b\r\nDTSTART;TZID=Our office time:20261215T100000\r\n\
+                END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let itip = read(text, None, chrono_tz::UTC).unwrap();
+    assert_eq!(itip.events[0].start, utc("2026-07-15T08:00:00Z"));
+    assert_eq!(itip.events[1].start, utc("2026-12-15T09:00:00Z"));
+}
+
+#[test]
+fn an_exchange_zone_number_names_the_zone() {
+    let text = String::from_utf8(corpus("ics/tmeher.ics")).unwrap();
+    let event = &read(&text, None, ROME).unwrap().events[0];
+    // 22:30 Pacific daylight time on 11 October 2004.
+    assert_eq!(event.start, utc("2004-10-12T05:30:00Z"));
+}
+
+#[test]
+fn floating_times_are_read_in_the_office_zone_and_dates_as_whole_days() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:f@b\r\nDTSTART:20261124T150000\r\nEND:VEVENT\r\n\
+                BEGIN:VEVENT\r\nUID:d@b\r\nDTSTART;VALUE=DATE:20261225\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!(itip.events[0].start, utc("2026-11-24T14:00:00Z"));
+    assert_eq!(itip.events[0].end, itip.events[0].start);
+    assert!(itip.events[1].all_day);
+    assert_eq!(itip.events[1].end - itip.events[1].start, Duration::days(1));
+}
+
+#[test]
+fn addresses_lose_their_mailto_in_any_case_and_compare_case_insensitively() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:m@b\r\nDTSTART:20261124T140000Z\r\n\
+                ORGANIZER;CN=\"Anna Bianchi\":MAILTO:Anna@Client.example\r\n\
+                ATTENDEE;PARTSTAT=ACCEPTED:mailto:assistant@office.example\r\n\
+                ATTENDEE:urn:uuid:room-1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let event = &read(text, None, ROME).unwrap().events[0];
+    let organizer = event.organizer.as_ref().unwrap();
+    assert_eq!(organizer.email, "Anna@Client.example");
+    assert_eq!(organizer.name.as_deref(), Some("Anna Bianchi"));
+    assert!(organizer.is("anna@client.EXAMPLE"));
+    assert_eq!(event.attendees.len(), 1, "an attendee without an address names nobody");
+    assert_eq!(event.attendee("ASSISTANT@office.example").unwrap().partstat, PartStat::Accepted);
+}
+
+#[test]
+fn an_event_without_uid_or_start_is_skipped_with_a_reason_and_the_rest_read() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261124T140000Z\r\nEND:VEVENT\r\n\
+                BEGIN:VEVENT\r\nUID:nostart@b\r\nEND:VEVENT\r\n\
+                BEGIN:VEVENT\r\nUID:ok@b\r\nDTSTART:20261124T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!(itip.events.len(), 1);
+    assert_eq!(itip.skipped, ["VEVENT without a UID: it has no UID", "VEVENT nostart@b: it has no DTSTART"]);
+}
+
+#[test]
+fn text_that_is_no_calendar_is_an_error() {
+    let error = read("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nEND:VCARD\r\n", None, ROME).unwrap_err();
+    assert!(error.to_string().starts_with("the calendar cannot be read: "), "{error}");
+}
+
+#[test]
+fn an_invitation_pointing_at_a_local_file_is_read_as_text_alone() {
+    // The ATTACH names file:///etc/passwd; reading keeps the event and nothing of the file.
+    let itip = imip("event-with-file-attachment.eml");
+    assert_eq!(itip.method, Method::Request);
+    let event = &itip.events[0];
+    assert!(event.description.as_deref().unwrap_or_default().contains("file: URI attachment"));
+    assert!(!format!("{event:?}").contains("root:"), "no file content may appear");
+}
