@@ -6,6 +6,7 @@ pub mod availability;
 pub mod event;
 pub mod hours;
 pub mod ics;
+pub mod itip;
 pub mod zones;
 
 use std::time::Duration;
