@@ -5,7 +5,9 @@
 //! desk = "inquiry"                  # inquiry | meeting | supply; then the desk's options:
 //! answer = "faq/opening-hours"      #   a template the desk may answer with
 //! department = "front-desk"         #   a department of office.toml
-//! calendar = "office"               #   the calendar to book into
+//! calendar = "office"               #   the calendar to book into (a `[[calendar]]` of office.toml)
+//! on_conflict = "decline"           #   an invitation for busy time: decline | tentative
+//! accept_counter = false            #   take an attendee's proposed new time by itself when free
 //! priority = "high"                 #   low | normal | high | urgent
 //!
 //! reply = "ack"                     # templates/ack.txt, or:
@@ -25,7 +27,7 @@ use std::cell::RefCell;
 
 use super::address::check_address;
 use super::office::{Office, duration};
-use super::rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, Priority, Reply};
+use super::rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Priority, Reply};
 use super::template::{TemplateContext, Templates, check_name, sample_message};
 use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 
@@ -33,7 +35,8 @@ use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 pub(crate) const ACTION_KEYS: [&str; 5] = ["desk", "reply", "forward", "move", "flag"];
 
 /// Options that only mean something to a desk.
-const DESK_OPTIONS: [&str; 4] = ["answer", "department", "calendar", "priority"];
+const DESK_OPTIONS: [&str; 6] =
+    ["answer", "department", "calendar", "priority", "on_conflict", "accept_counter"];
 
 /// What actions are checked against.
 pub(crate) struct Refs<'a> {
@@ -49,7 +52,9 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
     let desk = rule.optional("desk", desk);
     let answer = rule.optional("answer", |item| template(item, refs));
     let department = rule.optional("department", |item| department(item, refs));
-    let calendar = rule.optional("calendar", non_empty);
+    let calendar = rule.optional("calendar", |item| calendar(item, refs));
+    let on_conflict = rule.optional("on_conflict", on_conflict);
+    let accept_counter = rule.optional("accept_counter", |item| item.expect_bool());
     let priority = rule.optional("priority", priority);
     let reply = rule.optional("reply", |item| reply(item, refs));
     let forward = rule.optional("forward", |item| forward(item, refs));
@@ -67,7 +72,16 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
     }
 
     let (answer, department, calendar, priority) = (answer?, department?, calendar?, priority?);
-    let desk = desk?.map(|desk| DeskCall { desk, answer, department, calendar, priority });
+    let (on_conflict, accept_counter) = (on_conflict?, accept_counter?);
+    let desk = desk?.map(|desk| DeskCall {
+        desk,
+        answer,
+        department,
+        calendar,
+        priority,
+        on_conflict,
+        accept_counter,
+    });
     let actions = Actions {
         desk,
         reply: reply?,
@@ -110,13 +124,26 @@ fn priority(item: &Item<'_, '_>) -> Option<Priority> {
     priority
 }
 
-fn non_empty(item: &Item<'_, '_>) -> Option<String> {
-    let text = item.expect_str()?;
-    if text.trim().is_empty() {
-        item.error(format!("`{}` cannot be empty", item.path()));
+fn on_conflict(item: &Item<'_, '_>) -> Option<OnConflict> {
+    let name = item.expect_str()?;
+    let choice = OnConflict::from_name(name);
+    if choice.is_none() {
+        unknown(item, "on_conflict choice", name, &OnConflict::NAMES);
+    }
+    choice
+}
+
+/// A calendar of office.toml's `[[calendar]]` tables.
+fn calendar(item: &Item<'_, '_>, refs: &Refs<'_>) -> Option<String> {
+    let name = item.expect_str()?;
+    if let Some(office) = refs.office
+        && !office.calendars.iter().any(|c| c.name == name)
+    {
+        let names: Vec<&str> = office.calendars.iter().map(|c| c.name.as_str()).collect();
+        unknown(item, "calendar", name, &names);
         return None;
     }
-    Some(text.to_owned())
+    Some(name.to_owned())
 }
 
 /// A reference to a template, which must exist.

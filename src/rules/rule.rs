@@ -54,6 +54,34 @@ pub struct DeskCall {
     pub calendar: Option<String>,
     /// `priority`: how urgently the desk should treat the mail; `None` when the rule does not say.
     pub priority: Option<Priority>,
+    /// `on_conflict`: what the meeting desk does with an invitation for busy time.
+    pub on_conflict: Option<OnConflict>,
+    /// `accept_counter`: whether the meeting desk takes a new time an attendee proposes (COUNTER) by
+    /// itself when the time is free, rather than passing it to the owner.
+    pub accept_counter: Option<bool>,
+}
+
+/// What the meeting desk does with an invitation for time that is not free.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnConflict {
+    /// Decline, naming up to three free times instead.
+    #[default]
+    Decline,
+    /// Accept as tentative and tell the calendar's owner, who decides.
+    Tentative,
+}
+
+impl OnConflict {
+    pub const NAMES: [&str; 2] = ["decline", "tentative"];
+
+    pub fn from_name(name: &str) -> Option<OnConflict> {
+        match name {
+            "decline" => Some(OnConflict::Decline),
+            "tentative" => Some(OnConflict::Tentative),
+            _ => None,
+        }
+    }
 }
 
 /// The desks that handle mail; each is a module under `desks/`.

@@ -2,14 +2,15 @@
 
 use std::time::Duration;
 
-use super::{Dir, from, load, subject};
-use crate::rules::{Desk, DeskCall, Flag, Forward, ForwardMode, Priority, Reply, RuleSet};
+use super::{Dir, from, load, office_with_calendar, subject};
+use crate::rules::{Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Priority, Reply, RuleSet};
 
 fn with_templates(rules: &str) -> RuleSet {
     let dir = Dir::with_rules(rules);
     dir.write("templates/ack.txt", "Thanks, {{ message.from_name }}.\n");
     dir.write("templates/faq/opening-hours.txt", "We are open 9-17.\n");
     dir.write("templates/note.txt", "FYI\n");
+    dir.write("office.toml", &office_with_calendar());
     dir.load()
 }
 
@@ -24,6 +25,8 @@ answer = "faq/opening-hours"
 department = "front-desk"
 calendar = "office"
 priority = "high"
+on_conflict = "tentative"
+accept_counter = true
 "#,
     );
     assert_eq!(
@@ -34,6 +37,8 @@ priority = "high"
             department: Some("front-desk".into()),
             calendar: Some("office".into()),
             priority: Some(Priority::High),
+            on_conflict: Some(OnConflict::Tentative),
+            accept_counter: Some(true),
         })
     );
 }

@@ -1,6 +1,6 @@
 //! The example of DESIGN.md, verbatim; `explain` traces; embedded tests.
 
-use super::{Dir, OFFICE, addr, from};
+use super::{Dir, addr, from, office_with_calendar};
 use crate::mail::message::{Address, CalendarPart, Message};
 use crate::rules::{Desk, DeskCall, RuleSet, TestFailure};
 
@@ -45,7 +45,7 @@ We are out of toner, please order two cartridges.\r\n";
 /// A project-like layout: `rules/` and `tests/fixtures/` side by side.
 fn design_office() -> (Dir, RuleSet) {
     let dir = Dir::new();
-    dir.write("rules/office.toml", OFFICE);
+    dir.write("rules/office.toml", &office_with_calendar());
     dir.write("rules/office.rules.toml", DESIGN_EXAMPLE);
     dir.write("rules/templates/faq/opening-hours.txt", "We are open 9-13 and 14-18.\n");
     dir.write("tests/fixtures/toner.eml", TONER_EML);
@@ -102,6 +102,8 @@ fn design_example_sends_invitations_to_the_meeting_desk() {
             department: None,
             calendar: Some("office".into()),
             priority: None,
+            on_conflict: None,
+            accept_counter: None,
         })
     );
 }

@@ -122,6 +122,21 @@ fn bad_regex_is_reported_at_the_regex() {
 }
 
 #[test]
+fn a_calendar_office_toml_does_not_keep_is_reported() {
+    let found = errors("[[rule]]\nname = \"r\"\ndesk = \"meeting\"\ncalendar = \"office\"\n");
+    assert_eq!(found, ["10.rules.toml:4:12: unknown calendar `office`"]);
+}
+
+#[test]
+fn on_conflict_names_its_choices() {
+    let found = errors("[[rule]]\nname = \"r\"\ndesk = \"meeting\"\non_conflict = \"maybe\"\n");
+    assert_eq!(
+        found,
+        ["10.rules.toml:4:15: unknown on_conflict choice `maybe` (one of: decline, tentative)"]
+    );
+}
+
+#[test]
 fn unknown_department_suggests_the_close_one() {
     let found = errors("[[rule]]\nname = \"r\"\ndesk = \"inquiry\"\ndepartment = \"acounts\"\n");
     assert_eq!(found, ["10.rules.toml:4:14: unknown department `acounts`, did you mean `accounts`?"]);

@@ -40,6 +40,11 @@ require_assistant_recipient = true
 also_own = ["billing@office.example"]
 "#;
 
+/// The standard office with a calendar named `office`, which rules may book into.
+pub(super) fn office_with_calendar() -> String {
+    format!("{OFFICE}\n[[calendar]]\nname = \"office\"\nowner = \"giulia@office.example\"\n")
+}
+
 /// A rules directory in the system's temporary folder, removed when dropped.
 pub(crate) struct Dir {
     path: PathBuf,
