@@ -126,6 +126,7 @@ fn event(uid: &str, start: DateTime<Utc>, minutes: i64, rrule: Option<&str>) -> 
         status: EventStatus::Confirmed,
         transparent: false,
         organizer: None,
+        attendees: Vec::new(),
     }
 }
 

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::calendar::event::Event;
 use crate::mail::compose::OutboundMail;
 
 /// Why clerk sends a message; kept in the outbox for `status` and the digest.
@@ -16,8 +17,10 @@ use crate::mail::compose::OutboundMail;
 pub enum MailKind {
     Reply,
     Forward,
-    /// Mail clerk starts on its own for the office (a scheduled digest).
+    /// Mail clerk starts on its own for the office (a scheduled digest, a note to a calendar's owner).
     Notice,
+    /// An iMIP message: an answer to an invitation, or an invitation, update or cancellation.
+    Calendar,
 }
 
 impl MailKind {
@@ -27,6 +30,7 @@ impl MailKind {
             MailKind::Reply => "reply",
             MailKind::Forward => "forward",
             MailKind::Notice => "notice",
+            MailKind::Calendar => "calendar",
         }
     }
 }
@@ -42,4 +46,7 @@ pub enum Effect {
     Flag { flags: Vec<String> },
     /// Remember that `rule` auto-replied to `sender` now, for the reply rate limit.
     NoteReply { sender: String, rule: String },
+    /// Store this event of a calendar (new, moved, answered or cancelled), replacing the one with
+    /// its calendar, UID and instance.
+    PutEvent(Box<Event>),
 }

@@ -103,6 +103,17 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
         Effect::NoteReply { sender, rule } => {
             json!({ "type": "record_reply", "sender": sender, "rule": rule })
         }
+        Effect::PutEvent(event) => json!({
+            "type": "event",
+            "calendar": event.calendar,
+            "uid": event.uid,
+            "sequence": event.sequence,
+            "status": event.status.as_str(),
+            "summary": event.summary,
+            "start": event.start.to_rfc3339(),
+            "end": event.end.to_rfc3339(),
+            "timezone": event.timezone.name(),
+        }),
     }
 }
 
@@ -181,6 +192,9 @@ impl fmt::Display for Explanation {
                 Effect::Flag { flags } => writeln!(f, "  {}. set flags {}", n + 1, flags.join(" "))?,
                 Effect::NoteReply { sender, rule } => {
                     writeln!(f, "  {}. remember that \"{rule}\" answered {sender} (reply rate limit)", n + 1)?
+                }
+                Effect::PutEvent(event) => {
+                    writeln!(f, "  {}. calendar \"{}\": {event}", n + 1, event.calendar)?
                 }
             }
         }

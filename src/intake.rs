@@ -280,5 +280,8 @@ pub fn describe(effect: &Effect) -> String {
         Effect::Move { folder } => format!("move to {folder}"),
         Effect::Flag { flags } => format!("flag {}", flags.join(" ")),
         Effect::NoteReply { .. } => "note reply".into(),
+        Effect::PutEvent(event) => {
+            format!("{} {} in calendar {}", event.status.as_str(), event.uid, event.calendar)
+        }
     }
 }

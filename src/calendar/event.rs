@@ -8,6 +8,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::ics::Attendee;
+
 /// Recurring instances looked at per event at most, so a malformed rule (every second, forever) cannot
 /// stall an availability check.
 const MAX_INSTANCES: usize = 100_000;
@@ -43,7 +45,7 @@ impl EventStatus {
 
 /// One event of a calendar: a single meeting, the master of a recurring series, or one overridden
 /// instance of a series (with `recurrence_id`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub calendar: String,
     /// The iCalendar UID: stable for the life of the event, shared by a series and its overrides.
@@ -66,6 +68,32 @@ pub struct Event {
     /// TRANSP:TRANSPARENT: shown, but does not make the time busy.
     pub transparent: bool,
     pub organizer: Option<String>,
+    /// Who is invited, with their answers: kept for the meetings clerk organises, whose attendees'
+    /// replies it records and whom its updates and cancellations go to.
+    pub attendees: Vec<Attendee>,
+}
+
+impl std::fmt::Display for Event {
+    /// "Budget review", Tue 24 Nov 2026 15:00–16:00 Europe/Rome, confirmed (UID x, sequence 1)
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (start, end) = (self.start.with_timezone(&self.timezone), self.end.with_timezone(&self.timezone));
+        let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
+        write!(
+            f,
+            "\"{}\", {}–{} {}, {} (UID {}, sequence {})",
+            self.summary,
+            start.format("%a %-d %b %Y %H:%M"),
+            end.format(end_format),
+            self.timezone.name(),
+            self.status.as_str(),
+            self.uid,
+            self.sequence
+        )?;
+        if let Some(rrule) = &self.rrule {
+            write!(f, ", repeating {rrule}")?;
+        }
+        Ok(())
+    }
 }
 
 /// One occurrence of an event in time.
@@ -176,6 +204,7 @@ mod tests {
             status: EventStatus::Confirmed,
             transparent: false,
             organizer: None,
+            attendees: Vec::new(),
         }
     }
 

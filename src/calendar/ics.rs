@@ -17,6 +17,7 @@ use calcard::icalendar::{
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 
 use super::event::{Event, EventStatus};
 use super::zones;
@@ -68,7 +69,7 @@ impl Method {
 }
 
 /// An attendee's answer to an invitation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartStat {
     NeedsAction,
     Accepted,
@@ -101,7 +102,7 @@ impl PartStat {
 }
 
 /// Someone named in a calendar: the organizer or an attendee.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     /// The address without `mailto:`, as written (compare with [`Party::is`]).
     pub email: String,
@@ -115,7 +116,7 @@ impl Party {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendee {
     pub party: Party,
     pub partstat: PartStat,
@@ -169,6 +170,7 @@ impl ItipEvent {
             status: self.status.unwrap_or(EventStatus::Confirmed),
             transparent: self.transparent,
             organizer: self.organizer.as_ref().map(|o| o.email.clone()),
+            attendees: self.attendees.clone(),
         }
     }
 }

@@ -38,7 +38,9 @@ use mail_parser::{MessageParser, MimeHeaders};
 
 use crate::mail::message::{Address, Message};
 
+mod imip;
 mod notice;
+pub use imip::{CalendarMail, calendar_mail};
 pub use notice::{Notice, notice};
 
 /// Name of clerk's loop header. The auto-reply guard refuses to answer mail carrying it, and every mail
@@ -433,6 +435,24 @@ fn crlf_text(text: &str) -> String {
     if !out.is_empty() && !out.ends_with("\r\n") {
         out.push_str("\r\n");
     }
+    out
+}
+
+/// `text` made safe inside HTML.
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A simple HTML document of plain text clerk wrote: a paragraph per blank-line-separated block,
+/// line breaks kept.
+fn html_from_text(text: &str) -> String {
+    let mut out = String::from("<html><body>\n");
+    let normalised = text.replace("\r\n", "\n");
+    for block in normalised.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let lines: Vec<String> = block.lines().map(html_escape).collect();
+        let _ = writeln!(out, "<p>{}</p>", lines.join("<br>\n"));
+    }
+    out.push_str("</body></html>\n");
     out
 }
 

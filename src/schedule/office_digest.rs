@@ -8,7 +8,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::agenda::{AgendaError, line, occurrences_on};
-use crate::mail::compose::{self, Identity, Notice, OutboundMail};
+use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError};
@@ -143,17 +143,17 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif\">\n<h2>{}: clerk's digest</h2>\n<p>{} to {}</p>\n\
          <h3>Handled: {total} message(s)</h3>\n<table>\n",
-        escape(office),
-        escape(from),
-        escape(to)
+        html_escape(office),
+        html_escape(from),
+        html_escape(to)
     );
     for (desk, rule, count) in &c.handled {
         let desk = if desk == "-" { "no desk".to_string() } else { format!("desk {desk}") };
         let _ = writeln!(
             out,
             "<tr><td align=\"right\">{count}</td><td>{}, rule {}</td></tr>",
-            escape(&desk),
-            escape(rule)
+            html_escape(&desk),
+            html_escape(rule)
         );
     }
     out.push_str("</table>\n<h3>Failed</h3>\n");
@@ -165,9 +165,9 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
             let _ = writeln!(
                 out,
                 "<li>{} &ldquo;{}&rdquo;: {}</li>",
-                escape(sender),
-                escape(subject),
-                escape(error)
+                html_escape(sender),
+                html_escape(subject),
+                html_escape(error)
             );
         }
         out.push_str("</ul>\n");
@@ -178,21 +178,17 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
         c.held, c.refused
     );
     if let Some(DayAgenda { day, calendars }) = &c.agenda {
-        let _ = writeln!(out, "<h3>Agenda for {}</h3>", escape(day));
+        let _ = writeln!(out, "<h3>Agenda for {}</h3>", html_escape(day));
         for (calendar, lines) in calendars {
-            let _ = writeln!(out, "<p><b>{}</b></p>\n<ul>", escape(calendar));
+            let _ = writeln!(out, "<p><b>{}</b></p>\n<ul>", html_escape(calendar));
             for line in lines {
-                let _ = writeln!(out, "<li>{}</li>", escape(line));
+                let _ = writeln!(out, "<li>{}</li>", html_escape(line));
             }
             out.push_str("</ul>\n");
         }
     }
     out.push_str("</body></html>\n");
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -4,42 +4,48 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
 
 use super::{Result, Store, now};
 use crate::calendar::event::{Event, EventStatus};
 
 const COLUMNS: &str = "calendar, uid, recurrence_id, sequence, summary, location, start_at, end_at, timezone, \
-                       rrule, exdates, status, transparent, organizer";
+                       rrule, exdates, status, transparent, organizer, attendees";
+
+/// Stores `event` in the open transaction (or connection), replacing the row with the same calendar,
+/// UID and overridden instance: how the effects of a message book, move and cancel meetings.
+pub(super) fn put_event(conn: &Connection, event: &Event) -> Result<()> {
+    let exdates: Vec<String> = event.exdates.iter().map(|d| d.timestamp().to_string()).collect();
+    let attendees = serde_json::to_string(&event.attendees).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO events ({COLUMNS}, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    ))?
+    .execute(params![
+        event.calendar,
+        event.uid,
+        event.recurrence_id.map_or(0, |r| r.timestamp()),
+        event.sequence,
+        event.summary,
+        event.location,
+        event.start.timestamp(),
+        event.end.timestamp(),
+        event.timezone.name(),
+        event.rrule,
+        exdates.join(","),
+        event.status.as_str(),
+        event.transparent,
+        event.organizer,
+        attendees,
+        now(),
+    ])?;
+    Ok(())
+}
 
 impl Store {
     /// Stores `event`, replacing the row with the same calendar, UID and overridden instance.
     pub fn put_event(&mut self, event: &Event) -> Result<()> {
-        let exdates: Vec<String> = event.exdates.iter().map(|d| d.timestamp().to_string()).collect();
-        self.conn.execute(
-            &format!(
-                "INSERT OR REPLACE INTO events ({COLUMNS}, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-            ),
-            params![
-                event.calendar,
-                event.uid,
-                event.recurrence_id.map_or(0, |r| r.timestamp()),
-                event.sequence,
-                event.summary,
-                event.location,
-                event.start.timestamp(),
-                event.end.timestamp(),
-                event.timezone.name(),
-                event.rrule,
-                exdates.join(","),
-                event.status.as_str(),
-                event.transparent,
-                event.organizer,
-                now(),
-            ],
-        )?;
-        Ok(())
+        put_event(&self.conn, event)
     }
 
     /// The events of `calendar` that can have an occurrence in `from..to`: those overlapping it, every
@@ -53,6 +59,16 @@ impl Store {
              ORDER BY start_at, uid"
         ))?;
         let rows = stmt.query_map(params![calendar, from.timestamp(), to.timestamp()], event)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every row of `calendar` with this UID: the event or series, then its overridden instances.
+    /// UIDs are compared exactly, as iTIP asks.
+    pub fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM events WHERE calendar = ?1 AND uid = ?2 ORDER BY recurrence_id"
+        ))?;
+        let rows = stmt.query_map(params![calendar, uid], event)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -89,5 +105,9 @@ fn event(row: &Row<'_>) -> rusqlite::Result<Event> {
         status: EventStatus::parse(&status).ok_or_else(|| bad(11, format!("unknown status {status}")))?,
         transparent: row.get(12)?,
         organizer: row.get(13)?,
+        attendees: {
+            let text: String = row.get(14)?;
+            serde_json::from_str(&text).map_err(|e| bad(14, format!("attendees `{text}`: {e}")))?
+        },
     })
 }

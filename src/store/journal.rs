@@ -209,6 +209,7 @@ fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, a
             )?
             .execute(params![sender.to_lowercase(), rule, at])?;
         }
+        Effect::PutEvent(event) => super::events::put_event(tx, event)?,
     }
     Ok(())
 }

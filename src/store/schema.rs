@@ -142,6 +142,10 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX events_by_time ON events (calendar, end_at, start_at);
     "#,
+    // 7: who is invited to an event, with their answers (meetings clerk organises).
+    r#"
+    ALTER TABLE events ADD COLUMN attendees TEXT NOT NULL DEFAULT '[]';  -- JSON list
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -270,6 +270,7 @@ mod events {
     use chrono::{DateTime, TimeZone, Utc};
 
     use crate::calendar::event::{Event, EventStatus, occurrences};
+    use crate::calendar::ics::{Attendee, PartStat, Party};
     use crate::store::Store;
 
     fn rome(d: u32, h: u32) -> DateTime<Utc> {
@@ -292,6 +293,10 @@ mod events {
             status: EventStatus::Confirmed,
             transparent: false,
             organizer: Some("giulia.rossi@office.example".into()),
+            attendees: vec![Attendee {
+                party: Party { email: "anna@client.example".into(), name: Some("Anna".into()) },
+                partstat: PartStat::Tentative,
+            }],
         }
     }
 
