@@ -49,6 +49,8 @@ pub struct Decision {
     pub effects: Vec<Effect>,
     /// Replies and forwards that the safety rules held back, with why.
     pub suppressed: Vec<Suppressed>,
+    /// What a desk left undone, and why.
+    pub notes: Vec<String>,
 }
 
 impl Decision {
@@ -140,7 +142,11 @@ pub fn decide(
 
 /// The guard's view of the office.
 pub fn guard_policy(rules: &RuleSet) -> GuardPolicy {
-    let office = &rules.office;
+    guard_policy_of(&rules.office)
+}
+
+/// The guard's view of `office`.
+pub fn guard_policy_of(office: &crate::rules::office::Office) -> GuardPolicy {
     GuardPolicy {
         assistant: office.assistant.address.clone(),
         own_addresses: office.own_addresses().map(str::to_string).collect(),

@@ -7,10 +7,12 @@
 use std::fmt;
 use std::path::Path;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::actions::{self, Decision, NoHistory, ReplyHistory};
+use crate::calendar::event::Event;
+use crate::desks::{self, CalendarView, NoCalendars};
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
@@ -28,22 +30,36 @@ pub struct Explanation {
     pub reply_log_read: bool,
 }
 
-/// Runs `raw` through `rules` without touching anything. The reply limit is checked against
-/// `reply_log` (the office's, read and never written) when there is one.
+/// Runs `raw` through `rules` without touching anything. The reply limit and the calendars are
+/// checked against the office's database (`office`, read and never written) when there is one.
 pub fn explain(
     rules: &RuleSet,
     raw: &[u8],
-    reply_log: Option<&mut dyn ReplyHistory>,
+    mut office: Option<&mut ReplyLog>,
 ) -> Result<Explanation, ParseError> {
     let message = Message::parse(raw)?;
     let trace = rules.explain(&message);
     let hash = crate::digest::sha256_hex(raw);
-    let reply_log_read = reply_log.is_some();
+    let reply_log_read = office.is_some();
     let mut no_history = NoHistory;
-    let replies = reply_log.unwrap_or(&mut no_history);
-    let (decision, failure) = match actions::decide(rules, &message, raw, &hash, replies, Utc::now()) {
+    let replies: &mut dyn ReplyHistory = match office.as_deref_mut() {
+        Some(log) => log,
+        None => &mut no_history,
+    };
+    let now = Utc::now();
+    let decided = actions::decide(rules, &message, raw, &hash, replies, now)
+        .map_err(|e| e.to_string())
+        .and_then(|mut decision| {
+            let calendars: &dyn CalendarView = match office.as_deref() {
+                Some(log) => log,
+                None => &NoCalendars,
+            };
+            desks::run(rules, &message, &hash, &mut decision, calendars, now).map_err(|e| e.to_string())?;
+            Ok(decision)
+        });
+    let (decision, failure) = match decided {
         Ok(decision) => (decision, None),
-        Err(e) => (Decision::classified(&rules.classify(&message)), Some(e.to_string())),
+        Err(e) => (Decision::classified(&rules.classify(&message)), Some(e)),
     };
     Ok(Explanation { message, trace, decision, failure, reply_log_read })
 }
@@ -60,6 +76,21 @@ impl ReplyLog {
         } else {
             Ok(ReplyLog(None))
         }
+    }
+}
+
+impl CalendarView for ReplyLog {
+    fn events(
+        &self,
+        calendar: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        self.0.as_ref().map_or(Ok(Vec::new()), |store| store.events(calendar, from, to))
+    }
+
+    fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError> {
+        self.0.as_ref().map_or(Ok(Vec::new()), |store| store.event_rows(calendar, uid))
     }
 }
 
@@ -82,6 +113,7 @@ impl Explanation {
             "matched": d.matched,
             "effects": d.effects.iter().map(effect_json).collect::<Vec<_>>(),
             "suppressed": d.suppressed,
+            "notes": d.notes,
             "failure": self.failure,
             "trace": self.trace,
         })
@@ -154,6 +186,13 @@ impl fmt::Display for Explanation {
                 writeln!(f, "  Desk: {desk}{options}")?;
             }
             None => writeln!(f, "  Desk: none")?,
+        }
+        if !d.notes.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "Notes from the desk:")?;
+            for note in &d.notes {
+                writeln!(f, "  - {note}")?;
+            }
         }
         if !d.suppressed.is_empty() {
             writeln!(f)?;

@@ -13,6 +13,7 @@ use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
 use crate::actions::{self, ReplyHistory};
+use crate::desks::{self, BatchCalendars};
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::RuleSet;
@@ -128,6 +129,7 @@ fn handle_batch(
     batch: Vec<Fetched>,
 ) -> Result<Vec<Handled>, StoreError> {
     let mut history = BatchHistory { store, replied: HashMap::new() };
+    let mut calendars = BatchCalendars { store, pending: Vec::new() };
     let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
     let mut out = Vec::with_capacity(batch.len());
     for Read { fetched, content_hash, parsed } in read_all(batch) {
@@ -166,17 +168,27 @@ fn handle_batch(
                 } else if !seen_in_batch.insert(identity) {
                     (Verdict::Duplicate { of: None }, vec![])
                 } else {
-                    match actions::decide(rules, &msg, raw, &entry.content_hash, &mut history, Utc::now()) {
+                    let now = Utc::now();
+                    let decided = actions::decide(rules, &msg, raw, &entry.content_hash, &mut history, now)
+                        .map_err(|e| e.to_string())
+                        .and_then(|mut decision| {
+                            desks::run(rules, &msg, &entry.content_hash, &mut decision, &calendars, now)
+                                .map_err(|e| e.to_string())?;
+                            Ok(decision)
+                        });
+                    match decided {
                         Ok(decision) => {
+                            calendars.note(&decision.effects);
+                            let notes = decision.suppressed.iter().map(ToString::to_string);
                             let verdict = Verdict::Processed {
                                 rule: decision.rule,
                                 desk: decision.desk,
                                 desk_options: decision.desk_options,
-                                notes: decision.suppressed.iter().map(ToString::to_string).collect(),
+                                notes: notes.chain(decision.notes).collect(),
                             };
                             (verdict, decision.effects)
                         }
-                        Err(e) => (Verdict::Failed { error: e.to_string() }, quarantined()),
+                        Err(error) => (Verdict::Failed { error }, quarantined()),
                     }
                 }
             }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod daemon;
 pub mod dedupe;
 pub mod demo;
+pub mod desks;
 pub mod digest;
 pub mod durable;
 pub mod effects;

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use clerk::actions::ReplyHistory;
 use clerk::config::Config;
 use clerk::explain::ReplyLog;
 use clerk::rules::RuleSet;
@@ -255,12 +254,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let raw =
                 std::fs::read(&message).with_context(|| format!("cannot read {}", message.display()))?;
             let mut reply_log = database.map(|path| ReplyLog::open(&path)).transpose()?;
-            let explanation = clerk::explain::explain(
-                &rules,
-                &raw,
-                reply_log.as_mut().map(|log| log as &mut dyn ReplyHistory),
-            )
-            .with_context(|| format!("cannot read the message {}", message.display()))?;
+            let explanation = clerk::explain::explain(&rules, &raw, reply_log.as_mut())
+                .with_context(|| format!("cannot read the message {}", message.display()))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&explanation.to_json())?);
             } else {

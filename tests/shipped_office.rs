@@ -75,8 +75,14 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
         .collect();
-    // Four auto-replies (opening hours, supply, meeting, general question) and one forwarded invoice.
-    assert_eq!(outbox.len(), 5, "{stdout}");
+    // Four auto-replies (opening hours, supply, meeting, general question), the answer to the
+    // invitation (a weekly meeting, so always ahead of the demo) and one forwarded invoice.
+    assert_eq!(outbox.len(), 6, "{stdout}");
+    let answers = outbox.iter().filter(|e| {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        text.contains("method=\"REPLY\"") && text.contains("PARTSTAT=ACCEPTED") && text.contains("Accepted: Site meeting")
+    });
+    assert_eq!(answers.count(), 1, "the invitation is accepted with an iMIP REPLY");
     assert!(stdout.contains("supply request from staff"), "{stdout}");
     assert!(dir.join("mail/.Vendors.Invoices/cur").read_dir().unwrap().count() == 1, "the invoice was filed");
     std::fs::remove_dir_all(dir.parent().unwrap()).ok();

@@ -445,7 +445,7 @@ pub fn html_escape(text: &str) -> String {
 
 /// A simple HTML document of plain text clerk wrote: a paragraph per blank-line-separated block,
 /// line breaks kept.
-fn html_from_text(text: &str) -> String {
+pub fn html_document(text: &str) -> String {
     let mut out = String::from("<html><body>\n");
     let normalised = text.replace("\r\n", "\n");
     for block in normalised.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {

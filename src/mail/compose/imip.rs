@@ -16,7 +16,7 @@ use mail_builder::mime::MimePart;
 
 use super::{
     AutoSubmitted, ComposeError, Identity, OutboundMail, Threading, check_identity, check_loop_value,
-    check_mailbox, check_message_id, crlf_text, html_from_text, identity_mailbox, machine_headers, mailbox,
+    check_mailbox, check_message_id, crlf_text, html_document, identity_mailbox, machine_headers, mailbox,
     quoted_printable, serialize, single_line, text_part, unique_recipients,
 };
 use crate::mail::message::{Address, Message};
@@ -59,7 +59,7 @@ pub fn calendar_mail(m: &CalendarMail<'_>) -> Result<OutboundMail, ComposeError>
     check_message_id("Message-ID", &m.message_id)?;
     check_loop_value(&m.loop_header_value)?;
 
-    let html = MimePart::new("text/html", quoted_printable(&crlf_text(&html_from_text(&m.text))))
+    let html = MimePart::new("text/html", quoted_printable(&crlf_text(&html_document(&m.text))))
         .transfer_encoding("quoted-printable");
     let calendar_type = ContentType::new("text/calendar")
         .attribute("charset", "UTF-8")

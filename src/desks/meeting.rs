@@ -1,0 +1,303 @@
+//! The meeting desk: calendar invitations (iMIP) for the office's calendars.
+//!
+//! As an attendee, it answers invitations (REQUEST) for a calendar it keeps: accepted when the time is
+//! free, otherwise declined with free alternatives or accepted as tentative for the owner to decide
+//! (`on_conflict`); an update (same UID, higher SEQUENCE) moves the event and is checked again; a
+//! CANCEL removes the event or one instance. As the organizer of meetings it booked, it records the
+//! attendees' REPLYs and handles a COUNTER (a proposed new time): taken by itself when
+//! `accept_counter` is set and the time is free, else passed to the owner.
+//!
+//! Only REPLY, CANCEL and COUNTER for UIDs the calendar holds are applied, and a CANCEL only from the
+//! meeting's organizer; everything else is noted and left alone.
+
+mod attendee;
+mod organizer;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+
+use super::{CalendarView, DeskError, Outcome};
+use crate::calendar::CalendarConfig;
+use crate::calendar::availability::{Busy, Slot, Unavailable};
+use crate::calendar::event::{Event, occurrences};
+use crate::calendar::ics::{self, Method, Party};
+use crate::effects::{Effect, MailKind};
+use crate::guard::{self, Suppression};
+use crate::mail::compose::{self, AutoSubmitted, CalendarMail, Identity, Notice};
+use crate::mail::message::{Address, Message};
+use crate::rules::DeskCall;
+use crate::rules::office::Office;
+
+/// How many free times a refusal proposes.
+const ALTERNATIVES: usize = 3;
+
+/// Everything the desk reads besides the store.
+pub struct Context<'a> {
+    pub office: &'a Office,
+    pub call: &'a DeskCall,
+    /// The rule that handed the message over (outbox rows name it).
+    pub rule: &'a str,
+    pub msg: &'a Message,
+    /// Seeds the Message-IDs of the mail sent, so a re-run composes the same mail.
+    pub content_hash: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Handles one message routed to the meeting desk.
+pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, DeskError> {
+    let calendar = cx.calendar()?;
+    let Some(part) = cx.msg.calendars.first() else {
+        return Ok(Outcome::note(
+            "meeting desk: the message carries no calendar; plain-language requests are not handled yet",
+        ));
+    };
+    let machine = machine_reasons(cx);
+    if machine.iter().any(|r| matches!(r, Suppression::Report { .. } | Suppression::FailedRecipients { .. }))
+    {
+        return Ok(Outcome::note("meeting desk: a bounce carrying a calendar; the calendar is not applied"));
+    }
+    let itip = match ics::read(&part.text, part.method.as_deref(), calendar.policy.timezone) {
+        Ok(itip) => itip,
+        Err(error) => return Ok(Outcome::note(format!("meeting desk: {error}"))),
+    };
+    let mut outcome = Outcome::default();
+    outcome.notes.extend(itip.skipped.iter().map(|s| format!("meeting desk: {s} (left out)")));
+    let desk = Desk { cx, calendar, view, answers_allowed: machine.is_empty() };
+    if !desk.answers_allowed {
+        let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
+        outcome.notes.push(format!("meeting desk: no calendar answer is sent: {}", reasons.join("; ")));
+    }
+    for group in by_uid(&itip.events) {
+        match itip.method {
+            Method::Request | Method::Add => attendee::request(&desk, &group, &mut outcome)?,
+            Method::Cancel => attendee::cancel(&desk, &group, &mut outcome)?,
+            Method::Reply => organizer::reply(&desk, &group, &mut outcome)?,
+            Method::Counter => organizer::counter(&desk, &group, &mut outcome)?,
+            Method::Publish | Method::Refresh | Method::DeclineCounter => outcome.notes.push(format!(
+                "meeting desk: METHOD:{} is not acted on (UID {})",
+                itip.method.as_str(),
+                group[0].uid
+            )),
+        }
+    }
+    Ok(outcome)
+}
+
+impl Context<'_> {
+    /// The calendar the rule books into: `calendar = "…"`, else the office's first.
+    fn calendar(&self) -> Result<&CalendarConfig, DeskError> {
+        let calendars = &self.office.calendars;
+        match &self.call.calendar {
+            Some(name) => calendars.iter().find(|c| &c.name == name).ok_or_else(|| {
+                DeskError::Setup(format!("calendar `{name}` is not a [[calendar]] of office.toml"))
+            }),
+            None => calendars.first().ok_or_else(|| {
+                DeskError::Setup("office.toml has no [[calendar]] for invitations to go into".into())
+            }),
+        }
+    }
+}
+
+/// The signs that a message was sent by a machine, which a calendar answer must not go back to: the
+/// guard's, less those about ordinary mail (Outlook's X-Auto-Response-Suppress is on every invitation
+/// it sends; an invitation from the owner to the assistant is one clerk must answer).
+fn machine_reasons(cx: &Context<'_>) -> Vec<Suppression> {
+    let policy = crate::actions::guard_policy_of(cx.office);
+    guard::check(cx.msg, &policy)
+        .into_iter()
+        .filter(|reason| {
+            !matches!(
+                reason,
+                Suppression::ResponseSuppressed { .. }
+                    | Suppression::AssistantNotRecipient { .. }
+                    | Suppression::OwnAddress { .. }
+                    | Suppression::SystemSender { .. }
+                    | Suppression::NoReplyAddress
+            )
+        })
+        .collect()
+}
+
+/// The events of an iTIP object grouped by UID (a series and its overridden instances), in order.
+fn by_uid(events: &[ics::ItipEvent]) -> Vec<Vec<ics::ItipEvent>> {
+    let mut groups: Vec<Vec<ics::ItipEvent>> = Vec::new();
+    for event in events {
+        match groups.iter_mut().find(|g| g[0].uid == event.uid) {
+            Some(group) => group.push(event.clone()),
+            None => groups.push(vec![event.clone()]),
+        }
+    }
+    for group in &mut groups {
+        group.sort_by_key(|e| e.recurrence_id);
+    }
+    groups
+}
+
+/// The desk at work on one message: its context, calendar and store view.
+struct Desk<'a> {
+    cx: &'a Context<'a>,
+    calendar: &'a CalendarConfig,
+    view: &'a dyn CalendarView,
+    /// False for mail from machines (bulk, auto-submitted, clerk's own): the calendar is updated but
+    /// nothing is sent back.
+    answers_allowed: bool,
+}
+
+impl Desk<'_> {
+    fn zone(&self) -> chrono_tz::Tz {
+        self.calendar.policy.timezone
+    }
+
+    /// The owner's name, from `[[owner]]`, else their address.
+    fn owner_name(&self) -> String {
+        let owner = &self.calendar.owner;
+        self.cx
+            .office
+            .owners
+            .iter()
+            .find(|o| o.address.eq_ignore_ascii_case(owner))
+            .map_or_else(|| owner.clone(), |o| o.name.clone())
+    }
+
+    /// Whether `address` is the calendar's side: its owner, the assistant or another office address.
+    fn is_ours(&self, address: &str) -> bool {
+        address.eq_ignore_ascii_case(&self.calendar.owner) || self.cx.office.is_own(address)
+    }
+
+    /// Why `slots` cannot all be booked (the first reason met), ignoring the events with `uid`, which
+    /// the slots would replace. A series is checked for busy time and working hours only: notice and
+    /// horizon concern when a booking is asked, not its later instances.
+    fn conflict(&self, uid: &str, slots: &[Slot], series: bool) -> Result<Option<Unavailable>, DeskError> {
+        let busy = self.busy(uid)?;
+        for slot in slots {
+            match self.calendar.policy.check(&busy, self.cx.now, *slot) {
+                Ok(()) => {}
+                Err(Unavailable::TooSoon { .. } | Unavailable::TooFarAhead { .. }) if series => {}
+                Err(why) => return Ok(Some(why)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// The calendar's busy time over its booking horizon, without the events with `uid`.
+    fn busy(&self, uid: &str) -> Result<Busy, DeskError> {
+        let policy = &self.calendar.policy;
+        let until = self.horizon_end();
+        let events: Vec<Event> = self
+            .view
+            .events(&self.calendar.name, self.cx.now, until)?
+            .into_iter()
+            .filter(|e| e.uid != uid)
+            .collect();
+        let found = occurrences(&events, self.cx.now, until).map_err(|e| DeskError::Setup(e.to_string()))?;
+        Ok(Busy::new(&found, policy.buffer))
+    }
+
+    fn horizon_end(&self) -> DateTime<Utc> {
+        self.cx.now
+            + chrono::TimeDelta::from_std(self.calendar.policy.horizon).unwrap_or(chrono::TimeDelta::days(60))
+    }
+
+    /// Up to three free times of `length`, on different days where possible.
+    fn alternatives(&self, uid: &str, length: chrono::TimeDelta) -> Result<Vec<Slot>, DeskError> {
+        let busy = self.busy(uid)?;
+        let length = length.to_std().unwrap_or(self.calendar.default_length);
+        Ok(self.calendar.policy.free_slots(&busy, self.cx.now, length, ALTERNATIVES, true))
+    }
+
+    /// "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)"
+    fn when(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+        let zone = self.zone();
+        let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
+        let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
+        format!("{}–{} ({})", start.format("%a %-d %b %Y %H:%M"), end.format(end_format), zone.name())
+    }
+
+    fn identity(&self) -> Identity {
+        let assistant = &self.cx.office.assistant;
+        Identity { name: assistant.name.clone(), address: assistant.address.clone() }
+    }
+
+    /// A deterministic Message-ID for mail `what` about `uid`.
+    fn message_id(&self, uid: &str, what: &str) -> String {
+        let seed = format!("{}\0meeting\0{uid}\0{what}", self.cx.content_hash);
+        compose::message_id(seed.as_bytes(), domain_of(&self.cx.office.assistant.address))
+    }
+
+    /// An iMIP message to `to`: an answer to the message handled, or (`answering` false) mail clerk
+    /// starts, such as an update to all attendees.
+    #[allow(clippy::too_many_arguments)]
+    fn calendar_mail(
+        &self,
+        to: Vec<Address>,
+        subject: String,
+        text: String,
+        method: Method,
+        calendar: String,
+        uid: &str,
+        answering: bool,
+    ) -> Result<Effect, DeskError> {
+        let identity = self.identity();
+        let mail = compose::calendar_mail(&CalendarMail {
+            from: &identity,
+            to,
+            subject,
+            text,
+            method: method.as_str(),
+            calendar,
+            answering: answering.then_some(self.cx.msg),
+            message_id: self.message_id(uid, method.as_str()),
+            date: self.cx.now,
+            auto_submitted: if answering { AutoSubmitted::AutoReplied } else { AutoSubmitted::AutoGenerated },
+            loop_header_value: identity.address.clone(),
+        })?;
+        Ok(Effect::Send { kind: MailKind::Calendar, rule: self.cx.rule.to_string(), mail })
+    }
+
+    /// A note to the calendar's owner.
+    fn tell_owner(&self, uid: &str, subject: String, text: String) -> Result<Effect, DeskError> {
+        let identity = self.identity();
+        let html = compose::html_document(&text);
+        let mail = compose::notice(&Notice {
+            from: &identity,
+            to: vec![Address { name: Some(self.owner_name()), email: self.calendar.owner.clone() }],
+            subject,
+            text,
+            html,
+            message_id: self.message_id(uid, "owner"),
+            date: self.cx.now,
+            loop_header_value: identity.address.clone(),
+        })?;
+        Ok(Effect::Send { kind: MailKind::Notice, rule: self.cx.rule.to_string(), mail })
+    }
+}
+
+/// The address a party is written to in mail headers.
+fn address_of(party: &Party) -> Address {
+    Address { name: party.name.clone(), email: party.email.clone() }
+}
+
+/// Numbered lines of free times: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
+fn numbered(desk: &Desk<'_>, slots: &[Slot]) -> String {
+    slots.iter().enumerate().map(|(n, s)| format!("  {}. {}\n", n + 1, desk.when(s.start, s.end))).collect()
+}
+
+/// Why a time does not fit, in words.
+fn in_words(desk: &Desk<'_>, why: &Unavailable) -> String {
+    let policy = &desk.calendar.policy;
+    match why {
+        Unavailable::Busy => "that time is already taken".into(),
+        Unavailable::OutsideHours => format!("it is outside {}'s working hours", desk.owner_name()),
+        Unavailable::TooSoon { .. } => {
+            format!("meetings need {} notice", crate::units::humanize(policy.min_notice))
+        }
+        Unavailable::TooFarAhead { .. } => {
+            format!("meetings are booked at most {} ahead", crate::units::humanize(policy.horizon))
+        }
+    }
+}
+
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or(address, |(_, d)| d)
+}

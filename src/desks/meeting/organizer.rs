@@ -1,0 +1,170 @@
+//! The calendar as the organizer of meetings clerk booked: attendees' answers (REPLY) and their
+//! proposals of a new time (COUNTER).
+
+use super::{Desk, address_of, in_words, numbered};
+use crate::calendar::availability::Slot;
+use crate::calendar::event::Event;
+use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
+use crate::calendar::itip::{self, Meeting, Organizer};
+use crate::desks::{DeskError, Outcome};
+use crate::effects::Effect;
+
+/// An attendee's answer: their PARTSTAT is recorded on the meeting.
+pub(super) fn reply(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {
+    for answer in group {
+        let Some(mut event) = organised_event(desk, answer, "reply", outcome)? else { continue };
+        // Exchange may leave ORGANIZER out of a REPLY; the ATTENDEE (or, without one, nothing) says who.
+        let Some(attendee) = answer.attendees.first() else {
+            outcome.notes.push(format!("meeting desk: reply to {} names no ATTENDEE; ignored", answer.uid));
+            continue;
+        };
+        match event.attendees.iter_mut().find(|a| a.party.is(&attendee.party.email)) {
+            Some(known) => known.partstat = attendee.partstat,
+            None => event.attendees.push(attendee.clone()),
+        }
+        outcome.effects.push(Effect::PutEvent(Box::new(event)));
+    }
+    Ok(())
+}
+
+/// An attendee proposes a new time. Taken by itself when the rule says `accept_counter = true` and
+/// the time is free (the meeting moves and everyone gets the update); refused with free times when
+/// it is not; otherwise passed to the owner, who decides.
+pub(super) fn counter(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {
+    for proposal in group {
+        let Some(event) = organised_event(desk, proposal, "counter-proposal", outcome)? else { continue };
+        let proposer = proposal.attendees.first().map(|a| a.party.clone()).or_else(|| {
+            desk.cx.msg.from.first().map(|a| Party { email: a.email.clone(), name: a.name.clone() })
+        });
+        let Some(proposer) = proposer else {
+            outcome
+                .notes
+                .push(format!("meeting desk: counter-proposal for {} names nobody; ignored", event.uid));
+            continue;
+        };
+        let who = proposer.name.clone().unwrap_or_else(|| proposer.email.clone());
+        let proposed = Slot { start: proposal.start, end: proposal.end };
+        let (old, new) = (desk.when(event.start, event.end), desk.when(proposed.start, proposed.end));
+        if !desk.cx.call.accept_counter.unwrap_or(false) {
+            let text = format!(
+                "{who} proposes to move \"{}\" from {old} to {new}.\n\nclerk has not changed the meeting. To \
+                 take the new time, change the meeting in your calendar or ask the assistant to move it.\n",
+                event.summary
+            );
+            outcome.effects.push(desk.tell_owner(
+                &event.uid,
+                format!("New time proposed: {}", event.summary),
+                text,
+            )?);
+            continue;
+        }
+        if let Some(why) = desk.conflict(&event.uid, &[proposed], false)? {
+            let free = desk.alternatives(&event.uid, proposed.end - proposed.start)?;
+            let mut text = format!(
+                "The new time you proposed for \"{}\", {new}, cannot be taken: {}. The meeting stays at {old}.\n",
+                event.summary,
+                in_words(desk, &why)
+            );
+            if !free.is_empty() {
+                text.push_str("\nThese times are free:\n");
+                text.push_str(&numbered(desk, &free));
+            }
+            let calendar = itip::decline_counter(&meeting(desk, &event), &proposer, Some(&text), desk.cx.now);
+            let mail = desk.calendar_mail(
+                vec![address_of(&proposer)],
+                format!("New time declined: {}", event.summary),
+                text,
+                Method::DeclineCounter,
+                calendar,
+                &event.uid,
+                true,
+            )?;
+            outcome.effects.push(mail);
+            continue;
+        }
+        let moved = Event {
+            start: proposed.start,
+            end: proposed.end,
+            sequence: event.sequence + 1,
+            attendees: event
+                .attendees
+                .iter()
+                .map(|a| Attendee {
+                    partstat: if a.party.is(&proposer.email) {
+                        PartStat::Accepted
+                    } else {
+                        PartStat::NeedsAction
+                    },
+                    ..a.clone()
+                })
+                .collect(),
+            ..event.clone()
+        };
+        let text = format!("\"{}\" moves from {old} to {new}, as {who} proposed.\n", event.summary);
+        let to: Vec<_> = moved.attendees.iter().map(|a| address_of(&a.party)).collect();
+        if !to.is_empty() && desk.answers_allowed {
+            let calendar = itip::request(&meeting(desk, &moved), desk.cx.now);
+            let subject = format!("Updated: {}", event.summary);
+            outcome.effects.push(desk.calendar_mail(
+                to,
+                subject,
+                text,
+                Method::Request,
+                calendar,
+                &event.uid,
+                false,
+            )?);
+        }
+        outcome.effects.push(Effect::PutEvent(Box::new(moved)));
+    }
+    Ok(())
+}
+
+/// The stored meeting an attendee's message is about, when this calendar organised it.
+fn organised_event(
+    desk: &Desk<'_>,
+    about: &ItipEvent,
+    what: &str,
+    outcome: &mut Outcome,
+) -> Result<Option<Event>, DeskError> {
+    let calendar = &desk.calendar.name;
+    let stored = desk.view.event_rows(calendar, &about.uid)?;
+    let Some(event) = stored.into_iter().find(|e| e.recurrence_id == about.recurrence_id) else {
+        outcome.notes.push(format!(
+            "meeting desk: {what} for {}, which calendar {calendar} does not hold; ignored",
+            about.uid
+        ));
+        return Ok(None);
+    };
+    if !event.organizer.as_deref().is_some_and(|o| desk.is_ours(o)) {
+        outcome.notes.push(format!(
+            "meeting desk: {what} for {}, a meeting the office does not organise; ignored",
+            about.uid
+        ));
+        return Ok(None);
+    }
+    Ok(Some(event))
+}
+
+/// A stored meeting the calendar organises, as its iTIP objects describe it: the assistant organises,
+/// sent by the owner.
+fn meeting(desk: &Desk<'_>, event: &Event) -> Meeting {
+    let assistant = &desk.cx.office.assistant;
+    Meeting {
+        uid: event.uid.clone(),
+        sequence: event.sequence,
+        recurrence_id: event.recurrence_id,
+        summary: event.summary.clone(),
+        location: event.location.clone(),
+        description: None,
+        start: event.start,
+        end: event.end,
+        timezone: event.timezone,
+        rrule: event.rrule.clone(),
+        organizer: Some(Organizer {
+            party: Party { email: assistant.address.clone(), name: Some(assistant.name.clone()) },
+            sent_by: Some(desk.calendar.owner.clone()),
+        }),
+        attendees: event.attendees.clone(),
+    }
+}

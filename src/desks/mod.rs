@@ -1,0 +1,167 @@
+//! The desks: what the office does with the mail a rule hands over (`desk = "…"`), beyond the generic
+//! reply, forward and move.
+//!
+//! A desk is pure. It reads the message, the rule's options, the office and a read-only view of the
+//! store, and returns effects and notes; the intake commits the effects with the message's journal
+//! row in one transaction. So a desk is tested without servers, `explain` shows exactly what it would
+//! do, and a crash anywhere means the message is handled again from scratch or not at all.
+
+pub mod meeting;
+
+use chrono::{DateTime, Utc};
+
+use crate::actions::Decision;
+use crate::calendar::event::Event;
+use crate::effects::Effect;
+use crate::mail::compose::ComposeError;
+use crate::mail::message::Message;
+use crate::rules::{Desk, RuleSet};
+use crate::store::{Store, StoreError};
+
+/// What a desk reads of the calendars.
+pub trait CalendarView {
+    /// The events of `calendar` that can have an occurrence in `from..to` (see [`Store::events`]).
+    fn events(
+        &self,
+        calendar: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Event>, StoreError>;
+    /// Every row of `calendar` with `uid`: the event or series, then its overridden instances.
+    fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError>;
+}
+
+impl CalendarView for Store {
+    fn events(
+        &self,
+        calendar: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        Store::events(self, calendar, from, to)
+    }
+
+    fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError> {
+        Store::event_rows(self, calendar, uid)
+    }
+}
+
+/// A view with no events, for dry runs without a database.
+pub struct NoCalendars;
+
+impl CalendarView for NoCalendars {
+    fn events(&self, _: &str, _: DateTime<Utc>, _: DateTime<Utc>) -> Result<Vec<Event>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn event_rows(&self, _: &str, _: &str) -> Result<Vec<Event>, StoreError> {
+        Ok(Vec::new())
+    }
+}
+
+/// The calendars as one batch sees them: the store's, plus the events decided earlier in the same
+/// batch (not yet committed), so two invitations for one hour in one batch are not both accepted.
+pub struct BatchCalendars<'s> {
+    pub store: &'s dyn CalendarView,
+    pub pending: Vec<Event>,
+}
+
+impl BatchCalendars<'_> {
+    /// Takes in the events among `effects`, which later messages of the batch must see.
+    pub fn note(&mut self, effects: &[Effect]) {
+        for effect in effects {
+            if let Effect::PutEvent(event) = effect {
+                self.pending.retain(|p| !same_row(p, event));
+                self.pending.push((**event).clone());
+            }
+        }
+    }
+
+    fn merged(&self, stored: Vec<Event>, keep: impl Fn(&Event) -> bool) -> Vec<Event> {
+        let mut events: Vec<Event> =
+            stored.into_iter().filter(|e| !self.pending.iter().any(|p| same_row(p, e))).collect();
+        events.extend(self.pending.iter().filter(|p| keep(p)).cloned());
+        events
+    }
+}
+
+impl CalendarView for BatchCalendars<'_> {
+    fn events(
+        &self,
+        calendar: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let stored = self.store.events(calendar, from, to)?;
+        Ok(self.merged(stored, |p| {
+            p.calendar == calendar
+                && ((p.end > from && p.start < to) || p.rrule.is_some() || p.recurrence_id.is_some())
+        }))
+    }
+
+    fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError> {
+        let stored = self.store.event_rows(calendar, uid)?;
+        let mut rows = self.merged(stored, |p| p.calendar == calendar && p.uid == uid);
+        rows.sort_by_key(|e| e.recurrence_id);
+        Ok(rows)
+    }
+}
+
+fn same_row(a: &Event, b: &Event) -> bool {
+    a.calendar == b.calendar && a.uid == b.uid && a.recurrence_id == b.recurrence_id
+}
+
+/// What a desk decided.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub effects: Vec<Effect>,
+    /// What the desk did not do, and why, for the journal, the log and `explain`.
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    fn note(note: impl Into<String>) -> Outcome {
+        Outcome { effects: Vec::new(), notes: vec![note.into()] }
+    }
+}
+
+/// Why a desk could not handle a message: the message is kept and reported, as for a failed rule.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("meeting desk: {0}")]
+    Compose(#[from] ComposeError),
+    #[error("meeting desk: {0}")]
+    Setup(String),
+}
+
+/// Runs the desk the decision names, adding its effects and notes to the decision. Desks not built
+/// yet record the hand-over only.
+pub fn run(
+    rules: &RuleSet,
+    msg: &Message,
+    content_hash: &str,
+    decision: &mut Decision,
+    view: &dyn CalendarView,
+    now: DateTime<Utc>,
+) -> Result<(), DeskError> {
+    // Only the meeting desk acts yet; the others record the hand-over. Checked before classifying
+    // again, so the other mail costs nothing more.
+    if decision.desk.as_deref() != Some(Desk::Meeting.name()) {
+        return Ok(());
+    }
+    let classification = rules.classify(msg);
+    let Some(call) = classification.desk() else { return Ok(()) };
+    let rule = classification.deciding().map(|r| r.name.as_str()).unwrap_or_default();
+    let outcome = match call.desk {
+        Desk::Meeting => {
+            let context = meeting::Context { office: &rules.office, call, rule, msg, content_hash, now };
+            meeting::handle(&context, view)?
+        }
+        Desk::Inquiry | Desk::Supply => return Ok(()),
+    };
+    decision.effects.extend(outcome.effects);
+    decision.notes.extend(outcome.notes);
+    Ok(())
+}
