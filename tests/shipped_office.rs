@@ -80,7 +80,9 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
     assert_eq!(outbox.len(), 6, "{stdout}");
     let answers = outbox.iter().filter(|e| {
         let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-        text.contains("method=\"REPLY\"") && text.contains("PARTSTAT=ACCEPTED") && text.contains("Accepted: Site meeting")
+        text.contains("method=\"REPLY\"")
+            && text.contains("PARTSTAT=ACCEPTED")
+            && text.contains("Accepted: Site meeting")
     });
     assert_eq!(answers.count(), 1, "the invitation is accepted with an iMIP REPLY");
     assert!(stdout.contains("supply request from staff"), "{stdout}");

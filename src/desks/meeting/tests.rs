@@ -1,1 +1,374 @@
+use chrono::{DateTime, TimeZone, Utc};
 
+use super::*;
+use crate::calendar::event::EventStatus;
+use crate::calendar::ics::{Itip, PartStat};
+use crate::mail::message::CalendarPart;
+use crate::rules::tests::Dir;
+use crate::rules::{Desk as DeskName, OnConflict, RuleSet};
+use crate::store::Store;
+
+const OFFICE: &str = r#"
+[office]
+name = "Studio"
+timezone = "Europe/Rome"
+
+[assistant]
+address = "assistant@office.example"
+name = "Office Assistant"
+
+[[owner]]
+name = "Giulia Rossi"
+address = "giulia@office.example"
+
+[[calendar]]
+name = "giulia"
+owner = "giulia@office.example"
+hours.mon = "09:00-18:00"
+hours.tue = "09:00-18:00"
+hours.wed = "09:00-18:00"
+hours.thu = "09:00-18:00"
+hours.fri = "09:00-18:00"
+buffer = "0m"
+min_notice = "1h"
+horizon = "60d"
+"#;
+
+fn office() -> (Dir, RuleSet) {
+    let dir = Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
+    dir.write("office.toml", OFFICE);
+    let set = dir.load();
+    (dir, set)
+}
+
+/// Monday 23 November 2026, 09:00 in Rome.
+fn now() -> DateTime<Utc> {
+    rome(23, 9)
+}
+
+fn rome(day: u32, hour: u32) -> DateTime<Utc> {
+    chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap().with_timezone(&Utc)
+}
+
+fn ics_time(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// An iTIP object from Anna for a meeting `uid` at `start` for an hour.
+fn calendar(method: &str, uid: &str, sequence: i64, start: DateTime<Utc>, extra: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nSEQUENCE:{sequence}\r\n\
+         DTSTAMP:20261123T080000Z\r\nDTSTART:{}\r\nDTEND:{}\r\nSUMMARY:Budget review\r\n\
+         ORGANIZER;CN=Anna Bianchi:mailto:anna@client.example\r\n\
+         ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:giulia@office.example\r\n{extra}END:VEVENT\r\nEND:VCALENDAR\r\n",
+        ics_time(start),
+        ics_time(start + chrono::Duration::hours(1))
+    )
+}
+
+fn message(from: &str, text: String) -> Message {
+    Message {
+        from: vec![Address { name: None, email: from.into() }],
+        to: vec![Address { name: None, email: "assistant@office.example".into() }],
+        message_id: Some("m1@client.example".into()),
+        calendars: vec![CalendarPart { method: None, text }],
+        ..Message::default()
+    }
+}
+
+fn call(on_conflict: Option<OnConflict>, accept_counter: Option<bool>) -> DeskCall {
+    DeskCall {
+        desk: DeskName::Meeting,
+        answer: None,
+        department: None,
+        calendar: None,
+        priority: None,
+        on_conflict,
+        accept_counter,
+    }
+}
+
+fn run(set: &RuleSet, call: &DeskCall, msg: &Message, store: &Store) -> Outcome {
+    let cx = Context { office: &set.office, call, rule: "invitations", msg, content_hash: "abc", now: now() };
+    handle(&cx, store).unwrap()
+}
+
+/// The calendars of the mail sent, read back, with their recipients.
+fn sent(outcome: &Outcome) -> Vec<(Vec<String>, Itip)> {
+    outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { kind: MailKind::Calendar, mail, .. } => {
+                let parsed = Message::parse(&mail.raw).unwrap();
+                let part = &parsed.calendars[0];
+                Some((
+                    mail.recipients.clone(),
+                    ics::read(&part.text, part.method.as_deref(), chrono_tz::UTC).unwrap(),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn notices(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { kind: MailKind::Notice, mail, .. } => Some(mail.recipients.join(",")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn stored(outcome: &Outcome) -> Vec<Event> {
+    outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PutEvent(event) => Some((**event).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs the desk on `msg` and commits what it stored.
+fn book(set: &RuleSet, call: &DeskCall, store: &mut Store, msg: Message) {
+    let outcome = run(set, call, &msg, store);
+    apply(store, &outcome);
+}
+
+fn apply(store: &mut Store, outcome: &Outcome) {
+    for event in stored(outcome) {
+        store.put_event(&event).unwrap();
+    }
+}
+
+#[test]
+fn an_invitation_for_free_time_is_stored_and_accepted_to_the_organizer() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let msg = message("anna@client.example", calendar("REQUEST", "m1", 0, rome(24, 15), ""));
+    let outcome = run(&set, &call(None, None), &msg, &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].status, events[0].start), (EventStatus::Confirmed, rome(24, 15)));
+    let answers = sent(&outcome);
+    assert_eq!(answers.len(), 1);
+    let (to, reply) = &answers[0];
+    assert_eq!(to, &["anna@client.example"]);
+    assert_eq!(reply.method, Method::Reply);
+    assert_eq!(reply.events[0].attendees.len(), 1);
+    assert!(reply.events[0].attendees[0].party.is("giulia@office.example"));
+    assert_eq!(reply.events[0].attendees[0].partstat, PartStat::Accepted);
+}
+
+#[test]
+fn an_invitation_for_busy_time_is_declined_naming_three_free_times() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let first = run(
+        &set,
+        &call(None, None),
+        &message("anna@client.example", calendar("REQUEST", "m1", 0, rome(24, 15), "")),
+        &store,
+    );
+    apply(&mut store, &first);
+    let msg = message("bruno@client.example", calendar("REQUEST", "m2", 0, rome(24, 15), ""));
+    let outcome = run(&set, &call(None, None), &msg, &store);
+    assert!(stored(&outcome).is_empty(), "a declined invitation leaves nothing in the calendar");
+    let (_, reply) = &sent(&outcome)[0];
+    assert_eq!(reply.events[0].attendees[0].partstat, PartStat::Declined);
+    let raw = match &outcome.effects[0] {
+        Effect::Send { mail, .. } => String::from_utf8_lossy(&mail.raw).into_owned(),
+        other => panic!("{other:?}"),
+    };
+    let text = Message::parse(raw.as_bytes()).unwrap().text;
+    assert!(text.contains("that time is already taken"), "{text}");
+    assert_eq!(
+        text.matches(" (Europe/Rome)").count(),
+        4,
+        "the time asked for and three alternatives: {text}"
+    );
+    assert!(text.contains("  3. "), "{text}");
+}
+
+#[test]
+fn with_on_conflict_tentative_the_event_is_held_and_the_owner_told() {
+    let (_dir, set) = office();
+    let msg = message("anna@client.example", calendar("REQUEST", "late", 0, rome(24, 19), ""));
+    let outcome =
+        run(&set, &call(Some(OnConflict::Tentative), None), &msg, &Store::open_in_memory().unwrap());
+    assert_eq!(stored(&outcome)[0].status, EventStatus::Tentative);
+    assert_eq!(sent(&outcome)[0].1.events[0].attendees[0].partstat, PartStat::Tentative);
+    assert_eq!(notices(&outcome), ["giulia@office.example"]);
+}
+
+#[test]
+fn an_update_with_a_higher_sequence_moves_the_event_and_a_stale_one_is_ignored() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let c = call(None, None);
+    book(
+        &set,
+        &c,
+        &mut store,
+        message("anna@client.example", calendar("REQUEST", "m1", 1, rome(24, 15), "")),
+    );
+    let moved = run(
+        &set,
+        &c,
+        &message("anna@client.example", calendar("REQUEST", "m1", 2, rome(25, 10), "")),
+        &store,
+    );
+    assert_eq!(stored(&moved)[0].start, rome(25, 10));
+    apply(&mut store, &moved);
+    let stale = run(
+        &set,
+        &c,
+        &message("anna@client.example", calendar("REQUEST", "m1", 0, rome(26, 10), "")),
+        &store,
+    );
+    assert!(stale.effects.is_empty());
+    assert!(stale.notes[0].contains("older than the 2 already in calendar giulia"), "{:?}", stale.notes);
+}
+
+#[test]
+fn a_cancel_from_the_organizer_cancels_and_from_anyone_else_is_ignored() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let c = call(None, None);
+    book(
+        &set,
+        &c,
+        &mut store,
+        message("anna@client.example", calendar("REQUEST", "m1", 0, rome(24, 15), "")),
+    );
+    let forged = run(
+        &set,
+        &c,
+        &message("mallory@evil.example", calendar("CANCEL", "m1", 1, rome(24, 15), "")),
+        &store,
+    );
+    assert!(forged.effects.is_empty());
+    assert!(forged.notes[0].contains("does not come from its organizer"), "{:?}", forged.notes);
+    let cancelled =
+        run(&set, &c, &message("Anna@Client.example", calendar("CANCEL", "m1", 1, rome(24, 15), "")), &store);
+    assert_eq!(stored(&cancelled)[0].status, EventStatus::Cancelled);
+    assert!(sent(&cancelled).is_empty(), "a cancellation is not answered");
+}
+
+#[test]
+fn cancelling_one_instance_of_a_series_excludes_that_instance() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let c = call(None, None);
+    let series = calendar("REQUEST", "weekly", 0, rome(24, 10), "RRULE:FREQ=WEEKLY;COUNT=4\r\n");
+    book(&set, &c, &mut store, message("anna@client.example", series));
+    let one = calendar("CANCEL", "weekly", 1, rome(1, 10), "");
+    let one = one.replace(
+        "SEQUENCE:1\r\n",
+        &format!("SEQUENCE:1\r\nRECURRENCE-ID:{}\r\n", ics_time(rome(24, 10) + chrono::Duration::days(7))),
+    );
+    let outcome = run(&set, &c, &message("anna@client.example", one), &store);
+    let master = &stored(&outcome)[0];
+    assert_eq!(master.exdates, [rome(24, 10) + chrono::Duration::days(7)]);
+    assert_eq!(master.status, EventStatus::Confirmed);
+}
+
+#[test]
+fn a_cancel_for_an_unknown_meeting_changes_nothing() {
+    let (_dir, set) = office();
+    let msg = message("anna@client.example", calendar("CANCEL", "nobody-knows", 1, rome(24, 15), ""));
+    let outcome = run(&set, &call(None, None), &msg, &Store::open_in_memory().unwrap());
+    assert!(outcome.effects.is_empty());
+    assert!(outcome.notes[0].contains("does not hold"), "{:?}", outcome.notes);
+}
+
+/// A meeting the office organised, with Anna invited.
+fn organised(store: &mut Store) {
+    store
+        .put_event(&Event {
+            calendar: "giulia".into(),
+            uid: "ours-1".into(),
+            recurrence_id: None,
+            sequence: 0,
+            summary: "Budget review".into(),
+            location: None,
+            start: rome(24, 15),
+            end: rome(24, 16),
+            timezone: chrono_tz::Europe::Rome,
+            rrule: None,
+            exdates: Vec::new(),
+            status: EventStatus::Confirmed,
+            transparent: false,
+            organizer: Some("assistant@office.example".into()),
+            attendees: vec![ics::Attendee {
+                party: Party { email: "anna@client.example".into(), name: None },
+                partstat: PartStat::NeedsAction,
+            }],
+        })
+        .unwrap();
+}
+
+fn answer_from_anna(method: &str, partstat: &str, start: DateTime<Utc>) -> Message {
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\nUID:ours-1\r\nSEQUENCE:0\r\nDTSTART:{}\r\n\
+         DTEND:{}\r\nATTENDEE;PARTSTAT={partstat}:MAILTO:ANNA@client.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        ics_time(start),
+        ics_time(start + chrono::Duration::hours(1))
+    );
+    message("anna@client.example", text)
+}
+
+#[test]
+fn a_reply_without_organizer_records_the_attendees_answer_by_uid() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    organised(&mut store);
+    let outcome = run(&set, &call(None, None), &answer_from_anna("REPLY", "DECLINED", rome(24, 15)), &store);
+    let event = &stored(&outcome)[0];
+    assert_eq!(event.attendees.len(), 1);
+    assert_eq!(event.attendees[0].partstat, PartStat::Declined);
+}
+
+#[test]
+fn a_counter_for_free_time_moves_the_meeting_when_the_rule_accepts_counters() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    organised(&mut store);
+    let outcome = run(
+        &set,
+        &call(None, Some(true)),
+        &answer_from_anna("COUNTER", "NEEDS-ACTION", rome(25, 11)),
+        &store,
+    );
+    let event = &stored(&outcome)[0];
+    assert_eq!((event.start, event.sequence), (rome(25, 11), 1));
+    let (to, update) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example"]);
+    assert_eq!(update.method, Method::Request);
+    assert_eq!((update.events[0].start, update.events[0].sequence), (rome(25, 11), 1));
+}
+
+#[test]
+fn a_counter_goes_to_the_owner_when_the_rule_does_not_accept_counters() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    organised(&mut store);
+    let outcome =
+        run(&set, &call(None, None), &answer_from_anna("COUNTER", "NEEDS-ACTION", rome(25, 11)), &store);
+    assert!(stored(&outcome).is_empty());
+    assert_eq!(notices(&outcome), ["giulia@office.example"]);
+}
+
+#[test]
+fn a_bounce_carrying_an_invitation_changes_nothing() {
+    let (_dir, set) = office();
+    let mut msg = message("mailer-daemon@relay.example", calendar("REQUEST", "m1", 0, rome(24, 15), ""));
+    msg.headers.push(("X-Failed-Recipients".into(), "anna@client.example".into()));
+    let outcome = run(&set, &call(None, None), &msg, &Store::open_in_memory().unwrap());
+    assert!(outcome.effects.is_empty());
+}
