@@ -161,3 +161,55 @@ fn every_corpus_message_is_explained_without_a_panic() {
     }
     assert!(explained >= 45, "only {explained} corpus messages could be explained");
 }
+
+/// The corpus's invitations and cancellations reach the meeting desk through the shipped rules, and
+/// `explain` shows what the desk would do with each: an answer to a REQUEST still ahead, a note for a
+/// past one, and a note for a CANCEL of a meeting the empty calendar does not hold.
+#[test]
+fn corpus_invitations_and_cancellations_are_classified_and_explained_by_the_meeting_desk() {
+    let rules = RuleSet::load(&rules_dir()).unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/imip");
+    let mut seen = (0, 0);
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(explanation) = clerk::explain::explain(&rules, &std::fs::read(&path).unwrap(), None) else {
+            continue;
+        };
+        let Some(method) = explanation.message.calendars.first().and_then(|c| c.method.clone()) else {
+            continue;
+        };
+        let report = explanation.to_string();
+        let decision = &explanation.decision;
+        if explanation
+            .message
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("X-Failed-Recipients"))
+            || explanation.message.from.iter().any(|a| a.email.to_lowercase().starts_with("mailer-daemon"))
+        {
+            continue;
+        }
+        match method.as_str() {
+            "REQUEST" => {
+                seen.0 += 1;
+                assert_eq!(decision.rule.as_deref(), Some("calendar invitation"), "{}", path.display());
+                assert_eq!(decision.desk.as_deref(), Some("meeting"));
+                let answered = report.contains("METHOD:REPLY");
+                let noted =
+                    decision.notes.iter().any(|n| n.contains("already past") || n.contains("ORGANIZER"));
+                assert!(answered || noted, "{}:\n{report}", path.display());
+            }
+            "CANCEL" => {
+                seen.1 += 1;
+                assert_eq!(decision.desk.as_deref(), Some("meeting"), "{}", path.display());
+                assert!(
+                    decision.notes.iter().any(|n| n.contains("does not hold")),
+                    "{}:\n{report}",
+                    path.display()
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(seen.0 >= 8 && seen.1 >= 2, "requests and cancellations seen: {seen:?}");
+}

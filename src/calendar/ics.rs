@@ -180,8 +180,8 @@ impl ItipEvent {
 pub struct Itip {
     pub method: Method,
     pub events: Vec<ItipEvent>,
-    /// One line per VEVENT that was left out, saying which and why.
-    pub skipped: Vec<String>,
+    /// One line per VEVENT left out or property ignored, saying which and why.
+    pub problems: Vec<String>,
 }
 
 /// Why a calendar could not be read at all.
@@ -199,18 +199,18 @@ pub fn read(text: &str, method: Option<&str>, floating: Tz) -> Result<Itip, IcsE
         .or_else(|| method.and_then(Method::parse))
         .unwrap_or(Method::Publish);
     let zones = Zones { calendar: &calendar, floating };
-    let mut itip = Itip { method, events: Vec::new(), skipped: Vec::new() };
+    let mut itip = Itip { method, events: Vec::new(), problems: Vec::new() };
     for component in &calendar.components {
         if component.component_type != ICalendarComponentType::VEvent {
             continue;
         }
-        match read_event(component, &zones) {
+        let uid = component.uid().unwrap_or("without a UID");
+        let mut ignored = Vec::new();
+        match read_event(component, &zones, method, &mut ignored) {
             Ok(event) => itip.events.push(event),
-            Err(why) => {
-                let uid = component.uid().unwrap_or("without a UID");
-                itip.skipped.push(format!("VEVENT {uid}: {why}"));
-            }
+            Err(why) => itip.problems.push(format!("VEVENT {uid}: {why}; left out")),
         }
+        itip.problems.extend(ignored.into_iter().map(|why| format!("VEVENT {uid}: {why}")));
     }
     Ok(itip)
 }
@@ -232,25 +232,44 @@ fn describe(entry: &calcard::Entry) -> String {
     }
 }
 
-fn read_event(component: &ICalendarComponent, zones: &Zones<'_>) -> Result<ItipEvent, String> {
+/// One VEVENT; a property that cannot be read but can be done without is noted in `ignored`.
+/// A CANCEL or REPLY is about its UID (and RECURRENCE-ID) alone, and some clients leave its DTSTART
+/// out: it then takes the instance's time, or the epoch.
+fn read_event(
+    component: &ICalendarComponent,
+    zones: &Zones<'_>,
+    method: Method,
+    ignored: &mut Vec<String>,
+) -> Result<ItipEvent, String> {
     let uid = component.uid().map(str::trim).filter(|u| !u.is_empty()).ok_or("it has no UID")?;
-    let dtstart = component.property(&ICalendarProperty::Dtstart).ok_or("it has no DTSTART")?;
-    let start = zones.time(dtstart).ok_or("its DTSTART is not a date or time")?;
-    let end = match component.property(&ICalendarProperty::Dtend) {
-        Some(dtend) => zones.time(dtend).ok_or("its DTEND is not a date or time")?.instant,
-        None => match component.property(&ICalendarProperty::Duration).and_then(duration) {
-            Some(length) => start.instant + length,
-            None if start.all_day => start.instant + Duration::days(1),
-            None => start.instant,
-        },
+    let instance = match component.property(&ICalendarProperty::RecurrenceId) {
+        Some(entry) => Some(zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?.instant),
+        None => None,
+    };
+    let start = match component.property(&ICalendarProperty::Dtstart) {
+        Some(dtstart) => zones.time(dtstart).ok_or("its DTSTART is not a date or time")?,
+        None if matches!(method, Method::Cancel | Method::Reply) => {
+            When { instant: instance.unwrap_or(DateTime::UNIX_EPOCH), zone: zones.floating, all_day: false }
+        }
+        None => return Err("it has no DTSTART".into()),
+    };
+    let dtend = component.property(&ICalendarProperty::Dtend);
+    let end = match dtend.map(|dtend| zones.time(dtend)) {
+        Some(Some(end)) => end.instant,
+        unreadable_or_none => {
+            if unreadable_or_none.is_some() {
+                ignored.push("its DTEND is not a date or time; taken as missing".into());
+            }
+            match component.property(&ICalendarProperty::Duration).and_then(duration) {
+                Some(length) => start.instant + length,
+                None if start.all_day => start.instant + Duration::days(1),
+                None => start.instant,
+            }
+        }
     };
     if end < start.instant {
         return Err("it ends before it starts".into());
     }
-    let recurrence_id = match component.property(&ICalendarProperty::RecurrenceId) {
-        Some(entry) => Some(zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?.instant),
-        None => None,
-    };
     let exdates =
         component.properties(&ICalendarProperty::Exdate).flat_map(|entry| zones.times(entry)).collect();
     let rrule = component.property(&ICalendarProperty::Rrule).and_then(|entry| match entry.values.first() {
@@ -273,7 +292,7 @@ fn read_event(component: &ICalendarComponent, zones: &Zones<'_>) -> Result<ItipE
             .and_then(|e| e.values.first())
             .and_then(|v| v.as_integer())
             .unwrap_or(0),
-        recurrence_id,
+        recurrence_id: instance,
         summary: text_of(component, &ICalendarProperty::Summary).unwrap_or_default().trim().to_string(),
         location: text_of(component, &ICalendarProperty::Location)
             .map(str::to_string)

@@ -62,7 +62,7 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
         Err(error) => return Ok(Outcome::note(format!("meeting desk: {error}"))),
     };
     let mut outcome = Outcome::default();
-    outcome.notes.extend(itip.skipped.iter().map(|s| format!("meeting desk: {s} (left out)")));
+    outcome.notes.extend(itip.problems.iter().map(|s| format!("meeting desk: {s}")));
     let desk = Desk { cx, calendar, view, answers_allowed: machine.is_empty() };
     if !desk.answers_allowed {
         let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();

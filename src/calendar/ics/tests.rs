@@ -151,7 +151,10 @@ fn an_event_without_uid_or_start_is_skipped_with_a_reason_and_the_rest_read() {
                 BEGIN:VEVENT\r\nUID:ok@b\r\nDTSTART:20261124T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     let itip = read(text, None, ROME).unwrap();
     assert_eq!(itip.events.len(), 1);
-    assert_eq!(itip.skipped, ["VEVENT without a UID: it has no UID", "VEVENT nostart@b: it has no DTSTART"]);
+    assert_eq!(
+        itip.problems,
+        ["VEVENT without a UID: it has no UID; left out", "VEVENT nostart@b: it has no DTSTART; left out"]
+    );
 }
 
 #[test]
@@ -168,4 +171,23 @@ fn an_invitation_pointing_at_a_local_file_is_read_as_text_alone() {
     let event = &itip.events[0];
     assert!(event.description.as_deref().unwrap_or_default().contains("file: URI attachment"));
     assert!(!format!("{event:?}").contains("root:"), "no file content may appear");
+}
+
+#[test]
+fn an_unreadable_dtend_is_taken_as_missing_and_said() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:e@b\r\nDTSTART:19970621T170000Z\r\n\
+                DTEND:199706211T173000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!(itip.events[0].end, itip.events[0].start);
+    assert_eq!(itip.problems, ["VEVENT e@b: its DTEND is not a date or time; taken as missing"]);
+}
+
+#[test]
+fn a_cancel_without_dtstart_is_read_by_its_uid() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:c@b\r\nSEQUENCE:2\r\nEND:VEVENT\r\n\
+                END:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!((itip.events[0].uid.as_str(), itip.events[0].sequence), ("c@b", 2));
+    let request = text.replace("METHOD:CANCEL", "METHOD:REQUEST");
+    assert!(read(&request, None, ROME).unwrap().events.is_empty(), "an invitation needs its time");
 }
