@@ -1,0 +1,124 @@
+//! The meeting desk against real servers: invitations written the way Outlook writes them are
+//! delivered to the assistant's mailbox in a private Dovecot, clerk answers as a running process, and
+//! the organizer's mailbox receives iMIP answers that parse as the calendar clients expect.
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, TimeZone, Utc};
+use support::clerk::{ASSISTANT, CUSTOMER, Office, header, office_users};
+use support::{Dovecot, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+const RULES: &str = r#"
+[[rule]]
+name = "invitations"
+when.calendar = ["REQUEST", "CANCEL", "REPLY", "COUNTER"]
+desk = "meeting"
+calendar = "olga"
+"#;
+
+/// Olga's calendar: open every day 08:00–20:00 in Rome, so the test's times fit whatever day it runs.
+const CALENDAR: &str = "\n[[calendar]]\nname = \"olga\"\nowner = \"owner@office.test\"\nbuffer = \"0m\"\n\
+    min_notice = \"1h\"\nhorizon = \"30d\"\nhours.mon = \"08:00-20:00\"\nhours.tue = \"08:00-20:00\"\n\
+    hours.wed = \"08:00-20:00\"\nhours.thu = \"08:00-20:00\"\nhours.fri = \"08:00-20:00\"\n\
+    hours.sat = \"08:00-20:00\"\nhours.sun = \"08:00-20:00\"\n";
+
+/// Two days from now at `hour`:00 in Rome, as an Outlook local time.
+fn local(hour: u32) -> (String, DateTime<Utc>) {
+    let day = (Utc::now() + chrono::Duration::days(2)).with_timezone(&chrono_tz::Europe::Rome).date_naive();
+    let at = chrono_tz::Europe::Rome
+        .with_ymd_and_hms(day.year(), day.month(), day.day(), hour, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    (format!("{}T{hour:02}0000", day.format("%Y%m%d")), at)
+}
+
+/// An invitation as Outlook sends it: Windows zone name with its VTIMEZONE, method in the
+/// Content-Type and inside, the customer organising and the assistant invited.
+fn outlook(method: &str, uid: &str, sequence: u32, hour: u32, id: &str) -> Vec<u8> {
+    let (start, _) = local(hour);
+    let (end, _) = local(hour + 1);
+    format!(
+        "From: Anna Example <{CUSTOMER}>\r\nTo: {ASSISTANT}\r\nSubject: Budget review\r\nMessage-ID: <{id}>\r\n\
+         Date: {}\r\nX-Auto-Response-Suppress: All\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=\"utf-8\"; method={method}\r\n\r\n\
+         BEGIN:VCALENDAR\r\nMETHOD:{method}\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\n\
+         BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\n\
+         TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r\n\
+         END:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n\
+         RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n\
+         BEGIN:VEVENT\r\nORGANIZER;CN=Anna Example:MAILTO:{CUSTOMER}\r\n\
+         ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=Assistant:MAILTO:{ASSISTANT}\r\n\
+         SUMMARY;LANGUAGE=en-US:Budget review\r\nDTSTART;TZID=W. Europe Standard Time:{start}\r\n\
+         DTEND;TZID=W. Europe Standard Time:{end}\r\nUID:{uid}\r\nCLASS:PUBLIC\r\nPRIORITY:5\r\n\
+         DTSTAMP:20261120T090000Z\r\nTRANSP:OPAQUE\r\nSTATUS:CONFIRMED\r\nSEQUENCE:{sequence}\r\n\
+         LOCATION;LANGUAGE=en-US:Sala Verde\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        Utc::now().to_rfc2822()
+    )
+    .into_bytes()
+}
+
+fn office() -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
+    let dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start_relaying_to(&dovecot);
+    let office = Office::new(&dovecot, &sink, RULES, "");
+    let office_toml = office.dir.path().join("rules/office.toml");
+    let text = std::fs::read_to_string(&office_toml).unwrap();
+    std::fs::write(&office_toml, format!("{text}{CALENDAR}")).unwrap();
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "clerk did not start watching:\n{}", clerk.log());
+    (dovecot, sink, office, clerk)
+}
+
+/// The `n`th answer in the organizer's mailbox: its raw text, its calendar (unfolded) and its text.
+fn answer(dovecot: &Dovecot, n: usize) -> (String, String, String) {
+    let answers = dovecot.wait_for_messages(CUSTOMER, "INBOX", n, WAIT);
+    let raw = &answers[n - 1];
+    let parsed = clerk::mail::message::Message::parse(raw).expect("the answer parses");
+    let calendar = parsed.calendars.first().map(|c| c.text.replace("\r\n ", "")).unwrap_or_default();
+    (String::from_utf8_lossy(raw).into_owned(), calendar, parsed.text)
+}
+
+#[test]
+fn an_outlook_invitation_is_accepted_a_conflict_declined_an_update_moves_it_and_a_cancel_removes_it() {
+    let (dovecot, _sink, office, clerk) = office();
+
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "budget-1", 0, 10, "inv1@example.test"));
+    let (raw, accepted, _) = answer(&dovecot, 1);
+    assert_eq!(header(&raw, "Subject"), Some("Accepted: Budget review"), "{raw}");
+    assert!(raw.contains("method=\"REPLY\""), "{raw}");
+    assert!(accepted.contains("METHOD:REPLY") && accepted.contains("PARTSTAT=ACCEPTED"), "{accepted}");
+    assert!(accepted.contains("UID:budget-1") && accepted.contains("ORGANIZER;CN=\"Anna Example\""));
+    assert_eq!(accepted.matches("\r\nATTENDEE").count(), 1, "exactly one attendee in a REPLY");
+    assert!(accepted.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin"), "{accepted}");
+    assert!(!accepted.contains("VALARM"), "{accepted}");
+    let (_, ten) = local(10);
+    let starts = office.query_strings("SELECT start_at || ' ' || status FROM events WHERE uid = 'budget-1'");
+    assert_eq!(starts, [format!("{} confirmed", ten.timestamp())]);
+
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "other-1", 0, 10, "inv2@example.test"));
+    let (raw, declined, text) = answer(&dovecot, 2);
+    assert_eq!(header(&raw, "Subject"), Some("Declined: Budget review"), "{raw}");
+    assert!(declined.contains("PARTSTAT=DECLINED"), "{declined}");
+    assert!(text.contains("that time is already taken") && text.contains("  3. "), "{text}");
+
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "budget-1", 1, 15, "inv3@example.test"));
+    let (_, moved, _) = answer(&dovecot, 3);
+    assert!(moved.contains("PARTSTAT=ACCEPTED") && moved.contains("SEQUENCE:1"), "{moved}");
+    let (_, fifteen) = local(15);
+    let starts =
+        office.query_strings("SELECT start_at || ' ' || sequence FROM events WHERE uid = 'budget-1'");
+    assert_eq!(starts, [format!("{} 1", fifteen.timestamp())]);
+
+    dovecot.deliver(ASSISTANT, &outlook("CANCEL", "budget-1", 2, 15, "inv4@example.test"));
+    let cancelled = support::wait_until(WAIT, || {
+        office.query_strings("SELECT status FROM events WHERE uid = 'budget-1'") == ["cancelled"]
+    });
+    assert!(cancelled, "the cancel was not applied:\n{}", clerk.log());
+    let (ok, listing) = office.command(&["calendar", "--calendar", "olga"]);
+    assert!(ok, "{listing}");
+    assert!(listing.contains("Budget review  [cancelled]"), "the meeting is listed as cancelled:\n{listing}");
+}
