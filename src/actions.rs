@@ -46,6 +46,8 @@ pub struct Decision {
     pub matched: Vec<String>,
     pub desk: Option<String>,
     pub desk_options: BTreeMap<String, String>,
+    /// The deciding rule's desk call, which the desk then carries out.
+    pub desk_call: Option<DeskCall>,
     pub effects: Vec<Effect>,
     /// Replies and forwards that the safety rules held back, with why.
     pub suppressed: Vec<Suppressed>,
@@ -62,6 +64,7 @@ impl Decision {
             matched: classification.matched.iter().map(|r| r.name.clone()).collect(),
             desk: call.map(|call| call.desk.name().to_string()),
             desk_options: call.map(desk_options).unwrap_or_default(),
+            desk_call: call.cloned(),
             ..Decision::default()
         }
     }
@@ -206,7 +209,7 @@ fn reply(
     };
     let to = Address { name: display_name_for(msg, target), email: target.to_string() };
     let cc = action.cc.iter().map(|a| Address { name: None, email: a.clone() }).collect();
-    let identity = identity(rules);
+    let identity = identity(&rules.office);
     let message_id = compose::message_id(
         format!("{content_hash}\0reply\0{}", rule.name).as_bytes(),
         domain_of(&identity.address),
@@ -269,7 +272,7 @@ fn forward(
         }
         None => None,
     };
-    let identity = identity(rules);
+    let identity = identity(&rules.office);
     let message_id = compose::message_id(
         format!("{content_hash}\0forward\0{}", rule.name).as_bytes(),
         domain_of(&identity.address),
@@ -305,8 +308,9 @@ fn desk_options(call: &DeskCall) -> BTreeMap<String, String> {
     options
 }
 
-fn identity(rules: &RuleSet) -> Identity {
-    Identity { name: rules.office.assistant.name.clone(), address: rules.office.assistant.address.clone() }
+/// The assistant, as the sender of the mail clerk composes.
+pub(crate) fn identity(office: &crate::rules::office::Office) -> Identity {
+    Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() }
 }
 
 /// The display name to put beside the reply's recipient: the sender's, when it is the same address.
@@ -314,6 +318,6 @@ fn display_name_for(msg: &Message, target: &str) -> Option<String> {
     msg.reply_to.iter().chain(&msg.from).find(|a| a.is(target)).and_then(|a| a.name.clone())
 }
 
-fn domain_of(address: &str) -> &str {
+pub(crate) fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map(|(_, d)| d).unwrap_or(address)
 }

@@ -7,11 +7,10 @@
 use std::fmt;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::json;
 
 use crate::actions::{self, Decision, NoHistory, ReplyHistory};
-use crate::calendar::event::Event;
 use crate::desks::{self, CalendarView, NoCalendars};
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
@@ -50,8 +49,8 @@ pub fn explain(
     let decided = actions::decide(rules, &message, raw, &hash, replies, now)
         .map_err(|e| e.to_string())
         .and_then(|mut decision| {
-            let calendars: &dyn CalendarView = match office.as_deref() {
-                Some(log) => log,
+            let calendars: &dyn CalendarView = match office.as_deref().and_then(|log| log.0.as_ref()) {
+                Some(store) => store,
                 None => &NoCalendars,
             };
             desks::run(rules, &message, &hash, &mut decision, calendars, now).map_err(|e| e.to_string())?;
@@ -76,21 +75,6 @@ impl ReplyLog {
         } else {
             Ok(ReplyLog(None))
         }
-    }
-}
-
-impl CalendarView for ReplyLog {
-    fn events(
-        &self,
-        calendar: &str,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Event>, StoreError> {
-        self.0.as_ref().map_or(Ok(Vec::new()), |store| store.events(calendar, from, to))
-    }
-
-    fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError> {
-        self.0.as_ref().map_or(Ok(Vec::new()), |store| store.event_rows(calendar, uid))
     }
 }
 

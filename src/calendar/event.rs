@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::ics::Attendee;
+use super::ics::{Attendee, PartStat, Party};
 
 /// Recurring instances looked at per event at most, so a malformed rule (every second, forever) cannot
 /// stall an availability check.
@@ -73,17 +73,32 @@ pub struct Event {
     pub attendees: Vec<Attendee>,
 }
 
+impl Event {
+    /// Records `party`'s answer, adding them when the event did not name them.
+    pub fn set_partstat(&mut self, party: &Party, partstat: PartStat) {
+        match self.attendees.iter_mut().find(|a| a.party.is(&party.email)) {
+            Some(attendee) => attendee.partstat = partstat,
+            None => self.attendees.push(Attendee { party: party.clone(), partstat }),
+        }
+    }
+}
+
+/// `start..end` in `zone` for people: "Tue 24 Nov 2026 15:00–16:00", the end's day written only when
+/// it differs.
+pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+    let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
+    let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
+    format!("{}–{}", start.format("%a %-d %b %Y %H:%M"), end.format(end_format))
+}
+
 impl std::fmt::Display for Event {
     /// "Budget review", Tue 24 Nov 2026 15:00–16:00 Europe/Rome, confirmed (UID x, sequence 1)
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (start, end) = (self.start.with_timezone(&self.timezone), self.end.with_timezone(&self.timezone));
-        let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
         write!(
             f,
-            "\"{}\", {}–{} {}, {} (UID {}, sequence {})",
+            "\"{}\", {} {}, {} (UID {}, sequence {})",
             self.summary,
-            start.format("%a %-d %b %Y %H:%M"),
-            end.format(end_format),
+            span(self.start, self.end, self.timezone),
             self.timezone.name(),
             self.status.as_str(),
             self.uid,

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use super::{CalendarView, DeskError, Outcome};
 use crate::calendar::CalendarConfig;
 use crate::calendar::availability::{Busy, Slot, Unavailable};
-use crate::calendar::event::{Event, occurrences};
+use crate::calendar::event::{Event, occurrences, span};
 use crate::calendar::ics::{self, Method, Party};
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, Suppression};
@@ -209,20 +209,17 @@ impl Desk<'_> {
     /// "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)"
     fn when(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
         let zone = self.zone();
-        let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
-        let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
-        format!("{}–{} ({})", start.format("%a %-d %b %Y %H:%M"), end.format(end_format), zone.name())
+        format!("{} ({})", span(start, end, zone), zone.name())
     }
 
     fn identity(&self) -> Identity {
-        let assistant = &self.cx.office.assistant;
-        Identity { name: assistant.name.clone(), address: assistant.address.clone() }
+        crate::actions::identity(self.cx.office)
     }
 
     /// A deterministic Message-ID for mail `what` about `uid`.
     fn message_id(&self, uid: &str, what: &str) -> String {
         let seed = format!("{}\0meeting\0{uid}\0{what}", self.cx.content_hash);
-        compose::message_id(seed.as_bytes(), domain_of(&self.cx.office.assistant.address))
+        compose::message_id(seed.as_bytes(), crate::actions::domain_of(&self.cx.office.assistant.address))
     }
 
     /// An iMIP message to `to`: an answer to the message handled, or (`answering` false) mail clerk
@@ -296,8 +293,4 @@ fn in_words(desk: &Desk<'_>, why: &Unavailable) -> String {
             format!("meetings are booked at most {} ahead", crate::units::humanize(policy.horizon))
         }
     }
-}
-
-fn domain_of(address: &str) -> &str {
-    address.rsplit_once('@').map_or(address, |(_, d)| d)
 }

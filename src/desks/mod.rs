@@ -146,19 +146,14 @@ pub fn run(
     view: &dyn CalendarView,
     now: DateTime<Utc>,
 ) -> Result<(), DeskError> {
-    // Only the meeting desk acts yet; the others record the hand-over. Checked before classifying
-    // again, so the other mail costs nothing more.
-    if decision.desk.as_deref() != Some(Desk::Meeting.name()) {
-        return Ok(());
-    }
-    let classification = rules.classify(msg);
-    let Some(call) = classification.desk() else { return Ok(()) };
-    let rule = classification.deciding().map(|r| r.name.as_str()).unwrap_or_default();
+    let Some(call) = &decision.desk_call else { return Ok(()) };
+    let rule = decision.rule.as_deref().unwrap_or_default();
     let outcome = match call.desk {
         Desk::Meeting => {
             let context = meeting::Context { office: &rules.office, call, rule, msg, content_hash, now };
             meeting::handle(&context, view)?
         }
+        // They record the hand-over only, until they are built.
         Desk::Inquiry | Desk::Supply => return Ok(()),
     };
     decision.effects.extend(outcome.effects);

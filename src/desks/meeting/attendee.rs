@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use super::{Desk, address_of, in_words, numbered};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::{Event, EventStatus, occurrences};
-use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
+use crate::calendar::ics::{ItipEvent, Method, PartStat, Party};
 use crate::calendar::itip::{self, Meeting};
 use crate::desks::{DeskError, Outcome};
 use crate::effects::Effect;
@@ -83,7 +83,7 @@ pub(super) fn request(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcom
         for event in group {
             let mut kept = event.to_event(calendar);
             kept.status = status;
-            set_partstat(&mut kept.attendees, &me, partstat);
+            kept.set_partstat(&me, partstat);
             outcome.effects.push(Effect::PutEvent(Box::new(kept)));
         }
     }
@@ -225,12 +225,4 @@ fn who_we_are(desk: &Desk<'_>, event: &ItipEvent) -> Party {
             email: desk.cx.office.assistant.address.clone(),
             name: Some(desk.cx.office.assistant.name.clone()),
         })
-}
-
-/// Records `partstat` for `me` among `attendees`.
-fn set_partstat(attendees: &mut Vec<Attendee>, me: &Party, partstat: PartStat) {
-    match attendees.iter_mut().find(|a| a.party.is(&me.email)) {
-        Some(attendee) => attendee.partstat = partstat,
-        None => attendees.push(Attendee { party: me.clone(), partstat }),
-    }
 }

@@ -18,10 +18,7 @@ pub(super) fn reply(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome)
             outcome.notes.push(format!("meeting desk: reply to {} names no ATTENDEE; ignored", answer.uid));
             continue;
         };
-        match event.attendees.iter_mut().find(|a| a.party.is(&attendee.party.email)) {
-            Some(known) => known.partstat = attendee.partstat,
-            None => event.attendees.push(attendee.clone()),
-        }
+        event.set_partstat(&attendee.party, attendee.partstat);
         outcome.effects.push(Effect::PutEvent(Box::new(event)));
     }
     Ok(())
