@@ -4,23 +4,12 @@ use super::*;
 use crate::calendar::event::EventStatus;
 use crate::calendar::ics::{Itip, PartStat};
 use crate::mail::message::CalendarPart;
-use crate::rules::tests::Dir;
+use crate::rules::tests::{Dir, OFFICE};
 use crate::rules::{Desk as DeskName, OnConflict, RuleSet};
 use crate::store::Store;
 
-const OFFICE: &str = r#"
-[office]
-name = "Studio"
-timezone = "Europe/Rome"
-
-[assistant]
-address = "assistant@office.example"
-name = "Office Assistant"
-
-[[owner]]
-name = "Giulia Rossi"
-address = "giulia@office.example"
-
+/// Giulia's calendar: weekdays 09:00–18:00, no buffer, an hour's notice.
+const CALENDAR: &str = r#"
 [[calendar]]
 name = "giulia"
 owner = "giulia@office.example"
@@ -36,7 +25,7 @@ horizon = "60d"
 
 fn office() -> (Dir, RuleSet) {
     let dir = Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
-    dir.write("office.toml", OFFICE);
+    dir.write("office.toml", &format!("{OFFICE}{CALENDAR}"));
     let set = dir.load();
     (dir, set)
 }
@@ -64,6 +53,11 @@ fn calendar(method: &str, uid: &str, sequence: i64, start: DateTime<Utc>, extra:
         ics_time(start),
         ics_time(start + chrono::Duration::hours(1))
     )
+}
+
+/// Anna's iTIP message about meeting `uid`.
+fn from_anna(method: &str, uid: &str, sequence: i64, start: DateTime<Utc>) -> Message {
+    message("anna@client.example", calendar(method, uid, sequence, start, ""))
 }
 
 fn message(from: &str, text: String) -> Message {
@@ -150,7 +144,7 @@ fn apply(store: &mut Store, outcome: &Outcome) {
 fn an_invitation_for_free_time_is_stored_and_accepted_to_the_organizer() {
     let (_dir, set) = office();
     let store = Store::open_in_memory().unwrap();
-    let msg = message("anna@client.example", calendar("REQUEST", "m1", 0, rome(24, 15), ""));
+    let msg = from_anna("REQUEST", "m1", 0, rome(24, 15));
     let outcome = run(&set, &call(None, None), &msg, &store);
     let events = stored(&outcome);
     assert_eq!(events.len(), 1);
@@ -169,12 +163,7 @@ fn an_invitation_for_free_time_is_stored_and_accepted_to_the_organizer() {
 fn an_invitation_for_busy_time_is_declined_naming_three_free_times() {
     let (_dir, set) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let first = run(
-        &set,
-        &call(None, None),
-        &message("anna@client.example", calendar("REQUEST", "m1", 0, rome(24, 15), "")),
-        &store,
-    );
+    let first = run(&set, &call(None, None), &from_anna("REQUEST", "m1", 0, rome(24, 15)), &store);
     apply(&mut store, &first);
     let msg = message("bruno@client.example", calendar("REQUEST", "m2", 0, rome(24, 15), ""));
     let outcome = run(&set, &call(None, None), &msg, &store);
@@ -198,7 +187,7 @@ fn an_invitation_for_busy_time_is_declined_naming_three_free_times() {
 #[test]
 fn with_on_conflict_tentative_the_event_is_held_and_the_owner_told() {
     let (_dir, set) = office();
-    let msg = message("anna@client.example", calendar("REQUEST", "late", 0, rome(24, 19), ""));
+    let msg = from_anna("REQUEST", "late", 0, rome(24, 19));
     let outcome =
         run(&set, &call(Some(OnConflict::Tentative), None), &msg, &Store::open_in_memory().unwrap());
     assert_eq!(stored(&outcome)[0].status, EventStatus::Tentative);
@@ -211,26 +200,11 @@ fn an_update_with_a_higher_sequence_moves_the_event_and_a_stale_one_is_ignored()
     let (_dir, set) = office();
     let mut store = Store::open_in_memory().unwrap();
     let c = call(None, None);
-    book(
-        &set,
-        &c,
-        &mut store,
-        message("anna@client.example", calendar("REQUEST", "m1", 1, rome(24, 15), "")),
-    );
-    let moved = run(
-        &set,
-        &c,
-        &message("anna@client.example", calendar("REQUEST", "m1", 2, rome(25, 10), "")),
-        &store,
-    );
+    book(&set, &c, &mut store, from_anna("REQUEST", "m1", 1, rome(24, 15)));
+    let moved = run(&set, &c, &from_anna("REQUEST", "m1", 2, rome(25, 10)), &store);
     assert_eq!(stored(&moved)[0].start, rome(25, 10));
     apply(&mut store, &moved);
-    let stale = run(
-        &set,
-        &c,
-        &message("anna@client.example", calendar("REQUEST", "m1", 0, rome(26, 10), "")),
-        &store,
-    );
+    let stale = run(&set, &c, &from_anna("REQUEST", "m1", 0, rome(26, 10)), &store);
     assert!(stale.effects.is_empty());
     assert!(stale.notes[0].contains("older than the 2 already in calendar giulia"), "{:?}", stale.notes);
 }
@@ -240,12 +214,7 @@ fn a_cancel_from_the_organizer_cancels_and_from_anyone_else_is_ignored() {
     let (_dir, set) = office();
     let mut store = Store::open_in_memory().unwrap();
     let c = call(None, None);
-    book(
-        &set,
-        &c,
-        &mut store,
-        message("anna@client.example", calendar("REQUEST", "m1", 0, rome(24, 15), "")),
-    );
+    book(&set, &c, &mut store, from_anna("REQUEST", "m1", 0, rome(24, 15)));
     let forged = run(
         &set,
         &c,
@@ -281,7 +250,7 @@ fn cancelling_one_instance_of_a_series_excludes_that_instance() {
 #[test]
 fn a_cancel_for_an_unknown_meeting_changes_nothing() {
     let (_dir, set) = office();
-    let msg = message("anna@client.example", calendar("CANCEL", "nobody-knows", 1, rome(24, 15), ""));
+    let msg = from_anna("CANCEL", "nobody-knows", 1, rome(24, 15));
     let outcome = run(&set, &call(None, None), &msg, &Store::open_in_memory().unwrap());
     assert!(outcome.effects.is_empty());
     assert!(outcome.notes[0].contains("does not hold"), "{:?}", outcome.notes);

@@ -16,7 +16,7 @@ use super::RuleSet;
 use crate::mail::message::{Address, Message};
 
 /// A valid office, the base of most tests.
-pub(super) const OFFICE: &str = r#"
+pub(crate) const OFFICE: &str = r#"
 [office]
 name = "Rossi & Bianchi Studio"
 timezone = "Europe/Rome"
