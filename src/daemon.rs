@@ -136,12 +136,17 @@ impl Office {
             self.spawn_watchers(mailbox, &stopped, &mut tasks)?;
         }
         let folders = tasks.len();
+        let publisher = crate::feeds::publish::Publisher::new(self.connection()?, self.config.feeds.clone());
+        let shelf = publisher.shelf();
+        if self.config.http_listen.is_some() || self.config.feeds.dir.is_some() {
+            tasks.spawn(crate::feeds::publish::run(publisher, self.rules.clone(), stopped.clone()));
+        }
         if let Some(address) = self.config.http_listen {
             let listener = tokio::net::TcpListener::bind(address)
                 .await
                 .with_context(|| format!("cannot listen on {address} ([http] listen)"))?;
-            info!(%address, "serving /metrics");
-            tasks.spawn(crate::http::serve(listener, self.connection()?, stopped.clone()));
+            info!(%address, "serving /metrics and the calendar feeds (`clerk feeds` prints their links)");
+            tasks.spawn(crate::http::serve(listener, self.connection()?, shelf, stopped.clone()));
         }
         tasks.spawn(crate::service::report(self.connection()?, folders, stopped.clone()));
         let outbox = self.outbox()?;

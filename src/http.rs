@@ -1,5 +1,5 @@
-//! The daemon's HTTP listener (`[http] listen`): `/metrics` for Prometheus today; the calendar feeds
-//! will be served here too.
+//! The daemon's HTTP listener (`[http] listen`): `/metrics` for Prometheus, and the calendar feeds at
+//! `/feeds/TOKEN/NAME.ics`.
 
 use axum::Router;
 use axum::extract::State;
@@ -9,11 +9,19 @@ use axum::routing::get;
 use tokio::sync::watch;
 use tracing::warn;
 
+use crate::feeds::publish::Shelf;
 use crate::store::Db;
 
 /// Serves until `stopped` turns true.
-pub async fn serve(listener: tokio::net::TcpListener, db: Db, mut stopped: watch::Receiver<bool>) {
-    let app = Router::new().route("/metrics", get(metrics)).with_state(db);
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    db: Db,
+    feeds: Shelf,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let app = Router::new().route("/metrics", get(metrics)).with_state(db).merge(
+        Router::new().route("/feeds/{token}/{file}", get(crate::feeds::serve::feed)).with_state(feeds),
+    );
     let shutdown = async move {
         while !*stopped.borrow() {
             if stopped.changed().await.is_err() {

@@ -16,6 +16,7 @@ pub mod digest;
 pub mod durable;
 pub mod effects;
 pub mod explain;
+pub mod feeds;
 pub mod guard;
 pub mod http;
 pub mod intake;

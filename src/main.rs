@@ -154,6 +154,17 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         to: Option<chrono::NaiveDate>,
     },
+    /// Print the secret links of the published calendars: each calendar, its free/busy, each room.
+    ///
+    /// Each link is shown as http(s):// and as webcal:// (which calendar programs open as a
+    /// subscription). A feed without a link gets one now. The daemon serves them at [http] listen;
+    /// [feeds] url gives the address people reach it at.
+    Feeds {
+        /// Give this feed (e.g. calendar:giulia, or its file name giulia.ics) a new link; the old one
+        /// stops working within a second
+        #[arg(long, value_name = "FEED")]
+        rotate: Option<String>,
+    },
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe {
         #[command(subcommand)]
@@ -374,6 +385,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print!(
                 "{}",
                 clerk::calendar::agenda::report(&store, &rules.office, calendar.as_deref(), from, to)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Feeds { rotate } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            let mut store = clerk::store::Store::open(&config.database)
+                .with_context(|| format!("cannot open {}", config.database.display()))?;
+            print!(
+                "{}",
+                clerk::feeds::report(
+                    &mut store,
+                    &rules.office,
+                    &config.feeds,
+                    config.http_listen,
+                    rotate.as_deref()
+                )?
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -17,7 +17,7 @@ use calcard::icalendar::{
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::event::EventStatus;
+use super::event::{Event, EventStatus};
 use super::ics::{Attendee, ItipEvent, Method, PartStat, Party};
 
 #[cfg(test)]
@@ -51,6 +51,8 @@ pub struct Meeting {
     pub timezone: Tz,
     /// The series' RRULE, when the object is a whole series.
     pub rrule: Option<String>,
+    /// The instances of the series that do not take place (their series starts).
+    pub exdates: Vec<DateTime<Utc>>,
     pub organizer: Option<Organizer>,
     pub attendees: Vec<Attendee>,
 }
@@ -69,7 +71,30 @@ impl Meeting {
             end: event.end,
             timezone: event.timezone,
             rrule: event.rrule.clone(),
+            exdates: event.exdates.clone(),
             organizer: event.organizer.clone().map(|party| Organizer { party, sent_by: None }),
+            attendees: event.attendees.clone(),
+        }
+    }
+
+    /// The meeting a calendar holds as `event`.
+    pub fn from_event(event: &Event) -> Meeting {
+        Meeting {
+            uid: event.uid.clone(),
+            sequence: event.sequence,
+            recurrence_id: event.recurrence_id,
+            summary: event.summary.clone(),
+            location: event.location.clone(),
+            description: None,
+            start: event.start,
+            end: event.end,
+            timezone: event.timezone,
+            rrule: event.rrule.clone(),
+            exdates: event.exdates.clone(),
+            organizer: event
+                .organizer
+                .clone()
+                .map(|email| Organizer { party: Party { email, name: None }, sent_by: None }),
             attendees: event.attendees.clone(),
         }
     }
@@ -127,38 +152,14 @@ fn write(
     stamp: DateTime<Utc>,
     comment: Option<&str>,
 ) -> String {
-    let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
-    root.add_property(ICalendarProperty::Prodid, text(PRODID));
-    root.add_property(ICalendarProperty::Version, text("2.0"));
-    root.add_property(ICalendarProperty::Calscale, text("GREGORIAN"));
+    let mut root = calendar_root();
     root.add_property(ICalendarProperty::Method, ICalendarValue::Method(ical_method(method)));
     root.component_ids.push(1);
-
-    let mut event = ICalendarComponent::new(ICalendarComponentType::VEvent);
-    event.add_uid(&meeting.uid);
-    event.add_sequence(meeting.sequence);
-    event.add_dtstamp(PartialDateTime::from_utc_timestamp(stamp.timestamp()));
-    let zoned = |name: ICalendarProperty, at: DateTime<Utc>| time(name, at, meeting.timezone);
-    event.entries.push(zoned(ICalendarProperty::Dtstart, meeting.start));
-    event.entries.push(zoned(ICalendarProperty::Dtend, meeting.end));
-    if let Some(instance) = meeting.recurrence_id {
-        event.entries.push(zoned(ICalendarProperty::RecurrenceId, instance));
-    }
-    if let Some(rrule) = meeting.rrule.as_deref().and_then(rrule) {
-        event.entries.push(rrule);
-    }
-    event.add_property(ICalendarProperty::Summary, text(&meeting.summary));
-    if let Some(location) = &meeting.location {
-        event.add_property(ICalendarProperty::Location, text(location));
-    }
-    if let Some(description) = &meeting.description {
-        event.add_property(ICalendarProperty::Description, text(description));
-    }
+    let mut event = vevent(meeting, status, stamp);
+    event.add_property(ICalendarProperty::Transp, text("OPAQUE"));
     if let Some(comment) = comment {
         event.add_property(ICalendarProperty::Comment, text(comment));
     }
-    event.add_property(ICalendarProperty::Status, text(&status.as_str().to_ascii_uppercase()));
-    event.add_property(ICalendarProperty::Transp, text("OPAQUE"));
     if let Some(organizer) = &meeting.organizer {
         let mut params = cn(&organizer.party);
         if let Some(owner) = &organizer.sent_by {
@@ -174,13 +175,51 @@ fn write(
         }
         event.entries.push(address(ICalendarProperty::Attendee, &attendee.party, params));
     }
-
     let mut calendar = ICalendar { components: vec![root, event] };
     calendar.add_missing_timezones();
     calendar.to_string()
 }
 
-fn text(value: &str) -> ICalendarValue {
+/// A VCALENDAR with clerk's PRODID, for its components to be added to.
+pub(super) fn calendar_root() -> ICalendarComponent {
+    let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
+    root.add_property(ICalendarProperty::Prodid, text(PRODID));
+    root.add_property(ICalendarProperty::Version, text("2.0"));
+    root.add_property(ICalendarProperty::Calscale, text("GREGORIAN"));
+    root
+}
+
+/// The VEVENT of `meeting` without its people: what every calendar clerk writes, invitation or feed,
+/// says of a meeting. The series' cancelled instances are EXDATEs.
+pub(super) fn vevent(meeting: &Meeting, status: EventStatus, stamp: DateTime<Utc>) -> ICalendarComponent {
+    let mut event = ICalendarComponent::new(ICalendarComponentType::VEvent);
+    event.add_uid(&meeting.uid);
+    event.add_sequence(meeting.sequence);
+    event.add_dtstamp(PartialDateTime::from_utc_timestamp(stamp.timestamp()));
+    let zoned = |name: ICalendarProperty, at: DateTime<Utc>| time(name, at, meeting.timezone);
+    event.entries.push(zoned(ICalendarProperty::Dtstart, meeting.start));
+    event.entries.push(zoned(ICalendarProperty::Dtend, meeting.end));
+    if let Some(instance) = meeting.recurrence_id {
+        event.entries.push(zoned(ICalendarProperty::RecurrenceId, instance));
+    }
+    if let Some(rrule) = meeting.rrule.as_deref().and_then(rrule) {
+        event.entries.push(rrule);
+        for &instance in &meeting.exdates {
+            event.entries.push(zoned(ICalendarProperty::Exdate, instance));
+        }
+    }
+    event.add_property(ICalendarProperty::Summary, text(&meeting.summary));
+    if let Some(location) = &meeting.location {
+        event.add_property(ICalendarProperty::Location, text(location));
+    }
+    if let Some(description) = &meeting.description {
+        event.add_property(ICalendarProperty::Description, text(description));
+    }
+    event.add_property(ICalendarProperty::Status, text(&status.as_str().to_ascii_uppercase()));
+    event
+}
+
+pub(super) fn text(value: &str) -> ICalendarValue {
     ICalendarValue::Text(value.to_string())
 }
 

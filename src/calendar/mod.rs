@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod availability;
 pub mod event;
+pub mod feed;
 pub mod hours;
 pub mod ics;
 pub mod itip;

@@ -5,7 +5,10 @@
 //! names the file, line and column, and secrets are referenced (file or environment variable), never
 //! written here.
 
+mod feeds;
 mod oauth;
+
+pub use feeds::FeedSettings;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -36,6 +39,8 @@ pub struct Config {
     pub log_level: Option<String>,
     /// `[http] listen`: where the daemon serves `/metrics`; none when not set.
     pub http_listen: Option<std::net::SocketAddr>,
+    /// `[feeds]`: how the calendars are published.
+    pub feeds: FeedSettings,
     /// The `[oauth2.NAME]` providers by name, each shared with the accounts that sign in with it.
     pub oauth2: BTreeMap<String, Arc<TokenSource>>,
 }
@@ -166,6 +171,8 @@ struct RawConfig {
     log: RawLog,
     #[serde(default)]
     http: RawHttp,
+    #[serde(default)]
+    feeds: feeds::RawFeeds,
     #[serde(default)]
     oauth2: BTreeMap<String, Spanned<oauth::RawOAuth2>>,
 }
@@ -390,6 +397,9 @@ impl Config {
                 None
             }
         });
+        let mut feed_problems = Vec::new();
+        let feeds = feeds::settings(&raw.feeds, base, &mut feed_problems);
+        errors.extend(feed_problems.into_iter().map(|(span, msg)| at(span, msg)));
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
@@ -401,6 +411,7 @@ impl Config {
             delivery: delivery.unwrap_or_else(|| Delivery::Directory(base.join("outbox"))),
             log_level: raw.log.level.map(Spanned::into_inner),
             http_listen,
+            feeds,
             oauth2: providers.into_iter().filter_map(|(name, p)| Some((name, p?))).collect(),
         })
     }

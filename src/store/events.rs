@@ -8,6 +8,7 @@ use rusqlite::{Connection, Row, params};
 
 use super::{Result, Store, now};
 use crate::calendar::event::{Event, EventStatus};
+use crate::calendar::feed::Stamped;
 
 const COLUMNS: &str = "calendar, uid, recurrence_id, sequence, summary, location, start_at, end_at, timezone, \
                        rrule, exdates, status, transparent, organizer, attendees";
@@ -39,6 +40,11 @@ pub(super) fn put_event(conn: &Connection, event: &Event) -> Result<()> {
         attendees,
         now(),
     ])?;
+    conn.prepare_cached(
+        "INSERT INTO calendar_versions (calendar, version) VALUES (?1, 1)
+         ON CONFLICT (calendar) DO UPDATE SET version = version + 1",
+    )?
+    .execute([&event.calendar])?;
     Ok(())
 }
 
@@ -59,6 +65,29 @@ impl Store {
              ORDER BY start_at, uid"
         ))?;
         let rows = stmt.query_map(params![calendar, from.timestamp(), to.timestamp()], event)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// [`Store::events`] with the time each row last changed, for a feed's DTSTAMPs.
+    pub fn stamped_events(
+        &self,
+        calendar: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Stamped>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS}, updated_at FROM events
+             WHERE calendar = ?1
+               AND ((end_at > ?2 AND start_at < ?3) OR rrule IS NOT NULL OR recurrence_id != 0)
+             ORDER BY start_at, uid"
+        ))?;
+        let rows = stmt.query_map(params![calendar, from.timestamp(), to.timestamp()], |row| {
+            let changed: i64 = row.get(15)?;
+            Ok(Stamped {
+                event: event(row)?,
+                changed: DateTime::from_timestamp(changed, 0).unwrap_or_default(),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

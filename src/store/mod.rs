@@ -6,6 +6,7 @@
 //! that applies a batch of handled messages ([`Store::record`]).
 
 mod events;
+mod feeds;
 mod journal;
 mod mailbox;
 mod outbox;
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use feeds::Published;
 pub use journal::{Handled, JournalEntry, JournalRow, Position, Verdict};
 pub use mailbox::{FolderState, MovedMessage, PendingOp};
 pub use outbox::{QueuedMail, UnsentMail};

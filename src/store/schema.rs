@@ -146,6 +146,21 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE events ADD COLUMN attendees TEXT NOT NULL DEFAULT '[]';  -- JSON list
     "#,
+    // 8: published feeds. A calendar's version rises with every change to its events, so a feed is
+    // rendered again only when it moved; each feed has its secret token, and the ETag and
+    // Last-Modified it was last published with, so Last-Modified survives restarts and never goes back.
+    r#"
+    CREATE TABLE calendar_versions (
+        calendar  TEXT PRIMARY KEY,
+        version   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE feeds (
+        feed         TEXT PRIMARY KEY,     -- calendar:NAME, busy:NAME or room:NAME
+        token        TEXT NOT NULL UNIQUE, -- the secret part of its URL
+        etag         TEXT,                 -- of the body last published
+        modified_at  INTEGER               -- unix seconds: when that body was first published
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

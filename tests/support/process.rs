@@ -93,8 +93,15 @@ pub fn spawn_listening(mut command: Command, log: &Path) -> Result<(Child, Child
 
 /// GET `path` from 127.0.0.1:`port` over plain HTTP/1.1; returns the whole response, headers included.
 pub fn http_get(port: u16, path: &str) -> String {
+    http_get_with(port, path, &[])
+}
+
+/// [`http_get`] with extra request headers.
+pub fn http_get_with(port: u16, path: &str, headers: &[(&str, &str)]) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connecting to the HTTP server");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n")
+        .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("reading the HTTP response");
     response

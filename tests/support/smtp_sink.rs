@@ -10,7 +10,7 @@ use std::process::{Child, ChildStdin, Command};
 use std::time::Duration;
 
 /// Debian's interpreter, the one python3-aiosmtpd is installed for (the `python3` on PATH may be another).
-pub(super) const PYTHON: &str = "/usr/bin/python3";
+pub const PYTHON: &str = "/usr/bin/python3";
 
 /// One accepted message, in arrival order.
 #[derive(Clone, Debug, PartialEq)]

@@ -25,6 +25,7 @@ fn meeting() -> Meeting {
         end: rome(24, 16),
         timezone: ROME,
         rrule: None,
+        exdates: Vec::new(),
         organizer: Some(Organizer {
             party: party("assistant@office.example", "Office Assistant"),
             sent_by: Some("giulia@office.example".into()),

@@ -148,20 +148,10 @@ fn organised_event(
 fn meeting(desk: &Desk<'_>, event: &Event) -> Meeting {
     let assistant = &desk.cx.office.assistant;
     Meeting {
-        uid: event.uid.clone(),
-        sequence: event.sequence,
-        recurrence_id: event.recurrence_id,
-        summary: event.summary.clone(),
-        location: event.location.clone(),
-        description: None,
-        start: event.start,
-        end: event.end,
-        timezone: event.timezone,
-        rrule: event.rrule.clone(),
         organizer: Some(Organizer {
             party: Party { email: assistant.address.clone(), name: Some(assistant.name.clone()) },
             sent_by: Some(desk.calendar.owner.clone()),
         }),
-        attendees: event.attendees.clone(),
+        ..Meeting::from_event(event)
     }
 }

@@ -124,6 +124,7 @@ mod tests {
                 end: start + chrono::Duration::hours(1),
                 timezone: chrono_tz::Europe::Rome,
                 rrule: None,
+                exdates: Vec::new(),
                 organizer: None,
                 attendees: vec![],
             },

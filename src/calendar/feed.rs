@@ -1,0 +1,226 @@
+//! The calendars clerk publishes: a calendar's or room's events as an iCalendar feed that Google
+//! Calendar, Outlook, Apple Calendar, Thunderbird and khal subscribe to, and a free/busy feed that
+//! shows only when a calendar is busy.
+//!
+//! A feed holds the events of a window of dates around today, so that it stays well under the 1 MB
+//! Google accepts however long the office runs. Cancelled events are left out. What a feed says does
+//! not depend on when it is rendered, only on the events and the window, so the same events give the
+//! same bytes (and the same ETag) on every render.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarDuration, ICalendarMethod, ICalendarParameter, ICalendarProperty,
+    ICalendarValue, ICalendarValueType,
+};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::event::{Event, EventStatus, RecurrenceError, occurrences};
+use super::itip::{Meeting, calendar_root, text, vevent};
+
+/// The part of the calendar a feed shows: events with an occurrence in `from..to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// What a subscriber's calendar shows of the feed as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// The calendar's name in the subscriber's list (X-WR-CALNAME, NAME).
+    pub title: String,
+    /// The zone the calendar is kept in (X-WR-TIMEZONE).
+    pub timezone: Tz,
+    /// How often subscribers should fetch it again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+    pub refresh: Duration,
+}
+
+/// An event with the time it last changed, its DTSTAMP in a feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamped {
+    pub event: Event,
+    pub changed: DateTime<Utc>,
+}
+
+/// The feed of a calendar's events: every event, series and overridden instance with an occurrence
+/// in `window`, without attendees or organizer (a feed is read by whoever has its link). A series'
+/// cancelled instances become EXDATEs; a cancelled event or series is left out.
+pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<String, RecurrenceError> {
+    let mut by_uid: BTreeMap<&str, Vec<&Stamped>> = BTreeMap::new();
+    for row in stamped {
+        by_uid.entry(&row.event.uid).or_default().push(row);
+    }
+    let mut components = Vec::new();
+    for rows in by_uid.values() {
+        let series: Vec<Event> = rows.iter().map(|row| row.event.clone()).collect();
+        let shown = occurrences(&series, window.from, window.to)?;
+        if !shown.iter().any(|o| o.status != EventStatus::Cancelled) {
+            continue;
+        }
+        let cancelled: Vec<DateTime<Utc>> = rows
+            .iter()
+            .filter(|row| row.event.status == EventStatus::Cancelled)
+            .filter_map(|row| row.event.recurrence_id)
+            .collect();
+        for row in rows.iter().filter(|row| row.event.status != EventStatus::Cancelled) {
+            let mut meeting =
+                Meeting { organizer: None, attendees: Vec::new(), ..Meeting::from_event(&row.event) };
+            for instance in &cancelled {
+                if !meeting.exdates.contains(instance) {
+                    meeting.exdates.push(*instance);
+                }
+            }
+            let mut component = vevent(&meeting, row.event.status, row.changed);
+            component.add_property(ICalendarProperty::Transp, text(transparency(row.event.transparent)));
+            components.push(component);
+        }
+    }
+    Ok(write(heading, components))
+}
+
+/// The free/busy feed of a calendar: one "Busy" event per stretch of busy time in `window`, merged
+/// where meetings touch or overlap, with no title, place or people. Each block's UID is made from its
+/// times, so an unchanged block keeps its UID.
+pub fn free_busy(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<String, RecurrenceError> {
+    let events: Vec<Event> = stamped.iter().map(|row| row.event.clone()).collect();
+    let stamp = stamped.iter().map(|row| row.changed).max().unwrap_or(window.from);
+    let mut blocks: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for o in occurrences(&events, window.from, window.to)?.into_iter().filter(|o| o.busy) {
+        match blocks.last_mut() {
+            Some((_, end)) if o.start <= *end => *end = (*end).max(o.end),
+            _ => blocks.push((o.start, o.end)),
+        }
+    }
+    let components = blocks
+        .into_iter()
+        .map(|(start, end)| {
+            let block = Meeting {
+                uid: format!("busy-{}-{}@clerk", start.timestamp(), end.timestamp()),
+                sequence: 0,
+                recurrence_id: None,
+                summary: "Busy".into(),
+                location: None,
+                description: None,
+                start,
+                end,
+                timezone: heading.timezone,
+                rrule: None,
+                exdates: Vec::new(),
+                organizer: None,
+                attendees: Vec::new(),
+            };
+            let mut component = vevent(&block, EventStatus::Confirmed, stamp);
+            component.add_property(ICalendarProperty::Transp, text(transparency(false)));
+            component.add_property(ICalendarProperty::Class, text("PRIVATE"));
+            component
+        })
+        .collect();
+    Ok(write(heading, components))
+}
+
+fn transparency(transparent: bool) -> &'static str {
+    if transparent { "TRANSPARENT" } else { "OPAQUE" }
+}
+
+/// The VCALENDAR around `components`, with the headings subscribers' calendars read and a VTIMEZONE
+/// for every zone used.
+fn write(heading: &Heading, components: Vec<ICalendarComponent>) -> String {
+    let mut root = calendar_root();
+    root.add_property(ICalendarProperty::Method, ICalendarValue::Method(ICalendarMethod::Publish));
+    root.add_property(ICalendarProperty::Name, text(&heading.title));
+    root.add_property(ICalendarProperty::Other("X-WR-CALNAME".into()), text(&heading.title));
+    root.add_property(ICalendarProperty::Other("X-WR-TIMEZONE".into()), text(heading.timezone.name()));
+    let seconds = u32::try_from(heading.refresh.as_secs()).unwrap_or(u32::MAX);
+    let refresh = ICalendarDuration {
+        neg: false,
+        weeks: 0,
+        days: seconds / 86_400,
+        hours: seconds % 86_400 / 3600,
+        minutes: seconds % 3600 / 60,
+        seconds: seconds % 60,
+    };
+    root.add_property_with_params(
+        ICalendarProperty::RefreshInterval,
+        [ICalendarParameter::value(ICalendarValueType::Duration)],
+        ICalendarValue::Duration(refresh.clone()),
+    );
+    root.add_property(ICalendarProperty::Other("X-PUBLISHED-TTL".into()), ICalendarValue::Duration(refresh));
+    root.component_ids = (1..=components.len()).filter_map(|id| u32::try_from(id).ok()).collect();
+    let mut calendar = ICalendar { components: std::iter::once(root).chain(components).collect() };
+    calendar.add_missing_timezones();
+    calendar.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const ROME: Tz = chrono_tz::Europe::Rome;
+
+    fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        ROME.with_ymd_and_hms(2026, 11, day, hour, minute, 0).unwrap().with_timezone(&Utc)
+    }
+
+    fn meeting(uid: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Stamped {
+        Stamped {
+            event: Event {
+                calendar: "giulia".into(),
+                uid: uid.into(),
+                recurrence_id: None,
+                sequence: 0,
+                summary: format!("Meeting {uid}"),
+                location: None,
+                start,
+                end,
+                timezone: ROME,
+                rrule: None,
+                exdates: Vec::new(),
+                status: EventStatus::Confirmed,
+                transparent: false,
+                organizer: Some("anna@client.example".into()),
+                attendees: Vec::new(),
+            },
+            changed: at(20, 9, 0),
+        }
+    }
+
+    fn heading() -> Heading {
+        Heading { title: "Giulia".into(), timezone: ROME, refresh: Duration::from_secs(3600) }
+    }
+
+    fn window() -> Window {
+        Window { from: at(1, 0, 0), to: at(30, 0, 0) }
+    }
+
+    #[test]
+    fn the_same_events_render_the_same_bytes() {
+        let stamped = [meeting("a", at(24, 15, 0), at(24, 16, 0)), meeting("b", at(25, 9, 0), at(25, 10, 0))];
+        let render = || events(&heading(), &stamped, window()).unwrap();
+        assert_eq!(render(), render());
+    }
+
+    #[test]
+    fn a_feed_names_no_organizer_and_no_attendee() {
+        let text = events(&heading(), &[meeting("a", at(24, 15, 0), at(24, 16, 0))], window()).unwrap();
+        assert!(text.contains("SUMMARY:Meeting a"), "{text}");
+        assert!(!text.contains("ORGANIZER") && !text.contains("ATTENDEE"), "{text}");
+    }
+
+    #[test]
+    fn free_busy_merges_meetings_that_touch_and_shows_no_titles() {
+        let stamped = [
+            meeting("a", at(24, 15, 0), at(24, 16, 0)),
+            meeting("b", at(24, 16, 0), at(24, 17, 0)),
+            meeting("c", at(25, 9, 0), at(25, 10, 0)),
+        ];
+        let text = free_busy(&heading(), &stamped, window()).unwrap();
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
+        assert!(text.contains("DTSTART;TZID=Europe/Rome:20261124T150000"), "{text}");
+        assert!(text.contains("DTEND;TZID=Europe/Rome:20261124T170000"), "{text}");
+        assert!(!text.contains("Meeting"), "{text}");
+    }
+}

@@ -1,0 +1,233 @@
+//! Keeping the feeds current: every second the publisher looks at each calendar's version and renders
+//! again only the feeds whose calendar changed (or whose window of dates moved on at midnight), so
+//! subscribers are served a body rendered once per change. A new body gets a strong ETag over its bytes
+//! and a Last-Modified later than the one before, and is written to `[feeds] dir` if one is set.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use super::{Feed, FeedsError, Kind, tokens};
+use crate::calendar::feed::{self, Heading, Stamped, Window};
+use crate::config::FeedSettings;
+use crate::intake::CurrentRules;
+use crate::rules::office::Office;
+use crate::store::{Db, Published};
+
+/// How often the publisher looks for changes: a change shows in the feeds within this.
+const LOOK_EVERY: Duration = Duration::from_secs(1);
+
+/// Google Calendar drops feeds larger than this; the log says so when one is.
+const GOOGLE_LIMIT: usize = 1_000_000;
+
+/// One feed as served: its bytes and their validators.
+#[derive(Debug)]
+pub struct Rendered {
+    pub feed: Feed,
+    pub body: Bytes,
+    /// Strong, quoted: `"3f2a…"`.
+    pub etag: String,
+    pub modified: DateTime<Utc>,
+}
+
+/// The rendered feeds by token: what the HTTP side serves. The publisher replaces the whole map, so a
+/// reader never sees half a change.
+#[derive(Debug, Clone, Default)]
+pub struct Shelf(Arc<RwLock<Arc<ByToken>>>);
+
+/// Rendered feeds by their tokens.
+type ByToken = HashMap<String, Arc<Rendered>>;
+
+impl Shelf {
+    /// The feed whose token is `token`.
+    pub fn get(&self, token: &str) -> Option<Arc<Rendered>> {
+        let map = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        map.get(token).cloned()
+    }
+
+    fn replace(&self, map: ByToken) {
+        *self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(map);
+    }
+}
+
+/// What a rendered body depends on: the same basis gives the same bytes.
+#[derive(Debug, Clone, PartialEq)]
+struct Basis {
+    version: i64,
+    window: Window,
+    feed: Feed,
+    refresh: Duration,
+}
+
+/// Renders the feeds and keeps the [`Shelf`] current.
+pub struct Publisher {
+    db: Db,
+    settings: FeedSettings,
+    shelf: Shelf,
+    rendered: HashMap<String, (Basis, Arc<Rendered>)>,
+}
+
+impl Publisher {
+    pub fn new(db: Db, settings: FeedSettings) -> Publisher {
+        Publisher { db, settings, shelf: Shelf::default(), rendered: HashMap::new() }
+    }
+
+    /// The shelf this publisher fills, for the HTTP side.
+    pub fn shelf(&self) -> Shelf {
+        self.shelf.clone()
+    }
+
+    /// One look: renders the feeds of `office` whose basis changed, and puts every feed on the shelf
+    /// under its current token. Returns how many were rendered.
+    pub async fn refresh(&mut self, office: &Office, now: DateTime<Utc>) -> Result<usize, FeedsError> {
+        let feeds = super::catalogue(office);
+        let (tokens, versions) = self
+            .db
+            .run(move |store| Ok::<_, FeedsError>((tokens(store, &feeds)?, store.calendar_versions()?)))
+            .await?;
+        let window = self.window(now);
+        let mut shelf = HashMap::new();
+        let mut rendered = 0;
+        for (feed, token) in tokens {
+            let basis = Basis {
+                version: versions.get(&feed.calendar).copied().unwrap_or(0),
+                window,
+                feed: feed.clone(),
+                refresh: self.settings.refresh,
+            };
+            let current = match self.rendered.get(&feed.key) {
+                Some((was, body)) if *was == basis => body.clone(),
+                _ => match self.render(&basis, now).await {
+                    Ok(body) => {
+                        rendered += 1;
+                        self.rendered.insert(feed.key.clone(), (basis, body.clone()));
+                        body
+                    }
+                    Err(e) => {
+                        warn!(feed = %feed.key, error = %e, "cannot render the feed; still serving the last one");
+                        match self.rendered.get(&feed.key) {
+                            Some((_, body)) => body.clone(),
+                            None => continue,
+                        }
+                    }
+                },
+            };
+            shelf.insert(token, current);
+        }
+        self.shelf.replace(shelf);
+        Ok(rendered)
+    }
+
+    /// The window of a feed rendered at `now`: from `past` before today to `ahead` after it, in whole
+    /// UTC days so that it moves once a day.
+    fn window(&self, now: DateTime<Utc>) -> Window {
+        let today = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+        let days = |d: Duration| TimeDelta::days(i64::try_from(d.as_secs() / 86_400).unwrap_or(i64::MAX / 2));
+        Window {
+            from: today - days(self.settings.past),
+            to: today + days(self.settings.ahead) + TimeDelta::days(1),
+        }
+    }
+
+    async fn render(&self, basis: &Basis, now: DateTime<Utc>) -> Result<Arc<Rendered>, RenderError> {
+        let (calendar, window) = (basis.feed.calendar.clone(), basis.window);
+        let events: Vec<Stamped> =
+            self.db.run(move |store| store.stamped_events(&calendar, window.from, window.to)).await?;
+        let heading = Heading {
+            title: basis.feed.title.clone(),
+            timezone: basis.feed.timezone,
+            refresh: basis.refresh,
+        };
+        let kind = basis.feed.kind;
+        let body = tokio::task::spawn_blocking(move || match kind {
+            Kind::Events | Kind::Room => feed::events(&heading, &events, window),
+            Kind::FreeBusy => feed::free_busy(&heading, &events, window),
+        })
+        .await
+        .map_err(|e| RenderError::Panicked(e.to_string()))??;
+        let etag = etag(body.as_bytes());
+        let key = basis.feed.key.clone();
+        let published = self.db.run(move |store| store.published(&key)).await?;
+        let modified = match &published {
+            Some(was) if was.etag == etag => was.modified,
+            Some(was) => now.max(was.modified + TimeDelta::seconds(1)),
+            None => now,
+        };
+        let modified = DateTime::from_timestamp(modified.timestamp(), 0).unwrap_or(modified);
+        if published.as_ref().is_none_or(|was| was.etag != etag) {
+            let (key, new) = (basis.feed.key.clone(), Published { etag: etag.clone(), modified });
+            self.db.run(move |store| store.set_published(&key, &new)).await?;
+            info!(feed = %basis.feed.key, bytes = body.len(), "feed published");
+        }
+        if body.len() > GOOGLE_LIMIT {
+            warn!(
+                feed = %basis.feed.key,
+                bytes = body.len(),
+                "the feed is over 1 MB, which Google Calendar refuses: shorten [feeds] past or ahead"
+            );
+        }
+        if let Some(dir) = &self.settings.dir
+            && let Err(e) = write_atomically(dir, &basis.feed.file, body.as_bytes())
+        {
+            warn!(feed = %basis.feed.key, dir = %dir.display(), error = %e, "cannot write the feed's file");
+        }
+        Ok(Arc::new(Rendered { feed: basis.feed.clone(), body: Bytes::from(body), etag, modified }))
+    }
+}
+
+/// Why a feed could not be rendered.
+#[derive(Debug, thiserror::Error)]
+enum RenderError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Recurrence(#[from] crate::calendar::event::RecurrenceError),
+    #[error("rendering failed: {0}")]
+    Panicked(String),
+}
+
+/// A strong ETag: the first 128 bits of the body's SHA-256, quoted.
+fn etag(body: &[u8]) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, body);
+    let hex: String = digest.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Writes `dir/file` so that a reader sees the old file or the new one, never part of one: the bytes go
+/// to a temporary file in the same directory, which is synced and renamed over the old.
+fn write_atomically(dir: &Path, file: &str, body: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir)?;
+    let temporary = dir.join(format!(".{file}.new"));
+    let mut out = std::fs::File::create(&temporary)?;
+    out.write_all(body)?;
+    out.sync_all()?;
+    std::fs::rename(&temporary, dir.join(file))
+}
+
+/// Keeps the feeds of the rules in force current until `stopped` turns true.
+pub async fn run(mut publisher: Publisher, rules: CurrentRules, mut stopped: watch::Receiver<bool>) {
+    let mut failing = false;
+    while !*stopped.borrow() {
+        let office = rules.get().office.clone();
+        match publisher.refresh(&office, Utc::now()).await {
+            Ok(_) => failing = false,
+            // Said once per stretch of failures, not every second.
+            Err(e) if !failing => {
+                warn!(error = %e, "cannot bring the feeds up to date; serving the last ones");
+                failing = true;
+            }
+            Err(_) => {}
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(LOOK_EVERY) => {}
+            _ = stopped.changed() => {}
+        }
+    }
+}
