@@ -1,11 +1,18 @@
 //! The calendar benchmark (issue #4): how long finding the next three free slots takes on a calendar
-//! booked for a year. Later parts (feeds) join it.
+//! booked for a year, and how fast a feed of 5,000 events is rendered and served.
 //!
 //! Run with `cargo bench --bench calendar`. The calendar: a year of weekdays with six one-hour
 //! meetings a day at varied times (about 1,500 single events), plus recurring series (a daily
 //! stand-up, weekly and monthly meetings, with exceptions and one moved instance), in Europe/Rome
 //! with a lunch break, a buffer and notice. The search starts at the beginning of that year and
 //! asks for three one-hour slots spread over different days.
+//!
+//! The feed: 5,000 events (4,990 meetings and ten recurring series) within the feed's window, rendered
+//! as the events feed and the free/busy feed; then served by clerk's HTTP listener on loopback and
+//! loaded with `wrk` (Debian's package; skipped with a note when it is missing) for full 200
+//! responses and for 304s (If-None-Match with the current ETag).
+
+mod feed_load;
 
 use std::time::{Duration, Instant};
 
@@ -49,14 +56,14 @@ fn main() {
         year.len(),
         busy_blocks(&year)
     );
-    let search = median(|| {
+    let search = median(ROUNDS, || {
         std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
     });
     println!(
         "  search over the busy time (expanded, merged):  {:>8.1} µs (median of {ROUNDS})",
         micros(search)
     );
-    let whole = median(|| {
+    let whole = median(ROUNDS, || {
         let year = occurrences(&events, now, until).expect("expands");
         let busy = Busy::new(&year, policy.buffer);
         std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
@@ -65,7 +72,7 @@ fn main() {
         "  from the stored events (expand the year, merge, search): {:>8.1} µs (median of {ROUNDS})",
         micros(whole)
     );
-    let window = median(|| {
+    let window = median(ROUNDS, || {
         let month = occurrences(&events, now, now + TimeDelta::days(31)).expect("expands");
         let busy = Busy::new(&month, policy.buffer);
         std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
@@ -74,6 +81,7 @@ fn main() {
         "  from the stored events, expanding the next month only: {:>8.1} µs (median of {ROUNDS})",
         micros(window)
     );
+    feed_load::run();
 }
 
 /// Six meetings on every weekday of the year, at times that leave a gap somewhere most days, and
@@ -134,12 +142,12 @@ fn busy_blocks(occurrences: &[clerk::calendar::event::Occurrence]) -> usize {
     occurrences.iter().filter(|o| o.busy).count()
 }
 
-/// The median time of [`ROUNDS`] runs of `work`, after a few unmeasured ones.
-fn median(mut work: impl FnMut()) -> Duration {
-    for _ in 0..20 {
+/// The median time of `rounds` runs of `work`, after a few unmeasured ones.
+fn median(rounds: usize, mut work: impl FnMut()) -> Duration {
+    for _ in 0..rounds.min(20) {
         work();
     }
-    let mut times: Vec<Duration> = (0..ROUNDS)
+    let mut times: Vec<Duration> = (0..rounds)
         .map(|_| {
             let started = Instant::now();
             work();
@@ -147,7 +155,7 @@ fn median(mut work: impl FnMut()) -> Duration {
         })
         .collect();
     times.sort_unstable();
-    times[ROUNDS / 2]
+    times[rounds / 2]
 }
 
 fn micros(d: Duration) -> f64 {
