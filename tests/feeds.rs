@@ -138,6 +138,22 @@ fn a_feed_carries_validators_and_an_unchanged_one_is_answered_304() {
 }
 
 #[test]
+fn a_subscriber_that_accepts_gzip_gets_the_feed_gzipped_with_its_own_etag() {
+    let feeds = Published::start();
+    let path = feeds.path("calendar:olga");
+    let gzipped = http_get_with(feeds.port, &path, &[("Accept-Encoding", "gzip, deflate")]);
+    assert!(gzipped.starts_with("HTTP/1.1 200"), "{gzipped}");
+    assert_eq!(header(&gzipped, "content-encoding"), Some("gzip"));
+    assert_eq!(header(&gzipped, "vary"), Some("Accept-Encoding"));
+    let etag = header(&gzipped, "etag").unwrap();
+    assert!(etag.ends_with("-gz\""), "{etag}");
+    let plain = http_get(feeds.port, &path);
+    assert_ne!(header(&plain, "etag"), Some(etag), "two representations, two strong ETags");
+    let again = http_get_with(feeds.port, &path, &[("Accept-Encoding", "gzip"), ("If-None-Match", etag)]);
+    assert!(again.starts_with("HTTP/1.1 304"), "{again}");
+}
+
+#[test]
 fn a_change_to_the_calendar_gives_a_new_etag_and_a_later_last_modified() {
     let feeds = Published::start();
     let path = feeds.path("calendar:olga");

@@ -1,6 +1,6 @@
-//! Answering subscribers: `GET /feeds/TOKEN/NAME.ics` (and HEAD) from the [`Shelf`], with a 304 when
-//! the subscriber's copy is current (If-None-Match, else If-Modified-Since). An unknown token is a
-//! plain 404 that says nothing about which feeds exist.
+//! Answering subscribers: `GET /feeds/TOKEN/NAME.ics` (and HEAD) from the [`Shelf`], gzipped for
+//! those that accept it, with a 304 when the subscriber's copy is current (If-None-Match, else
+//! If-Modified-Since). An unknown token is a plain 404 that says nothing about which feeds exist.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -19,8 +19,10 @@ pub async fn feed(
     let Some(rendered) = shelf.get(&token) else {
         return (StatusCode::NOT_FOUND, "no such feed\n").into_response();
     };
+    let gzip = accepts_gzip(&headers);
+    let etag = if gzip { rendered.gzip_etag() } else { rendered.etag.clone() };
     let validators = [
-        (header::ETAG, header_value(&rendered.etag)),
+        (header::ETAG, header_value(&etag)),
         (header::LAST_MODIFIED, header_value(&http_date(rendered.modified))),
         // Subscribers may keep it, but must ask whether it changed before using it again.
         (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")),
@@ -29,16 +31,36 @@ pub async fn feed(
         return (StatusCode::NOT_MODIFIED, validators).into_response();
     }
     let disposition = header_value(&format!("inline; filename=\"{}\"", rendered.feed.file));
+    let (encoding, body) = if gzip {
+        (HeaderValue::from_static("gzip"), rendered.gzipped.clone())
+    } else {
+        (HeaderValue::from_static("identity"), rendered.body.clone())
+    };
     (
         StatusCode::OK,
         validators,
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_ENCODING, encoding),
+            (header::VARY, HeaderValue::from_static("Accept-Encoding")),
         ],
-        rendered.body.clone(),
+        body,
     )
         .into_response()
+}
+
+/// Whether the request's Accept-Encoding takes gzip (and does not refuse it with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).any(|value| {
+        value.split(',').any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused =
+                parts.any(|p| p.replace(' ', "").trim_start_matches("q=").parse::<f32>() == Ok(0.0));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
 }
 
 /// Whether the subscriber's copy is the one served (RFC 9110 §13.2.2: If-None-Match decides when
@@ -46,11 +68,13 @@ pub async fn feed(
 fn is_current(headers: &HeaderMap, rendered: &Rendered) -> bool {
     if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
         let Ok(tags) = tags.to_str() else { return false };
-        // Weak comparison, as If-None-Match asks: W/"x" matches "x".
-        return tags
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == rendered.etag);
+        // Weak comparison, as If-None-Match asks: W/"x" matches "x"; either representation's tag
+        // says the subscriber holds the current content.
+        let gzip_etag = rendered.gzip_etag();
+        return tags.split(',').map(str::trim).any(|tag| {
+            let tag = tag.trim_start_matches("W/");
+            tag == "*" || tag == rendered.etag || tag == gzip_etag
+        });
     }
     headers
         .get(header::IF_MODIFIED_SINCE)
@@ -72,6 +96,7 @@ fn header_value(text: &str) -> HeaderValue {
 mod tests {
     use super::*;
     use crate::feeds::{Feed, Kind};
+    use axum::body::Bytes;
 
     fn rendered() -> Rendered {
         Rendered {
@@ -84,6 +109,7 @@ mod tests {
                 timezone: chrono_tz::Europe::Rome,
             },
             body: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
+            gzipped: Bytes::new(),
             etag: "\"abc\"".into(),
             modified: DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc),
         }
@@ -116,6 +142,20 @@ mod tests {
         let mut headers = asking(header::IF_NONE_MATCH, "\"old\"");
         headers.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Mon, 23 Nov 2026 10:00:00 GMT"));
         assert!(!is_current(&headers, &rendered()));
+    }
+
+    #[test]
+    fn the_gzipped_bodys_etag_is_current_too() {
+        assert!(is_current(&asking(header::IF_NONE_MATCH, "\"abc-gz\""), &rendered()));
+    }
+
+    #[test]
+    fn gzip_is_served_to_those_that_accept_it_and_not_to_those_that_refuse_it() {
+        assert!(accepts_gzip(&asking(header::ACCEPT_ENCODING, "gzip, deflate, br")));
+        assert!(accepts_gzip(&asking(header::ACCEPT_ENCODING, "br;q=1.0, gzip;q=0.8")));
+        assert!(!accepts_gzip(&asking(header::ACCEPT_ENCODING, "gzip;q=0, identity")));
+        assert!(!accepts_gzip(&asking(header::ACCEPT_ENCODING, "identity")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 
     #[test]
