@@ -233,6 +233,11 @@ impl Office {
         }
         let outbox = self.outbox()?;
         outbox.drain().await?;
+        if self.config.feeds.dir.is_some() {
+            let mut publisher =
+                crate::feeds::publish::Publisher::new(self.connection()?, self.config.feeds.clone());
+            publisher.refresh(&self.rules.get().office, chrono::Utc::now()).await?;
+        }
         Ok(())
     }
 

@@ -32,6 +32,8 @@ pub const SHIPPED_RULES: &[(&str, &str)] = &[
 
 const DEMO_CONFIG: &str = r#"# The clerk demo office: mail arrives in the Maildir `mail/`, replies are written to `outbox/` as .eml
 # files, and nothing leaves this directory. Drop more .eml files into mail/new/ to see them handled.
+# The calendars are served on http://127.0.0.1:8080 (`clerk feeds` prints the links) and written to
+# `published/`.
 
 [database]
 path = "clerk.db"
@@ -47,6 +49,12 @@ backfill = "all"
 
 [outbox]
 dir = "outbox"
+
+[http]
+listen = "127.0.0.1:8080"
+
+[feeds]
+dir = "published"
 "#;
 
 /// Creates the demo office in `dir` if missing, drops the sample messages into its inbox, and runs it:
@@ -73,6 +81,13 @@ pub async fn run(dir: &Path, once: bool) -> anyhow::Result<()> {
         print_summary(&office, before, &outbox).await?;
         Ok(())
     } else {
+        let (rules, settings, listen) =
+            (office.rules.get(), office.config.feeds.clone(), office.config.http_listen);
+        let feeds = office
+            .db
+            .run(move |store| crate::feeds::report(store, &rules.office, &settings, listen, None))
+            .await?;
+        println!("The calendar feeds (subscribe to a link in a calendar program):\n{feeds}");
         println!("Watching the inbox; press Ctrl-C to stop.");
         office.run().await
     }
@@ -142,6 +157,13 @@ async fn print_summary(office: &Office, after: i64, outbox: &Path) -> anyhow::Re
     println!("{} messages in the outbox ({}):", sent.len(), outbox.display());
     for path in sent {
         println!("  {}", path.display());
+    }
+    if let Some(dir) = &office.config.feeds.dir {
+        println!();
+        println!("The calendars, as published feeds, in {}:", dir.display());
+        for feed in crate::feeds::catalogue(&office.rules.get().office) {
+            println!("  {}  ({})", dir.join(&feed.file).display(), feed.title);
+        }
     }
     Ok(())
 }

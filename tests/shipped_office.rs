@@ -87,6 +87,8 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
     assert_eq!(answers.count(), 1, "the invitation is accepted with an iMIP REPLY");
     assert!(stdout.contains("supply request from staff"), "{stdout}");
     assert!(dir.join("mail/.Vendors.Invoices/cur").read_dir().unwrap().count() == 1, "the invoice was filed");
+    let feed = std::fs::read_to_string(dir.join("published/giulia.ics")).expect("the calendar is published");
+    assert!(feed.contains("SUMMARY:Site meeting Via Roma"), "{feed}");
     std::fs::remove_dir_all(dir.parent().unwrap()).ok();
 }
 

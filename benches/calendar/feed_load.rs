@@ -68,7 +68,9 @@ pub fn run() {
             .expect("reading the tokens")
             .remove("calendar:giulia")
             .expect("the calendar's token");
-        let etag = shelf.get(&token).expect("the rendered feed").etag.clone();
+        let rendered = shelf.get(&token).expect("the rendered feed");
+        println!("  gzipped once per change: {} bytes", rendered.gzipped.len());
+        let etag = rendered.etag.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (_stop, stopped) = tokio::sync::watch::channel(false);

@@ -228,16 +228,11 @@ fn etag(body: &[u8]) -> String {
     format!("\"{hex}\"")
 }
 
-/// Writes `dir/file` so that a reader sees the old file or the new one, never part of one: the bytes go
-/// to a temporary file in the same directory, which is synced and renamed over the old.
+/// Writes `dir/file` so that a web server serving it sends the old feed or the new one, never part of
+/// one; readable by all, as a published file is meant to be.
 fn write_atomically(dir: &Path, file: &str, body: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
     std::fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!(".{file}.new"));
-    let mut out = std::fs::File::create(&temporary)?;
-    out.write_all(body)?;
-    out.sync_all()?;
-    std::fs::rename(&temporary, dir.join(file))
+    crate::durable::write_atomically(dir, file, body, 0o644)
 }
 
 /// Keeps the feeds of the rules in force current until `stopped` turns true.
