@@ -5,8 +5,9 @@
 //! [[schedule]]
 //! name = "morning digest"     # required, unique across the rule files
 //! cron = "0 7 * * Mon-Fri"    # min hour day-of-month month day-of-week (or six/seven fields, seconds first)
-//! job = "digest"              # what to do: digest
+//! job = "digest"              # what to do: digest or reminders
 //! catch_up = true             # after downtime, a missed run runs once at start (the default)
+//! before = "1h"               # reminders only: how long before a meeting its reminder goes (default 1h)
 //! ```
 
 use std::fmt;
@@ -31,23 +32,31 @@ pub struct Schedule {
     pub job: Job,
     /// Whether a run missed while clerk was down happens once at the next start.
     pub catch_up: bool,
+    /// For `reminders`: how long before a meeting its reminder goes.
+    pub before: std::time::Duration,
 }
+
+/// How long before a meeting its reminder goes unless the schedule says `before`.
+pub const DEFAULT_REMINDER_LEAD: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The jobs a schedule can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     /// An email to the owners: what clerk handled since the last digest, what failed, what waits.
     Digest,
+    /// An email to each meeting's people a while (`before`) before it starts, once per meeting.
+    Reminders,
 }
 
 impl Job {
     /// Every job, for validation and suggestions.
-    pub const ALL: [Job; 1] = [Job::Digest];
+    pub const ALL: [Job; 2] = [Job::Digest, Job::Reminders];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
         match self {
             Job::Digest => "digest",
+            Job::Reminders => "reminders",
         }
     }
 }
@@ -96,6 +105,11 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
         found
     });
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
+    let before = table.optional("before", crate::rules::office::duration)?;
+    if let (Some(Job::Digest), Some(item)) = (job, table.get("before")) {
+        item.error("`before` is for job = \"reminders\": how long before a meeting its reminder goes");
+        return Err(Reported);
+    }
     let (name, (cron, written), job) = (name.ok_or(Reported)?, cron.ok_or(Reported)?, job.ok_or(Reported)?);
     if name.get_ref().trim().is_empty() {
         doc.error(name.span(), "a schedule name cannot be empty");
@@ -109,6 +123,7 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
         written,
         job,
         catch_up: catch_up.unwrap_or(true),
+        before: before.unwrap_or(DEFAULT_REMINDER_LEAD),
     };
     Ok((schedule, doc.diagnostic(name.span(), "")))
 }

@@ -8,6 +8,7 @@
 //! away does not send seven digests) and is passed over otherwise.
 
 pub mod office_digest;
+pub mod reminders;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,7 +82,7 @@ async fn tick(
     let name = schedule.name.clone();
     let Some(last) = db.run(move |store| store.last_slot(&name)).await? else {
         let name = schedule.name.clone();
-        db.run(move |store| store.record_slot(&name, now.timestamp(), false, None)).await?;
+        db.run(move |store| store.record_slot(&name, now.timestamp(), false, &[])).await?;
         info!(schedule = %schedule.name, cron = %schedule.written, next = ?upcoming, "schedule: first seen; runs from now on");
         return Ok((false, upcoming));
     };
@@ -91,7 +92,7 @@ async fn tick(
     let slot_ts = slot.timestamp();
     if !schedule.catch_up && now - slot > ON_TIME {
         let name = schedule.name.clone();
-        db.run(move |store| store.record_slot(&name, slot_ts, false, None)).await?;
+        db.run(move |store| store.record_slot(&name, slot_ts, false, &[])).await?;
         info!(schedule = %schedule.name, slot = %slot, "schedule: a run was missed while clerk was down; catch_up = false, so it is passed over");
         return Ok((false, upcoming));
     }
@@ -99,22 +100,22 @@ async fn tick(
     let queued = db
         .run(move |store| -> Result<bool, StoreError> {
             let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
-            let mail = match job.job {
-                Job::Digest => office_digest::mail(&set, store, &job.name, since, slot_ts)?,
+            let mails = match job.job {
+                Job::Digest => match office_digest::mail(&set, store, &job.name, since, slot_ts)? {
+                    None => {
+                        warn!(schedule = %job.name, "schedule: the office has no owner to send the digest to");
+                        Vec::new()
+                    }
+                    Some(Err(e)) => {
+                        error!(schedule = %job.name, error = %e, "schedule: the digest cannot be composed");
+                        Vec::new()
+                    }
+                    Some(Ok(mail)) => vec![mail],
+                },
+                Job::Reminders => reminders::mails(&set, store, &job, slot_ts, Utc::now())?,
             };
-            let mail = match mail {
-                None => {
-                    warn!(schedule = %job.name, "schedule: the office has no owner to send the digest to");
-                    None
-                }
-                Some(Err(e)) => {
-                    error!(schedule = %job.name, error = %e, "schedule: the digest cannot be composed");
-                    None
-                }
-                Some(Ok(mail)) => Some(mail),
-            };
-            store.record_slot(&job.name, slot_ts, true, mail.as_ref())?;
-            Ok(mail.is_some())
+            store.record_slot(&job.name, slot_ts, true, &mails)?;
+            Ok(!mails.is_empty())
         })
         .await?;
     info!(schedule = %schedule.name, job = %schedule.job, slot = %slot, queued, "schedule: ran");

@@ -24,15 +24,9 @@ impl Store {
             .flatten())
     }
 
-    /// Records that `name` handled `slot`: with `ran`, that it ran (queuing `mail`, if any, in the same
+    /// Records that `name` handled `slot`: with `ran`, that it ran (queuing `mails` in the same
     /// transaction); without, that the slot was passed over (first sight, or a missed run not caught up).
-    pub fn record_slot(
-        &mut self,
-        name: &str,
-        slot: i64,
-        ran: bool,
-        mail: Option<&OutboundMail>,
-    ) -> Result<()> {
+    pub fn record_slot(&mut self, name: &str, slot: i64, ran: bool, mails: &[OutboundMail]) -> Result<()> {
         let tx = self.conn.transaction()?;
         let at = now();
         tx.execute(
@@ -41,9 +35,10 @@ impl Store {
                  ran_at = coalesce(excluded.ran_at, ran_at)",
             params![name, slot, ran.then_some(at)],
         )?;
-        if let Some(mail) = mail {
+        for mail in mails {
             let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
-            // OR IGNORE: the Message-ID comes from the schedule and the slot, so a slot queues one mail.
+            // OR IGNORE: each Message-ID is made from what the mail is for (the schedule and the slot,
+            // a meeting and its start), so it is queued once.
             tx.execute(
                 "INSERT OR IGNORE INTO outbox
                    (message_id, kind, rule, envelope_from, recipients, raw, next_attempt_at, created_at)

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Dir, OFFICE, subject};
+use super::{Dir, OFFICE, errors, load, subject};
 
 #[test]
 fn rule_files_are_read_in_file_name_order() {
@@ -157,6 +157,18 @@ fn a_rule_covered_by_one_alternative_of_an_earlier_any_is_warned_about() {
          [[rule]]\nname = \"payments\"\nwhen.subject = \"payment\"\nmove = \"Payments\"\n",
     );
     assert_eq!(warnings.len(), 1, "{warnings:?}");
+}
+
+#[test]
+fn a_reminders_schedule_takes_before_and_a_digest_refuses_it() {
+    let set =
+        load("[[schedule]]\nname = \"r\"\ncron = \"0 */5 * * * *\"\njob = \"reminders\"\nbefore = \"2h\"\n");
+    assert_eq!(set.schedules[0].job, crate::rules::Job::Reminders);
+    assert_eq!(set.schedules[0].before, std::time::Duration::from_secs(7200));
+    let found =
+        errors("[[schedule]]\nname = \"d\"\ncron = \"0 7 * * *\"\njob = \"digest\"\nbefore = \"2h\"\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("`before` is for job = \"reminders\""), "{found:?}");
 }
 
 #[test]

@@ -41,7 +41,7 @@ also_own = ["billing@office.example"]
 "#;
 
 /// The standard office with a calendar named `office`, which rules may book into.
-pub(super) fn office_with_calendar() -> String {
+pub(crate) fn office_with_calendar() -> String {
     format!("{OFFICE}\n[[calendar]]\nname = \"office\"\nowner = \"giulia@office.example\"\n")
 }
 

@@ -1,0 +1,104 @@
+//! The `reminders` job: an email to the people of each meeting in the office's calendars a while
+//! (`before`) before it starts, once.
+//!
+//! Each run looks at the occurrences starting from its slot to `before` after it. A reminder's
+//! Message-ID comes from the meeting's UID and the occurrence's start, and the outbox takes a
+//! Message-ID once, so a meeting is reminded once however often the job runs, and again only if it
+//! moves. A meeting already under way when a late run gets to it is not reminded.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use tracing::warn;
+
+use crate::calendar::event::{EventStatus, Occurrence, occurrences, span};
+use crate::calendar::ics::PartStat;
+use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_document};
+use crate::mail::message::Address;
+use crate::rules::{RuleSet, Schedule};
+use crate::store::{Store, StoreError};
+
+/// The reminders due at `slot` (unix seconds) for the meetings of every `[[calendar]]`; meetings that
+/// have begun by `now` are passed over. A calendar that cannot be read is logged and skipped.
+pub fn mails(
+    rules: &RuleSet,
+    store: &Store,
+    job: &Schedule,
+    slot: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutboundMail>, StoreError> {
+    let office = &rules.office;
+    let from = DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or(now).max(now);
+    let to = from + TimeDelta::from_std(job.before).unwrap_or(TimeDelta::hours(1));
+    let identity =
+        Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
+    let domain = crate::actions::domain_of(&office.assistant.address);
+    let mut mails = Vec::new();
+    for calendar in &office.calendars {
+        let events = store.events(&calendar.name, from, to)?;
+        let due = match occurrences(&events, from, to) {
+            Ok(found) => found,
+            Err(e) => {
+                warn!(schedule = %job.name, calendar = %calendar.name, error = %e, "reminders: cannot expand the calendar");
+                continue;
+            }
+        };
+        for occurrence in due.iter().filter(|o| o.start >= from && o.status != EventStatus::Cancelled) {
+            let Some(event) = events.iter().find(|e| e.uid == occurrence.uid) else { continue };
+            let mut people: Vec<Address> = Vec::new();
+            let invited = event.attendees.iter().filter(|a| a.partstat != PartStat::Declined);
+            let emails = invited.map(|a| (a.party.name.clone(), a.party.email.clone()));
+            let owner = office.owners.iter().find(|o| o.address.eq_ignore_ascii_case(&calendar.owner));
+            let owner = (owner.map(|o| o.name.clone()), calendar.owner.clone());
+            for (name, email) in std::iter::once(owner).chain(emails) {
+                if !office.assistant.address.eq_ignore_ascii_case(&email)
+                    && !people.iter().any(|p| p.email.eq_ignore_ascii_case(&email))
+                {
+                    people.push(Address { name, email });
+                }
+            }
+            let text =
+                text(occurrence, event.location.as_deref(), calendar.policy.timezone, &office.assistant.name);
+            let notice = Notice {
+                from: &identity,
+                to: people,
+                subject: format!(
+                    "Reminder: {}, {}",
+                    occurrence.summary,
+                    when(occurrence, calendar.policy.timezone)
+                ),
+                html: html_document(&text),
+                text,
+                message_id: compose::message_id(
+                    format!("reminder\0{}\0{}", occurrence.uid, occurrence.start.timestamp()).as_bytes(),
+                    domain,
+                ),
+                date: now,
+                loop_header_value: office.assistant.address.clone(),
+            };
+            match compose::notice(&notice) {
+                Ok(mail) => mails.push(mail),
+                Err(e) => {
+                    warn!(schedule = %job.name, uid = %occurrence.uid, error = %e, "reminders: cannot compose")
+                }
+            }
+        }
+    }
+    Ok(mails)
+}
+
+/// "Tue 24 Nov 2026 15:00–16:00 CET".
+fn when(occurrence: &Occurrence, zone: chrono_tz::Tz) -> String {
+    let abbreviation = occurrence.start.with_timezone(&zone).format("%Z");
+    format!("{} {abbreviation}", span(occurrence.start, occurrence.end, zone))
+}
+
+fn text(occurrence: &Occurrence, location: Option<&str>, zone: chrono_tz::Tz, signature: &str) -> String {
+    let place = location.map_or_else(String::new, |l| format!("\nWhere: {l}"));
+    format!(
+        "This is a reminder of \"{}\".\n\nWhen: {}{place}\n\n{signature}\n",
+        occurrence.summary,
+        when(occurrence, zone)
+    )
+}
+
+#[cfg(test)]
+mod tests;
