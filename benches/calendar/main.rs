@@ -81,6 +81,18 @@ fn main() {
         "  from the stored events, expanding the next month only: {:>8.1} µs (median of {ROUNDS})",
         micros(window)
     );
+    let sent = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").expect("a date");
+    let english =
+        "Hi Giulia, could we meet on Tuesday between 2 and 4 for an hour to go over the plans? Thanks, Anna";
+    let italian =
+        "Buongiorno, possiamo vederci martedì alle 15 per un'ora per parlare del progetto? Grazie, Anna";
+    println!("== reading a meeting request in plain words (median of 200)");
+    for (language, text) in [("English (duckling)", english), ("Italian (grammar)", italian)] {
+        let time = median(200, || {
+            std::hint::black_box(clerk::calendar::phrase::read(text, sent));
+        });
+        println!("  {language}: {:>8.1} µs", micros(time));
+    }
     feed_load::run();
 }
 

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod hours;
 pub mod ics;
 pub mod itip;
+pub mod phrase;
 pub mod zones;
 
 use std::time::Duration;

@@ -1,0 +1,275 @@
+//! Reading when a message asks to meet, in its own words: "Tuesday at 3pm for an hour", "tomorrow
+//! morning", "24/11 alle 15:00", "next week", "tra le 14 e le 16", in English or Italian.
+//!
+//! Times are read in the sender's time zone (the offset of the message's Date) unless the text names
+//! one ("3pm EST"). English goes through `duckling` (a port of Facebook's Duckling), with durations,
+//! ranges of hours and parts of the day taken out first, because duckling reads "for an hour" into
+//! the end of an interval, "between 2 and 4" as 02:00–04:00 and "morning" as midnight to noon.
+//! Italian has a grammar of its own (duckling reads "alle 15" as 01:05).
+//!
+//! What is read is a [`Reading`]: a time asked for, a stretch of time any part of which would do,
+//! or nothing; and a length if one was given. The meeting desk turns it into a booking or proposals,
+//! and echoes it back ("I read this as …") so that a person catches a misreading.
+
+mod english;
+mod italian;
+
+use std::time::Duration;
+
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+};
+use regex::Regex;
+
+#[cfg(test)]
+mod tests;
+
+/// The language a request was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    English,
+    Italian,
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// A meeting starting then: "Tuesday at 3pm".
+    At(DateTime<Utc>),
+    /// Any time within: "tomorrow morning", "Thursday", "next week", "between 2 and 4".
+    Within { from: DateTime<Utc>, to: DateTime<Utc> },
+    /// No day or time that could be read.
+    Nothing,
+}
+
+/// How a request was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub asked: Asked,
+    /// "for an hour", "30 min", "mezz'ora".
+    pub length: Option<Duration>,
+    pub language: Language,
+}
+
+/// Reads `text`, sent at `sent` (its offset is the sender's zone).
+pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
+    let normal = normalise(text);
+    match language(&normal) {
+        Language::Italian => italian::read(&normal, sent),
+        Language::English => english::read(&normal, sent),
+    }
+}
+
+/// Lower case, accents taken off (`martedì` → `martedi`), typographic apostrophes and dashes made plain.
+fn normalise(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '`' => '\'',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Italian when more of its everyday words than English ones appear.
+fn language(text: &str) -> Language {
+    const ITALIAN: &str = "il la le lo di del della alle dalle ci per che un una possiamo vediamo incontrarci \
+        domani oggi dopodomani settimana prossima prossimo ore ora mattina pomeriggio sera e tra \
+        fra va bene grazie buongiorno riunione lunedi martedi mercoledi giovedi venerdi sabato \
+        domenica mezz'ora un'ora minuti verso stamattina stasera domattina novembre dicembre \
+        gennaio mezzogiorno all'una";
+    const ENGLISH: &str = "the at on we can could meet for an hour hours minutes tomorrow today next week morning \
+        afternoon evening between and from to is are you please thanks monday tuesday wednesday \
+        thursday friday saturday sunday call meeting pm am this of with would works free";
+    let words = text.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty());
+    let (mut italian, mut english) = (0, 0);
+    for word in words {
+        italian += usize::from(ITALIAN.split_whitespace().any(|w| w == word));
+        english += usize::from(ENGLISH.split_whitespace().any(|w| w == word));
+    }
+    if italian > english { Language::Italian } else { Language::English }
+}
+
+/// A part of the day people name, as local hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartOfDay {
+    Morning,
+    Lunchtime,
+    Afternoon,
+    Evening,
+}
+
+impl PartOfDay {
+    /// Its hours: what "morning" means for a meeting at an office, not midnight to noon.
+    fn hours(self) -> (u32, u32) {
+        match self {
+            PartOfDay::Morning => (8, 12),
+            PartOfDay::Lunchtime => (12, 14),
+            PartOfDay::Afternoon => (13, 18),
+            PartOfDay::Evening => (17, 20),
+        }
+    }
+}
+
+/// A clock time as written, before the day is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Clock {
+    hour: u32,
+    minute: u32,
+    /// Written with am/pm, "del pomeriggio", or on the 24-hour clock (13 and later, or with minutes
+    /// given as "15:00"), so it is not to be guessed at.
+    explicit: bool,
+}
+
+impl Clock {
+    /// The time meant: an hour from 1 to 7 without am/pm is the afternoon, as offices meet then.
+    fn time(self) -> Option<NaiveTime> {
+        let hour = if !self.explicit && (1..=7).contains(&self.hour) { self.hour + 12 } else { self.hour };
+        NaiveTime::from_hms_opt(hour, self.minute, 0)
+    }
+}
+
+/// What a reader found, before it is made into a [`Reading`].
+#[derive(Debug, Default)]
+struct Found {
+    day: Option<Days>,
+    clock: Option<Clock>,
+    range: Option<(Clock, Clock)>,
+    part: Option<PartOfDay>,
+    length: Option<Duration>,
+    /// An exact instant from a reader that knew the zone (duckling, "3pm EST").
+    instant: Option<DateTime<Utc>>,
+}
+
+/// The days a request names, as local dates, `to` excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Days {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl Days {
+    fn one(day: NaiveDate) -> Days {
+        Days { from: day, to: day + TimeDelta::days(1) }
+    }
+
+    /// The week after the one `today` is in, Monday to Sunday.
+    fn next_week(today: NaiveDate) -> Days {
+        let monday =
+            today - TimeDelta::days(i64::from(today.weekday().num_days_from_monday())) + TimeDelta::days(7);
+        Days { from: monday, to: monday + TimeDelta::days(7) }
+    }
+}
+
+impl Found {
+    /// The reading of what was found, the local times resolved in `sent`'s offset.
+    fn reading(self, sent: DateTime<FixedOffset>, language: Language) -> Reading {
+        let zone = *sent.offset();
+        let at = |day: NaiveDate, time: NaiveTime| local(zone, day.and_time(time));
+        let today = sent.date_naive();
+        let single_day = self.day.filter(|d| d.to - d.from == TimeDelta::days(1)).map(|d| d.from);
+        // A time of day without a day: today if it is still ahead, else tomorrow.
+        let day_for = |time: NaiveTime| {
+            single_day.unwrap_or(if time > sent.time() { today } else { today + TimeDelta::days(1) })
+        };
+        let hours = |from: NaiveTime, to: NaiveTime| {
+            let day = day_for(from);
+            Asked::Within { from: at(day, from), to: at(day, to) }
+        };
+        let asked = if let Some(instant) = self.instant {
+            Asked::At(instant)
+        } else if let Some(time) = self.clock.and_then(Clock::time) {
+            match self.day {
+                // "next week at 3pm": any of those days will do.
+                Some(days) if single_day.is_none() => {
+                    Asked::Within { from: at(days.from, NaiveTime::MIN), to: at(days.to, NaiveTime::MIN) }
+                }
+                _ => Asked::At(at(day_for(time), time)),
+            }
+        } else if let Some((from, to)) = self.range.and_then(|(a, b)| hours_between(a, b)) {
+            hours(from, to)
+        } else if let Some(part) = self.part {
+            let (from, to) = part.hours();
+            let (from, to) = (hour(from), hour(to));
+            match self.day {
+                Some(days) if single_day.is_none() => {
+                    Asked::Within { from: at(days.from, from), to: at(days.to - TimeDelta::days(1), to) }
+                }
+                _ => hours(from, to),
+            }
+        } else if let Some(days) = self.day {
+            Asked::Within { from: at(days.from, NaiveTime::MIN), to: at(days.to, NaiveTime::MIN) }
+        } else {
+            Asked::Nothing
+        };
+        Reading { asked, length: self.length, language }
+    }
+}
+
+/// The hours from `a` to `b`: "between 2 and 4" is 14:00–16:00, the end read as the first time after
+/// the start that the clock allows.
+fn hours_between(a: Clock, b: Clock) -> Option<(NaiveTime, NaiveTime)> {
+    let from = a.time()?;
+    let to = if b.explicit {
+        b.time()?
+    } else {
+        [b.hour, b.hour + 12]
+            .into_iter()
+            .filter_map(|h| NaiveTime::from_hms_opt(h, b.minute, 0))
+            .find(|t| *t > from)?
+    };
+    (to > from).then_some((from, to))
+}
+
+fn hour(hour: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN)
+}
+
+/// `time` on the sender's clock, as an instant.
+fn local(zone: FixedOffset, time: NaiveDateTime) -> DateTime<Utc> {
+    zone.from_local_datetime(&time).single().map_or_else(|| time.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// The groups of the first match of `pattern` in `text` (the whole match first), blanked out of it.
+fn take(text: &mut String, pattern: &Regex) -> Option<Groups> {
+    let caps = pattern.captures(text)?;
+    let span = caps.get(0)?.range();
+    let groups = Groups(caps.iter().map(|m| m.map(|m| m.as_str().to_owned())).collect());
+    text.replace_range(span, " ");
+    Some(groups)
+}
+
+/// A match's groups, owned.
+struct Groups(Vec<Option<String>>);
+
+impl Groups {
+    fn get(&self, n: usize) -> Option<&str> {
+        self.0.get(n).and_then(Option::as_deref)
+    }
+}
+
+/// "an", "one", "two", … "twelve", "mezza", or digits, as a number.
+fn number(word: &str) -> Option<f64> {
+    const WORDS: &[(&str, f64)] = &[
+        ("a", 1.0),
+        ("an", 1.0),
+        ("one", 1.0),
+        ("two", 2.0),
+        ("three", 3.0),
+        ("four", 4.0),
+        ("un", 1.0),
+        ("una", 1.0),
+        ("uno", 1.0),
+        ("un'", 1.0),
+        ("due", 2.0),
+        ("tre", 3.0),
+        ("quattro", 4.0),
+        ("half", 0.5),
+        ("mezza", 0.5),
+        ("mezz'", 0.5),
+    ];
+    WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n).or_else(|| word.replace(',', ".").parse().ok())
+}

@@ -1,0 +1,170 @@
+//! English requests: lengths, ranges of hours and parts of the day are read here and taken out of
+//! the text; duckling reads the days and times in what is left.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, FixedOffset, Months, TimeDelta, Timelike, Utc};
+use duckling::{Context, DimensionKind, DimensionValue, Grain, Lang, Locale, Options, TimePoint, TimeValue};
+use regex::Regex;
+
+use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, number, take};
+
+/// A clock time as written: `3`, `3pm`, `15:30`, `3.30 p.m.`.
+const CLOCK: &str = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?";
+
+static HOURS_AND_MINUTES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:for\s+)?(\d+)\s*h\s*(\d{1,2})(?:\s*m(?:in)?)?\b").expect("a valid regex")
+});
+static HOURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:for\s+)?(an?|one|two|three|four|\d+(?:[.,]\d+)?)\s*(?:hours?|hrs?|h)\b(\s+and\s+a\s+half)?",
+    )
+    .expect("a valid regex")
+});
+static HALF_HOUR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:for\s+)?half\s+an?\s+hour\b").expect("a valid regex"));
+static MINUTES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:for\s+)?(\d+)\s*(?:minutes?|mins?|m)\b").expect("a valid regex"));
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"\b(?:between|from)\s+{CLOCK}\s*(?:and|to|till|until|-)\s*{CLOCK}"))
+        .expect("a valid regex")
+});
+static DASHED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\b{CLOCK}\s*-\s*{CLOCK}")).expect("a valid regex"));
+static TIME_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^(?:at\s+|around\s+|about\s+)?{CLOCK}$")).expect("a valid regex"));
+static PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:in\s+the\s+)?(morning|afternoon|evening|tonight|lunch\s*time|lunch)\b")
+        .expect("a valid regex")
+});
+
+pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
+    let mut rest = text.to_owned();
+    let mut found = Found { length: length(&mut rest), ..Found::default() };
+    if let Some(groups) = take(&mut rest, &RANGE) {
+        found.range = clocks(&groups);
+    } else if DASHED.captures(&rest).is_some_and(|c| (2..=6).any(|n| n != 4 && c.get(n).is_some()))
+        && let Some(groups) = take(&mut rest, &DASHED)
+    {
+        // Only "2-4pm" or "14:00-16:00" is a range of hours; "24-26" is left to be a range of days.
+        found.range = clocks(&groups);
+    }
+    if let Some(groups) = take(&mut rest, &PART) {
+        found.part = match groups.get(1).unwrap_or("") {
+            "morning" => Some(PartOfDay::Morning),
+            "afternoon" => Some(PartOfDay::Afternoon),
+            "evening" | "tonight" => Some(PartOfDay::Evening),
+            _ => Some(PartOfDay::Lunchtime),
+        };
+    }
+    times(&rest, sent, &mut found);
+    found.reading(sent, Language::English)
+}
+
+/// "for an hour", "30 min", "1h30", "half an hour", "two hours and a half".
+fn length(text: &mut String) -> Option<Duration> {
+    let minutes = |n: f64| Duration::from_secs((n * 60.0).round().max(0.0) as u64);
+    if let Some(groups) = take(text, &HOURS_AND_MINUTES) {
+        let hours: f64 = groups.get(1)?.parse().ok()?;
+        let extra: f64 = groups.get(2)?.parse().ok()?;
+        return Some(minutes(hours * 60.0 + extra));
+    }
+    if take(text, &HALF_HOUR).is_some() {
+        return Some(minutes(30.0));
+    }
+    if let Some(groups) = take(text, &HOURS) {
+        let hours = number(groups.get(1)?)? + if groups.get(2).is_some() { 0.5 } else { 0.0 };
+        return Some(minutes(hours * 60.0));
+    }
+    let groups = take(text, &MINUTES)?;
+    Some(minutes(groups.get(1)?.parse().ok()?))
+}
+
+/// The two clock times of a range (groups 1–3 and 4–6).
+fn clocks(groups: &Groups) -> Option<(Clock, Clock)> {
+    Some((clock(groups, 1)?, clock(groups, 4)?))
+}
+
+fn clock(groups: &Groups, first: usize) -> Option<Clock> {
+    let mut hour: u32 = groups.get(first)?.parse().ok()?;
+    let minute: u32 = groups.get(first + 1).map_or(Some(0), |m| m.parse().ok())?;
+    let meridiem = groups.get(first + 2).map(|m| m.starts_with('p'));
+    match meridiem {
+        Some(true) if hour < 12 => hour += 12,
+        Some(false) if hour == 12 => hour = 0,
+        _ => {}
+    }
+    let explicit = meridiem.is_some() || hour >= 13 || groups.get(first + 1).is_some();
+    (hour < 24 && minute < 60).then_some(Clock { hour, minute, explicit })
+}
+
+/// The days and times duckling finds in `text`; the first of each kind counts.
+fn times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found) {
+    let locale = Locale::new(Lang::EN, None);
+    let context = Context { reference_time: sent, locale };
+    let entities = duckling::parse(text, &locale, &[DimensionKind::Time], &context, &Options::default());
+    for entity in entities.into_iter().filter(|e| e.latent != Some(true)) {
+        let written = entity.body.contains("am")
+            || entity.body.contains("pm")
+            || entity.body.contains("a.m.")
+            || entity.body.contains("p.m.")
+            || entity.body.contains(':');
+        match entity.value {
+            // Duckling reads "next week at 3pm" as that week's Monday at 15:00; any day of it is meant.
+            DimensionValue::Time(TimeValue::Single { value: TimePoint::Naive { value, grain }, .. })
+                if grain < Grain::Day && entity.body.contains("week") && found.day.is_none() =>
+            {
+                let monday =
+                    value.date() - TimeDelta::days(i64::from(value.weekday().num_days_from_monday()));
+                found.day = Some(Days { from: monday, to: monday + TimeDelta::days(7) });
+            }
+            DimensionValue::Time(TimeValue::Single { value, .. }) => {
+                point(value, written, TIME_ONLY.is_match(entity.body.trim()), found)
+            }
+            DimensionValue::Time(TimeValue::Interval { from: Some(from), to: Some(to), .. }) => {
+                if let (TimePoint::Naive { value: from, grain }, TimePoint::Naive { value: to, .. }) =
+                    (from, to)
+                    && grain >= Grain::Day
+                    && found.day.is_none()
+                {
+                    found.day = Some(Days { from: from.date(), to: to.date() });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One day or time duckling found; `written` when am/pm or minutes were given, `time_only` when the
+/// text named no day (duckling then chose one, which [`Found::reading`] chooses again knowing that
+/// "3" means 15:00).
+fn point(point: TimePoint, written: bool, time_only: bool, found: &mut Found) {
+    match point {
+        TimePoint::Instant { value, grain } if grain <= Grain::Hour && found.instant.is_none() => {
+            found.instant = Some(value.with_timezone(&Utc));
+        }
+        TimePoint::Naive { value, grain } => match grain {
+            Grain::Second | Grain::Minute | Grain::Hour if found.clock.is_none() => {
+                found.clock = Some(Clock {
+                    hour: value.hour(),
+                    minute: value.minute(),
+                    explicit: written || value.hour() >= 13,
+                });
+                if !time_only && found.day.is_none() {
+                    found.day = Some(Days::one(value.date()));
+                }
+            }
+            Grain::Day if found.day.is_none() => found.day = Some(Days::one(value.date())),
+            Grain::Week if found.day.is_none() => {
+                found.day = Some(Days { from: value.date(), to: value.date() + TimeDelta::days(7) });
+            }
+            Grain::Month if found.day.is_none() => {
+                let first = value.date().with_day(1).unwrap_or(value.date());
+                found.day = Some(Days { from: first, to: first + Months::new(1) });
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}

@@ -1,0 +1,126 @@
+//! The phrasings clerk must read, in English and Italian: each line is a request and how it is read,
+//! sent on Monday 23 November 2026 at 09:00 in Rome (+01:00).
+
+use chrono::{DateTime, FixedOffset};
+
+use super::*;
+
+fn sent() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:00:00+01:00").unwrap()
+}
+
+/// The reading as a line on the sender's clock: `at Tue 24 Nov 15:00`, `within Tue 24 Nov 08:00 –
+/// Tue 24 Nov 12:00`, `nothing`; then `, 60 min` when a length was read.
+fn line(reading: &Reading) -> String {
+    let zone = *sent().offset();
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%a %-d %b %H:%M").to_string();
+    let asked = match reading.asked {
+        Asked::At(t) => format!("at {}", local(t)),
+        Asked::Within { from, to } => format!("within {} – {}", local(from), local(to)),
+        Asked::Nothing => "nothing".to_owned(),
+    };
+    match reading.length {
+        Some(length) => format!("{asked}, {} min", length.as_secs() / 60),
+        None => asked,
+    }
+}
+
+const ENGLISH: &[(&str, &str)] = &[
+    ("Can we meet Tuesday at 3pm?", "at Tue 24 Nov 15:00"),
+    ("Tuesday at 3pm for an hour", "at Tue 24 Nov 15:00, 60 min"),
+    ("Could we meet on Tuesday at 3?", "at Tue 24 Nov 15:00"),
+    ("How about Wednesday at 10am?", "at Wed 25 Nov 10:00"),
+    ("Thursday 14:30 works for me", "at Thu 26 Nov 14:30"),
+    ("tomorrow at 11", "at Tue 24 Nov 11:00"),
+    ("tomorrow at 9:30 for 30 minutes", "at Tue 24 Nov 09:30, 30 min"),
+    ("tomorrow morning", "within Tue 24 Nov 08:00 – Tue 24 Nov 12:00"),
+    ("tomorrow afternoon", "within Tue 24 Nov 13:00 – Tue 24 Nov 18:00"),
+    ("this afternoon", "within Mon 23 Nov 13:00 – Mon 23 Nov 18:00"),
+    ("Friday morning for half an hour", "within Fri 27 Nov 08:00 – Fri 27 Nov 12:00, 30 min"),
+    ("next week", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
+    ("sometime next week for 45 min", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00, 45 min"),
+    ("Tuesday between 2 and 4", "within Tue 24 Nov 14:00 – Tue 24 Nov 16:00"),
+    ("between 2 and 4 on Thursday", "within Thu 26 Nov 14:00 – Thu 26 Nov 16:00"),
+    ("Wednesday from 10 to 12", "within Wed 25 Nov 10:00 – Wed 25 Nov 12:00"),
+    ("Friday 2-4pm", "within Fri 27 Nov 14:00 – Fri 27 Nov 16:00"),
+    ("on 24/11 at 15:00", "at Tue 24 Nov 15:00"),
+    ("December 3rd at 10am", "at Thu 3 Dec 10:00"),
+    ("on the 2nd of December at 4pm", "at Wed 2 Dec 16:00"),
+    ("Thursday", "within Thu 26 Nov 00:00 – Fri 27 Nov 00:00"),
+    ("next Tuesday at 3pm", "at Tue 1 Dec 15:00"),
+    ("at noon tomorrow", "at Tue 24 Nov 12:00"),
+    ("tomorrow at lunchtime", "within Tue 24 Nov 12:00 – Tue 24 Nov 14:00"),
+    ("at 4pm today", "at Mon 23 Nov 16:00"),
+    ("Monday at 10 for 2 hours", "at Mon 30 Nov 10:00, 120 min"),
+    ("a 90 minute meeting on Wednesday at 2pm", "at Wed 25 Nov 14:00, 90 min"),
+    ("Tuesday 3pm, 1h30", "at Tue 24 Nov 15:00, 90 min"),
+    ("an hour and a half on Friday at 11", "at Fri 27 Nov 11:00, 90 min"),
+    ("Can we have a call about the budget?", "nothing"),
+    ("Let's talk soon, for 20 mins", "nothing, 20 min"),
+    ("Tuesday at 3pm EST", "at Tue 24 Nov 21:00"),
+    ("at 3pm", "at Mon 23 Nov 15:00"),
+    ("at 8", "at Tue 24 Nov 08:00"),
+    ("next week at 3pm", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
+    ("Are you free Wednesday afternoon?", "within Wed 25 Nov 13:00 – Wed 25 Nov 18:00"),
+    ("in the morning on Thursday, 30 mins", "within Thu 26 Nov 08:00 – Thu 26 Nov 12:00, 30 min"),
+];
+
+const ITALIAN: &[(&str, &str)] = &[
+    ("Possiamo vederci martedì alle 15?", "at Tue 24 Nov 15:00"),
+    ("martedì alle 15 per un'ora", "at Tue 24 Nov 15:00, 60 min"),
+    ("24/11 alle 15:00", "at Tue 24 Nov 15:00"),
+    ("il 24/11 alle 15.30", "at Tue 24 Nov 15:30"),
+    ("domani alle 11", "at Tue 24 Nov 11:00"),
+    ("domani alle 3 del pomeriggio", "at Tue 24 Nov 15:00"),
+    ("domani mattina", "within Tue 24 Nov 08:00 – Tue 24 Nov 12:00"),
+    ("domattina per mezz'ora", "within Tue 24 Nov 08:00 – Tue 24 Nov 12:00, 30 min"),
+    ("giovedì pomeriggio", "within Thu 26 Nov 13:00 – Thu 26 Nov 18:00"),
+    ("stasera", "within Mon 23 Nov 17:00 – Mon 23 Nov 20:00"),
+    ("oggi pomeriggio", "within Mon 23 Nov 13:00 – Mon 23 Nov 18:00"),
+    ("la prossima settimana", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
+    ("settimana prossima per 45 minuti", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00, 45 min"),
+    ("martedì tra le 14 e le 16", "within Tue 24 Nov 14:00 – Tue 24 Nov 16:00"),
+    ("mercoledì dalle 10 alle 12", "within Wed 25 Nov 10:00 – Wed 25 Nov 12:00"),
+    ("venerdì tra le 2 e le 4 del pomeriggio", "within Fri 27 Nov 14:00 – Fri 27 Nov 16:00"),
+    ("il 3 dicembre alle 10", "at Thu 3 Dec 10:00"),
+    ("lunedì 30 novembre alle 9:30", "at Mon 30 Nov 09:30"),
+    ("giovedì", "within Thu 26 Nov 00:00 – Fri 27 Nov 00:00"),
+    ("lunedì alle 10", "at Mon 30 Nov 10:00"),
+    ("dopodomani a mezzogiorno", "at Wed 25 Nov 12:00"),
+    ("domani all'una", "at Tue 24 Nov 13:00"),
+    ("venerdì alle ore 16 per due ore", "at Fri 27 Nov 16:00, 120 min"),
+    ("mercoledì alle 14, un'ora e mezza", "at Wed 25 Nov 14:00, 90 min"),
+    ("martedì verso le 17", "at Tue 24 Nov 17:00"),
+    ("1/12 alle 11", "at Tue 1 Dec 11:00"),
+    ("Possiamo fissare una riunione per parlare del progetto?", "nothing"),
+    ("ci vediamo questa settimana", "within Mon 23 Nov 00:00 – Mon 30 Nov 00:00"),
+    ("oggi alle 16", "at Mon 23 Nov 16:00"),
+    ("venerdì prossimo alle 10", "at Fri 27 Nov 10:00"),
+    ("15/01/2027 alle 9", "at Fri 15 Jan 09:00"),
+    ("giovedì all'ora di pranzo", "within Thu 26 Nov 12:00 – Thu 26 Nov 14:00"),
+];
+
+#[test]
+fn every_english_and_italian_phrasing_is_read_as_meant() {
+    let mut wrong = Vec::new();
+    for (language, table) in [(Language::English, ENGLISH), (Language::Italian, ITALIAN)] {
+        for (text, expected) in table {
+            let reading = read(text, sent());
+            let got = line(&reading);
+            if got != *expected || reading.language != language {
+                wrong.push(format!(
+                    "{text:?}: expected {expected} ({language:?}), got {got} ({:?})",
+                    reading.language
+                ));
+            }
+        }
+    }
+    assert!(ENGLISH.len() + ITALIAN.len() >= 60);
+    assert!(
+        wrong.is_empty(),
+        "{} of {} misread:\n{}",
+        wrong.len(),
+        ENGLISH.len() + ITALIAN.len(),
+        wrong.join("\n")
+    );
+}
