@@ -18,7 +18,6 @@ pub const SHIPPED_RULES: &[(&str, &str)] = &[
     ("90-fallback.rules.toml", include_str!("../rules/90-fallback.rules.toml")),
     ("templates/acknowledgment.txt", include_str!("../rules/templates/acknowledgment.txt")),
     ("templates/supply-received.txt", include_str!("../rules/templates/supply-received.txt")),
-    ("templates/meeting-received.txt", include_str!("../rules/templates/meeting-received.txt")),
     ("templates/faq/opening-hours.txt", include_str!("../rules/templates/faq/opening-hours.txt")),
     ("samples/inquiry-opening-hours.eml", include_str!("../rules/samples/inquiry-opening-hours.eml")),
     ("samples/supply-toner.eml", include_str!("../rules/samples/supply-toner.eml")),

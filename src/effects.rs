@@ -49,4 +49,8 @@ pub enum Effect {
     /// Store this event of a calendar (new, moved, answered or cancelled), replacing the one with
     /// its calendar, UID and instance.
     PutEvent(Box<Event>),
+    /// Hold these offered times for the thread until a reply chooses one.
+    PutProposal(Box<crate::calendar::proposal::Proposal>),
+    /// The proposal offered by this Message-ID is settled (chosen, or replaced by new times).
+    CloseProposal { message_id: String },
 }

@@ -130,6 +130,14 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
             "end": event.end.to_rfc3339(),
             "timezone": event.timezone.name(),
         }),
+        Effect::PutProposal(proposal) => json!({
+            "type": "proposal",
+            "calendar": proposal.calendar,
+            "requester": proposal.requester.email,
+            "slots": proposal.slots.iter().map(|s| [s.start.to_rfc3339(), s.end.to_rfc3339()]).collect::<Vec<_>>(),
+            "expires": proposal.expires.to_rfc3339(),
+        }),
+        Effect::CloseProposal { message_id } => json!({ "type": "close_proposal", "message_id": message_id }),
     }
 }
 
@@ -218,6 +226,18 @@ impl fmt::Display for Explanation {
                 }
                 Effect::PutEvent(event) => {
                     writeln!(f, "  {}. calendar \"{}\": {event}", n + 1, event.calendar)?
+                }
+                Effect::PutProposal(proposal) => writeln!(
+                    f,
+                    "  {}. hold {} offered times for {} until {} (calendar \"{}\")",
+                    n + 1,
+                    proposal.slots.len(),
+                    proposal.requester.email,
+                    proposal.expires.to_rfc3339(),
+                    proposal.calendar
+                )?,
+                Effect::CloseProposal { message_id } => {
+                    writeln!(f, "  {}. close the proposal <{message_id}>", n + 1)?
                 }
             }
         }

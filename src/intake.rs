@@ -295,5 +295,9 @@ pub fn describe(effect: &Effect) -> String {
         Effect::PutEvent(event) => {
             format!("{} {} in calendar {}", event.status.as_str(), event.uid, event.calendar)
         }
+        Effect::PutProposal(proposal) => {
+            format!("proposal of {} times to {}", proposal.slots.len(), proposal.requester.email)
+        }
+        Effect::CloseProposal { message_id } => format!("close proposal {message_id}"),
     }
 }

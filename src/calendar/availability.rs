@@ -108,8 +108,22 @@ impl Policy {
         want: usize,
         spread: bool,
     ) -> Vec<Slot> {
+        self.free_slots_from(busy, now, now, length, want, spread)
+    }
+
+    /// [`Policy::free_slots`] starting no earlier than `from` (notice still counts from `now`): free
+    /// times within a stretch a request named ("next week").
+    pub fn free_slots_from(
+        &self,
+        busy: &Busy,
+        now: DateTime<Utc>,
+        from: DateTime<Utc>,
+        length: Duration,
+        want: usize,
+        spread: bool,
+    ) -> Vec<Slot> {
         let length = delta(length);
-        let earliest = round_up(later(now, self.min_notice));
+        let earliest = round_up(later(now, self.min_notice).max(from));
         let latest = later(now, self.horizon);
         let first_day = earliest.with_timezone(&self.timezone).date_naive();
         let last_day = latest.with_timezone(&self.timezone).date_naive();

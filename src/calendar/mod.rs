@@ -9,6 +9,7 @@ pub mod hours;
 pub mod ics;
 pub mod itip;
 pub mod phrase;
+pub mod proposal;
 pub mod zones;
 
 use std::time::Duration;

@@ -14,6 +14,7 @@
 mod english;
 mod italian;
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{
@@ -58,6 +59,64 @@ pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
         Language::Italian => italian::read(&normal, sent),
         Language::English => english::read(&normal, sent),
     }
+}
+
+/// Which of `offered` numbered times a reply chooses ("2", "option 2", "the second works", "va bene la
+/// 2", "la seconda"), reading only what the reply adds above the quoted mail.
+pub fn choice(text: &str, offered: usize) -> Option<usize> {
+    static CHOICE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:^|#\s*|\b(?:option|number|no\.?|opzione|numero|la|il)\s*)([1-9])\b|\b(first|second|third|fourth|fifth|prima|primo|seconda|secondo|terza|terzo|quarta|quinta)\b",
+        )
+        .expect("a valid regex")
+    });
+    const ORDINALS: [(&str, usize); 13] = [
+        ("first", 1),
+        ("second", 2),
+        ("third", 3),
+        ("fourth", 4),
+        ("fifth", 5),
+        ("prima", 1),
+        ("primo", 1),
+        ("seconda", 2),
+        ("secondo", 2),
+        ("terza", 3),
+        ("terzo", 3),
+        ("quarta", 4),
+        ("quinta", 5),
+    ];
+    let fresh = normalise(new_part(text));
+    let caps =
+        fresh.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(|line| CHOICE.captures(line))?;
+    let n = match (caps.get(1), caps.get(2)) {
+        (Some(digit), _) => digit.as_str().parse().ok()?,
+        (None, Some(word)) => ORDINALS.iter().find(|(w, _)| *w == word.as_str())?.1,
+        _ => return None,
+    };
+    (1..=offered).contains(&n).then_some(n)
+}
+
+/// The part of a reply above the quoted original: up to the first `>` line or the "On … wrote:",
+/// "Il … ha scritto:", "-----Original Message-----" line that introduces it.
+pub fn new_part(text: &str) -> &str {
+    let mut end = text.len();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let lower = trimmed.to_lowercase();
+        if trimmed.starts_with('>')
+            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
+            || lower.ends_with("ha scritto:")
+            || lower.contains("original message")
+            || lower.starts_with("from:")
+            || lower.starts_with("da:")
+        {
+            end = at;
+            break;
+        }
+        at += line.len();
+    }
+    &text[..end]
 }
 
 /// Lower case, accents taken off (`martedì` → `martedi`), typographic apostrophes and dashes made plain.

@@ -12,6 +12,7 @@
 
 mod attendee;
 mod organizer;
+mod request;
 #[cfg(test)]
 mod tests;
 
@@ -47,12 +48,17 @@ pub struct Context<'a> {
 /// Handles one message routed to the meeting desk.
 pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, DeskError> {
     let calendar = cx.calendar()?;
-    let Some(part) = cx.msg.calendars.first() else {
-        return Ok(Outcome::note(
-            "meeting desk: the message carries no calendar; plain-language requests are not handled yet",
-        ));
-    };
     let machine = machine_reasons(cx);
+    let Some(part) = cx.msg.calendars.first() else {
+        if !machine.is_empty() {
+            let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
+            return Ok(Outcome::note(format!("meeting desk: not answered: {}", reasons.join("; "))));
+        }
+        let desk = Desk { cx, calendar, view, answers_allowed: true };
+        let mut outcome = Outcome::default();
+        request::handle(&desk, &mut outcome)?;
+        return Ok(outcome);
+    };
     if machine.iter().any(|r| matches!(r, Suppression::Report { .. } | Suppression::FailedRecipients { .. }))
     {
         return Ok(Outcome::note("meeting desk: a bounce carrying a calendar; the calendar is not applied"));

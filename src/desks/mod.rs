@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 
 use crate::actions::Decision;
 use crate::calendar::event::Event;
+use crate::calendar::proposal::Proposal;
 use crate::effects::Effect;
 use crate::mail::compose::ComposeError;
 use crate::mail::message::Message;
@@ -29,6 +30,8 @@ pub trait CalendarView {
     ) -> Result<Vec<Event>, StoreError>;
     /// Every row of `calendar` with `uid`: the event or series, then its overridden instances.
     fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError>;
+    /// The open proposal offered by one of the Message-IDs of `thread`.
+    fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError>;
 }
 
 impl CalendarView for Store {
@@ -44,6 +47,10 @@ impl CalendarView for Store {
     fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError> {
         Store::event_rows(self, calendar, uid)
     }
+
+    fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError> {
+        Store::open_proposal(self, thread)
+    }
 }
 
 /// A view with no events, for dry runs without a database.
@@ -56,6 +63,10 @@ impl CalendarView for NoCalendars {
 
     fn event_rows(&self, _: &str, _: &str) -> Result<Vec<Event>, StoreError> {
         Ok(Vec::new())
+    }
+
+    fn open_proposal(&self, _: &[String]) -> Result<Option<Proposal>, StoreError> {
+        Ok(None)
     }
 }
 
@@ -104,6 +115,11 @@ impl CalendarView for BatchCalendars<'_> {
         let mut rows = self.merged(stored, |p| p.calendar == calendar && p.uid == uid);
         rows.sort_by_key(|e| e.recurrence_id);
         Ok(rows)
+    }
+
+    /// From the store only: a proposal is answered by a later message, after its batch committed.
+    fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError> {
+        self.store.open_proposal(thread)
     }
 }
 

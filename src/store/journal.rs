@@ -210,6 +210,8 @@ fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, a
             .execute(params![sender.to_lowercase(), rule, at])?;
         }
         Effect::PutEvent(event) => super::events::put_event(tx, event)?,
+        Effect::PutProposal(proposal) => super::proposals::put_proposal(tx, proposal)?,
+        Effect::CloseProposal { message_id } => super::proposals::close_proposal(tx, message_id)?,
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod feeds;
 mod journal;
 mod mailbox;
 mod outbox;
+mod proposals;
 mod replies;
 mod schedule;
 pub mod schema;
@@ -46,6 +47,8 @@ pub enum StoreError {
     Outdated { found: usize, known: usize },
     #[error("cannot open the database {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
+    #[error("cannot write a value as JSON: {0}")]
+    Json(String),
 }
 
 /// Shorthand for store results.

@@ -161,6 +161,22 @@ const MIGRATIONS: &[&str] = &[
         modified_at  INTEGER               -- unix seconds: when that body was first published
     ) WITHOUT ROWID;
     "#,
+    // 9: the free times the meeting desk offered for a thread, until chosen, closed or expired.
+    r#"
+    CREATE TABLE proposals (
+        message_id      TEXT PRIMARY KEY,  -- of clerk's mail offering the times
+        calendar        TEXT NOT NULL,
+        requester       TEXT NOT NULL,     -- JSON party
+        participants    TEXT NOT NULL,     -- JSON list of parties
+        summary         TEXT NOT NULL,
+        slots           TEXT NOT NULL,     -- JSON list of [start, end] unix seconds
+        language        TEXT NOT NULL,     -- en | it
+        created_at      INTEGER NOT NULL,
+        expires_at      INTEGER NOT NULL,
+        followed_up_at  INTEGER,           -- when the one follow-up was queued
+        closed_at       INTEGER            -- chosen, replaced or expired
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -124,3 +124,21 @@ fn every_english_and_italian_phrasing_is_read_as_meant() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn a_reply_chooses_an_offered_time_by_number_or_by_word() {
+    for (reply, chosen) in [
+        ("2", Some(2)),
+        ("Option 2 please", Some(2)),
+        ("The second works for me.", Some(2)),
+        ("va bene la 2", Some(2)),
+        ("Va bene la seconda, grazie", Some(2)),
+        ("#3", Some(3)),
+        ("1\n\nOn Mon, 23 Nov 2026, Office Assistant wrote:\n> 1. Tue 24 Nov\n> 2. Wed 25 Nov", Some(1)),
+        ("Thanks!\n\n> 2. Wed 25 Nov", None),
+        ("4", None),
+        ("None of these work, sorry", None),
+    ] {
+        assert_eq!(choice(reply, 3), chosen, "{reply:?}");
+    }
+}

@@ -145,7 +145,7 @@ fn organised_event(
 
 /// A stored meeting the calendar organises, as its iTIP objects describe it: the assistant organises,
 /// sent by the owner.
-fn meeting(desk: &Desk<'_>, event: &Event) -> Meeting {
+pub(super) fn meeting(desk: &Desk<'_>, event: &Event) -> Meeting {
     let assistant = &desk.cx.office.assistant;
     Meeting {
         organizer: Some(Organizer {

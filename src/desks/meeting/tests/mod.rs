@@ -8,6 +8,8 @@ use crate::rules::tests::{Dir, OFFICE};
 use crate::rules::{Desk as DeskName, OnConflict, RuleSet};
 use crate::store::Store;
 
+mod requests;
+
 /// Giulia's calendar: weekdays 09:00–18:00, no buffer, an hour's notice.
 const CALENDAR: &str = r#"
 [[calendar]]

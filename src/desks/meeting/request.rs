@@ -1,0 +1,354 @@
+//! Requests to meet in plain words ("can we meet Tuesday at 3?", "possiamo vederci domani mattina?").
+//!
+//! A free time asked for is booked: the event goes into the calendar, organised by the assistant for
+//! the owner, and an iMIP invitation goes to the requester and the people the request named. A busy,
+//! vague or missing time gets three numbered free times, held for the thread; a reply choosing one
+//! ("2", "va bene la 2") books it, a reply that fits none gets three new ones. Every answer says how
+//! the request was read, so that a person catches a misreading.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{Desk, numbered, organizer};
+use crate::calendar::availability::{Slot, Unavailable};
+use crate::calendar::event::{Event, EventStatus, span};
+use crate::calendar::ics::{Attendee, Method, PartStat, Party};
+use crate::calendar::itip;
+use crate::calendar::phrase::{self, Asked, Language, Reading};
+use crate::calendar::proposal::Proposal;
+use crate::desks::{DeskError, Outcome};
+use crate::effects::{Effect, MailKind};
+use crate::mail::compose::{self, AutoSubmitted, Reply};
+use crate::mail::message::Address;
+
+/// How long offered times are held when none comes sooner.
+const HELD_FOR: TimeDelta = TimeDelta::days(3);
+
+/// Who a meeting is for, and what it is about.
+struct Request {
+    requester: Party,
+    participants: Vec<Party>,
+    summary: String,
+}
+
+/// Handles a message without a calendar routed to the meeting desk.
+pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    let thread: Vec<String> = cx.msg.in_reply_to.iter().chain(&cx.msg.references).cloned().collect();
+    let sent = cx.msg.date.unwrap_or_else(|| cx.now.with_timezone(&desk.zone()).fixed_offset());
+    let proposal = desk.view.open_proposal(&thread)?.filter(|p| p.calendar == desk.calendar.name);
+    let request = match &proposal {
+        Some(p) => Request {
+            requester: p.requester.clone(),
+            participants: p.participants.clone(),
+            summary: p.summary.clone(),
+        },
+        None => request(desk),
+    };
+    let Some(request) = request_with_sender(request) else {
+        outcome.notes.push("meeting desk: the request has no sender to answer".into());
+        return Ok(());
+    };
+    if let Some(proposal) = &proposal {
+        outcome.effects.push(Effect::CloseProposal { message_id: proposal.message_id.clone() });
+        let chosen = phrase::choice(&cx.msg.text, proposal.slots.len()).filter(|_| cx.now < proposal.expires);
+        if let Some(n) = chosen {
+            let slot = proposal.slots[n - 1];
+            match desk.conflict("", &[slot], false)? {
+                None => {
+                    let echo = chosen_echo(desk, n, slot, proposal.language);
+                    return book(desk, outcome, &request, slot, proposal.language, &echo);
+                }
+                Some(why) => {
+                    let reading =
+                        Reading { asked: Asked::At(slot.start), length: None, language: proposal.language };
+                    return propose(desk, outcome, &request, &reading, slot.end - slot.start, Some(why));
+                }
+            }
+        }
+    }
+    let text = format!("{}\n{}", cx.msg.subject, phrase::new_part(&cx.msg.text));
+    let reading = phrase::read(&text, sent);
+    let length = reading
+        .length
+        .and_then(|l| TimeDelta::from_std(l).ok())
+        .or_else(|| TimeDelta::from_std(desk.calendar.default_length).ok())
+        .unwrap_or(TimeDelta::hours(1));
+    match reading.asked {
+        Asked::At(start) => {
+            let slot = Slot { start, end: start + length };
+            match desk.conflict("", &[slot], false)? {
+                None => {
+                    let echo = echo(desk, &reading, Some(slot));
+                    book(desk, outcome, &request, slot, reading.language, &echo)
+                }
+                Some(why) => propose(desk, outcome, &request, &reading, length, Some(why)),
+            }
+        }
+        Asked::Within { .. } | Asked::Nothing => propose(desk, outcome, &request, &reading, length, None),
+    }
+}
+
+/// The requester, participants and subject of the message.
+fn request(desk: &Desk<'_>) -> Request {
+    let msg = desk.cx.msg;
+    let sender = msg.reply_to.first().or(msg.from.first());
+    let requester = sender.map(|a| Party { email: a.email.clone(), name: a.name.clone() });
+    let mut participants: Vec<Party> = Vec::new();
+    let named = msg.to.iter().chain(&msg.cc).map(|a| Party { email: a.email.clone(), name: a.name.clone() });
+    let in_text =
+        addresses_in(phrase::new_part(&msg.text)).into_iter().map(|email| Party { email, name: None });
+    for party in named.chain(in_text) {
+        let is_requester = requester.as_ref().is_some_and(|r| r.is(&party.email));
+        if !desk.is_ours(&party.email) && !is_requester && !participants.iter().any(|p| p.is(&party.email)) {
+            participants.push(party);
+        }
+    }
+    let summary = compose::reply_subject(&msg.subject).trim_start_matches("Re: ").trim().to_owned();
+    let summary = if summary.is_empty() {
+        let who = requester.as_ref().map_or("", |r| r.name.as_deref().unwrap_or(&r.email));
+        format!("Meeting with {who}")
+    } else {
+        summary
+    };
+    Request {
+        requester: requester.unwrap_or(Party { email: String::new(), name: None }),
+        participants,
+        summary,
+    }
+}
+
+fn request_with_sender(request: Request) -> Option<Request> {
+    (!request.requester.email.is_empty()).then_some(request)
+}
+
+/// The email addresses written in `text`.
+fn addresses_in(text: &str) -> Vec<String> {
+    static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("a valid regex")
+    });
+    ADDRESS.find_iter(text).map(|m| m.as_str().trim_end_matches('.').to_lowercase()).collect()
+}
+
+/// Books `slot`: the event, and the invitation to the requester and participants.
+fn book(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    slot: Slot,
+    language: Language,
+    echo: &str,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    let uid = desk.message_id("booking", "uid");
+    let mut attendees = vec![Attendee {
+        party: Party { email: desk.calendar.owner.clone(), name: Some(desk.owner_name()) },
+        partstat: PartStat::Accepted,
+    }];
+    for party in std::iter::once(&request.requester).chain(&request.participants) {
+        attendees.push(Attendee { party: party.clone(), partstat: PartStat::NeedsAction });
+    }
+    let event = Event {
+        calendar: desk.calendar.name.clone(),
+        uid: uid.clone(),
+        recurrence_id: None,
+        sequence: 0,
+        summary: request.summary.clone(),
+        location: None,
+        start: slot.start,
+        end: slot.end,
+        timezone: desk.zone(),
+        rrule: None,
+        exdates: Vec::new(),
+        status: EventStatus::Confirmed,
+        transparent: false,
+        organizer: Some(cx.office.assistant.address.clone()),
+        attendees,
+    };
+    let meeting = organizer::meeting(desk, &event);
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
+    let to: Vec<Address> = std::iter::once(&request.requester)
+        .chain(&request.participants)
+        .map(|p| Address { name: p.name.clone(), email: p.email.clone() })
+        .collect();
+    let when = when(desk, slot);
+    let (subject, text) = match language {
+        Language::English => (
+            format!("Invitation: {}, {when}", request.summary),
+            format!(
+                "{}\n\n{echo}\n\nIt is booked in {}'s calendar; the invitation is attached, so that you can add it to yours.\n\n{}\n",
+                greeting(&request.requester, language),
+                desk.owner_name(),
+                cx.office.assistant.name
+            ),
+        ),
+        Language::Italian => (
+            format!("Invito: {}, {when}", request.summary),
+            format!(
+                "{}\n\n{echo}\n\nL'appuntamento è fissato nel calendario di {}; l'invito è allegato, per aggiungerlo al vostro.\n\n{}\n",
+                greeting(&request.requester, language),
+                desk.owner_name(),
+                cx.office.assistant.name
+            ),
+        ),
+    };
+    let calendar = itip::request(&meeting, cx.now);
+    outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
+    Ok(())
+}
+
+/// Offers three free times (within what the request named, where it named a stretch of time), held
+/// for the thread.
+fn propose(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    reading: &Reading,
+    length: TimeDelta,
+    why: Option<Unavailable>,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    let busy = desk.busy("")?;
+    let policy = &desk.calendar.policy;
+    let length_std = length.to_std().unwrap_or(desk.calendar.default_length);
+    let mut slots = match reading.asked {
+        Asked::Within { from, to } => policy
+            .free_slots_from(&busy, cx.now, from, length_std, super::ALTERNATIVES, true)
+            .into_iter()
+            .filter(|s| s.start < to)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let none_within = matches!(reading.asked, Asked::Within { .. }) && slots.is_empty();
+    if slots.is_empty() {
+        let from = match reading.asked {
+            Asked::At(start) => start.max(cx.now),
+            _ => cx.now,
+        };
+        slots = policy.free_slots_from(&busy, cx.now, from, length_std, super::ALTERNATIVES, true);
+    }
+    if slots.is_empty() {
+        outcome.notes.push(format!(
+            "meeting desk: no free time of {} in calendar `{}` within its horizon; the request is left to a person",
+            crate::units::humanize(length_std),
+            desk.calendar.name
+        ));
+        return Ok(());
+    }
+    let mut lines = vec![echo(desk, reading, None)];
+    let language = reading.language;
+    if let Some(why) = &why {
+        lines.push(match language {
+            Language::English => format!("That time cannot be booked: {}.", super::in_words(desk, why)),
+            Language::Italian => "Quell'orario non è disponibile.".to_owned(),
+        });
+    }
+    if none_within {
+        lines.push(match language {
+            Language::English => "Nothing is free then; these are the next free times.".to_owned(),
+            Language::Italian => {
+                "In quel periodo non c'è nulla di libero; questi sono i primi orari liberi.".to_owned()
+            }
+        });
+    }
+    let message_id = desk.message_id("proposal", "proposal");
+    let (subject, text) = match language {
+        Language::English => (
+            compose::reply_subject(&cx.msg.subject),
+            format!(
+                "{}\n\n{}\n\nThese times are free in {}'s calendar:\n\n{}\nReply with the number of the time that suits you (for example \"2\") and I will send the invitation.\n\n{}\n",
+                greeting(&request.requester, language),
+                lines.join(" "),
+                desk.owner_name(),
+                numbered(desk, &slots),
+                cx.office.assistant.name
+            ),
+        ),
+        Language::Italian => (
+            compose::reply_subject(&cx.msg.subject),
+            format!(
+                "{}\n\n{}\n\nQuesti orari sono liberi nel calendario di {}:\n\n{}\nRispondete con il numero dell'orario che preferite (per esempio \"2\") e vi manderò l'invito.\n\n{}\n",
+                greeting(&request.requester, language),
+                lines.join(" "),
+                desk.owner_name(),
+                numbered(desk, &slots),
+                cx.office.assistant.name
+            ),
+        ),
+    };
+    let identity = desk.identity();
+    let mail = compose::reply(&Reply {
+        original: cx.msg,
+        from: &identity,
+        to: Address { name: request.requester.name.clone(), email: request.requester.email.clone() },
+        cc: Vec::new(),
+        subject,
+        body: text,
+        message_id: message_id.clone(),
+        date: cx.now,
+        auto_submitted: AutoSubmitted::AutoReplied,
+        loop_header_value: identity.address.clone(),
+    })?;
+    let first = slots.iter().map(|s| s.start).min().unwrap_or(cx.now);
+    outcome.effects.push(Effect::PutProposal(Box::new(Proposal {
+        message_id,
+        calendar: desk.calendar.name.clone(),
+        requester: request.requester.clone(),
+        participants: request.participants.clone(),
+        summary: request.summary.clone(),
+        slots,
+        language,
+        expires: first.min(cx.now + HELD_FOR),
+    })));
+    outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
+    Ok(())
+}
+
+fn greeting(party: &Party, language: Language) -> String {
+    let name = party.name.as_deref().unwrap_or("");
+    match (language, name.is_empty()) {
+        (Language::English, false) => format!("Dear {name},"),
+        (Language::English, true) => "Hello,".to_owned(),
+        (Language::Italian, false) => format!("Gentile {name},"),
+        (Language::Italian, true) => "Buongiorno,".to_owned(),
+    }
+}
+
+/// "Tue 24 Nov 2026 15:00–16:00 CET" in the calendar's zone.
+fn when(desk: &Desk<'_>, slot: Slot) -> String {
+    let zone = desk.zone();
+    format!("{} {}", span(slot.start, slot.end, zone), slot.start.with_timezone(&zone).format("%Z"))
+}
+
+/// How the request was read, for a person to check: "I read this as Tue 24 Nov 2026 15:00–16:00 CET."
+fn echo(desk: &Desk<'_>, reading: &Reading, booked: Option<Slot>) -> String {
+    let zone = desk.zone();
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%a %-d %b %Y %H:%M %Z").to_string();
+    match (reading.language, reading.asked, booked) {
+        (Language::English, _, Some(slot)) => format!("I read this as {}.", when(desk, slot)),
+        (Language::Italian, _, Some(slot)) => format!("Ho letto la richiesta così: {}.", when(desk, slot)),
+        (Language::English, Asked::At(start), None) => format!("I read this as {}.", local(start)),
+        (Language::Italian, Asked::At(start), None) => {
+            format!("Ho letto la richiesta così: {}.", local(start))
+        }
+        (Language::English, Asked::Within { from, to }, None) => {
+            format!("I read this as any time from {} to {}.", local(from), local(to))
+        }
+        (Language::Italian, Asked::Within { from, to }, None) => {
+            format!("Ho letto la richiesta così: in qualsiasi momento da {} a {}.", local(from), local(to))
+        }
+        (Language::English, Asked::Nothing, None) => {
+            "I could not find a day or a time in your message.".to_owned()
+        }
+        (Language::Italian, Asked::Nothing, None) => {
+            "Non ho trovato un giorno o un orario nel vostro messaggio.".to_owned()
+        }
+    }
+}
+
+/// The echo of a choice: "You chose 2: Wed 25 Nov 2026 10:00–11:00 CET."
+fn chosen_echo(desk: &Desk<'_>, n: usize, slot: Slot, language: Language) -> String {
+    match language {
+        Language::English => format!("You chose {n}: {}.", when(desk, slot)),
+        Language::Italian => format!("Avete scelto la {n}: {}.", when(desk, slot)),
+    }
+}

@@ -1,0 +1,207 @@
+//! Specifications of requests in plain words: booked when free, three numbered times otherwise,
+//! a reply choosing one, and the answers in the request's language.
+
+use chrono::FixedOffset;
+
+use super::*;
+use crate::calendar::availability::Slot;
+use crate::calendar::phrase::Language;
+use crate::calendar::proposal::Proposal;
+
+/// Anna writing to the assistant in words, on Monday 23 November 2026 at 09:00 in Rome.
+fn words(subject: &str, text: &str) -> Message {
+    Message {
+        from: vec![Address { name: Some("Anna Bianchi".into()), email: "anna@client.example".into() }],
+        to: vec![Address { name: None, email: "assistant@office.example".into() }],
+        subject: subject.into(),
+        text: text.into(),
+        date: Some(now().with_timezone(&FixedOffset::east_opt(3600).unwrap())),
+        message_id: Some("words@client.example".into()),
+        ..Message::default()
+    }
+}
+
+fn plain_call() -> DeskCall {
+    call(None, None)
+}
+
+/// The text of every plain reply sent.
+fn replies(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { kind: MailKind::Reply, mail, .. } => Some(Message::parse(&mail.raw).unwrap().text),
+            _ => None,
+        })
+        .collect()
+}
+
+fn proposals(outcome: &Outcome) -> Vec<Proposal> {
+    outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PutProposal(p) => Some((**p).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn invitation_text(outcome: &Outcome) -> String {
+    outcome
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { kind: MailKind::Calendar, mail, .. } => {
+                Some(Message::parse(&mail.raw).unwrap().text)
+            }
+            _ => None,
+        })
+        .expect("an invitation was sent")
+}
+
+fn busy_tuesday_afternoon(store: &mut Store) {
+    let (_dir, set) = office();
+    book(&set, &plain_call(), store, from_anna("REQUEST", "busy@client.example", 0, rome(24, 15)));
+}
+
+#[test]
+fn a_free_time_asked_in_words_is_booked_and_the_requester_invited() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome = run(
+        &set,
+        &plain_call(),
+        &words("Budget review", "Could we meet on Tuesday at 3pm for an hour?"),
+        &store,
+    );
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!((events[0].start, events[0].end), (rome(24, 15), rome(24, 16)));
+    assert_eq!(events[0].summary, "Budget review");
+    assert_eq!(events[0].organizer.as_deref(), Some("assistant@office.example"));
+    let invitations = sent(&outcome);
+    assert_eq!(invitations.len(), 1);
+    let (to, itip) = &invitations[0];
+    assert_eq!(to, &["anna@client.example"]);
+    assert_eq!(itip.method, Method::Request);
+    assert_eq!((itip.events[0].start, itip.events[0].end), (rome(24, 15), rome(24, 16)));
+    let text = invitation_text(&outcome);
+    assert!(text.contains("I read this as Tue 24 Nov 2026 15:00–16:00 CET."), "{text}");
+}
+
+#[test]
+fn people_in_cc_and_addresses_in_the_text_are_invited_but_not_the_office() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Kick-off", "Tuesday at 3pm? Please invite carla@partner.example too.");
+    msg.cc = vec![
+        Address { name: Some("Bruno".into()), email: "bruno@client.example".into() },
+        Address { name: None, email: "giulia@office.example".into() },
+    ];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example", "bruno@client.example", "carla@partner.example"]);
+}
+
+#[test]
+fn a_busy_time_gets_three_numbered_free_times_held_for_the_thread() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    busy_tuesday_afternoon(&mut store);
+    let outcome = run(&set, &plain_call(), &words("Budget review", "Tuesday at 3pm?"), &store);
+    assert!(stored(&outcome).is_empty(), "nothing is booked");
+    let held = proposals(&outcome);
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].slots.len(), 3);
+    assert_eq!(held[0].requester.email, "anna@client.example");
+    let text = &replies(&outcome)[0];
+    assert!(text.contains("I read this as Tue 24 Nov 2026 15:00 CET."), "{text}");
+    assert!(text.contains("That time cannot be booked: that time is already taken."), "{text}");
+    assert!(text.contains("  1. ") && text.contains("  2. ") && text.contains("  3. "), "{text}");
+}
+
+#[test]
+fn a_vague_request_gets_times_within_what_it_named() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome = run(&set, &plain_call(), &words("Catch-up", "Are you free Thursday afternoon?"), &store);
+    let slots = &proposals(&outcome)[0].slots;
+    assert!(!slots.is_empty());
+    assert!(slots.iter().all(|s| s.start >= rome(26, 13) && s.end <= rome(26, 18)), "{slots:?}");
+}
+
+#[test]
+fn no_time_at_all_gets_the_next_free_times() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Project", "Can we have a call about the project?"), &store);
+    assert_eq!(proposals(&outcome)[0].slots.len(), 3);
+    assert!(replies(&outcome)[0].contains("I could not find a day or a time in your message."));
+}
+
+/// The proposal clerk made to Anna: Tue 10:00, Wed 10:00, Thu 10:00.
+fn offered(store: &mut Store, language: Language) -> Proposal {
+    let proposal = Proposal {
+        message_id: "clerk.proposal@office.example".into(),
+        calendar: "giulia".into(),
+        requester: Party { email: "anna@client.example".into(), name: Some("Anna Bianchi".into()) },
+        participants: Vec::new(),
+        summary: "Budget review".into(),
+        slots: [24, 25, 26].map(|day| Slot { start: rome(day, 10), end: rome(day, 11) }).to_vec(),
+        language,
+        expires: rome(24, 10),
+    };
+    store.put_proposal(&proposal).unwrap();
+    proposal
+}
+
+fn reply_to(proposal: &Proposal, text: &str) -> Message {
+    let mut msg = words("Re: Budget review", text);
+    msg.in_reply_to = vec![proposal.message_id.clone()];
+    msg.message_id = Some("choice@client.example".into());
+    msg
+}
+
+#[test]
+fn a_reply_choosing_the_second_time_books_it() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let proposal = offered(&mut store, Language::Italian);
+    let outcome = run(&set, &plain_call(), &reply_to(&proposal, "Va bene la 2, grazie"), &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!(events[0].start, rome(25, 10));
+    assert!(
+        outcome
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::CloseProposal { message_id } if *message_id == proposal.message_id))
+    );
+    let text = invitation_text(&outcome);
+    assert!(text.contains("Avete scelto la 2: Wed 25 Nov 2026 10:00–11:00 CET."), "{text}");
+}
+
+#[test]
+fn a_reply_that_fits_none_of_the_times_gets_new_ones() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let proposal = offered(&mut store, Language::English);
+    let outcome = run(&set, &plain_call(), &reply_to(&proposal, "None of these work for me, sorry."), &store);
+    assert!(stored(&outcome).is_empty());
+    assert!(outcome.effects.iter().any(|e| matches!(e, Effect::CloseProposal { .. })));
+    assert_eq!(proposals(&outcome).len(), 1, "three new times are offered");
+}
+
+#[test]
+fn an_italian_request_is_answered_in_italian() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Riunione", "Possiamo vederci giovedì pomeriggio?"), &store);
+    let text = &replies(&outcome)[0];
+    assert!(text.starts_with("Gentile Anna Bianchi,"), "{text}");
+    assert!(text.contains("Questi orari sono liberi nel calendario di Giulia Rossi"), "{text}");
+}

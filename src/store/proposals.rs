@@ -1,0 +1,124 @@
+//! The meeting desk's proposals in the store: stored and closed with the message that caused them
+//! (through effects), found again by the reply that names them, and the unanswered ones due a
+//! follow-up.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, now};
+use crate::calendar::availability::Slot;
+use crate::calendar::phrase::Language;
+use crate::calendar::proposal::Proposal;
+
+const COLUMNS: &str = "message_id, calendar, requester, participants, summary, slots, language, expires_at";
+
+/// Stores `proposal` in the open transaction.
+pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()> {
+    let json = |value: serde_json::Result<String>| value.map_err(|e| StoreError::Json(e.to_string()));
+    let slots: Vec<[i64; 2]> =
+        proposal.slots.iter().map(|s| [s.start.timestamp(), s.end.timestamp()]).collect();
+    conn.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO proposals ({COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?
+    .execute(params![
+        proposal.message_id,
+        proposal.calendar,
+        json(serde_json::to_string(&proposal.requester))?,
+        json(serde_json::to_string(&proposal.participants))?,
+        proposal.summary,
+        json(serde_json::to_string(&slots))?,
+        language_code(proposal.language),
+        proposal.expires.timestamp(),
+        now(),
+    ])?;
+    Ok(())
+}
+
+/// Closes the proposal offered by `message_id` (chosen or replaced), in the open transaction.
+pub(super) fn close_proposal(conn: &Connection, message_id: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE proposals SET closed_at = ?2 WHERE message_id = ?1 AND closed_at IS NULL")?
+        .execute(params![message_id, now()])?;
+    Ok(())
+}
+
+impl Store {
+    /// Stores `proposal` on its own (the desk stores them through effects).
+    pub fn put_proposal(&mut self, proposal: &Proposal) -> Result<()> {
+        put_proposal(&self.conn, proposal)
+    }
+
+    /// The open proposal offered by one of `thread` (a reply's In-Reply-To and References), if any: the
+    /// latest, when a thread holds several.
+    pub fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>> {
+        let mut latest: Option<(i64, Proposal)> = None;
+        for id in thread {
+            let found = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS}, created_at FROM proposals WHERE message_id = ?1 AND closed_at IS NULL"
+                ))?
+                .query_row([id], |row| Ok((row.get::<_, i64>(8)?, proposal(row)?)))
+                .optional()?;
+            if let Some((created, found)) = found
+                && latest.as_ref().is_none_or(|(at, _)| created >= *at)
+            {
+                latest = Some((created, found));
+            }
+        }
+        Ok(latest.map(|(_, p)| p))
+    }
+
+    /// Open proposals created before `asked_before` that have not been followed up and have not
+    /// expired by `now`.
+    pub fn proposals_to_follow_up(
+        &self,
+        asked_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Proposal>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM proposals
+             WHERE closed_at IS NULL AND followed_up_at IS NULL AND created_at <= ?1 AND expires_at > ?2
+             ORDER BY created_at"
+        ))?;
+        let rows = stmt.query_map(params![asked_before.timestamp(), now.timestamp()], proposal)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that the proposal offered by `message_id` was followed up.
+    pub fn note_follow_up(&mut self, message_id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE proposals SET followed_up_at = ?2 WHERE message_id = ?1")?
+            .execute(params![message_id, now()])?;
+        Ok(())
+    }
+}
+
+fn language_code(language: Language) -> &'static str {
+    match language {
+        Language::English => "en",
+        Language::Italian => "it",
+    }
+}
+
+fn proposal(row: &Row<'_>) -> rusqlite::Result<Proposal> {
+    let bad = |column: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
+    };
+    let json = |column: usize| -> rusqlite::Result<String> { row.get(column) };
+    let slots: Vec<[i64; 2]> = serde_json::from_str(&json(5)?).map_err(|e| bad(5, e.to_string()))?;
+    let time = |seconds: i64| DateTime::from_timestamp(seconds, 0);
+    Ok(Proposal {
+        message_id: row.get(0)?,
+        calendar: row.get(1)?,
+        requester: serde_json::from_str(&json(2)?).map_err(|e| bad(2, e.to_string()))?,
+        participants: serde_json::from_str(&json(3)?).map_err(|e| bad(3, e.to_string()))?,
+        summary: row.get(4)?,
+        slots: slots
+            .iter()
+            .map(|[start, end]| Some(Slot { start: time(*start)?, end: time(*end)? }))
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad(5, "a time out of range".into()))?,
+        language: if row.get::<_, String>(6)? == "it" { Language::Italian } else { Language::English },
+        expires: time(row.get(7)?).ok_or_else(|| bad(7, "a time out of range".into()))?,
+    })
+}
