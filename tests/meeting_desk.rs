@@ -1,6 +1,7 @@
-//! The meeting desk against real servers: invitations written the way Outlook writes them are
-//! delivered to the assistant's mailbox in a private Dovecot, clerk answers as a running process, and
-//! the organizer's mailbox receives iMIP answers that parse as the calendar clients expect.
+//! The meeting desk against real servers: invitations written the way Outlook writes them, and
+//! requests in plain words, are delivered to the assistant's mailbox in a private Dovecot, clerk
+//! answers as a running process, and the sender's mailbox receives iMIP mail that parses as the
+//! calendar clients expect.
 
 mod support;
 
@@ -16,6 +17,12 @@ const RULES: &str = r#"
 [[rule]]
 name = "invitations"
 when.calendar = ["REQUEST", "CANCEL", "REPLY", "COUNTER"]
+desk = "meeting"
+calendar = "olga"
+
+[[rule]]
+name = "requests in words"
+when.subject = "meeting"
 desk = "meeting"
 calendar = "olga"
 "#;
@@ -121,4 +128,63 @@ fn an_outlook_invitation_is_accepted_a_conflict_declined_an_update_moves_it_and_
     let (ok, listing) = office.command(&["calendar", "--calendar", "olga"]);
     assert!(ok, "{listing}");
     assert!(listing.contains("Budget review  [cancelled]"), "the meeting is listed as cancelled:\n{listing}");
+}
+
+/// A plain message from Anna to the assistant, sent now from Rome.
+fn in_words(subject: &str, text: &str, id: &str, in_reply_to: Option<&str>) -> Vec<u8> {
+    let date = Utc::now().with_timezone(&chrono_tz::Europe::Rome).to_rfc2822();
+    let thread =
+        in_reply_to.map_or_else(String::new, |r| format!("In-Reply-To: <{r}>\r\nReferences: <{r}>\r\n"));
+    format!(
+        "From: Anna Example <{CUSTOMER}>\r\nTo: {ASSISTANT}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n\
+         {thread}Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
+    )
+    .into_bytes()
+}
+
+/// `at` as a DTSTART line in Rome.
+fn dtstart(at: DateTime<Utc>) -> String {
+    format!("DTSTART;TZID=Europe/Rome:{}", at.with_timezone(&chrono_tz::Europe::Rome).format("%Y%m%dT%H%M%S"))
+}
+
+#[test]
+fn a_request_in_words_for_a_free_time_is_booked_and_the_requester_gets_the_invitation() {
+    let (dovecot, _sink, _office, _clerk) = office();
+    let (_, three_pm) = local(15);
+    let day = three_pm.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Hello, could we meet on {day} at 3pm for an hour to go over the budget?");
+    dovecot.deliver(ASSISTANT, &in_words("Meeting about the budget", &text, "words1@example.test", None));
+    let (raw, invitation, body) = answer(&dovecot, 1);
+    assert!(raw.contains("method=\"REQUEST\""), "{raw}");
+    assert!(invitation.contains("METHOD:REQUEST"), "{invitation}");
+    assert!(invitation.contains(&dtstart(three_pm)), "{invitation}");
+    assert!(invitation.contains("SUMMARY:Meeting about the budget"), "{invitation}");
+    assert!(body.contains("I read this as "), "{body}");
+    assert_eq!(header(&raw, "In-Reply-To"), Some("<words1@example.test>"), "{raw}");
+}
+
+#[test]
+fn three_free_times_are_offered_and_a_reply_choosing_the_second_books_it() {
+    let (dovecot, _sink, office, _clerk) = office();
+    dovecot.deliver(
+        ASSISTANT,
+        &in_words("Meeting", "Can we talk about the budget soon?", "words2@example.test", None),
+    );
+    let (raw, _, offer) = answer(&dovecot, 1);
+    assert!(offer.contains("  1. ") && offer.contains("  2. ") && offer.contains("  3. "), "{offer}");
+    assert!(offer.contains("I could not find a day or a time in your message."), "{offer}");
+    let offer_id = header(&raw, "Message-ID").expect("the offer has a Message-ID");
+    let offer_id = offer_id.trim_matches(|c| c == '<' || c == '>');
+
+    let slots: Vec<[i64; 2]> =
+        serde_json::from_str(&office.query_strings("SELECT slots FROM proposals")[0]).unwrap();
+    let second = DateTime::from_timestamp(slots[1][0], 0).unwrap();
+    let choice = format!("Va bene la 2, grazie.\r\n\r\nOn Mon, Office Assistant wrote:\r\n> {offer}");
+    dovecot.deliver(ASSISTANT, &in_words("Re: Meeting", &choice, "words3@example.test", Some(offer_id)));
+    let (raw, invitation, body) = answer(&dovecot, 2);
+    assert!(invitation.contains("METHOD:REQUEST"), "{raw}");
+    assert!(invitation.contains(&dtstart(second)), "{invitation}");
+    assert!(body.contains("2: "), "the choice is echoed: {body}");
+    let state = "SELECT CASE WHEN closed_at IS NULL THEN 'open' ELSE 'closed' END FROM proposals";
+    assert_eq!(office.query_strings(state), ["closed"], "the chosen proposal is closed");
 }
