@@ -5,9 +5,10 @@
 //! [[schedule]]
 //! name = "morning digest"     # required, unique across the rule files
 //! cron = "0 7 * * Mon-Fri"    # min hour day-of-month month day-of-week (or six/seven fields, seconds first)
-//! job = "digest"              # what to do: digest or reminders
+//! job = "digest"              # what to do: digest, reminders or follow-ups
 //! catch_up = true             # after downtime, a missed run runs once at start (the default)
-//! before = "1h"               # reminders only: how long before a meeting its reminder goes (default 1h)
+//! before = "1h"               # reminders: how long before a meeting its reminder goes (default 1h);
+//!                             # follow-ups: how long before offered times expire they are recalled
 //! ```
 
 use std::fmt;
@@ -32,7 +33,8 @@ pub struct Schedule {
     pub job: Job,
     /// Whether a run missed while clerk was down happens once at the next start.
     pub catch_up: bool,
-    /// For `reminders`: how long before a meeting its reminder goes.
+    /// For `reminders`: how long before a meeting its reminder goes; for `follow-ups`, how long before
+    /// offered times expire the follow-up goes.
     pub before: std::time::Duration,
 }
 
@@ -46,17 +48,21 @@ pub enum Job {
     Digest,
     /// An email to each meeting's people a while (`before`) before it starts, once per meeting.
     Reminders,
+    /// One reminder to whoever was offered times to meet and has not chosen, a while (`before`)
+    /// before the offer expires.
+    FollowUps,
 }
 
 impl Job {
     /// Every job, for validation and suggestions.
-    pub const ALL: [Job; 2] = [Job::Digest, Job::Reminders];
+    pub const ALL: [Job; 3] = [Job::Digest, Job::Reminders, Job::FollowUps];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
         match self {
             Job::Digest => "digest",
             Job::Reminders => "reminders",
+            Job::FollowUps => "follow-ups",
         }
     }
 }
@@ -107,7 +113,9 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
     let before = table.optional("before", crate::rules::office::duration)?;
     if let (Some(Job::Digest), Some(item)) = (job, table.get("before")) {
-        item.error("`before` is for job = \"reminders\": how long before a meeting its reminder goes");
+        item.error(
+            "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire)",
+        );
         return Err(Reported);
     }
     let (name, (cron, written), job) = (name.ok_or(Reported)?, cron.ok_or(Reported)?, job.ok_or(Reported)?);

@@ -8,6 +8,7 @@
 //! away does not send seven digests) and is passed over otherwise.
 
 pub mod office_digest;
+pub mod follow_ups;
 pub mod reminders;
 
 use std::sync::Arc;
@@ -100,6 +101,7 @@ async fn tick(
     let queued = db
         .run(move |store| -> Result<bool, StoreError> {
             let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
+            let mut offers = Vec::new();
             let mails = match job.job {
                 Job::Digest => match office_digest::mail(&set, store, &job.name, since, slot_ts)? {
                     None => {
@@ -112,9 +114,21 @@ async fn tick(
                     }
                     Some(Ok(mail)) => vec![mail],
                 },
-                Job::Reminders => reminders::mails(&set, store, &job, slot_ts, Utc::now())?,
+                Job::Reminders => reminders::mails(&set, store, &job, slot_ts, now)?,
+                Job::FollowUps => follow_ups::due(&set, store, &job, now)?
+                    .into_iter()
+                    .map(|due| {
+                        offers.push(due.offer);
+                        due.mail
+                    })
+                    .collect(),
             };
             store.record_slot(&job.name, slot_ts, true, &mails)?;
+            // After the mail is queued: a crash in between composes the same Message-IDs again, which
+            // the outbox takes once.
+            for offer in &offers {
+                store.note_follow_up(offer)?;
+            }
             Ok(!mails.is_empty())
         })
         .await?;

@@ -68,19 +68,14 @@ impl Store {
         Ok(latest.map(|(_, p)| p))
     }
 
-    /// Open proposals created before `asked_before` that have not been followed up and have not
-    /// expired by `now`.
-    pub fn proposals_to_follow_up(
-        &self,
-        asked_before: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Proposal>> {
+    /// Open proposals not followed up yet that expire after `now` and by `until`.
+    pub fn proposals_to_follow_up(&self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Proposal>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM proposals
-             WHERE closed_at IS NULL AND followed_up_at IS NULL AND created_at <= ?1 AND expires_at > ?2
-             ORDER BY created_at"
+             WHERE closed_at IS NULL AND followed_up_at IS NULL AND expires_at > ?1 AND expires_at <= ?2
+             ORDER BY expires_at"
         ))?;
-        let rows = stmt.query_map(params![asked_before.timestamp(), now.timestamp()], proposal)?;
+        let rows = stmt.query_map(params![now.timestamp(), until.timestamp()], proposal)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
