@@ -96,6 +96,35 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
     (1..=offered).contains(&n).then_some(n)
 }
 
+/// What a message in the thread of a booked meeting asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// "I need to cancel", "devo annullare".
+    Cancel,
+    /// "Can we move it to Thursday?", "possiamo spostarla?".
+    Move,
+}
+
+/// Whether the new part of `text` asks to cancel or move a meeting.
+pub fn intent(text: &str) -> Option<Intent> {
+    static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(cancel\w*|call\s+(?:it\s+)?off|can'?t\s+make\s+it|cannot\s+make\s+it|annull\w*|disdir\w*|disdic\w*|cancell\w*|non\s+(?:posso|riesco)\s+piu\s+venire)\b")
+            .expect("a valid regex")
+    });
+    static MOVE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(move|moving|reschedul\w*|postpone|push\s+(?:it\s+)?back|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
+            .expect("a valid regex")
+    });
+    let fresh = normalise(new_part(text));
+    if CANCEL.is_match(&fresh) {
+        Some(Intent::Cancel)
+    } else if MOVE.is_match(&fresh) {
+        Some(Intent::Move)
+    } else {
+        None
+    }
+}
+
 /// The part of a reply above the quoted original: up to the first `>` line or the "On … wrote:",
 /// "Il … ha scritto:", "-----Original Message-----" line that introduces it.
 pub fn new_part(text: &str) -> &str {

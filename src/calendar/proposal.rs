@@ -27,4 +27,6 @@ pub struct Proposal {
     pub language: Language,
     /// After this, a choice is not taken (the times may be gone) and new times are offered.
     pub expires: DateTime<Utc>,
+    /// The UID of a meeting already booked that the chosen time moves ("can we move it?").
+    pub replaces: Option<String>,
 }

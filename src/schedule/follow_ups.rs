@@ -26,7 +26,12 @@ pub struct FollowUp {
 }
 
 /// The follow-ups due at `now`.
-pub fn due(rules: &RuleSet, store: &Store, job: &Schedule, now: DateTime<Utc>) -> Result<Vec<FollowUp>, StoreError> {
+pub fn due(
+    rules: &RuleSet,
+    store: &Store,
+    job: &Schedule,
+    now: DateTime<Utc>,
+) -> Result<Vec<FollowUp>, StoreError> {
     let office = &rules.office;
     let until = now + TimeDelta::from_std(job.before).unwrap_or(TimeDelta::hours(1));
     let identity = crate::actions::identity(office);
@@ -61,7 +66,11 @@ pub fn due(rules: &RuleSet, store: &Store, job: &Schedule, now: DateTime<Utc>) -
             ),
         };
         // The offer stands in for the message answered, so the follow-up is threaded under it.
-        let offer = Message { message_id: Some(proposal.message_id.clone()), subject: subject.clone(), ..Message::default() };
+        let offer = Message {
+            message_id: Some(proposal.message_id.clone()),
+            subject: subject.clone(),
+            ..Message::default()
+        };
         let reply = Reply {
             original: &offer,
             from: &identity,
@@ -76,7 +85,9 @@ pub fn due(rules: &RuleSet, store: &Store, job: &Schedule, now: DateTime<Utc>) -
         };
         match compose::reply(&reply) {
             Ok(mail) => mails.push(FollowUp { offer: proposal.message_id.clone(), mail }),
-            Err(e) => warn!(schedule = %job.name, offer = %proposal.message_id, error = %e, "follow-ups: cannot compose"),
+            Err(e) => {
+                warn!(schedule = %job.name, offer = %proposal.message_id, error = %e, "follow-ups: cannot compose")
+            }
         }
     }
     Ok(mails)

@@ -7,8 +7,8 @@
 //! not run). After downtime, the latest missed slot runs once at start when `catch_up` is on (a week
 //! away does not send seven digests) and is passed over otherwise.
 
-pub mod office_digest;
 pub mod follow_ups;
+pub mod office_digest;
 pub mod reminders;
 
 use std::sync::Arc;

@@ -173,6 +173,7 @@ const MIGRATIONS: &[&str] = &[
         language        TEXT NOT NULL,     -- en | it
         created_at      INTEGER NOT NULL,
         expires_at      INTEGER NOT NULL,
+        replaces        TEXT,              -- UID of the booked meeting a choice moves
         followed_up_at  INTEGER,           -- when the one follow-up was queued
         closed_at       INTEGER            -- chosen, replaced or expired
     ) WITHOUT ROWID;

@@ -142,3 +142,20 @@ fn a_reply_chooses_an_offered_time_by_number_or_by_word() {
         assert_eq!(choice(reply, 3), chosen, "{reply:?}");
     }
 }
+
+#[test]
+fn a_message_about_a_booked_meeting_asks_to_cancel_or_move_it() {
+    for (text, intent_read) in [
+        ("Sorry, I need to cancel.", Some(Intent::Cancel)),
+        ("I can't make it after all", Some(Intent::Cancel)),
+        ("Purtroppo devo annullare", Some(Intent::Cancel)),
+        ("Dobbiamo disdire l'appuntamento", Some(Intent::Cancel)),
+        ("Can we move it to Thursday?", Some(Intent::Move)),
+        ("Could we reschedule?", Some(Intent::Move)),
+        ("Possiamo spostarlo a giovedì?", Some(Intent::Move)),
+        ("Thanks, see you then!", None),
+        ("Thanks!\n\n> can we move it?", None),
+    ] {
+        assert_eq!(intent(text), intent_read, "{text:?}");
+    }
+}

@@ -3,17 +3,19 @@
 //! A free time asked for is booked: the event goes into the calendar, organised by the assistant for
 //! the owner, and an iMIP invitation goes to the requester and the people the request named. A busy,
 //! vague or missing time gets three numbered free times, held for the thread; a reply choosing one
-//! ("2", "va bene la 2") books it, a reply that fits none gets three new ones. Every answer says how
-//! the request was read, so that a person catches a misreading.
+//! ("2", "va bene la 2") books it, a reply that fits none gets three new ones. In the thread of a
+//! meeting it booked, "can we move it to Thursday?" moves it (or offers times to move it to) and "I
+//! need to cancel" cancels it, with the iMIP update or cancellation to everyone invited. Every answer
+//! says how the request was read, so that a person catches a misreading.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
 use super::{Desk, numbered, organizer};
 use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::{Event, EventStatus, span};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
 use crate::calendar::itip;
-use crate::calendar::phrase::{self, Asked, Language, Reading};
+use crate::calendar::phrase::{self, Asked, Intent, Language, Reading};
 use crate::calendar::proposal::Proposal;
 use crate::desks::{DeskError, Outcome};
 use crate::effects::{Effect, MailKind};
@@ -53,18 +55,32 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         let chosen = phrase::choice(&cx.msg.text, proposal.slots.len()).filter(|_| cx.now < proposal.expires);
         if let Some(n) = chosen {
             let slot = proposal.slots[n - 1];
-            match desk.conflict("", &[slot], false)? {
+            let moving = match &proposal.replaces {
+                Some(uid) => booked(desk, uid)?,
+                None => None,
+            };
+            let uid = moving.as_ref().map_or("", |e| e.uid.as_str());
+            match desk.conflict(uid, &[slot], false)? {
                 None => {
                     let echo = chosen_echo(desk, n, slot, proposal.language);
-                    return book(desk, outcome, &request, slot, proposal.language, &echo);
+                    return match moving {
+                        Some(event) => move_booking(desk, outcome, event, slot, proposal.language, &echo),
+                        None => book(desk, outcome, &request, slot, proposal.language, &echo),
+                    };
                 }
                 Some(why) => {
                     let reading =
                         Reading { asked: Asked::At(slot.start), length: None, language: proposal.language };
-                    return propose(desk, outcome, &request, &reading, slot.end - slot.start, Some(why));
+                    let (length, replaces) = (slot.end - slot.start, proposal.replaces.clone());
+                    return propose(desk, outcome, &request, &reading, length, Some(why), replaces);
                 }
             }
         }
+    }
+    if proposal.is_none()
+        && let Some(event) = booked_in_thread(desk, &thread)?
+    {
+        return in_thread_of(desk, outcome, &request, event, sent);
     }
     let text = format!("{}\n{}", cx.msg.subject, phrase::new_part(&cx.msg.text));
     let reading = phrase::read(&text, sent);
@@ -81,11 +97,158 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
                     let echo = echo(desk, &reading, Some(slot));
                     book(desk, outcome, &request, slot, reading.language, &echo)
                 }
-                Some(why) => propose(desk, outcome, &request, &reading, length, Some(why)),
+                Some(why) => propose(desk, outcome, &request, &reading, length, Some(why), None),
             }
         }
-        Asked::Within { .. } | Asked::Nothing => propose(desk, outcome, &request, &reading, length, None),
+        Asked::Within { .. } | Asked::Nothing => {
+            propose(desk, outcome, &request, &reading, length, None, None)
+        }
     }
+}
+
+/// The UID of the meeting booked from the message with `message_id`: found again from any later
+/// message of its thread, whose References name that message.
+fn booking_uid(desk: &Desk<'_>, message_id: &str) -> String {
+    compose::message_id(
+        format!("booking\0{message_id}").as_bytes(),
+        crate::actions::domain_of(&desk.cx.office.assistant.address),
+    )
+}
+
+/// The meeting with `uid`, if the calendar holds it and it is not cancelled.
+fn booked(desk: &Desk<'_>, uid: &str) -> Result<Option<Event>, DeskError> {
+    let rows = desk.view.event_rows(&desk.calendar.name, uid)?;
+    Ok(rows.into_iter().find(|e| e.recurrence_id.is_none() && e.status != EventStatus::Cancelled))
+}
+
+/// The meeting clerk booked from a message of `thread`, if any.
+fn booked_in_thread(desk: &Desk<'_>, thread: &[String]) -> Result<Option<Event>, DeskError> {
+    for id in thread {
+        if let Some(event) = booked(desk, &booking_uid(desk, id))? {
+            return Ok(Some(event));
+        }
+    }
+    Ok(None)
+}
+
+/// A message in the thread of a meeting clerk booked: a cancellation, a move, or nothing for the desk.
+fn in_thread_of(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    event: Event,
+    sent: DateTime<FixedOffset>,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    let text = phrase::new_part(&cx.msg.text).to_owned();
+    let reading = phrase::read(&format!("{}\n{text}", cx.msg.subject), sent);
+    match phrase::intent(&text) {
+        Some(Intent::Cancel) => cancel_booking(desk, outcome, event, reading.language),
+        Some(Intent::Move) => {
+            let length = event.end - event.start;
+            let asked = match reading.asked {
+                Asked::At(start) => Some(Slot { start, end: start + length }),
+                _ => None,
+            };
+            let why = match asked {
+                Some(slot) => desk.conflict(&event.uid, &[slot], false)?,
+                None => None,
+            };
+            if let (Some(slot), None) = (asked, &why) {
+                let echo = echo(desk, &reading, Some(slot));
+                return move_booking(desk, outcome, event, slot, reading.language, &echo);
+            }
+            propose(desk, outcome, request, &reading, length, why, Some(event.uid))
+        }
+        None => {
+            outcome.notes.push(format!(
+                "meeting desk: a message about the booked meeting {} asks neither to move nor to cancel it; left to a person",
+                event.uid
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// Moves the booked `event` to `slot` and sends the update to everyone invited.
+fn move_booking(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    mut event: Event,
+    slot: Slot,
+    language: Language,
+    echo: &str,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    event.start = slot.start;
+    event.end = slot.end;
+    event.sequence += 1;
+    let meeting = organizer::meeting(desk, &event);
+    let to = invited(desk, &event);
+    let uid = event.uid.clone();
+    let summary = event.summary.clone();
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
+    let when = when(desk, slot);
+    let signature = &cx.office.assistant.name;
+    let (subject, text) = match language {
+        Language::English => (
+            format!("Updated invitation: {summary}, {when}"),
+            format!(
+                "Hello,\n\n{echo}\n\nThe meeting is moved to {when}; the updated invitation is attached.\n\n{signature}\n"
+            ),
+        ),
+        Language::Italian => (
+            format!("Invito aggiornato: {summary}, {when}"),
+            format!(
+                "Buongiorno,\n\n{echo}\n\nL'appuntamento è spostato a {when}; l'invito aggiornato è allegato.\n\n{signature}\n"
+            ),
+        ),
+    };
+    let calendar = itip::request(&meeting, cx.now);
+    outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
+    Ok(())
+}
+
+/// Cancels the booked `event` and sends the cancellation to everyone invited.
+fn cancel_booking(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    mut event: Event,
+    language: Language,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    event.status = EventStatus::Cancelled;
+    event.sequence += 1;
+    let meeting = organizer::meeting(desk, &event);
+    let to = invited(desk, &event);
+    let uid = event.uid.clone();
+    let when = when(desk, Slot { start: event.start, end: event.end });
+    let summary = event.summary.clone();
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
+    let signature = &cx.office.assistant.name;
+    let (subject, text) = match language {
+        Language::English => (
+            format!("Cancelled: {summary}, {when}"),
+            format!("Hello,\n\nas asked, the meeting of {when} is cancelled.\n\n{signature}\n"),
+        ),
+        Language::Italian => (
+            format!("Annullato: {summary}, {when}"),
+            format!("Buongiorno,\n\ncome richiesto, l'appuntamento del {when} è annullato.\n\n{signature}\n"),
+        ),
+    };
+    let calendar = itip::cancel(&meeting, cx.now);
+    outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Cancel, calendar, &uid, true)?);
+    Ok(())
+}
+
+/// Everyone invited to `event` but the calendar's own side.
+fn invited(desk: &Desk<'_>, event: &Event) -> Vec<Address> {
+    event
+        .attendees
+        .iter()
+        .filter(|a| !desk.is_ours(&a.party.email))
+        .map(|a| Address { name: a.party.name.clone(), email: a.party.email.clone() })
+        .collect()
 }
 
 /// The requester, participants and subject of the message.
@@ -139,7 +302,7 @@ fn book(
     echo: &str,
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
-    let uid = desk.message_id("booking", "uid");
+    let uid = booking_uid(desk, cx.msg.message_id.as_deref().unwrap_or(cx.content_hash));
     let mut attendees = vec![Attendee {
         party: Party { email: desk.calendar.owner.clone(), name: Some(desk.owner_name()) },
         partstat: PartStat::Accepted,
@@ -205,6 +368,7 @@ fn propose(
     reading: &Reading,
     length: TimeDelta,
     why: Option<Unavailable>,
+    replaces: Option<String>,
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
     let busy = desk.busy("")?;
@@ -298,6 +462,7 @@ fn propose(
         slots,
         language,
         expires: first.min(cx.now + HELD_FOR),
+        replaces,
     })));
     outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
     Ok(())

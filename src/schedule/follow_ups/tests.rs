@@ -36,6 +36,7 @@ fn store() -> Store {
             slots: [26, 27].map(|d| Slot { start: rome(d, 10), end: rome(d, 11) }).to_vec(),
             language: Language::English,
             expires: rome(26, 10),
+            replaces: None,
         })
         .unwrap();
     store

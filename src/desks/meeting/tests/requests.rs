@@ -153,6 +153,7 @@ fn offered(store: &mut Store, language: Language) -> Proposal {
         slots: [24, 25, 26].map(|day| Slot { start: rome(day, 10), end: rome(day, 11) }).to_vec(),
         language,
         expires: rome(24, 10),
+        replaces: None,
     };
     store.put_proposal(&proposal).unwrap();
     proposal
@@ -204,4 +205,71 @@ fn an_italian_request_is_answered_in_italian() {
     let text = &replies(&outcome)[0];
     assert!(text.starts_with("Gentile Anna Bianchi,"), "{text}");
     assert!(text.contains("Questi orari sono liberi nel calendario di Giulia Rossi"), "{text}");
+}
+
+/// Books Tuesday 15:00 for Anna from her message `words@client.example`, committed to `store`.
+fn booked_tuesday(set: &RuleSet, store: &mut Store) -> Event {
+    let outcome = run(set, &plain_call(), &words("Budget review", "Tuesday at 3pm?"), store);
+    apply(store, &outcome);
+    stored(&outcome).remove(0)
+}
+
+/// Anna's later message in the thread of the booking.
+fn in_thread(text: &str) -> Message {
+    let mut msg = words("Re: Invitation: Budget review", text);
+    msg.in_reply_to = vec!["clerk.invitation@office.example".into()];
+    msg.references = vec!["words@client.example".into(), "clerk.invitation@office.example".into()];
+    msg.message_id = Some("later@client.example".into());
+    msg
+}
+
+#[test]
+fn in_the_thread_of_a_booked_meeting_a_cancellation_cancels_it_for_everyone() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome = run(&set, &plain_call(), &in_thread("Sorry, I need to cancel."), &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!(
+        (events[0].uid.as_str(), events[0].status, events[0].sequence),
+        (booked.uid.as_str(), EventStatus::Cancelled, 1)
+    );
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example"]);
+    assert_eq!(itip.method, Method::Cancel);
+}
+
+#[test]
+fn in_the_thread_of_a_booked_meeting_a_move_to_a_free_time_sends_the_update() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome = run(&set, &plain_call(), &in_thread("Can we move it to Wednesday at 11?"), &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!(
+        (events[0].uid.as_str(), events[0].start, events[0].sequence),
+        (booked.uid.as_str(), rome(25, 11), 1)
+    );
+    let (_, itip) = &sent(&outcome)[0];
+    assert_eq!((itip.method, itip.events[0].sequence), (Method::Request, 1));
+}
+
+#[test]
+fn a_move_without_a_time_offers_times_and_the_choice_moves_the_meeting() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome = run(&set, &plain_call(), &in_thread("Could we move it to another day?"), &store);
+    let offer = proposals(&outcome).remove(0);
+    assert_eq!(offer.replaces.as_deref(), Some(booked.uid.as_str()));
+    store.put_proposal(&offer).unwrap();
+    let chosen = run(&set, &plain_call(), &reply_to(&offer, "2"), &store);
+    let events = stored(&chosen);
+    assert_eq!(events.len(), 1, "{chosen:?}");
+    assert_eq!(
+        (events[0].uid.as_str(), events[0].start, events[0].sequence),
+        (booked.uid.as_str(), offer.slots[1].start, 1)
+    );
 }
