@@ -27,11 +27,15 @@ desk = "meeting"
 calendar = "olga"
 "#;
 
-/// Olga's calendar: open every day 08:00–20:00 in Rome, so the test's times fit whatever day it runs.
+/// Olga's calendar: open every day 08:00–20:00 in Rome, so the test's times fit whatever day it runs;
+/// and a room for six, open the same hours.
 const CALENDAR: &str = "\n[[calendar]]\nname = \"olga\"\nowner = \"owner@office.test\"\nbuffer = \"0m\"\n\
     min_notice = \"1h\"\nhorizon = \"30d\"\nhours.mon = \"08:00-20:00\"\nhours.tue = \"08:00-20:00\"\n\
     hours.wed = \"08:00-20:00\"\nhours.thu = \"08:00-20:00\"\nhours.fri = \"08:00-20:00\"\n\
-    hours.sat = \"08:00-20:00\"\nhours.sun = \"08:00-20:00\"\n";
+    hours.sat = \"08:00-20:00\"\nhours.sun = \"08:00-20:00\"\n\n[[room]]\nname = \"Sala Verde\"\ncapacity = 6\n\
+    hours.mon = \"08:00-20:00\"\nhours.tue = \"08:00-20:00\"\nhours.wed = \"08:00-20:00\"\n\
+    hours.thu = \"08:00-20:00\"\nhours.fri = \"08:00-20:00\"\nhours.sat = \"08:00-20:00\"\n\
+    hours.sun = \"08:00-20:00\"\n";
 
 /// Two days from now at `hour`:00 in Rome, as an Outlook local time.
 fn local(hour: u32) -> (String, DateTime<Utc>) {
@@ -69,9 +73,15 @@ fn outlook(method: &str, uid: &str, sequence: u32, hour: u32, id: &str) -> Vec<u
 }
 
 fn office() -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
+    office_with("")
+}
+
+/// [`office`] with `config` added to clerk.toml.
+fn office_with(config: &str) -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
     let dovecot = Dovecot::start(&office_users());
     let sink = SmtpSink::start_relaying_to(&dovecot);
     let office = Office::new(&dovecot, &sink, RULES, "");
+    office.append_config(config);
     let office_toml = office.dir.path().join("rules/office.toml");
     let text = std::fs::read_to_string(&office_toml).unwrap();
     std::fs::write(&office_toml, format!("{text}{CALENDAR}")).unwrap();
@@ -187,4 +197,34 @@ fn three_free_times_are_offered_and_a_reply_choosing_the_second_books_it() {
     assert!(body.contains("2: "), "the choice is echoed: {body}");
     let state = "SELECT CASE WHEN closed_at IS NULL THEN 'open' ELSE 'closed' END FROM proposals";
     assert_eq!(office.query_strings(state), ["closed"], "the chosen proposal is closed");
+}
+
+#[test]
+fn a_request_to_meet_in_person_books_the_room_which_shows_in_the_room_feed() {
+    let port = support::free_port();
+    let (dovecot, _sink, office, _clerk) = office_with(&format!("[http]\nlisten = \"127.0.0.1:{port}\""));
+    let (_, eleven) = local(11);
+    let day = eleven.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Could we meet in person on {day} at 11am? I will come to your office.");
+    dovecot.deliver(ASSISTANT, &in_words("Meeting on site plans", &text, "words4@example.test", None));
+    let (_, invitation, body) = answer(&dovecot, 1);
+    assert!(invitation.contains("LOCATION:Sala Verde"), "{invitation}");
+    assert!(body.contains("The room is Sala Verde (6 seats)."), "{body}");
+
+    let (ok, feeds) = office.command(&["feeds"]);
+    assert!(ok, "{feeds}");
+    let link = feeds
+        .lines()
+        .skip_while(|line| !line.starts_with("room:Sala Verde"))
+        .nth(1)
+        .expect("the room's feed link")
+        .trim()
+        .to_owned();
+    let path =
+        link.strip_prefix(&format!("http://127.0.0.1:{port}")).expect("a link on the listener").to_owned();
+    let shown = support::wait_until(WAIT, || {
+        let feed = support::process::http_get(port, &path);
+        feed.contains("SUMMARY:Meeting on site plans") && feed.contains(&dtstart(eleven))
+    });
+    assert!(shown, "the booking is not in the room feed:\n{}", support::process::http_get(port, &path));
 }

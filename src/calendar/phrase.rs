@@ -125,6 +125,15 @@ pub fn intent(text: &str) -> Option<Intent> {
     }
 }
 
+/// Whether the new part of `text` asks to meet in person, in a room of the office.
+pub fn wants_room(text: &str) -> bool {
+    static ROOM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(room|in\s+person|(?:come|visit)\s+(?:to\s+)?(?:you|your\s+(?:office|studio))|at\s+your\s+(?:office|studio)|sala|in\s+presenza|di\s+persona|in\s+ufficio|nel\s+vostro\s+(?:ufficio|studio)|da\s+voi|presso\s+di\s+voi)\b")
+            .expect("a valid regex")
+    });
+    ROOM.is_match(&normalise(new_part(text)))
+}
+
 /// The part of a reply above the quoted original: up to the first `>` line or the "On … wrote:",
 /// "Il … ha scritto:", "-----Original Message-----" line that introduces it.
 pub fn new_part(text: &str) -> &str {

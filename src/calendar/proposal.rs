@@ -29,4 +29,6 @@ pub struct Proposal {
     pub expires: DateTime<Utc>,
     /// The UID of a meeting already booked that the chosen time moves ("can we move it?").
     pub replaces: Option<String>,
+    /// Whether the request asked for a room (to meet in person).
+    pub room: bool,
 }

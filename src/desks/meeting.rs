@@ -13,6 +13,7 @@
 mod attendee;
 mod organizer;
 mod request;
+mod rooms;
 #[cfg(test)]
 mod tests;
 

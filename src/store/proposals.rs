@@ -11,7 +11,7 @@ use crate::calendar::phrase::Language;
 use crate::calendar::proposal::Proposal;
 
 const COLUMNS: &str =
-    "message_id, calendar, requester, participants, summary, slots, language, expires_at, replaces";
+    "message_id, calendar, requester, participants, summary, slots, language, expires_at, replaces, room";
 
 /// Stores `proposal` in the open transaction.
 pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()> {
@@ -19,7 +19,7 @@ pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()>
     let slots: Vec<[i64; 2]> =
         proposal.slots.iter().map(|s| [s.start.timestamp(), s.end.timestamp()]).collect();
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO proposals ({COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        "INSERT OR REPLACE INTO proposals ({COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
     ))?
     .execute(params![
         proposal.message_id,
@@ -31,6 +31,7 @@ pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()>
         language_code(proposal.language),
         proposal.expires.timestamp(),
         proposal.replaces,
+        proposal.room,
         now(),
     ])?;
     Ok(())
@@ -59,7 +60,7 @@ impl Store {
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS}, created_at FROM proposals WHERE message_id = ?1 AND closed_at IS NULL"
                 ))?
-                .query_row([id], |row| Ok((row.get::<_, i64>(9)?, proposal(row)?)))
+                .query_row([id], |row| Ok((row.get::<_, i64>(10)?, proposal(row)?)))
                 .optional()?;
             if let Some((created, found)) = found
                 && latest.as_ref().is_none_or(|(at, _)| created >= *at)
@@ -118,5 +119,6 @@ fn proposal(row: &Row<'_>) -> rusqlite::Result<Proposal> {
         language: if row.get::<_, String>(6)? == "it" { Language::Italian } else { Language::English },
         expires: time(row.get(7)?).ok_or_else(|| bad(7, "a time out of range".into()))?,
         replaces: row.get(8)?,
+        room: row.get(9)?,
     })
 }

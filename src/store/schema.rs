@@ -174,6 +174,7 @@ const MIGRATIONS: &[&str] = &[
         created_at      INTEGER NOT NULL,
         expires_at      INTEGER NOT NULL,
         replaces        TEXT,              -- UID of the booked meeting a choice moves
+        room            INTEGER NOT NULL,  -- 1: the request asked for a room
         followed_up_at  INTEGER,           -- when the one follow-up was queued
         closed_at       INTEGER            -- chosen, replaced or expired
     ) WITHOUT ROWID;

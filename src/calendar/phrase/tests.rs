@@ -159,3 +159,17 @@ fn a_message_about_a_booked_meeting_asks_to_cancel_or_move_it() {
         assert_eq!(intent(text), intent_read, "{text:?}");
     }
 }
+
+#[test]
+fn meeting_in_person_asks_for_a_room() {
+    for (text, room) in [
+        ("I can come to your office on Tuesday", true),
+        ("Let's meet in person", true),
+        ("We need a room for six", true),
+        ("Possiamo vederci in ufficio?", true),
+        ("Vengo da voi martedì", true),
+        ("A quick call on Tuesday?", false),
+    ] {
+        assert_eq!(wants_room(text), room, "{text:?}");
+    }
+}

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
-use super::{Desk, numbered, organizer};
+use super::{Desk, numbered, organizer, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::{Event, EventStatus, span};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
@@ -30,6 +30,8 @@ struct Request {
     requester: Party,
     participants: Vec<Party>,
     summary: String,
+    /// To meet in person: a room is booked too.
+    room: bool,
 }
 
 /// Handles a message without a calendar routed to the meeting desk.
@@ -43,6 +45,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
             requester: p.requester.clone(),
             participants: p.participants.clone(),
             summary: p.summary.clone(),
+            room: p.room,
         },
         None => request(desk),
     };
@@ -183,6 +186,7 @@ fn move_booking(
     event.start = slot.start;
     event.end = slot.end;
     event.sequence += 1;
+    rooms::follow(desk, outcome, &mut event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
@@ -219,6 +223,7 @@ fn cancel_booking(
     let cx = desk.cx;
     event.status = EventStatus::Cancelled;
     event.sequence += 1;
+    rooms::follow(desk, outcome, &mut event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
@@ -273,10 +278,12 @@ fn request(desk: &Desk<'_>) -> Request {
     } else {
         summary
     };
+    let room = phrase::wants_room(&msg.subject) || phrase::wants_room(&msg.text);
     Request {
         requester: requester.unwrap_or(Party { email: String::new(), name: None }),
         participants,
         summary,
+        room,
     }
 }
 
@@ -310,7 +317,7 @@ fn book(
     for party in std::iter::once(&request.requester).chain(&request.participants) {
         attendees.push(Attendee { party: party.clone(), partstat: PartStat::NeedsAction });
     }
-    let event = Event {
+    let mut event = Event {
         calendar: desk.calendar.name.clone(),
         uid: uid.clone(),
         recurrence_id: None,
@@ -327,6 +334,33 @@ fn book(
         organizer: Some(cx.office.assistant.address.clone()),
         attendees,
     };
+    let mut place = String::new();
+    if request.room {
+        let people = event.attendees.len();
+        match rooms::free(desk, people, slot, &uid)? {
+            Some(room) => {
+                event.location = Some(room.name.clone());
+                outcome.effects.push(Effect::PutEvent(Box::new(rooms::booking(&event, room))));
+                place = match language {
+                    Language::English => format!("\n\nThe room is {} ({} seats).", room.name, room.capacity),
+                    Language::Italian => format!("\n\nLa sala è {} ({} posti).", room.name, room.capacity),
+                };
+            }
+            None => {
+                outcome
+                    .notes
+                    .push(format!("meeting desk: no room for {people} is free then; booked without one"));
+                place = match language {
+                    Language::English => format!(
+                        "\n\nNo room for {people} people is free then: the office will let you know where to meet."
+                    ),
+                    Language::Italian => format!(
+                        "\n\nNessuna sala per {people} persone è libera: l'ufficio vi farà sapere dove incontrarvi."
+                    ),
+                };
+            }
+        }
+    }
     let meeting = organizer::meeting(desk, &event);
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
     let to: Vec<Address> = std::iter::once(&request.requester)
@@ -338,7 +372,7 @@ fn book(
         Language::English => (
             format!("Invitation: {}, {when}", request.summary),
             format!(
-                "{}\n\n{echo}\n\nIt is booked in {}'s calendar; the invitation is attached, so that you can add it to yours.\n\n{}\n",
+                "{}\n\n{echo}{place}\n\nIt is booked in {}'s calendar; the invitation is attached, so that you can add it to yours.\n\n{}\n",
                 greeting(&request.requester, language),
                 desk.owner_name(),
                 cx.office.assistant.name
@@ -347,7 +381,7 @@ fn book(
         Language::Italian => (
             format!("Invito: {}, {when}", request.summary),
             format!(
-                "{}\n\n{echo}\n\nL'appuntamento è fissato nel calendario di {}; l'invito è allegato, per aggiungerlo al vostro.\n\n{}\n",
+                "{}\n\n{echo}{place}\n\nL'appuntamento è fissato nel calendario di {}; l'invito è allegato, per aggiungerlo al vostro.\n\n{}\n",
                 greeting(&request.requester, language),
                 desk.owner_name(),
                 cx.office.assistant.name
@@ -463,6 +497,7 @@ fn propose(
         language,
         expires: first.min(cx.now + HELD_FOR),
         replaces,
+        room: request.room,
     })));
     outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
     Ok(())

@@ -37,6 +37,7 @@ fn store() -> Store {
             language: Language::English,
             expires: rome(26, 10),
             replaces: None,
+            room: false,
         })
         .unwrap();
     store

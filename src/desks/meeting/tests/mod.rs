@@ -10,7 +10,7 @@ use crate::store::Store;
 
 mod requests;
 
-/// Giulia's calendar: weekdays 09:00–18:00, no buffer, an hour's notice.
+/// Giulia's calendar: weekdays 09:00–18:00, no buffer, an hour's notice; and a room for four.
 const CALENDAR: &str = r#"
 [[calendar]]
 name = "giulia"
@@ -23,6 +23,15 @@ hours.fri = "09:00-18:00"
 buffer = "0m"
 min_notice = "1h"
 horizon = "60d"
+
+[[room]]
+name = "Sala Verde"
+capacity = 4
+hours.mon = "08:00-19:00"
+hours.tue = "08:00-19:00"
+hours.wed = "08:00-19:00"
+hours.thu = "08:00-19:00"
+hours.fri = "08:00-19:00"
 "#;
 
 fn office() -> (Dir, RuleSet) {

@@ -154,6 +154,7 @@ fn offered(store: &mut Store, language: Language) -> Proposal {
         language,
         expires: rome(24, 10),
         replaces: None,
+        room: false,
     };
     store.put_proposal(&proposal).unwrap();
     proposal
@@ -272,4 +273,43 @@ fn a_move_without_a_time_offers_times_and_the_choice_moves_the_meeting() {
         (events[0].uid.as_str(), events[0].start, events[0].sequence),
         (booked.uid.as_str(), offer.slots[1].start, 1)
     );
+}
+
+#[test]
+fn a_request_to_meet_in_person_books_a_room_that_seats_everyone() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Site plans", "Tuesday at 3pm? I can come to your office."), &store);
+    let events = stored(&outcome);
+    let calendars: Vec<(&str, Option<&str>)> =
+        events.iter().map(|e| (e.calendar.as_str(), e.location.as_deref())).collect();
+    assert_eq!(calendars, [("Sala Verde", Some("Sala Verde")), ("giulia", Some("Sala Verde"))]);
+    assert!(invitation_text(&outcome).contains("The room is Sala Verde (4 seats)."));
+    let (_, itip) = &sent(&outcome)[0];
+    assert_eq!(itip.events[0].location.as_deref(), Some("Sala Verde"));
+
+    apply(&mut store, &outcome);
+    let mut later = in_thread("Sorry, I need to cancel.");
+    later.references = vec!["words@client.example".into()];
+    let cancelled = run(&set, &plain_call(), &later, &store);
+    let statuses: Vec<(String, EventStatus)> =
+        stored(&cancelled).into_iter().map(|e| (e.calendar, e.status)).collect();
+    assert!(statuses.contains(&("Sala Verde".to_owned(), EventStatus::Cancelled)), "{statuses:?}");
+    assert!(statuses.contains(&("giulia".to_owned(), EventStatus::Cancelled)), "{statuses:?}");
+}
+
+#[test]
+fn when_no_room_seats_everyone_the_meeting_is_booked_without_one_and_says_so() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Kick-off", "Tuesday at 3pm in person");
+    msg.cc = ["b@client.example", "c@client.example", "d@client.example"]
+        .map(|email| Address { name: None, email: email.into() })
+        .to_vec();
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].location, None);
+    assert!(invitation_text(&outcome).contains("No room for 5 people is free then"));
 }
