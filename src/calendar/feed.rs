@@ -74,7 +74,15 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<
                 }
             }
             let mut component = vevent(&meeting, row.event.status, row.changed);
-            component.add_property(ICalendarProperty::Transp, text(transparency(row.event.transparent)));
+            // SEQUENCE:0 and TRANSP:OPAQUE are the defaults (RFC 5545): a feed of thousands of events
+            // is smaller without them.
+            component.entries.retain(|e| {
+                !(e.name == ICalendarProperty::Sequence
+                    && e.values.first() == Some(&ICalendarValue::Integer(0)))
+            });
+            if row.event.transparent {
+                component.add_property(ICalendarProperty::Transp, text("TRANSPARENT"));
+            }
             components.push(component);
         }
     }
@@ -113,16 +121,12 @@ pub fn free_busy(heading: &Heading, stamped: &[Stamped], window: Window) -> Resu
                 attendees: Vec::new(),
             };
             let mut component = vevent(&block, EventStatus::Confirmed, stamp);
-            component.add_property(ICalendarProperty::Transp, text(transparency(false)));
+            component.entries.retain(|e| e.name != ICalendarProperty::Sequence);
             component.add_property(ICalendarProperty::Class, text("PRIVATE"));
             component
         })
         .collect();
     Ok(write(heading, components))
-}
-
-fn transparency(transparent: bool) -> &'static str {
-    if transparent { "TRANSPARENT" } else { "OPAQUE" }
 }
 
 /// The VCALENDAR around `components`, with the headings subscribers' calendars read and a VTIMEZONE
