@@ -92,6 +92,14 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
     if options_without_desk {
         return Err(Reported);
     }
+    let meeting = actions.desk.as_ref().is_some_and(|d| d.desk == Desk::Meeting);
+    if meeting
+        && let (Some(office), Some(item)) = (refs.office, rule.get("desk"))
+        && office.calendars.is_empty()
+    {
+        item.error("the meeting desk books into a calendar: add a [[calendar]] to office.toml");
+        return Err(Reported);
+    }
     Ok(actions)
 }
 

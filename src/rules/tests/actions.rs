@@ -192,7 +192,10 @@ fn the_first_match_without_continue_stops_evaluation() {
 
 #[test]
 fn the_desk_is_that_of_the_first_matched_rule_with_one() {
-    let set = load(
+    let dir = super::Dir::new();
+    dir.write("office.toml", &super::office_with_calendar());
+    dir.write(
+        "10.rules.toml",
         r#"
 [[rule]]
 name = "meetings"
@@ -205,6 +208,7 @@ name = "catch-all"
 desk = "inquiry"
 "#,
     );
+    let set = dir.load();
     let classification = set.classify(&subject("meeting on friday"));
     assert_eq!(classification.matched.len(), 2);
     assert_eq!(classification.desk().map(|d| d.desk), Some(Desk::Meeting));

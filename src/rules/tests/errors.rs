@@ -128,6 +128,15 @@ fn a_calendar_office_toml_does_not_keep_is_reported() {
 }
 
 #[test]
+fn the_meeting_desk_without_any_calendar_is_refused_at_load() {
+    let found = errors("[[rule]]\nname = \"r\"\ndesk = \"meeting\"\n");
+    assert_eq!(
+        found,
+        ["10.rules.toml:3:8: the meeting desk books into a calendar: add a [[calendar]] to office.toml"]
+    );
+}
+
+#[test]
 fn on_conflict_names_its_choices() {
     let found = errors("[[rule]]\nname = \"r\"\ndesk = \"meeting\"\non_conflict = \"maybe\"\n");
     assert_eq!(
