@@ -25,6 +25,10 @@ use regex::Regex;
 #[cfg(test)]
 mod tests;
 
+/// The shortest and longest meeting a request can ask for.
+const SHORTEST: Duration = Duration::from_secs(5 * 60);
+const LONGEST: Duration = Duration::from_secs(12 * 3600);
+
 /// The language a request was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -61,13 +65,30 @@ pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
     }
 }
 
-/// Which of `offered` numbered times a reply chooses ("2", "option 2", "the second works", "va bene la
-/// 2", "la seconda"), reading only what the reply adds above the quoted mail.
+/// Which of `offered` numbered times a reply chooses, reading only what the reply adds above the
+/// quoted mail. Only a clear choice counts: a line that is the number ("2", "option 2", "#2 please"),
+/// a phrase that takes one ("va bene la 2", "I'll take the second", "scelgo la terza"), or an
+/// ordinal that works ("the second works for me"). "Secondo me…", "first of all…" or "3 December"
+/// are not choices.
 pub fn choice(text: &str, offered: usize) -> Option<usize> {
-    static CHOICE: LazyLock<Regex> = LazyLock::new(|| {
+    const WHICH: &str =
+        r"([1-9]|first|second|third|fourth|fifth|prima|primo|seconda|secondo|terza|terzo|quarta|quinta)";
+    static ALONE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|#\s*|\b(?:option|number|no\.?|opzione|numero|la|il)\s*)([1-9])\b|\b(first|second|third|fourth|fifth|prima|primo|seconda|secondo|terza|terzo|quarta|quinta)\b",
+            r"^(?:option|opzione|number|numero|no\.?|n\.?|#)?\s*([1-9])\s*[.)!]?\s*(?:,?\s*(?:please|thanks|thank you|grazie|perfetto|ok)[.!]?)?$",
         )
+        .expect("a valid regex")
+    });
+    static TAKES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"\b(?:va\s+bene|vanno\s+bene|ok|okay|yes|si|prefer\w*|take|choose|scelgo|go\s+with|let'?s\s+do|opto\s+per|meglio)\s+(?:for\s+)?(?:la|il|the|option|opzione|number|numero|#)?\s*{WHICH}\b"
+        ))
+        .expect("a valid regex")
+    });
+    static WORKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"^(?:the\s+|la\s+|il\s+)?{WHICH}(?:\s+(?:one|option|opzione|orario|time|slot))?(?:[.!]?$|\s+(?:works|is\s+fine|is\s+good|suits|please|va\s+bene|mi\s+va\s+bene|andrebbe\s+bene|e\s+perfett[ao]))"
+        ))
         .expect("a valid regex")
     });
     const ORDINALS: [(&str, usize); 13] = [
@@ -86,14 +107,19 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
         ("quinta", 5),
     ];
     let fresh = normalise(new_part(text));
-    let caps =
-        fresh.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(|line| CHOICE.captures(line))?;
-    let n = match (caps.get(1), caps.get(2)) {
-        (Some(digit), _) => digit.as_str().parse().ok()?,
-        (None, Some(word)) => ORDINALS.iter().find(|(w, _)| *w == word.as_str())?.1,
-        _ => return None,
-    };
-    (1..=offered).contains(&n).then_some(n)
+    let chosen = fresh.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(|line| {
+        let caps = ALONE.captures(line).or_else(|| TAKES.captures(line)).or_else(|| WORKS.captures(line))?;
+        let which = caps.get(1)?;
+        // "va bene il 2/12": a date, not a choice.
+        if line[which.end()..].starts_with(['/', ':', '.'])
+            && line[which.end()..].chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let word = which.as_str();
+        word.parse::<usize>().ok().or_else(|| ORDINALS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n))
+    })?;
+    (1..=offered).contains(&chosen).then_some(chosen)
 }
 
 /// What a message in the thread of a booked meeting asks for.
@@ -116,10 +142,11 @@ pub fn intent(text: &str) -> Option<Intent> {
             .expect("a valid regex")
     });
     let fresh = normalise(new_part(text));
-    if CANCEL.is_match(&fresh) {
-        Some(Intent::Cancel)
-    } else if MOVE.is_match(&fresh) {
+    // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
+    if MOVE.is_match(&fresh) {
         Some(Intent::Move)
+    } else if CANCEL.is_match(&fresh) {
+        Some(Intent::Cancel)
     } else {
         None
     }
@@ -302,7 +329,9 @@ impl Found {
         } else {
             Asked::Nothing
         };
-        Reading { asked, length: self.length, language }
+        // A length outside what a meeting takes is a misreading ("for 10000000000 hours"), not a request.
+        let length = self.length.filter(|l| (SHORTEST..=LONGEST).contains(l));
+        Reading { asked, length, language }
     }
 }
 

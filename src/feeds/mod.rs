@@ -113,9 +113,20 @@ pub fn new_token() -> Result<String, FeedsError> {
     }))
 }
 
-/// Each feed of `feeds` with its token, giving a token to those without one.
+/// Each feed of `feeds` with its token, giving a token to those without one (the only write, so
+/// looking every second costs a read).
 pub fn tokens(store: &mut Store, feeds: &[Feed]) -> Result<Vec<(Feed, String)>, FeedsError> {
-    feeds.iter().map(|feed| Ok((feed.clone(), store.feed_token_or(&feed.key, &new_token()?)?))).collect()
+    let known = store.feed_tokens()?;
+    feeds
+        .iter()
+        .map(|feed| {
+            let token = match known.get(&feed.key) {
+                Some(token) => token.clone(),
+                None => store.feed_token_or(&feed.key, &new_token()?)?,
+            };
+            Ok((feed.clone(), token))
+        })
+        .collect()
 }
 
 /// The base of the feeds' links: `[feeds] url`, else the `[http] listen` address.

@@ -26,41 +26,45 @@ pub async fn feed(
         (header::LAST_MODIFIED, header_value(&http_date(rendered.modified))),
         // Subscribers may keep it, but must ask whether it changed before using it again.
         (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
     ];
     if is_current(&headers, &rendered) {
         return (StatusCode::NOT_MODIFIED, validators).into_response();
     }
     let disposition = header_value(&format!("inline; filename=\"{}\"", rendered.feed.file));
-    let (encoding, body) = if gzip {
-        (HeaderValue::from_static("gzip"), rendered.gzipped.clone())
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
+    if gzip {
+        let encoding = [(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))];
+        (StatusCode::OK, validators, headers, encoding, rendered.gzipped.clone()).into_response()
     } else {
-        (HeaderValue::from_static("identity"), rendered.body.clone())
-    };
-    (
-        StatusCode::OK,
-        validators,
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_ENCODING, encoding),
-            (header::VARY, HeaderValue::from_static("Accept-Encoding")),
-        ],
-        body,
-    )
-        .into_response()
+        (StatusCode::OK, validators, headers, rendered.body.clone()).into_response()
+    }
 }
 
-/// Whether the request's Accept-Encoding takes gzip (and does not refuse it with `q=0`).
+/// Whether the request's Accept-Encoding takes gzip: named without `q=0`, or `*` when gzip is not
+/// refused by name.
 fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).any(|value| {
-        value.split(',').any(|coding| {
+    let mut star = false;
+    let mut gzip = None;
+    for value in headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()) {
+        for coding in value.split(',') {
             let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("");
-            let refused =
-                parts.any(|p| p.replace(' ', "").trim_start_matches("q=").parse::<f32>() == Ok(0.0));
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
-    })
+            let name = parts.next().unwrap_or("").to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                let p = p.replace(' ', "").to_ascii_lowercase();
+                p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0)
+            });
+            match name.as_str() {
+                "gzip" | "x-gzip" => gzip = Some(!refused),
+                "*" => star = !refused,
+                _ => {}
+            }
+        }
+    }
+    gzip.unwrap_or(star)
 }
 
 /// Whether the subscriber's copy is the one served (RFC 9110 §13.2.2: If-None-Match decides when
@@ -156,6 +160,9 @@ mod tests {
         assert!(!accepts_gzip(&asking(header::ACCEPT_ENCODING, "gzip;q=0, identity")));
         assert!(!accepts_gzip(&asking(header::ACCEPT_ENCODING, "identity")));
         assert!(!accepts_gzip(&HeaderMap::new()));
+        assert!(!accepts_gzip(&asking(header::ACCEPT_ENCODING, "gzip;q=0, *")));
+        assert!(!accepts_gzip(&asking(header::ACCEPT_ENCODING, "gzip;Q=0")));
+        assert!(accepts_gzip(&asking(header::ACCEPT_ENCODING, "*")));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The `follow-ups` job: whoever was offered times to meet and has not chosen hears once more, a while
-//! (`before`) before the offer expires, with the same numbered times. The follow-up is threaded under
+//! (`before`) before the offer expires (and not in its first twelve hours), with the same numbered
+//! times. The follow-up is threaded under
 //! the offer, so that a reply to either finds it.
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -12,6 +13,9 @@ use crate::mail::compose::{self, AutoSubmitted, OutboundMail, Reply};
 use crate::mail::message::{Address, Message};
 use crate::rules::{RuleSet, Schedule};
 use crate::store::{Store, StoreError};
+
+/// An offer younger than this is not followed up yet: the person has hardly had time to answer.
+const MIN_AGE: TimeDelta = TimeDelta::hours(12);
 
 /// A follow-up's Message-ID: made from the offer's, so each offer is followed up once.
 fn message_id(proposal: &Proposal, domain: &str) -> String {
@@ -37,7 +41,7 @@ pub fn due(
     let identity = crate::actions::identity(office);
     let domain = crate::actions::domain_of(&office.assistant.address);
     let mut mails = Vec::new();
-    for proposal in store.proposals_to_follow_up(now, until)? {
+    for proposal in store.proposals_to_follow_up(now - MIN_AGE, now, until)? {
         let Some(calendar) = office.calendars.iter().find(|c| c.name == proposal.calendar) else { continue };
         let zone = calendar.policy.timezone;
         let times: String = proposal

@@ -71,14 +71,21 @@ impl Store {
         Ok(latest.map(|(_, p)| p))
     }
 
-    /// Open proposals not followed up yet that expire after `now` and by `until`.
-    pub fn proposals_to_follow_up(&self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Proposal>> {
+    /// Open proposals made by `made_by`, not followed up yet, that expire after `now` and by `until`.
+    pub fn proposals_to_follow_up(
+        &self,
+        made_by: DateTime<Utc>,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Proposal>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM proposals
-             WHERE closed_at IS NULL AND followed_up_at IS NULL AND expires_at > ?1 AND expires_at <= ?2
+             WHERE closed_at IS NULL AND followed_up_at IS NULL AND created_at <= ?1
+               AND expires_at > ?2 AND expires_at <= ?3
              ORDER BY expires_at"
         ))?;
-        let rows = stmt.query_map(params![now.timestamp(), until.timestamp()], proposal)?;
+        let rows =
+            stmt.query_map(params![made_by.timestamp(), now.timestamp(), until.timestamp()], proposal)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

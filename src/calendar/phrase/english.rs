@@ -32,6 +32,8 @@ static RANGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DASHED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\b{CLOCK}\s*-\s*{CLOCK}")).expect("a valid regex"));
+/// "02:30", "0:30": an hour written on the 24-hour clock.
+static ZERO_HOUR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b0\d?:\d{2}\b").expect("a valid regex"));
 static TIME_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^(?:at\s+|around\s+|about\s+)?{CLOCK}$")).expect("a valid regex"));
 static PART: LazyLock<Regex> = LazyLock::new(|| {
@@ -95,7 +97,8 @@ fn clock(groups: &Groups, first: usize) -> Option<Clock> {
         Some(false) if hour == 12 => hour = 0,
         _ => {}
     }
-    let explicit = meridiem.is_some() || hour >= 13 || groups.get(first + 1).is_some();
+    // "2:30" is as ambiguous as "2"; "02:30", "0:30" and "14:30" are not.
+    let explicit = meridiem.is_some() || hour >= 13 || hour == 0 || groups.get(first)?.starts_with('0');
     (hour < 24 && minute < 60).then_some(Clock { hour, minute, explicit })
 }
 
@@ -109,7 +112,7 @@ fn times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found) {
             || entity.body.contains("pm")
             || entity.body.contains("a.m.")
             || entity.body.contains("p.m.")
-            || entity.body.contains(':');
+            || ZERO_HOUR.is_match(&entity.body);
         match entity.value {
             // Duckling reads "next week at 3pm" as that week's Monday at 15:00; any day of it is meant.
             DimensionValue::Time(TimeValue::Single { value: TimePoint::Naive { value, grain }, .. })

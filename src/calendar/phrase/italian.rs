@@ -115,7 +115,8 @@ fn clock(groups: &Groups, first: usize, when: Option<&str>) -> Option<Clock> {
     if afternoon && hour < 12 {
         hour += 12;
     }
-    let explicit = when.is_some() || hour >= 13 || groups.get(first + 1).is_some();
+    // "alle 2:30" is as ambiguous as "alle 2"; "alle 02:30" and "alle 14:30" are not.
+    let explicit = when.is_some() || hour >= 13 || hour == 0 || groups.get(first)?.starts_with('0');
     (hour < 24 && minute < 60).then_some(Clock { hour, minute, explicit })
 }
 

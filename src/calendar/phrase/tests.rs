@@ -60,6 +60,10 @@ const ENGLISH: &[(&str, &str)] = &[
     ("Tuesday at 3pm EST", "at Tue 24 Nov 21:00"),
     ("at 3pm", "at Mon 23 Nov 15:00"),
     ("at 8", "at Tue 24 Nov 08:00"),
+    ("tomorrow at 2:30", "at Tue 24 Nov 14:30"),
+    ("tomorrow at 02:30", "at Tue 24 Nov 02:30"),
+    ("Tuesday between 2:30 and 4", "within Tue 24 Nov 14:30 – Tue 24 Nov 16:00"),
+    ("Tuesday at 3pm for 10000000000 hours", "at Tue 24 Nov 15:00"),
     ("next week at 3pm", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
     ("Are you free Wednesday afternoon?", "within Wed 25 Nov 13:00 – Wed 25 Nov 18:00"),
     ("in the morning on Thursday, 30 mins", "within Thu 26 Nov 08:00 – Thu 26 Nov 12:00, 30 min"),
@@ -138,6 +142,12 @@ fn a_reply_chooses_an_offered_time_by_number_or_by_word() {
         ("Thanks!\n\n> 2. Wed 25 Nov", None),
         ("4", None),
         ("None of these work, sorry", None),
+        ("Secondo me nessuna va bene", None),
+        ("First of all, none of these work", None),
+        ("3 December would be better", None),
+        ("va bene il 2/12?", None),
+        ("I'll take the third", Some(3)),
+        ("Option 1.", Some(1)),
     ] {
         assert_eq!(choice(reply, 3), chosen, "{reply:?}");
     }
@@ -155,6 +165,7 @@ fn a_message_about_a_booked_meeting_asks_to_cancel_or_move_it() {
         ("Possiamo spostarlo a giovedì?", Some(Intent::Move)),
         ("Thanks, see you then!", None),
         ("Thanks!\n\n> can we move it?", None),
+        ("I can't make it Tuesday, can we move it to Thursday at 3pm?", Some(Intent::Move)),
     ] {
         assert_eq!(intent(text), intent_read, "{text:?}");
     }

@@ -22,7 +22,11 @@ use crate::effects::{Effect, MailKind};
 use crate::mail::compose::{self, AutoSubmitted, Reply};
 use crate::mail::message::Address;
 
-/// How long offered times are held when none comes sooner.
+/// At most this many addresses of a request are invited, so that one message cannot make the
+/// office's address send invitations to a crowd.
+const MAX_PEOPLE: usize = 12;
+
+/// How long offered times are held at most.
 const HELD_FOR: TimeDelta = TimeDelta::days(3);
 
 /// Who a meeting is for, and what it is about.
@@ -53,6 +57,16 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         outcome.notes.push("meeting desk: the request has no sender to answer".into());
         return Ok(());
     };
+    let sender = cx.msg.reply_to.first().or(cx.msg.from.first()).map(|a| a.email.as_str()).unwrap_or("");
+    if let Some(p) = &proposal
+        && !(p.requester.is(sender) || p.participants.iter().any(|q| q.is(sender)) || desk.is_ours(sender))
+    {
+        outcome.notes.push(format!(
+            "meeting desk: {sender} answered times offered to {}; only those invited may choose",
+            p.requester.email
+        ));
+        return Ok(());
+    }
     if let Some(proposal) = &proposal {
         outcome.effects.push(Effect::CloseProposal { message_id: proposal.message_id.clone() });
         let chosen = phrase::choice(&cx.msg.text, proposal.slots.len()).filter(|_| cx.now < proposal.expires);
@@ -80,12 +94,26 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
             }
         }
     }
-    if proposal.is_none()
-        && let Some(event) = booked_in_thread(desk, &thread)?
-    {
-        return in_thread_of(desk, outcome, &request, event, sent);
+    // Times offered to move a meeting that the reply did not choose from: still about that meeting.
+    let moving = match proposal.as_ref().and_then(|p| p.replaces.as_deref()) {
+        Some(uid) => booked(desk, uid)?.map(|event| (event, Some(Intent::Move))),
+        None if proposal.is_none() => booked_in_thread(desk, &thread)?.map(|event| (event, None)),
+        None => None,
+    };
+    if let Some((event, assumed)) = moving {
+        if !(event.attendees.iter().any(|a| a.party.is(sender)) || desk.is_ours(sender)) {
+            outcome.notes.push(format!(
+                "meeting desk: {sender} wrote about the meeting {}, to which they are not invited; left alone",
+                event.uid
+            ));
+            return Ok(());
+        }
+        return in_thread_of(desk, outcome, &request, event, sent, assumed);
     }
-    let text = format!("{}\n{}", cx.msg.subject, phrase::new_part(&cx.msg.text));
+    // A reply's subject is the thread's ("Re: Invitation: …, Tue 24 Nov 15:00"): only a new message's
+    // subject says what it asks.
+    let subject = if cx.msg.in_reply_to.is_empty() { cx.msg.subject.as_str() } else { "" };
+    let text = format!("{subject}\n{}", phrase::new_part(&cx.msg.text));
     let reading = phrase::read(&text, sent);
     let length = reading
         .length
@@ -94,7 +122,9 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         .unwrap_or(TimeDelta::hours(1));
     match reading.asked {
         Asked::At(start) => {
-            let slot = Slot { start, end: start + length };
+            let Some(slot) = slot_at(start, length) else {
+                return propose(desk, outcome, &request, &reading, length, None, None);
+            };
             match desk.conflict("", &[slot], false)? {
                 None => {
                     let echo = echo(desk, &reading, Some(slot));
@@ -134,6 +164,11 @@ fn booked_in_thread(desk: &Desk<'_>, thread: &[String]) -> Result<Option<Event>,
     Ok(None)
 }
 
+/// `length` from `start`, unless that runs off the calendar.
+fn slot_at(start: DateTime<Utc>, length: TimeDelta) -> Option<Slot> {
+    Some(Slot { start, end: start.checked_add_signed(length)? })
+}
+
 /// A message in the thread of a meeting clerk booked: a cancellation, a move, or nothing for the desk.
 fn in_thread_of(
     desk: &Desk<'_>,
@@ -141,16 +176,18 @@ fn in_thread_of(
     request: &Request,
     event: Event,
     sent: DateTime<FixedOffset>,
+    assumed: Option<Intent>,
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
+    // Not the subject: a reply's repeats the meeting's current time.
     let text = phrase::new_part(&cx.msg.text).to_owned();
-    let reading = phrase::read(&format!("{}\n{text}", cx.msg.subject), sent);
-    match phrase::intent(&text) {
+    let reading = phrase::read(&text, sent);
+    match phrase::intent(&text).or(assumed) {
         Some(Intent::Cancel) => cancel_booking(desk, outcome, event, reading.language),
         Some(Intent::Move) => {
             let length = event.end - event.start;
             let asked = match reading.asked {
-                Asked::At(start) => Some(Slot { start, end: start + length }),
+                Asked::At(start) => slot_at(start, length),
                 _ => None,
             };
             let why = match asked {
@@ -265,7 +302,7 @@ fn request(desk: &Desk<'_>) -> Request {
     let named = msg.to.iter().chain(&msg.cc).map(|a| Party { email: a.email.clone(), name: a.name.clone() });
     let in_text =
         addresses_in(phrase::new_part(&msg.text)).into_iter().map(|email| Party { email, name: None });
-    for party in named.chain(in_text) {
+    for party in named.chain(in_text).take(MAX_PEOPLE) {
         let is_requester = requester.as_ref().is_some_and(|r| r.is(&party.email));
         if !desk.is_ours(&party.email) && !is_requester && !participants.iter().any(|p| p.is(&party.email)) {
             participants.push(party);
@@ -486,7 +523,8 @@ fn propose(
         auto_submitted: AutoSubmitted::AutoReplied,
         loop_header_value: identity.address.clone(),
     })?;
-    let first = slots.iter().map(|s| s.start).min().unwrap_or(cx.now);
+    // Held until the last time offered begins (a chosen time is checked again anyway), at most three days.
+    let last = slots.iter().map(|s| s.start).max().unwrap_or(cx.now);
     outcome.effects.push(Effect::PutProposal(Box::new(Proposal {
         message_id,
         calendar: desk.calendar.name.clone(),
@@ -495,7 +533,7 @@ fn propose(
         summary: request.summary.clone(),
         slots,
         language,
-        expires: first.min(cx.now + HELD_FOR),
+        expires: last.min(cx.now + HELD_FOR),
         replaces,
         room: request.room,
     })));

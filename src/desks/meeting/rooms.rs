@@ -40,11 +40,14 @@ pub(super) fn booking(meeting: &Event, room: &Room) -> Event {
 }
 
 /// Brings the rooms holding `meeting` along: moved with it while the room is free then, else given
-/// up (and the meeting's place cleared); cancelled with it.
+/// up (and the meeting's place cleared); cancelled with it. A room given up earlier stays given up.
 pub(super) fn follow(desk: &Desk<'_>, outcome: &mut Outcome, meeting: &mut Event) -> Result<(), DeskError> {
     for room in &desk.cx.office.rooms {
-        let Some(held) =
-            desk.view.event_rows(&room.name, &meeting.uid)?.into_iter().find(|e| e.recurrence_id.is_none())
+        let Some(held) = desk
+            .view
+            .event_rows(&room.name, &meeting.uid)?
+            .into_iter()
+            .find(|e| e.recurrence_id.is_none() && e.status != EventStatus::Cancelled)
         else {
             continue;
         };

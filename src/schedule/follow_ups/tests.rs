@@ -1,8 +1,7 @@
-//! Specifications of the follow-ups: once, before the offer expires, threaded under it.
+//! Specifications of the follow-ups: once, before the offer expires and not while it is new, threaded
+//! under it.
 
 use std::sync::Arc;
-
-use chrono::TimeZone;
 
 use super::*;
 use crate::calendar::availability::Slot;
@@ -19,13 +18,15 @@ fn rules() -> Arc<RuleSet> {
     Arc::new(dir.load())
 }
 
-fn rome(day: u32, hour: u32) -> DateTime<Utc> {
-    chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap().with_timezone(&Utc)
-}
-
-/// Times offered to Anna on Monday, expiring Thursday 10:00.
-fn store() -> Store {
+/// Two times offered to Anna just now (the store dates the offer), the offer expiring in two days.
+fn store(offered: DateTime<Utc>) -> (Store, Vec<Slot>) {
     let mut store = Store::open_in_memory().unwrap();
+    let slots: Vec<Slot> = [2, 3]
+        .map(|d| Slot {
+            start: offered + TimeDelta::days(d),
+            end: offered + TimeDelta::days(d) + TimeDelta::hours(1),
+        })
+        .to_vec();
     store
         .put_proposal(&Proposal {
             message_id: "clerk.offer@office.example".into(),
@@ -33,37 +34,52 @@ fn store() -> Store {
             requester: Party { email: "anna@client.example".into(), name: Some("Anna Bianchi".into()) },
             participants: Vec::new(),
             summary: "Budget review".into(),
-            slots: [26, 27].map(|d| Slot { start: rome(d, 10), end: rome(d, 11) }).to_vec(),
+            slots: slots.clone(),
             language: Language::English,
-            expires: rome(26, 10),
+            expires: offered + TimeDelta::days(2),
             replaces: None,
             room: false,
         })
         .unwrap();
-    store
+    (store, slots)
 }
 
 #[test]
 fn an_offer_is_followed_up_the_day_before_it_expires_threaded_under_it() {
     let set = rules();
-    assert!(due(&set, &store(), &set.schedules[0], rome(24, 9)).unwrap().is_empty(), "too early");
-    let found = due(&set, &store(), &set.schedules[0], rome(25, 11)).unwrap();
+    let offered = Utc::now();
+    let (store, slots) = store(offered);
+    let at = |hours: i64| offered + TimeDelta::hours(hours);
+    assert!(due(&set, &store, &set.schedules[0], at(2)).unwrap().is_empty(), "too early");
+    let found = due(&set, &store, &set.schedules[0], at(25)).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].mail.recipients, ["anna@client.example"]);
     let parsed = Message::parse(&found[0].mail.raw).unwrap();
     assert_eq!(parsed.in_reply_to, ["clerk.offer@office.example"]);
-    assert!(parsed.text.contains("  2. Fri 27 Nov 2026 10:00–11:00 (Europe/Rome)"), "{}", parsed.text);
-    assert!(due(&set, &store(), &set.schedules[0], rome(26, 11)).unwrap().is_empty(), "expired");
+    let second =
+        format!("  2. {} (Europe/Rome)", span(slots[1].start, slots[1].end, chrono_tz::Europe::Rome));
+    assert!(parsed.text.contains(&second), "{}", parsed.text);
+    assert!(due(&set, &store, &set.schedules[0], at(49)).unwrap().is_empty(), "expired");
+}
+
+#[test]
+fn an_offer_made_a_moment_ago_is_not_followed_up_even_when_it_expires_soon() {
+    let set = rules();
+    let offered = Utc::now() - TimeDelta::days(1) - TimeDelta::hours(18);
+    let (store, _) = store(offered);
+    let just_made = due(&set, &store, &set.schedules[0], Utc::now() - TimeDelta::hours(2));
+    assert!(just_made.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn each_offer_is_followed_up_once() {
     let set = rules();
-    let db = Db::new(store());
+    let offered = Utc::now();
+    let db = Db::new(store(offered).0);
     let schedule = &set.schedules[0];
-    super::super::tick(&set, schedule, &db, rome(25, 9)).await.unwrap();
-    for hour in [11, 12, 13] {
-        super::super::tick(&set, schedule, &db, rome(25, hour)).await.unwrap();
+    super::super::tick(&set, schedule, &db, offered + TimeDelta::hours(24)).await.unwrap();
+    for hour in [25, 26, 27] {
+        super::super::tick(&set, schedule, &db, offered + TimeDelta::hours(hour)).await.unwrap();
     }
     assert_eq!(db.run(|store| store.unsent_mail()).await.unwrap().len(), 1);
 }
