@@ -377,6 +377,21 @@ impl Groups {
     }
 }
 
+/// Day `day` of `month` in `year`, or, without a year, the next such date from `today` on.
+fn next_date(today: NaiveDate, day: u32, month: u32, year: Option<i32>) -> Option<NaiveDate> {
+    match year {
+        Some(year) => NaiveDate::from_ymd_opt(year, month, day),
+        None => {
+            let this_year = NaiveDate::from_ymd_opt(today.year(), month, day)?;
+            if this_year >= today {
+                Some(this_year)
+            } else {
+                NaiveDate::from_ymd_opt(today.year() + 1, month, day)
+            }
+        }
+    }
+}
+
 /// "an", "one", "two", … "twelve", "mezza", or digits, as a number.
 fn number(word: &str) -> Option<f64> {
     const WORDS: &[(&str, f64)] = &[

@@ -34,6 +34,14 @@ static DASHED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\b{CLOCK}\s*-\s*{CLOCK}")).expect("a valid regex"));
 /// "02:30", "0:30": an hour written on the 24-hour clock.
 static ZERO_HOUR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b0\d?:\d{2}\b").expect("a valid regex"));
+/// "10 December", "3rd of November": duckling puts a day of 12 or less before a month on the 1st when a
+/// time follows.
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+    )
+    .expect("a valid regex")
+});
 static TIME_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^(?:at\s+|around\s+|about\s+)?{CLOCK}$")).expect("a valid regex"));
 static PART: LazyLock<Regex> = LazyLock::new(|| {
@@ -59,6 +67,16 @@ pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
             "evening" | "tonight" => Some(PartOfDay::Evening),
             _ => Some(PartOfDay::Lunchtime),
         };
+    }
+    if let Some(groups) = take(&mut rest, &DAY_MONTH) {
+        const MONTHS: [&str; 12] =
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+        let month =
+            MONTHS.iter().position(|m| Some(*m) == groups.get(2)).and_then(|m| u32::try_from(m + 1).ok());
+        let day = groups.get(1).and_then(|d| d.parse().ok());
+        if let (Some(day), Some(month)) = (day, month) {
+            found.day = super::next_date(sent.date_naive(), day, month, None).map(Days::one);
+        }
     }
     times(&rest, sent, &mut found);
     found.reading(sent, Language::English)

@@ -18,7 +18,7 @@ const CLOCK: &str = r"(\d{1,2})(?:[:.](\d{2}))?";
 const WHEN_IN_DAY: &str = r"(?:\s+(?:del|di|nel|il)\s+(mattino|mattina|pomeriggio|sera))?";
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?:tra|fra|dalle|dall')\s*(?:le\s+)?(?:ore\s+)?{CLOCK}\s+(?:e|alle|a)\s+(?:le\s+)?{CLOCK}{WHEN_IN_DAY}"))
+    Regex::new(&format!(r"\b(?:(?:tra|fra|dalle|dall')\s*(?:le\s+)?(?:ore\s+)?{CLOCK}\s+(?:e|alle|a)\s+(?:le\s+)?|(?:tra\s+le|fra\s+le|dalle|alle|ore)\s+{CLOCK}\s*-\s*){CLOCK}{WHEN_IN_DAY}"))
         .expect("a valid regex")
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -66,7 +66,7 @@ static PART: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
     let mut rest = text.to_owned();
     let today = sent.date_naive();
-    let mut found = Found { length: length(&mut rest), ..Found::default() };
+    let mut found = Found::default();
     if let Some(groups) = take(&mut rest, &RANGE) {
         found.range = range(&groups);
     }
@@ -78,6 +78,8 @@ pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
     } else if take(&mut rest, &NOON).is_some() {
         found.clock = Some(Clock { hour: 12, minute: 0, explicit: true });
     }
+    // After the times, so that "alle 10 ora italiana" is not ten hours long.
+    found.length = length(&mut rest);
     found.day = day(&mut rest, today, &mut found.part);
     if found.part.is_none()
         && let Some(groups) = take(&mut rest, &PART)
@@ -101,9 +103,12 @@ fn length(text: &mut String) -> Option<Duration> {
     Some(minutes(groups.get(1)?.parse().ok()?))
 }
 
+/// The range's start (groups 1–2 for "tra le 14 e le 16", 3–4 for "14-16"), end (5–6) and when in
+/// the day (7).
 fn range(groups: &Groups) -> Option<(Clock, Clock)> {
-    let when = groups.get(5);
-    Some((clock(groups, 1, when)?, clock(groups, 3, when)?))
+    let when = groups.get(7);
+    let start = if groups.get(1).is_some() { 1 } else { 3 };
+    Some((clock(groups, start, when)?, clock(groups, 5, when)?))
 }
 
 /// The clock time in groups `first` (hour) and `first + 1` (minutes), placed in the day by `when`
@@ -132,11 +137,18 @@ fn part(word: &str) -> PartOfDay {
 /// The day or days named, taken out of `text`; words that name a part of the day too ("stasera")
 /// set `part`.
 fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Option<Days> {
-    if let Some(groups) = take(text, &DATE) {
-        let (day, month) = (groups.get(1)?.parse().ok()?, groups.get(2)?.parse().ok()?);
-        let year =
-            groups.get(3).and_then(|y| y.parse::<i32>().ok()).map(|y| if y < 100 { 2000 + y } else { y });
-        return date(today, day, month, year).map(Days::one);
+    // "24/11", but not the "14-16" of a range of hours: only a real date is taken.
+    let valid = DATE.captures(text).and_then(|caps| {
+        let (day, month) = (caps.get(1)?.as_str().parse().ok()?, caps.get(2)?.as_str().parse().ok()?);
+        let year = caps
+            .get(3)
+            .and_then(|y| y.as_str().parse::<i32>().ok())
+            .map(|y| if y < 100 { 2000 + y } else { y });
+        super::next_date(today, day, month, year)
+    });
+    if let Some(date) = valid {
+        take(text, &DATE);
+        return Some(Days::one(date));
     }
     if let Some(groups) = take(text, &DAY_OF_MONTH) {
         const MONTHS: [&str; 12] = [
@@ -155,7 +167,7 @@ fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Opt
         ];
         let month = MONTHS.iter().position(|m| Some(*m) == groups.get(2))? as u32 + 1;
         let year = groups.get(3).and_then(|y| y.parse().ok());
-        return date(today, groups.get(1)?.parse().ok()?, month, year).map(Days::one);
+        return super::next_date(today, groups.get(1)?.parse().ok()?, month, year).map(Days::one);
     }
     if take(text, &NEXT_WEEK).is_some() {
         return Some(Days::next_week(today));
@@ -191,19 +203,4 @@ fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Opt
         *part = named_part;
     }
     Some(Days::one(today + TimeDelta::days(offset)))
-}
-
-/// Day `day` of `month` in `year`, or, without a year, the next such date from `today` on.
-fn date(today: NaiveDate, day: u32, month: u32, year: Option<i32>) -> Option<NaiveDate> {
-    match year {
-        Some(year) => NaiveDate::from_ymd_opt(year, month, day),
-        None => {
-            let this_year = NaiveDate::from_ymd_opt(today.year(), month, day)?;
-            if this_year >= today {
-                Some(this_year)
-            } else {
-                NaiveDate::from_ymd_opt(today.year() + 1, month, day)
-            }
-        }
-    }
 }

@@ -65,6 +65,8 @@ const ENGLISH: &[(&str, &str)] = &[
     ("Tuesday between 2:30 and 4", "within Tue 24 Nov 14:30 – Tue 24 Nov 16:00"),
     ("Tuesday at 3pm for 10000000000 hours", "at Tue 24 Nov 15:00"),
     ("next week at 3pm", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
+    ("10 December at 3pm", "at Thu 10 Dec 15:00"),
+    ("on the 3rd of December at 11am", "at Thu 3 Dec 11:00"),
     ("Are you free Wednesday afternoon?", "within Wed 25 Nov 13:00 – Wed 25 Nov 18:00"),
     ("in the morning on Thursday, 30 mins", "within Thu 26 Nov 08:00 – Thu 26 Nov 12:00, 30 min"),
 ];
@@ -102,6 +104,10 @@ const ITALIAN: &[(&str, &str)] = &[
     ("venerdì prossimo alle 10", "at Fri 27 Nov 10:00"),
     ("15/01/2027 alle 9", "at Fri 15 Jan 09:00"),
     ("giovedì all'ora di pranzo", "within Thu 26 Nov 12:00 – Thu 26 Nov 14:00"),
+    ("mercoledì tra le 14-16", "within Wed 25 Nov 14:00 – Wed 25 Nov 16:00"),
+    ("giovedì ore 15:00-16:00", "within Thu 26 Nov 15:00 – Thu 26 Nov 16:00"),
+    ("martedì alle 10 ora italiana", "at Tue 24 Nov 10:00"),
+    ("domani alle 2:30", "at Tue 24 Nov 14:30"),
 ];
 
 #[test]
