@@ -18,8 +18,9 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{
-    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc,
 };
+use chrono_tz::Tz;
 use regex::Regex;
 
 #[cfg(test)]
@@ -58,10 +59,18 @@ pub struct Reading {
 
 /// Reads `text`, sent at `sent` (its offset is the sender's zone).
 pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
+    read_in(text, sent, None)
+}
+
+/// [`read`] for a sender who may be in `home` (the calendar's zone): when the message's offset is
+/// `home`'s at the time it was sent, times are read in `home`, so that "3 November at 15:00" written in
+/// October (summer time) is 15:00 winter time, not an hour off.
+pub fn read_in(text: &str, sent: DateTime<FixedOffset>, home: Option<Tz>) -> Reading {
+    let home = home.filter(|zone| zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == *sent.offset());
     let normal = normalise(text);
     match language(&normal) {
-        Language::Italian => italian::read(&normal, sent),
-        Language::English => english::read(&normal, sent),
+        Language::Italian => italian::read(&normal, sent, home),
+        Language::English => english::read(&normal, sent, home),
     }
 }
 
@@ -290,9 +299,15 @@ impl Days {
 
 impl Found {
     /// The reading of what was found, the local times resolved in `sent`'s offset.
-    fn reading(self, sent: DateTime<FixedOffset>, language: Language) -> Reading {
+    fn reading(self, sent: DateTime<FixedOffset>, language: Language, home: Option<Tz>) -> Reading {
         let zone = *sent.offset();
-        let at = |day: NaiveDate, time: NaiveTime| local(zone, day.and_time(time));
+        let at = |day: NaiveDate, time: NaiveTime| match home {
+            Some(home) => home
+                .from_local_datetime(&day.and_time(time))
+                .earliest()
+                .map_or_else(|| local(zone, day.and_time(time)), |t| t.with_timezone(&Utc)),
+            None => local(zone, day.and_time(time)),
+        };
         let today = sent.date_naive();
         let single_day = self.day.filter(|d| d.to - d.from == TimeDelta::days(1)).map(|d| d.from);
         // A time of day without a day: today if it is still ahead, else tomorrow.

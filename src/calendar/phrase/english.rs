@@ -49,7 +49,7 @@ static PART: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
-pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
+pub(super) fn read(text: &str, sent: DateTime<FixedOffset>, home: Option<chrono_tz::Tz>) -> Reading {
     let mut rest = text.to_owned();
     let mut found = Found { length: length(&mut rest), ..Found::default() };
     if let Some(groups) = take(&mut rest, &RANGE) {
@@ -79,7 +79,7 @@ pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
         }
     }
     times(&rest, sent, &mut found);
-    found.reading(sent, Language::English)
+    found.reading(sent, Language::English, home)
 }
 
 /// "for an hour", "30 min", "1h30", "half an hour", "two hours and a half".

@@ -63,7 +63,7 @@ static PART: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
-pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
+pub(super) fn read(text: &str, sent: DateTime<FixedOffset>, home: Option<chrono_tz::Tz>) -> Reading {
     let mut rest = text.to_owned();
     let today = sent.date_naive();
     let mut found = Found::default();
@@ -86,7 +86,7 @@ pub(super) fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
     {
         found.part = Some(part(groups.get(1).unwrap_or("")));
     }
-    found.reading(sent, Language::Italian)
+    found.reading(sent, Language::Italian, home)
 }
 
 /// "per un'ora", "mezz'ora", "30 minuti", "un'ora e mezza", "due ore".

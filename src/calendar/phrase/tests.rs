@@ -190,3 +190,15 @@ fn meeting_in_person_asks_for_a_room() {
         assert_eq!(wants_room(text), room, "{text:?}");
     }
 }
+
+#[test]
+fn a_date_across_the_change_to_winter_time_is_read_on_the_calendars_clock() {
+    let summer = DateTime::parse_from_rfc3339("2026-10-20T09:00:00+02:00").unwrap();
+    let rome = chrono_tz::Europe::Rome;
+    let fifteen = DateTime::parse_from_rfc3339("2026-11-03T15:00:00+01:00").unwrap().with_timezone(&Utc);
+    assert_eq!(read_in("il 3/11 alle 15", summer, Some(rome)).asked, Asked::At(fifteen));
+    // Someone whose clock is not the calendar's keeps their own offset.
+    let elsewhere = DateTime::parse_from_rfc3339("2026-10-20T09:00:00+03:00").unwrap();
+    let theirs = DateTime::parse_from_rfc3339("2026-11-03T15:00:00+03:00").unwrap().with_timezone(&Utc);
+    assert_eq!(read_in("il 3/11 alle 15", elsewhere, Some(rome)).asked, Asked::At(theirs));
+}

@@ -114,7 +114,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     // subject says what it asks.
     let subject = if cx.msg.in_reply_to.is_empty() { cx.msg.subject.as_str() } else { "" };
     let text = format!("{subject}\n{}", phrase::new_part(&cx.msg.text));
-    let reading = phrase::read(&text, sent);
+    let reading = phrase::read_in(&text, sent, Some(desk.zone()));
     let length = reading
         .length
         .and_then(|l| TimeDelta::from_std(l).ok())
@@ -181,7 +181,7 @@ fn in_thread_of(
     let cx = desk.cx;
     // Not the subject: a reply's repeats the meeting's current time.
     let text = phrase::new_part(&cx.msg.text).to_owned();
-    let reading = phrase::read(&text, sent);
+    let reading = phrase::read_in(&text, sent, Some(desk.zone()));
     match phrase::intent(&text).or(assumed) {
         Some(Intent::Cancel) => cancel_booking(desk, outcome, event, reading.language),
         Some(Intent::Move) => {
