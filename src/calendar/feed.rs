@@ -56,8 +56,12 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<
     let mut components = Vec::new();
     for rows in by_uid.values() {
         let series: Vec<Event> = rows.iter().map(|row| row.event.clone()).collect();
+        // A cancelled series takes its moved instances with it.
+        let series_cancelled = rows
+            .iter()
+            .any(|row| row.event.recurrence_id.is_none() && row.event.status == EventStatus::Cancelled);
         let shown = occurrences(&series, window.from, window.to)?;
-        if !shown.iter().any(|o| o.status != EventStatus::Cancelled) {
+        if series_cancelled || !shown.iter().any(|o| o.status != EventStatus::Cancelled) {
             continue;
         }
         let cancelled: Vec<DateTime<Utc>> = rows
@@ -205,6 +209,17 @@ mod tests {
         let stamped = [meeting("a", at(24, 15, 0), at(24, 16, 0)), meeting("b", at(25, 9, 0), at(25, 10, 0))];
         let render = || events(&heading(), &stamped, window()).unwrap();
         assert_eq!(render(), render());
+    }
+
+    #[test]
+    fn a_cancelled_series_leaves_out_its_moved_instances_too() {
+        let mut series = meeting("s", at(2, 9, 0), at(2, 10, 0));
+        series.event.rrule = Some("FREQ=WEEKLY".into());
+        series.event.status = EventStatus::Cancelled;
+        let mut moved = meeting("s", at(10, 11, 0), at(10, 12, 0));
+        moved.event.recurrence_id = Some(at(9, 9, 0));
+        let text = events(&heading(), &[series, moved], window()).unwrap();
+        assert!(!text.contains("BEGIN:VEVENT"), "{text}");
     }
 
     #[test]
