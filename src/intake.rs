@@ -129,7 +129,7 @@ fn handle_batch(
     batch: Vec<Fetched>,
 ) -> Result<Vec<Handled>, StoreError> {
     let mut history = BatchHistory { store, replied: HashMap::new() };
-    let mut calendars = BatchCalendars { store, pending: Vec::new() };
+    let mut calendars = BatchCalendars { store, pending: Vec::new(), closed: Vec::new() };
     let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
     let mut out = Vec::with_capacity(batch.len());
     for Read { fetched, content_hash, parsed } in read_all(batch) {

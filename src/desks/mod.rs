@@ -75,15 +75,21 @@ impl CalendarView for NoCalendars {
 pub struct BatchCalendars<'s> {
     pub store: &'s dyn CalendarView,
     pub pending: Vec<Event>,
+    /// Offers settled earlier in the batch, so that a second reply choosing from one does not book again.
+    pub closed: Vec<String>,
 }
 
 impl BatchCalendars<'_> {
     /// Takes in the events among `effects`, which later messages of the batch must see.
     pub fn note(&mut self, effects: &[Effect]) {
         for effect in effects {
-            if let Effect::PutEvent(event) = effect {
-                self.pending.retain(|p| !same_row(p, event));
-                self.pending.push((**event).clone());
+            match effect {
+                Effect::PutEvent(event) => {
+                    self.pending.retain(|p| !same_row(p, event));
+                    self.pending.push((**event).clone());
+                }
+                Effect::CloseProposal { message_id } => self.closed.push(message_id.clone()),
+                _ => {}
             }
         }
     }
@@ -117,9 +123,10 @@ impl CalendarView for BatchCalendars<'_> {
         Ok(rows)
     }
 
-    /// From the store only: a proposal is answered by a later message, after its batch committed.
+    /// From the store (an offer is answered after its batch committed), less the offers settled
+    /// earlier in this batch.
     fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError> {
-        self.store.open_proposal(thread)
+        Ok(self.store.open_proposal(thread)?.filter(|p| !self.closed.contains(&p.message_id)))
     }
 }
 

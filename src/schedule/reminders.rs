@@ -1,5 +1,5 @@
 //! The `reminders` job: an email to the people of each meeting in the office's calendars a while
-//! (`before`) before it starts, once.
+//! (`before`) before it starts, once; in Italian when the office's language is.
 //!
 //! Each run looks at the occurrences starting from its slot to `before` after it. A reminder's
 //! Message-ID comes from the meeting's UID and the occurrence's start, and the outbox takes a
@@ -55,15 +55,17 @@ pub fn mails(
                     people.push(Address { name, email });
                 }
             }
-            let text =
-                text(occurrence, event.location.as_deref(), calendar.policy.timezone, &office.assistant.name);
+            let italian = office.language.starts_with("it");
+            let zone = calendar.policy.timezone;
+            let text = text(occurrence, event.location.as_deref(), zone, &office.assistant.name, italian);
             let notice = Notice {
                 from: &identity,
                 to: people,
                 subject: format!(
-                    "Reminder: {}, {}",
+                    "{}: {}, {}",
+                    if italian { "Promemoria" } else { "Reminder" },
                     occurrence.summary,
-                    when(occurrence, calendar.policy.timezone)
+                    when(occurrence, zone)
                 ),
                 html: html_document(&text),
                 text,
@@ -91,10 +93,22 @@ fn when(occurrence: &Occurrence, zone: chrono_tz::Tz) -> String {
     format!("{} {abbreviation}", span(occurrence.start, occurrence.end, zone))
 }
 
-fn text(occurrence: &Occurrence, location: Option<&str>, zone: chrono_tz::Tz, signature: &str) -> String {
-    let place = location.map_or_else(String::new, |l| format!("\nWhere: {l}"));
+/// The reminder's text, in Italian for an office whose language is Italian.
+fn text(
+    occurrence: &Occurrence,
+    location: Option<&str>,
+    zone: chrono_tz::Tz,
+    signature: &str,
+    italian: bool,
+) -> String {
+    let (intro, when_label, where_label) = if italian {
+        ("Promemoria dell'appuntamento", "Quando", "Dove")
+    } else {
+        ("This is a reminder of", "When", "Where")
+    };
+    let place = location.map_or_else(String::new, |l| format!("\n{where_label}: {l}"));
     format!(
-        "This is a reminder of \"{}\".\n\nWhen: {}{place}\n\n{signature}\n",
+        "{intro} \"{}\".\n\n{when_label}: {}{place}\n\n{signature}\n",
         occurrence.summary,
         when(occurrence, zone)
     )

@@ -97,3 +97,18 @@ async fn each_run_within_the_lead_queues_the_same_reminder_once() {
     let queued = db.run(|store| store.unsent_mail()).await.unwrap();
     assert_eq!(queued.len(), 1, "{queued:?}");
 }
+
+#[test]
+fn an_italian_office_reminds_in_italian() {
+    let dir = crate::rules::tests::Dir::new();
+    dir.write(
+        "office.toml",
+        &crate::rules::tests::office_with_calendar().replace("language = \"en\"", "language = \"it\""),
+    );
+    dir.write("10.rules.toml", EVERY_FIVE_MINUTES);
+    let set = dir.load();
+    let mails = mails(&set, &store(), &set.schedules[0], rome(9, 5).timestamp(), rome(9, 5)).unwrap();
+    let parsed = crate::mail::message::Message::parse(&mails[0].raw).unwrap();
+    assert!(parsed.subject.starts_with("Promemoria: Budget review"), "{}", parsed.subject);
+    assert!(parsed.text.contains("Dove: Sala Verde"), "{}", parsed.text);
+}

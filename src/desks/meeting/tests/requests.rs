@@ -313,3 +313,36 @@ fn when_no_room_seats_everyone_the_meeting_is_booked_without_one_and_says_so() {
     assert_eq!(events[0].location, None);
     assert!(invitation_text(&outcome).contains("No room for 5 people is free then"));
 }
+
+#[test]
+fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let proposal = offered(&mut store, Language::English);
+    let mut batch = crate::desks::BatchCalendars { store: &store, pending: Vec::new(), closed: Vec::new() };
+    let call = plain_call();
+    let first_msg = reply_to(&proposal, "2");
+    let cx = Context {
+        office: &set.office,
+        call: &call,
+        rule: "r",
+        msg: &first_msg,
+        content_hash: "a",
+        now: now(),
+    };
+    let first = handle(&cx, &batch).unwrap();
+    assert_eq!(stored(&first).len(), 1);
+    batch.note(&first.effects);
+    let mut second_msg = reply_to(&proposal, "3");
+    second_msg.message_id = Some("again@client.example".into());
+    let cx = Context {
+        office: &set.office,
+        call: &call,
+        rule: "r",
+        msg: &second_msg,
+        content_hash: "b",
+        now: now(),
+    };
+    let second = handle(&cx, &batch).unwrap();
+    assert!(stored(&second).is_empty(), "{second:?}");
+}
