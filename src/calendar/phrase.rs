@@ -23,6 +23,8 @@ use chrono::{
 use chrono_tz::Tz;
 use regex::Regex;
 
+use crate::mail::reply_text::new_text;
+
 #[cfg(test)]
 mod tests;
 
@@ -115,7 +117,7 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
         ("quarta", 4),
         ("quinta", 5),
     ];
-    let fresh = normalise(new_part(text));
+    let fresh = normalise(new_text(text));
     let chosen = fresh.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(|line| {
         let caps = ALONE.captures(line).or_else(|| TAKES.captures(line)).or_else(|| WORKS.captures(line))?;
         let which = caps.get(1)?;
@@ -150,7 +152,7 @@ pub fn intent(text: &str) -> Option<Intent> {
         Regex::new(r"\b(move|moving|reschedul\w*|postpone|push\s+(?:it\s+)?back|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
             .expect("a valid regex")
     });
-    let fresh = normalise(new_part(text));
+    let fresh = normalise(new_text(text));
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
     if MOVE.is_match(&fresh) {
         Some(Intent::Move)
@@ -167,30 +169,7 @@ pub fn wants_room(text: &str) -> bool {
         Regex::new(r"\b(room|in\s+person|(?:come|visit)\s+(?:to\s+)?(?:you|your\s+(?:office|studio))|at\s+your\s+(?:office|studio)|sala|in\s+presenza|di\s+persona|in\s+ufficio|nel\s+vostro\s+(?:ufficio|studio)|da\s+voi|presso\s+di\s+voi)\b")
             .expect("a valid regex")
     });
-    ROOM.is_match(&normalise(new_part(text)))
-}
-
-/// The part of a reply above the quoted original: up to the first `>` line or the "On … wrote:",
-/// "Il … ha scritto:", "-----Original Message-----" line that introduces it.
-pub fn new_part(text: &str) -> &str {
-    let mut end = text.len();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        let lower = trimmed.to_lowercase();
-        if trimmed.starts_with('>')
-            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
-            || lower.ends_with("ha scritto:")
-            || lower.contains("original message")
-            || lower.starts_with("from:")
-            || lower.starts_with("da:")
-        {
-            end = at;
-            break;
-        }
-        at += line.len();
-    }
-    &text[..end]
+    ROOM.is_match(&normalise(new_text(text)))
 }
 
 /// Lower case, accents taken off (`martedì` → `martedi`), typographic apostrophes and dashes made plain.

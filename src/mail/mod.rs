@@ -6,6 +6,7 @@ pub mod imap;
 pub mod maildir;
 pub mod message;
 pub mod outbox;
+pub mod reply_text;
 pub mod tls;
 pub mod transport;
 

@@ -113,7 +113,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     // A reply's subject is the thread's ("Re: Invitation: …, Tue 24 Nov 15:00"): only a new message's
     // subject says what it asks.
     let subject = if cx.msg.in_reply_to.is_empty() { cx.msg.subject.as_str() } else { "" };
-    let text = format!("{subject}\n{}", phrase::new_part(&cx.msg.text));
+    let text = format!("{subject}\n{}", crate::mail::reply_text::new_text(&cx.msg.text));
     let reading = phrase::read_in(&text, sent, Some(desk.zone()));
     let length = reading
         .length
@@ -180,7 +180,7 @@ fn in_thread_of(
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
     // Not the subject: a reply's repeats the meeting's current time.
-    let text = phrase::new_part(&cx.msg.text).to_owned();
+    let text = crate::mail::reply_text::new_text(&cx.msg.text).to_owned();
     let reading = phrase::read_in(&text, sent, Some(desk.zone()));
     match phrase::intent(&text).or(assumed) {
         Some(Intent::Cancel) => cancel_booking(desk, outcome, event, reading.language),
@@ -300,8 +300,9 @@ fn request(desk: &Desk<'_>) -> Request {
     let requester = sender.map(|a| Party { email: a.email.clone(), name: a.name.clone() });
     let mut participants: Vec<Party> = Vec::new();
     let named = msg.to.iter().chain(&msg.cc).map(|a| Party { email: a.email.clone(), name: a.name.clone() });
-    let in_text =
-        addresses_in(phrase::new_part(&msg.text)).into_iter().map(|email| Party { email, name: None });
+    let in_text = addresses_in(crate::mail::reply_text::new_text(&msg.text))
+        .into_iter()
+        .map(|email| Party { email, name: None });
     for party in named.chain(in_text).take(MAX_PEOPLE) {
         let is_requester = requester.as_ref().is_some_and(|r| r.is(&party.email));
         if !desk.is_ours(&party.email) && !is_requester && !participants.iter().any(|p| p.is(&party.email)) {

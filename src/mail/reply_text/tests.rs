@@ -1,0 +1,62 @@
+//! The quoting styles of the common clients: each reply's new text, and nothing of the quote.
+
+use super::new_text;
+
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "Gmail",
+        "Thanks, Tuesday works.\n\nOn Mon, 23 Nov 2026 at 10:05, Office Assistant <assistant@office.example> wrote:\n> 1. Tue 24 Nov\n> 2. Wed 25 Nov\n",
+        "Thanks, Tuesday works.",
+    ),
+    (
+        "Gmail, the introduction over two lines",
+        "2\n\nOn Mon, 23 Nov 2026 at 10:05, Office Assistant <assistant@office.example>\nwrote:\n\n> 1. Tue\n",
+        "2",
+    ),
+    (
+        "Apple Mail",
+        "Perfect, see you then.\n\n> On 23 Nov 2026, at 10:05, Office Assistant <assistant@office.example> wrote:\n> \n> Dear Anna,\n",
+        "Perfect, see you then.",
+    ),
+    (
+        "Outlook",
+        "Please route this to accounts.\n\n________________________________\nFrom: Office Assistant <assistant@office.example>\nSent: Monday, November 23, 2026 10:05 AM\nTo: Anna Bianchi <anna@client.example>\nSubject: Re: Invoice [#1042-7]\n\nDear Anna,\n",
+        "Please route this to accounts.",
+    ),
+    (
+        "Outlook in Italian, without a rule",
+        "Va bene la 2.\n\nDa: Office Assistant <assistant@office.example>\nInviato: lunedì 23 novembre 2026 10:05\nA: Anna Bianchi <anna@client.example>\nOggetto: Riunione\n",
+        "Va bene la 2.",
+    ),
+    ("Outlook, old style", "#close\n\n-----Original Message-----\nFrom: Anna\nSent: Monday\n", "#close"),
+    (
+        "Thunderbird in Italian",
+        "Grazie mille!\n\nIl 23/11/2026 10:05, Office Assistant ha scritto:\n> Gentile Anna,\n",
+        "Grazie mille!",
+    ),
+    (
+        "Gmail in Italian",
+        "Perfetto.\n\nIl giorno lun 23 nov 2026 alle ore 10:05 Office Assistant <assistant@office.example> ha scritto:\n> Gentile Anna,\n",
+        "Perfetto.",
+    ),
+    (
+        "Yahoo",
+        "Option 3 please\n\nOn Monday, November 23, 2026, 10:05:31 AM GMT+1, Office Assistant <assistant@office.example> wrote:\n\nDear Anna,\n",
+        "Option 3 please",
+    ),
+    ("an iPhone", "Ok, thanks\n\nSent from my iPhone\n\n> On 23 Nov 2026 …\n", "Ok, thanks"),
+    ("an Italian phone", "Ok grazie\n\nInviato da iPhone\n", "Ok grazie"),
+    ("a signature", "See you Tuesday.\n\n-- \nAnna Bianchi\nClient Ltd\n", "See you Tuesday."),
+    (
+        "no quote at all",
+        "Could we meet on Tuesday at 3pm?\nFrom the studio we can walk over.\n",
+        "Could we meet on Tuesday at 3pm?\nFrom the studio we can walk over.",
+    ),
+];
+
+#[test]
+fn each_clients_quote_and_signature_are_split_off() {
+    for (client, text, new) in CASES {
+        assert_eq!(new_text(text), *new, "{client}");
+    }
+}
