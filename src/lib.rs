@@ -32,5 +32,6 @@ pub mod secret;
 pub mod service;
 pub mod status;
 pub mod store;
+pub mod tickets;
 pub mod toml_doc;
 pub mod units;
