@@ -16,8 +16,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{DurationValue, Problem};
-use crate::units::{DURATION_HINT, parse_duration};
+use super::{DurationValue, Problem, duration};
 
 /// How the office's calendars are published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,19 +59,9 @@ pub(super) struct RawFeeds {
 /// Reads `[feeds]`, relative paths taken from `base`; every problem is added to `problems`.
 pub(super) fn settings(raw: &RawFeeds, base: &Path, problems: &mut Vec<Problem>) -> FeedSettings {
     let defaults = FeedSettings::default();
-    let mut duration = |value: &Option<Spanned<DurationValue>>, key: &str, default: Duration| match value {
-        None => default,
-        Some(v) => match v.get_ref() {
-            DurationValue::Seconds(s) => Duration::from_secs(*s),
-            DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|| {
-                problems.push((v.span(), format!("`{key} = \"{t}\"`: {DURATION_HINT}")));
-                default
-            }),
-        },
-    };
-    let past = duration(&raw.past, "past", defaults.past);
-    let ahead = duration(&raw.ahead, "ahead", defaults.ahead);
-    let refresh = duration(&raw.refresh, "refresh", defaults.refresh);
+    let past = duration(&raw.past, "past", defaults.past, problems);
+    let ahead = duration(&raw.ahead, "ahead", defaults.ahead, problems);
+    let refresh = duration(&raw.refresh, "refresh", defaults.refresh, problems);
     if refresh < Duration::from_secs(60) {
         let at = raw.refresh.as_ref().map_or(0..0, Spanned::span);
         problems.push((at, "`refresh` must be at least a minute: subscribers would fetch constantly".into()));

@@ -419,6 +419,25 @@ impl Config {
 
 type Problem = (std::ops::Range<usize>, String);
 
+/// The period under `key` (`"60s"` or `60`), `default` when absent; a bad one is a problem at it.
+fn duration(
+    value: &Option<Spanned<DurationValue>>,
+    key: &str,
+    default: Duration,
+    problems: &mut Vec<Problem>,
+) -> Duration {
+    match value {
+        None => default,
+        Some(v) => match v.get_ref() {
+            DurationValue::Seconds(s) => Duration::from_secs(*s),
+            DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|| {
+                problems.push((v.span(), format!("`{key} = \"{t}\"`: {DURATION_HINT}")));
+                default
+            }),
+        },
+    }
+}
+
 /// Whether reading a config also checks the files and environment variables it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Files {
@@ -456,19 +475,10 @@ fn mailbox(
             None
         }
     };
-    let mut duration = |value: &Option<Spanned<DurationValue>>, key: &str, default: Duration| match value {
-        None => default,
-        Some(v) => match v.get_ref() {
-            DurationValue::Seconds(s) => Duration::from_secs(*s),
-            DurationValue::Text(t) => parse_duration(t).unwrap_or_else(|| {
-                problems.push((v.span(), format!("`{key} = \"{t}\"`: {DURATION_HINT}")));
-                default
-            }),
-        },
-    };
-    let poll_interval = duration(&raw.poll_interval, "poll_interval", Duration::from_secs(60));
-    let burst_window = duration(&raw.burst_window, "burst_window", Duration::from_secs(5));
-    let burst_interval = duration(&raw.burst_interval, "burst_interval", Duration::from_millis(25));
+    let poll_interval = duration(&raw.poll_interval, "poll_interval", Duration::from_secs(60), &mut problems);
+    let burst_window = duration(&raw.burst_window, "burst_window", Duration::from_secs(5), &mut problems);
+    let burst_interval =
+        duration(&raw.burst_interval, "burst_interval", Duration::from_millis(25), &mut problems);
     if poll_interval.is_zero() {
         let at = raw.poll_interval.as_ref().map_or(spanned.span(), Spanned::span);
         problems.push((at, "`poll_interval` must be longer than zero".into()));
