@@ -8,6 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::availability::Slot;
 use super::ics::{Attendee, PartStat, Party};
 
 /// Recurring instances looked at per event at most, so a malformed rule (every second, forever) cannot
@@ -89,6 +90,20 @@ pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
     let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
     let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
     format!("{}–{}", start.format("%a %-d %b %Y %H:%M"), end.format(end_format))
+}
+
+/// [`span`] with the zone's abbreviation: "Tue 24 Nov 2026 15:00–16:00 CET", as answers to people write it.
+pub fn span_abbreviated(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+    format!("{} {}", span(start, end, zone), start.with_timezone(&zone).format("%Z"))
+}
+
+/// Numbered lines of times offered: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
+pub fn numbered(slots: &[Slot], zone: Tz) -> String {
+    slots
+        .iter()
+        .enumerate()
+        .map(|(n, s)| format!("  {}. {} ({})\n", n + 1, span(s.start, s.end, zone), zone.name()))
+        .collect()
 }
 
 impl std::fmt::Display for Event {

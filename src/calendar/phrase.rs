@@ -39,6 +39,18 @@ pub enum Language {
     Italian,
 }
 
+impl Language {
+    /// The opening of a letter to `name` (or to someone whose name is not known).
+    pub fn greeting(self, name: Option<&str>) -> String {
+        match (self, name.filter(|n| !n.is_empty())) {
+            (Language::English, Some(name)) => format!("Dear {name},"),
+            (Language::English, None) => "Hello,".to_owned(),
+            (Language::Italian, Some(name)) => format!("Gentile {name},"),
+            (Language::Italian, None) => "Buongiorno,".to_owned(),
+        }
+    }
+}
+
 /// What a request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Asked {

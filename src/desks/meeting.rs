@@ -284,7 +284,7 @@ fn address_of(party: &Party) -> Address {
 
 /// Numbered lines of free times: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
 fn numbered(desk: &Desk<'_>, slots: &[Slot]) -> String {
-    slots.iter().enumerate().map(|(n, s)| format!("  {}. {}\n", n + 1, desk.when(s.start, s.end))).collect()
+    crate::calendar::event::numbered(slots, desk.zone())
 }
 
 /// Why a time does not fit, in words.

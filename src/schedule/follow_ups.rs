@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::warn;
 
-use crate::calendar::event::span;
+use crate::calendar::event::numbered;
 use crate::calendar::phrase::Language;
 use crate::calendar::proposal::Proposal;
 use crate::mail::compose::{self, AutoSubmitted, OutboundMail, Reply};
@@ -44,28 +44,21 @@ pub fn due(
     for proposal in store.proposals_to_follow_up(now - MIN_AGE, now, until)? {
         let Some(calendar) = office.calendars.iter().find(|c| c.name == proposal.calendar) else { continue };
         let zone = calendar.policy.timezone;
-        let times: String = proposal
-            .slots
-            .iter()
-            .enumerate()
-            .map(|(n, s)| format!("  {}. {} ({})\n", n + 1, span(s.start, s.end, zone), zone.name()))
-            .collect();
-        let name = proposal.requester.name.clone().unwrap_or_default();
+        let times = numbered(&proposal.slots, zone);
+        let greeting = proposal.language.greeting(proposal.requester.name.as_deref());
         let (subject, body) = match proposal.language {
             Language::English => (
                 format!("Re: {}", proposal.summary),
                 format!(
                     "{}\n\nthese times to meet are held for you a little longer:\n\n{times}\nReply with the number of the time that suits you (for example \"2\") and I will send the invitation.\n\n{}\n",
-                    if name.is_empty() { "Hello,".to_owned() } else { format!("Dear {name},") },
-                    office.assistant.name
+                    greeting, office.assistant.name
                 ),
             ),
             Language::Italian => (
                 format!("Re: {}", proposal.summary),
                 format!(
                     "{}\n\nquesti orari sono ancora riservati per voi, per poco:\n\n{times}\nRispondete con il numero dell'orario che preferite (per esempio \"2\") e vi manderò l'invito.\n\n{}\n",
-                    if name.is_empty() { "Buongiorno,".to_owned() } else { format!("Gentile {name},") },
-                    office.assistant.name
+                    greeting, office.assistant.name
                 ),
             ),
         };

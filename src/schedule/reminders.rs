@@ -9,7 +9,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::warn;
 
-use crate::calendar::event::{EventStatus, Occurrence, occurrences, span};
+use crate::calendar::event::{EventStatus, Occurrence, occurrences, span_abbreviated};
 use crate::calendar::ics::PartStat;
 use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_document};
 use crate::mail::message::Address;
@@ -89,8 +89,7 @@ pub fn mails(
 
 /// "Tue 24 Nov 2026 15:00–16:00 CET".
 fn when(occurrence: &Occurrence, zone: chrono_tz::Tz) -> String {
-    let abbreviation = occurrence.start.with_timezone(&zone).format("%Z");
-    format!("{} {abbreviation}", span(occurrence.start, occurrence.end, zone))
+    span_abbreviated(occurrence.start, occurrence.end, zone)
 }
 
 /// The reminder's text, in Italian for an office whose language is Italian.

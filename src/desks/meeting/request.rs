@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
 use super::{Desk, numbered, organizer, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
-use crate::calendar::event::{Event, EventStatus, span};
+use crate::calendar::event::{Event, EventStatus, span_abbreviated};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
 use crate::calendar::itip;
 use crate::calendar::phrase::{self, Asked, Intent, Language, Reading};
@@ -543,19 +543,12 @@ fn propose(
 }
 
 fn greeting(party: &Party, language: Language) -> String {
-    let name = party.name.as_deref().unwrap_or("");
-    match (language, name.is_empty()) {
-        (Language::English, false) => format!("Dear {name},"),
-        (Language::English, true) => "Hello,".to_owned(),
-        (Language::Italian, false) => format!("Gentile {name},"),
-        (Language::Italian, true) => "Buongiorno,".to_owned(),
-    }
+    language.greeting(party.name.as_deref())
 }
 
 /// "Tue 24 Nov 2026 15:00–16:00 CET" in the calendar's zone.
 fn when(desk: &Desk<'_>, slot: Slot) -> String {
-    let zone = desk.zone();
-    format!("{} {}", span(slot.start, slot.end, zone), slot.start.with_timezone(&zone).format("%Z"))
+    span_abbreviated(slot.start, slot.end, desk.zone())
 }
 
 /// How the request was read, for a person to check: "I read this as Tue 24 Nov 2026 15:00–16:00 CET."

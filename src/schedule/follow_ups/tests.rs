@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::calendar::availability::Slot;
+use crate::calendar::event::span;
 use crate::calendar::ics::Party;
 use crate::store::Db;
 
