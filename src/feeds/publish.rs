@@ -239,8 +239,8 @@ fn write_atomically(dir: &Path, file: &str, body: &[u8]) -> std::io::Result<()> 
 pub async fn run(mut publisher: Publisher, rules: CurrentRules, mut stopped: watch::Receiver<bool>) {
     let mut failing = false;
     while !*stopped.borrow() {
-        let office = rules.get().office.clone();
-        match publisher.refresh(&office, Utc::now()).await {
+        let current = rules.get();
+        match publisher.refresh(&current.office, Utc::now()).await {
             Ok(_) => failing = false,
             // Said once per stretch of failures, not every second.
             Err(e) if !failing => {
