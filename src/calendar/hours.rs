@@ -1,7 +1,10 @@
 //! Working hours: when a calendar takes meetings, as ranges of local time per weekday ("09:00-12:30,
 //! 14:00-18:00" keeps a lunch break free).
 
-use chrono::{NaiveTime, Weekday};
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
 
 /// The weekdays in the order `office.toml` names them (`hours.mon` … `hours.sun`).
 pub const DAY_KEYS: [(&str, Weekday); 7] = [
@@ -49,6 +52,48 @@ impl WorkingHours {
     pub fn is_open_sometime(&self) -> bool {
         self.days.iter().any(|d| !d.is_empty())
     }
+
+    /// The moment `amount` of open time has passed after `start`, counting only these hours in `zone`:
+    /// four working hours after Friday 16:00 in a 09:00-17:00 office is Monday 12:00. This is how an
+    /// answer promised "within 4 hours" is dated. Without any open day the clock is not stopped.
+    pub fn after(&self, zone: Tz, start: DateTime<Utc>, amount: Duration) -> DateTime<Utc> {
+        let plain = || start + chrono::Duration::from_std(amount).unwrap_or(chrono::Duration::MAX);
+        if !self.is_open_sometime() {
+            return plain();
+        }
+        let local = start.with_timezone(&zone).naive_local();
+        let mut left = amount;
+        let mut day = local.date();
+        // Ten years of days: far beyond any response time, and a bound on the loop whatever the input.
+        for _ in 0..3660 {
+            for &(from, to) in self.ranges(day.weekday()) {
+                let from = if day == local.date() { from.max(local.time()) } else { from };
+                if to <= from {
+                    continue;
+                }
+                let open = (to - from).to_std().unwrap_or_default();
+                if left <= open {
+                    let end = from + chrono::Duration::from_std(left).unwrap_or_default();
+                    return at_local(zone, day, end).unwrap_or_else(plain);
+                }
+                left -= open;
+            }
+            day = match day.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        plain()
+    }
+}
+
+/// `day` at `time` in `zone`; a time that a daylight-saving change skips is read an hour later.
+fn at_local(zone: Tz, day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    let naive = day.and_time(time);
+    zone.from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| zone.from_local_datetime(&(naive + chrono::Duration::hours(1))).earliest())
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Reads one day's ranges: `"09:00-12:30, 14:00-18:00"`; `""` or `"closed"` for none. Ranges must be
@@ -112,6 +157,52 @@ mod tests {
         assert!(parse_day("18:00-09:00").unwrap_err().contains("ends before it starts"));
         assert!(parse_day("9 to 5").unwrap_err().contains("not a range"));
         assert!(parse_day("09:00-17:75").unwrap_err().contains("not a time"));
+    }
+
+    fn rome(text: &str) -> DateTime<Utc> {
+        let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        chrono_tz::Europe::Rome.from_local_datetime(&naive).unwrap().with_timezone(&Utc)
+    }
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn open_time_is_counted_within_the_day() {
+        let hours = WorkingHours::default();
+        // Thursday 3 December 2026, 10:00.
+        assert_eq!(
+            hours.after(chrono_tz::Europe::Rome, rome("2026-12-03 10:00"), 4 * HOUR),
+            rome("2026-12-03 14:00")
+        );
+    }
+
+    #[test]
+    fn open_time_stops_over_the_weekend() {
+        let hours = WorkingHours::default();
+        // Friday 16:00 + 4 working hours: one on Friday, three on Monday.
+        assert_eq!(
+            hours.after(chrono_tz::Europe::Rome, rome("2026-12-04 16:00"), 4 * HOUR),
+            rome("2026-12-07 12:00")
+        );
+    }
+
+    #[test]
+    fn mail_at_night_is_answered_from_the_next_opening() {
+        let hours = WorkingHours::default();
+        assert_eq!(
+            hours.after(chrono_tz::Europe::Rome, rome("2026-12-02 22:30"), HOUR),
+            rome("2026-12-03 10:00")
+        );
+    }
+
+    #[test]
+    fn a_lunch_break_is_not_open_time() {
+        let mut hours = WorkingHours::closed();
+        hours.set(Weekday::Mon, parse_day("09:00-12:30, 14:00-18:00").unwrap());
+        assert_eq!(
+            hours.after(chrono_tz::Europe::Rome, rome("2026-12-07 12:00"), HOUR),
+            rome("2026-12-07 14:30")
+        );
     }
 
     #[test]

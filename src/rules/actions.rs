@@ -92,6 +92,9 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
     if options_without_desk {
         return Err(Reported);
     }
+    if actions.desk.as_ref().is_some_and(|d| d.desk == Desk::Inquiry) && !inquiry_fits(rule, &actions, refs) {
+        return Err(Reported);
+    }
     let meeting = actions.desk.as_ref().is_some_and(|d| d.desk == Desk::Meeting);
     if meeting
         && let (Some(office), Some(item)) = (refs.office, rule.get("desk"))
@@ -101,6 +104,33 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
         return Err(Reported);
     }
     Ok(actions)
+}
+
+/// The inquiry desk answers by itself (an acknowledgment, or the rule's `answer`), so a `reply` beside
+/// it would send the customer a second mail; and the acknowledgment template office.toml names must
+/// exist.
+fn inquiry_fits(rule: &Table<'_, '_>, actions: &Actions, refs: &Refs<'_>) -> bool {
+    let mut fits = true;
+    if actions.reply.is_some()
+        && let Some(item) = rule.get("reply")
+    {
+        item.error(
+            "the inquiry desk answers by itself: write `answer = \"…\"` for an answer it gives, or leave \
+             `reply` out and it acknowledges the ticket",
+        );
+        fits = false;
+    }
+    if let (Some(office), Some(item)) = (refs.office, rule.get("desk"))
+        && let Some(name) = &office.tickets.acknowledgment
+        && !refs.templates.contains(name)
+    {
+        item.error(format!(
+            "the inquiry desk acknowledges new tickets with templates/{name}.txt, which is missing \
+             (`[tickets] acknowledgment` in office.toml names it)"
+        ));
+        fits = false;
+    }
+    fits
 }
 
 /// Reports an unknown name with the close valid one ("unknown desk `suply`, did you mean `supply`?"),

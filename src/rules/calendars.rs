@@ -95,7 +95,9 @@ fn policy(table: &Table<'_, '_>, office_zone: Option<Tz>) -> Option<Policy> {
     };
     let hours = match table.get("hours") {
         None => Some(WorkingHours::default()),
-        Some(item) => item.expect_table().and_then(|days| working_hours(&days)),
+        Some(item) => {
+            item.expect_table().and_then(|days| working_hours(&days, "no meeting could ever be booked"))
+        }
     };
     let buffer = period(table, "buffer", Duration::ZERO, true);
     let min_notice = period(table, "min_notice", HOUR, true);
@@ -109,7 +111,8 @@ fn policy(table: &Table<'_, '_>, office_zone: Option<Tz>) -> Option<Policy> {
     })
 }
 
-fn working_hours(days: &Table<'_, '_>) -> Option<WorkingHours> {
+/// `hours.mon` … `hours.sun`; `all_closed` says what an office closed every day could not do.
+pub(super) fn working_hours(days: &Table<'_, '_>, all_closed: &str) -> Option<WorkingHours> {
     let mut hours = WorkingHours::closed();
     let mut ok = true;
     for (key, day) in DAY_KEYS {
@@ -124,7 +127,7 @@ fn working_hours(days: &Table<'_, '_>) -> Option<WorkingHours> {
         }
     }
     if ok && !hours.is_open_sometime() {
-        days.doc().error(days.span(), "`hours` leaves every day closed: no meeting could ever be booked");
+        days.doc().error(days.span(), format!("`hours` leaves every day closed: {all_closed}"));
         return None;
     }
     ok.then_some(hours)

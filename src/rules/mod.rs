@@ -20,6 +20,7 @@ pub mod actions;
 pub mod address;
 mod calendars;
 pub mod condition;
+pub mod departments;
 pub mod embedded;
 mod facts;
 pub mod office;

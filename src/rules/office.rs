@@ -6,14 +6,18 @@
 //! name = "Rossi & Bianchi Studio"
 //! timezone = "Europe/Rome"        # IANA name
 //! language = "en"                 # default "en"
+//! hours.mon = "09:00-13:00"       # opening hours, mon … sun (default Mon-Fri 09:00-17:00)
 //! [assistant]
 //! address = "assistant@office.example"
 //! name = "Office Assistant"       # default: the office's name
 //! [[owner]]                       # one or more
 //! name = "Giulia Rossi"
 //! address = "giulia@office.example"
-//! [departments]                   # name -> address
+//! [departments]                   # name -> address, or a table (see `departments`)
 //! front-desk = "info@office.example"
+//! sales = { address = "sales@office.example", response_time = "4h" }
+//! [tickets]                       # the inquiry desk (see `departments`)
+//! reopen_within = "30d"
 //! [replies]
 //! limit = "1d"                    # one auto-reply per sender and rule per period (default 1d)
 //! require_assistant_recipient = true
@@ -27,6 +31,8 @@ use std::time::Duration;
 use chrono_tz::Tz;
 
 use super::address::check_address;
+use super::departments::{Department, TicketPolicy, office_hours, parse_departments, parse_tickets};
+use crate::calendar::hours::WorkingHours;
 use crate::toml_doc::{Doc, Item, Table, did_you_mean};
 
 /// How long a sender waits for a second auto-reply from the same rule unless `[replies] limit` says
@@ -46,8 +52,12 @@ pub struct Office {
     pub assistant: Person,
     /// The people the assistant works for; at least one.
     pub owners: Vec<Person>,
-    /// Department name → address, for routing (`department = "accounts"`).
-    pub departments: BTreeMap<String, String>,
+    /// When the office is open: answer times are counted in these hours.
+    pub hours: WorkingHours,
+    /// Department name → where its tickets go and how soon it answers (`department = "accounts"`).
+    pub departments: BTreeMap<String, Department>,
+    /// `[tickets]`: how the inquiry desk keeps conversations.
+    pub tickets: TicketPolicy,
     /// `[replies]`.
     pub replies: ReplyPolicy,
     /// `[[calendar]]`: the calendars clerk keeps.
@@ -84,7 +94,7 @@ impl Office {
     pub fn own_addresses(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.assistant.address.as_str())
             .chain(self.owners.iter().map(|owner| owner.address.as_str()))
-            .chain(self.departments.values().map(String::as_str))
+            .chain(self.departments.values().map(|d| d.address.as_str()))
             .chain(self.replies.also_own.iter().map(String::as_str))
     }
 
@@ -102,6 +112,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
     let owners = root.tables("owner");
     let departments = root.table("departments");
     let replies = root.table("replies");
+    let tickets = root.table("tickets");
 
     let name = office.as_ref().and_then(|t| t.required_string("name"));
     let timezone = office.as_ref().and_then(|t| timezone(t));
@@ -120,7 +131,9 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         doc.error(0..0, "missing `[[owner]]`: name at least one person the assistant works for");
     }
     let owners: Vec<Option<Person>> = owners.iter().map(person).collect();
+    let hours = office.as_ref().map_or(Some(WorkingHours::default()), office_hours);
     let departments = departments.map_or(Some(BTreeMap::new()), |t| parse_departments(&t));
+    let tickets = tickets.map_or(Some(TicketPolicy::default()), |t| parse_tickets(&t));
     let replies = match replies {
         Some(table) => reply_policy(&table),
         None => Some(ReplyPolicy {
@@ -144,7 +157,9 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         timezone: timezone?,
         language: language?,
         owners: owners.into_iter().collect::<Option<_>>()?,
+        hours: hours?,
         departments: departments?,
+        tickets: tickets?,
         replies: replies?,
         calendars,
         rooms,
@@ -213,7 +228,7 @@ pub(super) fn address(table: &Table<'_, '_>, key: &'static str) -> Option<String
     checked_address(table.doc(), value.get_ref(), value.span())
 }
 
-fn checked_address(doc: &Doc<'_>, address: &str, span: std::ops::Range<usize>) -> Option<String> {
+pub(super) fn checked_address(doc: &Doc<'_>, address: &str, span: std::ops::Range<usize>) -> Option<String> {
     match check_address(address) {
         Ok(()) => Some(address.to_owned()),
         Err(e) => {
@@ -221,21 +236,6 @@ fn checked_address(doc: &Doc<'_>, address: &str, span: std::ops::Range<usize>) -
             None
         }
     }
-}
-
-fn parse_departments(table: &Table<'_, '_>) -> Option<BTreeMap<String, String>> {
-    let mut departments = BTreeMap::new();
-    let mut ok = true;
-    for (name, item) in table.entries() {
-        let address = item.expect_str().and_then(|a| checked_address(table.doc(), a, item.span()));
-        match address {
-            Some(address) => {
-                departments.insert(name.get_ref().to_string(), address);
-            }
-            None => ok = false,
-        }
-    }
-    ok.then_some(departments)
 }
 
 fn reply_policy(table: &Table<'_, '_>) -> Option<ReplyPolicy> {

@@ -130,7 +130,7 @@ impl Templates {
     /// Renders every template against `sample` (see [`sample_message`]), so that unknown variables
     /// and failing filters refuse the rule set when it loads rather than when a customer writes.
     pub fn check_all(&self, sample: &Message, office: &Office) -> Vec<Diagnostic> {
-        let context = TemplateContext::new(sample, office, "(check)");
+        let context = TemplateContext::new(sample, office, "(check)").with_ticket(sample_ticket());
         let mut names = self.names();
         names.sort_unstable();
         names
@@ -151,6 +151,18 @@ impl Templates {
             line: e.line(),
             message: describe(e),
         }
+    }
+}
+
+/// A ticket with every part filled in, for the same check: a template the inquiry desk renders may
+/// use `ticket`.
+pub fn sample_ticket() -> TicketContext {
+    TicketContext {
+        number: "1042-7".into(),
+        tag: "[#1042-7]".into(),
+        department: "front-desk".into(),
+        due: "Monday 7 December, 12:00".into(),
+        priority: "normal".into(),
     }
 }
 
@@ -261,6 +273,24 @@ pub struct TemplateContext<'a> {
     pub office: OfficeContext<'a>,
     /// `rule`: which rule decided.
     pub rule: RuleContext<'a>,
+    /// `ticket`: the inquiry desk's ticket the mail belongs to; none outside the desk.
+    pub ticket: Option<TicketContext>,
+}
+
+/// `ticket` in templates: `Your request {{ ticket.tag }} … by {{ ticket.due }}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketContext {
+    /// `1042-7`: the number with its check digit.
+    pub number: String,
+    /// `[#1042-7]`, as subjects carry it.
+    pub tag: String,
+    /// The department's name, empty when none.
+    pub department: String,
+    /// When an answer is promised, in the office's words and time zone ("Monday 7 December, 12:00");
+    /// empty when the ticket is already answered.
+    pub due: String,
+    /// low, normal, high or urgent.
+    pub priority: String,
 }
 
 /// `message` in templates. Missing parts are empty strings rather than undefined, so a template never
@@ -304,7 +334,8 @@ pub struct OfficeContext<'a> {
     pub timezone: &'a str,
     pub language: &'a str,
     pub assistant: PersonContext<'a>,
-    pub departments: &'a BTreeMap<String, String>,
+    /// Department name → its address: `{{ office.departments.accounts }}`.
+    pub departments: BTreeMap<&'a str, &'a str>,
 }
 
 /// The assistant in templates: `{{ office.assistant.name }}`.
@@ -352,10 +383,20 @@ impl<'a> TemplateContext<'a> {
                 timezone: office.timezone.name(),
                 language: &office.language,
                 assistant: PersonContext { name: &office.assistant.name, address: &office.assistant.address },
-                departments: &office.departments,
+                departments: office
+                    .departments
+                    .iter()
+                    .map(|(n, d)| (n.as_str(), d.address.as_str()))
+                    .collect(),
             },
             rule: RuleContext { name: rule_name },
+            ticket: None,
         }
+    }
+
+    /// The same context with the ticket the mail belongs to.
+    pub fn with_ticket(self, ticket: TicketContext) -> TemplateContext<'a> {
+        TemplateContext { ticket: Some(ticket), ..self }
     }
 }
 

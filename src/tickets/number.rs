@@ -54,6 +54,13 @@ impl TicketNumber {
     }
 }
 
+impl serde::Serialize for TicketNumber {
+    /// As people write it, `"1042-7"`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for TicketNumber {
     /// `1042-7`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

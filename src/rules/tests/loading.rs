@@ -63,7 +63,7 @@ fn office_toml_is_read_with_its_reply_policy() {
     assert_eq!(office.timezone, chrono_tz::Europe::Rome);
     assert_eq!(office.assistant.address, "assistant@office.example");
     assert_eq!(office.owners[0].name, "Giulia Rossi");
-    assert_eq!(office.departments["front-desk"], "info@office.example");
+    assert_eq!(office.departments["front-desk"].address, "info@office.example");
     assert_eq!(office.replies.limit, Duration::from_secs(86_400));
     assert!(office.replies.require_assistant_recipient);
     let own: Vec<_> = office.own_addresses().collect();

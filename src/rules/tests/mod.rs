@@ -4,6 +4,7 @@
 mod actions;
 mod calendars;
 mod conditions;
+mod departments;
 mod design;
 mod errors;
 mod loading;

@@ -1,0 +1,158 @@
+//! What the words of a ticket's messages say to clerk: the staff's commands (`#route accounts`,
+//! `#close`) and a customer's reply that only says thanks.
+//!
+//! Both are read from a message's new text only (the quoted history split off first), so a command or
+//! a "thank you" quoted from an earlier message is never taken again.
+
+use crate::rules::text::fold;
+
+/// A command a staff member writes on a line of its own at the top of a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `#route NAME`: hand the ticket to another department.
+    Route(String),
+    /// `#close`: nothing more is owed; a later reply from the customer opens a new ticket.
+    Close,
+}
+
+/// How many lines at the top of a reply are looked at for commands. Commands further down would be
+/// part of the answer's text (an answer explaining "#close" to a colleague must not close anything).
+const COMMAND_LINES: usize = 5;
+
+/// The commands at the top of `new_text`: the first lines that are not blank, up to the first line that
+/// is not a command. `#route` without a name is reported as `Err` with what was written.
+pub fn commands(new_text: &str) -> Vec<Result<Command, String>> {
+    let mut found = Vec::new();
+    for line in new_text.lines().map(str::trim).filter(|l| !l.is_empty()).take(COMMAND_LINES) {
+        let Some(rest) = line.strip_prefix('#') else { break };
+        let mut words = rest.split_whitespace();
+        match words.next().map(str::to_ascii_lowercase).as_deref() {
+            Some("close") => found.push(Ok(Command::Close)),
+            Some("route") => match words.next() {
+                Some(name) => found.push(Ok(Command::Route(name.to_owned()))),
+                None => found.push(Err(line.to_owned())),
+            },
+            // "#1042 is the ticket" and the like: not a command, and the answer starts here.
+            _ => break,
+        }
+    }
+    found
+}
+
+/// Thanks in the languages the office's customers write, after folding case and accents.
+const THANKS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "thank you very much",
+    "thanks a lot",
+    "many thanks",
+    "cheers",
+    "great",
+    "perfect",
+    "ok",
+    "ok thanks",
+    "ok thank you",
+    "grazie",
+    "grazie mille",
+    "molte grazie",
+    "grazie tante",
+    "perfetto",
+    "ok grazie",
+    "va bene grazie",
+    "ricevuto grazie",
+    "got it thanks",
+];
+
+/// Words that may follow the thanks without adding anything ("Thanks, Anna", "grazie, saluti").
+const CLOSINGS: &[&str] = &[
+    "best",
+    "regards",
+    "kind regards",
+    "best regards",
+    "cordiali saluti",
+    "saluti",
+    "a presto",
+    "bye",
+    "ciao",
+];
+
+/// Whether `new_text` says thanks and nothing else, so it does not reopen an answered ticket. A name
+/// or a closing after the thanks is allowed; a question or any second sentence is not.
+pub fn only_thanks(new_text: &str, sender_name: Option<&str>) -> bool {
+    if new_text.contains('?') {
+        return false;
+    }
+    let folded = fold(new_text);
+    let names: Vec<String> =
+        sender_name.map(|n| fold(n).split_whitespace().map(str::to_owned).collect()).unwrap_or_default();
+    let mut words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter(|w| !names.iter().any(|n| n == w))
+        .collect();
+    let mut trimmed = true;
+    while trimmed {
+        trimmed = false;
+        for closing in CLOSINGS {
+            let closing: Vec<&str> = closing.split(' ').collect();
+            if words.len() > closing.len() && words.ends_with(&closing) {
+                words.truncate(words.len() - closing.len());
+                trimmed = true;
+            }
+        }
+    }
+    let said = words.join(" ");
+    !said.is_empty() && THANKS.contains(&said.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_at_the_top_are_read_in_order() {
+        assert_eq!(
+            commands("#route accounts\n#close\n\nAnswer text"),
+            vec![Ok(Command::Route("accounts".into())), Ok(Command::Close)]
+        );
+        assert_eq!(commands("\n  #CLOSE  \nThanks Anna"), vec![Ok(Command::Close)]);
+    }
+
+    #[test]
+    fn a_command_below_the_answer_is_part_of_the_answer() {
+        assert!(commands("Dear Anna,\n#close\n").is_empty());
+        assert!(commands("#1042 is yours\n#close").is_empty());
+    }
+
+    #[test]
+    fn a_route_without_a_department_is_reported() {
+        assert_eq!(commands("#route\n"), vec![Err("#route".into())]);
+    }
+
+    #[test]
+    fn thanks_alone_and_with_a_name_or_closing_is_only_thanks() {
+        for text in [
+            "Thanks!",
+            "Thank you very much.",
+            "grazie mille",
+            "Grazie, Anna",
+            "Thanks a lot\n\nBest regards,\nAnna",
+            "OK, thanks",
+        ] {
+            assert!(only_thanks(text, Some("Anna Example")), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn thanks_with_a_question_or_more_to_say_is_not() {
+        for text in [
+            "Thanks, but what about Saturday?",
+            "Thanks. One more thing: can I bring my dog",
+            "Grazie, ma non funziona",
+            "",
+            "The invoice is wrong",
+        ] {
+            assert!(!only_thanks(text, Some("Anna Example")), "{text:?}");
+        }
+    }
+}
