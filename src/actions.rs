@@ -182,21 +182,9 @@ fn reply(
         suppress(vec!["the message has no address to reply to".into()], decision);
         return Ok(());
     };
-    let every = rules.reply_limit(rule);
-    if let Some(last) = history.last_reply(target, &rule.name) {
-        let next = last + every.as_secs() as i64;
-        if now.timestamp() < next {
-            let when = DateTime::from_timestamp(last, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
-            suppress(
-                vec![format!(
-                    "rule \"{}\" already replied to {target} at {when} (at most one reply every {})",
-                    rule.name,
-                    crate::units::humanize(every)
-                )],
-                decision,
-            );
-            return Ok(());
-        }
+    if let Some(why) = rate_limited(&rule.name, target, rules.reply_limit(rule), history, now) {
+        suppress(vec![why], decision);
+        return Ok(());
     }
     let failed = |message: String| ActionError { rule: rule.name.clone(), message };
     let context = TemplateContext::new(msg, &rules.office, &rule.name);
@@ -231,6 +219,25 @@ fn reply(
     decision.effects.push(Effect::Send { kind: MailKind::Reply, rule: rule.name.clone(), mail });
     decision.effects.push(Effect::NoteReply { sender: target.to_string(), rule: rule.name.clone() });
     Ok(())
+}
+
+/// Why `rule` may not auto-reply to `target` now: it already did less than `every` ago.
+pub(crate) fn rate_limited(
+    rule: &str,
+    target: &str,
+    every: std::time::Duration,
+    history: &dyn ReplyHistory,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let last = history.last_reply(target, rule)?;
+    let next = last + every.as_secs() as i64;
+    (now.timestamp() < next).then(|| {
+        let when = DateTime::from_timestamp(last, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+        format!(
+            "rule \"{rule}\" already replied to {target} at {when} (at most one reply every {})",
+            crate::units::humanize(every)
+        )
+    })
 }
 
 fn forward(
@@ -287,6 +294,8 @@ fn forward(
         message_id,
         date: now,
         loop_header_value: identity.address.clone(),
+        subject: None,
+        reply_to: None,
     })
     .map_err(|e| failed(e.to_string()))?;
     decision.effects.push(Effect::Send { kind: MailKind::Forward, rule: rule.name.clone(), mail });
@@ -314,7 +323,7 @@ pub(crate) fn identity(office: &crate::rules::office::Office) -> Identity {
 }
 
 /// The display name to put beside the reply's recipient: the sender's, when it is the same address.
-fn display_name_for(msg: &Message, target: &str) -> Option<String> {
+pub(crate) fn display_name_for(msg: &Message, target: &str) -> Option<String> {
     msg.reply_to.iter().chain(&msg.from).find(|a| a.is(target)).and_then(|a| a.name.clone())
 }
 

@@ -53,4 +53,6 @@ pub enum Effect {
     PutProposal(Box<crate::calendar::proposal::Proposal>),
     /// The proposal offered by this Message-ID is settled (chosen, or replaced by new times).
     CloseProposal { message_id: String },
+    /// Store this ticket as it now is, with the messages it gained.
+    Ticket(Box<crate::tickets::TicketChange>),
 }

@@ -10,8 +10,8 @@ use std::path::Path;
 use chrono::Utc;
 use serde_json::json;
 
-use crate::actions::{self, Decision, NoHistory, ReplyHistory};
-use crate::desks::{self, CalendarView, NoCalendars};
+use crate::actions::{self, Decision, ReplyHistory};
+use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
@@ -31,29 +31,23 @@ pub struct Explanation {
 
 /// Runs `raw` through `rules` without touching anything. The reply limit and the calendars are
 /// checked against the office's database (`office`, read and never written) when there is one.
-pub fn explain(
-    rules: &RuleSet,
-    raw: &[u8],
-    mut office: Option<&mut ReplyLog>,
-) -> Result<Explanation, ParseError> {
+pub fn explain(rules: &RuleSet, raw: &[u8], office: Option<&ReplyLog>) -> Result<Explanation, ParseError> {
     let message = Message::parse(raw)?;
     let trace = rules.explain(&message);
     let hash = crate::digest::sha256_hex(raw);
     let reply_log_read = office.is_some();
-    let mut no_history = NoHistory;
-    let replies: &mut dyn ReplyHistory = match office.as_deref_mut() {
-        Some(log) => log,
-        None => &mut no_history,
-    };
+    let empty = ReplyLog(None);
+    let log = office.unwrap_or(&empty);
     let now = Utc::now();
-    let decided = actions::decide(rules, &message, raw, &hash, replies, now)
+    let decided = actions::decide(rules, &message, raw, &hash, &mut &*log, now)
         .map_err(|e| e.to_string())
         .and_then(|mut decision| {
-            let calendars: &dyn CalendarView = match office.as_deref().and_then(|log| log.0.as_ref()) {
-                Some(store) => store,
-                None => &NoCalendars,
+            let views = match &log.0 {
+                Some(store) => Views { calendars: store, tickets: store },
+                None => Views { calendars: &NoCalendars, tickets: &NoTickets },
             };
-            desks::run(rules, &message, &hash, &mut decision, calendars, now).map_err(|e| e.to_string())?;
+            let incoming = Incoming { msg: &message, raw, content_hash: &hash, now };
+            desks::run(rules, &incoming, &mut decision, &views, &mut &*log).map_err(|e| e.to_string())?;
             Ok(decision)
         });
     let (decision, failure) = match decided {
@@ -78,7 +72,8 @@ impl ReplyLog {
     }
 }
 
-impl ReplyHistory for ReplyLog {
+/// Looked up through a shared reference, so the rules and the desk can both read it in one dry run.
+impl ReplyHistory for &ReplyLog {
     fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
         self.0.as_ref().and_then(|store| store.last_reply(sender, rule).ok().flatten())
     }
@@ -138,6 +133,11 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
             "expires": proposal.expires.to_rfc3339(),
         }),
         Effect::CloseProposal { message_id } => json!({ "type": "close_proposal", "message_id": message_id }),
+        Effect::Ticket(change) => json!({
+            "type": "ticket",
+            "ticket": change.ticket,
+            "messages": change.entries,
+        }),
     }
 }
 
@@ -239,6 +239,20 @@ impl fmt::Display for Explanation {
                 Effect::CloseProposal { message_id } => {
                     writeln!(f, "  {}. close the proposal <{message_id}>", n + 1)?
                 }
+                Effect::Ticket(change) => {
+                    let t = &change.ticket;
+                    let department =
+                        t.department.as_deref().map(|d| format!(", department {d}")).unwrap_or_default();
+                    writeln!(
+                        f,
+                        "  {}. ticket {} is {} ({} priority{department}), with {} new message(s)",
+                        n + 1,
+                        t.number.tag(),
+                        t.state.as_str(),
+                        t.priority.name(),
+                        change.entries.len()
+                    )?
+                }
             }
         }
         writeln!(f)?;
@@ -289,8 +303,8 @@ mod tests {
             report.ends_with("(No reply log was read: give a config to check the reply limit.)\n"),
             "{report}"
         );
-        let mut log = ReplyLog(None);
-        let report = explain(&set, QUESTION, Some(&mut log)).expect("the message parses").to_string();
+        let log = ReplyLog(None);
+        let report = explain(&set, QUESTION, Some(&log)).expect("the message parses").to_string();
         assert!(report.ends_with("Nothing was sent or stored.\n"), "{report}");
     }
 }

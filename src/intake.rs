@@ -13,7 +13,7 @@ use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
 use crate::actions::{self, ReplyHistory};
-use crate::desks::{self, BatchCalendars};
+use crate::desks::{self, BatchCalendars, BatchTickets, Incoming, Views};
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::RuleSet;
@@ -130,6 +130,7 @@ fn handle_batch(
 ) -> Result<Vec<Handled>, StoreError> {
     let mut history = BatchHistory { store, replied: HashMap::new() };
     let mut calendars = BatchCalendars { store, pending: Vec::new(), closed: Vec::new() };
+    let mut tickets = BatchTickets { store, pending: Vec::new() };
     let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
     let mut out = Vec::with_capacity(batch.len());
     for Read { fetched, content_hash, parsed } in read_all(batch) {
@@ -172,13 +173,17 @@ fn handle_batch(
                     let decided = actions::decide(rules, &msg, raw, &entry.content_hash, &mut history, now)
                         .map_err(|e| e.to_string())
                         .and_then(|mut decision| {
-                            desks::run(rules, &msg, &entry.content_hash, &mut decision, &calendars, now)
+                            let incoming =
+                                Incoming { msg: &msg, raw, content_hash: &entry.content_hash, now };
+                            let views = Views { calendars: &calendars, tickets: &tickets };
+                            desks::run(rules, &incoming, &mut decision, &views, &mut history)
                                 .map_err(|e| e.to_string())?;
                             Ok(decision)
                         });
                     match decided {
                         Ok(decision) => {
                             calendars.note(&decision.effects);
+                            tickets.note(&decision.effects);
                             let notes = decision.suppressed.iter().map(ToString::to_string);
                             let verdict = Verdict::Processed {
                                 rule: decision.rule,
@@ -299,5 +304,9 @@ pub fn describe(effect: &Effect) -> String {
             format!("proposal of {} times to {}", proposal.slots.len(), proposal.requester.email)
         }
         Effect::CloseProposal { message_id } => format!("close proposal {message_id}"),
+        Effect::Ticket(change) => {
+            let t = &change.ticket;
+            format!("ticket {} {}", t.number, t.state.as_str())
+        }
     }
 }

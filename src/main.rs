@@ -264,8 +264,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let raw =
                 std::fs::read(&message).with_context(|| format!("cannot read {}", message.display()))?;
-            let mut reply_log = database.map(|path| ReplyLog::open(&path)).transpose()?;
-            let explanation = clerk::explain::explain(&rules, &raw, reply_log.as_mut())
+            let reply_log = database.map(|path| ReplyLog::open(&path)).transpose()?;
+            let explanation = clerk::explain::explain(&rules, &raw, reply_log.as_ref())
                 .with_context(|| format!("cannot read the message {}", message.display()))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&explanation.to_json())?);

@@ -30,8 +30,7 @@ fn metrics_show_the_work_the_outbox_the_reconnects_and_the_processing_time() {
     assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
     assert!(metrics.contains("text/plain; version=0.0.4"), "{metrics}");
     assert!(
-        metrics
-            .contains("clerk_messages_total{status=\"processed\",desk=\"inquiry\",rule=\"questions\"} 1\n"),
+        metrics.contains("clerk_messages_total{status=\"processed\",desk=\"-\",rule=\"questions\"} 1\n"),
         "{metrics}"
     );
     assert!(metrics.contains("clerk_processing_seconds_count 1\n"), "{metrics}");

@@ -75,9 +75,24 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
         .collect();
-    // Four auto-replies (opening hours, supply, meeting, general question), the answer to the
-    // invitation (a weekly meeting, so always ahead of the demo) and one forwarded invoice.
-    assert_eq!(outbox.len(), 6, "{stdout}");
+    // Four auto-replies (the opening-hours answer, supply, meeting, the general question's
+    // acknowledgment), the answer to the invitation (a weekly meeting, so always ahead of the demo),
+    // the forwarded invoice and the general question's ticket forwarded to the front desk.
+    assert_eq!(outbox.len(), 7, "{stdout}");
+    let texts: Vec<String> =
+        outbox.iter().map(|e| std::fs::read_to_string(e.path()).unwrap_or_default()).collect();
+    let ticket_mail = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
+    assert_eq!(
+        ticket_mail("Subject: Re: Opening hours next week? [#1001-9]"),
+        1,
+        "the answer carries its ticket"
+    );
+    assert_eq!(ticket_mail("To: <info@office.example>"), 1, "the open question goes to the front desk");
+    assert_eq!(
+        ticket_mail("registrato come pratica [#1002-"),
+        1,
+        "the Italian question is acknowledged in Italian"
+    );
     let answers = outbox.iter().filter(|e| {
         let text = std::fs::read_to_string(e.path()).unwrap_or_default();
         text.contains("method=\"REPLY\"")

@@ -24,14 +24,14 @@ fn status_shows_the_connection_the_work_done_and_a_server_going_away() {
     assert!(ok, "{text}");
     assert!(text.contains("office/INBOX: connected for "), "{text}");
     assert!(text.contains("last looked for mail "), "{text}");
-    assert!(text.contains("Handled in the last 24 hours: 1 (inquiry 1)"), "{text}");
+    assert!(text.contains("Handled in the last 24 hours: 1 (no desk 1)"), "{text}");
     assert!(text.contains("Outbox: 0 waiting, 0 held"), "{text}");
 
     let (ok, json) = office.command(&["status", "--json"]);
     assert!(ok, "{json}");
     let status: serde_json::Value = serde_json::from_str(&json).expect("status --json is JSON");
     assert_eq!(status["mailboxes"][0]["state"], "connected", "{json}");
-    assert_eq!(status["handled_last_24h"]["inquiry"], 1, "{json}");
+    assert_eq!(status["handled_last_24h"]["-"], 1, "{json}");
 
     dovecot.stop();
     let reconnecting = support::wait_until(WAIT, || office.command(&["status"]).1.contains("reconnecting"));

@@ -6,11 +6,12 @@
 //! row in one transaction. So a desk is tested without servers, `explain` shows exactly what it would
 //! do, and a crash anywhere means the message is handled again from scratch or not at all.
 
+pub mod inquiry;
 pub mod meeting;
 
 use chrono::{DateTime, Utc};
 
-use crate::actions::Decision;
+use crate::actions::{Decision, ReplyHistory};
 use crate::calendar::event::Event;
 use crate::calendar::proposal::Proposal;
 use crate::effects::Effect;
@@ -18,6 +19,7 @@ use crate::mail::compose::ComposeError;
 use crate::mail::message::Message;
 use crate::rules::{Desk, RuleSet};
 use crate::store::{Store, StoreError};
+use crate::tickets::{Ticket, TicketChange, TicketNumber};
 
 /// What a desk reads of the calendars.
 pub trait CalendarView {
@@ -130,6 +132,104 @@ impl CalendarView for BatchCalendars<'_> {
     }
 }
 
+/// What a desk reads of the tickets.
+pub trait TicketView {
+    /// The ticket numbered `number`.
+    fn ticket(&self, number: TicketNumber) -> Result<Option<Ticket>, StoreError>;
+    /// The ticket one of `ids` belongs to (see [`Store::ticket_of`]).
+    fn ticket_of(&self, ids: &[String]) -> Result<Option<TicketNumber>, StoreError>;
+    /// The highest number given so far.
+    fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError>;
+}
+
+impl TicketView for Store {
+    fn ticket(&self, number: TicketNumber) -> Result<Option<Ticket>, StoreError> {
+        Store::ticket(self, number)
+    }
+
+    fn ticket_of(&self, ids: &[String]) -> Result<Option<TicketNumber>, StoreError> {
+        Store::ticket_of(self, ids)
+    }
+
+    fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError> {
+        Store::highest_ticket(self)
+    }
+}
+
+/// A view with no tickets, for dry runs without a database.
+pub struct NoTickets;
+
+impl TicketView for NoTickets {
+    fn ticket(&self, _: TicketNumber) -> Result<Option<Ticket>, StoreError> {
+        Ok(None)
+    }
+
+    fn ticket_of(&self, _: &[String]) -> Result<Option<TicketNumber>, StoreError> {
+        Ok(None)
+    }
+
+    fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// The tickets as one batch sees them: the store's, plus the changes decided earlier in the batch, so
+/// two messages of one conversation in one batch join one ticket and new tickets get distinct numbers.
+pub struct BatchTickets<'s> {
+    pub store: &'s dyn TicketView,
+    pub pending: Vec<TicketChange>,
+}
+
+impl BatchTickets<'_> {
+    /// Takes in the ticket changes among `effects`.
+    pub fn note(&mut self, effects: &[Effect]) {
+        for effect in effects {
+            if let Effect::Ticket(change) = effect {
+                self.pending.push((**change).clone());
+            }
+        }
+    }
+}
+
+impl TicketView for BatchTickets<'_> {
+    fn ticket(&self, number: TicketNumber) -> Result<Option<Ticket>, StoreError> {
+        match self.pending.iter().rev().find(|c| c.ticket.number == number) {
+            Some(change) => Ok(Some(change.ticket.clone())),
+            None => self.store.ticket(number),
+        }
+    }
+
+    fn ticket_of(&self, ids: &[String]) -> Result<Option<TicketNumber>, StoreError> {
+        let pending = self
+            .pending
+            .iter()
+            .filter(|c| c.entries.iter().any(|e| ids.contains(&e.message_id)))
+            .map(|c| c.ticket.number)
+            .max();
+        Ok(pending.max(self.store.ticket_of(ids)?))
+    }
+
+    fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError> {
+        let pending = self.pending.iter().map(|c| c.ticket.number).max();
+        Ok(pending.max(self.store.highest_ticket()?))
+    }
+}
+
+/// What the desks read of the store.
+pub struct Views<'a> {
+    pub calendars: &'a dyn CalendarView,
+    pub tickets: &'a dyn TicketView,
+}
+
+/// The message a desk handles, as received.
+pub struct Incoming<'a> {
+    pub msg: &'a Message,
+    pub raw: &'a [u8],
+    /// Seeds the Message-IDs of the mail sent in answer.
+    pub content_hash: &'a str,
+    pub now: DateTime<Utc>,
+}
+
 fn same_row(a: &Event, b: &Event) -> bool {
     a.calendar == b.calendar && a.uid == b.uid && a.recurrence_id == b.recurrence_id
 }
@@ -157,27 +257,34 @@ pub enum DeskError {
     Compose(#[from] ComposeError),
     #[error("meeting desk: {0}")]
     Setup(String),
+    #[error("{0}")]
+    Template(#[from] crate::rules::TemplateError),
+    #[error("inquiry desk: {0}")]
+    Inquiry(String),
 }
 
-/// Runs the desk the decision names, adding its effects and notes to the decision. Desks not built
-/// yet record the hand-over only.
+/// Runs the desk the decision names, adding its effects and notes to the decision. The supply desk,
+/// not built yet, records the hand-over only.
 pub fn run(
     rules: &RuleSet,
-    msg: &Message,
-    content_hash: &str,
+    incoming: &Incoming<'_>,
     decision: &mut Decision,
-    view: &dyn CalendarView,
-    now: DateTime<Utc>,
+    views: &Views<'_>,
+    history: &mut dyn ReplyHistory,
 ) -> Result<(), DeskError> {
     let Some(call) = &decision.desk_call else { return Ok(()) };
     let rule = decision.rule.as_deref().unwrap_or_default();
+    let Incoming { msg, raw, content_hash, now } = *incoming;
     let outcome = match call.desk {
         Desk::Meeting => {
             let context = meeting::Context { office: &rules.office, call, rule, msg, content_hash, now };
-            meeting::handle(&context, view)?
+            meeting::handle(&context, views.calendars)?
         }
-        // They record the hand-over only, until they are built.
-        Desk::Inquiry | Desk::Supply => return Ok(()),
+        Desk::Inquiry => {
+            let context = inquiry::Context { rules, call, rule, msg, raw, content_hash, now };
+            inquiry::handle(&context, views.tickets, history)?
+        }
+        Desk::Supply => return Ok(()),
     };
     decision.effects.extend(outcome.effects);
     decision.notes.extend(outcome.notes);

@@ -29,6 +29,7 @@ use chrono::Utc;
 use super::RuleSet;
 use super::rule::Desk;
 use crate::actions::{self, NoHistory};
+use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
 use crate::mail::message::Message;
 use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 
@@ -208,13 +209,28 @@ impl RuleSet {
         message: &Message,
         parse: &impl Fn(&[u8]) -> Result<Message, E>,
     ) -> Vec<TestFailure> {
-        let (reply, why) = match actions::decide(self, message, raw, "test", &mut NoHistory, Utc::now()) {
+        let now = Utc::now();
+        let decided = actions::decide(self, message, raw, "test", &mut NoHistory, now)
+            .map_err(|e| e.to_string())
+            .and_then(|mut decision| {
+                let incoming = Incoming { msg: message, raw, content_hash: "test", now };
+                let views = Views { calendars: &NoCalendars, tickets: &NoTickets };
+                desks::run(self, &incoming, &mut decision, &views, &mut NoHistory)
+                    .map_err(|e| e.to_string())?;
+                Ok(decision)
+            });
+        let (reply, why) = match decided {
             Ok(decision) => {
                 let reply = decision.reply().cloned();
-                let why = decision.suppressed.iter().find(|s| s.action == "reply").map(ToString::to_string);
+                let why = decision
+                    .suppressed
+                    .iter()
+                    .find(|s| s.action == "reply")
+                    .map(ToString::to_string)
+                    .or_else(|| (!decision.notes.is_empty()).then(|| decision.notes.join("; ")));
                 (reply, why)
             }
-            Err(e) => (None, Some(e.to_string())),
+            Err(e) => (None, Some(e)),
         };
         let subject = reply.as_ref().map(|mail| match parse(&mail.raw) {
             Ok(composed) => composed.subject,

@@ -139,6 +139,11 @@ impl Priority {
     /// Every priority, as written in rule files.
     pub const NAMES: [&'static str; 4] = ["low", "normal", "high", "urgent"];
 
+    /// The name a rule file writes it with.
+    pub fn name(self) -> &'static str {
+        Priority::NAMES[self as usize]
+    }
+
     /// The priority with this name in a rule file.
     pub fn from_name(name: &str) -> Option<Priority> {
         match name {

@@ -212,6 +212,7 @@ fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, a
         Effect::PutEvent(event) => super::events::put_event(tx, event)?,
         Effect::PutProposal(proposal) => super::proposals::put_proposal(tx, proposal)?,
         Effect::CloseProposal { message_id } => super::proposals::close_proposal(tx, message_id)?,
+        Effect::Ticket(change) => super::tickets::put_ticket(tx, change, Some(journal_id))?,
     }
     Ok(())
 }

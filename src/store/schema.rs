@@ -179,6 +179,39 @@ const MIGRATIONS: &[&str] = &[
         closed_at       INTEGER            -- chosen, replaced or expired
     ) WITHOUT ROWID;
     "#,
+    // 10: the inquiry desk's tickets, and every message of each (incoming ones by their journal row,
+    // clerk's own by the Message-ID it sent them with), which is how a reply finds its ticket.
+    r#"
+    CREATE TABLE tickets (
+        number         INTEGER PRIMARY KEY,  -- without its check digit
+        state          TEXT NOT NULL,        -- new | waiting | answered | closed
+        customer       TEXT NOT NULL,        -- lower-case address
+        customer_name  TEXT,
+        department     TEXT,
+        priority       TEXT NOT NULL,        -- low | normal | high | urgent
+        subject        TEXT NOT NULL,
+        language       TEXT NOT NULL,
+        opened_at      INTEGER NOT NULL,     -- unix seconds
+        updated_at     INTEGER NOT NULL,
+        due_at         INTEGER,              -- an answer is owed by then
+        escalate_at    INTEGER,              -- the owners hear of it then
+        answered_at    INTEGER,
+        acknowledged   INTEGER NOT NULL,     -- 1: the customer had the acknowledgment or an answer
+        escalation     INTEGER NOT NULL      -- 0, 1 (department reminded), 2 (owners told)
+    );
+    CREATE INDEX tickets_by_state ON tickets (state, department);
+    CREATE TABLE ticket_messages (
+        message_id  TEXT NOT NULL,
+        ticket      INTEGER NOT NULL REFERENCES tickets(number),
+        journal_id  INTEGER REFERENCES messages(id),  -- the message received, or what caused clerk's
+        role        TEXT NOT NULL,                    -- customer | staff | clerk
+        author      TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        UNIQUE (message_id, ticket)
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket);
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

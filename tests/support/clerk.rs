@@ -21,7 +21,8 @@ pub fn office_users() -> Vec<(&'static str, &'static str)> {
     vec![(ASSISTANT, PASSWORD), (CUSTOMER, PASSWORD), (ACCOUNTS, PASSWORD)]
 }
 
-/// The test office's rules: answer questions, forward invoices, file newsletters.
+/// The test office's rules: answer questions (a plain reply, no desk), forward invoices, file
+/// newsletters.
 pub const OFFICE_RULES: &str = r#"
 [[rule]]
 name = "newsletters"
@@ -37,7 +38,6 @@ move = "Vendors/Invoices"
 [[rule]]
 name = "questions"
 when.subject = { any = ["question", "hours"] }
-desk = "inquiry"
 reply = "answer"
 flag = "flagged"
 "#;

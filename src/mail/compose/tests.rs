@@ -85,6 +85,8 @@ fn forward_of<'a>(
         message_id: message_id(b"forward seed", "office.example"),
         date: date(),
         loop_header_value: "assistant@office.example".into(),
+        subject: None,
+        reply_to: None,
     }
 }
 

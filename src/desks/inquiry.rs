@@ -1,0 +1,494 @@
+//! The inquiry desk: the office's first point of contact. Every question becomes a ticket with a
+//! number; clerk answers what a rule has an answer for, acknowledges the rest with the ticket number
+//! and when to expect an answer, and hands it to the department. Every later message of the
+//! conversation joins the ticket.
+//!
+//! - **Which ticket.** A message joins the ticket of one of clerk's own Message-IDs (or a recorded
+//!   message's) in its In-Reply-To or References; else the ticket its subject tag names (`[#1042-7]`,
+//!   check digit right), when it comes from that ticket's customer or from the staff; else it opens a
+//!   new ticket. A message whose own Message-ID a ticket already holds (the same mail sent to two of
+//!   the office's addresses) changes nothing.
+//! - **Who wrote.** The staff are `[tickets] staff` (default: the assistant's domain) and the office's
+//!   own addresses. A staff reply marks the ticket answered; `#route DEPT` hands it on, `#close` closes
+//!   it. Anyone else is the customer.
+//! - **Staff answer the customer directly.** The forward to the department has Reply-To set to the
+//!   customer *and* the assistant, so "Reply all" (or "Reply", which fills both in) reaches the customer
+//!   and shows clerk the answer. clerk never relays staff mail.
+//! - **Machines never open or change tickets.** Auto-replies, bounces, list mail and mail from
+//!   no-reply or system addresses are noted and left alone, so an out-of-office answer to an
+//!   acknowledgment cannot start a loop or reopen anything.
+//! - **Answers obey the safety rules.** An acknowledgment or answer is held back for every reason the
+//!   guard gives and by the reply limit; an answer held back leaves the ticket with the department.
+
+mod compose;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+
+use super::{DeskError, Outcome, TicketView};
+use crate::actions::ReplyHistory;
+use crate::guard::{self, Suppression};
+use crate::mail::message::{Address, Message};
+use crate::mail::reply_text;
+use crate::rules::{DeskCall, Priority, RuleSet};
+use crate::tickets::words::{self, Command};
+use crate::tickets::{FIRST_NUMBER, Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
+
+/// Everything the desk reads besides the store.
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub call: &'a DeskCall,
+    /// The rule that handed the message over (outbox rows and the reply limit name it).
+    pub rule: &'a str,
+    pub msg: &'a Message,
+    /// The message as received: forwards to departments carry its attachments.
+    pub raw: &'a [u8],
+    /// Seeds the Message-IDs of the mail sent, so a re-run composes the same mail.
+    pub content_hash: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Handles one message routed to the inquiry desk.
+pub fn handle(
+    cx: &Context<'_>,
+    view: &dyn TicketView,
+    history: &mut dyn ReplyHistory,
+) -> Result<Outcome, DeskError> {
+    let office = &cx.rules.office;
+    let reasons = guard::check(cx.msg, &crate::actions::guard_policy_of(office));
+    let machine: Vec<String> =
+        reasons.iter().filter(|r| from_a_machine(r)).map(ToString::to_string).collect();
+    if !machine.is_empty() {
+        return Ok(Outcome::note(format!("inquiry desk: no ticket: {}", machine.join("; "))));
+    }
+    let Some(sender) = cx.msg.from.first() else {
+        return Ok(Outcome::note("inquiry desk: no ticket: the message has no sender"));
+    };
+    if let Some(id) = &cx.msg.message_id
+        && let Some(number) = view.ticket_of(std::slice::from_ref(id))?
+    {
+        return Ok(Outcome::note(format!(
+            "inquiry desk: ticket {} already has this message (the same Message-ID arrived before)",
+            number.tag()
+        )));
+    }
+    let mut desk = Desk {
+        cx,
+        view,
+        sender,
+        new_text: reply_text::new_text(&cx.msg.text),
+        held_back: reasons.iter().map(ToString::to_string).collect(),
+        outcome: Outcome::default(),
+    };
+    match desk.existing()? {
+        Some(ticket)
+            if desk.is_staff(&sender.email) && !ticket.customer.eq_ignore_ascii_case(&sender.email) =>
+        {
+            desk.staff_reply(ticket)?
+        }
+        Some(ticket) => desk.customer_reply(ticket, history)?,
+        None => desk.open(history)?,
+    }
+    Ok(desk.outcome)
+}
+
+/// The guard's reasons that mean a machine wrote the mail (or it went to many people), as opposed to
+/// reasons that only forbid answering it (Outlook's X-Auto-Response-Suppress, mail from the office
+/// itself, a Bcc copy).
+fn from_a_machine(reason: &Suppression) -> bool {
+    !matches!(
+        reason,
+        Suppression::ResponseSuppressed { .. }
+            | Suppression::OwnAddress { .. }
+            | Suppression::AssistantNotRecipient { .. }
+    )
+}
+
+/// The desk at work on one message.
+struct Desk<'a> {
+    cx: &'a Context<'a>,
+    view: &'a dyn TicketView,
+    sender: &'a Address,
+    /// What the message says that is new: the quoted history and signature split off.
+    new_text: &'a str,
+    /// Why no automatic answer may go back to this message (empty when one may).
+    held_back: Vec<String>,
+    outcome: Outcome,
+}
+
+impl Desk<'_> {
+    /// The ticket the message belongs to, if any.
+    fn existing(&mut self) -> Result<Option<Ticket>, DeskError> {
+        let msg = self.cx.msg;
+        let thread: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
+        if let Some(number) = self.view.ticket_of(&thread)? {
+            return Ok(self.view.ticket(number)?);
+        }
+        let Some(number) = TicketNumber::in_subject(&msg.subject) else { return Ok(None) };
+        let Some(ticket) = self.view.ticket(number)? else {
+            self.note(format!("the subject names ticket {}, which does not exist", number.tag()));
+            return Ok(None);
+        };
+        if ticket.customer.eq_ignore_ascii_case(&self.sender.email) || self.is_staff(&self.sender.email) {
+            return Ok(Some(ticket));
+        }
+        self.note(format!(
+            "the subject names ticket {}, but {} is neither its customer nor staff: a new ticket is opened",
+            number.tag(),
+            self.sender.email
+        ));
+        Ok(None)
+    }
+
+    /// Whether `address` answers tickets for the office.
+    fn is_staff(&self, address: &str) -> bool {
+        let office = &self.cx.rules.office;
+        if office.is_own(address) {
+            return true;
+        }
+        let staff = &office.tickets.staff;
+        if staff.is_empty() {
+            let domain = crate::actions::domain_of(&office.assistant.address);
+            return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
+        }
+        staff.iter().any(|glob| glob.matches(address))
+    }
+
+    /// A new question: a new ticket, answered or acknowledged and handed to its department.
+    fn open(&mut self, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
+        let cx = self.cx;
+        let number = match self.view.highest_ticket()? {
+            Some(TicketNumber(highest)) => TicketNumber(highest.max(FIRST_NUMBER - 1) + 1),
+            None => TicketNumber(FIRST_NUMBER),
+        };
+        let template_of = |name: &str| self.offered_languages(name);
+        let mut offered = cx.call.answer.as_deref().map(template_of).unwrap_or_default();
+        offered.extend(self.acknowledgment_template().map(|t| template_of(&t)).unwrap_or_default());
+        let language = crate::tickets::language::detect(self.new_text, &offered, &cx.rules.office.language);
+        let mut ticket = Ticket {
+            number,
+            state: TicketState::New,
+            customer: self.sender.email.to_lowercase(),
+            customer_name: self.sender.name.clone().filter(|n| !n.trim().is_empty()),
+            department: cx.call.department.clone(),
+            priority: cx.call.priority.unwrap_or(Priority::Normal),
+            subject: cx.msg.subject.clone(),
+            language,
+            opened_at: cx.now.timestamp(),
+            updated_at: cx.now.timestamp(),
+            due_at: None,
+            escalate_at: None,
+            answered_at: None,
+            acknowledged: false,
+            escalation: 0,
+        };
+        let mut entries = vec![self.incoming(Role::Customer)];
+        let answered = match &cx.call.answer {
+            Some(answer) => self.answer(&mut ticket, &mut entries, answer, history)?,
+            None => false,
+        };
+        if !answered {
+            self.hand_over(&mut ticket, &mut entries)?;
+            self.acknowledge(&mut ticket, &mut entries, history)?;
+        }
+        self.put(ticket, entries);
+        Ok(())
+    }
+
+    /// The customer writes again in a ticket.
+    fn customer_reply(
+        &mut self,
+        mut ticket: Ticket,
+        history: &mut dyn ReplyHistory,
+    ) -> Result<(), DeskError> {
+        let cx = self.cx;
+        let mut entries = vec![self.incoming(Role::Customer)];
+        ticket.updated_at = cx.now.timestamp();
+        match ticket.state {
+            TicketState::New | TicketState::Waiting => {
+                self.pass_on(&ticket, &mut entries)?;
+                if !ticket.acknowledged {
+                    self.acknowledge(&mut ticket, &mut entries, history)?;
+                }
+            }
+            TicketState::Answered | TicketState::Closed => {
+                let since = ticket.answered_at.unwrap_or(ticket.updated_at);
+                let window = cx.rules.office.tickets.reopen_within;
+                if words::only_thanks(self.new_text, self.sender.name.as_deref()) {
+                    self.note(format!(
+                        "ticket {}: the customer says thanks; it stays {}",
+                        ticket.number.tag(),
+                        ticket.state.as_str()
+                    ));
+                } else if ticket.state == TicketState::Closed
+                    || cx.now.timestamp() - since > window.as_secs() as i64
+                {
+                    self.note(format!(
+                        "ticket {} is {} and was answered more than {} ago: a new ticket is opened",
+                        ticket.number.tag(),
+                        ticket.state.as_str(),
+                        crate::units::humanize(window)
+                    ));
+                    return self.open(history);
+                } else {
+                    self.note(format!("ticket {} is reopened by the customer's reply", ticket.number.tag()));
+                    ticket.answered_at = None;
+                    self.hand_over(&mut ticket, &mut entries)?;
+                }
+            }
+        }
+        self.put(ticket, entries);
+        Ok(())
+    }
+
+    /// A staff member writes in a ticket: their answer, or a command.
+    fn staff_reply(&mut self, mut ticket: Ticket) -> Result<(), DeskError> {
+        let cx = self.cx;
+        let mut entries = vec![self.incoming(Role::Staff)];
+        ticket.updated_at = cx.now.timestamp();
+        let commands = words::commands(self.new_text);
+        for command in &commands {
+            match command {
+                Ok(Command::Close) => {
+                    ticket.state = TicketState::Closed;
+                    ticket.due_at = None;
+                    ticket.escalate_at = None;
+                    ticket.answered_at.get_or_insert(cx.now.timestamp());
+                    self.note(format!("ticket {} closed by {}", ticket.number.tag(), self.sender.email));
+                }
+                Ok(Command::Route(name)) => self.route(&mut ticket, &mut entries, name)?,
+                Err(line) => self.note(format!("`{line}`: #route needs a department's name")),
+            }
+        }
+        let to_customer = cx.msg.to.iter().chain(&cx.msg.cc).any(|a| a.is(&ticket.customer));
+        if commands.is_empty() && !to_customer {
+            self.note(format!(
+                "ticket {}: {} wrote without the customer among the recipients: kept as an internal note, \
+                 the ticket still waits for an answer",
+                ticket.number.tag(),
+                self.sender.email
+            ));
+        } else if commands.is_empty() {
+            ticket.state = TicketState::Answered;
+            ticket.answered_at = Some(cx.now.timestamp());
+            ticket.due_at = None;
+            ticket.escalate_at = None;
+            ticket.escalation = 0;
+        }
+        self.put(ticket, entries);
+        Ok(())
+    }
+
+    /// `#route NAME`: the ticket goes to that department.
+    fn route(
+        &mut self,
+        ticket: &mut Ticket,
+        entries: &mut Vec<TicketEntry>,
+        name: &str,
+    ) -> Result<(), DeskError> {
+        let departments = &self.cx.rules.office.departments;
+        let Some((name, _)) = departments.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+            let known: Vec<&str> = departments.keys().map(String::as_str).collect();
+            self.note(format!("#route {name}: no such department (one of: {})", known.join(", ")));
+            return Ok(());
+        };
+        self.note(format!("ticket {} routed to {name} by {}", ticket.number.tag(), self.sender.email));
+        ticket.department = Some(name.clone());
+        ticket.answered_at = None;
+        self.hand_over(ticket, entries)
+    }
+
+    /// The ticket waits for its department (or, without one, for anyone): due times from now, and the
+    /// message forwarded to the department.
+    fn hand_over(&mut self, ticket: &mut Ticket, entries: &mut Vec<TicketEntry>) -> Result<(), DeskError> {
+        let office = &self.cx.rules.office;
+        ticket.escalation = 0;
+        match ticket.department.as_ref().and_then(|name| office.departments.get(name)) {
+            Some(department) => {
+                ticket.state = TicketState::Waiting;
+                let at = |time| office.hours.after(office.timezone, self.cx.now, time).timestamp();
+                ticket.due_at = Some(at(department.response_time));
+                ticket.escalate_at = Some(at(department.escalate_after));
+            }
+            None => {
+                ticket.state = TicketState::New;
+                ticket.due_at = None;
+                ticket.escalate_at = None;
+            }
+        }
+        self.pass_on(ticket, entries)
+    }
+
+    /// Forwards the message to the ticket's department, unless it was written to the department (or
+    /// its staff) as well and they have it already.
+    fn pass_on(&mut self, ticket: &Ticket, entries: &mut Vec<TicketEntry>) -> Result<(), DeskError> {
+        let office = &self.cx.rules.office;
+        let Some((name, department)) =
+            ticket.department.as_ref().and_then(|name| office.departments.get_key_value(name))
+        else {
+            return Ok(());
+        };
+        let msg = self.cx.msg;
+        let copied = msg.to.iter().chain(&msg.cc).any(|a| {
+            a.is(&department.address) || (self.is_staff(&a.email) && !a.is(&office.assistant.address))
+        });
+        if copied {
+            self.note(format!(
+                "ticket {}: not forwarded, {name} is among its recipients",
+                ticket.number.tag()
+            ));
+            return Ok(());
+        }
+        let mail = compose::forward(self, ticket, name, department)?;
+        entries.push(self.sent(&mail, format!("forwarded to {name}")));
+        self.outcome.effects.push(crate::effects::Effect::Send {
+            kind: crate::effects::MailKind::Forward,
+            rule: self.cx.rule.to_string(),
+            mail,
+        });
+        Ok(())
+    }
+
+    /// Answers a new ticket with the rule's `answer`; false when the answer may not go (the ticket
+    /// then waits for its department).
+    fn answer(
+        &mut self,
+        ticket: &mut Ticket,
+        entries: &mut Vec<TicketEntry>,
+        template: &str,
+        history: &mut dyn ReplyHistory,
+    ) -> Result<bool, DeskError> {
+        let template = self.in_language(template, &ticket.language);
+        let Some(mail) = self.auto_reply(ticket, compose::Written::Template(template), "answer", history)?
+        else {
+            return Ok(false);
+        };
+        ticket.state = TicketState::Answered;
+        ticket.answered_at = Some(self.cx.now.timestamp());
+        ticket.acknowledged = true;
+        entries.push(self.sent(&mail, "answer".into()));
+        Ok(true)
+    }
+
+    /// Tells the customer their ticket's number and when to expect an answer: once per ticket.
+    fn acknowledge(
+        &mut self,
+        ticket: &mut Ticket,
+        entries: &mut Vec<TicketEntry>,
+        history: &mut dyn ReplyHistory,
+    ) -> Result<(), DeskError> {
+        let written = match self.acknowledgment_template() {
+            Some(name) => compose::Written::Template(self.in_language(&name, &ticket.language)),
+            None => compose::Written::Acknowledgment,
+        };
+        if let Some(mail) = self.auto_reply(ticket, written, "acknowledgment", history)? {
+            ticket.acknowledged = true;
+            entries.push(self.sent(&mail, "acknowledgment".into()));
+        }
+        Ok(())
+    }
+
+    /// An automatic answer to the customer, with the guard and the reply limit applied; `None` (with
+    /// a note) when it may not go.
+    fn auto_reply(
+        &mut self,
+        ticket: &Ticket,
+        written: compose::Written,
+        what: &str,
+        history: &mut dyn ReplyHistory,
+    ) -> Result<Option<crate::mail::compose::OutboundMail>, DeskError> {
+        let cx = self.cx;
+        let tag = ticket.number.tag();
+        if !self.held_back.is_empty() {
+            self.note(format!("ticket {tag}: no {what}: {}", self.held_back.join("; ")));
+            return Ok(None);
+        }
+        let Some(target) = cx.msg.reply_target().map(str::to_owned) else {
+            self.note(format!("ticket {tag}: no {what}: the message has no address to reply to"));
+            return Ok(None);
+        };
+        let limit = cx.rules.office.replies.limit;
+        if let Some(why) = crate::actions::rate_limited(cx.rule, &target, limit, history, cx.now) {
+            self.note(format!("ticket {tag}: no {what}: {why}"));
+            return Ok(None);
+        }
+        let mail = compose::reply(self, ticket, &target, written, what)?;
+        history.note_reply(&target, cx.rule, cx.now.timestamp());
+        self.outcome.effects.push(crate::effects::Effect::Send {
+            kind: crate::effects::MailKind::Reply,
+            rule: cx.rule.to_string(),
+            mail: mail.clone(),
+        });
+        self.outcome
+            .effects
+            .push(crate::effects::Effect::NoteReply { sender: target, rule: cx.rule.to_string() });
+        Ok(Some(mail))
+    }
+
+    /// The template of acknowledgments: `[tickets] acknowledgment`, else `acknowledgment` when the
+    /// office has it; `None` for clerk's own text.
+    fn acknowledgment_template(&self) -> Option<String> {
+        let rules = self.cx.rules;
+        rules.office.tickets.acknowledgment.clone().or_else(|| {
+            let default = crate::rules::departments::DEFAULT_ACKNOWLEDGMENT;
+            (rules.templates.contains(default) || !self.offered_languages(default).is_empty())
+                .then(|| default.to_owned())
+        })
+    }
+
+    /// The languages `name` has translations in (`name.it`, `name.en`), plus the office's language
+    /// when `name` itself exists.
+    fn offered_languages(&self, name: &str) -> Vec<String> {
+        let rules = self.cx.rules;
+        let mut offered: Vec<String> = rules
+            .templates
+            .names()
+            .into_iter()
+            .filter_map(|n| n.strip_prefix(name)?.strip_prefix('.'))
+            .filter(|code| crate::tickets::language::is_known(code))
+            .map(str::to_owned)
+            .collect();
+        if rules.templates.contains(name) && !offered.contains(&rules.office.language) {
+            offered.push(rules.office.language.clone());
+        }
+        offered
+    }
+
+    /// `name.LANG` when the office has it, else `name`.
+    fn in_language(&self, name: &str, language: &str) -> String {
+        let translated = format!("{name}.{language}");
+        if self.cx.rules.templates.contains(&translated) { translated } else { name.to_owned() }
+    }
+
+    /// The incoming message as an entry of its ticket.
+    fn incoming(&self, role: Role) -> TicketEntry {
+        let msg = self.cx.msg;
+        TicketEntry {
+            message_id: msg.message_id.clone().unwrap_or_else(|| format!("content:{}", self.cx.content_hash)),
+            role,
+            author: self.sender.email.to_lowercase(),
+            at: self.cx.now.timestamp(),
+            text: self.new_text.trim().to_owned(),
+        }
+    }
+
+    /// Mail clerk sends as an entry of its ticket, so replies to it find the ticket.
+    fn sent(&self, mail: &crate::mail::compose::OutboundMail, what: String) -> TicketEntry {
+        TicketEntry {
+            message_id: mail.message_id.clone(),
+            role: Role::Clerk,
+            author: mail.recipients.join(", "),
+            at: self.cx.now.timestamp(),
+            text: what,
+        }
+    }
+
+    fn put(&mut self, ticket: Ticket, entries: Vec<TicketEntry>) {
+        self.outcome.effects.push(crate::effects::Effect::Ticket(Box::new(TicketChange { ticket, entries })));
+    }
+
+    fn note(&mut self, note: String) {
+        self.outcome.notes.push(format!("inquiry desk: {note}"));
+    }
+}
