@@ -165,6 +165,23 @@ enum Command {
         #[arg(long, value_name = "FEED")]
         rotate: Option<String>,
     },
+    /// List the inquiry desk's tickets, newest first: state, department, priority, customer, age.
+    ///
+    /// Reads the database only, so it works while the daemon runs.
+    Tickets {
+        /// Only tickets still waiting for an answer (new or waiting)
+        #[arg(long)]
+        open: bool,
+        /// Only this department's tickets (its name in office.toml)
+        #[arg(long, value_name = "NAME")]
+        department: Option<String>,
+    },
+    /// Show one ticket with its whole conversation: the customer's messages, the staff's answers and
+    /// what clerk sent.
+    Ticket {
+        /// The ticket's number, as in subjects: 1042-7 (or 1042)
+        number: String,
+    },
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe {
         #[command(subcommand)]
@@ -386,6 +403,34 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{}",
                 clerk::calendar::agenda::report(&store, &rules.office, calendar.as_deref(), from, to)?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tickets { open, department } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            if let Some(name) = &department
+                && !rules.office.departments.contains_key(name)
+            {
+                let known: Vec<&str> = rules.office.departments.keys().map(String::as_str).collect();
+                anyhow::bail!("no department `{name}` in office.toml (one of: {})", known.join(", "));
+            }
+            let store = clerk::store::Store::open_read_only(&config.database)
+                .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
+            let now = chrono::Utc::now().timestamp();
+            print!(
+                "{}",
+                clerk::tickets::report::list(&store, &rules.office, open, department.as_deref(), now)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ticket { number } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            let number = clerk::tickets::report::parse_number(&number)?;
+            let store = clerk::store::Store::open_read_only(&config.database)
+                .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
+            let now = chrono::Utc::now().timestamp();
+            print!("{}", clerk::tickets::report::thread(&store, &rules.office, number, now)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Feeds { rotate } => {

@@ -31,6 +31,7 @@ use crate::actions::ReplyHistory;
 use crate::guard::{self, Suppression};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
+use crate::rules::departments::DEFAULT_RESPONSE_TIME;
 use crate::rules::{DeskCall, Priority, RuleSet};
 use crate::tickets::words::{self, Command};
 use crate::tickets::{FIRST_NUMBER, Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
@@ -304,19 +305,21 @@ impl Desk<'_> {
     fn hand_over(&mut self, ticket: &mut Ticket, entries: &mut Vec<TicketEntry>) -> Result<(), DeskError> {
         let office = &self.cx.rules.office;
         ticket.escalation = 0;
-        match ticket.department.as_ref().and_then(|name| office.departments.get(name)) {
-            Some(department) => {
-                ticket.state = TicketState::Waiting;
-                let at = |time| office.hours.after(office.timezone, self.cx.now, time).timestamp();
-                ticket.due_at = Some(at(department.response_time));
-                ticket.escalate_at = Some(at(department.escalate_after));
-            }
-            None => {
-                ticket.state = TicketState::New;
-                ticket.due_at = None;
-                ticket.escalate_at = None;
-            }
-        }
+        let at = |time| office.hours.after(office.timezone, self.cx.now, time).timestamp();
+        let (response_time, escalate_after) =
+            match ticket.department.as_ref().and_then(|name| office.departments.get(name)) {
+                Some(department) => {
+                    ticket.state = TicketState::Waiting;
+                    (department.response_time, department.escalate_after)
+                }
+                // Nobody has it yet: the owners hear of it when the office's usual answer time passes.
+                None => {
+                    ticket.state = TicketState::New;
+                    (DEFAULT_RESPONSE_TIME, 2 * DEFAULT_RESPONSE_TIME)
+                }
+            };
+        ticket.due_at = Some(at(response_time));
+        ticket.escalate_at = Some(at(escalate_after));
         self.pass_on(ticket, entries)
     }
 

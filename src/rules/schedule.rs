@@ -51,11 +51,14 @@ pub enum Job {
     /// One reminder to whoever was offered times to meet and has not chosen, a while (`before`)
     /// before the offer expires.
     FollowUps,
+    /// A reminder to the department of each ticket waiting past its response time, and a note to the
+    /// owners past its `escalate_after`; once each.
+    Escalate,
 }
 
 impl Job {
     /// Every job, for validation and suggestions.
-    pub const ALL: [Job; 3] = [Job::Digest, Job::Reminders, Job::FollowUps];
+    pub const ALL: [Job; 4] = [Job::Digest, Job::Reminders, Job::FollowUps, Job::Escalate];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Job {
             Job::Digest => "digest",
             Job::Reminders => "reminders",
             Job::FollowUps => "follow-ups",
+            Job::Escalate => "escalate",
         }
     }
 }
@@ -112,7 +116,7 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
     });
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
     let before = table.optional("before", crate::rules::office::duration)?;
-    if let (Some(Job::Digest), Some(item)) = (job, table.get("before")) {
+    if let (Some(Job::Digest | Job::Escalate), Some(item)) = (job, table.get("before")) {
         item.error(
             "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire)",
         );

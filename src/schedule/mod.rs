@@ -7,6 +7,7 @@
 //! not run). After downtime, the latest missed slot runs once at start when `catch_up` is on (a week
 //! away does not send seven digests) and is passed over otherwise.
 
+pub mod escalate;
 pub mod follow_ups;
 pub mod office_digest;
 pub mod reminders;
@@ -102,6 +103,7 @@ async fn tick(
         .run(move |store| -> Result<bool, StoreError> {
             let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
             let mut offers = Vec::new();
+            let mut escalated = Vec::new();
             let mails = match job.job {
                 Job::Digest => match office_digest::mail(&set, store, &job.name, since, slot_ts)? {
                     None => {
@@ -122,12 +124,22 @@ async fn tick(
                         due.mail
                     })
                     .collect(),
+                Job::Escalate => escalate::due(&set, store, &job, now)?
+                    .into_iter()
+                    .map(|due| {
+                        escalated.push((due.ticket, due.level));
+                        due.mail
+                    })
+                    .collect(),
             };
             store.record_slot(&job.name, slot_ts, true, &mails)?;
             // After the mail is queued: a crash in between composes the same Message-IDs again, which
             // the outbox takes once.
             for offer in &offers {
                 store.note_follow_up(offer)?;
+            }
+            for (ticket, level) in escalated {
+                store.note_escalation(ticket, level)?;
             }
             Ok(!mails.is_empty())
         })
