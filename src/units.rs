@@ -73,6 +73,16 @@ pub fn humanize(d: Duration) -> String {
     }
 }
 
+/// An age or a wait in round words: "3 days", "5 hours", "12 minutes".
+pub fn humanize_roughly(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+        s if s >= 2 * 3600 => format!("{} hours", s / 3600),
+        s if s >= 3600 => "1 hour".to_owned(),
+        s => format!("{} minutes", s / 60),
+    }
+}
+
 /// What to tell a person who wrote a size clerk cannot read.
 pub const SIZE_HINT: &str = "write a number and a unit, like \"500kB\", \"25MB\" or \"1GB\"";
 

@@ -183,6 +183,7 @@ impl Desk<'_> {
             answered_at: None,
             acknowledged: false,
             escalation: 0,
+            rating: None,
         };
         let mut entries = vec![self.incoming(Role::Customer)];
         let answered = match &cx.call.answer {
@@ -216,7 +217,17 @@ impl Desk<'_> {
             TicketState::Answered | TicketState::Closed => {
                 let since = ticket.answered_at.unwrap_or(ticket.updated_at);
                 let window = cx.rules.office.tickets.reopen_within;
-                if words::only_thanks(self.new_text, self.sender.name.as_deref()) {
+                let name = self.sender.name.as_deref();
+                if let Some(rating) =
+                    words::rating(self.new_text, name).filter(|_| ticket.answered_at.is_some())
+                {
+                    self.note(format!(
+                        "ticket {}: the customer rates the answer {}",
+                        ticket.number.tag(),
+                        rating.as_str()
+                    ));
+                    ticket.rating = Some(rating);
+                } else if words::only_thanks(self.new_text, name) {
                     self.note(format!(
                         "ticket {}: the customer says thanks; it stays {}",
                         ticket.number.tag(),
@@ -370,7 +381,7 @@ impl Desk<'_> {
         ticket.state = TicketState::Answered;
         ticket.answered_at = Some(self.cx.now.timestamp());
         ticket.acknowledged = true;
-        entries.push(self.sent(&mail, "answer".into()));
+        entries.push(self.sent(&mail, crate::tickets::ANSWER_ENTRY.into()));
         Ok(true)
     }
 

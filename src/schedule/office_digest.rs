@@ -1,6 +1,7 @@
 //! The `digest` job: an email to the office's owners saying what clerk handled since the last digest
 //! (per desk and rule), which messages failed, what waits for a person (mail held or refused in the
-//! outbox), and the day's agenda of each calendar. Plain text for every client, with a simple HTML
+//! outbox), the tickets waiting for an answer by department and age, what clerk answered itself and
+//! how customers rated the answers, and the day's agenda of each calendar. Plain text for every client, with a simple HTML
 //! alternative.
 
 use std::fmt::Write;
@@ -25,6 +26,8 @@ struct Contents {
     failed: Vec<(String, String, String)>,
     held: usize,
     refused: usize,
+    /// Lines about the inquiry desk's tickets; none for an office that has had no ticket.
+    tickets: Option<Vec<String>>,
     /// Without `[[calendar]]`s, none.
     agenda: Option<DayAgenda>,
 }
@@ -61,6 +64,7 @@ pub fn mail(
             .collect(),
         held: unsent.iter().filter(|m| m.status == "uncertain").count(),
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
+        tickets: ticket_lines(store, since, slot)?,
         agenda: agenda(rules, store, slot)?,
     };
     let local =
@@ -84,6 +88,37 @@ pub fn mail(
         loop_header_value: office.assistant.address.clone(),
     };
     Ok(Some(compose::notice(&notice)))
+}
+
+/// The tickets: how many wait for an answer per department, the oldest and how many are overdue; how
+/// many clerk answered itself since `since`; the ratings given since then.
+fn ticket_lines(store: &Store, since: i64, slot: i64) -> Result<Option<Vec<String>>, StoreError> {
+    if store.highest_ticket()?.is_none() {
+        return Ok(None);
+    }
+    let open = store.tickets(true, None)?;
+    let mut lines = vec![format!("Tickets waiting for an answer: {}", open.len())];
+    let mut departments: Vec<&str> = open.iter().map(|t| t.department.as_deref().unwrap_or("-")).collect();
+    departments.sort_unstable();
+    departments.dedup();
+    for department in departments {
+        let of: Vec<_> =
+            open.iter().filter(|t| t.department.as_deref().unwrap_or("-") == department).collect();
+        let oldest = of.iter().map(|t| t.opened_at).min().unwrap_or(slot);
+        let overdue = of.iter().filter(|t| t.due_at.is_some_and(|due| due < slot)).count();
+        let name = if department == "-" { "no department" } else { department };
+        lines.push(format!(
+            "  {name}: {}, the oldest opened {} ago, {overdue} overdue",
+            of.len(),
+            crate::units::humanize_roughly(slot - oldest)
+        ));
+    }
+    lines.push(format!("Answered by clerk itself: {}", store.answered_by_clerk_since(since)?));
+    for (department, good, ok, bad) in store.ratings_since(since)? {
+        let name = if department == "-" { "no department".to_owned() } else { department };
+        lines.push(format!("Rated answers, {name}: {good} good, {ok} ok, {bad} bad"));
+    }
+    Ok(Some(lines))
 }
 
 /// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A
@@ -126,6 +161,12 @@ fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "\nWaiting for a person: {} mail(s) held in the outbox, {} refused (see `clerk outbox`)",
         c.held, c.refused
     );
+    if let Some(lines) = &c.tickets {
+        out.push('\n');
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     if let Some(DayAgenda { day, calendars }) = &c.agenda {
         let _ = writeln!(out, "\nAgenda for {day}:");
         for (calendar, lines) in calendars {
@@ -177,6 +218,13 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n",
         c.held, c.refused
     );
+    if let Some(lines) = &c.tickets {
+        out.push_str("<h3>Tickets</h3>\n<pre>\n");
+        for line in lines {
+            let _ = writeln!(out, "{}", html_escape(line));
+        }
+        out.push_str("</pre>\n");
+    }
     if let Some(DayAgenda { day, calendars }) = &c.agenda {
         let _ = writeln!(out, "<h3>Agenda for {}</h3>", html_escape(day));
         for (calendar, lines) in calendars {
@@ -205,6 +253,12 @@ mod tests {
             )],
             held: 1,
             refused: 0,
+            tickets: Some(vec![
+                "Tickets waiting for an answer: 2".into(),
+                "  front-desk: 2, the oldest opened 3 days ago, 1 overdue".into(),
+                "Answered by clerk itself: 4".into(),
+                "Rated answers, front-desk: 3 good, 1 ok, 0 bad".into(),
+            ]),
             agenda: Some(DayAgenda {
                 day: "Tue 24 Nov 2026".into(),
                 calendars: vec![(
@@ -223,6 +277,8 @@ mod tests {
         assert!(text.contains("    1  no desk, rule newsletters"), "{text}");
         assert!(text.contains("anna@example.com \"Broken <mail>\": cannot read the message"), "{text}");
         assert!(text.contains("1 mail(s) held in the outbox, 0 refused"), "{text}");
+        assert!(text.contains("\nTickets waiting for an answer: 2\n  front-desk: 2, the oldest"), "{text}");
+        assert!(text.contains("Rated answers, front-desk: 3 good, 1 ok, 0 bad"), "{text}");
         assert!(
             text.contains("\nAgenda for Tue 24 Nov 2026:\n  giulia\n    09:00–09:15  Stand-up\n"),
             "{text}"

@@ -5,10 +5,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store};
 use crate::rules::Priority;
+use crate::tickets::words::Rating;
 use crate::tickets::{Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
 
 const COLUMNS: &str = "number, state, customer, customer_name, department, priority, subject, language, \
-                       opened_at, updated_at, due_at, escalate_at, answered_at, acknowledged, escalation";
+                       opened_at, updated_at, due_at, escalate_at, answered_at, acknowledged, escalation, rating";
 
 /// Writes `change` in the open transaction: the ticket as it now is, and its new messages, tied to the
 /// journal row of the message that caused them (none for a scheduled job's change).
@@ -16,7 +17,7 @@ pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: O
     let t = &change.ticket;
     conn.prepare_cached(&format!(
         "INSERT OR REPLACE INTO tickets ({COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
     ))?
     .execute(params![
         t.number.0,
@@ -34,6 +35,7 @@ pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: O
         t.answered_at,
         t.acknowledged,
         t.escalation,
+        t.rating.map(Rating::as_str),
     ])?;
     for entry in &change.entries {
         conn.prepare_cached(
@@ -111,6 +113,26 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How customers rated the answers given since `since` (unix seconds): (department or `-`,
+    /// good, ok, bad), by department.
+    pub fn ratings_since(&self, since: i64) -> Result<Vec<(String, i64, i64, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT coalesce(department, '-'), sum(rating = 'good'), sum(rating = 'ok'), sum(rating = 'bad')
+             FROM tickets WHERE rating IS NOT NULL AND updated_at >= ?1 GROUP BY 1 ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many tickets clerk answered by itself (a rule's `answer`) since `since` (unix seconds).
+    pub fn answered_by_clerk_since(&self, since: i64) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(DISTINCT ticket) FROM ticket_messages WHERE role = 'clerk' AND text = ?2 AND at >= ?1",
+            params![since, crate::tickets::ANSWER_ENTRY],
+            |row| row.get(0),
+        )?)
+    }
+
     /// The messages of ticket `number`, oldest first.
     pub fn ticket_entries(&self, number: TicketNumber) -> Result<Vec<TicketEntry>> {
         // By rowid: the order they were written in, so an acknowledgment follows the question it
@@ -149,5 +171,6 @@ fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         answered_at: row.get(12)?,
         acknowledged: row.get(13)?,
         escalation: row.get(14)?,
+        rating: row.get::<_, Option<String>>(15)?.as_deref().and_then(Rating::from_name),
     })
 }

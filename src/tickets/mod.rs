@@ -16,6 +16,9 @@ pub use number::TicketNumber;
 
 use crate::rules::Priority;
 
+/// What clerk's own answer is recorded as among a ticket's messages (counted in the digest).
+pub const ANSWER_ENTRY: &str = "answer";
+
 /// The first ticket an office opens; numbers below it would look like typos of small numbers.
 pub const FIRST_NUMBER: u32 = 1001;
 
@@ -89,6 +92,8 @@ pub struct Ticket {
     /// How far the `escalate` job has gone since the ticket last waited: 0 nothing, 1 the department
     /// was reminded, 2 the owners were told.
     pub escalation: u8,
+    /// The customer's one-word rating of the answer, if they gave one.
+    pub rating: Option<words::Rating>,
 }
 
 /// Who wrote a message of a ticket.

@@ -71,7 +71,7 @@ fn line(ticket: &Ticket, office: &Office, now: i64) -> String {
         ticket.priority.name(),
         ticket.customer,
         ticket.subject,
-        age(now - ticket.opened_at)
+        crate::units::humanize_roughly(now - ticket.opened_at)
     );
     if ticket.state.is_open()
         && let Some(due) = ticket.due_at
@@ -97,7 +97,12 @@ pub fn thread(store: &Store, office: &Office, number: TicketNumber, now: i64) ->
     let _ = writeln!(out, "  state       {}", ticket.state.as_str());
     let _ = writeln!(out, "  department  {}", ticket.department.as_deref().unwrap_or("none"));
     let _ = writeln!(out, "  priority    {}", ticket.priority.name());
-    let _ = writeln!(out, "  opened      {} ({} ago)", local(ticket.opened_at), age(now - ticket.opened_at));
+    let _ = writeln!(
+        out,
+        "  opened      {} ({} ago)",
+        local(ticket.opened_at),
+        crate::units::humanize_roughly(now - ticket.opened_at)
+    );
     if let Some(due) = ticket.due_at.filter(|_| ticket.state.is_open()) {
         let late = if due < now { ", overdue" } else { "" };
         let _ = writeln!(out, "  answer due  {}{late}", local(due));
@@ -117,16 +122,6 @@ pub fn thread(store: &Store, office: &Office, number: TicketNumber, now: i64) ->
         }
     }
     Ok(out)
-}
-
-/// "3 days", "5 h", "12 min".
-fn age(seconds: i64) -> String {
-    let seconds = seconds.max(0);
-    match seconds {
-        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
-        s if s >= 3600 => format!("{} h", s / 3600),
-        s => format!("{} min", s / 60),
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! What the words of a ticket's messages say to clerk: the staff's commands (`#route accounts`,
-//! `#close`) and a customer's reply that only says thanks.
+//! `#close`), a customer's reply that only says thanks, and a one-word rating of an answer.
 //!
 //! Both are read from a message's new text only (the quoted history split off first), so a command or
 //! a "thank you" quoted from an earlier message is never taken again.
@@ -79,8 +79,76 @@ const CLOSINGS: &[&str] = &[
 /// Whether `new_text` says thanks and nothing else, so it does not reopen an answered ticket. A name
 /// or a closing after the thanks is allowed; a question or any second sentence is not.
 pub fn only_thanks(new_text: &str, sender_name: Option<&str>) -> bool {
+    said(new_text, sender_name).is_some_and(|said| THANKS.contains(&said.as_str()))
+}
+
+/// How a customer rates the answer to their ticket, by replying with one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    Good,
+    Ok,
+    Bad,
+}
+
+impl Rating {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Good => "good",
+            Rating::Ok => "ok",
+            Rating::Bad => "bad",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Rating> {
+        match name {
+            "good" => Some(Rating::Good),
+            "ok" => Some(Rating::Ok),
+            "bad" => Some(Rating::Bad),
+            _ => None,
+        }
+    }
+}
+
+/// The one-word ratings, English and Italian, after folding case and accents.
+const RATINGS: &[(&str, Rating)] = &[
+    ("good", Rating::Good),
+    ("very good", Rating::Good),
+    ("great", Rating::Good),
+    ("excellent", Rating::Good),
+    ("buono", Rating::Good),
+    ("bene", Rating::Good),
+    ("molto bene", Rating::Good),
+    ("ottimo", Rating::Good),
+    ("ok", Rating::Ok),
+    ("okay", Rating::Ok),
+    ("fine", Rating::Ok),
+    ("so so", Rating::Ok),
+    ("discreto", Rating::Ok),
+    ("sufficiente", Rating::Ok),
+    ("cosi cosi", Rating::Ok),
+    ("bad", Rating::Bad),
+    ("poor", Rating::Bad),
+    ("terrible", Rating::Bad),
+    ("male", Rating::Bad),
+    ("cattivo", Rating::Bad),
+    ("scarso", Rating::Bad),
+    ("pessimo", Rating::Bad),
+];
+
+/// The rating `new_text` gives, when it is one of the rating words and nothing else (a name or a
+/// closing may follow).
+pub fn rating(new_text: &str, sender_name: Option<&str>) -> Option<Rating> {
+    let said = said(new_text, sender_name)?;
+    RATINGS.iter().find(|(word, _)| *word == said).map(|(_, rating)| *rating)
+}
+
+/// What `new_text` says in folded words, without the sender's name or a closing after it; `None` for
+/// a question or an empty text.
+fn said(new_text: &str, sender_name: Option<&str>) -> Option<String> {
     if new_text.contains('?') {
-        return false;
+        return None;
     }
     let folded = fold(new_text);
     let names: Vec<String> =
@@ -102,7 +170,7 @@ pub fn only_thanks(new_text: &str, sender_name: Option<&str>) -> bool {
         }
     }
     let said = words.join(" ");
-    !said.is_empty() && THANKS.contains(&said.as_str())
+    (!said.is_empty()).then_some(said)
 }
 
 #[cfg(test)]
@@ -140,6 +208,23 @@ mod tests {
             "OK, thanks",
         ] {
             assert!(only_thanks(text, Some("Anna Example")), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn one_word_replies_rate_the_answer_in_english_and_italian() {
+        let cases = [
+            ("Good", Some(Rating::Good)),
+            ("ottimo!", Some(Rating::Good)),
+            ("OK\n\nAnna", Some(Rating::Ok)),
+            ("così così", Some(Rating::Ok)),
+            ("Bad.", Some(Rating::Bad)),
+            ("pessimo, saluti", Some(Rating::Bad)),
+            ("Good morning, one more question", None),
+            ("bad?", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(rating(text, Some("Anna Example")), expected, "{text:?}");
         }
     }
 

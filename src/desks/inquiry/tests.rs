@@ -387,6 +387,19 @@ fn thanks_leave_an_answered_ticket_answered_and_a_question_reopens_it() {
 }
 
 #[test]
+fn a_one_word_reply_to_an_answer_rates_it() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let forward_id = forwarded_question(&rules, &mut store);
+    handle(&rules, &mut store, &staff_reply(&forward_id, "s1@office.example", "Attached."), now());
+    let rating = mail("anna@example.com", "Re: Invoice copy [#1001-9]", "q2@example.com", "", "Ottimo");
+    let ticket = handle(&rules, &mut store, &rating, now()).ticket().unwrap().ticket.clone();
+    assert_eq!(ticket.rating, Some(crate::tickets::words::Rating::Good));
+    assert_eq!(ticket.state, TicketState::Answered);
+    assert_eq!(store.ticket(TicketNumber(1001)).unwrap().unwrap().rating, ticket.rating, "stored");
+}
+
+#[test]
 fn an_answer_too_long_ago_is_not_reopened() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();

@@ -42,6 +42,7 @@ fn store_with(state: TicketState, department: Option<&str>) -> Store {
                 answered_at: None,
                 acknowledged: true,
                 escalation: 0,
+                rating: None,
             },
             entries: vec![TicketEntry {
                 message_id: "q1@example.com".into(),
