@@ -19,7 +19,8 @@
 //! `expect.rule` is compared with the deciding rule: the last one that matched, which is the one that
 //! stopped the evaluation unless every match said `continue`. `expect.reply_subject` and
 //! `expect.reply_to` check the automatic reply as the daemon would compose it (the first time this
-//! sender writes), so a test also catches a reply the safety rules would hold back.
+//! sender writes, the desks included: the inquiry desk's answer opens ticket 1001 in a test), so a
+//! test also catches a reply the safety rules would hold back.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
