@@ -165,7 +165,11 @@ impl Desk<'_> {
         };
         let template_of = |name: &str| self.offered_languages(name);
         let mut offered = cx.call.answer.as_deref().map(template_of).unwrap_or_default();
-        offered.extend(self.acknowledgment_template().map(|t| template_of(&t)).unwrap_or_default());
+        match self.acknowledgment_template() {
+            Some(template) => offered.extend(template_of(&template)),
+            // clerk's own acknowledgment is written in both.
+            None => offered.extend(["en".to_owned(), "it".to_owned()]),
+        }
         let language = crate::tickets::language::detect(self.new_text, &offered, &cx.rules.office.language);
         let mut ticket = Ticket {
             number,

@@ -501,3 +501,19 @@ fn clerks_own_acknowledgment_is_in_the_customers_language_when_the_office_has_on
         ack.text
     );
 }
+
+#[test]
+fn without_a_template_clerk_acknowledges_in_italian_or_english() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "sara@example.it",
+        "Fattura",
+        "q1@example.it",
+        "",
+        "Buongiorno, potreste mandarmi una copia della fattura di novembre? Grazie mille",
+    );
+    let ack = Handled::read(handle(&rules, &mut store, &raw, now()).sent(MailKind::Reply)[0]);
+    assert!(ack.text.contains("registrato con il numero [#1001-9]"), "{}", ack.text);
+    assert!(ack.text.contains("entro giovedì 3 dicembre alle 14:00"), "{}", ack.text);
+}
