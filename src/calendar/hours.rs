@@ -57,7 +57,13 @@ impl WorkingHours {
     /// four working hours after Friday 16:00 in a 09:00-17:00 office is Monday 12:00. This is how an
     /// answer promised "within 4 hours" is dated. Without any open day the clock is not stopped.
     pub fn after(&self, zone: Tz, start: DateTime<Utc>, amount: Duration) -> DateTime<Utc> {
-        let plain = || start + chrono::Duration::from_std(amount).unwrap_or(chrono::Duration::MAX);
+        // A period too long to add (a typo of many zeros in office.toml) is read as ten years, not a panic.
+        let plain = || {
+            chrono::Duration::from_std(amount)
+                .ok()
+                .and_then(|d| start.checked_add_signed(d))
+                .unwrap_or(start + chrono::Duration::days(3650))
+        };
         if !self.is_open_sometime() {
             return plain();
         }
@@ -74,7 +80,8 @@ impl WorkingHours {
                 let open = (to - from).to_std().unwrap_or_default();
                 if left <= open {
                     let end = from + chrono::Duration::from_std(left).unwrap_or_default();
-                    return at_local(zone, day, end).unwrap_or_else(plain);
+                    // The local clock can step back over a daylight-saving change; never before the start.
+                    return at_local(zone, day, end).unwrap_or_else(plain).max(start);
                 }
                 left -= open;
             }
@@ -193,6 +200,13 @@ mod tests {
             hours.after(chrono_tz::Europe::Rome, rome("2026-12-02 22:30"), HOUR),
             rome("2026-12-03 10:00")
         );
+    }
+
+    #[test]
+    fn a_period_too_long_to_add_does_not_panic() {
+        let hours = WorkingHours::closed();
+        let start = rome("2026-12-03 10:00");
+        assert!(hours.after(chrono_tz::Europe::Rome, start, Duration::from_secs(u64::MAX)) > start);
     }
 
     #[test]

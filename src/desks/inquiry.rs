@@ -94,16 +94,12 @@ pub fn handle(
     Ok(desk.outcome)
 }
 
-/// The guard's reasons that mean a machine wrote the mail (or it went to many people), as opposed to
-/// reasons that only forbid answering it (Outlook's X-Auto-Response-Suppress, mail from the office
-/// itself, a Bcc copy).
+/// The guard's reasons that mean a machine wrote the mail (or it went to many people), or that it is
+/// clerk's own mail back, as opposed to reasons that only forbid answering it (Outlook's
+/// X-Auto-Response-Suppress, mail from the office itself, a Bcc copy, a `postmaster@` who is a person).
 fn from_a_machine(reason: &Suppression) -> bool {
-    !matches!(
-        reason,
-        Suppression::ResponseSuppressed { .. }
-            | Suppression::OwnAddress { .. }
-            | Suppression::AssistantNotRecipient { .. }
-    )
+    reason.means_automatic()
+        || matches!(reason, Suppression::OwnLoopHeader { .. } | Suppression::OwnMessageId { .. })
 }
 
 /// The desk at work on one message.
@@ -188,6 +184,7 @@ impl Desk<'_> {
             acknowledged: false,
             escalation: 0,
             rating: None,
+            rated_at: None,
         };
         let mut entries = vec![self.incoming(Role::Customer)];
         let answered = match &cx.call.answer {
@@ -231,6 +228,7 @@ impl Desk<'_> {
                         rating.as_str()
                     ));
                     ticket.rating = Some(rating);
+                    ticket.rated_at = Some(cx.now.timestamp());
                 } else if words::only_thanks(self.new_text, name) {
                     self.note(format!(
                         "ticket {}: the customer says thanks; it stays {}",
@@ -330,7 +328,7 @@ impl Desk<'_> {
                 // Nobody has it yet: the owners hear of it when the office's usual answer time passes.
                 None => {
                     ticket.state = TicketState::New;
-                    (DEFAULT_RESPONSE_TIME, 2 * DEFAULT_RESPONSE_TIME)
+                    (DEFAULT_RESPONSE_TIME, DEFAULT_RESPONSE_TIME.saturating_mul(2))
                 }
             };
         ticket.due_at = Some(at(response_time));
@@ -348,9 +346,13 @@ impl Desk<'_> {
             return Ok(());
         };
         let msg = self.cx.msg;
-        let copied = msg.to.iter().chain(&msg.cc).any(|a| {
-            a.is(&department.address) || (self.is_staff(&a.email) && !a.is(&office.assistant.address))
-        });
+        // A colleague's own address among the recipients (the one who answered, copied back) means
+        // the department has it; another department's or the owner's address does not.
+        let copied = msg
+            .to
+            .iter()
+            .chain(&msg.cc)
+            .any(|a| a.is(&department.address) || (self.is_staff(&a.email) && !office.is_own(&a.email)));
         if copied {
             self.note(format!(
                 "ticket {}: not forwarded, {name} is among its recipients",

@@ -88,7 +88,7 @@ fn department(parent: &Table<'_, '_>, item: &Item<'_, '_>) -> Option<Department>
         return Some(Department {
             address,
             response_time: DEFAULT_RESPONSE_TIME,
-            escalate_after: 2 * DEFAULT_RESPONSE_TIME,
+            escalate_after: DEFAULT_RESPONSE_TIME.saturating_mul(2),
         });
     }
     let Some(table) = item.as_table() else {
@@ -100,7 +100,7 @@ fn department(parent: &Table<'_, '_>, item: &Item<'_, '_>) -> Option<Department>
     let escalate_after = table.get("escalate_after").map(|i| (duration(&i), i));
     let (address, response_time) = (address?, response_time?);
     let escalate_after = match escalate_after {
-        None => 2 * response_time,
+        None => response_time.saturating_mul(2),
         Some((escalate_after, item)) => {
             let escalate_after = escalate_after?;
             if escalate_after < response_time {

@@ -31,15 +31,18 @@ pub fn due(
     store: &Store,
     job: &Schedule,
     now: DateTime<Utc>,
-) -> Result<Vec<Due>, StoreError> {
+) -> Result<Escalations, StoreError> {
     let now_ts = now.timestamp();
     let mut due = Vec::new();
+    let mut skipped = Vec::new();
     for ticket in store.tickets(true, None)? {
         let past = |at: Option<i64>| at.is_some_and(|at| at <= now_ts);
+        // Without a department the first reminder already goes to the owners: there is no second.
+        let no_department = ticket.department.is_none();
         let level = if past(ticket.escalate_at) && ticket.escalation < OWNERS {
             OWNERS
         } else if past(ticket.due_at) && ticket.escalation < DEPARTMENT {
-            DEPARTMENT
+            if no_department { OWNERS } else { DEPARTMENT }
         } else {
             continue;
         };
@@ -52,13 +55,25 @@ pub fn due(
             .unwrap_or_default();
         match reminder(rules, &ticket, level, &last_words, now) {
             Some(Ok(mail)) => due.push(Due { mail, ticket: ticket.number, level }),
+            // Logged once: the level is still recorded, so the same warning does not come every run.
             Some(Err(e)) => {
-                warn!(schedule = %job.name, ticket = %ticket.number, error = %e, "escalate: cannot compose")
+                warn!(schedule = %job.name, ticket = %ticket.number, error = %e, "escalate: cannot compose");
+                skipped.push((ticket.number, level));
             }
-            None => warn!(schedule = %job.name, ticket = %ticket.number, "escalate: nobody to remind"),
+            None => {
+                warn!(schedule = %job.name, ticket = %ticket.number, "escalate: nobody to remind");
+                skipped.push((ticket.number, level));
+            }
         }
     }
-    Ok(due)
+    Ok(Escalations { due, skipped })
+}
+
+/// What a run of the job found: reminders to queue, and levels reached without one (nobody to write
+/// to, or it could not be composed), to record all the same.
+pub struct Escalations {
+    pub due: Vec<Due>,
+    pub skipped: Vec<(TicketNumber, u8)>,
 }
 
 /// The reminder of `ticket` at `level`; `None` when there is nobody to send it to.

@@ -124,13 +124,18 @@ async fn tick(
                         due.mail
                     })
                     .collect(),
-                Job::Escalate => escalate::due(&set, store, &job, now)?
-                    .into_iter()
-                    .map(|due| {
-                        escalated.push((due.ticket, due.level));
-                        due.mail
-                    })
-                    .collect(),
+                Job::Escalate => {
+                    let found = escalate::due(&set, store, &job, now)?;
+                    escalated.extend(found.skipped);
+                    found
+                        .due
+                        .into_iter()
+                        .map(|due| {
+                            escalated.push((due.ticket, due.level));
+                            due.mail
+                        })
+                        .collect()
+                }
             };
             store.record_slot(&job.name, slot_ts, true, &mails)?;
             // After the mail is queued: a crash in between composes the same Message-IDs again, which

@@ -198,7 +198,8 @@ const MIGRATIONS: &[&str] = &[
         answered_at    INTEGER,
         acknowledged   INTEGER NOT NULL,     -- 1: the customer had the acknowledgment or an answer
         escalation     INTEGER NOT NULL,     -- 0, 1 (department reminded), 2 (owners told)
-        rating         TEXT                  -- good | ok | bad: the customer's word on the answer
+        rating         TEXT,                 -- good | ok | bad: the customer's word on the answer
+        rated_at       INTEGER
     );
     CREATE INDEX tickets_by_state ON tickets (state, department);
     CREATE TABLE ticket_messages (

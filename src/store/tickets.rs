@@ -9,7 +9,7 @@ use crate::tickets::words::Rating;
 use crate::tickets::{Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
 
 const COLUMNS: &str = "number, state, customer, customer_name, department, priority, subject, language, \
-                       opened_at, updated_at, due_at, escalate_at, answered_at, acknowledged, escalation, rating";
+                       opened_at, updated_at, due_at, escalate_at, answered_at, acknowledged, escalation, rating, rated_at";
 
 /// Writes `change` in the open transaction: the ticket as it now is, and its new messages, tied to the
 /// journal row of the message that caused them (none for a scheduled job's change).
@@ -17,7 +17,7 @@ pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: O
     let t = &change.ticket;
     conn.prepare_cached(&format!(
         "INSERT OR REPLACE INTO tickets ({COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     ))?
     .execute(params![
         t.number.0,
@@ -36,6 +36,7 @@ pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: O
         t.acknowledged,
         t.escalation,
         t.rating.map(Rating::as_str),
+        t.rated_at,
     ])?;
     for entry in &change.entries {
         conn.prepare_cached(
@@ -118,7 +119,7 @@ impl Store {
     pub fn ratings_since(&self, since: i64) -> Result<Vec<(String, i64, i64, i64)>> {
         let mut stmt = self.conn.prepare(
             "SELECT coalesce(department, '-'), sum(rating = 'good'), sum(rating = 'ok'), sum(rating = 'bad')
-             FROM tickets WHERE rating IS NOT NULL AND updated_at >= ?1 GROUP BY 1 ORDER BY 1",
+             FROM tickets WHERE rating IS NOT NULL AND rated_at >= ?1 GROUP BY 1 ORDER BY 1",
         )?;
         let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -172,5 +173,6 @@ fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         acknowledged: row.get(13)?,
         escalation: row.get(14)?,
         rating: row.get::<_, Option<String>>(15)?.as_deref().and_then(Rating::from_name),
+        rated_at: row.get(16)?,
     })
 }

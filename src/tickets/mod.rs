@@ -94,6 +94,8 @@ pub struct Ticket {
     pub escalation: u8,
     /// The customer's one-word rating of the answer, if they gave one.
     pub rating: Option<words::Rating>,
+    /// When it was given (unix seconds), so the digest counts it once.
+    pub rated_at: Option<i64>,
 }
 
 /// Who wrote a message of a ticket.

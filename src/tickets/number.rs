@@ -41,17 +41,28 @@ impl TicketNumber {
         format!("[#{self}]")
     }
 
+    /// `subject` without any ticket tags (valid or not), so a new ticket's tag does not join an old one.
+    pub fn without_tags(subject: &str) -> String {
+        let stripped = tag_pattern().replace_all(subject, "");
+        stripped.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// The ticket a subject names by its tag, whatever prefixes ("Re:", "AW:", "R:", "Rif:", "I:",
     /// "VS:", "Fwd:") and spacing clients add; a tag whose check digit is wrong names none.
     pub fn in_subject(subject: &str) -> Option<TicketNumber> {
-        static TAG: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"\[\s*#\s*(\d{1,9})\s*-\s*(\d)\s*\]").expect("a valid regex"));
-        TAG.captures_iter(subject).find_map(|caps| {
+        tag_pattern().captures_iter(subject).find_map(|caps| {
             let number = TicketNumber(caps.get(1)?.as_str().parse().ok()?);
             let check: u8 = caps.get(2)?.as_str().parse().ok()?;
             (number.check_digit() == check).then_some(number)
         })
     }
+}
+
+/// `[#1042-7]` with loose spacing; the number and the check digit captured.
+fn tag_pattern() -> &'static Regex {
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[\s*#\s*(\d{1,9})\s*-\s*(\d)\s*\]").expect("a valid regex"));
+    &TAG
 }
 
 impl serde::Serialize for TicketNumber {

@@ -86,14 +86,12 @@ pub(super) fn forward(
 
 /// `subject` with the ticket's tag at its end, once.
 pub(super) fn tagged(subject: &str, ticket: &Ticket) -> String {
-    let subject = subject.trim();
     if crate::tickets::TicketNumber::in_subject(subject) == Some(ticket.number) {
-        subject.to_owned()
-    } else if subject.is_empty() {
-        ticket.number.tag()
-    } else {
-        format!("{subject} {}", ticket.number.tag())
+        return subject.trim().to_owned();
     }
+    // An old ticket's tag (a reply to a closed ticket opens a new one) would make replies join it.
+    let subject = crate::tickets::TicketNumber::without_tags(subject);
+    if subject.is_empty() { ticket.number.tag() } else { format!("{subject} {}", ticket.number.tag()) }
 }
 
 fn message_id(desk: &Desk<'_>, ticket: &Ticket, what: &str) -> String {
@@ -173,7 +171,8 @@ fn forward_note(desk: &Desk<'_>, ticket: &Ticket, department: &str) -> String {
     format!(
         "Ticket {} for {department}, from {customer}, {} priority.{due}\n\n\
          Answer with \"Reply all\": your answer goes to the customer, and the assistant records it.\n\
-         To hand the ticket on, or close it, start your reply with a line of its own:\n\
+         To hand the ticket on, or close it, write to the assistant alone (take the customer out of the\n\
+         recipients) with a first line of its own:\n\
          \x20 #route DEPARTMENT   (one of: {})\n\
          \x20 #close\n",
         ticket.number.tag(),

@@ -43,6 +43,7 @@ fn store_with(state: TicketState, department: Option<&str>) -> Store {
                 acknowledged: true,
                 escalation: 0,
                 rating: None,
+                rated_at: None,
             },
             entries: vec![TicketEntry {
                 message_id: "q1@example.com".into(),
@@ -64,15 +65,15 @@ fn hours(n: i64) -> DateTime<Utc> {
 fn a_ticket_past_its_response_time_reminds_its_department_once() {
     let set = rules();
     let mut store = store_with(TicketState::Waiting, Some("front-desk"));
-    assert!(due(&set, &store, &set.schedules[0], hours(3)).unwrap().is_empty(), "not due yet");
-    let found = due(&set, &store, &set.schedules[0], hours(5)).unwrap();
+    assert!(due(&set, &store, &set.schedules[0], hours(3)).unwrap().due.is_empty(), "not due yet");
+    let found = due(&set, &store, &set.schedules[0], hours(5)).unwrap().due;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].mail.recipients, ["info@office.example"]);
     let reminder = crate::mail::message::Message::parse(&found[0].mail.raw).unwrap();
     assert_eq!(reminder.subject, format!("Waiting for an answer: Invoice copy {}", TicketNumber(1001).tag()));
     assert!(reminder.text.contains("Could you send me a copy of invoice 123?"), "{}", reminder.text);
     store.note_escalation(found[0].ticket, found[0].level).unwrap();
-    assert!(due(&set, &store, &set.schedules[0], hours(6)).unwrap().is_empty(), "reminded once");
+    assert!(due(&set, &store, &set.schedules[0], hours(6)).unwrap().due.is_empty(), "reminded once");
 }
 
 #[test]
@@ -80,25 +81,26 @@ fn past_escalate_after_the_owners_hear_of_it() {
     let set = rules();
     let mut store = store_with(TicketState::Waiting, Some("front-desk"));
     store.note_escalation(TicketNumber(1001), 1).unwrap();
-    let found = due(&set, &store, &set.schedules[0], hours(9)).unwrap();
+    let found = due(&set, &store, &set.schedules[0], hours(9)).unwrap().due;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].mail.recipients, ["giulia@office.example", "info@office.example"]);
     assert_eq!(found[0].level, 2);
     store.note_escalation(found[0].ticket, found[0].level).unwrap();
-    assert!(due(&set, &store, &set.schedules[0], hours(30)).unwrap().is_empty());
+    assert!(due(&set, &store, &set.schedules[0], hours(30)).unwrap().due.is_empty());
 }
 
 #[test]
 fn a_ticket_without_a_department_goes_to_the_owners() {
     let set = rules();
     let store = store_with(TicketState::New, None);
-    let found = due(&set, &store, &set.schedules[0], hours(5)).unwrap();
+    let found = due(&set, &store, &set.schedules[0], hours(5)).unwrap().due;
     assert_eq!(found[0].mail.recipients, ["giulia@office.example"]);
+    assert_eq!(found[0].level, 2, "the owners hear of it once, not twice");
 }
 
 #[test]
 fn answered_tickets_are_not_escalated() {
     let set = rules();
     let store = store_with(TicketState::Answered, Some("front-desk"));
-    assert!(due(&set, &store, &set.schedules[0], hours(30)).unwrap().is_empty());
+    assert!(due(&set, &store, &set.schedules[0], hours(30)).unwrap().due.is_empty());
 }
