@@ -32,7 +32,7 @@ use crate::guard::{self, Suppression};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::rules::departments::DEFAULT_RESPONSE_TIME;
-use crate::rules::{DeskCall, Priority, RuleSet};
+use crate::rules::{DeskCall, Office, Priority, RuleSet};
 use crate::tickets::words::{self, Command};
 use crate::tickets::{FIRST_NUMBER, Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
 
@@ -102,6 +102,68 @@ fn from_a_machine(reason: &Suppression) -> bool {
         || matches!(reason, Suppression::OwnLoopHeader { .. } | Suppression::OwnMessageId { .. })
 }
 
+/// What a message says of the ticket it belongs to.
+enum Found {
+    Ticket(Ticket),
+    Nothing,
+    /// A well-formed tag of a ticket the office does not have.
+    NoSuchTag(TicketNumber),
+    /// The tag of a ticket, from someone who is neither its customer nor staff.
+    TagFromStranger(TicketNumber),
+}
+
+/// The ticket of one of the message's thread ids, else of its subject tag when `sender` is that
+/// ticket's customer or staff.
+fn find(office: &Office, msg: &Message, sender: &Address, view: &dyn TicketView) -> Result<Found, DeskError> {
+    let thread: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
+    if let Some(number) = view.ticket_of(&thread)?
+        && let Some(ticket) = view.ticket(number)?
+    {
+        return Ok(Found::Ticket(ticket));
+    }
+    let Some(number) = TicketNumber::in_subject(&msg.subject) else { return Ok(Found::Nothing) };
+    let Some(ticket) = view.ticket(number)? else { return Ok(Found::NoSuchTag(number)) };
+    if ticket.customer.eq_ignore_ascii_case(&sender.email) || is_staff(office, &sender.email) {
+        Ok(Found::Ticket(ticket))
+    } else {
+        Ok(Found::TagFromStranger(number))
+    }
+}
+
+/// The ticket whose conversation `msg` continues, for mail a rule handed elsewhere (or nowhere): a
+/// staff answer that mentions an "order", a customer's "Re: appointment [#1042-7]". Machine mail and
+/// calendar mail are left to their rules.
+pub fn conversation(
+    rules: &RuleSet,
+    msg: &Message,
+    view: &dyn TicketView,
+) -> Result<Option<Ticket>, DeskError> {
+    let office = &rules.office;
+    let machine = guard::check(msg, &crate::actions::guard_policy_of(office)).iter().any(from_a_machine);
+    let Some(sender) = msg.from.first() else { return Ok(None) };
+    if machine || !msg.calendars.is_empty() {
+        return Ok(None);
+    }
+    match find(office, msg, sender, view)? {
+        Found::Ticket(ticket) => Ok(Some(ticket)),
+        _ => Ok(None),
+    }
+}
+
+/// Whether `address` answers tickets for the office: its own addresses, and `[tickets] staff`
+/// (default: the assistant's domain).
+fn is_staff(office: &Office, address: &str) -> bool {
+    if office.is_own(address) {
+        return true;
+    }
+    let staff = &office.tickets.staff;
+    if staff.is_empty() {
+        let domain = crate::actions::domain_of(&office.assistant.address);
+        return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
+    }
+    staff.iter().any(|glob| glob.matches(address))
+}
+
 /// The desk at work on one message.
 struct Desk<'a> {
     cx: &'a Context<'a>,
@@ -117,39 +179,26 @@ struct Desk<'a> {
 impl Desk<'_> {
     /// The ticket the message belongs to, if any.
     fn existing(&mut self) -> Result<Option<Ticket>, DeskError> {
-        let msg = self.cx.msg;
-        let thread: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
-        if let Some(number) = self.view.ticket_of(&thread)? {
-            return Ok(self.view.ticket(number)?);
+        match find(&self.cx.rules.office, self.cx.msg, self.sender, self.view)? {
+            Found::Ticket(ticket) => Ok(Some(ticket)),
+            Found::Nothing => Ok(None),
+            Found::NoSuchTag(number) => {
+                self.note(format!("the subject names ticket {}, which does not exist", number.tag()));
+                Ok(None)
+            }
+            Found::TagFromStranger(number) => {
+                self.note(format!(
+                    "the subject names ticket {}, but {} is neither its customer nor staff: a new ticket is opened",
+                    number.tag(),
+                    self.sender.email
+                ));
+                Ok(None)
+            }
         }
-        let Some(number) = TicketNumber::in_subject(&msg.subject) else { return Ok(None) };
-        let Some(ticket) = self.view.ticket(number)? else {
-            self.note(format!("the subject names ticket {}, which does not exist", number.tag()));
-            return Ok(None);
-        };
-        if ticket.customer.eq_ignore_ascii_case(&self.sender.email) || self.is_staff(&self.sender.email) {
-            return Ok(Some(ticket));
-        }
-        self.note(format!(
-            "the subject names ticket {}, but {} is neither its customer nor staff: a new ticket is opened",
-            number.tag(),
-            self.sender.email
-        ));
-        Ok(None)
     }
 
-    /// Whether `address` answers tickets for the office.
     fn is_staff(&self, address: &str) -> bool {
-        let office = &self.cx.rules.office;
-        if office.is_own(address) {
-            return true;
-        }
-        let staff = &office.tickets.staff;
-        if staff.is_empty() {
-            let domain = crate::actions::domain_of(&office.assistant.address);
-            return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
-        }
-        staff.iter().any(|glob| glob.matches(address))
+        is_staff(&self.cx.rules.office, address)
     }
 
     /// A new question: a new ticket, answered or acknowledged and handed to its department.

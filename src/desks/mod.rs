@@ -263,8 +263,9 @@ pub enum DeskError {
     Inquiry(String),
 }
 
-/// Runs the desk the decision names, adding its effects and notes to the decision. The supply desk,
-/// not built yet, records the hand-over only.
+/// Runs the desk the decision names, adding its effects and notes to the decision. A message that
+/// continues a ticket's conversation goes to the inquiry desk whatever rule matched (see
+/// [`into_ticket`]). The supply desk, not built yet, records the hand-over only.
 pub fn run(
     rules: &RuleSet,
     incoming: &Incoming<'_>,
@@ -272,9 +273,14 @@ pub fn run(
     views: &Views<'_>,
     history: &mut dyn ReplyHistory,
 ) -> Result<(), DeskError> {
+    let Incoming { msg, raw, content_hash, now } = *incoming;
+    if decision.desk_call.as_ref().is_none_or(|call| call.desk != Desk::Inquiry)
+        && let Some(ticket) = inquiry::conversation(rules, msg, views.tickets)?
+    {
+        into_ticket(decision, &ticket);
+    }
     let Some(call) = &decision.desk_call else { return Ok(()) };
     let rule = decision.rule.as_deref().unwrap_or_default();
-    let Incoming { msg, raw, content_hash, now } = *incoming;
     let outcome = match call.desk {
         Desk::Meeting => {
             let context = meeting::Context { office: &rules.office, call, rule, msg, content_hash, now };
@@ -289,4 +295,37 @@ pub fn run(
     decision.effects.extend(outcome.effects);
     decision.notes.extend(outcome.notes);
     Ok(())
+}
+
+/// Hands a message of a ticket's conversation to the inquiry desk instead of the desk (or plain
+/// `reply`) its rule chose, so the conversation stays in its ticket and the customer or colleague is
+/// not answered twice. The rule's other actions (forward, move, flag) still apply.
+fn into_ticket(decision: &mut Decision, ticket: &Ticket) {
+    let replaced = match &decision.desk {
+        Some(desk) => format!("desk {desk}"),
+        None => "no desk".to_owned(),
+    };
+    let replies = decision.effects.len();
+    decision.effects.retain(|e| {
+        !matches!(e, Effect::Send { kind: crate::effects::MailKind::Reply, .. } | Effect::NoteReply { .. })
+    });
+    let dropped = if decision.effects.len() < replies { ", and without the rule's reply" } else { "" };
+    decision.notes.push(format!(
+        "inquiry desk: the message continues ticket {}: handled there instead of by {replaced}{dropped}",
+        ticket.number.tag()
+    ));
+    decision.desk = Some(Desk::Inquiry.name().to_owned());
+    decision.desk_options.clear();
+    if let Some(department) = &ticket.department {
+        decision.desk_options.insert("department".into(), department.clone());
+    }
+    decision.desk_call = Some(crate::rules::DeskCall {
+        desk: Desk::Inquiry,
+        answer: None,
+        department: ticket.department.clone(),
+        calendar: None,
+        priority: Some(ticket.priority),
+        on_conflict: None,
+        accept_counter: None,
+    });
 }

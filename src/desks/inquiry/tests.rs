@@ -517,3 +517,32 @@ fn without_a_template_clerk_acknowledges_in_italian_or_english() {
     assert!(ack.text.contains("registrato con il numero [#1001-9]"), "{}", ack.text);
     assert!(ack.text.contains("entro giovedì 3 dicembre alle 14:00"), "{}", ack.text);
 }
+
+#[test]
+fn a_message_of_a_tickets_conversation_stays_in_the_ticket_whatever_rule_matches_it() {
+    let (dir, _) = office();
+    dir.write(
+        "05.rules.toml",
+        "[[rule]]\nname = \"supplies\"\nwhen.from = \"*@office.example\"\nwhen.text = \"order\"\n\
+         desk = \"supply\"\nreply = \"received\"\n",
+    );
+    dir.write("templates/received.txt", "Your order is noted.\n");
+    let rules = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    let forward_id = forwarded_question(&rules, &mut store);
+    let raw = staff_reply(&forward_id, "s1@office.example", "Your order of the copy is on its way.");
+    let msg = Message::parse(&raw).unwrap();
+    let mut decision = crate::actions::decide(&rules, &msg, &raw, "h", &mut NoHistory, now()).unwrap();
+    assert_eq!(decision.desk.as_deref(), Some("supply"), "the rule alone would take it");
+    let incoming = crate::desks::Incoming { msg: &msg, raw: &raw, content_hash: "h", now: now() };
+    let views = crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &store };
+    crate::desks::run(&rules, &incoming, &mut decision, &views, &mut NoHistory).unwrap();
+    assert_eq!(decision.desk.as_deref(), Some("inquiry"));
+    assert!(decision.reply().is_none(), "Mario gets no 'order noted' reply: {:?}", decision.effects);
+    let ticket = decision.effects.iter().find_map(|e| match e {
+        Effect::Ticket(change) => Some(change.ticket.clone()),
+        _ => None,
+    });
+    assert_eq!(ticket.map(|t| t.state), Some(TicketState::Answered));
+    assert!(decision.notes.iter().any(|n| n.contains("continues ticket [#1001-9]")), "{:?}", decision.notes);
+}
