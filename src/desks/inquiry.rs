@@ -104,7 +104,7 @@ fn from_a_machine(reason: &Suppression) -> bool {
 
 /// What a message says of the ticket it belongs to.
 enum Found {
-    Ticket(Ticket),
+    Ticket(Box<Ticket>),
     Nothing,
     /// A well-formed tag of a ticket the office does not have.
     NoSuchTag(TicketNumber),
@@ -119,12 +119,12 @@ fn find(office: &Office, msg: &Message, sender: &Address, view: &dyn TicketView)
     if let Some(number) = view.ticket_of(&thread)?
         && let Some(ticket) = view.ticket(number)?
     {
-        return Ok(Found::Ticket(ticket));
+        return Ok(Found::Ticket(Box::new(ticket)));
     }
     let Some(number) = TicketNumber::in_subject(&msg.subject) else { return Ok(Found::Nothing) };
     let Some(ticket) = view.ticket(number)? else { return Ok(Found::NoSuchTag(number)) };
     if ticket.customer.eq_ignore_ascii_case(&sender.email) || is_staff(office, &sender.email) {
-        Ok(Found::Ticket(ticket))
+        Ok(Found::Ticket(Box::new(ticket)))
     } else {
         Ok(Found::TagFromStranger(number))
     }
@@ -145,7 +145,7 @@ pub fn conversation(
         return Ok(None);
     }
     match find(office, msg, sender, view)? {
-        Found::Ticket(ticket) => Ok(Some(ticket)),
+        Found::Ticket(ticket) => Ok(Some(*ticket)),
         _ => Ok(None),
     }
 }
@@ -180,7 +180,7 @@ impl Desk<'_> {
     /// The ticket the message belongs to, if any.
     fn existing(&mut self) -> Result<Option<Ticket>, DeskError> {
         match find(&self.cx.rules.office, self.cx.msg, self.sender, self.view)? {
-            Found::Ticket(ticket) => Ok(Some(ticket)),
+            Found::Ticket(ticket) => Ok(Some(*ticket)),
             Found::Nothing => Ok(None),
             Found::NoSuchTag(number) => {
                 self.note(format!("the subject names ticket {}, which does not exist", number.tag()));
