@@ -12,7 +12,7 @@
 //! and echoes it back ("I read this as …") so that a person catches a misreading.
 
 mod english;
-mod italian;
+pub mod italian;
 
 use std::sync::LazyLock;
 use std::time::Duration;

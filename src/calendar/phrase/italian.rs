@@ -12,6 +12,22 @@ use regex::Regex;
 
 use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, number, take};
 
+/// The months in Italian, January first: read in requests, written in answers.
+pub const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
 /// A clock time after "le"/"alle": `15`, `15:30`, `15.30`, `3`.
 const CLOCK: &str = r"(\d{1,2})(?:[:.](\d{2}))?";
 /// What may follow an hour to place it in the day.
@@ -151,20 +167,6 @@ fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Opt
         return Some(Days::one(date));
     }
     if let Some(groups) = take(text, &DAY_OF_MONTH) {
-        const MONTHS: [&str; 12] = [
-            "gennaio",
-            "febbraio",
-            "marzo",
-            "aprile",
-            "maggio",
-            "giugno",
-            "luglio",
-            "agosto",
-            "settembre",
-            "ottobre",
-            "novembre",
-            "dicembre",
-        ];
         let month = MONTHS.iter().position(|m| Some(*m) == groups.get(2))? as u32 + 1;
         let year = groups.get(3).and_then(|y| y.parse().ok());
         return super::next_date(today, groups.get(1)?.parse().ok()?, month, year).map(Days::one);

@@ -186,20 +186,6 @@ pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
     let local = at.with_timezone(&zone);
     let (hour, minute) = (local.hour(), local.minute());
     if language == "it" {
-        const MONTHS: [&str; 12] = [
-            "gennaio",
-            "febbraio",
-            "marzo",
-            "aprile",
-            "maggio",
-            "giugno",
-            "luglio",
-            "agosto",
-            "settembre",
-            "ottobre",
-            "novembre",
-            "dicembre",
-        ];
         let day = match local.weekday() {
             Weekday::Mon => "lunedì",
             Weekday::Tue => "martedì",
@@ -209,7 +195,7 @@ pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
             Weekday::Sat => "sabato",
             Weekday::Sun => "domenica",
         };
-        let month = MONTHS[local.month0() as usize];
+        let month = crate::calendar::phrase::italian::MONTHS[local.month0() as usize];
         format!("{day} {} {month} alle {hour:02}:{minute:02}", local.day())
     } else {
         format!("{} at {hour:02}:{minute:02}", local.format("%A %-d %B"))
