@@ -32,6 +32,7 @@ pub mod secret;
 pub mod service;
 pub mod status;
 pub mod store;
+pub mod supply;
 pub mod tickets;
 pub mod toml_doc;
 pub mod units;

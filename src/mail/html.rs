@@ -175,6 +175,9 @@ struct Writer {
     /// One entry per open list: `Some(next number)` for `<ol>`, `None` for `<ul>`.
     lists: Vec<Option<u32>>,
     cells_in_row: usize,
+    /// A table cell other than a row's first has begun: its text is set off by a tab, so a table
+    /// of supplies still reads as columns (see `supply::extract`).
+    cell_break: bool,
     p_is_line: bool,
 }
 
@@ -190,6 +193,7 @@ impl Writer {
             pre_depth: 0,
             lists: Vec::new(),
             cells_in_row: 0,
+            cell_break: false,
             p_is_line: false,
         }
     }
@@ -243,7 +247,7 @@ impl Writer {
             }
             "td" | "th" if !closing => {
                 if self.cells_in_row > 0 {
-                    self.space = true;
+                    self.cell_break = true;
                 }
                 self.cells_in_row += 1;
             }
@@ -310,6 +314,10 @@ impl Writer {
             }
             self.at_line_start = false;
             self.space = false;
+        } else if self.cell_break {
+            self.out.push('\t');
+            self.cell_break = false;
+            self.space = false;
         } else if self.space {
             self.out.push(' ');
             self.space = false;
@@ -326,6 +334,7 @@ impl Writer {
         self.breaks = 0;
         self.at_line_start = true;
         self.space = false;
+        self.cell_break = false;
     }
 
     /// Trims every line's end and keeps at most one blank line in a row.
@@ -436,10 +445,10 @@ mod tests {
     }
 
     #[test]
-    fn table_cells_are_separated_and_rows_are_lines() {
+    fn table_cells_are_separated_by_tabs_and_rows_are_lines() {
         assert_eq!(
             to_text("<table><tr><td>A4 paper</td><td>3</td></tr><tr><td>Toner</td><td>2</td></tr></table>"),
-            "A4 paper 3\nToner 2"
+            "A4 paper\t3\nToner\t2"
         );
     }
 

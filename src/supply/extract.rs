@@ -1,0 +1,574 @@
+//! Order lines in a colleague's message: "3 boxes of A4 paper", "A4 paper x3", "2x HP 26A toner",
+//! "- 5 pens", "due risme di carta A4", "PAP-A4: 4", a row of a table, a CSV attachment.
+//!
+//! Reading is in two steps. This module finds what is asked for and how much, without the catalog;
+//! `matching` then says which item each line names, and how sure it is. A line with a quantity is
+//! always an order line: when the catalog has nothing like it, the desk asks. A line without one
+//! ("toner for the printer, please") or with only an article ("a box of staples") is an order line
+//! only when it names an item clearly, so prose around the order is never asked about.
+//!
+//! The text read is the message's new text (the quoted history and signature split off by the
+//! caller), so an order quoted in a reply is not read again.
+
+mod numbers;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::units::unit_named;
+
+pub use table::from_csv;
+
+/// One line of an order, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    /// The words it was read from, as written: echoed back in the confirmation and in questions.
+    pub written: String,
+    pub quantity: Quantity,
+    /// The unit as written and folded ("boxes", "risme"), when one was given.
+    pub unit: Option<String>,
+    /// What is asked for, as written, without the quantity and unit.
+    pub description: String,
+}
+
+/// How much a line asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// A number, in digits or words.
+    Given(u32),
+    /// Only an article: "a box of staples", "una risma". One, but not proof of an order line.
+    Article,
+    /// None at all.
+    Missing,
+}
+
+impl Quantity {
+    /// How many: one unless a number was given.
+    pub fn value(self) -> u32 {
+        match self {
+            Quantity::Given(n) => n,
+            Quantity::Article | Quantity::Missing => 1,
+        }
+    }
+}
+
+/// The largest quantity read: larger numbers are years, phone numbers, postcodes.
+const MAX_QUANTITY: u32 = 9999;
+
+/// The order lines in `text`.
+pub fn lines(text: &str) -> Vec<Requested> {
+    let rows: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let numbered = numbered_list(&rows);
+    let mut found = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
+        let row = strip_marker(row, numbered.contains(&index));
+        if let Some(cells) = table::cells(row) {
+            found.extend(table::row(&cells));
+            continue;
+        }
+        found.extend(in_line(row));
+    }
+    found
+}
+
+/// The order lines in one line of prose or a list: one per part ("3 pens and 2 pads").
+pub(crate) fn in_line(line: &str) -> Vec<Requested> {
+    let tokens = tokenize(line);
+    let mut found: Vec<Requested> = Vec::new();
+    for part in parts(&tokens) {
+        match read_part(line, part) {
+            // "A4 paper, 3": a part that is only a quantity belongs to the words before it.
+            Some(mut read) if read.description.is_empty() => {
+                if let Some(previous) = found.last_mut().filter(|p| p.quantity == Quantity::Missing) {
+                    previous.quantity = read.quantity;
+                    previous.unit = read.unit.or(previous.unit.take());
+                    previous.written = format!("{}, {}", previous.written, read.written);
+                } else if let Some(unit) = &read.unit {
+                    // "2 blocchi", "3 rolls": the unit is all there is to go by.
+                    read.description = unit_as_written(&read.written, unit);
+                    found.push(read);
+                }
+            }
+            Some(read) => found.push(read),
+            None => {}
+        }
+    }
+    found
+}
+
+/// The word of `written` that folds to `unit`, as written ("Blocchi" for "blocchi").
+fn unit_as_written(written: &str, unit: &str) -> String {
+    let tokens = tokenize(written);
+    let word = tokens.iter().find(|t| t.folded == unit);
+    word.map_or_else(|| unit.to_owned(), |t| written[t.start..t.end].to_owned())
+}
+
+/// A word or mark of a line, with where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    /// Lower case, accents dropped: "ventitre" for "Ventitré".
+    pub folded: String,
+    pub start: usize,
+    pub end: usize,
+    /// A mark that is not part of a word (`,` `:` `(`).
+    pub mark: Option<char>,
+}
+
+impl Token {
+    fn word(&self) -> Option<&str> {
+        self.mark.is_none().then_some(self.folded.as_str())
+    }
+}
+
+/// Splits a line into words and marks. A word runs over letters and digits, and over `-`, `/`, `_`
+/// and `.` between them ("PAP-A4", "post-it", "4.20"); an apostrophe ends it ("un'altra").
+pub(crate) fn tokenize(line: &str) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            let end = start + c.len_utf8();
+            tokens.push(Token { folded: c.to_string(), start, end, mark: Some(c) });
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() {
+            let c = chars[j].1;
+            let joins = matches!(c, '-' | '/' | '_' | '.')
+                && chars.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric())
+                && chars[j - 1].1.is_alphanumeric();
+            if c.is_alphanumeric() || joins {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let end = chars.get(j).map_or(line.len(), |(at, _)| *at);
+        tokens.push(Token { folded: fold_word(&line[start..end]), start, end, mark: None });
+        i = j;
+    }
+    tokens
+}
+
+/// Lower case without accents.
+pub(crate) fn fold_word(word: &str) -> String {
+    word.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+}
+
+/// Where a line divides into separate order lines: at `,` `;` and sentence ends always, and at
+/// "and", "e", "plus", "&" when a quantity follows ("3 pens and 2 pads", but "black and white").
+fn parts(tokens: &[Token]) -> Vec<&[Token]> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        let splits = match (token.mark, token.folded.as_str()) {
+            (Some('.'), _) => !i.checked_sub(1).and_then(|p| tokens[p].word()).is_some_and(abbreviation),
+            (Some(',' | ';' | '!' | '?'), _) => true,
+            (Some('&' | '+'), _) | (None, "and" | "e" | "ed" | "plus" | "oltre" | "also" | "anche") => {
+                quantity_at(tokens, i + 1).is_some()
+            }
+            _ => false,
+        };
+        if splits {
+            parts.push(&tokens[start..i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&tokens[start..]);
+    parts.retain(|part| !part.is_empty());
+    parts
+}
+
+/// Whether a period after `word` ends an abbreviation ("ea.", "pz.", "n. 3") rather than a sentence.
+fn abbreviation(word: &str) -> bool {
+    const SHORT: &[&str] =
+        &["n", "nr", "no", "qty", "qta", "ca", "approx", "conf", "cod", "art", "rif", "ref"];
+    SHORT.contains(&word) || unit_named(word).is_some()
+}
+
+/// A quantity found at a token: its value, whether it is only an article, and how many tokens it took.
+struct Found {
+    value: u32,
+    article: bool,
+    used: usize,
+}
+
+/// Words before a number that make it something other than a quantity: a time, a date, a room.
+const NOT_AFTER: &[&str] = &[
+    "at",
+    "alle",
+    "ore",
+    "by",
+    "entro",
+    "room",
+    "sala",
+    "stanza",
+    "floor",
+    "piano",
+    "ext",
+    "tel",
+    "ticket",
+    "il",
+    "dal",
+    "al",
+    "since",
+    "until",
+    "till",
+    "fino",
+    "on",
+    "extension",
+    "interno",
+    "int",
+    "page",
+    "pagina",
+    "po",
+    "req",
+    "via",
+    "street",
+    "st",
+];
+
+/// Words after a number that make it something other than a quantity.
+const NOT_BEFORE: &[&str] = &[
+    "am",
+    "pm",
+    "h",
+    "o",
+    "oclock",
+    "minutes",
+    "minuti",
+    "min",
+    "hours",
+    "ore",
+    "days",
+    "day",
+    "giorni",
+    "giorno",
+    "weeks",
+    "week",
+    "settimane",
+    "settimana",
+    "months",
+    "mesi",
+    "years",
+    "anni",
+    "eur",
+    "euro",
+    "euros",
+    "usd",
+    "dollars",
+    "people",
+    "persone",
+    "colleagues",
+    "colleghi",
+    "times",
+    "volte",
+    "percent",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+    "st",
+    "nd",
+    "rd",
+    "th",
+];
+
+/// The quantity starting at token `i`, if any.
+fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
+    let token = tokens.get(i)?;
+    let word = token.word()?;
+    let next = tokens.get(i + 1);
+    let previous = i.checked_sub(1).and_then(|p| tokens.get(p));
+    let digits = |text: &str| -> Option<u32> {
+        let ok = !text.is_empty() && text.len() <= 4 && text.bytes().all(|b| b.is_ascii_digit());
+        (ok && !text.starts_with('0')).then(|| text.parse().ok()).flatten().filter(|n| *n <= MAX_QUANTITY)
+    };
+    if let Some(value) = digits(word) {
+        let next_word = next.and_then(Token::word);
+        let next_mark = next.and_then(|t| t.mark);
+        let excluded = next_word.is_some_and(|w| NOT_BEFORE.contains(&w))
+            || matches!(next_mark, Some('%' | '€' | '$' | '/' | ':'))
+            || previous.and_then(Token::word).is_some_and(|w| NOT_AFTER.contains(&w))
+            || matches!(previous.and_then(|t| t.mark), Some('€' | '$' | '#' | '/' | '+'));
+        return (!excluded).then_some(Found { value, article: false, used: 1 });
+    }
+    if let Some(value) = word.strip_suffix('x').or_else(|| word.strip_prefix('x')).and_then(digits) {
+        return Some(Found { value, article: false, used: 1 });
+    }
+    let words: Vec<&str> = tokens[i..].iter().take(3).map_while(Token::word).collect();
+    if let Some((value, used)) = numbers::in_words(&words) {
+        return Some(Found { value, article: false, used });
+    }
+    if matches!(word, "a" | "an" | "un" | "una" | "uno") {
+        return Some(Found { value: 1, article: true, used: 1 });
+    }
+    None
+}
+
+/// Whether the number at `i` is part of a name ("HP 305 black", "carta A4 500 fogli") rather than a
+/// quantity: it follows a word of the name, and either a word of the name follows too (not a unit:
+/// "A4 paper 3 boxes" is three boxes) or it is too large for a count written after a name.
+fn names_a_model(part: &[Token], i: usize, found: &Found) -> bool {
+    let is_content = |t: &Token| t.word().is_some_and(|w| !FILLER.contains(&w));
+    let after_name = i.checked_sub(1).and_then(|p| part.get(p)).is_some_and(is_content);
+    let next = part.get(i + found.used);
+    let unit_next = next.and_then(Token::word).is_some_and(|w| unit_named(w).is_some());
+    let name_follows = part[i + found.used..].iter().any(is_content);
+    after_name && !unit_next && (name_follows || found.value >= 100)
+}
+
+/// Words that ask or thank rather than name an item: dropped from the ends of a description.
+const FILLER: &[&str] = &[
+    "please",
+    "pls",
+    "plz",
+    "kindly",
+    "could",
+    "can",
+    "would",
+    "you",
+    "we",
+    "i",
+    "need",
+    "needs",
+    "want",
+    "like",
+    "d",
+    "order",
+    "send",
+    "get",
+    "buy",
+    "us",
+    "me",
+    "some",
+    "also",
+    "the",
+    "more",
+    "another",
+    "asap",
+    "urgently",
+    "urgent",
+    "thanks",
+    "thank",
+    "x",
+    "qty",
+    "quantity",
+    "quantita",
+    "qta",
+    "n",
+    "nr",
+    "no",
+    "of",
+    "for",
+    "per",
+    "favore",
+    "cortesia",
+    "potresti",
+    "potete",
+    "puoi",
+    "ordinare",
+    "ordina",
+    "ordinate",
+    "servono",
+    "serve",
+    "servirebbero",
+    "ci",
+    "mi",
+    "vorrei",
+    "vorremmo",
+    "anche",
+    "inoltre",
+    "altri",
+    "altre",
+    "ancora",
+    "grazie",
+    "urgente",
+    "di",
+    "da",
+    "del",
+    "della",
+    "dei",
+    "delle",
+    "degli",
+    "il",
+    "la",
+    "le",
+    "lo",
+    "gli",
+    "and",
+    "e",
+    "ed",
+    "hi",
+    "hello",
+    "ciao",
+    "salve",
+    "buongiorno",
+    "just",
+    "only",
+    "total",
+    "totale",
+    "with",
+    "con",
+];
+
+/// The prepositions between a quantity or unit and what it counts: "3 boxes of", "due risme di".
+const OF: &[&str] = &["of", "di", "da", "de", "del", "della", "dello", "dei", "degli", "delle", "d"];
+
+/// Reads one part of a line: its quantity, unit and description. `None` when it holds neither a
+/// quantity nor any word that could name an item.
+fn read_part(line: &str, part: &[Token]) -> Option<Requested> {
+    let first = |at: &dyn Fn(&Found) -> bool| {
+        (0..part.len()).find_map(|i| {
+            quantity_at(part, i)
+                .filter(|f| at(f) && (f.article || !names_a_model(part, i, f)))
+                .map(|f| (i, f))
+        })
+    };
+    let found = first(&|f| !f.article).or_else(|| first(&|f| f.article));
+    let written = line[part[0].start..part[part.len() - 1].end].to_owned();
+    let Some((at, quantity)) = found else {
+        let description = describe(line, part)?;
+        return Some(Requested { written, quantity: Quantity::Missing, unit: None, description });
+    };
+    let mut next = at + quantity.used;
+    let skip_marks = |next: &mut usize| {
+        while part.get(*next).is_some_and(|t| matches!(t.mark, Some('×' | '*')) || t.folded == "x") {
+            *next += 1;
+        }
+    };
+    skip_marks(&mut next);
+    let mut unit = None;
+    if let Some(word) = part.get(next).and_then(Token::word)
+        && unit_named(word).is_some()
+    {
+        unit = Some(word.to_owned());
+        next += 1;
+    }
+    while part.get(next).and_then(Token::word).is_some_and(|w| OF.contains(&w)) {
+        next += 1;
+    }
+    let after = describe(line, &part[next.min(part.len())..]);
+    let before = describe(line, &part[..at]);
+    // A unit before the number reads "boxes: 3" or "risme 3".
+    let description = match (after, before) {
+        (Some(after), _) => after,
+        (None, Some(before)) => {
+            let (before, unit_before) = trailing_unit(&before);
+            unit = unit.or(unit_before);
+            before
+        }
+        (None, None) => String::new(),
+    };
+    let quantity = if quantity.article { Quantity::Article } else { Quantity::Given(quantity.value) };
+    if quantity == Quantity::Article && description.is_empty() {
+        return None;
+    }
+    Some(Requested { written, quantity, unit, description })
+}
+
+/// The words of `tokens` that could name an item, as written in `line`: filler words ("please",
+/// "we need", "x", "qty") and marks dropped from both ends. `None` when nothing is left.
+fn describe(line: &str, tokens: &[Token]) -> Option<String> {
+    let content = |t: &Token| t.word().is_some_and(|w| !FILLER.contains(&w));
+    let first = tokens.iter().position(content)?;
+    let last = tokens.iter().rposition(content)?;
+    let text = &line[tokens[first].start..tokens[last].end];
+    // Brackets left open by the cut: "toner (HP" reads "toner HP".
+    Some(text.replace(['(', ')', '[', ']'], " ").split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// "A4 paper boxes" → ("A4 paper", "boxes"), for a unit written before its number ("A4 paper,
+/// boxes: 3"). Only a last word that is a unit is taken, and only when words remain before it.
+fn trailing_unit(description: &str) -> (String, Option<String>) {
+    if let Some((rest, last)) = description.rsplit_once(' ') {
+        let folded = fold_word(last.trim_end_matches(':'));
+        if unit_named(&folded).is_some() {
+            return (rest.trim_end_matches([':', '-', ' ']).to_owned(), Some(folded));
+        }
+    }
+    (description.to_owned(), None)
+}
+
+/// The rows of `rows` that are items of a numbered list (1. 2. 3. or 1) 2) 3)), when the numbers run
+/// in order from 1: those numbers are list markers, not quantities.
+fn numbered_list(rows: &[&str]) -> Vec<usize> {
+    let number = |row: &str| -> Option<u32> {
+        let digits = row.find(|c: char| !c.is_ascii_digit())?;
+        let mark = row[digits..].chars().next()?;
+        (digits > 0 && matches!(mark, '.' | ')') && row[digits + 1..].starts_with(' '))
+            .then(|| row[..digits].parse().ok())
+            .flatten()
+    };
+    let mut marked = Vec::new();
+    let mut expected = 1;
+    for (index, row) in rows.iter().enumerate() {
+        match number(row) {
+            Some(n) if n == expected => {
+                marked.push(index);
+                expected += 1;
+            }
+            Some(1) => {
+                marked.push(index);
+                expected = 2;
+            }
+            _ => {}
+        }
+    }
+    // A lone "1. 3 boxes of paper" is a list of one; a lone "2) toner" is not a list.
+    if marked.len() == 1 && number(rows[marked[0]]) != Some(1) {
+        marked.clear();
+    }
+    marked
+}
+
+/// A line without its list marker: `- `, `* `, `• `, and `1. ` when it is part of a numbered list.
+fn strip_marker(row: &str, numbered: bool) -> &str {
+    let row = row.trim_start_matches(['-', '*', '•', '·', '–', '—', '>', '+']).trim_start();
+    if numbered && let Some(at) = row.find(['.', ')']) {
+        return row[at + 1..].trim_start();
+    }
+    row
+}
