@@ -45,6 +45,8 @@ pub(crate) struct Refs<'a> {
     pub office: Option<&'a Office>,
     pub templates: &'a Templates,
     pub warnings: &'a RefCell<Vec<Diagnostic>>,
+    /// Whether the rules directory has a `catalog.toml` (read or not: a broken one is reported there).
+    pub has_catalog: bool,
 }
 
 /// Reads the actions of a `[[rule]]` table.
@@ -101,6 +103,14 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
         && office.calendars.is_empty()
     {
         item.error("the meeting desk books into a calendar: add a [[calendar]] to office.toml");
+        return Err(Reported);
+    }
+    let supply = actions.desk.as_ref().is_some_and(|d| d.desk == Desk::Supply);
+    if supply
+        && !refs.has_catalog
+        && let Some(item) = rule.get("desk")
+    {
+        item.error("the supply desk orders from a catalog: add catalog.toml to the rules directory");
         return Err(Reported);
     }
     Ok(actions)

@@ -9,7 +9,9 @@
 //!   and the `[[test]]`s that `clerk check` runs (see [`embedded`]);
 //! - `templates/`: the text templates, `templates/<name>.txt` (see [`template`]).
 //!
-//! Anything else is left alone (a later `catalog.toml`, notes), except that a file that looks like a
+//! - `catalog.toml`: the supplies, when the office keeps them (see [`catalog`]).
+//!
+//! Anything else is left alone (notes, fixtures), except that a file that looks like a
 //! misnamed rule file (`staff.rule.toml`, `rules.toml`) is a warning: its rules would silently not apply.
 //!
 //! Loading is all or nothing: every error of every file is reported at once, and a rule set with any
@@ -19,6 +21,7 @@
 pub mod actions;
 pub mod address;
 mod calendars;
+pub(crate) mod catalog;
 pub mod condition;
 pub mod departments;
 pub mod embedded;
@@ -100,6 +103,8 @@ pub struct RuleSet {
     pub dir: PathBuf,
     /// `office.toml`.
     pub office: Office,
+    /// `catalog.toml`, when the office keeps supplies.
+    pub catalog: Option<crate::supply::Catalog>,
     /// All rules of all files, in evaluation order.
     pub rules: Vec<Rule>,
     /// The `[[test]]`s of all files, for [`RuleSet::run_tests`].
@@ -157,7 +162,20 @@ impl RuleSet {
             office
         });
 
-        let refs = Refs { office: office.as_ref(), templates: &templates, warnings: &warnings };
+        let catalog_file = dir.join("catalog.toml");
+        let has_catalog = catalog_file.exists();
+        let catalog = if has_catalog {
+            read(&catalog_file, &mut errors).and_then(|text| {
+                let doc = parse_doc(&catalog_file, &text, &mut errors)?;
+                let catalog = catalog::parse_catalog(&doc, office.as_ref());
+                errors.extend(doc.finish());
+                catalog
+            })
+        } else {
+            None
+        };
+
+        let refs = Refs { office: office.as_ref(), templates: &templates, warnings: &warnings, has_catalog };
         let mut rules = Vec::new();
         let mut tests = Vec::new();
         let mut rule_refs = Vec::new();
@@ -194,6 +212,7 @@ impl RuleSet {
             Some(office) if errors.is_empty() => Ok(RuleSet {
                 dir: dir.to_owned(),
                 office,
+                catalog,
                 rules: rules.into_iter().map(|(rule, _)| rule).collect(),
                 tests,
                 schedules: schedules.into_iter().map(|(schedule, _)| schedule).collect(),

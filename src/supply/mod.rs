@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod extract;
+pub mod matching;
 pub mod money;
 pub mod units;
 

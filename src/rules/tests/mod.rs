@@ -3,6 +3,7 @@
 
 mod actions;
 mod calendars;
+mod catalog;
 mod conditions;
 mod departments;
 mod design;

@@ -1,0 +1,235 @@
+//! Which catalog item an order line names, and how sure clerk is: "HP 26A toner", "toner 26A",
+//! "tonner HP 26 A" and "TON-26A" all name the same item, and "toner" alone names none of the
+//! office's three toners for certain.
+//!
+//! Every name of an item (its SKU, the vendor's code, its names in each language, its aliases) is
+//! compared with the line's words after folding case and accents, dropping filler ("please", "of",
+//! "di") and reducing plurals ("risme" and "risma", "boxes" and "box"). Words match exactly, or as a
+//! typo of each other (Jaro-Winkler), except words with digits, which are codes and must match
+//! exactly ("26A" is not "85A"). Words that few items share count more than words many do: "26A"
+//! says more than "toner". A code equal to an item's SKU or vendor code decides at once.
+//!
+//! The score rewards a name whose words the line covers and a line whose words the name covers;
+//! a line is matched when its best item scores high and clearly above the next. Anything less is
+//! asked about, with the closest items listed, never guessed.
+
+use super::catalog::{Catalog, Item};
+use super::extract::{Requested, fold_word, tokenize};
+use super::units::unit_named;
+
+/// The lowest score that names an item for certain, and how far above the next item it must be.
+const SURE: (f64, f64) = (0.72, 0.12);
+/// A lower score also names an item when nothing else comes near: every word of "A4 paper" is in
+/// "A4 copy paper, 80 g, 500 sheets", whose other words the line need not repeat.
+const CLEAR: (f64, f64) = (0.6, 0.25);
+/// The lowest score worth offering as "did you mean".
+const CLOSE: f64 = 0.3;
+/// How close two words must be (Jaro-Winkler) to count as one misspelt.
+const TYPO: f64 = 0.88;
+
+/// An item and how well a line names it, from 0 to 1.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'c> {
+    pub item: &'c Item,
+    pub score: f64,
+}
+
+/// What a line names.
+#[derive(Debug, Clone)]
+pub enum Match<'c> {
+    /// This item, for certain.
+    Item(Candidate<'c>),
+    /// Perhaps one of these (best first): the line is asked about.
+    Unsure(Vec<Candidate<'c>>),
+    /// Nothing in the catalog; the closest items, if any come near.
+    Unknown(Vec<Candidate<'c>>),
+}
+
+/// The catalog's words, weighed once per catalog.
+pub struct Matcher<'c> {
+    catalog: &'c Catalog,
+    /// Each item's names, as stemmed words.
+    names: Vec<Vec<Vec<String>>>,
+    /// How many items use each word, for its weight.
+    frequency: std::collections::HashMap<String, usize>,
+}
+
+impl<'c> Matcher<'c> {
+    pub fn new(catalog: &'c Catalog) -> Matcher<'c> {
+        let names: Vec<Vec<Vec<String>>> = catalog
+            .items
+            .iter()
+            .map(|item| {
+                let mut names = vec![words(&item.name)];
+                names.extend(item.names.values().map(|n| words(n)));
+                names.extend(item.aliases.iter().map(|a| words(a)));
+                names.retain(|n| !n.is_empty());
+                names
+            })
+            .collect();
+        let mut frequency = std::collections::HashMap::new();
+        for item_names in &names {
+            let mut seen: Vec<&String> = item_names.iter().flatten().collect();
+            seen.sort();
+            seen.dedup();
+            for word in seen {
+                *frequency.entry(word.clone()).or_insert(0) += 1;
+            }
+        }
+        Matcher { catalog, names, frequency }
+    }
+
+    /// What `line` names.
+    pub fn find(&self, line: &Requested) -> Match<'c> {
+        let mut queries = vec![line.description.clone()];
+        // "quattro blocchi per appunti": the unit may be part of the name.
+        if let Some(unit) = &line.unit {
+            queries.push(format!("{unit} {}", line.description));
+        }
+        let mut candidates: Vec<Candidate<'c>> = self
+            .catalog
+            .items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let score = queries.iter().map(|q| self.score(index, item, q)).fold(0.0, f64::max);
+                Candidate { item, score }
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let close: Vec<Candidate<'c>> =
+            candidates.iter().copied().filter(|c| c.score >= CLOSE).take(3).collect();
+        let ahead = |best: &Candidate<'_>, next: Option<&Candidate<'_>>, (score, margin): (f64, f64)| {
+            best.score >= score && next.is_none_or(|n| best.score - n.score >= margin)
+        };
+        match candidates.as_slice() {
+            [best, rest @ ..] if ahead(best, rest.first(), SURE) || ahead(best, rest.first(), CLEAR) => {
+                Match::Item(*best)
+            }
+            [best, ..] if best.score >= CLOSE => Match::Unsure(close),
+            _ => Match::Unknown(close),
+        }
+    }
+
+    /// How well `query` names item `index`: 1 for its SKU or vendor code, else the best of its names.
+    fn score(&self, index: usize, item: &Item, query: &str) -> f64 {
+        let code = |text: &str| fold_word(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        let (sku, vendor_sku) = (code(&item.sku), code(&item.vendor_sku));
+        let query_words = words(query);
+        let has_code = tokenize(query).iter().any(|t| {
+            let t = code(&t.folded);
+            !t.is_empty() && (t == sku || t == vendor_sku)
+        });
+        if has_code || (!query_words.is_empty() && code(query) == sku) {
+            return 1.0;
+        }
+        if query_words.is_empty() {
+            return 0.0;
+        }
+        self.names[index].iter().map(|name| self.name_score(&query_words, name)).fold(0.0, f64::max)
+    }
+
+    /// How well `query` and `name` cover each other, each word weighed by how rare it is.
+    fn name_score(&self, query: &[String], name: &[String]) -> f64 {
+        let covered = |words: &[String], by: &[String]| -> f64 {
+            let total: f64 = words.iter().map(|w| self.weight(w)).sum();
+            let found: f64 = words
+                .iter()
+                .map(|w| self.weight(w) * by.iter().map(|b| similar(w, b)).fold(0.0, f64::max))
+                .sum();
+            if total > 0.0 { found / total } else { 0.0 }
+        };
+        let of_query = covered(query, name);
+        let of_name = covered(name, query);
+        of_query * (0.5 + 0.5 * of_name)
+    }
+
+    /// A word's weight: high for words few items use, moderate for words no item uses.
+    fn weight(&self, word: &str) -> f64 {
+        let items = self.catalog.items.len().max(1) as f64;
+        match self.frequency.get(word) {
+            Some(n) => (1.0 + items / *n as f64).ln(),
+            None => (1.0 + items).ln() / 2.0,
+        }
+    }
+}
+
+/// How alike two stemmed words are: 1 when equal, a typo's closeness, a shared start of 4 letters or
+/// more; 0 for different codes (words with digits) and different short words.
+fn similar(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let coded = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    if coded(a) || coded(b) || a.chars().count() <= 3 || b.chars().count() <= 3 {
+        return 0.0;
+    }
+    if (a.starts_with(b) || b.starts_with(a)) && a.len().min(b.len()) >= 4 {
+        return 0.9;
+    }
+    let close = strsim::jaro_winkler(a, b);
+    if close >= TYPO { close } else { 0.0 }
+}
+
+/// Words that say nothing of which item: requests, articles, prepositions, in both languages.
+const STOP: &[&str] = &[
+    "please", "pls", "need", "needs", "want", "order", "send", "some", "the", "a", "an", "of", "for", "and",
+    "with", "to", "in", "our", "my", "new", "more", "x", "qty", "di", "da", "del", "della", "dei", "delle",
+    "degli", "per", "il", "la", "le", "lo", "gli", "i", "e", "ed", "un", "una", "uno", "con", "nuovo",
+    "nuova", "nuovi", "nuove", "altro", "altri", "altre", "servono", "ordinare", "grazie", "thanks",
+    "favore",
+];
+
+/// The words of a name or line that can tell items apart, folded and stemmed. "HP 26 A" is read as
+/// "26a": a number followed by a lone letter is one code.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    let tokens = tokenize(text);
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        i += 1;
+        if token.mark.is_some() {
+            continue;
+        }
+        let mut word = token.folded.clone();
+        if word.chars().all(|c| c.is_ascii_digit())
+            && let Some(next) = tokens.get(i).filter(|t| t.mark.is_none() && t.folded.len() == 1)
+            && next.folded.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            word.push_str(&next.folded);
+            i += 1;
+        }
+        if STOP.contains(&word.as_str()) || unit_named(&word).is_some_and(|_| word.len() <= 2) {
+            continue;
+        }
+        out.push(stem(&word));
+    }
+    out
+}
+
+/// Plural and gender endings off, so "boxes"/"box", "risme"/"risma", "penne"/"penna",
+/// "cartucce"/"cartuccia" and "batteries"/"battery" meet.
+fn stem(word: &str) -> String {
+    if word.chars().any(|c| c.is_ascii_digit()) || word.chars().count() <= 3 {
+        return word.to_owned();
+    }
+    let mut w = word.to_owned();
+    if let Some(base) = w.strip_suffix("ies") {
+        w = format!("{base}y");
+    } else if w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes") || w.ends_with("sses") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s') && !w.ends_with("ss") {
+        w.pop();
+    }
+    if w.chars().count() > 4 && w.ends_with(['a', 'e', 'i', 'o']) {
+        w.pop();
+        if w.ends_with("ci") || w.ends_with("gi") {
+            w.pop();
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests;
