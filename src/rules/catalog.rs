@@ -303,7 +303,7 @@ fn unit(item: &TomlItem<'_, '_>) -> Option<String> {
 fn days(item: &TomlItem<'_, '_>) -> Option<u32> {
     let period: Duration = duration(item)?;
     let days = period.as_secs().div_ceil(86_400);
-    let days = if period.as_secs() % (7 * 86_400) == 0 { days / 7 * 5 } else { days };
+    let days = if period.as_secs().is_multiple_of(7 * 86_400) { days / 7 * 5 } else { days };
     u32::try_from(days).ok()
 }
 
