@@ -24,6 +24,15 @@ const SURE: (f64, f64) = (0.72, 0.12);
 const CLEAR: (f64, f64) = (0.6, 0.25);
 /// The lowest score worth offering as "did you mean".
 const CLOSE: f64 = 0.3;
+/// The best of `candidates` (sorted best first) when it is certain.
+fn sure<'c>(candidates: &[Candidate<'c>]) -> Option<Candidate<'c>> {
+    let (best, next) = (candidates.first()?, candidates.get(1));
+    let ahead = |(score, margin): (f64, f64)| {
+        best.score >= score && next.is_none_or(|n| best.score - n.score >= margin)
+    };
+    (ahead(SURE) || ahead(CLEAR)).then_some(*best)
+}
+
 /// How close two words must be (Jaro-Winkler) to count as one misspelt.
 const TYPO: f64 = 0.88;
 
@@ -82,33 +91,47 @@ impl<'c> Matcher<'c> {
     /// What `line` names.
     pub fn find(&self, line: &Requested) -> Match<'c> {
         let mut queries = vec![line.description.clone()];
+        // "stapler for the meeting room", "toner per la stampante": what it is for may not be in
+        // any name; the words before it are tried alone too.
+        let folded = fold_word(&line.description);
+        if let Some(at) =
+            [" for ", " per ", " to ", " da ", " in "].iter().filter_map(|w| folded.find(w)).min()
+            && at > 0
+            && folded.is_char_boundary(at)
+            && line.description.is_char_boundary(at)
+            && folded.len() == line.description.len()
+        {
+            queries.push(line.description[..at].to_owned());
+        }
         // "quattro blocchi per appunti": the unit may be part of the name.
         if let Some(unit) = &line.unit {
             queries.push(format!("{unit} {}", line.description));
         }
+        // The first way of reading it that names an item for certain wins; else the line as written
+        // says what is unsure.
+        let mut readings = queries.iter().map(|query| self.candidates(query));
+        let first = readings.next().unwrap_or_default();
+        if let Some(sure) = std::iter::once(first.clone()).chain(readings).find_map(|c| sure(&c)) {
+            return Match::Item(sure);
+        }
+        let close: Vec<Candidate<'c>> = first.iter().copied().filter(|c| c.score >= CLOSE).take(3).collect();
+        match first.first() {
+            Some(best) if best.score >= CLOSE => Match::Unsure(close),
+            _ => Match::Unknown(close),
+        }
+    }
+
+    /// Every item with how well `query` names it, best first.
+    fn candidates(&self, query: &str) -> Vec<Candidate<'c>> {
         let mut candidates: Vec<Candidate<'c>> = self
             .catalog
             .items
             .iter()
             .enumerate()
-            .map(|(index, item)| {
-                let score = queries.iter().map(|q| self.score(index, item, q)).fold(0.0, f64::max);
-                Candidate { item, score }
-            })
+            .map(|(index, item)| Candidate { item, score: self.score(index, item, query) })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        let close: Vec<Candidate<'c>> =
-            candidates.iter().copied().filter(|c| c.score >= CLOSE).take(3).collect();
-        let ahead = |best: &Candidate<'_>, next: Option<&Candidate<'_>>, (score, margin): (f64, f64)| {
-            best.score >= score && next.is_none_or(|n| best.score - n.score >= margin)
-        };
-        match candidates.as_slice() {
-            [best, rest @ ..] if ahead(best, rest.first(), SURE) || ahead(best, rest.first(), CLEAR) => {
-                Match::Item(*best)
-            }
-            [best, ..] if best.score >= CLOSE => Match::Unsure(close),
-            _ => Match::Unknown(close),
-        }
+        candidates
     }
 
     /// How well `query` names item `index`: 1 for its SKU or vendor code, else the best of its names.
@@ -126,22 +149,19 @@ impl<'c> Matcher<'c> {
         if query_words.is_empty() {
             return 0.0;
         }
-        self.names[index].iter().map(|name| self.name_score(&query_words, name)).fold(0.0, f64::max)
+        let names = &self.names[index];
+        let all: Vec<String> = names.iter().flatten().cloned().collect();
+        let of_query = self.covered(&query_words, &all);
+        let of_name = names.iter().map(|name| self.covered(name, &query_words)).fold(0.0, f64::max);
+        of_query * (0.5 + 0.5 * of_name)
     }
 
-    /// How well `query` and `name` cover each other, each word weighed by how rare it is.
-    fn name_score(&self, query: &[String], name: &[String]) -> f64 {
-        let covered = |words: &[String], by: &[String]| -> f64 {
-            let total: f64 = words.iter().map(|w| self.weight(w)).sum();
-            let found: f64 = words
-                .iter()
-                .map(|w| self.weight(w) * by.iter().map(|b| similar(w, b)).fold(0.0, f64::max))
-                .sum();
-            if total > 0.0 { found / total } else { 0.0 }
-        };
-        let of_query = covered(query, name);
-        let of_name = covered(name, query);
-        of_query * (0.5 + 0.5 * of_name)
+    /// How much of `words` (by weight) `by` has.
+    fn covered(&self, words: &[String], by: &[String]) -> f64 {
+        let total: f64 = words.iter().map(|w| self.weight(w)).sum();
+        let found: f64 =
+            words.iter().map(|w| self.weight(w) * by.iter().map(|b| similar(w, b)).fold(0.0, f64::max)).sum();
+        if total > 0.0 { found / total } else { 0.0 }
     }
 
     /// A word's weight: high for words few items use, moderate for words no item uses.
@@ -200,7 +220,8 @@ pub(crate) fn words(text: &str) -> Vec<String> {
             word.push_str(&next.folded);
             i += 1;
         }
-        if STOP.contains(&word.as_str()) || unit_named(&word).is_some_and(|_| word.len() <= 2) {
+        // Units count; they do not name: "box" is in the name of staples and of envelopes alike.
+        if STOP.contains(&word.as_str()) || unit_named(&word).is_some() {
             continue;
         }
         out.push(stem(&word));

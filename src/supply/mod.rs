@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod extract;
 pub mod matching;
 pub mod money;
+pub mod reading;
 pub mod units;
 
 pub use catalog::{Catalog, Item, SupplySettings, Vendor};

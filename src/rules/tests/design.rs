@@ -47,6 +47,8 @@ fn design_office() -> (Dir, RuleSet) {
     let dir = Dir::new();
     dir.write("rules/office.toml", &office_with_calendar());
     dir.write("rules/office.rules.toml", DESIGN_EXAMPLE);
+    // The supply desk orders from a catalog, as the meeting desk books into a calendar.
+    dir.write("rules/catalog.toml", super::catalog::CATALOG);
     dir.write("rules/templates/faq/opening-hours.txt", "We are open 9-13 and 14-18.\n");
     dir.write("tests/fixtures/toner.eml", TONER_EML);
     let set = match RuleSet::load(&dir.path().join("rules")) {

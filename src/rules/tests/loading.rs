@@ -27,7 +27,7 @@ fn misnamed_rule_files_are_warned_about_and_other_files_ignored() {
     dir.write("staff.rule.toml", "[[rule]]\nname = \"never read\"\n");
     dir.write("rules.toml", "not even toml [");
     dir.write("Office.toml", "");
-    dir.write("catalog.toml", "whatever = 1");
+    dir.write("inventory.toml", "whatever = 1");
     dir.write("README.md", "notes");
     dir.write("template/ack.txt", "hi");
     dir.write("temp/scratch.txt", "hi");

@@ -61,10 +61,11 @@ impl Dir {
         Dir { path }
     }
 
-    /// A directory with the standard office and one rule file.
+    /// A directory with the standard office, its catalog and one rule file.
     pub(crate) fn with_rules(rules: &str) -> Dir {
         let dir = Dir::new();
         dir.write("office.toml", OFFICE);
+        dir.write("catalog.toml", catalog::CATALOG);
         dir.write("10.rules.toml", rules);
         dir
     }

@@ -1,0 +1,101 @@
+//! A colleague's order as clerk understands it: the lines it is sure of, each an item of the catalog
+//! and a quantity in the item's units, and the lines it must ask about.
+//!
+//! A line with a number is always one or the other. A line without one ("toner for the printer")
+//! or with only an article ("a box of staples") counts only when it names an item for certain and is
+//! short enough to be an order line rather than a sentence; otherwise it is prose and left alone.
+
+use super::catalog::Item;
+use super::extract::{Quantity, Requested};
+use super::matching::{Candidate, Match, Matcher};
+use super::units::{in_item_units, unit_named};
+
+/// The longest line without a number that is taken as an order line, in words.
+const SHORT_LINE: usize = 6;
+
+/// A line clerk is sure of.
+#[derive(Debug, Clone)]
+pub struct Understood<'c> {
+    pub item: &'c Item,
+    /// In the item's units: "2 boxes" of a 5-ream box is 10.
+    pub quantity: i64,
+    pub requested: Requested,
+    /// Whether no number was written and one was taken ("toner for the printer").
+    pub assumed: bool,
+}
+
+/// Why a line is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doubt {
+    /// It could be any of several items.
+    Several,
+    /// The catalog has nothing like it.
+    Unknown,
+    /// It names an item the office no longer orders.
+    Inactive,
+    /// It counts in a unit the item is not kept in ("24 bottles" of water kept in packs).
+    Unit,
+}
+
+/// A line clerk asks about, with the closest items.
+#[derive(Debug, Clone)]
+pub struct Unclear<'c> {
+    pub requested: Requested,
+    pub doubt: Doubt,
+    pub closest: Vec<Candidate<'c>>,
+}
+
+/// An order as understood.
+#[derive(Debug, Clone, Default)]
+pub struct Reading<'c> {
+    pub understood: Vec<Understood<'c>>,
+    pub unclear: Vec<Unclear<'c>>,
+}
+
+impl Reading<'_> {
+    /// Whether the message held no order line at all.
+    pub fn is_empty(&self) -> bool {
+        self.understood.is_empty() && self.unclear.is_empty()
+    }
+}
+
+/// Understands `lines` against the catalog of `matcher`.
+pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'c> {
+    let mut reading = Reading::default();
+    for requested in lines {
+        let counted = matches!(requested.quantity, Quantity::Given(_));
+        let short = requested.description.split_whitespace().count() <= SHORT_LINE;
+        match matcher.find(&requested) {
+            Match::Item(candidate) if !candidate.item.active && counted => {
+                reading.unclear.push(Unclear { requested, doubt: Doubt::Inactive, closest: vec![candidate] })
+            }
+            Match::Item(candidate)
+                if candidate.item.active && counted && !convertible(&requested, candidate.item) =>
+            {
+                reading.unclear.push(Unclear { requested, doubt: Doubt::Unit, closest: vec![candidate] })
+            }
+            Match::Item(candidate) if candidate.item.active && (counted || short) => {
+                let item = candidate.item;
+                let asked = i64::from(requested.quantity.value());
+                let quantity = in_item_units(asked, requested.unit.as_deref(), &item.unit, item.pack_size);
+                let assumed = requested.quantity == Quantity::Missing;
+                reading.understood.push(Understood { item, quantity, requested, assumed });
+            }
+            Match::Unsure(closest) if counted => {
+                reading.unclear.push(Unclear { requested, doubt: Doubt::Several, closest })
+            }
+            Match::Unknown(closest) if counted => {
+                reading.unclear.push(Unclear { requested, doubt: Doubt::Unknown, closest })
+            }
+            _ => {}
+        }
+    }
+    reading
+}
+
+/// Whether the unit a line counts in can be turned into the item's: none given, the item's own,
+/// a pack of it, or pieces (which count anything). "24 bottles" of water kept in packs cannot.
+fn convertible(requested: &Requested, item: &Item) -> bool {
+    let Some(unit) = requested.unit.as_deref().and_then(unit_named) else { return true };
+    unit.name == item.unit || unit.pack || unit.name == "piece" || unit_named(&item.unit).is_none()
+}
