@@ -25,12 +25,21 @@ struct Case {
     ask: Vec<String>,
 }
 
-#[test]
-fn the_labelled_orders_are_read_with_high_precision_and_recall() {
+/// What reading one labelled set gave.
+struct Score {
+    messages: usize,
+    precision: f64,
+    recall: f64,
+    asks_expected: usize,
+    asks_made: usize,
+}
+
+/// Reads every message of `file` and compares with its labels, printing the figures and each miss.
+fn score(file: &str) -> Score {
     let rules = RuleSet::load(Path::new("rules")).expect("the shipped rules load");
     let catalog = rules.catalog.as_ref().expect("the shipped office keeps supplies");
     let matcher = Matcher::new(catalog);
-    let text = std::fs::read_to_string("tests/fixtures/supply/labelled.toml").expect("the labelled set");
+    let text = std::fs::read_to_string(file).expect("the labelled set");
     let labelled: Labelled = toml::from_str(&text).expect("the labelled set parses");
 
     let (mut taken, mut right, mut labels) = (0, 0, 0);
@@ -61,15 +70,35 @@ fn the_labelled_orders_are_read_with_high_precision_and_recall() {
     let precision = right as f64 / taken.max(1) as f64;
     let recall = right as f64 / labels.max(1) as f64;
     println!(
-        "{} messages, {labels} labelled lines: precision {precision:.3} ({right}/{taken}), recall {recall:.3} ({right}/{labels}); \
+        "{file}: {} messages, {labels} labelled lines: precision {precision:.3} ({right}/{taken}), recall {recall:.3} ({right}/{labels}); \
          questions: {asks_made} of {asks_expected} asked, {asks_needless} needless",
         labelled.message.len()
     );
     for miss in &misses {
         println!("{miss}");
     }
-    assert!(labelled.message.len() >= 40, "the labelled set has {} messages", labelled.message.len());
-    assert!(precision >= 0.95, "precision {precision:.3}");
-    assert!(recall >= 0.90, "recall {recall:.3}");
-    assert_eq!(asks_made, asks_expected, "every doubtful line is asked about");
+    Score { messages: labelled.message.len(), precision, recall, asks_expected, asks_made }
+}
+
+/// The set written beside the reader, covering every form it was built for.
+#[test]
+fn the_labelled_orders_are_read_with_high_precision_and_recall() {
+    let score = score("tests/fixtures/supply/labelled.toml");
+    assert!(score.messages >= 40, "the labelled set has {} messages", score.messages);
+    assert!(score.precision >= 0.95, "precision {:.3}", score.precision);
+    assert!(score.recall >= 0.90, "recall {:.3}", score.recall);
+    assert_eq!(score.asks_made, score.asks_expected, "every doubtful line is asked about");
+}
+
+/// A set written by someone who had not seen the reader, against the catalog only. Its first reading
+/// (precision 0.952, recall 0.879) showed misses that were then fixed in the reader, so it is no
+/// longer unseen; the figures are still from mail written without the reader in mind. Precision
+/// matters most (a wrong line is ordered; a missed one is asked about or left to
+/// the colleague to repeat), so it is held higher than recall.
+#[test]
+fn orders_written_without_seeing_the_reader_are_read_with_few_mistakes() {
+    let score = score("tests/fixtures/supply/held-out.toml");
+    assert!(score.messages >= 40, "the held-out set has {} messages", score.messages);
+    assert!(score.precision >= 0.9, "precision {:.3}", score.precision);
+    assert!(score.recall >= 0.75, "recall {:.3}", score.recall);
 }

@@ -170,12 +170,26 @@ pub(crate) fn fold_word(word: &str) -> String {
 fn parts(tokens: &[Token]) -> Vec<&[Token]> {
     let mut parts = Vec::new();
     let mut start = 0;
+    // Inside brackets nothing divides: "6 AA batteries (2 per mouse, 3 mice)" is one line. A bracket
+    // never closed (":(") opens nothing.
+    let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate() {
+        match token.mark {
+            Some('(' | '[') if tokens[i..].iter().any(|t| matches!(t.mark, Some(')' | ']'))) => depth += 1,
+            Some(')' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 0 {
+            continue;
+        }
         let splits = match (token.mark, token.folded.as_str()) {
             (Some('.'), _) => !i.checked_sub(1).and_then(|p| tokens[p].word()).is_some_and(abbreviation),
             (Some(',' | ';' | '!' | '?'), _) => true,
             (Some('&' | '+'), _) | (None, "and" | "e" | "ed" | "plus" | "oltre" | "also" | "anche") => {
-                quantity_at(tokens, i + 1).is_some()
+                let after = i
+                    + 1
+                    + usize::from(tokens.get(i + 1).and_then(Token::word).is_some_and(|w| OF.contains(&w)));
+                quantity_at(tokens, after).is_some() || ends_in_quantity(&tokens[start..i])
             }
             _ => false,
         };
@@ -189,11 +203,31 @@ fn parts(tokens: &[Token]) -> Vec<&[Token]> {
     parts
 }
 
+/// Whether the token two before `i` is a number: `10:30` is a time, `toner: 2` a quantity.
+fn word_before_is_number(tokens: &[Token], i: usize) -> bool {
+    i.checked_sub(2)
+        .and_then(|p| tokens.get(p))
+        .and_then(Token::word)
+        .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `tokens` end with a quantity, perhaps with its unit ("coffee pods x4", "tape 2 rolls"): what
+/// follows is another line.
+fn ends_in_quantity(tokens: &[Token]) -> bool {
+    let n = tokens.len();
+    let at = |i: usize| quantity_at(tokens, i).is_some_and(|f| !f.article && i + f.used == n);
+    (n >= 1 && at(n - 1))
+        || (n >= 2 && tokens[n - 1].word().is_some_and(|w| unit_named(w).is_some()) && at(n - 2))
+}
+
 /// Whether a period after `word` ends an abbreviation ("ea.", "pz.", "n. 3") rather than a sentence.
 fn abbreviation(word: &str) -> bool {
-    const SHORT: &[&str] =
-        &["n", "nr", "no", "qty", "qta", "ca", "approx", "conf", "cod", "art", "rif", "ref"];
-    SHORT.contains(&word) || unit_named(word).is_some()
+    const SHORT: &[&str] = &[
+        "n", "nr", "no", "qty", "qta", "ca", "approx", "conf", "cod", "art", "rif", "ref", "int", "tel",
+        "ext",
+    ];
+    // A unit's short form ("pz.", "pcs.", "conf."), not a whole word ending a sentence ("2 rotoli.").
+    SHORT.contains(&word) || (unit_named(word).is_some() && word.len() <= 3)
 }
 
 /// A quantity found at a token: its value, whether it is only an article, and how many tokens it took.
@@ -236,6 +270,20 @@ const NOT_AFTER: &[&str] = &[
     "via",
     "street",
     "st",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "lunedi",
+    "martedi",
+    "mercoledi",
+    "giovedi",
+    "venerdi",
+    "sabato",
+    "domenica",
 ];
 
 /// Words after a number that make it something other than a quantity.
@@ -273,6 +321,8 @@ const NOT_BEFORE: &[&str] = &[
     "colleghi",
     "times",
     "volte",
+    "copies",
+    "copie",
     "percent",
     "january",
     "february",
@@ -322,6 +372,11 @@ fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
     let word = token.word()?;
     let next = tokens.get(i + 1);
     let previous = i.checked_sub(1).and_then(|p| tokens.get(p));
+    // "int. 204", "tel. 555": the word before the abbreviation's period.
+    let word_before = match previous {
+        Some(t) if t.mark == Some('.') => i.checked_sub(2).and_then(|p| tokens.get(p)),
+        other => other,
+    };
     let digits = |text: &str| -> Option<u32> {
         let ok = !text.is_empty() && text.len() <= 4 && text.bytes().all(|b| b.is_ascii_digit());
         (ok && !text.starts_with('0')).then(|| text.parse().ok()).flatten().filter(|n| *n <= MAX_QUANTITY)
@@ -331,8 +386,9 @@ fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
         let next_mark = next.and_then(|t| t.mark);
         let excluded = next_word.is_some_and(|w| NOT_BEFORE.contains(&w))
             || matches!(next_mark, Some('%' | '€' | '$' | '/' | ':'))
-            || previous.and_then(Token::word).is_some_and(|w| NOT_AFTER.contains(&w))
-            || matches!(previous.and_then(|t| t.mark), Some('€' | '$' | '#' | '/' | '+'));
+            || word_before.and_then(Token::word).is_some_and(|w| NOT_AFTER.contains(&w))
+            || matches!(previous.and_then(|t| t.mark), Some('€' | '$' | '#' | '/' | '+'))
+            || (previous.and_then(|t| t.mark) == Some(':') && word_before_is_number(tokens, i));
         return (!excluded).then_some(Found { value, article: false, used: 1 });
     }
     if let Some(value) = word.strip_suffix('x').or_else(|| word.strip_prefix('x')).and_then(digits) {
@@ -397,6 +453,10 @@ const FILLER: &[&str] = &[
     "urgent",
     "thanks",
     "thank",
+    "thx",
+    "ta",
+    "grz",
+    "cheers",
     "x",
     "qty",
     "quantity",
@@ -511,7 +571,9 @@ fn read_part(line: &str, part: &[Token]) -> Option<Requested> {
         }
         (None, None) => String::new(),
     };
-    let quantity = if quantity.article { Quantity::Article } else { Quantity::Given(quantity.value) };
+    // "a box of paper clips" counts like a number: an article with a unit is order language.
+    let quantity =
+        if quantity.article && unit.is_none() { Quantity::Article } else { Quantity::Given(quantity.value) };
     if quantity == Quantity::Article && description.is_empty() {
         return None;
     }
@@ -521,6 +583,10 @@ fn read_part(line: &str, part: &[Token]) -> Option<Requested> {
 /// The words of `tokens` that could name an item, as written in `line`: filler words ("please",
 /// "we need", "x", "qty") and marks dropped from both ends. `None` when nothing is left.
 fn describe(line: &str, tokens: &[Token]) -> Option<String> {
+    // "2 rolls of sellotape while you're at it": a new clause is not part of the item's name.
+    let end =
+        tokens.iter().position(|t| t.word().is_some_and(|w| CLAUSE.contains(&w))).unwrap_or(tokens.len());
+    let tokens = &tokens[..end];
     let content = |t: &Token| t.word().is_some_and(|w| !FILLER.contains(&w));
     let first = tokens.iter().position(content)?;
     let last = tokens.iter().rposition(content)?;
@@ -528,6 +594,12 @@ fn describe(line: &str, tokens: &[Token]) -> Option<String> {
     // Brackets left open by the cut: "toner (HP" reads "toner HP".
     Some(text.replace(['(', ')', '[', ']'], " ").split_whitespace().collect::<Vec<_>>().join(" "))
 }
+
+/// Words that start a clause of their own after the item: what follows them is not its name.
+const CLAUSE: &[&str] = &[
+    "while", "if", "when", "because", "since", "so", "before", "after", "which", "that", "as", "mentre",
+    "se", "quando", "perche", "poiche", "prima", "dopo", "che", "cosi",
+];
 
 /// "A4 paper boxes" → ("A4 paper", "boxes"), for a unit written before its number ("A4 paper,
 /// boxes: 3"). Only a last word that is a unit is taken, and only when words remain before it.
@@ -575,7 +647,13 @@ fn numbered_list(rows: &[&str]) -> Vec<usize> {
 
 /// A line without its list marker: `- `, `* `, `• `, and `1. ` when it is part of a numbered list.
 fn strip_marker(row: &str, numbered: bool) -> &str {
-    let row = row.trim_start_matches(['-', '*', '•', '·', '–', '—', '>', '+']).trim_start();
+    // A marker is followed by a space: "+39 06 …" is a phone number, "-5" a negative.
+    let row = match row.char_indices().next() {
+        Some((_, c)) if "-*•·–—>+".contains(c) && row[c.len_utf8()..].starts_with(char::is_whitespace) => {
+            row[c.len_utf8()..].trim_start()
+        }
+        _ => row,
+    };
     if numbered && let Some(at) = row.find(['.', ')']) {
         return row[at + 1..].trim_start();
     }

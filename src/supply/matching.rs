@@ -5,7 +5,7 @@
 //! Every name of an item (its SKU, the vendor's code, its names in each language, its aliases) is
 //! compared with the line's words after folding case and accents, dropping filler ("please", "of",
 //! "di") and reducing plurals ("risme" and "risma", "boxes" and "box"). Words match exactly, or as a
-//! typo of each other (Jaro-Winkler), except words with digits, which are codes and must match
+//! typo of each other (a letter wrong, missing or swapped), except words with digits, which are codes and must match
 //! exactly ("26A" is not "85A"). Words that few items share count more than words many do: "26A"
 //! says more than "toner". A code equal to an item's SKU or vendor code decides at once.
 //!
@@ -32,9 +32,6 @@ fn sure<'c>(candidates: &[Candidate<'c>]) -> Option<Candidate<'c>> {
     };
     (ahead(SURE) || ahead(CLEAR)).then_some(*best)
 }
-
-/// How close two words must be (Jaro-Winkler) to count as one misspelt.
-const TYPO: f64 = 0.88;
 
 /// An item and how well a line names it, from 0 to 1.
 #[derive(Debug, Clone, Copy)]
@@ -174,30 +171,88 @@ impl<'c> Matcher<'c> {
     }
 }
 
-/// How alike two stemmed words are: 1 when equal, a typo's closeness, a shared start of 4 letters or
-/// more; 0 for different codes (words with digits) and different short words.
+/// How alike two stemmed words are: 1 when equal; 0.9 for one that is the other with a letter or two
+/// more at the end ("giall", "gial") or a typo of it (one letter wrong, missing, extra or swapped;
+/// two in words of eight letters or more); else 0. Words with digits are codes and short words are
+/// too easily confused ("clerk" and "clear", "matte" and "matit"): they must be equal.
 fn similar(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
     let coded = |w: &str| w.chars().any(|c| c.is_ascii_digit());
-    if coded(a) || coded(b) || a.chars().count() <= 3 || b.chars().count() <= 3 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if coded(a) || coded(b) || la.min(lb) < 4 {
         return 0.0;
     }
-    if (a.starts_with(b) || b.starts_with(a)) && a.len().min(b.len()) >= 4 {
+    if (a.starts_with(b) || b.starts_with(a)) && la.abs_diff(lb) <= 2 {
         return 0.9;
     }
-    let close = strsim::jaro_winkler(a, b);
-    if close >= TYPO { close } else { 0.0 }
+    let allowed = if la.min(lb) >= 8 { 2 } else { 1 };
+    if la.min(lb) >= 5 && strsim::osa_distance(a, b) <= allowed { 0.9 } else { 0.0 }
 }
 
 /// Words that say nothing of which item: requests, articles, prepositions, in both languages.
 const STOP: &[&str] = &[
-    "please", "pls", "need", "needs", "want", "order", "send", "some", "the", "a", "an", "of", "for", "and",
-    "with", "to", "in", "our", "my", "new", "more", "x", "qty", "di", "da", "del", "della", "dei", "delle",
-    "degli", "per", "il", "la", "le", "lo", "gli", "i", "e", "ed", "un", "una", "uno", "con", "nuovo",
-    "nuova", "nuovi", "nuove", "altro", "altri", "altre", "servono", "ordinare", "grazie", "thanks",
+    "please",
+    "pls",
+    "need",
+    "needs",
+    "want",
+    "order",
+    "send",
+    "some",
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "and",
+    "with",
+    "to",
+    "in",
+    "our",
+    "my",
+    "new",
+    "more",
+    "x",
+    "qty",
+    "di",
+    "da",
+    "del",
+    "della",
+    "dei",
+    "delle",
+    "degli",
+    "per",
+    "il",
+    "la",
+    "le",
+    "lo",
+    "gli",
+    "i",
+    "e",
+    "ed",
+    "un",
+    "una",
+    "uno",
+    "con",
+    "nuovo",
+    "nuova",
+    "nuovi",
+    "nuove",
+    "altro",
+    "altri",
+    "altre",
+    "servono",
+    "ordinare",
+    "grazie",
+    "thanks",
     "favore",
+    "spare",
+    "extra",
+    "replacement",
+    "ricambio",
+    "scorta",
 ];
 
 /// The words of a name or line that can tell items apart, folded and stemmed. "HP 26 A" is read as

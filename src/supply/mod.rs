@@ -9,8 +9,48 @@ pub mod catalog;
 pub mod extract;
 pub mod matching;
 pub mod money;
+pub mod purchase;
 pub mod reading;
+pub mod request;
+pub mod stock;
 pub mod units;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 pub use catalog::{Catalog, Item, SupplySettings, Vendor};
 pub use money::{Currency, Money};
+pub use purchase::{OrderLine, OrderNumber, OrderState, PurchaseOrder};
+pub use request::{Request, RequestLine, RequestNumber, RequestState};
+
+/// What a message or job changes in the supply cupboard, applied in its transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupplyChange {
+    /// Rows to add to the stock ledger.
+    pub moves: Vec<stock::Move>,
+    /// Requests as they now are.
+    pub requests: Vec<Request>,
+    /// Purchase orders as they now are.
+    pub orders: Vec<PurchaseOrder>,
+    /// Messages that belong to a request's or an order's conversation, so replies find it.
+    pub threads: Vec<(String, Thread)>,
+    /// Items that fell below their reorder point (`true`, told once) or are back above it.
+    pub low: Vec<(String, bool)>,
+}
+
+/// The conversation a message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thread {
+    Request(RequestNumber),
+    Order(OrderNumber),
+}
+
+/// `PREFIX-YYYY-NNNN` anywhere in `text`, in any case, as (year, sequence).
+fn find_number(text: &str, prefix: &str) -> Option<(i32, u32)> {
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(PO|REQ)[-‐ ]?(\d{4})-(\d{1,6})\b").expect("a valid pattern"));
+    NUMBER.captures_iter(text).find_map(|c| {
+        c[1].eq_ignore_ascii_case(prefix).then(|| Some((c[2].parse().ok()?, c[3].parse().ok()?))).flatten()
+    })
+}

@@ -10,7 +10,8 @@ use super::extract::{Quantity, Requested};
 use super::matching::{Candidate, Match, Matcher};
 use super::units::{in_item_units, unit_named};
 
-/// The longest line without a number that is taken as an order line, in words.
+/// The longest line without a number that is taken as an order line, in words that can name an
+/// item (not "the", "for", units).
 const SHORT_LINE: usize = 6;
 
 /// A line clerk is sure of.
@@ -35,6 +36,9 @@ pub enum Doubt {
     Inactive,
     /// It counts in a unit the item is not kept in ("24 bottles" of water kept in packs).
     Unit,
+    /// It asks for far more than the office ever keeps ("100 buste C4" of an item kept by the box
+    /// of 250, three boxes at most): most likely a count of something else.
+    Quantity,
 }
 
 /// A line clerk asks about, with the closest items.
@@ -64,7 +68,7 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
     let mut reading = Reading::default();
     for requested in lines {
         let counted = matches!(requested.quantity, Quantity::Given(_));
-        let short = requested.description.split_whitespace().count() <= SHORT_LINE;
+        let short = super::matching::words(&requested.description).len() <= SHORT_LINE;
         match matcher.find(&requested) {
             Match::Item(candidate) if !candidate.item.active && counted => {
                 reading.unclear.push(Unclear { requested, doubt: Doubt::Inactive, closest: vec![candidate] })
@@ -78,6 +82,14 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
                 let item = candidate.item;
                 let asked = i64::from(requested.quantity.value());
                 let quantity = in_item_units(asked, requested.unit.as_deref(), &item.unit, item.pack_size);
+                if quantity > most_plausible(item) {
+                    reading.unclear.push(Unclear {
+                        requested,
+                        doubt: Doubt::Quantity,
+                        closest: vec![candidate],
+                    });
+                    continue;
+                }
                 let assumed = requested.quantity == Quantity::Missing;
                 reading.understood.push(Understood { item, quantity, requested, assumed });
             }
@@ -98,4 +110,12 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
 fn convertible(requested: &Requested, item: &Item) -> bool {
     let Some(unit) = requested.unit.as_deref().and_then(unit_named) else { return true };
     unit.name == item.unit || unit.pack || unit.name == "piece" || unit_named(&item.unit).is_none()
+}
+
+/// The most of `item` a request can plausibly mean: five times the most the office keeps or lets one
+/// request take, or five packs.
+fn most_plausible(item: &Item) -> i64 {
+    let kept =
+        item.order_up_to.max(i64::from(item.max_per_request.unwrap_or(0))).max(i64::from(item.pack_size));
+    kept.max(1).saturating_mul(5)
 }

@@ -1,6 +1,7 @@
 use super::*;
 
-/// What a phrasing should be read as: quantity (`0` for an article, `-1` for none), unit as folded
+/// What a phrasing should be read as: quantity (`0` for an article alone, `-1` for none; an article
+/// with a unit, "a box of", counts as 1), unit as folded
 /// (empty for none) and description.
 type Expected = (i64, &'static str, &'static str);
 
@@ -42,7 +43,7 @@ const ENGLISH: &[(&str, Expected)] = &[
     ("half a dozen notepads", (6, "", "notepads")),
     ("a couple of toner cartridges", (2, "", "toner cartridges")),
     ("a pair of scissors", (2, "", "scissors")),
-    ("a box of staples", (0, "box", "staples")),
+    ("a box of staples", (1, "box", "staples")),
     ("an eraser", (0, "", "eraser")),
     ("one stapler", (1, "", "stapler")),
     ("We need 3 boxes of A4 paper", (3, "box", "A4 paper")),
@@ -86,9 +87,9 @@ const ITALIAN: &[(&str, Expected)] = &[
     ("una dozzina di matite", (12, "", "matite")),
     ("mezza dozzina di evidenziatori", (6, "", "evidenziatori")),
     ("un paio di forbici", (2, "", "forbici")),
-    ("una scatola di graffette", (0, "box", "graffette")),
-    ("una risma di carta", (0, "ream", "carta")),
-    ("un pacco di post-it", (0, "pack", "post-it")),
+    ("una scatola di graffette", (1, "box", "graffette")),
+    ("una risma di carta", (1, "ream", "carta")),
+    ("un pacco di post-it", (1, "pack", "post-it")),
     ("ci servono 2 toner HP 26A", (2, "", "toner HP 26A")),
     ("mi servono due toner per la stampante", (2, "", "toner per la stampante")),
     ("Per favore ordinate 4 confezioni di post-it", (4, "pack", "post-it")),
