@@ -55,4 +55,6 @@ pub enum Effect {
     CloseProposal { message_id: String },
     /// Store this ticket as it now is, with the messages it gained.
     Ticket(Box<crate::tickets::TicketChange>),
+    /// Change the supply cupboard: stock ledger rows, requests, purchase orders, threads, alerts.
+    Supply(Box<crate::supply::SupplyChange>),
 }

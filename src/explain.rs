@@ -138,6 +138,13 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
             "ticket": change.ticket,
             "messages": change.entries,
         }),
+        Effect::Supply(change) => json!({
+            "type": "supply",
+            "requests": change.requests,
+            "orders": change.orders,
+            "stock": change.moves,
+            "low": change.low,
+        }),
     }
 }
 
@@ -238,6 +245,12 @@ impl fmt::Display for Explanation {
                 )?,
                 Effect::CloseProposal { message_id } => {
                     writeln!(f, "  {}. close the proposal <{message_id}>", n + 1)?
+                }
+                Effect::Supply(change) => {
+                    for (i, line) in change.summary().iter().enumerate() {
+                        let number = if i == 0 { format!("{}.", n + 1) } else { String::new() };
+                        writeln!(f, "  {number:3} {line}")?;
+                    }
                 }
                 Effect::Ticket(change) => {
                     let t = &change.ticket;

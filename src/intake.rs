@@ -308,5 +308,6 @@ pub fn describe(effect: &Effect) -> String {
             let t = &change.ticket;
             format!("ticket {} {}", t.number, t.state.as_str())
         }
+        Effect::Supply(change) => change.summary().join("; "),
     }
 }

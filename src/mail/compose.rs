@@ -41,7 +41,7 @@ use crate::mail::message::{Address, Message};
 mod imip;
 mod notice;
 pub use imip::{CalendarMail, calendar_mail};
-pub use notice::{Notice, notice};
+pub use notice::{Attachment, Extras, Notice, letter, notice};
 
 /// Name of clerk's loop header. The auto-reply guard refuses to answer mail carrying it, and every mail
 /// clerk composes carries it, so two clerks (or one clerk and its own echo) can never ping-pong.

@@ -213,6 +213,7 @@ fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, a
         Effect::PutProposal(proposal) => super::proposals::put_proposal(tx, proposal)?,
         Effect::CloseProposal { message_id } => super::proposals::close_proposal(tx, message_id)?,
         Effect::Ticket(change) => super::tickets::put_ticket(tx, change, Some(journal_id))?,
+        Effect::Supply(change) => super::supply::put_supply(tx, change, Some(journal_id))?,
     }
     Ok(())
 }

@@ -214,6 +214,69 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket);
     "#,
+    // 11: the supply cupboard. Stock is a ledger (levels are sums of its rows); requests and purchase
+    // orders keep their lines as JSON; every message of their conversations is indexed so replies
+    // find them; an item below its reorder point is remembered so the alert fires once.
+    r#"
+    CREATE TABLE stock_moves (
+        id          INTEGER PRIMARY KEY,
+        sku         TEXT NOT NULL COLLATE NOCASE,
+        on_hand     INTEGER NOT NULL,      -- change to what is on the shelf
+        promised    INTEGER NOT NULL,      -- change to what is promised to waiting requests
+        reason      TEXT NOT NULL,         -- issued | promised | released | delivered | counted
+        reference   TEXT,                  -- REQ-2026-0007, PO-2026-0042
+        person      TEXT,
+        journal_id  INTEGER REFERENCES messages(id),
+        at          INTEGER NOT NULL       -- unix seconds
+    );
+    CREATE INDEX stock_moves_by_sku ON stock_moves (sku);
+    CREATE TABLE stock_low (
+        sku    TEXT PRIMARY KEY COLLATE NOCASE,
+        since  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE supply_requests (
+        year            INTEGER NOT NULL,
+        sequence        INTEGER NOT NULL,
+        state           TEXT NOT NULL,     -- awaiting_approval | waiting | done | rejected
+        requester       TEXT NOT NULL,
+        requester_name  TEXT,
+        language        TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        urgent          INTEGER NOT NULL,
+        lines           TEXT NOT NULL,     -- JSON list
+        opened_at       INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (year, sequence)
+    );
+    CREATE INDEX supply_requests_by_state ON supply_requests (state);
+    CREATE TABLE purchase_orders (
+        year               INTEGER NOT NULL,
+        sequence           INTEGER NOT NULL,
+        vendor             TEXT NOT NULL,
+        state              TEXT NOT NULL,  -- draft | approved | sent | acknowledged | partly_received | received | cancelled
+        currency           TEXT NOT NULL,
+        lines              TEXT NOT NULL,  -- JSON list, with the prices ordered at
+        urgent             INTEGER NOT NULL,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        approval_asked_at  INTEGER,
+        sent_at            INTEGER,
+        expected_at        INTEGER,
+        acknowledged_at    INTEGER,
+        reminded_at        INTEGER,
+        received_at        INTEGER,
+        message_id         TEXT,
+        note               TEXT,
+        PRIMARY KEY (year, sequence)
+    );
+    CREATE INDEX purchase_orders_by_state ON purchase_orders (state, vendor);
+    CREATE TABLE supply_threads (
+        message_id  TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,         -- request | order
+        year        INTEGER NOT NULL,
+        sequence    INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

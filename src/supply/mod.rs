@@ -25,7 +25,7 @@ pub use purchase::{OrderLine, OrderNumber, OrderState, PurchaseOrder};
 pub use request::{Request, RequestLine, RequestNumber, RequestState};
 
 /// What a message or job changes in the supply cupboard, applied in its transaction.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SupplyChange {
     /// Rows to add to the stock ledger.
     pub moves: Vec<stock::Move>,
@@ -40,10 +40,40 @@ pub struct SupplyChange {
 }
 
 /// The conversation a message belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Thread {
     Request(RequestNumber),
     Order(OrderNumber),
+}
+
+impl SupplyChange {
+    /// One line per change, for the log and `explain`.
+    pub fn summary(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for r in &self.requests {
+            let count = r.lines.len();
+            lines.push(format!("request {} from {} is {} ({count} line(s))", r.number, r.requester, r.state.as_str()));
+        }
+        for o in &self.orders {
+            let total = Money::new(o.subtotal(), o.currency);
+            let state = o.state.as_str();
+            lines.push(format!("purchase order {} to {} is {state} ({} line(s), {total} before VAT)", o.number, o.vendor, o.lines.len()));
+        }
+        for m in &self.moves {
+            let reference = m.reference.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
+            lines.push(format!(
+                "stock {}: on hand {:+}, promised {:+} ({}{reference})",
+                m.sku,
+                m.on_hand,
+                m.promised,
+                m.reason.as_str()
+            ));
+        }
+        for (sku, low) in &self.low {
+            lines.push(if *low { format!("{sku} is below its reorder point") } else { format!("{sku} is back above its reorder point") });
+        }
+        lines
+    }
 }
 
 /// `PREFIX-YYYY-NNNN` anywhere in `text`, in any case, as (year, sequence).

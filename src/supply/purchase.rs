@@ -7,7 +7,7 @@
 //! acknowledges it; deliveries receive it line by line.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, cents};
 
@@ -95,7 +95,7 @@ impl OrderState {
 }
 
 /// One line of a purchase order, with the price it was ordered at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub sku: String,
     pub vendor_sku: String,

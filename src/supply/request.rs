@@ -2,7 +2,7 @@
 //! Lines the shelf covers are handed out at once; the rest waits for a delivery, and the request is
 //! done when every line is.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A request's number: `REQ-2026-0007`, counted from 1 each year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -62,7 +62,7 @@ impl RequestState {
 }
 
 /// One line of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestLine {
     pub sku: String,
     /// In the item's units.
