@@ -53,6 +53,27 @@ impl WorkingHours {
         self.days.iter().any(|d| !d.is_empty())
     }
 
+    /// The date `days` open days after `from` (a vendor's lead time: two working days after a Friday
+    /// is Tuesday). Without any open day, calendar days.
+    pub fn after_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
+        let mut date = from;
+        let mut left = days;
+        // Past ten years the lead time is a typo: stop there rather than loop on.
+        for _ in 0..3660 {
+            if left == 0 {
+                break;
+            }
+            date = match date.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+            if !self.is_open_sometime() || !self.ranges(date.weekday()).is_empty() {
+                left -= 1;
+            }
+        }
+        date
+    }
+
     /// The moment `amount` of open time has passed after `start`, counting only these hours in `zone`:
     /// four working hours after Friday 16:00 in a 09:00-17:00 office is Monday 12:00. This is how an
     /// answer promised "within 4 hours" is dated. Without any open day the clock is not stopped.
@@ -172,6 +193,15 @@ mod tests {
     }
 
     const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn working_days_skip_the_weekend() {
+        let hours = WorkingHours::default();
+        let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(hours.after_days(friday, 2), NaiveDate::from_ymd_opt(2026, 12, 8).unwrap());
+        assert_eq!(hours.after_days(friday, 0), friday);
+        assert_eq!(WorkingHours::closed().after_days(friday, 2), NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+    }
 
     #[test]
     fn open_time_is_counted_within_the_day() {

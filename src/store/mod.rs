@@ -16,7 +16,7 @@ mod schedule;
 pub mod schema;
 mod shared;
 mod status;
-mod supply;
+pub mod supply;
 mod tickets;
 
 use std::path::Path;

@@ -107,15 +107,20 @@ impl Store {
 
     /// Where `sku` stands: the ledger's sums and what purchase orders hold of it.
     pub fn stock_level(&self, sku: &str) -> Result<Level> {
+        let mut level = self.ledger_level(sku)?;
+        for order in self.purchase_orders(&OrderState::OPEN)? {
+            level.add_order(&order, sku);
+        }
+        Ok(level)
+    }
+
+    /// The ledger's sums for `sku` alone, without what purchase orders hold.
+    pub fn ledger_level(&self, sku: &str) -> Result<Level> {
         let (on_hand, promised): (i64, i64) = self
             .conn
             .prepare_cached("SELECT coalesce(sum(on_hand), 0), coalesce(sum(promised), 0) FROM stock_moves WHERE sku = ?1")?
             .query_row([sku], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        let mut level = Level { on_hand, promised, ..Level::default() };
-        for order in self.purchase_orders(&[OrderState::Draft, OrderState::Approved, OrderState::Sent, OrderState::Acknowledged, OrderState::PartlyReceived])? {
-            add_order(&mut level, &order, sku);
-        }
-        Ok(level)
+        Ok(Level { on_hand, promised, ..Level::default() })
     }
 
     /// Every item's level that the ledger or an open order mentions, by SKU (upper case).
@@ -129,11 +134,10 @@ impl Store {
             let (sku, on_hand, promised) = row?;
             levels.insert(sku, Level { on_hand, promised, ..Level::default() });
         }
-        let open = [OrderState::Draft, OrderState::Approved, OrderState::Sent, OrderState::Acknowledged, OrderState::PartlyReceived];
-        for order in self.purchase_orders(&open)? {
+        for order in self.purchase_orders(&OrderState::OPEN)? {
             for line in &order.lines {
                 let level = levels.entry(line.sku.to_uppercase()).or_default();
-                add_order(level, &order, &line.sku);
+                level.add_order(&order, &line.sku);
             }
         }
         Ok(levels)
@@ -233,17 +237,6 @@ impl Store {
             |row| row.get(0),
         )?;
         Ok((request, order))
-    }
-}
-
-/// Adds what `order` holds of `sku` to `level`: drafted, or on order until received.
-fn add_order(level: &mut Level, order: &PurchaseOrder, sku: &str) {
-    for line in order.lines.iter().filter(|l| l.sku.eq_ignore_ascii_case(sku)) {
-        if order.state == OrderState::Draft {
-            level.drafted += line.quantity;
-        } else if order.state.is_on_order() {
-            level.on_order += line.outstanding();
-        }
     }
 }
 

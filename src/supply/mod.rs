@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod extract;
 pub mod matching;
 pub mod money;
+pub mod order_mail;
 pub mod purchase;
 pub mod reading;
 pub mod request;

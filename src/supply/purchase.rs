@@ -57,6 +57,15 @@ pub enum OrderState {
 }
 
 impl OrderState {
+    /// The states of orders not yet done with: drafts and orders the vendor owes.
+    pub const OPEN: [OrderState; 5] = [
+        OrderState::Draft,
+        OrderState::Approved,
+        OrderState::Sent,
+        OrderState::Acknowledged,
+        OrderState::PartlyReceived,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrderState::Draft => "draft",

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use super::purchase::{OrderState, PurchaseOrder};
+
 /// Why the stock changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,6 +80,17 @@ impl Level {
     /// already on its way is not ordered twice.
     pub fn position(&self) -> i64 {
         self.available() + self.on_order + self.drafted
+    }
+
+    /// Adds what `order` holds of `sku`: drafted, or on order until received.
+    pub fn add_order(&mut self, order: &PurchaseOrder, sku: &str) {
+        for line in order.lines.iter().filter(|l| l.sku.eq_ignore_ascii_case(sku)) {
+            if order.state == OrderState::Draft {
+                self.drafted += line.quantity;
+            } else if order.state.is_on_order() {
+                self.on_order += line.outstanding();
+            }
+        }
     }
 
     /// Adds the changes of `moves` for `sku`.
