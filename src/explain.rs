@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::actions::{self, Decision, ReplyHistory};
 use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
+use crate::supply::view::NoSupply;
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
@@ -43,8 +44,8 @@ pub fn explain(rules: &RuleSet, raw: &[u8], office: Option<&ReplyLog>) -> Result
         .map_err(|e| e.to_string())
         .and_then(|mut decision| {
             let views = match &log.0 {
-                Some(store) => Views { calendars: store, tickets: store },
-                None => Views { calendars: &NoCalendars, tickets: &NoTickets },
+                Some(store) => Views { calendars: store, tickets: store, supply: store },
+                None => Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &NoSupply },
             };
             let incoming = Incoming { msg: &message, raw, content_hash: &hash, now };
             desks::run(rules, &incoming, &mut decision, &views, &mut &*log).map_err(|e| e.to_string())?;

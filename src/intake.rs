@@ -131,6 +131,7 @@ fn handle_batch(
     let mut history = BatchHistory { store, replied: HashMap::new() };
     let mut calendars = BatchCalendars { store, pending: Vec::new(), closed: Vec::new() };
     let mut tickets = BatchTickets { store, pending: Vec::new() };
+    let mut supply = crate::desks::supply::BatchSupply { store, pending: Vec::new() };
     let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
     let mut out = Vec::with_capacity(batch.len());
     for Read { fetched, content_hash, parsed } in read_all(batch) {
@@ -175,7 +176,7 @@ fn handle_batch(
                         .and_then(|mut decision| {
                             let incoming =
                                 Incoming { msg: &msg, raw, content_hash: &entry.content_hash, now };
-                            let views = Views { calendars: &calendars, tickets: &tickets };
+                            let views = Views { calendars: &calendars, tickets: &tickets, supply: &supply };
                             desks::run(rules, &incoming, &mut decision, &views, &mut history)
                                 .map_err(|e| e.to_string())?;
                             Ok(decision)
@@ -184,6 +185,7 @@ fn handle_batch(
                         Ok(decision) => {
                             calendars.note(&decision.effects);
                             tickets.note(&decision.effects);
+                            supply.note(&decision.effects);
                             let notes = decision.suppressed.iter().map(ToString::to_string);
                             let verdict = Verdict::Processed {
                                 rule: decision.rule,

@@ -8,6 +8,7 @@
 
 pub mod inquiry;
 pub mod meeting;
+pub mod supply;
 
 use chrono::{DateTime, Utc};
 
@@ -219,6 +220,7 @@ impl TicketView for BatchTickets<'_> {
 pub struct Views<'a> {
     pub calendars: &'a dyn CalendarView,
     pub tickets: &'a dyn TicketView,
+    pub supply: &'a dyn supply::SupplyView,
 }
 
 /// The message a desk handles, as received.
@@ -261,11 +263,13 @@ pub enum DeskError {
     Template(#[from] crate::rules::TemplateError),
     #[error("inquiry desk: {0}")]
     Inquiry(String),
+    #[error("supply desk: {0}")]
+    Supply(String),
 }
 
 /// Runs the desk the decision names, adding its effects and notes to the decision. A message that
 /// continues a ticket's conversation goes to the inquiry desk whatever rule matched (see
-/// [`into_ticket`]). The supply desk, not built yet, records the hand-over only.
+/// [`into_ticket`]), and one that continues a supply request or purchase order to the supply desk.
 pub fn run(
     rules: &RuleSet,
     incoming: &Incoming<'_>,
@@ -274,7 +278,11 @@ pub fn run(
     history: &mut dyn ReplyHistory,
 ) -> Result<(), DeskError> {
     let Incoming { msg, raw, content_hash, now } = *incoming;
-    if decision.desk_call.as_ref().is_none_or(|call| call.desk != Desk::Inquiry)
+    if decision.desk_call.as_ref().is_none_or(|call| call.desk != Desk::Supply)
+        && let Some(thread) = supply::conversation(rules, msg, views.supply)?
+    {
+        into_supply(decision, thread);
+    } else if decision.desk_call.as_ref().is_none_or(|call| call.desk != Desk::Inquiry)
         && let Some(ticket) = inquiry::conversation(rules, msg, views.tickets)?
     {
         into_ticket(decision, &ticket);
@@ -290,11 +298,45 @@ pub fn run(
             let context = inquiry::Context { rules, call, rule, msg, raw, content_hash, now };
             inquiry::handle(&context, views.tickets, history)?
         }
-        Desk::Supply => return Ok(()),
+        Desk::Supply => {
+            let context = supply::Context { rules, call, rule, msg, raw, content_hash, now };
+            supply::handle(&context, views.supply, history)?
+        }
     };
     decision.effects.extend(outcome.effects);
     decision.notes.extend(outcome.notes);
     Ok(())
+}
+
+/// Hands a message of a request's or purchase order's conversation to the supply desk instead of the
+/// desk (or plain `reply`) its rule chose: a vendor's confirmation must reach its order whatever the
+/// rules say of mail from that vendor. The rule's other actions (forward, move, flag) still apply.
+fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
+    let replaced = match &decision.desk {
+        Some(desk) => format!("desk {desk}"),
+        None => "no desk".to_owned(),
+    };
+    let before = decision.effects.len();
+    decision.effects.retain(|e| {
+        !matches!(e, Effect::Send { kind: crate::effects::MailKind::Reply, .. } | Effect::NoteReply { .. })
+    });
+    let dropped = if decision.effects.len() < before { ", and without the rule's reply" } else { "" };
+    let what = match thread {
+        crate::supply::Thread::Request(n) => n.tag(),
+        crate::supply::Thread::Order(n) => n.tag(),
+    };
+    decision.notes.push(format!("supply desk: the message continues {what}: handled there instead of by {replaced}{dropped}"));
+    decision.desk = Some(Desk::Supply.name().to_owned());
+    decision.desk_options.clear();
+    decision.desk_call = Some(crate::rules::DeskCall {
+        desk: Desk::Supply,
+        answer: None,
+        department: None,
+        calendar: None,
+        priority: None,
+        on_conflict: None,
+        accept_counter: None,
+    });
 }
 
 /// Hands a message of a ticket's conversation to the inquiry desk instead of the desk (or plain

@@ -54,11 +54,14 @@ pub enum Job {
     /// A reminder to the department of each ticket waiting past its response time, and a note to the
     /// owners past its `escalate_after`; once each.
     Escalate,
+    /// The supply cupboard's purchase orders: drafts sent to their vendors (or put to the manager
+    /// when over the vendor's limit), and one reminder of each overdue order.
+    Reorder,
 }
 
 impl Job {
     /// Every job, for validation and suggestions.
-    pub const ALL: [Job; 4] = [Job::Digest, Job::Reminders, Job::FollowUps, Job::Escalate];
+    pub const ALL: [Job; 5] = [Job::Digest, Job::Reminders, Job::FollowUps, Job::Escalate, Job::Reorder];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Job {
             Job::Reminders => "reminders",
             Job::FollowUps => "follow-ups",
             Job::Escalate => "escalate",
+            Job::Reorder => "reorder",
         }
     }
 }
@@ -116,7 +120,7 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
     });
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
     let before = table.optional("before", crate::rules::office::duration)?;
-    if let (Some(Job::Digest | Job::Escalate), Some(item)) = (job, table.get("before")) {
+    if let (Some(Job::Digest | Job::Escalate | Job::Reorder), Some(item)) = (job, table.get("before")) {
         item.error(
             "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire)",
         );

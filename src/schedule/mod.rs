@@ -11,6 +11,7 @@ pub mod escalate;
 pub mod follow_ups;
 pub mod office_digest;
 pub mod reminders;
+pub mod reorder;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -104,6 +105,7 @@ async fn tick(
             let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
             let mut offers = Vec::new();
             let mut escalated = Vec::new();
+            let mut supply = None;
             let mails = match job.job {
                 Job::Digest => match office_digest::mail(&set, store, &job.name, since, slot_ts)? {
                     None => {
@@ -136,8 +138,13 @@ async fn tick(
                         })
                         .collect()
                 }
+                Job::Reorder => {
+                    let run = reorder::run(&set, store, &job, slot_ts, now)?;
+                    supply = Some(run.change);
+                    run.mails
+                }
             };
-            store.record_slot(&job.name, slot_ts, true, &mails)?;
+            store.record_run(&job.name, slot_ts, true, &mails, supply.as_ref())?;
             // After the mail is queued: a crash in between composes the same Message-IDs again, which
             // the outbox takes once.
             for offer in &offers {
@@ -151,6 +158,12 @@ async fn tick(
         .await?;
     info!(schedule = %schedule.name, job = %schedule.job, slot = %slot, queued, "schedule: ran");
     Ok((queued, upcoming))
+}
+
+/// When the first schedule running `job` next runs after `now`, if the rules have one: the supply
+/// desk tells a requester when the next order run sends what they wait for.
+pub fn next_run(set: &RuleSet, job: Job, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    set.schedules.iter().filter(|s| s.job == job).filter_map(|s| next_slot(set, s, now)).min()
 }
 
 /// The first slot of `schedule` after `now`.

@@ -27,7 +27,23 @@ impl Store {
     /// Records that `name` handled `slot`: with `ran`, that it ran (queuing `mails` in the same
     /// transaction); without, that the slot was passed over (first sight, or a missed run not caught up).
     pub fn record_slot(&mut self, name: &str, slot: i64, ran: bool, mails: &[OutboundMail]) -> Result<()> {
+        self.record_run(name, slot, ran, mails, None)
+    }
+
+    /// [`Store::record_slot`], applying what the run changed in the supply cupboard in the same
+    /// transaction (the `reorder` job's sent orders and reminders).
+    pub fn record_run(
+        &mut self,
+        name: &str,
+        slot: i64,
+        ran: bool,
+        mails: &[OutboundMail],
+        supply: Option<&crate::supply::SupplyChange>,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
+        if let Some(change) = supply {
+            super::supply::put_supply(&tx, change, None)?;
+        }
         let at = now();
         tx.execute(
             "INSERT INTO schedule_runs (name, last_slot, ran_at) VALUES (?1, ?2, ?3)

@@ -7,14 +7,19 @@
 
 pub mod catalog;
 pub mod extract;
+pub mod letters;
 pub mod matching;
 pub mod money;
 pub mod order_mail;
+pub mod ordering;
 pub mod purchase;
 pub mod reading;
+pub mod restock;
 pub mod request;
 pub mod stock;
 pub mod units;
+pub mod view;
+pub mod words;
 
 use std::sync::LazyLock;
 

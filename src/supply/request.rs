@@ -54,6 +54,11 @@ impl RequestState {
         }
     }
 
+    /// Whether the request still waits for an approval or a delivery.
+    pub fn is_open(self) -> bool {
+        matches!(self, RequestState::AwaitingApproval | RequestState::Waiting)
+    }
+
     pub fn from_name(name: &str) -> Option<RequestState> {
         [RequestState::AwaitingApproval, RequestState::Waiting, RequestState::Done, RequestState::Rejected]
             .into_iter()

@@ -1,9 +1,9 @@
-//! What the supply desk reads of the store, and the store as one batch sees it: two orders in one
+//! What the supply desk and the `reorder` job read of the store, and the store as one batch sees it: two orders in one
 //! batch take from the same shelf, so each must see what the one before took.
 
 use crate::store::{Store, StoreError};
-use crate::supply::stock::Level;
-use crate::supply::{OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, SupplyChange, Thread};
+use super::stock::Level;
+use super::{OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, SupplyChange, Thread};
 
 /// What the supply desk reads.
 pub trait SupplyView {
@@ -122,7 +122,7 @@ impl BatchSupply<'_> {
 
 /// `stored` with the versions in `changes` (the latest wins) in place of the stored ones, and the new
 /// ones added, in `number` order.
-pub(super) fn merged<T: Clone, K: Ord + Copy>(
+fn merged<T: Clone, K: Ord + Copy>(
     stored: Vec<T>,
     changed: impl Iterator<Item = T>,
     key: impl Fn(&T) -> K,

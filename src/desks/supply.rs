@@ -1,0 +1,372 @@
+//! The supply desk: the office's supply cupboard. Colleagues email what they need; clerk reads the
+//! order against the catalog, hands out what the shelf holds, orders the rest from the vendor, and
+//! writes back with a request number. It keeps the stock ledger, puts what runs low on draft purchase
+//! orders, follows the vendors' answers and the deliveries, and tells each requester when their
+//! items arrive.
+//!
+//! - **Who may order.** `[supply] requesters` (default: the assistant's domain) and the manager.
+//!   Anyone else gets a polite answer, and the manager gets their message.
+//! - **Reading.** Only the new text of a message (and a CSV attachment) is read, so a quoted order is
+//!   never ordered again; a line clerk is unsure of is asked about, never guessed.
+//! - **Approval.** A request over `[supply] approval_limit`, or asking for more of an item than
+//!   `max_per_request`, waits for the manager's "approve" or "reject"; so does a purchase order over
+//!   its vendor's limit.
+//! - **Conversations.** Every message clerk sends about a request or an order is remembered, so the
+//!   manager's verdict, a vendor's confirmation and a colleague's "received PO-2026-0012" find theirs;
+//!   the numbers in subjects are a fallback.
+//! - **Machines** never order. A vendor's order system may confirm an order (its mail is often
+//!   automatic), but a bounce changes nothing.
+
+mod purchasing;
+mod requests;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Datelike, Utc};
+
+pub use crate::supply::view::{BatchSupply, NoSupply, SupplyView, level};
+
+use super::{DeskError, Outcome};
+use crate::actions::ReplyHistory;
+use crate::effects::{Effect, MailKind};
+use crate::guard::{self, Suppression};
+use crate::mail::compose::{self, AutoSubmitted, Extras, ForwardMode, Notice, Reply};
+use crate::mail::message::{Address, Message};
+use crate::mail::reply_text;
+use crate::rules::{DeskCall, RuleSet};
+use crate::supply::{Catalog, OrderNumber, RequestNumber, SupplyChange, Thread, words};
+
+/// Everything the desk reads besides the store.
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub call: &'a DeskCall,
+    /// The rule that handed the message over.
+    pub rule: &'a str,
+    pub msg: &'a Message,
+    /// The message as received: CSV attachments are read from it, forwards carry it.
+    pub raw: &'a [u8],
+    /// Seeds the Message-IDs of the mail sent, so a re-run composes the same mail.
+    pub content_hash: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Handles one message routed to the supply desk (or continuing one of its conversations).
+pub fn handle(
+    cx: &Context<'_>,
+    view: &dyn SupplyView,
+    history: &mut dyn ReplyHistory,
+) -> Result<Outcome, DeskError> {
+    let Some(catalog) = &cx.rules.catalog else {
+        return Ok(Outcome::note("supply desk: nothing done: the rules directory has no catalog.toml"));
+    };
+    let Some(sender) = cx.msg.from.first() else {
+        return Ok(Outcome::note("supply desk: nothing done: the message has no sender"));
+    };
+    let mut desk = Desk {
+        cx,
+        catalog,
+        view,
+        sender,
+        new_text: reply_text::new_text(&cx.msg.text),
+        reasons: guard::check(cx.msg, &crate::actions::guard_policy_of(&cx.rules.office)),
+        change: SupplyChange::default(),
+        outcome: Outcome::default(),
+    };
+    desk.route(history)?;
+    Ok(desk.finish())
+}
+
+/// The request or order a message continues, for mail a rule handed elsewhere: a vendor's answer to a
+/// purchase order, the manager's verdict, a colleague's follow-up. Calendar mail is left to its rules.
+pub fn conversation(rules: &RuleSet, msg: &Message, view: &dyn SupplyView) -> Result<Option<Thread>, DeskError> {
+    if rules.catalog.is_none() || !msg.calendars.is_empty() {
+        return Ok(None);
+    }
+    let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
+    Ok(view.thread(&ids)?)
+}
+
+/// The desk at work on one message.
+struct Desk<'a> {
+    cx: &'a Context<'a>,
+    catalog: &'a Catalog,
+    view: &'a dyn SupplyView,
+    sender: &'a Address,
+    /// What the message says that is new: the quoted history and signature split off.
+    new_text: &'a str,
+    /// Every reason the guard gives against answering the message automatically.
+    reasons: Vec<Suppression>,
+    /// What the message changes, as decided so far.
+    change: SupplyChange,
+    outcome: Outcome,
+}
+
+impl<'a> Desk<'a> {
+    /// Decides what the message is: a vendor's answer, the manager's verdict, a delivery, a request.
+    fn route(&mut self, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
+        let msg = self.cx.msg;
+        let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
+        let thread = match self.seen().thread(&ids)? {
+            Some(thread) => Some(thread),
+            None => OrderNumber::find_in(&msg.subject)
+                .or_else(|| OrderNumber::find_in(self.new_text))
+                .map(Thread::Order)
+                .or_else(|| RequestNumber::find_in(&msg.subject).map(Thread::Request)),
+        };
+        let vendor = self.catalog.vendor_at(&self.sender.email);
+        if let (Some(vendor), Some(Thread::Order(number))) = (vendor, thread)
+            && let Some(order) = self.seen().order(number)?
+            && order.vendor == vendor.name
+        {
+            if let Some(reason) = self.reasons.iter().find(|r| is_bounce_or_own(r)) {
+                self.note(format!("{number}: nothing done: {reason}"));
+                return Ok(());
+            }
+            return purchasing::vendor_reply(self, order, vendor);
+        }
+        let machine: Vec<String> =
+            self.reasons.iter().filter(|r| from_a_machine(r)).map(ToString::to_string).collect();
+        if !machine.is_empty() {
+            self.note(format!("nothing done: {}", machine.join("; ")));
+            return Ok(());
+        }
+        let manager = self.is_manager();
+        let requester = manager || self.is_requester();
+        if manager && let (Some(verdict), Some(thread)) = (words::verdict(self.new_text), thread) {
+            return match thread {
+                Thread::Request(number) => requests::decide(self, number, verdict),
+                Thread::Order(number) => purchasing::decide(self, number, verdict),
+            };
+        }
+        if requester && words::delivered(self.new_text) && let Some(Thread::Order(number)) = thread {
+            return purchasing::delivery(self, number, history);
+        }
+        if let Some(vendor) = vendor {
+            let note = format!(
+                "{} ({}) wrote to the assistant about something that is not an order clerk knows; their message is below.",
+                vendor.name, self.sender.email
+            );
+            self.note(format!("a message from vendor {} about no known order: passed to the manager", vendor.name));
+            return self.forward_to_manager(note, "vendor");
+        }
+        if requester {
+            return requests::request(self, thread, history);
+        }
+        requests::stranger(self, history)
+    }
+
+    fn finish(mut self) -> Outcome {
+        if self.change != SupplyChange::default() {
+            self.outcome.effects.push(Effect::Supply(Box::new(self.change)));
+        }
+        self.outcome
+    }
+
+    /// The store as this message has changed it so far.
+    fn seen(&self) -> BatchSupply<'_> {
+        BatchSupply { store: self.view, pending: vec![self.change.clone()] }
+    }
+
+    fn is_manager(&self) -> bool {
+        self.sender.is(&self.catalog.settings.manager)
+    }
+
+    /// Whether the sender may order: `[supply] requesters`, else the assistant's domain.
+    fn is_requester(&self) -> bool {
+        let requesters = &self.catalog.settings.requesters;
+        let address = &self.sender.email;
+        if requesters.is_empty() {
+            let domain = crate::actions::domain_of(&self.cx.rules.office.assistant.address);
+            return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
+        }
+        requesters.iter().any(|glob| glob.matches(address))
+    }
+
+    /// The year numbers are counted in: the office's.
+    fn year(&self) -> i32 {
+        self.cx.now.with_timezone(&self.cx.rules.office.timezone).year()
+    }
+
+    fn next_request_number(&self) -> Result<RequestNumber, DeskError> {
+        let year = self.year();
+        let (highest, _) = self.seen().highest_numbers(year)?;
+        Ok(RequestNumber { year, sequence: highest + 1 })
+    }
+
+    /// Puts `order` into the change, replacing an earlier version of it.
+    fn put_order(&mut self, order: crate::supply::PurchaseOrder) {
+        self.change.orders.retain(|o| o.number != order.number);
+        self.change.orders.push(order);
+    }
+
+    /// Puts `request` into the change, replacing an earlier version of it.
+    fn put_request(&mut self, request: crate::supply::Request) {
+        self.change.requests.retain(|r| r.number != request.number);
+        self.change.requests.push(request);
+    }
+
+    /// Remembers that the message (and `more` of clerk's own) belong to `thread`.
+    fn remember(&mut self, thread: Thread, more: impl IntoIterator<Item = String>) {
+        let own = self.cx.msg.message_id.clone();
+        self.remember_only(thread, own.into_iter().chain(more));
+    }
+
+    /// Remembers that the mail `ids` (clerk's own) belong to `thread`.
+    fn remember_only(&mut self, thread: Thread, ids: impl IntoIterator<Item = String>) {
+        for id in ids {
+            if !self.change.threads.iter().any(|(i, _)| *i == id) {
+                self.change.threads.push((id, thread));
+            }
+        }
+    }
+
+    /// An automatic answer to the sender, with the guard and the reply limit (per `key`: a request's
+    /// number, so each request is confirmed once) applied; its Message-ID, or `None` (with a note)
+    /// when it may not go.
+    fn reply(
+        &mut self,
+        key: &str,
+        subject: String,
+        body: String,
+        history: &mut dyn ReplyHistory,
+    ) -> Result<Option<String>, DeskError> {
+        let cx = self.cx;
+        if !self.reasons.is_empty() {
+            let why: Vec<String> = self.reasons.iter().map(ToString::to_string).collect();
+            self.note(format!("no answer to {}: {}", self.sender.email, why.join("; ")));
+            return Ok(None);
+        }
+        let Some(target) = cx.msg.reply_target().map(str::to_owned) else {
+            self.note("no answer: the message has no address to reply to");
+            return Ok(None);
+        };
+        let limit_key = format!("{} {key}", cx.rule);
+        let limit = cx.rules.office.replies.limit;
+        if let Some(why) = crate::actions::rate_limited(&limit_key, &target, limit, history, cx.now) {
+            self.note(format!("no answer: {why}"));
+            return Ok(None);
+        }
+        let identity = crate::actions::identity(&cx.rules.office);
+        let seed = format!("{}\0supply\0{key}", cx.content_hash);
+        let mail = compose::reply(&Reply {
+            original: cx.msg,
+            from: &identity,
+            to: Address { name: crate::actions::display_name_for(cx.msg, &target), email: target.clone() },
+            cc: Vec::new(),
+            subject,
+            body,
+            message_id: compose::message_id(seed.as_bytes(), crate::actions::domain_of(&identity.address)),
+            date: cx.now,
+            auto_submitted: AutoSubmitted::AutoReplied,
+            loop_header_value: identity.address.clone(),
+        })
+        .map_err(|e| DeskError::Supply(e.to_string()))?;
+        history.note_reply(&target, &limit_key, cx.now.timestamp());
+        let id = mail.message_id.clone();
+        self.outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_owned(), mail });
+        self.outcome.effects.push(Effect::NoteReply { sender: target, rule: limit_key });
+        Ok(Some(id))
+    }
+
+    /// A letter clerk starts to `to` (the manager, a requester, a vendor), in `thread`; its
+    /// Message-ID. `seed` says what it is, so a re-run composes the same one.
+    fn letter(
+        &mut self,
+        to: Address,
+        subject: String,
+        text: String,
+        thread: Vec<String>,
+        seed: &str,
+    ) -> Result<String, DeskError> {
+        let cx = self.cx;
+        let office = &cx.rules.office;
+        let identity = crate::actions::identity(office);
+        let notice = Notice {
+            from: &identity,
+            to: vec![to],
+            subject,
+            html: compose::html_document(&text),
+            text,
+            message_id: compose::message_id(
+                format!("{}\0supply\0{seed}", cx.content_hash).as_bytes(),
+                crate::actions::domain_of(&identity.address),
+            ),
+            date: cx.now,
+            loop_header_value: identity.address.clone(),
+        };
+        let mail = compose::letter(&notice, &Extras { thread, ..Extras::default() })
+            .map_err(|e| DeskError::Supply(e.to_string()))?;
+        let id = mail.message_id.clone();
+        self.outcome.effects.push(Effect::Send { kind: MailKind::Notice, rule: cx.rule.to_owned(), mail });
+        Ok(id)
+    }
+
+    /// Sends `mail` (a purchase order, a reminder) as a notice of this message.
+    fn send(&mut self, mail: compose::OutboundMail) {
+        self.outcome.effects.push(Effect::Send { kind: MailKind::Notice, rule: self.cx.rule.to_owned(), mail });
+    }
+
+    /// The message forwarded to the manager, inline with its attachments, with `note` on top.
+    fn forward_to_manager(&mut self, note: String, seed: &str) -> Result<(), DeskError> {
+        let cx = self.cx;
+        let identity = crate::actions::identity(&cx.rules.office);
+        let mail = compose::forward(&compose::Forward {
+            original: cx.msg,
+            original_raw: cx.raw,
+            from: &identity,
+            to: vec![self.manager()],
+            mode: ForwardMode::Inline,
+            note: Some(note),
+            message_id: compose::message_id(
+                format!("{}\0supply forward\0{seed}", cx.content_hash).as_bytes(),
+                crate::actions::domain_of(&identity.address),
+            ),
+            date: cx.now,
+            loop_header_value: identity.address.clone(),
+            subject: None,
+            reply_to: None,
+        })
+        .map_err(|e| DeskError::Supply(e.to_string()))?;
+        self.outcome.effects.push(Effect::Send { kind: MailKind::Forward, rule: cx.rule.to_owned(), mail });
+        Ok(())
+    }
+
+    fn manager(&self) -> Address {
+        let address = &self.catalog.settings.manager;
+        let office = &self.cx.rules.office;
+        let name = office.owners.iter().find(|o| o.address.eq_ignore_ascii_case(address)).map(|o| o.name.clone());
+        Address { name, email: address.clone() }
+    }
+
+    /// The manager's name for letters ("Giulia Rossi"), else the address.
+    fn manager_name(&self) -> String {
+        let manager = self.manager();
+        manager.name.unwrap_or(manager.email)
+    }
+
+    fn signature(&self) -> String {
+        format!("{}\n", self.cx.rules.office.assistant.name)
+    }
+
+    fn note(&mut self, note: impl Into<String>) {
+        self.outcome.notes.push(format!("supply desk: {}", note.into()));
+    }
+}
+
+/// The guard's reasons that mean a machine wrote the mail, or that it is clerk's own come back.
+fn from_a_machine(reason: &Suppression) -> bool {
+    reason.means_automatic()
+        || matches!(reason, Suppression::OwnLoopHeader { .. } | Suppression::OwnMessageId { .. })
+}
+
+/// A bounce, or clerk's own mail back: nothing a vendor's order system would send about an order.
+fn is_bounce_or_own(reason: &Suppression) -> bool {
+    matches!(
+        reason,
+        Suppression::Report { .. }
+            | Suppression::FailedRecipients { .. }
+            | Suppression::EmptyReturnPath
+            | Suppression::OwnLoopHeader { .. }
+            | Suppression::OwnMessageId { .. }
+    )
+}

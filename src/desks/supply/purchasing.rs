@@ -1,0 +1,300 @@
+//! The supply desk's side of purchasing: what runs low goes on its vendor's draft (and the manager
+//! hears of it once), urgent drafts go at once, the manager's verdict on an order over its vendor's
+//! limit, the vendor's answers, and deliveries, which restock the shelf and reach the requesters.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Desk, SupplyView};
+use crate::actions::ReplyHistory;
+use crate::desks::DeskError;
+use crate::mail::message::Address;
+use crate::supply::letters;
+use crate::supply::matching::Matcher;
+use crate::supply::ordering::{self, Dispatched};
+use crate::supply::restock;
+use crate::supply::reading::understand;
+use crate::supply::stock::{Move, Reason};
+use crate::supply::words::{self, Verdict, VendorSays};
+use crate::supply::{Item, OrderNumber, OrderState, PurchaseOrder, RequestState, Thread, Vendor, extract};
+
+/// After stock of `item` changed: what it lacks goes on its vendor's draft, and the manager is told
+/// once when it falls below its reorder point.
+pub(super) fn restock(desk: &mut Desk<'_>, item: &Item, urgent: bool) -> Result<(), DeskError> {
+    let office = &desk.cx.rules.office;
+    let done = restock::restock(desk.view, &mut desk.change, desk.catalog, item, urgent, desk.cx.now, office)?;
+    if let Some((number, need)) = done.drafted {
+        desk.note(format!("{need} of {} put on draft {number} to {}", item.sku, item.vendor));
+    }
+    if let Some((subject, text)) = done.alert {
+        desk.letter(desk.manager(), subject, text, Vec::new(), &format!("low {}", item.sku))?;
+    }
+    Ok(())
+}
+
+/// Sends at once the drafts that hold any of `skus`: an urgent request does not wait for the order
+/// run (the vendor's minimum and the manager's limit still hold).
+pub(super) fn send_urgent(desk: &mut Desk<'_>, skus: &[String]) -> Result<(), DeskError> {
+    let drafts = desk.seen().orders(&[OrderState::Draft])?;
+    let holds = |d: &PurchaseOrder| d.lines.iter().any(|l| skus.iter().any(|s| s.eq_ignore_ascii_case(&l.sku)));
+    for draft in drafts.into_iter().filter(holds) {
+        dispatch(desk, draft)?;
+    }
+    Ok(())
+}
+
+/// Sends `order`, puts it to the manager when over its vendor's limit, or leaves it to wait.
+pub(super) fn dispatch(desk: &mut Desk<'_>, order: PurchaseOrder) -> Result<(), DeskError> {
+    let Some(vendor) = desk.catalog.vendor(&order.vendor) else {
+        desk.note(format!("{}: vendor {} is not in the catalog; not sent", order.number, order.vendor));
+        return Ok(());
+    };
+    let number = order.number;
+    let office = &desk.cx.rules.office;
+    match ordering::dispatch(order, vendor, desk.catalog, office, desk.cx.now)
+        .map_err(|e| DeskError::Supply(format!("{number}: {e}")))?
+    {
+        Dispatched::Sent(sent, mail) => {
+            desk.note(format!("{number} sent to {}", vendor.address));
+            desk.remember_only(Thread::Order(number), [mail.message_id.clone()]);
+            desk.send(mail);
+            desk.put_order(sent);
+        }
+        Dispatched::Ask(asked, subject, text) => {
+            let id = desk.letter(desk.manager(), subject, text, Vec::new(), &format!("approve {number}"))?;
+            desk.note(format!("{number} is over {}'s limit: the manager is asked", vendor.name));
+            desk.remember_only(Thread::Order(number), [id]);
+            desk.put_order(asked);
+        }
+        Dispatched::Asked => desk.note(format!("{number} still waits for the manager's approval")),
+        Dispatched::Waits(why) => desk.note(format!("{number} waits: {why}")),
+    }
+    Ok(())
+}
+
+/// When what waits for `item` is expected: the date its open order promises, else the next order run
+/// plus the vendor's lead time.
+pub(super) fn expected(desk: &Desk<'_>, item: &Item) -> Result<Option<NaiveDate>, DeskError> {
+    let office = &desk.cx.rules.office;
+    let orders = desk.seen().orders(&OrderState::OPEN)?;
+    let holding = orders.iter().find(|o| o.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&item.sku) && l.outstanding() > 0));
+    let local = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).map(|t| t.with_timezone(&office.timezone).date_naive());
+    if let Some(order) = holding
+        && order.state.is_out()
+    {
+        return Ok(order.expected_at.and_then(local));
+    }
+    let Some(vendor) = desk.catalog.vendor(&item.vendor) else { return Ok(None) };
+    let Some(run) = crate::schedule::next_run(desk.cx.rules, crate::rules::Job::Reorder, desk.cx.now) else {
+        return Ok(None);
+    };
+    let run_day = run.with_timezone(&office.timezone).date_naive();
+    Ok(Some(office.hours.after_days(run_day, vendor.lead_time_days)))
+}
+
+/// The manager's verdict on a purchase order over its vendor's limit.
+pub(super) fn decide(desk: &mut Desk<'_>, number: OrderNumber, verdict: Verdict) -> Result<(), DeskError> {
+    let Some(mut order) = desk.seen().order(number)? else {
+        desk.note(format!("{number}: no such purchase order"));
+        return Ok(());
+    };
+    if order.state != OrderState::Draft {
+        desk.note(format!("{number} is {}: nothing waits for a verdict", order.state.as_str()));
+        return Ok(());
+    }
+    desk.remember(Thread::Order(number), []);
+    order.updated_at = desk.cx.now.timestamp();
+    match verdict {
+        Verdict::Approve => {
+            desk.note(format!("{number} approved by {}", desk.sender.email));
+            order.state = OrderState::Approved;
+            dispatch(desk, order)
+        }
+        Verdict::Reject(reason) => {
+            desk.note(format!("{number} cancelled by {}", desk.sender.email));
+            order.state = OrderState::Cancelled;
+            order.note = reason;
+            desk.put_order(order);
+            Ok(())
+        }
+    }
+}
+
+/// A vendor's answer about one of its orders: a confirmation or shipping notice updates the order;
+/// news of something missing, and anything clerk does not understand, goes to the manager.
+pub(super) fn vendor_reply(desk: &mut Desk<'_>, mut order: PurchaseOrder, vendor: &Vendor) -> Result<(), DeskError> {
+    let number = order.number;
+    desk.remember(Thread::Order(number), []);
+    let office = &desk.cx.rules.office;
+    let today = desk.cx.now.with_timezone(&office.timezone).date_naive();
+    let noon = |date: NaiveDate| {
+        use chrono::TimeZone;
+        office.timezone.from_local_datetime(&date.and_hms_opt(12, 0, 0)?).earliest().map(|t| t.timestamp())
+    };
+    let says = words::vendor_says(desk.new_text, today);
+    let acknowledge = |order: &mut PurchaseOrder, date: Option<NaiveDate>, now: i64| {
+        if order.state == OrderState::Sent {
+            order.state = OrderState::Acknowledged;
+        }
+        order.acknowledged_at.get_or_insert(now);
+        if let Some(at) = date.and_then(noon) {
+            order.expected_at = Some(at);
+        }
+    };
+    let now = desk.cx.now.timestamp();
+    order.updated_at = now;
+    let passed_on = match &says {
+        VendorSays::Confirmed(date) | VendorSays::Shipped(date) => {
+            acknowledge(&mut order, *date, now);
+            let when = date.map(|d| format!(", delivery {d}")).unwrap_or_default();
+            let what = if matches!(says, VendorSays::Shipped(_)) { "shipped" } else { "confirmed" };
+            desk.note(format!("{number}: {} {what} it{when}", vendor.name));
+            None
+        }
+        VendorSays::OutOfStock => {
+            acknowledge(&mut order, None, now);
+            Some("cannot supply something on the order")
+        }
+        VendorSays::Partial => {
+            acknowledge(&mut order, None, now);
+            Some("will deliver only part of the order")
+        }
+        VendorSays::Unclear => Some("wrote something clerk could not read as a confirmation or a shipping notice"),
+    };
+    if let Some(what) = passed_on {
+        let first_line = desk.new_text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+        order.note = Some(first_line.chars().take(200).collect());
+        desk.note(format!("{number}: {} {what}: passed to the manager", vendor.name));
+        let note = format!(
+            "{} {what} about purchase order {number} ({}); their message is below. `clerk purchase-orders` shows the order.",
+            vendor.name, order.state.as_str()
+        );
+        desk.put_order(order);
+        return desk.forward_to_manager(note, &format!("vendor {number}"));
+    }
+    desk.put_order(order);
+    Ok(())
+}
+
+/// A colleague's "received PO-2026-0012": the lines named (or everything outstanding) go on the
+/// shelf, the requests waiting for them are handed what came, oldest first, and each requester hears.
+pub(super) fn delivery(desk: &mut Desk<'_>, number: OrderNumber, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
+    let Some(mut order) = desk.seen().order(number)? else {
+        desk.note(format!("{number}: no such purchase order"));
+        return Ok(());
+    };
+    if !order.state.is_out() && order.state != OrderState::Approved {
+        desk.note(format!("{number} is {}: no delivery is owed", order.state.as_str()));
+        return Ok(());
+    }
+    desk.remember(Thread::Order(number), []);
+    let received = received_lines(desk, &order);
+    let now = desk.cx.now.timestamp();
+    let person = Some(desk.sender.email.to_lowercase());
+    let mut came: Vec<(String, i64)> = Vec::new();
+    for (sku, quantity) in received {
+        let Some(line) = order.line_mut(&sku) else { continue };
+        let quantity = quantity.min(line.outstanding());
+        if quantity <= 0 {
+            continue;
+        }
+        line.received += quantity;
+        desk.change.moves.push(Move {
+            sku: line.sku.clone(),
+            on_hand: quantity,
+            promised: 0,
+            reason: Reason::Delivered,
+            reference: Some(number.tag()),
+            person: person.clone(),
+            at: now,
+        });
+        came.push((line.sku.clone(), quantity));
+    }
+    if came.is_empty() {
+        desk.note(format!("{number}: nothing outstanding matches the delivery"));
+        return Ok(());
+    }
+    order.state = if order.all_received() { OrderState::Received } else { OrderState::PartlyReceived };
+    if order.all_received() {
+        order.received_at = Some(now);
+    }
+    order.updated_at = now;
+    desk.note(format!("{number}: {} received ({})", came.iter().map(|(s, q)| format!("{q} {s}")).collect::<Vec<_>>().join(", "), order.state.as_str()));
+    desk.put_order(order);
+    hand_out(desk, &came)?;
+    for (sku, _) in &came {
+        if let Some(item) = desk.catalog.item(sku) {
+            let level = super::level(&desk.seen(), sku)?;
+            if level.available() >= item.reorder_point && desk.seen().is_low(sku)? {
+                desk.change.low.push((item.sku.clone(), false));
+            }
+        }
+    }
+    let lines: Vec<String> = came.iter().map(|(sku, q)| format!("  - {q} {sku}")).collect();
+    let body = format!("Recorded the delivery of {number}:\n\n{}\n\n{}", lines.join("\n"), desk.signature());
+    let subject = crate::mail::compose::reply_subject(&desk.cx.msg.subject);
+    desk.reply(&format!("delivery {number}"), subject, body, history)?;
+    Ok(())
+}
+
+/// What the delivery message says came: the order's lines it names with a quantity, else everything
+/// outstanding.
+fn received_lines(desk: &Desk<'_>, order: &PurchaseOrder) -> Vec<(String, i64)> {
+    let matcher = Matcher::new(desk.catalog);
+    let reading = understand(&matcher, extract::lines(desk.new_text));
+    let named: Vec<(String, i64)> = reading
+        .understood
+        .iter()
+        .filter(|u| !u.assumed && order.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&u.item.sku)))
+        .map(|u| (u.item.sku.clone(), u.quantity))
+        .collect();
+    if named.is_empty() {
+        order.lines.iter().map(|l| (l.sku.clone(), l.outstanding())).collect()
+    } else {
+        named
+    }
+}
+
+/// Hands what `came` to the requests waiting for it, oldest first, and tells each requester.
+fn hand_out(desk: &mut Desk<'_>, came: &[(String, i64)]) -> Result<(), DeskError> {
+    let now = desk.cx.now.timestamp();
+    for mut request in desk.seen().open_requests()? {
+        if request.state != RequestState::Waiting {
+            continue;
+        }
+        let mut given: Vec<(&Item, i64)> = Vec::new();
+        for line in &mut request.lines {
+            if !came.iter().any(|(s, _)| s.eq_ignore_ascii_case(&line.sku)) {
+                continue;
+            }
+            // Whatever is on the shelf now serves the requests that waited for it, oldest first.
+            let free = super::level(&desk.seen(), &line.sku)?.on_hand.max(0);
+            let give = line.waiting().min(free);
+            if give <= 0 {
+                continue;
+            }
+            line.issued += give;
+            let reference = Some(request.number.tag());
+            let person = Some(request.requester.clone());
+            desk.change.moves.push(Move { sku: line.sku.clone(), on_hand: -give, promised: -give, reason: Reason::Issued, reference, person, at: now });
+            if let Some(item) = desk.catalog.item(&line.sku) {
+                given.push((item, give));
+            }
+        }
+        if given.is_empty() {
+            continue;
+        }
+        let waits = request.waits();
+        if !waits {
+            request.state = RequestState::Done;
+        }
+        request.updated_at = now;
+        let number = request.number;
+        let requester = Address { name: request.requester_name.clone(), email: request.requester.clone() };
+        let subject = format!("{} [{number}]", crate::mail::compose::reply_subject(&request.subject));
+        let text = letters::arrived(&request, &given, waits, &desk.signature());
+        desk.put_request(request);
+        let id = desk.letter(requester, subject, text, Vec::new(), &format!("arrived {number}"))?;
+        desk.remember_only(Thread::Request(number), [id]);
+    }
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Restocking, shared by the supply desk and the `reorder` job: what an item lacks to reach its
+//! order-up-to level goes on its vendor's draft, and the manager hears once when it falls below its
+//! reorder point (not again until it has recovered).
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::catalog::{Catalog, Item};
+use super::ordering::add_to_draft;
+use super::purchase::{OrderNumber, OrderState};
+use super::view::{BatchSupply, SupplyView, level};
+use super::{SupplyChange, letters};
+use crate::store::StoreError;
+
+/// What restocking one item did.
+#[derive(Debug, Default)]
+pub struct Restocked {
+    /// The draft it was put on, and how many.
+    pub drafted: Option<(OrderNumber, i64)>,
+    /// The manager's low-stock alert (subject, text), when it just fell low.
+    pub alert: Option<(String, String)>,
+}
+
+/// Restocks `item` in `change`, reading the store through `view` as `change` leaves it.
+pub fn restock(
+    view: &dyn SupplyView,
+    change: &mut SupplyChange,
+    catalog: &Catalog,
+    item: &Item,
+    urgent: bool,
+    now: DateTime<Utc>,
+    office: &crate::rules::Office,
+) -> Result<Restocked, StoreError> {
+    let seen = |change: &SupplyChange| BatchSupply { store: view, pending: vec![change.clone()] };
+    let mut done = Restocked::default();
+    let Some(vendor) = catalog.vendor(&item.vendor) else { return Ok(done) };
+    let before = level(&seen(change), &item.sku)?;
+    let need = item.to_order(before.position());
+    if need > 0 {
+        let year = now.with_timezone(&office.timezone).year();
+        let (_, highest) = seen(change).highest_numbers(year)?;
+        let drafts = seen(change).orders(&[OrderState::Draft])?;
+        let next = OrderNumber { year, sequence: highest + 1 };
+        let mut draft = add_to_draft(&drafts, item, vendor, need, next, now.timestamp());
+        draft.urgent |= urgent;
+        done.drafted = Some((draft.number, need));
+        change.orders.retain(|o| o.number != draft.number);
+        change.orders.push(draft);
+    }
+    if before.available() < item.reorder_point && !seen(change).is_low(&item.sku)? {
+        change.low.push((item.sku.clone(), true));
+        let drafted = level(&seen(change), &item.sku)?.drafted;
+        done.alert = Some(letters::low_stock(item, &before, drafted, &office.language));
+    }
+    Ok(done)
+}

@@ -1,0 +1,203 @@
+//! What people say to the supply desk besides orders: the manager's "approve" or "reject", a
+//! colleague's "received PO-2026-0012", a vendor's confirmation, shipping notice or "out of stock".
+//! Read from the new text of a message (the quoted order below it must not count), in English and
+//! Italian, after folding case and accents.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::rules::text::fold;
+
+/// The manager's answer to a request for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Approve,
+    /// With the reason, when one was given on the lines after the word.
+    Reject(Option<String>),
+}
+
+/// How many lines at the top of a message are read for a verdict or a delivery: an answer written
+/// further down is part of a longer message, and is left to a person.
+const TOP_LINES: usize = 3;
+
+/// The verdict the first words of `new_text` give, if any: "approve", "approved", "ok", "yes", "sì",
+/// "approvato", "va bene"; "reject", "no", "rifiutato", "respinto", "non approvato".
+pub fn verdict(new_text: &str) -> Option<Verdict> {
+    let mut lines = new_text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let folded = fold(first);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    const REJECT: &[&str] =
+        &["reject", "rejected", "refuse", "refused", "declined", "no", "rifiutato", "rifiuto", "respinto", "negato"];
+    const APPROVE: &[&str] =
+        &["approve", "approved", "ok", "okay", "yes", "si", "approvato", "approvo", "confermo", "autorizzato", "accepted"];
+    let first_two = words.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+    if matches!(first_two.as_str(), "not approved" | "non approvato" | "non approvo" | "do not") || REJECT.contains(words.first()?) {
+        let rest: Vec<&str> = std::iter::once(first).chain(lines).collect();
+        let reason = rest.join("\n");
+        let reason = reason.split_once([':', '-', ',', '.']).map(|(_, r)| r.trim().to_owned()).filter(|r| !r.is_empty());
+        return Some(Verdict::Reject(reason));
+    }
+    if APPROVE.contains(words.first()?) || first_two == "va bene" || first_two == "go ahead" {
+        return Some(Verdict::Approve);
+    }
+    None
+}
+
+/// Whether the top of `new_text` says that goods came in: "received", "arrived", "delivered",
+/// "ricevuto", "arrivato", "consegnato" (and their forms).
+pub fn delivered(new_text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "received", "arrived", "delivered", "came", "ricevuto", "ricevuti", "ricevuta", "ricevute", "arrivato",
+        "arrivati", "arrivata", "arrivate", "consegnato", "consegnati", "consegnata", "consegnate",
+    ];
+    top(new_text).split_whitespace().any(|w| WORDS.contains(&w))
+}
+
+/// What a vendor's reply about an order says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VendorSays {
+    /// It cannot supply something: a person must decide.
+    OutOfStock,
+    /// Only part will come (now): a person should know.
+    Partial,
+    /// It is on its way, perhaps by a date.
+    Shipped(Option<NaiveDate>),
+    /// The order is confirmed, perhaps with a delivery date.
+    Confirmed(Option<NaiveDate>),
+    /// Nothing clerk understands.
+    Unclear,
+}
+
+/// Reads a vendor's reply. The gravest news wins: "confirmed, but the toner is out of stock" is out
+/// of stock.
+pub fn vendor_says(new_text: &str, today: NaiveDate) -> VendorSays {
+    let text = fold(new_text);
+    let has = |phrases: &[&str]| phrases.iter().any(|p| text.contains(&format!(" {p} ")));
+    let date = date_in(new_text, today);
+    if has(&[
+        "out of stock", "not available", "unavailable", "no longer available", "discontinued", "backorder",
+        "back order", "back ordered", "esaurito", "esauriti", "non disponibile", "non disponibili",
+        "non e disponibile", "non sono disponibili", "fuori produzione", "non piu disponibile",
+    ]) {
+        VendorSays::OutOfStock
+    } else if has(&["partial", "partially", "part of", "partly", "parziale", "parzialmente", "in parte"]) {
+        VendorSays::Partial
+    } else if has(&["shipped", "dispatched", "on its way", "on the way", "spedito", "spedita", "spediti", "spedizione", "in consegna", "partito", "partita"]) {
+        VendorSays::Shipped(date)
+    } else if has(&[
+        "confirm", "confirmed", "confirming", "confirmation", "we will deliver", "will be delivered", "delivery date",
+        "noted", "acknowledge", "acknowledged", "conferma", "confermato", "confermiamo", "confermata",
+        "consegna prevista", "data di consegna", "consegneremo", "ricevuto il vostro ordine", "received your order",
+        "thank you for your order", "grazie per il vostro ordine", "grazie per l ordine",
+    ]) {
+        VendorSays::Confirmed(date)
+    } else {
+        VendorSays::Unclear
+    }
+}
+
+/// The first few lines of `text`, folded.
+fn top(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(TOP_LINES).collect();
+    fold(&lines.join("\n"))
+}
+
+/// A date written in `text`: `15/12/2026`, `15.12.2026`, `2026-12-15`, `15 December (2026)`,
+/// `15 dicembre`; a date without a year is the next one on or after `today`.
+pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b").expect("a valid pattern")
+    });
+    static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+(\d{4}))?\b").expect("a valid pattern")
+    });
+    if let Some(c) = NUMERIC.captures(text) {
+        let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());
+        let (year, month, day) = match (n(1), n(2), n(3)) {
+            (Some(y), Some(m), Some(d)) => (y, m, d),
+            _ => {
+                let year = n(6)?;
+                (if year < 100 { 2000 + year } else { year }, n(5)?, n(4)?)
+            }
+        };
+        return NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?);
+    }
+    const EN: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ];
+    for c in WORDS.captures_iter(&fold(text)) {
+        let month_word = &c[2];
+        let Some(month) = EN
+            .iter()
+            .position(|m| *m == month_word || (month_word.len() == 3 && m.starts_with(month_word)))
+            .or_else(|| crate::calendar::phrase::italian::MONTHS.iter().position(|m| *m == month_word))
+        else {
+            continue;
+        };
+        let day: u32 = c[1].parse().ok()?;
+        let month = month as u32 + 1;
+        return match c.get(3).and_then(|y| y.as_str().parse().ok()) {
+            Some(year) => NaiveDate::from_ymd_opt(year, month, day),
+            None => {
+                let this_year = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), month, day)?;
+                if this_year >= today { Some(this_year) } else { NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) + 1, month, day) }
+            }
+        };
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_managers_first_word_is_the_verdict() {
+        assert_eq!(verdict("Approved, thanks"), Some(Verdict::Approve));
+        assert_eq!(verdict("ok"), Some(Verdict::Approve));
+        assert_eq!(verdict("Sì, va bene"), Some(Verdict::Approve));
+        assert_eq!(verdict("va bene"), Some(Verdict::Approve));
+        assert_eq!(verdict("Reject: we have paper in the archive"), Some(Verdict::Reject(Some("we have paper in the archive".into()))));
+        assert_eq!(verdict("No"), Some(Verdict::Reject(None)));
+        assert_eq!(verdict("Non approvato. Troppo caro."), Some(Verdict::Reject(Some("Troppo caro.".into()))));
+    }
+
+    #[test]
+    fn a_longer_answer_is_no_verdict() {
+        assert_eq!(verdict("Can we talk about this tomorrow?\nApproved otherwise"), None);
+        assert_eq!(verdict(""), None);
+    }
+
+    #[test]
+    fn deliveries_are_recognised_in_both_languages() {
+        assert!(delivered("Received PO-2026-0012, all there."));
+        assert!(delivered("Ciao, è arrivato tutto stamattina"));
+        assert!(!delivered("When will it arrive?"));
+    }
+
+    #[test]
+    fn the_gravest_news_of_a_vendor_wins() {
+        let today = day(2026, 12, 7);
+        assert_eq!(vendor_says("We confirm your order; delivery on 10/12/2026.", today), VendorSays::Confirmed(Some(day(2026, 12, 10))));
+        assert_eq!(vendor_says("Confermiamo l'ordine, consegna prevista il 15 dicembre.", today), VendorSays::Confirmed(Some(day(2026, 12, 15))));
+        assert_eq!(vendor_says("Confirmed, but the HP 26A is out of stock until January.", today), VendorSays::OutOfStock);
+        assert_eq!(vendor_says("Your order has been shipped today.", today), VendorSays::Shipped(None));
+        assert_eq!(vendor_says("We can only deliver part of the order this week.", today), VendorSays::Partial);
+        assert_eq!(vendor_says("Please call us.", today), VendorSays::Unclear);
+    }
+
+    #[test]
+    fn dates_without_a_year_are_the_next_ones() {
+        assert_eq!(date_in("by 3 January", day(2026, 12, 7)), Some(day(2027, 1, 3)));
+        assert_eq!(date_in("2026-12-15", day(2026, 12, 7)), Some(day(2026, 12, 15)));
+        assert_eq!(date_in("il 9 dic", day(2026, 12, 7)), None);
+    }
+}
