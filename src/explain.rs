@@ -12,11 +12,11 @@ use serde_json::json;
 
 use crate::actions::{self, Decision, ReplyHistory};
 use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
-use crate::supply::view::NoSupply;
 use crate::effects::Effect;
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
 use crate::store::{Store, StoreError};
+use crate::supply::view::NoSupply;
 
 /// Everything `explain` reports about one message.
 pub struct Explanation {

@@ -200,7 +200,10 @@ mod tests {
         let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
         assert_eq!(hours.after_days(friday, 2), NaiveDate::from_ymd_opt(2026, 12, 8).unwrap());
         assert_eq!(hours.after_days(friday, 0), friday);
-        assert_eq!(WorkingHours::closed().after_days(friday, 2), NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+        assert_eq!(
+            WorkingHours::closed().after_days(friday, 2),
+            NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+        );
     }
 
     #[test]

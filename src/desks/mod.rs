@@ -325,7 +325,9 @@ fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
         crate::supply::Thread::Request(n) => n.tag(),
         crate::supply::Thread::Order(n) => n.tag(),
     };
-    decision.notes.push(format!("supply desk: the message continues {what}: handled there instead of by {replaced}{dropped}"));
+    decision.notes.push(format!(
+        "supply desk: the message continues {what}: handled there instead of by {replaced}{dropped}"
+    ));
     decision.desk = Some(Desk::Supply.name().to_owned());
     decision.desk_options.clear();
     decision.desk_call = Some(crate::rules::DeskCall {

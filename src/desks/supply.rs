@@ -78,7 +78,11 @@ pub fn handle(
 
 /// The request or order a message continues, for mail a rule handed elsewhere: a vendor's answer to a
 /// purchase order, the manager's verdict, a colleague's follow-up. Calendar mail is left to its rules.
-pub fn conversation(rules: &RuleSet, msg: &Message, view: &dyn SupplyView) -> Result<Option<Thread>, DeskError> {
+pub fn conversation(
+    rules: &RuleSet,
+    msg: &Message,
+    view: &dyn SupplyView,
+) -> Result<Option<Thread>, DeskError> {
     if rules.catalog.is_none() || !msg.calendars.is_empty() {
         return Ok(None);
     }
@@ -138,7 +142,10 @@ impl<'a> Desk<'a> {
                 Thread::Order(number) => purchasing::decide(self, number, verdict),
             };
         }
-        if requester && words::delivered(self.new_text) && let Some(Thread::Order(number)) = thread {
+        if requester
+            && words::delivered(self.new_text)
+            && let Some(Thread::Order(number)) = thread
+        {
             return purchasing::delivery(self, number, history);
         }
         if let Some(vendor) = vendor {
@@ -146,7 +153,10 @@ impl<'a> Desk<'a> {
                 "{} ({}) wrote to the assistant about something that is not an order clerk knows; their message is below.",
                 vendor.name, self.sender.email
             );
-            self.note(format!("a message from vendor {} about no known order: passed to the manager", vendor.name));
+            self.note(format!(
+                "a message from vendor {} about no known order: passed to the manager",
+                vendor.name
+            ));
             return self.forward_to_manager(note, "vendor");
         }
         if requester {
@@ -303,7 +313,11 @@ impl<'a> Desk<'a> {
 
     /// Sends `mail` (a purchase order, a reminder) as a notice of this message.
     fn send(&mut self, mail: compose::OutboundMail) {
-        self.outcome.effects.push(Effect::Send { kind: MailKind::Notice, rule: self.cx.rule.to_owned(), mail });
+        self.outcome.effects.push(Effect::Send {
+            kind: MailKind::Notice,
+            rule: self.cx.rule.to_owned(),
+            mail,
+        });
     }
 
     /// The message forwarded to the manager, inline with its attachments, with `note` on top.
@@ -334,7 +348,8 @@ impl<'a> Desk<'a> {
     fn manager(&self) -> Address {
         let address = &self.catalog.settings.manager;
         let office = &self.cx.rules.office;
-        let name = office.owners.iter().find(|o| o.address.eq_ignore_ascii_case(address)).map(|o| o.name.clone());
+        let name =
+            office.owners.iter().find(|o| o.address.eq_ignore_ascii_case(address)).map(|o| o.name.clone());
         Address { name, email: address.clone() }
     }
 

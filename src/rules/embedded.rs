@@ -215,7 +215,11 @@ impl RuleSet {
             .map_err(|e| e.to_string())
             .and_then(|mut decision| {
                 let incoming = Incoming { msg: message, raw, content_hash: "test", now };
-                let views = Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &crate::desks::supply::NoSupply };
+                let views = Views {
+                    calendars: &NoCalendars,
+                    tickets: &NoTickets,
+                    supply: &crate::desks::supply::NoSupply,
+                };
                 desks::run(self, &incoming, &mut decision, &views, &mut NoHistory)
                     .map_err(|e| e.to_string())?;
                 Ok(decision)

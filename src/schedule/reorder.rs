@@ -29,7 +29,13 @@ pub struct Reordered {
 }
 
 /// The run of `job` at `now`, in `slot` (unix seconds, which seeds its alerts' Message-IDs).
-pub fn run(rules: &RuleSet, store: &Store, job: &Schedule, slot: i64, now: DateTime<Utc>) -> Result<Reordered, StoreError> {
+pub fn run(
+    rules: &RuleSet,
+    store: &Store,
+    job: &Schedule,
+    slot: i64,
+    now: DateTime<Utc>,
+) -> Result<Reordered, StoreError> {
     let mut run = Reordered::default();
     let Some(catalog) = &rules.catalog else {
         warn!(schedule = %job.name, "reorder: the rules directory has no catalog.toml; nothing to order");
@@ -37,7 +43,11 @@ pub fn run(rules: &RuleSet, store: &Store, job: &Schedule, slot: i64, now: DateT
     };
     let office = &rules.office;
     let manager = Address {
-        name: office.owners.iter().find(|o| o.address.eq_ignore_ascii_case(&catalog.settings.manager)).map(|o| o.name.clone()),
+        name: office
+            .owners
+            .iter()
+            .find(|o| o.address.eq_ignore_ascii_case(&catalog.settings.manager))
+            .map(|o| o.name.clone()),
         email: catalog.settings.manager.clone(),
     };
     let letter = |subject: String, text: String, seed: String| -> Option<OutboundMail> {
@@ -48,7 +58,10 @@ pub fn run(rules: &RuleSet, store: &Store, job: &Schedule, slot: i64, now: DateT
             subject,
             html: compose::html_document(&text),
             text,
-            message_id: compose::message_id(seed.as_bytes(), crate::actions::domain_of(&office.assistant.address)),
+            message_id: compose::message_id(
+                seed.as_bytes(),
+                crate::actions::domain_of(&office.assistant.address),
+            ),
             date: now,
             loop_header_value: office.assistant.address.clone(),
         };
@@ -97,12 +110,16 @@ pub fn run(rules: &RuleSet, store: &Store, job: &Schedule, slot: i64, now: DateT
                     put(&mut run.change, asked);
                 }
             }
-            Dispatched::Asked => info!(schedule = %job.name, order = %number, "reorder: still waiting for the manager's approval"),
+            Dispatched::Asked => {
+                info!(schedule = %job.name, order = %number, "reorder: still waiting for the manager's approval")
+            }
             Dispatched::Waits(why) => info!(schedule = %job.name, order = %number, "reorder: waits: {why}"),
         }
     }
 
-    for mut order in seen(&run.change).orders(&[OrderState::Sent, OrderState::Acknowledged, OrderState::PartlyReceived])? {
+    for mut order in
+        seen(&run.change).orders(&[OrderState::Sent, OrderState::Acknowledged, OrderState::PartlyReceived])?
+    {
         let Some(vendor) = catalog.vendor(&order.vendor) else { continue };
         if !ordering::overdue(&order, catalog, now) {
             continue;
@@ -116,7 +133,9 @@ pub fn run(rules: &RuleSet, store: &Store, job: &Schedule, slot: i64, now: DateT
                 order.updated_at = now.timestamp();
                 put(&mut run.change, order);
             }
-            Err(e) => warn!(schedule = %job.name, order = %order.number, error = %e, "reorder: the reminder cannot be composed"),
+            Err(e) => {
+                warn!(schedule = %job.name, order = %order.number, error = %e, "reorder: the reminder cannot be composed")
+            }
         }
     }
     Ok(run)

@@ -8,11 +8,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{Result, Store, StoreError};
 use crate::supply::stock::{Level, Move, Reason};
 use crate::supply::{
-    Currency, OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, RequestState, SupplyChange, Thread,
+    Currency, OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, RequestState, SupplyChange,
+    Thread,
 };
 
-const REQUEST_COLUMNS: &str =
-    "year, sequence, state, requester, requester_name, language, subject, urgent, lines, opened_at, updated_at";
+const REQUEST_COLUMNS: &str = "year, sequence, state, requester, requester_name, language, subject, urgent, lines, opened_at, updated_at";
 const ORDER_COLUMNS: &str = "year, sequence, vendor, state, currency, lines, urgent, created_at, updated_at, \
                              approval_asked_at, sent_at, expected_at, acknowledged_at, reminded_at, received_at, \
                              message_id, note";
@@ -29,7 +29,16 @@ pub(super) fn put_supply(conn: &Connection, change: &SupplyChange, journal_id: O
             "INSERT INTO stock_moves (sku, on_hand, promised, reason, reference, person, journal_id, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
-        .execute(params![m.sku, m.on_hand, m.promised, m.reason.as_str(), m.reference, m.person, journal_id, m.at])?;
+        .execute(params![
+            m.sku,
+            m.on_hand,
+            m.promised,
+            m.reason.as_str(),
+            m.reference,
+            m.person,
+            journal_id,
+            m.at
+        ])?;
     }
     for r in &change.requests {
         conn.prepare_cached(&format!(
@@ -126,9 +135,9 @@ impl Store {
     /// Every item's level that the ledger or an open order mentions, by SKU (upper case).
     pub fn stock_levels(&self) -> Result<BTreeMap<String, Level>> {
         let mut levels: BTreeMap<String, Level> = BTreeMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT upper(sku), sum(on_hand), sum(promised) FROM stock_moves GROUP BY upper(sku)",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT upper(sku), sum(on_hand), sum(promised) FROM stock_moves GROUP BY upper(sku)")?;
         let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?)))?;
         for row in rows {
             let (sku, on_hand, promised) = row?;
@@ -165,14 +174,21 @@ impl Store {
 
     /// Whether `sku` has been reported below its reorder point and not recovered since.
     pub fn is_low(&self, sku: &str) -> Result<bool> {
-        Ok(self.conn.prepare_cached("SELECT 1 FROM stock_low WHERE sku = ?1")?.query_row([sku], |_| Ok(())).optional()?.is_some())
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM stock_low WHERE sku = ?1")?
+            .query_row([sku], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// The request numbered `number`.
     pub fn supply_request(&self, number: RequestNumber) -> Result<Option<Request>> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {REQUEST_COLUMNS} FROM supply_requests WHERE year = ?1 AND sequence = ?2"))?
+            .prepare_cached(&format!(
+                "SELECT {REQUEST_COLUMNS} FROM supply_requests WHERE year = ?1 AND sequence = ?2"
+            ))?
             .query_row(params![number.year, number.sequence], request)
             .optional()?)
     }
@@ -191,7 +207,9 @@ impl Store {
     pub fn purchase_order(&self, number: OrderNumber) -> Result<Option<PurchaseOrder>> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM purchase_orders WHERE year = ?1 AND sequence = ?2"))?
+            .prepare_cached(&format!(
+                "SELECT {ORDER_COLUMNS} FROM purchase_orders WHERE year = ?1 AND sequence = ?2"
+            ))?
             .query_row(params![number.year, number.sequence], order)
             .optional()?)
     }
@@ -208,8 +226,9 @@ impl Store {
 
     /// The request or order one of `ids` belongs to (a reply's In-Reply-To and References).
     pub fn supply_thread(&self, ids: &[String]) -> Result<Option<Thread>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT kind, year, sequence FROM supply_threads WHERE message_id = ?1")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, year, sequence FROM supply_threads WHERE message_id = ?1")?;
         for id in ids.iter().rev() {
             let found: Option<(String, i32, u32)> =
                 stmt.query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional()?;
@@ -243,8 +262,9 @@ impl Store {
 /// The JSON lines of column `index`; a row that does not read is an error, never an empty order.
 fn lines<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<Vec<T>> {
     let text: String = row.get(index)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn request(row: &Row<'_>) -> rusqlite::Result<Request> {

@@ -72,13 +72,44 @@ pub fn status_lines(lines: &[LineStatus<'_>], language: &str, awaiting_approval:
         let waiting = line.quantity - line.from_stock;
         let when = line.expected.map(|d| day(d, language));
         let status = match (awaiting_approval, line.from_stock, waiting, &when) {
-            (true, ..) => if it { "in attesa di approvazione".to_owned() } else { "waiting for approval".to_owned() },
-            (false, _, 0, _) => if it { "pronto nell'armadio".to_owned() } else { "ready in the cupboard".to_owned() },
-            (false, 0, _, Some(when)) => if it { format!("ordinato, arriva entro {when}") } else { format!("ordered, expected by {when}") },
-            (false, 0, _, None) => if it { "ordinato".to_owned() } else { "ordered".to_owned() },
+            (true, ..) => {
+                if it {
+                    "in attesa di approvazione".to_owned()
+                } else {
+                    "waiting for approval".to_owned()
+                }
+            }
+            (false, _, 0, _) => {
+                if it {
+                    "pronto nell'armadio".to_owned()
+                } else {
+                    "ready in the cupboard".to_owned()
+                }
+            }
+            (false, 0, _, Some(when)) => {
+                if it {
+                    format!("ordinato, arriva entro {when}")
+                } else {
+                    format!("ordered, expected by {when}")
+                }
+            }
+            (false, 0, _, None) => {
+                if it {
+                    "ordinato".to_owned()
+                } else {
+                    "ordered".to_owned()
+                }
+            }
             (false, now, rest, when) => {
-                let when = when.as_ref().map(|w| if it { format!(", entro {w}") } else { format!(", expected by {w}") }).unwrap_or_default();
-                if it { format!("{now} pronti nell'armadio, {rest} ordinati{when}") } else { format!("{now} ready in the cupboard, {rest} ordered{when}") }
+                let when = when
+                    .as_ref()
+                    .map(|w| if it { format!(", entro {w}") } else { format!(", expected by {w}") })
+                    .unwrap_or_default();
+                if it {
+                    format!("{now} pronti nell'armadio, {rest} ordinati{when}")
+                } else {
+                    format!("{now} ready in the cupboard, {rest} ordered{when}")
+                }
             }
         };
         let assumed = match (line.assumed, it) {
@@ -104,24 +135,42 @@ pub fn questions(unclear: &[Unclear<'_>], language: &str) -> String {
             (Doubt::Several, true) => format!("quale: {}?", names.join(or)),
             (Doubt::Unknown, false) if names.is_empty() => "the catalog has nothing like it.".to_owned(),
             (Doubt::Unknown, true) if names.is_empty() => "il catalogo non ha nulla di simile.".to_owned(),
-            (Doubt::Unknown, false) => format!("the catalog has nothing like it; closest: {}.", names.join(", ")),
-            (Doubt::Unknown, true) => format!("il catalogo non ha nulla di simile; i più vicini: {}.", names.join(", ")),
+            (Doubt::Unknown, false) => {
+                format!("the catalog has nothing like it; closest: {}.", names.join(", "))
+            }
+            (Doubt::Unknown, true) => {
+                format!("il catalogo non ha nulla di simile; i più vicini: {}.", names.join(", "))
+            }
             (Doubt::Inactive, false) => format!("{} is no longer ordered.", names.join(or)),
             (Doubt::Inactive, true) => format!("{} non viene più ordinato.", names.join(or)),
             (Doubt::Unit, false) => match line.closest.first() {
-                Some(c) => format!("{} is kept in {}: how many of those?", c.item.name_in(language), units::written(&c.item.unit, 2, language)),
+                Some(c) => format!(
+                    "{} is kept in {}: how many of those?",
+                    c.item.name_in(language),
+                    units::written(&c.item.unit, 2, language)
+                ),
                 None => "in which unit?".to_owned(),
             },
             (Doubt::Unit, true) => match line.closest.first() {
-                Some(c) => format!("{} si tiene in {}: quante ne servono?", c.item.name_in(language), units::written(&c.item.unit, 2, language)),
+                Some(c) => format!(
+                    "{} si tiene in {}: quante ne servono?",
+                    c.item.name_in(language),
+                    units::written(&c.item.unit, 2, language)
+                ),
                 None => "in quale unità?".to_owned(),
             },
             (Doubt::Quantity, false) => match line.closest.first() {
-                Some(c) => format!("that is far more {} than the office keeps: please confirm the number.", c.item.name_in(language)),
+                Some(c) => format!(
+                    "that is far more {} than the office keeps: please confirm the number.",
+                    c.item.name_in(language)
+                ),
                 None => "please confirm the number.".to_owned(),
             },
             (Doubt::Quantity, true) => match line.closest.first() {
-                Some(c) => format!("è molto più {} di quanto l'ufficio tenga: confermi il numero?", c.item.name_in(language)),
+                Some(c) => format!(
+                    "è molto più {} di quanto l'ufficio tenga: confermi il numero?",
+                    c.item.name_in(language)
+                ),
                 None => "confermi il numero?".to_owned(),
             },
         };
@@ -145,18 +194,32 @@ pub fn confirmation(
         let _ = write!(
             text,
             "{}\n\n{}\n",
-            if it { format!("ho registrato la tua richiesta {}:", request.number) } else { format!("your request {} is recorded:", request.number) },
+            if it {
+                format!("ho registrato la tua richiesta {}:", request.number)
+            } else {
+                format!("your request {} is recorded:", request.number)
+            },
             status_lines(lines, language, approver.is_some())
         );
         match approver {
             Some(who) if it => {
-                let _ = writeln!(text, "Supera il limite di spesa, quindi aspetta l'approvazione di {who}: ti scrivo appena arriva.\n");
+                let _ = writeln!(
+                    text,
+                    "Supera il limite di spesa, quindi aspetta l'approvazione di {who}: ti scrivo appena arriva.\n"
+                );
             }
             Some(who) => {
-                let _ = writeln!(text, "It is over the spending limit, so it waits for {who}'s approval; I will write as soon as it comes.\n");
+                let _ = writeln!(
+                    text,
+                    "It is over the spending limit, so it waits for {who}'s approval; I will write as soon as it comes.\n"
+                );
             }
             None if lines.iter().all(|l| l.from_stock == l.quantity) => {
-                text.push_str(if it { "Puoi ritirare tutto dall'armadio delle forniture.\n\n" } else { "You can collect everything from the supply cupboard.\n\n" });
+                text.push_str(if it {
+                    "Puoi ritirare tutto dall'armadio delle forniture.\n\n"
+                } else {
+                    "You can collect everything from the supply cupboard.\n\n"
+                });
             }
             None => {
                 text.push_str(if it {
@@ -183,8 +246,13 @@ pub fn confirmation(
 /// The answer to a message in which clerk found nothing to order.
 pub fn nothing_found(language: &str, name: Option<&str>, catalog: &Catalog, signature: &str) -> String {
     let it = italian(language);
-    let examples: Vec<String> =
-        catalog.items.iter().filter(|i| i.active).take(6).map(|i| format!("  - {} ({})", i.name_in(language), i.sku)).collect();
+    let examples: Vec<String> = catalog
+        .items
+        .iter()
+        .filter(|i| i.active)
+        .take(6)
+        .map(|i| format!("  - {} ({})", i.name_in(language), i.sku))
+        .collect();
     format!(
         "{}\n\n{}\n\n{}\n{}\n\n{signature}",
         greeting(language, name),
@@ -205,15 +273,25 @@ pub fn not_a_requester(language: &str, name: Option<&str>, manager: &str, signat
         "{}\n\n{}\n\n{signature}",
         greeting(language, name),
         if it {
-            format!("solo i colleghi dell'ufficio possono ordinare forniture tramite me. Ho inoltrato il tuo messaggio a {manager}, che ti risponderà.")
+            format!(
+                "solo i colleghi dell'ufficio possono ordinare forniture tramite me. Ho inoltrato il tuo messaggio a {manager}, che ti risponderà."
+            )
         } else {
-            format!("only colleagues of the office can order supplies through me. I have passed your message to {manager}, who will get back to you.")
+            format!(
+                "only colleagues of the office can order supplies through me. I have passed your message to {manager}, who will get back to you."
+            )
         }
     )
 }
 
 /// The manager's request to approve a colleague's request.
-pub fn approve_request(request: &Request, lines: &[LineStatus<'_>], total: Money, why: &str, language: &str) -> (String, String) {
+pub fn approve_request(
+    request: &Request,
+    lines: &[LineStatus<'_>],
+    total: Money,
+    why: &str,
+    language: &str,
+) -> (String, String) {
     let it = italian(language);
     let who = match &request.requester_name {
         Some(name) => format!("{name} <{}>", request.requester),
@@ -222,10 +300,16 @@ pub fn approve_request(request: &Request, lines: &[LineStatus<'_>], total: Money
     let mut text = String::new();
     for line in lines {
         let cost = Money::new(line.item.price * rust_decimal::Decimal::from(line.quantity), total.currency);
-        let _ = writeln!(text, "  - {}: {}", quantity_of(line.item, line.quantity, language), cost.written(language));
+        let _ = writeln!(
+            text,
+            "  - {}: {}",
+            quantity_of(line.item, line.quantity, language),
+            cost.written(language)
+        );
     }
     if it {
-        let subject = format!("Approvazione richiesta: {} di {who} ({})", request.number, total.written(language));
+        let subject =
+            format!("Approvazione richiesta: {} di {who} ({})", request.number, total.written(language));
         let body = format!(
             "{who} chiede:\n\n{text}\nTotale: {} (IVA esclusa). {why}\n\nRispondi \"approvo\" oppure \"rifiuto\" (con il motivo, se vuoi, dopo i due punti).\n",
             total.written(language)
@@ -242,14 +326,26 @@ pub fn approve_request(request: &Request, lines: &[LineStatus<'_>], total: Money
 }
 
 /// The manager's request to approve a purchase order over its vendor's limit.
-pub fn approve_order(order: &PurchaseOrder, limit: Money, vat: rust_decimal::Decimal, language: &str) -> (String, String) {
+pub fn approve_order(
+    order: &PurchaseOrder,
+    limit: Money,
+    vat: rust_decimal::Decimal,
+    language: &str,
+) -> (String, String) {
     let it = italian(language);
     let total = Money::new(order.subtotal(), order.currency);
     let mut text = String::new();
     for line in &order.lines {
         let cost = Money::new(line.total(), order.currency);
         let unit = units::written(&line.unit, line.quantity, language);
-        let _ = writeln!(text, "  - {} {unit} {} ({}): {}", line.quantity, line.description, line.sku, cost.written(language));
+        let _ = writeln!(
+            text,
+            "  - {} {unit} {} ({}): {}",
+            line.quantity,
+            line.description,
+            line.sku,
+            cost.written(language)
+        );
     }
     let with_vat = Money::new(order.subtotal() + order.vat(vat), order.currency);
     if it {
@@ -258,7 +354,11 @@ pub fn approve_order(order: &PurchaseOrder, limit: Money, vat: rust_decimal::Dec
             format!(
                 "L'ordine d'acquisto {} a {}:\n\n{text}\nTotale {} IVA esclusa ({} con IVA), oltre il limite di {} per questo fornitore.\n\n\
                  Rispondi \"approvo\" per inviarlo oppure \"rifiuto\" per annullarlo.\n",
-                order.number, order.vendor, total.written(language), with_vat.written(language), limit.written(language)
+                order.number,
+                order.vendor,
+                total.written(language),
+                with_vat.written(language),
+                limit.written(language)
             ),
         )
     } else {
@@ -267,14 +367,24 @@ pub fn approve_order(order: &PurchaseOrder, limit: Money, vat: rust_decimal::Dec
             format!(
                 "Purchase order {} to {}:\n\n{text}\nTotal {} before VAT ({} with VAT), over the limit of {} for this vendor.\n\n\
                  Reply \"approve\" to send it or \"reject\" to cancel it.\n",
-                order.number, order.vendor, total.written(language), with_vat.written(language), limit.written(language)
+                order.number,
+                order.vendor,
+                total.written(language),
+                with_vat.written(language),
+                limit.written(language)
             ),
         )
     }
 }
 
 /// The requester's news of the manager's decision.
-pub fn decided(request: &Request, approved: bool, reason: Option<&str>, lines: &[LineStatus<'_>], signature: &str) -> String {
+pub fn decided(
+    request: &Request,
+    approved: bool,
+    reason: Option<&str>,
+    lines: &[LineStatus<'_>],
+    signature: &str,
+) -> String {
     let language = request.language.as_str();
     let it = italian(language);
     let mut text = format!("{}\n\n", greeting(language, request.requester_name.as_deref()));
@@ -282,14 +392,22 @@ pub fn decided(request: &Request, approved: bool, reason: Option<&str>, lines: &
         let _ = write!(
             text,
             "{}\n\n{}\n",
-            if it { format!("la tua richiesta {} è stata approvata:", request.number) } else { format!("your request {} is approved:", request.number) },
+            if it {
+                format!("la tua richiesta {} è stata approvata:", request.number)
+            } else {
+                format!("your request {} is approved:", request.number)
+            },
             status_lines(lines, language, false)
         );
     } else {
         let _ = writeln!(
             text,
             "{}",
-            if it { format!("la tua richiesta {} non è stata approvata.", request.number) } else { format!("your request {} was not approved.", request.number) }
+            if it {
+                format!("la tua richiesta {} non è stata approvata.", request.number)
+            } else {
+                format!("your request {} was not approved.", request.number)
+            }
         );
         if let Some(reason) = reason {
             let _ = writeln!(text, "{} {reason}", if it { "Motivo:" } else { "Reason:" });
@@ -304,7 +422,8 @@ pub fn decided(request: &Request, approved: bool, reason: Option<&str>, lines: &
 pub fn arrived(request: &Request, items: &[(&Item, i64)], still_waiting: bool, signature: &str) -> String {
     let language = request.language.as_str();
     let it = italian(language);
-    let list: Vec<String> = items.iter().map(|(item, n)| format!("  - {}", quantity_of(item, *n, language))).collect();
+    let list: Vec<String> =
+        items.iter().map(|(item, n)| format!("  - {}", quantity_of(item, *n, language))).collect();
     let rest = match (still_waiting, it) {
         (false, true) => "È tutto quello che avevi chiesto.",
         (false, false) => "That is everything you asked for.",
@@ -315,9 +434,15 @@ pub fn arrived(request: &Request, items: &[(&Item, i64)], still_waiting: bool, s
         "{}\n\n{}\n\n{}\n\n{rest}\n\n{signature}",
         greeting(language, request.requester_name.as_deref()),
         if it {
-            format!("sono arrivati gli articoli della tua richiesta {}; li trovi nell'armadio delle forniture:", request.number)
+            format!(
+                "sono arrivati gli articoli della tua richiesta {}; li trovi nell'armadio delle forniture:",
+                request.number
+            )
         } else {
-            format!("the items of your request {} have arrived; they are in the supply cupboard:", request.number)
+            format!(
+                "the items of your request {} have arrived; they are in the supply cupboard:",
+                request.number
+            )
         },
         list.join("\n")
     )
@@ -333,7 +458,11 @@ pub fn low_stock(item: &Item, level: &Level, drafted: i64, language: &str) -> (S
             format!(
                 "{} ({}) è sceso sotto il punto di riordino: {} {unit} disponibili (punto di riordino {}).\n\
                  Ne ho messi {drafted} nella bozza d'ordine a {}, che parte con il prossimo giro di ordini.\n",
-                item.name_in(language), item.sku, level.available(), item.reorder_point, item.vendor
+                item.name_in(language),
+                item.sku,
+                level.available(),
+                item.reorder_point,
+                item.vendor
             ),
         )
     } else {
@@ -342,7 +471,11 @@ pub fn low_stock(item: &Item, level: &Level, drafted: i64, language: &str) -> (S
             format!(
                 "{} ({}) fell below its reorder point: {} {unit} available (reorder point {}).\n\
                  I put {drafted} on the draft order to {}, which goes out with the next order run.\n",
-                item.name_in(language), item.sku, level.available(), item.reorder_point, item.vendor
+                item.name_in(language),
+                item.sku,
+                level.available(),
+                item.reorder_point,
+                item.vendor
             ),
         )
     }

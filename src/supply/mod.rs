@@ -14,8 +14,8 @@ pub mod order_mail;
 pub mod ordering;
 pub mod purchase;
 pub mod reading;
-pub mod restock;
 pub mod request;
+pub mod restock;
 pub mod stock;
 pub mod units;
 pub mod view;
@@ -58,12 +58,22 @@ impl SupplyChange {
         let mut lines = Vec::new();
         for r in &self.requests {
             let count = r.lines.len();
-            lines.push(format!("request {} from {} is {} ({count} line(s))", r.number, r.requester, r.state.as_str()));
+            lines.push(format!(
+                "request {} from {} is {} ({count} line(s))",
+                r.number,
+                r.requester,
+                r.state.as_str()
+            ));
         }
         for o in &self.orders {
             let total = Money::new(o.subtotal(), o.currency);
             let state = o.state.as_str();
-            lines.push(format!("purchase order {} to {} is {state} ({} line(s), {total} before VAT)", o.number, o.vendor, o.lines.len()));
+            lines.push(format!(
+                "purchase order {} to {} is {state} ({} line(s), {total} before VAT)",
+                o.number,
+                o.vendor,
+                o.lines.len()
+            ));
         }
         for m in &self.moves {
             let reference = m.reference.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
@@ -76,7 +86,11 @@ impl SupplyChange {
             ));
         }
         for (sku, low) in &self.low {
-            lines.push(if *low { format!("{sku} is below its reorder point") } else { format!("{sku} is back above its reorder point") });
+            lines.push(if *low {
+                format!("{sku} is below its reorder point")
+            } else {
+                format!("{sku} is back above its reorder point")
+            });
         }
         lines
     }

@@ -57,7 +57,14 @@ impl OrderLetter<'_> {
         crate::actions::identity(self.office)
     }
 
-    fn notice<'i>(&self, identity: &'i compose::Identity, subject: String, text: String, html: String, seed: &str) -> Notice<'i> {
+    fn notice<'i>(
+        &self,
+        identity: &'i compose::Identity,
+        subject: String,
+        text: String,
+        html: String,
+        seed: &str,
+    ) -> Notice<'i> {
         Notice {
             from: identity,
             to: vec![Address { name: Some(self.vendor.name.clone()), email: self.vendor.address.clone() }],
@@ -84,13 +91,19 @@ pub fn purchase_order(letter: &OrderLetter<'_>) -> Result<OutboundMail, ComposeE
     let identity = letter.identity();
     let (text, html) = (order_text(letter), order_html(letter));
     let notice = letter.notice(&identity, subject(letter.order, letter.office), text, html, "purchase order");
-    let assistant = Address { name: Some(letter.office.assistant.name.clone()), email: letter.office.assistant.address.clone() };
+    let assistant = Address {
+        name: Some(letter.office.assistant.name.clone()),
+        email: letter.office.assistant.address.clone(),
+    };
     let csv = Attachment {
         name: format!("{}.csv", letter.order.number),
         content_type: "text/csv; charset=utf-8".into(),
         bytes: order_csv(letter.order),
     };
-    compose::letter(&notice, &Extras { reply_to: vec![assistant], thread: Vec::new(), attachments: vec![csv] })
+    compose::letter(
+        &notice,
+        &Extras { reply_to: vec![assistant], thread: Vec::new(), attachments: vec![csv] },
+    )
 }
 
 /// One reminder of an order that is overdue, in its thread.
@@ -98,8 +111,12 @@ pub fn reminder(letter: &OrderLetter<'_>) -> Result<OutboundMail, ComposeError> 
     let identity = letter.identity();
     let order = letter.order;
     let sent = order.sent_at.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)).map(|t| t.date_naive());
-    let expected = order.expected_at.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)).map(|t| t.date_naive());
-    let (sent, expected) = (sent.map(|d| letter.date(d)).unwrap_or_default(), expected.map(|d| letter.date(d)).unwrap_or_default());
+    let expected =
+        order.expected_at.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)).map(|t| t.date_naive());
+    let (sent, expected) = (
+        sent.map(|d| letter.date(d)).unwrap_or_default(),
+        expected.map(|d| letter.date(d)).unwrap_or_default(),
+    );
     let mut text = if letter.italian() {
         format!(
             "Gentile {},\n\nil nostro ordine {} del {sent}, con consegna prevista il {expected}, non ci è ancora arrivato.\n\
@@ -116,8 +133,12 @@ pub fn reminder(letter: &OrderLetter<'_>) -> Result<OutboundMail, ComposeError> 
     text.push_str(&lines_text(letter));
     text.push_str(&signature(letter));
     let html = compose::html_document(&text);
-    let notice = letter.notice(&identity, format!("Re: {}", subject(order, letter.office)), text, html, "reminder");
-    let assistant = Address { name: Some(letter.office.assistant.name.clone()), email: letter.office.assistant.address.clone() };
+    let notice =
+        letter.notice(&identity, format!("Re: {}", subject(order, letter.office)), text, html, "reminder");
+    let assistant = Address {
+        name: Some(letter.office.assistant.name.clone()),
+        email: letter.office.assistant.address.clone(),
+    };
     let thread = order.message_id.iter().cloned().collect();
     compose::letter(&notice, &Extras { reply_to: vec![assistant], thread, attachments: Vec::new() })
 }
@@ -135,7 +156,10 @@ fn order_text(letter: &OrderLetter<'_>) -> String {
             "Gentile {},\n\nvi preghiamo di fornirci quanto segue e di confermare la data di consegna rispondendo a questa email.\n\n\
              Ordine d'acquisto:    {}\nNostro codice cliente: {customer}\nData ordine:          {order_date}\nConsegna richiesta:   entro il {delivery}\n\n\
              Indirizzo di consegna:\n{}\n\nIntestazione fattura:\n{}\n\n",
-            letter.vendor.name, order.number, indent(&settings.ship_to), indent(&settings.bill_to)
+            letter.vendor.name,
+            order.number,
+            indent(&settings.ship_to),
+            indent(&settings.bill_to)
         );
     } else {
         let _ = write!(
@@ -143,12 +167,19 @@ fn order_text(letter: &OrderLetter<'_>) -> String {
             "Dear {},\n\nplease supply the following and confirm the delivery date by replying to this email.\n\n\
              Purchase order:      {}\nCustomer number:     {customer}\nOrder date:          {order_date}\nRequested delivery:  by {delivery}\n\n\
              Ship to:\n{}\n\nBill to:\n{}\n\n",
-            letter.vendor.name, order.number, indent(&settings.ship_to), indent(&settings.bill_to)
+            letter.vendor.name,
+            order.number,
+            indent(&settings.ship_to),
+            indent(&settings.bill_to)
         );
     }
     text.push_str(&lines_text(letter));
     if letter.italian() {
-        let _ = writeln!(text, "Vi preghiamo di indicare il numero d'ordine {} sul documento di trasporto e sulla fattura.\n", order.number);
+        let _ = writeln!(
+            text,
+            "Vi preghiamo di indicare il numero d'ordine {} sul documento di trasporto e sulla fattura.\n",
+            order.number
+        );
     } else {
         let _ = writeln!(text, "Please quote {} on your delivery note and invoice.\n", order.number);
     }
@@ -190,7 +221,8 @@ fn lines_text(letter: &OrderLetter<'_>) -> String {
         if right { format!("{fill}{cell}") } else { format!("{cell}{fill}") }
     };
     let line = |cells: &[String]| {
-        let out: Vec<String> = cells.iter().enumerate().map(|(i, c)| pad(c, widths[i], matches!(i, 2 | 4 | 5))).collect();
+        let out: Vec<String> =
+            cells.iter().enumerate().map(|(i, c)| pad(c, widths[i], matches!(i, 2 | 4 | 5))).collect();
         format!("{}\n", out.join("  ").trim_end())
     };
     let mut text = line(&head.map(str::to_owned));
@@ -202,7 +234,8 @@ fn lines_text(letter: &OrderLetter<'_>) -> String {
     let (subtotal, vat) = (order.subtotal(), order.vat(rate));
     let percent = amount_written(rate * rust_decimal::Decimal::ONE_HUNDRED, language);
     let percent = percent.trim_end_matches(['0']).trim_end_matches(['.', ',']);
-    let labels = if letter.italian() { ["Imponibile", "IVA", "Totale"] } else { ["Subtotal", "VAT", "Total"] };
+    let labels =
+        if letter.italian() { ["Imponibile", "IVA", "Totale"] } else { ["Subtotal", "VAT", "Total"] };
     let total_width: usize = widths.iter().sum::<usize>() + 10;
     for (label, amount) in [
         (labels[0].to_owned(), subtotal),
@@ -261,7 +294,8 @@ fn order_html(letter: &OrderLetter<'_>) -> String {
         );
     }
     let rate = letter.catalog.settings.vat;
-    let labels = if letter.italian() { ["Imponibile", "IVA", "Totale"] } else { ["Subtotal", "VAT", "Total"] };
+    let labels =
+        if letter.italian() { ["Imponibile", "IVA", "Totale"] } else { ["Subtotal", "VAT", "Total"] };
     let (subtotal, vat) = (order.subtotal(), order.vat(rate));
     for (label, amount) in [(labels[0], subtotal), (labels[1], vat), (labels[2], subtotal + vat)] {
         let _ = writeln!(
@@ -284,9 +318,18 @@ pub fn order_csv(order: &PurchaseOrder) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let currency = order.currency.code().to_owned();
     let mut rows: Vec<Vec<String>> = vec![
-        ["po_number", "vendor_sku", "description", "quantity", "unit", "unit_price", "line_total", "currency"]
-            .map(str::to_owned)
-            .to_vec(),
+        [
+            "po_number",
+            "vendor_sku",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "line_total",
+            "currency",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     ];
     for line in &order.lines {
         rows.push(vec![

@@ -141,7 +141,8 @@ pub fn dispatch(
         }
         Next::Approval if order.approval_asked_at.is_none() => {
             let limit = Money::new(vendor.approval_limit.unwrap_or_default(), vendor.currency);
-            let (subject, text) = super::letters::approve_order(&order, limit, catalog.settings.vat, &office.language);
+            let (subject, text) =
+                super::letters::approve_order(&order, limit, catalog.settings.vat, &office.language);
             let mut asked = order;
             asked.approval_asked_at = Some(now.timestamp());
             Dispatched::Ask(asked, subject, text)
@@ -213,7 +214,9 @@ mod tests {
     fn a_draft_below_the_minimum_waits_and_one_over_the_limit_needs_approval() {
         let item = paper();
         let small = add_to_draft(&[], &item, &vendor("0", None), 5, NEXT, 0);
-        assert!(matches!(next_step(&small, &vendor("50.00", None)), Next::Wait(why) if why.contains("minimum order of EUR 50.00")));
+        assert!(
+            matches!(next_step(&small, &vendor("50.00", None)), Next::Wait(why) if why.contains("minimum order of EUR 50.00"))
+        );
         let big = add_to_draft(&[], &item, &vendor("0", None), 100, NEXT, 0);
         assert_eq!(next_step(&big, &vendor("50.00", Some("400.00"))), Next::Approval);
         assert_eq!(next_step(&big, &vendor("50.00", Some("500.00"))), Next::Send);

@@ -113,9 +113,8 @@ fn convertible(requested: &Requested, item: &Item) -> bool {
 }
 
 /// The most of `item` a request can plausibly mean: five times the most the office keeps or lets one
-/// request take, or five packs.
+/// request take, and at least twenty packs (an item ordered only on demand keeps nothing).
 fn most_plausible(item: &Item) -> i64 {
-    let kept =
-        item.order_up_to.max(i64::from(item.max_per_request.unwrap_or(0))).max(i64::from(item.pack_size));
-    kept.max(1).saturating_mul(5)
+    let kept = item.order_up_to.max(i64::from(item.max_per_request.unwrap_or(0)));
+    kept.saturating_mul(5).max(i64::from(item.pack_size).saturating_mul(20))
 }

@@ -1,9 +1,9 @@
 //! What the supply desk and the `reorder` job read of the store, and the store as one batch sees it: two orders in one
 //! batch take from the same shelf, so each must see what the one before took.
 
-use crate::store::{Store, StoreError};
 use super::stock::Level;
 use super::{OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, SupplyChange, Thread};
+use crate::store::{Store, StoreError};
 
 /// What the supply desk reads.
 pub trait SupplyView {
@@ -141,7 +141,8 @@ impl SupplyView for BatchSupply<'_> {
     }
 
     fn is_low(&self, sku: &str) -> Result<bool, StoreError> {
-        let pending = self.pending.iter().flat_map(|c| &c.low).rev().find(|(s, _)| s.eq_ignore_ascii_case(sku));
+        let pending =
+            self.pending.iter().flat_map(|c| &c.low).rev().find(|(s, _)| s.eq_ignore_ascii_case(sku));
         match pending {
             Some((_, low)) => Ok(*low),
             None => self.store.is_low(sku),
@@ -182,8 +183,13 @@ impl SupplyView for BatchSupply<'_> {
     }
 
     fn thread(&self, ids: &[String]) -> Result<Option<Thread>, StoreError> {
-        let pending =
-            self.pending.iter().flat_map(|c| &c.threads).rev().find(|(id, _)| ids.contains(id)).map(|(_, t)| *t);
+        let pending = self
+            .pending
+            .iter()
+            .flat_map(|c| &c.threads)
+            .rev()
+            .find(|(id, _)| ids.contains(id))
+            .map(|(_, t)| *t);
         match pending {
             Some(thread) => Ok(Some(thread)),
             None => self.store.thread(ids),

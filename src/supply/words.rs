@@ -29,15 +29,41 @@ pub fn verdict(new_text: &str) -> Option<Verdict> {
     let first = lines.next()?;
     let folded = fold(first);
     let words: Vec<&str> = folded.split_whitespace().collect();
-    const REJECT: &[&str] =
-        &["reject", "rejected", "refuse", "refused", "declined", "no", "rifiutato", "rifiuto", "respinto", "negato"];
-    const APPROVE: &[&str] =
-        &["approve", "approved", "ok", "okay", "yes", "si", "approvato", "approvo", "confermo", "autorizzato", "accepted"];
+    const REJECT: &[&str] = &[
+        "reject",
+        "rejected",
+        "refuse",
+        "refused",
+        "declined",
+        "no",
+        "rifiutato",
+        "rifiuto",
+        "respinto",
+        "negato",
+    ];
+    const APPROVE: &[&str] = &[
+        "approve",
+        "approved",
+        "ok",
+        "okay",
+        "yes",
+        "si",
+        "approvato",
+        "approvo",
+        "confermo",
+        "autorizzato",
+        "accepted",
+    ];
     let first_two = words.iter().take(2).copied().collect::<Vec<_>>().join(" ");
-    if matches!(first_two.as_str(), "not approved" | "non approvato" | "non approvo" | "do not") || REJECT.contains(words.first()?) {
+    if matches!(first_two.as_str(), "not approved" | "non approvato" | "non approvo" | "do not")
+        || REJECT.contains(words.first()?)
+    {
         let rest: Vec<&str> = std::iter::once(first).chain(lines).collect();
         let reason = rest.join("\n");
-        let reason = reason.split_once([':', '-', ',', '.']).map(|(_, r)| r.trim().to_owned()).filter(|r| !r.is_empty());
+        let reason = reason
+            .split_once([':', '-', ',', '.'])
+            .map(|(_, r)| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
         return Some(Verdict::Reject(reason));
     }
     if APPROVE.contains(words.first()?) || first_two == "va bene" || first_two == "go ahead" {
@@ -50,8 +76,22 @@ pub fn verdict(new_text: &str) -> Option<Verdict> {
 /// "ricevuto", "arrivato", "consegnato" (and their forms).
 pub fn delivered(new_text: &str) -> bool {
     const WORDS: &[&str] = &[
-        "received", "arrived", "delivered", "came", "ricevuto", "ricevuti", "ricevuta", "ricevute", "arrivato",
-        "arrivati", "arrivata", "arrivate", "consegnato", "consegnati", "consegnata", "consegnate",
+        "received",
+        "arrived",
+        "delivered",
+        "came",
+        "ricevuto",
+        "ricevuti",
+        "ricevuta",
+        "ricevute",
+        "arrivato",
+        "arrivati",
+        "arrivata",
+        "arrivate",
+        "consegnato",
+        "consegnati",
+        "consegnata",
+        "consegnate",
     ];
     top(new_text).split_whitespace().any(|w| WORDS.contains(&w))
 }
@@ -78,20 +118,63 @@ pub fn vendor_says(new_text: &str, today: NaiveDate) -> VendorSays {
     let has = |phrases: &[&str]| phrases.iter().any(|p| text.contains(&format!(" {p} ")));
     let date = date_in(new_text, today);
     if has(&[
-        "out of stock", "not available", "unavailable", "no longer available", "discontinued", "backorder",
-        "back order", "back ordered", "esaurito", "esauriti", "non disponibile", "non disponibili",
-        "non e disponibile", "non sono disponibili", "fuori produzione", "non piu disponibile",
+        "out of stock",
+        "not available",
+        "unavailable",
+        "no longer available",
+        "discontinued",
+        "backorder",
+        "back order",
+        "back ordered",
+        "esaurito",
+        "esauriti",
+        "non disponibile",
+        "non disponibili",
+        "non e disponibile",
+        "non sono disponibili",
+        "fuori produzione",
+        "non piu disponibile",
     ]) {
         VendorSays::OutOfStock
     } else if has(&["partial", "partially", "part of", "partly", "parziale", "parzialmente", "in parte"]) {
         VendorSays::Partial
-    } else if has(&["shipped", "dispatched", "on its way", "on the way", "spedito", "spedita", "spediti", "spedizione", "in consegna", "partito", "partita"]) {
+    } else if has(&[
+        "shipped",
+        "dispatched",
+        "on its way",
+        "on the way",
+        "spedito",
+        "spedita",
+        "spediti",
+        "spedizione",
+        "in consegna",
+        "partito",
+        "partita",
+    ]) {
         VendorSays::Shipped(date)
     } else if has(&[
-        "confirm", "confirmed", "confirming", "confirmation", "we will deliver", "will be delivered", "delivery date",
-        "noted", "acknowledge", "acknowledged", "conferma", "confermato", "confermiamo", "confermata",
-        "consegna prevista", "data di consegna", "consegneremo", "ricevuto il vostro ordine", "received your order",
-        "thank you for your order", "grazie per il vostro ordine", "grazie per l ordine",
+        "confirm",
+        "confirmed",
+        "confirming",
+        "confirmation",
+        "we will deliver",
+        "will be delivered",
+        "delivery date",
+        "noted",
+        "acknowledge",
+        "acknowledged",
+        "conferma",
+        "confermato",
+        "confermiamo",
+        "confermata",
+        "consegna prevista",
+        "data di consegna",
+        "consegneremo",
+        "ricevuto il vostro ordine",
+        "received your order",
+        "thank you for your order",
+        "grazie per il vostro ordine",
+        "grazie per l ordine",
     ]) {
         VendorSays::Confirmed(date)
     } else {
@@ -109,7 +192,8 @@ fn top(text: &str) -> String {
 /// `15 dicembre`; a date without a year is the next one on or after `today`.
 pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b").expect("a valid pattern")
+        Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b")
+            .expect("a valid pattern")
     });
     static WORDS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+(\d{4}))?\b").expect("a valid pattern")
@@ -126,7 +210,17 @@ pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         return NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?);
     }
     const EN: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
         "december",
     ];
     for c in WORDS.captures_iter(&fold(text)) {
@@ -144,7 +238,11 @@ pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
             Some(year) => NaiveDate::from_ymd_opt(year, month, day),
             None => {
                 let this_year = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), month, day)?;
-                if this_year >= today { Some(this_year) } else { NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) + 1, month, day) }
+                if this_year >= today {
+                    Some(this_year)
+                } else {
+                    NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) + 1, month, day)
+                }
             }
         };
     }
@@ -165,9 +263,15 @@ mod tests {
         assert_eq!(verdict("ok"), Some(Verdict::Approve));
         assert_eq!(verdict("Sì, va bene"), Some(Verdict::Approve));
         assert_eq!(verdict("va bene"), Some(Verdict::Approve));
-        assert_eq!(verdict("Reject: we have paper in the archive"), Some(Verdict::Reject(Some("we have paper in the archive".into()))));
+        assert_eq!(
+            verdict("Reject: we have paper in the archive"),
+            Some(Verdict::Reject(Some("we have paper in the archive".into())))
+        );
         assert_eq!(verdict("No"), Some(Verdict::Reject(None)));
-        assert_eq!(verdict("Non approvato. Troppo caro."), Some(Verdict::Reject(Some("Troppo caro.".into()))));
+        assert_eq!(
+            verdict("Non approvato. Troppo caro."),
+            Some(Verdict::Reject(Some("Troppo caro.".into())))
+        );
     }
 
     #[test]
@@ -186,11 +290,23 @@ mod tests {
     #[test]
     fn the_gravest_news_of_a_vendor_wins() {
         let today = day(2026, 12, 7);
-        assert_eq!(vendor_says("We confirm your order; delivery on 10/12/2026.", today), VendorSays::Confirmed(Some(day(2026, 12, 10))));
-        assert_eq!(vendor_says("Confermiamo l'ordine, consegna prevista il 15 dicembre.", today), VendorSays::Confirmed(Some(day(2026, 12, 15))));
-        assert_eq!(vendor_says("Confirmed, but the HP 26A is out of stock until January.", today), VendorSays::OutOfStock);
+        assert_eq!(
+            vendor_says("We confirm your order; delivery on 10/12/2026.", today),
+            VendorSays::Confirmed(Some(day(2026, 12, 10)))
+        );
+        assert_eq!(
+            vendor_says("Confermiamo l'ordine, consegna prevista il 15 dicembre.", today),
+            VendorSays::Confirmed(Some(day(2026, 12, 15)))
+        );
+        assert_eq!(
+            vendor_says("Confirmed, but the HP 26A is out of stock until January.", today),
+            VendorSays::OutOfStock
+        );
         assert_eq!(vendor_says("Your order has been shipped today.", today), VendorSays::Shipped(None));
-        assert_eq!(vendor_says("We can only deliver part of the order this week.", today), VendorSays::Partial);
+        assert_eq!(
+            vendor_says("We can only deliver part of the order this week.", today),
+            VendorSays::Partial
+        );
         assert_eq!(vendor_says("Please call us.", today), VendorSays::Unclear);
     }
 

@@ -11,17 +11,18 @@ use crate::mail::message::Address;
 use crate::supply::letters;
 use crate::supply::matching::Matcher;
 use crate::supply::ordering::{self, Dispatched};
-use crate::supply::restock;
 use crate::supply::reading::understand;
+use crate::supply::restock;
 use crate::supply::stock::{Move, Reason};
-use crate::supply::words::{self, Verdict, VendorSays};
+use crate::supply::words::{self, VendorSays, Verdict};
 use crate::supply::{Item, OrderNumber, OrderState, PurchaseOrder, RequestState, Thread, Vendor, extract};
 
 /// After stock of `item` changed: what it lacks goes on its vendor's draft, and the manager is told
 /// once when it falls below its reorder point.
 pub(super) fn restock(desk: &mut Desk<'_>, item: &Item, urgent: bool) -> Result<(), DeskError> {
     let office = &desk.cx.rules.office;
-    let done = restock::restock(desk.view, &mut desk.change, desk.catalog, item, urgent, desk.cx.now, office)?;
+    let done =
+        restock::restock(desk.view, &mut desk.change, desk.catalog, item, urgent, desk.cx.now, office)?;
     if let Some((number, need)) = done.drafted {
         desk.note(format!("{need} of {} put on draft {number} to {}", item.sku, item.vendor));
     }
@@ -35,7 +36,8 @@ pub(super) fn restock(desk: &mut Desk<'_>, item: &Item, urgent: bool) -> Result<
 /// run (the vendor's minimum and the manager's limit still hold).
 pub(super) fn send_urgent(desk: &mut Desk<'_>, skus: &[String]) -> Result<(), DeskError> {
     let drafts = desk.seen().orders(&[OrderState::Draft])?;
-    let holds = |d: &PurchaseOrder| d.lines.iter().any(|l| skus.iter().any(|s| s.eq_ignore_ascii_case(&l.sku)));
+    let holds =
+        |d: &PurchaseOrder| d.lines.iter().any(|l| skus.iter().any(|s| s.eq_ignore_ascii_case(&l.sku)));
     for draft in drafts.into_iter().filter(holds) {
         dispatch(desk, draft)?;
     }
@@ -76,8 +78,12 @@ pub(super) fn dispatch(desk: &mut Desk<'_>, order: PurchaseOrder) -> Result<(), 
 pub(super) fn expected(desk: &Desk<'_>, item: &Item) -> Result<Option<NaiveDate>, DeskError> {
     let office = &desk.cx.rules.office;
     let orders = desk.seen().orders(&OrderState::OPEN)?;
-    let holding = orders.iter().find(|o| o.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&item.sku) && l.outstanding() > 0));
-    let local = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).map(|t| t.with_timezone(&office.timezone).date_naive());
+    let holding = orders
+        .iter()
+        .find(|o| o.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&item.sku) && l.outstanding() > 0));
+    let local = |t: i64| {
+        DateTime::<Utc>::from_timestamp(t, 0).map(|t| t.with_timezone(&office.timezone).date_naive())
+    };
     if let Some(order) = holding
         && order.state.is_out()
     {
@@ -121,7 +127,11 @@ pub(super) fn decide(desk: &mut Desk<'_>, number: OrderNumber, verdict: Verdict)
 
 /// A vendor's answer about one of its orders: a confirmation or shipping notice updates the order;
 /// news of something missing, and anything clerk does not understand, goes to the manager.
-pub(super) fn vendor_reply(desk: &mut Desk<'_>, mut order: PurchaseOrder, vendor: &Vendor) -> Result<(), DeskError> {
+pub(super) fn vendor_reply(
+    desk: &mut Desk<'_>,
+    mut order: PurchaseOrder,
+    vendor: &Vendor,
+) -> Result<(), DeskError> {
     let number = order.number;
     desk.remember(Thread::Order(number), []);
     let office = &desk.cx.rules.office;
@@ -158,7 +168,9 @@ pub(super) fn vendor_reply(desk: &mut Desk<'_>, mut order: PurchaseOrder, vendor
             acknowledge(&mut order, None, now);
             Some("will deliver only part of the order")
         }
-        VendorSays::Unclear => Some("wrote something clerk could not read as a confirmation or a shipping notice"),
+        VendorSays::Unclear => {
+            Some("wrote something clerk could not read as a confirmation or a shipping notice")
+        }
     };
     if let Some(what) = passed_on {
         let first_line = desk.new_text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
@@ -166,7 +178,8 @@ pub(super) fn vendor_reply(desk: &mut Desk<'_>, mut order: PurchaseOrder, vendor
         desk.note(format!("{number}: {} {what}: passed to the manager", vendor.name));
         let note = format!(
             "{} {what} about purchase order {number} ({}); their message is below. `clerk purchase-orders` shows the order.",
-            vendor.name, order.state.as_str()
+            vendor.name,
+            order.state.as_str()
         );
         desk.put_order(order);
         return desk.forward_to_manager(note, &format!("vendor {number}"));
@@ -177,7 +190,11 @@ pub(super) fn vendor_reply(desk: &mut Desk<'_>, mut order: PurchaseOrder, vendor
 
 /// A colleague's "received PO-2026-0012": the lines named (or everything outstanding) go on the
 /// shelf, the requests waiting for them are handed what came, oldest first, and each requester hears.
-pub(super) fn delivery(desk: &mut Desk<'_>, number: OrderNumber, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
+pub(super) fn delivery(
+    desk: &mut Desk<'_>,
+    number: OrderNumber,
+    history: &mut dyn ReplyHistory,
+) -> Result<(), DeskError> {
     let Some(mut order) = desk.seen().order(number)? else {
         desk.note(format!("{number}: no such purchase order"));
         return Ok(());
@@ -218,7 +235,11 @@ pub(super) fn delivery(desk: &mut Desk<'_>, number: OrderNumber, history: &mut d
         order.received_at = Some(now);
     }
     order.updated_at = now;
-    desk.note(format!("{number}: {} received ({})", came.iter().map(|(s, q)| format!("{q} {s}")).collect::<Vec<_>>().join(", "), order.state.as_str()));
+    desk.note(format!(
+        "{number}: {} received ({})",
+        came.iter().map(|(s, q)| format!("{q} {s}")).collect::<Vec<_>>().join(", "),
+        order.state.as_str()
+    ));
     desk.put_order(order);
     hand_out(desk, &came)?;
     for (sku, _) in &came {
@@ -275,7 +296,15 @@ fn hand_out(desk: &mut Desk<'_>, came: &[(String, i64)]) -> Result<(), DeskError
             line.issued += give;
             let reference = Some(request.number.tag());
             let person = Some(request.requester.clone());
-            desk.change.moves.push(Move { sku: line.sku.clone(), on_hand: -give, promised: -give, reason: Reason::Issued, reference, person, at: now });
+            desk.change.moves.push(Move {
+                sku: line.sku.clone(),
+                on_hand: -give,
+                promised: -give,
+                reason: Reason::Issued,
+                reference,
+                person,
+                at: now,
+            });
             if let Some(item) = desk.catalog.item(&line.sku) {
                 given.push((item, give));
             }

@@ -34,7 +34,8 @@ pub(super) fn request(
     );
     if reading.is_empty() {
         desk.note("no order line found: the sender is asked to write one per line");
-        let body = letters::nothing_found(&language, desk.sender.name.as_deref(), desk.catalog, &desk.signature());
+        let body =
+            letters::nothing_found(&language, desk.sender.name.as_deref(), desk.catalog, &desk.signature());
         desk.reply("nothing found", compose::reply_subject(&desk.cx.msg.subject), body, history)?;
         return Ok(());
     }
@@ -63,7 +64,10 @@ pub(super) fn request(
     let number = request.number;
     let subject = tagged(&compose::reply_subject(&desk.cx.msg.subject), number);
     if reading.understood.is_empty() {
-        desk.note(format!("{} line(s) unclear, nothing understood: the sender is asked", reading.unclear.len()));
+        desk.note(format!(
+            "{} line(s) unclear, nothing understood: the sender is asked",
+            reading.unclear.len()
+        ));
         let body = letters::confirmation(&request, &[], &reading.unclear, None, &desk.signature());
         desk.reply(&format!("questions {number}"), subject, body, history)?;
         return Ok(());
@@ -88,15 +92,26 @@ pub(super) fn request(
         let (approval_subject, text) =
             letters::approve_request(&request, &statuses, total, why, &desk.cx.rules.office.language);
         desk.note(format!("{number} waits for the manager's approval: {why}"));
-        more.push(desk.letter(desk.manager(), approval_subject, text, Vec::new(), &format!("approve {number}"))?);
+        more.push(desk.letter(
+            desk.manager(),
+            approval_subject,
+            text,
+            Vec::new(),
+            &format!("approve {number}"),
+        )?);
         statuses
     } else {
         let statuses = fulfil(desk, &mut request, first_new)?;
         statuses.into_iter().zip(&assumed).map(|(s, a)| LineStatus { assumed: *a, ..s }).collect()
     };
-    desk.note(format!("{number}: {} line(s) understood, {} asked about", reading.understood.len(), reading.unclear.len()));
+    desk.note(format!(
+        "{number}: {} line(s) understood, {} asked about",
+        reading.understood.len(),
+        reading.unclear.len()
+    ));
     let approver = over.as_ref().map(|_| desk.manager_name());
-    let body = letters::confirmation(&request, &statuses, &reading.unclear, approver.as_deref(), &desk.signature());
+    let body =
+        letters::confirmation(&request, &statuses, &reading.unclear, approver.as_deref(), &desk.signature());
     desk.put_request(request);
     if let Some(id) = desk.reply(&number.tag(), subject, body, history)? {
         more.push(id);
@@ -175,7 +190,8 @@ fn csv_attachments(raw: &[u8]) -> Vec<Vec<u8>> {
         .filter(|part| {
             let named = part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".csv"));
             let typed = part.content_type().is_some_and(|ct| {
-                ct.ctype().eq_ignore_ascii_case("text") && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("csv"))
+                ct.ctype().eq_ignore_ascii_case("text")
+                    && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("csv"))
             });
             named || typed
         })
@@ -206,8 +222,9 @@ fn over_the_limit(desk: &Desk<'_>, lines: &[RequestLine]) -> Option<String> {
     lines.iter().find_map(|line| {
         let item = desk.catalog.item(&line.sku)?;
         let most = item.max_per_request?;
-        (line.quantity > i64::from(most))
-            .then(|| format!("{} of {} is more than the {most} one request may take.", line.quantity, item.name))
+        (line.quantity > i64::from(most)).then(|| {
+            format!("{} of {} is more than the {most} one request may take.", line.quantity, item.name)
+        })
     })
 }
 
@@ -227,14 +244,24 @@ fn pending<'c>(desk: &Desk<'c>, lines: &[RequestLine], assumed: &[bool]) -> Vec<
         .zip(assumed.iter().chain(std::iter::repeat(&false)))
         .filter_map(|(line, assumed)| {
             let item = desk.catalog.item(&line.sku)?;
-            Some(LineStatus { item, quantity: line.quantity, from_stock: 0, expected: None, assumed: *assumed })
+            Some(LineStatus {
+                item,
+                quantity: line.quantity,
+                from_stock: 0,
+                expected: None,
+                assumed: *assumed,
+            })
         })
         .collect()
 }
 
 /// Hands out the lines of `request` from `first` on: from the shelf what it holds, the rest promised
 /// and put on its vendor's draft. Returns where each line stands.
-fn fulfil<'c>(desk: &mut Desk<'c>, request: &mut Request, first: usize) -> Result<Vec<LineStatus<'c>>, DeskError> {
+fn fulfil<'c>(
+    desk: &mut Desk<'c>,
+    request: &mut Request,
+    first: usize,
+) -> Result<Vec<LineStatus<'c>>, DeskError> {
     let reference = request.number.tag();
     let mut touched: Vec<String> = Vec::new();
     for line in &mut request.lines[first..] {
@@ -245,12 +272,28 @@ fn fulfil<'c>(desk: &mut Desk<'c>, request: &mut Request, first: usize) -> Resul
         let person = Some(request.requester.clone());
         if give > 0 {
             let reference = Some(reference.clone());
-            desk.change.moves.push(Move { sku: line.sku.clone(), on_hand: -give, promised: 0, reason: Reason::Issued, reference, person: person.clone(), at });
+            desk.change.moves.push(Move {
+                sku: line.sku.clone(),
+                on_hand: -give,
+                promised: 0,
+                reason: Reason::Issued,
+                reference,
+                person: person.clone(),
+                at,
+            });
             line.issued += give;
         }
         if rest > 0 {
             let reference = Some(reference.clone());
-            desk.change.moves.push(Move { sku: line.sku.clone(), on_hand: 0, promised: rest, reason: Reason::Promised, reference, person, at });
+            desk.change.moves.push(Move {
+                sku: line.sku.clone(),
+                on_hand: 0,
+                promised: rest,
+                reason: Reason::Promised,
+                reference,
+                person,
+                at,
+            });
         }
         if !touched.iter().any(|s| s.eq_ignore_ascii_case(&line.sku)) {
             touched.push(line.sku.clone());
@@ -269,12 +312,22 @@ fn fulfil<'c>(desk: &mut Desk<'c>, request: &mut Request, first: usize) -> Resul
     for line in &request.lines[first..] {
         let Some(item) = desk.catalog.item(&line.sku) else { continue };
         let expected = if line.waiting() > 0 { purchasing::expected(desk, item)? } else { None };
-        statuses.push(LineStatus { item, quantity: line.quantity, from_stock: line.issued, expected, assumed: false });
+        statuses.push(LineStatus {
+            item,
+            quantity: line.quantity,
+            from_stock: line.issued,
+            expected,
+            assumed: false,
+        });
     }
     Ok(statuses)
 }
 
 /// `subject` with the request's number, unless it has it already.
 fn tagged(subject: &str, number: RequestNumber) -> String {
-    if RequestNumber::find_in(subject) == Some(number) { subject.to_owned() } else { format!("{subject} [{number}]") }
+    if RequestNumber::find_in(subject) == Some(number) {
+        subject.to_owned()
+    } else {
+        format!("{subject} [{number}]")
+    }
 }

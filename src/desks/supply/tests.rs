@@ -1,0 +1,559 @@
+//! The supply desk as a pure function, whole conversations at a time: each message classified by the
+//! rules, run through the desks against a store that holds what the earlier messages left, and its
+//! supply changes stored as the intake would.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::actions::NoHistory;
+use crate::effects::{Effect, MailKind};
+use crate::mail::compose::OutboundMail;
+use crate::mail::message::Message;
+use crate::rules::tests::{Dir, OFFICE};
+use crate::rules::{Job, RuleSet};
+use crate::store::Store;
+use crate::supply::stock::{Move, Reason};
+use crate::supply::{OrderNumber, OrderState, RequestNumber, RequestState, SupplyChange};
+
+const CATALOG: &str = r#"
+[supply]
+requesters = ["*@office.example"]
+approval_limit = "150.00"
+vat = "22%"
+ship_to = "Via Roma 1, Roma"
+
+[[vendor]]
+name = "Cartoleria"
+address = "ordini@cartoleria.example"
+language = "it"
+minimum_order = "20.00"
+lead_time = "2d"
+customer_number = "RB-2291"
+
+[[vendor]]
+name = "PrintSupply"
+address = "orders@printsupply.example"
+minimum_order = "50.00"
+lead_time = "3d"
+approval_limit = "300.00"
+
+[[item]]
+sku = "PAP-A4"
+name = "A4 copy paper"
+names.it = "Carta A4"
+aliases = ["a4 paper", "carta a4"]
+unit = "ream"
+pack_size = 5
+vendor = "Cartoleria"
+vendor_sku = "CC-80500"
+price = "4.20"
+reorder_point = 10
+order_up_to = 40
+order_multiple = 5
+
+[[item]]
+sku = "PEN-BLU"
+name = "Blue pen"
+aliases = ["blue pens"]
+vendor = "Cartoleria"
+price = "0.35"
+
+[[item]]
+sku = "PEN-RED"
+name = "Red pen"
+aliases = ["red pens"]
+vendor = "Cartoleria"
+price = "0.35"
+
+[[item]]
+sku = "TON-26A"
+name = "Toner HP 26A"
+aliases = ["hp 26a"]
+unit = "cartridge"
+vendor = "PrintSupply"
+vendor_sku = "CF226A"
+price = "89.00"
+reorder_point = 1
+order_up_to = 2
+"#;
+
+const RULES: &str = r#"
+[[rule]]
+name = "supplies"
+when.from = "*@office.example"
+desk = "supply"
+
+[[schedule]]
+name = "order run"
+cron = "0 0 9 * * Mon-Fri"
+job = "reorder"
+"#;
+
+fn office() -> (Dir, RuleSet) {
+    let dir = Dir::new();
+    dir.write("office.toml", OFFICE);
+    dir.write("catalog.toml", CATALOG);
+    dir.write("10.rules.toml", RULES);
+    let set = dir.load();
+    (dir, set)
+}
+
+/// Monday 7 December 2026, 10:00 in Rome.
+fn now() -> DateTime<Utc> {
+    chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().with_timezone(&Utc)
+}
+
+fn mail(from: &str, subject: &str, id: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Marco Verdi <{from}>\r\nTo: assistant@office.example\r\nSubject: {subject}\r\n\
+         Message-ID: <{id}>\r\nDate: Mon, 07 Dec 2026 10:00:00 +0100\r\n{headers}\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+/// What one message did.
+struct Handled {
+    effects: Vec<Effect>,
+    notes: Vec<String>,
+}
+
+impl Handled {
+    fn sent(&self, kind: MailKind) -> Vec<&OutboundMail> {
+        self.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Send { kind: k, mail, .. } if *k == kind => Some(mail),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The mail to `address`, as its recipient reads it.
+    fn to(&self, address: &str) -> Vec<Message> {
+        self.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Send { mail, .. } if mail.recipients.iter().any(|r| r == address) => {
+                    Some(Message::parse(&mail.raw).unwrap())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn change(&self) -> Option<&SupplyChange> {
+        self.effects.iter().find_map(|e| match e {
+            Effect::Supply(change) => Some(&**change),
+            _ => None,
+        })
+    }
+}
+
+/// Runs `raw` through the rules and the desks against `store`, then stores its supply change.
+fn handle(rules: &RuleSet, store: &mut Store, raw: &[u8], at: DateTime<Utc>) -> Handled {
+    let msg = Message::parse(raw).unwrap();
+    let hash = crate::digest::sha256_hex(raw);
+    let mut decision = crate::actions::decide(rules, &msg, raw, &hash, &mut NoHistory, at).unwrap();
+    let incoming = crate::desks::Incoming { msg: &msg, raw, content_hash: &hash, now: at };
+    let views =
+        crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &*store, supply: &*store };
+    crate::desks::run(rules, &incoming, &mut decision, &views, &mut NoHistory).unwrap();
+    let handled = Handled { effects: decision.effects, notes: decision.notes };
+    if let Some(change) = handled.change() {
+        store.put_supply(change).unwrap();
+    }
+    handled
+}
+
+/// Puts `count` of `sku` on the shelf, as `clerk stock set` would.
+fn shelve(store: &mut Store, sku: &str, count: i64) {
+    let counted = Move {
+        sku: sku.into(),
+        on_hand: count,
+        promised: 0,
+        reason: Reason::Counted,
+        reference: None,
+        person: None,
+        at: 0,
+    };
+    store.put_supply(&SupplyChange { moves: vec![counted], ..SupplyChange::default() }).unwrap();
+}
+
+/// A store whose cupboard is full, so that only what a test takes or counts runs low.
+fn stocked() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 40);
+    shelve(&mut store, "TON-26A", 2);
+    store
+}
+
+/// Runs the reorder job at `at` and stores what it changed; its mail.
+fn reorder(rules: &RuleSet, store: &mut Store, at: DateTime<Utc>) -> Vec<OutboundMail> {
+    let job = rules.schedules.iter().find(|s| s.job == Job::Reorder).unwrap();
+    let run = crate::schedule::reorder::run(rules, store, job, at.timestamp(), at).unwrap();
+    store.put_supply(&run.change).unwrap();
+    run.mails
+}
+
+const FIRST: RequestNumber = RequestNumber { year: 2026, sequence: 1 };
+const PO: OrderNumber = OrderNumber { year: 2026, sequence: 1 };
+
+#[test]
+fn an_order_the_shelf_covers_is_handed_out_and_confirmed() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 30);
+    let raw = mail(
+        "marco@office.example",
+        "Paper",
+        "o1@office.example",
+        "",
+        "Hi,\n\n- 3 boxes of A4 paper\n\nThanks!\nMarco",
+    );
+    let handled = handle(&rules, &mut store, &raw, now());
+    let reply = &handled.to("marco@office.example")[0];
+    assert_eq!(reply.subject, "Re: Paper [REQ-2026-0001]");
+    assert!(
+        reply.text.contains("15 reams of A4 copy paper (PAP-A4): ready in the cupboard"),
+        "{}",
+        reply.text
+    );
+    assert_eq!(store.stock_level("PAP-A4").unwrap().on_hand, 15);
+    assert_eq!(store.supply_request(FIRST).unwrap().unwrap().state, RequestState::Done);
+    assert!(
+        store.purchase_orders(&[]).unwrap().is_empty(),
+        "15 left is above the reorder point: {:?}",
+        handled.notes
+    );
+}
+
+#[test]
+fn what_the_shelf_lacks_is_promised_and_put_on_the_vendors_draft() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("marco@office.example", "Toner", "o1@office.example", "", "1x HP 26A toner please");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let level = store.stock_level("TON-26A").unwrap();
+    assert_eq!((level.on_hand, level.promised, level.drafted), (0, 1, 3), "back to 2 after the one promised");
+    let draft = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(
+        (draft.state, draft.vendor.as_str(), draft.lines[0].quantity),
+        (OrderState::Draft, "PrintSupply", 3)
+    );
+    let reply = &handled.to("marco@office.example")[0];
+    // The next order run is Tuesday 8 December at 09:00; three working days later is Friday.
+    assert!(reply.text.contains("ordered, expected by Fri 11 December"), "{}", reply.text);
+    let alert = &handled.to("giulia@office.example")[0];
+    assert_eq!(alert.subject, "Low stock: Toner HP 26A (TON-26A)");
+}
+
+#[test]
+fn the_low_stock_alert_fires_once_until_the_item_recovers() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 12);
+    let first = handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Paper", "o1@office.example", "", "5 reams of A4 paper"),
+        now(),
+    );
+    assert_eq!(first.to("giulia@office.example").len(), 1, "{:?}", first.notes);
+    let second = handle(
+        &rules,
+        &mut store,
+        &mail("anna@office.example", "Paper", "o2@office.example", "", "2 reams of A4 paper"),
+        now(),
+    );
+    assert!(second.to("giulia@office.example").is_empty(), "told once");
+    assert!(store.is_low("PAP-A4").unwrap());
+}
+
+#[test]
+fn a_line_that_fits_several_items_is_asked_about_not_guessed() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 30);
+    let raw = mail("marco@office.example", "Order", "o1@office.example", "", "2 reams of A4 paper\n10 pens");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let reply = &handled.to("marco@office.example")[0];
+    assert!(
+        reply.text.contains("\"10 pens\": which one: Blue pen (PEN-BLU) or Red pen (PEN-RED)?"),
+        "{}",
+        reply.text
+    );
+    let request = store.supply_request(FIRST).unwrap().unwrap();
+    assert_eq!(request.lines.len(), 1, "only the paper is ordered: {:?}", request.lines);
+    // The answer in the thread adds the line to the same request.
+    let answer = mail(
+        "marco@office.example",
+        "Re: Order [REQ-2026-0001]",
+        "o2@office.example",
+        &format!("In-Reply-To: <{}>\r\n", handled.sent(MailKind::Reply)[0].message_id),
+        "10 blue pens\n\n> 10 pens",
+    );
+    let handled = handle(&rules, &mut store, &answer, now());
+    let request = store.supply_request(FIRST).unwrap().unwrap();
+    let texts: Vec<String> = handled.to("marco@office.example").iter().map(|m| m.text.clone()).collect();
+    assert_eq!(
+        request.lines.iter().map(|l| l.sku.as_str()).collect::<Vec<_>>(),
+        ["PAP-A4", "PEN-BLU"],
+        "{:?} {texts:?}",
+        handled.notes
+    );
+}
+
+#[test]
+fn someone_who_may_not_order_gets_a_polite_answer_and_nothing_is_ordered() {
+    let (dir, _) = office();
+    dir.write("10.rules.toml", &RULES.replace("when.from = \"*@office.example\"\n", ""));
+    let rules = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("someone@example.com", "Paper", "x1@example.com", "", "3 boxes of A4 paper");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let reply = &handled.to("someone@example.com")[0];
+    assert!(reply.text.contains("only colleagues of the office can order supplies"), "{}", reply.text);
+    assert_eq!(handled.sent(MailKind::Forward)[0].recipients, ["giulia@office.example"]);
+    assert!(handled.change().is_none(), "nothing ordered");
+}
+
+#[test]
+fn an_order_over_the_limit_waits_for_the_managers_approval_then_goes_ahead() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("marco@office.example", "Toner", "o1@office.example", "", "2x HP 26A toner");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let approval = handled
+        .sent(MailKind::Notice)
+        .into_iter()
+        .find(|m| m.recipients == ["giulia@office.example"])
+        .unwrap()
+        .clone();
+    let letter = Message::parse(&approval.raw).unwrap();
+    assert!(
+        letter.subject.starts_with("Approval needed: REQ-2026-0001 from Marco Verdi"),
+        "{}",
+        letter.subject
+    );
+    assert!(letter.text.contains("over the approval limit of EUR 150.00"), "{}", letter.text);
+    assert_eq!(store.supply_request(FIRST).unwrap().unwrap().state, RequestState::AwaitingApproval);
+    assert_eq!(store.stock_level("TON-26A").unwrap().promised, 0, "nothing moves before the approval");
+
+    let verdict = mail(
+        "giulia@office.example",
+        &format!("Re: {}", letter.subject),
+        "v1@office.example",
+        &format!("In-Reply-To: <{}>\r\n", approval.message_id),
+        "Approved.\n\n> Reply approve or reject",
+    );
+    let handled = handle(&rules, &mut store, &verdict, now());
+    assert_eq!(
+        store.supply_request(FIRST).unwrap().unwrap().state,
+        RequestState::Waiting,
+        "{:?}",
+        handled.notes
+    );
+    assert_eq!(store.stock_level("TON-26A").unwrap().promised, 2);
+    let news = &handled.to("marco@office.example")[0];
+    assert!(news.text.contains("your request REQ-2026-0001 is approved"), "{}", news.text);
+}
+
+#[test]
+fn a_rejected_request_orders_nothing() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let handled = handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Toner", "o1@office.example", "", "2x HP 26A toner"),
+        now(),
+    );
+    let approval = handled.sent(MailKind::Notice)[0].message_id.clone();
+    let verdict = mail(
+        "giulia@office.example",
+        "Re: Approval needed",
+        "v1@office.example",
+        &format!("In-Reply-To: <{approval}>\r\n"),
+        "Reject: we have two in the archive",
+    );
+    let handled = handle(&rules, &mut store, &verdict, now());
+    assert_eq!(store.supply_request(FIRST).unwrap().unwrap().state, RequestState::Rejected);
+    assert!(store.purchase_orders(&[]).unwrap().is_empty());
+    let news = &handled.to("marco@office.example")[0];
+    assert!(news.text.contains("Reason: we have two in the archive"), "{}", news.text);
+}
+
+#[test]
+fn automatic_mail_orders_nothing() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "marco@office.example",
+        "Out of office",
+        "a1@office.example",
+        "Auto-Submitted: auto-replied\r\n",
+        "3 boxes of A4 paper",
+    );
+    let handled = handle(&rules, &mut store, &raw, now());
+    assert!(handled.effects.is_empty(), "{:?}", handled.effects);
+    assert!(handled.notes.iter().any(|n| n.contains("nothing done")), "{:?}", handled.notes);
+}
+
+#[test]
+fn the_order_run_sends_a_draft_and_the_vendors_confirmation_acknowledges_it() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 8);
+    let mails = reorder(&rules, &mut store, now());
+    let po = mails
+        .iter()
+        .find(|m| m.recipients == ["ordini@cartoleria.example"])
+        .expect("the order to the vendor");
+    let sent = Message::parse(&po.raw).unwrap();
+    assert_eq!(sent.subject, "Purchase Order PO-2026-0001 – Rossi & Bianchi Studio");
+    assert!(sent.text.contains("CC-80500"), "{}", sent.text);
+    assert!(sent.text.contains("EUR 147,00"), "35 reams at 4.20, in Italian: {}", sent.text);
+    assert_eq!(sent.attachments[0].name, "PO-2026-0001.csv");
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Sent);
+    assert!(reorder(&rules, &mut store, now()).iter().all(|m| m.message_id != po.message_id), "sent once");
+
+    let confirmation = mail(
+        "ordini@cartoleria.example",
+        "Re: Purchase Order PO-2026-0001",
+        "c1@cartoleria.example",
+        &format!("In-Reply-To: <{}>\r\n", po.message_id),
+        "Buongiorno, confermiamo l'ordine. Consegna prevista il 10/12/2026.",
+    );
+    let handled = handle(&rules, &mut store, &confirmation, now());
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::Acknowledged, "{:?}", handled.notes);
+    let expected = chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 10, 12, 0, 0).unwrap().timestamp();
+    assert_eq!(order.expected_at, Some(expected));
+}
+
+#[test]
+fn a_vendor_that_cannot_supply_is_passed_to_the_manager() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 8);
+    let po = reorder(&rules, &mut store, now())
+        .into_iter()
+        .find(|m| m.recipients == ["ordini@cartoleria.example"])
+        .unwrap();
+    let answer = mail(
+        "ordini@cartoleria.example",
+        "Re: Purchase Order PO-2026-0001",
+        "c1@cartoleria.example",
+        &format!("In-Reply-To: <{}>\r\n", po.message_id),
+        "La carta A4 è esaurita fino a gennaio.",
+    );
+    let handled = handle(&rules, &mut store, &answer, now());
+    assert_eq!(handled.sent(MailKind::Forward)[0].recipients, ["giulia@office.example"]);
+    assert!(store.purchase_order(PO).unwrap().unwrap().note.unwrap().contains("esaurita"));
+}
+
+#[test]
+fn a_delivery_restocks_and_tells_the_requesters() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 2);
+    handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Paper", "o1@office.example", "", "5 reams of A4 paper"),
+        now(),
+    );
+    assert_eq!(store.stock_level("PAP-A4").unwrap().promised, 3);
+    reorder(&rules, &mut store, now());
+    let delivered =
+        mail("anna@office.example", "Delivery", "d1@office.example", "", "Received PO-2026-0001, all there.");
+    let handled = handle(&rules, &mut store, &delivered, now());
+    let level = store.stock_level("PAP-A4").unwrap();
+    // 2 on the shelf, 3 promised: 45 ordered to bring it back to 40; 3 of them handed to Marco.
+    assert_eq!((level.on_hand, level.promised, level.on_order), (42, 0, 0), "{:?}", handled.notes);
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Received);
+    assert_eq!(store.supply_request(FIRST).unwrap().unwrap().state, RequestState::Done);
+    let news = &handled.to("marco@office.example")[0];
+    assert!(news.text.contains("3 reams of A4 copy paper (PAP-A4)"), "{}", news.text);
+    assert!(!store.is_low("PAP-A4").unwrap(), "recovered");
+}
+
+#[test]
+fn an_urgent_request_sends_its_order_at_once() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -40);
+    let raw = mail(
+        "marco@office.example",
+        "URGENT paper",
+        "o1@office.example",
+        "",
+        "10 reams of A4 paper, urgent please",
+    );
+    let handled = handle(&rules, &mut store, &raw, now());
+    assert_eq!(handled.to("ordini@cartoleria.example").len(), 1, "{:?}", handled.notes);
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Sent);
+}
+
+#[test]
+fn a_draft_over_the_vendors_limit_is_put_to_the_manager_and_sent_when_approved() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "TON-26A", -5);
+    let mails = reorder(&rules, &mut store, now());
+    let ask = mails
+        .iter()
+        .find(|m| {
+            m.recipients == ["giulia@office.example"]
+                && String::from_utf8_lossy(&m.raw).contains("Approval needed: PO-2026-0001")
+        })
+        .expect("asked");
+    assert!(mails.iter().all(|m| m.recipients != ["orders@printsupply.example"]), "not sent before approval");
+    assert!(reorder(&rules, &mut store, now()).is_empty(), "asked once");
+    let verdict = mail(
+        "giulia@office.example",
+        "Re: Approval needed",
+        "v1@office.example",
+        &format!("In-Reply-To: <{}>\r\n", ask.message_id),
+        "ok",
+    );
+    let handled = handle(&rules, &mut store, &verdict, now());
+    assert_eq!(handled.to("orders@printsupply.example").len(), 1, "{:?}", handled.notes);
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Sent);
+}
+
+#[test]
+fn a_draft_below_the_vendors_minimum_waits() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Pens", "o1@office.example", "", "4 blue pens"),
+        now(),
+    );
+    let mails = reorder(&rules, &mut store, now());
+    let recipients: Vec<&[String]> = mails.iter().map(|m| m.recipients.as_slice()).collect();
+    assert!(mails.is_empty(), "EUR 1.40 is below Cartoleria's minimum of EUR 20.00: {recipients:?}");
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Draft);
+}
+
+#[test]
+fn an_overdue_order_gets_one_reminder() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 8);
+    let po = reorder(&rules, &mut store, now())
+        .into_iter()
+        .find(|m| m.recipients == ["ordini@cartoleria.example"])
+        .unwrap();
+    let later = now() + chrono::Duration::days(7);
+    let reminders = reorder(&rules, &mut store, later);
+    let reminder = Message::parse(
+        &reminders.iter().find(|m| m.recipients == ["ordini@cartoleria.example"]).unwrap().raw,
+    )
+    .unwrap();
+    assert_eq!(reminder.in_reply_to, [po.message_id]);
+    assert!(reminder.text.contains("non ci è ancora arrivato"), "{}", reminder.text);
+    assert!(reorder(&rules, &mut store, later + chrono::Duration::days(1)).is_empty(), "once");
+}

@@ -77,7 +77,9 @@ pub fn letter(n: &Notice<'_>, extras: &Extras) -> Result<OutboundMail, ComposeEr
         for file in &extras.attachments {
             single_line("attachment name", &file.name)?;
             single_line("attachment type", &file.content_type)?;
-            parts.push(MimePart::new(file.content_type.clone(), file.bytes.clone()).attachment(file.name.clone()));
+            parts.push(
+                MimePart::new(file.content_type.clone(), file.bytes.clone()).attachment(file.name.clone()),
+            );
         }
         MimePart::new("multipart/mixed", parts)
     };
