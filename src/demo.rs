@@ -13,12 +13,12 @@ use crate::daemon::Office;
 /// from an installed `clerk` alone.
 pub const SHIPPED_RULES: &[(&str, &str)] = &[
     ("office.toml", include_str!("../rules/office.toml")),
+    ("catalog.toml", include_str!("../rules/catalog.toml")),
     ("10-filing.rules.toml", include_str!("../rules/10-filing.rules.toml")),
     ("20-desks.rules.toml", include_str!("../rules/20-desks.rules.toml")),
     ("90-fallback.rules.toml", include_str!("../rules/90-fallback.rules.toml")),
     ("templates/acknowledgment.txt", include_str!("../rules/templates/acknowledgment.txt")),
     ("templates/acknowledgment.it.txt", include_str!("../rules/templates/acknowledgment.it.txt")),
-    ("templates/supply-received.txt", include_str!("../rules/templates/supply-received.txt")),
     ("templates/faq/opening-hours.txt", include_str!("../rules/templates/faq/opening-hours.txt")),
     ("templates/faq/opening-hours.it.txt", include_str!("../rules/templates/faq/opening-hours.it.txt")),
     ("samples/inquiry-opening-hours.eml", include_str!("../rules/samples/inquiry-opening-hours.eml")),
@@ -75,6 +75,7 @@ pub async fn run(dir: &Path, once: bool) -> anyhow::Result<()> {
     println!("  outbox:  {}  <- replies and forwards appear here", outbox.display());
     println!();
     let office = Office::open(config)?;
+    fill_the_cupboard(&office).await?;
     let before =
         office.db.run(|store| store.journal_after(0).map(|r| r.last().map(|r| r.id).unwrap_or(0))).await?;
     if once {
@@ -111,6 +112,26 @@ fn create(dir: &Path) -> anyhow::Result<PathBuf> {
     std::fs::write(&config_path, DEMO_CONFIG)
         .with_context(|| format!("writing {}", config_path.display()))?;
     Ok(config_path)
+}
+
+/// Counts every item of the demo's catalog at its order-up-to level the first time, as an office
+/// counts its cupboard before clerk keeps it: the sample order is then handed out from the shelf.
+async fn fill_the_cupboard(office: &Office) -> anyhow::Result<()> {
+    let rules = office.rules.get();
+    let Some(catalog) = rules.catalog.clone() else { return Ok(()) };
+    office
+        .db
+        .run(move |store| -> anyhow::Result<()> {
+            if !store.stock_levels()?.is_empty() {
+                return Ok(());
+            }
+            let now = chrono::Utc::now().timestamp();
+            for item in &catalog.items {
+                crate::supply::report::set(store, &catalog, &item.sku, item.order_up_to, "demo", now)?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 /// Delivers the sample messages into the Maildir the way an MTA would (tmp/, then new/).

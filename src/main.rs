@@ -182,6 +182,18 @@ enum Command {
         /// The ticket's number, as in subjects: 1042-7 (or 1042)
         number: String,
     },
+    /// List the supply cupboard: each item on the shelf, promised to requests, available, on order
+    /// and drafted, with what is below its reorder point; or count it (`set`), or show one item's ledger.
+    Stock {
+        #[command(subcommand)]
+        action: Option<StockAction>,
+    },
+    /// List the purchase orders clerk keeps for the supply cupboard, newest first, with their lines.
+    PurchaseOrders {
+        /// Only orders not yet done with (drafts, and orders a vendor still owes)
+        #[arg(long)]
+        open: bool,
+    },
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe {
         #[command(subcommand)]
@@ -195,6 +207,27 @@ enum Command {
         /// Handle the sample messages, print what happened, and exit
         #[arg(long)]
         once: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StockAction {
+    /// Record a count: SKU has COUNT on the shelf now. The difference goes into the ledger with your
+    /// name, and the next order run orders what the item lacks.
+    Set {
+        /// The item's code in catalog.toml (any case)
+        sku: String,
+        /// How many of the item's units are on the shelf
+        count: i64,
+        /// Who counted (default: the login name)
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+    },
+    /// Show one item's level and its ledger, newest first: every change with its reason, request or
+    /// order, and person.
+    Show {
+        /// The item's code in catalog.toml (any case)
+        sku: String,
     },
 }
 
@@ -403,6 +436,56 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{}",
                 clerk::calendar::agenda::report(&store, &rules.office, calendar.as_deref(), from, to)?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stock { action } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            let Some(catalog) = &rules.catalog else {
+                anyhow::bail!(
+                    "the rules in {} have no catalog.toml: the office keeps no supplies",
+                    config.rules_dir.display()
+                );
+            };
+            let now = chrono::Utc::now().timestamp();
+            let language = rules.office.language.as_str();
+            let output = match action {
+                None => {
+                    let store = clerk::store::Store::open_read_only(&config.database).with_context(|| {
+                        format!("cannot read {}: has clerk run yet?", config.database.display())
+                    })?;
+                    clerk::supply::report::levels(&store, catalog, language)?
+                }
+                Some(StockAction::Show { sku }) => {
+                    let store = clerk::store::Store::open_read_only(&config.database).with_context(|| {
+                        format!("cannot read {}: has clerk run yet?", config.database.display())
+                    })?;
+                    clerk::supply::report::history(&store, catalog, &sku, now)?
+                }
+                Some(StockAction::Set { sku, count, by }) => {
+                    let person = by
+                        .or_else(|| std::env::var("USER").ok())
+                        .unwrap_or_else(|| "clerk stock set".to_owned());
+                    let mut store = clerk::store::Store::open(&config.database)
+                        .with_context(|| format!("cannot open {}", config.database.display()))?;
+                    clerk::supply::report::set(&mut store, catalog, &sku, count, &person, now)?
+                }
+            };
+            print!("{output}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PurchaseOrders { open } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            let rules = load_rules(&config.rules_dir)?;
+            let Some(catalog) = &rules.catalog else {
+                anyhow::bail!(
+                    "the rules in {} have no catalog.toml: the office keeps no supplies",
+                    config.rules_dir.display()
+                );
+            };
+            let store = clerk::store::Store::open_read_only(&config.database)
+                .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
+            print!("{}", clerk::supply::report::orders(&store, catalog, open)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Tickets { open, department } => {

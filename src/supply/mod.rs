@@ -14,6 +14,7 @@ pub mod order_mail;
 pub mod ordering;
 pub mod purchase;
 pub mod reading;
+pub mod report;
 pub mod request;
 pub mod restock;
 pub mod stock;

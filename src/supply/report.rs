@@ -1,0 +1,177 @@
+//! `clerk stock`, `clerk stock set`, `clerk stock show` and `clerk purchase-orders`: the supply
+//! cupboard as the office reads it on the command line, and a person's count of the shelf.
+
+use std::fmt::Write;
+
+use super::catalog::Catalog;
+use super::money::Money;
+use super::stock::{Move, Reason};
+use super::{OrderState, SupplyChange, units};
+use crate::store::{Store, StoreError};
+
+/// Why a stock command cannot be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum StockError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("no item `{sku}` in catalog.toml{hint}")]
+    NoSuchItem { sku: String, hint: String },
+    #[error("a count cannot be negative ({0})")]
+    Negative(i64),
+}
+
+/// One line per item of the catalog: on the shelf, promised to requests, available, on order and
+/// drafted, with the items below their reorder point marked.
+pub fn levels(store: &Store, catalog: &Catalog, language: &str) -> Result<String, StoreError> {
+    let levels = store.stock_levels()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<10} {:<40} {:>8} {:>8} {:>9} {:>8} {:>8}  {}",
+        "SKU", "Item", "on hand", "promised", "available", "on order", "drafted", "unit"
+    );
+    let mut low = 0;
+    for item in &catalog.items {
+        let level = levels.get(&item.sku.to_uppercase()).copied().unwrap_or_default();
+        let name: String = item.name_in(language).chars().take(40).collect();
+        let flag = if level.available() < item.reorder_point {
+            low += 1;
+            format!("  low (reorder point {})", item.reorder_point)
+        } else if !item.active {
+            "  inactive".to_owned()
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{:<10} {name:<40} {:>8} {:>8} {:>9} {:>8} {:>8}  {}{flag}",
+            item.sku,
+            level.on_hand,
+            level.promised,
+            level.available(),
+            level.on_order,
+            level.drafted,
+            units::written(&item.unit, 2, language),
+        );
+    }
+    let _ = writeln!(out, "\n{} item(s), {low} below their reorder point.", catalog.items.len());
+    Ok(out)
+}
+
+/// Records that `sku` has `count` on the shelf now: a ledger row with the difference, by `person`.
+/// Clears the low-stock mark when the count brings it back; the next `reorder` run orders what it lacks.
+pub fn set(
+    store: &mut Store,
+    catalog: &Catalog,
+    sku: &str,
+    count: i64,
+    person: &str,
+    now: i64,
+) -> Result<String, StockError> {
+    if count < 0 {
+        return Err(StockError::Negative(count));
+    }
+    let Some(item) = catalog.item(sku) else {
+        let hint = crate::toml_doc::did_you_mean(sku, catalog.items.iter().map(|i| i.sku.as_str()))
+            .map(|close| format!(", did you mean `{close}`?"))
+            .unwrap_or_default();
+        return Err(StockError::NoSuchItem { sku: sku.to_owned(), hint });
+    };
+    let before = store.stock_level(&item.sku)?;
+    let difference = count - before.on_hand;
+    let mut change = SupplyChange::default();
+    if difference != 0 {
+        change.moves.push(Move {
+            sku: item.sku.clone(),
+            on_hand: difference,
+            promised: 0,
+            reason: Reason::Counted,
+            reference: None,
+            person: Some(person.to_owned()),
+            at: now,
+        });
+    }
+    let available = count - before.promised;
+    if available >= item.reorder_point && store.is_low(&item.sku)? {
+        change.low.push((item.sku.clone(), false));
+    }
+    store.put_supply(&change)?;
+    Ok(format!(
+        "{}: {count} on hand (was {}, {difference:+}), {available} available.{}\n",
+        item.sku,
+        before.on_hand,
+        if available < item.reorder_point {
+            " Below its reorder point: the next order run orders more."
+        } else {
+            ""
+        }
+    ))
+}
+
+/// The ledger of one item, newest first.
+pub fn history(store: &Store, catalog: &Catalog, sku: &str, now: i64) -> Result<String, StockError> {
+    let Some(item) = catalog.item(sku) else {
+        return Err(StockError::NoSuchItem { sku: sku.to_owned(), hint: String::new() });
+    };
+    let level = store.stock_level(&item.sku)?;
+    let mut out = format!(
+        "{} {}: {} on hand, {} promised, {} available, {} on order, {} drafted\n\n",
+        item.sku,
+        item.name,
+        level.on_hand,
+        level.promised,
+        level.available(),
+        level.on_order,
+        level.drafted
+    );
+    for m in store.stock_moves(&item.sku, 100)? {
+        let when = crate::units::humanize_roughly(now - m.at);
+        let _ = writeln!(
+            out,
+            "{when:>10} ago  {:<9} on hand {:+4}  promised {:+4}  {} {}",
+            m.reason.as_str(),
+            m.on_hand,
+            m.promised,
+            m.reference.as_deref().unwrap_or("-"),
+            m.person.as_deref().unwrap_or("")
+        );
+    }
+    Ok(out)
+}
+
+/// One block per purchase order, newest first: the open ones only with `open_only`.
+pub fn orders(store: &Store, catalog: &Catalog, open_only: bool) -> Result<String, StoreError> {
+    let states: &[OrderState] = if open_only { &OrderState::OPEN } else { &[] };
+    let mut orders = store.purchase_orders(states)?;
+    orders.reverse();
+    let mut out = String::new();
+    if orders.is_empty() {
+        let _ = writeln!(out, "No {}purchase orders.", if open_only { "open " } else { "" });
+        return Ok(out);
+    }
+    for order in &orders {
+        let total = Money::new(order.subtotal(), order.currency);
+        let with_vat = Money::new(order.subtotal() + order.vat(catalog.settings.vat), order.currency);
+        let _ = writeln!(
+            out,
+            "{}  {:<15} {:<24} {total} ({with_vat} with VAT)",
+            order.number,
+            order.state.as_str(),
+            order.vendor
+        );
+        for line in &order.lines {
+            let _ = writeln!(
+                out,
+                "    {:>5} {:<10} {:<40} received {}",
+                line.quantity,
+                line.sku,
+                line.description.chars().take(40).collect::<String>(),
+                line.received
+            );
+        }
+        if let Some(note) = &order.note {
+            let _ = writeln!(out, "    note: {note}");
+        }
+    }
+    Ok(out)
+}
