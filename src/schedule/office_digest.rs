@@ -28,6 +28,8 @@ struct Contents {
     refused: usize,
     /// Lines about the inquiry desk's tickets; none for an office that has had no ticket.
     tickets: Option<Vec<String>>,
+    /// Lines about the supply cupboard; none for an office without catalog.toml.
+    supply: Option<Vec<String>>,
     /// Without `[[calendar]]`s, none.
     agenda: Option<DayAgenda>,
 }
@@ -65,6 +67,10 @@ pub fn mail(
         held: unsent.iter().filter(|m| m.status == "uncertain").count(),
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
         tickets: ticket_lines(store, since, slot)?,
+        supply: match &rules.catalog {
+            Some(catalog) => Some(crate::supply::report::digest(store, catalog, office, slot)?),
+            None => None,
+        },
         agenda: agenda(rules, store, slot)?,
     };
     let local =
@@ -161,7 +167,7 @@ fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "\nWaiting for a person: {} mail(s) held in the outbox, {} refused (see `clerk outbox`)",
         c.held, c.refused
     );
-    if let Some(lines) = &c.tickets {
+    for lines in [&c.tickets, &c.supply].into_iter().flatten() {
         out.push('\n');
         for line in lines {
             let _ = writeln!(out, "{line}");
@@ -218,8 +224,9 @@ fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
         "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n",
         c.held, c.refused
     );
-    if let Some(lines) = &c.tickets {
-        out.push_str("<h3>Tickets</h3>\n<pre>\n");
+    for (title, lines) in [("Tickets", &c.tickets), ("Supplies", &c.supply)] {
+        let Some(lines) = lines else { continue };
+        let _ = writeln!(out, "<h3>{title}</h3>\n<pre>");
         for line in lines {
             let _ = writeln!(out, "{}", html_escape(line));
         }
@@ -253,6 +260,7 @@ mod tests {
             )],
             held: 1,
             refused: 0,
+            supply: Some(vec!["Low stock: 1 item(s)".into(), "  PAP-A4 A4 copy paper: 8 available".into()]),
             tickets: Some(vec![
                 "Tickets waiting for an answer: 2".into(),
                 "  front-desk: 2, the oldest opened 3 days ago, 1 overdue".into(),

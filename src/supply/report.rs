@@ -27,8 +27,8 @@ pub fn levels(store: &Store, catalog: &Catalog, language: &str) -> Result<String
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<10} {:<40} {:>8} {:>8} {:>9} {:>8} {:>8}  {}",
-        "SKU", "Item", "on hand", "promised", "available", "on order", "drafted", "unit"
+        "{:<10} {:<40} {:>8} {:>8} {:>9} {:>8} {:>8}  unit",
+        "SKU", "Item", "on hand", "promised", "available", "on order", "drafted"
     );
     let mut low = 0;
     for item in &catalog.items {
@@ -137,6 +137,86 @@ pub fn history(store: &Store, catalog: &Catalog, sku: &str, now: i64) -> Result<
         );
     }
     Ok(out)
+}
+
+/// The digest's lines about the cupboard at `slot` (unix seconds): items below their reorder point,
+/// requests waiting, open purchase orders, and this month's spending per vendor (orders sent, before
+/// VAT).
+pub fn digest(
+    store: &Store,
+    catalog: &Catalog,
+    office: &crate::rules::Office,
+    slot: i64,
+) -> Result<Vec<String>, StoreError> {
+    let levels = store.stock_levels()?;
+    let language = office.language.as_str();
+    let low: Vec<String> = catalog
+        .items
+        .iter()
+        .filter(|item| item.active)
+        .filter_map(|item| {
+            let level = levels.get(&item.sku.to_uppercase()).copied().unwrap_or_default();
+            (level.available() < item.reorder_point).then(|| {
+                format!(
+                    "  {} {}: {} available (reorder point {}), {} on order, {} drafted",
+                    item.sku,
+                    item.name_in(language),
+                    level.available(),
+                    item.reorder_point,
+                    level.on_order,
+                    level.drafted
+                )
+            })
+        })
+        .collect();
+    let mut lines = vec![format!("Low stock: {} item(s)", low.len())];
+    lines.extend(low);
+    let requests = store.supply_requests(true)?;
+    let approval = requests.iter().filter(|r| r.state == super::RequestState::AwaitingApproval).count();
+    lines.push(format!(
+        "Requests waiting: {} for a delivery, {approval} for the manager's approval",
+        requests.len() - approval
+    ));
+    let open = store.purchase_orders(&OrderState::OPEN)?;
+    lines.push(format!("Open purchase orders: {}", open.len()));
+    let local = |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b").unwrap_or_default();
+    for order in &open {
+        let total = Money::new(order.subtotal(), order.currency);
+        let when = match (order.state, order.expected_at, order.approval_asked_at) {
+            (OrderState::Draft, _, Some(_)) => ", waiting for the manager's approval".to_owned(),
+            (state, Some(at), _) if state.is_out() => format!(", expected {}", local(at)),
+            _ => String::new(),
+        };
+        lines.push(format!(
+            "  {} to {}: {}{when}, {total}",
+            order.number,
+            order.vendor,
+            order.state.as_str()
+        ));
+    }
+    let month = crate::units::local_time(office.timezone, slot, "%Y-%m").unwrap_or_default();
+    let mut spent: std::collections::BTreeMap<(String, String), rust_decimal::Decimal> = Default::default();
+    for order in store.purchase_orders(&[])? {
+        let Some(sent) = order.sent_at else { continue };
+        if order.state == OrderState::Cancelled
+            || crate::units::local_time(office.timezone, sent, "%Y-%m").unwrap_or_default() != month
+        {
+            continue;
+        }
+        *spent.entry((order.vendor.clone(), order.currency.code().to_owned())).or_default() +=
+            order.subtotal();
+    }
+    lines.push(format!(
+        "Spent this month (orders sent, before VAT): {}",
+        if spent.is_empty() { "nothing" } else { "" }
+    ));
+    for ((vendor, currency), amount) in spent {
+        let money = super::money::Currency::parse(&currency)
+            .map(|c| Money::new(amount, c).to_string())
+            .unwrap_or_default();
+        lines.push(format!("  {vendor}: {money}"));
+    }
+    Ok(lines)
 }
 
 /// One block per purchase order, newest first: the open ones only with `open_only`.
