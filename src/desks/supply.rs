@@ -112,8 +112,8 @@ impl<'a> Desk<'a> {
         let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
         let thread = match self.seen().thread(&ids)? {
             Some(thread) => Some(thread),
-            None => OrderNumber::find_in(&msg.subject)
-                .or_else(|| OrderNumber::find_in(self.new_text))
+            None => OrderNumber::find_with_year(&msg.subject, self.year())
+                .or_else(|| OrderNumber::find_with_year(self.new_text, self.year()))
                 .map(Thread::Order)
                 .or_else(|| RequestNumber::find_in(&msg.subject).map(Thread::Request)),
         };

@@ -28,6 +28,17 @@ impl OrderNumber {
         let (year, sequence) = super::find_number(text, "PO")?;
         Some(OrderNumber { year, sequence })
     }
+
+    /// Reads `PO-2026-0042`, or the short `PO-0042` people write for an order of `year`.
+    pub fn find_with_year(text: &str, year: i32) -> Option<OrderNumber> {
+        static SHORT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\bPO-(\d{1,4})\b(?:[^-]|$)").expect("a valid pattern")
+        });
+        OrderNumber::find_in(text).or_else(|| {
+            let sequence = SHORT.captures(text)?.get(1)?.as_str().parse().ok()?;
+            Some(OrderNumber { year, sequence })
+        })
+    }
 }
 
 impl std::fmt::Display for OrderNumber {
@@ -227,5 +238,8 @@ mod tests {
         assert_eq!(OrderNumber::find_in("received po-2026-0042, thanks"), Some(number));
         assert_eq!(OrderNumber::find_in("the PO 2026 was fine"), None);
         assert_eq!(OrderNumber::find_in("TPO-2026-0042"), None);
+        assert_eq!(OrderNumber::find_with_year("Received PO-0042 this morning", 2026), Some(number));
+        assert_eq!(OrderNumber::find_with_year("received PO-2026-0042", 2027), Some(number));
+        assert_eq!(OrderNumber::find_with_year("the PO is late", 2026), None);
     }
 }
