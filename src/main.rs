@@ -439,14 +439,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Stock { action } => {
-            let config = Config::locate_and_load(cli.config.as_deref())?;
-            let rules = load_rules(&config.rules_dir)?;
-            let Some(catalog) = &rules.catalog else {
-                anyhow::bail!(
-                    "the rules in {} have no catalog.toml: the office keeps no supplies",
-                    config.rules_dir.display()
-                );
-            };
+            let (config, rules, catalog) = supply_office(cli.config.as_deref())?;
+            let catalog = &catalog;
             let now = chrono::Utc::now().timestamp();
             let language = rules.office.language.as_str();
             let output = match action {
@@ -475,17 +469,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::PurchaseOrders { open } => {
-            let config = Config::locate_and_load(cli.config.as_deref())?;
-            let rules = load_rules(&config.rules_dir)?;
-            let Some(catalog) = &rules.catalog else {
-                anyhow::bail!(
-                    "the rules in {} have no catalog.toml: the office keeps no supplies",
-                    config.rules_dir.display()
-                );
-            };
+            let (config, _, catalog) = supply_office(cli.config.as_deref())?;
             let store = clerk::store::Store::open_read_only(&config.database)
                 .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
-            print!("{}", clerk::supply::report::orders(&store, catalog, open)?);
+            print!("{}", clerk::supply::report::orders(&store, &catalog, open)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Tickets { open, department } => {
@@ -584,6 +571,21 @@ fn oauth_provider<'c>(config: &'c Config, name: &str) -> anyhow::Result<&'c cler
 }
 
 /// A rules directory, loaded (its embedded tests need not pass: replay and diff are for trying rules).
+/// The config, rules and catalog of an office that keeps supplies; refused without catalog.toml.
+fn supply_office(
+    config: Option<&std::path::Path>,
+) -> anyhow::Result<(Config, RuleSet, clerk::supply::Catalog)> {
+    let config = Config::locate_and_load(config)?;
+    let rules = load_rules(&config.rules_dir)?;
+    let Some(catalog) = rules.catalog.clone() else {
+        anyhow::bail!(
+            "the rules in {} have no catalog.toml: the office keeps no supplies",
+            config.rules_dir.display()
+        );
+    };
+    Ok((config, rules, catalog))
+}
+
 fn load_rules(dir: &std::path::Path) -> anyhow::Result<RuleSet> {
     RuleSet::load(dir)
         .map_err(|e| anyhow::anyhow!("{e}"))

@@ -24,31 +24,15 @@ mod compose;
 #[cfg(test)]
 mod tests;
 
-use chrono::{DateTime, Utc};
-
-use super::{DeskError, Outcome, TicketView};
+use super::{Context, DeskError, Outcome, TicketView};
 use crate::actions::ReplyHistory;
 use crate::guard::{self, Suppression};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::rules::departments::DEFAULT_RESPONSE_TIME;
-use crate::rules::{DeskCall, Office, Priority, RuleSet};
+use crate::rules::{Office, Priority, RuleSet};
 use crate::tickets::words::{self, Command};
 use crate::tickets::{FIRST_NUMBER, Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
-
-/// Everything the desk reads besides the store.
-pub struct Context<'a> {
-    pub rules: &'a RuleSet,
-    pub call: &'a DeskCall,
-    /// The rule that handed the message over (outbox rows and the reply limit name it).
-    pub rule: &'a str,
-    pub msg: &'a Message,
-    /// The message as received: forwards to departments carry its attachments.
-    pub raw: &'a [u8],
-    /// Seeds the Message-IDs of the mail sent, so a re-run composes the same mail.
-    pub content_hash: &'a str,
-    pub now: DateTime<Utc>,
-}
 
 /// Handles one message routed to the inquiry desk.
 pub fn handle(

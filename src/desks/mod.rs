@@ -223,6 +223,21 @@ pub struct Views<'a> {
     pub supply: &'a dyn supply::SupplyView,
 }
 
+/// What the inquiry and supply desks read besides the store: the rules, the rule's call, and the
+/// message with what seeds the Message-IDs of the mail they send.
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub call: &'a crate::rules::DeskCall,
+    /// The rule that handed the message over (outbox rows and the reply limit name it).
+    pub rule: &'a str,
+    pub msg: &'a Message,
+    /// The message as received: forwards carry its attachments, CSV orders are read from it.
+    pub raw: &'a [u8],
+    /// Seeds the Message-IDs of the mail sent, so a re-run composes the same mail.
+    pub content_hash: &'a str,
+    pub now: DateTime<Utc>,
+}
+
 /// The message a desk handles, as received.
 pub struct Incoming<'a> {
     pub msg: &'a Message,
@@ -295,11 +310,11 @@ pub fn run(
             meeting::handle(&context, views.calendars)?
         }
         Desk::Inquiry => {
-            let context = inquiry::Context { rules, call, rule, msg, raw, content_hash, now };
+            let context = Context { rules, call, rule, msg, raw, content_hash, now };
             inquiry::handle(&context, views.tickets, history)?
         }
         Desk::Supply => {
-            let context = supply::Context { rules, call, rule, msg, raw, content_hash, now };
+            let context = Context { rules, call, rule, msg, raw, content_hash, now };
             supply::handle(&context, views.supply, history)?
         }
     };

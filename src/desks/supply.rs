@@ -22,33 +22,19 @@ mod requests;
 #[cfg(test)]
 mod tests;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::Datelike;
 
 pub use crate::supply::view::{BatchSupply, NoSupply, SupplyView, level};
 
-use super::{DeskError, Outcome};
+use super::{Context, DeskError, Outcome};
 use crate::actions::ReplyHistory;
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, Suppression};
 use crate::mail::compose::{self, AutoSubmitted, Extras, ForwardMode, Notice, Reply};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
-use crate::rules::{DeskCall, RuleSet};
+use crate::rules::RuleSet;
 use crate::supply::{Catalog, OrderNumber, RequestNumber, SupplyChange, Thread, words};
-
-/// Everything the desk reads besides the store.
-pub struct Context<'a> {
-    pub rules: &'a RuleSet,
-    pub call: &'a DeskCall,
-    /// The rule that handed the message over.
-    pub rule: &'a str,
-    pub msg: &'a Message,
-    /// The message as received: CSV attachments are read from it, forwards carry it.
-    pub raw: &'a [u8],
-    /// Seeds the Message-IDs of the mail sent, so a re-run composes the same mail.
-    pub content_hash: &'a str,
-    pub now: DateTime<Utc>,
-}
 
 /// Handles one message routed to the supply desk (or continuing one of its conversations).
 pub fn handle(

@@ -138,7 +138,7 @@ impl Item {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn paper() -> Item {

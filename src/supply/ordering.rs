@@ -24,24 +24,7 @@ pub fn add_to_draft(
         .iter()
         .find(|o| o.state == OrderState::Draft && o.vendor == vendor.name)
         .cloned()
-        .unwrap_or_else(|| PurchaseOrder {
-            number: next,
-            vendor: vendor.name.clone(),
-            state: OrderState::Draft,
-            currency: vendor.currency,
-            lines: Vec::new(),
-            urgent: false,
-            created_at: now,
-            updated_at: now,
-            approval_asked_at: None,
-            sent_at: None,
-            expected_at: None,
-            acknowledged_at: None,
-            reminded_at: None,
-            received_at: None,
-            message_id: None,
-            note: None,
-        });
+        .unwrap_or_else(|| PurchaseOrder::draft(next, &vendor.name, vendor.currency, now));
     match order.line_mut(&item.sku) {
         Some(line) => line.quantity += quantity,
         None => order.lines.push(OrderLine {
@@ -164,6 +147,7 @@ pub fn overdue(order: &PurchaseOrder, catalog: &Catalog, now: DateTime<Utc>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::supply::catalog::tests::paper;
     use crate::supply::money::Currency;
 
     fn vendor(minimum: &str, limit: Option<&str>) -> Vendor {
@@ -176,25 +160,6 @@ mod tests {
             lead_time_days: 2,
             customer_number: Some("RB-2291".into()),
             approval_limit: limit.map(|l| l.parse().unwrap()),
-        }
-    }
-
-    fn paper() -> Item {
-        Item {
-            sku: "PAP-A4".into(),
-            name: "A4 copy paper".into(),
-            names: [("it".to_owned(), "Carta A4".to_owned())].into(),
-            aliases: Vec::new(),
-            unit: "ream".into(),
-            pack_size: 5,
-            vendor: "Cartoleria".into(),
-            vendor_sku: "CC-80500".into(),
-            price: "4.20".parse().unwrap(),
-            reorder_point: 10,
-            order_up_to: 40,
-            order_multiple: 5,
-            max_per_request: None,
-            active: true,
         }
     }
 

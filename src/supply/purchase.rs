@@ -168,6 +168,28 @@ pub struct PurchaseOrder {
 }
 
 impl PurchaseOrder {
+    /// A new, empty draft to `vendor`, made at `now` (unix seconds).
+    pub fn draft(number: OrderNumber, vendor: &str, currency: Currency, now: i64) -> PurchaseOrder {
+        PurchaseOrder {
+            number,
+            vendor: vendor.to_owned(),
+            state: OrderState::Draft,
+            currency,
+            lines: Vec::new(),
+            urgent: false,
+            created_at: now,
+            updated_at: now,
+            approval_asked_at: None,
+            sent_at: None,
+            expected_at: None,
+            acknowledged_at: None,
+            reminded_at: None,
+            received_at: None,
+            message_id: None,
+            note: None,
+        }
+    }
+
     /// The sum of the lines, before VAT.
     pub fn subtotal(&self) -> Decimal {
         self.lines.iter().map(OrderLine::total).sum()
@@ -207,24 +229,9 @@ mod tests {
 
     #[test]
     fn totals_are_summed_from_lines_rounded_to_the_cent() {
-        let order = PurchaseOrder {
-            number: OrderNumber { year: 2026, sequence: 42 },
-            vendor: "Cartoleria".into(),
-            state: OrderState::Draft,
-            currency: Currency::EUR,
-            lines: vec![line(35, "4.20"), line(3, "0.333")],
-            urgent: false,
-            created_at: 0,
-            updated_at: 0,
-            approval_asked_at: None,
-            sent_at: None,
-            expected_at: None,
-            acknowledged_at: None,
-            reminded_at: None,
-            received_at: None,
-            message_id: None,
-            note: None,
-        };
+        let mut order =
+            PurchaseOrder::draft(OrderNumber { year: 2026, sequence: 42 }, "Cartoleria", Currency::EUR, 0);
+        order.lines = vec![line(35, "4.20"), line(3, "0.333")];
         // 147.00 + 1.00 (0.999 to the cent)
         assert_eq!(order.subtotal(), "148.00".parse().unwrap());
         assert_eq!(order.vat("0.22".parse().unwrap()), "32.56".parse().unwrap());
