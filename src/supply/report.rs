@@ -28,7 +28,7 @@ pub fn levels(store: &Store, catalog: &Catalog, language: &str) -> Result<String
     let _ = writeln!(
         out,
         "{:<10} {:<40} {:>8} {:>8} {:>9} {:>8} {:>8}  unit",
-        "SKU", "Item", "on hand", "promised", "available", "on order", "drafted"
+        "SKU", "Item", "on hand", "reserved", "available", "on order", "drafted"
     );
     let mut low = 0;
     for item in &catalog.items {
@@ -206,10 +206,8 @@ pub fn digest(
         *spent.entry((order.vendor.clone(), order.currency.code().to_owned())).or_default() +=
             order.subtotal();
     }
-    lines.push(format!(
-        "Spent this month (orders sent, before VAT): {}",
-        if spent.is_empty() { "nothing" } else { "" }
-    ));
+    let spent_line = "Spent this month (orders sent, before VAT):";
+    lines.push(if spent.is_empty() { format!("{spent_line} nothing") } else { spent_line.to_owned() });
     for ((vendor, currency), amount) in spent {
         let money = super::money::Currency::parse(&currency)
             .map(|c| Money::new(amount, c).to_string())

@@ -557,3 +557,27 @@ fn an_overdue_order_gets_one_reminder() {
     assert!(reminder.text.contains("non ci è ancora arrivato"), "{}", reminder.text);
     assert!(reorder(&rules, &mut store, later + chrono::Duration::days(1)).is_empty(), "once");
 }
+
+#[test]
+fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -32);
+    reorder(&rules, &mut store, now());
+    let catalog = rules.catalog.as_ref().unwrap();
+    let lines = crate::supply::report::digest(&store, catalog, &rules.office, now().timestamp()).unwrap();
+    let text = lines.join("\n");
+    assert!(
+        text.contains(
+            "Low stock: 1 item(s)\n  PAP-A4 A4 copy paper: 8 available (reorder point 10), 35 on order"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Open purchase orders: 1\n  PO-2026-0001 to Cartoleria: sent, expected Wed 9 Dec, EUR 147.00"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Spent this month (orders sent, before VAT):\n  Cartoleria: EUR 147.00"), "{text}");
+}
