@@ -98,8 +98,9 @@ impl<'a> Desk<'a> {
         let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
         let thread = match self.seen().thread(&ids)? {
             Some(thread) => Some(thread),
-            None => OrderNumber::find_with_year(&msg.subject, self.year())
-                .or_else(|| OrderNumber::find_with_year(self.new_text, self.year()))
+            None => self
+                .order_named(&msg.subject)?
+                .or(self.order_named(self.new_text)?)
                 .map(Thread::Order)
                 .or_else(|| RequestNumber::find_in(&msg.subject).map(Thread::Request)),
         };
@@ -149,6 +150,19 @@ impl<'a> Desk<'a> {
             return requests::request(self, thread, history);
         }
         requests::stranger(self, history)
+    }
+
+    /// The order `text` names: `PO-2026-0042`, or the short `PO-0042` for the newest order with that
+    /// sequence, preferring one a vendor still owes.
+    fn order_named(&self, text: &str) -> Result<Option<OrderNumber>, DeskError> {
+        if let Some(number) = OrderNumber::find_in(text) {
+            return Ok(Some(number));
+        }
+        let Some(sequence) = OrderNumber::find_short(text) else { return Ok(None) };
+        let mut orders: Vec<_> =
+            self.seen().orders(&[])?.into_iter().filter(|o| o.number.sequence == sequence).collect();
+        orders.sort_by_key(|o| (o.state.is_out(), o.number.year));
+        Ok(orders.last().map(|o| o.number))
     }
 
     fn finish(mut self) -> Outcome {

@@ -274,6 +274,10 @@ fn amount(item: &TomlItem<'_, '_>) -> Option<Decimal> {
     if amount.is_none() {
         item.error(format!("`{text}` is not an amount: write it like \"4.20\", with a point"));
     }
+    if amount.is_some_and(|a| a > Decimal::from(LARGEST)) {
+        item.error(format!("`{text}` is more than {LARGEST}"));
+        return None;
+    }
     amount
 }
 
@@ -307,8 +311,16 @@ fn days(item: &TomlItem<'_, '_>) -> Option<u32> {
     u32::try_from(days).ok()
 }
 
+/// The largest count or amount a catalog may hold: beyond it, arithmetic on stock could overflow,
+/// and no cupboard holds a billion of anything.
+const LARGEST: i64 = 1_000_000_000;
+
 fn positive(item: &TomlItem<'_, '_>, why: &str) -> Option<u32> {
     let n = item.expect_integer()?;
+    if n > LARGEST {
+        item.error(format!("`{} = {n}` is more than {LARGEST}", item.path()));
+        return None;
+    }
     match u32::try_from(n) {
         Ok(n) if n > 0 => Some(n),
         _ => {
@@ -322,6 +334,10 @@ fn at_least_zero(item: &TomlItem<'_, '_>) -> Option<i64> {
     let n = item.expect_integer()?;
     if n < 0 {
         item.error(format!("`{} = {n}` cannot be negative", item.path()));
+        return None;
+    }
+    if n > LARGEST {
+        item.error(format!("`{} = {n}` is more than {LARGEST}", item.path()));
         return None;
     }
     Some(n)

@@ -172,6 +172,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// When the ledger last changed for `sku` (unix seconds), if ever.
+    pub fn last_stock_change(&self, sku: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT max(at) FROM stock_moves WHERE sku = ?1")?
+            .query_row([sku], |row| row.get(0))?)
+    }
+
     /// Whether `sku` has been reported below its reorder point and not recovered since.
     pub fn is_low(&self, sku: &str) -> Result<bool> {
         Ok(self

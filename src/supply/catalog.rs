@@ -123,7 +123,7 @@ impl Item {
     /// `needed` rounded up to the item's order multiple.
     pub fn in_multiples(&self, needed: i64) -> i64 {
         let multiple = i64::from(self.order_multiple.max(1));
-        if needed <= 0 { 0 } else { (needed + multiple - 1) / multiple * multiple }
+        if needed <= 0 { 0 } else { needed.saturating_add(multiple - 1) / multiple * multiple }
     }
 
     /// How much to order when `position` (available stock plus what is already on order or drafted)
@@ -133,7 +133,7 @@ impl Item {
         if position >= self.reorder_point && position >= 0 {
             return 0;
         }
-        self.in_multiples(self.order_up_to.max(0) - position)
+        self.in_multiples(self.order_up_to.max(0).saturating_sub(position))
     }
 }
 

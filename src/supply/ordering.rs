@@ -11,7 +11,8 @@ use crate::mail::compose::{ComposeError, OutboundMail};
 use crate::rules::Office;
 
 /// `quantity` more of `item` on its vendor's draft: the draft in `drafts` for that vendor, or a new
-/// one numbered `next`. A line already there grows; the price is the catalog's today.
+/// one numbered `next`. A line already there grows; the price is the catalog's today. A draft already
+/// put to the manager does not grow (they would approve more than they saw): a new one is started.
 pub fn add_to_draft(
     drafts: &[PurchaseOrder],
     item: &Item,
@@ -22,7 +23,7 @@ pub fn add_to_draft(
 ) -> PurchaseOrder {
     let mut order = drafts
         .iter()
-        .find(|o| o.state == OrderState::Draft && o.vendor == vendor.name)
+        .find(|o| o.state == OrderState::Draft && o.vendor == vendor.name && o.approval_asked_at.is_none())
         .cloned()
         .unwrap_or_else(|| PurchaseOrder::draft(next, &vendor.name, vendor.currency, now));
     match order.line_mut(&item.sku) {
@@ -173,6 +174,16 @@ mod tests {
         assert_eq!(draft.lines[0].description, "Carta A4", "in the vendor's language");
         let grown = add_to_draft(&[draft], &item, &vendor, 5, OrderNumber { year: 2026, sequence: 8 }, 200);
         assert_eq!((grown.number, grown.lines[0].quantity), (NEXT, 40));
+    }
+
+    #[test]
+    fn a_draft_put_to_the_manager_does_not_grow() {
+        let (vendor, item) = (vendor("0", None), paper());
+        let mut asked = add_to_draft(&[], &item, &vendor, 35, NEXT, 100);
+        asked.approval_asked_at = Some(100);
+        let other = OrderNumber { year: 2026, sequence: 8 };
+        let grown = add_to_draft(&[asked], &item, &vendor, 5, other, 200);
+        assert_eq!((grown.number, grown.lines[0].quantity), (other, 5));
     }
 
     #[test]

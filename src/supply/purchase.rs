@@ -29,15 +29,16 @@ impl OrderNumber {
         Some(OrderNumber { year, sequence })
     }
 
-    /// Reads `PO-2026-0042`, or the short `PO-0042` people write for an order of `year`.
-    pub fn find_with_year(text: &str, year: i32) -> Option<OrderNumber> {
+    /// The sequence of a short `PO-0042` in `text` (people leave the year out), when it has no full
+    /// number.
+    pub fn find_short(text: &str) -> Option<u32> {
         static SHORT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(r"(?i)\bPO-(\d{1,4})\b(?:[^-]|$)").expect("a valid pattern")
         });
-        OrderNumber::find_in(text).or_else(|| {
-            let sequence = SHORT.captures(text)?.get(1)?.as_str().parse().ok()?;
-            Some(OrderNumber { year, sequence })
-        })
+        if OrderNumber::find_in(text).is_some() {
+            return None;
+        }
+        SHORT.captures(text)?.get(1)?.as_str().parse().ok()
     }
 }
 
@@ -245,8 +246,8 @@ mod tests {
         assert_eq!(OrderNumber::find_in("received po-2026-0042, thanks"), Some(number));
         assert_eq!(OrderNumber::find_in("the PO 2026 was fine"), None);
         assert_eq!(OrderNumber::find_in("TPO-2026-0042"), None);
-        assert_eq!(OrderNumber::find_with_year("Received PO-0042 this morning", 2026), Some(number));
-        assert_eq!(OrderNumber::find_with_year("received PO-2026-0042", 2027), Some(number));
-        assert_eq!(OrderNumber::find_with_year("the PO is late", 2026), None);
+        assert_eq!(OrderNumber::find_short("Received PO-0042 this morning"), Some(42));
+        assert_eq!(OrderNumber::find_short("received PO-2026-0042"), None, "a full number is read whole");
+        assert_eq!(OrderNumber::find_short("the PO is late"), None);
     }
 }

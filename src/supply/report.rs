@@ -16,8 +16,8 @@ pub enum StockError {
     Store(#[from] StoreError),
     #[error("no item `{sku}` in catalog.toml{hint}")]
     NoSuchItem { sku: String, hint: String },
-    #[error("a count cannot be negative ({0})")]
-    Negative(i64),
+    #[error("a count is between 0 and 1000000000 ({0} is not)")]
+    OutOfRange(i64),
 }
 
 /// One line per item of the catalog: on the shelf, promised to requests, available, on order and
@@ -68,8 +68,8 @@ pub fn set(
     person: &str,
     now: i64,
 ) -> Result<String, StockError> {
-    if count < 0 {
-        return Err(StockError::Negative(count));
+    if !(0..=1_000_000_000).contains(&count) {
+        return Err(StockError::OutOfRange(count));
     }
     let Some(item) = catalog.item(sku) else {
         let hint = crate::toml_doc::did_you_mean(sku, catalog.items.iter().map(|i| i.sku.as_str()))

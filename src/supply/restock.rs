@@ -1,6 +1,8 @@
 //! Restocking, shared by the supply desk and the `reorder` job: what an item lacks to reach its
 //! order-up-to level goes on its vendor's draft, and the manager hears once when it falls below its
-//! reorder point (not again until it has recovered).
+//! reorder point (not again until it has recovered). An item on an order the manager refused is not
+//! ordered again until its stock changes (a request, a delivery, a count): the manager said no to
+//! that level of stock, and asking again at every run would only nag.
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -35,7 +37,7 @@ pub fn restock(
     let Some(vendor) = catalog.vendor(&item.vendor) else { return Ok(done) };
     let before = level(&seen(change), &item.sku)?;
     let need = item.to_order(before.position());
-    if need > 0 {
+    if need > 0 && !refused(&seen(change), item)? {
         let year = now.with_timezone(&office.timezone).year();
         let (_, highest) = seen(change).highest_numbers(year)?;
         let drafts = seen(change).orders(&[OrderState::Draft])?;
@@ -52,4 +54,16 @@ pub fn restock(
         done.alert = Some(letters::low_stock(item, &before, drafted, &office.language));
     }
     Ok(done)
+}
+
+/// Whether the manager refused an order holding `item` and its stock has not changed since.
+fn refused(view: &dyn SupplyView, item: &Item) -> Result<bool, StoreError> {
+    let refused_at = view
+        .orders(&[OrderState::Cancelled])?
+        .iter()
+        .filter(|o| o.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&item.sku)))
+        .map(|o| o.updated_at)
+        .max();
+    let Some(refused_at) = refused_at else { return Ok(false) };
+    Ok(view.last_change(&item.sku)?.is_none_or(|changed| changed <= refused_at))
 }

@@ -11,6 +11,8 @@ pub trait SupplyView {
     fn ledger(&self, sku: &str) -> Result<Level, StoreError>;
     /// Whether `sku` was reported low and has not recovered.
     fn is_low(&self, sku: &str) -> Result<bool, StoreError>;
+    /// When the ledger last changed for `sku` (unix seconds), if ever.
+    fn last_change(&self, sku: &str) -> Result<Option<i64>, StoreError>;
     fn request(&self, number: RequestNumber) -> Result<Option<Request>, StoreError>;
     /// Requests waiting for an approval or a delivery, oldest first.
     fn open_requests(&self) -> Result<Vec<Request>, StoreError>;
@@ -39,6 +41,10 @@ impl SupplyView for Store {
 
     fn is_low(&self, sku: &str) -> Result<bool, StoreError> {
         Store::is_low(self, sku)
+    }
+
+    fn last_change(&self, sku: &str) -> Result<Option<i64>, StoreError> {
+        self.last_stock_change(sku)
     }
 
     fn request(&self, number: RequestNumber) -> Result<Option<Request>, StoreError> {
@@ -76,6 +82,10 @@ impl SupplyView for NoSupply {
 
     fn is_low(&self, _: &str) -> Result<bool, StoreError> {
         Ok(false)
+    }
+
+    fn last_change(&self, _: &str) -> Result<Option<i64>, StoreError> {
+        Ok(None)
     }
 
     fn request(&self, _: RequestNumber) -> Result<Option<Request>, StoreError> {
@@ -147,6 +157,17 @@ impl SupplyView for BatchSupply<'_> {
             Some((_, low)) => Ok(*low),
             None => self.store.is_low(sku),
         }
+    }
+
+    fn last_change(&self, sku: &str) -> Result<Option<i64>, StoreError> {
+        let pending = self
+            .pending
+            .iter()
+            .flat_map(|c| &c.moves)
+            .filter(|m| m.sku.eq_ignore_ascii_case(sku))
+            .map(|m| m.at)
+            .max();
+        Ok(pending.max(self.store.last_change(sku)?))
     }
 
     fn request(&self, number: RequestNumber) -> Result<Option<Request>, StoreError> {

@@ -23,7 +23,8 @@ pub enum Verdict {
 const TOP_LINES: usize = 3;
 
 /// The verdict the first words of `new_text` give, if any: "approve", "approved", "ok", "yes", "sì",
-/// "approvato", "va bene"; "reject", "no", "rifiutato", "respinto", "non approvato".
+/// "approvato", "va bene", "go ahead", "no problem"; "reject", "cancel", "rifiutato", "respinto",
+/// "annulla", "non approvato", and "no" alone or before a stop ("No.", "no, we have some").
 pub fn verdict(new_text: &str) -> Option<Verdict> {
     let mut lines = new_text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next()?;
@@ -35,11 +36,16 @@ pub fn verdict(new_text: &str) -> Option<Verdict> {
         "refuse",
         "refused",
         "declined",
-        "no",
+        "cancel",
+        "cancelled",
+        "canceled",
         "rifiutato",
         "rifiuto",
         "respinto",
         "negato",
+        "annulla",
+        "annullato",
+        "annullare",
     ];
     const APPROVE: &[&str] = &[
         "approve",
@@ -54,19 +60,28 @@ pub fn verdict(new_text: &str) -> Option<Verdict> {
         "autorizzato",
         "accepted",
     ];
+    const APPROVE_TWO: &[&str] =
+        &["va bene", "go ahead", "no problem", "no objection", "no objections", "nessun problema"];
+    const REJECT_TWO: &[&str] = &["not approved", "non approvato", "non approvo", "do not", "don t"];
     let first_two = words.iter().take(2).copied().collect::<Vec<_>>().join(" ");
-    if matches!(first_two.as_str(), "not approved" | "non approvato" | "non approvo" | "do not")
-        || REJECT.contains(words.first()?)
-    {
+    if APPROVE_TWO.contains(&first_two.as_str()) {
+        return Some(Verdict::Approve);
+    }
+    // "No" refuses only on its own: "no, we have paper", not "no rush, go ahead".
+    let lone_no = words.first() == Some(&"no")
+        && first
+            .trim_start()
+            .get(2..)
+            .is_none_or(|rest| rest.trim_start().is_empty() || rest.starts_with([',', '.', '!', ';', ':']));
+    if REJECT_TWO.contains(&first_two.as_str()) || REJECT.contains(words.first()?) || lone_no {
         let rest: Vec<&str> = std::iter::once(first).chain(lines).collect();
         let reason = rest.join("\n");
-        let reason = reason
-            .split_once([':', '-', ',', '.'])
-            .map(|(_, r)| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
+        // The reason follows the first colon, else the first comma, full stop or dash.
+        let split = reason.split_once(':').or_else(|| reason.split_once([',', '.', '-']));
+        let reason = split.map(|(_, r)| r.trim().to_owned()).filter(|r| !r.is_empty());
         return Some(Verdict::Reject(reason));
     }
-    if APPROVE.contains(words.first()?) || first_two == "va bene" || first_two == "go ahead" {
+    if APPROVE.contains(words.first()?) {
         return Some(Verdict::Approve);
     }
     None
@@ -94,6 +109,36 @@ pub fn delivered(new_text: &str) -> bool {
         "consegnate",
     ];
     top(new_text).split_whitespace().any(|w| WORDS.contains(&w))
+}
+
+/// Whether `new_text` says something did not come: "missing", "not arrived", "except", "manca",
+/// "non è arrivato", "tranne". A delivery note that says so is not taken for a whole delivery.
+pub fn something_missing(new_text: &str) -> bool {
+    let text = fold(new_text);
+    [
+        "missing",
+        "not arrived",
+        "not yet arrived",
+        "did not arrive",
+        "didn t arrive",
+        "not delivered",
+        "except",
+        "apart from",
+        "but not",
+        "manca",
+        "mancano",
+        "mancante",
+        "mancanti",
+        "non e arrivato",
+        "non sono arrivati",
+        "non e arrivata",
+        "non sono arrivate",
+        "tranne",
+        "eccetto",
+        "a parte",
+    ]
+    .iter()
+    .any(|p| text.contains(&format!(" {p} ")))
 }
 
 /// What a vendor's reply about an order says.
@@ -272,6 +317,18 @@ mod tests {
             verdict("Non approvato. Troppo caro."),
             Some(Verdict::Reject(Some("Troppo caro.".into())))
         );
+    }
+
+    #[test]
+    fn no_problem_is_no_refusal_and_cancel_is_one() {
+        assert_eq!(verdict("No problem, go ahead"), Some(Verdict::Approve));
+        assert_eq!(verdict("Nessun problema"), Some(Verdict::Approve));
+        assert_eq!(verdict("no rush"), None);
+        assert_eq!(
+            verdict("No, we have paper in the archive"),
+            Some(Verdict::Reject(Some("we have paper in the archive".into())))
+        );
+        assert_eq!(verdict("Cancel the rest, please."), Some(Verdict::Reject(Some("please.".into()))));
     }
 
     #[test]

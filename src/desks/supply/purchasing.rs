@@ -103,6 +103,9 @@ pub(super) fn decide(desk: &mut Desk<'_>, number: OrderNumber, verdict: Verdict)
         desk.note(format!("{number}: no such purchase order"));
         return Ok(());
     };
+    if order.state.is_out() && matches!(verdict, Verdict::Reject(_)) {
+        return cut(desk, order, verdict);
+    }
     if order.state != OrderState::Draft {
         desk.note(format!("{number} is {}: nothing waits for a verdict", order.state.as_str()));
         return Ok(());
@@ -123,6 +126,25 @@ pub(super) fn decide(desk: &mut Desk<'_>, number: OrderNumber, verdict: Verdict)
             Ok(())
         }
     }
+}
+
+/// The manager's "cancel" of an order the vendor still owes (it cannot supply, or only part): what has
+/// not come is no longer expected, so the next order run orders what the shelf lacks again.
+fn cut(desk: &mut Desk<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Result<(), DeskError> {
+    let number = order.number;
+    desk.remember(Thread::Order(number), []);
+    for line in &mut order.lines {
+        line.quantity = line.received;
+    }
+    order.lines.retain(|l| l.quantity > 0);
+    order.state = if order.lines.is_empty() { OrderState::Cancelled } else { OrderState::Received };
+    order.updated_at = desk.cx.now.timestamp();
+    if let Verdict::Reject(Some(reason)) = verdict {
+        order.note = Some(reason);
+    }
+    desk.note(format!("{number}: the rest cancelled by {} ({})", desk.sender.email, order.state.as_str()));
+    desk.put_order(order);
+    Ok(())
 }
 
 /// A vendor's answer about one of its orders: a confirmation or shipping notice updates the order;
@@ -199,12 +221,26 @@ pub(super) fn delivery(
         desk.note(format!("{number}: no such purchase order"));
         return Ok(());
     };
-    if !order.state.is_out() && order.state != OrderState::Approved {
+    if !order.state.is_out() {
         desk.note(format!("{number} is {}: no delivery is owed", order.state.as_str()));
         return Ok(());
     }
     desk.remember(Thread::Order(number), []);
-    let received = received_lines(desk, &order);
+    let received = match received_lines(desk, &order) {
+        Received::Lines(lines) => lines,
+        Received::Unclear(what) => {
+            desk.note(format!("{number}: the delivery {what}: asked"));
+            let body = format!(
+                "Your message about {number} {what}, so I recorded nothing.\n\
+                 Reply with what arrived, one line each with its quantity, for example \"received {number}: 10 reams of A4 paper\",\n\
+                 or \"received {number}\" alone when everything came.\n\n{}",
+                desk.signature()
+            );
+            let subject = crate::mail::compose::reply_subject(&desk.cx.msg.subject);
+            desk.reply(&format!("delivery unclear {number}"), subject, body, history)?;
+            return Ok(());
+        }
+    };
     let now = desk.cx.now.timestamp();
     let person = Some(desk.sender.email.to_lowercase());
     let mut came: Vec<(String, i64)> = Vec::new();
@@ -257,22 +293,33 @@ pub(super) fn delivery(
     Ok(())
 }
 
-/// What the delivery message says came: the order's lines it names with a quantity, else everything
-/// outstanding.
-fn received_lines(desk: &Desk<'_>, order: &PurchaseOrder) -> Vec<(String, i64)> {
+/// What a delivery message says came.
+enum Received {
+    /// These lines, with their quantities.
+    Lines(Vec<(String, i64)>),
+    /// It names items of the order without a quantity, or says something is missing: clerk asks.
+    Unclear(String),
+}
+
+/// What the delivery message says came: the order's lines it names with a quantity; everything
+/// outstanding when it names none of them at all; a question when it names some without a number.
+fn received_lines(desk: &Desk<'_>, order: &PurchaseOrder) -> Received {
     let matcher = Matcher::new(desk.catalog);
     let reading = understand(&matcher, extract::lines(desk.new_text));
-    let named: Vec<(String, i64)> = reading
-        .understood
-        .iter()
-        .filter(|u| !u.assumed && order.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&u.item.sku)))
-        .map(|u| (u.item.sku.clone(), u.quantity))
-        .collect();
-    if named.is_empty() {
-        order.lines.iter().map(|l| (l.sku.clone(), l.outstanding())).collect()
-    } else {
-        named
+    let on_order = |sku: &str| order.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(sku));
+    let mentioned: Vec<_> = reading.understood.iter().filter(|u| on_order(&u.item.sku)).collect();
+    let unnumbered: Vec<String> =
+        mentioned.iter().filter(|u| u.assumed).map(|u| u.requested.written.clone()).collect();
+    if !unnumbered.is_empty() {
+        return Received::Unclear(format!("names {} without saying how many came", unnumbered.join(", ")));
     }
+    if mentioned.is_empty() && words::something_missing(desk.new_text) {
+        return Received::Unclear("says something is missing without saying what came".to_owned());
+    }
+    if mentioned.is_empty() {
+        return Received::Lines(order.lines.iter().map(|l| (l.sku.clone(), l.outstanding())).collect());
+    }
+    Received::Lines(mentioned.iter().map(|u| (u.item.sku.clone(), u.quantity)).collect())
 }
 
 /// Hands what `came` to the requests waiting for it, oldest first, and tells each requester.

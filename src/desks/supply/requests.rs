@@ -46,7 +46,20 @@ pub(super) fn request(
         }),
         _ => None,
     };
-    let mut request = match earlier {
+    let new_lines: Vec<RequestLine> = reading
+        .understood
+        .iter()
+        .map(|line| RequestLine {
+            sku: line.item.sku.clone(),
+            quantity: line.quantity,
+            issued: 0,
+            written: line.requested.written.clone(),
+        })
+        .collect();
+    let over = over_the_limit(desk, &new_lines);
+    // Lines that need the manager's approval wait in a request of their own: the approval covers
+    // exactly them, and the earlier request's lines are not handed out or promised twice.
+    let mut request = match earlier.filter(|_| over.is_none() || new_lines.is_empty()) {
         Some(request) => request,
         None => Request {
             number: desk.next_request_number()?,
@@ -63,27 +76,21 @@ pub(super) fn request(
     };
     let number = request.number;
     let subject = tagged(&compose::reply_subject(&desk.cx.msg.subject), number);
+    // Each message of a request is answered (the guard still applies): the key holds the message.
+    let key = format!("{number} {}", desk.cx.content_hash.get(..16).unwrap_or(desk.cx.content_hash));
     if reading.understood.is_empty() {
         desk.note(format!(
             "{} line(s) unclear, nothing understood: the sender is asked",
             reading.unclear.len()
         ));
         let body = letters::confirmation(&request, &[], &reading.unclear, None, &desk.signature());
-        desk.reply(&format!("questions {number}"), subject, body, history)?;
+        desk.reply(&format!("questions {key}"), subject, body, history)?;
         return Ok(());
     }
     let first_new = request.lines.len();
-    for line in &reading.understood {
-        request.lines.push(RequestLine {
-            sku: line.item.sku.clone(),
-            quantity: line.quantity,
-            issued: 0,
-            written: line.requested.written.clone(),
-        });
-    }
+    request.lines.extend(new_lines);
     request.updated_at = desk.cx.now.timestamp();
     let assumed: Vec<bool> = reading.understood.iter().map(|u| u.assumed).collect();
-    let over = over_the_limit(desk, &request.lines[first_new..]);
     let mut more = Vec::new();
     let statuses = if let Some(why) = &over {
         request.state = RequestState::AwaitingApproval;
@@ -113,7 +120,7 @@ pub(super) fn request(
     let body =
         letters::confirmation(&request, &statuses, &reading.unclear, approver.as_deref(), &desk.signature());
     desk.put_request(request);
-    if let Some(id) = desk.reply(&number.tag(), subject, body, history)? {
+    if let Some(id) = desk.reply(&key, subject, body, history)? {
         more.push(id);
     }
     desk.remember(Thread::Request(number), more);

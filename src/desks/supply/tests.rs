@@ -581,3 +581,218 @@ fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
     );
     assert!(text.contains("Spent this month (orders sent, before VAT):\n  Cartoleria: EUR 147.00"), "{text}");
 }
+
+/// A reply log kept in memory, as the intake keeps one per batch over the store's.
+#[derive(Default)]
+struct Replies(std::collections::HashMap<(String, String), i64>);
+
+impl crate::actions::ReplyHistory for Replies {
+    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
+        self.0.get(&(sender.to_owned(), rule.to_owned())).copied()
+    }
+
+    fn note_reply(&mut self, sender: &str, rule: &str, at: i64) {
+        self.0.insert((sender.to_owned(), rule.to_owned()), at);
+    }
+}
+
+/// [`handle`] with a reply log that lasts across messages.
+fn handle_remembering(rules: &RuleSet, store: &mut Store, raw: &[u8], replies: &mut Replies) -> Handled {
+    let msg = Message::parse(raw).unwrap();
+    let hash = crate::digest::sha256_hex(raw);
+    let mut decision = crate::actions::decide(rules, &msg, raw, &hash, replies, now()).unwrap();
+    let incoming = crate::desks::Incoming { msg: &msg, raw, content_hash: &hash, now: now() };
+    let views =
+        crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &*store, supply: &*store };
+    crate::desks::run(rules, &incoming, &mut decision, &views, replies).unwrap();
+    let handled = Handled { effects: decision.effects, notes: decision.notes };
+    if let Some(change) = handled.change() {
+        store.put_supply(change).unwrap();
+    }
+    handled
+}
+
+#[test]
+fn the_answer_to_a_question_is_confirmed_too() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    let mut replies = Replies::default();
+    let first = handle_remembering(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Order", "o1@office.example", "", "2 reams of A4 paper\n10 pens"),
+        &mut replies,
+    );
+    let question = first.sent(MailKind::Reply)[0].message_id.clone();
+    let answer = mail(
+        "marco@office.example",
+        "Re: Order [REQ-2026-0001]",
+        "o2@office.example",
+        &format!("In-Reply-To: <{question}>\r\n"),
+        "10 blue pens",
+    );
+    let second = handle_remembering(&rules, &mut store, &answer, &mut replies);
+    let reply = &second.to("marco@office.example")[0];
+    assert!(reply.text.contains("10 pieces of Blue pen (PEN-BLU)"), "{}", reply.text);
+}
+
+#[test]
+fn a_follow_up_over_the_limit_is_a_request_of_its_own() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    let first = handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Toner", "o1@office.example", "", "1x HP 26A toner"),
+        now(),
+    );
+    let confirmation = first.sent(MailKind::Reply)[0].message_id.clone();
+    let more = mail(
+        "marco@office.example",
+        "Re: Toner",
+        "o2@office.example",
+        &format!("In-Reply-To: <{confirmation}>\r\n"),
+        "Sorry, 2x HP 26A toner more",
+    );
+    handle(&rules, &mut store, &more, now());
+    let second = RequestNumber { year: 2026, sequence: 2 };
+    assert_eq!(
+        store.supply_request(FIRST).unwrap().unwrap().lines.len(),
+        1,
+        "the first request is left as it was"
+    );
+    assert_eq!(store.supply_request(second).unwrap().unwrap().state, RequestState::AwaitingApproval);
+    let ask = store.supply_thread(&["o2@office.example".into()]).unwrap();
+    assert_eq!(ask, Some(crate::supply::Thread::Request(second)));
+    let approval =
+        mail("giulia@office.example", "Re: Approval", "v1@office.example", "", "Approve REQ-2026-0002");
+    let approval = String::from_utf8(approval)
+        .unwrap()
+        .replace("Subject: Re: Approval", "Subject: Re: Approval [REQ-2026-0002]");
+    handle(&rules, &mut store, approval.as_bytes(), now());
+    let level = store.stock_level("TON-26A").unwrap();
+    assert_eq!(
+        (level.on_hand, level.promised),
+        (0, 1),
+        "1 handed out first, then 1 and 1 promised: each line once"
+    );
+}
+
+#[test]
+fn a_delivery_that_names_an_item_without_a_number_is_asked_about() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -32);
+    reorder(&rules, &mut store, now());
+    let note = mail(
+        "anna@office.example",
+        "Delivery",
+        "d1@office.example",
+        "",
+        "Received PO-0001 but the A4 paper is missing.",
+    );
+    let handled = handle(&rules, &mut store, &note, now());
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Sent, "{:?}", handled.notes);
+    assert!(handled.to("anna@office.example")[0].text.contains("so I recorded nothing"));
+    let partial = mail(
+        "anna@office.example",
+        "Delivery",
+        "d2@office.example",
+        "",
+        "Received PO-0001: 10 reams of A4 paper",
+    );
+    handle(&rules, &mut store, &partial, now());
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!((order.state, order.lines[0].received), (OrderState::PartlyReceived, 10));
+}
+
+#[test]
+fn an_order_the_manager_refused_is_not_drafted_again_until_the_stock_changes() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "TON-26A", -5);
+    let ask = reorder(&rules, &mut store, now())
+        .into_iter()
+        .find(|m| String::from_utf8_lossy(&m.raw).contains("Approval needed: PO-2026-0001"))
+        .unwrap();
+    let no = mail(
+        "giulia@office.example",
+        "Re: Approval needed",
+        "v1@office.example",
+        &format!("In-Reply-To: <{}>\r\n", ask.message_id),
+        "No, we have toner in the archive.",
+    );
+    let handled = handle(&rules, &mut store, &no, now());
+    assert_eq!(
+        store.purchase_order(PO).unwrap().unwrap().state,
+        OrderState::Cancelled,
+        "{:?}",
+        handled.notes
+    );
+    assert!(reorder(&rules, &mut store, now()).is_empty(), "not asked again");
+    let later = now() + chrono::Duration::minutes(1);
+    let counted = Move {
+        sku: "TON-26A".into(),
+        on_hand: 1,
+        promised: 0,
+        reason: Reason::Counted,
+        reference: None,
+        person: None,
+        at: later.timestamp(),
+    };
+    store.put_supply(&SupplyChange { moves: vec![counted], ..SupplyChange::default() }).unwrap();
+    let asked_again = reorder(&rules, &mut store, later);
+    assert!(
+        asked_again.iter().any(|m| String::from_utf8_lossy(&m.raw).contains("PO-2026-0002")),
+        "a count changes the stock"
+    );
+}
+
+#[test]
+fn the_manager_cancels_what_a_vendor_cannot_supply() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -32);
+    reorder(&rules, &mut store, now());
+    assert_eq!(store.stock_level("PAP-A4").unwrap().on_order, 35);
+    let cancel = mail(
+        "giulia@office.example",
+        "Re: PO-2026-0001",
+        "v1@office.example",
+        "",
+        "Cancel PO-2026-0001: they are out of stock",
+    );
+    handle(&rules, &mut store, &cancel, now());
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!((order.state, order.note.as_deref()), (OrderState::Cancelled, Some("they are out of stock")));
+    assert_eq!(store.stock_level("PAP-A4").unwrap().on_order, 0);
+}
+
+#[test]
+fn the_low_stock_alert_fires_again_after_the_item_recovered() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 12);
+    handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Paper", "o1@office.example", "", "5 reams of A4 paper"),
+        now(),
+    );
+    reorder(&rules, &mut store, now());
+    handle(
+        &rules,
+        &mut store,
+        &mail("anna@office.example", "Delivery", "d1@office.example", "", "Received PO-2026-0001"),
+        now(),
+    );
+    assert!(!store.is_low("PAP-A4").unwrap(), "recovered");
+    shelve(&mut store, "PAP-A4", -32);
+    let again = handle(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Paper", "o2@office.example", "", "5 reams of A4 paper"),
+        now(),
+    );
+    assert_eq!(again.to("giulia@office.example").len(), 1, "{:?}", again.notes);
+}

@@ -104,3 +104,16 @@ fn an_amount_with_a_comma_is_refused_rather_than_guessed() {
     let errors = with_catalog(&CATALOG.replace("\"4.20\"", "\"4,20\"")).errors();
     assert!(errors.iter().any(|e| e.contains("`4,20` is not an amount")), "{errors:?}");
 }
+
+#[test]
+fn counts_and_prices_beyond_a_billion_are_refused() {
+    let huge = CATALOG
+        .replace("order_up_to = 40", "order_up_to = 9223372036854775807")
+        .replace("\"4.20\"", "\"99999999999.00\"");
+    let errors = with_catalog(&huge).errors();
+    assert!(
+        errors.iter().any(|e| e.contains("`item.order_up_to = 9223372036854775807` is more than 1000000000")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("`99999999999.00` is more than 1000000000")), "{errors:?}");
+}

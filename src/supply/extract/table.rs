@@ -20,7 +20,15 @@ pub(super) fn cells(line: &str) -> Option<Vec<&str>> {
     };
     let has_quantity = split.iter().any(|cell| quantity_cell(cell));
     let has_words = split.iter().any(|cell| !quantity_cell(cell) && describes(cell));
-    (split.len() >= 2 && has_quantity && has_words).then_some(split)
+    // "3 blue pens; 2 pads" is a list in prose, not a row: more than one cell counts something.
+    let counting = split.iter().filter(|cell| counts(cell)).count();
+    (split.len() >= 2 && has_quantity && has_words && counting <= 1).then_some(split)
+}
+
+/// Whether a cell holds a count of its own: only a quantity, or words with a number in them
+/// ("3 blue pens").
+fn counts(cell: &str) -> bool {
+    quantity_cell(cell) || in_line(cell).iter().any(|r| matches!(r.quantity, super::Quantity::Given(_)))
 }
 
 /// The order line in a table row's cells.

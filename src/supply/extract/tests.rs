@@ -148,6 +148,7 @@ const SEVERAL: &[(&str, &[Expected])] = &[
     ("3 penne e 2 blocchi", &[(3, "", "penne"), (2, "pad", "blocchi")]),
     ("Hi Clerk, 2 staplers please", &[(-1, "", "Clerk"), (2, "", "staplers")]),
     ("2 boxes of staples, 1 stapler", &[(2, "box", "staples"), (1, "", "stapler")]),
+    ("3 blue pens; 2 pads", &[(3, "", "blue pens"), (2, "pad", "pads")]),
     ("toner bianco e nero x2", &[(2, "", "toner bianco e nero")]),
     (
         "1. 3 boxes of A4 paper\n2. toner HP 26A\n3. 5 pens",
