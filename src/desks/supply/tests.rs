@@ -151,13 +151,24 @@ impl Handled {
 
 /// Runs `raw` through the rules and the desks against `store`, then stores its supply change.
 fn handle(rules: &RuleSet, store: &mut Store, raw: &[u8], at: DateTime<Utc>) -> Handled {
+    handle_with(rules, store, raw, at, &mut NoHistory)
+}
+
+/// [`handle`] with a reply log, which may last across messages.
+fn handle_with(
+    rules: &RuleSet,
+    store: &mut Store,
+    raw: &[u8],
+    at: DateTime<Utc>,
+    replies: &mut dyn crate::actions::ReplyHistory,
+) -> Handled {
     let msg = Message::parse(raw).unwrap();
     let hash = crate::digest::sha256_hex(raw);
-    let mut decision = crate::actions::decide(rules, &msg, raw, &hash, &mut NoHistory, at).unwrap();
+    let mut decision = crate::actions::decide(rules, &msg, raw, &hash, replies, at).unwrap();
     let incoming = crate::desks::Incoming { msg: &msg, raw, content_hash: &hash, now: at };
     let views =
         crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &*store, supply: &*store };
-    crate::desks::run(rules, &incoming, &mut decision, &views, &mut NoHistory).unwrap();
+    crate::desks::run(rules, &incoming, &mut decision, &views, replies).unwrap();
     let handled = Handled { effects: decision.effects, notes: decision.notes };
     if let Some(change) = handled.change() {
         store.put_supply(change).unwrap();
@@ -596,31 +607,16 @@ impl crate::actions::ReplyHistory for Replies {
     }
 }
 
-/// [`handle`] with a reply log that lasts across messages.
-fn handle_remembering(rules: &RuleSet, store: &mut Store, raw: &[u8], replies: &mut Replies) -> Handled {
-    let msg = Message::parse(raw).unwrap();
-    let hash = crate::digest::sha256_hex(raw);
-    let mut decision = crate::actions::decide(rules, &msg, raw, &hash, replies, now()).unwrap();
-    let incoming = crate::desks::Incoming { msg: &msg, raw, content_hash: &hash, now: now() };
-    let views =
-        crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &*store, supply: &*store };
-    crate::desks::run(rules, &incoming, &mut decision, &views, replies).unwrap();
-    let handled = Handled { effects: decision.effects, notes: decision.notes };
-    if let Some(change) = handled.change() {
-        store.put_supply(change).unwrap();
-    }
-    handled
-}
-
 #[test]
 fn the_answer_to_a_question_is_confirmed_too() {
     let (_dir, rules) = office();
     let mut store = stocked();
     let mut replies = Replies::default();
-    let first = handle_remembering(
+    let first = handle_with(
         &rules,
         &mut store,
         &mail("marco@office.example", "Order", "o1@office.example", "", "2 reams of A4 paper\n10 pens"),
+        now(),
         &mut replies,
     );
     let question = first.sent(MailKind::Reply)[0].message_id.clone();
@@ -631,7 +627,7 @@ fn the_answer_to_a_question_is_confirmed_too() {
         &format!("In-Reply-To: <{question}>\r\n"),
         "10 blue pens",
     );
-    let second = handle_remembering(&rules, &mut store, &answer, &mut replies);
+    let second = handle_with(&rules, &mut store, &answer, now(), &mut replies);
     let reply = &second.to("marco@office.example")[0];
     assert!(reply.text.contains("10 pieces of Blue pen (PEN-BLU)"), "{}", reply.text);
 }
