@@ -327,6 +327,45 @@ pub fn run(
 /// desk (or plain `reply`) its rule chose: a vendor's confirmation must reach its order whatever the
 /// rules say of mail from that vendor. The rule's other actions (forward, move, flag) still apply.
 fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
+    let what = match thread {
+        crate::supply::Thread::Request(n) => n.tag(),
+        crate::supply::Thread::Order(n) => n.tag(),
+    };
+    let call = crate::rules::DeskCall {
+        desk: Desk::Supply,
+        answer: None,
+        department: None,
+        calendar: None,
+        priority: None,
+        on_conflict: None,
+        accept_counter: None,
+    };
+    hand_over(decision, call, &format!("supply desk: the message continues {what}"));
+}
+
+/// Hands a message of a ticket's conversation to the inquiry desk instead of the desk (or plain
+/// `reply`) its rule chose, so the conversation stays in its ticket and the customer or colleague is
+/// not answered twice. The rule's other actions (forward, move, flag) still apply.
+fn into_ticket(decision: &mut Decision, ticket: &Ticket) {
+    let call = crate::rules::DeskCall {
+        desk: Desk::Inquiry,
+        answer: None,
+        department: ticket.department.clone(),
+        calendar: None,
+        priority: Some(ticket.priority),
+        on_conflict: None,
+        accept_counter: None,
+    };
+    let what = format!("inquiry desk: the message continues ticket {}", ticket.number.tag());
+    hand_over(decision, call, &what);
+    if let Some(department) = &ticket.department {
+        decision.desk_options.insert("department".into(), department.clone());
+    }
+}
+
+/// Gives `decision` to the desk of `call` in place of the desk (or plain `reply`) its rule chose,
+/// dropping the rule's reply, and notes `what` with what it replaced.
+fn hand_over(decision: &mut Decision, call: crate::rules::DeskCall, what: &str) {
     let replaced = match &decision.desk {
         Some(desk) => format!("desk {desk}"),
         None => "no desk".to_owned(),
@@ -336,55 +375,8 @@ fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
         !matches!(e, Effect::Send { kind: crate::effects::MailKind::Reply, .. } | Effect::NoteReply { .. })
     });
     let dropped = if decision.effects.len() < before { ", and without the rule's reply" } else { "" };
-    let what = match thread {
-        crate::supply::Thread::Request(n) => n.tag(),
-        crate::supply::Thread::Order(n) => n.tag(),
-    };
-    decision.notes.push(format!(
-        "supply desk: the message continues {what}: handled there instead of by {replaced}{dropped}"
-    ));
-    decision.desk = Some(Desk::Supply.name().to_owned());
+    decision.notes.push(format!("{what}: handled there instead of by {replaced}{dropped}"));
+    decision.desk = Some(call.desk.name().to_owned());
     decision.desk_options.clear();
-    decision.desk_call = Some(crate::rules::DeskCall {
-        desk: Desk::Supply,
-        answer: None,
-        department: None,
-        calendar: None,
-        priority: None,
-        on_conflict: None,
-        accept_counter: None,
-    });
-}
-
-/// Hands a message of a ticket's conversation to the inquiry desk instead of the desk (or plain
-/// `reply`) its rule chose, so the conversation stays in its ticket and the customer or colleague is
-/// not answered twice. The rule's other actions (forward, move, flag) still apply.
-fn into_ticket(decision: &mut Decision, ticket: &Ticket) {
-    let replaced = match &decision.desk {
-        Some(desk) => format!("desk {desk}"),
-        None => "no desk".to_owned(),
-    };
-    let replies = decision.effects.len();
-    decision.effects.retain(|e| {
-        !matches!(e, Effect::Send { kind: crate::effects::MailKind::Reply, .. } | Effect::NoteReply { .. })
-    });
-    let dropped = if decision.effects.len() < replies { ", and without the rule's reply" } else { "" };
-    decision.notes.push(format!(
-        "inquiry desk: the message continues ticket {}: handled there instead of by {replaced}{dropped}",
-        ticket.number.tag()
-    ));
-    decision.desk = Some(Desk::Inquiry.name().to_owned());
-    decision.desk_options.clear();
-    if let Some(department) = &ticket.department {
-        decision.desk_options.insert("department".into(), department.clone());
-    }
-    decision.desk_call = Some(crate::rules::DeskCall {
-        desk: Desk::Inquiry,
-        answer: None,
-        department: ticket.department.clone(),
-        calendar: None,
-        priority: Some(ticket.priority),
-        on_conflict: None,
-        accept_counter: None,
-    });
+    decision.desk_call = Some(call);
 }

@@ -286,7 +286,7 @@ const NOT_AFTER: &[&str] = &[
     "domenica",
 ];
 
-/// Words after a number that make it something other than a quantity.
+/// Words after a number that make it something other than a quantity (and the months' names).
 const NOT_BEFORE: &[&str] = &[
     "am",
     "pm",
@@ -324,18 +324,6 @@ const NOT_BEFORE: &[&str] = &[
     "copies",
     "copie",
     "percent",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "jan",
     "feb",
     "mar",
@@ -348,18 +336,6 @@ const NOT_BEFORE: &[&str] = &[
     "oct",
     "nov",
     "dec",
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
     "st",
     "nd",
     "rd",
@@ -384,7 +360,10 @@ fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
     if let Some(value) = digits(word) {
         let next_word = next.and_then(Token::word);
         let next_mark = next.and_then(|t| t.mark);
-        let excluded = next_word.is_some_and(|w| NOT_BEFORE.contains(&w))
+        let month = |w: &str| {
+            super::words::ENGLISH_MONTHS.contains(&w) || crate::calendar::phrase::italian::MONTHS.contains(&w)
+        };
+        let excluded = next_word.is_some_and(|w| NOT_BEFORE.contains(&w) || month(w))
             || matches!(next_mark, Some('%' | '€' | '$' | '/' | ':'))
             || word_before.and_then(Token::word).is_some_and(|w| NOT_AFTER.contains(&w))
             || matches!(previous.and_then(|t| t.mark), Some('€' | '$' | '#' | '/' | '+'))

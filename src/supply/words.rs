@@ -233,6 +233,22 @@ fn top(text: &str) -> String {
     fold(&lines.join("\n"))
 }
 
+/// The months in English, January first: read in vendors' dates and never taken for quantities.
+pub const ENGLISH_MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// A date written in `text`: `15/12/2026`, `15.12.2026`, `2026-12-15`, `15 December (2026)`,
 /// `15 dicembre`; a date without a year is the next one on or after `today`.
 pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
@@ -254,23 +270,9 @@ pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         };
         return NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?);
     }
-    const EN: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     for c in WORDS.captures_iter(&fold(text)) {
         let month_word = &c[2];
-        let Some(month) = EN
+        let Some(month) = ENGLISH_MONTHS
             .iter()
             .position(|m| *m == month_word || (month_word.len() == 3 && m.starts_with(month_word)))
             .or_else(|| crate::calendar::phrase::italian::MONTHS.iter().position(|m| *m == month_word))
