@@ -21,8 +21,9 @@ mod tests;
 
 /// When each rule last auto-replied to each sender: the rate limit's memory.
 pub trait ReplyHistory {
-    /// Unix seconds of the last reply `rule` sent to `sender`, if any.
-    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64>;
+    /// Unix seconds of the last reply `rule` sent to `sender`, if any; an error when the log cannot
+    /// be read, which holds the reply back (the limit fails closed).
+    fn last_reply(&self, sender: &str, rule: &str) -> Result<Option<i64>, String>;
     /// Remembers a reply decided now (before it is committed), so one batch cannot answer twice.
     fn note_reply(&mut self, sender: &str, rule: &str, at: i64);
 }
@@ -31,8 +32,8 @@ pub trait ReplyHistory {
 pub struct NoHistory;
 
 impl ReplyHistory for NoHistory {
-    fn last_reply(&self, _: &str, _: &str) -> Option<i64> {
-        None
+    fn last_reply(&self, _: &str, _: &str) -> Result<Option<i64>, String> {
+        Ok(None)
     }
     fn note_reply(&mut self, _: &str, _: &str, _: i64) {}
 }
@@ -221,7 +222,8 @@ fn reply(
     Ok(())
 }
 
-/// Why `rule` may not auto-reply to `target` now: it already did less than `every` ago.
+/// Why `rule` may not auto-reply to `target` now: it already did less than `every` ago, or the reply
+/// log cannot say (a reply held back is safer than a second one).
 pub(crate) fn rate_limited(
     rule: &str,
     target: &str,
@@ -229,7 +231,15 @@ pub(crate) fn rate_limited(
     history: &dyn ReplyHistory,
     now: DateTime<Utc>,
 ) -> Option<String> {
-    let last = history.last_reply(target, rule)?;
+    let last = match history.last_reply(target, rule) {
+        Ok(last) => last?,
+        Err(e) => {
+            return Some(format!(
+                "the reply log cannot be read ({e}), so rule \"{rule}\" does not reply to {target}: \
+                 it might have replied already"
+            ));
+        }
+    };
     let next = last + every.as_secs() as i64;
     (now.timestamp() < next).then(|| {
         let when = DateTime::from_timestamp(last, 0).map(|t| t.to_rfc3339()).unwrap_or_default();

@@ -85,7 +85,13 @@ impl Office {
     }
 
     fn intake(&self, db: &Db, mailbox: &MailboxConfig) -> Intake {
-        Intake::new(db.clone(), self.rules.clone(), self.wake_outbox.clone(), mailbox.quarantine.clone())
+        Intake::new(
+            db.clone(),
+            self.rules.clone(),
+            self.wake_outbox.clone(),
+            mailbox.quarantine.clone(),
+            mailbox.time_budget,
+        )
     }
 
     fn outbox(&self) -> anyhow::Result<Outbox> {

@@ -78,7 +78,7 @@ mod tests {
             notes: vec![],
         };
         let effects = vec![Effect::NoteReply { sender: sender.into(), rule: rule.into() }];
-        store.record(&[Handled { entry, verdict, effects }], None).unwrap();
+        store.record(&[Handled { entry, verdict, effects, kept: None }], None).unwrap();
         store
     }
 

@@ -75,8 +75,11 @@ impl ReplyLog {
 
 /// Looked up through a shared reference, so the rules and the desk can both read it in one dry run.
 impl ReplyHistory for &ReplyLog {
-    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
-        self.0.as_ref().and_then(|store| store.last_reply(sender, rule).ok().flatten())
+    fn last_reply(&self, sender: &str, rule: &str) -> Result<Option<i64>, String> {
+        match self.0.as_ref() {
+            Some(store) => store.last_reply(sender, rule).map_err(|e| e.to_string()),
+            None => Ok(None),
+        }
     }
 
     fn note_reply(&mut self, _: &str, _: &str, _: i64) {}

@@ -5,17 +5,19 @@
 //! with every effect in one transaction. It is the only place where ingest meets the rules, so the
 //! sources stay ignorant of rules and the rules of mailboxes.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+mod decide;
+mod fault;
+mod read;
 
-use chrono::Utc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
-use crate::actions::{self, ReplyHistory};
-use crate::desks::{self, BatchCalendars, BatchTickets, Incoming, Views};
+use self::decide::{Place, decide_all};
+use self::read::read_all;
 use crate::effects::Effect;
-use crate::mail::message::{Message, ParseError};
 use crate::rules::RuleSet;
 use crate::store::{Db, Handled, JournalEntry, Position, Store, StoreError, Verdict};
 
@@ -72,6 +74,18 @@ impl CurrentRules {
     }
 }
 
+/// How many tries may stop while a message is the only one in hand before it is given up as failed.
+/// Two: one kill landing on an ordinary message is bad luck, the same message stopping clerk every
+/// time it is tried alone is the message.
+const ALONE_TRIES: u32 = 2;
+
+/// A message that has been in hand this many times its time budget stops clerk: the thread working
+/// on it cannot be taken back, and it holds the database's write lock.
+const STUCK_AFTER_BUDGETS: u32 = 3;
+
+/// The exit status when clerk stops itself because a message would not finish (EX_SOFTWARE).
+pub const EXIT_STUCK: i32 = 70;
+
 /// Handles batches of fetched mail for one mailbox.
 #[derive(Clone)]
 pub struct Intake {
@@ -81,14 +95,28 @@ pub struct Intake {
     outbox: Arc<Notify>,
     /// Folder for messages clerk cannot handle, if the mailbox names one.
     quarantine: Option<String>,
+    /// How long deciding one message may take.
+    time_budget: Duration,
 }
 
 impl Intake {
-    pub fn new(db: Db, rules: CurrentRules, outbox: Arc<Notify>, quarantine: Option<String>) -> Intake {
-        Intake { db, rules, outbox, quarantine }
+    pub fn new(
+        db: Db,
+        rules: CurrentRules,
+        outbox: Arc<Notify>,
+        quarantine: Option<String>,
+        time_budget: Duration,
+    ) -> Intake {
+        fault::remember_panic_places();
+        Intake { db, rules, outbox, quarantine, time_budget }
     }
 
     /// Parses, classifies and records one batch (moving `position` forward in the same transaction).
+    ///
+    /// A message that fails (an error, a panic, its time budget) is recorded as failed on its own and
+    /// the batch goes on. One that never finishes stops the process after a few budgets (see
+    /// [`EXIT_STUCK`]); it is then known at the next start and, after stopping clerk again when tried
+    /// alone, recorded as failed.
     pub async fn handle(
         &self,
         mailbox: &str,
@@ -100,14 +128,18 @@ impl Intake {
         let rules = self.rules.get();
         let (mailbox, folder, quarantine) =
             (mailbox.to_string(), folder.to_string(), self.quarantine.clone());
-        let handled = self
-            .db
-            .run(move |store| -> Result<Vec<Handled>, StoreError> {
-                let handled = handle_batch(store, &rules, &mailbox, &folder, quarantine.as_deref(), batch)?;
-                store.record(&handled, position.as_ref())?;
-                Ok(handled)
-            })
-            .await?;
+        let time_budget = self.time_budget;
+        let holding = Holding::default();
+        let watched = holding.clone();
+        let work = self.db.run(move |store| {
+            let place =
+                Place { mailbox: &mailbox, folder: &folder, quarantine: quarantine.as_deref(), time_budget };
+            handle_durably(store, &rules, &place, batch, position, &watched)
+        });
+        let handled = tokio::select! {
+            handled = work => handled?,
+            () = stop_when_stuck(&holding, time_budget * STUCK_AFTER_BUDGETS) => unreachable!("it exits"),
+        };
         crate::metrics::PROCESSING.observe(started.elapsed(), handled.len() as u64);
         for h in &handled {
             log_outcome(h);
@@ -119,153 +151,130 @@ impl Intake {
     }
 }
 
-/// Decides every message of a batch. Pure apart from reading the store (journal, reply log).
-fn handle_batch(
-    store: &Store,
+/// The message being decided right now, for the watchdog.
+#[derive(Clone, Default)]
+pub(crate) struct Holding(Arc<Mutex<Option<(String, Instant)>>>);
+
+impl Holding {
+    fn hold(&self, entry: &JournalEntry) {
+        let what = format!(
+            "message {} (mailbox {}, folder {}, item {})",
+            entry
+                .message_id
+                .as_deref()
+                .map_or_else(|| "without Message-ID".to_string(), |id| format!("<{id}>")),
+            entry.mailbox,
+            entry.folder,
+            entry.item
+        );
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((what, Instant::now()));
+    }
+
+    fn release(&self) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    fn held_longer_than(&self, limit: Duration) -> Option<String> {
+        let held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        held.as_ref().filter(|(_, since)| since.elapsed() > limit).map(|(what, _)| what.clone())
+    }
+}
+
+/// Never returns: when one message has been in hand longer than `limit`, clerk says which and exits,
+/// for its supervisor (systemd) to start it again. Nothing is lost: the batch's transaction is not
+/// committed, and the message is written down as in hand.
+async fn stop_when_stuck(holding: &Holding, limit: Duration) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1).min(limit)).await;
+        if let Some(what) = holding.held_longer_than(limit) {
+            tracing::error!(
+                "{what} has kept clerk busy for over {}; clerk stops so that it can start again without \
+                 it (after it stops clerk {ALONE_TRIES} more times it is recorded as failed)",
+                crate::units::humanize(limit)
+            );
+            std::process::exit(EXIT_STUCK);
+        }
+    }
+}
+
+/// Decides and records a batch. The messages are written down as in hand first; a batch with
+/// messages left in hand by an earlier try, or one that cannot be recorded whole, is handled one
+/// message at a time, each in its own transaction, so that one bad message fails alone.
+fn handle_durably(
+    store: &mut Store,
     rules: &RuleSet,
-    mailbox: &str,
-    folder: &str,
-    quarantine: Option<&str>,
+    place: &Place,
     batch: Vec<Fetched>,
+    position: Option<Position>,
+    holding: &Holding,
 ) -> Result<Vec<Handled>, StoreError> {
-    let mut history = BatchHistory { store, replied: HashMap::new() };
-    let mut calendars = BatchCalendars { store, pending: Vec::new(), closed: Vec::new() };
-    let mut tickets = BatchTickets { store, pending: Vec::new() };
-    let mut supply = crate::desks::supply::BatchSupply { store, pending: Vec::new() };
-    let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
-    let mut out = Vec::with_capacity(batch.len());
-    for Read { fetched, content_hash, parsed } in read_all(batch) {
-        if store.is_journaled(mailbox, folder, &fetched.item)? {
-            continue;
+    let mut fresh = Vec::with_capacity(batch.len());
+    for fetched in batch {
+        if !store.is_journaled(place.mailbox, place.folder, &fetched.item)? {
+            fresh.push(fetched);
         }
-        let (raw, too_large) = match &fetched.content {
-            Content::Whole(raw) => (raw.as_slice(), None),
-            Content::TooLarge { size, header } => (header.as_slice(), Some(*size)),
-        };
-        let mut entry = JournalEntry {
-            mailbox: mailbox.to_string(),
-            folder: folder.to_string(),
-            item: fetched.item.clone(),
-            message_id: None,
-            content_hash,
-            sender: None,
-            subject: String::new(),
-        };
-        if let Ok(msg) = &parsed {
-            entry.message_id = msg.message_id.clone();
-            entry.sender = msg.from.first().map(|a| a.email.clone());
-            entry.subject = msg.subject.clone();
+    }
+    if fresh.is_empty() {
+        store.record(&[], position.as_ref())?;
+        return Ok(Vec::new());
+    }
+    let items: Vec<&str> = fresh.iter().map(|f| f.item.as_str()).collect();
+    let left = store.left_in_hand(place.mailbox, place.folder, &items)?;
+    if left.is_empty() {
+        store.take_in_hand(place.mailbox, place.folder, &items)?;
+    }
+    let reads = read_all(fresh);
+    if left.is_empty() {
+        let whole = store.immediate(|store| -> Result<Vec<Handled>, StoreError> {
+            let handled = decide_all(store, rules, place, &reads, holding)?;
+            store.record(&handled, position.as_ref())?;
+            Ok(handled)
+        });
+        match whole {
+            Ok(handled) => return Ok(handled),
+            Err(e) => warn!(mailbox = place.mailbox, folder = place.folder, error = %e,
+                            "a batch could not be recorded whole; handling its messages one at a time"),
         }
-        let quarantined =
-            || quarantine.map(|f| vec![Effect::Move { folder: f.to_string() }]).unwrap_or_default();
-        let (verdict, effects) = match (too_large, parsed) {
-            (Some(size), _) => (Verdict::TooLarge { size }, vec![]),
-            (None, Err(e)) => {
-                (Verdict::Failed { error: format!("cannot read the message: {e}") }, quarantined())
-            }
-            (None, Ok(msg)) => {
-                let identity = (entry.message_id.clone(), entry.content_hash.clone());
-                if let Some(of) = store.find_same_message(identity.0.as_deref(), &identity.1)? {
-                    (Verdict::Duplicate { of: Some(of) }, vec![])
-                } else if !seen_in_batch.insert(identity) {
-                    (Verdict::Duplicate { of: None }, vec![])
-                } else {
-                    let now = Utc::now();
-                    let decided = actions::decide(rules, &msg, raw, &entry.content_hash, &mut history, now)
-                        .map_err(|e| e.to_string())
-                        .and_then(|mut decision| {
-                            let incoming =
-                                Incoming { msg: &msg, raw, content_hash: &entry.content_hash, now };
-                            let views = Views { calendars: &calendars, tickets: &tickets, supply: &supply };
-                            desks::run(rules, &incoming, &mut decision, &views, &mut history)
-                                .map_err(|e| e.to_string())?;
-                            Ok(decision)
-                        });
-                    match decided {
-                        Ok(decision) => {
-                            calendars.note(&decision.effects);
-                            tickets.note(&decision.effects);
-                            supply.note(&decision.effects);
-                            let notes = decision.suppressed.iter().map(ToString::to_string);
-                            let verdict = Verdict::Processed {
-                                rule: decision.rule,
-                                desk: decision.desk,
-                                desk_options: decision.desk_options,
-                                notes: notes.chain(decision.notes).collect(),
-                            };
-                            (verdict, decision.effects)
-                        }
-                        Err(error) => (Verdict::Failed { error }, quarantined()),
-                    }
+    } else {
+        warn!(
+            mailbox = place.mailbox,
+            folder = place.folder,
+            messages = left.len(),
+            "clerk stopped last time while handling messages of this batch; handling it one message at a time"
+        );
+    }
+    let last = reads.len() - 1;
+    let mut out = Vec::with_capacity(reads.len());
+    for (i, read) in reads.iter().enumerate() {
+        let position = if i == last { position.as_ref() } else { None };
+        let tries = store.take_alone(place.mailbox, place.folder, &read.fetched.item)?;
+        let handled = if tries > ALONE_TRIES {
+            let error = format!(
+                "clerk stopped {} times while handling this message (a crash, or it ran past its time \
+                 budget); it is not tried again until `clerk retry`",
+                tries
+            );
+            let failed = place.failed(read, error);
+            store.immediate(|store| store.record(std::slice::from_ref(&failed), position))?;
+            failed
+        } else {
+            let alone = store.immediate(|store| -> Result<Handled, StoreError> {
+                let mut handled = decide_all(store, rules, place, std::slice::from_ref(read), holding)?;
+                store.record(&handled, position)?;
+                Ok(handled.remove(0))
+            });
+            match alone {
+                Ok(handled) => handled,
+                Err(e) => {
+                    let failed = place.failed(read, format!("its outcome cannot be recorded: {e}"));
+                    store.immediate(|store| store.record(std::slice::from_ref(&failed), position))?;
+                    failed
                 }
             }
         };
-        out.push(Handled { entry, verdict, effects });
+        out.push(handled);
     }
     Ok(out)
-}
-
-/// A fetched message with the costly, independent work done: its digest and its parse.
-struct Read {
-    fetched: Fetched,
-    content_hash: String,
-    parsed: Result<Message, ParseError>,
-}
-
-/// Hashes and parses a batch on up to four threads (parsing is most of the CPU a message costs), in
-/// order. Everything that reads or decides against the store stays sequential.
-fn read_all(batch: Vec<Fetched>) -> Vec<Read> {
-    let read = |fetched: Fetched| {
-        let raw = match &fetched.content {
-            Content::Whole(raw) => raw.as_slice(),
-            Content::TooLarge { header, .. } => header.as_slice(),
-        };
-        let content_hash = crate::digest::sha256_hex(raw);
-        let parsed = Message::parse(raw);
-        Read { fetched, content_hash, parsed }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    if threads < 2 || batch.len() < 32 {
-        return batch.into_iter().map(read).collect();
-    }
-    let per_thread = batch.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<Fetched>> = Vec::with_capacity(threads);
-    let mut rest = batch.into_iter();
-    loop {
-        let chunk: Vec<Fetched> = rest.by_ref().take(per_thread).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(chunk);
-    }
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(read).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    })
-}
-
-/// The reply log as of this batch: the store's, plus the replies decided earlier in the same batch
-/// (not yet committed), so two messages from one sender in one batch get one reply.
-struct BatchHistory<'s> {
-    store: &'s Store,
-    replied: HashMap<(String, String), i64>,
-}
-
-impl ReplyHistory for BatchHistory<'_> {
-    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
-        let key = (sender.to_lowercase(), rule.to_string());
-        self.replied.get(&key).copied().or_else(|| self.store.last_reply(sender, rule).ok().flatten())
-    }
-
-    fn note_reply(&mut self, sender: &str, rule: &str, at: i64) {
-        self.replied.insert((sender.to_lowercase(), rule.to_string()), at);
-    }
 }
 
 fn log_outcome(h: &Handled) {
@@ -313,3 +322,6 @@ pub fn describe(effect: &Effect) -> String {
         Effect::Supply(change) => change.summary().join("; "),
     }
 }
+
+#[cfg(test)]
+mod tests;

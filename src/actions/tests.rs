@@ -14,8 +14,8 @@ use crate::rules::tests::Dir;
 struct Memory(HashMap<(String, String), i64>);
 
 impl ReplyHistory for Memory {
-    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
-        self.0.get(&(sender.to_owned(), rule.to_owned())).copied()
+    fn last_reply(&self, sender: &str, rule: &str) -> Result<Option<i64>, String> {
+        Ok(self.0.get(&(sender.to_owned(), rule.to_owned())).copied())
     }
     fn note_reply(&mut self, sender: &str, rule: &str, at: i64) {
         self.0.insert((sender.to_owned(), rule.to_owned()), at);
@@ -124,4 +124,26 @@ fn a_subject_that_renders_a_line_break_for_one_message_is_refused_not_sent() {
     msg.from[0].name = Some("Anna\r\nBcc: everyone@example.com".into());
     let refused = decide(&set, &msg, b"", "0", &mut Memory::default(), start());
     assert!(refused.is_err_and(|e| e.to_string().contains("line break")));
+}
+
+/// A reply log that cannot be read, as when the database fails.
+struct Unreadable;
+
+impl ReplyHistory for Unreadable {
+    fn last_reply(&self, _: &str, _: &str) -> Result<Option<i64>, String> {
+        Err("database error: disk I/O error".into())
+    }
+    fn note_reply(&mut self, _: &str, _: &str, _: i64) {}
+}
+
+#[test]
+fn a_reply_log_that_cannot_be_read_holds_the_reply_back() {
+    let (_dir, set) = office("\"ack\"");
+    let decision =
+        decide(&set, &question("anna@example.com"), b"", "0123456789abcdef", &mut Unreadable, start())
+            .expect("deciding");
+    assert!(decision.reply().is_none(), "no reply when the limit cannot be checked");
+    let why =
+        decision.suppressed.iter().flat_map(|s| s.reasons.iter()).cloned().collect::<Vec<_>>().join("; ");
+    assert!(why.contains("reply log cannot be read"), "{why}");
 }

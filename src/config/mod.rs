@@ -64,6 +64,8 @@ pub struct MailboxConfig {
     pub max_message_size: u64,
     /// Folder that receives messages clerk could not handle; `None` leaves them where they are.
     pub quarantine: Option<String>,
+    /// How long deciding one message may take before it counts as failed.
+    pub time_budget: Duration,
 }
 
 /// Where a mailbox's mail comes from.
@@ -219,6 +221,7 @@ struct RawMailbox {
     backfill: Option<Spanned<String>>,
     max_message_size: Option<Spanned<SizeValue>>,
     quarantine: Option<String>,
+    time_budget: Option<Spanned<DurationValue>>,
 }
 
 #[derive(Deserialize)]
@@ -483,6 +486,11 @@ fn mailbox(
         let at = raw.poll_interval.as_ref().map_or(spanned.span(), Spanned::span);
         problems.push((at, "`poll_interval` must be longer than zero".into()));
     }
+    let time_budget = duration(&raw.time_budget, "time_budget", Duration::from_secs(10), &mut problems);
+    if time_budget.is_zero() {
+        let at = raw.time_budget.as_ref().map_or(spanned.span(), Spanned::span);
+        problems.push((at, "`time_budget` must be longer than zero".into()));
+    }
     let max_message_size = match &raw.max_message_size {
         None => 25_000_000,
         Some(v) => match v.get_ref() {
@@ -517,6 +525,7 @@ fn mailbox(
             backfill,
             max_message_size,
             quarantine: raw.quarantine.clone(),
+            time_budget,
         }),
         _ => Err(problems),
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, Store, now};
 use crate::effects::Effect;
@@ -62,6 +62,9 @@ pub struct Handled {
     pub verdict: Verdict,
     /// Applied with the journal row (a failed message may still be moved to quarantine).
     pub effects: Vec<Effect>,
+    /// The message as received, kept with a failed message so that `clerk retry` can handle it again
+    /// after a fix (it may have been moved to quarantine, or deleted, by then).
+    pub kept: Option<Vec<u8>>,
 }
 
 /// The highest UID a batch covers, so the folder's position moves in the same transaction.
@@ -78,8 +81,9 @@ impl Store {
     /// mailbox changes, reply-log entries and (when given) the folder's new position. Either all of it
     /// is stored or none of it. A message already journaled (same mailbox, folder, item) is skipped with
     /// its effects, so recording the same batch twice changes nothing.
+    /// Inside [`Store::immediate`] it becomes part of the decision's transaction.
     pub fn record(&mut self, batch: &[Handled], position: Option<&Position>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let at = now();
         for handled in batch {
             record_one(&tx, handled, at)?;
@@ -121,24 +125,10 @@ impl Store {
     }
 }
 
-fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
+fn record_one(tx: &Connection, handled: &Handled, at: i64) -> Result<()> {
     let e = &handled.entry;
-    let (rule, desk, options, detail) = match &handled.verdict {
-        Verdict::Processed { rule, desk, desk_options, notes, .. } => (
-            rule.clone(),
-            desk.clone(),
-            (!desk_options.is_empty()).then(|| serde_json::to_string(desk_options).unwrap_or_default()),
-            (!notes.is_empty()).then(|| notes.join("; ")),
-        ),
-        Verdict::Duplicate { of: Some(of) } => {
-            (None, None, None, Some(format!("same message as journal entry {of}")))
-        }
-        Verdict::Duplicate { of: None } => {
-            (None, None, None, Some("same message as a copy that arrived with it".to_owned()))
-        }
-        Verdict::TooLarge { size } => (None, None, None, Some(format!("{size} bytes"))),
-        Verdict::Failed { error } => (None, None, None, Some(error.clone())),
-    };
+    super::in_hand::strike_off(tx, &e.mailbox, &e.folder, &e.item)?;
+    let (rule, desk, options, detail) = columns(&handled.verdict);
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO messages
@@ -165,6 +155,10 @@ fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
         return Ok(());
     }
     let journal_id = tx.last_insert_rowid();
+    if let (Verdict::Failed { .. }, Some(raw)) = (&handled.verdict, &handled.kept) {
+        tx.prepare_cached("INSERT OR REPLACE INTO failed_mail (journal_id, raw) VALUES (?1, ?2)")?
+            .execute(params![journal_id, raw])?;
+    }
     if !matches!(handled.verdict, Verdict::Duplicate { .. }) {
         tx.prepare_cached(
             "INSERT OR IGNORE INTO identities (content_hash, message_id, journal_id) VALUES (?1, ?2, ?3)",
@@ -177,7 +171,106 @@ fn record_one(tx: &Transaction, handled: &Handled, at: i64) -> Result<()> {
     Ok(())
 }
 
-fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, at: i64) -> Result<()> {
+/// The journal columns a verdict fills: rule, desk, desk options (JSON) and detail.
+fn columns(verdict: &Verdict) -> (Option<String>, Option<String>, Option<String>, Option<String>) {
+    match verdict {
+        Verdict::Processed { rule, desk, desk_options, notes, .. } => (
+            rule.clone(),
+            desk.clone(),
+            (!desk_options.is_empty()).then(|| serde_json::to_string(desk_options).unwrap_or_default()),
+            (!notes.is_empty()).then(|| notes.join("; ")),
+        ),
+        Verdict::Duplicate { of: Some(of) } => {
+            (None, None, None, Some(format!("same message as journal entry {of}")))
+        }
+        Verdict::Duplicate { of: None } => {
+            (None, None, None, Some("same message as a copy that arrived with it".to_owned()))
+        }
+        Verdict::TooLarge { size } => (None, None, None, Some(format!("{size} bytes"))),
+        Verdict::Failed { error } => (None, None, None, Some(error.clone())),
+    }
+}
+
+/// A failed message whose text was kept, as `clerk retry` takes it up again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedMail {
+    pub journal_id: i64,
+    pub entry: JournalEntry,
+    pub raw: Vec<u8>,
+    /// The folder it was moved to (quarantine), if it was; its moves and flags no longer apply.
+    pub moved_to: Option<String>,
+}
+
+impl Store {
+    /// Failed messages whose text was kept, oldest first: those of `ids`, or all when `ids` is empty.
+    pub fn failed_mail(&self, ids: &[i64]) -> Result<Vec<FailedMail>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.mailbox, m.folder, m.item, m.message_id, m.content_hash, m.sender, m.subject, f.raw,
+                    (SELECT arg FROM mailbox_ops o WHERE o.journal_id = m.id AND o.op = 'move'
+                       AND o.status = 'done' ORDER BY o.id DESC LIMIT 1)
+             FROM messages m JOIN failed_mail f ON f.journal_id = m.id
+             WHERE m.status = 'failed' AND (?1 = 0 OR m.id IN (SELECT value FROM json_each(?2)))
+             ORDER BY m.id",
+        )?;
+        let wanted = serde_json::to_string(ids).map_err(|e| super::StoreError::Json(e.to_string()))?;
+        let rows = stmt.query_map(params![ids.len() as i64, wanted], |row| {
+            Ok(FailedMail {
+                journal_id: row.get(0)?,
+                entry: JournalEntry {
+                    mailbox: row.get(1)?,
+                    folder: row.get(2)?,
+                    item: row.get(3)?,
+                    message_id: row.get(4)?,
+                    content_hash: row.get(5)?,
+                    sender: row.get(6)?,
+                    subject: row.get(7)?,
+                },
+                raw: row.get(8)?,
+                moved_to: row.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records what retrying the failed message `journal_id` gave, with its effects, but only if it
+    /// is still failed: however many retries run at once, one is recorded. Returns whether this one
+    /// was. Inside [`Store::immediate`] it joins the decision's transaction.
+    pub fn record_retry(&mut self, journal_id: i64, handled: &Handled) -> Result<bool> {
+        let tx = self.conn.savepoint()?;
+        let at = now();
+        let (rule, desk, options, detail) = columns(&handled.verdict);
+        let updated = tx
+            .prepare_cached(
+                "UPDATE messages SET status = ?2, rule = ?3, desk = ?4, desk_options = ?5, detail = ?6
+                 WHERE id = ?1 AND status = 'failed'",
+            )?
+            .execute(params![journal_id, handled.verdict.status(), rule, desk, options, detail])?;
+        if updated == 0 {
+            return Ok(false);
+        }
+        if !matches!(handled.verdict, Verdict::Failed { .. }) {
+            tx.prepare_cached("DELETE FROM failed_mail WHERE journal_id = ?1")?
+                .execute(params![journal_id])?;
+        }
+        if matches!(handled.verdict, Verdict::Processed { .. }) {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO identities (content_hash, message_id, journal_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                handled.entry.content_hash,
+                handled.entry.message_id,
+                journal_id
+            ])?;
+        }
+        for effect in &handled.effects {
+            apply(&tx, journal_id, &handled.entry, effect, at)?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+}
+
+fn apply(tx: &Connection, journal_id: i64, e: &JournalEntry, effect: &Effect, at: i64) -> Result<()> {
     match effect {
         Effect::Send { kind, rule, mail } => {
             let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
@@ -218,7 +311,7 @@ fn apply(tx: &Transaction, journal_id: i64, e: &JournalEntry, effect: &Effect, a
     Ok(())
 }
 
-fn queue_op(tx: &Transaction, journal_id: i64, e: &JournalEntry, op: &str, arg: &str, at: i64) -> Result<()> {
+fn queue_op(tx: &Connection, journal_id: i64, e: &JournalEntry, op: &str, arg: &str, at: i64) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO mailbox_ops (journal_id, mailbox, folder, item, op, arg, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

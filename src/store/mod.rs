@@ -7,6 +7,8 @@
 
 mod events;
 mod feeds;
+mod immediate;
+mod in_hand;
 mod journal;
 mod mailbox;
 mod outbox;
@@ -25,7 +27,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use feeds::Published;
-pub use journal::{Handled, JournalEntry, JournalRow, Position, Verdict};
+pub use journal::{FailedMail, Handled, JournalEntry, JournalRow, Position, Verdict};
 pub use mailbox::{FolderState, MovedMessage, PendingOp};
 pub use outbox::{QueuedMail, UnsentMail};
 pub use replies::ReplyRecord;

@@ -277,6 +277,25 @@ const MIGRATIONS: &[&str] = &[
         sequence    INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 12: messages in hand and the text of failed ones. A batch writes down its messages before it
+    // decides them and strikes them off in the transaction that records them, so a message clerk was
+    // holding when it stopped (a crash, a panic, a message that ran past its time) is known at the next
+    // try; `alone` counts the tries in which it was the only message in hand. A failed message keeps
+    // its text so that `clerk retry` can handle it again after a fix.
+    r#"
+    CREATE TABLE in_hand (
+        mailbox  TEXT NOT NULL,
+        folder   TEXT NOT NULL,
+        item     TEXT NOT NULL,
+        alone    INTEGER NOT NULL DEFAULT 0,
+        since    INTEGER NOT NULL,          -- unix seconds
+        PRIMARY KEY (mailbox, folder, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE failed_mail (
+        journal_id  INTEGER PRIMARY KEY REFERENCES messages(id),
+        raw         BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

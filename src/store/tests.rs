@@ -38,7 +38,7 @@ fn processed(item: &str, effects: Vec<Effect>) -> Handled {
         desk_options: BTreeMap::new(),
         notes: vec![],
     };
-    Handled { entry: entry(item), verdict, effects }
+    Handled { entry: entry(item), verdict, effects, kept: None }
 }
 
 #[test]
@@ -259,6 +259,7 @@ fn failed_messages_and_handled_counts_per_desk_are_listed() {
         entry: entry("7:2"),
         verdict: Verdict::Failed { error: "broken MIME".into() },
         effects: vec![],
+        kept: Some(b"Subject: broken\r\n\r\n".to_vec()),
     };
     store.record(&[failed], None).unwrap();
     assert_eq!(store.handled_per_desk(0).unwrap()["-"], 1);

@@ -598,8 +598,8 @@ fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
 struct Replies(std::collections::HashMap<(String, String), i64>);
 
 impl crate::actions::ReplyHistory for Replies {
-    fn last_reply(&self, sender: &str, rule: &str) -> Option<i64> {
-        self.0.get(&(sender.to_owned(), rule.to_owned())).copied()
+    fn last_reply(&self, sender: &str, rule: &str) -> Result<Option<i64>, String> {
+        Ok(self.0.get(&(sender.to_owned(), rule.to_owned())).copied())
     }
 
     fn note_reply(&mut self, sender: &str, rule: &str, at: i64) {

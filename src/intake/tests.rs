@@ -1,0 +1,154 @@
+//! The intake's promise: one message's failure (an error, a panic, its time budget, stopping clerk)
+//! is that message's alone; the rest of the batch is handled.
+
+use std::time::Duration;
+
+use super::decide::Place;
+use super::*;
+use crate::rules::tests::Dir;
+
+const RULES: &str = r#"
+[[rule]]
+name = "questions"
+when.subject = "question"
+reply = "ack"
+"#;
+
+fn office() -> (Dir, RuleSet) {
+    let dir = Dir::with_rules(RULES);
+    dir.write("templates/ack.txt", "Thank you, {{ message.from_name }}.\n");
+    let set = dir.load();
+    (dir, set)
+}
+
+fn question(n: u32, subject: &str) -> Fetched {
+    let raw = format!(
+        "From: Customer {n} <customer{n}@example.com>\r\nTo: assistant@office.example\r\n\
+         Subject: {subject}\r\nMessage-ID: <q{n}@example.com>\r\nDate: Mon, 7 Dec 2026 09:00:00 +0100\r\n\r\n\
+         A question, number {n}.\r\n"
+    );
+    Fetched { item: format!("1:{n}"), content: Content::Whole(raw.into_bytes()) }
+}
+
+fn place(quarantine: Option<&'static str>) -> Place<'static> {
+    Place { mailbox: "office", folder: "INBOX", quarantine, time_budget: Duration::from_secs(10) }
+}
+
+fn handle(store: &mut Store, set: &RuleSet, place: &Place, batch: Vec<Fetched>) -> Vec<Handled> {
+    handle_durably(store, set, place, batch, None, &Holding::default()).expect("the batch is recorded")
+}
+
+fn replies(handled: &[Handled]) -> usize {
+    handled.iter().filter(|h| h.effects.iter().any(|e| matches!(e, Effect::Send { .. }))).count()
+}
+
+fn error_of(h: &Handled) -> &str {
+    match &h.verdict {
+        Verdict::Failed { error } => error,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_message_that_panics_fails_alone_and_the_others_are_answered() {
+    fault::inject_for_unit_tests("panic:POISON-PANIC-UNIT");
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    let batch =
+        vec![question(1, "A question"), question(2, "question POISON-PANIC-UNIT"), question(3, "Question")];
+    let handled = handle(&mut store, &set, &place(Some("Quarantine")), batch);
+    assert_eq!(replies(&handled), 2);
+    let failed = &handled[1];
+    assert!(error_of(failed).contains("injected fault"), "{}", error_of(failed));
+    assert_eq!(failed.effects, vec![Effect::Move { folder: "Quarantine".into() }]);
+    let listed = store.failed_messages(10).expect("listing");
+    assert_eq!(listed[0].message_id.as_deref(), Some("q2@example.com"));
+    assert_eq!(store.journal_counts().expect("counts")["processed"], 2);
+}
+
+#[test]
+fn a_failed_message_without_quarantine_is_left_where_it_is() {
+    fault::inject_for_unit_tests("panic:POISON-LEFT-UNIT");
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    let handled = handle(&mut store, &set, &place(None), vec![question(1, "question POISON-LEFT-UNIT")]);
+    assert!(handled[0].effects.is_empty());
+}
+
+#[test]
+fn a_failed_message_keeps_its_text_for_a_retry() {
+    fault::inject_for_unit_tests("panic:POISON-KEPT-UNIT");
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    handle(&mut store, &set, &place(None), vec![question(7, "question POISON-KEPT-UNIT")]);
+    let kept = store.failed_mail(&[]).expect("kept mail");
+    assert_eq!(kept.len(), 1);
+    assert!(String::from_utf8_lossy(&kept[0].raw).contains("POISON-KEPT-UNIT"));
+}
+
+#[test]
+fn a_message_over_its_time_budget_fails_and_nothing_it_decided_is_done() {
+    fault::inject_for_unit_tests("slow:SLOW-BUDGET-UNIT");
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    let tight = Place { time_budget: Duration::from_millis(50), ..place(None) };
+    let handled = handle(
+        &mut store,
+        &set,
+        &tight,
+        vec![question(1, "question SLOW-BUDGET-UNIT"), question(2, "question")],
+    );
+    assert!(error_of(&handled[0]).contains("time budget"), "{}", error_of(&handled[0]));
+    assert_eq!(replies(&handled), 1, "the next message is answered");
+}
+
+#[test]
+fn a_reply_noted_by_a_failed_message_does_not_hold_back_the_next_one() {
+    fault::inject_for_unit_tests("slow:SLOW-HISTORY-UNIT");
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    let tight = Place { time_budget: Duration::from_millis(50), ..place(None) };
+    let same_sender = |item: &str, subject: &str, id: &str| {
+        let raw = format!(
+            "From: Anna <anna@example.com>\r\nTo: assistant@office.example\r\nSubject: {subject}\r\n\
+             Message-ID: <{id}@example.com>\r\n\r\nA question.\r\n"
+        );
+        Fetched { item: item.into(), content: Content::Whole(raw.into_bytes()) }
+    };
+    let batch =
+        vec![same_sender("1:1", "question SLOW-HISTORY-UNIT", "a"), same_sender("1:2", "question", "b")];
+    let handled = handle(&mut store, &set, &tight, batch);
+    assert_eq!(replies(&handled), 1, "the failed message's reply was never sent, so the second is answered");
+}
+
+#[test]
+fn messages_left_in_hand_are_tried_alone_and_one_that_keeps_stopping_clerk_fails() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    store.take_in_hand("office", "INBOX", &["1:1", "1:2", "1:3"]).expect("in hand");
+    for _ in 0..ALONE_TRIES {
+        store.take_alone("office", "INBOX", "1:2").expect("alone");
+    }
+    let batch = vec![question(1, "A question"), question(2, "Question"), question(3, "Question")];
+    let handled = handle(&mut store, &set, &place(None), batch);
+    assert_eq!(replies(&handled), 2);
+    assert!(error_of(&handled[1]).contains("clerk stopped 3 times"), "{}", error_of(&handled[1]));
+    assert!(store.left_in_hand("office", "INBOX", &["1:1", "1:2", "1:3"]).expect("left").is_empty());
+}
+
+#[test]
+fn a_recorded_batch_leaves_nothing_in_hand() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    handle(&mut store, &set, &place(None), vec![question(1, "A question"), question(2, "Other")]);
+    assert!(store.left_in_hand("office", "INBOX", &["1:1", "1:2"]).expect("left").is_empty());
+}
+
+#[test]
+fn a_message_already_journaled_is_skipped() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    handle(&mut store, &set, &place(None), vec![question(1, "A question")]);
+    let again = handle(&mut store, &set, &place(None), vec![question(1, "A question")]);
+    assert!(again.is_empty());
+}
