@@ -24,8 +24,9 @@ use crate::store::{Db, Store};
 /// How long connecting to the SMTP server, and sending one mail, may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a stop may take in all (systemd's default stop timeout is 90 s; an office restarting the
-/// service should not wait long).
-const STOP_GRACE: Duration = Duration::from_secs(10);
+/// service should not wait long). With the runtime's own short shutdown after it, clerk is gone within
+/// the README's 10 seconds whatever a task is doing.
+const STOP_GRACE: Duration = Duration::from_millis(9_500);
 /// Of that, how long the last outbox pass keeps (the mail the last batches queued).
 const LAST_OUTBOX_PASS: Duration = Duration::from_secs(3);
 
@@ -45,13 +46,27 @@ pub struct Office {
     pub db: Db,
     pub rules: CurrentRules,
     pub wake_outbox: Arc<Notify>,
-    /// Held while the office is open, so two clerks never work one database and its mailboxes at once.
-    _lock: std::fs::File,
+    /// Held while the office is open, so two clerks never work one database and its mailboxes at once
+    /// (`None` for a command working beside the daemon through the journal alone).
+    _lock: Option<std::fs::File>,
 }
 
 impl Office {
-    /// Loads the rules and opens the database named by `config`.
+    /// Loads the rules and opens the database named by `config`, holding the office's lock.
     pub fn open(config: Config) -> anyhow::Result<Office> {
+        match Office::open_beside_daemon(config)? {
+            (office, true) => Ok(office),
+            (office, false) => anyhow::bail!(
+                "another clerk (the daemon, or a replay --apply or backfill) is working on {}; stop it first",
+                office.config.database.display()
+            ),
+        }
+    }
+
+    /// Like [`Office::open`], but also when a daemon holds the lock: for commands whose every change
+    /// goes through the journal's transactions (`clerk retry`), which serialise them with the daemon.
+    /// Says whether this office holds the lock (and so must deliver what it queues itself).
+    pub fn open_beside_daemon(config: Config) -> anyhow::Result<(Office, bool)> {
         if let Some(missing) = config.missing_sign_ins().first() {
             anyhow::bail!("{missing}");
         }
@@ -67,14 +82,16 @@ impl Office {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         let lock = lock(&config.database)?;
+        let holds_lock = lock.is_some();
         let store = Store::open(&config.database)?;
-        Ok(Office {
+        let office = Office {
             config,
             db: Db::new(store),
             rules: CurrentRules::new(rules),
             wake_outbox: Arc::new(Notify::new()),
             _lock: lock,
-        })
+        };
+        Ok((office, holds_lock))
     }
 
     /// A connection of its own for one task, so that one task's long transaction (a batch of 500
@@ -82,6 +99,26 @@ impl Office {
     /// WAL mode serialises only the commits.
     fn connection(&self) -> anyhow::Result<Db> {
         Ok(Db::new(Store::open(&self.config.database)?))
+    }
+
+    /// The intake of the mailbox named `name` (as the journal calls it), with its quarantine and time
+    /// budget; a mailbox no longer configured gets neither quarantine nor a budget other than the default.
+    pub fn intake_of(&self, name: &str) -> Intake {
+        match self.config.mailboxes.iter().find(|m| m.name == name) {
+            Some(mailbox) => self.intake(&self.db, mailbox),
+            None => Intake::new(
+                self.db.clone(),
+                self.rules.clone(),
+                self.wake_outbox.clone(),
+                None,
+                crate::config::DEFAULT_TIME_BUDGET,
+            ),
+        }
+    }
+
+    /// Delivers what is due in the outbox and returns (for commands that hold the lock).
+    pub async fn deliver_outbox(&self) -> anyhow::Result<usize> {
+        Ok(self.outbox()?.drain().await?)
     }
 
     fn intake(&self, db: &Db, mailbox: &MailboxConfig) -> Intake {
@@ -341,8 +378,8 @@ impl Office {
 
 /// Takes the office's lock (`clerk.lock` beside `clerk.db`): a second daemon, or a `replay --apply` or
 /// `backfill` while the daemon runs, would move the same messages and send the same mail. The system
-/// releases it when the process ends, however it ends.
-fn lock(database: &std::path::Path) -> anyhow::Result<std::fs::File> {
+/// releases it when the process ends, however it ends. `None` when another process holds it.
+fn lock(database: &std::path::Path) -> anyhow::Result<Option<std::fs::File>> {
     let path = database.with_extension("lock");
     let file = std::fs::File::options()
         .create(true)
@@ -351,11 +388,8 @@ fn lock(database: &std::path::Path) -> anyhow::Result<std::fs::File> {
         .open(&path)
         .with_context(|| format!("cannot open {}", path.display()))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-            "another clerk (the daemon, or a replay --apply or backfill) is working on {}; stop it first",
-            database.display()
-        ),
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
         Err(std::fs::TryLockError::Error(e)) => {
             Err(e).with_context(|| format!("cannot lock {}", path.display()))
         }

@@ -19,7 +19,7 @@ use self::decide::{Place, decide_all};
 use self::read::read_all;
 use crate::effects::Effect;
 use crate::rules::RuleSet;
-use crate::store::{Db, Handled, JournalEntry, Position, Store, StoreError, Verdict};
+use crate::store::{Db, FailedMail, Handled, JournalEntry, Position, Store, StoreError, Verdict};
 
 /// One message as a source delivers it.
 #[derive(Debug, Clone)]
@@ -132,8 +132,13 @@ impl Intake {
         let holding = Holding::default();
         let watched = holding.clone();
         let work = self.db.run(move |store| {
-            let place =
-                Place { mailbox: &mailbox, folder: &folder, quarantine: quarantine.as_deref(), time_budget };
+            let place = Place {
+                mailbox: &mailbox,
+                folder: &folder,
+                quarantine: quarantine.as_deref(),
+                time_budget,
+                retry_of: None,
+            };
             handle_durably(store, &rules, &place, batch, position, &watched)
         });
         let handled = tokio::select! {
@@ -148,6 +153,59 @@ impl Intake {
             self.outbox.notify_one();
         }
         Ok(())
+    }
+}
+
+impl Intake {
+    /// Handles a failed message again with the rules in force (`clerk retry`), in one transaction that
+    /// records the outcome only if the message is still failed: however many retries run at once, one
+    /// is done. Returns the outcome, or `None` when another retry got there first.
+    ///
+    /// A message moved to quarantine when it failed stays there: its moves and flags are left out and
+    /// a note says where it is.
+    pub async fn retry(&self, failed: FailedMail) -> Result<Option<Handled>, IntakeError> {
+        let rules = self.rules.get();
+        let time_budget = self.time_budget;
+        let quarantine = self.quarantine.clone().filter(|_| failed.moved_to.is_none());
+        let holding = Holding::default();
+        let watched = holding.clone();
+        let work = self.db.run(move |store| {
+            store.immediate(|store| -> Result<Option<Handled>, StoreError> {
+                let place = Place {
+                    mailbox: &failed.entry.mailbox,
+                    folder: &failed.entry.folder,
+                    quarantine: quarantine.as_deref(),
+                    time_budget,
+                    retry_of: Some(failed.journal_id),
+                };
+                let fetched =
+                    Fetched { item: failed.entry.item.clone(), content: Content::Whole(failed.raw) };
+                let reads = read_all(vec![fetched]);
+                let Some(mut handled) = decide_all(store, &rules, &place, &reads, &watched)?.pop() else {
+                    return Ok(None);
+                };
+                if let (Some(folder), Verdict::Processed { notes, .. }) =
+                    (&failed.moved_to, &mut handled.verdict)
+                {
+                    handled.effects.retain(|e| !matches!(e, Effect::Move { .. } | Effect::Flag { .. }));
+                    notes.push(format!(
+                        "left in {folder}, where it was moved when it failed; file it by hand"
+                    ));
+                }
+                Ok(store.record_retry(failed.journal_id, &handled)?.then_some(handled))
+            })
+        });
+        let handled = tokio::select! {
+            handled = work => handled?,
+            () = stop_when_stuck(&holding, time_budget * STUCK_AFTER_BUDGETS) => unreachable!("it exits"),
+        };
+        if let Some(h) = &handled {
+            log_outcome(h);
+            if h.effects.iter().any(|e| matches!(e, Effect::Send { .. })) {
+                self.outbox.notify_one();
+            }
+        }
+        Ok(handled)
     }
 }
 

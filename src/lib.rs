@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod oauth;
 pub mod reload;
 pub mod replay;
+pub mod retry;
 pub mod rules;
 pub mod schedule;
 pub mod secret;

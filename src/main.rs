@@ -74,6 +74,18 @@ enum Command {
         #[command(subcommand)]
         action: Option<OutboxAction>,
     },
+    /// Handle failed messages again, after a fix (new rules, a new clerk).
+    ///
+    /// Without arguments, lists the failed messages that can be retried. Each retry goes through the
+    /// journal, so a message is handled once however often this runs; beside a running daemon, the
+    /// daemon sends the replies (within 15 s), otherwise this command sends them.
+    Retry {
+        /// Journal ids of the failed messages (`#ID` in `clerk status` and in this list)
+        ids: Vec<i64>,
+        /// Retry every failed message
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+    },
     /// Run the current rules over mail already in the mailboxes and show what they decide.
     ///
     /// A dry run: mailboxes are only read (EXAMINE, BODY.PEEK), nothing is sent or stored. Each
@@ -282,7 +294,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { once } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             clerk::logging::init(cli.log.as_deref().or(config.log_level.as_deref()).unwrap_or(DEFAULT_LOG));
-            runtime()?.block_on(clerk::daemon::run(config, once))?;
+            block_on_and_leave(clerk::daemon::run(config, once))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { rules } => {
@@ -322,6 +334,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 print!("{explanation}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Retry { ids, all } => {
+            let config = Config::locate_and_load(cli.config.as_deref())?;
+            block_on_and_leave(retry(config, ids, all))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Outbox { action } => {
@@ -544,7 +561,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     "demo runs the example office with its own config in --dir; leave out --config"
                 );
             }
-            runtime()?.block_on(clerk::demo::run(&dir, once))?;
+            block_on_and_leave(clerk::demo::run(&dir, once))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -627,6 +644,38 @@ fn handle_existing_mail(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `clerk retry`: lists the failed messages, or retries those asked for and delivers what they queue
+/// when no daemon runs to do it.
+async fn retry(config: Config, ids: Vec<i64>, all: bool) -> anyhow::Result<()> {
+    let (office, holds_lock) = clerk::daemon::Office::open_beside_daemon(config)?;
+    if ids.is_empty() && !all {
+        let failed = clerk::retry::retriable(&office).await?;
+        if failed.is_empty() {
+            println!("No failed message to retry.");
+        }
+        for mail in &failed {
+            println!("#{} {}", mail.journal_id, clerk::retry::name(&mail.entry));
+        }
+        if !failed.is_empty() {
+            println!("`clerk retry ID...` retries these, `clerk retry --all` all of them.");
+        }
+        return Ok(());
+    }
+    let done = clerk::retry::retry(&office, ids).await?;
+    if done.is_empty() {
+        println!("No failed message with its text kept matches (see `clerk retry` without arguments).");
+    }
+    for retried in &done {
+        println!("{retried}");
+    }
+    if holds_lock {
+        office.deliver_outbox().await?;
+    } else if !done.is_empty() {
+        println!("The running daemon sends what these queued.");
+    }
+    Ok(())
+}
+
 /// The mailboxes (all, or the one named) and the first day `replay` and `diff` look at.
 fn replay_scope<'c>(
     config: &'c Config,
@@ -664,4 +713,15 @@ fn replay_rows(
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// Runs the daemon (or the demo) and returns without waiting for work that will not finish: a
+/// thread still deciding a message when the stop's grace ran out holds nothing that is not redone
+/// at the next start (its transaction is not committed and the message is written down as in hand),
+/// so the stop stays within the README's 10 seconds whatever that thread is doing.
+fn block_on_and_leave(work: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    let runtime = runtime()?;
+    let result = runtime.block_on(work);
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }

@@ -102,7 +102,8 @@ impl fmt::Display for Status {
         }
         writeln!(
             f,
-            "Failed messages (newest first; `clerk explain` shows why a message does what it does):"
+            "Failed messages (newest first; `clerk explain` shows why a message does what it does, \
+             `clerk retry ID` handles one again after a fix):"
         )?;
         for failed in &self.failed {
             write!(f, "  #{} {}/{} {}", failed.id, failed.mailbox, failed.folder, failed.item)?;

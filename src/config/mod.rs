@@ -45,6 +45,10 @@ pub struct Config {
     pub oauth2: BTreeMap<String, Arc<TokenSource>>,
 }
 
+/// How long deciding one message may take when the mailbox does not say (`time_budget`): far above
+/// the milliseconds an ordinary message takes, far below what would leave a folder waiting.
+pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(10);
+
 /// One watched account (IMAP) or local Maildir.
 #[derive(Debug, Clone)]
 pub struct MailboxConfig {
@@ -486,7 +490,7 @@ fn mailbox(
         let at = raw.poll_interval.as_ref().map_or(spanned.span(), Spanned::span);
         problems.push((at, "`poll_interval` must be longer than zero".into()));
     }
-    let time_budget = duration(&raw.time_budget, "time_budget", Duration::from_secs(10), &mut problems);
+    let time_budget = duration(&raw.time_budget, "time_budget", DEFAULT_TIME_BUDGET, &mut problems);
     if time_budget.is_zero() {
         let at = raw.time_budget.as_ref().map_or(spanned.span(), Spanned::span);
         problems.push((at, "`time_budget` must be longer than zero".into()));

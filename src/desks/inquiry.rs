@@ -228,7 +228,7 @@ impl Desk<'_> {
             self.hand_over(&mut ticket, &mut entries)?;
             self.acknowledge(&mut ticket, &mut entries, history)?;
         }
-        self.put(ticket, entries);
+        self.put(ticket, entries, true);
         Ok(())
     }
 
@@ -285,7 +285,7 @@ impl Desk<'_> {
                 }
             }
         }
-        self.put(ticket, entries);
+        self.put(ticket, entries, false);
         Ok(())
     }
 
@@ -323,7 +323,7 @@ impl Desk<'_> {
             ticket.escalate_at = None;
             ticket.escalation = 0;
         }
-        self.put(ticket, entries);
+        self.put(ticket, entries, false);
         Ok(())
     }
 
@@ -537,8 +537,10 @@ impl Desk<'_> {
         }
     }
 
-    fn put(&mut self, ticket: Ticket, entries: Vec<TicketEntry>) {
-        self.outcome.effects.push(crate::effects::Effect::Ticket(Box::new(TicketChange { ticket, entries })));
+    /// Records the ticket as it now is; `opened` when this message opened it.
+    fn put(&mut self, ticket: Ticket, entries: Vec<TicketEntry>, opened: bool) {
+        let change = TicketChange { ticket, entries, opened };
+        self.outcome.effects.push(crate::effects::Effect::Ticket(Box::new(change)));
     }
 
     fn note(&mut self, note: String) {

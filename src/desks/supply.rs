@@ -197,10 +197,13 @@ impl<'a> Desk<'a> {
         self.cx.now.with_timezone(&self.cx.rules.office.timezone).year()
     }
 
-    fn next_request_number(&self) -> Result<RequestNumber, DeskError> {
+    /// The number of a request this message opens: the next of the year.
+    fn open_request(&mut self) -> Result<RequestNumber, DeskError> {
         let year = self.year();
         let (highest, _) = self.seen().highest_numbers(year)?;
-        Ok(RequestNumber { year, sequence: highest + 1 })
+        let number = RequestNumber { year, sequence: highest + 1 };
+        self.change.opened.push(Thread::Request(number));
+        Ok(number)
     }
 
     /// Puts `order` into the change, replacing an earlier version of it.

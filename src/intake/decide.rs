@@ -27,6 +27,8 @@ pub(super) struct Place<'a> {
     pub quarantine: Option<&'a str>,
     /// How long deciding one message may take.
     pub time_budget: Duration,
+    /// The journal row of the failed message being retried, which is not a duplicate of itself.
+    pub retry_of: Option<i64>,
 }
 
 impl Place<'_> {
@@ -93,7 +95,8 @@ pub(super) fn decide_all(
         };
         let entry = place.entry(read);
         let identity = (entry.message_id.clone(), entry.content_hash.clone());
-        if let Some(of) = store.find_same_message(identity.0.as_deref(), &identity.1)? {
+        let earlier = store.find_same_message(identity.0.as_deref(), &identity.1)?;
+        if let Some(of) = earlier.filter(|&of| Some(of) != place.retry_of) {
             out.push(Handled {
                 entry,
                 verdict: Verdict::Duplicate { of: Some(of) },

@@ -31,7 +31,13 @@ fn question(n: u32, subject: &str) -> Fetched {
 }
 
 fn place(quarantine: Option<&'static str>) -> Place<'static> {
-    Place { mailbox: "office", folder: "INBOX", quarantine, time_budget: Duration::from_secs(10) }
+    Place {
+        mailbox: "office",
+        folder: "INBOX",
+        quarantine,
+        time_budget: Duration::from_secs(10),
+        retry_of: None,
+    }
 }
 
 fn handle(store: &mut Store, set: &RuleSet, place: &Place, batch: Vec<Fetched>) -> Vec<Handled> {
@@ -151,4 +157,30 @@ fn a_message_already_journaled_is_skipped() {
     handle(&mut store, &set, &place(None), vec![question(1, "A question")]);
     let again = handle(&mut store, &set, &place(None), vec![question(1, "A question")]);
     assert!(again.is_empty());
+}
+
+#[tokio::test]
+async fn a_retry_after_a_fix_handles_a_failed_message_once() {
+    fault::inject_for_unit_tests("slow:SLOW-RETRY-UNIT");
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().expect("store");
+    let tight = Place { time_budget: Duration::from_millis(50), ..place(None) };
+    handle(&mut store, &set, &tight, vec![question(1, "question SLOW-RETRY-UNIT")]);
+    let db = Db::new(store);
+    // The fix: a budget the message fits in.
+    let intake = Intake::new(
+        db.clone(),
+        CurrentRules::new(set),
+        Arc::new(Notify::new()),
+        None,
+        Duration::from_secs(10),
+    );
+    let failed = db.run(|s| s.failed_mail(&[])).await.expect("failed mail");
+    let first = intake.retry(failed[0].clone()).await.expect("retry").expect("recorded");
+    assert!(matches!(first.verdict, Verdict::Processed { .. }), "{:?}", first.verdict);
+    assert_eq!(replies(std::slice::from_ref(&first)), 1);
+    assert!(intake.retry(failed[0].clone()).await.expect("second retry").is_none(), "done once");
+    assert!(db.run(|s| s.failed_mail(&[])).await.expect("failed mail").is_empty());
+    let counts = db.run(|s| s.journal_counts()).await.expect("counts");
+    assert_eq!((counts.get("processed"), counts.get("failed")), (Some(&1), None));
 }

@@ -21,6 +21,9 @@ use crate::store::{Db, QueuedMail, StoreError, now};
 /// days, as MTAs do.
 const MAX_ATTEMPTS: i64 = 100;
 
+/// The longest the sender sleeps without looking at the queue.
+const LOOK_AGAIN: Duration = Duration::from_secs(15);
+
 /// The running sender.
 pub struct Outbox {
     pub db: Db,
@@ -139,10 +142,12 @@ impl Outbox {
         Ok(())
     }
 
+    /// How long to wait for the next mail due, at most [`LOOK_AGAIN`]: mail queued by another
+    /// process (`clerk retry`, `clerk outbox resend`) wakes no one here.
     async fn until_next_due(&self) -> Duration {
         match self.db.run(|store| store.next_mail_due()).await {
-            Ok(Some(at)) => Duration::from_secs((at - now()).clamp(1, 3600) as u64),
-            _ => Duration::from_secs(3600),
+            Ok(Some(at)) => Duration::from_secs((at - now()).max(1) as u64).min(LOOK_AGAIN),
+            _ => LOOK_AGAIN,
         }
     }
 }

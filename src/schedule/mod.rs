@@ -100,8 +100,10 @@ async fn tick(
         return Ok((false, upcoming));
     }
     let (set, job) = (set.clone(), schedule.clone());
+    // One IMMEDIATE transaction from the first read to the last write: a job that numbers an order or
+    // counts a stock level decides on what no folder's batch can change under it.
     let queued = db
-        .run(move |store| -> Result<bool, StoreError> {
+        .run(move |store| store.immediate(|store| -> Result<bool, StoreError> {
             let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
             let mut offers = Vec::new();
             let mut escalated = Vec::new();
@@ -145,8 +147,6 @@ async fn tick(
                 }
             };
             store.record_run(&job.name, slot_ts, true, &mails, supply.as_ref())?;
-            // After the mail is queued: a crash in between composes the same Message-IDs again, which
-            // the outbox takes once.
             for offer in &offers {
                 store.note_follow_up(offer)?;
             }
@@ -154,7 +154,7 @@ async fn tick(
                 store.note_escalation(ticket, level)?;
             }
             Ok(!mails.is_empty())
-        })
+        }))
         .await?;
     info!(schedule = %schedule.name, job = %schedule.job, slot = %slot, queued, "schedule: ran");
     Ok((queued, upcoming))

@@ -40,7 +40,7 @@ impl Store {
         mails: &[OutboundMail],
         supply: Option<&crate::supply::SupplyChange>,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         if let Some(change) = supply {
             super::supply::put_supply(&tx, change, None)?;
         }

@@ -42,3 +42,17 @@ impl Db {
         f(&mut store)
     }
 }
+
+/// The SQL that writes one numbered row of `table`: a plain INSERT when the row is new (a taken number
+/// then fails, rather than one ticket or order silently replacing another), otherwise an upsert that
+/// updates the row in place. `columns` lists the table's columns, its key (`key` columns) first.
+pub(super) fn numbered_row_sql(table: &str, columns: &str, key: usize, new: bool) -> String {
+    let names: Vec<&str> = columns.split(',').map(str::trim).collect();
+    let values: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let insert = format!("INSERT INTO {table} ({columns}) VALUES ({})", values.join(", "));
+    if new {
+        return insert;
+    }
+    let set: Vec<String> = names.iter().skip(key).map(|c| format!("{c} = excluded.{c}")).collect();
+    format!("{insert} ON CONFLICT ({}) DO UPDATE SET {}", names[..key].join(", "), set.join(", "))
+}

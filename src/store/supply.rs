@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::shared::numbered_row_sql;
 use super::{Result, Store, StoreError};
 use crate::supply::stock::{Level, Move, Reason};
 use crate::supply::{
@@ -41,48 +42,46 @@ pub(super) fn put_supply(conn: &Connection, change: &SupplyChange, journal_id: O
         ])?;
     }
     for r in &change.requests {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO supply_requests ({REQUEST_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        ))?
-        .execute(params![
-            r.number.year,
-            r.number.sequence,
-            r.state.as_str(),
-            r.requester,
-            r.requester_name,
-            r.language,
-            r.subject,
-            r.urgent,
-            json(&r.lines)?,
-            r.opened_at,
-            r.updated_at,
-        ])?;
+        let new = change.opened.contains(&Thread::Request(r.number));
+        conn.prepare_cached(&numbered_row_sql("supply_requests", REQUEST_COLUMNS, 2, new))?.execute(
+            params![
+                r.number.year,
+                r.number.sequence,
+                r.state.as_str(),
+                r.requester,
+                r.requester_name,
+                r.language,
+                r.subject,
+                r.urgent,
+                json(&r.lines)?,
+                r.opened_at,
+                r.updated_at,
+            ],
+        )?;
     }
     for o in &change.orders {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO purchase_orders ({ORDER_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-        ))?
-        .execute(params![
-            o.number.year,
-            o.number.sequence,
-            o.vendor,
-            o.state.as_str(),
-            o.currency.code(),
-            json(&o.lines)?,
-            o.urgent,
-            o.created_at,
-            o.updated_at,
-            o.approval_asked_at,
-            o.sent_at,
-            o.expected_at,
-            o.acknowledged_at,
-            o.reminded_at,
-            o.received_at,
-            o.message_id,
-            o.note,
-        ])?;
+        let new = change.opened.contains(&Thread::Order(o.number));
+        conn.prepare_cached(&numbered_row_sql("purchase_orders", ORDER_COLUMNS, 2, new))?.execute(
+            params![
+                o.number.year,
+                o.number.sequence,
+                o.vendor,
+                o.state.as_str(),
+                o.currency.code(),
+                json(&o.lines)?,
+                o.urgent,
+                o.created_at,
+                o.updated_at,
+                o.approval_asked_at,
+                o.sent_at,
+                o.expected_at,
+                o.acknowledged_at,
+                o.reminded_at,
+                o.received_at,
+                o.message_id,
+                o.note,
+            ],
+        )?;
     }
     for (message_id, thread) in &change.threads {
         let (kind, year, sequence) = match thread {
@@ -108,7 +107,7 @@ pub(super) fn put_supply(conn: &Connection, change: &SupplyChange, journal_id: O
 impl Store {
     /// Stores `change` on its own, outside a message's transaction (the `reorder` job, `clerk stock set`).
     pub fn put_supply(&mut self, change: &SupplyChange) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         put_supply(&tx, change, None)?;
         tx.commit()?;
         Ok(())

@@ -334,3 +334,54 @@ mod events {
         assert_eq!(store.events("giulia", rome(1, 0), rome(30, 0)).unwrap(), [update]);
     }
 }
+
+mod numbered_rows {
+    use crate::rules::Priority;
+    use crate::store::Store;
+    use crate::tickets::{Ticket, TicketChange, TicketNumber, TicketState};
+
+    fn ticket(customer: &str, opened: bool) -> TicketChange {
+        TicketChange {
+            ticket: Ticket {
+                number: TicketNumber(1001),
+                state: TicketState::New,
+                customer: customer.into(),
+                customer_name: None,
+                department: None,
+                priority: Priority::Normal,
+                subject: format!("A question from {customer}"),
+                language: "en".into(),
+                opened_at: 100,
+                updated_at: 100,
+                due_at: None,
+                escalate_at: None,
+                answered_at: None,
+                acknowledged: false,
+                escalation: 0,
+                rating: None,
+                rated_at: None,
+            },
+            entries: vec![],
+            opened,
+        }
+    }
+
+    #[test]
+    fn a_new_ticket_whose_number_is_taken_is_refused_rather_than_written_over_the_other() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.put_ticket(&ticket("anna@example.com", true)).unwrap();
+        assert!(store.put_ticket(&ticket("bruno@example.com", true)).is_err());
+        let kept = store.ticket(TicketNumber(1001)).unwrap().expect("the first ticket");
+        assert_eq!(kept.customer, "anna@example.com");
+    }
+
+    #[test]
+    fn a_change_to_a_ticket_updates_it_in_place() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.put_ticket(&ticket("anna@example.com", true)).unwrap();
+        let mut answered = ticket("anna@example.com", false);
+        answered.ticket.state = TicketState::Answered;
+        store.put_ticket(&answered).unwrap();
+        assert_eq!(store.ticket(TicketNumber(1001)).unwrap().expect("ticket").state, TicketState::Answered);
+    }
+}

@@ -15,29 +15,27 @@ const COLUMNS: &str = "number, state, customer, customer_name, department, prior
 /// journal row of the message that caused them (none for a scheduled job's change).
 pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: Option<i64>) -> Result<()> {
     let t = &change.ticket;
-    conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO tickets ({COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-    ))?
-    .execute(params![
-        t.number.0,
-        t.state.as_str(),
-        t.customer,
-        t.customer_name,
-        t.department,
-        t.priority.name(),
-        t.subject,
-        t.language,
-        t.opened_at,
-        t.updated_at,
-        t.due_at,
-        t.escalate_at,
-        t.answered_at,
-        t.acknowledged,
-        t.escalation,
-        t.rating.map(Rating::as_str),
-        t.rated_at,
-    ])?;
+    conn.prepare_cached(&super::shared::numbered_row_sql("tickets", COLUMNS, 1, change.opened))?.execute(
+        params![
+            t.number.0,
+            t.state.as_str(),
+            t.customer,
+            t.customer_name,
+            t.department,
+            t.priority.name(),
+            t.subject,
+            t.language,
+            t.opened_at,
+            t.updated_at,
+            t.due_at,
+            t.escalate_at,
+            t.answered_at,
+            t.acknowledged,
+            t.escalation,
+            t.rating.map(Rating::as_str),
+            t.rated_at,
+        ],
+    )?;
     for entry in &change.entries {
         conn.prepare_cached(
             "INSERT OR IGNORE INTO ticket_messages (message_id, ticket, journal_id, role, author, at, text)
@@ -59,7 +57,7 @@ pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: O
 impl Store {
     /// Stores `change` on its own, outside a message's transaction (the `escalate` job, tests).
     pub fn put_ticket(&mut self, change: &TicketChange) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         put_ticket(&tx, change, None)?;
         tx.commit()?;
         Ok(())

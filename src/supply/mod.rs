@@ -44,6 +44,9 @@ pub struct SupplyChange {
     pub threads: Vec<(String, Thread)>,
     /// Items that fell below their reorder point (`true`, told once) or are back above it.
     pub low: Vec<(String, bool)>,
+    /// The requests and orders this change opens: their numbers are new, and the store refuses them
+    /// if a number is taken rather than write one over another.
+    pub opened: Vec<Thread>,
 }
 
 /// The conversation a message belongs to.

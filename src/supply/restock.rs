@@ -45,6 +45,9 @@ pub fn restock(
         let mut draft = add_to_draft(&drafts, item, vendor, need, next, now.timestamp());
         draft.urgent |= urgent;
         done.drafted = Some((draft.number, need));
+        if draft.number == next {
+            change.opened.push(crate::supply::Thread::Order(next));
+        }
         change.orders.retain(|o| o.number != draft.number);
         change.orders.push(draft);
     }

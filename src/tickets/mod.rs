@@ -147,4 +147,7 @@ pub struct TicketEntry {
 pub struct TicketChange {
     pub ticket: Ticket,
     pub entries: Vec<TicketEntry>,
+    /// This change opens the ticket: its number is new, and the store refuses it if the number is
+    /// taken rather than write one ticket over another.
+    pub opened: bool,
 }

@@ -62,7 +62,7 @@ pub(super) fn request(
     let mut request = match earlier.filter(|_| over.is_none() || new_lines.is_empty()) {
         Some(request) => request,
         None => Request {
-            number: desk.next_request_number()?,
+            number: desk.open_request()?,
             state: RequestState::Waiting,
             requester: desk.sender.email.to_lowercase(),
             requester_name: desk.sender.name.clone().filter(|n| !n.trim().is_empty()),

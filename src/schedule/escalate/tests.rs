@@ -45,6 +45,7 @@ fn store_with(state: TicketState, department: Option<&str>) -> Store {
                 rating: None,
                 rated_at: None,
             },
+            opened: true,
             entries: vec![TicketEntry {
                 message_id: "q1@example.com".into(),
                 role: Role::Customer,
