@@ -279,6 +279,11 @@ impl Clerk {
         self.child.wait().ok();
     }
 
+    /// Clerk's exit status if it has exited by itself.
+    pub fn exited(&mut self) -> Option<i32> {
+        self.child.try_wait().ok().flatten().map(|status| status.code().unwrap_or(-1))
+    }
+
     /// Sends clerk a signal by name (`HUP`, `TERM`, …).
     pub fn signal(&self, name: &str) {
         super::process::signal(&[self.child.id()], name);
