@@ -284,6 +284,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { once } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             clerk::logging::init(cli.log.as_deref().or(config.log_level.as_deref()).unwrap_or(DEFAULT_LOG));
+            for open in config.open_secret_files() {
+                tracing::warn!("{open}");
+            }
             runtime()?.block_on(clerk::daemon::run(config, once))?;
             Ok(ExitCode::SUCCESS)
         }
