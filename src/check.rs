@@ -1,5 +1,5 @@
 //! `clerk check`: everything an edit can break, checked before it goes live. The configuration (with
-//! the files it names), every rule file, `office.toml` and every template (rendered against a sample
+//! the files it names, and a warning for each secret file others can read), every rule file, `office.toml` and every template (rendered against a sample
 //! message, so an unknown variable is caught), then every embedded `[[test]]`. Each problem is reported
 //! at its `file:line:col`, each failed test as expected-versus-got; the daemon's reload refuses exactly
 //! what this refuses.
@@ -22,6 +22,8 @@ pub struct Report {
     pub errors: Vec<String>,
     /// Probable mistakes that do not stop the rules from working.
     pub warnings: Vec<Diagnostic>,
+    /// Files of the configuration holding a secret that others can read or change, one line each.
+    pub open_secrets: Vec<String>,
     /// How many rules the directory holds.
     pub rules: usize,
     /// How many embedded tests ran.
@@ -45,11 +47,13 @@ impl Report {
 /// `rules_dir`, that directory alone.
 pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
     let mut config_errors = Vec::new();
+    let mut open_secrets = Vec::new();
     let dir = match (rules_dir, config) {
         (Some(dir), _) => dir.to_path_buf(),
         (None, Some(path)) => match Config::load(path) {
             Ok(config) => {
                 config_errors = config.missing_sign_ins();
+                open_secrets = config.open_secret_files().iter().map(ToString::to_string).collect();
                 config.rules_dir
             }
             Err(e) => {
@@ -71,6 +75,7 @@ pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
         Err(failed) => *failed,
     };
     report.errors.splice(0..0, config_errors);
+    report.open_secrets = open_secrets;
     report
 }
 
@@ -115,6 +120,9 @@ impl fmt::Display for Report {
         for error in &self.errors {
             writeln!(f, "error: {error}")?;
         }
+        for warning in &self.open_secrets {
+            writeln!(f, "warning: {warning}")?;
+        }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
         }
@@ -137,8 +145,9 @@ impl fmt::Display for Report {
         }
         let passed = self.tests - self.failed;
         write!(f, "{}: {} rules, {passed} of {} tests passed", dir.display(), self.rules, self.tests)?;
-        if !self.warnings.is_empty() {
-            write!(f, ", {} warning(s)", self.warnings.len())?;
+        let warnings = self.warnings.len() + self.open_secrets.len();
+        if warnings > 0 {
+            write!(f, ", {warnings} warning(s)")?;
         }
         writeln!(f, ".")
     }

@@ -376,11 +376,17 @@ impl Office {
     }
 }
 
+/// The office's lock file beside its database (`clerk.lock` beside `clerk.db`); `clerk status` reads
+/// whether a process holds it.
+pub fn lock_path(database: &std::path::Path) -> std::path::PathBuf {
+    database.with_extension("lock")
+}
+
 /// Takes the office's lock (`clerk.lock` beside `clerk.db`): a second daemon, or a `replay --apply` or
 /// `backfill` while the daemon runs, would move the same messages and send the same mail. The system
 /// releases it when the process ends, however it ends. `None` when another process holds it.
 fn lock(database: &std::path::Path) -> anyhow::Result<Option<std::fs::File>> {
-    let path = database.with_extension("lock");
+    let path = lock_path(database);
     let file = std::fs::File::options()
         .create(true)
         .truncate(false)

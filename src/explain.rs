@@ -313,6 +313,24 @@ mod tests {
     }
 
     #[test]
+    fn a_sender_whose_display_name_carries_a_line_break_is_answered_on_one_line() {
+        let dir = Dir::with_rules(
+            "[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\ndesk = \"inquiry\"\n\
+             department = \"front-desk\"\n",
+        );
+        let set = dir.load();
+        let raw = b"From: =?utf-8?q?Anna=0D=0ABcc:_victim@evil.example?= <anna@example.com>\r\n\
+            Reply-To: =?utf-8?q?Anna=0AX-Injected:_1?= <anna@example.com>\r\n\
+            To: assistant@office.example\r\nSubject: A question\r\nMessage-ID: <q@example.com>\r\n\r\nHello\r\n";
+        let explanation = explain(&set, raw, None).expect("the message parses");
+        assert_eq!(explanation.failure, None);
+        let report = explanation.to_string();
+        assert!(report.contains("To: \"Anna X-Injected: 1\" <anna@example.com>"), "{report}");
+        assert!(!report.lines().any(|l| l.trim_start().starts_with("Bcc:")), "{report}");
+        assert!(!report.lines().any(|l| l.trim_start().starts_with("X-Injected:")), "{report}");
+    }
+
+    #[test]
     fn without_a_reply_log_the_report_says_the_limit_was_not_checked() {
         let (_dir, set) = rules("Thanks\n");
         let report = explain(&set, QUESTION, None).expect("the message parses").to_string();

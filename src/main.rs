@@ -130,9 +130,11 @@ enum Command {
         #[arg(long, value_name = "WHEN", default_value = "30d")]
         since: String,
     },
-    /// Show how the office is doing: mailbox connections, the outbox, mail handled, failures.
+    /// Show how the office is doing: whether clerk runs, mailbox connections, the outbox, mail handled,
+    /// failures.
     ///
-    /// Reads the database only, so it works while the daemon runs and changes nothing.
+    /// Reads the database and who holds the office's lock, so it works while the daemon runs and
+    /// changes nothing.
     Status {
         /// Print JSON (times in unix seconds) instead of text
         #[arg(long)]
@@ -294,6 +296,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { once } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             clerk::logging::init(cli.log.as_deref().or(config.log_level.as_deref()).unwrap_or(DEFAULT_LOG));
+            for open in config.open_secret_files() {
+                tracing::warn!("{open}");
+            }
             block_on_and_leave(clerk::daemon::run(config, once))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -427,7 +432,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             let store = clerk::store::Store::open_read_only(&config.database)
                 .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
-            let status = clerk::status::read(&store, clerk::store::now())?;
+            let mut status = clerk::status::read(&store, clerk::store::now())?;
+            status.observe_lock(&clerk::daemon::lock_path(&config.database));
             if json {
                 println!("{}", serde_json::to_string_pretty(&status)?);
             } else {

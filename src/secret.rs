@@ -1,7 +1,8 @@
-//! Secrets (passwords) read from a file or the environment, never printed.
+//! Secrets (passwords) read from a file or the environment, never printed; and the warning, as ssh
+//! gives it, about a file holding one that others can read.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A password or token. Its `Debug` and `Display` print `***`, so a secret cannot reach a log line or
 /// an error message by accident.
@@ -88,6 +89,52 @@ impl SecretSource {
     }
 }
 
+/// A file holding a secret that users other than its owner and group can read or change. A group may
+/// read it (`0640 root:clerk` is how a service is commonly handed a secret); the rest of the world may
+/// not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSecretFile {
+    /// What the file is, as the configuration names it (`[smtp] password_file`).
+    pub what: String,
+    pub path: PathBuf,
+    /// Its permission bits (`0o644`).
+    pub mode: u32,
+}
+
+impl fmt::Display for OpenSecretFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let others = match (self.mode & 0o004 != 0, self.mode & 0o002 != 0) {
+            (true, true) => "others can read and change it",
+            (true, false) => "others can read it",
+            _ => "others can change it",
+        };
+        write!(
+            f,
+            "{} {path} holds a secret and {others} (mode {:04o}); restrict it: chmod 600 {path}, or chmod \
+             o-rwx {path} if clerk reads it through its group",
+            self.what,
+            self.mode & 0o7777,
+            path = self.path.display(),
+        )
+    }
+}
+
+/// `path` (holding the secret `what`) when users other than its owner and group can read or change
+/// it; `None` when they cannot, or when it cannot be looked at (a missing file is reported elsewhere).
+pub fn open_to_others(what: &str, path: &Path) -> Option<OpenSecretFile> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o006 != 0).then(|| OpenSecretFile { what: what.to_owned(), path: path.to_path_buf(), mode })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (what, path);
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +152,55 @@ mod tests {
         let secret = SecretSource::File(path.clone()).read().unwrap();
         std::fs::remove_file(&path).unwrap();
         assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[cfg(unix)]
+    fn file_with_mode(name: &str, mode: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::env::temp_dir().join(format!("clerk-secret-{}-{name}", std::process::id()));
+        std::fs::write(&path, "hunter2\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        path
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_secret_file_others_can_read_is_named_with_its_mode_and_the_fix() {
+        let path = file_with_mode("world", 0o644);
+        let open = open_to_others("[smtp] password_file", &path);
+        std::fs::remove_file(&path).unwrap();
+        let shown = path.display();
+        assert_eq!(
+            open.map(|o| o.to_string()).as_deref(),
+            Some(
+                format!(
+                    "[smtp] password_file {shown} holds a secret and others can read it (mode 0644); \
+                     restrict it: chmod 600 {shown}, or chmod o-rwx {shown} if clerk reads it through \
+                     its group"
+                )
+                .as_str()
+            )
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_secret_file_others_can_change_is_named_too() {
+        let path = file_with_mode("writable", 0o602);
+        let open = open_to_others("password_file", &path);
+        std::fs::remove_file(&path).unwrap();
+        assert!(open.is_some_and(|o| o.to_string().contains("others can change it (mode 0602)")));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_secret_file_for_its_owner_or_its_group_is_fine() {
+        for mode in [0o600, 0o400, 0o640] {
+            let path = file_with_mode(&format!("{mode:o}"), mode);
+            let open = open_to_others("password_file", &path);
+            std::fs::remove_file(&path).unwrap();
+            assert_eq!(open, None, "mode {mode:o}");
+        }
     }
 
     #[test]

@@ -1,13 +1,24 @@
-//! `clerk status`: how the office is doing, read from the database alone (so it works while the daemon
-//! runs, and never changes anything): each watched folder's connection and its last look for mail, the
-//! outbox, what was handled per desk in the last 24 hours, and the messages that failed.
+//! `clerk status`: how the office is doing, read from the database and the office's lock (so it works
+//! while the daemon runs, and never changes anything): whether a clerk is running, each watched
+//! folder's connection and its last look for mail, the outbox, what was handled per desk in the last 24
+//! hours, and the messages that failed.
+//!
+//! The folders' states are notes the watchers write as they go; a clerk that was killed, or a `run
+//! --once` that has ended, leaves its last notes behind. So whether a clerk runs is read from the lock
+//! ([`holder`]), and when none does, its notes are shown as history, not as connections.
+
+mod holder;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::store::{FailedMessage, Store, StoreError, UnsentMail, WatchStatus};
+
+/// The state a watcher's note is shown in when no clerk is running.
+const NOT_RUNNING: &str = "not running";
 
 /// A watcher that says it is connected but has not looked for mail for this long is probably not
 /// running any more (a watcher looks at least every five minutes, even in a silent IDLE).
@@ -20,6 +31,8 @@ const FAILED_SHOWN: usize = 20;
 pub struct Status {
     /// When this was read.
     pub now: i64,
+    /// Whether a clerk is at work on the office.
+    pub clerk: Liveness,
     pub mailboxes: Vec<WatchStatus>,
     /// Mail not (yet) sent: waiting, held as uncertain, or refused.
     pub outbox: Vec<UnsentMail>,
@@ -29,10 +42,25 @@ pub struct Status {
     pub failed: Vec<FailedMessage>,
 }
 
-/// Reads the status at `now` (unix seconds).
+/// Whether a clerk is running, and when one was last at work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Liveness {
+    /// Whether a process holds the office's lock (`clerk.lock`): the daemon, or a `run --once`,
+    /// `replay --apply` or `backfill` at work. `None` when that cannot be told (a system without
+    /// `/proc/locks`, or a status read without the lock, as the daemon's own summary is).
+    pub running: Option<bool>,
+    /// The id of the process that holds the lock, when the system shows it.
+    pub pid: Option<u32>,
+    /// Unix seconds: the last sign of a clerk at work (a watcher's note, a message taken in).
+    pub last_seen: Option<i64>,
+}
+
+/// Reads the status at `now` (unix seconds) from the database alone: whether a clerk runs is left
+/// open ([`Status::observe_lock`] tells).
 pub fn read(store: &Store, now: i64) -> Result<Status, StoreError> {
     Ok(Status {
         now,
+        clerk: Liveness { running: None, pid: None, last_seen: store.last_sign_of_life()? },
         mailboxes: store.watch_statuses()?,
         outbox: store.unsent_mail()?,
         handled_last_24h: store.handled_per_desk(now - 86_400)?,
@@ -40,13 +68,55 @@ pub fn read(store: &Store, now: i64) -> Result<Status, StoreError> {
     })
 }
 
+impl Status {
+    /// Tells from the office's lock at `lock` whether a clerk is running. When none is, the watchers'
+    /// notes are what a clerk left behind: each is shown as `not running`, its last state kept in the
+    /// detail (`was connected`).
+    pub fn observe_lock(&mut self, lock: &Path) {
+        match holder::of(lock) {
+            holder::Holder::Process(pid) => {
+                self.clerk.running = Some(true);
+                self.clerk.pid = pid;
+            }
+            holder::Holder::Nobody => {
+                self.clerk.running = Some(false);
+                for watcher in &mut self.mailboxes {
+                    watcher.detail = Some(format!("was {}", watcher.state));
+                    watcher.state = NOT_RUNNING.to_owned();
+                }
+            }
+            holder::Holder::Unknown => self.clerk.running = None,
+        }
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.clerk.running, self.clerk.pid) {
+            (Some(true), Some(pid)) => writeln!(f, "clerk: running (process {pid})")?,
+            (Some(true), None) => writeln!(f, "clerk: running")?,
+            (Some(false), _) => match self.clerk.last_seen {
+                Some(at) => writeln!(f, "clerk: not running; last seen {} ago", ago(self.now, at))?,
+                None => writeln!(f, "clerk: not running; never seen at work")?,
+            },
+            (None, _) => {}
+        }
         writeln!(f, "Mailboxes")?;
         if self.mailboxes.is_empty() {
             writeln!(f, "  none watched yet: is clerk running?")?;
         }
         for watcher in &self.mailboxes {
+            if watcher.state == NOT_RUNNING {
+                write!(f, "  {}/{}: not watched", watcher.mailbox, watcher.folder)?;
+                if let Some(detail) = &watcher.detail {
+                    write!(f, " ({detail})")?;
+                }
+                match watcher.last_sync {
+                    Some(at) => writeln!(f, "; last looked for mail {} ago", ago(self.now, at))?,
+                    None => writeln!(f)?,
+                }
+                continue;
+            }
             write!(
                 f,
                 "  {}/{}: {} for {}",
@@ -149,6 +219,72 @@ mod tests {
         assert!(fresh.contains("office/INBOX: connected for 0 s; last looked for mail 0 s ago\n"), "{fresh}");
         let later = read(&store, now + 3_600).unwrap().to_string();
         assert!(later.contains("no sign of life since: is clerk running?"), "{later}");
+    }
+
+    /// A lock file in a directory of its own, removed when dropped.
+    struct LockFile(std::path::PathBuf);
+
+    impl LockFile {
+        fn new(name: &str) -> LockFile {
+            let dir = std::env::temp_dir().join(format!("clerk-status-{}-{name}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::File::create(dir.join("clerk.lock")).unwrap();
+            LockFile(dir)
+        }
+
+        fn path(&self) -> std::path::PathBuf {
+            self.0.join("clerk.lock")
+        }
+    }
+
+    impl Drop for LockFile {
+        fn drop(&mut self) {
+            std::fs::remove_dir_all(&self.0).ok();
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn when_no_clerk_holds_the_lock_it_is_not_running_and_no_folder_is_connected() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.note_watch("office", "INBOX", "connected", None).unwrap();
+        store.note_sync("office", "INBOX").unwrap();
+        let lock = LockFile::new("free");
+        let mut status = read(&store, crate::store::now() + 300).unwrap();
+        status.observe_lock(&lock.path());
+        let text = status.to_string();
+        assert!(text.starts_with("clerk: not running; last seen 5 min ago\n"), "{text}");
+        assert!(
+            text.contains("office/INBOX: not watched (was connected); last looked for mail 5 min ago\n"),
+            "{text}"
+        );
+        assert!(!text.contains("connected for"), "{text}");
+        let json = serde_json::to_value(&status).unwrap();
+        assert_eq!(json["clerk"]["running"], false);
+        assert_eq!(json["mailboxes"][0]["state"], "not running");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn while_a_process_holds_the_lock_clerk_is_running_and_the_folders_are_as_noted() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.note_watch("office", "INBOX", "connected", None).unwrap();
+        let lock = LockFile::new("held");
+        let held = std::fs::File::options().write(true).open(lock.path()).unwrap();
+        held.try_lock().unwrap();
+        let mut status = read(&store, crate::store::now()).unwrap();
+        status.observe_lock(&lock.path());
+        let text = status.to_string();
+        assert!(text.starts_with(&format!("clerk: running (process {})\n", std::process::id())), "{text}");
+        assert!(text.contains("office/INBOX: connected for 0 s"), "{text}");
+    }
+
+    #[test]
+    fn an_office_where_no_clerk_ever_ran_is_not_running_and_never_seen() {
+        let store = Store::open_in_memory().unwrap();
+        let mut status = read(&store, 0).unwrap();
+        status.observe_lock(Path::new("/nonexistent/clerk.lock"));
+        assert!(status.to_string().starts_with("clerk: not running; never seen at work\n"));
     }
 
     #[test]

@@ -151,3 +151,45 @@ fn the_configuration_is_checked_with_the_files_it_names() {
     let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A config whose IMAP password is in `password`, beside it, with these permission bits.
+fn config_with_password_file(mode: u32) -> (TestDir, PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, rules) = shipped_copy();
+    let config = dir.path().join("clerk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[rules]\ndir = {:?}\n\n[[mailbox]]\nname = \"office\"\nurl = \"imaps://mail.example:993\"\n\
+             user = \"assistant\"\npassword_file = \"password\"\n",
+            rules.display().to_string()
+        ),
+    )
+    .unwrap();
+    let password = dir.path().join("password");
+    std::fs::write(&password, "secret\n").unwrap();
+    std::fs::set_permissions(&password, std::fs::Permissions::from_mode(mode)).unwrap();
+    (dir, config, password)
+}
+
+#[test]
+fn a_password_file_others_can_read_is_warned_about_with_its_mode_and_the_fix() {
+    let (_dir, config, password) = config_with_password_file(0o644);
+    let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 0, "a warning, not an error: {out}");
+    let warning = format!(
+        "warning: mailbox `office` password_file {0} holds a secret and others can read it (mode 0644); \
+         restrict it: chmod 600 {0}, or chmod o-rwx {0} if clerk reads it through its group",
+        password.display()
+    );
+    assert!(out.contains(&warning), "{out}");
+    assert!(out.contains("1 warning(s)."), "{out}");
+}
+
+#[test]
+fn a_password_file_for_clerk_alone_is_not_warned_about() {
+    let (_dir, config, _password) = config_with_password_file(0o600);
+    let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("warning"), "{out}");
+}

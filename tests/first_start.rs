@@ -1,5 +1,6 @@
 //! What clerk does with mail that was already in the mailbox the first time it starts (the `backfill`
-//! setting), and with messages over `max_message_size`: against a real Dovecot, with `clerk run --once`.
+//! setting), and with messages over `max_message_size`; and the warning at start about a password
+//! file others can read: against a real Dovecot, with `clerk run --once`.
 
 mod support;
 
@@ -92,4 +93,21 @@ fn a_message_over_the_size_limit_is_recorded_from_its_header_and_left_in_place()
     );
     assert!(log.contains("too large") && log.contains("big@example.test"), "{log}");
     assert_eq!(dovecot.messages(ASSISTANT, "INBOX").len(), 2, "nothing is moved or lost");
+}
+
+#[test]
+fn a_password_file_others_can_read_is_warned_about_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dovecot, _sink, office) = office("");
+    let password = office.dir.path().join("imap-password");
+    std::fs::set_permissions(&password, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let log = office.run_once();
+    let warning = format!(
+        "{0} holds a secret and others can read it (mode 0644); restrict it: chmod 600 {0}, or chmod o-rwx {0} if clerk reads it through its group",
+        password.display()
+    );
+    assert!(log.contains(&warning), "{log}");
+
+    std::fs::set_permissions(&password, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(!office.run_once().contains("holds a secret"));
 }

@@ -6,8 +6,12 @@
 
 mod support;
 
+use std::time::Duration;
+
 use support::clerk::{ASSISTANT, CUSTOMER, Office, mail, office_users};
 use support::{Dovecot, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(30);
 
 const RULES: &str = r#"
 [[rule]]
@@ -101,4 +105,26 @@ fn a_move_into_the_watched_folder_itself_in_doubt_never_removes_the_message() {
     ));
     office.run_once();
     assert_eq!(dovecot.messages(ASSISTANT, "INBOX"), before, "its own copy is not taken for a filed one");
+}
+
+#[test]
+fn a_start_stopped_while_it_settles_a_move_in_doubt_has_handled_the_new_mail_first() {
+    let (dovecot, _sink, office, filed) = filed_question();
+    move_cut_off(&dovecot, &office, &filed);
+    // No copy in the destination: the case in which settling waits for the server.
+    empty_done(&dovecot);
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "Another question", "q2@example.test"));
+
+    let mut clerk = office.start();
+    assert!(clerk.wait_for_log("a move was interrupted", WAIT), "{}", clerk.log());
+    clerk.kill();
+    let handled =
+        "SELECT count(*) FROM messages WHERE message_id = 'q2@example.test' AND status = 'processed'";
+    assert_eq!(office.query_count(handled), 1, "the new mail is handled before settling:\n{}", clerk.log());
+
+    office.run_once();
+    assert!(dovecot.messages(ASSISTANT, "INBOX").is_empty(), "both are filed");
+    let done = dovecot.messages(ASSISTANT, "Done");
+    assert_eq!(done.len(), 2, "each once");
+    assert!(done.contains(&filed));
 }

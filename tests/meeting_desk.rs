@@ -8,10 +8,13 @@ mod support;
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
-use support::clerk::{ASSISTANT, CUSTOMER, Office, header, office_users};
+use support::clerk::{ASSISTANT, CUSTOMER, Office, PASSWORD, header, office_users};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
+
+/// Someone outside the office and outside the customer's company, with a mailbox of her own.
+const THIRD_PARTY: &str = "carla@partner.test";
 
 const RULES: &str = r#"
 [[rule]]
@@ -72,13 +75,16 @@ fn outlook(method: &str, uid: &str, sequence: u32, hour: u32, id: &str) -> Vec<u
     .into_bytes()
 }
 
+/// The office with its own servers; the customer's and the third party's mailboxes too.
 fn office() -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
     office_with("")
 }
 
 /// [`office`] with `config` added to clerk.toml.
 fn office_with(config: &str) -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
-    let dovecot = Dovecot::start(&office_users());
+    let mut users = office_users();
+    users.push((THIRD_PARTY, PASSWORD));
+    let dovecot = Dovecot::start(&users);
     let sink = SmtpSink::start_relaying_to(&dovecot);
     let office = Office::new(&dovecot, &sink, RULES, "");
     office.append_config(config);
@@ -227,4 +233,25 @@ fn a_request_to_meet_in_person_books_the_room_which_shows_in_the_room_feed() {
         feed.contains("SUMMARY:Meeting on site plans") && feed.contains(&dtstart(eleven))
     });
     assert!(shown, "the booking is not in the room feed:\n{}", support::process::http_get(port, &path));
+}
+
+#[test]
+fn no_mail_reaches_a_third_party_whose_address_a_stranger_wrote_in_a_request() {
+    let (dovecot, sink, _office, _clerk) = office();
+    let (_, three_pm) = local(15);
+    let day = three_pm.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Could we meet on {day} at 3pm? Please invite {THIRD_PARTY} as well.");
+    dovecot.deliver(ASSISTANT, &in_words("Meeting about the budget", &text, "words5@example.test", None));
+    let (_, invitation, body) = answer(&dovecot, 1);
+    assert!(invitation.contains("METHOD:REQUEST") && !invitation.contains(THIRD_PARTY), "{invitation}");
+    assert!(body.contains(&format!("I have not invited {THIRD_PARTY}:")), "{body}");
+    for mail in sink.received() {
+        assert!(
+            !mail.rcpt_tos.iter().any(|r| r.contains(THIRD_PARTY)),
+            "{:?}\n{}",
+            mail.rcpt_tos,
+            mail.text()
+        );
+    }
+    assert!(dovecot.messages(THIRD_PARTY, "INBOX").is_empty(), "the third party got mail");
 }

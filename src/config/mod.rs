@@ -292,6 +292,38 @@ impl Config {
             .collect()
     }
 
+    /// The files named here that hold a secret — password files, OAuth client secret and refresh-token
+    /// files — that users other than the file's owner and group can read or change. `clerk check` and
+    /// the daemon's start warn about each, as ssh does about a private key.
+    pub fn open_secret_files(&self) -> Vec<crate::secret::OpenSecretFile> {
+        let mut files: Vec<(String, &Path)> = Vec::new();
+        for mailbox in &self.mailboxes {
+            if let Source::Imap(ImapAccount {
+                credential: Credential::Password(SecretSource::File(f)), ..
+            }) = &mailbox.source
+            {
+                files.push((format!("mailbox `{}` password_file", mailbox.name), f));
+            }
+        }
+        if let Delivery::Smtp(SmtpAccount {
+            credential: Some(Credential::Password(SecretSource::File(f))),
+            ..
+        }) = &self.delivery
+        {
+            files.push(("[smtp] password_file".into(), f));
+        }
+        for (name, tokens) in &self.oauth2 {
+            let provider = tokens.provider();
+            if let Some(SecretSource::File(f)) = &provider.client_secret {
+                files.push((format!("[oauth2.{name}] client_secret_file"), f));
+            }
+            files.push((format!("[oauth2.{name}] refresh_token_file"), &provider.refresh_token_file));
+        }
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|(_, path)| seen.insert(*path));
+        files.into_iter().filter_map(|(what, path)| crate::secret::open_to_others(&what, path)).collect()
+    }
+
     /// `explicit`, or the first of [`DEFAULT_LOCATIONS`] that exists.
     pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
         match explicit {

@@ -11,6 +11,7 @@
 //! meeting's organizer; everything else is noted and left alone.
 
 mod attendee;
+mod invitees;
 mod organizer;
 mod request;
 mod rooms;

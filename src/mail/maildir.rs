@@ -5,6 +5,10 @@
 //! journaled it moves to `cur/` with its flags in the file name (`:2,FS`), or into another Maildir++
 //! folder (`.Vendors.Invoices/cur/`) when a rule moves it. The file's unique name (up to the `:`) is
 //! its journal key, so a crash between journaling and renaming only leaves the rename to redo.
+//!
+//! Reading, listing and renaming files blocks, and a slow disk must not stall the async workers that
+//! IMAP folders, the outbox and the feeds share: every step that touches the disk runs on tokio's
+//! blocking pool ([`on_disk`]), a batch or a listing at a time.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,12 +19,14 @@ use tracing::{info, warn};
 use crate::config::Backfill;
 use crate::intake::{Content, Fetched, Intake, IntakeError};
 use crate::mail::Progress;
-use crate::store::{Db, FolderState, StoreError};
+use crate::store::{Db, FolderState, PendingOp, StoreError};
 
 /// The folder name the journal uses for a Maildir's own (root) folder.
 pub const INBOX: &str = "INBOX";
 /// Files per intake batch.
 const BATCH: usize = 200;
+/// A move or flag that fails this many times is given up (and reported).
+const OP_ATTEMPTS: i64 = 5;
 
 /// What can go wrong reading a Maildir.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +37,17 @@ pub enum MaildirError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Intake(#[from] IntakeError),
+    /// The blocking task that touched the disk did not finish (it panicked, or the runtime is
+    /// shutting down).
+    #[error("a Maildir task stopped: {0}")]
+    Stopped(String),
+}
+
+/// Runs `work`, which touches the disk, on tokio's blocking pool.
+async fn on_disk<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, MaildirError> + Send + 'static,
+) -> Result<T, MaildirError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| MaildirError::Stopped(e.to_string()))?
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> MaildirError + '_ {
@@ -101,15 +118,20 @@ async fn note(watch: &MaildirWatch, state: &'static str, detail: Option<String>,
 
 /// One pass: handle what is new, then carry out queued moves and flags and file handled mail into `cur/`.
 pub async fn scan(watch: &MaildirWatch) -> Result<usize, MaildirError> {
-    create(&watch.root)?;
+    let root = watch.root.clone();
+    on_disk(move || create(&root)).await?;
     let state = settle(watch).await?;
-    let mut candidates = list(&watch.root.join("new"))?;
-    if state.backlog_until > 0 {
-        // A first start with backfill "all" or "since:" also takes mail a person already read.
-        candidates.extend(list(&watch.root.join("cur"))?);
-    }
-    let candidates: Vec<PathBuf> =
-        candidates.into_iter().filter(|p| modified(p).is_none_or(|t| t >= state.watch_since)).collect();
+    let root = watch.root.clone();
+    let candidates = on_disk(move || {
+        let mut candidates = list(&root.join("new"))?;
+        if state.backlog_until > 0 {
+            // A first start with backfill "all" or "since:" also takes mail a person already read.
+            candidates.extend(list(&root.join("cur"))?);
+        }
+        candidates.retain(|p| modified(p).is_none_or(|t| t >= state.watch_since));
+        Ok(candidates)
+    })
+    .await?;
     let handled = handle_files(watch, &candidates, &|_| {}).await?;
     if state.backlog_until > 0 {
         let (mailbox, done) = (watch.mailbox.clone(), FolderState { backlog_until: 0, ..state });
@@ -127,12 +149,18 @@ pub async fn replay_since(
     since: chrono::NaiveDate,
     progress: &dyn Fn(Progress),
 ) -> Result<usize, MaildirError> {
-    create(&watch.root)?;
+    let root = watch.root.clone();
+    on_disk(move || create(&root)).await?;
     settle(watch).await?;
     let since = since.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
-    let mut candidates = list(&watch.root.join("new"))?;
-    candidates.extend(list(&watch.root.join("cur"))?);
-    candidates.retain(|p| modified(p).is_none_or(|t| t >= since));
+    let root = watch.root.clone();
+    let candidates = on_disk(move || {
+        let mut candidates = list(&root.join("new"))?;
+        candidates.extend(list(&root.join("cur"))?);
+        candidates.retain(|p| modified(p).is_none_or(|t| t >= since));
+        Ok(candidates)
+    })
+    .await?;
     progress(Progress::Found(candidates.len()));
     let looked = handle_files(watch, &candidates, progress).await?;
     file_handled(watch).await?;
@@ -146,21 +174,28 @@ async fn handle_files<P: Fn(Progress) + ?Sized>(
     progress: &P,
 ) -> Result<usize, MaildirError> {
     for batch in paths.chunks(BATCH) {
-        let mut fetched = Vec::with_capacity(batch.len());
-        for path in batch {
-            let size = std::fs::metadata(path).map_err(io(path))?.len();
-            let content = if size > watch.max_message_size {
-                Content::TooLarge { size, header: read_header(path)? }
-            } else {
-                Content::Whole(std::fs::read(path).map_err(io(path))?)
-            };
-            fetched.push(Fetched { item: unique_name(path), content });
-        }
+        let (batch_paths, max_size) = (batch.to_vec(), watch.max_message_size);
+        let fetched = on_disk(move || read_batch(&batch_paths, max_size)).await?;
         watch.intake.handle(&watch.mailbox, INBOX, fetched, None).await?;
         file_handled(watch).await?;
         progress(Progress::Done(batch.len()));
     }
     Ok(paths.len())
+}
+
+/// The files at `paths`, each whole, or only its header when it is over `max_size`.
+fn read_batch(paths: &[PathBuf], max_size: u64) -> Result<Vec<Fetched>, MaildirError> {
+    let mut fetched = Vec::with_capacity(paths.len());
+    for path in paths {
+        let size = std::fs::metadata(path).map_err(io(path))?.len();
+        let content = if size > max_size {
+            Content::TooLarge { size, header: read_header(path)? }
+        } else {
+            Content::Whole(std::fs::read(path).map_err(io(path))?)
+        };
+        fetched.push(Fetched { item: unique_name(path), content });
+    }
+    Ok(fetched)
 }
 
 /// The Maildir's watch start, set on first sight from the backfill policy (`backlog_until` = 1 marks a
@@ -198,9 +233,58 @@ async fn settle(watch: &MaildirWatch) -> Result<FolderState, MaildirError> {
 async fn file_handled(watch: &MaildirWatch) -> Result<(), MaildirError> {
     let mailbox = watch.mailbox.clone();
     let ops = watch.db.run(move |store| store.pending_ops(&mailbox, INBOX)).await?;
+    if !ops.is_empty() {
+        let root = watch.root.clone();
+        let (done, failed) = on_disk(move || apply_ops(&root, &ops)).await?;
+        for OpFailure { id, reason, give_up } in failed {
+            watch.db.run(move |store| store.fail_op(id, &reason, give_up)).await?;
+        }
+        watch.db.run(move |store| store.finish_ops(&done)).await?;
+    }
+    let new = watch.root.join("new");
+    let waiting = on_disk(move || list(&new)).await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let mailbox = watch.mailbox.clone();
+    let journaled = watch
+        .db
+        .run(move |store| -> Result<Vec<PathBuf>, StoreError> {
+            let mut journaled = Vec::new();
+            for path in waiting {
+                if store.is_journaled(&mailbox, INBOX, &unique_name(&path))? {
+                    journaled.push(path);
+                }
+            }
+            Ok(journaled)
+        })
+        .await?;
+    let cur = watch.root.join("cur");
+    on_disk(move || {
+        for path in journaled {
+            let target = cur.join(format!("{}:2,", unique_name(&path)));
+            std::fs::rename(&path, &target).map_err(io(&path))?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A queued flag or move that could not be carried out.
+struct OpFailure {
+    id: i64,
+    reason: String,
+    /// It has failed too often to be tried again.
+    give_up: bool,
+}
+
+/// Carries out queued flags and moves on the files under `root`: the ids done (or whose file is gone),
+/// and the failures.
+fn apply_ops(root: &Path, ops: &[PendingOp]) -> Result<(Vec<i64>, Vec<OpFailure>), MaildirError> {
     let mut done = Vec::new();
-    let mut files = if ops.is_empty() { Default::default() } else { index(&watch.root)? };
-    for op in &ops {
+    let mut failed = Vec::new();
+    let mut files = index(root)?;
+    for op in ops {
         let Some(path) = files.get(&op.item).cloned() else {
             // Gone (a person moved or deleted it): nothing left to apply.
             done.push(op.id);
@@ -210,29 +294,21 @@ async fn file_handled(watch: &MaildirWatch) -> Result<(), MaildirError> {
             "flag" => add_flags(&path, &op.arg).map(|moved| {
                 files.insert(op.item.clone(), moved);
             }),
-            "move" => move_to_folder(&watch.root, &path, &op.arg).map(|()| {
+            "move" => move_to_folder(root, &path, &op.arg).map(|()| {
                 files.remove(&op.item);
             }),
             _ => Ok(()),
         };
         match result {
             Ok(()) => done.push(op.id),
-            Err(e) => {
-                let (id, reason) = (op.id, e.to_string());
-                let give_up = op.attempts + 1 >= 5;
-                watch.db.run(move |store| store.fail_op(id, &reason, give_up)).await?;
-            }
+            Err(e) => failed.push(OpFailure {
+                id: op.id,
+                reason: e.to_string(),
+                give_up: op.attempts + 1 >= OP_ATTEMPTS,
+            }),
         }
     }
-    watch.db.run(move |store| store.finish_ops(&done)).await?;
-    for path in list(&watch.root.join("new"))? {
-        let (mailbox, item) = (watch.mailbox.clone(), unique_name(&path));
-        if watch.db.run(move |store| store.is_journaled(&mailbox, INBOX, &item)).await? {
-            let target = watch.root.join("cur").join(format!("{}:2,", unique_name(&path)));
-            std::fs::rename(&path, &target).map_err(io(&path))?;
-        }
-    }
-    Ok(())
+    Ok((done, failed))
 }
 
 /// Regular files in a Maildir subdirectory, in name order (delivery order for standard names).

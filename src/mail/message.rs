@@ -24,10 +24,10 @@ use mail_parser::{Encoding, HeaderName, HeaderValue, MessageParser, MessagePart,
 
 use super::html;
 
-/// A mailbox address with its display name, as written by the sender.
+/// A mailbox address with its display name, as written by the sender (the name on one line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Address {
-    /// Display name, decoded (`"Anna Rossi"`), if any.
+    /// Display name, decoded (`"Anna Rossi"`) and on one line (see the subject), if any.
     pub name: Option<String>,
     /// The address itself (`anna@example.com`), as written; compare with [`Address::is`].
     pub email: String,
@@ -143,7 +143,8 @@ pub struct Message {
     /// The Sender address: who actually sent it when that differs from From (a secretary, a calendar
     /// service, a list).
     pub sender: Option<Address>,
-    /// Where the author wants replies to go, before From.
+    /// Where the author wants replies to go, before From; only addresses mail can be sent to (a
+    /// malformed one is left out, so that replies go to From).
     pub reply_to: Vec<Address>,
     /// Every To address (of every To header, groups flattened).
     pub to: Vec<Address>,
@@ -151,7 +152,8 @@ pub struct Message {
     pub cc: Vec<Address>,
     /// The first Return-Path header: the one the delivering MTA added last.
     pub return_path: ReturnPath,
-    /// Decoded subject; empty when missing.
+    /// Decoded subject on one line (control characters such as an encoded line break become a space);
+    /// empty when missing.
     pub subject: String,
     /// The Date header; `None` when missing or unparseable (which is common in spam and old mailers and
     /// never a reason to refuse a message).
@@ -313,7 +315,7 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
                 message.sender = addresses(&header.value).into_iter().next();
             }
             HeaderName::ReplyTo if message.reply_to.is_empty() => {
-                message.reply_to = addresses(&header.value);
+                message.reply_to = addresses(&header.value).into_iter().filter(can_be_written_to).collect();
             }
             HeaderName::To => message.to.extend(addresses(&header.value)),
             HeaderName::Cc => message.cc.extend(addresses(&header.value)),
@@ -323,7 +325,7 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
             }
             HeaderName::Subject if !seen_subject => {
                 seen_subject = true;
-                message.subject.clone_from(&value);
+                message.subject = one_line(&value).into_owned();
             }
             HeaderName::Date if message.date.is_none() => {
                 message.date = header.value.as_datetime().and_then(to_chrono);
@@ -465,11 +467,38 @@ fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
         .filter_map(|addr| {
             let email = addr.address.as_deref()?.trim();
             (!email.is_empty()).then(|| Address {
-                name: addr.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
+                name: addr.name.as_deref().map(one_line).filter(|n| !n.is_empty()).map(Cow::into_owned),
                 email: email.to_owned(),
             })
         })
         .collect()
+}
+
+/// Text from a header made one line: a line break or other control character (an RFC 2047 word can
+/// carry any, `=?utf-8?q?Anna=0D=0ABcc:?=`) and the white space around it become one space.
+///
+/// The subject and display names go into replies, forwards, logs and the journal; a line break there
+/// would make every reply to the message refused as header injection, so the whole message failed.
+/// Text without control characters is returned as it is, inner white space included.
+fn one_line(text: &str) -> Cow<'_, str> {
+    let text = text.trim();
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut line = String::with_capacity(text.len());
+    for word in text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    Cow::Owned(line)
+}
+
+/// Whether mail can be addressed to `address` (SMTP would take it in `RCPT TO`). A Reply-To that
+/// cannot (`<anna@cli ent.example>`) is left out, so answers go to From instead of failing.
+fn can_be_written_to(address: &Address) -> bool {
+    address.email.parse::<lettre::Address>().is_ok()
 }
 
 /// Reads `<address>`, `<>` or a bare address, ignoring an obsolete source route (`<@relay:user@host>`).

@@ -7,6 +7,10 @@
 //! provider's token endpoint for a new one shortly before it expires. Providers that rotate refresh
 //! tokens (Microsoft does) get the new one written back to the file before the access token is used, so
 //! a crash never leaves clerk holding only a token the provider has already retired.
+//!
+//! The token and client-secret files are read and written on tokio's blocking pool ([`on_disk`]): an
+//! access token is asked for by IMAP and SMTP connections on the async workers, which a slow disk (and
+//! the fsync of a saved token) must not stall.
 
 pub mod sign_in;
 
@@ -113,8 +117,17 @@ pub(crate) type ProviderClient =
 impl Provider {
     /// An oauth2 client for this provider. The client identifies itself in the request body, which
     /// every provider accepts (HTTP Basic is refused by some for public clients).
-    pub(crate) fn client(&self) -> Result<ProviderClient, OAuthError> {
+    pub(crate) async fn client(&self) -> Result<ProviderClient, OAuthError> {
         let failed = |reason: String| OAuthError::Failed { name: self.name.clone(), reason };
+        let client_secret = match self.client_secret.clone() {
+            Some(source) => Some(
+                on_disk(move || source.read())
+                    .await
+                    .map_err(|e| failed(format!("client secret: {e}")))?
+                    .map_err(|e| failed(format!("client secret: {e}")))?,
+            ),
+            None => None,
+        };
         let mut client = BasicClient::new(ClientId::new(self.client_id.clone()))
             .set_auth_type(AuthType::RequestBody)
             .set_auth_uri_option(self.authorization_url.as_ref().map(|u| AuthUrl::from_url(u.clone())))
@@ -122,28 +135,32 @@ impl Provider {
                 self.device_authorization_url.as_ref().map(|u| DeviceAuthorizationUrl::from_url(u.clone())),
             )
             .set_token_uri(TokenUrl::from_url(self.token_url.clone()));
-        if let Some(source) = &self.client_secret {
-            let secret = source.read().map_err(|e| failed(format!("client secret: {e}")))?;
+        if let Some(secret) = client_secret {
             client = client.set_client_secret(ClientSecret::new(secret.expose().to_owned()));
         }
         Ok(client)
     }
 
     /// Stores a refresh token where the daemon will look for it, readable by clerk's user alone.
-    pub(crate) fn save_refresh_token(&self, token: &str) -> Result<(), OAuthError> {
-        let file = &self.refresh_token_file;
+    pub(crate) async fn save_refresh_token(&self, token: &str) -> Result<(), OAuthError> {
+        let file = self.refresh_token_file.clone();
         let save_failed =
             |source| OAuthError::SaveToken { name: self.name.clone(), file: file.clone(), source };
-        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-            save_failed(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
-        })?;
-        std::fs::create_dir_all(dir)
-            .and_then(|()| {
-                durable::write_atomically(dir, name, format!("{token}\n").as_bytes(), durable::PRIVATE)
-            })
-            .and_then(|()| durable::sync_dir(dir))
-            .map_err(save_failed)
+        let (path, contents) = (file.clone(), format!("{token}\n"));
+        on_disk(move || {
+            let dir =
+                path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+            std::fs::create_dir_all(dir)?;
+            durable::write_atomically(dir, name, contents.as_bytes(), durable::PRIVATE)?;
+            durable::sync_dir(dir)
+        })
+        .await
+        .and_then(|written| written)
+        .map_err(save_failed)
     }
 
     /// Whether a person has signed in (the refresh token file exists); `clerk check` and the daemon's
@@ -152,9 +169,10 @@ impl Provider {
         self.refresh_token_file.exists()
     }
 
-    fn refresh_token(&self) -> Result<Secret, OAuthError> {
+    async fn refresh_token(&self) -> Result<Secret, OAuthError> {
         let (name, file) = (self.name.clone(), self.refresh_token_file.clone());
-        let text = match std::fs::read_to_string(&file) {
+        let path = file.clone();
+        let text = match on_disk(move || std::fs::read_to_string(path)).await.and_then(|read| read) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(OAuthError::NotSignedIn { name, file });
@@ -193,7 +211,7 @@ impl TokenSource {
         }
         let refresh_token = match &cache.unsaved_refresh {
             Some(token) => token.clone(),
-            None => self.provider.refresh_token()?,
+            None => self.provider.refresh_token().await?,
         };
         // On a task of its own, so a caller that gives up (a connection timeout, the stop) cannot cut a
         // refresh off between the provider retiring the old refresh token and clerk saving the new one.
@@ -251,7 +269,7 @@ enum Rotation {
 /// Exchanges `refresh_token` for an access token, saving a replacement refresh token first.
 async fn refresh(provider: &Provider, refresh_token: Secret) -> Result<(AccessToken, Rotation), OAuthError> {
     let refresh_token = RefreshToken::new(refresh_token.expose().to_owned());
-    let client = provider.client()?;
+    let client = provider.client().await?;
     let http = http_client().map_err(|reason| OAuthError::Failed { name: provider.name.clone(), reason })?;
     let asked_at = Instant::now();
     let response = client
@@ -262,7 +280,7 @@ async fn refresh(provider: &Provider, refresh_token: Secret) -> Result<(AccessTo
         .map_err(|e| token_error(&provider.name, &provider.token_url, e))?;
     let rotation = match response.refresh_token() {
         Some(rotated) if rotated.secret() != refresh_token.secret() => {
-            match provider.save_refresh_token(rotated.secret()) {
+            match provider.save_refresh_token(rotated.secret()).await {
                 Ok(()) => {
                     tracing::info!(oauth2 = %provider.name, file = %provider.refresh_token_file.display(), "saved the provider's new refresh token");
                     Rotation::Saved
@@ -284,6 +302,14 @@ async fn refresh(provider: &Provider, refresh_token: Secret) -> Result<(AccessTo
         expires_at,
     };
     Ok((token, rotation))
+}
+
+/// Runs `work`, which touches the disk, on tokio's blocking pool; a task that did not finish (it
+/// panicked, or the runtime is shutting down) is an error like the disk's own.
+async fn on_disk<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| std::io::Error::other(format!("the file task stopped: {e}")))
 }
 
 /// The HTTP client for token requests: redirects are not followed (RFC 6749 section 10.6 warns against

@@ -53,7 +53,7 @@ pub async fn sign_in(provider: &Provider, flow: Option<Flow>) -> Result<(), OAut
                  check the scopes (Microsoft needs `offline_access`)"
             .into(),
     })?;
-    provider.save_refresh_token(refresh_token.secret())?;
+    provider.save_refresh_token(refresh_token.secret()).await?;
     say(&format!(
         "\nSigned in. The refresh token is in {} (readable by this user only); clerk renews its access \
          from it.",
@@ -65,7 +65,7 @@ pub async fn sign_in(provider: &Provider, flow: Option<Flow>) -> Result<(), OAut
 async fn device(provider: &Provider) -> Result<Tokens, OAuthError> {
     let name = &provider.name;
     let failed = |reason: String| OAuthError::Failed { name: name.clone(), reason };
-    let client = provider.client()?;
+    let client = provider.client().await?;
     let http = http_client().map_err(failed)?;
     let url = provider
         .device_authorization_url
@@ -107,7 +107,7 @@ async fn browser(provider: &Provider) -> Result<Tokens, OAuthError> {
     let port = listener.local_addr().map_err(|e| failed(e.to_string()))?.port();
     let redirect =
         RedirectUrl::new(format!("http://127.0.0.1:{port}/")).map_err(|e| failed(e.to_string()))?;
-    let client = provider.client()?.set_redirect_uri(redirect);
+    let client = provider.client().await?.set_redirect_uri(redirect);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client
         .authorize_url(CsrfToken::new_random)

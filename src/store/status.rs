@@ -98,6 +98,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Unix seconds: the last sign of a clerk at work on this office — a watcher's note or a message
+    /// taken in — or `None` when there has been none. `clerk status` gives it when no clerk runs.
+    pub fn last_sign_of_life(&self) -> Result<Option<i64>> {
+        let at: i64 = self.conn.query_row(
+            "SELECT max(coalesce((SELECT max(max(changed_at, coalesce(last_sync_at, 0))) FROM watch_status), 0),
+                        coalesce((SELECT max(seen_at) FROM messages), 0))",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok((at > 0).then_some(at))
+    }
+
     /// Messages handled (not skipped or failed) since `since` (unix seconds), counted by desk (`-` for
     /// none).
     pub fn handled_per_desk(&self, since: i64) -> Result<BTreeMap<String, i64>> {

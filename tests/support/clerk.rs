@@ -85,7 +85,11 @@ impl Office {
     /// [`Office::new`] reading the assistant's INBOX at `url` (`imaps://localhost:…`, say).
     pub fn with_imap_url(url: &str, sink: &SmtpSink, rules: &str, extra_mailbox_settings: &str) -> Office {
         let office = Office::with_rules(rules);
-        std::fs::write(office.dir.path().join("imap-password"), PASSWORD).expect("writing the password file");
+        let password = office.dir.path().join("imap-password");
+        std::fs::write(&password, PASSWORD).expect("writing the password file");
+        // For clerk alone, as a careful office keeps it (one that others can read is warned about).
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+        std::fs::set_permissions(&password, private).expect("restricting the password file");
         let poll =
             if extra_mailbox_settings.contains("poll_interval") { "" } else { "poll_interval = \"1s\"\n" };
         office.write_config(&format!(

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
-use super::{Desk, numbered, organizer, rooms};
+use super::{Desk, invitees, numbered, organizer, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::{Event, EventStatus, span_abbreviated};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
@@ -22,10 +22,6 @@ use crate::effects::{Effect, MailKind};
 use crate::mail::compose::{self, AutoSubmitted, Reply};
 use crate::mail::message::Address;
 
-/// At most this many addresses of a request are invited, so that one message cannot make the
-/// office's address send invitations to a crowd.
-const MAX_PEOPLE: usize = 12;
-
 /// How long offered times are held at most.
 const HELD_FOR: TimeDelta = TimeDelta::days(3);
 
@@ -33,6 +29,8 @@ const HELD_FOR: TimeDelta = TimeDelta::days(3);
 struct Request {
     requester: Party,
     participants: Vec<Party>,
+    /// Addresses the request named that the office does not invite (see [`invitees`]).
+    left_out: Vec<String>,
     summary: String,
     /// To meet in person: a room is booked too.
     room: bool,
@@ -48,6 +46,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         Some(p) => Request {
             requester: p.requester.clone(),
             participants: p.participants.clone(),
+            left_out: Vec::new(),
             summary: p.summary.clone(),
             room: p.room,
         },
@@ -57,6 +56,12 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         outcome.notes.push("meeting desk: the request has no sender to answer".into());
         return Ok(());
     };
+    if !request.left_out.is_empty() {
+        outcome.notes.push(format!(
+            "meeting desk: not invited, as the request comes from outside the office: {}",
+            request.left_out.join(", ")
+        ));
+    }
     let sender = cx.msg.reply_to.first().or(cx.msg.from.first()).map(|a| a.email.as_str()).unwrap_or("");
     if let Some(p) = &proposal
         && !(p.requester.is(sender) || p.participants.iter().any(|q| q.is(sender)) || desk.is_ours(sender))
@@ -298,17 +303,14 @@ fn request(desk: &Desk<'_>) -> Request {
     let msg = desk.cx.msg;
     let sender = msg.reply_to.first().or(msg.from.first());
     let requester = sender.map(|a| Party { email: a.email.clone(), name: a.name.clone() });
-    let mut participants: Vec<Party> = Vec::new();
     let named = msg.to.iter().chain(&msg.cc).map(|a| Party { email: a.email.clone(), name: a.name.clone() });
     let in_text = addresses_in(crate::mail::reply_text::new_text(&msg.text))
         .into_iter()
         .map(|email| Party { email, name: None });
-    for party in named.chain(in_text).take(MAX_PEOPLE) {
-        let is_requester = requester.as_ref().is_some_and(|r| r.is(&party.email));
-        if !desk.is_ours(&party.email) && !is_requester && !participants.iter().any(|p| p.is(&party.email)) {
-            participants.push(party);
-        }
-    }
+    let invitees = match &requester {
+        Some(requester) => invitees::sort(desk, requester, named, in_text),
+        None => invitees::Invitees::default(),
+    };
     let summary = compose::reply_subject(&msg.subject).trim_start_matches("Re: ").trim().to_owned();
     let summary = if summary.is_empty() {
         let who = requester.as_ref().map_or("", |r| r.name.as_deref().unwrap_or(&r.email));
@@ -319,7 +321,8 @@ fn request(desk: &Desk<'_>) -> Request {
     let room = phrase::wants_room(&msg.subject) || phrase::wants_room(&msg.text);
     Request {
         requester: requester.unwrap_or(Party { email: String::new(), name: None }),
-        participants,
+        participants: invitees.invited,
+        left_out: invitees.left_out,
         summary,
         room,
     }
@@ -406,11 +409,12 @@ fn book(
         .map(|p| Address { name: p.name.clone(), email: p.email.clone() })
         .collect();
     let when = when(desk, slot);
+    let others = not_invited(request, language, true).map(|s| format!("\n\n{s}")).unwrap_or_default();
     let (subject, text) = match language {
         Language::English => (
             format!("Invitation: {}, {when}", request.summary),
             format!(
-                "{}\n\n{echo}{place}\n\nIt is booked in {}'s calendar; the invitation is attached, so that you can add it to yours.\n\n{}\n",
+                "{}\n\n{echo}{place}{others}\n\nIt is booked in {}'s calendar; the invitation is attached, so that you can add it to yours.\n\n{}\n",
                 greeting(&request.requester, language),
                 desk.owner_name(),
                 cx.office.assistant.name
@@ -419,7 +423,7 @@ fn book(
         Language::Italian => (
             format!("Invito: {}, {when}", request.summary),
             format!(
-                "{}\n\n{echo}{place}\n\nL'appuntamento è fissato nel calendario di {}; l'invito è allegato, per aggiungerlo al vostro.\n\n{}\n",
+                "{}\n\n{echo}{place}{others}\n\nL'appuntamento è fissato nel calendario di {}; l'invito è allegato, per aggiungerlo al vostro.\n\n{}\n",
                 greeting(&request.requester, language),
                 desk.owner_name(),
                 cx.office.assistant.name
@@ -486,6 +490,7 @@ fn propose(
             }
         });
     }
+    lines.extend(not_invited(request, language, false));
     let message_id = desk.message_id("proposal", "proposal");
     let (subject, text) = match language {
         Language::English => (
@@ -540,6 +545,29 @@ fn propose(
     })));
     outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
     Ok(())
+}
+
+/// The sentence that names the addresses a stranger's request named and the office did not invite,
+/// and asks the requester to pass the invitation on; `booked` when it goes with the invitation.
+fn not_invited(request: &Request, language: Language, booked: bool) -> Option<String> {
+    if request.left_out.is_empty() {
+        return None;
+    }
+    let who = request.left_out.join(", ");
+    Some(match (language, booked) {
+        (Language::English, true) => format!(
+            "I have not invited {who}: the office sends invitations only to you and to the people of the office and of your organisation to whom you wrote. Please forward the invitation to anyone else who should come."
+        ),
+        (Language::English, false) => format!(
+            "I will not invite {who}: the office sends invitations only to you and to the people of the office and of your organisation to whom you wrote. Once the meeting is booked, please forward the invitation to anyone else who should come."
+        ),
+        (Language::Italian, true) => format!(
+            "Non ho invitato {who}: l'ufficio manda inviti solo a voi e alle persone dell'ufficio e della vostra organizzazione a cui avete scritto. Inoltrate l'invito a chiunque altro debba partecipare."
+        ),
+        (Language::Italian, false) => format!(
+            "Non inviterò {who}: l'ufficio manda inviti solo a voi e alle persone dell'ufficio e della vostra organizzazione a cui avete scritto. Una volta fissato l'appuntamento, inoltrate l'invito a chiunque altro debba partecipare."
+        ),
+    })
 }
 
 fn greeting(party: &Party, language: Language) -> String {

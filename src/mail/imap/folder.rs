@@ -1,5 +1,6 @@
 //! One watched IMAP folder: connect, settle the position, catch up by UID, apply queued moves and
-//! flags, wait for more with IDLE (or poll), repeat; reconnect with backoff when anything fails.
+//! flags (those left by an earlier run too), wait for more with IDLE (or poll), repeat; reconnect with
+//! backoff when anything fails.
 //!
 //! The folder's position (UIDVALIDITY and the last UID handled) moves forward only in the same
 //! transaction that journals the messages below it, so a crash anywhere resumes exactly after the last
@@ -109,9 +110,12 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
     let mut last_mail: Option<Instant> = None;
     let mut noted_sync: Option<Instant> = None;
     loop {
-        apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
+        // New mail first: the queued moves and flags may include a move left in doubt by the last
+        // run, whose settling can wait; the mail must not (a start that is soon stopped again still
+        // handles what arrived).
         let before = state.last_uid;
         state = catch_up(&mut session, watch, state, server.delimiter, Some(shutdown)).await?;
+        apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
         // Burst polling looks every few milliseconds; the status need not know each time.
         if noted_sync.is_none_or(|t| t.elapsed() >= SYNC_NOTE_EVERY) {
             let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
@@ -153,8 +157,8 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
 /// Handles the mail waiting in the folder and the queued moves and flags, then logs out (`run --once`).
 pub async fn sync_once(watch: &FolderWatch) -> Result<(), ImapError> {
     let (mut session, state, server) = open(watch).await?;
+    let state = catch_up(&mut session, watch, state, server.delimiter, None).await?;
     apply_ops(&mut session, watch, state.uidvalidity, server.delimiter, Share::ALL).await?;
-    catch_up(&mut session, watch, state, server.delimiter, None).await?;
     session.logout().await.ok();
     Ok(())
 }

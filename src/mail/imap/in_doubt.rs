@@ -8,29 +8,35 @@
 //! journaled Message-ID and SHA-256). Where one is there, only the original is removed from the source,
 //! by UID (`UID EXPUNGE` touches no other message); every other message is moved again. A message is
 //! never removed unless its identical copy is in the destination.
+//!
+//! The destination is searched at once, and the messages found there settled without delay (a copy a
+//! search finds is complete, whatever the old command still does). Only the messages without a copy
+//! wait [`SETTLE`] and are searched for again before they are moved again: only for them does it matter
+//! whether the server is still at work on the old command. The folder handles its new mail before this
+//! ([`super::folder`]), so a doubtful move never keeps a start from making progress.
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::folder::{FolderWatch, timed};
 use super::{ImapError, ImapSession, connect, uid_set};
 use crate::store::MovedMessage;
 
-/// How long clerk waits before searching the destination of an unanswered MOVE: the server may still be
-/// carrying out the command its vanished client sent (Dovecot finishes or abandons it at its next read or
-/// write).
+/// How long clerk waits before searching the destination of an unanswered MOVE again, for messages
+/// it did not find there at first: the server may still be carrying out the command its vanished client
+/// sent (Dovecot finishes or abandons it at its next read or write).
 pub const SETTLE: Duration = Duration::from_secs(3);
 
 /// Message-IDs per search command (a nested `OR`).
 const SEARCH_CHUNK: usize = 20;
 
 /// Settles the moves into `destination` (its name on the server) that were sent without an answer,
-/// `doubtful` holding each one's operation id and source UID. Those
-/// whose copy is already in the destination are removed from the source (on `session`, which has the
-/// source selected) and recorded as done; the rest are returned, to be moved again.
+/// `doubtful` holding each one's operation id and source UID. Those whose copy is in the destination
+/// are removed from the source (on `session`, which has the source selected) and recorded as done; the
+/// rest are returned, to be moved again.
 pub async fn settle_doubtful(
     session: &mut ImapSession,
     watch: &FolderWatch,
@@ -39,14 +45,34 @@ pub async fn settle_doubtful(
 ) -> Result<Vec<(i64, u32)>, ImapError> {
     info!(mailbox = %watch.mailbox, folder = %watch.folder, destination, count = doubtful.len(),
           "a move was interrupted; looking for its messages in the destination before moving them again");
-    // From now, not from the sending: after a command that timed out, the server may be working on it
-    // still, however long ago it was sent.
-    tokio::time::sleep(SETTLE).await;
     if !timed("asking for capabilities", session.capabilities()).await?.has_str("UIDPLUS") {
         warn!(mailbox = %watch.mailbox, destination,
               "the server lacks UIDPLUS, so an original cannot be removed alone; moving again, which may file a message twice");
+        // Without a search to settle anything, only the wait keeps the old command and the new one
+        // from both copying.
+        tokio::time::sleep(SETTLE).await;
         return Ok(doubtful);
     }
+    let missing = remove_copied(session, watch, destination, doubtful).await?;
+    if missing.is_empty() {
+        return Ok(missing);
+    }
+    // From now, not from the sending: after a command that timed out, the server may be working on it
+    // still, however long ago it was sent.
+    debug!(mailbox = %watch.mailbox, destination, count = missing.len(),
+           "no copy yet; waiting for the server to finish the old command before looking again");
+    tokio::time::sleep(SETTLE).await;
+    remove_copied(session, watch, destination, missing).await
+}
+
+/// Removes from the source the originals of `doubtful` whose identical copy is in `destination`, and
+/// records their moves as done; returns the others.
+async fn remove_copied(
+    session: &mut ImapSession,
+    watch: &FolderWatch,
+    destination: &str,
+    doubtful: Vec<(i64, u32)>,
+) -> Result<Vec<(i64, u32)>, ImapError> {
     let ids: Vec<i64> = doubtful.iter().map(|d| d.0).collect();
     let moved = watch.db.run(move |store| store.moved_messages(&ids)).await?;
     let copies = copies_in(watch, destination, &moved).await?;

@@ -42,6 +42,36 @@ fn subject_is_decoded() {
 }
 
 #[test]
+fn a_line_break_encoded_in_a_display_name_or_the_subject_becomes_a_space() {
+    let m = parse(
+        "From: =?utf-8?q?Anna=0D=0ABcc:_victim@evil.example?= <anna@client.example>\r\n\
+         To: =?utf-8?q?Office=0A=09Assistant?= <assistant@office.example>\r\n\
+         Cc: =?utf-8?q?Bruno=0DX?= <bruno@client.example>\r\n\
+         Sender: =?utf-8?q?Se=00cretary?= <sec@client.example>\r\n\
+         Reply-To: =?utf-8?q?Anna=0A?= <anna@client.example>\r\n\
+         Subject: =?utf-8?q?opening=0D=0A_hours?=\r\n\r\nx\r\n",
+    );
+    assert_eq!(m.from[0].name.as_deref(), Some("Anna Bcc: victim@evil.example"));
+    assert_eq!(m.to[0].name.as_deref(), Some("Office Assistant"));
+    assert_eq!(m.cc[0].name.as_deref(), Some("Bruno X"));
+    assert_eq!(m.sender.as_ref().and_then(|a| a.name.as_deref()), Some("Se cretary"));
+    assert_eq!(m.reply_to[0].name.as_deref(), Some("Anna"));
+    assert_eq!(m.subject, "opening hours");
+}
+
+#[test]
+fn inner_white_space_of_a_subject_without_control_characters_is_kept() {
+    assert_eq!(parse("Subject:  Two  spaces \n\nx\n").subject, "Two  spaces");
+}
+
+#[test]
+fn a_reply_to_that_mail_cannot_be_sent_to_is_left_out_so_replies_go_to_from() {
+    let m = parse("From: a@example.com\nReply-To: <anna@cli ent.example>\n\nx\n");
+    assert!(m.reply_to.is_empty(), "{:?}", m.reply_to);
+    assert_eq!(m.reply_target(), Some("a@example.com"));
+}
+
+#[test]
 fn ids_lose_their_angle_brackets() {
     let m = parse(SIMPLE);
     assert_eq!(m.message_id.as_deref(), Some("abc.123@example.com"));

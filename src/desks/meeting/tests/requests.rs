@@ -92,17 +92,83 @@ fn a_free_time_asked_in_words_is_booked_and_the_requester_invited() {
 }
 
 #[test]
-fn people_in_cc_and_addresses_in_the_text_are_invited_but_not_the_office() {
+fn a_stranger_invites_people_in_cc_of_their_own_domain_and_the_office_but_not_the_office_itself() {
     let (_dir, set) = office();
     let store = Store::open_in_memory().unwrap();
-    let mut msg = words("Kick-off", "Tuesday at 3pm? Please invite carla@partner.example too.");
+    let mut msg = words("Kick-off", "Tuesday at 3pm?");
     msg.cc = vec![
         Address { name: Some("Bruno".into()), email: "bruno@client.example".into() },
+        Address { name: None, email: "dario@office.example".into() },
         Address { name: None, email: "giulia@office.example".into() },
     ];
     let outcome = run(&set, &plain_call(), &msg, &store);
     let (to, _) = &sent(&outcome)[0];
-    assert_eq!(to, &["anna@client.example", "bruno@client.example", "carla@partner.example"]);
+    assert_eq!(to, &["anna@client.example", "bruno@client.example", "dario@office.example"]);
+}
+
+#[test]
+fn a_stranger_cannot_make_the_office_invite_addresses_written_in_the_text() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words(
+        "Kick-off",
+        "Tuesday at 3pm? Please invite carla@partner.example, dan@client.example and eva@office.example too.",
+    );
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example"]);
+    let attendees: Vec<&str> = itip.events[0].attendees.iter().map(|a| a.party.email.as_str()).collect();
+    assert_eq!(attendees, ["giulia@office.example", "anna@client.example"]);
+    let text = invitation_text(&outcome);
+    assert!(
+        text.contains(
+            "I have not invited carla@partner.example, dan@client.example, eva@office.example: the office sends \
+             invitations only to you"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Please forward the invitation to anyone else who should come."), "{text}");
+}
+
+#[test]
+fn a_stranger_cannot_make_the_office_invite_people_of_other_domains_in_cc() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Kick-off", "Tuesday at 3pm?");
+    msg.cc = vec![Address { name: None, email: "carla@partner.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example"]);
+    assert!(outcome.notes.iter().any(|n| n.contains("not invited") && n.contains("carla@partner.example")));
+}
+
+#[test]
+fn office_staff_may_name_anyone_in_cc_or_in_the_text() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Kick-off", "Tuesday at 3pm? Please invite carla@partner.example too.");
+    msg.from = vec![Address { name: Some("Marco".into()), email: "marco@office.example".into() }];
+    msg.cc = vec![Address { name: Some("Bruno".into()), email: "bruno@client.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["marco@office.example", "bruno@client.example", "carla@partner.example"]);
+    assert!(!invitation_text(&outcome).contains("not invited"));
+}
+
+#[test]
+fn times_offered_to_a_stranger_say_who_will_not_be_invited_and_the_choice_invites_only_the_sender() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Kick-off", "Could we meet? Bring carla@partner.example."), &store);
+    let text = &replies(&outcome)[0];
+    assert!(text.contains("I will not invite carla@partner.example:"), "{text}");
+    let held = proposals(&outcome);
+    assert!(held[0].participants.is_empty(), "{:?}", held[0].participants);
+    store.put_proposal(&held[0]).unwrap();
+    let chosen = run(&set, &plain_call(), &reply_to(&held[0], "2"), &store);
+    let (to, _) = &sent(&chosen)[0];
+    assert_eq!(to, &["anna@client.example"]);
 }
 
 #[test]
