@@ -114,6 +114,12 @@ pub fn decide(
 ) -> Result<Decision, ActionError> {
     let classification = rules.classify(msg);
     let mut decision = Decision::classified(&classification);
+    if msg.text_cut {
+        decision.notes.push(format!(
+            "the text is longer than {} MB: the rules and desks read its beginning, and forwards carry it whole",
+            crate::mail::message::TEXT_LIMIT / 1_000_000
+        ));
+    }
     let policy = guard_policy(rules);
     let guard_reasons: Vec<String> = guard::check(msg, &policy).iter().map(ToString::to_string).collect();
     let mut destination = None;

@@ -178,8 +178,10 @@ impl Intake {
                     time_budget,
                     retry_of: Some(failed.journal_id),
                 };
-                let fetched =
-                    Fetched { item: failed.entry.item.clone(), content: Content::Whole(failed.raw) };
+                let Some(raw) = store.failed_text(failed.journal_id)? else {
+                    return Ok(None);
+                };
+                let fetched = Fetched { item: failed.entry.item.clone(), content: Content::Whole(raw) };
                 let reads = read_all(vec![fetched]);
                 let Some(mut handled) = decide_all(store, &rules, &place, &reads, &watched)?.pop() else {
                     return Ok(None);

@@ -44,7 +44,7 @@ order_up_to = 10
 "#;
 
 fn message(folder: &str, n: usize) -> Vec<u8> {
-    let (from, subject, body) = if n % 2 == 0 {
+    let (from, subject, body) = if n.is_multiple_of(2) {
         (format!("colleague-{folder}-{n}@office.test"), "Pens", "Could I have 2 blue pens, please?")
     } else {
         (format!("customer-{folder}-{n}@example.test"), "A question", "When are you open on Saturdays?")

@@ -7,9 +7,11 @@
 //! 2. **Latency**: 200 messages delivered one at a time to a running clerk (IDLE); for each, the time
 //!    until its reply is accepted by the SMTP server: p50 and p99.
 //! 3. **Parse + classify**: in-process throughput over the real-world corpus and the fixtures, one core.
+//! 4. **One big message** (`bigmail`, not in the default set): peak RSS of `clerk run --once` on one
+//!    message just under `max_message_size`, of four shapes.
 //!
 //! Run with `cargo bench --bench pipeline` (as root, with dovecot-imapd, dovecot-lmtpd,
-//! python3-aiosmtpd and imapfilter installed). `CLERK_BENCH=classify,backlog,latency` picks parts;
+//! python3-aiosmtpd and imapfilter installed). `CLERK_BENCH=classify,backlog,latency,bigmail` picks parts;
 //! `CLERK_BENCH_MESSAGES` changes the backlog size.
 
 #[path = "../../tests/support/mod.rs"]
@@ -20,6 +22,7 @@ mod support;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod backlog;
+mod big_message;
 mod classify;
 mod latency;
 mod office;
@@ -31,8 +34,9 @@ fn main() {
             "classify" => classify::run(),
             "backlog" => backlog::run(),
             "latency" => latency::run(),
+            "bigmail" => big_message::run(),
             "" => {}
-            other => eprintln!("unknown part {other:?}: use classify, backlog, latency"),
+            other => eprintln!("unknown part {other:?}: use classify, backlog, latency, bigmail"),
         }
     }
 }

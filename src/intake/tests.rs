@@ -89,7 +89,8 @@ fn a_failed_message_keeps_its_text_for_a_retry() {
     handle(&mut store, &set, &place(None), vec![question(7, "question POISON-KEPT-UNIT")]);
     let kept = store.failed_mail(&[]).expect("kept mail");
     assert_eq!(kept.len(), 1);
-    assert!(String::from_utf8_lossy(&kept[0].raw).contains("POISON-KEPT-UNIT"));
+    let text = store.failed_text(kept[0].journal_id).expect("its text").expect("still failed");
+    assert!(String::from_utf8_lossy(&text).contains("POISON-KEPT-UNIT"));
 }
 
 #[test]

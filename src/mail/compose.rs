@@ -24,6 +24,7 @@
 //!   ids, the loop value) is refused with [`ComposeError::LineBreak`], never silently repaired, because it
 //!   means a template or rule produced something it should not have.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -319,9 +320,10 @@ pub fn forward(f: &Forward<'_>) -> Result<OutboundMail, ComposeError> {
     check_message_id("Message-ID", &f.message_id)?;
     check_loop_value(&f.loop_header_value)?;
 
+    // A text clerk read only in part cannot be quoted whole: the original goes attached, as received.
     let body = match f.mode {
-        ForwardMode::Attached => attached_body(f),
-        ForwardMode::Inline => inline_body(f)?,
+        ForwardMode::Inline if !f.original.text_cut => inline_body(f)?,
+        ForwardMode::Attached | ForwardMode::Inline => attached_body(f),
     };
 
     let mut builder = MessageBuilder::new()
@@ -365,8 +367,17 @@ pub fn forward(f: &Forward<'_>) -> Result<OutboundMail, ComposeError> {
 ///
 /// Those headers steer clerk; a message from outside that carries them is either forged or clerk's own mail
 /// coming back, and must not carry them on to people or to another clerk.
-pub fn strip_control_headers(raw: &[u8]) -> Vec<u8> {
+/// The message itself is returned, uncopied, when it carries none (a forward of a 25 MB message then
+/// holds it once, not twice).
+pub fn strip_control_headers(raw: &[u8]) -> Cow<'_, [u8]> {
     let prefix = CONTROL_HEADER_PREFIX.as_bytes();
+    let header_end =
+        raw.windows(4).position(|w| w == b"\r\n\r\n").or_else(|| raw.windows(2).position(|w| w == b"\n\n"));
+    let header = &raw[..header_end.unwrap_or(raw.len())];
+    let mentions = header.windows(prefix.len()).any(|w| w.eq_ignore_ascii_case(prefix));
+    if !mentions {
+        return Cow::Borrowed(raw);
+    }
     let mut out = Vec::with_capacity(raw.len());
     let mut rest = raw;
     let mut dropping = false;
@@ -388,7 +399,7 @@ pub fn strip_control_headers(raw: &[u8]) -> Vec<u8> {
         }
         rest = after;
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `prefix` + the subject with every leading occurrence of `known` prefixes removed.
@@ -522,8 +533,17 @@ fn quoted_printable(text: &str) -> String {
     out
 }
 
-/// Byte version of [`crlf_text`] for raw messages, which need not be UTF-8.
-fn crlf_bytes(raw: &[u8]) -> Vec<u8> {
+/// Byte version of [`crlf_text`] for raw messages, which need not be UTF-8; the message itself when
+/// every line already ends in CRLF (as IMAP delivers it).
+fn crlf_bytes(raw: &[u8]) -> Cow<'_, [u8]> {
+    let bare = |(i, &b): (usize, &u8)| match b {
+        b'\n' => i == 0 || raw[i - 1] != b'\r',
+        b'\r' => raw.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    };
+    if !raw.iter().enumerate().any(bare) {
+        return Cow::Borrowed(raw);
+    }
     let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
     let mut bytes = raw.iter().copied().peekable();
     while let Some(b) = bytes.next() {
@@ -538,7 +558,7 @@ fn crlf_bytes(raw: &[u8]) -> Vec<u8> {
             b => out.push(b),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn check_identity(identity: &Identity) -> Result<(), ComposeError> {
@@ -731,9 +751,10 @@ fn serialize(builder: MessageBuilder<'_>) -> Vec<u8> {
 }
 
 /// Attached mode: the note (or a standard line) and the original as message/rfc822.
-fn attached_body(f: &Forward<'_>) -> MimePart<'static> {
+fn attached_body<'a>(f: &Forward<'a>) -> MimePart<'a> {
     let note = f.note.clone().unwrap_or_else(|| standard_note(f));
-    let (original, eight_bit) = embedded_message(f.original_raw, &eml_file_name(&f.original.subject));
+    let (original, eight_bit) =
+        embedded_message(Cow::Borrowed(f.original_raw), &eml_file_name(&f.original.subject));
     let mixed = MimePart::new("multipart/mixed", vec![text_part(&note), original]);
     if eight_bit {
         // A multipart entity must declare the widest encoding of what it contains (RFC 2045 §6.4).
@@ -783,24 +804,30 @@ fn carriage(raw: &[u8]) -> Carriage {
 /// The original as a MIME part: message/rfc822 byte for byte (line endings made CRLF, clerk's control
 /// headers removed), or — when it cannot travel that way — an `application/octet-stream` `.eml`
 /// attachment in base64, which every client still opens. Returns whether the part is 8bit.
-fn embedded_message(raw: &[u8], file_name: &str) -> (MimePart<'static>, bool) {
-    let message = strip_control_headers(&crlf_bytes(raw));
+fn embedded_message<'a>(raw: Cow<'a, [u8]>, file_name: &str) -> (MimePart<'a>, bool) {
+    let message: Cow<'a, [u8]> = match raw {
+        Cow::Borrowed(raw) => match crlf_bytes(raw) {
+            Cow::Borrowed(raw) => strip_control_headers(raw),
+            Cow::Owned(lines) => Cow::Owned(strip_control_headers(&lines).into_owned()),
+        },
+        Cow::Owned(raw) => Cow::Owned(strip_control_headers(&crlf_bytes(&raw)).into_owned()),
+    };
     let file_name = file_name.to_owned();
     match carriage(&message) {
         Carriage::SevenBit => (
-            MimePart::new("message/rfc822", BodyPart::Binary(message.into()))
+            MimePart::new("message/rfc822", BodyPart::Binary(message))
                 .attachment(file_name)
                 .transfer_encoding("7bit"),
             false,
         ),
         Carriage::EightBit => (
-            MimePart::new("message/rfc822", BodyPart::Binary(message.into()))
+            MimePart::new("message/rfc822", BodyPart::Binary(message))
                 .attachment(file_name)
                 .transfer_encoding("8bit"),
             true,
         ),
         Carriage::NotMailSafe => (
-            MimePart::new("application/octet-stream", BodyPart::Binary(message.into())).attachment(file_name),
+            MimePart::new("application/octet-stream", BodyPart::Binary(message)).attachment(file_name),
             false,
         ),
     }
@@ -866,7 +893,7 @@ fn reattach(part: &mail_parser::MessagePart<'_>) -> (MimePart<'static>, bool) {
     let name = part.attachment_name().map(one_line).unwrap_or_default();
     if part.is_message() {
         let file_name = if name.is_empty() { "attached message.eml".to_owned() } else { name };
-        return embedded_message(part.contents(), &file_name);
+        return embedded_message(Cow::Owned(part.contents().to_vec()), &file_name);
     }
     let content_type = part
         .content_type()

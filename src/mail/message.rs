@@ -173,8 +173,12 @@ pub struct Message {
     /// Parameters of the top-level Content-Type, names lower-cased (e.g. `report-type`).
     pub content_type_params: Vec<(String, String)>,
     /// The readable text of the message: the text/plain body, or the HTML body converted to text.
-    /// Several plain bodies (text, image, text from Apple Mail) are joined by a line break.
+    /// Several plain bodies (text, image, text from Apple Mail) are joined by a line break. At most
+    /// [`TEXT_LIMIT`] bytes: see [`Message::text_cut`].
     pub text: String,
+    /// The text went on past [`TEXT_LIMIT`] and was cut there: rules and desks read its beginning, and
+    /// a forward carries the original whole rather than quoting the cut text.
+    pub text_cut: bool,
     /// Every part that is not a body; see [`Attachment`].
     pub attachments: Vec<Attachment>,
     /// Every calendar object, in message order; an identical copy (Google sends the invitation both as
@@ -357,8 +361,9 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
         None => message.content_type = "text/plain".into(),
     }
 
-    let (text, body_part) = body_text(mail, parsed);
+    let BodyText { text, part: body_part, cut } = body_text(mail, parsed);
     message.text = text;
+    message.text_cut = cut;
 
     let mut calendar_hashes = Vec::new();
     for &id in &parsed.attachments {
@@ -557,7 +562,7 @@ fn default_type(part: &MessagePart<'_>) -> &'static str {
 /// blank (Outlook invitations and some web mailers send an empty text/plain alternative). A message whose
 /// only HTML is not where a body belongs (an MHTML file whose first related part is an image) still gets
 /// its text from its first unnamed, non-attachment HTML part.
-fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> (String, Option<u32>) {
+fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> BodyText {
     let part = |id: &u32| parsed.parts.get(*id as usize);
     let plain = join(
         parsed
@@ -568,9 +573,14 @@ fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> (String, Option<
             .map(|p| plain_text(mail, p)),
     );
     if !plain.trim().is_empty() {
-        return (plain, None);
+        return BodyText::new(plain, None, false);
     }
-    let html_of = |p: &MessagePart<'_>| Cow::Owned(html::to_text(&part_text(mail, p)));
+    let html_cut = std::cell::Cell::new(false);
+    let html_of = |p: &MessagePart<'_>| {
+        let html = part_text(mail, p);
+        html_cut.set(html_cut.get() || html.len() > HTML_READ);
+        Cow::Owned(html::to_text(&at_most(html, HTML_READ)))
+    };
     let html = join(
         parsed
             .text_body
@@ -582,7 +592,7 @@ fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> (String, Option<
             .into_iter(),
     );
     if !html.is_empty() {
-        return (html, None);
+        return BodyText::new(html, None, html_cut.get());
     }
     let filed_as_attachment = parsed.attachments.iter().copied().find(|&id| {
         part(&id).is_some_and(|p| {
@@ -592,14 +602,61 @@ fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> (String, Option<
         })
     });
     match filed_as_attachment.and_then(|id| part(&id)) {
-        Some(p) => (html_of(p).into_owned(), filed_as_attachment),
-        None => (plain, None),
+        Some(p) => {
+            let text = html_of(p).into_owned();
+            BodyText::new(text, filed_as_attachment, html_cut.get())
+        }
+        None => BodyText::new(plain, None, false),
+    }
+}
+
+/// The readable text of a message, cut at [`TEXT_LIMIT`].
+struct BodyText {
+    text: String,
+    /// The part it came from when that part is not a body (an HTML file attached without a name).
+    part: Option<u32>,
+    cut: bool,
+}
+
+impl BodyText {
+    fn new(mut text: String, part: Option<u32>, cut: bool) -> BodyText {
+        let cut = cut || text.len() > TEXT_LIMIT;
+        text.truncate(floor_char_boundary(&text, TEXT_LIMIT));
+        BodyText { text, part, cut }
+    }
+}
+
+/// How much readable text clerk reads of a message: far more than anyone writes, and a bound on what
+/// every rule, reader and desk does with it (a 25 MB text would otherwise be copied, folded and
+/// searched several times over).
+pub const TEXT_LIMIT: usize = 1_000_000;
+
+/// How much HTML is converted to text: markup takes room, so a few times the text's limit.
+const HTML_READ: usize = 4 * TEXT_LIMIT;
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
+}
+
+/// `text` cut to at most `limit` bytes (a limit one past [`TEXT_LIMIT`] lets [`BodyText`] tell that
+/// it was cut).
+fn at_most(text: Cow<'_, str>, limit: usize) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(&t[..floor_char_boundary(t, limit)]),
+        Cow::Owned(mut t) => {
+            t.truncate(floor_char_boundary(&t, limit));
+            Cow::Owned(t)
+        }
     }
 }
 
 /// A plain-text body, with format=flowed (RFC 3676) lines joined back into paragraphs.
 fn plain_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> Cow<'a, str> {
-    let text = part_text(mail, part);
+    let text = at_most(part_text(mail, part), TEXT_LIMIT + 1);
     let Some(ct) = part.content_type() else {
         return text;
     };

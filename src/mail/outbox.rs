@@ -102,12 +102,18 @@ impl Outbox {
 
     async fn deliver(&self, queued: &QueuedMail) -> Result<(), StoreError> {
         let id = queued.id;
-        self.db.run(move |store| store.count_attempt(id)).await?;
+        let raw = self
+            .db
+            .run(move |store| {
+                store.count_attempt(id)?;
+                store.mail_content(id)
+            })
+            .await?;
         let mail = OutboundMail {
             message_id: queued.message_id.clone(),
             envelope_from: queued.envelope_from.clone(),
             recipients: queued.recipients.clone(),
-            raw: queued.raw.clone(),
+            raw,
         };
         let db = self.db.clone();
         let committing =

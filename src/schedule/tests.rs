@@ -58,8 +58,8 @@ async fn a_new_schedule_starts_from_now_and_then_runs_each_slot_once() {
     let (queued, _) = tick(&set, schedule, &db, at("2026-11-24T06:00:30Z")).await.unwrap();
     assert!(!queued, "the same slot does not run twice");
     assert_eq!(sent(&db).await, 1);
-    let raw = db.run(|store| store.due_mail(i64::MAX, 10)).await.unwrap();
-    let text = String::from_utf8_lossy(&raw[0].raw).into_owned();
+    let raw = db.run(|store| store.mail_content(store.due_mail(i64::MAX, 10)?[0].id)).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
     assert!(text.contains("To: \"Giulia Rossi\" <giulia@office.example>"), "{text}");
     assert!(text.contains("Subject: Rossi & Bianchi Studio: what clerk did since "), "{text}");
 }

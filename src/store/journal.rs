@@ -156,8 +156,9 @@ fn record_one(tx: &Connection, handled: &Handled, at: i64) -> Result<()> {
     }
     let journal_id = tx.last_insert_rowid();
     if let (Verdict::Failed { .. }, Some(raw)) = (&handled.verdict, &handled.kept) {
-        tx.prepare_cached("INSERT OR REPLACE INTO failed_mail (journal_id, raw) VALUES (?1, ?2)")?
-            .execute(params![journal_id, raw])?;
+        tx.prepare_cached("INSERT OR REPLACE INTO failed_mail (journal_id, raw) VALUES (?1, zeroblob(?2))")?
+            .execute(params![journal_id, raw.len() as i64])?;
+        super::outbox::write_raw(tx, "failed_mail", journal_id, raw)?;
     }
     if !matches!(handled.verdict, Verdict::Duplicate { .. }) {
         tx.prepare_cached(
@@ -191,12 +192,12 @@ fn columns(verdict: &Verdict) -> (Option<String>, Option<String>, Option<String>
     }
 }
 
-/// A failed message whose text was kept, as `clerk retry` takes it up again.
+/// A failed message whose text was kept, as `clerk retry` takes it up again (the text itself is read
+/// with [`Store::failed_text`] when its turn comes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedMail {
     pub journal_id: i64,
     pub entry: JournalEntry,
-    pub raw: Vec<u8>,
     /// The folder it was moved to (quarantine), if it was; its moves and flags no longer apply.
     pub moved_to: Option<String>,
 }
@@ -205,7 +206,7 @@ impl Store {
     /// Failed messages whose text was kept, oldest first: those of `ids`, or all when `ids` is empty.
     pub fn failed_mail(&self, ids: &[i64]) -> Result<Vec<FailedMail>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.id, m.mailbox, m.folder, m.item, m.message_id, m.content_hash, m.sender, m.subject, f.raw,
+            "SELECT m.id, m.mailbox, m.folder, m.item, m.message_id, m.content_hash, m.sender, m.subject,
                     (SELECT arg FROM mailbox_ops o WHERE o.journal_id = m.id AND o.op = 'move'
                        AND o.status = 'done' ORDER BY o.id DESC LIMIT 1)
              FROM messages m JOIN failed_mail f ON f.journal_id = m.id
@@ -225,11 +226,25 @@ impl Store {
                     sender: row.get(6)?,
                     subject: row.get(7)?,
                 },
-                raw: row.get(8)?,
-                moved_to: row.get(9)?,
+                moved_to: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The kept text of the message `journal_id`, if it is still failed.
+    pub fn failed_text(&self, journal_id: i64) -> Result<Option<Vec<u8>>> {
+        let still_failed = self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM failed_mail f JOIN messages m ON m.id = f.journal_id
+                 WHERE f.journal_id = ?1 AND m.status = 'failed'",
+            )?
+            .exists(params![journal_id])?;
+        if !still_failed {
+            return Ok(None);
+        }
+        Ok(Some(super::outbox::read_raw(&self.conn, "failed_mail", journal_id)?))
     }
 
     /// Records what retrying the failed message `journal_id` gave, with its effects, but only if it
@@ -276,22 +291,26 @@ fn apply(tx: &Connection, journal_id: i64, e: &JournalEntry, effect: &Effect, at
             let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
             // OR IGNORE: the Message-ID is derived from the message and the rule, so the same reply
             // queued twice (the same mail delivered to two folders) is queued once.
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO outbox
+            let queued = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO outbox
                    (message_id, journal_id, kind, rule, envelope_from, recipients, raw,
                     next_attempt_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            )?
-            .execute(params![
-                mail.message_id,
-                journal_id,
-                kind.as_str(),
-                rule,
-                mail.envelope_from,
-                recipients,
-                mail.raw,
-                at
-            ])?;
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?7), ?8, ?8)",
+                )?
+                .execute(params![
+                    mail.message_id,
+                    journal_id,
+                    kind.as_str(),
+                    rule,
+                    mail.envelope_from,
+                    recipients,
+                    mail.raw.len() as i64,
+                    at
+                ])?;
+            if queued == 1 {
+                super::outbox::write_raw(tx, "outbox", tx.last_insert_rowid(), &mail.raw)?;
+            }
         }
         Effect::Move { folder } => queue_op(tx, journal_id, e, "move", folder, at)?,
         Effect::Flag { flags } => queue_op(tx, journal_id, e, "flag", &flags.join(" "), at)?,

@@ -11,14 +11,14 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, now};
 
-/// A queued message due for delivery.
+/// A queued message due for delivery; its content is read with [`Store::mail_content`] when it is
+/// sent, so a long queue of big mail is never in memory at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedMail {
     pub id: i64,
     pub message_id: String,
     pub envelope_from: Option<String>,
     pub recipients: Vec<String>,
-    pub raw: Vec<u8>,
     /// Attempts made so far, for the backoff.
     pub attempts: i64,
 }
@@ -37,7 +37,7 @@ impl Store {
     /// Mail whose next attempt is due at `at` (unix seconds), oldest first.
     pub fn due_mail(&self, at: i64, limit: usize) -> Result<Vec<QueuedMail>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, message_id, envelope_from, recipients, raw, attempts FROM outbox
+            "SELECT id, message_id, envelope_from, recipients, attempts FROM outbox
              WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![at, limit as i64], |row| {
@@ -47,11 +47,16 @@ impl Store {
                 message_id: row.get(1)?,
                 envelope_from: row.get(2)?,
                 recipients: serde_json::from_str(&recipients).unwrap_or_default(),
-                raw: row.get(4)?,
-                attempts: row.get(5)?,
+                attempts: row.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The content of the queued mail `id`, as it is to be sent. Read a page at a time, so a 25 MB
+    /// forward is in memory once rather than also in SQLite's own buffers.
+    pub fn mail_content(&self, id: i64) -> Result<Vec<u8>> {
+        read_raw(&self.conn, "outbox", id)
     }
 
     /// When the next pending mail falls due (unix seconds), so the sender can sleep until then.
@@ -170,5 +175,28 @@ impl Store {
         let mut stmt = self.conn.prepare("SELECT status, count(*) FROM outbox GROUP BY status")?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Writes `raw` into the `raw` column of row `id` of `table` (`outbox`, `failed_mail`), inserted with
+/// `zeroblob(len)`: a page at a time, so SQLite never holds a second and third copy of a big mail.
+pub(super) fn write_raw(conn: &rusqlite::Connection, table: &str, id: i64, raw: &[u8]) -> Result<()> {
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, table, "raw", id, false)?;
+    std::io::Write::write_all(&mut blob, raw).map_err(blob_error)?;
+    Ok(())
+}
+
+/// Reads the `raw` column of row `id` of `table` a page at a time (see [`write_raw`]).
+pub(super) fn read_raw(conn: &rusqlite::Connection, table: &str, id: i64) -> Result<Vec<u8>> {
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, table, "raw", id, true)?;
+    let mut raw = Vec::with_capacity(blob.len());
+    std::io::Read::read_to_end(&mut blob, &mut raw).map_err(blob_error)?;
+    Ok(raw)
+}
+
+fn blob_error(e: std::io::Error) -> super::StoreError {
+    match e.into_inner().and_then(|inner| inner.downcast::<rusqlite::Error>().ok()) {
+        Some(sqlite) => super::StoreError::Sqlite(*sqlite),
+        None => super::StoreError::Sqlite(rusqlite::Error::BlobSizeError),
     }
 }

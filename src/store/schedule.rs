@@ -55,12 +55,15 @@ impl Store {
             let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
             // OR IGNORE: each Message-ID is made from what the mail is for (the schedule and the slot,
             // a meeting and its start), so it is queued once.
-            tx.execute(
+            let queued = tx.execute(
                 "INSERT OR IGNORE INTO outbox
                    (message_id, kind, rule, envelope_from, recipients, raw, next_attempt_at, created_at)
-                 VALUES (?1, 'notice', ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![mail.message_id, name, mail.envelope_from, recipients, mail.raw, at],
+                 VALUES (?1, 'notice', ?2, ?3, ?4, zeroblob(?5), ?6, ?6)",
+                params![mail.message_id, name, mail.envelope_from, recipients, mail.raw.len() as i64, at],
             )?;
+            if queued == 1 {
+                super::outbox::write_raw(&tx, "outbox", tx.last_insert_rowid(), &mail.raw)?;
+            }
         }
         tx.commit()?;
         Ok(())

@@ -591,6 +591,24 @@ fn forward_inline_quotes_the_original_below_a_forwarded_message_block() {
 }
 
 #[test]
+fn a_text_read_only_in_part_is_forwarded_whole_and_attached_even_inline() {
+    let me = assistant();
+    let original = Message { text_cut: true, ..original() };
+    let mail = forward(&forward_of(&original, ORIGINAL_RAW, &me, ForwardMode::Inline)).unwrap();
+    let parsed = parse(&mail.raw);
+    assert!(parsed.attachments().any(|a| a.is_message()), "the original travels attached");
+    assert!(contains(&mail.raw, b"When are you open on Saturdays?"));
+}
+
+#[test]
+fn an_original_already_in_crlf_without_control_headers_is_carried_as_is() {
+    let raw = b"From: a@example.com\r\nSubject: x\r\n\r\nBody\r\n";
+    assert!(matches!(strip_control_headers(raw), std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(crlf_bytes(raw), std::borrow::Cow::Borrowed(_)));
+    assert!(matches!(crlf_bytes(b"a\nb"), std::borrow::Cow::Owned(_)));
+}
+
+#[test]
 fn forward_inline_keeps_the_originals_attachments() {
     let (original, me) = (original(), assistant());
     let pdf: Vec<u8> = (0..=255u8).cycle().take(3000).collect();

@@ -335,3 +335,33 @@ fn text_with_a_missing_charset_label_is_guessed() {
     let m = Message::parse(&raw).expect("parses");
     assert!(m.text.contains("Привет, мир"), "{}", m.text);
 }
+
+#[test]
+fn a_text_longer_than_the_limit_is_cut_and_says_so() {
+    let mut raw =
+        b"From: a@example.com\r\nSubject: long\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n".to_vec();
+    while raw.len() < TEXT_LIMIT + 500_000 {
+        raw.extend_from_slice("Una riga di testo è lunga così.\r\n".as_bytes());
+    }
+    let m = Message::parse(&raw).expect("parses");
+    assert!(m.text_cut);
+    assert!(m.text.len() <= TEXT_LIMIT && m.text.len() > TEXT_LIMIT - 100, "{}", m.text.len());
+}
+
+#[test]
+fn a_long_html_only_mail_is_read_in_part_and_says_so() {
+    let mut raw =
+        b"From: a@example.com\r\nSubject: long\r\nContent-Type: text/html\r\n\r\n<html><body>".to_vec();
+    while raw.len() < 5 * TEXT_LIMIT {
+        raw.extend_from_slice(b"<p><b>Hello</b> <i>there</i></p>\r\n");
+    }
+    let m = Message::parse(&raw).expect("parses");
+    assert!(m.text_cut);
+    assert!(m.text.starts_with("Hello there"), "{}", &m.text[..40]);
+}
+
+#[test]
+fn a_text_within_the_limit_is_whole() {
+    let m = Message::parse(b"From: a@example.com\r\nSubject: short\r\n\r\nHello.\r\n").expect("parses");
+    assert!(!m.text_cut);
+}
