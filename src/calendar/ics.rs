@@ -294,8 +294,9 @@ fn read_event(
     let uid = component.uid().map(str::trim).filter(|u| !u.is_empty()).ok_or("it has no UID")?;
     let instance = match component.property(&ICalendarProperty::RecurrenceId) {
         Some(entry) => {
-            let instance = zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?.instant;
-            Some(within_years("RECURRENCE-ID", instance)?)
+            let instance = zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?;
+            within_years("RECURRENCE-ID", &instance)?;
+            Some(instance.instant)
         }
         None => None,
     };
@@ -306,11 +307,11 @@ fn read_event(
         }
         None => return Err("it has no DTSTART".into()),
     };
-    within_years("DTSTART", start.instant)?;
+    within_years("DTSTART", &start)?;
     let dtend = component.property(&ICalendarProperty::Dtend);
     let end = match dtend.map(|dtend| zones.time(dtend)) {
         Some(Some(end)) => {
-            within_years("DTEND", end.instant)?;
+            within_years("DTEND", &end)?;
             if end.instant.signed_duration_since(start.instant) > LONGEST_EVENT {
                 return Err("it lasts longer than the two years an event may (DTEND)".into());
             }
@@ -321,6 +322,9 @@ fn read_event(
                 ignored.push("its DTEND is not a date or time; taken as missing".into());
             }
             let length = match component.property(&ICalendarProperty::Duration).and_then(duration) {
+                Some((_, length)) if length < Duration::zero() => {
+                    return Err("it ends before it starts".into());
+                }
                 Some((written, length)) if length > LONGEST_EVENT => {
                     return Err(format!(
                         "its DURATION {written} is longer than the two years an event may last"
@@ -410,18 +414,19 @@ fn read_event(
     })
 }
 
-/// `instant`, when it falls within [`YEARS`]; else why the event is left out.
-fn within_years(property: &str, instant: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    if YEARS.contains(&instant.year()) {
-        Ok(instant)
-    } else {
-        Err(format!(
-            "its {property} {} is outside the years {}–{}",
-            instant.format("%Y-%m-%d"),
-            YEARS.start(),
-            YEARS.end()
-        ))
+/// Whether `property`, written as `when`, falls within [`YEARS`] on its own clock; else why the
+/// event is left out.
+fn within_years(property: &str, when: &When) -> Result<(), String> {
+    let local = when.instant.with_timezone(&when.zone);
+    if YEARS.contains(&local.year()) {
+        return Ok(());
     }
+    Err(format!(
+        "its {property} {} is outside the years {}–{}",
+        local.format("%Y-%m-%d"),
+        YEARS.start(),
+        YEARS.end()
+    ))
 }
 
 fn text_of<'c>(component: &'c ICalendarComponent, property: &ICalendarProperty) -> Option<&'c str> {

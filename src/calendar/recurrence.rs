@@ -278,4 +278,41 @@ mod tests {
         let rule = Rule::new("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", rome(2026, 1, 1, 9, 0), ROME).unwrap();
         assert_eq!(rule.starts(rome(2026, 1, 1, 0, 0)).count(), 0);
     }
+
+    #[test]
+    fn a_rule_every_65535_years_has_its_first_instance_alone() {
+        let rule = Rule::new("FREQ=YEARLY;INTERVAL=65535", rome(2026, 11, 24, 9, 0), ROME).unwrap();
+        assert_eq!(rule.starts(rome(2026, 1, 1, 0, 0)).collect::<Vec<_>>(), [rome(2026, 11, 24, 9, 0)]);
+        // The next one would be in the year 67561: the crate ends the series instead of overflowing.
+        assert_eq!(rule.starts(rome(2100, 1, 1, 0, 0)).collect::<Vec<_>>(), [rome(2026, 11, 24, 9, 0)]);
+    }
+
+    #[test]
+    fn taking_a_series_up_later_gives_the_same_instances_as_walking_it_from_its_start() {
+        let rules = [
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=DAILY;BYDAY=MO,WE,FR;BYHOUR=9,14",
+            "FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,SU;WKST=SU",
+            "FREQ=MONTHLY;BYDAY=2TU",
+            "FREQ=MONTHLY;BYMONTHDAY=-1",
+            "FREQ=MONTHLY;INTERVAL=5;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+            "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU",
+            "FREQ=YEARLY;INTERVAL=2",
+            "FREQ=HOURLY;INTERVAL=7;BYDAY=MO,TU",
+        ];
+        let windows = [rome(2026, 3, 28, 0, 0), rome(2026, 10, 24, 12, 0), rome(2031, 1, 30, 23, 0)];
+        for text in rules {
+            let rule = Rule::new(text, rome(1999, 12, 31, 10, 30), ROME).unwrap();
+            let walker = Rule { counted: true, ..rule.clone() };
+            for from in windows {
+                let to = from + TimeDelta::days(800);
+                let window = |starts: &mut dyn Iterator<Item = DateTime<Utc>>| -> Vec<DateTime<Utc>> {
+                    starts.skip_while(|s| *s < from).take_while(|s| *s < to).collect()
+                };
+                let (near, walked) = (window(&mut rule.starts(from)), window(&mut walker.starts(from)));
+                assert!(!walked.is_empty(), "{text} from {from}");
+                assert_eq!(near, walked, "{text} from {from}");
+            }
+        }
+    }
 }
