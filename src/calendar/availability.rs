@@ -198,7 +198,10 @@ impl Policy {
     fn utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         match self.timezone.from_local_datetime(&local) {
             LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-            LocalResult::None => self.utc(local + TimeDelta::hours(1)),
+            LocalResult::None => match local.checked_add_signed(TimeDelta::hours(1)) {
+                Some(later) => self.utc(later),
+                None => local.and_utc(),
+            },
         }
     }
 }

@@ -39,6 +39,10 @@ pub const YEARS: RangeInclusive<i32> = 1900..=2200;
 /// The longest an event may last (DTEND or DURATION): two years.
 pub const LONGEST_EVENT: Duration = Duration::days(2 * 366);
 
+/// The SEQUENCE numbers read: RFC 5545 counts from 0, and one change a second for thirty years stays
+/// below the end; clerk adds to the numbers it keeps.
+pub const SEQUENCES: RangeInclusive<i64> = 0..=1_000_000_000;
+
 /// The most exceptions (EXDATE values) one event may have.
 pub const MOST_EXDATES: usize = 1_000;
 
@@ -365,6 +369,14 @@ fn read_event(
         }
         _ => None,
     };
+    let sequence = component
+        .property(&ICalendarProperty::Sequence)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_integer())
+        .unwrap_or(0);
+    if !SEQUENCES.contains(&sequence) {
+        return Err(format!("its SEQUENCE {sequence} is outside 0–{}", SEQUENCES.end()));
+    }
     let status =
         text_of(component, &ICalendarProperty::Status).and_then(|s| match s.to_ascii_uppercase().as_str() {
             "CONFIRMED" => Some(EventStatus::Confirmed),
@@ -376,11 +388,7 @@ fn read_event(
         text_of(component, &ICalendarProperty::Transp).is_some_and(|t| t.eq_ignore_ascii_case("TRANSPARENT"));
     Ok(ItipEvent {
         uid: uid.to_string(),
-        sequence: component
-            .property(&ICalendarProperty::Sequence)
-            .and_then(|e| e.values.first())
-            .and_then(|v| v.as_integer())
-            .unwrap_or(0),
+        sequence,
         recurrence_id: instance,
         summary: text_of(component, &ICalendarProperty::Summary).unwrap_or_default().trim().to_string(),
         location: text_of(component, &ICalendarProperty::Location)

@@ -415,3 +415,11 @@ fn every_series_and_time_of_the_corpus_is_within_the_limits_and_expands() {
     }
     assert!(series > 10, "only {series} series");
 }
+
+#[test]
+fn a_sequence_outside_what_a_calendar_counts_leaves_the_event_out() {
+    assert_eq!(
+        refusal("DTSTART:20261124T140000Z\r\nSEQUENCE:9223372036854775807\r\n"),
+        "VEVENT poison@stranger.example: its SEQUENCE 9223372036854775807 is outside 0–1000000000; left out"
+    );
+}

@@ -228,7 +228,7 @@ fn move_booking(
     let cx = desk.cx;
     event.start = slot.start;
     event.end = slot.end;
-    event.sequence += 1;
+    event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
@@ -265,7 +265,7 @@ fn cancel_booking(
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
     event.status = EventStatus::Cancelled;
-    event.sequence += 1;
+    event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);

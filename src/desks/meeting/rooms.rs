@@ -62,7 +62,7 @@ pub(super) fn follow(desk: &Desk<'_>, outcome: &mut Outcome, meeting: &mut Event
                 room.name
             ));
         }
-        copy.sequence = held.sequence + 1;
+        copy.sequence = held.sequence.saturating_add(1);
         outcome.effects.push(Effect::PutEvent(Box::new(copy)));
     }
     Ok(())
