@@ -101,6 +101,20 @@ fn main() {
         });
         println!("  {language}: {:>8.1} µs", micros(time));
     }
+    let megabyte = format!("Can we meet Tuesday at 3pm? {}", "lorem ipsum ".repeat(90_000));
+    let digits = "1".repeat(100_000);
+    let repeated = "at 10am ".repeat(10_000);
+    println!("== reading what no request looks like (median of 20): bounded to its first words");
+    for (what, text) in [
+        ("1 MB without a newline", &megabyte),
+        ("100,000 digits", &digits),
+        ("10,000 × \"at 10am\"", &repeated),
+    ] {
+        let time = median(20, || {
+            std::hint::black_box(clerk::calendar::phrase::read(text, sent));
+        });
+        println!("  {what}: {:>8.1} ms", micros(time) / 1e3);
+    }
     feed_load::run();
 }
 

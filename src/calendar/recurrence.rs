@@ -81,8 +81,9 @@ impl Rule {
         &self.text
     }
 
-    /// The starts of the series, in order, from the last one that can still be under way at `reach`
-    /// (or a little earlier): lazily, so that a caller takes only what its window needs.
+    /// The starts of the series in order, lazily, beginning no later than `reach` (at DTSTART, or a
+    /// whole number of periods after it) so that every start from `reach` on is among them; a caller
+    /// skips those before its window and stops at its end.
     pub fn starts(&self, reach: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> + use<> {
         let ended = self.until.is_some_and(|until| until < reach);
         let dtstart =
