@@ -288,7 +288,7 @@ fn describe(entry: &calcard::Entry) -> String {
 
 /// One VEVENT; a property that cannot be read but can be done without is noted in `ignored`.
 /// A CANCEL or REPLY is about its UID (and RECURRENCE-ID) alone, and some clients leave its DTSTART
-/// out: it then takes the instance's time, or the epoch.
+/// out: it then takes the instance's time, or the epoch, and lasts no time.
 fn read_event(
     component: &ICalendarComponent,
     zones: &Zones<'_>,
@@ -312,7 +312,10 @@ fn read_event(
         None => return Err("it has no DTSTART".into()),
     };
     within_years("DTSTART", &start)?;
-    let dtend = component.property(&ICalendarProperty::Dtend);
+    // Without DTSTART the event's time is unknown, and so is its end: DTEND alone would make an event
+    // from the epoch to it.
+    let dtend =
+        component.property(&ICalendarProperty::Dtstart).and(component.property(&ICalendarProperty::Dtend));
     let end = match dtend.map(|dtend| zones.time(dtend)) {
         Some(Some(end)) => {
             within_years("DTEND", &end)?;
@@ -325,7 +328,10 @@ fn read_event(
             if unreadable_or_none.is_some() {
                 ignored.push("its DTEND is not a date or time; taken as missing".into());
             }
-            let length = match component.property(&ICalendarProperty::Duration).and_then(duration) {
+            let duration_entry = component
+                .property(&ICalendarProperty::Dtstart)
+                .and(component.property(&ICalendarProperty::Duration));
+            let length = match duration_entry.and_then(duration) {
                 Some((_, length)) if length < Duration::zero() => {
                     return Err("it ends before it starts".into());
                 }

@@ -406,7 +406,7 @@ fn every_series_and_time_of_the_corpus_is_within_the_limits_and_expands() {
             let kept = [event.to_event("office")];
             let found = crate::calendar::event::occurrences(
                 &kept,
-                event.start,
+                event.start - Duration::days(1),
                 event.start + Duration::days(3 * 366),
             );
             assert!(found.cuts.is_empty(), "{name}: {:?}", found.cuts);
@@ -422,4 +422,13 @@ fn a_sequence_outside_what_a_calendar_counts_leaves_the_event_out() {
         refusal("DTSTART:20261124T140000Z\r\nSEQUENCE:9223372036854775807\r\n"),
         "VEVENT poison@stranger.example: its SEQUENCE 9223372036854775807 is outside 0–1000000000; left out"
     );
+}
+
+#[test]
+fn a_cancel_without_dtstart_but_with_dtend_lasts_no_time() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:c@b\r\nDTEND:20220316T120000Z\r\nEND:VEVENT\r\n\
+                END:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!(itip.events[0].end, itip.events[0].start);
+    assert!(itip.problems.is_empty(), "{:?}", itip.problems);
 }
