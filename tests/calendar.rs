@@ -111,3 +111,27 @@ fn one_calendar_can_be_chosen_and_an_unknown_one_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_series_every_second_stored_with_a_64_kb_title_is_one_line_and_a_note() {
+    let office = office_with_calendars();
+    let title = "x".repeat(64 * 1024);
+    let poison = "FREQ=SECONDLY;COUNT=100000000";
+    office.execute(&event("olga", "poison", &title, TUESDAY_9, TUESDAY_9 + 3600, poison, "confirmed"));
+    office.execute(&event("olga", "hourly", "Hourly", TUESDAY_9, TUESDAY_9 + 60, "FREQ=HOURLY", "confirmed"));
+
+    let (ok, out) =
+        office.command(&["calendar", "--calendar", "olga", "--from", "2026-11-24", "--to", "2026-11-24"]);
+    assert!(ok, "{}", &out[..out.len().min(2000)]);
+    let lines: Vec<&str> = out.lines().collect();
+    // The heading, the poison series' one occurrence, fifteen hours of the hourly one, the note.
+    assert_eq!(lines.len(), 18, "{}", &out[..out.len().min(2000)]);
+    assert_eq!(lines.iter().filter(|l| l.contains(&title)).count(), 1);
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            "  note: event poison: RRULE `FREQ=SECONDLY;COUNT=100000000`: FREQ=SECONDLY repeats more often \
+             than meetings are held (at most hourly); only its first occurrence is counted"
+        )
+    );
+}

@@ -11,6 +11,11 @@
 //! as the events feed and the free/busy feed; then served by clerk's HTTP listener on loopback and
 //! loaded with `wrk` (Debian's package; skipped with a note when it is missing) for full 200
 //! responses and for 304s (If-None-Match with the current ETag).
+//!
+//! First, before anything else grows the process: the series that took the daemon to 6.5 GB (issue
+//! #15), every second a hundred million times with a 64 kB title, stored as an older clerk kept it,
+//! and an hourly series with the same title, expanded over a feed's window and `clerk calendar`'s
+//! two weeks; with the process's peak resident set after.
 
 mod feed_load;
 
@@ -30,6 +35,7 @@ const ROUNDS: usize = 2_000;
 fn main() {
     let zone = chrono_tz::Europe::Rome;
     let first_day = zone.with_ymd_and_hms(2027, 1, 4, 0, 0, 0).unwrap().with_timezone(&Utc);
+    poison_series(first_day);
     let events = a_busy_year(first_day);
     let mut hours = WorkingHours::closed();
     for day in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri] {
@@ -44,7 +50,9 @@ fn main() {
     };
     let now = first_day + TimeDelta::hours(7);
     let until = now + TimeDelta::days(365);
-    let year = occurrences(&events, now, until).expect("the bench calendar expands");
+    let year = occurrences(&events, now, until);
+    assert!(year.cuts.is_empty(), "the bench calendar expands whole: {:?}", year.cuts);
+    let year = year.occurrences;
     let busy = Busy::new(&year, policy.buffer);
     let slots = policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true);
     assert_eq!(slots.len(), 3, "the bench calendar leaves room for three slots");
@@ -64,8 +72,8 @@ fn main() {
         micros(search)
     );
     let whole = median(ROUNDS, || {
-        let year = occurrences(&events, now, until).expect("expands");
-        let busy = Busy::new(&year, policy.buffer);
+        let year = occurrences(&events, now, until);
+        let busy = Busy::new(&year.occurrences, policy.buffer);
         std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
     });
     println!(
@@ -73,8 +81,8 @@ fn main() {
         micros(whole)
     );
     let window = median(ROUNDS, || {
-        let month = occurrences(&events, now, now + TimeDelta::days(31)).expect("expands");
-        let busy = Busy::new(&month, policy.buffer);
+        let month = occurrences(&events, now, now + TimeDelta::days(31));
+        let busy = Busy::new(&month.occurrences, policy.buffer);
         std::hint::black_box(policy.free_slots(&busy, now, Duration::from_secs(3600), 3, true));
     });
     println!(
@@ -93,7 +101,48 @@ fn main() {
         });
         println!("  {language}: {:>8.1} µs", micros(time));
     }
+    let megabyte = format!("Can we meet Tuesday at 3pm? {}", "lorem ipsum ".repeat(90_000));
+    let digits = "1".repeat(100_000);
+    let repeated = "at 10am ".repeat(10_000);
+    println!("== reading what no request looks like (median of 20): bounded to its first words");
+    for (what, text) in [
+        ("1 MB without a newline", &megabyte),
+        ("100,000 digits", &digits),
+        ("10,000 × \"at 10am\"", &repeated),
+    ] {
+        let time = median(20, || {
+            std::hint::black_box(clerk::calendar::phrase::read(text, sent));
+        });
+        println!("  {what}: {:>8.1} ms", micros(time) / 1e3);
+    }
     feed_load::run();
+}
+
+fn poison_series(now: DateTime<Utc>) {
+    println!("== bounded recurrences: series with a 64 kB title over a feed's 396 days and an agenda's 14");
+    let title = "x".repeat(64 * 1024);
+    for rule in ["FREQ=SECONDLY;COUNT=100000000", "FREQ=HOURLY"] {
+        let series =
+            Event { summary: title.clone(), ..event("poison", now - TimeDelta::days(400), 60, Some(rule)) };
+        let events = [series];
+        for (days_before, days_after) in [(30, 366), (0, 14)] {
+            let started = Instant::now();
+            let found =
+                occurrences(&events, now - TimeDelta::days(days_before), now + TimeDelta::days(days_after));
+            let elapsed = started.elapsed();
+            println!(
+                "  {rule}, {} days: {} occurrences, {} cut(s), {:>8.1} ms",
+                days_before + days_after,
+                found.occurrences.len(),
+                found.cuts.len(),
+                elapsed.as_secs_f64() * 1e3
+            );
+        }
+    }
+    // SAFETY: rusage is plain data that getrusage fills in for this process.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    println!("  peak resident set of the bench so far: {} MB", usage.ru_maxrss / 1024);
 }
 
 /// Six meetings on every weekday of the year, at times that leave a gap somewhere most days, and
@@ -150,8 +199,8 @@ fn event(uid: &str, start: DateTime<Utc>, minutes: i64, rrule: Option<&str>) -> 
     }
 }
 
-fn busy_blocks(occurrences: &[clerk::calendar::event::Occurrence]) -> usize {
-    occurrences.iter().filter(|o| o.busy).count()
+fn busy_blocks(occurrences: &[clerk::calendar::event::Occurrence<'_>]) -> usize {
+    occurrences.iter().filter(|o| o.busy()).count()
 }
 
 /// The median time of `rounds` runs of `work`, after a few unmeasured ones.

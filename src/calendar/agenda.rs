@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::event::{EventStatus, Occurrence, RecurrenceError, occurrences};
+use super::event::{Event, EventStatus, Expansion, Occurrence, occurrences};
 use crate::rules::office::Office;
 use crate::store::{Store, StoreError};
 
@@ -15,8 +15,6 @@ use crate::store::{Store, StoreError};
 pub enum AgendaError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Recurrence(#[from] RecurrenceError),
     #[error("no calendar or room `{name}` in office.toml; there are: {known}")]
     Unknown { name: String, known: String },
 }
@@ -47,59 +45,73 @@ pub fn report(
     }
     let mut text = String::new();
     for (name, heading, zone) in chosen {
-        let found = occurrences_on(store, name, *zone, from, to)?;
-        let _ = write!(text, "{heading}, {from} to {to}, {zone}\n{}", lines(&found, *zone));
+        let days = Days::of(store, name, *zone, from, to)?;
+        let _ = write!(text, "{heading}, {from} to {to}, {zone}\n{}", lines(&days.expand(), *zone));
     }
     Ok(text)
 }
 
-/// The occurrences of `calendar`'s events on the local days `from..=to`.
-pub fn occurrences_on(
-    store: &Store,
-    calendar: &str,
-    zone: Tz,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<Occurrence>, AgendaError> {
-    let (start, end) = (midnight(zone, from), midnight(zone, to + TimeDelta::days(1)));
-    Ok(occurrences(&store.events(calendar, start, end)?, start, end)?)
+/// A calendar's events on some local days, to be expanded into their occurrences.
+pub struct Days {
+    events: Vec<Event>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 }
 
-/// One line per occurrence: `Tue 24 Nov 2026  15:00–16:00  Summary  [tentative]`; a line saying so
-/// when there is none.
-pub fn lines(occurrences: &[Occurrence], zone: Tz) -> String {
-    if occurrences.is_empty() {
-        return "  no events\n".to_owned();
+impl Days {
+    /// The events of `calendar` with an occurrence on the local days `from..=to` in `zone`.
+    pub fn of(
+        store: &Store,
+        calendar: &str,
+        zone: Tz,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Days, StoreError> {
+        let (start, end) = (midnight(zone, from), midnight(zone, to.succ_opt().unwrap_or(to)));
+        Ok(Days { events: store.events(calendar, start, end)?, from: start, to: end })
     }
+
+    /// Their occurrences on those days, with what the limits on series cut.
+    pub fn expand(&self) -> Expansion<'_> {
+        occurrences(&self.events, self.from, self.to)
+    }
+}
+
+/// One line per occurrence: `Tue 24 Nov 2026  15:00–16:00  Summary  [tentative]`, a line saying so
+/// when there is none, then a `note:` line for each cut (a series refused or limited).
+pub fn lines(expansion: &Expansion<'_>, zone: Tz) -> String {
     let mut text = String::new();
-    for o in occurrences {
+    if expansion.occurrences.is_empty() {
+        text.push_str("  no events\n");
+    }
+    for o in &expansion.occurrences {
         let _ =
             writeln!(text, "  {}  {}", o.start.with_timezone(&zone).format("%a %-d %b %Y"), line(o, zone));
+    }
+    for cut in &expansion.cuts {
+        let _ = writeln!(text, "  note: {cut}");
     }
     text
 }
 
 /// An occurrence without its day: `15:00–16:00  Summary  [tentative]`.
-pub fn line(o: &Occurrence, zone: Tz) -> String {
+pub fn line(o: &Occurrence<'_>, zone: Tz) -> String {
     let (start, end) = (o.start.with_timezone(&zone), o.end.with_timezone(&zone));
     let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %H:%M" };
-    let status = match o.status {
+    let status = match o.status() {
         EventStatus::Confirmed => "",
         EventStatus::Tentative => "  [tentative]",
         EventStatus::Cancelled => "  [cancelled]",
     };
-    let free = if o.busy || o.status == EventStatus::Cancelled { "" } else { "  [free]" };
-    format!("{}–{}  {}{status}{free}", start.format("%H:%M"), end.format(end_format), o.summary)
+    let free = if o.busy() || o.status() == EventStatus::Cancelled { "" } else { "  [free]" };
+    format!("{}–{}  {}{status}{free}", start.format("%H:%M"), end.format(end_format), o.summary())
 }
 
 /// The first moment of a local day (a day that starts in a daylight-saving gap starts when it ends).
 fn midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let mut local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    for _ in 0..3 {
-        if let Some(t) = zone.from_local_datetime(&local).earliest() {
-            return t.with_timezone(&Utc);
-        }
-        local += TimeDelta::hours(1);
-    }
-    local.and_utc()
+    let local = day.and_time(chrono::NaiveTime::MIN);
+    (0..3)
+        .filter_map(|hours| local.checked_add_signed(TimeDelta::hours(hours)))
+        .find_map(|t| zone.from_local_datetime(&t).earliest())
+        .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
 }

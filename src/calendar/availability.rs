@@ -55,10 +55,13 @@ pub struct Busy {
 
 impl Busy {
     /// The busy occurrences of `occurrences` (cancelled and transparent ones make no time busy).
-    pub fn new(occurrences: &[Occurrence], buffer: Duration) -> Busy {
+    pub fn new(occurrences: &[Occurrence<'_>], buffer: Duration) -> Busy {
         let buffer = TimeDelta::from_std(buffer).unwrap_or(TimeDelta::zero());
-        let mut blocks: Vec<_> =
-            occurrences.iter().filter(|o| o.busy).map(|o| (o.start - buffer, o.end + buffer)).collect();
+        let widened = |o: &Occurrence<'_>| {
+            let start = o.start.checked_sub_signed(buffer).unwrap_or(o.start);
+            (start, o.end.checked_add_signed(buffer).unwrap_or(o.end))
+        };
+        let mut blocks: Vec<_> = occurrences.iter().filter(|o| o.busy()).map(widened).collect();
         blocks.sort_unstable();
         let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::with_capacity(blocks.len());
         for (start, end) in blocks {
@@ -195,7 +198,10 @@ impl Policy {
     fn utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         match self.timezone.from_local_datetime(&local) {
             LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-            LocalResult::None => self.utc(local + TimeDelta::hours(1)),
+            LocalResult::None => match local.checked_add_signed(TimeDelta::hours(1)) {
+                Some(later) => self.utc(later),
+                None => local.and_utc(),
+            },
         }
     }
 }

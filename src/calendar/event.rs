@@ -3,17 +3,13 @@
 //! drop instances and overridden instances (RECURRENCE-ID) replace theirs.
 
 use std::collections::HashSet;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::availability::Slot;
 use super::ics::{Attendee, PartStat, Party};
-
-/// Recurring instances looked at per event at most, so a malformed rule (every second, forever) cannot
-/// stall an availability check.
-const MAX_INSTANCES: usize = 100_000;
+use super::recurrence::Rule;
 
 /// Whether an event takes place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,16 +122,33 @@ impl std::fmt::Display for Event {
     }
 }
 
-/// One occurrence of an event in time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Occurrence {
-    pub uid: String,
-    pub summary: String,
+/// One occurrence of an event in time. It borrows its event, so that a series of thousands of
+/// instances holds its title, place and people once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence<'e> {
+    /// The single event, the series' master, or the overridden instance this is.
+    pub event: &'e Event,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    pub status: EventStatus,
+}
+
+impl Occurrence<'_> {
+    pub fn uid(&self) -> &str {
+        &self.event.uid
+    }
+
+    pub fn summary(&self) -> &str {
+        &self.event.summary
+    }
+
+    pub fn status(&self) -> EventStatus {
+        self.event.status
+    }
+
     /// Whether it makes the time busy (not cancelled, not transparent).
-    pub busy: bool,
+    pub fn busy(&self) -> bool {
+        self.event.status != EventStatus::Cancelled && !self.event.transparent
+    }
 }
 
 /// Why a series cannot be expanded.
@@ -147,72 +160,125 @@ pub struct RecurrenceError {
     pub reason: String,
 }
 
+/// What an expansion left out, and why: each is a line for the log or for `clerk explain`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Cut {
+    /// A series whose rule clerk refuses (stored before the rule was checked): counted as the one
+    /// meeting at its DTSTART.
+    #[error("{0}; only its first occurrence is counted")]
+    Refused(RecurrenceError),
+    /// A series with more occurrences in the window than [`SERIES_LIMIT`].
+    #[error(
+        "event {uid}: more than {SERIES_LIMIT} occurrences in the window; only the first {SERIES_LIMIT} are counted"
+    )]
+    Series { uid: String },
+    /// A series that counts its instances (COUNT) and had not reached the window after [`WALK_LIMIT`].
+    #[error(
+        "event {uid}: {WALK_LIMIT} instances walked without reaching the window's end; the rest are not counted"
+    )]
+    Walk { uid: String },
+    /// More occurrences in the window than [`WINDOW_LIMIT`], all events together.
+    #[error("more than {WINDOW_LIMIT} occurrences in the window; only the first {WINDOW_LIMIT} are counted")]
+    Window,
+}
+
+/// The occurrences of a window, earliest first, and what was cut from them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expansion<'e> {
+    pub occurrences: Vec<Occurrence<'e>>,
+    pub cuts: Vec<Cut>,
+}
+
+/// Occurrences one series gives in a window at most: a year of a meeting held a dozen times a day.
+pub const SERIES_LIMIT: usize = 5_000;
+
+/// Occurrences one window holds at most, all events together.
+pub const WINDOW_LIMIT: usize = 50_000;
+
+/// Instances of a counted series (COUNT) walked through on the way to a window at most. Rules read
+/// since they were checked count at most [`super::recurrence::MOST_COUNT`]; this bounds older ones.
+pub const WALK_LIMIT: usize = 100_000;
+
 /// Every occurrence of `events` that overlaps `from..to`, earliest first. Each series is expanded
-/// with its exceptions and overrides; an override moved into the window counts, and the instance it
-/// replaced does not.
-pub fn occurrences(
-    events: &[Event],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<Occurrence>, RecurrenceError> {
+/// with its exceptions and overrides, from the window on (never from its first instance when it can
+/// be helped) and at most [`SERIES_LIMIT`] of it; an override moved into the window counts, and the
+/// instance it replaced does not. Nothing an event says makes this fail: what is left out is said in
+/// [`Expansion::cuts`].
+pub fn occurrences(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>) -> Expansion<'_> {
     let overridden: HashSet<(&str, DateTime<Utc>)> =
         events.iter().filter_map(|e| Some((e.uid.as_str(), e.recurrence_id?))).collect();
     let overlaps = |start: DateTime<Utc>, end: DateTime<Utc>| start < to && end > from;
-    let mut found = Vec::new();
+    let mut expansion = Expansion::default();
     for event in events {
-        let length = event.end - event.start;
         match (&event.rrule, event.recurrence_id) {
             (Some(rrule), None) if event.status != EventStatus::Cancelled => {
-                for start in series(event, rrule, to)? {
-                    let end = start + length;
-                    if overlaps(start, end)
-                        && !event.exdates.contains(&start)
-                        && !overridden.contains(&(event.uid.as_str(), start))
-                    {
-                        found.push(occurrence(event, start, end));
+                match Rule::new(rrule, event.start, event.timezone) {
+                    Ok(rule) => series(event, &rule, from, to, &overridden, &mut expansion),
+                    Err(reason) => {
+                        let error = RecurrenceError { uid: event.uid.clone(), rrule: rrule.clone(), reason };
+                        expansion.cuts.push(Cut::Refused(error));
+                        if overlaps(event.start, event.end) {
+                            expansion.occurrences.push(Occurrence {
+                                event,
+                                start: event.start,
+                                end: event.end,
+                            });
+                        }
                     }
                 }
             }
-            _ if overlaps(event.start, event.end) => found.push(occurrence(event, event.start, event.end)),
+            _ if overlaps(event.start, event.end) => {
+                expansion.occurrences.push(Occurrence { event, start: event.start, end: event.end })
+            }
             _ => {}
         }
     }
-    found.sort_by_key(|o| (o.start, o.end));
-    Ok(found)
+    expansion.occurrences.sort_by_key(|o| (o.start, o.end));
+    if expansion.occurrences.len() > WINDOW_LIMIT {
+        expansion.occurrences.truncate(WINDOW_LIMIT);
+        expansion.cuts.push(Cut::Window);
+    }
+    expansion
 }
 
-/// The starts of a series, in order, up to (not including) `until`.
-fn series(event: &Event, rrule: &str, until: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, RecurrenceError> {
-    let failed = |reason: String| RecurrenceError { uid: event.uid.clone(), rrule: rrule.to_owned(), reason };
-    let zone = rrule::Tz::Tz(event.timezone);
-    let dtstart = event.start.with_timezone(&zone);
-    let set = rrule::RRule::from_str(rrule)
-        .map_err(|e| failed(e.to_string()))?
-        .build(dtstart)
-        .map_err(|e| failed(e.to_string()))?;
-    Ok(set
-        .into_iter()
-        .take(MAX_INSTANCES)
-        .map(|start| start.with_timezone(&Utc))
-        .take_while(|start| *start < until)
-        .collect())
-}
-
-fn occurrence(event: &Event, start: DateTime<Utc>, end: DateTime<Utc>) -> Occurrence {
-    Occurrence {
-        uid: event.uid.clone(),
-        summary: event.summary.clone(),
-        start,
-        end,
-        status: event.status,
-        busy: event.status != EventStatus::Cancelled && !event.transparent,
+/// The occurrences of the series `event` (with `rule`) that overlap `from..to`.
+fn series<'e>(
+    event: &'e Event,
+    rule: &Rule,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    overridden: &HashSet<(&str, DateTime<Utc>)>,
+    expansion: &mut Expansion<'e>,
+) {
+    let length = event.end.signed_duration_since(event.start);
+    let reach = from.checked_sub_signed(length).unwrap_or(from);
+    let exdates: HashSet<DateTime<Utc>> = event.exdates.iter().copied().collect();
+    let mut kept = 0;
+    for (walked, start) in rule.starts(reach).enumerate() {
+        if start >= to {
+            return;
+        }
+        if walked >= WALK_LIMIT {
+            expansion.cuts.push(Cut::Walk { uid: event.uid.clone() });
+            return;
+        }
+        let Some(end) = start.checked_add_signed(length) else { return };
+        if end <= from || exdates.contains(&start) || overridden.contains(&(event.uid.as_str(), start)) {
+            continue;
+        }
+        if kept == SERIES_LIMIT {
+            expansion.cuts.push(Cut::Series { uid: event.uid.clone() });
+            return;
+        }
+        kept += 1;
+        expansion.occurrences.push(Occurrence { event, start, end });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{TimeDelta, TimeZone};
 
     fn rome(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         chrono_tz::Europe::Rome.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
@@ -238,24 +304,27 @@ mod tests {
         }
     }
 
+    fn starts(expansion: &Expansion<'_>) -> Vec<DateTime<Utc>> {
+        expansion.occurrences.iter().map(|o| o.start).collect()
+    }
+
     #[test]
     fn a_weekly_series_keeps_its_local_time_across_the_change_to_winter_time() {
-        let found =
-            occurrences(&[weekly_standup()], rome(2026, 10, 19, 0, 0), rome(2026, 11, 4, 0, 0)).unwrap();
-        let starts: Vec<_> = found.iter().map(|o| o.start).collect();
+        let events = [weekly_standup()];
+        let found = starts(&occurrences(&events, rome(2026, 10, 19, 0, 0), rome(2026, 11, 4, 0, 0)));
         // Rome leaves summer time on 25 October: 07:00 UTC before, 08:00 UTC after, 09:00 local always.
-        assert_eq!(starts, [rome(2026, 10, 20, 9, 0), rome(2026, 10, 27, 9, 0), rome(2026, 11, 3, 9, 0)]);
-        assert_eq!(starts[0].format("%H:%M").to_string(), "07:00");
-        assert_eq!(starts[1].format("%H:%M").to_string(), "08:00");
+        assert_eq!(found, [rome(2026, 10, 20, 9, 0), rome(2026, 10, 27, 9, 0), rome(2026, 11, 3, 9, 0)]);
+        assert_eq!(found[0].format("%H:%M").to_string(), "07:00");
+        assert_eq!(found[1].format("%H:%M").to_string(), "08:00");
     }
 
     #[test]
     fn an_exdate_drops_one_instance() {
         let mut standup = weekly_standup();
         standup.exdates.push(rome(2026, 10, 27, 9, 0));
-        let found = occurrences(&[standup], rome(2026, 10, 19, 0, 0), rome(2026, 11, 4, 0, 0)).unwrap();
-        assert_eq!(found.len(), 2);
-        assert!(found.iter().all(|o| o.start != rome(2026, 10, 27, 9, 0)));
+        let events = [standup];
+        let found = starts(&occurrences(&events, rome(2026, 10, 19, 0, 0), rome(2026, 11, 4, 0, 0)));
+        assert_eq!(found, [rome(2026, 10, 20, 9, 0), rome(2026, 11, 3, 9, 0)]);
     }
 
     #[test]
@@ -265,11 +334,9 @@ mod tests {
         moved.recurrence_id = Some(rome(2026, 10, 27, 9, 0));
         moved.start = rome(2026, 10, 28, 15, 0);
         moved.end = rome(2026, 10, 28, 15, 30);
-        let found =
-            occurrences(&[weekly_standup(), moved], rome(2026, 10, 26, 0, 0), rome(2026, 11, 1, 0, 0))
-                .unwrap();
-        let starts: Vec<_> = found.iter().map(|o| o.start).collect();
-        assert_eq!(starts, [rome(2026, 10, 28, 15, 0)]);
+        let events = [weekly_standup(), moved];
+        let found = starts(&occurrences(&events, rome(2026, 10, 26, 0, 0), rome(2026, 11, 1, 0, 0)));
+        assert_eq!(found, [rome(2026, 10, 28, 15, 0)]);
     }
 
     #[test]
@@ -281,20 +348,99 @@ mod tests {
         free.rrule = None;
         free.uid = "reminder".into();
         free.transparent = true;
-        let found =
-            occurrences(&[cancelled, free], rome(2026, 10, 20, 0, 0), rome(2026, 10, 21, 0, 0)).unwrap();
-        assert_eq!(found.len(), 2);
-        assert!(found.iter().all(|o| !o.busy));
+        let events = [cancelled, free];
+        let found = occurrences(&events, rome(2026, 10, 20, 0, 0), rome(2026, 10, 21, 0, 0));
+        assert_eq!(found.occurrences.len(), 2);
+        assert!(found.occurrences.iter().all(|o| !o.busy()));
     }
 
     #[test]
-    fn a_broken_rrule_names_the_event() {
+    fn a_broken_rrule_is_said_with_the_event_and_counts_its_first_occurrence() {
         let mut broken = weekly_standup();
         broken.rrule = Some("FREQ=FORTNIGHTLY".into());
-        let error = occurrences(&[broken], rome(2026, 10, 19, 0, 0), rome(2026, 11, 4, 0, 0)).unwrap_err();
+        let events = [broken];
+        let found = occurrences(&events, rome(2026, 10, 19, 0, 0), rome(2026, 11, 4, 0, 0));
+        assert_eq!(starts(&found), [rome(2026, 10, 20, 9, 0)]);
+        let said = found.cuts[0].to_string();
+        assert!(said.starts_with("event standup@office.example: RRULE `FREQ=FORTNIGHTLY`: "), "{said}");
+        assert!(said.ends_with("; only its first occurrence is counted"), "{said}");
+    }
+
+    #[test]
+    fn a_series_by_the_second_with_a_long_title_stored_earlier_is_one_occurrence() {
+        let mut poison = weekly_standup();
+        poison.rrule = Some("FREQ=SECONDLY;COUNT=100000000".into());
+        poison.summary = "x".repeat(64 * 1024);
+        let events = [poison];
+        let found = occurrences(&events, rome(2026, 10, 20, 0, 0), rome(2026, 10, 21, 0, 0));
+        assert_eq!(starts(&found), [rome(2026, 10, 20, 9, 0)]);
         assert!(
-            error.to_string().starts_with("event standup@office.example: RRULE `FREQ=FORTNIGHTLY`: "),
-            "{error}"
+            matches!(&found.cuts[..], [Cut::Refused(e)] if e.reason.starts_with("FREQ=SECONDLY")),
+            "{:?}",
+            found.cuts
         );
+    }
+
+    #[test]
+    fn occurrences_share_their_series_title_instead_of_copying_it() {
+        let mut daily = weekly_standup();
+        daily.rrule = Some("FREQ=DAILY".into());
+        daily.summary = "x".repeat(64 * 1024);
+        let events = [daily];
+        let found = occurrences(&events, rome(2026, 10, 20, 0, 0), rome(2026, 11, 20, 0, 0));
+        assert_eq!(found.occurrences.len(), 31);
+        assert!(found.occurrences.iter().all(|o| std::ptr::eq(o.summary(), events[0].summary.as_str())));
+    }
+
+    #[test]
+    fn a_series_gives_at_most_its_limit_of_occurrences_in_a_window() {
+        let mut hourly = weekly_standup();
+        hourly.rrule = Some("FREQ=HOURLY".into());
+        let events = [hourly];
+        let found = occurrences(&events, rome(2026, 10, 20, 0, 0), rome(2027, 10, 20, 0, 0));
+        assert_eq!(found.occurrences.len(), SERIES_LIMIT);
+        assert_eq!(
+            found.occurrences.last().map(|o| o.start),
+            Some(rome(2026, 10, 20, 9, 0) + TimeDelta::hours(4_999))
+        );
+        assert_eq!(found.cuts, [Cut::Series { uid: "standup@office.example".into() }]);
+    }
+
+    #[test]
+    fn a_window_holds_at_most_its_limit_of_occurrences() {
+        let events: Vec<Event> = (0..11)
+            .map(|n| Event {
+                uid: format!("hourly-{n}"),
+                rrule: Some("FREQ=HOURLY".into()),
+                ..weekly_standup()
+            })
+            .collect();
+        let found = occurrences(&events, rome(2026, 10, 20, 0, 0), rome(2027, 10, 20, 0, 0));
+        assert_eq!(found.occurrences.len(), WINDOW_LIMIT);
+        assert_eq!(found.cuts.last(), Some(&Cut::Window));
+    }
+
+    #[test]
+    fn a_daily_series_kept_since_1970_gives_only_the_windows_days() {
+        let mut daily = weekly_standup();
+        daily.start = rome(1970, 1, 5, 9, 0);
+        daily.end = rome(1970, 1, 5, 9, 30);
+        daily.rrule = Some("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR".into());
+        let events = [daily];
+        let found = occurrences(&events, rome(2026, 11, 23, 0, 0), rome(2026, 11, 30, 0, 0));
+        let expected: Vec<_> = (23..28).map(|day| rome(2026, 11, day, 9, 0)).collect();
+        assert_eq!(starts(&found), expected);
+        assert!(found.cuts.is_empty(), "{:?}", found.cuts);
+    }
+
+    #[test]
+    fn a_meeting_under_way_when_the_window_opens_counts() {
+        let mut long = weekly_standup();
+        long.start = rome(2000, 1, 4, 9, 0);
+        long.end = rome(2000, 1, 4, 18, 0);
+        long.rrule = Some("FREQ=DAILY".into());
+        let events = [long];
+        let found = occurrences(&events, rome(2026, 11, 24, 12, 0), rome(2026, 11, 24, 13, 0));
+        assert_eq!(starts(&found), [rome(2026, 11, 24, 9, 0)]);
     }
 }

@@ -17,8 +17,9 @@ use calcard::icalendar::{
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::event::{Event, EventStatus, RecurrenceError, occurrences};
+use super::event::{Cut, Event, EventStatus, occurrences};
 use super::itip::{Meeting, calendar_root, text, vevent};
+use super::recurrence::Rule;
 
 /// The part of the calendar a feed shows: events with an occurrence in `from..to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,23 +46,34 @@ pub struct Stamped {
     pub changed: DateTime<Utc>,
 }
 
+/// A feed as written, and what the limits on series cut from it (for the log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedBody {
+    pub text: String,
+    pub cuts: Vec<Cut>,
+}
+
 /// The feed of a calendar's events: every event, series and overridden instance with an occurrence
 /// in `window`, without attendees or organizer (a feed is read by whoever has its link). A series'
-/// cancelled instances become EXDATEs; a cancelled event or series is left out.
-pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<String, RecurrenceError> {
+/// cancelled instances become EXDATEs; a cancelled event or series is left out. A series whose rule
+/// clerk refuses is published as its first occurrence alone, so that subscribers are not handed a
+/// rule clerk would not expand itself.
+pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> FeedBody {
     let mut by_uid: BTreeMap<&str, Vec<&Stamped>> = BTreeMap::new();
     for row in stamped {
         by_uid.entry(&row.event.uid).or_default().push(row);
     }
     let mut components = Vec::new();
+    let mut cuts = Vec::new();
     for rows in by_uid.values() {
         let series: Vec<Event> = rows.iter().map(|row| row.event.clone()).collect();
         // A cancelled series takes its moved instances with it.
         let series_cancelled = rows
             .iter()
             .any(|row| row.event.recurrence_id.is_none() && row.event.status == EventStatus::Cancelled);
-        let shown = occurrences(&series, window.from, window.to)?;
-        if series_cancelled || !shown.iter().any(|o| o.status != EventStatus::Cancelled) {
+        let shown = occurrences(&series, window.from, window.to);
+        cuts.extend(shown.cuts.iter().cloned());
+        if series_cancelled || !shown.occurrences.iter().any(|o| o.status() != EventStatus::Cancelled) {
             continue;
         }
         let cancelled: Vec<DateTime<Utc>> = rows
@@ -72,6 +84,12 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<
         for row in rows.iter().filter(|row| row.event.status != EventStatus::Cancelled) {
             let mut meeting =
                 Meeting { organizer: None, attendees: Vec::new(), ..Meeting::from_event(&row.event) };
+            let event = &row.event;
+            if let Some(rrule) = &meeting.rrule
+                && Rule::new(rrule, event.start, event.timezone).is_err()
+            {
+                meeting.rrule = None;
+            }
             for instance in &cancelled {
                 if !meeting.exdates.contains(instance) {
                     meeting.exdates.push(*instance);
@@ -90,17 +108,18 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<
             components.push(component);
         }
     }
-    Ok(write(heading, components))
+    FeedBody { text: write(heading, components), cuts }
 }
 
 /// The free/busy feed of a calendar: one "Busy" event per stretch of busy time in `window`, merged
 /// where meetings touch or overlap, with no title, place or people. Each block's UID is made from its
 /// times, so an unchanged block keeps its UID.
-pub fn free_busy(heading: &Heading, stamped: &[Stamped], window: Window) -> Result<String, RecurrenceError> {
+pub fn free_busy(heading: &Heading, stamped: &[Stamped], window: Window) -> FeedBody {
     let events: Vec<Event> = stamped.iter().map(|row| row.event.clone()).collect();
     let stamp = stamped.iter().map(|row| row.changed).max().unwrap_or(window.from);
     let mut blocks: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    for o in occurrences(&events, window.from, window.to)?.into_iter().filter(|o| o.busy) {
+    let expansion = occurrences(&events, window.from, window.to);
+    for o in expansion.occurrences.iter().filter(|o| o.busy()) {
         match blocks.last_mut() {
             Some((_, end)) if o.start <= *end => *end = (*end).max(o.end),
             _ => blocks.push((o.start, o.end)),
@@ -130,7 +149,7 @@ pub fn free_busy(heading: &Heading, stamped: &[Stamped], window: Window) -> Resu
             component
         })
         .collect();
-    Ok(write(heading, components))
+    FeedBody { text: write(heading, components), cuts: expansion.cuts }
 }
 
 /// The VCALENDAR around `components`, with the headings subscribers' calendars read and a VTIMEZONE
@@ -207,7 +226,7 @@ mod tests {
     #[test]
     fn the_same_events_render_the_same_bytes() {
         let stamped = [meeting("a", at(24, 15, 0), at(24, 16, 0)), meeting("b", at(25, 9, 0), at(25, 10, 0))];
-        let render = || events(&heading(), &stamped, window()).unwrap();
+        let render = || events(&heading(), &stamped, window()).text;
         assert_eq!(render(), render());
     }
 
@@ -218,13 +237,13 @@ mod tests {
         series.event.status = EventStatus::Cancelled;
         let mut moved = meeting("s", at(10, 11, 0), at(10, 12, 0));
         moved.event.recurrence_id = Some(at(9, 9, 0));
-        let text = events(&heading(), &[series, moved], window()).unwrap();
+        let text = events(&heading(), &[series, moved], window()).text;
         assert!(!text.contains("BEGIN:VEVENT"), "{text}");
     }
 
     #[test]
     fn a_feed_names_no_organizer_and_no_attendee() {
-        let text = events(&heading(), &[meeting("a", at(24, 15, 0), at(24, 16, 0))], window()).unwrap();
+        let text = events(&heading(), &[meeting("a", at(24, 15, 0), at(24, 16, 0))], window()).text;
         assert!(text.contains("SUMMARY:Meeting a"), "{text}");
         assert!(!text.contains("ORGANIZER") && !text.contains("ATTENDEE"), "{text}");
     }
@@ -236,10 +255,22 @@ mod tests {
             meeting("b", at(24, 16, 0), at(24, 17, 0)),
             meeting("c", at(25, 9, 0), at(25, 10, 0)),
         ];
-        let text = free_busy(&heading(), &stamped, window()).unwrap();
+        let text = free_busy(&heading(), &stamped, window()).text;
         assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
         assert!(text.contains("DTSTART;TZID=Europe/Rome:20261124T150000"), "{text}");
         assert!(text.contains("DTEND;TZID=Europe/Rome:20261124T170000"), "{text}");
         assert!(!text.contains("Meeting"), "{text}");
+    }
+
+    #[test]
+    fn a_series_stored_with_a_rule_clerk_refuses_is_published_as_its_first_occurrence() {
+        let mut poison = meeting("p", at(24, 15, 0), at(24, 16, 0));
+        poison.event.rrule = Some("FREQ=SECONDLY;COUNT=100000000".into());
+        let body = events(&heading(), std::slice::from_ref(&poison), window());
+        assert_eq!(body.text.matches("BEGIN:VEVENT").count(), 1, "{}", body.text);
+        assert!(!body.text.contains("SECONDLY"), "{}", body.text);
+        assert!(matches!(&body.cuts[..], [Cut::Refused(_)]), "{:?}", body.cuts);
+        let busy = free_busy(&heading(), &[poison], window());
+        assert_eq!(busy.text.matches("BEGIN:VEVENT").count(), 1, "{}", busy.text);
     }
 }

@@ -6,7 +6,16 @@
 //! by Windows or display names, addresses come as `MAILTO:` in any case. Parsing itself is calcard's;
 //! this module turns its tree into [`ItipEvent`]s with times in UTC. Nothing a calendar points at
 //! (ATTACH, URL, TZURL) is fetched or opened: those are text to clerk.
+//!
+//! Reading is bounded, because a calendar is what a stranger writes: every time must fall within
+//! [`YEARS`], an event lasts at most [`LONGEST_EVENT`], has at most [`MOST_EXDATES`] exceptions and a
+//! recurrence rule clerk can expand ([`super::recurrence`]), and a calendar gives at most
+//! [`MOST_EVENTS`] events. An event outside these is left out with a line naming its UID and the
+//! property, and so is every other VEVENT of its UID: clerk never acts on half a series.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use calcard::common::PartialDateTime;
@@ -20,7 +29,29 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::event::{Event, EventStatus};
+use super::recurrence::Rule;
 use super::zones;
+
+/// The years clerk reads times in. Meetings are booked within them; a time outside them is a typo or
+/// an attack, and arithmetic on it could overflow the calendar.
+pub const YEARS: RangeInclusive<i32> = 1900..=2200;
+
+/// The longest an event may last (DTEND or DURATION): two years.
+pub const LONGEST_EVENT: Duration = Duration::days(2 * 366);
+
+/// The SEQUENCE numbers read: RFC 5545 counts from 0, and one change a second for thirty years stays
+/// below the end; clerk adds to the numbers it keeps.
+pub const SEQUENCES: RangeInclusive<i64> = 0..=1_000_000_000;
+
+/// The most exceptions (EXDATE values) one event may have.
+pub const MOST_EXDATES: usize = 1_000;
+
+/// The most VEVENTs read from one calendar; the rest are left out.
+pub const MOST_EVENTS: usize = 1_000;
+
+/// The most lines of problems kept for one calendar, so that a calendar of broken events does not
+/// write a journal of them.
+const MOST_PROBLEMS: usize = 20;
 
 #[cfg(test)]
 mod tests;
@@ -198,19 +229,42 @@ pub fn read(text: &str, method: Option<&str>, floating: Tz) -> Result<Itip, IcsE
         .and_then(Method::parse)
         .or_else(|| method.and_then(Method::parse))
         .unwrap_or(Method::Publish);
-    let zones = Zones { calendar: &calendar, floating };
+    let zones = Zones { calendar: &calendar, floating, known: RefCell::default() };
     let mut itip = Itip { method, events: Vec::new(), problems: Vec::new() };
-    for component in &calendar.components {
-        if component.component_type != ICalendarComponentType::VEvent {
-            continue;
+    let mut refused: HashSet<String> = HashSet::new();
+    let vevents = calendar.components.iter().filter(|c| c.component_type == ICalendarComponentType::VEvent);
+    for (n, component) in vevents.enumerate() {
+        if n == MOST_EVENTS {
+            itip.problems
+                .push(format!("the calendar holds more than {MOST_EVENTS} events; the rest are left out"));
+            break;
         }
         let uid = component.uid().unwrap_or("without a UID");
         let mut ignored = Vec::new();
         match read_event(component, &zones, method, &mut ignored) {
             Ok(event) => itip.events.push(event),
-            Err(why) => itip.problems.push(format!("VEVENT {uid}: {why}; left out")),
+            Err(why) => {
+                itip.problems.push(format!("VEVENT {uid}: {why}; left out"));
+                refused.insert(uid.to_owned());
+            }
         }
         itip.problems.extend(ignored.into_iter().map(|why| format!("VEVENT {uid}: {why}")));
+    }
+    let mut dropped: Vec<String> = Vec::new();
+    itip.events.retain(|event| {
+        let keep = !refused.contains(&event.uid);
+        if !keep && !dropped.contains(&event.uid) {
+            dropped.push(event.uid.clone());
+        }
+        keep
+    });
+    for uid in dropped {
+        itip.problems.push(format!("UID {uid}: another VEVENT of it cannot be read, so none of it is taken"));
+    }
+    if itip.problems.len() > MOST_PROBLEMS {
+        let more = itip.problems.len() - MOST_PROBLEMS;
+        itip.problems.truncate(MOST_PROBLEMS);
+        itip.problems.push(format!("and {more} more problems"));
     }
     Ok(itip)
 }
@@ -234,7 +288,7 @@ fn describe(entry: &calcard::Entry) -> String {
 
 /// One VEVENT; a property that cannot be read but can be done without is noted in `ignored`.
 /// A CANCEL or REPLY is about its UID (and RECURRENCE-ID) alone, and some clients leave its DTSTART
-/// out: it then takes the instance's time, or the epoch.
+/// out: it then takes the instance's time, or the epoch, and lasts no time.
 fn read_event(
     component: &ICalendarComponent,
     zones: &Zones<'_>,
@@ -243,7 +297,11 @@ fn read_event(
 ) -> Result<ItipEvent, String> {
     let uid = component.uid().map(str::trim).filter(|u| !u.is_empty()).ok_or("it has no UID")?;
     let instance = match component.property(&ICalendarProperty::RecurrenceId) {
-        Some(entry) => Some(zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?.instant),
+        Some(entry) => {
+            let instance = zones.time(entry).ok_or("its RECURRENCE-ID is not a date or time")?;
+            within_years("RECURRENCE-ID", &instance)?;
+            Some(instance.instant)
+        }
         None => None,
     };
     let start = match component.property(&ICalendarProperty::Dtstart) {
@@ -253,29 +311,78 @@ fn read_event(
         }
         None => return Err("it has no DTSTART".into()),
     };
-    let dtend = component.property(&ICalendarProperty::Dtend);
+    within_years("DTSTART", &start)?;
+    // Without DTSTART the event's time is unknown, and so is its end: DTEND alone would make an event
+    // from the epoch to it.
+    let dtend =
+        component.property(&ICalendarProperty::Dtstart).and(component.property(&ICalendarProperty::Dtend));
     let end = match dtend.map(|dtend| zones.time(dtend)) {
-        Some(Some(end)) => end.instant,
+        Some(Some(end)) => {
+            within_years("DTEND", &end)?;
+            if end.instant.signed_duration_since(start.instant) > LONGEST_EVENT {
+                return Err("it lasts longer than the two years an event may (DTEND)".into());
+            }
+            end.instant
+        }
         unreadable_or_none => {
             if unreadable_or_none.is_some() {
                 ignored.push("its DTEND is not a date or time; taken as missing".into());
             }
-            match component.property(&ICalendarProperty::Duration).and_then(duration) {
-                Some(length) => start.instant + length,
-                None if start.all_day => start.instant + Duration::days(1),
-                None => start.instant,
-            }
+            let duration_entry = component
+                .property(&ICalendarProperty::Dtstart)
+                .and(component.property(&ICalendarProperty::Duration));
+            let length = match duration_entry.and_then(duration) {
+                Some((_, length)) if length < Duration::zero() => {
+                    return Err("it ends before it starts".into());
+                }
+                Some((written, length)) if length > LONGEST_EVENT => {
+                    return Err(format!(
+                        "its DURATION {written} is longer than the two years an event may last"
+                    ));
+                }
+                Some((_, length)) => length,
+                None if start.all_day => Duration::days(1),
+                None => Duration::zero(),
+            };
+            start.instant.checked_add_signed(length).ok_or("its DURATION runs off the calendar")?
         }
     };
     if end < start.instant {
         return Err("it ends before it starts".into());
     }
-    let exdates =
-        component.properties(&ICalendarProperty::Exdate).flat_map(|entry| zones.times(entry)).collect();
-    let rrule = component.property(&ICalendarProperty::Rrule).and_then(|entry| match entry.values.first() {
-        Some(ICalendarValue::RecurrenceRule(rule)) => Some(rule.to_string()),
+    let exdate_entries: Vec<&ICalendarEntry> = component.properties(&ICalendarProperty::Exdate).collect();
+    if exdate_entries.iter().map(|entry| entry.values.len()).sum::<usize>() > MOST_EXDATES {
+        return Err(format!("it has more than the {MOST_EXDATES} EXDATEs an event may have"));
+    }
+    let mut exdates: Vec<DateTime<Utc>> =
+        exdate_entries.iter().flat_map(|entry| zones.times(entry)).collect();
+    let outside = exdates.len();
+    exdates.retain(|t| YEARS.contains(&t.year()));
+    if exdates.len() < outside {
+        ignored.push(format!(
+            "{} of its EXDATEs are outside the years {}–{}; ignored",
+            outside - exdates.len(),
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    let rrule = match component.property(&ICalendarProperty::Rrule).and_then(|entry| entry.values.first()) {
+        Some(ICalendarValue::RecurrenceRule(rule)) => {
+            let written = rule.to_string();
+            let checked = Rule::new(&written, start.instant, start.zone)
+                .map_err(|why| format!("its RRULE {written}: {why}"))?;
+            Some(checked.text().to_owned())
+        }
         _ => None,
-    });
+    };
+    let sequence = component
+        .property(&ICalendarProperty::Sequence)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_integer())
+        .unwrap_or(0);
+    if !SEQUENCES.contains(&sequence) {
+        return Err(format!("its SEQUENCE {sequence} is outside 0–{}", SEQUENCES.end()));
+    }
     let status =
         text_of(component, &ICalendarProperty::Status).and_then(|s| match s.to_ascii_uppercase().as_str() {
             "CONFIRMED" => Some(EventStatus::Confirmed),
@@ -287,11 +394,7 @@ fn read_event(
         text_of(component, &ICalendarProperty::Transp).is_some_and(|t| t.eq_ignore_ascii_case("TRANSPARENT"));
     Ok(ItipEvent {
         uid: uid.to_string(),
-        sequence: component
-            .property(&ICalendarProperty::Sequence)
-            .and_then(|e| e.values.first())
-            .and_then(|v| v.as_integer())
-            .unwrap_or(0),
+        sequence,
         recurrence_id: instance,
         summary: text_of(component, &ICalendarProperty::Summary).unwrap_or_default().trim().to_string(),
         location: text_of(component, &ICalendarProperty::Location)
@@ -317,8 +420,27 @@ fn read_event(
                 Some(Attendee { party: party(entry)?, partstat })
             })
             .collect(),
-        stamp: component.property(&ICalendarProperty::Dtstamp).and_then(|e| zones.time(e)).map(|t| t.instant),
+        stamp: component
+            .property(&ICalendarProperty::Dtstamp)
+            .and_then(|e| zones.time(e))
+            .map(|t| t.instant)
+            .filter(|t| YEARS.contains(&t.year())),
     })
+}
+
+/// Whether `property`, written as `when`, falls within [`YEARS`] on its own clock; else why the
+/// event is left out.
+fn within_years(property: &str, when: &When) -> Result<(), String> {
+    let local = when.instant.with_timezone(&when.zone);
+    if YEARS.contains(&local.year()) {
+        return Ok(());
+    }
+    Err(format!(
+        "its {property} {} is outside the years {}–{}",
+        local.format("%Y-%m-%d"),
+        YEARS.start(),
+        YEARS.end()
+    ))
 }
 
 fn text_of<'c>(component: &'c ICalendarComponent, property: &ICalendarProperty) -> Option<&'c str> {
@@ -344,9 +466,10 @@ fn party(entry: &ICalendarEntry) -> Option<Party> {
     Some(Party { email: email.to_string(), name })
 }
 
-fn duration(entry: &ICalendarEntry) -> Option<Duration> {
+/// A DURATION as written and as a length.
+fn duration(entry: &ICalendarEntry) -> Option<(String, Duration)> {
     match entry.values.first()? {
-        ICalendarValue::Duration(length) => length.to_time_delta(),
+        ICalendarValue::Duration(length) => Some((length.to_string(), length.to_time_delta()?)),
         _ => None,
     }
 }
@@ -362,6 +485,9 @@ struct When {
 struct Zones<'c> {
     calendar: &'c ICalendar,
     floating: Tz,
+    /// Each TZID resolved once: matching a VTIMEZONE by its offsets looks at every zone there is,
+    /// and a calendar may name the same TZID on a thousand EXDATEs.
+    known: RefCell<HashMap<String, Option<Tz>>>,
 }
 
 impl Zones<'_> {
@@ -392,8 +518,18 @@ impl Zones<'_> {
     }
 
     /// The zone `tzid` names: by its name (IANA, Windows, vendor prefixes), by the hints in its
-    /// VTIMEZONE (X-LIC-LOCATION, Exchange's zone number), or by the offsets the VTIMEZONE gives.
+    /// VTIMEZONE (X-LIC-LOCATION, Exchange's zone number), or by the offsets the VTIMEZONE gives (in
+    /// the year of the first time that names it).
     fn zone(&self, tzid: &str, on: NaiveDate) -> Option<Tz> {
+        if let Some(known) = self.known.borrow().get(tzid) {
+            return *known;
+        }
+        let zone = self.resolve(tzid, on);
+        self.known.borrow_mut().insert(tzid.to_owned(), zone);
+        zone
+    }
+
+    fn resolve(&self, tzid: &str, on: NaiveDate) -> Option<Tz> {
         if let Some(zone) = zones::zone(tzid) {
             return Some(zone);
         }
@@ -416,7 +552,7 @@ impl Zones<'_> {
 fn resolve_local(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     zone.from_local_datetime(&local)
         .earliest()
-        .or_else(|| zone.from_local_datetime(&(local + Duration::hours(1))).earliest())
+        .or_else(|| zone.from_local_datetime(&local.checked_add_signed(Duration::hours(1))?).earliest())
         .map(|t| t.with_timezone(&Utc))
 }
 

@@ -10,6 +10,7 @@ pub mod ics;
 pub mod itip;
 pub mod phrase;
 pub mod proposal;
+pub mod recurrence;
 pub mod zones;
 
 use std::time::Duration;

@@ -10,6 +10,13 @@
 //! What is read is a [`Reading`]: a time asked for, a stretch of time any part of which would do,
 //! or nothing; and a length if one was given. The meeting desk turns it into a booking or proposals,
 //! and echoes it back ("I read this as …") so that a person catches a misreading.
+//!
+//! Reading takes time in proportion to what is read, and what is read is bounded: the first
+//! [`MOST_LINES`] lines, at most [`MOST_WORDS_A_LINE`] words of a line and [`MOST_WORDS`] in all, and
+//! no word longer than [`LONGEST_WORD`]. A request says when it wants to meet near its top; a
+//! megabyte without a newline, a run of 100,000 digits or ten thousand "at 10am" is read for its
+//! first words only. Duckling, whose work grows faster than its input, reads overlapping windows
+//! of [`WINDOW_WORDS`] words.
 
 mod english;
 pub mod italian;
@@ -27,6 +34,22 @@ use crate::mail::reply_text::new_text;
 
 #[cfg(test)]
 mod tests;
+
+/// Lines of a message read at most (the subject is the first).
+pub const MOST_LINES: usize = 60;
+
+/// Words of one line read at most.
+pub const MOST_WORDS_A_LINE: usize = 60;
+
+/// Words of a message read at most.
+pub const MOST_WORDS: usize = 400;
+
+/// Bytes of the longest word read: no date or time is longer, a link or a run of digits is.
+pub const LONGEST_WORD: usize = 32;
+
+/// The words duckling reads at once; windows overlap by half, so a phrase of up to half as many
+/// words is always read whole.
+pub const WINDOW_WORDS: usize = 24;
 
 /// The shortest and longest meeting a request can ask for.
 const SHORTEST: Duration = Duration::from_secs(5 * 60);
@@ -81,7 +104,7 @@ pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
 /// October (summer time) is 15:00 winter time, not an hour off.
 pub fn read_in(text: &str, sent: DateTime<FixedOffset>, home: Option<Tz>) -> Reading {
     let home = home.filter(|zone| zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == *sent.offset());
-    let normal = normalise(text);
+    let normal = normalise(&bounded(text));
     match language(&normal) {
         Language::Italian => italian::read(&normal, sent, home),
         Language::English => english::read(&normal, sent, home),
@@ -129,7 +152,7 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
         ("quarta", 4),
         ("quinta", 5),
     ];
-    let fresh = normalise(new_text(text));
+    let fresh = normalise(&bounded(new_text(text)));
     let chosen = fresh.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(|line| {
         let caps = ALONE.captures(line).or_else(|| TAKES.captures(line)).or_else(|| WORKS.captures(line))?;
         let which = caps.get(1)?;
@@ -164,7 +187,7 @@ pub fn intent(text: &str) -> Option<Intent> {
         Regex::new(r"\b(move|moving|reschedul\w*|postpone|push\s+(?:it\s+)?back|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
             .expect("a valid regex")
     });
-    let fresh = normalise(new_text(text));
+    let fresh = normalise(&bounded(new_text(text)));
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
     if MOVE.is_match(&fresh) {
         Some(Intent::Move)
@@ -181,7 +204,30 @@ pub fn wants_room(text: &str) -> bool {
         Regex::new(r"\b(room|in\s+person|(?:come|visit)\s+(?:to\s+)?(?:you|your\s+(?:office|studio))|at\s+your\s+(?:office|studio)|sala|in\s+presenza|di\s+persona|in\s+ufficio|nel\s+vostro\s+(?:ufficio|studio)|da\s+voi|presso\s+di\s+voi)\b")
             .expect("a valid regex")
     });
-    ROOM.is_match(&normalise(new_text(text)))
+    ROOM.is_match(&normalise(&bounded(new_text(text))))
+}
+
+/// What of `text` is read: its first [`MOST_LINES`] lines, each cut to [`MOST_WORDS_A_LINE`] words,
+/// [`MOST_WORDS`] words in all, without words longer than [`LONGEST_WORD`]; words joined by one space.
+fn bounded(text: &str) -> String {
+    let mut read = String::new();
+    let mut left = MOST_WORDS;
+    for line in text.lines().take(MOST_LINES) {
+        let words =
+            line.split_whitespace().filter(|w| w.len() <= LONGEST_WORD).take(MOST_WORDS_A_LINE.min(left));
+        for (n, word) in words.enumerate() {
+            if n > 0 {
+                read.push(' ');
+            }
+            read.push_str(word);
+            left -= 1;
+        }
+        read.push('\n');
+        if left == 0 {
+            break;
+        }
+    }
+    read
 }
 
 /// Lower case, accents taken off (`martedì` → `martedi`), typographic apostrophes and dashes made plain.
@@ -277,14 +323,13 @@ struct Days {
 
 impl Days {
     fn one(day: NaiveDate) -> Days {
-        Days { from: day, to: day + TimeDelta::days(1) }
+        Days { from: day, to: day_plus(day, 1) }
     }
 
     /// The week after the one `today` is in, Monday to Sunday.
     fn next_week(today: NaiveDate) -> Days {
-        let monday =
-            today - TimeDelta::days(i64::from(today.weekday().num_days_from_monday())) + TimeDelta::days(7);
-        Days { from: monday, to: monday + TimeDelta::days(7) }
+        let monday = day_plus(today, 7 - i64::from(today.weekday().num_days_from_monday()));
+        Days { from: monday, to: day_plus(monday, 7) }
     }
 }
 
@@ -303,7 +348,7 @@ impl Found {
         let single_day = self.day.filter(|d| d.to - d.from == TimeDelta::days(1)).map(|d| d.from);
         // A time of day without a day: today if it is still ahead, else tomorrow.
         let day_for = |time: NaiveTime| {
-            single_day.unwrap_or(if time > sent.time() { today } else { today + TimeDelta::days(1) })
+            single_day.unwrap_or(if time > sent.time() { today } else { day_plus(today, 1) })
         };
         let hours = |from: NaiveTime, to: NaiveTime| {
             let day = day_for(from);
@@ -326,7 +371,7 @@ impl Found {
             let (from, to) = (hour(from), hour(to));
             match self.day {
                 Some(days) if single_day.is_none() => {
-                    Asked::Within { from: at(days.from, from), to: at(days.to - TimeDelta::days(1), to) }
+                    Asked::Within { from: at(days.from, from), to: at(day_plus(days.to, -1), to) }
                 }
                 _ => hours(from, to),
             }
@@ -356,6 +401,12 @@ fn hours_between(a: Clock, b: Clock) -> Option<(NaiveTime, NaiveTime)> {
     (to > from).then_some((from, to))
 }
 
+/// `days` days after `date` (before it, when negative); the date itself at the end of chrono's
+/// calendar, which no date read from words comes near.
+fn day_plus(date: NaiveDate, days: i64) -> NaiveDate {
+    TimeDelta::try_days(days).and_then(|d| date.checked_add_signed(d)).unwrap_or(date)
+}
+
 fn hour(hour: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN)
 }
@@ -383,19 +434,21 @@ impl Groups {
     }
 }
 
-/// Day `day` of `month` in `year`, or, without a year, the next such date from `today` on.
+/// Day `day` of `month` in `year`, or, without a year, the next such date from `today` on; none
+/// outside the years calendars are kept in ([`crate::calendar::ics::YEARS`]).
 fn next_date(today: NaiveDate, day: u32, month: u32, year: Option<i32>) -> Option<NaiveDate> {
-    match year {
+    let date = match year {
         Some(year) => NaiveDate::from_ymd_opt(year, month, day),
         None => {
             let this_year = NaiveDate::from_ymd_opt(today.year(), month, day)?;
             if this_year >= today {
                 Some(this_year)
             } else {
-                NaiveDate::from_ymd_opt(today.year() + 1, month, day)
+                NaiveDate::from_ymd_opt(today.year().checked_add(1)?, month, day)
             }
         }
-    }
+    }?;
+    crate::calendar::ics::YEARS.contains(&date.year()).then_some(date)
 }
 
 /// "an", "one", "two", … "twelve", "mezza", or digits, as a number.

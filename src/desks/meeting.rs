@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use super::{CalendarView, DeskError, Outcome};
 use crate::calendar::CalendarConfig;
 use crate::calendar::availability::{Busy, Slot, Unavailable};
-use crate::calendar::event::{Event, occurrences, span};
+use crate::calendar::event::{Cut, Event, occurrences, span};
 use crate::calendar::ics::{self, Method, Party};
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, Suppression};
@@ -34,6 +34,11 @@ use crate::rules::office::Office;
 
 /// How many free times a refusal proposes.
 const ALTERNATIVES: usize = 3;
+
+/// The most meetings (UIDs) one message's calendar may ask about: an invitation is one meeting, with
+/// its moved instances; a calendar of hundreds is not an invitation, and each would cost a search of
+/// the calendar.
+const MOST_MEETINGS: usize = 20;
 
 /// Everything the desk reads besides the store.
 pub struct Context<'a> {
@@ -56,9 +61,10 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
             let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
             return Ok(Outcome::note(format!("meeting desk: not answered: {}", reasons.join("; "))));
         }
-        let desk = Desk { cx, calendar, view, answers_allowed: true };
+        let desk = Desk::new(cx, calendar, view, true);
         let mut outcome = Outcome::default();
         request::handle(&desk, &mut outcome)?;
+        outcome.notes.extend(desk.cuts.into_inner());
         return Ok(outcome);
     };
     if machine.iter().any(|r| matches!(r, Suppression::Report { .. } | Suppression::FailedRecipients { .. }))
@@ -71,24 +77,38 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
     };
     let mut outcome = Outcome::default();
     outcome.notes.extend(itip.problems.iter().map(|s| format!("meeting desk: {s}")));
-    let desk = Desk { cx, calendar, view, answers_allowed: machine.is_empty() };
+    let desk = Desk::new(cx, calendar, view, machine.is_empty());
     if !desk.answers_allowed {
         let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
         outcome.notes.push(format!("meeting desk: no calendar answer is sent: {}", reasons.join("; ")));
     }
-    for group in by_uid(&itip.events) {
+    let groups = by_uid(&itip.events);
+    if matches!(itip.method, Method::Publish | Method::Refresh | Method::DeclineCounter) {
+        outcome.notes.push(format!(
+            "meeting desk: METHOD:{} is not acted on ({} meeting(s), UID {})",
+            itip.method.as_str(),
+            groups.len(),
+            groups.first().map_or("none", |g| g[0].uid.as_str())
+        ));
+        return Ok(outcome);
+    }
+    if groups.len() > MOST_MEETINGS {
+        outcome.notes.push(format!(
+            "meeting desk: the calendar holds {} meetings, more than the {MOST_MEETINGS} one message may ask about; none is acted on",
+            groups.len()
+        ));
+        return Ok(outcome);
+    }
+    for group in groups {
         match itip.method {
             Method::Request | Method::Add => attendee::request(&desk, &group, &mut outcome)?,
             Method::Cancel => attendee::cancel(&desk, &group, &mut outcome)?,
             Method::Reply => organizer::reply(&desk, &group, &mut outcome)?,
             Method::Counter => organizer::counter(&desk, &group, &mut outcome)?,
-            Method::Publish | Method::Refresh | Method::DeclineCounter => outcome.notes.push(format!(
-                "meeting desk: METHOD:{} is not acted on (UID {})",
-                itip.method.as_str(),
-                group[0].uid
-            )),
+            Method::Publish | Method::Refresh | Method::DeclineCounter => {}
         }
     }
+    outcome.notes.extend(desk.cuts.into_inner());
     Ok(outcome)
 }
 
@@ -130,10 +150,14 @@ fn machine_reasons(cx: &Context<'_>) -> Vec<Suppression> {
 /// The events of an iTIP object grouped by UID (a series and its overridden instances), in order.
 fn by_uid(events: &[ics::ItipEvent]) -> Vec<Vec<ics::ItipEvent>> {
     let mut groups: Vec<Vec<ics::ItipEvent>> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for event in events {
-        match groups.iter_mut().find(|g| g[0].uid == event.uid) {
-            Some(group) => group.push(event.clone()),
-            None => groups.push(vec![event.clone()]),
+        match index.get(event.uid.as_str()) {
+            Some(&n) => groups[n].push(event.clone()),
+            None => {
+                index.insert(&event.uid, groups.len());
+                groups.push(vec![event.clone()]);
+            }
         }
     }
     for group in &mut groups {
@@ -150,6 +174,20 @@ struct Desk<'a> {
     /// False for mail from machines (bulk, auto-submitted, clerk's own): the calendar is updated but
     /// nothing is sent back.
     answers_allowed: bool,
+    /// What expanding the calendar left out (a series refused or cut at a limit), once each: notes of
+    /// the outcome, so that `clerk explain` says it.
+    cuts: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Desk<'a> {
+    fn new(
+        cx: &'a Context<'a>,
+        calendar: &'a CalendarConfig,
+        view: &'a dyn CalendarView,
+        answers_allowed: bool,
+    ) -> Desk<'a> {
+        Desk { cx, calendar, view, answers_allowed, cuts: Default::default() }
+    }
 }
 
 impl Desk<'_> {
@@ -198,13 +236,26 @@ impl Desk<'_> {
             .into_iter()
             .filter(|e| e.uid != uid)
             .collect();
-        let found = occurrences(&events, self.cx.now, until).map_err(|e| DeskError::Setup(e.to_string()))?;
-        Ok(Busy::new(&found, policy.buffer))
+        let found = occurrences(&events, self.cx.now, until);
+        self.note_cuts(&found.cuts);
+        Ok(Busy::new(&found.occurrences, policy.buffer))
+    }
+
+    /// Keeps what an expansion cut, for the outcome's notes.
+    fn note_cuts(&self, cuts: &[Cut]) {
+        let mut noted = self.cuts.borrow_mut();
+        for cut in cuts {
+            let line = format!("meeting desk: {cut}");
+            if !noted.contains(&line) {
+                noted.push(line);
+            }
+        }
     }
 
     fn horizon_end(&self) -> DateTime<Utc> {
-        self.cx.now
-            + chrono::TimeDelta::from_std(self.calendar.policy.horizon).unwrap_or(chrono::TimeDelta::days(60))
+        let horizon =
+            chrono::TimeDelta::from_std(self.calendar.policy.horizon).unwrap_or(chrono::TimeDelta::days(60));
+        self.cx.now.checked_add_signed(horizon).unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Up to three free times of `length`, on different days where possible.

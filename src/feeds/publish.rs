@@ -159,12 +159,16 @@ impl Publisher {
             let body = match kind {
                 Kind::Events | Kind::Room => feed::events(&heading, &events, window),
                 Kind::FreeBusy => feed::free_busy(&heading, &events, window),
-            }?;
-            let gzipped = gzip(body.as_bytes()).map_err(RenderError::Gzip)?;
+            };
+            let gzipped = gzip(body.text.as_bytes()).map_err(RenderError::Gzip)?;
             Ok::<_, RenderError>((body, gzipped))
         })
         .await
         .map_err(|e| RenderError::Panicked(e.to_string()))??;
+        for cut in &body.cuts {
+            warn!(feed = %basis.feed.key, "{cut}");
+        }
+        let body = body.text;
         let etag = etag(body.as_bytes());
         let key = basis.feed.key.clone();
         let published = self.db.run(move |store| store.published(&key)).await?;
@@ -186,14 +190,21 @@ impl Publisher {
                 "the feed is over 1 MB, which Google Calendar refuses: shorten [feeds] past or ahead"
             );
         }
-        if let Some(dir) = &self.settings.dir
-            && let Err(e) = write_atomically(dir, &basis.feed.file, body.as_bytes())
-        {
-            warn!(feed = %basis.feed.key, dir = %dir.display(), error = %e, "cannot write the feed's file");
+        let body = Bytes::from(body);
+        if let Some(dir) = &self.settings.dir {
+            // Creating, writing and fsyncing a file blocks: done on the blocking pool, so that the
+            // async workers go on serving subscribers and mail meanwhile.
+            let (target, file, bytes) = (dir.clone(), basis.feed.file.clone(), body.clone());
+            let written = tokio::task::spawn_blocking(move || write_atomically(&target, &file, &bytes))
+                .await
+                .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+            if let Err(e) = written {
+                warn!(feed = %basis.feed.key, dir = %dir.display(), error = %e, "cannot write the feed's file");
+            }
         }
         Ok(Arc::new(Rendered {
             feed: basis.feed.clone(),
-            body: Bytes::from(body),
+            body,
             gzipped: Bytes::from(gzipped),
             etag,
             modified,
@@ -206,8 +217,6 @@ impl Publisher {
 enum RenderError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Recurrence(#[from] crate::calendar::event::RecurrenceError),
     #[error("rendering failed: {0}")]
     Panicked(String),
     #[error("cannot gzip the feed: {0}")]

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::calendar::agenda::{AgendaError, line, occurrences_on};
+use crate::calendar::agenda::{Days, line};
 use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
 use crate::rules::RuleSet;
@@ -127,8 +127,9 @@ fn ticket_lines(store: &Store, since: i64, slot: i64) -> Result<Option<Vec<Strin
     Ok(Some(lines))
 }
 
-/// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A
-/// calendar whose events cannot be expanded shows why instead of stopping the digest.
+/// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A series
+/// that cannot be expanded, or is cut at a limit, is said in a `note:` line instead of stopping the
+/// digest.
 fn agenda(rules: &RuleSet, store: &Store, slot: i64) -> Result<Option<DayAgenda>, StoreError> {
     let office = &rules.office;
     if office.calendars.is_empty() {
@@ -140,12 +141,13 @@ fn agenda(rules: &RuleSet, store: &Store, slot: i64) -> Result<Option<DayAgenda>
     for calendar in &office.calendars {
         let zone = calendar.policy.timezone;
         let local_day = at.with_timezone(&zone).date_naive();
-        let lines = match occurrences_on(store, &calendar.name, zone, local_day, local_day) {
-            Ok(found) if found.is_empty() => vec!["nothing booked".to_owned()],
-            Ok(found) => found.iter().map(|o| line(o, zone)).collect(),
-            Err(AgendaError::Store(e)) => return Err(e),
-            Err(e) => vec![format!("cannot be read: {e}")],
-        };
+        let days = Days::of(store, &calendar.name, zone, local_day, local_day)?;
+        let expansion = days.expand();
+        let mut lines: Vec<String> = expansion.occurrences.iter().map(|o| line(o, zone)).collect();
+        if lines.is_empty() {
+            lines.push("nothing booked".to_owned());
+        }
+        lines.extend(expansion.cuts.iter().map(|cut| format!("note: {cut}")));
         calendars.push((calendar.name.clone(), lines));
     }
     Ok(Some(DayAgenda { day, calendars }))

@@ -27,22 +27,22 @@ pub fn mails(
 ) -> Result<Vec<OutboundMail>, StoreError> {
     let office = &rules.office;
     let from = DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or(now).max(now);
-    let to = from + TimeDelta::from_std(job.before).unwrap_or(TimeDelta::hours(1));
+    let before = TimeDelta::from_std(job.before).unwrap_or(TimeDelta::hours(1));
+    let to = from.checked_add_signed(before).unwrap_or(from);
     let identity =
         Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
     let domain = crate::actions::domain_of(&office.assistant.address);
     let mut mails = Vec::new();
     for calendar in &office.calendars {
         let events = store.events(&calendar.name, from, to)?;
-        let due = match occurrences(&events, from, to) {
-            Ok(found) => found,
-            Err(e) => {
-                warn!(schedule = %job.name, calendar = %calendar.name, error = %e, "reminders: cannot expand the calendar");
-                continue;
-            }
-        };
-        for occurrence in due.iter().filter(|o| o.start >= from && o.status != EventStatus::Cancelled) {
-            let Some(event) = events.iter().find(|e| e.uid == occurrence.uid) else { continue };
+        let due = occurrences(&events, from, to);
+        for cut in &due.cuts {
+            warn!(schedule = %job.name, calendar = %calendar.name, "reminders: {cut}");
+        }
+        for occurrence in
+            due.occurrences.iter().filter(|o| o.start >= from && o.status() != EventStatus::Cancelled)
+        {
+            let event = occurrence.event;
             let mut people: Vec<Address> = Vec::new();
             let invited = event.attendees.iter().filter(|a| a.partstat != PartStat::Declined);
             let emails = invited.map(|a| (a.party.name.clone(), a.party.email.clone()));
@@ -64,13 +64,13 @@ pub fn mails(
                 subject: format!(
                     "{}: {}, {}",
                     if italian { "Promemoria" } else { "Reminder" },
-                    occurrence.summary,
+                    occurrence.summary(),
                     when(occurrence, zone)
                 ),
                 html: html_document(&text),
                 text,
                 message_id: compose::message_id(
-                    format!("reminder\0{}\0{}", occurrence.uid, occurrence.start.timestamp()).as_bytes(),
+                    format!("reminder\0{}\0{}", occurrence.uid(), occurrence.start.timestamp()).as_bytes(),
                     domain,
                 ),
                 date: now,
@@ -79,7 +79,7 @@ pub fn mails(
             match compose::notice(&notice) {
                 Ok(mail) => mails.push(mail),
                 Err(e) => {
-                    warn!(schedule = %job.name, uid = %occurrence.uid, error = %e, "reminders: cannot compose")
+                    warn!(schedule = %job.name, uid = %occurrence.uid(), error = %e, "reminders: cannot compose")
                 }
             }
         }
@@ -88,13 +88,13 @@ pub fn mails(
 }
 
 /// "Tue 24 Nov 2026 15:00–16:00 CET".
-fn when(occurrence: &Occurrence, zone: chrono_tz::Tz) -> String {
+fn when(occurrence: &Occurrence<'_>, zone: chrono_tz::Tz) -> String {
     span_abbreviated(occurrence.start, occurrence.end, zone)
 }
 
 /// The reminder's text, in Italian for an office whose language is Italian.
 fn text(
-    occurrence: &Occurrence,
+    occurrence: &Occurrence<'_>,
     location: Option<&str>,
     zone: chrono_tz::Tz,
     signature: &str,
@@ -108,7 +108,7 @@ fn text(
     let place = location.map_or_else(String::new, |l| format!("\n{where_label}: {l}"));
     format!(
         "{intro} \"{}\".\n\n{when_label}: {}{place}\n\n{signature}\n",
-        occurrence.summary,
+        occurrence.summary(),
         when(occurrence, zone)
     )
 }

@@ -2,7 +2,7 @@
 //! weekdays, with a 10-minute buffer, an hour's notice and 30 days ahead.
 
 use super::*;
-use crate::calendar::event::{EventStatus, Occurrence};
+use crate::calendar::event::{Event, EventStatus, Occurrence};
 use crate::calendar::hours::parse_day;
 use chrono::Weekday;
 
@@ -24,15 +24,27 @@ fn office() -> Policy {
     }
 }
 
-fn meeting(start: DateTime<Utc>, end: DateTime<Utc>) -> Occurrence {
-    Occurrence {
-        uid: "m".into(),
-        summary: "Meeting".into(),
-        start,
-        end,
-        status: EventStatus::Confirmed,
-        busy: true,
-    }
+/// The meeting whose occurrences the tests put in the calendar.
+static MEETING: std::sync::LazyLock<Event> = std::sync::LazyLock::new(|| Event {
+    calendar: "office".into(),
+    uid: "m".into(),
+    recurrence_id: None,
+    sequence: 0,
+    summary: "Meeting".into(),
+    location: None,
+    start: DateTime::UNIX_EPOCH,
+    end: DateTime::UNIX_EPOCH,
+    timezone: chrono_tz::Europe::Rome,
+    rrule: None,
+    exdates: Vec::new(),
+    status: EventStatus::Confirmed,
+    transparent: false,
+    organizer: None,
+    attendees: Vec::new(),
+});
+
+fn meeting(start: DateTime<Utc>, end: DateTime<Utc>) -> Occurrence<'static> {
+    Occurrence { event: &MEETING, start, end }
 }
 
 const HOUR: Duration = Duration::from_secs(3600);

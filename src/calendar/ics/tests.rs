@@ -191,3 +191,244 @@ fn a_cancel_without_dtstart_is_read_by_its_uid() {
     let request = text.replace("METHOD:CANCEL", "METHOD:REQUEST");
     assert!(read(&request, None, ROME).unwrap().events.is_empty(), "an invitation needs its time");
 }
+
+/// A REQUEST for one event whose VEVENT carries `lines` besides its UID.
+fn invitation(lines: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:poison@stranger.example\r\n\
+         DTSTAMP:20261120T080000Z\r\nSUMMARY:Poison\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+/// What reading `lines` said, when the event was left out.
+fn refusal(lines: &str) -> String {
+    let itip = read(&invitation(lines), None, ROME).unwrap();
+    assert!(itip.events.is_empty(), "{:?}", itip.events);
+    itip.problems.join("\n")
+}
+
+#[test]
+fn a_duration_of_99999999_weeks_leaves_the_event_out_naming_it() {
+    assert_eq!(
+        refusal("DTSTART:20261124T140000Z\r\nDURATION:P99999999W\r\n"),
+        "VEVENT poison@stranger.example: its DURATION P99999999W is longer than the two years an event may last; left out"
+    );
+}
+
+#[test]
+fn a_dtend_years_after_the_start_leaves_the_event_out() {
+    assert_eq!(
+        refusal("DTSTART:20261124T140000Z\r\nDTEND:21991124T140000Z\r\n"),
+        "VEVENT poison@stranger.example: it lasts longer than the two years an event may (DTEND); left out"
+    );
+}
+
+#[test]
+fn a_negative_duration_ends_before_it_starts() {
+    assert_eq!(
+        refusal("DTSTART:20261124T140000Z\r\nDURATION:-P99999999W\r\n"),
+        "VEVENT poison@stranger.example: it ends before it starts; left out"
+    );
+}
+
+#[test]
+fn times_outside_the_years_read_leave_the_event_out() {
+    for (lines, said) in [
+        ("DTSTART:99991124T140000Z\r\n", "its DTSTART 9999-11-24 is outside the years 1900–2200"),
+        ("DTSTART;VALUE=DATE:18500101\r\n", "its DTSTART 1850-01-01 is outside the years 1900–2200"),
+        (
+            "DTSTART:20261124T140000Z\r\nDTEND:30001124T140000Z\r\n",
+            "its DTEND 3000-11-24 is outside the years 1900–2200",
+        ),
+        (
+            "RECURRENCE-ID:65001124T140000Z\r\nDTSTART:20261124T140000Z\r\n",
+            "its RECURRENCE-ID 6500-11-24 is outside the years 1900–2200",
+        ),
+    ] {
+        assert_eq!(refusal(lines), format!("VEVENT poison@stranger.example: {said}; left out"));
+    }
+}
+
+#[test]
+fn a_rule_by_the_second_with_a_64_kb_title_is_refused() {
+    let summary = "x".repeat(64 * 1024);
+    let text = invitation(&format!(
+        "DTSTART:20261124T140000Z\r\nDTEND:20261124T150000Z\r\nRRULE:FREQ=SECONDLY;COUNT=100000000\r\nSUMMARY:{summary}\r\n"
+    ));
+    let itip = read(&text, None, ROME).unwrap();
+    assert!(itip.events.is_empty());
+    assert_eq!(
+        itip.problems,
+        [
+            "VEVENT poison@stranger.example: its RRULE FREQ=SECONDLY;COUNT=100000000: FREQ=SECONDLY repeats more often than meetings are held (at most hourly); left out"
+        ]
+    );
+}
+
+#[test]
+fn rules_counting_too_far_or_ending_outside_the_years_are_refused() {
+    let said = refusal("DTSTART:20261124T140000Z\r\nRRULE:FREQ=DAILY;COUNT=4000000000\r\n");
+    assert!(
+        said.ends_with("COUNT=4000000000 is more than the 10000 instances a series may have; left out"),
+        "{said}"
+    );
+    let said = refusal("DTSTART:20261124T140000Z\r\nRRULE:FREQ=WEEKLY;UNTIL=99991231T000000Z\r\n");
+    assert!(said.ends_with("UNTIL=99991231T000000Z is outside the years 1900–2200; left out"), "{said}");
+}
+
+#[test]
+fn a_date_until_from_google_is_kept_in_utc() {
+    let itip = read(
+        &invitation("DTSTART;VALUE=DATE:20261124\r\nRRULE:FREQ=YEARLY;UNTIL=20301124;INTERVAL=1\r\n"),
+        None,
+        ROME,
+    )
+    .unwrap();
+    assert_eq!(itip.events[0].rrule.as_deref(), Some("FREQ=YEARLY;UNTIL=20301124T225959Z;INTERVAL=1"));
+}
+
+#[test]
+fn more_exdates_than_an_event_may_have_leave_it_out() {
+    let exdates: Vec<String> = (0..1001).map(|n| format!("EXDATE:{}\r\n", 20270101 + n % 28)).collect();
+    let said = refusal(&format!("DTSTART:20261124T140000Z\r\nRRULE:FREQ=DAILY\r\n{}", exdates.concat()));
+    assert_eq!(
+        said,
+        "VEVENT poison@stranger.example: it has more than the 1000 EXDATEs an event may have; left out"
+    );
+}
+
+#[test]
+fn exdates_outside_the_years_read_are_ignored_and_said() {
+    let itip = read(
+        &invitation(
+            "DTSTART:20261124T140000Z\r\nRRULE:FREQ=DAILY\r\nEXDATE:99991124T140000Z,20261125T140000Z\r\n",
+        ),
+        None,
+        ROME,
+    )
+    .unwrap();
+    assert_eq!(itip.events[0].exdates, [utc("2026-11-25T14:00:00Z")]);
+    assert_eq!(
+        itip.problems,
+        ["VEVENT poison@stranger.example: 1 of its EXDATEs are outside the years 1900–2200; ignored"]
+    );
+}
+
+#[test]
+fn a_vtimezone_with_offsets_no_zone_has_leaves_times_in_the_office_zone() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Nowhere\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n\
+                TZOFFSETFROM:+9959\r\nTZOFFSETTO:-9959\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:99990301T000000\r\n\
+                TZOFFSETFROM:-9959\r\nTZOFFSETTO:+9959\r\nRRULE:FREQ=SECONDLY\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n\
+                BEGIN:VEVENT\r\nUID:z@b\r\nDTSTART;TZID=Nowhere:20261124T150000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n\
+                END:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!(itip.events[0].start, utc("2026-11-24T14:00:00Z"));
+    assert_eq!(itip.events[0].timezone, ROME);
+}
+
+#[test]
+fn an_alarm_trigger_is_not_read() {
+    let itip = read(
+        &invitation(
+            "DTSTART:20261124T140000Z\r\nDURATION:PT1H\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P99999999W\r\nEND:VALARM\r\n",
+        ),
+        None,
+        ROME,
+    )
+    .unwrap();
+    assert_eq!(itip.events[0].end, utc("2026-11-24T15:00:00Z"));
+}
+
+#[test]
+fn a_series_whose_master_is_refused_is_not_taken_by_its_moved_instances() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\n\
+                BEGIN:VEVENT\r\nUID:s@b\r\nDTSTART:20261124T140000Z\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n\
+                BEGIN:VEVENT\r\nUID:s@b\r\nRECURRENCE-ID:20261124T140100Z\r\nDTSTART:20261125T140000Z\r\nEND:VEVENT\r\n\
+                BEGIN:VEVENT\r\nUID:ok@b\r\nDTSTART:20261124T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    let uids: Vec<&str> = itip.events.iter().map(|e| e.uid.as_str()).collect();
+    assert_eq!(uids, ["ok@b"]);
+    assert_eq!(
+        itip.problems.last().unwrap(),
+        "UID s@b: another VEVENT of it cannot be read, so none of it is taken"
+    );
+}
+
+#[test]
+fn a_calendar_of_thousands_of_events_is_read_for_its_first_thousand_and_says_so_briefly() {
+    let events: Vec<String> = (0..3000)
+        .map(|n| {
+            format!(
+                "BEGIN:VEVENT\r\nUID:e{n}@b\r\nDTSTART:{}\r\nEND:VEVENT\r\n",
+                if n % 2 == 0 { "20261124T140000Z" } else { "x" }
+            )
+        })
+        .collect();
+    let text = format!("BEGIN:VCALENDAR\r\n{}END:VCALENDAR\r\n", events.concat());
+    let itip = read(&text, None, ROME).unwrap();
+    assert_eq!(itip.events.len(), 500);
+    assert_eq!(itip.problems.len(), 21);
+    assert_eq!(itip.problems.last().unwrap(), "and 481 more problems");
+}
+
+/// Every calendar of the corpus, read.
+fn corpus_calendars() -> Vec<(String, Itip)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut read_all = Vec::new();
+    for sub in ["ics", "imip"] {
+        for entry in std::fs::read_dir(root.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.display().to_string();
+            if sub == "ics" {
+                read_all.extend(read(&String::from_utf8_lossy(&bytes), None, ROME).ok().map(|i| (name, i)));
+            } else if let Ok(msg) = Message::parse(&bytes) {
+                for part in &msg.calendars {
+                    read_all.extend(
+                        read(&part.text, part.method.as_deref(), ROME).ok().map(|i| (name.clone(), i)),
+                    );
+                }
+            }
+        }
+    }
+    read_all
+}
+
+#[test]
+fn every_series_and_time_of_the_corpus_is_within_the_limits_and_expands() {
+    let mut series = 0;
+    for (name, itip) in corpus_calendars() {
+        let refused: Vec<&String> =
+            itip.problems.iter().filter(|p| p.contains("outside the years") || p.contains("RRULE")).collect();
+        assert!(refused.is_empty(), "{name}: {refused:?}");
+        for event in itip.events.iter().filter(|e| e.rrule.is_some()) {
+            series += 1;
+            let kept = [event.to_event("office")];
+            let found = crate::calendar::event::occurrences(
+                &kept,
+                event.start - Duration::days(1),
+                event.start + Duration::days(3 * 366),
+            );
+            assert!(found.cuts.is_empty(), "{name}: {:?}", found.cuts);
+            assert!(!found.occurrences.is_empty(), "{name}: {:?}", event.rrule);
+        }
+    }
+    assert!(series > 10, "only {series} series");
+}
+
+#[test]
+fn a_sequence_outside_what_a_calendar_counts_leaves_the_event_out() {
+    assert_eq!(
+        refusal("DTSTART:20261124T140000Z\r\nSEQUENCE:9223372036854775807\r\n"),
+        "VEVENT poison@stranger.example: its SEQUENCE 9223372036854775807 is outside 0–1000000000; left out"
+    );
+}
+
+#[test]
+fn a_cancel_without_dtstart_but_with_dtend_lasts_no_time() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:c@b\r\nDTEND:20220316T120000Z\r\nEND:VEVENT\r\n\
+                END:VCALENDAR\r\n";
+    let itip = read(text, None, ROME).unwrap();
+    assert_eq!(itip.events[0].end, itip.events[0].start);
+    assert!(itip.problems.is_empty(), "{:?}", itip.problems);
+}

@@ -4,11 +4,11 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, FixedOffset, Months, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Months, Timelike, Utc};
 use duckling::{Context, DimensionKind, DimensionValue, Grain, Lang, Locale, Options, TimePoint, TimeValue};
 use regex::Regex;
 
-use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, number, take};
+use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, WINDOW_WORDS, day_plus, number, take};
 
 /// A clock time as written: `3`, `3pm`, `15:30`, `3.30 p.m.`.
 const CLOCK: &str = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?";
@@ -120,12 +120,34 @@ fn clock(groups: &Groups, first: usize) -> Option<Clock> {
     (hour < 24 && minute < 60).then_some(Clock { hour, minute, explicit })
 }
 
-/// The days and times duckling finds in `text`; the first of each kind counts.
+/// The days and times duckling finds in `text`; the first of each kind counts. Duckling reads
+/// windows of [`WINDOW_WORDS`] words, each overlapping the next by half: a phrase is taken from the
+/// window it starts in the first half of (or from the last window), where it is whole.
 fn times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found) {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let step = WINDOW_WORDS / 2;
+    let mut first = 0;
+    loop {
+        let last = first + WINDOW_WORDS >= words.len();
+        let window = &words[first..words.len().min(first + WINDOW_WORDS)];
+        let half = window.iter().take(step).map(|w| w.len() + 1).sum::<usize>();
+        let text = window.join(" ");
+        window_times(&text, sent, found, |start| last || start < half);
+        if last {
+            return;
+        }
+        first += step;
+    }
+}
+
+/// The days and times duckling finds in one window, of those starting where `taken` says.
+fn window_times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found, taken: impl Fn(usize) -> bool) {
     let locale = Locale::new(Lang::EN, None);
     let context = Context { reference_time: sent, locale };
     let entities = duckling::parse(text, &locale, &[DimensionKind::Time], &context, &Options::default());
-    for entity in entities.into_iter().filter(|e| e.latent != Some(true)) {
+    let entities =
+        entities.into_iter().filter(|e| e.latent != Some(true) && taken(e.start) && within_years(&e.value));
+    for entity in entities {
         let written = entity.body.contains("am")
             || entity.body.contains("pm")
             || entity.body.contains("a.m.")
@@ -136,9 +158,8 @@ fn times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found) {
             DimensionValue::Time(TimeValue::Single { value: TimePoint::Naive { value, grain }, .. })
                 if grain < Grain::Day && entity.body.contains("week") && found.day.is_none() =>
             {
-                let monday =
-                    value.date() - TimeDelta::days(i64::from(value.weekday().num_days_from_monday()));
-                found.day = Some(Days { from: monday, to: monday + TimeDelta::days(7) });
+                let monday = day_plus(value.date(), -i64::from(value.weekday().num_days_from_monday()));
+                found.day = Some(Days { from: monday, to: day_plus(monday, 7) });
             }
             DimensionValue::Time(TimeValue::Single { value, .. }) => {
                 point(value, written, TIME_ONLY.is_match(entity.body.trim()), found)
@@ -154,6 +175,23 @@ fn times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found) {
             }
             _ => {}
         }
+    }
+}
+
+/// Whether the days and times of `value` fall within the years calendars are kept in: "in 5000
+/// years" is not a meeting, and arithmetic on it could overflow.
+fn within_years(value: &DimensionValue) -> bool {
+    let year = |point: &TimePoint| match point {
+        TimePoint::Instant { value, .. } => value.year(),
+        TimePoint::Naive { value, .. } => value.year(),
+    };
+    let years = &crate::calendar::ics::YEARS;
+    match value {
+        DimensionValue::Time(TimeValue::Single { value, .. }) => years.contains(&year(value)),
+        DimensionValue::Time(TimeValue::Interval { from, to, .. }) => {
+            from.iter().chain(to).all(|point| years.contains(&year(point)))
+        }
+        _ => true,
     }
 }
 
@@ -178,11 +216,12 @@ fn point(point: TimePoint, written: bool, time_only: bool, found: &mut Found) {
             }
             Grain::Day if found.day.is_none() => found.day = Some(Days::one(value.date())),
             Grain::Week if found.day.is_none() => {
-                found.day = Some(Days { from: value.date(), to: value.date() + TimeDelta::days(7) });
+                found.day = Some(Days { from: value.date(), to: day_plus(value.date(), 7) });
             }
             Grain::Month if found.day.is_none() => {
                 let first = value.date().with_day(1).unwrap_or(value.date());
-                found.day = Some(Days { from: first, to: first + Months::new(1) });
+                found.day =
+                    Some(Days { from: first, to: first.checked_add_months(Months::new(1)).unwrap_or(first) });
             }
             _ => {}
         },

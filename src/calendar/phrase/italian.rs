@@ -7,10 +7,10 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Weekday};
 use regex::Regex;
 
-use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, number, take};
+use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, day_plus, number, take};
 
 /// The months in Italian, January first: read in requests, written in answers.
 pub const MONTHS: [&str; 12] = [
@@ -175,8 +175,8 @@ fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Opt
         return Some(Days::next_week(today));
     }
     if take(text, &THIS_WEEK).is_some() {
-        let monday = today - TimeDelta::days(i64::from(today.weekday().num_days_from_monday()));
-        return Some(Days { from: today, to: monday + TimeDelta::days(7) });
+        let monday = day_plus(today, -i64::from(today.weekday().num_days_from_monday()));
+        return Some(Days { from: today, to: day_plus(monday, 7) });
     }
     if let Some(groups) = take(text, &WEEKDAY) {
         let weekday = match groups.get(1)? {
@@ -190,7 +190,7 @@ fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Opt
         };
         // The next one after today: on a Monday, "lunedì" is a week away.
         let ahead = (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday() - 1) % 7 + 1;
-        return Some(Days::one(today + TimeDelta::days(i64::from(ahead))));
+        return Some(Days::one(day_plus(today, i64::from(ahead))));
     }
     let groups = take(text, &RELATIVE_DAY)?;
     let (offset, named_part) = match groups.get(1)? {
@@ -204,5 +204,5 @@ fn day(text: &mut String, today: NaiveDate, part: &mut Option<PartOfDay>) -> Opt
     if named_part.is_some() {
         *part = named_part;
     }
-    Some(Days::one(today + TimeDelta::days(offset)))
+    Some(Days::one(day_plus(today, offset)))
 }

@@ -202,3 +202,55 @@ fn a_date_across_the_change_to_winter_time_is_read_on_the_calendars_clock() {
     let theirs = DateTime::parse_from_rfc3339("2026-11-03T15:00:00+03:00").unwrap().with_timezone(&Utc);
     assert_eq!(read_in("il 3/11 alle 15", elsewhere, Some(rome)).asked, Asked::At(theirs));
 }
+
+#[test]
+fn a_megabyte_without_a_newline_is_read_for_its_first_words() {
+    let text = format!("Can we meet Tuesday at 3pm? {}", "lorem ipsum ".repeat(90_000));
+    assert_eq!(line(&read(&text, sent())), "at Tue 24 Nov 15:00");
+    assert_eq!(line(&read(&"x".repeat(1 << 20), sent())), "nothing");
+}
+
+#[test]
+fn a_run_of_100000_digits_is_no_time() {
+    assert_eq!(line(&read(&"1".repeat(100_000), sent())), "nothing");
+    let text = format!("Tuesday at 3pm, ref. {}", "7".repeat(100_000));
+    assert_eq!(line(&read(&text, sent())), "at Tue 24 Nov 15:00");
+}
+
+#[test]
+fn ten_thousand_times_at_10am_is_read_as_the_first() {
+    assert_eq!(line(&read(&"at 10am ".repeat(10_000), sent())), "at Mon 23 Nov 10:00");
+    assert_eq!(line(&read(&"at 10am\n".repeat(10_000), sent())), "at Mon 23 Nov 10:00");
+}
+
+#[test]
+fn a_time_written_after_the_words_read_is_not_read() {
+    let text = format!("{}Tuesday at 3pm", "lorem ".repeat(MOST_WORDS));
+    assert_eq!(line(&read(&text, sent())), "nothing");
+    let text = format!("{}Tuesday at 3pm", "lorem\n".repeat(MOST_LINES));
+    assert_eq!(line(&read(&text, sent())), "nothing");
+}
+
+#[test]
+fn a_phrase_across_the_end_of_a_window_is_read_whole() {
+    for filler in [WINDOW_WORDS - 2, WINDOW_WORDS - 1, WINDOW_WORDS / 2 - 1, 3 * WINDOW_WORDS / 2 - 2] {
+        let text = format!("{}next Tuesday at 3pm", "lorem ".repeat(filler));
+        assert_eq!(line(&read(&text, sent())), "at Tue 1 Dec 15:00", "after {filler} words");
+    }
+}
+
+#[test]
+fn cancelling_moving_and_choosing_read_only_the_first_words_of_a_huge_reply() {
+    let huge = format!("Thanks!\n{}", "lorem ipsum ".repeat(90_000));
+    assert_eq!(intent(&format!("{huge} can we move it?")), None);
+    assert_eq!(intent(&format!("Can we move it? {huge}")), Some(Intent::Move));
+    assert_eq!(choice(&format!("2\n{huge}"), 3), Some(2));
+    assert!(!wants_room(&format!("{huge} in person")));
+}
+
+#[test]
+fn a_date_outside_the_years_calendars_keep_is_not_read() {
+    assert_eq!(line(&read("15/01/3000 alle 9", sent())), "at Tue 24 Nov 09:00");
+    assert_eq!(line(&read("on 01/01/5000 at 3pm", sent())), "nothing");
+    assert_eq!(line(&read("in 5000 years at 3pm", sent())), "nothing");
+}

@@ -202,9 +202,15 @@ fn slots_to_check(desk: &Desk<'_>, group: &[ItipEvent]) -> Result<Vec<Slot>, Des
     let now = desk.cx.now;
     let events: Vec<Event> = group.iter().map(|e| e.to_event(&desk.calendar.name)).collect();
     let until = desk.horizon_end().max(now + TimeDelta::days(1));
-    let found = occurrences(&events, now, until).map_err(|e| DeskError::Setup(e.to_string()))?;
-    let mut slots: Vec<Slot> =
-        found.iter().filter(|o| o.start >= now).map(|o| Slot { start: o.start, end: o.end }).collect();
+    let found = occurrences(&events, now, until);
+    desk.note_cuts(&found.cuts);
+    let mut slots: Vec<Slot> = found
+        .occurrences
+        .iter()
+        .filter(|o| o.start >= now)
+        .take(SERIES_CHECKED)
+        .map(|o| Slot { start: o.start, end: o.end })
+        .collect();
     if slots.is_empty() && group.iter().any(|e| e.rrule.is_none() && e.start >= now) {
         // A single meeting beyond the horizon: checked, so the answer says it is too far ahead.
         slots.extend(group.iter().filter(|e| e.start >= now).map(|e| Slot { start: e.start, end: e.end }));

@@ -82,7 +82,7 @@ pub(super) fn counter(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcom
         let moved = Event {
             start: proposed.start,
             end: proposed.end,
-            sequence: event.sequence + 1,
+            sequence: event.sequence.saturating_add(1),
             attendees: event
                 .attendees
                 .iter()

@@ -40,7 +40,13 @@ struct Request {
 pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskError> {
     let cx = desk.cx;
     let thread: Vec<String> = cx.msg.in_reply_to.iter().chain(&cx.msg.references).cloned().collect();
-    let sent = cx.msg.date.unwrap_or_else(|| cx.now.with_timezone(&desk.zone()).fixed_offset());
+    // "Tomorrow" is read from when the message was sent, by its Date; a Date outside the years
+    // calendars are kept in is not believed.
+    let sent = cx
+        .msg
+        .date
+        .filter(|date| crate::calendar::ics::YEARS.contains(&chrono::Datelike::year(date)))
+        .unwrap_or_else(|| cx.now.with_timezone(&desk.zone()).fixed_offset());
     let proposal = desk.view.open_proposal(&thread)?.filter(|p| p.calendar == desk.calendar.name);
     let request = match &proposal {
         Some(p) => Request {
@@ -227,7 +233,7 @@ fn move_booking(
     let cx = desk.cx;
     event.start = slot.start;
     event.end = slot.end;
-    event.sequence += 1;
+    event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
@@ -264,7 +270,7 @@ fn cancel_booking(
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
     event.status = EventStatus::Cancelled;
-    event.sequence += 1;
+    event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);

@@ -62,7 +62,7 @@ pub(super) fn follow(desk: &Desk<'_>, outcome: &mut Outcome, meeting: &mut Event
                 room.name
             ));
         }
-        copy.sequence = held.sequence + 1;
+        copy.sequence = held.sequence.saturating_add(1);
         outcome.effects.push(Effect::PutEvent(Box::new(copy)));
     }
     Ok(())
@@ -70,9 +70,12 @@ pub(super) fn follow(desk: &Desk<'_>, outcome: &mut Outcome, meeting: &mut Event
 
 /// Whether `room` is free for `slot` by its own calendar and hours, the meeting `uid` aside.
 fn is_free(desk: &Desk<'_>, room: &Room, slot: Slot, uid: &str) -> Result<bool, DeskError> {
-    let (from, to) = (slot.start - TimeDelta::days(1), slot.end + TimeDelta::days(1));
+    let day = TimeDelta::days(1);
+    let from = slot.start.checked_sub_signed(day).unwrap_or(slot.start);
+    let to = slot.end.checked_add_signed(day).unwrap_or(slot.end);
     let events: Vec<Event> =
         desk.view.events(&room.name, from, to)?.into_iter().filter(|e| e.uid != uid).collect();
-    let found = occurrences(&events, from, to).map_err(|e| DeskError::Setup(e.to_string()))?;
-    Ok(room.policy.check(&Busy::new(&found, room.policy.buffer), desk.cx.now, slot).is_ok())
+    let found = occurrences(&events, from, to);
+    desk.note_cuts(&found.cuts);
+    Ok(room.policy.check(&Busy::new(&found.occurrences, room.policy.buffer), desk.cx.now, slot).is_ok())
 }

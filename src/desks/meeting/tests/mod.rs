@@ -352,3 +352,94 @@ fn a_bounce_carrying_an_invitation_changes_nothing() {
     let outcome = run(&set, &call(None, None), &msg, &Store::open_in_memory().unwrap());
     assert!(outcome.effects.is_empty());
 }
+
+#[test]
+fn an_invitation_repeating_every_second_with_a_64_kb_title_is_not_booked_and_says_why() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let text = calendar(
+        "REQUEST",
+        "poison@client.example",
+        0,
+        rome(24, 15),
+        "RRULE:FREQ=SECONDLY;COUNT=100000000\r\n",
+    )
+    .replace("SUMMARY:Budget review", &format!("SUMMARY:{}", "x".repeat(64 * 1024)));
+    let msg = message("anna@client.example", text);
+    let outcome = run(&set, &call(None, None), &msg, &store);
+    assert!(outcome.effects.is_empty(), "nothing is booked or sent: {:?}", outcome.effects.len());
+    assert_eq!(
+        outcome.notes,
+        [
+            "meeting desk: VEVENT poison@client.example: its RRULE FREQ=SECONDLY;COUNT=100000000: FREQ=SECONDLY repeats more often than meetings are held (at most hourly); left out"
+        ]
+    );
+}
+
+#[test]
+fn an_invitation_lasting_99999999_weeks_is_not_booked_and_says_why() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let text = calendar("REQUEST", "long@client.example", 0, rome(24, 15), "")
+        .replace(&format!("DTEND:{}\r\n", ics_time(rome(24, 16))), "DURATION:P99999999W\r\n");
+    let outcome = run(&set, &call(None, None), &message("anna@client.example", text), &store);
+    assert!(outcome.effects.is_empty());
+    assert_eq!(
+        outcome.notes,
+        [
+            "meeting desk: VEVENT long@client.example: its DURATION P99999999W is longer than the two years an event may last; left out"
+        ]
+    );
+}
+
+#[test]
+fn a_series_stored_before_its_rule_was_refused_does_not_stop_the_next_invitation() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .put_event(&Event {
+            calendar: "giulia".into(),
+            uid: "old-poison".into(),
+            recurrence_id: None,
+            sequence: 0,
+            summary: "x".repeat(64 * 1024),
+            location: None,
+            start: rome(24, 10),
+            end: rome(24, 11),
+            timezone: chrono_tz::Europe::Rome,
+            rrule: Some("FREQ=SECONDLY;COUNT=100000000".into()),
+            exdates: Vec::new(),
+            status: EventStatus::Confirmed,
+            transparent: false,
+            organizer: None,
+            attendees: Vec::new(),
+        })
+        .unwrap();
+    let outcome = run(&set, &call(None, None), &from_anna("REQUEST", "m1", 0, rome(24, 15)), &store);
+    assert_eq!(sent(&outcome)[0].1.events[0].attendees[0].partstat, PartStat::Accepted);
+    assert_eq!(
+        outcome.notes,
+        [
+            "meeting desk: event old-poison: RRULE `FREQ=SECONDLY;COUNT=100000000`: FREQ=SECONDLY repeats more often than meetings are held (at most hourly); only its first occurrence is counted"
+        ]
+    );
+}
+
+#[test]
+fn a_calendar_of_hundreds_of_meetings_is_not_acted_on() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let one = calendar("REQUEST", "UID", 0, rome(24, 15), "");
+    let (head, rest) = one.split_at(one.find("BEGIN:VEVENT").unwrap());
+    let vevent = &rest[..rest.find("END:VCALENDAR").unwrap()];
+    let many: String = (0..300).map(|n| vevent.replace("UID:UID", &format!("UID:m{n}"))).collect();
+    let text = format!("{head}{many}END:VCALENDAR\r\n");
+    let outcome = run(&set, &call(None, None), &message("anna@client.example", text), &store);
+    assert!(outcome.effects.is_empty());
+    assert_eq!(
+        outcome.notes,
+        [
+            "meeting desk: the calendar holds 300 meetings, more than the 20 one message may ask about; none is acted on"
+        ]
+    );
+}
