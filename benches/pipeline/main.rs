@@ -41,18 +41,31 @@ fn main() {
     }
 }
 
-/// Runs a child to completion and returns its wall time and peak resident set (KiB), from wait4.
-#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4, which also gives its rusage")]
-pub fn measure(mut command: std::process::Command) -> (std::time::Duration, u64, bool) {
+/// Runs a child to completion and returns its wall time, its peak resident set (KiB) and whether it
+/// succeeded.
+///
+/// The peak comes from GNU time (`/usr/bin/time -f %M`), which starts the program from its own small
+/// process. Taken from wait4 on a child of this process, it would be at least this process's own peak:
+/// a spawned child starts in the parent's memory, and Linux carries that high-water mark across exec.
+pub fn measure(command: std::process::Command) -> (std::time::Duration, u64, bool) {
+    let report = std::env::temp_dir().join(format!("clerk-bench-rss-{}", std::process::id()));
+    let mut timed = std::process::Command::new("/usr/bin/time");
+    timed.arg("-f").arg("%M").arg("-o").arg(&report).arg(command.get_program()).args(command.get_args());
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => timed.env(name, value),
+            None => timed.env_remove(name),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        timed.current_dir(dir);
+    }
+    timed.stdout(std::process::Stdio::null());
     let started = std::time::Instant::now();
-    let child = command.spawn().expect("starting the measured program");
-    let mut status = 0;
-    // SAFETY: rusage is plain data that wait4 fills in; the pid is our own child's.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let status = timed.status().expect("starting /usr/bin/time (Debian package `time`)");
     let elapsed = started.elapsed();
-    assert_eq!(waited, pid, "wait4 failed");
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    (elapsed, usage.ru_maxrss as u64, ok)
+    let text = std::fs::read_to_string(&report).unwrap_or_default();
+    std::fs::remove_file(&report).ok();
+    let peak = text.lines().filter_map(|l| l.trim().parse::<u64>().ok()).next_back().unwrap_or(0);
+    (elapsed, peak, status.success())
 }
