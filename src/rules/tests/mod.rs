@@ -81,7 +81,7 @@ impl Dir {
         std::fs::write(path, text).expect("fixture file");
     }
 
-    pub(super) fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
