@@ -82,9 +82,20 @@ pub fn check(config: Option<&Path>, rules_dir: Option<&Path>) -> Report {
 /// Loads the rules directory `dir` as the daemon's reload does: the rules come back only if
 /// `clerk check` would pass them (they load and every embedded test passes); either way with the report.
 pub fn load_checked(dir: &Path) -> Result<(RuleSet, Report), Box<Report>> {
+    load_checked_noting(dir, &|_| {})
+}
+
+/// [`load_checked`], telling `step` what it is doing as it goes ("running the embedded tests"), so that
+/// a reload that takes too long can say where it was.
+pub fn load_checked_noting(
+    dir: &Path,
+    step: &dyn Fn(&'static str),
+) -> Result<(RuleSet, Report), Box<Report>> {
     let mut report = Report { rules_dir: Some(dir.to_path_buf()), ..Report::default() };
+    step("reading the rules and rendering their templates");
     match RuleSet::load(dir) {
         Ok(rules) => {
+            step("running the embedded tests");
             check_rules(&rules, &mut report);
             if report.passed() { Ok((rules, report)) } else { Err(Box::new(report)) }
         }

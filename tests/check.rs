@@ -97,6 +97,50 @@ fn an_unknown_template_variable_is_reported_in_the_template() {
 }
 
 #[test]
+fn a_template_that_loops_far_past_its_fuel_fails_check_at_its_line() {
+    let (_dir, rules) = shipped_copy();
+    let file = rules.join("templates/acknowledgment.txt");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ i * j }}{% endfor %}{% endfor %}\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    let at = format!("templates/acknowledgment.txt:{}:", line_of(&file, "range(100000)"));
+    assert!(
+        out.lines().any(|l| l.starts_with("error: ") && l.contains(&at) && l.contains("ran out of fuel")),
+        "expected {at} in:\n{out}"
+    );
+}
+
+#[test]
+fn a_rules_directory_without_rules_fails_check_unless_the_office_allows_it() {
+    let (_dir, rules) = shipped_copy();
+    for file in ["10-filing.rules.toml", "20-desks.rules.toml", "90-fallback.rules.toml"] {
+        std::fs::remove_file(rules.join(file)).unwrap();
+    }
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("no rule files (*.rules.toml): every message would be recorded as handled"),
+        "{out}"
+    );
+
+    std::fs::write(rules.join("10-filing.rules.toml"), "# the rules will come\n").unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no [[rule]] in its rule files"), "{out}");
+
+    let office = rules.join("office.toml");
+    let text = std::fs::read_to_string(&office).unwrap();
+    std::fs::write(&office, format!("{text}\n[rules]\nallow_empty = true\n")).unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 rules, 0 of 0 tests passed."), "{out}");
+}
+
+#[test]
 fn a_failing_embedded_test_shows_expected_and_got() {
     let (_dir, rules) = shipped_copy();
     let file = rules.join("20-desks.rules.toml");

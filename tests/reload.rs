@@ -60,6 +60,35 @@ fn a_broken_edit_is_refused_once_and_the_last_good_rules_keep_working() {
 }
 
 #[test]
+fn an_edit_whose_template_runs_out_of_fuel_is_refused_and_the_last_good_rules_keep_working() {
+    let (dovecot, sink, office, clerk) = running_office();
+    std::fs::write(
+        office.dir.path().join("rules/templates/answer.txt"),
+        "Dear {{ message.from_name }},\n\
+         {% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    assert!(clerk.wait_for_log("refused", WAIT), "{}", clerk.log());
+    assert!(clerk.log().contains("templates/answer.txt:2:"), "{}", clerk.log());
+    assert!(clerk.log().contains("ran out of fuel"), "{}", clerk.log());
+
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "during@example.test"));
+    let replies = sink.wait_for(1, WAIT);
+    assert!(String::from_utf8_lossy(&replies[0].raw).contains("thank you for"), "the old template answered");
+}
+
+#[test]
+fn an_edit_that_leaves_no_rule_is_refused_and_the_last_good_rules_keep_working() {
+    let (dovecot, sink, office, clerk) = running_office();
+    office.write_rules("# the new rules will come after lunch\n");
+    assert!(clerk.wait_for_log("refused", WAIT), "{}", clerk.log());
+    assert!(clerk.log().contains("no [[rule]] in its rule files"), "{}", clerk.log());
+
+    dovecot.deliver(ASSISTANT, &mail(CUSTOMER, "A question", "during@example.test"));
+    sink.wait_for(1, WAIT);
+}
+
+#[test]
 fn sighup_reloads_the_rules() {
     let (_dovecot, _sink, _office, clerk) = running_office();
     clerk.signal("HUP");

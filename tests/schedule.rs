@@ -13,11 +13,15 @@ use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// A daily digest at `at` (seconds precision), written in the office's time zone (Europe/Rome).
+/// The office's one rule (a rule set needs one): questions are answered.
+const ANSWER: &str = "[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\nreply = \"answer\"\n\n";
+
+/// The rule and a daily digest at `at` (seconds precision), written in the office's time zone
+/// (Europe/Rome).
 fn digest_at(at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&chrono_tz::Europe::Rome);
     format!(
-        "[[schedule]]\nname = \"digest\"\ncron = \"{} {} {} * * *\"\njob = \"digest\"\n",
+        "{ANSWER}[[schedule]]\nname = \"digest\"\ncron = \"{} {} {} * * *\"\njob = \"digest\"\n",
         local.format("%-S"),
         local.format("%-M"),
         local.format("%-H")
@@ -81,7 +85,7 @@ fn a_slot_missed_while_clerk_was_down_runs_once_at_the_next_start() {
 fn a_schedule_added_while_clerk_runs_is_taken_up_at_once() {
     let dovecot = Dovecot::start(&office_users());
     let sink = SmtpSink::start();
-    let office = Office::new(&dovecot, &sink, "", "");
+    let office = Office::new(&dovecot, &sink, ANSWER, "");
     let clerk = office.start();
     assert!(clerk.wait_for_log("watching", WAIT), "{}", clerk.log());
 

@@ -133,7 +133,7 @@ fn five_thousand(now: DateTime<Utc>) -> Vec<clerk::calendar::event::Event> {
     events
 }
 
-/// An office with Giulia's calendar, from an office.toml written into `dir`.
+/// An office with Giulia's calendar and no rules, from an office.toml written into `dir`.
 fn office(dir: &std::path::Path) -> Office {
     let rules = dir.join("rules");
     std::fs::create_dir_all(&rules).expect("creating the bench rules");
@@ -141,7 +141,8 @@ fn office(dir: &std::path::Path) -> Office {
         rules.join("office.toml"),
         "[office]\nname = \"Bench\"\ntimezone = \"Europe/Rome\"\n[assistant]\naddress = \"a@office.example\"\n\
          [[owner]]\nname = \"Giulia\"\naddress = \"giulia@office.example\"\n\
-         [[calendar]]\nname = \"giulia\"\nowner = \"giulia@office.example\"\n",
+         [[calendar]]\nname = \"giulia\"\nowner = \"giulia@office.example\"\n\
+         [rules]\nallow_empty = true\n",
     )
     .expect("writing the bench office.toml");
     clerk::rules::RuleSet::load(&rules).unwrap_or_else(|e| panic!("the bench office: {e}")).office

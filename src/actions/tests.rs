@@ -24,11 +24,16 @@ impl ReplyHistory for Memory {
 
 /// The standard office (`[replies] limit = "1d"`) with one answering rule, `reply` being its reply table.
 fn office(reply: &str) -> (Dir, RuleSet) {
+    office_with(reply, "Thank you, {{ message.from_name }}.\n")
+}
+
+/// [`office`] with `ack` the template `templates/ack.txt`.
+fn office_with(reply: &str, ack: &str) -> (Dir, RuleSet) {
     let dir = Dir::with_rules(&format!(
         "[[rule]]\nname = \"questions\"\nwhen.subject = \"question\"\nreply = {reply}\nflag = \"flagged\"\n\
          move = \"Questions\"\n"
     ));
-    dir.write("templates/ack.txt", "Thank you, {{ message.from_name }}.\n");
+    dir.write("templates/ack.txt", ack);
     let set = dir.load();
     (dir, set)
 }
@@ -146,4 +151,18 @@ fn a_reply_log_that_cannot_be_read_holds_the_reply_back() {
     let why =
         decision.suppressed.iter().flat_map(|s| s.reasons.iter()).cloned().collect::<Vec<_>>().join("; ");
     assert!(why.contains("reply log cannot be read"), "{why}");
+}
+
+#[test]
+fn a_reply_template_that_runs_out_of_fuel_on_one_message_fails_that_message_and_not_the_next() {
+    // Fine on the short sample the rules are checked with; quadratic in the text it is given.
+    let (_dir, set) = office_with(
+        "\"ack\"",
+        "{% for a in message.text|list %}{% for b in message.text|list %}.{% endfor %}{% endfor %}\n",
+    );
+    let long = Message { text: "a long question ".repeat(1_000), ..question("anna@example.test") };
+    let failed = decide(&set, &long, b"", "0", &mut Memory::default(), start()).map_err(|e| e.to_string());
+    assert!(failed.as_ref().is_err_and(|e| e.contains("ack.txt") && e.contains("out of fuel")), "{failed:?}");
+    let short = Message { text: "When?".into(), ..question("bob@example.test") };
+    assert!(reply_at(&set, &short, &mut Memory::default(), start()).is_some());
 }

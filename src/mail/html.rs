@@ -35,7 +35,7 @@ pub fn to_text(html: &str) -> String {
 }
 
 /// Handles the markup starting at `start` (a `<`) and returns the position after it.
-fn markup(html: &str, start: usize, out: &mut Writer, unclosed: &mut Vec<String>) -> usize {
+fn markup(html: &str, start: usize, out: &mut Writer, unclosed: &mut Vec<&'static [u8]>) -> usize {
     let bytes = html.as_bytes();
     let rest = &bytes[start..];
     if rest.starts_with(b"<!--") {
@@ -73,13 +73,18 @@ fn markup(html: &str, start: usize, out: &mut Writer, unclosed: &mut Vec<String>
 /// Elements whose content is never text: returns where to resume after the element, or `None` when it
 /// is not one of them (or is unterminated in a way that would lose the rest of the message).
 ///
-/// `unclosed` remembers elements whose end was searched for and not found: the search only looks
-/// forward, so it would not be found later either, and searching again for every repeated `<title>`
-/// would make hostile HTML quadratic.
-fn skip_raw_element(html: &str, name: &str, after: usize, unclosed: &mut Vec<String>) -> Option<usize> {
+/// `unclosed` remembers the ends that were searched for and not found: the search only looks forward,
+/// so they would not be found later either, and searching again for every repeated `<title>` (or
+/// `</head` for every `<head><body>`) would make hostile HTML quadratic.
+fn skip_raw_element(
+    html: &str,
+    name: &str,
+    after: usize,
+    unclosed: &mut Vec<&'static [u8]>,
+) -> Option<usize> {
     let bytes = html.as_bytes();
     let skip_past = |at: usize| find(bytes, at, b">").map_or(bytes.len(), |end| end + 1);
-    let needles: &[&[u8]] = match name {
+    let needles: &[&'static [u8]] = match name {
         // Code: if never closed, what follows is code too.
         "script" => {
             return Some(find_ignore_case(bytes, after, b"</script").map_or(bytes.len(), skip_past));
@@ -93,13 +98,18 @@ fn skip_raw_element(html: &str, name: &str, after: usize, unclosed: &mut Vec<Str
         "head" => &[b"</head", b"<body"],
         _ => return None,
     };
-    if unclosed.iter().any(|n| n == name) {
-        return None;
+    let mut found = None;
+    for &needle in needles {
+        if unclosed.contains(&needle) {
+            continue;
+        }
+        found = find_ignore_case(bytes, after, needle);
+        if found.is_some() {
+            break;
+        }
+        unclosed.push(needle);
     }
-    let Some(at) = needles.iter().find_map(|needle| find_ignore_case(bytes, after, needle)) else {
-        unclosed.push(name.to_owned());
-        return None;
-    };
+    let at = found?;
     // Resume at `<body`, or after the closing tag.
     Some(if bytes[at + 1] == b'/' { skip_past(at) } else { at })
 }
@@ -160,6 +170,11 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     bytes.get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|n| from + n)
 }
+
+/// The most `> ` marks a line of quoted text gets, however deeply its blockquotes nest: enough to tell
+/// a thread's levels apart, and it keeps the text linear in the HTML (thousands of nested blockquotes
+/// would otherwise put thousands of marks on every line).
+const MAX_QUOTE_MARKS: usize = 32;
 
 /// Accumulates text, collapsing whitespace as HTML does and turning block structure into line breaks.
 struct Writer {
@@ -234,8 +249,9 @@ impl Writer {
                 if !closing {
                     self.marker = Some(match self.lists.last_mut() {
                         Some(Some(number)) => {
-                            *number += 1;
-                            format!("{}. ", *number - 1)
+                            let this = *number;
+                            *number = number.saturating_add(1);
+                            format!("{this}. ")
                         }
                         _ => "- ".to_owned(),
                     });
@@ -306,7 +322,7 @@ impl Writer {
         }
         self.newline_if_owed();
         if self.at_line_start {
-            for _ in 0..self.quote_depth {
+            for _ in 0..self.quote_depth.min(MAX_QUOTE_MARKS) {
                 self.out.push_str("> ");
             }
             if let Some(marker) = self.marker.take() {
@@ -483,6 +499,38 @@ mod tests {
             let _ = to_text(html);
         }
         assert_eq!(to_text("<head>x"), "x");
+    }
+
+    #[test]
+    fn ten_thousand_nested_blockquotes_mark_each_line_32_times() {
+        let html = "<blockquote>".repeat(10_000) + "a<br>b";
+        let line = |text: &str| "> ".repeat(32) + text;
+        assert_eq!(to_text(&html), format!("{}\n{}", line("a"), line("b")));
+    }
+
+    #[test]
+    fn a_head_repeated_before_each_body_is_skipped_each_time() {
+        let text = to_text(&"<head><title>t</title><body>x".repeat(50_000));
+        assert_eq!(text.lines().count(), 50_000);
+        assert!(text.lines().all(|line| line == "x"));
+    }
+
+    #[test]
+    fn a_hundred_thousand_stray_angle_brackets_are_text() {
+        let text = to_text(&"<".repeat(100_000));
+        assert!(text.len() == 100_000 && text.bytes().all(|b| b == b'<'));
+    }
+
+    #[test]
+    fn a_hundred_thousand_tags_leave_their_text() {
+        let text = to_text(&"<b>x</b>".repeat(100_000));
+        assert!(text.len() == 100_000 && text.bytes().all(|b| b == b'x'));
+    }
+
+    #[test]
+    fn a_list_nested_ten_thousand_deep_numbers_its_items() {
+        let html = "<ol><li>x".repeat(10_000);
+        assert_eq!(to_text(&html).lines().last(), Some("1. x"));
     }
 
     #[test]

@@ -37,6 +37,17 @@ static HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
+/// The longest line, in bytes, that can introduce quoted history in words ("On …, … wrote:", an
+/// Outlook header block, "Sent from my iPhone"): a real one is a sentence, and longer lines are text.
+/// A quoted line (`>`) opens the quote at any length. This keeps the patterns' work per line bounded
+/// however long a line a sender writes.
+const LONGEST_INTRO: usize = 1_000;
+
+/// Whether `trimmed`, a line without surrounding spaces, opens quoted history or a signature.
+fn opens_quote(trimmed: &str) -> bool {
+    trimmed.starts_with('>') || (trimmed.len() <= LONGEST_INTRO && OPENS_QUOTE.is_match(trimmed))
+}
+
 /// The new text of `text`: everything above the first line that opens quoted history or a
 /// signature, without surrounding blank lines.
 pub fn new_text(text: &str) -> &str {
@@ -54,13 +65,13 @@ pub fn new_text(text: &str) -> &str {
             // "On Mon, 23 Nov 2026 at 10:05, Anna Bianchi <anna@client.example>" / "wrote:"
             let next = lines.get(i + 1).map_or("", |(_, l)| l.trim());
             (trimmed.starts_with("On ") || trimmed.starts_with("Il "))
+                && trimmed.len() + next.len() < LONGEST_INTRO
                 && OPENS_QUOTE.is_match(&format!("{trimmed} {next}"))
         };
-        let header_block = || {
-            HEADER_LINE.is_match(trimmed)
-                && lines.iter().skip(i + 1).take(3).any(|(_, l)| HEADER_LINE.is_match(l.trim()))
-        };
-        if OPENS_QUOTE.is_match(trimmed) || two_line_intro() || header_block() {
+        let header_line = |line: &str| line.len() <= LONGEST_INTRO && HEADER_LINE.is_match(line);
+        let header_block =
+            || header_line(trimmed) && lines.iter().skip(i + 1).take(3).any(|(_, l)| header_line(l.trim()));
+        if opens_quote(trimmed) || two_line_intro() || header_block() {
             return text[..*start].trim();
         }
     }

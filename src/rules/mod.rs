@@ -200,14 +200,16 @@ impl RuleSet {
             // A template that fails on a complete message would fail on every message it answers.
             errors.extend(templates.check_all(&template::sample_message(), office));
         }
+        if rules.is_empty()
+            && errors.is_empty()
+            && office.as_ref().is_some_and(|office| !office.allow_empty_rules)
+        {
+            errors.push(no_rules(dir, &rule_files));
+        }
         in_reading_order(&mut errors);
 
         let mut warnings = warnings.into_inner();
         warnings.extend(shadowed(rules.iter().map(|(rule, _)| rule)));
-        if rule_files.is_empty() {
-            let message = "no *.rules.toml files: no message will match any rule";
-            warnings.push(Diagnostic::whole_file(dir, message));
-        }
         match office {
             Some(office) if errors.is_empty() => Ok(RuleSet {
                 dir: dir.to_owned(),
@@ -275,6 +277,18 @@ impl RuleSet {
         }
         traces
     }
+}
+
+/// Why a rules directory without a single `[[rule]]` is refused: every message would be recorded as
+/// handled, by no rule, and never looked at again.
+fn no_rules(dir: &Path, rule_files: &[PathBuf]) -> Diagnostic {
+    let what =
+        if rule_files.is_empty() { "no rule files (*.rules.toml)" } else { "no [[rule]] in its rule files" };
+    let message = format!(
+        "{what}: every message would be recorded as handled with nothing done. Add a rule, or write \
+         `[rules] allow_empty = true` in office.toml if the office means to run without rules"
+    );
+    Diagnostic::whole_file(dir, message)
 }
 
 /// The `*.rules.toml` files of `dir` in name order; files that look like misnamed rule files, or a

@@ -22,6 +22,8 @@
 //! limit = "1d"                    # one auto-reply per sender and rule per period (default 1d)
 //! require_assistant_recipient = true
 //! also_own = ["billing@office.example"]
+//! [rules]
+//! allow_empty = true              # run without any [[rule]] (default false: refused)
 //! ```
 
 use std::collections::BTreeMap;
@@ -64,6 +66,10 @@ pub struct Office {
     pub calendars: Vec<crate::calendar::CalendarConfig>,
     /// `[[room]]`: the rooms and venues it books.
     pub rooms: Vec<crate::calendar::Room>,
+    /// `[rules] allow_empty`: the office means to run without any `[[rule]]`. Without rules every
+    /// message is recorded as handled with nothing done, never to be looked at again, so a rules
+    /// directory emptied by mistake is refused unless this says so.
+    pub allow_empty_rules: bool,
 }
 
 /// A named mailbox.
@@ -113,6 +119,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
     let departments = root.table("departments");
     let replies = root.table("replies");
     let tickets = root.table("tickets");
+    let rules = root.table("rules");
 
     let name = office.as_ref().and_then(|t| t.required_string("name"));
     let timezone = office.as_ref().and_then(|t| timezone(t));
@@ -143,6 +150,11 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         }),
     };
 
+    let allow_empty_rules = match rules.as_ref().and_then(|t| t.get("allow_empty")) {
+        Some(item) => item.expect_bool(),
+        None => Some(false),
+    };
+
     let calendars = crate::rules::calendars::parse(&root, timezone);
 
     let name = name?.into_inner().to_owned();
@@ -163,6 +175,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         replies: replies?,
         calendars,
         rooms,
+        allow_empty_rules: allow_empty_rules?,
     })
 }
 

@@ -6,9 +6,16 @@
 //! `{% include "faq/footer" %}` works the same way. All templates are compiled when the rules load, so a
 //! syntax error refuses the rule set instead of surfacing in the middle of the night. Unknown variables
 //! are errors at render time (strict undefined), never silently empty text in a customer's reply.
+//!
+//! Every render is bounded, because a template is code the office writes and a loop in it must not
+//! hang `clerk check`, a reload or the handling of a message: it has [`FUEL`] to spend (minijinja
+//! charges each step and each byte it makes), may write at most [`MAX_OUTPUT`] bytes, and may nest
+//! loops, includes and macros [`MAX_NESTING`] deep. A render stopped by a limit is an error naming the
+//! template and the limit, like any other failing template.
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::Serde;
@@ -18,6 +25,18 @@ use serde::Serialize;
 use super::office::Office;
 use crate::mail::message::{Address, Message};
 use crate::toml_doc::{Diagnostic, LineIndex};
+
+/// The work one render may do, in minijinja's fuel: about one unit per step and one per 64 bytes a
+/// template makes, so a render allocates at most some 13 MB. The shipped templates spend under 60; a
+/// runaway loop is stopped within a fraction of a second.
+pub const FUEL: u64 = 200_000;
+
+/// The most text one render may write: a letter of a megabyte is already no letter.
+pub const MAX_OUTPUT: usize = 1_000_000;
+
+/// How deeply loops, includes and macros may nest (an include or a macro call counts several levels):
+/// enough for any letter, and far from the stack's end, so a macro that calls itself forever stops.
+pub const MAX_NESTING: usize = 100;
 
 /// The compiled templates of a rules directory.
 pub struct Templates {
@@ -51,6 +70,8 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(MAX_NESTING);
         let mut syntax = minijinja::syntax::SyntaxConfig::builder();
         if let Ok(config) = syntax.keep_trailing_newline(true).build() {
             env.set_syntax(config);
@@ -91,6 +112,12 @@ impl Templates {
         }
     }
 
+    /// Gives every later render `fuel` instead of [`FUEL`], to show what the templates need.
+    #[cfg(test)]
+    pub(crate) fn limit_fuel(&mut self, fuel: u64) {
+        self.env.set_fuel(Some(fuel));
+    }
+
     /// Whether a template file of this name exists (it may have failed to compile, which was reported
     /// when loading).
     pub fn contains(&self, name: &str) -> bool {
@@ -110,15 +137,28 @@ impl Templates {
     /// Renders the template `name`.
     pub fn render(&self, name: &str, context: &TemplateContext<'_>) -> Result<String, TemplateError> {
         let template = self.env.get_template(name).map_err(|e| self.error(&e))?;
-        template.render(Serde(context)).map_err(|e| self.error(&e))
+        render_bounded(&template, context).map_err(|stopped| match stopped {
+            Stopped::Failed(e) => self.error(&e),
+            Stopped::TooLong => TemplateError::Render {
+                template: self.file(name).display().to_string(),
+                line: None,
+                message: TOO_LONG.to_owned(),
+            },
+        })
     }
 
     /// Renders a template given as text, such as a reply's `subject`.
     pub fn render_str(&self, source: &str, context: &TemplateContext<'_>) -> Result<String, TemplateError> {
-        self.env.render_str(source, Serde(context)).map_err(|e| TemplateError::Render {
-            template: format!("template {source:?}"),
-            line: None,
-            message: describe(&e),
+        let rendered = self.env.template_from_str(source).map_err(Stopped::Failed);
+        rendered.and_then(|template| render_bounded(&template, context)).map_err(|stopped| {
+            TemplateError::Render {
+                template: format!("template {source:?}"),
+                line: None,
+                message: match stopped {
+                    Stopped::Failed(e) => describe(&e),
+                    Stopped::TooLong => TOO_LONG.to_owned(),
+                },
+            }
         })
     }
 
@@ -137,10 +177,14 @@ impl Templates {
             .into_iter()
             .filter_map(|name| {
                 let template = self.env.get_template(name).ok()?;
-                let error = template.render(Serde(&context)).err()?;
-                let file = self.file(error.name().unwrap_or(name));
-                let source = error.template_source().unwrap_or_default();
-                Some(diagnostic(&file, source, &LineIndex::new(source), &error))
+                match render_bounded(&template, &context).err()? {
+                    Stopped::Failed(error) => {
+                        let file = self.file(error.name().unwrap_or(name));
+                        let source = error.template_source().unwrap_or_default();
+                        Some(diagnostic(&file, source, &LineIndex::new(source), &error))
+                    }
+                    Stopped::TooLong => Some(Diagnostic::whole_file(self.file(name), TOO_LONG)),
+                }
             })
             .collect()
     }
@@ -151,6 +195,56 @@ impl Templates {
             line: e.line(),
             message: describe(e),
         }
+    }
+}
+
+/// Why a bounded render stopped.
+enum Stopped {
+    /// minijinja's error: the template failed, or ran out of fuel or nesting.
+    Failed(minijinja::Error),
+    /// It wrote more than [`MAX_OUTPUT`].
+    TooLong,
+}
+
+/// What a render stopped at [`MAX_OUTPUT`] says.
+const TOO_LONG: &str = "the text passed 1 MB and was stopped (the output limit of a template): \
+                        look for a loop that runs too long";
+
+/// Renders `template` within [`FUEL`] (set on the environment) and [`MAX_OUTPUT`].
+fn render_bounded(
+    template: &minijinja::Template<'_, '_>,
+    context: &TemplateContext<'_>,
+) -> Result<String, Stopped> {
+    let mut output = Bounded { text: Vec::new(), full: false };
+    let rendered = template.render_captured_to(Serde(context), &mut output);
+    match rendered {
+        Ok(_) => Ok(String::from_utf8(output.text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(_) if output.full => Err(Stopped::TooLong),
+        Err(e) => Err(Stopped::Failed(e)),
+    }
+}
+
+/// A render's output that refuses to grow past [`MAX_OUTPUT`]; minijinja writes whole strings, so what
+/// is kept stays UTF-8.
+struct Bounded {
+    text: Vec<u8>,
+    /// A write was refused.
+    full: bool,
+}
+
+impl io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.text.len().saturating_add(bytes.len()) > MAX_OUTPUT {
+            self.full = true;
+            return Err(io::Error::other("the output limit is reached"));
+        }
+        self.text.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -191,6 +285,9 @@ pub fn sample_message() -> Message {
 /// One line for a minijinja error: its kind and detail, or the failing expression when there is no
 /// detail.
 fn describe(e: &minijinja::Error) -> String {
+    if let Some(limit) = limit_reached(e) {
+        return limit;
+    }
     let kind = e.kind();
     if let Some(detail) = e.detail() {
         return format!("{kind}: {detail}");
@@ -203,6 +300,33 @@ fn describe(e: &minijinja::Error) -> String {
         Some(expression) => format!("{kind} (in `{expression}`)"),
         None => kind.to_string(),
     }
+}
+
+/// What a render stopped by fuel or nesting says, whether `e` is that stop or the failing include
+/// around it.
+fn limit_reached(e: &minijinja::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(error) = cause {
+        if let Some(e) = error.downcast_ref::<minijinja::Error>() {
+            match e.kind() {
+                minijinja::ErrorKind::OutOfFuel => {
+                    return Some(format!(
+                        "the template ran out of fuel: it did more work than any letter needs ({FUEL} steps) \
+                         and was stopped; look for a loop that runs too long or a text multiplied up"
+                    ));
+                }
+                minijinja::ErrorKind::InvalidOperation if e.detail() == Some("recursion limit exceeded") => {
+                    return Some(format!(
+                        "loops, includes and macros nest deeper than {MAX_NESTING} levels (a macro or \
+                         include that calls itself?) and the template was stopped"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        cause = error.source();
+    }
+    None
 }
 
 fn diagnostic(file: &Path, source: &str, lines: &LineIndex, e: &minijinja::Error) -> Diagnostic {

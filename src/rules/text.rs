@@ -295,6 +295,20 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_is_found_after_megabytes_without_a_space() {
+        let text = "x".repeat(5_000_000) + " opening hours";
+        assert!(finds("opening hours", &text));
+        assert!(!finds("opening hours", &"openinghours".repeat(500_000)));
+    }
+
+    #[test]
+    fn a_phrase_is_found_after_a_hundred_thousand_brackets_and_tags() {
+        assert!(finds("opening hours", &("(".repeat(100_000) + "opening hours")));
+        assert!(finds("opening hours", &("<>".repeat(100_000) + "opening<> hours")));
+        assert!(!finds("opening hours", &"opening (".repeat(100_000)));
+    }
+
+    #[test]
     fn phrases_without_letters_or_with_inner_stars_are_refused() {
         assert_eq!(Phrase::new("?!"), Err(PhraseError::Empty("?!".into())));
         assert_eq!(Phrase::new("a*b"), Err(PhraseError::MisplacedStar("a*b".into())));

@@ -7,7 +7,7 @@ use crate::store::Store;
 
 /// The rules tests' office (Rome, owner Giulia Rossi) with `schedules` as its rule file.
 fn rules(schedules: &str) -> Arc<RuleSet> {
-    Arc::new(crate::rules::tests::load(schedules))
+    Arc::new(crate::rules::tests::load(&format!("{}{schedules}", crate::rules::tests::A_RULE)))
 }
 
 fn at(text: &str) -> DateTime<Utc> {

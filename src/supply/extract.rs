@@ -58,13 +58,22 @@ impl Quantity {
 /// The largest quantity read: larger numbers are years, phone numbers, postcodes.
 const MAX_QUANTITY: u32 = 9999;
 
-/// The order lines in `text`.
+/// How many lines of a message (or rows of a CSV) are read for an order: an order is a few dozen
+/// lines, and what a sender writes beyond this is left to a person rather than costing time.
+pub const MAX_LINES: usize = 1_000;
+
+/// How many words and marks of a line are read: an order line is a handful of words, and a longer
+/// line is prose whose tail names no item.
+pub const MAX_WORDS: usize = 200;
+
+/// The order lines in `text`, from its first [`MAX_LINES`] lines that are not blank.
 pub fn lines(text: &str) -> Vec<Requested> {
-    let rows: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let rows: Vec<&str> =
+        text.lines().map(str::trim).filter(|line| !line.is_empty()).take(MAX_LINES).collect();
     let numbered = numbered_list(&rows);
     let mut found = Vec::new();
     for (index, row) in rows.iter().enumerate() {
-        let row = strip_marker(row, numbered.contains(&index));
+        let row = strip_marker(row, numbered[index]);
         if let Some(cells) = table::cells(row) {
             found.extend(table::row(&cells));
             continue;
@@ -123,39 +132,36 @@ impl Token {
     }
 }
 
-/// Splits a line into words and marks. A word runs over letters and digits, and over `-`, `/`, `_`
-/// and `.` between them ("PAP-A4", "post-it", "4.20"); an apostrophe ends it ("un'altra").
+/// Splits a line into words and marks, the first [`MAX_WORDS`] of them. A word runs over letters and
+/// digits, and over `-`, `/`, `_` and `.` between them ("PAP-A4", "post-it", "4.20"); an apostrophe
+/// ends it ("un'altra").
 pub(crate) fn tokenize(line: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut chars = line.char_indices().peekable();
     let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    while let Some((start, c)) = chars.next() {
+        if tokens.len() == MAX_WORDS {
+            break;
+        }
         if c.is_whitespace() {
-            i += 1;
             continue;
         }
         if !c.is_alphanumeric() {
             let end = start + c.len_utf8();
             tokens.push(Token { folded: c.to_string(), start, end, mark: Some(c) });
-            i += 1;
             continue;
         }
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
+        let (mut end, mut previous) = (start + c.len_utf8(), c);
+        while let Some(&(at, c)) = chars.peek() {
             let joins = matches!(c, '-' | '/' | '_' | '.')
-                && chars.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric())
-                && chars[j - 1].1.is_alphanumeric();
-            if c.is_alphanumeric() || joins {
-                j += 1;
-            } else {
+                && previous.is_alphanumeric()
+                && line[at + c.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+            if !(c.is_alphanumeric() || joins) {
                 break;
             }
+            chars.next();
+            (end, previous) = (at + c.len_utf8(), c);
         }
-        let end = chars.get(j).map_or(line.len(), |(at, _)| *at);
         tokens.push(Token { folded: fold_word(&line[start..end]), start, end, mark: None });
-        i = j;
     }
     tokens
 }
@@ -171,11 +177,12 @@ fn parts(tokens: &[Token]) -> Vec<&[Token]> {
     let mut parts = Vec::new();
     let mut start = 0;
     // Inside brackets nothing divides: "6 AA batteries (2 per mouse, 3 mice)" is one line. A bracket
-    // never closed (":(") opens nothing.
+    // never closed (":(") opens nothing: one with no closing bracket after it.
+    let last_close = tokens.iter().rposition(|t| matches!(t.mark, Some(')' | ']')));
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate() {
         match token.mark {
-            Some('(' | '[') if tokens[i..].iter().any(|t| matches!(t.mark, Some(')' | ']'))) => depth += 1,
+            Some('(' | '[') if last_close.is_some_and(|close| close > i) => depth += 1,
             Some(')' | ']') => depth = depth.saturating_sub(1),
             _ => {}
         }
@@ -592,9 +599,9 @@ fn trailing_unit(description: &str) -> (String, Option<String>) {
     (description.to_owned(), None)
 }
 
-/// The rows of `rows` that are items of a numbered list (1. 2. 3. or 1) 2) 3)), when the numbers run
-/// in order from 1: those numbers are list markers, not quantities.
-fn numbered_list(rows: &[&str]) -> Vec<usize> {
+/// For each of `rows`, whether it is an item of a numbered list (1. 2. 3. or 1) 2) 3)), when the
+/// numbers run in order from 1: those numbers are list markers, not quantities.
+fn numbered_list(rows: &[&str]) -> Vec<bool> {
     let number = |row: &str| -> Option<u32> {
         let digits = row.find(|c: char| !c.is_ascii_digit())?;
         let mark = row[digits..].chars().next()?;
@@ -621,7 +628,11 @@ fn numbered_list(rows: &[&str]) -> Vec<usize> {
     if marked.len() == 1 && number(rows[marked[0]]) != Some(1) {
         marked.clear();
     }
-    marked
+    let mut numbered = vec![false; rows.len()];
+    for index in marked {
+        numbered[index] = true;
+    }
+    numbered
 }
 
 /// A line without its list marker: `- `, `* `, `• `, and `1. ` when it is part of a numbered list.

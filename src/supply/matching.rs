@@ -51,18 +51,61 @@ pub enum Match<'c> {
     Unknown(Vec<Candidate<'c>>),
 }
 
+/// How many of a line's words are weighed against each item: an item is named in a few words, and
+/// a long line's tail only adds cost.
+const MAX_QUERY_WORDS: usize = 16;
+
 /// The catalog's words, weighed once per catalog.
 pub struct Matcher<'c> {
     catalog: &'c Catalog,
-    /// Each item's names, as stemmed words.
-    names: Vec<Vec<Vec<String>>>,
-    /// How many items use each word, for its weight.
-    frequency: std::collections::HashMap<String, usize>,
+    /// Every distinct word of the items' names, stemmed.
+    vocabulary: Vec<String>,
+    /// Where each word is in `vocabulary`.
+    index: std::collections::HashMap<String, usize>,
+    /// Each item's names, as places in `vocabulary`.
+    names: Vec<Vec<Vec<usize>>>,
+    /// Each item's words of all its names together.
+    all_words: Vec<Vec<usize>>,
+    /// Each item's SKU and vendor code, folded to letters and digits.
+    codes: Vec<(String, String)>,
+    /// The weight of each word of `vocabulary`.
+    weights: Vec<f64>,
+}
+
+/// A way of reading a line, prepared once for comparing with every item: each word is compared with
+/// each word of the catalog once, not once per item that uses it.
+struct Query {
+    /// Its first [`MAX_QUERY_WORDS`] words that can tell items apart.
+    words: Vec<QueryWord>,
+    /// Each word as a code, to compare with SKUs.
+    codes: Vec<String>,
+    /// The whole of it as one code ("PAP A4" for the SKU "PAP-A4").
+    whole: String,
+}
+
+/// A word of a [`Query`].
+struct QueryWord {
+    weight: f64,
+    /// How alike it is to each word of the vocabulary (see [`similar`]).
+    likeness: Vec<f64>,
+}
+
+/// A name or code folded to its letters and digits, as codes are compared.
+fn code(text: &str) -> String {
+    fold_word(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 impl<'c> Matcher<'c> {
     pub fn new(catalog: &'c Catalog) -> Matcher<'c> {
-        let names: Vec<Vec<Vec<String>>> = catalog
+        let mut vocabulary: Vec<String> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut place = |word: String| {
+            *index.entry(word).or_insert_with_key(|word| {
+                vocabulary.push(word.clone());
+                vocabulary.len() - 1
+            })
+        };
+        let names: Vec<Vec<Vec<usize>>> = catalog
             .items
             .iter()
             .map(|item| {
@@ -70,19 +113,40 @@ impl<'c> Matcher<'c> {
                 names.extend(item.names.values().map(|n| words(n)));
                 names.extend(item.aliases.iter().map(|a| words(a)));
                 names.retain(|n| !n.is_empty());
-                names
+                names.into_iter().map(|name| name.into_iter().map(&mut place).collect()).collect()
             })
             .collect();
-        let mut frequency = std::collections::HashMap::new();
+        // How many items use each word: words few items share weigh more.
+        let mut frequency = vec![0usize; vocabulary.len()];
         for item_names in &names {
-            let mut seen: Vec<&String> = item_names.iter().flatten().collect();
-            seen.sort();
+            let mut seen: Vec<usize> = item_names.iter().flatten().copied().collect();
+            seen.sort_unstable();
             seen.dedup();
             for word in seen {
-                *frequency.entry(word.clone()).or_insert(0) += 1;
+                frequency[word] += 1;
             }
         }
-        Matcher { catalog, names, frequency }
+        let items = catalog.items.len().max(1) as f64;
+        let weights = frequency.iter().map(|n| (1.0 + items / (*n).max(1) as f64).ln()).collect();
+        let codes = catalog.items.iter().map(|item| (code(&item.sku), code(&item.vendor_sku))).collect();
+        let all_words = names.iter().map(|item_names| item_names.concat()).collect();
+        Matcher { catalog, vocabulary, index, names, all_words, codes, weights }
+    }
+
+    /// `text` prepared for scoring against every item.
+    fn query(&self, text: &str) -> Query {
+        let items = self.catalog.items.len().max(1) as f64;
+        let words = words(text)
+            .into_iter()
+            .take(MAX_QUERY_WORDS)
+            .map(|word| QueryWord {
+                // A word no item uses still says something, moderately.
+                weight: self.index.get(&word).map_or((1.0 + items).ln() / 2.0, |at| self.weights[*at]),
+                likeness: self.vocabulary.iter().map(|known| similar(&word, known)).collect(),
+            })
+            .collect();
+        let codes = tokenize(text).iter().map(|t| code(&t.folded)).filter(|c| !c.is_empty()).collect();
+        Query { words, codes, whole: code(text) }
     }
 
     /// What `line` names.
@@ -120,56 +184,58 @@ impl<'c> Matcher<'c> {
 
     /// Every item with how well `query` names it, best first.
     fn candidates(&self, query: &str) -> Vec<Candidate<'c>> {
+        let query = self.query(query);
         let mut candidates: Vec<Candidate<'c>> = self
             .catalog
             .items
             .iter()
             .enumerate()
-            .map(|(index, item)| Candidate { item, score: self.score(index, item, query) })
+            .map(|(index, item)| Candidate { item, score: self.score(index, &query) })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
         candidates
     }
 
     /// How well `query` names item `index`: 1 for its SKU or vendor code, else the best of its names.
-    fn score(&self, index: usize, item: &Item, query: &str) -> f64 {
-        let code = |text: &str| fold_word(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
-        let (sku, vendor_sku) = (code(&item.sku), code(&item.vendor_sku));
-        let query_words = words(query);
-        let has_code = tokenize(query).iter().any(|t| {
-            let t = code(&t.folded);
-            !t.is_empty() && (t == sku || t == vendor_sku)
-        });
-        if has_code || (!query_words.is_empty() && code(query) == sku) {
+    /// The score rewards a line whose words (by weight) the item's names have, and a name whose words
+    /// the line has.
+    fn score(&self, index: usize, query: &Query) -> f64 {
+        let (sku, vendor_sku) = &self.codes[index];
+        let has_code = query.codes.iter().any(|c| c == sku || c == vendor_sku);
+        if has_code || (!query.words.is_empty() && query.whole == *sku) {
             return 1.0;
         }
-        if query_words.is_empty() {
+        if query.words.is_empty() {
             return 0.0;
         }
-        let names = &self.names[index];
-        let all: Vec<String> = names.iter().flatten().cloned().collect();
-        let of_query = self.covered(&query_words, &all);
-        let of_name = names.iter().map(|name| self.covered(name, &query_words)).fold(0.0, f64::max);
+        let all = &self.all_words[index];
+        let total: f64 = query.words.iter().map(|word| word.weight).sum();
+        let found: f64 = query
+            .words
+            .iter()
+            .map(|word| word.weight * all.iter().map(|at| word.likeness[*at]).fold(0.0, f64::max))
+            .sum();
+        let of_query = if total > 0.0 { found / total } else { 0.0 };
+        let of_name = self.names[index].iter().map(|name| self.name_covered(name, query)).fold(0.0, f64::max);
         of_query * (0.5 + 0.5 * of_name)
     }
 
-    /// How much of `words` (by weight) `by` has.
-    fn covered(&self, words: &[String], by: &[String]) -> f64 {
-        let total: f64 = words.iter().map(|w| self.weight(w)).sum();
-        let found: f64 =
-            words.iter().map(|w| self.weight(w) * by.iter().map(|b| similar(w, b)).fold(0.0, f64::max)).sum();
+    /// How much of `name` (by weight) `query` has.
+    fn name_covered(&self, name: &[usize], query: &Query) -> f64 {
+        let total: f64 = name.iter().map(|at| self.weights[*at]).sum();
+        let found: f64 = name
+            .iter()
+            .map(|at| {
+                self.weights[*at] * query.words.iter().map(|word| word.likeness[*at]).fold(0.0, f64::max)
+            })
+            .sum();
         if total > 0.0 { found / total } else { 0.0 }
     }
-
-    /// A word's weight: high for words few items use, moderate for words no item uses.
-    fn weight(&self, word: &str) -> f64 {
-        let items = self.catalog.items.len().max(1) as f64;
-        match self.frequency.get(word) {
-            Some(n) => (1.0 + items / *n as f64).ln(),
-            None => (1.0 + items).ln() / 2.0,
-        }
-    }
 }
+
+/// The longest word, in bytes, that can be a typo of another: longer ones are no word of an item's
+/// name, and comparing them letter by letter would cost the square of their length.
+const LONGEST_WORD: usize = 64;
 
 /// How alike two stemmed words are: 1 when equal; 0.9 for one that is the other with a letter or two
 /// more at the end ("giall", "gial") or a typo of it (one letter wrong, missing, extra or swapped;
@@ -179,9 +245,13 @@ fn similar(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
+    if a.len().max(b.len()) > LONGEST_WORD {
+        return 0.0;
+    }
     let coded = |w: &str| w.chars().any(|c| c.is_ascii_digit());
     let (la, lb) = (a.chars().count(), b.chars().count());
-    if coded(a) || coded(b) || la.min(lb) < 4 {
+    // Both kinds of likeness below allow at most two letters more or less.
+    if coded(a) || coded(b) || la.min(lb) < 4 || la.abs_diff(lb) > 2 {
         return 0.0;
     }
     if (a.starts_with(b) || b.starts_with(a)) && la.abs_diff(lb) <= 2 {

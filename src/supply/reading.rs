@@ -69,6 +69,10 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
     for requested in lines {
         let counted = matches!(requested.quantity, Quantity::Given(_));
         let short = super::matching::words(&requested.description).len() <= SHORT_LINE;
+        if !counted && !short {
+            // Prose: nothing below takes it, so it is not weighed against the catalog.
+            continue;
+        }
         match matcher.find(&requested) {
             Match::Item(candidate) if !candidate.item.active && counted => {
                 reading.unclear.push(Unclear { requested, doubt: Doubt::Inactive, closest: vec![candidate] })

@@ -252,12 +252,15 @@ pub const ENGLISH_MONTHS: [&str; 12] = [
 /// A date written in `text`: `15/12/2026`, `15.12.2026`, `2026-12-15`, `15 December (2026)`,
 /// `15 dicembre`; a date without a year is the next one on or after `today`.
 pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    // ASCII digits and word boundaries: Unicode ones would make the regex engine fall back to its
+    // slowest search on text that is not ASCII, and the dates read are written in ASCII anyway.
     static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b|\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b")
+        Regex::new(r"(?-u)\b([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\b|\b([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})\b")
             .expect("a valid pattern")
     });
     static WORDS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+(\d{4}))?\b").expect("a valid pattern")
+        Regex::new(r"(?i)(?-u:\b)([0-9]{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+([0-9]{4}))?(?-u:\b)")
+            .expect("a valid pattern")
     });
     if let Some(c) = NUMERIC.captures(text) {
         let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());

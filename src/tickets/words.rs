@@ -151,12 +151,12 @@ fn said(new_text: &str, sender_name: Option<&str>) -> Option<String> {
         return None;
     }
     let folded = fold(new_text);
-    let names: Vec<String> =
-        sender_name.map(|n| fold(n).split_whitespace().map(str::to_owned).collect()).unwrap_or_default();
+    let name = sender_name.map(fold).unwrap_or_default();
+    // A set, so that a long name and a long text cost their lengths, not their product.
+    let names: std::collections::HashSet<&str> = name.split_whitespace().collect();
     let mut words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .filter(|w| !names.iter().any(|n| n == w))
+        .filter(|w| !w.is_empty() && !names.contains(w))
         .collect();
     let mut trimmed = true;
     while trimmed {
@@ -226,6 +226,13 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(rating(text, Some("Anna Example")), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn thanks_from_a_sender_with_a_name_of_a_hundred_thousand_words_is_only_thanks() {
+        let name = "Anna ".repeat(100_000);
+        assert!(only_thanks(&format!("Thanks, {name}"), Some(&name)));
+        assert_eq!(rating(&format!("Good {name}"), Some(&name)), Some(Rating::Good));
     }
 
     #[test]

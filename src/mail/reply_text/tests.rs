@@ -60,3 +60,23 @@ fn each_clients_quote_and_signature_are_split_off() {
         assert_eq!(new_text(text), *new, "{client}");
     }
 }
+
+#[test]
+fn a_line_of_megabytes_without_spaces_is_new_text() {
+    let text = "é".repeat(2_500_000);
+    assert_eq!(new_text(&text), text);
+}
+
+#[test]
+fn a_quote_after_a_line_of_megabytes_is_still_split_off() {
+    let long = "On ".to_owned() + &"é".repeat(2_500_000);
+    let text = format!("{long}\n\nOn Mon, 23 Nov 2026, Anna <anna@client.example> wrote:\n> earlier\n");
+    assert_eq!(new_text(&text), long);
+}
+
+#[test]
+fn a_line_too_long_to_introduce_a_quote_is_text_but_a_quoted_line_of_any_length_is_a_quote() {
+    let intro = format!("On Monday {} wrote:", "Anna ".repeat(1_000));
+    assert_eq!(new_text(&format!("Yes.\n{intro}\nmore")), format!("Yes.\n{intro}\nmore"));
+    assert_eq!(new_text(&format!("Yes.\n> {}\n", "x".repeat(1_000_000))), "Yes.");
+}

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{Dir, OFFICE, errors, load, subject};
+use super::{A_RULE, Dir, OFFICE, errors, load, subject};
 
 #[test]
 fn rule_files_are_read_in_file_name_order() {
@@ -46,18 +46,52 @@ fn misnamed_rule_files_are_warned_about_and_other_files_ignored() {
 }
 
 #[test]
-fn a_directory_without_rule_files_loads_with_a_warning() {
+fn a_directory_without_rule_files_is_refused() {
     let dir = Dir::new();
     dir.write("office.toml", OFFICE);
+    assert_eq!(
+        dir.errors(),
+        [": no rule files (*.rules.toml): every message would be recorded as handled with nothing done. \
+          Add a rule, or write `[rules] allow_empty = true` in office.toml if the office means to run \
+          without rules"]
+    );
+}
+
+#[test]
+fn rule_files_without_a_rule_are_refused() {
+    let dir = Dir::new();
+    dir.write("office.toml", OFFICE);
+    dir.write("10.rules.toml", "# the rules will come\n");
+    dir.write("20.rules.toml", "[[schedule]]\nname = \"digest\"\ncron = \"0 7 * * *\"\njob = \"digest\"\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with(": no [[rule]] in its rule files: "), "{errors:?}");
+}
+
+#[test]
+fn an_office_that_allows_no_rules_loads_without_any() {
+    let dir = Dir::new();
+    dir.write("office.toml", &format!("{OFFICE}\n[rules]\nallow_empty = true\n"));
     let set = dir.load();
     assert!(set.rules.is_empty());
-    assert_eq!(set.warnings.len(), 1);
+    assert!(set.warnings.is_empty(), "{:?}", set.warnings);
     assert!(set.classify(&subject("x")).deciding().is_none());
 }
 
 #[test]
+fn allow_empty_is_a_yes_or_no_and_the_rules_table_takes_nothing_else() {
+    let dir = Dir::new();
+    dir.write("10.rules.toml", A_RULE);
+    dir.write("office.toml", &format!("{OFFICE}\n[rules]\nallow_empty = \"yes\"\nallow_emty = true\n"));
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("allow_empty"), "{errors:?}");
+    assert!(errors[1].contains("allow_emty"), "{errors:?}");
+}
+
+#[test]
 fn office_toml_is_read_with_its_reply_policy() {
-    let set = Dir::with_rules("").load();
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"X\"\n").load();
     let office = &set.office;
     assert_eq!(office.name, "Rossi & Bianchi Studio");
     assert_eq!(office.timezone, chrono_tz::Europe::Rome);
@@ -89,6 +123,7 @@ fn office_defaults_fill_what_is_left_out() {
         "[office]\nname = \"Studio\"\ntimezone = \"UTC\"\n[assistant]\naddress = \"a@s.example\"\n\
          [[owner]]\nname = \"O\"\naddress = \"o@s.example\"\n",
     );
+    dir.write("10.rules.toml", A_RULE);
     let office = dir.load().office;
     assert_eq!(office.language, "en");
     assert_eq!(office.assistant.name, "Studio");
@@ -161,22 +196,24 @@ fn a_rule_covered_by_one_alternative_of_an_earlier_any_is_warned_about() {
 
 #[test]
 fn a_reminders_schedule_takes_before_and_a_digest_refuses_it() {
-    let set =
-        load("[[schedule]]\nname = \"r\"\ncron = \"0 */5 * * * *\"\njob = \"reminders\"\nbefore = \"2h\"\n");
+    let set = load(&format!(
+        "{A_RULE}[[schedule]]\nname = \"r\"\ncron = \"0 */5 * * * *\"\njob = \"reminders\"\nbefore = \"2h\"\n"
+    ));
     assert_eq!(set.schedules[0].job, crate::rules::Job::Reminders);
     assert_eq!(set.schedules[0].before, std::time::Duration::from_secs(7200));
-    let found =
-        errors("[[schedule]]\nname = \"d\"\ncron = \"0 7 * * *\"\njob = \"digest\"\nbefore = \"2h\"\n");
+    let found = errors(&format!(
+        "{A_RULE}[[schedule]]\nname = \"d\"\ncron = \"0 7 * * *\"\njob = \"digest\"\nbefore = \"2h\"\n"
+    ));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("`before` is for job = \"reminders\""), "{found:?}");
 }
 
 #[test]
 fn schedules_are_read_with_their_job_and_catch_up() {
-    let set = super::load(
+    let set = super::load(&format!(
         "[[schedule]]\nname = \"morning digest\"\ncron = \"0 7 * * Mon-Fri\"\njob = \"digest\"\n\n\
-         [[schedule]]\nname = \"evening\"\ncron = \"0 0 18 * * *\"\njob = \"digest\"\ncatch_up = false\n",
-    );
+         [[schedule]]\nname = \"evening\"\ncron = \"0 0 18 * * *\"\njob = \"digest\"\ncatch_up = false\n\n{A_RULE}",
+    ));
     let names: Vec<_> = set.schedules.iter().map(|s| (s.name.as_str(), s.catch_up)).collect();
     assert_eq!(names, [("morning digest", true), ("evening", false)]);
     assert_eq!(set.schedules[0].job, crate::rules::Job::Digest);

@@ -42,6 +42,9 @@ require_assistant_recipient = true
 also_own = ["billing@office.example"]
 "#;
 
+/// A rule that files everything, for tests about the rest of a rules directory: a rule set needs one.
+pub(crate) const A_RULE: &str = "[[rule]]\nname = \"filing\"\nmove = \"Filed\"\n\n";
+
 /// The standard office with a calendar named `office`, which rules may book into.
 pub(crate) fn office_with_calendar() -> String {
     format!("{OFFICE}\n[[calendar]]\nname = \"office\"\nowner = \"giulia@office.example\"\n")
@@ -78,7 +81,7 @@ impl Dir {
         std::fs::write(path, text).expect("fixture file");
     }
 
-    pub(super) fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 

@@ -118,3 +118,117 @@ fn templates_keep_their_trailing_newline() {
     let context = TemplateContext::new(&msg, &set.office, "r");
     assert_eq!(set.templates.render("t", &context), Ok("line\n".to_owned()));
 }
+
+/// The error of rendering `name` of `set` for a message whose text is `text`.
+fn render_error(set: &RuleSet, name: &str, text: &str) -> String {
+    let msg = Message { text: text.into(), ..message() };
+    let context = TemplateContext::new(&msg, &set.office, "r");
+    match set.templates.render(name, &context) {
+        Err(error) => error.to_string(),
+        Ok(text) => panic!("rendered {} bytes", text.len()),
+    }
+}
+
+#[test]
+fn a_template_that_runs_out_of_fuel_on_one_message_stops_with_an_error_naming_it() {
+    // A few hundred steps on the sample message; millions on a long one.
+    let (dir, set) = set_with(&[(
+        "ack",
+        "Hello\n{% for a in message.text|list %}{% for b in message.text|list %}.{% endfor %}{% endfor %}\n",
+    )]);
+    let error = render_error(&set, "ack", &"word ".repeat(2_000));
+    let file = dir.path().join("templates/ack.txt");
+    assert!(error.starts_with(&format!("{}:2: ", file.display())), "{error}");
+    assert!(error.contains("ran out of fuel"), "{error}");
+}
+
+#[test]
+fn a_template_that_writes_more_than_a_megabyte_stops_with_an_error_naming_it() {
+    let (dir, set) = set_with(&[("quote", "You wrote:\n{{ message.text }}\n")]);
+    let error = render_error(&set, "quote", &"a".repeat(1_500_000));
+    let file = dir.path().join("templates/quote.txt");
+    assert!(error.starts_with(&format!("{}: ", file.display())), "{error}");
+    assert!(error.contains("passed 1 MB"), "{error}");
+}
+
+#[test]
+fn a_subject_template_is_bounded_too() {
+    let (_dir, set) = set_with(&[]);
+    let msg = Message { subject: "s".repeat(1_500_000), ..message() };
+    let context = TemplateContext::new(&msg, &set.office, "r");
+    let error = set.templates.render_str("Re: {{ message.subject }}", &context).map_err(|e| e.to_string());
+    assert!(error.as_ref().is_err_and(|e| e.contains("passed 1 MB")), "{error:?}");
+}
+
+#[test]
+fn a_template_that_loops_far_past_its_fuel_refuses_the_rule_set() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
+    dir.write(
+        "templates/ack.txt",
+        "Dear {{ message.from_name }},\n\
+         {% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}\n",
+    );
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/ack.txt:2:"), "{errors:?}");
+    assert!(errors[0].contains("ran out of fuel"), "{errors:?}");
+}
+
+#[test]
+fn a_text_multiplied_past_the_limits_refuses_the_rule_set() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
+    dir.write("templates/ack.txt", "{{ \"spam \" * 100000000 }}\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/ack.txt:1:"), "{errors:?}");
+    assert!(errors[0].contains("ran out of fuel"), "{errors:?}");
+}
+
+#[test]
+fn a_long_text_within_the_fuel_but_past_a_megabyte_refuses_the_rule_set() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
+    dir.write("templates/ack.txt", "{% for i in range(3) %}{{ \"x\" * 400000 }}{% endfor %}\n");
+    assert_eq!(
+        dir.errors(),
+        ["templates/ack.txt: the text passed 1 MB and was stopped (the output limit of a template): \
+          look for a loop that runs too long"]
+    );
+}
+
+#[test]
+fn a_macro_that_calls_itself_forever_refuses_the_rule_set() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
+    dir.write("templates/ack.txt", "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n{{ again(1) }}\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("nest deeper than 100 levels"), "{errors:?}");
+}
+
+#[test]
+fn a_template_that_includes_itself_refuses_the_rule_set() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
+    dir.write("templates/ack.txt", "Hi\n{% include \"ack\" %}\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/ack.txt:2:"), "{errors:?}");
+    assert!(errors[0].contains("nest deeper than 100 levels"), "{errors:?}");
+}
+
+#[test]
+fn the_shipped_templates_need_less_than_a_hundredth_of_the_fuel_and_output() {
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut set = RuleSet::load(&shipped).expect("the shipped rules load");
+    set.templates.limit_fuel(crate::rules::template::FUEL / 100);
+    let msg = Message { text: "Good morning, when are you open?\n".repeat(200), ..message() };
+    let context =
+        TemplateContext::new(&msg, &set.office, "r").with_ticket(crate::rules::template::sample_ticket());
+    let names: Vec<String> = set.templates.names().into_iter().map(str::to_owned).collect();
+    assert!(!names.is_empty());
+    for name in names {
+        let text = set.templates.render(&name, &context);
+        assert!(
+            text.as_ref().is_ok_and(|t| t.len() < crate::rules::template::MAX_OUTPUT / 100),
+            "{name}: {text:?}"
+        );
+    }
+}

@@ -12,7 +12,7 @@ const HOURLY: &str = "[[schedule]]\nname = \"escalate\"\ncron = \"0 0 * * * *\"\
 fn rules() -> RuleSet {
     let dir = crate::rules::tests::Dir::new();
     dir.write("office.toml", crate::rules::tests::OFFICE);
-    dir.write("10.rules.toml", HOURLY);
+    dir.write("10.rules.toml", &format!("{}{HOURLY}", crate::rules::tests::A_RULE));
     dir.load()
 }
 

@@ -15,7 +15,7 @@ const HOURLY: &str =
 fn rules() -> Arc<RuleSet> {
     let dir = crate::rules::tests::Dir::new();
     dir.write("office.toml", &crate::rules::tests::office_with_calendar());
-    dir.write("10.rules.toml", HOURLY);
+    dir.write("10.rules.toml", &format!("{}{HOURLY}", crate::rules::tests::A_RULE));
     Arc::new(dir.load())
 }
 

@@ -16,7 +16,7 @@ const EVERY_FIVE_MINUTES: &str =
 fn rules() -> Arc<RuleSet> {
     let dir = crate::rules::tests::Dir::new();
     dir.write("office.toml", &crate::rules::tests::office_with_calendar());
-    dir.write("10.rules.toml", EVERY_FIVE_MINUTES);
+    dir.write("10.rules.toml", &format!("{}{EVERY_FIVE_MINUTES}", crate::rules::tests::A_RULE));
     Arc::new(dir.load())
 }
 
@@ -105,7 +105,7 @@ fn an_italian_office_reminds_in_italian() {
         "office.toml",
         &crate::rules::tests::office_with_calendar().replace("language = \"en\"", "language = \"it\""),
     );
-    dir.write("10.rules.toml", EVERY_FIVE_MINUTES);
+    dir.write("10.rules.toml", &format!("{}{EVERY_FIVE_MINUTES}", crate::rules::tests::A_RULE));
     let set = dir.load();
     let mails = mails(&set, &store(), &set.schedules[0], rome(9, 5).timestamp(), rome(9, 5)).unwrap();
     let parsed = crate::mail::message::Message::parse(&mails[0].raw).unwrap();

@@ -105,8 +105,8 @@ const ITEM_HEADERS: &[&str] = &[
 /// Header names of a CSV's unit column, folded.
 const UNIT_HEADERS: &[&str] = &["unit", "units", "unita", "um", "u.m.", "uom"];
 
-/// The order lines of a CSV attachment: by its header's column names when it has a header
-/// ("SKU;Description;Qty"), else row by row as a table. Commas, semicolons or tabs, whichever the
+/// The order lines of a CSV attachment, from its first [`MAX_LINES`](super::MAX_LINES) rows: by its
+/// header's column names when it has a header ("SKU;Description;Qty"), else row by row as a table. Commas, semicolons or tabs, whichever the
 /// first line uses most.
 pub fn from_csv(bytes: &[u8]) -> Vec<Requested> {
     let text = String::from_utf8_lossy(bytes);
@@ -123,6 +123,7 @@ pub fn from_csv(bytes: &[u8]) -> Vec<Requested> {
         .from_reader(text.as_bytes());
     let rows: Vec<Vec<String>> = reader
         .records()
+        .take(super::MAX_LINES)
         .filter_map(Result::ok)
         .map(|record| record.iter().map(|cell| cell.trim().to_owned()).collect())
         .collect();

@@ -209,3 +209,47 @@ fn a_number_that_is_a_year_a_phone_or_a_price_is_not_a_quantity() {
         assert!(read(text).iter().all(|(q, _, _)| *q < 0), "{text}: {:?}", read(text));
     }
 }
+
+#[test]
+fn a_line_of_a_hundred_thousand_open_brackets_is_read_as_its_order() {
+    let text = format!("3 pens {}", "(".repeat(100_000));
+    assert_eq!(read(&text), [(3, "", "pens")]);
+}
+
+#[test]
+fn a_bracket_closed_after_many_others_still_holds_its_commas() {
+    let text = format!("6 AA batteries (2 per mouse, 3 mice{})", " (".repeat(150));
+    assert_eq!(read(&text).first(), Some(&(6, "", "AA batteries 2 per mouse, 3 mice")));
+}
+
+#[test]
+fn a_word_of_megabytes_is_one_word() {
+    let word = "a".repeat(5_000_000);
+    let found = lines(&format!("3 {word}"));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].quantity, Quantity::Given(3));
+    assert_eq!(found[0].description.len(), word.len());
+}
+
+#[test]
+fn only_the_first_words_of_a_long_line_are_read() {
+    // Three words and marks an order: "3", "pens", ",".
+    let found = lines(&"3 pens, ".repeat(10_000));
+    assert_eq!(found.len(), MAX_WORDS.div_ceil(3));
+    assert!(found.iter().all(|r| r.quantity == Quantity::Given(3) && r.description == "pens"));
+}
+
+#[test]
+fn a_numbered_list_of_a_hundred_thousand_lines_is_read_to_the_line_limit() {
+    let text: String = (1..=100_000).map(|n| format!("{n}. 2 boxes of staples\n")).collect();
+    let found = read(&text);
+    assert_eq!(found.len(), MAX_LINES);
+    assert!(found.iter().all(|line| *line == (2, "box", "staples")), "{:?}", &found[..3]);
+}
+
+#[test]
+fn a_csv_of_many_rows_is_read_to_the_line_limit() {
+    let csv: String =
+        std::iter::once("SKU;Qty\n".to_owned()).chain((0..10_000).map(|_| "PAP-A4;3\n".to_owned())).collect();
+    assert_eq!(from_csv(csv.as_bytes()).len(), MAX_LINES - 1);
+}

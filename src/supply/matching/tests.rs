@@ -179,3 +179,19 @@ fn plurals_and_genders_meet() {
     assert_eq!(stem("penne"), stem("penna"));
     assert_eq!(words("HP 26 A"), ["hp", "26a"]);
 }
+
+#[test]
+fn a_line_of_one_word_of_megabytes_names_nothing() {
+    let catalog = catalog();
+    let matcher = Matcher::new(&catalog);
+    let found = matcher.find(&line(&"toner".repeat(1_000_000)));
+    assert!(matches!(found, Match::Unknown(ref close) if close.is_empty()), "{found:?}");
+}
+
+#[test]
+fn a_long_line_names_its_item_by_its_first_words() {
+    let catalog = catalog();
+    let matcher = Matcher::new(&catalog);
+    let text = format!("HP 26A toner {}", "for the big printer on the second floor ".repeat(5_000));
+    assert_eq!(sku_of(&matcher.find(&line(&text))), Some("TON-26A"));
+}
