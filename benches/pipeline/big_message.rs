@@ -10,16 +10,23 @@ use crate::support::{Dovecot, SmtpSink, TestDir};
 
 const USER: &str = "assistant@office.example";
 const PASSWORD: &str = "secret";
-/// Just under the default `max_message_size` of 25 MB.
-const SIZE: usize = 24_500_000;
+/// Just under the default `max_message_size` of 25 MB; `CLERK_BENCH_BIG_MB` asks for another size (and
+/// sets `max_message_size` just above it).
+fn size() -> usize {
+    std::env::var("CLERK_BENCH_BIG_MB")
+        .ok()
+        .and_then(|mb| mb.parse::<f64>().ok())
+        .map_or(24_500_000, |mb| (mb * 1e6) as usize)
+}
 
 pub fn run() {
-    println!("== one big message ({:.1} MB), `clerk run --once` on the shipped office", SIZE as f64 / 1e6);
-    for (shape, raw) in shapes() {
+    let size = size();
+    println!("== one big message ({:.1} MB), `clerk run --once` on the shipped office", size as f64 / 1e6);
+    for (shape, raw) in shapes(size) {
         let dovecot = Dovecot::start(&[(USER, PASSWORD)]);
         let sink = SmtpSink::start();
         dovecot.append(USER, "INBOX", &raw);
-        let (time, rss, ok) = run_clerk(&dovecot, &sink);
+        let (time, rss, ok) = run_clerk(&dovecot, &sink, size);
         assert!(ok, "clerk run --once failed on the {shape} message");
         println!(
             "  {shape:<34} {:>6.1} MB message: {:>6.2} s, peak RSS {:>6.1} MB, {} mail sent",
@@ -32,25 +39,25 @@ pub fn run() {
 }
 
 /// The shapes: a PDF attachment, a long plain text, a long HTML-only body, many small attachments.
-fn shapes() -> Vec<(&'static str, Vec<u8>)> {
+fn shapes(size: usize) -> Vec<(&'static str, Vec<u8>)> {
     let mut rng = fastrand::Rng::with_seed(15);
-    let binary: Vec<u8> = (0..SIZE / 100 * 72).map(|_| rng.u8(..)).collect();
+    let binary: Vec<u8> = (0..size / 100 * 72).map(|_| rng.u8(..)).collect();
     let words = ["the", "invoice", "order", "delivery", "please", "office", "meeting", "paper", "thanks"];
-    let mut text = String::with_capacity(SIZE);
-    while text.len() < SIZE - 200_000 {
+    let mut text = String::with_capacity(size);
+    while text.len() < size - 200_000 {
         for _ in 0..12 {
             text.push_str(words[rng.usize(..words.len())]);
             text.push(' ');
         }
         text.push_str("\r\n");
     }
-    let mut html = String::with_capacity(SIZE);
+    let mut html = String::with_capacity(size);
     html.push_str("<html><body>");
-    while html.len() < SIZE - 200_000 {
+    while html.len() < size - 200_000 {
         html.push_str("<p>Dear office, <b>please</b> find the <a href=\"https://example.com/x\">order</a> below.</p>\r\n");
     }
     html.push_str("</body></html>\r\n");
-    let small: Vec<Vec<u8>> = (0..2_000).map(|_| (0..8_500).map(|_| rng.u8(..)).collect()).collect();
+    let small: Vec<Vec<u8>> = (0..2_000).map(|_| (0..size / 2_900).map(|_| rng.u8(..)).collect()).collect();
     vec![
         ("invoice with a PDF (forwarded)", invoice(&binary)),
         ("customer's long plain text (ticket)", customer("text/plain; charset=utf-8", text.as_bytes())),
@@ -120,7 +127,7 @@ fn base64_lines(bytes: &[u8], out: &mut String) {
     }
 }
 
-fn run_clerk(dovecot: &Dovecot, sink: &SmtpSink) -> (std::time::Duration, u64, bool) {
+fn run_clerk(dovecot: &Dovecot, sink: &SmtpSink, size: usize) -> (std::time::Duration, u64, bool) {
     let dir = TestDir::new("clerk-bench-big");
     let root = dir.path();
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
@@ -129,10 +136,12 @@ fn run_clerk(dovecot: &Dovecot, sink: &SmtpSink) -> (std::time::Duration, u64, b
         root.join("clerk.toml"),
         format!(
             "[rules]\ndir = \"{}\"\n\n[[mailbox]]\nname = \"bench\"\nurl = \"imap://127.0.0.1:{}\"\n\
-             user = \"{USER}\"\npassword_file = \"password\"\nbackfill = \"all\"\n\n\
+             user = \"{USER}\"\npassword_file = \"password\"\nbackfill = \"all\"\n\
+             max_message_size = {}\n\n\
              [smtp]\nurl = \"smtp://127.0.0.1:{}\"\n",
             rules.display(),
             dovecot.imap_port(),
+            size.max(24_500_000) + 500_000,
             sink.port()
         ),
     )

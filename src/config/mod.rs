@@ -45,6 +45,10 @@ pub struct Config {
     pub oauth2: BTreeMap<String, Arc<TokenSource>>,
 }
 
+/// The largest `max_message_size` an office may set: one message handled whole keeps the daemon within
+/// its 512 MB budget up to this size (the `bigmail` benchmark measures about 260 MB for 49.5 MB).
+pub const MAX_MESSAGE_SIZE_LIMIT: u64 = 50_000_000;
+
 /// How long deciding one message may take when the mailbox does not say (`time_budget`): far above
 /// the milliseconds an ordinary message takes, far below what would leave a folder waiting.
 pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(10);
@@ -537,6 +541,17 @@ fn mailbox(
             }),
         },
     };
+    if max_message_size > MAX_MESSAGE_SIZE_LIMIT {
+        let at = raw.max_message_size.as_ref().map_or(spanned.span(), Spanned::span);
+        problems.push((
+            at,
+            format!(
+                "`max_message_size` may be at most 50MB: clerk holds a message, and what it sends of it, in \
+                 memory (about five times its size at the peak) and stays under 512 MB; larger mail is \
+                 recorded and left in the mailbox for a person (was {max_message_size} bytes)"
+            ),
+        ));
+    }
     let backfill = match &raw.backfill {
         None => Backfill::None,
         Some(v) => parse_backfill(v.get_ref()).unwrap_or_else(|e| {

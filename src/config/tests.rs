@@ -314,3 +314,17 @@ fn one_sign_in_cannot_serve_two_users() {
     let message = errors(&text);
     assert!(message.contains("clerk.toml:2:1: [oauth2.m365] signs in both assistant@contoso.example and someone.else@contoso.example"), "{message}");
 }
+
+#[test]
+fn a_max_message_size_over_the_memory_budget_is_refused_at_its_line() {
+    let text = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nmax_message_size = \"100MB\"\n");
+    assert!(text.contains(":4:") && text.contains("at most 50MB"), "{text}");
+}
+
+#[test]
+fn a_time_budget_of_zero_is_refused_and_the_default_is_ten_seconds() {
+    let text = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\ntime_budget = \"0s\"\n");
+    assert!(text.contains("`time_budget` must be longer than zero"), "{text}");
+    let config = parse("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\n").unwrap();
+    assert_eq!(config.mailboxes[0].time_budget, Duration::from_secs(10));
+}
