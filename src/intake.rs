@@ -2,8 +2,11 @@
 //!
 //! Sources (IMAP folders, Maildirs) hand over raw messages in batches; the intake parses each one,
 //! recognises a message it has seen before, asks the rules what to do, and records the whole batch
-//! with every effect in one transaction. It is the only place where ingest meets the rules, so the
-//! sources stay ignorant of rules and the rules of mailboxes.
+//! with every effect in one transaction, the same one its decisions read the store in. It is the only
+//! place where ingest meets the rules, so the sources stay ignorant of rules and the rules of mailboxes.
+//!
+//! It is also where one message's failure is kept to that message: see [`Intake::handle`] and the
+//! README's "Failed messages".
 
 mod decide;
 mod fault;
@@ -16,7 +19,7 @@ use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
 use self::decide::{Place, decide_all};
-use self::read::read_all;
+use self::read::{Read, read_all};
 use crate::effects::Effect;
 use crate::rules::RuleSet;
 use crate::store::{Db, FailedMail, Handled, JournalEntry, Position, Store, StoreError, Verdict};
@@ -124,7 +127,7 @@ impl Intake {
         batch: Vec<Fetched>,
         position: Option<Position>,
     ) -> Result<(), IntakeError> {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let rules = self.rules.get();
         let (mailbox, folder, quarantine) =
             (mailbox.to_string(), folder.to_string(), self.quarantine.clone());
@@ -230,6 +233,24 @@ impl Holding {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((what, Instant::now()));
     }
 
+    /// Holds the reading (parsing) of messages, which comes before any one of them is decided.
+    fn hold_batch(&self, place: &Place, items: &[&str]) {
+        let what = match items {
+            [one] => {
+                format!("message item {one} (mailbox {}, folder {}) being read", place.mailbox, place.folder)
+            }
+            _ => format!(
+                "a batch of {} messages (mailbox {}, folder {}, items {} to {}) being read",
+                items.len(),
+                place.mailbox,
+                place.folder,
+                items.first().unwrap_or(&"?"),
+                items.last().unwrap_or(&"?")
+            ),
+        };
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((what, Instant::now()));
+    }
+
     fn release(&self) {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
@@ -259,7 +280,7 @@ async fn stop_when_stuck(holding: &Holding, limit: Duration) {
 
 /// Decides and records a batch. The messages are written down as in hand first; a batch with
 /// messages left in hand by an earlier try, or one that cannot be recorded whole, is handled one
-/// message at a time, each in its own transaction, so that one bad message fails alone.
+/// message at a time, each read, decided and recorded on its own, so that one bad message fails alone.
 fn handle_durably(
     store: &mut Store,
     rules: &RuleSet,
@@ -280,56 +301,96 @@ fn handle_durably(
     }
     let items: Vec<&str> = fresh.iter().map(|f| f.item.as_str()).collect();
     let left = store.left_in_hand(place.mailbox, place.folder, &items)?;
-    if left.is_empty() {
-        store.take_in_hand(place.mailbox, place.folder, &items)?;
-    }
-    let reads = read_all(fresh);
-    if left.is_empty() {
-        let whole = store.immediate(|store| -> Result<Vec<Handled>, StoreError> {
-            let handled = decide_all(store, rules, place, &reads, holding)?;
-            store.record(&handled, position.as_ref())?;
-            Ok(handled)
-        });
-        match whole {
-            Ok(handled) => return Ok(handled),
-            Err(e) => warn!(mailbox = place.mailbox, folder = place.folder, error = %e,
-                            "a batch could not be recorded whole; handling its messages one at a time"),
-        }
-    } else {
+    if !left.is_empty() {
         warn!(
             mailbox = place.mailbox,
             folder = place.folder,
             messages = left.len(),
             "clerk stopped last time while handling messages of this batch; handling it one message at a time"
         );
+        let pending = fresh.into_iter().map(Pending::Fetched).collect();
+        return one_at_a_time(store, rules, place, pending, position.as_ref(), holding);
     }
-    let last = reads.len() - 1;
-    let mut out = Vec::with_capacity(reads.len());
-    for (i, read) in reads.iter().enumerate() {
-        let position = if i == last { position.as_ref() } else { None };
-        let tries = store.take_alone(place.mailbox, place.folder, &read.fetched.item)?;
-        let handled = if tries > ALONE_TRIES {
-            let error = format!(
-                "clerk stopped {} times while handling this message (a crash, or it ran past its time \
-                 budget); it is not tried again until `clerk retry`",
-                tries
+    store.take_in_hand(place.mailbox, place.folder, &items)?;
+    holding.hold_batch(place, &items);
+    let reads = read_all(fresh);
+    holding.release();
+    let whole = store.immediate(|store| -> Result<Vec<Handled>, StoreError> {
+        let handled = decide_all(store, rules, place, &reads, holding)?;
+        store.record(&handled, position.as_ref())?;
+        Ok(handled)
+    });
+    match whole {
+        Ok(handled) => Ok(handled),
+        Err(e) => {
+            warn!(mailbox = place.mailbox, folder = place.folder, error = %e,
+                  "a batch could not be recorded whole; handling its messages one at a time");
+            let pending = reads.into_iter().map(|read| Pending::Read(Box::new(read))).collect();
+            one_at_a_time(store, rules, place, pending, position.as_ref(), holding)
+        }
+    }
+}
+
+/// A message of a batch handled one at a time: read already, or not yet.
+enum Pending {
+    Fetched(Fetched),
+    Read(Box<Read>),
+}
+
+/// Handles messages one at a time, each in its own transaction, counting the tries that hold each one
+/// alone; a message whose tries are used up is recorded as failed without being read again.
+fn one_at_a_time(
+    store: &mut Store,
+    rules: &RuleSet,
+    place: &Place,
+    pending: Vec<Pending>,
+    position: Option<&Position>,
+    holding: &Holding,
+) -> Result<Vec<Handled>, StoreError> {
+    let last = pending.len().saturating_sub(1);
+    let mut out = Vec::with_capacity(pending.len());
+    for (i, message) in pending.into_iter().enumerate() {
+        let position = if i == last { position } else { None };
+        let item = match &message {
+            Pending::Fetched(fetched) => fetched.item.clone(),
+            Pending::Read(read) => read.fetched.item.clone(),
+        };
+        let tries = store.take_alone(place.mailbox, place.folder, &item)?;
+        if tries > ALONE_TRIES {
+            let why = format!(
+                "clerk stopped {tries} times while handling this message (a crash, or it ran past its time \
+                 budget); it is not tried again until `clerk retry`"
             );
-            let failed = place.failed(read, error);
+            let fetched = match message {
+                Pending::Fetched(fetched) => fetched,
+                Pending::Read(read) => read.fetched,
+            };
+            let read = read::unread(fetched, why.clone());
+            let failed = place.failed(&read, why);
             store.immediate(|store| store.record(std::slice::from_ref(&failed), position))?;
-            failed
-        } else {
-            let alone = store.immediate(|store| -> Result<Handled, StoreError> {
-                let mut handled = decide_all(store, rules, place, std::slice::from_ref(read), holding)?;
-                store.record(&handled, position)?;
-                Ok(handled.remove(0))
-            });
-            match alone {
-                Ok(handled) => handled,
-                Err(e) => {
-                    let failed = place.failed(read, format!("its outcome cannot be recorded: {e}"));
-                    store.immediate(|store| store.record(std::slice::from_ref(&failed), position))?;
-                    failed
-                }
+            out.push(failed);
+            continue;
+        }
+        let read = match message {
+            Pending::Read(read) => *read,
+            Pending::Fetched(fetched) => {
+                holding.hold_batch(place, &[&item]);
+                let read = read::read(fetched);
+                holding.release();
+                read
+            }
+        };
+        let alone = store.immediate(|store| -> Result<Handled, StoreError> {
+            let mut handled = decide_all(store, rules, place, std::slice::from_ref(&read), holding)?;
+            store.record(&handled, position)?;
+            Ok(handled.remove(0))
+        });
+        let handled = match alone {
+            Ok(handled) => handled,
+            Err(e) => {
+                let failed = place.failed(&read, format!("its outcome cannot be recorded: {e}"));
+                store.immediate(|store| store.record(std::slice::from_ref(&failed), position))?;
+                failed
             }
         };
         out.push(handled);

@@ -43,10 +43,17 @@ impl Place<'_> {
             sender: None,
             subject: String::new(),
         };
-        if let Ok(msg) = &read.parsed {
-            entry.message_id = msg.message_id.clone();
-            entry.sender = msg.from.first().map(|a| a.email.clone());
-            entry.subject = msg.subject.clone();
+        match &read.parsed {
+            Ok(msg) => {
+                entry.message_id = msg.message_id.clone();
+                entry.sender = msg.from.first().map(|a| a.email.clone());
+                entry.subject = msg.subject.clone();
+            }
+            Err(_) => {
+                entry.message_id = read.glance.message_id.clone();
+                entry.sender = read.glance.sender.clone();
+                entry.subject = read.glance.subject.clone();
+            }
         }
         entry
     }

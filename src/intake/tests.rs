@@ -140,6 +140,7 @@ fn messages_left_in_hand_are_tried_alone_and_one_that_keeps_stopping_clerk_fails
     let handled = handle(&mut store, &set, &place(None), batch);
     assert_eq!(replies(&handled), 2);
     assert!(error_of(&handled[1]).contains("clerk stopped 3 times"), "{}", error_of(&handled[1]));
+    assert_eq!(handled[1].entry.message_id.as_deref(), Some("q2@example.com"), "named without being parsed");
     assert!(store.left_in_hand("office", "INBOX", &["1:1", "1:2", "1:3"]).expect("left").is_empty());
 }
 
