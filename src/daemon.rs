@@ -27,6 +27,8 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 /// service should not wait long). With the runtime's own short shutdown after it, clerk is gone within
 /// the README's 10 seconds whatever a task is doing.
 const STOP_GRACE: Duration = Duration::from_millis(9_500);
+/// How long the other tasks get to finish when clerk stops because a message is stuck.
+const STUCK_GRACE: Duration = Duration::from_secs(2);
 /// Of that, how long the last outbox pass keeps (the mail the last batches queued).
 const LAST_OUTBOX_PASS: Duration = Duration::from_secs(3);
 
@@ -39,6 +41,18 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     let office = Office::open(config)?;
     if once { office.run_once().await } else { office.run().await }
 }
+
+/// Why the daemon stopped without being asked to.
+enum Failure {
+    Task(String),
+    Stuck(Stuck),
+}
+
+/// The daemon stopped because a message would not finish (the watchdog's account of it): the caller
+/// exits with [`crate::intake::EXIT_STUCK`] for its supervisor to start clerk again.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Stuck(pub String);
 
 /// Everything the running daemon shares.
 pub struct Office {
@@ -94,9 +108,9 @@ impl Office {
         Ok((office, holds_lock))
     }
 
-    /// A connection of its own for one task, so that one task's long transaction (a batch of 500
-    /// messages) never makes another (the outbox marking a mail sent) wait on a shared lock; SQLite in
-    /// WAL mode serialises only the commits.
+    /// A connection of its own for one task, so that one task's work (a batch of 500 messages, decided
+    /// on a snapshot) never makes another (the outbox marking a mail sent) wait on a shared mutex; SQLite
+    /// in WAL mode serialises only the writes, which are short.
     fn connection(&self) -> anyhow::Result<Db> {
         Ok(Db::new(Store::open(&self.config.database)?))
     }
@@ -175,6 +189,10 @@ impl Office {
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
         self.db.run(|store| store.forget_watchers()).await?;
+        let forgotten = self.db.run(|store| store.forget_old_in_hand()).await?;
+        if forgotten > 0 {
+            info!(forgotten, "forgot messages left in hand over a week ago that never came back");
+        }
         for mailbox in &self.config.mailboxes {
             self.spawn_watchers(mailbox, &stopped, &mut tasks)?;
         }
@@ -208,20 +226,26 @@ impl Office {
         info!(mailboxes = self.config.mailboxes.len(), "clerk is running");
         // Every task runs until the stop: one that ends before it (a panic, the HTTP listener failing) leaves
         // clerk half working, so clerk stops and exits non-zero for systemd to restart it.
+        let mut stuck = crate::intake::listen_for_stuck_messages();
         let failure = tokio::select! {
             _ = wait_for_signal() => None,
-            Some(ended) = tasks.join_next() => Some(match ended {
+            Some(ended) = tasks.join_next() => Some(Failure::Task(match ended {
                 Ok(()) => "a task ended before the stop".to_string(),
                 Err(e) => format!("a task failed: {e}"),
-            }),
+            })),
+            Ok(()) = stuck.changed() => Some(Failure::Stuck(Stuck(stuck.borrow().clone().unwrap_or_default()))),
         };
-        if let Some(failure) = &failure {
+        if let Some(Failure::Task(failure)) = &failure {
             tracing::error!("{failure}; stopping so that clerk can be restarted whole");
         }
         info!("stopping: no new mail is taken; finishing the batches in hand");
         stop.send(true).ok();
         let started = tokio::time::Instant::now();
-        let batches = STOP_GRACE - LAST_OUTBOX_PASS;
+        // A folder whose message is stuck will not finish its batch: the others get a short while.
+        let batches = match failure {
+            Some(Failure::Stuck(_)) => STUCK_GRACE,
+            _ => STOP_GRACE - LAST_OUTBOX_PASS,
+        };
         if tokio::time::timeout(batches, async { while tasks.join_next().await.is_some() {} }).await.is_err()
         {
             warn!("some tasks did not stop in time; nothing is lost, they resume at the next start");
@@ -251,7 +275,8 @@ impl Office {
         }
         info!("stopped");
         match failure {
-            Some(failure) => Err(anyhow::anyhow!(failure)),
+            Some(Failure::Task(failure)) => Err(anyhow::anyhow!(failure)),
+            Some(Failure::Stuck(stuck)) => Err(stuck.into()),
             None => Ok(()),
         }
     }

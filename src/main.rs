@@ -273,6 +273,7 @@ const DEFAULT_LOG: &str = "info";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    clerk::intake::remember_panic_places();
     // `run` logs at the level its configuration asks for, so it starts logging once that is read. Work
     // on existing mail shows a progress bar, which a line per message would only scroll away.
     match cli.command {
@@ -299,8 +300,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             for open in config.open_secret_files() {
                 tracing::warn!("{open}");
             }
-            block_on_and_leave(clerk::daemon::run(config, once))?;
-            Ok(ExitCode::SUCCESS)
+            match block_on_and_leave(clerk::daemon::run(config, once)) {
+                Err(e) if e.downcast_ref::<clerk::daemon::Stuck>().is_some() => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(clerk::intake::EXIT_STUCK as u8))
+                }
+                result => result.map(|()| ExitCode::SUCCESS),
+            }
         }
         Command::Check { rules } => {
             let config =

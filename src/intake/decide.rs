@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 
 use super::read::Read;
-use super::{Content, Holding, fault};
+use super::watchdog::{Holding, budget_for};
+use super::{Content, fault};
 use crate::actions::{self, Decision, ReplyHistory};
 use crate::desks::{self, BatchCalendars, BatchTickets, Incoming, Views};
 use crate::effects::Effect;
@@ -58,9 +59,13 @@ impl Place<'_> {
         entry
     }
 
-    /// A message that could not be handled: kept for `clerk retry`, and moved to quarantine when the
-    /// mailbox has one.
+    /// A message that could not be handled: kept for `clerk retry` (when clerk has all of it), and
+    /// moved to quarantine when the mailbox has one.
     pub fn failed(&self, read: &Read, error: String) -> Handled {
+        let kept = match &read.fetched.content {
+            Content::Whole(raw) => Some(raw.clone()),
+            Content::TooLarge { .. } => None,
+        };
         Handled {
             entry: self.entry(read),
             verdict: Verdict::Failed { error },
@@ -68,12 +73,13 @@ impl Place<'_> {
                 .quarantine
                 .map(|f| vec![Effect::Move { folder: f.to_string() }])
                 .unwrap_or_default(),
-            kept: Some(read.raw().to_vec()),
+            kept,
         }
     }
 }
 
-/// Decides every message of `reads` against the store as it stands in the caller's transaction.
+/// Decides every message of `reads` against the store as it stands in the caller's transaction (a
+/// snapshot, or the write lock: see `Store::decide_and_record`).
 pub(super) fn decide_all(
     store: &Store,
     rules: &RuleSet,
@@ -122,8 +128,9 @@ pub(super) fn decide_all(
             continue;
         }
         let views = Views { calendars: &calendars, tickets: &tickets, supply: &supply };
-        holding.hold(&entry);
-        let outcome = decide_one(rules, msg, read, &views, &mut history, place.time_budget);
+        let budget = budget_for(place.time_budget, read.raw().len());
+        holding.hold_message(&entry, budget);
+        let outcome = decide_one(rules, msg, read, &views, &mut history, budget);
         holding.release();
         match outcome {
             Ok(decision) => {

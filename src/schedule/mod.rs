@@ -103,7 +103,7 @@ async fn tick(
     // One IMMEDIATE transaction from the first read to the last write: a job that numbers an order or
     // counts a stock level decides on what no folder's batch can change under it.
     let queued = db
-        .run(move |store| store.immediate(|store| -> Result<bool, StoreError> {
+        .run(move |store| store.decide_under_lock(|store| -> Result<bool, StoreError> {
             let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
             let mut offers = Vec::new();
             let mut escalated = Vec::new();

@@ -3,11 +3,11 @@
 //!
 //! A row that outlives its batch means clerk stopped while it held that message: a crash, a kill, a
 //! panic outside a message's own handling, or a message that ran past its time and made clerk stop.
-//! The intake then handles those messages one at a time, counting in `alone` the tries in which each
-//! was the only one in hand, and gives up on a message that clerk keeps stopping on (recorded as
-//! failed) instead of trying it for ever while the rest of the folder waits.
+//! The intake then handles those messages one at a time, counting in `alone` the clerk processes in
+//! which each was the only one in hand, and gives up on a message that clerk keeps stopping on
+//! (recorded as failed) instead of trying it for ever while the rest of the folder waits.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use rusqlite::params;
 
@@ -17,16 +17,15 @@ use super::{Result, Store, now};
 const FORGET_AFTER_SECONDS: i64 = 7 * 86_400;
 
 impl Store {
-    /// Which of `items` were in hand when an earlier try stopped, with how often each was alone then.
-    pub fn left_in_hand(&self, mailbox: &str, folder: &str, items: &[&str]) -> Result<HashMap<String, u32>> {
+    /// Which of `items` were in hand when an earlier try stopped.
+    pub fn left_in_hand(&self, mailbox: &str, folder: &str, items: &[&str]) -> Result<HashSet<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT alone FROM in_hand WHERE mailbox = ?1 AND folder = ?2 AND item = ?3")?;
-        let mut left = HashMap::new();
+            .prepare_cached("SELECT 1 FROM in_hand WHERE mailbox = ?1 AND folder = ?2 AND item = ?3")?;
+        let mut left = HashSet::new();
         for item in items {
-            let mut rows = stmt.query(params![mailbox, folder, item])?;
-            if let Some(row) = rows.next()? {
-                left.insert((*item).to_string(), row.get(0)?);
+            if stmt.exists(params![mailbox, folder, item])? {
+                left.insert((*item).to_string());
             }
         }
         Ok(left)
@@ -48,14 +47,16 @@ impl Store {
         Ok(())
     }
 
-    /// Writes down that `item` is now in hand alone, and commits it; returns how many tries have held
-    /// it alone, this one included.
-    pub fn take_alone(&mut self, mailbox: &str, folder: &str, item: &str) -> Result<u32> {
+    /// Writes down that `item` is now in hand alone in the clerk process `run`, and commits it; returns
+    /// how many processes have held it alone, this one included. A process counts once however often
+    /// it tries (a folder that reconnects tries again), so the count is of the starts the message saw.
+    pub fn take_alone(&mut self, mailbox: &str, folder: &str, item: &str, run: i64) -> Result<u32> {
         Ok(self.conn.query_row(
-            "INSERT INTO in_hand (mailbox, folder, item, alone, since) VALUES (?1, ?2, ?3, 1, ?4)
-             ON CONFLICT (mailbox, folder, item) DO UPDATE SET alone = alone + 1
+            "INSERT INTO in_hand (mailbox, folder, item, alone, run, since) VALUES (?1, ?2, ?3, 1, ?4, ?5)
+             ON CONFLICT (mailbox, folder, item) DO UPDATE SET
+                 alone = alone + (run IS NOT excluded.run), run = excluded.run
              RETURNING alone",
-            params![mailbox, folder, item, now()],
+            params![mailbox, folder, item, run, now()],
             |row| row.get(0),
         )?)
     }

@@ -5,9 +5,9 @@
 //! Submodules each own one table's queries; this module opens the database and owns the transaction
 //! that applies a batch of handled messages ([`Store::record`]).
 
+mod decision;
 mod events;
 mod feeds;
-mod immediate;
 mod in_hand;
 mod journal;
 mod mailbox;
@@ -53,6 +53,8 @@ pub enum StoreError {
     Open { path: String, source: rusqlite::Error },
     #[error("cannot write a value as JSON: {0}")]
     Json(String),
+    #[error("a transaction was begun inside another (a bug in clerk)")]
+    Nested,
 }
 
 /// Shorthand for store results.

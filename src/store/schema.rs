@@ -277,17 +277,18 @@ const MIGRATIONS: &[&str] = &[
         sequence    INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // 12: messages in hand and the text of failed ones. A batch writes down its messages before it
-    // decides them and strikes them off in the transaction that records them, so a message clerk was
-    // holding when it stopped (a crash, a panic, a message that ran past its time) is known at the next
-    // try; `alone` counts the tries in which it was the only message in hand. A failed message keeps
-    // its text so that `clerk retry` can handle it again after a fix.
+    // 12: messages in hand, the text of failed ones and the decision clock. A batch writes down its
+    // messages before it decides them and strikes them off in the transaction that records them, so a
+    // message clerk was holding when it stopped (a crash, a panic, a message that ran past its time) is
+    // known at the next try; `alone` counts the clerk processes that held it alone. A failed message
+    // keeps its text so that `clerk retry` can handle it again after a fix.
     r#"
     CREATE TABLE in_hand (
         mailbox  TEXT NOT NULL,
         folder   TEXT NOT NULL,
         item     TEXT NOT NULL,
         alone    INTEGER NOT NULL DEFAULT 0,
+        run      INTEGER,                   -- the clerk process of the last alone try
         since    INTEGER NOT NULL,          -- unix seconds
         PRIMARY KEY (mailbox, folder, item)
     ) WITHOUT ROWID;
@@ -295,6 +296,13 @@ const MIGRATIONS: &[&str] = &[
         journal_id  INTEGER PRIMARY KEY REFERENCES messages(id),
         raw         BLOB NOT NULL
     );
+    -- Moved by every recorded decision, so a decision made on a snapshot knows whether another was
+    -- recorded since (store/decision.rs).
+    CREATE TABLE decision_clock (
+        id  INTEGER PRIMARY KEY CHECK (id = 0),
+        n   INTEGER NOT NULL
+    );
+    INSERT INTO decision_clock (id, n) VALUES (0, 0);
     "#,
 ];
 

@@ -105,9 +105,11 @@ pub(super) fn put_supply(conn: &Connection, change: &SupplyChange, journal_id: O
 }
 
 impl Store {
-    /// Stores `change` on its own, outside a message's transaction (the `reorder` job, `clerk stock set`).
+    /// Stores `change` on its own, outside a message's transaction (`clerk stock set`, tests); it moves
+    /// the decision clock, since desks decide on stock levels.
     pub fn put_supply(&mut self, change: &SupplyChange) -> Result<()> {
         let tx = self.conn.savepoint()?;
+        super::decision::move_decision_clock(&tx)?;
         put_supply(&tx, change, None)?;
         tx.commit()?;
         Ok(())

@@ -55,9 +55,10 @@ pub(super) fn put_ticket(conn: &Connection, change: &TicketChange, journal_id: O
 }
 
 impl Store {
-    /// Stores `change` on its own, outside a message's transaction (the `escalate` job, tests).
+    /// Stores `change` on its own, outside a message's transaction (tests); it moves the decision clock.
     pub fn put_ticket(&mut self, change: &TicketChange) -> Result<()> {
         let tx = self.conn.savepoint()?;
+        super::decision::move_decision_clock(&tx)?;
         put_ticket(&tx, change, None)?;
         tx.commit()?;
         Ok(())

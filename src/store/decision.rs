@@ -1,29 +1,91 @@
-//! Deciding and recording as one: an IMMEDIATE transaction around the reads a decision rests on and
-//! the writes that record it.
+//! Deciding and recording as one, without letting a slow decision hold the database.
 //!
 //! A decision reads the store (the highest ticket number, the bookings of an hour, the reply log) and
 //! its record writes what was decided. Between the two, another connection (another folder's watcher,
-//! a scheduled job, `clerk retry`) could commit the same number or book the same hour. `BEGIN
-//! IMMEDIATE` takes SQLite's write lock before the first read, so what a decision read is still true
-//! when it is recorded; other writers wait (the busy timeout) rather than interleave.
+//! a scheduled job, `clerk retry`) could record the same number or book the same hour.
+//!
+//! Holding SQLite's write lock from the first read would prevent that, but then a message that takes
+//! long to decide (or never finishes) would keep every other writer waiting: the outbox could not mark
+//! a mail sent, another folder could not record anything. So [`Store::decide_and_record`] decides on a
+//! read snapshot, without the lock, notes the *decision clock* (a counter every recorded decision
+//! moves), and records under the lock (`BEGIN IMMEDIATE`) only if the clock has not moved; if it has,
+//! it decides again under the lock, where nothing can move it, and records that. Writes that are not
+//! decisions (the outbox's progress, a watcher's status) do not move the clock, so they never make a
+//! batch decide twice.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
+use rusqlite::{Connection, ErrorCode};
+
 use super::{Store, StoreError};
 
+impl StoreError {
+    /// Another connection held the database longer than the busy timeout: worth trying again, never
+    /// a reason to give up on a message.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e)
+            if matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)))
+    }
+}
+
 impl Store {
+    /// Decides with `decide` on a snapshot of the store, then records with `record` in one IMMEDIATE
+    /// transaction, deciding again there first if another decision was recorded in between. `decide`
+    /// runs once, or twice in that case.
+    pub fn decide_and_record<D, R, E>(
+        &mut self,
+        mut decide: impl FnMut(&Store) -> Result<D, E>,
+        record: impl FnOnce(&mut Store, D) -> Result<R, E>,
+    ) -> Result<R, E>
+    where
+        E: From<StoreError>,
+    {
+        let (seen, decided) = self.transaction("BEGIN", |store| -> Result<(i64, D), E> {
+            let seen = decision_clock(&store.conn)?;
+            Ok((seen, decide(store)?))
+        })?;
+        self.immediate(|store| {
+            let decided = if decision_clock(&store.conn)? == seen { decided } else { decide(store)? };
+            move_decision_clock(&store.conn)?;
+            record(store, decided)
+        })
+    }
+
     /// Runs `work` inside one IMMEDIATE transaction and commits what it wrote; an error or a panic
     /// rolls everything back. Writes inside `work` that open their own transaction use savepoints,
-    /// so they become part of this one.
+    /// so they become part of this one. For work that decides too, the decision clock is moved (see
+    /// [`Store::decide_and_record`]).
     pub fn immediate<T, E>(&mut self, work: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
+        self.transaction("BEGIN IMMEDIATE", work)
+    }
+
+    /// [`Store::immediate`] for work that decides under the lock from the start (a scheduled job: quick,
+    /// and written by no sender), moving the decision clock.
+    pub fn decide_under_lock<T, E>(&mut self, work: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.immediate(|store| {
+            move_decision_clock(&store.conn)?;
+            work(store)
+        })
+    }
+
+    fn transaction<T, E>(
+        &mut self,
+        begin: &str,
+        work: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         if !self.conn.is_autocommit() {
-            // Left open by work that was abandoned half way: nothing of it was committed.
-            self.conn.execute_batch("ROLLBACK").map_err(StoreError::from)?;
+            return Err(StoreError::Nested.into());
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from)?;
+        self.conn.execute_batch(begin).map_err(StoreError::from)?;
         match catch_unwind(AssertUnwindSafe(|| work(self))) {
             Ok(Ok(value)) => match self.conn.execute_batch("COMMIT") {
                 Ok(()) => Ok(value),
@@ -47,9 +109,23 @@ impl Store {
         if !self.conn.is_autocommit()
             && let Err(e) = self.conn.execute_batch("ROLLBACK")
         {
-            tracing::warn!(error = %e, "cannot roll back a transaction; the connection is reopened by its next use");
+            // SQLite rolls back itself when the statement that failed was the COMMIT of a full disk;
+            // anything else left open is refused by the next transaction as nested.
+            tracing::warn!(error = %e, "cannot roll back a transaction");
         }
     }
+}
+
+/// The decision clock's reading.
+fn decision_clock(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.prepare_cached("SELECT n FROM decision_clock WHERE id = 0")?.query_row([], |row| row.get(0))?)
+}
+
+/// Moves the decision clock, in the transaction that records a decision or changes what decisions
+/// read (a stock count, a reset reply limit).
+pub(super) fn move_decision_clock(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE decision_clock SET n = n + 1 WHERE id = 0")?.execute([])?;
+    Ok(())
 }
 
 #[cfg(test)]
