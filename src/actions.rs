@@ -189,11 +189,12 @@ fn reply(
         suppress(vec!["the message has no address to reply to".into()], decision);
         return Ok(());
     };
-    if let Some(why) = rate_limited(&rule.name, target, rules.reply_limit(rule), history, now) {
+    let failed = |message: String| ActionError { rule: rule.name.clone(), message };
+    let limited = rate_limited(&rule.name, target, rules.reply_limit(rule), history, now);
+    if let Some(why) = limited.map_err(|e| failed(e.to_string()))? {
         suppress(vec![why], decision);
         return Ok(());
     }
-    let failed = |message: String| ActionError { rule: rule.name.clone(), message };
     let context = TemplateContext::new(msg, &rules.office, &rule.name);
     let body = rules.templates.render(&action.template, &context).map_err(|e| failed(e.to_string()))?;
     let subject = match &action.subject {
@@ -228,32 +229,30 @@ fn reply(
     Ok(())
 }
 
-/// Why `rule` may not auto-reply to `target` now: it already did less than `every` ago, or the reply
-/// log cannot say (a reply held back is safer than a second one).
+/// The reply log could not be read, so nobody can say whether a reply was sent already: the message
+/// fails (and is kept for `clerk retry`) rather than risk a second reply or lose the first.
+#[derive(Debug, thiserror::Error)]
+#[error("the reply log cannot be read ({0}), so no reply is sent now; the message is kept for a retry")]
+pub struct ReplyLogUnreadable(pub String);
+
+/// Why `rule` may not auto-reply to `target` now: it already did less than `every` ago. The limit
+/// fails closed: a reply log that cannot be read is an error, never a reason to reply.
 pub(crate) fn rate_limited(
     rule: &str,
     target: &str,
     every: std::time::Duration,
     history: &dyn ReplyHistory,
     now: DateTime<Utc>,
-) -> Option<String> {
-    let last = match history.last_reply(target, rule) {
-        Ok(last) => last?,
-        Err(e) => {
-            return Some(format!(
-                "the reply log cannot be read ({e}), so rule \"{rule}\" does not reply to {target}: \
-                 it might have replied already"
-            ));
-        }
-    };
+) -> Result<Option<String>, ReplyLogUnreadable> {
+    let Some(last) = history.last_reply(target, rule).map_err(ReplyLogUnreadable)? else { return Ok(None) };
     let next = last + every.as_secs() as i64;
-    (now.timestamp() < next).then(|| {
+    Ok((now.timestamp() < next).then(|| {
         let when = DateTime::from_timestamp(last, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
         format!(
             "rule \"{rule}\" already replied to {target} at {when} (at most one reply every {})",
             crate::units::humanize(every)
         )
-    })
+    }))
 }
 
 fn forward(

@@ -27,6 +27,8 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 /// service should not wait long). With the runtime's own short shutdown after it, clerk is gone within
 /// the README's 10 seconds whatever a task is doing.
 const STOP_GRACE: Duration = Duration::from_millis(9_500);
+/// How long the text of a failed message is kept for `clerk retry`.
+const KEEP_FAILED_DAYS: i64 = 30;
 /// How long the other tasks get to finish when clerk stops because a message is stuck.
 const STUCK_GRACE: Duration = Duration::from_secs(2);
 /// Of that, how long the last outbox pass keeps (the mail the last batches queued).
@@ -54,6 +56,13 @@ enum Failure {
 #[error("{0}")]
 pub struct Stuck(pub String);
 
+/// Whether an office may be opened while another process holds its lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Beside {
+    Allowed,
+    Refused,
+}
+
 /// Everything the running daemon shares.
 pub struct Office {
     pub config: Config,
@@ -68,19 +77,18 @@ pub struct Office {
 impl Office {
     /// Loads the rules and opens the database named by `config`, holding the office's lock.
     pub fn open(config: Config) -> anyhow::Result<Office> {
-        match Office::open_beside_daemon(config)? {
-            (office, true) => Ok(office),
-            (office, false) => anyhow::bail!(
-                "another clerk (the daemon, or a replay --apply or backfill) is working on {}; stop it first",
-                office.config.database.display()
-            ),
-        }
+        Office::open_with(config, Beside::Refused).map(|(office, _)| office)
     }
 
     /// Like [`Office::open`], but also when a daemon holds the lock: for commands whose every change
     /// goes through the journal's transactions (`clerk retry`), which serialise them with the daemon.
-    /// Says whether this office holds the lock (and so must deliver what it queues itself).
+    /// Beside a daemon the database is not migrated. Says whether this office holds the lock (and so
+    /// must deliver what it queues itself).
     pub fn open_beside_daemon(config: Config) -> anyhow::Result<(Office, bool)> {
+        Office::open_with(config, Beside::Allowed)
+    }
+
+    fn open_with(config: Config, beside: Beside) -> anyhow::Result<(Office, bool)> {
         if let Some(missing) = config.missing_sign_ins().first() {
             anyhow::bail!("{missing}");
         }
@@ -96,8 +104,17 @@ impl Office {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         let lock = lock(&config.database)?;
+        // Only the holder of the lock may migrate: a newer clerk must not change the schema under a
+        // running older daemon.
+        let store = match (&lock, beside) {
+            (Some(_), _) => Store::open(&config.database)?,
+            (None, Beside::Allowed) => Store::open_current(&config.database)?,
+            (None, Beside::Refused) => anyhow::bail!(
+                "another clerk (the daemon, or a replay --apply or backfill) is working on {}; stop it first",
+                config.database.display()
+            ),
+        };
         let holds_lock = lock.is_some();
-        let store = Store::open(&config.database)?;
         let office = Office {
             config,
             db: Db::new(store),
@@ -192,6 +209,14 @@ impl Office {
         let forgotten = self.db.run(|store| store.forget_old_in_hand()).await?;
         if forgotten > 0 {
             info!(forgotten, "forgot messages left in hand over a week ago that never came back");
+        }
+        let forgotten = self.db.run(|store| store.forget_old_failed_texts(KEEP_FAILED_DAYS)).await?;
+        if forgotten > 0 {
+            info!(
+                forgotten,
+                days = KEEP_FAILED_DAYS,
+                "forgot the kept text of messages that failed long ago"
+            );
         }
         for mailbox in &self.config.mailboxes {
             self.spawn_watchers(mailbox, &stopped, &mut tasks)?;

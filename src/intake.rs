@@ -53,6 +53,8 @@ pub enum Content {
 pub enum IntakeError {
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("the intake was closed")]
+    Closed,
 }
 
 /// The rules in force, replaceable while the daemon runs (a reload swaps the `Arc`; batches in flight
@@ -81,6 +83,9 @@ impl CurrentRules {
         self.0.subscribe()
     }
 }
+
+/// A batch holding more than this many bytes waits for any other such batch to be done.
+const BIG_BATCH_BYTES: usize = 8_000_000;
 
 /// Handles batches of fetched mail for one mailbox.
 #[derive(Clone)]
@@ -121,6 +126,15 @@ impl Intake {
         position: Option<Position>,
     ) -> Result<(), IntakeError> {
         let started = Instant::now();
+        // One big batch at a time in the whole process: two folders (or mailboxes) each deciding a
+        // 50 MB message at once would pass clerk's memory budget.
+        static BIG_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+        let bytes: usize = batch.iter().map(|f| durable::size(&f.content)).sum();
+        let _big = if bytes > BIG_BATCH_BYTES {
+            Some(BIG_WORK.acquire().await.map_err(|_| IntakeError::Closed)?)
+        } else {
+            None
+        };
         let rules = self.rules.get();
         let (mailbox, folder, quarantine) =
             (mailbox.to_string(), folder.to_string(), self.quarantine.clone());

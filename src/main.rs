@@ -673,9 +673,12 @@ async fn retry(config: Config, ids: Vec<i64>, all: bool) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let done = clerk::retry::retry(&office, ids).await?;
+    let done = clerk::retry::retry(&office, ids.clone()).await?;
     if done.is_empty() {
         println!("No failed message with its text kept matches (see `clerk retry` without arguments).");
+    }
+    for id in ids.iter().filter(|id| !done.iter().any(|r| r.journal_id == **id)) {
+        println!("#{id}: no failed message with its text kept has this id");
     }
     for retried in &done {
         println!("{retried}");

@@ -60,7 +60,12 @@ impl fmt::Display for Retried {
                 }
                 Ok(())
             }
-            Some(Handled { verdict, .. }) => write!(f, ": {verdict:?}"),
+            Some(Handled { verdict: Verdict::Duplicate { .. }, .. }) => {
+                write!(f, ": the same message was handled meanwhile; nothing done")
+            }
+            Some(Handled { verdict: Verdict::TooLarge { size }, .. }) => {
+                write!(f, ": too large ({size} bytes)")
+            }
         }
     }
 }

@@ -142,15 +142,12 @@ impl ReplyHistory for Unreadable {
 }
 
 #[test]
-fn a_reply_log_that_cannot_be_read_holds_the_reply_back() {
+fn a_reply_log_that_cannot_be_read_fails_the_message_rather_than_reply() {
     let (_dir, set) = office("\"ack\"");
-    let decision =
-        decide(&set, &question("anna@example.com"), b"", "0123456789abcdef", &mut Unreadable, start())
-            .expect("deciding");
-    assert!(decision.reply().is_none(), "no reply when the limit cannot be checked");
-    let why =
-        decision.suppressed.iter().flat_map(|s| s.reasons.iter()).cloned().collect::<Vec<_>>().join("; ");
-    assert!(why.contains("reply log cannot be read"), "{why}");
+    let decided =
+        decide(&set, &question("anna@example.com"), b"", "0123456789abcdef", &mut Unreadable, start());
+    let error = decided.map(|_| ()).map_err(|e| e.to_string());
+    assert!(error.as_ref().is_err_and(|e| e.contains("reply log cannot be read")), "{error:?}");
 }
 
 #[test]

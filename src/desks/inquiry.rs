@@ -462,7 +462,7 @@ impl Desk<'_> {
             return Ok(None);
         };
         let limit = cx.rules.office.replies.limit;
-        if let Some(why) = crate::actions::rate_limited(cx.rule, &target, limit, history, cx.now) {
+        if let Some(why) = crate::actions::rate_limited(cx.rule, &target, limit, history, cx.now)? {
             self.note(format!("ticket {tag}: no {what}: {why}"));
             return Ok(None);
         }

@@ -280,6 +280,8 @@ pub enum DeskError {
     Inquiry(String),
     #[error("supply desk: {0}")]
     Supply(String),
+    #[error("{0}")]
+    ReplyLog(#[from] crate::actions::ReplyLogUnreadable),
 }
 
 /// Runs the desk the decision names, adding its effects and notes to the decision. A message that

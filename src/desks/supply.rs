@@ -255,7 +255,7 @@ impl<'a> Desk<'a> {
         };
         let limit_key = format!("{} {key}", cx.rule);
         let limit = cx.rules.office.replies.limit;
-        if let Some(why) = crate::actions::rate_limited(&limit_key, &target, limit, history, cx.now) {
+        if let Some(why) = crate::actions::rate_limited(&limit_key, &target, limit, history, cx.now)? {
             self.note(format!("no answer: {why}"));
             return Ok(None);
         }

@@ -25,6 +25,8 @@ use crate::store::{Db, FolderState, PendingOp, StoreError};
 pub const INBOX: &str = "INBOX";
 /// Files per intake batch.
 const BATCH: usize = 200;
+/// A batch takes no more files once it holds this many bytes.
+const BATCH_BYTES: u64 = 8_000_000;
 /// A move or flag that fails this many times is given up (and reported).
 const OP_ATTEMPTS: i64 = 5;
 
@@ -173,24 +175,33 @@ async fn handle_files<P: Fn(Progress) + ?Sized>(
     paths: &[PathBuf],
     progress: &P,
 ) -> Result<usize, MaildirError> {
-    for batch in paths.chunks(BATCH) {
-        let (batch_paths, max_size) = (batch.to_vec(), watch.max_message_size);
+    let mut rest = paths;
+    while !rest.is_empty() {
+        let (batch_paths, max_size) = (rest[..rest.len().min(BATCH)].to_vec(), watch.max_message_size);
         let fetched = on_disk(move || read_batch(&batch_paths, max_size)).await?;
+        let taken = fetched.len();
         watch.intake.handle(&watch.mailbox, INBOX, fetched, None).await?;
         file_handled(watch).await?;
-        progress(Progress::Done(batch.len()));
+        progress(Progress::Done(taken));
+        rest = &rest[taken..];
     }
     Ok(paths.len())
 }
 
-/// The files at `paths`, each whole, or only its header when it is over `max_size`.
+/// The files at the start of `paths`, each whole, or only its header when it is over `max_size`: at
+/// least one, and no more once they hold [`BATCH_BYTES`], so a batch of big mail stays a few of them.
 fn read_batch(paths: &[PathBuf], max_size: u64) -> Result<Vec<Fetched>, MaildirError> {
     let mut fetched = Vec::with_capacity(paths.len());
+    let mut bytes = 0;
     for path in paths {
+        if !fetched.is_empty() && bytes >= BATCH_BYTES {
+            break;
+        }
         let size = std::fs::metadata(path).map_err(io(path))?.len();
         let content = if size > max_size {
             Content::TooLarge { size, header: read_header(path)? }
         } else {
+            bytes += size;
             Content::Whole(std::fs::read(path).map_err(io(path))?)
         };
         fetched.push(Fetched { item: unique_name(path), content });

@@ -564,16 +564,16 @@ fn default_type(part: &MessagePart<'_>) -> &'static str {
 /// its text from its first unnamed, non-attachment HTML part.
 fn body_text(mail: &[u8], parsed: &mail_parser::Message<'_>) -> BodyText {
     let part = |id: &u32| parsed.parts.get(*id as usize);
+    let plain_cut = std::cell::Cell::new(false);
     let plain = join(
-        parsed
-            .text_body
-            .iter()
-            .filter_map(part)
-            .filter(|p| matches!(p.body, PartType::Text(_)))
-            .map(|p| plain_text(mail, p)),
+        parsed.text_body.iter().filter_map(part).filter(|p| matches!(p.body, PartType::Text(_))).map(|p| {
+            let (text, cut) = plain_text(mail, p);
+            plain_cut.set(plain_cut.get() || cut);
+            text
+        }),
     );
     if !plain.trim().is_empty() {
-        return BodyText::new(plain, None, false);
+        return BodyText::new(plain, None, plain_cut.get());
     }
     let html_cut = std::cell::Cell::new(false);
     let html_of = |p: &MessagePart<'_>| {
@@ -642,8 +642,7 @@ fn floor_char_boundary(text: &str, at: usize) -> usize {
     (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
 }
 
-/// `text` cut to at most `limit` bytes (a limit one past [`TEXT_LIMIT`] lets [`BodyText`] tell that
-/// it was cut).
+/// `text` cut to at most `limit` bytes, at a char boundary.
 fn at_most(text: Cow<'_, str>, limit: usize) -> Cow<'_, str> {
     match text {
         Cow::Borrowed(t) => Cow::Borrowed(&t[..floor_char_boundary(t, limit)]),
@@ -655,14 +654,19 @@ fn at_most(text: Cow<'_, str>, limit: usize) -> Cow<'_, str> {
 }
 
 /// A plain-text body, with format=flowed (RFC 3676) lines joined back into paragraphs.
-fn plain_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> Cow<'a, str> {
-    let text = at_most(part_text(mail, part), TEXT_LIMIT + 1);
+/// Says whether the text went on past [`TEXT_LIMIT`] (unflowing shortens it, so its length after
+/// cannot tell).
+fn plain_text<'a>(mail: &[u8], part: &'a MessagePart<'_>) -> (Cow<'a, str>, bool) {
+    let text = part_text(mail, part);
+    let cut = text.len() > TEXT_LIMIT;
+    let text = at_most(text, TEXT_LIMIT);
     let Some(ct) = part.content_type() else {
-        return text;
+        return (text, cut);
     };
     let is =
         |name: &str, value: &str| ct.attribute(name).is_some_and(|v| v.trim().eq_ignore_ascii_case(value));
-    if is("format", "flowed") { Cow::Owned(unflow(&text, is("delsp", "yes"))) } else { text }
+    let text = if is("format", "flowed") { Cow::Owned(unflow(&text, is("delsp", "yes"))) } else { text };
+    (text, cut)
 }
 
 /// Undoes format=flowed: a line ending in a space continues on the next line of the same quote depth.

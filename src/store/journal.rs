@@ -198,7 +198,8 @@ fn columns(verdict: &Verdict) -> (Option<String>, Option<String>, Option<String>
 pub struct FailedMail {
     pub journal_id: i64,
     pub entry: JournalEntry,
-    /// The folder it was moved to (quarantine), if it was; its moves and flags no longer apply.
+    /// The folder it was moved to (quarantine), or is about to be, if any; its moves and flags no longer
+    /// apply.
     pub moved_to: Option<String>,
 }
 
@@ -208,7 +209,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, m.mailbox, m.folder, m.item, m.message_id, m.content_hash, m.sender, m.subject,
                     (SELECT arg FROM mailbox_ops o WHERE o.journal_id = m.id AND o.op = 'move'
-                       AND o.status = 'done' ORDER BY o.id DESC LIMIT 1)
+                       AND o.status IN ('done', 'pending') ORDER BY o.id DESC LIMIT 1)
              FROM messages m JOIN failed_mail f ON f.journal_id = m.id
              WHERE m.status = 'failed' AND (?1 = 0 OR m.id IN (SELECT value FROM json_each(?2)))
              ORDER BY m.id",
@@ -230,6 +231,15 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Forgets the kept text of messages that failed over `days` days ago: a retry is for the fix that
+    /// follows a failure, and a month of spam that cannot be parsed should not fill the disk.
+    pub fn forget_old_failed_texts(&mut self, days: i64) -> Result<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM failed_mail WHERE journal_id IN (SELECT id FROM messages WHERE seen_at < ?1)",
+            params![now() - days * 86_400],
+        )?)
     }
 
     /// The kept text of the message `journal_id`, if it is still failed.

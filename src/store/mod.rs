@@ -76,6 +76,23 @@ impl Store {
         Store::setup(conn)
     }
 
+    /// Opens an existing database for reading and writing without migrating it: for commands that
+    /// work beside a running daemon, which alone may change the schema. It must be at this build's
+    /// schema.
+    pub fn open_current(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let found = schema::applied(&conn)?;
+        let known = schema::latest_version();
+        if found < known {
+            return Err(StoreError::Outdated { found, known });
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store { conn })
+    }
+
     /// An in-memory database, for tests and dry runs.
     pub fn open_in_memory() -> Result<Store> {
         Store::setup(Connection::open_in_memory()?)

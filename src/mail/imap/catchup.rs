@@ -25,6 +25,9 @@ const BATCH_MESSAGES: usize = 500;
 const BIG_MESSAGE: u64 = 256_000;
 /// Big messages per fetch batch.
 const BIG_BATCH: usize = 4;
+/// Messages over this size are fetched and handled one at a time, so a batch never holds two of
+/// them (four 50 MB messages and what clerk writes of them would not fit in its memory budget).
+const HUGE_MESSAGE: u64 = 4_000_000;
 /// A backlog of at least this many messages gets more connections for moving...
 const PARALLEL_MOVES_FROM: usize = 1_000;
 /// ...this many, each filing into its share of the destination folders.
@@ -35,6 +38,8 @@ const MOVERS: usize = 2;
 enum Kind {
     Normal,
     Big,
+    /// Over [`HUGE_MESSAGE`]: in a batch of its own.
+    Huge,
     /// Over `max_message_size`: header only.
     TooLarge,
     /// A backlog message older than the watch start: left alone.
@@ -113,8 +118,20 @@ pub async fn replay_since(
     let under = super::arrived_since(since, watch.max_message_size);
     let all = timed("listing mail to replay", session.uid_search(&under)).await?;
     let big = timed("listing big mail", session.uid_search(format!("{under} LARGER {BIG_MESSAGE}"))).await?;
-    let mut listing: Vec<(u32, Kind)> =
-        all.into_iter().map(|uid| (uid, if big.contains(&uid) { Kind::Big } else { Kind::Normal })).collect();
+    let huge = if big.is_empty() {
+        Vec::new()
+    } else {
+        timed("listing huge mail", session.uid_search(format!("{under} LARGER {HUGE_MESSAGE}")))
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let kind = |uid: u32| match (huge.contains(&uid), big.contains(&uid)) {
+        (true, _) => Kind::Huge,
+        (false, true) => Kind::Big,
+        (false, false) => Kind::Normal,
+    };
+    let mut listing: Vec<(u32, Kind)> = all.into_iter().map(|uid| (uid, kind(uid))).collect();
     listing.sort_unstable_by_key(|l| l.0);
     progress(Progress::Found(listing.len()));
     for batch in batches(&listing) {
@@ -157,6 +174,15 @@ async fn list_new(
         timed("listing big messages", session.uid_search(format!("UID {range} LARGER {BIG_MESSAGE}")))
             .await?,
     );
+    // Asked only when there is big mail: a third search on every look would slow polling.
+    let huge = if big.is_empty() {
+        HashSet::new()
+    } else {
+        above(
+            timed("listing huge messages", session.uid_search(format!("UID {range} LARGER {HUGE_MESSAGE}")))
+                .await?,
+        )
+    };
     let predates = predating(session, state).await?;
     let mut listing: Vec<(u32, Kind)> = all
         .into_iter()
@@ -165,6 +191,8 @@ async fn list_new(
                 Kind::Predates
             } else if too_large.contains(&uid) {
                 Kind::TooLarge
+            } else if huge.contains(&uid) {
+                Kind::Huge
             } else if big.contains(&uid) {
                 Kind::Big
             } else {
@@ -208,6 +236,11 @@ fn batches(listing: &[(u32, Kind)]) -> impl Iterator<Item = &[(u32, Kind)]> {
         }
         let (mut n, mut big) = (0, 0);
         while n < rest.len() && n < BATCH_MESSAGES {
+            if rest[n].1 == Kind::Huge {
+                // Alone: it ends the batch before it, or is the whole batch.
+                n += usize::from(n == 0);
+                break;
+            }
             if rest[n].1 == Kind::Big {
                 if big == BIG_BATCH {
                     break;
@@ -231,7 +264,7 @@ async fn fetch_batch(
     batch: &[(u32, Kind)],
 ) -> Result<Vec<Fetched>, ImapError> {
     let whole: Vec<u32> =
-        batch.iter().filter(|l| matches!(l.1, Kind::Normal | Kind::Big)).map(|l| l.0).collect();
+        batch.iter().filter(|l| matches!(l.1, Kind::Normal | Kind::Big | Kind::Huge)).map(|l| l.0).collect();
     let large: Vec<u32> = batch.iter().filter(|l| l.1 == Kind::TooLarge).map(|l| l.0).collect();
     let item = |uid: u32| format!("{}:{uid}", state.uidvalidity);
     let mut fetched = Vec::with_capacity(batch.len());
@@ -269,6 +302,14 @@ mod tests {
             (1..=10).map(|uid| (uid, if uid % 2 == 0 { Kind::Big } else { Kind::Normal })).collect();
         let sizes: Vec<usize> = batches(&listing).map(<[_]>::len).collect();
         assert_eq!(sizes, vec![9, 1]);
+    }
+
+    #[test]
+    fn a_huge_message_is_a_batch_of_its_own() {
+        let kinds = [Kind::Normal, Kind::Huge, Kind::Huge, Kind::Big, Kind::Normal];
+        let listing: Vec<(u32, Kind)> = kinds.iter().enumerate().map(|(i, k)| (i as u32 + 1, *k)).collect();
+        let sizes: Vec<usize> = batches(&listing).map(<[_]>::len).collect();
+        assert_eq!(sizes, vec![1, 1, 1, 2]);
     }
 
     #[test]

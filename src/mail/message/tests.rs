@@ -365,3 +365,13 @@ fn a_text_within_the_limit_is_whole() {
     let m = Message::parse(b"From: a@example.com\r\nSubject: short\r\n\r\nHello.\r\n").expect("parses");
     assert!(!m.text_cut);
 }
+
+#[test]
+fn a_long_flowed_text_is_cut_and_says_so_though_unflowing_shortens_it() {
+    let mut raw = b"From: a@example.com\r\nSubject: long\r\nContent-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n".to_vec();
+    while raw.len() < TEXT_LIMIT + 100_000 {
+        raw.extend_from_slice(b"a flowed line that goes on \r\n");
+    }
+    let m = Message::parse(&raw).expect("parses");
+    assert!(m.text_cut);
+}
