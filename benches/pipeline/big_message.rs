@@ -22,20 +22,41 @@ fn size() -> usize {
 pub fn run() {
     let size = size();
     println!("== one big message ({:.1} MB), `clerk run --once` on the shipped office", size as f64 / 1e6);
-    for (shape, raw) in shapes(size) {
-        let dovecot = Dovecot::start(&[(USER, PASSWORD)]);
-        let sink = SmtpSink::start();
-        dovecot.append(USER, "INBOX", &raw);
-        let (time, rss, ok) = run_clerk(&dovecot, &sink, size);
-        assert!(ok, "clerk run --once failed on the {shape} message");
-        println!(
-            "  {shape:<34} {:>6.1} MB message: {:>6.2} s, peak RSS {:>6.1} MB, {} mail sent",
-            raw.len() as f64 / 1e6,
-            time.as_secs_f64(),
-            rss as f64 / 1024.0,
-            sink.received().len()
-        );
+    let shapes = shapes(size);
+    for (shape, raw) in &shapes {
+        measure(shape, std::slice::from_ref(raw), size);
     }
+    // Four at once in one folder: fetched and handled one by one, never in one batch.
+    let invoices: Vec<Vec<u8>> = (0..4).map(|n| with_id(&shapes[0].1, n)).collect();
+    measure("four invoices with a PDF at once", &invoices, size);
+}
+
+/// Appends `messages` to a fresh INBOX, runs clerk over them and prints its peak RSS.
+fn measure(shape: &str, messages: &[Vec<u8>], size: usize) {
+    let dovecot = Dovecot::start(&[(USER, PASSWORD)]);
+    let sink = SmtpSink::start();
+    for raw in messages {
+        dovecot.append(USER, "INBOX", raw);
+    }
+    let (time, rss, ok) = run_clerk(&dovecot, &sink, size);
+    assert!(ok, "clerk run --once failed on the {shape} message");
+    println!(
+        "  {shape:<34} {:>6.1} MB in all: {:>6.2} s, peak RSS {:>6.1} MB, {} mail sent",
+        messages.iter().map(Vec::len).sum::<usize>() as f64 / 1e6,
+        time.as_secs_f64(),
+        rss as f64 / 1024.0,
+        sink.received().len()
+    );
+}
+
+/// `raw` with a Message-ID of its own, so copies are not taken for one message.
+fn with_id(raw: &[u8], n: usize) -> Vec<u8> {
+    let marker = b"Message-ID: <";
+    let at = raw.windows(marker.len()).position(|w| w == marker).map_or(0, |i| i + marker.len());
+    let mut copy = raw[..at].to_vec();
+    copy.extend_from_slice(format!("copy{n}.").as_bytes());
+    copy.extend_from_slice(&raw[at..]);
+    copy
 }
 
 /// The shapes: a PDF attachment, a long plain text, a long HTML-only body, many small attachments.
