@@ -454,8 +454,8 @@ fn party(entry: &ICalendarEntry) -> Option<Party> {
         Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
         _ => value,
     };
-    // An address clerk could write back to; anything else (a URN, a bare name) names nobody.
-    if !email.contains('@') || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // An address clerk could write back to; anything else (a URN, a bare name, `@`) names nobody.
+    if !crate::mail::message::can_be_sent_to(email) {
         return None;
     }
     let name = entry
