@@ -13,8 +13,10 @@
 //! words for the time, order and quote readers spliced into the body, subjects and senders the rules
 //! look for.
 //!
-//! Promised: no panic; the decision is recorded without a database error (an error there would
-//! make the daemon fetch the message again forever); every mail clerk would send parses, has no line
+//! Promised: no panic; no rule action or desk fails on the message (what a sender writes is answered,
+//! refused or noted, never a failure that leaves the message to an operator); the decision is
+//! recorded without a database error (an error there would make the daemon fetch the message again
+//! forever); every mail clerk would send parses, has no line
 //! break or NUL where its header section could be split, and goes only to addresses the message's
 //! header, its calendars or the office's files name, never to one only its body names; every event
 //! kept lies within the years clerk reads.
@@ -130,6 +132,9 @@ impl Surface for Office {
         promises(&message, input)?;
         let mut store = self.store.borrow_mut();
         let handled = decide(&self.rules, &store, &message, input, "2:1")?;
+        if let Verdict::Failed { error } = &handled.verdict {
+            return Err(format!("the desk failed on the message, which fails it whole: {error}"));
+        }
         if let Verdict::Processed { rule, desk, desk_options, notes } = &handled.verdict {
             let decision = Decision {
                 rule: rule.clone(),

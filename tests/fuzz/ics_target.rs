@@ -260,10 +260,10 @@ fn set(rng: &mut Rng, lines: &mut Vec<String>, name: &str, value: &str) {
     let same: Vec<usize> = event_properties(lines)
         .into_iter()
         .filter(|&n| {
-            let line = &lines[n];
+            let line = lines[n].as_bytes();
             line.len() > name.len()
-                && line[..name.len()].eq_ignore_ascii_case(name)
-                && matches!(line.as_bytes()[name.len()], b':' | b';')
+                && line[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+                && matches!(line[name.len()], b':' | b';')
         })
         .collect();
     let line = format!("{name}{value}");

@@ -154,11 +154,11 @@ enum Fault {
 
 impl Fault {
     /// What makes two faults the same bug, for shrinking and for counting distinct findings: the
-    /// panic's place, the promise's first words.
+    /// panic's place, the promise's first words (which name the desk and field, not the address).
     fn kind(&self) -> String {
         match self {
             Fault::Panic(what) => what.rsplit(" at ").next().unwrap_or(what).to_owned(),
-            Fault::Broken(why) => why.chars().take(40).collect(),
+            Fault::Broken(why) => why.chars().take(80).collect(),
             Fault::Slow(_) => "slow".to_owned(),
         }
     }

@@ -73,15 +73,15 @@ pub fn mutate_template(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     let mut text = mutate::seed(rng, seeds).to_vec();
     for _ in 0..rng.usize(1..=4) {
         let construct = construct(rng);
-        let at = mutate::place(rng, &text);
-        match rng.u8(..4) {
-            0 => {
-                let end = (at + rng.usize(..64)).min(text.len());
-                text.splice(at..end, construct.into_bytes());
-            }
-            _ => {
-                text.splice(at..at, construct.into_bytes());
-            }
+        // Mostly between tags, so that the construct runs rather than breaking the tag it lands in.
+        let outside = between_tags(&text);
+        let at =
+            if rng.u8(..8) == 0 { mutate::place(rng, &text) } else { outside[rng.usize(..outside.len())] };
+        if rng.u8(..8) == 0 {
+            let end = (at + rng.usize(..64)).min(text.len());
+            text.splice(at..end, construct.into_bytes());
+        } else {
+            text.splice(at..at, construct.into_bytes());
         }
     }
     if rng.u8(..4) == 0 {
@@ -89,6 +89,29 @@ pub fn mutate_template(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     }
     text.truncate(MOST_BYTES);
     text
+}
+
+/// The places in `text` that are not inside a `{{ }}`, `{% %}` or `{# #}`; the end at least.
+fn between_tags(text: &[u8]) -> Vec<usize> {
+    let mut places = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        places.push(at);
+        let close: Option<&[u8]> = match text.get(at..at + 2) {
+            Some(b"{{") => Some(b"}}"),
+            Some(b"{%") => Some(b"%}"),
+            Some(b"{#") => Some(b"#}"),
+            _ => None,
+        };
+        at = match close {
+            Some(close) => {
+                text[at + 2..].windows(2).position(|w| w == close).map_or(text.len(), |n| at + 2 + n + 2)
+            }
+            None => at + 1,
+        };
+    }
+    places.push(text.len());
+    places
 }
 
 /// One minijinja construct, its numbers and names drawn from edges and from what templates see.
@@ -253,5 +276,5 @@ const SNIPPETS: &[&str] = &[
     "{% if message.text|length > 100 %}{{ message.text[:100] }}…{% else %}{{ message.text }}{% endif %}",
     "{% for name, address in office.departments|dictsort %}{{ name }} <{{ address }}>\n{% endfor %}",
     "{{ message.subject|replace(\"Re:\", \"\")|trim|title }} {{ ticket.tag }}",
-    "{% set parts = message.text.split(\"\\n\") %}{{ parts|length }} lines",
+    "{% set parts = message.text|split(\"\\n\") %}{{ parts|length }} lines",
 ];
