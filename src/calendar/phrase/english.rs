@@ -191,10 +191,12 @@ fn window_times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found, take
                 point(value, written, TIME_ONLY.is_match(entity.body.trim()), found)
             }
             DimensionValue::Time(TimeValue::Interval { from: Some(from), to: Some(to), .. }) => {
+                // "2026-1899" is a stretch read backwards, not days to meet on.
                 if let (TimePoint::Naive { value: from, grain }, TimePoint::Naive { value: to, .. }) =
                     (from, to)
                     && grain >= Grain::Day
                     && found.day.is_none()
+                    && from.date() < to.date()
                 {
                     found.day = Some(Days { from: from.date(), to: to.date() });
                 }

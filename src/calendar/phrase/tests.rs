@@ -247,6 +247,12 @@ fn sixty_lines_of_the_5th_at_9_are_read_as_the_first() {
 }
 
 #[test]
+fn years_written_backwards_are_no_stretch_of_days() {
+    assert_eq!(line(&read("2026-1899", sent())), "nothing");
+    assert_eq!(line(&read("2026-1899, or Tuesday at 3pm", sent())), "at Tue 24 Nov 15:00");
+}
+
+#[test]
 fn a_phrase_across_the_end_of_a_window_is_read_whole() {
     for filler in [WINDOW_WORDS - 2, WINDOW_WORDS - 1, WINDOW_WORDS / 2 - 1, 3 * WINDOW_WORDS / 2 - 2] {
         let text = format!("{}next Tuesday at 3pm", "lorem ".repeat(filler));
