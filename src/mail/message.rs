@@ -488,8 +488,9 @@ fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
 ///
 /// The subject and display names go into replies, forwards, logs and the journal; a line break there
 /// would make every reply to the message refused as header injection, so the whole message failed.
-/// Text without control characters is returned as it is, inner white space included.
-fn one_line(text: &str) -> Cow<'_, str> {
+/// A calendar's SUMMARY, LOCATION and names go the same ways. Text without control characters is
+/// returned as it is, inner white space included.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     let text = text.trim();
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
