@@ -18,7 +18,7 @@
 //! recorded without a database error (an error there would make the daemon fetch the message again
 //! forever); every mail clerk would send parses, has no line
 //! break or NUL where its header section could be split, and goes only to addresses the message's
-//! header, its calendars or the office's files name, never to one only its body names; every event
+//! header, its calendars or the office's files name, never to one only a stranger's body names; every event
 //! kept lies within the years clerk reads.
 
 use std::cell::RefCell;
@@ -122,6 +122,7 @@ impl Surface for Office {
         if rng.u8(..6) == 0 {
             mutate::bytes(rng, &mut raw, &self.seeds, MOST_BYTES);
         }
+        raw.truncate(MOST_BYTES);
         raw
     }
 
@@ -192,6 +193,17 @@ impl Office {
         }
         if let ReturnPath::Address(address) = &message.return_path {
             named.push_str(&address.to_lowercase());
+        }
+        // The office's own people may invite whoever their request names, in its text too.
+        let requester = message.reply_to.first().or(message.from.first());
+        if requester.is_some_and(|r| {
+            self.rules
+                .office
+                .own_addresses()
+                .chain(self.rules.office.calendars.iter().map(|c| c.owner.as_str()))
+                .any(|own| domain(own).eq_ignore_ascii_case(domain(&r.email)))
+        }) {
+            named.push_str(&message.text.to_lowercase());
         }
         for calendar in &message.calendars {
             // Unfolded, as an address folded across two lines is still the one written.
@@ -269,6 +281,11 @@ fn whole_header(kind: &str, raw: &[u8]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The domain of `address`, empty when it has none.
+fn domain(address: &str) -> &str {
+    address.rsplit_once('@').map_or("", |(_, domain)| domain)
 }
 
 /// What the daemon decides for `message` (classification, actions, desks) at the message's own time,

@@ -18,7 +18,8 @@ use crate::Surface;
 use crate::corpus::Corpus;
 use crate::mutate::{self, one_of};
 
-/// The largest message made: enough to pass the text limit and test that reading stays linear.
+/// The largest message made: enough to pass the text limit and test that reading stays linear, and
+/// well below the `max_message_size` a mailbox fetches whole.
 pub const MOST_BYTES: usize = 3_000_000;
 
 pub struct Mime {
@@ -47,6 +48,7 @@ impl Surface for Mime {
         if rng.u8(..4) == 0 {
             mutate::bytes(rng, &mut raw, &self.seeds, MOST_BYTES);
         }
+        raw.truncate(MOST_BYTES);
         raw
     }
 
@@ -297,6 +299,9 @@ impl Mail {
             let mut body = Vec::new();
             let count = if level == 0 { parts } else { 1 };
             for n in 0..count {
+                if body.len() > MOST_BYTES {
+                    break;
+                }
                 body.extend_from_slice(format!("--{b}{eol}").as_bytes());
                 if n == 0 {
                     body.extend_from_slice(&inner_type);
