@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::availability::Slot;
@@ -204,16 +204,44 @@ pub const WALK_LIMIT: usize = 100_000;
 /// be helped) and at most [`SERIES_LIMIT`] of it; an override moved into the window counts, and the
 /// instance it replaced does not. Nothing an event says makes this fail: what is left out is said in
 /// [`Expansion::cuts`].
+///
+/// At most [`WINDOW_LIMIT`] occurrences are kept, the earliest: once twice as many are held, the rest
+/// are dropped and the window ends, for the events still to come, where the last one kept starts. So
+/// a calendar of a thousand series holds and sorts a hundred thousand occurrences at most, not the
+/// millions their limits add up to.
 pub fn occurrences(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>) -> Expansion<'_> {
+    expand(events, from, to, Each::UpToTheLimit)
+}
+
+/// The first occurrence in `from..to` of each event and series of `events`, earliest first: what
+/// tells whether any of them shows in the window, at a cost that does not grow with how often a
+/// series repeats there. Its cuts say which series are refused or walked too far, not which repeat
+/// more than [`SERIES_LIMIT`] times.
+pub fn first_occurrences(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>) -> Expansion<'_> {
+    expand(events, from, to, Each::First)
+}
+
+/// How much of each series an expansion takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Each {
+    /// Up to [`SERIES_LIMIT`] occurrences, saying so when there are more.
+    UpToTheLimit,
+    /// The first occurrence alone.
+    First,
+}
+
+fn expand(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>, each: Each) -> Expansion<'_> {
     let overridden: HashSet<(&str, DateTime<Utc>)> =
         events.iter().filter_map(|e| Some((e.uid.as_str(), e.recurrence_id?))).collect();
-    let overlaps = |start: DateTime<Utc>, end: DateTime<Utc>| start < to && end > from;
     let mut expansion = Expansion::default();
+    let mut to = to;
+    let mut cut = false;
     for event in events {
+        let overlaps = |start: DateTime<Utc>, end: DateTime<Utc>| start < to && end > from;
         match (&event.rrule, event.recurrence_id) {
             (Some(rrule), None) if event.status != EventStatus::Cancelled => {
                 match Rule::new(rrule, event.start, event.timezone) {
-                    Ok(rule) => series(event, &rule, from, to, &overridden, &mut expansion),
+                    Ok(rule) => series(event, &rule, from, to, &overridden, &mut expansion, each),
                     Err(reason) => {
                         let error = RecurrenceError { uid: event.uid.clone(), rrule: rrule.clone(), reason };
                         expansion.cuts.push(Cut::Refused(error));
@@ -232,16 +260,33 @@ pub fn occurrences(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>) -> 
             }
             _ => {}
         }
+        if expansion.occurrences.len() >= 2 * WINDOW_LIMIT {
+            to = keep_earliest(&mut expansion.occurrences);
+            cut = true;
+        }
     }
     expansion.occurrences.sort_by_key(|o| (o.start, o.end));
     if expansion.occurrences.len() > WINDOW_LIMIT {
         expansion.occurrences.truncate(WINDOW_LIMIT);
+        cut = true;
+    }
+    if cut {
         expansion.cuts.push(Cut::Window);
     }
     expansion
 }
 
-/// The occurrences of the series `event` (with `rule`) that overlap `from..to`.
+/// Keeps the [`WINDOW_LIMIT`] earliest of `occurrences` (unordered) and returns where the window
+/// now ends: just after the start of the last one kept, since one starting later cannot be among them.
+fn keep_earliest(occurrences: &mut Vec<Occurrence<'_>>) -> DateTime<Utc> {
+    occurrences.select_nth_unstable_by_key(WINDOW_LIMIT - 1, |o| (o.start, o.end));
+    occurrences.truncate(WINDOW_LIMIT);
+    let last = occurrences.iter().map(|o| o.start).max().unwrap_or(DateTime::<Utc>::MIN_UTC);
+    last.checked_add_signed(TimeDelta::nanoseconds(1)).unwrap_or(last)
+}
+
+/// The occurrences of the series `event` (with `rule`) that overlap `from..to`, as many as `each`
+/// says.
 fn series<'e>(
     event: &'e Event,
     rule: &Rule,
@@ -249,6 +294,7 @@ fn series<'e>(
     to: DateTime<Utc>,
     overridden: &HashSet<(&str, DateTime<Utc>)>,
     expansion: &mut Expansion<'e>,
+    each: Each,
 ) {
     let length = event.end.signed_duration_since(event.start);
     let reach = from.checked_sub_signed(length).unwrap_or(from);
@@ -266,9 +312,13 @@ fn series<'e>(
         if end <= from || exdates.contains(&start) || overridden.contains(&(event.uid.as_str(), start)) {
             continue;
         }
-        if kept == SERIES_LIMIT {
-            expansion.cuts.push(Cut::Series { uid: event.uid.clone() });
-            return;
+        match each {
+            Each::First if kept == 1 => return,
+            Each::UpToTheLimit if kept == SERIES_LIMIT => {
+                expansion.cuts.push(Cut::Series { uid: event.uid.clone() });
+                return;
+            }
+            _ => {}
         }
         kept += 1;
         expansion.occurrences.push(Occurrence { event, start, end });
@@ -418,6 +468,38 @@ mod tests {
         let found = occurrences(&events, rome(2026, 10, 20, 0, 0), rome(2027, 10, 20, 0, 0));
         assert_eq!(found.occurrences.len(), WINDOW_LIMIT);
         assert_eq!(found.cuts.last(), Some(&Cut::Window));
+    }
+
+    #[test]
+    fn a_window_of_many_series_keeps_the_earliest_occurrences_of_all() {
+        let events: Vec<Event> = (0..21)
+            .map(|n| Event {
+                uid: format!("hourly-{n}"),
+                rrule: Some("FREQ=HOURLY".into()),
+                ..weekly_standup()
+            })
+            .collect();
+        let (from, to) = (rome(2026, 10, 20, 0, 0), rome(2027, 10, 20, 0, 0));
+        let found = occurrences(&events, from, to);
+        assert_eq!(found.occurrences.len(), WINDOW_LIMIT);
+        // 21 series of the same hours: the first 50,000 are their first 2,380 hours and part of the next.
+        let one = starts(&occurrences(&events[..1], from, to));
+        assert_eq!(found.occurrences.first().map(|o| o.start), Some(one[0]));
+        assert_eq!(found.occurrences.last().map(|o| o.start), Some(one[2_380]));
+        assert!(found.occurrences.windows(2).all(|w| w[0].start <= w[1].start));
+        assert_eq!(found.cuts.iter().filter(|c| **c == Cut::Window).count(), 1);
+    }
+
+    #[test]
+    fn the_first_occurrences_are_one_of_each_series_after_its_exceptions() {
+        let mut standup = weekly_standup();
+        standup.exdates.push(rome(2026, 10, 20, 9, 0));
+        let hourly = Event { uid: "hourly".into(), rrule: Some("FREQ=HOURLY".into()), ..weekly_standup() };
+        let events = [standup, hourly];
+        let found = first_occurrences(&events, rome(2026, 10, 19, 0, 0), rome(2027, 10, 19, 0, 0));
+        assert_eq!(starts(&found), [rome(2026, 10, 20, 9, 0), rome(2026, 10, 27, 9, 0)]);
+        assert_eq!(found.occurrences[1].uid(), "standup@office.example");
+        assert!(found.cuts.is_empty(), "{:?}", found.cuts);
     }
 
     #[test]

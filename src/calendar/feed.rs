@@ -17,7 +17,7 @@ use calcard::icalendar::{
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::event::{Cut, Event, EventStatus, occurrences};
+use super::event::{Cut, Event, EventStatus, first_occurrences, occurrences};
 use super::itip::{Meeting, calendar_root, text, vevent};
 use super::recurrence::Rule;
 
@@ -71,7 +71,7 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> FeedBod
         let series_cancelled = rows
             .iter()
             .any(|row| row.event.recurrence_id.is_none() && row.event.status == EventStatus::Cancelled);
-        let shown = occurrences(&series, window.from, window.to);
+        let shown = first_occurrences(&series, window.from, window.to);
         cuts.extend(shown.cuts.iter().cloned());
         if series_cancelled || !shown.occurrences.iter().any(|o| o.status() != EventStatus::Cancelled) {
             continue;

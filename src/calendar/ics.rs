@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::event::{Event, EventStatus};
 use super::recurrence::Rule;
 use super::zones;
+use crate::mail::message::one_line;
 
 /// The years clerk reads times in. Meetings are booked within them; a time outside them is a typo or
 /// an attack, and arithmetic on it could overflow the calendar.
@@ -396,9 +397,10 @@ fn read_event(
         uid: uid.to_string(),
         sequence,
         recurrence_id: instance,
-        summary: text_of(component, &ICalendarProperty::Summary).unwrap_or_default().trim().to_string(),
+        // On one line: they become subjects and headers of the mail that answers the event.
+        summary: one_line(text_of(component, &ICalendarProperty::Summary).unwrap_or_default()).into_owned(),
         location: text_of(component, &ICalendarProperty::Location)
-            .map(str::to_string)
+            .map(|location| one_line(location).into_owned())
             .filter(|l| !l.is_empty()),
         description: text_of(component, &ICalendarProperty::Description).map(str::to_string),
         start: start.instant,
@@ -454,14 +456,14 @@ fn party(entry: &ICalendarEntry) -> Option<Party> {
         Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
         _ => value,
     };
-    // An address clerk could write back to; anything else (a URN, a bare name) names nobody.
-    if !email.contains('@') || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // An address clerk could write back to; anything else (a URN, a bare name, `@`) names nobody.
+    if !crate::mail::message::can_be_sent_to(email) {
         return None;
     }
     let name = entry
         .parameter(&ICalendarParameterName::Cn)
         .and_then(|cn| cn.as_text())
-        .map(|cn| cn.trim().trim_matches('"').to_string())
+        .map(|cn| one_line(cn.trim().trim_matches('"')).into_owned())
         .filter(|cn| !cn.is_empty() && !cn.eq_ignore_ascii_case(email));
     Some(Party { email: email.to_string(), name })
 }

@@ -16,7 +16,7 @@
 //! no word longer than [`LONGEST_WORD`]. A request says when it wants to meet near its top; a
 //! megabyte without a newline, a run of 100,000 digits or ten thousand "at 10am" is read for its
 //! first words only. Duckling, whose work grows faster than its input, reads overlapping windows
-//! of [`WINDOW_WORDS`] words.
+//! of [`WINDOW_WORDS`] words, and at most [`MOST_WINDOWS`] of those that hold a day or time.
 
 mod english;
 pub mod italian;
@@ -50,6 +50,11 @@ pub const LONGEST_WORD: usize = 32;
 /// The words duckling reads at once; windows overlap by half, so a phrase of up to half as many
 /// words is always read whole.
 pub const WINDOW_WORDS: usize = 24;
+
+/// Windows duckling reads at most in one message, of those with a word that can tell a day or time:
+/// its work on a window dense with dates and times ("the 5th at 9" over and over) reaches half a
+/// second, however many such windows a sender writes.
+pub const MOST_WINDOWS: usize = 3;
 
 /// The shortest and longest meeting a request can ask for.
 const SHORTEST: Duration = Duration::from_secs(5 * 60);

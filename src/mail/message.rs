@@ -138,7 +138,10 @@ pub struct CalendarPart {
 pub struct Message {
     /// Size of the raw message in bytes.
     pub size: usize,
-    /// The From addresses (normally one), group syntax flattened.
+    /// The From addresses (normally one), group syntax flattened. Like every address of a message
+    /// (Sender, Reply-To, To, Cc), only those mail can be sent to are kept: a malformed one
+    /// (`<<anna@client.example`, a control character) can be neither answered nor invited, and a desk
+    /// writing to it would fail the whole message.
     pub from: Vec<Address>,
     /// The Sender address: who actually sent it when that differs from From (a secretary, a calendar
     /// service, a list).
@@ -241,13 +244,13 @@ impl Message {
 
     /// Where an automatic reply goes (RFC 3834 §4): the Return-Path address when there is one, else the
     /// first Reply-To, else the first From. `None` when the Return-Path is empty (`<>`, which means
-    /// "never answer") or there is no address at all.
+    /// "never answer") or mail cannot be sent to it, or there is no address at all.
     ///
     /// This says where, not whether: the auto-reply guard decides whether.
     pub fn reply_target(&self) -> Option<&str> {
         match &self.return_path {
             ReturnPath::Empty => None,
-            ReturnPath::Address(address) => Some(address),
+            ReturnPath::Address(address) => can_be_sent_to(address).then_some(address.as_str()),
             ReturnPath::Absent => {
                 self.reply_to.first().or_else(|| self.from.first()).map(|a| a.email.as_str())
             }
@@ -319,7 +322,7 @@ fn normalise(size: usize, mail: &[u8], parsed: &mail_parser::Message<'_>) -> Mes
                 message.sender = addresses(&header.value).into_iter().next();
             }
             HeaderName::ReplyTo if message.reply_to.is_empty() => {
-                message.reply_to = addresses(&header.value).into_iter().filter(can_be_written_to).collect();
+                message.reply_to = addresses(&header.value);
             }
             HeaderName::To => message.to.extend(addresses(&header.value)),
             HeaderName::Cc => message.cc.extend(addresses(&header.value)),
@@ -464,6 +467,7 @@ fn text_of(value: HeaderValue<'_>) -> String {
     value.into_text().map(Cow::into_owned).unwrap_or_default()
 }
 
+/// The addresses of an address header that mail can be sent to.
 fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
     let Some(list) = value.as_address() else {
         return Vec::new();
@@ -471,7 +475,7 @@ fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
     list.iter()
         .filter_map(|addr| {
             let email = addr.address.as_deref()?.trim();
-            (!email.is_empty()).then(|| Address {
+            can_be_sent_to(email).then(|| Address {
                 name: addr.name.as_deref().map(one_line).filter(|n| !n.is_empty()).map(Cow::into_owned),
                 email: email.to_owned(),
             })
@@ -484,8 +488,9 @@ fn addresses(value: &HeaderValue<'_>) -> Vec<Address> {
 ///
 /// The subject and display names go into replies, forwards, logs and the journal; a line break there
 /// would make every reply to the message refused as header injection, so the whole message failed.
-/// Text without control characters is returned as it is, inner white space included.
-fn one_line(text: &str) -> Cow<'_, str> {
+/// A calendar's SUMMARY, LOCATION and names go the same ways. Text without control characters is
+/// returned as it is, inner white space included.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     let text = text.trim();
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
@@ -500,10 +505,12 @@ fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(line)
 }
 
-/// Whether mail can be addressed to `address` (SMTP would take it in `RCPT TO`). A Reply-To that
-/// cannot (`<anna@cli ent.example>`) is left out, so answers go to From instead of failing.
-fn can_be_written_to(address: &Address) -> bool {
-    address.email.parse::<lettre::Address>().is_ok()
+/// Whether mail can be addressed to `address` (SMTP would take it in `RCPT TO`). An address of the
+/// message that cannot (`<anna@cli ent.example>`) is left out: a Reply-To, so that answers go to From
+/// instead of failing; a From, so that the message has no sender to answer rather than an answer that
+/// cannot be written. Calendars keep to it for their organizers and attendees too.
+pub fn can_be_sent_to(address: &str) -> bool {
+    address.parse::<lettre::Address>().is_ok()
 }
 
 /// Reads `<address>`, `<>` or a bare address, ignoring an obsolete source route (`<@relay:user@host>`).

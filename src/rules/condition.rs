@@ -135,18 +135,40 @@ impl Condition {
 
     /// Whether every message that satisfies `self` also satisfies `other`, as far as their structure
     /// shows: `true` is certain, `false` proves nothing. How a rule shadowed by an earlier one is found.
-    pub(crate) fn implies(&self, other: &Condition) -> bool {
+    ///
+    /// Each comparison of two parts spends one of `steps`, and `None` says they ran out: with `any` and
+    /// `all` nested on both sides, the parts to compare grow exponentially with the depth.
+    pub(crate) fn implies(&self, other: &Condition, steps: &mut u64) -> Option<bool> {
+        *steps = steps.checked_sub(1)?;
+        if matches!(other.node, Node::Always) {
+            return Some(true);
+        }
+        if let Node::All(items) = &other.node
+            && every(items, |item| self.implies(item, steps))?
+        {
+            return Some(true);
+        }
+        if let Node::Any(items) = &other.node
+            && some(items, |item| self.implies(item, steps))?
+        {
+            return Some(true);
+        }
+        if let Node::All(items) = &self.node
+            && some(items, |item| item.implies(other, steps))?
+        {
+            return Some(true);
+        }
+        if let Node::Any(items) = &self.node
+            && every(items, |item| item.implies(other, steps))?
+        {
+            return Some(true);
+        }
         match (&self.node, &other.node) {
-            (_, Node::Always) => true,
-            (_, Node::All(items)) if items.iter().all(|item| self.implies(item)) => true,
-            (_, Node::Any(items)) if items.iter().any(|item| self.implies(item)) => true,
-            (Node::All(items), _) if items.iter().any(|item| item.implies(other)) => true,
-            (Node::Any(items), _) if items.iter().all(|item| item.implies(other)) => true,
             // Not a ⇒ not b exactly when b ⇒ a.
-            (Node::Not(mine), Node::Not(theirs)) => theirs.implies(mine),
+            (Node::Not(mine), Node::Not(theirs)) => theirs.implies(mine, steps),
             // Tests are shown in full (field, pattern, flags), so the same text is the same test.
-            (Node::Test(mine), Node::Test(theirs)) => mine.to_string() == theirs.to_string(),
-            _ => false,
+            (Node::Test(mine), Node::Test(theirs)) => Some(mine.to_string() == theirs.to_string()),
+            _ => Some(false),
         }
     }
 
@@ -183,6 +205,26 @@ impl Condition {
         };
         ConditionTrace { condition: self.to_string(), result, children }
     }
+}
+
+/// Whether `holds` is true of every item; `None` as soon as it cannot tell.
+fn every(items: &[Condition], mut holds: impl FnMut(&Condition) -> Option<bool>) -> Option<bool> {
+    for item in items {
+        if !holds(item)? {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// Whether `holds` is true of some item; `None` as soon as it cannot tell.
+fn some(items: &[Condition], mut holds: impl FnMut(&Condition) -> Option<bool>) -> Option<bool> {
+    for item in items {
+        if holds(item)? {
+            return Some(true);
+        }
+    }
+    Some(false)
 }
 
 fn trace_all(items: &[Condition], facts: &Facts<'_>) -> Vec<ConditionTrace> {

@@ -76,10 +76,32 @@ fn check_schedule_names(schedules: &[(Schedule, Diagnostic)], errors: &mut Vec<D
 fn shadowed<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<Diagnostic> {
     let rules: Vec<&Rule> = rules.collect();
     let mut warnings = Vec::new();
+    let mut steps = SHADOW_STEPS;
     for (index, rule) in rules.iter().enumerate() {
-        let earlier =
-            rules[..index].iter().find(|earlier| !earlier.continue_after && rule.when.implies(&earlier.when));
-        if let Some(earlier) = earlier {
+        let mut shadowing = None;
+        for earlier in rules[..index].iter().filter(|earlier| !earlier.continue_after) {
+            match rule.when.implies(&earlier.when, &mut steps) {
+                Some(true) => {
+                    shadowing = Some(earlier);
+                    break;
+                }
+                Some(false) => {}
+                None => {
+                    warnings.push(Diagnostic {
+                        file: rule.file.clone(),
+                        line: rule.line,
+                        col: 1,
+                        message: format!(
+                            "rules from {:?} on are not checked for rules that can never match: comparing \
+                             so many rules, or conditions nested so deep, would take too long",
+                            rule.name
+                        ),
+                    });
+                    return warnings;
+                }
+            }
+        }
+        if let Some(earlier) = shadowing {
             warnings.push(Diagnostic {
                 file: rule.file.clone(),
                 line: rule.line,
@@ -96,6 +118,11 @@ fn shadowed<'r>(rules: impl Iterator<Item = &'r Rule>) -> Vec<Diagnostic> {
     }
     warnings
 }
+
+/// How many comparisons of conditions looking for shadowed rules may take: seven hundred rules, or
+/// conditions nested dozens deep, are compared in a fraction of a second, and rules beyond that are
+/// not looked at (with a warning saying so) rather than holding up `clerk check` and every reload.
+const SHADOW_STEPS: u64 = 250_000;
 
 /// A loaded, checked rules directory.
 pub struct RuleSet {

@@ -63,6 +63,28 @@ fn a_reply_without_organizer_is_still_read_by_its_uid() {
 }
 
 #[test]
+fn an_organizer_or_attendee_mail_cannot_be_sent_to_names_nobody() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTART:20270118T100000Z\r\n\
+        ORGANIZER:mailto:anna.weber@partner.exam<div>ple\r\nATTENDEE:mailto:@\r\n\
+        ATTENDEE:mailto:bob@partner.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let event = &read(text, None, ROME).unwrap().events[0];
+    assert_eq!(event.organizer, None);
+    let attendees: Vec<&str> = event.attendees.iter().map(|a| a.party.email.as_str()).collect();
+    assert_eq!(attendees, ["bob@partner.example"]);
+}
+
+#[test]
+fn a_summary_place_and_name_with_line_breaks_are_read_on_one_line() {
+    let text = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u2\r\nDTSTART:20270118T100000Z\r\n\
+        SUMMARY:Review\rBcc: x@evil.example\r\nLOCATION:Room\\n2\r\n\
+        ORGANIZER;CN=\"Anna\\nWeber\":mailto:anna@partner.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let event = &read(text, None, ROME).unwrap().events[0];
+    assert_eq!(event.summary, "Review Bcc: x@evil.example");
+    assert_eq!(event.location.as_deref(), Some("Room 2"));
+    assert_eq!(event.organizer.as_ref().and_then(|o| o.name.as_deref()), Some("Anna Weber"));
+}
+
+#[test]
 fn a_cancellation_is_read_as_cancel() {
     assert_eq!(imip("cancel-single-event.eml").method, Method::Cancel);
 }

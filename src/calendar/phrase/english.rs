@@ -8,7 +8,10 @@ use chrono::{DateTime, Datelike, FixedOffset, Months, Timelike, Utc};
 use duckling::{Context, DimensionKind, DimensionValue, Grain, Lang, Locale, Options, TimePoint, TimeValue};
 use regex::Regex;
 
-use super::{Clock, Days, Found, Groups, Language, PartOfDay, Reading, WINDOW_WORDS, day_plus, number, take};
+use super::{
+    Clock, Days, Found, Groups, Language, MOST_WINDOWS, PartOfDay, Reading, WINDOW_WORDS, day_plus, number,
+    take,
+};
 
 /// A clock time as written: `3`, `3pm`, `15:30`, `3.30 p.m.`.
 const CLOCK: &str = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?";
@@ -122,22 +125,45 @@ fn clock(groups: &Groups, first: usize) -> Option<Clock> {
 
 /// The days and times duckling finds in `text`; the first of each kind counts. Duckling reads
 /// windows of [`WINDOW_WORDS`] words, each overlapping the next by half: a phrase is taken from the
-/// window it starts in the first half of (or from the last window), where it is whole.
+/// window it starts in the first half of (or from the last window read), where it is whole. Only
+/// windows with a word that can tell a day or time ([`tells_time`]) are read, [`MOST_WINDOWS`] of
+/// them at most, and none after a day and a time (or an instant) have been found: duckling's work on
+/// one window dense with dates and times reaches half a second, which a sender could otherwise have
+/// it spend on every window of a message.
 fn times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found) {
     let words: Vec<&str> = text.split_whitespace().collect();
     let step = WINDOW_WORDS / 2;
     let mut first = 0;
+    let mut read = 0;
     loop {
-        let last = first + WINDOW_WORDS >= words.len();
         let window = &words[first..words.len().min(first + WINDOW_WORDS)];
-        let half = window.iter().take(step).map(|w| w.len() + 1).sum::<usize>();
-        let text = window.join(" ");
-        window_times(&text, sent, found, |start| last || start < half);
-        if last {
+        if window.iter().any(|word| tells_time(word)) {
+            read += 1;
+            let last = first + WINDOW_WORDS >= words.len() || read == MOST_WINDOWS;
+            let half = window.iter().take(step).map(|w| w.len() + 1).sum::<usize>();
+            let text = window.join(" ");
+            window_times(&text, sent, found, |start| last || start < half);
+        }
+        let settled = found.instant.is_some() || (found.day.is_some() && found.clock.is_some());
+        if first + WINDOW_WORDS >= words.len() || read == MOST_WINDOWS || settled {
             return;
         }
         first += step;
     }
+}
+
+/// Whether duckling could read `word` (lower case, accents off) as part of a day or time: it has a
+/// digit, or names a day, a month, a part of the day, a number or a span.
+fn tells_time(word: &str) -> bool {
+    const WORDS: &str = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur \
+        thurs fri sat sun january february march april june july august september october november \
+        december jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow tonight yesterday noon \
+        midday midnight morning afternoon evening night weekend week weeks month months year years hour \
+        hours minutes now one two three four five six seven eight nine ten eleven twelve twenty thirty \
+        half quarter first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth \
+        christmas easter";
+    let letters = word.trim_matches(|c: char| !c.is_alphabetic());
+    word.bytes().any(|b| b.is_ascii_digit()) || WORDS.split_whitespace().any(|w| w == letters)
 }
 
 /// The days and times duckling finds in one window, of those starting where `taken` says.
@@ -165,10 +191,12 @@ fn window_times(text: &str, sent: DateTime<FixedOffset>, found: &mut Found, take
                 point(value, written, TIME_ONLY.is_match(entity.body.trim()), found)
             }
             DimensionValue::Time(TimeValue::Interval { from: Some(from), to: Some(to), .. }) => {
+                // "2026-1899" is a stretch read backwards, not days to meet on.
                 if let (TimePoint::Naive { value: from, grain }, TimePoint::Naive { value: to, .. }) =
                     (from, to)
                     && grain >= Grain::Day
                     && found.day.is_none()
+                    && from.date() < to.date()
                 {
                     found.day = Some(Days { from: from.date(), to: to.date() });
                 }

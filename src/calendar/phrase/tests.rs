@@ -232,6 +232,27 @@ fn a_time_written_after_the_words_read_is_not_read() {
 }
 
 #[test]
+fn duckling_reads_three_windows_that_hold_dates_and_times_and_no_more() {
+    // Each "7" could be a time: the windows they fill use up duckling's reading, so the request after
+    // them is not read; the same request after as many words of no date is.
+    let after_dates = format!("{}Tuesday at 3pm", "lorem 7\n".repeat(WINDOW_WORDS));
+    assert_eq!(line(&read(&after_dates, sent())), "nothing");
+    let after_words = format!("{}Tuesday at 3pm", "lorem ipsum\n".repeat(WINDOW_WORDS));
+    assert_eq!(line(&read(&after_words, sent())), "at Tue 24 Nov 15:00");
+}
+
+#[test]
+fn sixty_lines_of_the_5th_at_9_are_read_as_the_first() {
+    assert_eq!(line(&read(&"the 5th at 9\n".repeat(MOST_LINES), sent())), "at Sat 5 Dec 09:00");
+}
+
+#[test]
+fn years_written_backwards_are_no_stretch_of_days() {
+    assert_eq!(line(&read("2026-1899", sent())), "nothing");
+    assert_eq!(line(&read("2026-1899, or Tuesday at 3pm", sent())), "at Tue 24 Nov 15:00");
+}
+
+#[test]
 fn a_phrase_across_the_end_of_a_window_is_read_whole() {
     for filler in [WINDOW_WORDS - 2, WINDOW_WORDS - 1, WINDOW_WORDS / 2 - 1, 3 * WINDOW_WORDS / 2 - 2] {
         let text = format!("{}next Tuesday at 3pm", "lorem ".repeat(filler));

@@ -72,6 +72,25 @@ fn a_reply_to_that_mail_cannot_be_sent_to_is_left_out_so_replies_go_to_from() {
 }
 
 #[test]
+fn addresses_mail_cannot_be_sent_to_are_left_out_of_from_sender_to_and_cc() {
+    let m = parse(
+        "From: <<anna@client.example\nSender: \"x\" <jdoe@exa\u{1}mple.com>\n\
+         To: assistant@office.example, t.keller@studio-keller.exam=\nCc: @, =?utf-8?q?b=0D=0A@x.example?=\n\nx\n",
+    );
+    assert!(m.from.is_empty(), "{:?}", m.from);
+    assert_eq!(m.sender, None);
+    assert_eq!(m.to.iter().map(|a| a.email.as_str()).collect::<Vec<_>>(), ["assistant@office.example"]);
+    assert!(m.cc.is_empty(), "{:?}", m.cc);
+    assert_eq!(m.reply_target(), None);
+}
+
+#[test]
+fn a_return_path_mail_cannot_be_sent_to_gives_no_reply_target() {
+    let m = parse("Return-Path: <_x@evil.example?=>\nFrom: a@example.com\n\nx\n");
+    assert_eq!(m.reply_target(), None);
+}
+
+#[test]
 fn ids_lose_their_angle_brackets() {
     let m = parse(SIMPLE);
     assert_eq!(m.message_id.as_deref(), Some("abc.123@example.com"));

@@ -195,6 +195,33 @@ fn a_rule_covered_by_one_alternative_of_an_earlier_any_is_warned_about() {
 }
 
 #[test]
+fn rules_nested_deep_on_both_sides_are_compared_within_a_bound_and_the_rest_said_so() {
+    // `any` and `all` alternating 24 deep in two rules: comparing them part by part would take longer
+    // than the universe has left.
+    let nested = |leaf: &str, outer: &str, inner: &str| {
+        (0..24).fold(format!("{{ subject = \"{leaf}\" }}"), |condition, depth| {
+            let group = if depth % 2 == 0 { outer } else { inner };
+            format!("{{ {group} = [{condition}, {{ subject = \"x{depth}\" }}] }}")
+        })
+    };
+    let rules = format!(
+        "[[rule]]\nname = \"first\"\nwhen.any = [{}]\nmove = \"A\"\n\n\
+         [[rule]]\nname = \"second\"\nwhen.any = [{}]\nmove = \"B\"\n",
+        nested("a", "any", "all"),
+        nested("b", "all", "any")
+    );
+    let dir = Dir::with_rules(&rules);
+    let set = dir.load();
+    let warnings: Vec<String> = set.warnings.iter().map(|w| dir.relative(w)).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("rules from \"second\" on are not checked for rules that can never match")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn a_reminders_schedule_takes_before_and_a_digest_refuses_it() {
     let set = load(&format!(
         "{A_RULE}[[schedule]]\nname = \"r\"\ncron = \"0 */5 * * * *\"\njob = \"reminders\"\nbefore = \"2h\"\n"
