@@ -45,7 +45,7 @@ pub struct Office {
     calendars: Vec<Vec<u8>>,
     rules: RuleSet,
     store: RefCell<Store>,
-    /// Every address the office's own files name, lower case.
+    /// Every address the office's own files and the senders of its own mail name, lower case.
     known: String,
 }
 
@@ -56,8 +56,15 @@ impl Surface for Office {
     fn new(corpus: &Corpus) -> Office {
         let rules = RuleSet::load(&corpus.root.join("rules")).expect("the shipped rules load");
         let mut store = Store::open_in_memory().expect("an office database");
+        // The people of the office's own mail are in its database (a requester told that the order
+        // arrived), so clerk may write to them as it may to those its files name.
+        let mut senders = String::new();
         for (n, raw) in corpus.office_mail().iter().enumerate() {
             let Ok(message) = Message::parse(raw) else { continue };
+            for address in &message.from {
+                senders.push_str(&address.email);
+                senders.push('\n');
+            }
             let handled = decide(&rules, &store, &message, raw, &format!("1:{n}"))
                 .unwrap_or_else(|e| panic!("office message {n} cannot be decided: {e}"));
             store.immediate(|s| s.record(&[handled], None)).expect("an office message is recorded");
@@ -67,6 +74,7 @@ impl Surface for Office {
             .map(|file| {
                 std::fs::read_to_string(corpus.root.join("rules").join(file)).expect("the office's files")
             })
+            .chain([senders])
             .collect::<String>()
             .to_lowercase();
         Office {
