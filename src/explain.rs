@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::Path;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::actions::{self, Decision, ReplyHistory};
@@ -33,13 +33,23 @@ pub struct Explanation {
 /// Runs `raw` through `rules` without touching anything. The reply limit and the calendars are
 /// checked against the office's database (`office`, read and never written) when there is one.
 pub fn explain(rules: &RuleSet, raw: &[u8], office: Option<&ReplyLog>) -> Result<Explanation, ParseError> {
+    explain_at(rules, raw, office, Utc::now())
+}
+
+/// [`explain`] as if the message were handled at `now`: how a labelled set of mail written for
+/// another month is scored as it would have been handled when it arrived.
+pub fn explain_at(
+    rules: &RuleSet,
+    raw: &[u8],
+    office: Option<&ReplyLog>,
+    now: DateTime<Utc>,
+) -> Result<Explanation, ParseError> {
     let message = Message::parse(raw)?;
     let trace = rules.explain(&message);
     let hash = crate::digest::sha256_hex(raw);
     let reply_log_read = office.is_some();
     let empty = ReplyLog(None);
     let log = office.unwrap_or(&empty);
-    let now = Utc::now();
     let decided = actions::decide(rules, &message, raw, &hash, &mut &*log, now)
         .map_err(|e| e.to_string())
         .and_then(|mut decision| {
