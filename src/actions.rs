@@ -289,7 +289,8 @@ fn forward(
     let failed = |message: String| ActionError { rule: rule.name.clone(), message };
     let note = match &action.note {
         Some(template) => {
-            let context = TemplateContext::new(msg, &rules.office, &rule.name);
+            let context = TemplateContext::new(msg, &rules.office, &rule.name)
+                .with_reading(rules.intents(msg).summary());
             Some(rules.templates.render(template, &context).map_err(|e| failed(e.to_string()))?)
         }
         None => None,

@@ -20,6 +20,7 @@ pub mod feeds;
 pub mod guard;
 pub mod http;
 pub mod intake;
+pub mod intent;
 pub mod logging;
 pub mod mail;
 pub mod metrics;

@@ -14,6 +14,7 @@ use super::address::Glob;
 use super::facts::Facts;
 use super::text::Phrase;
 use super::trace::ConditionTrace;
+use crate::intent::Intent;
 use crate::mail::message::{Address, Message};
 
 /// A condition over a message: a tree of `all`/`any`/`not` over tests of one field each.
@@ -43,8 +44,15 @@ pub(crate) enum Test {
     HeaderPresent(String, bool),
     Attachment(AttachmentTest),
     Calendar(CalendarTest),
-    Size { over: Option<Bytes>, under: Option<Bytes> },
+    Size {
+        over: Option<Bytes>,
+        under: Option<Bytes>,
+    },
     Automatic(bool),
+    /// `intent = "…"`: the name as written and the intents it stands for; holds when one of them does.
+    Intent(String, Vec<Intent>),
+    /// `unsure = true`: the readers found something but cannot say what for sure.
+    Unsure(bool),
 }
 
 /// The address fields a rule can test; `Recipients` is To and Cc together.
@@ -255,6 +263,8 @@ impl Test {
             Test::Address(_, AddressPattern::Glob(_)) => 1,
             Test::Address(_, AddressPattern::Regex(_)) | Test::Automatic(_) => 2,
             Test::Phrase(field, _) => field.cost() + 1,
+            // The readers read the whole message (dates, catalog lines): the dearest test by far.
+            Test::Intent(..) | Test::Unsure(_) => 9,
             Test::Regex(field, _) => field.cost() + 2,
         }
     }
@@ -299,6 +309,8 @@ impl Test {
                     && under.as_ref().is_none_or(|under| size < under.bytes)
             }
             Test::Automatic(automatic) => facts.automatic() == *automatic,
+            Test::Intent(_, intents) => intents.iter().any(|intent| facts.intents().holds(*intent)),
+            Test::Unsure(unsure) => facts.intents().unsure() == *unsure,
         }
     }
 }
@@ -344,6 +356,9 @@ impl fmt::Display for Test {
             }
             Test::Automatic(true) => f.write_str("is automatic (machine-generated)"),
             Test::Automatic(false) => f.write_str("is not automatic"),
+            Test::Intent(name, _) => write!(f, "asks for {name:?}"),
+            Test::Unsure(true) => f.write_str("is unsure (the readers cannot say for sure what it asks)"),
+            Test::Unsure(false) => f.write_str("is not unsure"),
         }
     }
 }

@@ -7,15 +7,33 @@
 
 use std::cell::{OnceCell, RefCell};
 
+use super::office::Office;
 use super::text::fold_into;
+use crate::intent::{self, Reading};
 use crate::mail::message::Message;
+use crate::supply::Catalog;
+
+/// Reads what `msg` asks of `office`: its own domains and addresses say who is a colleague, the
+/// catalog who is a vendor and what can be ordered.
+pub(crate) fn read_intents(msg: &Message, office: &Office, catalog: Option<&Catalog>) -> Reading {
+    let addresses: Vec<String> = office.own_addresses().map(str::to_lowercase).collect();
+    let mut domains: Vec<String> =
+        addresses.iter().filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_owned())).collect();
+    domains.sort();
+    domains.dedup();
+    intent::read(msg, &intent::Office { domains, addresses, catalog })
+}
 
 /// One message under evaluation.
 pub(crate) struct Facts<'m> {
     msg: &'m Message,
+    /// What reading the message's intents needs of the office.
+    office: &'m Office,
+    catalog: Option<&'m Catalog>,
     subject: OnceCell<String>,
     body: OnceCell<String>,
     automatic: OnceCell<bool>,
+    intents: OnceCell<Reading>,
 }
 
 thread_local! {
@@ -41,8 +59,16 @@ fn give_back(buffer: String) {
 }
 
 impl<'m> Facts<'m> {
-    pub(crate) fn new(msg: &'m Message) -> Facts<'m> {
-        Facts { msg, subject: OnceCell::new(), body: OnceCell::new(), automatic: OnceCell::new() }
+    pub(crate) fn new(msg: &'m Message, office: &'m Office, catalog: Option<&'m Catalog>) -> Facts<'m> {
+        Facts {
+            msg,
+            office,
+            catalog,
+            subject: OnceCell::new(),
+            body: OnceCell::new(),
+            automatic: OnceCell::new(),
+            intents: OnceCell::new(),
+        }
     }
 
     /// The message itself, for what needs no preparation.
@@ -78,6 +104,11 @@ impl<'m> Facts<'m> {
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
+    }
+
+    /// What the message asks, read once, when a rule first asks.
+    pub(crate) fn intents(&self) -> &Reading {
+        self.intents.get_or_init(|| read_intents(self.msg, self.office, self.catalog))
     }
 
     /// Whether the message looks machine-generated.

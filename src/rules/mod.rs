@@ -267,9 +267,14 @@ impl RuleSet {
         rule.actions.reply.as_ref().and_then(|reply| reply.every).map_or(floor, |every| every.max(floor))
     }
 
+    /// What `msg` asks of this office, as `when.intent` reads it; for `explain`.
+    pub fn intents(&self, msg: &Message) -> crate::intent::Reading {
+        facts::read_intents(msg, &self.office, self.catalog.as_ref())
+    }
+
     /// The rules that match `msg`: the first match decides, unless it says `continue`.
     pub fn classify(&self, msg: &Message) -> Classification<'_> {
-        let facts = Facts::new(msg);
+        let facts = Facts::new(msg, &self.office, self.catalog.as_ref());
         let mut matched = Vec::new();
         for rule in &self.rules {
             if rule.when.eval(&facts) {
@@ -285,7 +290,7 @@ impl RuleSet {
     /// Every rule [`RuleSet::classify`] tries for `msg`, in order, with each condition's result; it
     /// stops where classification stops.
     pub fn explain(&self, msg: &Message) -> Vec<RuleTrace> {
-        let facts = Facts::new(msg);
+        let facts = Facts::new(msg, &self.office, self.catalog.as_ref());
         let mut traces = Vec::new();
         for rule in &self.rules {
             let when = rule.when.trace(&facts);

@@ -399,6 +399,9 @@ pub struct TemplateContext<'a> {
     pub rule: RuleContext<'a>,
     /// `ticket`: the inquiry desk's ticket the mail belongs to; none outside the desk.
     pub ticket: Option<TicketContext>,
+    /// `reading`: one line on what clerk read the message to ask, with the evidence ("clerk read:
+    /// meeting-request (56%: \"call\")"); in a forward's note, for the person who decides.
+    pub reading: String,
 }
 
 /// `ticket` in templates: `Your request {{ ticket.tag }} … by {{ ticket.due }}`.
@@ -515,7 +518,13 @@ impl<'a> TemplateContext<'a> {
             },
             rule: RuleContext { name: rule_name },
             ticket: None,
+            reading: String::new(),
         }
+    }
+
+    /// The same context with what clerk read the message to ask.
+    pub fn with_reading(self, reading: String) -> TemplateContext<'a> {
+        TemplateContext { reading, ..self }
     }
 
     /// The same context with the ticket the mail belongs to.

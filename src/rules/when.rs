@@ -12,6 +12,9 @@
 //! when.calendar = "REQUEST"           # the iTIP method of a calendar part; true: any calendar part
 //! when.size = { over = "5MB", under = "20MB" }   # kB, MB, GB = 1000-based; KiB, MiB, GiB; or bytes
 //! when.automatic = false              # machine-generated mail (auto-replies, bounces, lists)
+//! when.intent = "supply-order"        # what the message asks, read by clerk (see `crate::intent`);
+//!                                     #   also a desk's group: "meeting", "supply", "inquiry"
+//! when.unsure = true                  # the readers found something but cannot say what for sure
 //!
 //! when.any = [{ from = "*@a.example" }, { subject = "urgent" }]   # combinations of when-tables
 //! when.all = [...]
@@ -31,6 +34,7 @@ use super::condition::{
     AddressField, AddressPattern, AttachmentTest, Bytes, CalendarTest, Condition, Test, TextField,
 };
 use super::text::Phrase;
+use crate::intent::Intent;
 use crate::toml_doc::{Item, Table, did_you_mean};
 use toml::de::DeValue;
 
@@ -49,6 +53,8 @@ const FIELDS: &[(&str, Field)] = &[
     ("calendar", Field::Value(Kind::Calendar)),
     ("size", Field::Value(Kind::Size)),
     ("automatic", Field::Value(Kind::Automatic)),
+    ("intent", Field::Value(Kind::Intent)),
+    ("unsure", Field::Value(Kind::Unsure)),
     ("any", Field::Any),
     ("all", Field::All),
     ("not", Field::Not),
@@ -163,6 +169,8 @@ enum Kind {
     Calendar,
     Size,
     Automatic,
+    Intent,
+    Unsure,
 }
 
 impl Kind {
@@ -174,7 +182,8 @@ impl Kind {
             Kind::Attachment => "true/false or a table like { type = \"application/pdf\", name = \"*.pdf\" }",
             Kind::Calendar => "a method like \"REQUEST\", a list of methods, or true/false",
             Kind::Size => "a table like { over = \"5MB\" } or { under = \"100kB\" }",
-            Kind::Automatic => "true or false",
+            Kind::Automatic | Kind::Unsure => "true or false",
+            Kind::Intent => "an intent like \"meeting-request\" or a desk like \"supply\", or a list of them",
         }
     }
 }
@@ -249,6 +258,8 @@ fn scalar(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
         (Kind::Calendar, _, Some(present)) => Some(Test::Calendar(CalendarTest::Any(present))),
         (Kind::Calendar, Some(method), _) => calendar_method(method, item),
         (Kind::Automatic, _, Some(automatic)) => Some(Test::Automatic(automatic)),
+        (Kind::Unsure, _, Some(unsure)) => Some(Test::Unsure(unsure)),
+        (Kind::Intent, Some(name), _) => intent(name, item),
         _ => {
             item.type_error(kind.expected());
             None
@@ -283,6 +294,23 @@ fn phrase_test(field: TextField, phrase: &str, item: &Item<'_, '_>) -> Option<Te
     }
 }
 
+/// `intent = "supply-order"`: one intent, or every intent of a desk (`"supply"`).
+fn intent(name: &str, item: &Item<'_, '_>) -> Option<Test> {
+    if let Some(intents) = Intent::named(name) {
+        return Some(Test::Intent(name.to_owned(), intents));
+    }
+    let names = Intent::ALL.iter().map(|i| i.name()).chain(["meeting", "supply", "inquiry"]);
+    let hint = match did_you_mean(name, names) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None => format!(
+            "; the intents are {} (or a desk: meeting, supply, inquiry)",
+            Intent::ALL.iter().map(|i| i.name()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    item.error(format!("`{name}` is not an intent{hint}"));
+    None
+}
+
 fn calendar_method(method: &str, item: &Item<'_, '_>) -> Option<Test> {
     let valid = !method.is_empty() && method.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
     if !valid {
@@ -301,7 +329,9 @@ fn regex(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
         Kind::Address(field) => Some(Test::Address(*field, AddressPattern::Regex(regex))),
         Kind::Text(field) => Some(Test::Regex(field.clone(), regex)),
         Kind::Header(name) => Some(Test::Regex(TextField::Header(name.clone()), regex)),
-        Kind::Attachment | Kind::Calendar | Kind::Size | Kind::Automatic => None,
+        Kind::Attachment | Kind::Calendar | Kind::Size | Kind::Automatic | Kind::Intent | Kind::Unsure => {
+            None
+        }
     };
     if test.is_none() {
         item.error(format!("`regex` is not available for `{}`", parent(item.path())));

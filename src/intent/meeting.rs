@@ -1,0 +1,267 @@
+//! Meetings: a request to meet rests on words of meeting ("call", "catch up", "sopralluogo", "passo
+//! da voi") and a request ("can we", "riesci?"), and grows surer with a day or time still to come (the
+//! meeting desk's own time reader); a move or a cancellation names one; a reply in an offer's thread
+//! may choose one of the offered times. A meeting that already took place ("thanks for yesterday's
+//! meeting") asks for none.
+
+use std::sync::LazyLock;
+
+use chrono::Utc;
+
+use super::cues::Cues;
+use super::{Intent, Tally, Text, Writer};
+use crate::calendar::phrase::{self, Asked};
+use crate::mail::message::Message;
+
+/// Words of meeting, in English and Italian.
+static MEET: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        "meet",
+        "meeting",
+        "meet up",
+        "catch up",
+        "catch-up",
+        "call",
+        "phone call",
+        "video call",
+        "videocall",
+        "zoom",
+        "teams",
+        "google meet",
+        "appointment",
+        "visit",
+        "site visit",
+        "come by",
+        "drop by",
+        "stop by",
+        "pop in",
+        "pop by",
+        "come over",
+        "come to the studio",
+        "come to your office",
+        "sit down",
+        "get together",
+        "talk it through",
+        "talk in person",
+        "go through",
+        "walk through",
+        "review together",
+        "slot",
+        "incontr*",
+        "riunione",
+        "riunirci",
+        "appuntamento",
+        "vederci",
+        "vedersi",
+        "ci vediamo",
+        "vediamoci",
+        "sentirci",
+        "ci sentiamo",
+        "sentiamoci",
+        "chiamata",
+        "telefonata",
+        "videochiamata",
+        "call",
+        "sopralluogo",
+        "passo da voi",
+        "passare da voi",
+        "passare in studio",
+        "passo in studio",
+        "venire in studio",
+        "venire da voi",
+        "fare un salto",
+        "faccio un salto",
+        "colloquio",
+        "confronto",
+        "fissare",
+        "fissiamo",
+        "prenotare",
+        "prenota",
+        "book",
+    ])
+});
+
+/// A request or proposal: a question, "can we", "let's", "riesci?".
+static REQUEST: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        "can we",
+        "could we",
+        "shall we",
+        "should we",
+        "let's",
+        "lets",
+        "are you free",
+        "are you available",
+        "would you be available",
+        "would you be free",
+        "is giulia free",
+        "is giulia available",
+        "does it work",
+        "would it work",
+        "works for you",
+        "work for you",
+        "suit you",
+        "would like to",
+        "i'd like to",
+        "we'd like to",
+        "i would like",
+        "we would like",
+        "possiamo",
+        "potremmo",
+        "riesci",
+        "riuscite",
+        "riusciamo",
+        "sei libera",
+        "sei libero",
+        "siete liberi",
+        "sei disponibile",
+        "siete disponibili",
+        "disponibilita",
+        "avete tempo",
+        "hai tempo",
+        "e possibile",
+        "sarebbe possibile",
+        "ti va",
+        "vi va",
+        "andrebbe bene",
+        "va bene",
+        "vorrei",
+        "vorremmo",
+        "when can",
+        "quando possiamo",
+        "quando potremmo",
+    ])
+});
+
+/// Words that put a meeting in the past: thanks for it, what followed it.
+static PAST: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        "thanks for the meeting",
+        "thank you for the meeting",
+        "thanks for yesterday",
+        "thank you for yesterday",
+        "thanks for today",
+        "thank you for today",
+        "yesterday's meeting",
+        "today's meeting",
+        "after our meeting",
+        "after the meeting",
+        "following our meeting",
+        "following the meeting",
+        "as discussed",
+        "as agreed",
+        "during our meeting",
+        "at the meeting",
+        "last meeting",
+        "our meeting yesterday",
+        "great meeting",
+        "grazie per l'incontro",
+        "grazie dell'incontro",
+        "grazie per ieri",
+        "grazie per oggi",
+        "dopo l'incontro",
+        "dopo la riunione",
+        "in seguito all'incontro",
+        "come concordato",
+        "come d'accordo",
+        "come discusso",
+        "durante l'incontro",
+        "durante la riunione",
+        "all'incontro di ieri",
+        "l'incontro di ieri",
+        "la riunione di ieri",
+        "l'appuntamento di ieri",
+        "ottimo incontro",
+    ])
+});
+
+pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) {
+    let all = format!("{}\n{}", text.subject, text.body);
+    let meet = MEET.find(&all);
+    let request = REQUEST.find(&all).or_else(|| all.contains('?').then_some("?"));
+    let past = PAST.find(&all);
+    let when = msg.date.map(|sent| {
+        let reading = phrase::read(&format!("{}\n{}", strip_marks(&msg.subject), text.raw), sent);
+        (reading, sent.with_timezone(&Utc))
+    });
+    let mut points = 0.0;
+    let mut evidence = Vec::new();
+    if let Some(word) = meet {
+        points += 2.0;
+        evidence.push(format!("\"{word}\""));
+    }
+    if let Some(word) = request {
+        points += if meet.is_some() { 1.0 } else { 0.5 };
+        evidence.push(format!("a request: \"{word}\""));
+    }
+    match when {
+        Some((reading, sent)) => match reading.asked {
+            Asked::At(at) if at > sent => {
+                points += if meet.is_some() { 2.0 } else { 1.5 };
+                evidence.push(format!("a time to come: {}", at.format("%a %-d %b %H:%M UTC")));
+            }
+            Asked::Within { to, .. } if to > sent => {
+                points += if meet.is_some() { 1.5 } else { 1.0 };
+                evidence.push("a stretch of time to come".to_owned());
+            }
+            Asked::At(_) | Asked::Within { .. } => {
+                points -= 1.0;
+                evidence.push("a time already past".to_owned());
+            }
+            Asked::Nothing => {}
+        },
+        None => {}
+    }
+    if let Some(word) = past {
+        points -= 2.5;
+        evidence.push(format!("a meeting already held: \"{word}\""));
+    }
+    if *writer == Writer::Vendor {
+        points -= 1.0;
+    }
+    if points > 0.0 && (meet.is_some() || request.is_some()) {
+        for (n, said) in evidence.into_iter().enumerate() {
+            tally.add(Intent::MeetingRequest, if n == 0 { points } else { 0.0 }, said);
+        }
+    }
+    changes(text, meet.is_some(), tally);
+    choice(text, tally);
+}
+
+/// A move or a cancellation, of a meeting named or of the one whose thread this is.
+fn changes(text: &Text, meet: bool, tally: &mut Tally) {
+    let Some(change) = phrase::intent(&text.raw) else { return };
+    let (intent, word) = match change {
+        phrase::Intent::Move => (Intent::MeetingMove, "a move"),
+        phrase::Intent::Cancel => (Intent::MeetingCancel, "a cancellation"),
+    };
+    let context = if meet {
+        2.0
+    } else if text.reply {
+        1.5
+    } else {
+        0.5
+    };
+    tally.add(intent, 2.0 + context, format!("{word} asked{}", if meet { " of a meeting" } else { "" }));
+}
+
+/// A reply in a thread that chooses one of the times offered.
+fn choice(text: &Text, tally: &mut Tally) {
+    if text.reply
+        && let Some(n) = phrase::choice(&text.raw, 5)
+    {
+        tally.add(Intent::MeetingChoice, 3.0, format!("the offered time {n} chosen"));
+    }
+}
+
+/// A subject without `Re:` and `Fwd:`, for the time reader (which reads the subject as a line).
+fn strip_marks(subject: &str) -> &str {
+    let mut rest = subject.trim_start();
+    while let Some((mark, after)) = rest.split_once(':') {
+        if mark.len() > 4 || mark.contains(' ') {
+            break;
+        }
+        rest = after.trim_start();
+    }
+    rest
+}

@@ -1,0 +1,175 @@
+//! Who writes, and what of their message is theirs to read: the same words mean different things
+//! from a colleague, a vendor of the catalog and a stranger, and a colleague's forward is read for
+//! what it forwards.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::cues::{Cues, fold};
+use super::{Group, Intent, LINE_BYTES, MOST_LINES, Office, Tally, Text};
+use crate::mail::message::Message;
+use crate::mail::reply_text::new_text;
+
+/// Who a message is from, as the office knows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// Someone at one of the office's own domains.
+    Colleague,
+    /// A vendor of the catalog (its address or its domain).
+    Vendor,
+    /// Anyone else.
+    Stranger,
+}
+
+impl Writer {
+    /// Who `msg` is from, by its first From address.
+    pub fn of(msg: &Message, office: &Office<'_>) -> Writer {
+        let Some(from) = msg.from.first() else { return Writer::Stranger };
+        let email = from.email.to_lowercase();
+        let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+        if office.domains.iter().any(|d| d == domain) || office.addresses.contains(&email) {
+            return Writer::Colleague;
+        }
+        let vendor = office.catalog.is_some_and(|catalog| {
+            catalog.vendors.iter().any(|v| {
+                let address = v.address.to_lowercase();
+                address == email || address.rsplit_once('@').is_some_and(|(_, d)| d == domain)
+            })
+        });
+        if vendor { Writer::Vendor } else { Writer::Stranger }
+    }
+}
+
+/// The lines that open a forwarded message in the clients' own words.
+static FORWARD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^\s*(?:-{3,}\s*(?:forwarded\s+message|messaggio\s+inoltrato|original\s+message|messaggio\s+originale|weitergeleitete\s+nachricht|message\s+transf.r.)\s*-{3,}|begin\s+forwarded\s+message:|inizio\s+messaggio\s+inoltrato:)\s*$",
+    )
+    .expect("a valid regex")
+});
+
+/// A subject that marks a forward.
+static FORWARD_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:fwd?|i|inoltro|wg)\s*:").expect("a valid regex"));
+
+/// The marks of replies and forwards at the start of a subject, however many.
+static MARKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\s*(?:re|r|aw|sv|fwd?|i|wg|rif)\s*(?:\[\d+\])?\s*:)+").expect("a valid regex")
+});
+
+/// What the readers see of `msg`: its subject and new text; for a colleague's forward, the note
+/// above the forwarded message and the message itself (without its own quotes).
+pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
+    let forwarded = (*writer == Writer::Colleague && FORWARD_SUBJECT.is_match(&msg.subject))
+        .then(|| FORWARD.find(&msg.text))
+        .flatten();
+    let new = match forwarded {
+        Some(marker) => {
+            let note = new_text(&msg.text[..marker.start()]);
+            let original = new_text(strip_forward_header(&msg.text[marker.end()..]));
+            format!("{note}\n{original}")
+        }
+        None => new_text(&msg.text).to_owned(),
+    };
+    let raw = bounded(&new);
+    let subject = MARKS.replace(&msg.subject, "");
+    Text {
+        subject: fold(subject.trim()),
+        body: fold(&raw),
+        raw,
+        reply: MARKS.is_match(&msg.subject) || !msg.in_reply_to.is_empty(),
+    }
+}
+
+/// A forwarded message without its From/Date/Subject/To lines.
+fn strip_forward_header(text: &str) -> &str {
+    static HEADER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:from|da|von|de|sent|date|inviato|data|datum|envoy.|subject|oggetto|betreff|objet|to|a|an|cc|\u{e0})\s*:")
+            .expect("a valid regex")
+    });
+    let mut rest = text.trim_start_matches(['\r', '\n']);
+    while let Some(line) = rest.lines().next() {
+        if !HEADER.is_match(line) {
+            break;
+        }
+        rest = rest[line.len()..].trim_start_matches(['\r', '\n']);
+    }
+    rest
+}
+
+/// The first [`MOST_LINES`] lines of `text`, each cut to [`LINE_BYTES`] (at a character boundary).
+fn bounded(text: &str) -> String {
+    let mut kept = String::new();
+    for line in text.lines().take(MOST_LINES) {
+        let mut end = line.len().min(LINE_BYTES);
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        kept.push_str(&line[..end]);
+        kept.push('\n');
+    }
+    kept
+}
+
+/// A colleague's message that asks nothing of the assistant's desks is chat: lunch, news, a lost
+/// charger, a cake at four. It needs no cue of its own; what it lacks is any desk's.
+pub(crate) fn read_chat(text: &Text, writer: &Writer, tally: &mut Tally) {
+    static SOCIAL: LazyLock<Cues> = LazyLock::new(|| {
+        Cues::new(&[
+            "lunch",
+            "pizza",
+            "coffee break",
+            "drink*",
+            "aperitivo",
+            "pranzo",
+            "cena",
+            "dinner",
+            "birthday",
+            "compleanno",
+            "cake",
+            "torta",
+            "auguri",
+            "congratulations",
+            "congrats",
+            "complimenti",
+            "welcome",
+            "benvenut*",
+            "party",
+            "festa",
+            "weekend",
+            "has anyone seen",
+            "qualcuno ha visto",
+            "lost",
+            "perso",
+            "ho dimenticato",
+            "i left",
+            "forgot",
+            "fyi",
+            "per info",
+            "news",
+            "notizia",
+            "heads up",
+            "avviso",
+        ])
+    });
+    if *writer != Writer::Colleague {
+        return;
+    }
+    let strongest = tally
+        .points
+        .iter()
+        .filter(|(intent, _, _)| intent.group() != Group::Nothing)
+        .map(|(_, points, _)| *points)
+        .fold(0.0, f32::max);
+    if strongest >= 2.0 {
+        return;
+    }
+    tally.add(Intent::Chat, 2.0, "a colleague's message that asks no desk for anything");
+    if let Some(cue) = SOCIAL.find(&text.body).or_else(|| SOCIAL.find(&text.subject)) {
+        tally.add(Intent::Chat, 1.5, format!("\"{cue}\""));
+    }
+    if strongest < 1.0 {
+        tally.add(Intent::Chat, 1.0, "no cue of a meeting, an order or a question for the office");
+    }
+}

@@ -1,0 +1,261 @@
+//! Supplies: an order is catalog items with quantities (the supply desk's own order reader finds
+//! them), whatever verb asks for them; a delivery note names a purchase order and says it came; a
+//! vendor's reply comes from a vendor of the catalog about an order.
+//!
+//! "Ordine del giorno" (an agenda), "carta di credito" (a credit card) and "the paper this morning"
+//! name no item with a quantity, so they order nothing.
+
+use std::sync::LazyLock;
+
+use super::cues::Cues;
+use super::machine::Machine;
+use super::{Intent, Office, Tally, Text, Writer};
+use crate::mail::message::Message;
+use crate::supply::extract;
+use crate::supply::matching::Matcher;
+use crate::supply::purchase::OrderNumber;
+use crate::supply::reading::understand;
+
+/// Verbs and phrases that ask for supplies, in English and Italian.
+static ASK: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        "we need",
+        "i need",
+        "need",
+        "needs",
+        "needed",
+        "order",
+        "ordering",
+        "can you order",
+        "could you order",
+        "please order",
+        "get us",
+        "get me",
+        "grab",
+        "buy",
+        "pick up",
+        "restock",
+        "reorder",
+        "top up",
+        "running low",
+        "run out",
+        "ran out",
+        "out of",
+        "almost out",
+        "no more",
+        "finished",
+        "empty",
+        "ordina",
+        "ordinare",
+        "ordineresti",
+        "ordiniamo",
+        "ordini",
+        "ne ordini",
+        "compra",
+        "comprare",
+        "compriamo",
+        "prendi",
+        "prendere",
+        "prendiamo",
+        "servono",
+        "serve",
+        "servirebbero",
+        "servirebbe",
+        "occorre",
+        "occorrono",
+        "ci vuole",
+        "ci vogliono",
+        "manca",
+        "mancano",
+        "finit*",
+        "esaurit*",
+        "sono finite",
+        "e finito",
+        "non ce piu",
+        "riordina*",
+        "rifornire",
+        "rifornimento",
+    ])
+});
+
+/// Words that say an order came.
+static CAME: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        "delivered",
+        "delivery",
+        "arrived",
+        "has arrived",
+        "have arrived",
+        "received",
+        "came",
+        "came in",
+        "got the",
+        "is here",
+        "are here",
+        "consegnat*",
+        "consegna",
+        "arrivat*",
+        "e arrivato",
+        "sono arrivati",
+        "ricevut*",
+        "abbiamo ricevuto",
+        "ho ricevuto",
+        "giunt*",
+        "missing",
+        "manca",
+        "mancano",
+        "damaged",
+        "danneggiat*",
+    ])
+});
+
+/// A vendor's words about an order's state.
+static STATUS: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        "confirm*",
+        "conferm*",
+        "shipped",
+        "ship",
+        "dispatched",
+        "spedit*",
+        "out of stock",
+        "back order",
+        "backorder",
+        "esaurit*",
+        "non disponibile",
+        "not available",
+        "unavailable",
+        "discontinued",
+        "fuori produzione",
+        "expected delivery",
+        "delivery date",
+        "consegna prevista",
+        "data di consegna",
+        "will be delivered",
+        "partial",
+        "parziale",
+        "substitute",
+        "alternativ*",
+        "delay",
+        "ritardo",
+        "in ritardo",
+        "evaso",
+        "evasione",
+        "your order",
+        "vostro ordine",
+        "il vostro ordine",
+        "purchase order",
+        "ordine di acquisto",
+    ])
+});
+
+pub(crate) fn read(
+    msg: &Message,
+    text: &Text,
+    writer: &Writer,
+    machine: &Machine,
+    office: &Office<'_>,
+    tally: &mut Tally,
+) {
+    let all = format!("{}\n{}", msg.subject, text.raw);
+    let order = OrderNumber::find_in(&all)
+        .map(|n| n.tag())
+        .or_else(|| OrderNumber::find_short(&all).map(|n| format!("PO-{n:04}")))
+        .or_else(|| {
+            // A vendor answering the purchase order clerk sent: its Message-ID is in the thread.
+            msg.in_reply_to
+                .iter()
+                .chain(&msg.references)
+                .find_map(|id| OrderNumber::find_in(id))
+                .map(|n| n.tag())
+        });
+    match writer {
+        Writer::Vendor => vendor_reply(text, order.as_deref(), machine, tally),
+        Writer::Colleague => delivery(text, order.as_deref(), tally),
+        Writer::Stranger => {}
+    }
+    if *writer != Writer::Vendor
+        && let Some(catalog) = office.catalog
+    {
+        ordered(text, writer, catalog, tally);
+    }
+}
+
+/// A vendor's answer about an order, unless it is an absence notice or a bill.
+fn vendor_reply(text: &Text, order: Option<&str>, machine: &Machine, tally: &mut Tally) {
+    if machine.absent {
+        return;
+    }
+    let status = STATUS.find(&text.body).or_else(|| STATUS.find(&text.subject));
+    if machine.billing && status.is_none_or(|s| s.starts_with("your") || s.contains("ordine")) {
+        return;
+    }
+    if let Some(order) = order {
+        tally.add(Intent::VendorReply, 3.0, format!("a vendor of the catalog writes about {order}"));
+    } else {
+        tally.add(Intent::VendorReply, 1.0, "a vendor of the catalog writes");
+    }
+    if let Some(status) = status {
+        tally.add(Intent::VendorReply, 1.5, format!("\"{status}\""));
+    }
+}
+
+/// A colleague's word that an order came.
+fn delivery(text: &Text, order: Option<&str>, tally: &mut Tally) {
+    let came = CAME.find(&text.body).or_else(|| CAME.find(&text.subject));
+    match (order, came) {
+        (Some(order), Some(came)) => {
+            tally.add(Intent::DeliveryNote, 4.0, format!("{order} and \"{came}\""));
+        }
+        (Some(order), None) => tally.add(Intent::DeliveryNote, 1.5, format!("{order} named")),
+        (None, Some(came)) if came.starts_with("deliver") || came.starts_with("consegn") => {
+            tally.add(Intent::DeliveryNote, 1.0, format!("\"{came}\", without an order's number"));
+        }
+        _ => {}
+    }
+}
+
+/// Catalog items with quantities, read by the supply desk's order reader.
+fn ordered(text: &Text, writer: &Writer, catalog: &crate::supply::Catalog, tally: &mut Tally) {
+    let matcher = Matcher::new(catalog);
+    let reading = understand(&matcher, extract::lines(&format!("{}\n{}", text.subject, text.raw)));
+    let counted: Vec<String> = reading
+        .understood
+        .iter()
+        .filter(|line| !line.assumed)
+        .map(|line| format!("{} × {} (\"{}\")", line.quantity, line.item.sku, line.requested.written.trim()))
+        .collect();
+    let named = reading.understood.iter().filter(|line| line.assumed).count();
+    let unclear = reading.unclear.len();
+    if counted.is_empty() && named == 0 && unclear == 0 {
+        return;
+    }
+    let mut points = 0.0;
+    let mut evidence = Vec::new();
+    if let Some(first) = counted.first() {
+        points += 3.0 + 0.5 * (counted.len().min(4) - 1) as f32;
+        evidence.push(format!("catalog items with quantities: {first}{}", more(counted.len())));
+    } else if named > 0 {
+        points += 1.5;
+        evidence.push("a catalog item named without a quantity".to_owned());
+    }
+    if unclear > 0 {
+        points += (unclear.min(2) as f32) * if counted.is_empty() { 1.0 } else { 0.5 };
+        evidence.push(format!("{unclear} line(s) with a quantity clerk would ask about"));
+    }
+    if let Some(verb) = ASK.find(&text.body).or_else(|| ASK.find(&text.subject)) {
+        points += 1.5;
+        evidence.push(format!("\"{verb}\""));
+    }
+    if *writer == Writer::Colleague {
+        points += 0.5;
+        evidence.push("from a colleague".to_owned());
+    }
+    for (n, said) in evidence.into_iter().enumerate() {
+        tally.add(Intent::SupplyOrder, if n == 0 { points } else { 0.0 }, said);
+    }
+}
+
+fn more(count: usize) -> String {
+    if count > 1 { format!(" and {} more", count - 1) } else { String::new() }
+}
