@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::actions::{self, Decision, ReplyHistory};
 use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
 use crate::effects::Effect;
+use crate::intent::{self, Reading};
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
 use crate::store::{Store, StoreError};
@@ -28,6 +29,8 @@ pub struct Explanation {
     pub failure: Option<String>,
     /// Whether the reply limit was checked against the office's reply log.
     pub reply_log_read: bool,
+    /// What clerk read the message to ask, with the evidence, as `when.intent` sees it.
+    pub intents: Reading,
 }
 
 /// Runs `raw` through `rules` without touching anything. The reply limit and the calendars are
@@ -46,6 +49,7 @@ pub fn explain_at(
 ) -> Result<Explanation, ParseError> {
     let message = Message::parse(raw)?;
     let trace = rules.explain(&message);
+    let intents = rules.intents(&message);
     let hash = crate::digest::sha256_hex(raw);
     let reply_log_read = office.is_some();
     let empty = ReplyLog(None);
@@ -65,7 +69,7 @@ pub fn explain_at(
         Ok(decision) => (decision, None),
         Err(e) => (Decision::classified(&rules.classify(&message)), Some(e)),
     };
-    Ok(Explanation { message, trace, decision, failure, reply_log_read })
+    Ok(Explanation { message, trace, decision, failure, reply_log_read, intents })
 }
 
 /// The replies an office's database remembers, for a dry run: looked up, never added to.
@@ -108,6 +112,11 @@ impl Explanation {
             "suppressed": d.suppressed,
             "notes": d.notes,
             "failure": self.failure,
+            "intents": {
+                "found": self.intents.found,
+                "holds": self.intents.found.iter().filter(|f| self.intents.holds(f.intent)).map(|f| f.intent).collect::<Vec<_>>(),
+                "unsure": self.intents.unsure(),
+            },
             "trace": self.trace,
         })
     }
@@ -162,6 +171,29 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
     }
 }
 
+/// What clerk read the message to ask: each intent with its confidence and evidence.
+fn write_intents(f: &mut fmt::Formatter<'_>, reading: &Reading) -> fmt::Result {
+    if reading.found.is_empty() {
+        writeln!(f, "Read as: nothing clerk recognises")?;
+    } else {
+        writeln!(f, "Read as (intents, most confident first; {:.0}% is sure):", intent::SURE * 100.0)?;
+        for found in &reading.found {
+            let mark = if reading.holds(found.intent) { "holds" } else { "     " };
+            writeln!(
+                f,
+                "  {mark} {:<16} {:>3.0}%  {}",
+                found.intent.name(),
+                found.confidence * 100.0,
+                found.evidence.join("; ")
+            )?;
+        }
+        if reading.unsure() {
+            writeln!(f, "  unsure: no intent is sure enough to act on; a person should look")?;
+        }
+    }
+    writeln!(f)
+}
+
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = &self.message;
@@ -173,6 +205,7 @@ impl fmt::Display for Explanation {
         )?;
         writeln!(f, "  Subject: {}", m.subject)?;
         writeln!(f)?;
+        write_intents(f, &self.intents)?;
         writeln!(f, "Rules tried, in order:")?;
         for trace in &self.trace {
             write!(f, "{trace}")?;

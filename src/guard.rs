@@ -253,6 +253,12 @@ pub fn is_automatic(msg: &Message) -> bool {
     machine_evidence(msg).iter().any(Suppression::means_automatic)
 }
 
+/// The signs in its headers that a machine wrote `msg` (automatic headers, an empty Return-Path, a
+/// system sender, a list, a report), each as the guard names it: what the intent readers weigh.
+pub fn machine_signs(msg: &Message) -> Vec<Suppression> {
+    machine_evidence(msg)
+}
+
 /// The reasons that depend on the message alone, in the design's order.
 fn machine_evidence(msg: &Message) -> Vec<Suppression> {
     let mut reasons = Vec::new();

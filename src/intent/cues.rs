@@ -2,8 +2,9 @@
 //! evidence in the message's own words.
 //!
 //! A cue list is one regex of alternatives, built once, so a message is scanned once per list in
-//! time proportional to its length. Phrases are written folded (lower case, no accents, `'` for any
-//! apostrophe); a trailing `*` makes a prefix ("cancel*" is "cancelled", "cancellation").
+//! time proportional to its length. The lists are files in `cues/`, one phrase a line, so that words
+//! are read and changed as words, not as code. Phrases are written folded (lower case, no accents,
+//! `'` for any apostrophe); a trailing `*` makes a prefix ("cancel*" is "cancelled", "cancellation").
 
 use regex::{Regex, RegexBuilder};
 use unicode_normalization::UnicodeNormalization;
@@ -29,6 +30,14 @@ impl Cues {
         Cues(
             RegexBuilder::new(&pattern).size_limit(1 << 24).build().expect("the cue lists are valid regexes"),
         )
+    }
+
+    /// Compiles a list file of the program's own: one phrase a line, `#` comments and blank lines
+    /// left out.
+    pub(crate) fn list(file: &str) -> Cues {
+        let phrases: Vec<&str> =
+            file.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
+        Cues::new(&phrases)
     }
 
     /// The first phrase of the list in `text`, as written there.

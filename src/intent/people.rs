@@ -115,44 +115,7 @@ fn bounded(text: &str) -> String {
 /// A colleague's message that asks nothing of the assistant's desks is chat: lunch, news, a lost
 /// charger, a cake at four. It needs no cue of its own; what it lacks is any desk's.
 pub(crate) fn read_chat(text: &Text, writer: &Writer, tally: &mut Tally) {
-    static SOCIAL: LazyLock<Cues> = LazyLock::new(|| {
-        Cues::new(&[
-            "lunch",
-            "pizza",
-            "coffee break",
-            "drink*",
-            "aperitivo",
-            "pranzo",
-            "cena",
-            "dinner",
-            "birthday",
-            "compleanno",
-            "cake",
-            "torta",
-            "auguri",
-            "congratulations",
-            "congrats",
-            "complimenti",
-            "welcome",
-            "benvenut*",
-            "party",
-            "festa",
-            "weekend",
-            "has anyone seen",
-            "qualcuno ha visto",
-            "lost",
-            "perso",
-            "ho dimenticato",
-            "i left",
-            "forgot",
-            "fyi",
-            "per info",
-            "news",
-            "notizia",
-            "heads up",
-            "avviso",
-        ])
-    });
+    static SOCIAL: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/people-social.txt")));
     if *writer != Writer::Colleague {
         return;
     }

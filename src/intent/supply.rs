@@ -17,137 +17,13 @@ use crate::supply::purchase::OrderNumber;
 use crate::supply::reading::understand;
 
 /// Verbs and phrases that ask for supplies, in English and Italian.
-static ASK: LazyLock<Cues> = LazyLock::new(|| {
-    Cues::new(&[
-        "we need",
-        "i need",
-        "need",
-        "needs",
-        "needed",
-        "order",
-        "ordering",
-        "can you order",
-        "could you order",
-        "please order",
-        "get us",
-        "get me",
-        "grab",
-        "buy",
-        "pick up",
-        "restock",
-        "reorder",
-        "top up",
-        "running low",
-        "run out",
-        "ran out",
-        "out of",
-        "almost out",
-        "no more",
-        "finished",
-        "empty",
-        "ordina",
-        "ordinare",
-        "ordineresti",
-        "ordiniamo",
-        "ordini",
-        "ne ordini",
-        "compra",
-        "comprare",
-        "compriamo",
-        "prendi",
-        "prendere",
-        "prendiamo",
-        "servono",
-        "serve",
-        "servirebbero",
-        "servirebbe",
-        "occorre",
-        "occorrono",
-        "ci vuole",
-        "ci vogliono",
-        "manca",
-        "mancano",
-        "finit*",
-        "esaurit*",
-        "sono finite",
-        "e finito",
-        "non ce piu",
-        "riordina*",
-        "rifornire",
-        "rifornimento",
-    ])
-});
+static ASK: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-ask.txt")));
 
 /// Words that say an order came.
-static CAME: LazyLock<Cues> = LazyLock::new(|| {
-    Cues::new(&[
-        "delivered",
-        "delivery",
-        "arrived",
-        "has arrived",
-        "have arrived",
-        "received",
-        "came",
-        "came in",
-        "got the",
-        "is here",
-        "are here",
-        "consegnat*",
-        "consegna",
-        "arrivat*",
-        "e arrivato",
-        "sono arrivati",
-        "ricevut*",
-        "abbiamo ricevuto",
-        "ho ricevuto",
-        "giunt*",
-        "missing",
-        "manca",
-        "mancano",
-        "damaged",
-        "danneggiat*",
-    ])
-});
+static CAME: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-came.txt")));
 
 /// A vendor's words about an order's state.
-static STATUS: LazyLock<Cues> = LazyLock::new(|| {
-    Cues::new(&[
-        "confirm*",
-        "conferm*",
-        "shipped",
-        "ship",
-        "dispatched",
-        "spedit*",
-        "out of stock",
-        "back order",
-        "backorder",
-        "esaurit*",
-        "non disponibile",
-        "not available",
-        "unavailable",
-        "discontinued",
-        "fuori produzione",
-        "expected delivery",
-        "delivery date",
-        "consegna prevista",
-        "data di consegna",
-        "will be delivered",
-        "partial",
-        "parziale",
-        "substitute",
-        "alternativ*",
-        "delay",
-        "ritardo",
-        "in ritardo",
-        "evaso",
-        "evasione",
-        "your order",
-        "vostro ordine",
-        "il vostro ordine",
-        "purchase order",
-        "ordine di acquisto",
-    ])
-});
+static STATUS: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-status.txt")));
 
 pub(crate) fn read(
     msg: &Message,
@@ -183,7 +59,7 @@ pub(crate) fn read(
 
 /// A vendor's answer about an order, unless it is an absence notice or a bill.
 fn vendor_reply(text: &Text, order: Option<&str>, machine: &Machine, tally: &mut Tally) {
-    if machine.absent {
+    if machine.absent || machine.report {
         return;
     }
     let status = STATUS.find(&text.body).or_else(|| STATUS.find(&text.subject));
