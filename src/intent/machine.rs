@@ -106,6 +106,8 @@ fn auto_reply(msg: &Message, text: &Text, tally: &mut Tally) -> Signs {
             }
             // A no-reply sender may be a web form passing on a person's question.
             Suppression::SystemSender { .. } => 1.5,
+            // Outlook asks not to be answered automatically on every invitation it sends.
+            Suppression::ResponseSuppressed { .. } => 1.0,
             Suppression::Precedence { value, .. } if !value.to_ascii_lowercase().contains("auto") => 1.5,
             _ => 3.0,
         };

@@ -16,6 +16,9 @@ use crate::mail::message::Message;
 /// Words of meeting, in English and Italian.
 static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-meet.txt")));
 
+/// Asking whether someone is free: a request to meet in other words.
+static FREE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-free.txt")));
+
 /// A request or proposal: a question, "can we", "let's", "riesci?".
 static REQUEST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-request.txt")));
 
@@ -24,7 +27,7 @@ static PAST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/mee
 
 pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) {
     let all = format!("{}\n{}", text.subject, text.body);
-    let meet = MEET.find(&all);
+    let meet = MEET.find(&all).or_else(|| FREE.find(&all));
     let request = REQUEST.find(&all).or_else(|| all.contains('?').then_some("?"));
     let past = PAST.find(&all);
     let when = msg.date.map(|sent| {

@@ -70,9 +70,9 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
             let original = new_text(strip_forward_header(&msg.text[marker.end()..]));
             format!("{note}\n{original}")
         }
-        None => new_text(&msg.text).to_owned(),
+        None => fresh(&msg.text).to_owned(),
     };
-    let raw = bounded(&new);
+    let raw = bounded(without_disclaimer(&new));
     let subject = MARKS.replace(&msg.subject, "");
     Text {
         subject: fold(subject.trim()),
@@ -80,6 +80,46 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
         raw,
         reply: MARKS.is_match(&msg.subject) || !msg.in_reply_to.is_empty(),
     }
+}
+
+/// The new text of a reply, written above the quote or, by those who bottom-post, below it.
+fn fresh(text: &str) -> &str {
+    let top = new_text(text);
+    if top.split_whitespace().count() >= FEWEST_WORDS {
+        return top;
+    }
+    below_quote(text).filter(|below| below.split_whitespace().count() >= FEWEST_WORDS).unwrap_or(top)
+}
+
+/// Fewer words above a quote than a greeting and a request take: the reply is below it.
+const FEWEST_WORDS: usize = 4;
+
+/// What follows the last `>` line of `text`, up to a signature or another quote.
+fn below_quote(text: &str) -> Option<&str> {
+    let mut after = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        at += line.len();
+        if line.trim_start().starts_with('>') {
+            after = Some(at);
+        }
+    }
+    after.map(|start| new_text(&text[start..]))
+}
+
+/// `text` without the legal notice or footer at its end: the first line (after the first) that opens
+/// one, and all after it.
+fn without_disclaimer(text: &str) -> &str {
+    static OPENS: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/people-disclaimer.txt")));
+    let mut at = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let folded = fold(line.trim());
+        if n > 0 && OPENS.find(&folded).is_some_and(|cue| folded.starts_with(cue)) {
+            return &text[..at];
+        }
+        at += line.len();
+    }
+    text
 }
 
 /// A forwarded message without its From/Date/Subject/To lines.

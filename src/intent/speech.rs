@@ -18,7 +18,7 @@ pub(crate) fn read(text: &Text, writer: &Writer, tally: &mut Tally) {
         return;
     }
     let all = format!("{}\n{}", text.subject, text.body);
-    tally.add(Intent::Question, 1.5, "a person outside the office writes");
+    tally.add(Intent::Question, 2.0, "a person outside the office writes");
     if let Some(cue) = ASKS.find(&all) {
         tally.add(Intent::Question, 1.5, format!("\"{cue}\""));
     }

@@ -16,6 +16,9 @@ use crate::supply::matching::Matcher;
 use crate::supply::purchase::OrderNumber;
 use crate::supply::reading::understand;
 
+/// The most words of a line read as an order line rather than a sentence.
+const ORDER_LINE_WORDS: usize = 10;
+
 /// Verbs and phrases that ask for supplies, in English and Italian.
 static ASK: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-ask.txt")));
 
@@ -53,7 +56,10 @@ pub(crate) fn read(
     if *writer != Writer::Vendor
         && let Some(catalog) = office.catalog
     {
-        ordered(text, writer, catalog, tally);
+        let has_csv = msg.attachments.iter().any(|a| {
+            a.content_type.eq_ignore_ascii_case("text/csv") || a.name.to_ascii_lowercase().ends_with(".csv")
+        });
+        ordered(text, writer, has_csv, catalog, tally);
     }
 }
 
@@ -92,18 +98,29 @@ fn delivery(text: &Text, order: Option<&str>, tally: &mut Tally) {
 }
 
 /// Catalog items with quantities, read by the supply desk's order reader.
-fn ordered(text: &Text, writer: &Writer, catalog: &crate::supply::Catalog, tally: &mut Tally) {
+fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply::Catalog, tally: &mut Tally) {
     let matcher = Matcher::new(catalog);
     let reading = understand(&matcher, extract::lines(&format!("{}\n{}", text.subject, text.raw)));
-    let counted: Vec<String> = reading
+    // A line of an order is short ("2 boxes of pens"); a sentence that happens to hold an item and a
+    // number ("just a note to say …") is prose and counts less.
+    let (lines, prose): (Vec<_>, Vec<_>) = reading
         .understood
         .iter()
         .filter(|line| !line.assumed)
+        .partition(|line| line.requested.written.split_whitespace().count() <= ORDER_LINE_WORDS);
+    let counted: Vec<String> = lines
+        .iter()
         .map(|line| format!("{} × {} (\"{}\")", line.quantity, line.item.sku, line.requested.written.trim()))
         .collect();
-    let named = reading.understood.iter().filter(|line| line.assumed).count();
+    let named = reading.understood.iter().filter(|line| line.assumed).count() + prose.len();
     let unclear = reading.unclear.len();
-    if counted.is_empty() && named == 0 && unclear == 0 {
+    let asked = ASK.find(&text.body).or_else(|| ASK.find(&text.subject));
+    let csv = *writer == Writer::Colleague && has_csv;
+    if counted.is_empty() && named == 0 && unclear == 0 && !csv {
+        return;
+    }
+    // A stranger's mail names things for many reasons; only items counted out order.
+    if *writer == Writer::Stranger && counted.is_empty() {
         return;
     }
     let mut points = 0.0;
@@ -119,7 +136,11 @@ fn ordered(text: &Text, writer: &Writer, catalog: &crate::supply::Catalog, tally
         points += (unclear.min(2) as f32) * if counted.is_empty() { 1.0 } else { 0.5 };
         evidence.push(format!("{unclear} line(s) with a quantity clerk would ask about"));
     }
-    if let Some(verb) = ASK.find(&text.body).or_else(|| ASK.find(&text.subject)) {
+    if csv {
+        points += 2.0;
+        evidence.push("a CSV attachment from a colleague".to_owned());
+    }
+    if let Some(verb) = asked {
         points += 1.5;
         evidence.push(format!("\"{verb}\""));
     }
