@@ -231,14 +231,20 @@ impl Reading {
             .all(|f| f.confidence < confidence)
     }
 
-    /// Whether the readers found something the message may ask but cannot say what for sure: no
-    /// intent holds, and one is read at [`UNSURE`] or above, or two desks are read equally strongly.
+    /// Whether the readers found something the message may ask of a desk that acts (a meeting to
+    /// book, move or cancel; supplies to order or receive) but cannot say so for sure: no intent
+    /// holds, and one of those is read at [`UNSURE`] or above, or two desks equally strongly. A
+    /// stranger's message that only may be a question is not unsure: answering it is the inquiry
+    /// desk's everyday work, and acts on nothing.
     pub fn unsure(&self) -> bool {
         if self.found.iter().any(|f| f.intent.stands_alone() && f.confidence >= SURE) {
             return false;
         }
         let holds = self.found.iter().any(|f| self.holds(f.intent));
-        !holds && self.found.iter().any(|f| f.confidence >= UNSURE)
+        !holds
+            && self.found.iter().any(|f| {
+                f.confidence >= UNSURE && matches!(f.intent.group(), Group::Meeting | Group::Supply)
+            })
     }
 
     /// One line on what clerk read, for the person an unsure message goes to.
