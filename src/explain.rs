@@ -48,8 +48,7 @@ pub fn explain_at(
     now: DateTime<Utc>,
 ) -> Result<Explanation, ParseError> {
     let message = Message::parse(raw)?;
-    let trace = rules.explain(&message);
-    let intents = rules.intents(&message);
+    let (trace, intents) = rules.explain_and_read(&message);
     let hash = crate::digest::sha256_hex(raw);
     let reply_log_read = office.is_some();
     let empty = ReplyLog(None);

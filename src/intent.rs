@@ -242,9 +242,10 @@ impl Reading {
         }
         let holds = self.found.iter().any(|f| self.holds(f.intent));
         !holds
-            && self.found.iter().any(|f| {
-                f.confidence >= UNSURE && matches!(f.intent.group(), Group::Meeting | Group::Supply)
-            })
+            && self
+                .found
+                .iter()
+                .any(|f| f.confidence >= UNSURE && matches!(f.intent.group(), Group::Meeting | Group::Supply))
     }
 
     /// One line on what clerk read, for the person an unsure message goes to.

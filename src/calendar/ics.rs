@@ -430,12 +430,19 @@ fn read_event(
     })
 }
 
-/// Whether `property`, written as `when`, falls within [`YEARS`] on its own clock and in UTC; else
-/// why the event is left out. Both, because clerk may write the time back in UTC: 1900-01-01 in Rome
-/// is 1899 in UTC, and what clerk writes must read back.
+/// Whether `property`, written as `when`, falls within [`YEARS`] on any clock; else why the event is
+/// left out. On any clock, because clerk writes a time back in UTC or in the event's zone, and what
+/// it writes must read back: 1900-01-01 in Rome is 1899 in UTC, 2200-12-31 23:59 UTC is 2201 in Rome.
+/// No zone is a day away from UTC, so a day either side is on every clock.
 fn within_years(property: &str, when: &When) -> Result<(), String> {
     let local = when.instant.with_timezone(&when.zone);
-    if YEARS.contains(&local.year()) && YEARS.contains(&when.instant.year()) {
+    let on_every_clock = [
+        when.instant.checked_sub_signed(Duration::days(1)),
+        when.instant.checked_add_signed(Duration::days(1)),
+    ]
+    .iter()
+    .all(|edge| edge.is_some_and(|t| YEARS.contains(&t.year())));
+    if YEARS.contains(&local.year()) && on_every_clock {
         return Ok(());
     }
     Err(format!(

@@ -72,7 +72,7 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
         }
         None => fresh(&msg.text).to_owned(),
     };
-    let raw = bounded(without_disclaimer(&new));
+    let raw = without_disclaimer(&bounded(&new)).to_owned();
     let subject = MARKS.replace(&msg.subject, "");
     Text {
         subject: fold(subject.trim()),

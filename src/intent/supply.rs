@@ -16,6 +16,9 @@ use crate::supply::matching::Matcher;
 use crate::supply::purchase::OrderNumber;
 use crate::supply::reading::understand;
 
+/// The lines read for an order at most.
+const ORDER_LINES: usize = 30;
+
 /// The most words of a line read as an order line rather than a sentence.
 const ORDER_LINE_WORDS: usize = 10;
 
@@ -100,7 +103,16 @@ fn delivery(text: &Text, order: Option<&str>, tally: &mut Tally) {
 /// Catalog items with quantities, read by the supply desk's order reader.
 fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply::Catalog, tally: &mut Tally) {
     let matcher = Matcher::new(catalog);
-    let reading = understand(&matcher, extract::lines(&format!("{}\n{}", text.subject, text.raw)));
+    // An order is near the top, and a line said twice orders nothing more: each line is weighed
+    // against the catalog once, and the first ORDER_LINES only.
+    let mut seen = std::collections::HashSet::new();
+    let head: String = format!("{}\n{}", text.subject, text.raw)
+        .lines()
+        .filter(|line| seen.insert(line.trim().to_owned()))
+        .take(ORDER_LINES)
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    let reading = understand(&matcher, extract::lines(&head));
     // A line of an order is short ("2 boxes of pens"); a sentence that happens to hold an item and a
     // number ("just a note to say …") is prose and counts less.
     let (lines, prose): (Vec<_>, Vec<_>) = reading

@@ -290,6 +290,11 @@ impl RuleSet {
     /// Every rule [`RuleSet::classify`] tries for `msg`, in order, with each condition's result; it
     /// stops where classification stops.
     pub fn explain(&self, msg: &Message) -> Vec<RuleTrace> {
+        self.explain_and_read(msg).0
+    }
+
+    /// [`RuleSet::explain`] and what the message asks ([`RuleSet::intents`]), read once for both.
+    pub fn explain_and_read(&self, msg: &Message) -> (Vec<RuleTrace>, crate::intent::Reading) {
         let facts = Facts::new(msg, &self.office, self.catalog.as_ref());
         let mut traces = Vec::new();
         for rule in &self.rules {
@@ -307,7 +312,7 @@ impl RuleSet {
                 break;
             }
         }
-        traces
+        (traces, facts.intents().clone())
     }
 }
 

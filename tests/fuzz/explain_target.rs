@@ -153,13 +153,14 @@ impl Surface for Office {
                 notes: notes.clone(),
                 ..Decision::default()
             };
-            let trace = self.rules.explain(&message);
+            let (trace, intents) = self.rules.explain_and_read(&message);
             let explanation = Explanation {
                 message: message.clone(),
                 trace,
                 decision,
                 failure: None,
                 reply_log_read: true,
+                intents,
             };
             explanation.to_string();
             explanation.to_json().to_string();
