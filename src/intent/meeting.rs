@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use chrono::Utc;
 
 use super::cues::Cues;
+use super::people::SOCIAL;
 use super::{Intent, Tally, Text, Writer};
 use crate::calendar::phrase::{self, Asked};
 use crate::mail::message::Message;
@@ -19,6 +20,9 @@ static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/mee
 /// Asking whether someone is free: a request to meet in other words.
 static FREE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-free.txt")));
 
+/// A proposal of a time ("can we", "how about", "riesci?").
+static PROPOSE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-propose.txt")));
+
 /// A request or proposal: a question, "can we", "let's", "riesci?".
 static REQUEST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-request.txt")));
 
@@ -28,7 +32,12 @@ static PAST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/mee
 pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) {
     let all = format!("{}\n{}", text.subject, text.body);
     let meet = MEET.find(&all).or_else(|| FREE.find(&all));
-    let request = REQUEST.find(&all).or_else(|| all.contains('?').then_some("?"));
+    let proposes = PROPOSE.find(&all);
+    let request = proposes.or_else(|| REQUEST.find(&all)).or_else(|| all.contains('?').then_some("?"));
+    // Without a word of meeting, a proposal of a time is a request to meet; among colleagues, unless
+    // it is cake, lunch or drinks.
+    let social = *writer == Writer::Colleague && meet.is_none() && SOCIAL.find(&all).is_some();
+    let proposes = proposes.filter(|_| !social);
     let past = PAST.find(&all);
     let when = msg.date.map(|sent| {
         let reading = phrase::read(&format!("{}\n{}", strip_marks(&msg.subject), text.raw), sent);
@@ -41,13 +50,13 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tall
         evidence.push(format!("\"{word}\""));
     }
     if let Some(word) = request {
-        points += if meet.is_some() { 1.0 } else { 0.5 };
+        points += if meet.is_some() || proposes.is_some() { 1.0 } else { 0.5 };
         evidence.push(format!("a request: \"{word}\""));
     }
     match when {
         Some((reading, sent)) => match reading.asked {
             Asked::At(at) if at > sent => {
-                points += if meet.is_some() { 2.0 } else { 1.5 };
+                points += if meet.is_some() || proposes.is_some() { 2.0 } else { 1.5 };
                 evidence.push(format!("a time to come: {}", at.format("%a %-d %b %H:%M UTC")));
             }
             Asked::Within { to, .. } if to > sent => {

@@ -152,10 +152,13 @@ fn bounded(text: &str) -> String {
     kept
 }
 
+/// Words of colleagues' social life: lunch, cake, drinks, a birthday.
+pub(crate) static SOCIAL: LazyLock<Cues> =
+    LazyLock::new(|| Cues::list(include_str!("cues/people-social.txt")));
+
 /// A colleague's message that asks nothing of the assistant's desks is chat: lunch, news, a lost
 /// charger, a cake at four. It needs no cue of its own; what it lacks is any desk's.
 pub(crate) fn read_chat(text: &Text, writer: &Writer, tally: &mut Tally) {
-    static SOCIAL: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/people-social.txt")));
     if *writer != Writer::Colleague {
         return;
     }

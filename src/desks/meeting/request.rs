@@ -125,6 +125,18 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     // subject says what it asks.
     let subject = if cx.msg.in_reply_to.is_empty() { cx.msg.subject.as_str() } else { "" };
     let text = format!("{subject}\n{}", crate::mail::reply_text::new_text(&cx.msg.text));
+    // A cancellation or a move of a meeting clerk cannot find is no request for a new one: booking
+    // the time it names would book the very meeting the sender calls off.
+    if let Some(change) = phrase::intent(&text) {
+        let what = match change {
+            Intent::Cancel => "cancel",
+            Intent::Move => "move",
+        };
+        outcome.notes.push(format!(
+            "meeting desk: the message asks to {what} a meeting that is not in the thread of one clerk booked; nothing booked, left to a person"
+        ));
+        return Ok(());
+    }
     let reading = phrase::read_in(&text, sent, Some(desk.zone()));
     let length = reading
         .length
