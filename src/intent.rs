@@ -286,6 +286,15 @@ impl Tally {
         }
     }
 
+    /// The most points any intent `of` has gathered so far.
+    fn strongest(&self, of: impl Fn(Intent) -> bool) -> f32 {
+        self.points
+            .iter()
+            .filter(|(intent, _, _)| of(*intent))
+            .map(|(_, points, _)| *points)
+            .fold(0.0, f32::max)
+    }
+
     /// Confidences: `points / (points + 2)`, so three points make [`SURE`] and each more adds less.
     fn into_reading(self) -> Reading {
         let mut found: Vec<Found> = self
@@ -303,6 +312,8 @@ impl Tally {
 pub(crate) struct Text {
     /// The subject without `Re:`/`Fwd:` marks, folded.
     pub(crate) subject: String,
+    /// The subject as written, for the numbers clerk puts in subjects (`[#1042-7]`, `REQ-2027-0012`).
+    pub(crate) subject_as_written: String,
     /// The new text, bounded and folded: lower case, without accents, one space between words.
     pub(crate) body: String,
     /// The new text as written (bounded), for the readers that want case and digits as they are.

@@ -194,9 +194,11 @@ pub fn intent(text: &str) -> Option<Intent> {
     });
     let fresh = normalise(&bounded(new_text(text)));
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
+    // "Cancelleria" is stationery, not a cancellation.
+    let cancels = CANCEL.find_iter(&fresh).any(|word| !word.as_str().starts_with("cancelleri"));
     if MOVE.is_match(&fresh) {
         Some(Intent::Move)
-    } else if CANCEL.is_match(&fresh) {
+    } else if cancels {
         Some(Intent::Cancel)
     } else {
         None

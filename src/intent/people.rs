@@ -76,6 +76,7 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
     let subject = MARKS.replace(&msg.subject, "");
     Text {
         subject: fold(subject.trim()),
+        subject_as_written: msg.subject.clone(),
         body: fold(&raw),
         raw,
         reply: MARKS.is_match(&msg.subject) || !msg.in_reply_to.is_empty(),
@@ -162,12 +163,7 @@ pub(crate) fn read_chat(text: &Text, writer: &Writer, tally: &mut Tally) {
     if *writer != Writer::Colleague {
         return;
     }
-    let strongest = tally
-        .points
-        .iter()
-        .filter(|(intent, _, _)| intent.group() != Group::Nothing)
-        .map(|(_, points, _)| *points)
-        .fold(0.0, f32::max);
+    let strongest = tally.strongest(|intent| intent.group() != Group::Nothing);
     if strongest >= 2.0 {
         return;
     }

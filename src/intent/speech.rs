@@ -5,7 +5,8 @@
 use std::sync::LazyLock;
 
 use super::cues::Cues;
-use super::{Intent, Tally, Text, Writer};
+use super::{Group, Intent, Tally, Text, Writer};
+use crate::tickets::TicketNumber;
 
 static ASKS: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/speech-asks.txt")));
 
@@ -18,11 +19,18 @@ pub(crate) fn read(text: &Text, writer: &Writer, tally: &mut Tally) {
         return;
     }
     let all = format!("{}\n{}", text.subject, text.body);
-    tally.add(Intent::Question, 2.0, "a person outside the office writes");
+    // When a meeting or an order is read, the question mark is most likely theirs ("Tuesday at 10?"),
+    // and only words that ask something else make a question.
+    let desk_read = tally.strongest(|intent| matches!(intent.group(), Group::Meeting | Group::Supply)) >= 2.5;
+    let base = if desk_read { 1.0 } else { 2.0 };
+    tally.add(Intent::Question, base, "a person outside the office writes");
+    if let Some(ticket) = TicketNumber::in_subject(&text.subject_as_written) {
+        tally.add(Intent::Question, 2.0, format!("a reply about ticket {}", ticket.tag()));
+    }
     if let Some(cue) = ASKS.find(&all) {
         tally.add(Intent::Question, 1.5, format!("\"{cue}\""));
     }
-    if text.body.contains('?') || text.subject.contains('?') {
+    if !desk_read && (text.body.contains('?') || text.subject.contains('?')) {
         tally.add(Intent::Question, 1.0, "a question mark");
     }
     let complaints = COMPLAINS.count(&all, 3);

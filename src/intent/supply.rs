@@ -15,6 +15,7 @@ use crate::supply::extract;
 use crate::supply::matching::Matcher;
 use crate::supply::purchase::OrderNumber;
 use crate::supply::reading::understand;
+use crate::supply::request::RequestNumber;
 
 /// The lines read for an order at most.
 const ORDER_LINES: usize = 30;
@@ -51,6 +52,13 @@ pub(crate) fn read(
                 .find_map(|id| OrderNumber::find_in(id))
                 .map(|n| n.tag())
         });
+    // A colleague answering the assistant about a supply request (its number is in the subject).
+    if *writer == Writer::Colleague
+        && !machine.absent
+        && let Some(request) = RequestNumber::find_in(&text.subject_as_written)
+    {
+        tally.add(Intent::SupplyOrder, 3.0, format!("a reply about supply request {}", request.tag()));
+    }
     match writer {
         Writer::Vendor => vendor_reply(text, order.as_deref(), machine, tally),
         Writer::Colleague => delivery(text, order.as_deref(), tally),
