@@ -135,6 +135,22 @@ impl<'a> Desk<'a> {
         {
             return purchasing::delivery(self, number, history);
         }
+        // Word that an order came which clerk cannot find ("arrivato il PO-0007" with no such order):
+        // a person matches it; it is never a new request for what it lists.
+        let names_an_order = OrderNumber::find_in(&msg.subject).is_some()
+            || OrderNumber::find_in(self.new_text).is_some()
+            || OrderNumber::find_short(&msg.subject).is_some()
+            || OrderNumber::find_short(self.new_text).is_some();
+        if thread.is_none() && names_an_order && words::delivered(self.new_text) {
+            self.note(
+                "a delivery for a purchase order clerk does not know: passed to the manager".to_owned(),
+            );
+            let note = format!(
+                "{} wrote that an order came, but clerk knows no purchase order by the number they give; their message is below.",
+                self.sender.email
+            );
+            return self.forward_to_manager(note, "delivery");
+        }
         if let Some(vendor) = vendor {
             let note = format!(
                 "{} ({}) wrote to the assistant about something that is not an order clerk knows; their message is below.",

@@ -20,6 +20,12 @@ static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/mee
 /// Asking whether someone is free: a request to meet in other words.
 static FREE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-free.txt")));
 
+/// A time something is wanted by.
+static DEADLINE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-deadline.txt")));
+
+/// A meeting already arranged, written about.
+static BOOKED: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-booked.txt")));
+
 /// A proposal of a time ("can we", "how about", "riesci?").
 static PROPOSE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-propose.txt")));
 
@@ -37,7 +43,9 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tall
     // Without a word of meeting, a proposal of a time is a request to meet; among colleagues, unless
     // it is cake, lunch or drinks.
     let social = *writer == Writer::Colleague && meet.is_none() && SOCIAL.find(&all).is_some();
-    let proposes = proposes.filter(|_| !social);
+    // "Can you get us a cartridge by tomorrow at 9?": a deadline, not a time to meet.
+    let deadline = meet.is_none() && DEADLINE.find(&all).is_some();
+    let proposes = proposes.filter(|_| !social && !deadline);
     let past = PAST.find(&all);
     let when = msg.date.map(|sent| {
         let reading = phrase::read(&format!("{}\n{}", strip_marks(&msg.subject), text.raw), sent);
@@ -55,6 +63,9 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tall
     }
     match when {
         Some((reading, sent)) => match reading.asked {
+            Asked::At(_) | Asked::Within { .. } if deadline => {
+                evidence.push("a time that reads as a deadline".to_owned());
+            }
             Asked::At(at) if at > sent => {
                 points += if meet.is_some() || proposes.is_some() { 2.0 } else { 1.5 };
                 evidence.push(format!("a time to come: {}", at.format("%a %-d %b %H:%M UTC")));
@@ -70,6 +81,10 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tall
             Asked::Nothing => {}
         },
         None => {}
+    }
+    if let Some(word) = BOOKED.find(&all).filter(|_| proposes.is_none()) {
+        points -= 2.0;
+        evidence.push(format!("a meeting already arranged: \"{word}\""));
     }
     if let Some(word) = past {
         points -= 2.5;

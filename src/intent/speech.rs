@@ -10,6 +10,8 @@ use crate::tickets::TicketNumber;
 
 static ASKS: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/speech-asks.txt")));
 
+static QUOTE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/speech-quote.txt")));
+
 static COMPLAINS: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/speech-complains.txt")));
 
 static PRAISES: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/speech-praises.txt")));
@@ -29,6 +31,9 @@ pub(crate) fn read(text: &Text, writer: &Writer, tally: &mut Tally) {
     }
     if let Some(cue) = ASKS.find(&all) {
         tally.add(Intent::Question, 1.5, format!("\"{cue}\""));
+    }
+    if let Some(cue) = QUOTE.find(&all) {
+        tally.add(Intent::Question, 1.5, format!("a price or a quote: \"{cue}\""));
     }
     if !desk_read && (text.body.contains('?') || text.subject.contains('?')) {
         tally.add(Intent::Question, 1.0, "a question mark");

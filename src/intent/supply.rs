@@ -14,7 +14,7 @@ use crate::mail::message::Message;
 use crate::supply::extract;
 use crate::supply::matching::Matcher;
 use crate::supply::purchase::OrderNumber;
-use crate::supply::reading::understand;
+use crate::supply::reading::{Doubt, understand};
 use crate::supply::request::RequestNumber;
 
 /// The lines read for an order at most.
@@ -134,6 +134,10 @@ fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply:
         .collect();
     let named = reading.understood.iter().filter(|line| line.assumed).count() + prose.len();
     let unclear = reading.unclear.len();
+    // A line clerk would ask about counts for more when it names an item of the catalog in some way
+    // ("24 bottles" of water kept in packs) than when the catalog has nothing like it ("dalle 9 alle 13").
+    let unclear_points: f32 =
+        reading.unclear.iter().take(2).map(|line| if line.doubt == Doubt::Unknown { 0.5 } else { 1.0 }).sum();
     let asked = ASK.find(&text.body).or_else(|| ASK.find(&text.subject));
     let csv = *writer == Writer::Colleague && has_csv;
     if counted.is_empty() && named == 0 && unclear == 0 && !csv {
@@ -153,7 +157,7 @@ fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply:
         evidence.push("a catalog item named without a quantity".to_owned());
     }
     if unclear > 0 {
-        points += (unclear.min(2) as f32) * if counted.is_empty() { 1.0 } else { 0.5 };
+        points += if counted.is_empty() { unclear_points } else { unclear_points / 2.0 };
         evidence.push(format!("{unclear} line(s) with a quantity clerk would ask about"));
     }
     if csv {
