@@ -164,14 +164,16 @@ pub(crate) fn read_chat(text: &Text, writer: &Writer, tally: &mut Tally) {
         return;
     }
     let strongest = tally.strongest(|intent| intent.group() != Group::Nothing);
-    if strongest >= 2.0 {
+    // A desk's intent that is sure leaves no room for chat.
+    if strongest >= 3.0 {
         return;
     }
-    tally.add(Intent::Chat, 2.0, "a colleague's message that asks no desk for anything");
-    if let Some(cue) = SOCIAL.find(&text.body).or_else(|| SOCIAL.find(&text.subject)) {
-        tally.add(Intent::Chat, 1.5, format!("\"{cue}\""));
+    if strongest < 2.0 {
+        tally.add(Intent::Chat, 3.0, "a colleague's message that asks no desk for anything");
+    } else {
+        tally.add(Intent::Chat, 1.0, "a colleague's message that asks no desk for anything for sure");
     }
-    if strongest < 1.0 {
-        tally.add(Intent::Chat, 1.0, "no cue of a meeting, an order or a question for the office");
+    if let Some(cue) = SOCIAL.find(&text.body).or_else(|| SOCIAL.find(&text.subject)) {
+        tally.add(Intent::Chat, 2.0, format!("\"{cue}\""));
     }
 }
