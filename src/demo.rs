@@ -21,6 +21,7 @@ pub const SHIPPED_RULES: &[(&str, &str)] = &[
     ("templates/acknowledgment.it.txt", include_str!("../rules/templates/acknowledgment.it.txt")),
     ("templates/faq/opening-hours.txt", include_str!("../rules/templates/faq/opening-hours.txt")),
     ("templates/faq/opening-hours.it.txt", include_str!("../rules/templates/faq/opening-hours.it.txt")),
+    ("templates/unsure.txt", include_str!("../rules/templates/unsure.txt")),
     ("samples/inquiry-opening-hours.eml", include_str!("../rules/samples/inquiry-opening-hours.eml")),
     ("samples/supply-toner.eml", include_str!("../rules/samples/supply-toner.eml")),
     ("samples/meeting-request.eml", include_str!("../rules/samples/meeting-request.eml")),

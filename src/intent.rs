@@ -329,7 +329,7 @@ pub fn read(msg: &Message, office: &Office<'_>) -> Reading {
     let mut tally = Tally::default();
     let machine = machine::read(msg, &text, &writer, &mut tally);
     supply::read(msg, &text, &writer, &machine, office, &mut tally);
-    meeting::read(msg, &text, &writer, &mut tally);
+    meeting::read(msg, &text, &writer, &machine, &mut tally);
     speech::read(&text, &writer, &mut tally);
     people::read_chat(&text, &writer, &mut tally);
     tally.into_reading()

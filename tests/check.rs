@@ -58,7 +58,7 @@ fn the_shipped_office_passes() {
     let (_dir, rules) = shipped_copy();
     let (code, out) = check(&rules);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("8 rules, 9 of 9 tests passed."), "{out}");
+    assert!(out.contains("15 rules, 20 of 20 tests passed."), "{out}");
     assert!(!out.contains("warning"), "{out}");
 }
 
@@ -66,7 +66,7 @@ fn the_shipped_office_passes() {
 fn a_typoed_key_is_reported_at_its_line_and_column() {
     let (_dir, rules) = shipped_copy();
     let file = rules.join("20-desks.rules.toml");
-    edit(&file, "department = \"front-desk\"", "departmnet = \"front-desk\"");
+    edit(&file, "department = \"front-desk\"\nanswer", "departmnet = \"front-desk\"\nanswer");
     let (code, out) = check(&rules);
     assert_eq!(code, 1, "{out}");
     let at = format!("20-desks.rules.toml:{}:1: ", line_of(&file, "departmnet"));
@@ -78,7 +78,7 @@ fn a_typoed_key_is_reported_at_its_line_and_column() {
 fn a_bad_regex_is_reported_at_its_line() {
     let (_dir, rules) = shipped_copy();
     let file = rules.join("20-desks.rules.toml");
-    edit(&file, "when.from = \"*@office.example\"", "when.from = { regex = \"(unclosed\" }");
+    edit(&file, "when.intent = \"supply-order\"", "when.from = { regex = \"(unclosed\" }");
     let (code, out) = check(&rules);
     assert_eq!(code, 1, "{out}");
     let at = format!("20-desks.rules.toml:{}:", line_of(&file, "(unclosed"));
@@ -146,26 +146,26 @@ fn a_failing_embedded_test_shows_expected_and_got() {
     let file = rules.join("20-desks.rules.toml");
     edit(
         &file,
-        "expect = { rule = \"supply request from staff\", desk = \"supply\" }",
+        "expect = { rule = \"supply order\", desk = \"supply\" }",
         "expect = { rule = \"meeting request\", desk = \"supply\" }",
     );
     let (code, out) = check(&rules);
     assert_eq!(code, 1, "{out}");
     let at = format!("20-desks.rules.toml:{}: ", line_of(&file, "samples/supply-toner.eml") - 1);
-    let expected = "test expected rule \"meeting request\", got rule \"supply request from staff\"";
+    let expected = "test expected rule \"meeting request\", got rule \"supply order\"";
     assert!(
         out.lines().any(|l| l.starts_with("FAIL: ") && l.contains(&at) && l.ends_with(expected)),
         "{out}"
     );
-    assert!(out.contains("8 of 9 tests passed"), "{out}");
+    assert!(out.contains("19 of 20 tests passed"), "{out}");
 }
 
 #[test]
 fn a_rule_an_earlier_one_shadows_is_a_warning_not_a_failure() {
     let (_dir, rules) = shipped_copy();
     std::fs::write(
-        rules.join("95-late.rules.toml"),
-        "[[rule]]\nname = \"too late\"\nwhen.subject = \"invoice\"\nmove = \"Late\"\n",
+        rules.join("15-late.rules.toml"),
+        "[[rule]]\nname = \"too late\"\nwhen.intent = \"spam\"\nwhen.subject = \"invoice\"\nmove = \"Late\"\n",
     )
     .unwrap();
     let (code, out) = check(&rules);

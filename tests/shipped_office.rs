@@ -100,8 +100,8 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
             && text.contains("Accepted: Site meeting")
     });
     assert_eq!(answers.count(), 1, "the invitation is accepted with an iMIP REPLY");
-    assert!(stdout.contains("supply request from staff"), "{stdout}");
-    assert!(dir.join("mail/.Vendors.Invoices/cur").read_dir().unwrap().count() == 1, "the invoice was filed");
+    assert!(stdout.contains("supply order"), "{stdout}");
+    assert!(dir.join("mail/.Invoices/cur").read_dir().unwrap().count() == 1, "the invoice was filed");
     let feed = std::fs::read_to_string(dir.join("published/giulia.ics")).expect("the calendar is published");
     assert!(feed.contains("SUMMARY:Site meeting Via Roma"), "{feed}");
     std::fs::remove_dir_all(dir.parent().unwrap()).ok();
@@ -115,7 +115,7 @@ fn explain_json_names_the_rule_and_the_desk() {
         clerk(&["explain", "--rules", rules.to_str().unwrap(), eml.to_str().unwrap(), "--json"]);
     assert!(ok, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("explain --json prints JSON");
-    assert_eq!(json["rule"], "supply request from staff");
+    assert_eq!(json["rule"], "supply order");
     assert_eq!(json["desk"], "supply");
     let kinds: Vec<&str> =
         json["effects"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();

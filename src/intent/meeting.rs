@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use chrono::Utc;
 
 use super::cues::Cues;
+use super::machine::Machine;
 use super::people::SOCIAL;
 use super::{Intent, Tally, Text, Writer};
 use crate::calendar::phrase::{self, Asked};
@@ -35,7 +36,11 @@ static REQUEST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/
 /// Words that put a meeting in the past: thanks for it, what followed it.
 static PAST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-past.txt")));
 
-pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) {
+pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machine, tally: &mut Tally) {
+    // An absence notice's return date ("until 20 January") and its "Re: Meeting" ask for no meeting.
+    if machine.absent {
+        return;
+    }
     let all = format!("{}\n{}", text.subject, text.body);
     let meet = MEET.find(&all).or_else(|| FREE.find(&all));
     let proposes = PROPOSE.find(&all);
