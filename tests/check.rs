@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use support::TestDir;
+use support::clerk::copy_dir;
 
 /// Runs clerk with `args`; returns the exit code and stdout + stderr.
 fn clerk(args: &[&str]) -> (i32, String) {
@@ -21,19 +22,6 @@ fn shipped_copy() -> (TestDir, PathBuf) {
     let rules = dir.path().join("rules");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
     (dir, rules)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Replaces the one occurrence of `old` in `file` by `new`.

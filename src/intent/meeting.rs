@@ -66,8 +66,8 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
         points += if meet.is_some() || proposes.is_some() { 1.0 } else { 0.5 };
         evidence.push(format!("a request: \"{word}\""));
     }
-    match when {
-        Some((reading, sent)) => match reading.asked {
+    if let Some((reading, sent)) = when {
+        match reading.asked {
             Asked::At(_) | Asked::Within { .. } if deadline => {
                 evidence.push("a time that reads as a deadline".to_owned());
             }
@@ -84,8 +84,7 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
                 evidence.push("a time already past".to_owned());
             }
             Asked::Nothing => {}
-        },
-        None => {}
+        }
     }
     if let Some(word) = BOOKED.find(&all).filter(|_| proposes.is_none()) {
         points -= 2.0;

@@ -52,6 +52,20 @@ pub fn mail(from: &str, subject: &str, id: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Copies the directory `from` into `to`, with everything under it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("creating a directory to copy into");
+    for entry in std::fs::read_dir(from).expect("reading a directory to copy") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copying a file");
+        }
+    }
+}
+
 /// The names of the files in `dir`, sorted; none if it does not exist.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
