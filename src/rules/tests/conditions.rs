@@ -266,3 +266,28 @@ fn a_rule_without_when_matches_every_message() {
     let set = super::load("[[rule]]\nname = \"catch-all\"\ndesk = \"inquiry\"\n");
     assert_eq!(set.classify(&Message::default()).deciding().map(|r| r.name.as_str()), Some("catch-all"));
 }
+
+#[test]
+fn an_intent_condition_holds_for_what_the_message_asks() {
+    let spam = headers(&[("X-Spam-Flag", "YES")]);
+    assert!(when_matches(r#"when.intent = "spam""#, &spam));
+    assert!(!when_matches(r#"when.intent = "meeting""#, &spam));
+    assert!(when_matches(r#"when.intent = ["meeting", "spam"]"#, &spam));
+}
+
+#[test]
+fn an_intent_combines_with_keywords_and_other_fields() {
+    let spam = Message { subject: "Great offer".to_owned(), ..headers(&[("X-Spam-Flag", "YES")]) };
+    assert!(when_matches(r#"when.all = [{ intent = "spam" }, { subject = "offer" }]"#, &spam));
+    assert!(!when_matches(r#"when.all = [{ intent = "spam" }, { not = { subject = "offer" } }]"#, &spam));
+    assert!(when_matches(r#"when.intent = { not = "supply" }"#, &spam));
+}
+
+#[test]
+fn a_misspelt_intent_is_reported_with_a_suggestion() {
+    let errors = super::errors("[[rule]]\nname = \"r\"\nwhen.intent = \"meeting-requets\"\ndesk = \"meeting\"\n");
+    assert!(
+        errors.iter().any(|e| e.contains("`meeting-requets` is not an intent; did you mean `meeting-request`?")),
+        "{errors:?}"
+    );
+}
