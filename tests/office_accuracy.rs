@@ -218,7 +218,12 @@ fn the_shipped_office_routes_labelled_office_mail() {
     }
     for score in &scores {
         let harmed: Vec<&Scored> = score.harmed().collect();
-        assert!(harmed.is_empty(), "done without being asked in {}:\n{}", score.set.display(), score.report());
+        assert!(
+            harmed.is_empty(),
+            "done without being asked in {}:\n{}",
+            score.set.display(),
+            score.report()
+        );
     }
     let dev = &scores[0];
     assert_eq!(dev.scored.len(), 200, "the development set has 200 messages");

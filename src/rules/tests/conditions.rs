@@ -285,9 +285,12 @@ fn an_intent_combines_with_keywords_and_other_fields() {
 
 #[test]
 fn a_misspelt_intent_is_reported_with_a_suggestion() {
-    let errors = super::errors("[[rule]]\nname = \"r\"\nwhen.intent = \"meeting-requets\"\ndesk = \"meeting\"\n");
+    let errors =
+        super::errors("[[rule]]\nname = \"r\"\nwhen.intent = \"meeting-requets\"\ndesk = \"meeting\"\n");
     assert!(
-        errors.iter().any(|e| e.contains("`meeting-requets` is not an intent; did you mean `meeting-request`?")),
+        errors
+            .iter()
+            .any(|e| e.contains("`meeting-requets` is not an intent; did you mean `meeting-request`?")),
         "{errors:?}"
     );
 }
