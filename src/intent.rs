@@ -320,6 +320,8 @@ pub(crate) struct Text {
     pub(crate) raw: String,
     /// Whether the subject marks a reply (`Re:`, `R:`, `AW:`) or the message names one it answers.
     pub(crate) reply: bool,
+    /// Whether this is a colleague's forward, read for what it forwards.
+    pub(crate) forwarded: bool,
 }
 
 /// Reads what `msg` asks of `office`.
@@ -330,7 +332,9 @@ pub fn read(msg: &Message, office: &Office<'_>) -> Reading {
     let machine = machine::read(msg, &text, &writer, &mut tally);
     supply::read(msg, &text, &writer, &machine, office, &mut tally);
     meeting::read(msg, &text, &writer, &machine, &mut tally);
-    speech::read(&text, &writer, &mut tally);
-    people::read_chat(&text, &writer, &mut tally);
+    // What a colleague forwards is read as its author wrote it: a customer's complaint stays one.
+    let speaker = if text.forwarded { Writer::Stranger } else { writer };
+    speech::read(&text, &speaker, &mut tally);
+    people::read_chat(&text, &speaker, &mut tally);
     tally.into_reading()
 }

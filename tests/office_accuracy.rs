@@ -236,4 +236,4 @@ fn the_shipped_office_routes_labelled_office_mail() {
 
 /// The share of the development set the shipped office must route right: what it reaches today, so
 /// that no change makes it worse; raised as the readers improve, towards issue #16's 95%.
-const LEAST_RIGHT_IN_DEVELOPMENT: f64 = 95.0;
+const LEAST_RIGHT_IN_DEVELOPMENT: f64 = 97.5;

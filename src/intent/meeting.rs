@@ -18,6 +18,9 @@ use crate::mail::message::Message;
 /// Words of meeting, in English and Italian.
 static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-meet.txt")));
 
+/// Wanting to talk to someone.
+static TALK: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-talk.txt")));
+
 /// Asking whether someone is free: a request to meet in other words.
 static FREE: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-free.txt")));
 
@@ -43,6 +46,7 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     }
     let all = format!("{}\n{}", text.subject, text.body);
     let meet = MEET.find(&all).or_else(|| FREE.find(&all));
+    let talk = TALK.find(&all).filter(|_| meet.is_none());
     let proposes = PROPOSE.find(&all);
     let request = proposes.or_else(|| REQUEST.find(&all)).or_else(|| all.contains('?').then_some("?"));
     // Without a word of meeting, a proposal of a time is a request to meet; among colleagues, unless
@@ -60,6 +64,9 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     let mut evidence = Vec::new();
     if let Some(word) = meet {
         points += 2.0;
+        evidence.push(format!("\"{word}\""));
+    } else if let Some(word) = talk {
+        points += 1.0;
         evidence.push(format!("\"{word}\""));
     }
     if let Some(word) = request {
@@ -79,15 +86,17 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
                 points += if meet.is_some() { 1.5 } else { 1.0 };
                 evidence.push("a stretch of time to come".to_owned());
             }
-            Asked::At(_) | Asked::Within { .. } => {
+            // "Following our call last week, could we meet on Thursday?": the past is context.
+            Asked::At(_) | Asked::Within { .. } if proposes.is_none() => {
                 points -= 1.0;
                 evidence.push("a time already past".to_owned());
             }
+            Asked::At(_) | Asked::Within { .. } => {}
             Asked::Nothing => {}
         }
     }
     if let Some(word) = BOOKED.find(&all).filter(|_| proposes.is_none()) {
-        points -= 2.0;
+        points -= 3.0;
         evidence.push(format!("a meeting already arranged: \"{word}\""));
     }
     if let Some(word) = past {
@@ -97,7 +106,7 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     if *writer == Writer::Vendor {
         points -= 1.0;
     }
-    if points > 0.0 && (meet.is_some() || request.is_some()) {
+    if points > 0.0 && (meet.is_some() || talk.is_some() || request.is_some()) {
         for (n, said) in evidence.into_iter().enumerate() {
             tally.add(Intent::MeetingRequest, if n == 0 { points } else { 0.0 }, said);
         }

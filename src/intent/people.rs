@@ -80,6 +80,7 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
         body: fold(&raw),
         raw,
         reply: MARKS.is_match(&msg.subject) || !msg.in_reply_to.is_empty(),
+        forwarded: forwarded.is_some(),
     }
 }
 

@@ -26,6 +26,9 @@ const ORDER_LINE_WORDS: usize = 10;
 /// Verbs and phrases that ask for supplies, in English and Italian.
 static ASK: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-ask.txt")));
 
+/// Words that say something ran out: weaker than asking.
+static SHORT: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-short.txt")));
+
 /// Words that say an order came.
 static CAME: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/supply-came.txt")));
 
@@ -134,11 +137,17 @@ fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply:
         .collect();
     let named = reading.understood.iter().filter(|line| line.assumed).count() + prose.len();
     let unclear = reading.unclear.len();
-    // A line clerk would ask about counts for more when it names an item of the catalog in some way
-    // ("24 bottles" of water kept in packs) than when the catalog has nothing like it ("dalle 9 alle 13").
-    let unclear_points: f32 =
-        reading.unclear.iter().take(2).map(|line| if line.doubt == Doubt::Unknown { 0.5 } else { 1.0 }).sum();
     let asked = ASK.find(&text.body).or_else(|| ASK.find(&text.subject));
+    let short = SHORT.find(&text.body).or_else(|| SHORT.find(&text.subject));
+    // A line clerk would ask about counts for more when it names an item of the catalog in some way
+    // ("24 bottles" of water kept in packs), or is asked for ("ne servono altre due risme"), than when
+    // the catalog has nothing like it and nothing asks ("manca la corrente dalle 9 alle 13").
+    let unclear_points: f32 = reading
+        .unclear
+        .iter()
+        .take(2)
+        .map(|line| if line.doubt == Doubt::Unknown && asked.is_none() { 0.5 } else { 1.0 })
+        .sum();
     let csv = *writer == Writer::Colleague && has_csv;
     if counted.is_empty() && named == 0 && unclear == 0 && !csv {
         return;
@@ -161,10 +170,10 @@ fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply:
         evidence.push(format!("{unclear} line(s) with a quantity clerk would ask about"));
     }
     if csv {
-        points += 2.0;
+        points += 2.5;
         evidence.push("a CSV attachment from a colleague".to_owned());
     }
-    if let Some(verb) = asked {
+    if let Some(verb) = asked.or(short) {
         points += 1.5;
         evidence.push(format!("\"{verb}\""));
     }
