@@ -41,7 +41,8 @@ static PAST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/mee
 
 pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machine, tally: &mut Tally) {
     // An absence notice's return date ("until 20 January") and its "Re: Meeting" ask for no meeting.
-    if machine.absent {
+    // Nor does a delivery or read report, whatever dates the bounced message held.
+    if machine.absent || machine.report {
         return;
     }
     let all = format!("{}\n{}", text.subject, text.body);
@@ -56,7 +57,10 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     let deadline = meet.is_none() && DEADLINE.find(&all).is_some();
     let proposes = proposes.filter(|_| !social && !deadline);
     let past = PAST.find(&all);
-    let when = msg.date.map(|sent| {
+    // The time reader is the dearest of the readers (duckling): it reads only a message that asks
+    // something or speaks of meeting, where a time can make it a request to meet.
+    let worth_reading = meet.is_some() || talk.is_some() || request.is_some();
+    let when = msg.date.filter(|_| worth_reading).map(|sent| {
         let reading = phrase::read(&format!("{}\n{}", strip_marks(&msg.subject), text.raw), sent);
         (reading, sent.with_timezone(&Utc))
     });
