@@ -163,13 +163,13 @@ fn harm(rules: &RuleSet, explained: &Explanation, label: &Value, _at: DateTime<U
     let kind = label.get("kind").and_then(Value::as_str).unwrap_or("");
     let assistant = &rules.office.assistant.address;
     let office_domain = assistant.rsplit_once('@').map_or("", |(_, domain)| domain);
-    let colleague = explained.message.from.iter().any(|a| {
-        a.email.rsplit_once('@').is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(office_domain))
-    });
+    let colleague = |email: &str| {
+        email.rsplit_once('@').is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(office_domain))
+    };
     let mut harm = Vec::new();
     for effect in &explained.decision.effects {
         match effect {
-            Effect::Ticket(change) if change.opened && colleague => {
+            Effect::Ticket(change) if change.opened && colleague(&change.ticket.customer) => {
                 harm.push("a colleague's mail made a customer ticket".to_owned());
             }
             Effect::PutEvent(event) => {

@@ -27,6 +27,7 @@ mod tests;
 use super::{Context, DeskError, Outcome, TicketView};
 use crate::actions::ReplyHistory;
 use crate::guard::{self, Suppression};
+use crate::mail::forwarded;
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::rules::departments::DEFAULT_RESPONSE_TIME;
@@ -58,10 +59,16 @@ pub fn handle(
             number.tag()
         )));
     }
+    // A colleague forwarding a customer's mail ("can you log this?") opens the customer's ticket.
+    let forwarded_from = (is_staff(office, &sender.email) && forwarded::is_forward(&cx.msg.subject))
+        .then(|| forwarded::author(&cx.msg.text))
+        .flatten()
+        .filter(|author| !is_staff(office, &author.email));
     let mut desk = Desk {
         cx,
         view,
         sender,
+        forwarded_from,
         new_text: reply_text::new_text(&cx.msg.text),
         held_back: reasons.iter().map(ToString::to_string).collect(),
         outcome: Outcome::default(),
@@ -153,6 +160,8 @@ struct Desk<'a> {
     cx: &'a Context<'a>,
     view: &'a dyn TicketView,
     sender: &'a Address,
+    /// The author of the customer's message a colleague forwards, whose ticket it opens.
+    forwarded_from: Option<Address>,
     /// What the message says that is new: the quoted history and signature split off.
     new_text: &'a str,
     /// Why no automatic answer may go back to this message (empty when one may).
@@ -185,6 +194,11 @@ impl Desk<'_> {
         is_staff(&self.cx.rules.office, address)
     }
 
+    /// Whose ticket a new question opens: the sender's, or the customer's a colleague forwards.
+    fn customer(&self) -> &Address {
+        self.forwarded_from.as_ref().unwrap_or(self.sender)
+    }
+
     /// A new question: a new ticket, answered or acknowledged and handed to its department.
     fn open(&mut self, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
         let cx = self.cx;
@@ -203,8 +217,8 @@ impl Desk<'_> {
         let mut ticket = Ticket {
             number,
             state: TicketState::New,
-            customer: self.sender.email.to_lowercase(),
-            customer_name: self.sender.name.clone().filter(|n| !n.trim().is_empty()),
+            customer: self.customer().email.to_lowercase(),
+            customer_name: self.customer().name.clone().filter(|n| !n.trim().is_empty()),
             department: cx.call.department.clone(),
             priority: cx.call.priority.unwrap_or(Priority::Normal),
             subject: cx.msg.subject.clone(),
@@ -220,13 +234,23 @@ impl Desk<'_> {
             rated_at: None,
         };
         let mut entries = vec![self.incoming(Role::Customer)];
-        let answered = match &cx.call.answer {
-            Some(answer) => self.answer(&mut ticket, &mut entries, answer, history)?,
-            None => false,
+        let answered = match (&cx.call.answer, &self.forwarded_from) {
+            (Some(answer), None) => self.answer(&mut ticket, &mut entries, answer, history)?,
+            _ => false,
         };
         if !answered {
             self.hand_over(&mut ticket, &mut entries)?;
-            self.acknowledge(&mut ticket, &mut entries, history)?;
+            if self.forwarded_from.is_some() {
+                // The colleague decides what the customer hears; clerk only files and hands over.
+                self.note(format!(
+                    "ticket {} opened for {} from {}'s forward; no acknowledgment sent",
+                    ticket.number.tag(),
+                    ticket.customer,
+                    self.sender.email
+                ));
+            } else {
+                self.acknowledge(&mut ticket, &mut entries, history)?;
+            }
         }
         self.put(ticket, entries, true);
         Ok(())

@@ -194,4 +194,8 @@ fn shipping(text: &Text, tally: &mut Tally) {
     if let Some(cue) = CUES.find(&all) {
         tally.add(Intent::ShippingNotice, 1.5 * count as f32, format!("\"{cue}\""));
     }
+    // A notice says so in its subject ("Your order #AB-20931 has shipped").
+    if let Some(cue) = CUES.find(&text.subject) {
+        tally.add(Intent::ShippingNotice, 1.0, format!("\"{cue}\" in the subject"));
+    }
 }

@@ -117,6 +117,21 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     }
     changes(text, meet.is_some(), tally);
     choice(text, tally);
+    invitation_thread(text, tally);
+}
+
+/// A reply in the thread of an invitation ("Re: Invitation: Site visit @ Tue 27 Apr", "R: Invito:"):
+/// the meeting desk's, even when it only says "I'll be there".
+fn invitation_thread(text: &Text, tally: &mut Tally) {
+    static INVITATION: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)(?:invitation|invito|einladung|invitaci[oó]n|updated invitation|invito aggiornato)\s*:",
+        )
+        .expect("a valid regex")
+    });
+    if text.reply && INVITATION.is_match(&text.subject_as_written) {
+        tally.add(Intent::MeetingRequest, 3.0, "a reply in the thread of an invitation");
+    }
 }
 
 /// A move or a cancellation, of a meeting named or of the one whose thread this is.

@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::cues::{Cues, fold};
 use super::{Group, Intent, LINE_BYTES, MOST_LINES, Office, Tally, Text};
+use crate::mail::forwarded;
 use crate::mail::message::Message;
 use crate::mail::reply_text::new_text;
 
@@ -41,18 +42,6 @@ impl Writer {
     }
 }
 
-/// The lines that open a forwarded message in the clients' own words.
-static FORWARD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?im)^\s*(?:-{3,}\s*(?:forwarded\s+message|messaggio\s+inoltrato|original\s+message|messaggio\s+originale|weitergeleitete\s+nachricht|message\s+transf.r.)\s*-{3,}|begin\s+forwarded\s+message:|inizio\s+messaggio\s+inoltrato:)\s*$",
-    )
-    .expect("a valid regex")
-});
-
-/// A subject that marks a forward.
-static FORWARD_SUBJECT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:fwd?|i|inoltro|wg)\s*:").expect("a valid regex"));
-
 /// The marks of replies and forwards at the start of a subject, however many.
 static MARKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s*(?:re|r|aw|sv|fwd?|i|wg|rif)\s*(?:\[\d+\])?\s*:)+").expect("a valid regex")
@@ -61,13 +50,13 @@ static MARKS: LazyLock<Regex> = LazyLock::new(|| {
 /// What the readers see of `msg`: its subject and new text; for a colleague's forward, the note
 /// above the forwarded message and the message itself (without its own quotes).
 pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
-    let forwarded = (*writer == Writer::Colleague && FORWARD_SUBJECT.is_match(&msg.subject))
-        .then(|| FORWARD.find(&msg.text))
+    let forwarded = (*writer == Writer::Colleague && forwarded::is_forward(&msg.subject))
+        .then(|| forwarded::start(&msg.text))
         .flatten();
-    let new = match forwarded {
+    let new = match &forwarded {
         Some(marker) => {
-            let note = new_text(&msg.text[..marker.start()]);
-            let original = new_text(strip_forward_header(&msg.text[marker.end()..]));
+            let note = new_text(&msg.text[..marker.start]);
+            let original = new_text(strip_forward_header(&msg.text[marker.end..]));
             format!("{note}\n{original}")
         }
         None => fresh(&msg.text).to_owned(),

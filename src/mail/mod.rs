@@ -1,6 +1,7 @@
 //! Everything that speaks mail: parsing incoming messages, reading mailboxes, composing and sending.
 
 pub mod compose;
+pub mod forwarded;
 pub mod html;
 pub mod imap;
 pub mod maildir;

@@ -546,3 +546,29 @@ fn a_message_of_a_tickets_conversation_stays_in_the_ticket_whatever_rule_matches
     assert_eq!(ticket.map(|t| t.state), Some(TicketState::Answered));
     assert!(decision.notes.iter().any(|n| n.contains("continues ticket [#1001-9]")), "{:?}", decision.notes);
 }
+
+#[test]
+fn a_colleagues_forward_opens_the_customers_ticket_and_acknowledges_nothing() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "pietro@office.example",
+        "FW: Water through the skylight",
+        "fw1@office.example",
+        "",
+        "Can you log this?\r\n\r\nFrom: Nathan Cole <nathan.cole@example.com>\r\nSent: Friday, April 16, 2027 8:12 AM\r\n\
+         To: Pietro <pietro@office.example>\r\nSubject: Water through the skylight\r\n\r\nWater is dripping from the frame.",
+    );
+    let handled = handle(&rules, &mut store, &raw, now());
+    let ticket = &handled.ticket().unwrap().ticket;
+    assert_eq!(ticket.customer, "nathan.cole@example.com");
+    assert_eq!(ticket.customer_name.as_deref(), Some("Nathan Cole"));
+    assert!(handled.sent(MailKind::Reply).is_empty(), "the colleague decides what the customer hears");
+    let forwarded = Handled::read(handled.sent(MailKind::Forward)[0]);
+    assert_eq!(forwarded.reply_to[0].email, "nathan.cole@example.com");
+    assert!(
+        handled.notes.iter().any(|n| n.contains("from pietro@office.example's forward")),
+        "{:?}",
+        handled.notes
+    );
+}
