@@ -120,6 +120,13 @@ fn explain_json_names_the_rule_and_the_desk() {
     let kinds: Vec<&str> =
         json["effects"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();
     assert!(kinds.contains(&"reply") && kinds.contains(&"move"), "{kinds:?}");
+    // What was read, with its evidence and confidence, under the stable key `intents`.
+    assert_eq!(json["intents"]["holds"], serde_json::json!(["supply-order"]), "{}", json["intents"]);
+    assert_eq!(json["intents"]["unsure"], false);
+    let order = &json["intents"]["found"][0];
+    assert_eq!(order["intent"], "supply-order");
+    assert!(order["confidence"].as_f64().is_some_and(|c| c >= 0.6), "{order}");
+    assert!(order["evidence"].as_array().is_some_and(|e| !e.is_empty()), "{order}");
 }
 
 #[test]
