@@ -101,7 +101,7 @@ fn run_clerk(dovecot: &Dovecot) -> (Duration, u64) {
     std::fs::create_dir_all(root.join("rules")).expect("creating the rules dir");
     std::fs::write(root.join("rules/office.toml"), office_toml).expect("writing office.toml");
     std::fs::write(root.join("rules/bench.rules.toml"), rules_toml).expect("writing the rules");
-    std::fs::write(root.join("password"), PASSWORD).expect("writing the password");
+    crate::write_password(&root.join("password"), PASSWORD);
     std::fs::write(
         root.join("clerk.toml"),
         format!(

@@ -152,7 +152,7 @@ fn run_clerk(dovecot: &Dovecot, sink: &SmtpSink, size: usize) -> (std::time::Dur
     let dir = TestDir::new("clerk-bench-big");
     let root = dir.path();
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    std::fs::write(root.join("password"), PASSWORD).expect("writing the password");
+    crate::write_password(&root.join("password"), PASSWORD);
     std::fs::write(
         root.join("clerk.toml"),
         format!(

@@ -33,7 +33,7 @@ fn measure(what: &str, mailbox_settings: &str) {
         .expect("writing the rules");
     std::fs::write(root.join("rules/templates/ack.txt"), "Thank you, {{ message.from_name }}.\n")
         .expect("writing the template");
-    std::fs::write(root.join("password"), PASSWORD).expect("writing the password");
+    crate::write_password(&root.join("password"), PASSWORD);
     std::fs::write(
         root.join("clerk.toml"),
         format!(

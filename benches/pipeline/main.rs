@@ -47,6 +47,14 @@ fn main() {
 /// The peak comes from GNU time (`/usr/bin/time -f %M`), which starts the program from its own small
 /// process. Taken from wait4 on a child of this process, it would be at least this process's own peak:
 /// a spawned child starts in the parent's memory, and Linux carries that high-water mark across exec.
+/// Writes the mailbox password for clerk alone to read, as a careful office keeps it (clerk warns
+/// about one that others can read, which would only add noise to the figures).
+pub fn write_password(path: &std::path::Path, password: &str) {
+    std::fs::write(path, password).expect("writing the password");
+    let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+    std::fs::set_permissions(path, private).expect("restricting the password file");
+}
+
 pub fn measure(command: std::process::Command) -> (std::time::Duration, u64, bool) {
     let report = std::env::temp_dir().join(format!("clerk-bench-rss-{}", std::process::id()));
     let mut timed = std::process::Command::new("/usr/bin/time");

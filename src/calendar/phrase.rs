@@ -158,19 +158,38 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
         ("quinta", 5),
     ];
     let fresh = normalise(&bounded(new_text(text)));
-    let chosen = fresh.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(|line| {
-        let caps = ALONE.captures(line).or_else(|| TAKES.captures(line)).or_else(|| WORKS.captures(line))?;
-        let which = caps.get(1)?;
-        // "va bene il 2/12": a date, not a choice.
-        if line[which.end()..].starts_with(['/', ':', '.'])
-            && line[which.end()..].chars().nth(1).is_some_and(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        let word = which.as_str();
-        word.parse::<usize>().ok().or_else(|| ORDINALS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n))
-    })?;
+    // Sentence by sentence: "Option 3 please. Can we have the drawings there?" chooses the third.
+    let chosen =
+        fresh.lines().flat_map(sentences).map(str::trim).filter(|l| !l.is_empty()).find_map(|line| {
+            let caps =
+                ALONE.captures(line).or_else(|| TAKES.captures(line)).or_else(|| WORKS.captures(line))?;
+            let which = caps.get(1)?;
+            // "va bene il 2/12": a date, not a choice.
+            if line[which.end()..].starts_with(['/', ':', '.'])
+                && line[which.end()..].chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+            {
+                return None;
+            }
+            let word = which.as_str();
+            word.parse::<usize>().ok().or_else(|| ORDINALS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n))
+        })?;
     (1..=offered).contains(&chosen).then_some(chosen)
+}
+
+/// The sentences of `line`: cut after a `.`, `!` or `?` that a space follows, so that "2.30" and
+/// "3/12." stay whole.
+fn sentences(line: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    let mut chars = line.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if matches!(c, '.' | '!' | '?') && chars.peek().is_some_and(|(_, next)| next.is_whitespace()) {
+            found.push(&line[start..at + c.len_utf8()]);
+            start = at + c.len_utf8();
+        }
+    }
+    found.push(&line[start..]);
+    found
 }
 
 /// What a message in the thread of a booked meeting asks for.

@@ -154,6 +154,8 @@ fn a_reply_chooses_an_offered_time_by_number_or_by_word() {
         ("va bene il 2/12?", None),
         ("I'll take the third", Some(3)),
         ("Option 1.", Some(1)),
+        ("Option 3 please. Can we have the structural drawings on the table?", Some(3)),
+        ("We could do 2.30 instead. Thanks", None),
     ] {
         assert_eq!(choice(reply, 3), chosen, "{reply:?}");
     }
