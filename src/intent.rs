@@ -171,8 +171,8 @@ impl Intent {
         }
     }
 
-    /// Whether this intent is what a message *is* rather than what it asks: the server's spam
-    /// verdict, a machine's reply and a list post hold whatever else the text seems to ask.
+    /// Whether this intent is what a message *is* rather than what it asks: spam, a machine's reply
+    /// and a list post hold whatever else the text seems to ask, when the headers say so.
     fn stands_alone(self) -> bool {
         matches!(self, Intent::Spam | Intent::AutoReply | Intent::Newsletter)
     }
@@ -181,10 +181,8 @@ impl Intent {
 /// What the office knows that reading needs: who is a colleague, who is a vendor, what is in the
 /// catalog.
 pub struct Office<'o> {
-    /// The office's own domains (the assistant's, the staff's), lower case.
-    pub domains: Vec<String>,
-    /// The office's own addresses (assistant, owners, departments), lower case.
-    pub addresses: Vec<String>,
+    /// Whether an address is someone of the office (its own addresses, its staff).
+    pub is_staff: &'o dyn Fn(&str) -> bool,
     /// The catalog, when the office keeps supplies.
     pub catalog: Option<&'o Catalog>,
 }
@@ -197,6 +195,10 @@ pub struct Found {
     pub confidence: f32,
     /// The signals it rests on, each as words of the message or what a reader found in them.
     pub evidence: Vec<String>,
+    /// Whether the headers say so (the server's spam verdict, automatic-reply or list headers). Only
+    /// then does spam, an automatic reply or a list post hold whatever else the text seems to ask:
+    /// words alone ("unsubscribe me", "I'm out of A4 paper") compete with the other intents.
+    pub headers: bool,
 }
 
 /// Every intent read in a message, most confident first.
@@ -211,24 +213,21 @@ impl Reading {
         self.found.first()
     }
 
-    fn confidence(&self, intent: Intent) -> f32 {
-        self.found.iter().find(|f| f.intent == intent).map_or(0.0, |f| f.confidence)
-    }
-
     /// Whether the message asks for (or is) `intent`: it is sure, and no intent of another desk is
-    /// read as strongly. What a message is (spam, a machine's reply, a list post) holds on its own.
+    /// read as strongly. What the headers say a message is (spam, a machine's reply, a list post)
+    /// holds on its own.
     pub fn holds(&self, intent: Intent) -> bool {
-        let confidence = self.confidence(intent);
-        if confidence < SURE {
+        let Some(found) = self.found.iter().find(|f| f.intent == intent) else { return false };
+        if found.confidence < SURE {
             return false;
         }
-        if intent.stands_alone() {
+        if found.vouched() {
             return true;
         }
         self.found
             .iter()
-            .filter(|f| !f.intent.stands_alone() && f.intent.group() != intent.group())
-            .all(|f| f.confidence < confidence)
+            .filter(|f| !f.vouched() && f.intent.group() != intent.group())
+            .all(|f| f.confidence < found.confidence)
     }
 
     /// Whether the readers found something the message may ask of a desk that acts (a meeting to
@@ -237,7 +236,7 @@ impl Reading {
     /// stranger's message that only may be a question is not unsure: answering it is the inquiry
     /// desk's everyday work, and acts on nothing.
     pub fn unsure(&self) -> bool {
-        if self.found.iter().any(|f| f.intent.stands_alone() && f.confidence >= SURE) {
+        if self.found.iter().any(|f| f.vouched() && f.confidence >= SURE) {
             return false;
         }
         let holds = self.found.iter().any(|f| self.holds(f.intent));
@@ -267,10 +266,19 @@ impl Reading {
     }
 }
 
+impl Found {
+    /// Whether this is what the message is by its headers, which holds on its own.
+    fn vouched(&self) -> bool {
+        self.headers && self.intent.stands_alone()
+    }
+}
+
 /// Points gathered per intent while reading, turned into confidences at the end.
 #[derive(Default)]
 struct Tally {
     points: Vec<(Intent, f32, Vec<String>)>,
+    /// The intents the headers vouch for.
+    vouched: Vec<Intent>,
 }
 
 impl Tally {
@@ -286,6 +294,14 @@ impl Tally {
         }
     }
 
+    /// Adds `points` to `intent` on the word of the headers (see [`Found::headers`]).
+    fn vouch(&mut self, intent: Intent, points: f32, said: impl Into<String>) {
+        self.add(intent, points, said);
+        if !self.vouched.contains(&intent) {
+            self.vouched.push(intent);
+        }
+    }
+
     /// The most points any intent `of` has gathered so far.
     fn strongest(&self, of: impl Fn(Intent) -> bool) -> f32 {
         self.points
@@ -297,11 +313,17 @@ impl Tally {
 
     /// Confidences: `points / (points + 2)`, so three points make [`SURE`] and each more adds less.
     fn into_reading(self) -> Reading {
+        let vouched = self.vouched;
         let mut found: Vec<Found> = self
             .points
             .into_iter()
             .filter(|(_, points, _)| *points > 0.0)
-            .map(|(intent, points, evidence)| Found { intent, confidence: points / (points + 2.0), evidence })
+            .map(|(intent, points, evidence)| Found {
+                intent,
+                confidence: points / (points + 2.0),
+                evidence,
+                headers: vouched.contains(&intent),
+            })
             .collect();
         found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.intent.cmp(&b.intent)));
         Reading { found }
@@ -320,14 +342,15 @@ pub(crate) struct Text {
     pub(crate) raw: String,
     /// Whether the subject marks a reply (`Re:`, `R:`, `AW:`) or the message names one it answers.
     pub(crate) reply: bool,
-    /// Whether this is a colleague's forward, read for what it forwards.
+    /// Whether this is a colleague's forward of mail from outside the office, read as its author
+    /// wrote it.
     pub(crate) forwarded: bool,
 }
 
 /// Reads what `msg` asks of `office`.
 pub fn read(msg: &Message, office: &Office<'_>) -> Reading {
     let writer = Writer::of(msg, office);
-    let text = people::text_of(msg, &writer);
+    let text = people::text_of(msg, &writer, office);
     let mut tally = Tally::default();
     let machine = machine::read(msg, &text, &writer, &mut tally);
     supply::read(msg, &text, &writer, &machine, office, &mut tally);

@@ -144,15 +144,7 @@ pub fn conversation(
 /// Whether `address` answers tickets for the office: its own addresses, and `[tickets] staff`
 /// (default: the assistant's domain).
 fn is_staff(office: &Office, address: &str) -> bool {
-    if office.is_own(address) {
-        return true;
-    }
-    let staff = &office.tickets.staff;
-    if staff.is_empty() {
-        let domain = crate::actions::domain_of(&office.assistant.address);
-        return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
-    }
-    staff.iter().any(|glob| glob.matches(address))
+    office.is_staff(address)
 }
 
 /// The desk at work on one message.

@@ -38,30 +38,30 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tall
 fn spam_verdict(msg: &Message, tally: &mut Tally) {
     for value in msg.headers_named("X-Spam-Flag") {
         if value.trim().eq_ignore_ascii_case("yes") {
-            tally.add(Intent::Spam, 6.0, format!("X-Spam-Flag: {}", value.trim()));
+            tally.vouch(Intent::Spam, 6.0, format!("X-Spam-Flag: {}", value.trim()));
         }
     }
     for value in msg.headers_named("X-Spam-Status") {
         if value.trim_start().get(..3).is_some_and(|v| v.eq_ignore_ascii_case("yes")) {
-            tally.add(Intent::Spam, 6.0, format!("X-Spam-Status: {}", first_words(value)));
+            tally.vouch(Intent::Spam, 6.0, format!("X-Spam-Status: {}", first_words(value)));
         }
     }
     for value in msg.headers_named("X-Spam-Score") {
         if value.trim().parse::<f32>().is_ok_and(|score| score >= 5.0) {
-            tally.add(Intent::Spam, 4.0, format!("X-Spam-Score: {}", value.trim()));
+            tally.vouch(Intent::Spam, 4.0, format!("X-Spam-Score: {}", value.trim()));
         }
     }
     for value in msg.headers_named("X-Spam-Level") {
         if value.trim().chars().filter(|c| *c == '*').count() >= 5 {
-            tally.add(Intent::Spam, 4.0, format!("X-Spam-Level: {}", value.trim()));
+            tally.vouch(Intent::Spam, 4.0, format!("X-Spam-Level: {}", value.trim()));
         }
     }
     for value in msg.headers_named("Authentication-Results") {
         let folded = value.to_ascii_lowercase();
         if folded.contains("dmarc=fail") {
-            tally.add(Intent::Spam, 2.5, "Authentication-Results: dmarc=fail");
+            tally.vouch(Intent::Spam, 2.5, "Authentication-Results: dmarc=fail");
         } else if folded.contains("spf=fail") && folded.contains("dkim=fail") {
-            tally.add(Intent::Spam, 2.0, "Authentication-Results: spf=fail, dkim=fail");
+            tally.vouch(Intent::Spam, 2.0, "Authentication-Results: spf=fail, dkim=fail");
         }
     }
 }
@@ -111,7 +111,12 @@ fn auto_reply(msg: &Message, text: &Text, tally: &mut Tally) -> Signs {
             Suppression::Precedence { value, .. } if !value.to_ascii_lowercase().contains("auto") => 1.5,
             _ => 3.0,
         };
-        tally.add(Intent::AutoReply, points, sign.to_string());
+        // Weak signs count, but only a machine's own mark says for sure that a machine wrote it.
+        if points >= 3.0 {
+            tally.vouch(Intent::AutoReply, points, sign.to_string());
+        } else {
+            tally.add(Intent::AutoReply, points, sign.to_string());
+        }
     }
     // The whole of the subject's opening, so that "Please read:" is not "Read:".
     let opening = fold(subject_start(&msg.subject));
@@ -149,7 +154,7 @@ fn newsletter(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) {
     if msg.headers.iter().any(|(name, _)| {
         name.eq_ignore_ascii_case("List-Id") || name.eq_ignore_ascii_case("List-Unsubscribe")
     }) {
-        tally.add(Intent::Newsletter, 5.0, "list headers (List-Id, List-Unsubscribe)");
+        tally.vouch(Intent::Newsletter, 5.0, "list headers (List-Id, List-Unsubscribe)");
     }
     if *writer != Writer::Colleague {
         let count = CUES.count(&text.body, 2) + CUES.count(&text.subject, 1);

@@ -40,9 +40,8 @@ static REQUEST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/
 static PAST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-past.txt")));
 
 pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machine, tally: &mut Tally) {
-    // An absence notice's return date ("until 20 January") and its "Re: Meeting" ask for no meeting.
-    // Nor does a delivery or read report, whatever dates the bounced message held.
-    if machine.absent || machine.report {
+    // A delivery or read report asks for no meeting, whatever dates the bounced message held.
+    if machine.report {
         return;
     }
     let all = format!("{}\n{}", text.subject, text.body);
@@ -59,7 +58,8 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     let past = PAST.find(&all);
     // The time reader is the dearest of the readers (duckling): it reads only a message that asks
     // something or speaks of meeting, where a time can make it a request to meet.
-    let worth_reading = meet.is_some() || talk.is_some() || request.is_some();
+    // An absence notice's date is its return ("until 20 January"), not a time to meet.
+    let worth_reading = (meet.is_some() || talk.is_some() || request.is_some()) && !machine.absent;
     let when = msg.date.filter(|_| worth_reading).map(|sent| {
         let reading = phrase::read(&format!("{}\n{}", strip_marks(&msg.subject), text.raw), sent);
         (reading, sent.with_timezone(&Utc))

@@ -15,7 +15,7 @@ use crate::mail::reply_text::new_text;
 /// Who a message is from, as the office knows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Writer {
-    /// Someone at one of the office's own domains.
+    /// Someone of the office: its own addresses and its staff.
     Colleague,
     /// A vendor of the catalog (its address or its domain).
     Vendor,
@@ -29,7 +29,7 @@ impl Writer {
         let Some(from) = msg.from.first() else { return Writer::Stranger };
         let email = from.email.to_lowercase();
         let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
-        if office.domains.iter().any(|d| d == domain) || office.addresses.contains(&email) {
+        if (office.is_staff)(&email) {
             return Writer::Colleague;
         }
         let vendor = office.catalog.is_some_and(|catalog| {
@@ -49,7 +49,7 @@ static MARKS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What the readers see of `msg`: its subject and new text; for a colleague's forward, the note
 /// above the forwarded message and the message itself (without its own quotes).
-pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
+pub(crate) fn text_of(msg: &Message, writer: &Writer, office: &Office<'_>) -> Text {
     let forwarded = (*writer == Writer::Colleague && forwarded::is_forward(&msg.subject))
         .then(|| forwarded::start(&msg.text))
         .flatten();
@@ -69,7 +69,10 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer) -> Text {
         body: fold(&raw),
         raw,
         reply: MARKS.is_match(&msg.subject) || !msg.in_reply_to.is_empty(),
-        forwarded: forwarded.is_some(),
+        // Read as its author wrote it only when that author is outside the office: a colleague's
+        // forward of a colleague's mail is still the office talking to itself.
+        forwarded: forwarded.is_some()
+            && forwarded::author(&msg.text).is_some_and(|author| !(office.is_staff)(&author.email)),
     }
 }
 

@@ -24,7 +24,10 @@ pub(crate) fn read(text: &Text, writer: &Writer, tally: &mut Tally) {
     // When a meeting or an order is read, the question mark is most likely theirs ("Tuesday at 10?"),
     // and only words that ask something else make a question.
     let desk_read = tally.strongest(|intent| matches!(intent.group(), Group::Meeting | Group::Supply)) >= 2.5;
-    let base = if desk_read { 1.0 } else { 2.0 };
+    // Writing from outside explains a message only when nothing else does: an absence notice, a
+    // bill or a parcel's journey is read as that.
+    let explained = desk_read || tally.strongest(|intent| intent.group() == Group::Nothing) >= 2.5;
+    let base = if explained { 1.0 } else { 2.0 };
     tally.add(Intent::Question, base, "a person outside the office writes");
     if let Some(ticket) = TicketNumber::in_subject(&text.subject_as_written) {
         tally.add(Intent::Question, 2.0, format!("a reply about ticket {}", ticket.tag()));

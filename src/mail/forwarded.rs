@@ -46,7 +46,10 @@ pub fn is_forward(subject: &str) -> bool {
 /// Where the forwarded message starts in `text` (its marker line, or Outlook's header block), if it
 /// holds one.
 pub fn start(text: &str) -> Option<Range<usize>> {
-    MARKER.find(text).or_else(|| HEADER_BLOCK.find(text)).map(|found| found.range())
+    // The earliest: a marker further down may be the forwarded message's own quoted history.
+    let found =
+        [MARKER.find(text), HEADER_BLOCK.find(text)].into_iter().flatten().min_by_key(|m| m.start())?;
+    Some(found.range())
 }
 
 /// Who wrote the message forwarded in `text`: the From line of its header, if it names an address
@@ -82,6 +85,12 @@ mod tests {
         assert_eq!(author(text).map(|a| a.email), Some("nathan.cole@example.com".to_owned()));
         let italian = "Da: Nathan Cole [mailto:nathan.cole@example.com]\nInviato: venerdì 16 aprile 2027 08:12\nA: Pietro";
         assert_eq!(author(italian).map(|a| a.email), Some("nathan.cole@example.com".to_owned()));
+    }
+
+    #[test]
+    fn the_first_forward_names_the_author_not_the_history_it_quotes() {
+        let text = "Log this?\nFrom: Nathan Cole <nathan.cole@example.com>\nSent: Friday\n\nWater.\n\n-----Original Message-----\nFrom: Other <other@example.org>\nSent: Monday";
+        assert_eq!(author(text).map(|a| a.email), Some("nathan.cole@example.com".to_owned()));
     }
 
     #[test]

@@ -13,15 +13,11 @@ use crate::intent::{self, Reading};
 use crate::mail::message::Message;
 use crate::supply::Catalog;
 
-/// Reads what `msg` asks of `office`: its own domains and addresses say who is a colleague, the
-/// catalog who is a vendor and what can be ordered.
+/// Reads what `msg` asks of `office`: who is staff, who is a vendor of the catalog, what can be
+/// ordered.
 pub(crate) fn read_intents(msg: &Message, office: &Office, catalog: Option<&Catalog>) -> Reading {
-    let addresses: Vec<String> = office.own_addresses().map(str::to_lowercase).collect();
-    let mut domains: Vec<String> =
-        addresses.iter().filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_owned())).collect();
-    domains.sort();
-    domains.dedup();
-    intent::read(msg, &intent::Office { domains, addresses, catalog })
+    let is_staff = |address: &str| office.is_staff(address);
+    intent::read(msg, &intent::Office { is_staff: &is_staff, catalog })
 }
 
 /// One message under evaluation.

@@ -108,6 +108,20 @@ impl Office {
     pub fn is_own(&self, address: &str) -> bool {
         self.own_addresses().any(|own| own.eq_ignore_ascii_case(address))
     }
+
+    /// Whether `address` is someone of the office: one of its own addresses, or staff by `[tickets]
+    /// staff` (default: the assistant's domain). Not the domain of every own address: an owner at a
+    /// public provider would make all its users colleagues.
+    pub fn is_staff(&self, address: &str) -> bool {
+        if self.is_own(address) {
+            return true;
+        }
+        if self.tickets.staff.is_empty() {
+            let domain = crate::actions::domain_of(&self.assistant.address);
+            return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
+        }
+        self.tickets.staff.iter().any(|glob| glob.matches(address))
+    }
 }
 
 /// Reads `office.toml`; `None` when anything was reported.
