@@ -88,13 +88,18 @@ pub enum Intent {
     Chat,
 }
 
-/// The desk an intent belongs to; `None` for mail no desk handles.
+/// The desk an intent belongs to: intents of one desk do not compete with each other, and a rule
+/// can name a desk's intents at once (`when.intent = "meeting"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Group {
+    /// The meeting desk's: requests, moves, cancellations, choices.
     Meeting,
+    /// The supply desk's: orders, deliveries, vendors' replies.
     Supply,
+    /// The inquiry desk's: questions, complaints, praise.
     Inquiry,
+    /// Mail no desk handles: bills, parcels, lists, machines, spam, chat.
     Nothing,
 }
 
@@ -141,6 +146,7 @@ impl Intent {
         }
     }
 
+    /// The desk this intent belongs to.
     pub fn group(self) -> Group {
         match self {
             Intent::MeetingRequest | Intent::MeetingMove | Intent::MeetingCancel | Intent::MeetingChoice => {
@@ -190,6 +196,7 @@ pub struct Office<'o> {
 /// One intent as read, with what it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Found {
+    /// What was read.
     pub intent: Intent,
     /// From 0 to 1; [`SURE`] and above is taken as what the message asks.
     pub confidence: f32,
@@ -204,6 +211,7 @@ pub struct Found {
 /// Every intent read in a message, most confident first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Reading {
+    /// Every intent with any points in its favour, most confident first.
     pub found: Vec<Found>,
 }
 

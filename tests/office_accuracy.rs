@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::Value;
 
 use clerk::calendar::event::EventStatus;
@@ -146,7 +146,7 @@ fn score_one(rules: &RuleSet, dir: &Path, label: &Value) -> Scored {
     let explained =
         explain_at(rules, &raw, None, date).unwrap_or_else(|e| panic!("{file} does not parse: {e}"));
     Scored {
-        harm: harm(rules, &explained, label, date),
+        harm: harm(rules, &explained, label),
         lang: field("lang").unwrap_or_default(),
         category: field("category").unwrap_or_default(),
         wanted: field("desk"),
@@ -158,7 +158,7 @@ fn score_one(rules: &RuleSet, dir: &Path, label: &Value) -> Scored {
 }
 
 /// What clerk did with the message that it does not ask for: the mistakes an office notices at once.
-fn harm(rules: &RuleSet, explained: &Explanation, label: &Value, _at: DateTime<Utc>) -> Vec<String> {
+fn harm(rules: &RuleSet, explained: &Explanation, label: &Value) -> Vec<String> {
     let action = label.get("action").and_then(Value::as_str).unwrap_or("");
     let kind = label.get("kind").and_then(Value::as_str).unwrap_or("");
     let assistant = &rules.office.assistant.address;

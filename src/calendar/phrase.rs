@@ -215,7 +215,13 @@ pub fn intent(text: &str) -> Option<Intent> {
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
     // "Cancelleria" is stationery, not a cancellation.
     let cancels = CANCEL.find_iter(&fresh).any(|word| !word.as_str().starts_with("cancelleri"));
-    if MOVE.is_match(&fresh) {
+    // "Grazie in anticipo" thanks in advance; it moves nothing.
+    let moves = MOVE.find_iter(&fresh).any(|word| {
+        let advance = word.as_str().starts_with("anticipat")
+            || (word.as_str() == "anticipo" && fresh[..word.start()].trim_end().ends_with(" in"));
+        !advance
+    });
+    if moves {
         Some(Intent::Move)
     } else if cancels {
         Some(Intent::Cancel)

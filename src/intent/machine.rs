@@ -15,6 +15,8 @@ pub(crate) struct Machine {
     pub(crate) absent: bool,
     /// The text or subject bills ("invoice", "fattura", an amount due).
     pub(crate) billing: bool,
+    /// The subject names a bill: the message is one, whatever else it says of the order.
+    pub(crate) bill_in_subject: bool,
     /// The message is a delivery or read report (multipart/report): a receipt, not an answer.
     pub(crate) report: bool,
 }
@@ -26,11 +28,11 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tall
     }
     let Signs { absent, report } = auto_reply(msg, text, tally);
     newsletter(msg, text, writer, tally);
-    let billing = invoice(msg, text, writer, tally);
+    let (billing, bill_in_subject) = invoice(msg, text, writer, tally);
     if *writer == Writer::Stranger {
         shipping(text, tally);
     }
-    Machine { absent, billing, report }
+    Machine { absent, billing, bill_in_subject, report }
 }
 
 /// The server's spam verdict: `X-Spam-Flag: YES`, `X-Spam-Status: Yes`, a score of five or more,
@@ -165,12 +167,12 @@ fn newsletter(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) {
 }
 
 /// A bill or a receipt: its word in the subject or near the top, an amount, a due date. Returns
-/// whether the message bills.
-fn invoice(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) -> bool {
+/// whether the message bills, and whether its subject does.
+fn invoice(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) -> (bool, bool) {
     static BILL: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/machine-bill.txt")));
     static AMOUNT: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/machine-amount.txt")));
     if *writer == Writer::Colleague {
-        return false;
+        return (false, false);
     }
     let in_subject = BILL.find(&text.subject);
     let in_body = BILL.find(&text.body);
@@ -188,7 +190,7 @@ fn invoice(msg: &Message, text: &Text, writer: &Writer, tally: &mut Tally) -> bo
             tally.add(Intent::Invoice, 0.5, "a PDF attached");
         }
     }
-    billing
+    (billing, in_subject.is_some())
 }
 
 /// A shop's or a carrier's shipping notice, from a stranger (a vendor's is a reply about an order).

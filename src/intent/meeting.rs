@@ -10,13 +10,18 @@ use chrono::Utc;
 
 use super::cues::Cues;
 use super::machine::Machine;
-use super::people::SOCIAL;
+use super::people::{MARKS, SOCIAL};
 use super::{Intent, Tally, Text, Writer};
 use crate::calendar::phrase::{self, Asked};
 use crate::mail::message::Message;
 
 /// Words of meeting, in English and Italian.
 static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-meet.txt")));
+
+/// Asking whether someone by name is free: "is Giulia free", "are you and Marco available".
+static FREE_NAMED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:is|are)\s+(?:\w+\s+){1,2}(?:free|available)\b").expect("a valid regex")
+});
 
 /// Wanting to talk to someone.
 static TALK: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-talk.txt")));
@@ -45,7 +50,8 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
         return;
     }
     let all = format!("{}\n{}", text.subject, text.body);
-    let meet = MEET.find(&all).or_else(|| FREE.find(&all));
+    let meet =
+        MEET.find(&all).or_else(|| FREE.find(&all)).or_else(|| FREE_NAMED.find(&all).map(|m| m.as_str()));
     let talk = TALK.find(&all).filter(|_| meet.is_none());
     let proposes = PROPOSE.find(&all);
     let request = proposes.or_else(|| REQUEST.find(&all)).or_else(|| all.contains('?').then_some("?"));
@@ -61,7 +67,8 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     // An absence notice's date is its return ("until 20 January"), not a time to meet.
     let worth_reading = (meet.is_some() || talk.is_some() || request.is_some()) && !machine.absent;
     let when = msg.date.filter(|_| worth_reading).map(|sent| {
-        let reading = phrase::read(&format!("{}\n{}", strip_marks(&msg.subject), text.raw), sent);
+        let reading =
+            phrase::read(&format!("{}\n{}", MARKS.replace(&text.subject_as_written, ""), text.raw), sent);
         (reading, sent.with_timezone(&Utc))
     });
     let mut points = 0.0;
@@ -73,8 +80,10 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
         points += 1.0;
         evidence.push(format!("\"{word}\""));
     }
+    // A question mark beside a word of meeting ("Could you send the plans? See you on Friday") is
+    // not yet a request to meet: a proposal or a time makes it one.
     if let Some(word) = request {
-        points += if meet.is_some() || proposes.is_some() { 1.0 } else { 0.5 };
+        points += if proposes.is_some() || (meet.is_some() && word != "?") { 1.0 } else { 0.5 };
         evidence.push(format!("a request: \"{word}\""));
     }
     if let Some((reading, sent)) = when {
@@ -103,7 +112,7 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
         points -= 3.0;
         evidence.push(format!("a meeting already arranged: \"{word}\""));
     }
-    if let Some(word) = past {
+    if let Some(word) = past.filter(|_| proposes.is_none()) {
         points -= 2.5;
         evidence.push(format!("a meeting already held: \"{word}\""));
     }
@@ -158,16 +167,4 @@ fn choice(text: &Text, tally: &mut Tally) {
     {
         tally.add(Intent::MeetingChoice, 3.0, format!("the offered time {n} chosen"));
     }
-}
-
-/// A subject without `Re:` and `Fwd:`, for the time reader (which reads the subject as a line).
-fn strip_marks(subject: &str) -> &str {
-    let mut rest = subject.trim_start();
-    while let Some((mark, after)) = rest.split_once(':') {
-        if mark.len() > 4 || mark.contains(' ') {
-            break;
-        }
-        rest = after.trim_start();
-    }
-    rest
 }

@@ -43,9 +43,13 @@ impl Writer {
 }
 
 /// The marks of replies and forwards at the start of a subject, however many.
-static MARKS: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static MARKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s*(?:re|r|aw|sv|fwd?|i|wg|rif)\s*(?:\[\d+\])?\s*:)+").expect("a valid regex")
 });
+
+/// A subject that marks a reply (not a forward: a forwarded invitation is no answer to it).
+static REPLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:re|r|aw|sv|rif)\s*(?:\[\d+\])?\s*:").expect("a valid regex"));
 
 /// What the readers see of `msg`: its subject and new text; for a colleague's forward, the note
 /// above the forwarded message and the message itself (without its own quotes).
@@ -62,13 +66,14 @@ pub(crate) fn text_of(msg: &Message, writer: &Writer, office: &Office<'_>) -> Te
         None => fresh(&msg.text).to_owned(),
     };
     let raw = without_disclaimer(&bounded(&new)).to_owned();
-    let subject = MARKS.replace(&msg.subject, "");
+    let written = cut(&msg.subject, LINE_BYTES);
+    let subject = MARKS.replace(written, "");
     Text {
         subject: fold(subject.trim()),
-        subject_as_written: msg.subject.clone(),
+        subject_as_written: written.to_owned(),
         body: fold(&raw),
         raw,
-        reply: MARKS.is_match(&msg.subject) || !msg.in_reply_to.is_empty(),
+        reply: REPLY.is_match(written) || !msg.in_reply_to.is_empty(),
         // Read as its author wrote it only when that author is outside the office: a colleague's
         // forward of a colleague's mail is still the office talking to itself.
         forwarded: forwarded.is_some()
@@ -132,18 +137,23 @@ fn strip_forward_header(text: &str) -> &str {
     rest
 }
 
-/// The first [`MOST_LINES`] lines of `text`, each cut to [`LINE_BYTES`] (at a character boundary).
+/// The first [`MOST_LINES`] lines of `text`, each cut to [`LINE_BYTES`].
 fn bounded(text: &str) -> String {
     let mut kept = String::new();
     for line in text.lines().take(MOST_LINES) {
-        let mut end = line.len().min(LINE_BYTES);
-        while !line.is_char_boundary(end) {
-            end -= 1;
-        }
-        kept.push_str(&line[..end]);
+        kept.push_str(cut(line, LINE_BYTES));
         kept.push('\n');
     }
     kept
+}
+
+/// `text` cut to at most `bytes`, at a character boundary.
+fn cut(text: &str, bytes: usize) -> &str {
+    let mut end = text.len().min(bytes);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Words of colleagues' social life: lunch, cake, drinks, a birthday.

@@ -79,7 +79,7 @@ pub(crate) fn read(
 
 /// A vendor's answer about an order, unless it is an absence notice or a bill.
 fn vendor_reply(text: &Text, order: Option<&str>, machine: &Machine, tally: &mut Tally) {
-    if machine.absent || machine.report {
+    if machine.absent || machine.report || machine.bill_in_subject {
         return;
     }
     let status = STATUS.find(&text.body).or_else(|| STATUS.find(&text.subject));
@@ -173,9 +173,15 @@ fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply:
         points += 2.5;
         evidence.push("a CSV attachment from a colleague".to_owned());
     }
-    if let Some(verb) = asked.or(short) {
+    if let Some(verb) = asked {
         points += 1.5;
         evidence.push(format!("\"{verb}\""));
+    } else if let Some(words) = short {
+        // Running out says why an order is made, when there is one ("out of staples, 3 boxes"); alone
+        // it may be the power, the time or the patience.
+        let beside_an_order = !counted.is_empty() || unclear_points >= 1.0;
+        points += if beside_an_order { 1.5 } else { 1.0 };
+        evidence.push(format!("\"{words}\""));
     }
     if *writer == Writer::Colleague {
         points += 0.5;

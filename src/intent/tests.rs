@@ -169,3 +169,52 @@ fn a_group_name_stands_for_its_desks_intents() {
     assert_eq!(Intent::named("spam"), Some(vec![Intent::Spam]));
     assert_eq!(Intent::named("sapm"), None);
 }
+
+#[test]
+fn a_word_of_meeting_beside_a_question_is_not_yet_a_request_to_meet() {
+    for body in [
+        "Potreste mandarmi la planimetria? Grazie per la disponibilità",
+        "Could you resend the invoice? See you soon",
+    ] {
+        let reading = read(STRANGER, "planimetria", body);
+        assert!(!reading.holds(Intent::MeetingRequest), "{body}: {reading:?}");
+    }
+}
+
+#[test]
+fn running_out_of_something_is_no_absence_notice() {
+    let reading = read(COLLEAGUE, "paper", "I'm out of A4 paper until the next order, please get 5 reams.");
+    assert!(!reading.holds(Intent::AutoReply), "{reading:?}");
+}
+
+#[test]
+fn thanks_in_advance_moves_no_meeting() {
+    let reading = read(
+        STRANGER,
+        "sopralluogo",
+        "Possiamo vederci giovedì 14 alle 10 per il sopralluogo? Grazie in anticipo",
+    );
+    assert!(reading.holds(Intent::MeetingRequest), "{reading:?}");
+    assert!(!reading.found.iter().any(|f| f.intent == Intent::MeetingMove), "{reading:?}");
+}
+
+#[test]
+fn a_colleagues_forward_of_a_colleagues_mail_is_no_customers_question() {
+    let reading = read(
+        COLLEAGUE,
+        "Fwd: cena di Natale",
+        "FYI\n\n---------- Forwarded message ---------\nFrom: Marco Verdi <marco.verdi@office.example>\nDate: Mon\n\nChi viene alla cena? Fatemi sapere.",
+    );
+    assert!(!reading.holds(Intent::Question), "{reading:?}");
+}
+
+#[test]
+fn words_of_a_list_post_alone_do_not_outweigh_a_desk() {
+    let reading = read(
+        STRANGER,
+        "sopralluogo",
+        "Could we meet on Thursday 14 at 10 for the site visit? I read about you in your newsletter.",
+    );
+    assert!(reading.holds(Intent::MeetingRequest), "{reading:?}");
+    assert!(!reading.holds(Intent::Newsletter), "{reading:?}");
+}

@@ -125,16 +125,23 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     // subject says what it asks.
     let subject = if cx.msg.in_reply_to.is_empty() { cx.msg.subject.as_str() } else { "" };
     let text = format!("{subject}\n{}", crate::mail::reply_text::new_text(&cx.msg.text));
-    // A cancellation or a move of a meeting clerk cannot find is no request for a new one: booking
-    // the time it names would book the very meeting the sender calls off.
-    if let Some(change) = phrase::intent(&text) {
-        let what = match change {
-            Intent::Cancel => "cancel",
-            Intent::Move => "move",
-        };
-        outcome.notes.push(format!(
-            "meeting desk: the message asks to {what} a meeting that is not in the thread of one clerk booked; nothing booked, left to a person"
-        ));
+    // A cancellation of a meeting clerk cannot find is no request for a new one: booking the time it
+    // names would book the very meeting the sender calls off. The owner hears of it.
+    if phrase::intent(&text) == Some(Intent::Cancel) {
+        outcome.notes.push(
+            "meeting desk: the message cancels a meeting that is not in the thread of one clerk booked; nothing booked, the owner is told".to_owned(),
+        );
+        let seed = format!("unknown cancellation {}", cx.content_hash);
+        let note = format!(
+            "{sender} writes to cancel a meeting that clerk cannot find in the calendar {}, so nothing was \
+             booked or cancelled. Their message, \"{}\", is in the assistant's mailbox.",
+            desk.calendar.name, cx.msg.subject
+        );
+        outcome.effects.push(desk.tell_owner(
+            &seed,
+            format!("A cancellation to look at: {}", cx.msg.subject),
+            note,
+        )?);
         return Ok(());
     }
     let reading = phrase::read_in(&text, sent, Some(desk.zone()));
