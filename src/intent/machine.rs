@@ -126,8 +126,10 @@ fn auto_reply(msg: &Message, text: &Text, tally: &mut Tally) -> Signs {
         tally.add(Intent::AutoReply, 2.0, format!("the subject opens with \"{}\"", opening.trim()));
     }
     if let Some(cue) = ABSENT.find(&text.body) {
-        absent = true;
-        let asks = text.body.contains('?');
+        // "Sono in ferie fino al 20; al rientro vorrei fissare il sopralluogo" is a person writing,
+        // away or not: their request is read as any other.
+        let asks = text.body.contains('?') || ASKS.find(&text.body).is_some();
+        absent = !asks;
         tally.add(Intent::AutoReply, if asks { 1.0 } else { 2.5 }, format!("\"{cue}\""));
         if let Some(back) = RETURN.find(&text.body) {
             tally.add(Intent::AutoReply, 1.0, format!("\"{back}\""));
@@ -135,6 +137,9 @@ fn auto_reply(msg: &Message, text: &Text, tally: &mut Tally) -> Signs {
     }
     Signs { absent, report }
 }
+
+/// A person asking something in their own words.
+static ASKS: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/machine-asks.txt")));
 
 /// What the reading of a machine's reply found.
 struct Signs {

@@ -218,3 +218,14 @@ fn words_of_a_list_post_alone_do_not_outweigh_a_desk() {
     assert!(reading.holds(Intent::MeetingRequest), "{reading:?}");
     assert!(!reading.holds(Intent::Newsletter), "{reading:?}");
 }
+
+#[test]
+fn a_person_away_who_asks_something_is_read_for_what_they_ask() {
+    let reading = read(
+        STRANGER,
+        "sopralluogo",
+        "Sono in ferie fino al 20 gennaio. Al mio rientro vorrei fissare il sopralluogo in cantiere.",
+    );
+    assert!(!reading.holds(Intent::AutoReply), "{reading:?}");
+    assert!(reading.holds(Intent::MeetingRequest), "{reading:?}");
+}
