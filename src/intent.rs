@@ -191,6 +191,8 @@ pub struct Office<'o> {
     pub is_staff: &'o dyn Fn(&str) -> bool,
     /// The catalog, when the office keeps supplies.
     pub catalog: Option<&'o Catalog>,
+    /// The office's time zone, which the meeting desk reads times in.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 /// One intent as read, with what it rests on.
@@ -362,7 +364,7 @@ pub fn read(msg: &Message, office: &Office<'_>) -> Reading {
     let mut tally = Tally::default();
     let machine = machine::read(msg, &text, &writer, &mut tally);
     supply::read(msg, &text, &writer, &machine, office, &mut tally);
-    meeting::read(msg, &text, &writer, &machine, &mut tally);
+    meeting::read(msg, &text, &writer, &machine, office.zone, &mut tally);
     // What a colleague forwards is read as its author wrote it: a customer's complaint stays one.
     let speaker = if text.forwarded { Writer::Stranger } else { writer };
     speech::read(&text, &speaker, &mut tally);

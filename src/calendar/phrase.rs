@@ -110,10 +110,36 @@ pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
 pub fn read_in(text: &str, sent: DateTime<FixedOffset>, home: Option<Tz>) -> Reading {
     let home = home.filter(|zone| zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == *sent.offset());
     let normal = normalise(&bounded(text));
-    match language(&normal) {
+    // The same words are read more than once for one message (the intent readers at
+    // classification, again for `explain`'s trace): the last few readings are kept on the thread,
+    // since duckling can spend a second on a page dense with dates.
+    let key = (normal.clone(), sent, home);
+    if let Some(reading) =
+        RECENT.with(|recent| recent.borrow().iter().find(|(k, _)| *k == key).map(|(_, r)| *r))
+    {
+        return reading;
+    }
+    let reading = match language(&normal) {
         Language::Italian => italian::read(&normal, sent, home),
         Language::English => english::read(&normal, sent, home),
-    }
+    };
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if recent.len() == KEPT_READINGS {
+            recent.remove(0);
+        }
+        recent.push((key, reading));
+    });
+    reading
+}
+
+/// How many recent readings a thread keeps.
+const KEPT_READINGS: usize = 4;
+
+thread_local! {
+    /// The last readings on this thread, by the words read, when they were sent and the home zone.
+    static RECENT: std::cell::RefCell<Vec<((String, DateTime<FixedOffset>, Option<Tz>), Reading)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Which of `offered` numbered times a reply chooses, reading only what the reply adds above the

@@ -14,6 +14,7 @@ use super::people::{MARKS, SOCIAL};
 use super::{Intent, Tally, Text, Writer};
 use crate::calendar::phrase::{self, Asked};
 use crate::mail::message::Message;
+use crate::mail::reply_text::new_text;
 
 /// Words of meeting, in English and Italian.
 static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-meet.txt")));
@@ -44,7 +45,14 @@ static REQUEST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/
 /// Words that put a meeting in the past: thanks for it, what followed it.
 static PAST: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-past.txt")));
 
-pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machine, tally: &mut Tally) {
+pub(crate) fn read(
+    msg: &Message,
+    text: &Text,
+    writer: &Writer,
+    machine: &Machine,
+    zone: Option<chrono_tz::Tz>,
+    tally: &mut Tally,
+) {
     // A delivery or read report asks for no meeting, whatever dates the bounced message held.
     if machine.report {
         return;
@@ -67,8 +75,14 @@ pub(crate) fn read(msg: &Message, text: &Text, writer: &Writer, machine: &Machin
     // An absence notice's date is its return ("until 20 January"), not a time to meet.
     let worth_reading = (meet.is_some() || talk.is_some() || request.is_some()) && !machine.absent;
     let when = msg.date.filter(|_| worth_reading).map(|sent| {
-        let reading =
-            phrase::read(&format!("{}\n{}", MARKS.replace(&text.subject_as_written, ""), text.raw), sent);
+        let top = new_text(&msg.text);
+        let reading = if text.raw.trim() == top.trim() {
+            // The words the meeting desk reads, as it reads them, so that one reading serves both.
+            let subject = if msg.in_reply_to.is_empty() { msg.subject.as_str() } else { "" };
+            phrase::read_in(&format!("{subject}\n{top}"), sent, zone)
+        } else {
+            phrase::read(&format!("{}\n{}", MARKS.replace(&text.subject_as_written, ""), text.raw), sent)
+        };
         (reading, sent.with_timezone(&Utc))
     });
     let mut points = 0.0;

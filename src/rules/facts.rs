@@ -17,7 +17,7 @@ use crate::supply::Catalog;
 /// ordered.
 pub(crate) fn read_intents(msg: &Message, office: &Office, catalog: Option<&Catalog>) -> Reading {
     let is_staff = |address: &str| office.is_staff(address);
-    intent::read(msg, &intent::Office { is_staff: &is_staff, catalog })
+    intent::read(msg, &intent::Office { is_staff: &is_staff, catalog, zone: Some(office.timezone) })
 }
 
 /// One message under evaluation.
