@@ -136,10 +136,12 @@ pub fn read_in(text: &str, sent: DateTime<FixedOffset>, home: Option<Tz>) -> Rea
 /// How many recent readings a thread keeps.
 const KEPT_READINGS: usize = 4;
 
+/// What a reading depends on: the words read, when they were sent, the home zone.
+type Read = (String, DateTime<FixedOffset>, Option<Tz>);
+
 thread_local! {
-    /// The last readings on this thread, by the words read, when they were sent and the home zone.
-    static RECENT: std::cell::RefCell<Vec<((String, DateTime<FixedOffset>, Option<Tz>), Reading)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// The last readings on this thread.
+    static RECENT: std::cell::RefCell<Vec<(Read, Reading)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Which of `offered` numbered times a reply chooses, reading only what the reply adds above the
