@@ -12,7 +12,9 @@
 //! CLERK_OFFICE_SETS=/path/to/set cargo test --test office_accuracy -- --nocapture
 //! ```
 //!
-//! Each set prints its accuracy overall, per language and per category, the harm done (a colleague's
+//! Each set prints its accuracy overall, per language and per category; how many of the meeting
+//! starts the person wrote down clerk booked as written, and how many orders it read line for line
+//! (item and quantity), overall and per language; the harm done (a colleague's
 //! mail made a customer ticket; a meeting booked, a meeting cancelled or a supply request or purchase
 //! order opened from a message that asks for none), and every miss with the rule that decided it.
 
@@ -41,6 +43,12 @@ struct Scored {
     why: String,
     /// What clerk did that the message does not ask for, if anything.
     harm: Vec<String>,
+    /// For a request to book (or move) at a time the person wrote down: whether clerk booked that
+    /// start; `None` when the label gives no start to book.
+    start: Option<bool>,
+    /// For an order whose lines the person wrote down: whether clerk's request holds exactly those
+    /// items and quantities; `None` when the label gives none.
+    lines: Option<bool>,
 }
 
 /// The score of one set.
@@ -91,6 +99,20 @@ impl Score {
                     100.0 * right as f64 / all as f64
                 );
             }
+        }
+        for (what, of) in [("meeting starts booked as written", 0), ("order lines read as written", 1)] {
+            let mut groups: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+            for s in &self.scored {
+                let Some(right) = (if of == 0 { s.start } else { s.lines }) else { continue };
+                for name in ["all", s.lang.as_str()] {
+                    let group = groups.entry(name).or_default();
+                    group.1 += 1;
+                    group.0 += usize::from(right);
+                }
+            }
+            let figures: Vec<String> =
+                groups.iter().map(|(name, (right, all))| format!("{name} {right} of {all}")).collect();
+            let _ = writeln!(out, "  {what}: {}", figures.join(", "));
         }
         let harmed: Vec<&Scored> = self.harmed().collect();
         let _ = writeln!(out, "  done without being asked: {}", harmed.len());
@@ -147,6 +169,8 @@ fn score_one(rules: &RuleSet, dir: &Path, label: &Value) -> Scored {
         explain_at(rules, &raw, None, date).unwrap_or_else(|e| panic!("{file} does not parse: {e}"));
     Scored {
         harm: harm(rules, &explained, label),
+        start: booked_as_written(&explained, label),
+        lines: ordered_as_written(&explained, label),
         lang: field("lang").unwrap_or_default(),
         category: field("category").unwrap_or_default(),
         wanted: field("desk"),
@@ -155,6 +179,53 @@ fn score_one(rules: &RuleSet, dir: &Path, label: &Value) -> Scored {
         why: field("why").unwrap_or_default(),
         file,
     }
+}
+
+/// Whether clerk booked the start the person wrote down, for a request to book or move at a time.
+fn booked_as_written(explained: &Explanation, label: &Value) -> Option<bool> {
+    let action = label.get("action").and_then(Value::as_str)?;
+    if !matches!(action, "book" | "move") {
+        return None;
+    }
+    let start = label.get("start").and_then(Value::as_str)?;
+    let start = chrono::DateTime::parse_from_rfc3339(start).expect("a label's start is RFC 3339");
+    Some(explained.decision.effects.iter().any(|effect| {
+        matches!(effect, Effect::PutEvent(event)
+            if event.status != EventStatus::Cancelled && event.start == start.with_timezone(&Utc))
+    }))
+}
+
+/// Whether clerk's supply request holds exactly the lines the person wrote down (SKU and quantity in
+/// the item's units), for an order from someone who may order whose lines name items.
+fn ordered_as_written(explained: &Explanation, label: &Value) -> Option<bool> {
+    if label.get("kind").and_then(Value::as_str) != Some("order")
+        || label.get("allowed").and_then(Value::as_bool) == Some(false)
+    {
+        return None;
+    }
+    let mut wanted: Vec<(String, i64)> = label
+        .get("lines")?
+        .as_array()?
+        .iter()
+        .filter_map(|line| Some((line.get("sku")?.as_str()?.to_owned(), line.get("qty")?.as_i64()?)))
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut got: Vec<(String, i64)> = explained
+        .decision
+        .effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Supply(change) => Some(change.requests.iter().flat_map(|r| &r.lines)),
+            _ => None,
+        })
+        .flatten()
+        .map(|line| (line.sku.clone(), line.quantity))
+        .collect();
+    wanted.sort();
+    got.sort();
+    Some(wanted == got)
 }
 
 /// What clerk did with the message that it does not ask for: the mistakes an office notices at once.
