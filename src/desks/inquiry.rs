@@ -60,10 +60,10 @@ pub fn handle(
         )));
     }
     // A colleague forwarding a customer's mail ("can you log this?") opens the customer's ticket.
-    let forwarded_from = (is_staff(office, &sender.email) && forwarded::is_forward(&cx.msg.subject))
+    let forwarded_from = (office.is_staff(&sender.email) && forwarded::is_forward(&cx.msg.subject))
         .then(|| forwarded::author(&cx.msg.text))
         .flatten()
-        .filter(|author| !is_staff(office, &author.email));
+        .filter(|author| !office.is_staff(&author.email));
     let mut desk = Desk {
         cx,
         view,
@@ -114,7 +114,7 @@ fn find(office: &Office, msg: &Message, sender: &Address, view: &dyn TicketView)
     }
     let Some(number) = TicketNumber::in_subject(&msg.subject) else { return Ok(Found::Nothing) };
     let Some(ticket) = view.ticket(number)? else { return Ok(Found::NoSuchTag(number)) };
-    if ticket.customer.eq_ignore_ascii_case(&sender.email) || is_staff(office, &sender.email) {
+    if ticket.customer.eq_ignore_ascii_case(&sender.email) || office.is_staff(&sender.email) {
         Ok(Found::Ticket(Box::new(ticket)))
     } else {
         Ok(Found::TagFromStranger(number))
@@ -139,12 +139,6 @@ pub fn conversation(
         Found::Ticket(ticket) => Ok(Some(*ticket)),
         _ => Ok(None),
     }
-}
-
-/// Whether `address` answers tickets for the office: its own addresses, and `[tickets] staff`
-/// (default: the assistant's domain).
-fn is_staff(office: &Office, address: &str) -> bool {
-    office.is_staff(address)
 }
 
 /// The desk at work on one message.
@@ -183,7 +177,7 @@ impl Desk<'_> {
     }
 
     fn is_staff(&self, address: &str) -> bool {
-        is_staff(&self.cx.rules.office, address)
+        self.cx.rules.office.is_staff(address)
     }
 
     /// Whose ticket a new question opens: the sender's, or the customer's a colleague forwards.

@@ -80,15 +80,7 @@ impl Store {
     /// work beside a running daemon, which alone may change the schema. It must be at this build's
     /// schema.
     pub fn open_current(path: &Path) -> Result<Store> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        let found = schema::applied(&conn)?;
-        let known = schema::latest_version();
-        if found < known {
-            return Err(StoreError::Outdated { found, known });
-        }
+        let conn = Store::open_at_schema(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(Store { conn })
     }
@@ -101,8 +93,13 @@ impl Store {
     /// Opens an existing database for reading only, for commands that look but must not change
     /// anything (`explain`). It must already be at this build's schema: migrating is a write.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
+        Ok(Store { conn: Store::open_at_schema(path, OpenFlags::SQLITE_OPEN_READ_ONLY)? })
+    }
+
+    /// A connection to an existing database opened with `access`, refused unless it is at this
+    /// build's schema: a command that may not migrate must not work on an older one.
+    fn open_at_schema(path: &Path, access: OpenFlags) -> Result<Connection> {
+        let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let found = schema::applied(&conn)?;
@@ -110,7 +107,7 @@ impl Store {
         if found < known {
             return Err(StoreError::Outdated { found, known });
         }
-        Ok(Store { conn })
+        Ok(conn)
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
