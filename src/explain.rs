@@ -99,7 +99,7 @@ impl ReplyHistory for &ReplyLog {
 }
 
 impl Explanation {
-    /// The `--json` form. `rule` and `desk` are a stable interface; the rest may grow.
+    /// The `--json` form. `rule`, `desk` and `intents` are a stable interface; the rest may grow.
     pub fn to_json(&self) -> serde_json::Value {
         let d = &self.decision;
         json!({
