@@ -1,25 +1,30 @@
 //! Reading when a message asks to meet, in its own words: "Tuesday at 3pm for an hour", "tomorrow
-//! morning", "24/11 alle 15:00", "next week", "tra le 14 e le 16", in English or Italian.
+//! morning", "24/11 alle 15:00", "next week", "tra le 14 e le 16", "Wednesday 16 at half past nine",
+//! "possiamo spostarlo a giovedì 17 alle 15?", in English or Italian.
 //!
-//! Times are read in the sender's time zone (the offset of the message's Date) unless the text names
-//! one ("3pm EST"). English goes through `duckling` (a port of Facebook's Duckling), with durations,
-//! ranges of hours and parts of the day taken out first, because duckling reads "for an hour" into
-//! the end of an interval, "between 2 and 4" as 02:00–04:00 and "morning" as midnight to noon.
-//! Italian has a grammar of its own (duckling reads "alle 15" as 01:05).
+//! One grammar reads both languages: the text is cut into tokens ([`tokens`]), the days, clock
+//! times, spans, lengths and parts of the day are found in them ([`grammar`]), and each is given a
+//! role from the sentence around it ([`roles`]): asked for, refused ("Tuesday is impossible"), or
+//! the meeting a move or cancellation refers to. What is asked for becomes a [`Reading`].
 //!
-//! What is read is a [`Reading`]: a time asked for, a stretch of time any part of which would do,
-//! or nothing; and a length if one was given. The meeting desk turns it into a booking or proposals,
-//! and echoes it back ("I read this as …") so that a person catches a misreading.
+//! Times are read on the sender's clock: the offset of the message's Date, or a zone the text names
+//! ("10am EST", "4pm your time"). A Date in UTC (`+0000`, as Exchange and many webmail clients
+//! stamp it) says little about where the sender is, so those are read in the office's zone.
 //!
 //! Reading takes time in proportion to what is read, and what is read is bounded: the first
 //! [`MOST_LINES`] lines, at most [`MOST_WORDS_A_LINE`] words of a line and [`MOST_WORDS`] in all, and
 //! no word longer than [`LONGEST_WORD`]. A request says when it wants to meet near its top; a
 //! megabyte without a newline, a run of 100,000 digits or ten thousand "at 10am" is read for its
-//! first words only. Duckling, whose work grows faster than its input, reads overlapping windows
-//! of [`WINDOW_WORDS`] words, and at most [`MOST_WINDOWS`] of those that hold a day or time.
+//! first words only.
 
-mod english;
-pub mod italian;
+mod grammar;
+mod roles;
+mod tokens;
+mod words;
+
+pub use words::ITALIAN_MONTHS;
+
+use roles::Role;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -46,15 +51,6 @@ pub const MOST_WORDS: usize = 400;
 
 /// Bytes of the longest word read: no date or time is longer, a link or a run of digits is.
 pub const LONGEST_WORD: usize = 32;
-
-/// The words duckling reads at once; windows overlap by half, so a phrase of up to half as many
-/// words is always read whole.
-pub const WINDOW_WORDS: usize = 24;
-
-/// Windows duckling reads at most in one message, of those with a word that can tell a day or time:
-/// its work on a window dense with dates and times ("the 5th at 9" over and over) reaches half a
-/// second, however many such windows a sender writes.
-pub const MOST_WINDOWS: usize = 3;
 
 /// The shortest and longest meeting a request can ask for.
 const SHORTEST: Duration = Duration::from_secs(5 * 60);
@@ -94,9 +90,34 @@ pub enum Asked {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading {
     pub asked: Asked,
-    /// "for an hour", "30 min", "mezz'ora".
+    /// "for an hour", "30 min", "mezz'ora", or the span of "from 2:30 to 4pm".
     pub length: Option<Duration>,
     pub language: Language,
+    /// The meeting a move or cancellation names: "cancel tomorrow's meeting at 2pm", "spostare
+    /// l'appuntamento di domani alle 10 a …".
+    pub referred: Asked,
+    /// The hours of each day a window is asked in ("next week in the afternoon"), as local times.
+    pub daily: Option<(NaiveTime, NaiveTime)>,
+    /// Whether a day or time was named and refused ("Tuesday is impossible for me").
+    pub refused: bool,
+    /// The zone the times were read in, when the sender's clock is not the office's: their Date's
+    /// offset, or a zone the text names.
+    pub senders_zone: Option<FixedOffset>,
+}
+
+impl Reading {
+    /// A reading of one start and nothing more: a time chosen from an offer.
+    pub fn at(start: DateTime<Utc>, language: Language) -> Reading {
+        Reading {
+            asked: Asked::At(start),
+            length: None,
+            language,
+            referred: Asked::Nothing,
+            daily: None,
+            refused: false,
+            senders_zone: None,
+        }
+    }
 }
 
 /// Reads `text`, sent at `sent` (its offset is the sender's zone).
@@ -104,25 +125,31 @@ pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
     read_in(text, sent, None)
 }
 
-/// [`read`] for a sender who may be in `home` (the calendar's zone): when the message's offset is
-/// `home`'s at the time it was sent, times are read in `home`, so that "3 November at 15:00" written in
-/// October (summer time) is 15:00 winter time, not an hour off.
-pub fn read_in(text: &str, sent: DateTime<FixedOffset>, home: Option<Tz>) -> Reading {
-    let home = home.filter(|zone| zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == *sent.offset());
+/// [`read`] for a sender who may be in `home` (the office's zone): when the message's offset is
+/// `home`'s at the time it was sent, or UTC, times are read in `home`, so that "3 November at
+/// 15:00" written in October (summer time) is 15:00 winter time, not an hour off.
+pub fn read_in(text: &str, sent: DateTime<FixedOffset>, office: Option<Tz>) -> Reading {
+    let home = office.filter(|zone| {
+        let offset = *sent.offset();
+        offset.local_minus_utc() == 0 || zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == offset
+    });
     let normal = normalise(&bounded(text));
     // The same words are read more than once for one message (the intent readers at
-    // classification, again for `explain`'s trace): the last few readings are kept on the thread,
-    // since duckling can spend a second on a page dense with dates.
-    let key = (normal.clone(), sent, home);
+    // classification, again for `explain`'s trace): the last few readings are kept on the thread.
+    let key = (normal.clone(), sent, office);
     if let Some(reading) =
         RECENT.with(|recent| recent.borrow().iter().find(|(k, _)| *k == key).map(|(_, r)| *r))
     {
         return reading;
     }
-    let reading = match language(&normal) {
-        Language::Italian => italian::read(&normal, sent, home),
-        Language::English => english::read(&normal, sent, home),
-    };
+    let tokens = tokens::tokens(&normal);
+    let mentions = grammar::mentions(&tokens, sent.date_naive());
+    let roles = roles::roles(&normal, &tokens, &mentions);
+    let found = Found::of(&tokens, &mentions, &roles, Role::Asked);
+    let referred = Found::of(&tokens, &mentions, &roles, Role::Referred);
+    let refused = roles.contains(&Role::Refused);
+    let zones = Zones { office, home };
+    let reading = found.reading(&referred, sent, language(&normal), zones, refused);
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
         if recent.len() == KEPT_READINGS {
@@ -231,14 +258,7 @@ pub enum Intent {
 
 /// Whether the new part of `text` asks to cancel or move a meeting.
 pub fn intent(text: &str) -> Option<Intent> {
-    static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(cancel\w*|call\s+(?:it\s+)?off|can'?t\s+make\s+it|cannot\s+make\s+it|annull\w*|disdir\w*|disdic\w*|cancell\w*|non\s+(?:posso|riesco)\s+piu\s+venire)\b")
-            .expect("a valid regex")
-    });
-    static MOVE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(move|moving|reschedul\w*|postpone|push\s+(?:it\s+)?back|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
-            .expect("a valid regex")
-    });
+    use roles::{CANCEL, MOVE};
     let fresh = normalise(&bounded(new_text(text)));
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
     // "Cancelleria" is stationery, not a cancellation.
@@ -334,13 +354,14 @@ enum PartOfDay {
 
 impl PartOfDay {
     /// Its hours: what "morning" means for a meeting at an office, not midnight to noon.
-    fn hours(self) -> (u32, u32) {
-        match self {
+    fn hours(self) -> (NaiveTime, NaiveTime) {
+        let (from, to) = match self {
             PartOfDay::Morning => (8, 12),
             PartOfDay::Lunchtime => (12, 14),
             PartOfDay::Afternoon => (13, 18),
             PartOfDay::Evening => (17, 20),
-        }
+        };
+        (hour(from), hour(to))
     }
 }
 
@@ -349,29 +370,20 @@ impl PartOfDay {
 struct Clock {
     hour: u32,
     minute: u32,
-    /// Written with am/pm, "del pomeriggio", or on the 24-hour clock (13 and later, or with minutes
-    /// given as "15:00"), so it is not to be guessed at.
+    /// Written with am/pm, "del pomeriggio", or on the 24-hour clock (13 and later, or "09:30"), so
+    /// it is not to be guessed at.
     explicit: bool,
+    /// A zone written after it: "10am EST", "16:00 ora italiana".
+    zone: Option<words::Zone>,
 }
 
 impl Clock {
-    /// The time meant: an hour from 1 to 7 without am/pm is the afternoon, as offices meet then.
+    /// The time meant. An hour from 1 to 7 without am/pm is the afternoon: offices meet between eight
+    /// in the morning and seven in the evening, and "at 3" is three in the afternoon there.
     fn time(self) -> Option<NaiveTime> {
         let hour = if !self.explicit && (1..=7).contains(&self.hour) { self.hour + 12 } else { self.hour };
         NaiveTime::from_hms_opt(hour, self.minute, 0)
     }
-}
-
-/// What a reader found, before it is made into a [`Reading`].
-#[derive(Debug, Default)]
-struct Found {
-    day: Option<Days>,
-    clock: Option<Clock>,
-    range: Option<(Clock, Clock)>,
-    part: Option<PartOfDay>,
-    length: Option<Duration>,
-    /// An exact instant from a reader that knew the zone (duckling, "3pm EST").
-    instant: Option<DateTime<Utc>>,
 }
 
 /// The days a request names, as local dates, `to` excluded.
@@ -386,63 +398,266 @@ impl Days {
         Days { from: day, to: day_plus(day, 1) }
     }
 
-    /// The week after the one `today` is in, Monday to Sunday.
-    fn next_week(today: NaiveDate) -> Days {
-        let monday = day_plus(today, 7 - i64::from(today.weekday().num_days_from_monday()));
-        Days { from: monday, to: day_plus(monday, 7) }
+    /// The one day these are, if they are one.
+    fn single(self) -> Option<NaiveDate> {
+        (self.to - self.from == TimeDelta::days(1)).then_some(self.from)
     }
 }
 
+/// What was found in one role, before it is made into a [`Reading`].
+#[derive(Debug, Default)]
+struct Found {
+    day: Option<Days>,
+    /// "the following Monday": after the day referred to.
+    following: Option<chrono::Weekday>,
+    clock: Option<Clock>,
+    range: Option<(Clock, Clock, bool)>,
+    part: Option<PartOfDay>,
+    length: Option<u32>,
+    same_time: bool,
+    /// A day was named that no meeting can be on.
+    no_day: bool,
+}
+
 impl Found {
-    /// The reading of what was found, the local times resolved in `sent`'s offset.
-    fn reading(self, sent: DateTime<FixedOffset>, language: Language, home: Option<Tz>) -> Reading {
-        let zone = *sent.offset();
-        let at = |day: NaiveDate, time: NaiveTime| match home {
-            Some(home) => home
-                .from_local_datetime(&day.and_time(time))
-                .earliest()
-                .map_or_else(|| local(zone, day.and_time(time)), |t| t.with_timezone(&Utc)),
-            None => local(zone, day.and_time(time)),
+    /// What the mentions of `role` name. A day and a time named in the same sentence go together
+    /// ("Thursday at 10"), before a day and a time found apart; of several, the first counts, but a
+    /// time on the reader's own clock ("4pm your time") beats one on another clock.
+    fn of(tokens: &[tokens::Token<'_>], mentions: &[grammar::Mention], roles: &[Role], role: Role) -> Found {
+        use grammar::What;
+        let chosen: Vec<(usize, &grammar::Mention)> = mentions
+            .iter()
+            .zip(roles)
+            .filter(|(_, r)| **r == role)
+            .map(|(m, _)| (tokens.get(m.first).map_or(0, |t| t.sentence), m))
+            .collect();
+        let is_day = |m: &grammar::Mention| matches!(m.what, What::Day(_) | What::Following(_) | What::NoDay);
+        let is_time =
+            |m: &grammar::Mention| matches!(m.what, What::Clock(_) | What::Range { .. } | What::SameTime);
+        let paired = chosen.iter().map(|(s, _)| *s).find(|s| {
+            chosen.iter().any(|(t, m)| t == s && is_day(m))
+                && chosen.iter().any(|(t, m)| t == s && is_time(m))
+        });
+        let mut found = Found::default();
+        let in_pair = |s: usize| paired.is_none_or(|p| p == s);
+        // A clock on the reader's own clock first, within the pair's sentence.
+        let own_clock = chosen.iter().find_map(|(s, m)| match m.what {
+            What::Clock(c) if in_pair(*s) && c.zone == Some(words::Zone::Office) => Some(c),
+            _ => None,
+        });
+        for (sentence, mention) in &chosen {
+            let paired_here = in_pair(*sentence);
+            match mention.what {
+                What::Day(days)
+                    if found.day.is_none() && found.following.is_none() && !found.no_day && paired_here =>
+                {
+                    found.day = Some(days)
+                }
+                What::NoDay if found.day.is_none() && found.following.is_none() && paired_here => {
+                    found.no_day = true
+                }
+                What::Following(weekday)
+                    if found.day.is_none() && found.following.is_none() && paired_here =>
+                {
+                    found.following = Some(weekday)
+                }
+                What::Clock(clock) if found.clock.is_none() && found.range.is_none() && paired_here => {
+                    found.clock = Some(own_clock.unwrap_or(clock))
+                }
+                What::Range { from, to, between }
+                    if found.clock.is_none() && found.range.is_none() && paired_here =>
+                {
+                    found.range = Some((from, to, between))
+                }
+                What::SameTime if paired_here => found.same_time = true,
+                What::Part(part) if found.part.is_none() => found.part = Some(part),
+                What::Length(minutes) if found.length.is_none() => found.length = Some(minutes),
+                _ => {}
+            }
+        }
+        // A day without a time in the pair's sentence may have its time elsewhere, and the other way.
+        if paired.is_none() {
+            return found;
+        }
+        for (_, mention) in &chosen {
+            match mention.what {
+                What::Part(part) if found.part.is_none() => found.part = Some(part),
+                What::Length(minutes) if found.length.is_none() => found.length = Some(minutes),
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// The reading of what was found, the local times resolved on the sender's clock; `referred` is
+    /// what the meeting moved or cancelled was named as, for "same time" and "the following Monday".
+    fn reading(
+        self,
+        referred: &Found,
+        sent: DateTime<FixedOffset>,
+        language: Language,
+        zones: Zones,
+        refused: bool,
+    ) -> Reading {
+        let old = referred.resolve(None, sent, zones.clock_of(referred.time_clock(), sent));
+        let clock = zones.clock_of(self.time_clock().or(referred.time_clock()), sent);
+        let mut asked = self.resolve(Some(&old), sent, clock);
+        let mut length = self.length.map(|m| Duration::from_secs(u64::from(m) * 60));
+        // "from 2:30 to 4pm" is a meeting of that span, unless a length was asked apart ("half an
+        // hour between 2 and 4").
+        if let (Some((_, _, false)), Asked::Within { from: start, to: end }) = (self.range, asked)
+            && length.is_none_or(|l| TimeDelta::from_std(l).is_ok_and(|l| l >= end - start))
+        {
+            asked = Asked::At(start);
+            length = (end - start).to_std().ok();
+        }
+        let daily = match (asked, self.part) {
+            (Asked::Within { from, to }, Some(part)) if to - from > TimeDelta::days(1) => Some(part.hours()),
+            _ => None,
         };
-        let today = sent.date_naive();
-        let single_day = self.day.filter(|d| d.to - d.from == TimeDelta::days(1)).map(|d| d.from);
+        // The sender's clock, when it is not the office's at the time asked.
+        let when = match asked {
+            Asked::At(at) | Asked::Within { from: at, .. } => at,
+            Asked::Nothing => sent.with_timezone(&Utc),
+        };
+        let named = self.time_clock().or(referred.time_clock()).and_then(|c| c.zone);
+        let theirs = match named {
+            Some(words::Zone::Named(_)) => Some(clock.offset_at(when)),
+            // A Date in UTC says nothing of where the sender is.
+            _ => Some(*sent.offset()).filter(|offset| offset.local_minus_utc() != 0),
+        };
+        let senders_zone = zones.office.zip(theirs).and_then(|(office, theirs)| {
+            (theirs != office.offset_from_utc_datetime(&when.naive_utc()).fix()).then_some(theirs)
+        });
+        // A length outside what a meeting takes is a misreading ("for 10000000000 hours"), not a request.
+        let length = length.filter(|l| (SHORTEST..=LONGEST).contains(l));
+        Reading { asked, length, language, referred: old, daily, refused, senders_zone }
+    }
+
+    /// The clock the times are read on.
+    fn time_clock(&self) -> Option<Clock> {
+        self.clock.or(self.range.map(|(from, _, _)| from))
+    }
+
+    /// What was found as an instant or a stretch of time, resolved on `zone`'s clock; `old` is the
+    /// meeting referred to.
+    fn resolve(&self, old: Option<&Asked>, sent: DateTime<FixedOffset>, zone: LocalClock) -> Asked {
+        if self.no_day {
+            return Asked::Nothing;
+        }
+        let at = |day: NaiveDate, time: NaiveTime| zone.at(day.and_time(time));
+        let local_old = |t: DateTime<Utc>| zone.local(t);
+        let today = zone.local(sent.with_timezone(&Utc)).date();
+        let now = zone.local(sent.with_timezone(&Utc)).time();
+        // "the following Monday": after the day of the meeting referred to, or after today.
+        let day = self.day.or_else(|| {
+            let weekday = self.following?;
+            let after = match old {
+                Some(Asked::At(t)) | Some(Asked::Within { from: t, .. }) => local_old(*t).date(),
+                _ => today,
+            };
+            let ahead =
+                (7 + weekday.num_days_from_monday() - after.weekday().num_days_from_monday() - 1) % 7 + 1;
+            Some(Days::one(day_plus(after, i64::from(ahead))))
+        });
+        // "same time": the clock of the meeting referred to.
+        let old_time = match old {
+            Some(Asked::At(t)) => Some(local_old(*t).time()),
+            _ => None,
+        };
+        let clock_time = self.clock.and_then(Clock::time).or(old_time.filter(|_| self.same_time));
+        let single_day = day.and_then(Days::single);
         // A time of day without a day: today if it is still ahead, else tomorrow.
-        let day_for = |time: NaiveTime| {
-            single_day.unwrap_or(if time > sent.time() { today } else { day_plus(today, 1) })
-        };
+        let day_for =
+            |time: NaiveTime| single_day.unwrap_or(if time > now { today } else { day_plus(today, 1) });
         let hours = |from: NaiveTime, to: NaiveTime| {
             let day = day_for(from);
             Asked::Within { from: at(day, from), to: at(day, to) }
         };
-        let asked = if let Some(instant) = self.instant {
-            Asked::At(instant)
-        } else if let Some(time) = self.clock.and_then(Clock::time) {
-            match self.day {
+        if let Some(time) = clock_time {
+            return match day {
                 // "next week at 3pm": any of those days will do.
                 Some(days) if single_day.is_none() => {
                     Asked::Within { from: at(days.from, NaiveTime::MIN), to: at(days.to, NaiveTime::MIN) }
                 }
                 _ => Asked::At(at(day_for(time), time)),
-            }
-        } else if let Some((from, to)) = self.range.and_then(|(a, b)| hours_between(a, b)) {
-            hours(from, to)
-        } else if let Some(part) = self.part {
+            };
+        }
+        if let Some((from, to)) = self.range.and_then(|(a, b, _)| hours_between(a, b)) {
+            return hours(from, to);
+        }
+        if let Some(part) = self.part {
             let (from, to) = part.hours();
-            let (from, to) = (hour(from), hour(to));
-            match self.day {
+            return match day {
                 Some(days) if single_day.is_none() => {
                     Asked::Within { from: at(days.from, from), to: at(day_plus(days.to, -1), to) }
                 }
                 _ => hours(from, to),
+            };
+        }
+        match day {
+            Some(days) => {
+                Asked::Within { from: at(days.from, NaiveTime::MIN), to: at(days.to, NaiveTime::MIN) }
             }
-        } else if let Some(days) = self.day {
-            Asked::Within { from: at(days.from, NaiveTime::MIN), to: at(days.to, NaiveTime::MIN) }
-        } else {
-            Asked::Nothing
-        };
-        // A length outside what a meeting takes is a misreading ("for 10000000000 hours"), not a request.
-        let length = self.length.filter(|l| (SHORTEST..=LONGEST).contains(l));
-        Reading { asked, length, language }
+            None => Asked::Nothing,
+        }
+    }
+}
+
+/// The zones a message is read with: the office's, and the one its Date says the sender is in when
+/// that is the office's too (or UTC, which says nothing).
+#[derive(Debug, Clone, Copy)]
+struct Zones {
+    office: Option<Tz>,
+    home: Option<Tz>,
+}
+
+impl Zones {
+    /// The clock a time written with `clock`'s words is on: a zone it names, else the sender's.
+    fn clock_of(self, clock: Option<Clock>, sent: DateTime<FixedOffset>) -> LocalClock {
+        match (clock.and_then(|c| c.zone), self.office, self.home) {
+            (Some(words::Zone::Named(zone)), _, _) => LocalClock::Named(zone),
+            (Some(words::Zone::Office), Some(office), _) => LocalClock::Named(office),
+            (_, _, Some(home)) => LocalClock::Named(home),
+            _ => LocalClock::Fixed(*sent.offset()),
+        }
+    }
+}
+
+/// The clock local times are read on.
+#[derive(Debug, Clone, Copy)]
+enum LocalClock {
+    Fixed(FixedOffset),
+    Named(Tz),
+}
+
+impl LocalClock {
+    /// Its offset from UTC at `instant`.
+    fn offset_at(self, instant: DateTime<Utc>) -> FixedOffset {
+        match self {
+            LocalClock::Fixed(offset) => offset,
+            LocalClock::Named(zone) => zone.offset_from_utc_datetime(&instant.naive_utc()).fix(),
+        }
+    }
+
+    /// `time` on this clock as an instant; a time the clock skips (the spring change) is read as
+    /// the moment after the gap.
+    fn at(self, time: NaiveDateTime) -> DateTime<Utc> {
+        match self {
+            LocalClock::Fixed(zone) => zone
+                .from_local_datetime(&time)
+                .single()
+                .map_or_else(|| time.and_utc(), |t| t.with_timezone(&Utc)),
+            LocalClock::Named(zone) => crate::calendar::zones::resolve_local(zone, time),
+        }
+    }
+
+    /// `instant` on this clock.
+    fn local(self, instant: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            LocalClock::Fixed(zone) => instant.with_timezone(&zone).naive_local(),
+            LocalClock::Named(zone) => instant.with_timezone(&zone).naive_local(),
+        }
     }
 }
 
@@ -471,29 +686,6 @@ fn hour(hour: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN)
 }
 
-/// `time` on the sender's clock, as an instant.
-fn local(zone: FixedOffset, time: NaiveDateTime) -> DateTime<Utc> {
-    zone.from_local_datetime(&time).single().map_or_else(|| time.and_utc(), |t| t.with_timezone(&Utc))
-}
-
-/// The groups of the first match of `pattern` in `text` (the whole match first), blanked out of it.
-fn take(text: &mut String, pattern: &Regex) -> Option<Groups> {
-    let caps = pattern.captures(text)?;
-    let span = caps.get(0)?.range();
-    let groups = Groups(caps.iter().map(|m| m.map(|m| m.as_str().to_owned())).collect());
-    text.replace_range(span, " ");
-    Some(groups)
-}
-
-/// A match's groups, owned.
-struct Groups(Vec<Option<String>>);
-
-impl Groups {
-    fn get(&self, n: usize) -> Option<&str> {
-        self.0.get(n).and_then(Option::as_deref)
-    }
-}
-
 /// Day `day` of `month` in `year`, or, without a year, the next such date from `today` on; none
 /// outside the years calendars are kept in ([`crate::calendar::ics::YEARS`]).
 fn next_date(today: NaiveDate, day: u32, month: u32, year: Option<i32>) -> Option<NaiveDate> {
@@ -509,27 +701,4 @@ fn next_date(today: NaiveDate, day: u32, month: u32, year: Option<i32>) -> Optio
         }
     }?;
     crate::calendar::ics::YEARS.contains(&date.year()).then_some(date)
-}
-
-/// "an", "one", "two", … "twelve", "mezza", or digits, as a number.
-fn number(word: &str) -> Option<f64> {
-    const WORDS: &[(&str, f64)] = &[
-        ("a", 1.0),
-        ("an", 1.0),
-        ("one", 1.0),
-        ("two", 2.0),
-        ("three", 3.0),
-        ("four", 4.0),
-        ("un", 1.0),
-        ("una", 1.0),
-        ("uno", 1.0),
-        ("un'", 1.0),
-        ("due", 2.0),
-        ("tre", 3.0),
-        ("quattro", 4.0),
-        ("half", 0.5),
-        ("mezza", 0.5),
-        ("mezz'", 0.5),
-    ];
-    WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n).or_else(|| word.replace(',', ".").parse().ok())
 }

@@ -32,6 +32,20 @@ pub fn zone(tzid: &str) -> Option<Tz> {
     windows(tzid).or_else(|| windows(&format!("{tzid} Standard Time")))
 }
 
+/// `local` on `zone`'s clock as an instant: the earlier of a time the autumn change repeats, and a
+/// time the spring change skips read as an hour later (02:30 on the night the clocks go forward is
+/// 03:30), as calendar programs do.
+pub fn resolve_local(zone: Tz, local: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    zone.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            let later = local.checked_add_signed(chrono::TimeDelta::hours(1))?;
+            zone.from_local_datetime(&later).earliest()
+        })
+        .map_or_else(|| local.and_utc(), |t| t.with_timezone(&chrono::Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

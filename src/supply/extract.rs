@@ -368,7 +368,7 @@ fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
         let next_word = next.and_then(Token::word);
         let next_mark = next.and_then(|t| t.mark);
         let month = |w: &str| {
-            super::words::ENGLISH_MONTHS.contains(&w) || crate::calendar::phrase::italian::MONTHS.contains(&w)
+            super::words::ENGLISH_MONTHS.contains(&w) || crate::calendar::phrase::ITALIAN_MONTHS.contains(&w)
         };
         let excluded = next_word.is_some_and(|w| NOT_BEFORE.contains(&w) || month(w))
             || matches!(next_mark, Some('%' | '€' | '$' | '/' | ':'))

@@ -49,7 +49,7 @@ pub fn greeting(language: &str, name: Option<&str>) -> String {
 pub fn day(date: NaiveDate, language: &str) -> String {
     if italian(language) {
         const DAYS: [&str; 7] = ["lun", "mar", "mer", "gio", "ven", "sab", "dom"];
-        let month = crate::calendar::phrase::italian::MONTHS[date.month0() as usize];
+        let month = crate::calendar::phrase::ITALIAN_MONTHS[date.month0() as usize];
         format!("{} {} {month}", DAYS[date.weekday().num_days_from_monday() as usize], date.day())
     } else {
         date.format("%a %-d %B").to_string()

@@ -42,7 +42,7 @@ impl OrderLetter<'_> {
 
     fn date(&self, date: NaiveDate) -> String {
         if self.italian() {
-            let month = crate::calendar::phrase::italian::MONTHS[date.month0() as usize];
+            let month = crate::calendar::phrase::ITALIAN_MONTHS[date.month0() as usize];
             format!("{} {month} {}", date.format("%-d"), date.format("%Y"))
         } else {
             date.format("%-d %B %Y").to_string()

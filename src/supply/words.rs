@@ -278,7 +278,7 @@ pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         let Some(month) = ENGLISH_MONTHS
             .iter()
             .position(|m| *m == month_word || (month_word.len() == 3 && m.starts_with(month_word)))
-            .or_else(|| crate::calendar::phrase::italian::MONTHS.iter().position(|m| *m == month_word))
+            .or_else(|| crate::calendar::phrase::ITALIAN_MONTHS.iter().position(|m| *m == month_word))
         else {
             continue;
         };

@@ -37,12 +37,12 @@ const ENGLISH: &[(&str, &str)] = &[
     ("tomorrow afternoon", "within Tue 24 Nov 13:00 – Tue 24 Nov 18:00"),
     ("this afternoon", "within Mon 23 Nov 13:00 – Mon 23 Nov 18:00"),
     ("Friday morning for half an hour", "within Fri 27 Nov 08:00 – Fri 27 Nov 12:00, 30 min"),
-    ("next week", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
-    ("sometime next week for 45 min", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00, 45 min"),
+    ("next week", "within Mon 30 Nov 00:00 – Sat 5 Dec 00:00"),
+    ("sometime next week for 45 min", "within Mon 30 Nov 00:00 – Sat 5 Dec 00:00, 45 min"),
     ("Tuesday between 2 and 4", "within Tue 24 Nov 14:00 – Tue 24 Nov 16:00"),
     ("between 2 and 4 on Thursday", "within Thu 26 Nov 14:00 – Thu 26 Nov 16:00"),
-    ("Wednesday from 10 to 12", "within Wed 25 Nov 10:00 – Wed 25 Nov 12:00"),
-    ("Friday 2-4pm", "within Fri 27 Nov 14:00 – Fri 27 Nov 16:00"),
+    ("Wednesday from 10 to 12", "at Wed 25 Nov 10:00, 120 min"),
+    ("Friday 2-4pm", "at Fri 27 Nov 14:00, 120 min"),
     ("on 24/11 at 15:00", "at Tue 24 Nov 15:00"),
     ("December 3rd at 10am", "at Thu 3 Dec 10:00"),
     ("on the 2nd of December at 4pm", "at Wed 2 Dec 16:00"),
@@ -64,7 +64,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("tomorrow at 02:30", "at Tue 24 Nov 02:30"),
     ("Tuesday between 2:30 and 4", "within Tue 24 Nov 14:30 – Tue 24 Nov 16:00"),
     ("Tuesday at 3pm for 10000000000 hours", "at Tue 24 Nov 15:00"),
-    ("next week at 3pm", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
+    ("next week at 3pm", "within Mon 30 Nov 00:00 – Sat 5 Dec 00:00"),
     ("10 December at 3pm", "at Thu 10 Dec 15:00"),
     ("on the 3rd of December at 11am", "at Thu 3 Dec 11:00"),
     ("Are you free Wednesday afternoon?", "within Wed 25 Nov 13:00 – Wed 25 Nov 18:00"),
@@ -83,10 +83,10 @@ const ITALIAN: &[(&str, &str)] = &[
     ("giovedì pomeriggio", "within Thu 26 Nov 13:00 – Thu 26 Nov 18:00"),
     ("stasera", "within Mon 23 Nov 17:00 – Mon 23 Nov 20:00"),
     ("oggi pomeriggio", "within Mon 23 Nov 13:00 – Mon 23 Nov 18:00"),
-    ("la prossima settimana", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00"),
-    ("settimana prossima per 45 minuti", "within Mon 30 Nov 00:00 – Mon 7 Dec 00:00, 45 min"),
+    ("la prossima settimana", "within Mon 30 Nov 00:00 – Sat 5 Dec 00:00"),
+    ("settimana prossima per 45 minuti", "within Mon 30 Nov 00:00 – Sat 5 Dec 00:00, 45 min"),
     ("martedì tra le 14 e le 16", "within Tue 24 Nov 14:00 – Tue 24 Nov 16:00"),
-    ("mercoledì dalle 10 alle 12", "within Wed 25 Nov 10:00 – Wed 25 Nov 12:00"),
+    ("mercoledì dalle 10 alle 12", "at Wed 25 Nov 10:00, 120 min"),
     ("venerdì tra le 2 e le 4 del pomeriggio", "within Fri 27 Nov 14:00 – Fri 27 Nov 16:00"),
     ("il 3 dicembre alle 10", "at Thu 3 Dec 10:00"),
     ("lunedì 30 novembre alle 9:30", "at Mon 30 Nov 09:30"),
@@ -99,13 +99,13 @@ const ITALIAN: &[(&str, &str)] = &[
     ("martedì verso le 17", "at Tue 24 Nov 17:00"),
     ("1/12 alle 11", "at Tue 1 Dec 11:00"),
     ("Possiamo fissare una riunione per parlare del progetto?", "nothing"),
-    ("ci vediamo questa settimana", "within Mon 23 Nov 00:00 – Mon 30 Nov 00:00"),
+    ("ci vediamo questa settimana", "within Mon 23 Nov 00:00 – Sat 28 Nov 00:00"),
     ("oggi alle 16", "at Mon 23 Nov 16:00"),
     ("venerdì prossimo alle 10", "at Fri 27 Nov 10:00"),
     ("15/01/2027 alle 9", "at Fri 15 Jan 09:00"),
     ("giovedì all'ora di pranzo", "within Thu 26 Nov 12:00 – Thu 26 Nov 14:00"),
     ("mercoledì tra le 14-16", "within Wed 25 Nov 14:00 – Wed 25 Nov 16:00"),
-    ("giovedì ore 15:00-16:00", "within Thu 26 Nov 15:00 – Thu 26 Nov 16:00"),
+    ("giovedì ore 15:00-16:00", "at Thu 26 Nov 15:00, 60 min"),
     ("martedì alle 10 ora italiana", "at Tue 24 Nov 10:00"),
     ("domani alle 2:30", "at Tue 24 Nov 14:30"),
 ];
@@ -234,13 +234,9 @@ fn a_time_written_after_the_words_read_is_not_read() {
 }
 
 #[test]
-fn duckling_reads_three_windows_that_hold_dates_and_times_and_no_more() {
-    // Each "7" could be a time: the windows they fill use up duckling's reading, so the request after
-    // them is not read; the same request after as many words of no date is.
-    let after_dates = format!("{}Tuesday at 3pm", "lorem 7\n".repeat(WINDOW_WORDS));
-    assert_eq!(line(&read(&after_dates, sent())), "nothing");
-    let after_words = format!("{}Tuesday at 3pm", "lorem ipsum\n".repeat(WINDOW_WORDS));
-    assert_eq!(line(&read(&after_words, sent())), "at Tue 24 Nov 15:00");
+fn a_request_after_many_numbers_is_still_read() {
+    let after_numbers = format!("{}Tuesday at 3pm", "lorem 7\n".repeat(24));
+    assert_eq!(line(&read(&after_numbers, sent())), "at Tue 24 Nov 15:00");
 }
 
 #[test]
@@ -255,8 +251,8 @@ fn years_written_backwards_are_no_stretch_of_days() {
 }
 
 #[test]
-fn a_phrase_across_the_end_of_a_window_is_read_whole() {
-    for filler in [WINDOW_WORDS - 2, WINDOW_WORDS - 1, WINDOW_WORDS / 2 - 1, 3 * WINDOW_WORDS / 2 - 2] {
+fn a_request_anywhere_in_the_words_read_is_read_whole() {
+    for filler in [1, 11, 23, 35, MOST_WORDS_A_LINE - 5] {
         let text = format!("{}next Tuesday at 3pm", "lorem ".repeat(filler));
         assert_eq!(line(&read(&text, sent())), "at Tue 1 Dec 15:00", "after {filler} words");
     }
@@ -273,7 +269,8 @@ fn cancelling_moving_and_choosing_read_only_the_first_words_of_a_huge_reply() {
 
 #[test]
 fn a_date_outside_the_years_calendars_keep_is_not_read() {
-    assert_eq!(line(&read("15/01/3000 alle 9", sent())), "at Tue 24 Nov 09:00");
+    // A day named that cannot be met on leaves its time without a day: nothing to book.
+    assert_eq!(line(&read("15/01/3000 alle 9", sent())), "nothing");
     assert_eq!(line(&read("on 01/01/5000 at 3pm", sent())), "nothing");
-    assert_eq!(line(&read("in 5000 years at 3pm", sent())), "nothing");
+    assert_eq!(line(&read("on 5 May 2500 at 3pm", sent())), "nothing");
 }

@@ -195,7 +195,7 @@ pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
             Weekday::Sat => "sabato",
             Weekday::Sun => "domenica",
         };
-        let month = crate::calendar::phrase::italian::MONTHS[local.month0() as usize];
+        let month = crate::calendar::phrase::ITALIAN_MONTHS[local.month0() as usize];
         format!("{day} {} {month} alle {hour:02}:{minute:02}", local.day())
     } else {
         format!("{} at {hour:02}:{minute:02}", local.format("%A %-d %B"))

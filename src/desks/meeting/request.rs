@@ -97,8 +97,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
                     };
                 }
                 Some(why) => {
-                    let reading =
-                        Reading { asked: Asked::At(slot.start), length: None, language: proposal.language };
+                    let reading = Reading::at(slot.start, proposal.language);
                     let (length, replaces) = (slot.end - slot.start, proposal.replaces.clone());
                     return propose(desk, outcome, &request, &reading, length, Some(why), replaces);
                 }
