@@ -3,8 +3,9 @@
 //! `tests/office_accuracy.rs` for the sets and `CLERK_OFFICE_SETS`), the start the sender asked for,
 //! the length they gave, the action (book, move, cancel, a window to choose in) and the window's days.
 //!
-//! The reader gets what the meeting desk gives it: the subject of a new message and the new text of
-//! the body, sent at the message's Date, for the office in Rome.
+//! The reader gets what the meeting desk gives it (`request_words`: the subject of a new message and
+//! the new text of the body, or a forward's forwarded message), sent at the message's Date, for the
+//! office in Rome.
 //!
 //! ```sh
 //! cargo test --test reading_accuracy -- --nocapture
@@ -18,7 +19,7 @@ use serde_json::Value;
 
 use clerk::calendar::phrase::{self, Asked, Intent};
 use clerk::mail::message::Message;
-use clerk::mail::reply_text::new_text;
+use clerk::mail::reply_text::request_words;
 
 /// The office's zone: the labels' times are Rome's.
 const OFFICE: chrono_tz::Tz = chrono_tz::Europe::Rome;
@@ -63,8 +64,24 @@ struct Score {
 fn read(raw: &[u8]) -> Option<(String, Option<DateTime<Utc>>, phrase::Reading)> {
     let msg = Message::parse(raw).ok()?;
     let sent = msg.date?;
-    let subject = if msg.in_reply_to.is_empty() { msg.subject.as_str() } else { "" };
-    let text = format!("{subject}\n{}", new_text(&msg.text));
+    let text = request_words(&msg.subject, !msg.in_reply_to.is_empty(), &msg.text);
+    // A reply choosing one of the times offered (quoted below it) is read as that time.
+    let offered = phrase::choice(&msg.text, 5).filter(|_| !msg.in_reply_to.is_empty()).and_then(|n| {
+        let number = format!("{n}. ");
+        msg.text
+            .lines()
+            .map(|l| l.trim_start_matches(['>', ' ']))
+            .find(|l| l.starts_with(&number))
+            .map(str::to_owned)
+    });
+    if let Some(line) = offered {
+        let reading = phrase::read_in(&line, sent, Some(OFFICE));
+        let start = match reading.asked {
+            Asked::At(at) => Some(at),
+            _ => None,
+        };
+        return Some(("book".to_owned(), start, reading));
+    }
     let reading = phrase::read_in(&text, sent, Some(OFFICE));
     let action = match (phrase::intent(&text), reading.asked) {
         (Some(Intent::Cancel), _) => "cancel",
@@ -195,7 +212,7 @@ fn the_time_reader_reads_labelled_requests_as_their_senders_meant() {
     );
 }
 
-/// What the reader reaches on the development set today, so that no change makes it worse; issue
-/// #17 asks for 90% and 95%.
-const LEAST_EXACT_STARTS: f64 = 0.0;
-const LEAST_RIGHT_ACTIONS: f64 = 0.0;
+/// What the reader reaches on the development set (39 of 40 starts, 52 of 52 actions), so that no
+/// change makes it worse; issue #17 asks for 90% and 95%.
+const LEAST_EXACT_STARTS: f64 = 97.5;
+const LEAST_RIGHT_ACTIONS: f64 = 100.0;

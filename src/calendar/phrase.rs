@@ -187,13 +187,13 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
     });
     static TAKES: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"\b(?:va\s+bene|vanno\s+bene|ok|okay|yes|si|prefer\w*|take|choose|scelgo|go\s+with|let'?s\s+do|opto\s+per|meglio)\s+(?:for\s+)?(?:la|il|the|option|opzione|number|numero|#)?\s*{WHICH}\b"
+            r"\b(?:va\s+(?:bene|benissimo)|vanno\s+bene|ok|okay|yes|si|prefer\w*|take|choose|scelgo|go\s+with|let'?s\s+do|opto\s+per|meglio)\s+(?:for\s+)?(?:la|il|the|option|opzione|number|numero|#)?\s*{WHICH}\b"
         ))
         .expect("a valid regex")
     });
     static WORKS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"^(?:the\s+|la\s+|il\s+)?{WHICH}(?:\s+(?:one|option|opzione|orario|time|slot))?(?:[.!]?$|\s+(?:works|is\s+fine|is\s+good|suits|please|va\s+bene|mi\s+va\s+bene|andrebbe\s+bene|e\s+perfett[ao]))"
+            r"^(?:the\s+|la\s+|il\s+|l')?(?:option\s+|opzione\s+|number\s+|numero\s+|no\.?\s*|n\.?\s*|#\s*)?{WHICH}(?:\s+(?:one|option|opzione|orario|time|slot))?(?:[.!]?$|\s+(?:works|would\s+work|is\s+(?:fine|good|ok|okay|perfect|great|best)|would\s+be\s+(?:fine|good|great|perfect|best)|sounds\s+good|suits|please|va\s+(?:benissimo|bene)|mi\s+va\s+bene|andrebbe\s+bene|e\s+perfett[ao]|e\s+ok|per\s+me\s+va\s+bene))"
         ))
         .expect("a valid regex")
     });
@@ -231,6 +231,58 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
     (1..=offered).contains(&chosen).then_some(chosen)
 }
 
+/// Which of the times `offered` (their starts) a reply chooses: by number or word as [`choice`]
+/// reads, or by naming the day or time of exactly one of them ("the Tuesday one", "the 3pm works",
+/// "giovedì alle 15 va bene"), read on `office`'s clock as of `sent`.
+pub fn choice_among(
+    text: &str,
+    sent: DateTime<FixedOffset>,
+    office: Tz,
+    offered: &[DateTime<Utc>],
+) -> Option<usize> {
+    use grammar::What;
+    if let Some(n) = choice(text, offered.len()) {
+        return Some(n);
+    }
+    let fresh = normalise(&bounded(new_text(text)));
+    let tokens = tokens::tokens(&fresh);
+    let mentions = grammar::mentions(&tokens, sent.date_naive());
+    let roles = roles::roles(&fresh, &tokens, &mentions);
+    let named: Vec<What> = mentions
+        .iter()
+        .zip(&roles)
+        .filter(|(m, role)| **role == Role::Asked && !matches!(m.what, What::Length(_)))
+        .map(|(m, _)| m.what)
+        .collect();
+    if named.is_empty() || roles.contains(&Role::Refused) {
+        return None;
+    }
+    let fits = |start: &DateTime<Utc>| {
+        let local = start.with_timezone(&office).naive_local();
+        let (day, time) = (local.date(), local.time());
+        named.iter().all(|what| match what {
+            // "Tuesday" is read as the next one; an offer may be on a later Tuesday.
+            What::Day(days) => match days.single() {
+                Some(named) => {
+                    named == day || (named.weekday() == day.weekday() && (named - day).num_days().abs() < 14)
+                }
+                None => days.from <= day && day < days.to,
+            },
+            What::Clock(clock) => clock.time() == Some(time),
+            What::Part(part) => {
+                let (from, to) = part.hours();
+                from <= time && time < to
+            }
+            _ => false,
+        })
+    };
+    let mut fitting = offered.iter().enumerate().filter(|(_, start)| fits(start)).map(|(n, _)| n + 1);
+    match (fitting.next(), fitting.next()) {
+        (Some(n), None) => Some(n),
+        _ => None,
+    }
+}
+
 /// The sentences of `line`: cut after a `.`, `!` or `?` that a space follows, so that "2.30" and
 /// "3/12." stay whole.
 fn sentences(line: &str) -> Vec<&str> {
@@ -261,8 +313,7 @@ pub fn intent(text: &str) -> Option<Intent> {
     use roles::{CANCEL, MOVE};
     let fresh = normalise(&bounded(new_text(text)));
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
-    // "Cancelleria" is stationery, not a cancellation.
-    let cancels = CANCEL.find_iter(&fresh).any(|word| !word.as_str().starts_with("cancelleri"));
+    let cancels = CANCEL.find_iter(&fresh).any(|word| roles::cancels(word.as_str()));
     // "Grazie in anticipo" thanks in advance; it moves nothing.
     let moves = MOVE.find_iter(&fresh).any(|word| {
         let advance = word.as_str().starts_with("anticipat")
@@ -421,68 +472,77 @@ struct Found {
 
 impl Found {
     /// What the mentions of `role` name. A day and a time named in the same sentence go together
-    /// ("Thursday at 10"), before a day and a time found apart; of several, the first counts, but a
-    /// time on the reader's own clock ("4pm your time") beats one on another clock.
+    /// ("Thursday at 10"), before a day and a time found apart, and of the days of that sentence the
+    /// one in the time's clause, or the nearest ("I'm in Rome from Wednesday - could I come at half
+    /// four on Thursday?"); otherwise the first of each counts. A time on the reader's own clock
+    /// ("4pm your time") beats one on another clock.
     fn of(tokens: &[tokens::Token<'_>], mentions: &[grammar::Mention], roles: &[Role], role: Role) -> Found {
         use grammar::What;
-        let chosen: Vec<(usize, &grammar::Mention)> = mentions
+        /// A mention as it stands for the role, and where it is.
+        struct Named {
+            sentence: usize,
+            clause: usize,
+            at: usize,
+            what: What,
+        }
+        // A day shared by the old and new time stands for both, and a span moved from one hour to
+        // another gives each its end.
+        let chosen: Vec<Named> = mentions
             .iter()
             .zip(roles)
-            .filter(|(_, r)| **r == role)
-            .map(|(m, _)| (tokens.get(m.first).map_or(0, |t| t.sentence), m))
+            .filter_map(|(m, r)| {
+                let what = match (*r, m.what) {
+                    (r, what) if r == role => what,
+                    (Role::Shared, what) => what,
+                    (Role::Moved, What::Range { from, to, .. }) => {
+                        What::Clock(if role == Role::Referred { from } else { to })
+                    }
+                    _ => return None,
+                };
+                let token = tokens.get(m.first)?;
+                Some(Named { sentence: token.sentence, clause: token.clause, at: m.first, what })
+            })
             .collect();
-        let is_day = |m: &grammar::Mention| matches!(m.what, What::Day(_) | What::Following(_) | What::NoDay);
-        let is_time =
-            |m: &grammar::Mention| matches!(m.what, What::Clock(_) | What::Range { .. } | What::SameTime);
-        let paired = chosen.iter().map(|(s, _)| *s).find(|s| {
-            chosen.iter().any(|(t, m)| t == s && is_day(m))
-                && chosen.iter().any(|(t, m)| t == s && is_time(m))
+        let is_day = |m: &Named| matches!(m.what, What::Day(_) | What::Following(_) | What::NoDay);
+        let is_time = |m: &Named| matches!(m.what, What::Clock(_) | What::Range { .. } | What::SameTime);
+        let paired = chosen.iter().map(|m| m.sentence).find(|s| {
+            chosen.iter().any(|m| m.sentence == *s && is_day(m))
+                && chosen.iter().any(|m| m.sentence == *s && is_time(m))
         });
-        let mut found = Found::default();
+        let pair_time = paired.and_then(|s| chosen.iter().find(|m| m.sentence == s && is_time(m)));
+        let pair_day = pair_time.and_then(|time| {
+            chosen
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.sentence == time.sentence && is_day(m))
+                .min_by_key(|(_, m)| (m.clause != time.clause, m.at.abs_diff(time.at)))
+                .map(|(n, _)| n)
+        });
         let in_pair = |s: usize| paired.is_none_or(|p| p == s);
         // A clock on the reader's own clock first, within the pair's sentence.
-        let own_clock = chosen.iter().find_map(|(s, m)| match m.what {
-            What::Clock(c) if in_pair(*s) && c.zone == Some(words::Zone::Office) => Some(c),
+        let own_clock = chosen.iter().find_map(|m| match m.what {
+            What::Clock(c) if in_pair(m.sentence) && c.zone == Some(words::Zone::Office) => Some(c),
             _ => None,
         });
-        for (sentence, mention) in &chosen {
-            let paired_here = in_pair(*sentence);
-            match mention.what {
-                What::Day(days)
-                    if found.day.is_none() && found.following.is_none() && !found.no_day && paired_here =>
-                {
-                    found.day = Some(days)
-                }
-                What::NoDay if found.day.is_none() && found.following.is_none() && paired_here => {
-                    found.no_day = true
-                }
-                What::Following(weekday)
-                    if found.day.is_none() && found.following.is_none() && paired_here =>
-                {
-                    found.following = Some(weekday)
-                }
-                What::Clock(clock) if found.clock.is_none() && found.range.is_none() && paired_here => {
-                    found.clock = Some(own_clock.unwrap_or(clock))
-                }
-                What::Range { from, to, between }
-                    if found.clock.is_none() && found.range.is_none() && paired_here =>
-                {
+        let mut found = Found::default();
+        for (n, named) in chosen.iter().enumerate() {
+            let here = in_pair(named.sentence);
+            let day_free = found.day.is_none() && found.following.is_none() && !found.no_day;
+            let the_day = day_free && here && pair_day.is_none_or(|d| d == n);
+            let time_free = found.clock.is_none() && found.range.is_none();
+            match named.what {
+                What::Day(days) if the_day => found.day = Some(days),
+                What::NoDay if the_day => found.no_day = true,
+                What::Following(weekday) if the_day => found.following = Some(weekday),
+                What::Clock(clock) if time_free && here => found.clock = Some(own_clock.unwrap_or(clock)),
+                What::Range { from, to, between } if time_free && here => {
                     found.range = Some((from, to, between))
                 }
-                What::SameTime if paired_here => found.same_time = true,
+                What::SameTime if here => found.same_time = true,
                 What::Part(part) if found.part.is_none() => found.part = Some(part),
-                What::Length(minutes) if found.length.is_none() => found.length = Some(minutes),
-                _ => {}
-            }
-        }
-        // A day without a time in the pair's sentence may have its time elsewhere, and the other way.
-        if paired.is_none() {
-            return found;
-        }
-        for (_, mention) in &chosen {
-            match mention.what {
-                What::Part(part) if found.part.is_none() => found.part = Some(part),
-                What::Length(minutes) if found.length.is_none() => found.length = Some(minutes),
+                What::Length(minutes) if found.length.is_none() && plausible(minutes) => {
+                    found.length = Some(minutes)
+                }
                 _ => {}
             }
         }
@@ -529,7 +589,6 @@ impl Found {
         let senders_zone = zones.office.zip(theirs).and_then(|(office, theirs)| {
             (theirs != office.offset_from_utc_datetime(&when.naive_utc()).fix()).then_some(theirs)
         });
-        // A length outside what a meeting takes is a misreading ("for 10000000000 hours"), not a request.
         let length = length.filter(|l| (SHORTEST..=LONGEST).contains(l));
         Reading { asked, length, language, referred: old, daily, refused, senders_zone }
     }
@@ -659,6 +718,12 @@ impl LocalClock {
             LocalClock::Named(zone) => instant.with_timezone(&zone).naive_local(),
         }
     }
+}
+
+/// Whether a meeting can take `minutes`: a length outside that is a misreading ("for 10000000000
+/// hours"), not a request.
+fn plausible(minutes: u32) -> bool {
+    (SHORTEST..=LONGEST).contains(&Duration::from_secs(u64::from(minutes) * 60))
 }
 
 /// The hours from `a` to `b`: "between 2 and 4" is 14:00–16:00, the end read as the first time after

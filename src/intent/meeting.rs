@@ -10,11 +10,11 @@ use chrono::Utc;
 
 use super::cues::Cues;
 use super::machine::Machine;
-use super::people::{MARKS, SOCIAL};
+use super::people::SOCIAL;
 use super::{Intent, Tally, Text, Writer};
 use crate::calendar::phrase::{self, Asked};
 use crate::mail::message::Message;
-use crate::mail::reply_text::new_text;
+use crate::mail::reply_text::request_words;
 
 /// Words of meeting, in English and Italian.
 static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-meet.txt")));
@@ -70,20 +70,14 @@ pub(crate) fn read(
     let deadline = meet.is_none() && DEADLINE.find(&all).is_some();
     let proposes = proposes.filter(|_| !social && !deadline);
     let past = PAST.find(&all);
-    // The time reader is the dearest of the readers (duckling): it reads only a message that asks
-    // something or speaks of meeting, where a time can make it a request to meet.
-    // An absence notice's date is its return ("until 20 January"), not a time to meet.
+    // The time reader reads only a message that asks something or speaks of meeting, where a time
+    // can make it a request to meet. An absence notice's date is its return ("until 20 January"),
+    // not a time to meet.
     let worth_reading = (meet.is_some() || talk.is_some() || request.is_some()) && !machine.absent;
     let when = msg.date.filter(|_| worth_reading).map(|sent| {
-        let top = new_text(&msg.text);
-        let reading = if text.raw.trim() == top.trim() {
-            // The words the meeting desk reads, as it reads them, so that one reading serves both.
-            let subject = if msg.in_reply_to.is_empty() { msg.subject.as_str() } else { "" };
-            phrase::read_in(&format!("{subject}\n{top}"), sent, zone)
-        } else {
-            phrase::read(&format!("{}\n{}", MARKS.replace(&text.subject_as_written, ""), text.raw), sent)
-        };
-        (reading, sent.with_timezone(&Utc))
+        // The words the meeting desk reads, as it reads them, so that one reading serves both.
+        let words = request_words(&msg.subject, !msg.in_reply_to.is_empty(), &msg.text);
+        (phrase::read_in(&words, sent, zone), sent.with_timezone(&Utc))
     });
     let mut points = 0.0;
     let mut evidence = Vec::new();

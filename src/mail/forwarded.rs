@@ -52,6 +52,28 @@ pub fn start(text: &str) -> Option<Range<usize>> {
     Some(found.range())
 }
 
+/// The words of the message forwarded in `text`: what follows its marker and header lines ("From:
+/// …", "Sent: …", "Oggetto: …"), if it holds one.
+pub fn body(text: &str) -> Option<&str> {
+    let after = &text[start(text)?.end..];
+    let header_line = |line: &str| {
+        line.split_once(':').is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name.len() <= 20
+                && name.chars().all(|c| c.is_alphabetic() || c == '-' || c == ' ')
+        })
+    };
+    let mut at = 0;
+    for line in after.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !(trimmed.is_empty() || header_line(trimmed)) {
+            break;
+        }
+        at += line.len();
+    }
+    Some(after[at..].trim())
+}
+
 /// Who wrote the message forwarded in `text`: the From line of its header, if it names an address
 /// mail can be sent to.
 pub fn author(text: &str) -> Option<Address> {
@@ -91,6 +113,13 @@ mod tests {
     fn the_first_forward_names_the_author_not_the_history_it_quotes() {
         let text = "Log this?\nFrom: Nathan Cole <nathan.cole@example.com>\nSent: Friday\n\nWater.\n\n-----Original Message-----\nFrom: Other <other@example.org>\nSent: Monday";
         assert_eq!(author(text).map(|a| a.email), Some("nathan.cole@example.com".to_owned()));
+    }
+
+    #[test]
+    fn the_forwarded_words_follow_its_header() {
+        let text = "Can you set this up?\n\nFrom: Megan <megan@example.ie>\nSent: Thursday, April 22, 2027 9:47 AM\nTo: Nicola\nSubject: site\n\nHi Nicola,\nMonday at 9?\n";
+        assert_eq!(body(text), Some("Hi Nicola,\nMonday at 9?"));
+        assert_eq!(body("No forward here"), None);
     }
 
     #[test]

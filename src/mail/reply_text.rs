@@ -49,8 +49,58 @@ fn opens_quote(trimmed: &str) -> bool {
 }
 
 /// The new text of `text`: everything above the first line that opens quoted history or a
-/// signature, without surrounding blank lines.
+/// signature, without surrounding blank lines; or, when nothing is written above the quote, what is
+/// written below it ("bottom-posting", as Thunderbird and many Italian users reply), up to the next
+/// quote.
 pub fn new_text(text: &str) -> &str {
+    let Some(opener) = first_opener(text) else { return text.trim() };
+    let above = text[..opener.start].trim();
+    if !above.is_empty() || !opener.quote {
+        return above;
+    }
+    let below = &text[opener.end..];
+    let first_line = below.split_inclusive('\n').scan(0, |at, line| {
+        let start = *at;
+        *at += line.len();
+        Some((start, line.trim()))
+    });
+    let written = first_line.filter(|(_, l)| !l.is_empty() && !l.starts_with('>')).map(|(at, _)| at).next();
+    match written {
+        Some(at) => {
+            let rest = &below[at..];
+            first_opener(rest).map_or(rest, |next| &rest[..next.start]).trim()
+        }
+        None => "",
+    }
+}
+
+/// The words a request is read in: the subject of a new message (a reply's subject is the
+/// thread's, which says nothing new) and the new text. A forward's request is the forwarded
+/// message's ("Can you set this up with Giulia?" over a client's "Monday 26 April at 9?"), so its
+/// subject and words are read instead.
+pub fn request_words(subject: &str, reply: bool, text: &str) -> String {
+    if crate::mail::forwarded::is_forward(subject)
+        && let Some(forwarded) = crate::mail::forwarded::body(text)
+    {
+        let subject = subject.split_once(':').map_or(subject, |(_, rest)| rest.trim());
+        return format!("{subject}\n{}", new_text(forwarded));
+    }
+    let subject = if reply { "" } else { subject };
+    format!("{subject}\n{}", new_text(text))
+}
+
+/// Where quoted history or a signature opens in a text.
+struct Opener {
+    /// The byte its first line starts at, and the byte after its introduction ("On … wrote:").
+    start: usize,
+    end: usize,
+    /// A quote (`>` lines or their introduction), after which the sender may write below; not a
+    /// signature or an Outlook header block, after which only the old message follows.
+    quote: bool,
+}
+
+/// The first line of `text` that opens quoted history or a signature.
+fn first_opener(text: &str) -> Option<Opener> {
     let lines: Vec<(usize, &str)> = text
         .split_inclusive('\n')
         .scan(0, |at, line| {
@@ -61,21 +111,26 @@ pub fn new_text(text: &str) -> &str {
         .collect();
     for (i, (start, line)) in lines.iter().enumerate() {
         let trimmed = line.trim();
-        let two_line_intro = || {
-            // "On Mon, 23 Nov 2026 at 10:05, Anna Bianchi <anna@client.example>" / "wrote:"
-            let next = lines.get(i + 1).map_or("", |(_, l)| l.trim());
-            (trimmed.starts_with("On ") || trimmed.starts_with("Il "))
-                && trimmed.len() + next.len() < LONGEST_INTRO
-                && OPENS_QUOTE.is_match(&format!("{trimmed} {next}"))
-        };
+        let next = lines.get(i + 1);
+        // "On Mon, 23 Nov 2026 at 10:05, Anna Bianchi <anna@client.example>" / "wrote:"
+        let two_line_intro = (trimmed.starts_with("On ") || trimmed.starts_with("Il "))
+            && next.is_some_and(|(_, next)| {
+                trimmed.len() + next.trim().len() < LONGEST_INTRO
+                    && OPENS_QUOTE.is_match(&format!("{trimmed} {}", next.trim()))
+            });
         let header_line = |line: &str| line.len() <= LONGEST_INTRO && HEADER_LINE.is_match(line);
         let header_block =
             || header_line(trimmed) && lines.iter().skip(i + 1).take(3).any(|(_, l)| header_line(l.trim()));
-        if opens_quote(trimmed) || two_line_intro() || header_block() {
-            return text[..*start].trim();
+        let end = |n: usize| lines.get(i + n).map_or(text.len(), |(at, _)| *at);
+        if two_line_intro {
+            return Some(Opener { start: *start, end: end(2), quote: true });
+        }
+        if opens_quote(trimmed) || header_block() {
+            let quote = trimmed.starts_with('>') || (trimmed.ends_with(':') && !header_block());
+            return Some(Opener { start: *start, end: end(1), quote });
         }
     }
-    text.trim()
+    None
 }
 
 #[cfg(test)]

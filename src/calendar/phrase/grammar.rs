@@ -151,11 +151,22 @@ impl Grammar<'_, '_> {
     fn clock(&self, i: usize) -> Option<(What, usize)> {
         let cue = self.clock_cue(i);
         let (clock, end, evident) = self.clock_at(cue.unwrap_or(i), cue.is_some())?;
-        if cue.is_none() && !evident {
+        if cue.is_none() && !evident && !self.hour_that_suits(i, end) {
             return None;
         }
         let (clock, end) = self.qualified(clock, end);
         Some((What::Clock(clock), end))
+    }
+
+    /// Whether the bare number at `i` (its words ending at `end`) opens a clause to say that hour
+    /// suits: "11 is still good for me", "10 works", "le 11 vanno bene".
+    fn hour_that_suits(&self, i: usize, end: usize) -> bool {
+        let opens = i == 0 || self.t.get(i - 1).zip(self.t.get(i)).is_some_and(|(a, b)| a.clause != b.clause);
+        let suits = matches!(
+            self.word(end),
+            "is" | "works" | "would" | "suits" | "sounds" | "va" | "andrebbe" | "vanno"
+        );
+        opens && suits && self.number(i).is_some_and(|h| (7..=20).contains(&h))
     }
 
     /// Where a clock time starts after the words that announce it at `i`, if there are any.
@@ -186,12 +197,14 @@ impl Grammar<'_, '_> {
             }
             "half" | "quarter" => {
                 let minute = if self.word(i) == "half" { 30 } else { 15 };
-                let to = match self.word(i + 1) {
-                    "past" => false,
-                    "to" => true,
+                let (to, hour_at) = match self.word(i + 1) {
+                    "past" => (false, i + 2),
+                    "to" => (true, i + 2),
+                    // "half four": half past, as the British say it.
+                    _ if minute == 30 => (false, i + 1),
                     _ => return None,
                 };
-                let (hour, end) = self.hour_word(i + 2)?;
+                let (hour, end) = self.hour_word(hour_at)?;
                 let (hour, minute) = if to { ((hour + 11) % 12, 60 - minute) } else { (hour, minute) };
                 let (clock, end) = self.meridiem(clock(hour, minute, false), end);
                 return Some((clock, end, true));
@@ -286,9 +299,14 @@ impl Grammar<'_, '_> {
             (&["forty", "five"], 45),
             (&["and", "a", "half"], 30),
         ];
-        read.iter()
-            .find_map(|(words, minute)| self.words(i, words).map(|end| (*minute, end)))
-            .unwrap_or((0, i))
+        let said = read.iter().find_map(|(words, minute)| self.words(i, words).map(|end| (*minute, end)));
+        // "alle 10 e 30", "alle 9 e 45".
+        let digits = || {
+            let minute = self.t.get(i + 1).filter(|t| t.kind == Kind::Number && t.text.len() == 2)?;
+            let minute: u32 = minute.text.parse().ok().filter(|m| (1..60).contains(m))?;
+            (self.word(i) == "e" && !matches!(self.word(i + 2), "minuti" | "min")).then_some((minute, i + 2))
+        };
+        said.or_else(digits).unwrap_or((0, i))
     }
 
     /// The clock placed in the day by "am"/"pm", "a.m.", at `i`, with where those words end.
@@ -367,15 +385,12 @@ impl Grammar<'_, '_> {
         if !(cued || from_evident || to_evident) {
             return None;
         }
-        let (mut to, end) = self.qualified(to, after_to);
+        let (to, end) = self.qualified(to, after_to);
         let mut from = Clock { zone: to.zone, ..from };
         // "2-4pm": the start is on the end's side of noon when it can be.
         if !from.explicit && to.explicit && to.hour >= 12 && from.hour + 12 < to.hour {
             from.hour += 12;
             from.explicit = true;
-        }
-        if from.explicit && !to.explicit && to.hour < from.hour && to.hour + 12 > from.hour {
-            to.hour += 12;
         }
         Some((What::Range { from, to, between }, end))
     }
@@ -416,6 +431,10 @@ impl Grammar<'_, '_> {
             .or_else(|| self.words(i, &["un", "paio", "di", "ore"]))
         {
             return Some((120, end));
+        }
+        // "EC1M 5PA" is a postcode, not a minute: a count starts a word.
+        if i > 0 && self.touching(i - 1) && self.t.get(i - 1).is_some_and(|t| t.kind == Kind::Word) {
+            return None;
         }
         let (count, after) = self.count(i)?;
         // "un'ora", "un'oretta".
@@ -476,13 +495,64 @@ impl Grammar<'_, '_> {
             }
             return Some((f64::from(n), i + 1));
         }
-        words::small_number(self.word(i)).map(|n| (f64::from(n), i + 1))
+        // "forty five minutes", "forty-five".
+        let tens = words::count_word(self.word(i))?;
+        if tens == 40 {
+            let five = self.skip(i + 1, &["-"]);
+            if matches!(self.word(five), "five") {
+                return Some((45.0, five + 1));
+            }
+        }
+        Some((f64::from(tens), i + 1))
     }
 
     // ---- days ----
 
     /// A day or days named at `i`.
     fn day(&self, i: usize) -> Option<(What, usize)> {
+        self.day_span(i).or_else(|| self.one_day(i))
+    }
+
+    /// Two days and those between: "between Wednesday and Friday", "tra mercoledì 7 e venerdì 9
+    /// aprile", "dal 7 al 9 aprile", "from Monday to Wednesday", "Wednesday or Thursday", "domani o
+    /// dopodomani".
+    fn day_span(&self, i: usize) -> Option<(What, usize)> {
+        let lead = matches!(self.word(i), "between" | "tra" | "fra" | "from" | "dal" | "da" | "dalla");
+        let start = if lead { self.skip(i + 1, &["il", "the", "on"]) } else { i };
+        // The first day may be a bare number that takes its month from the second: "dal 7 al 9 aprile".
+        let first = match self.one_day(start) {
+            Some((What::Day(days), end)) => Some((days, end)),
+            Some(_) => return None,
+            None => None,
+        };
+        let bare = self.number(start).filter(|d| lead && first.is_none() && (1..=31).contains(d));
+        if first.is_none() && bare.is_none() {
+            return None;
+        }
+        let after_first = first.map_or(start + 1, |(_, end)| end);
+        let joined = match self.word(after_first) {
+            "or" | "o" | "oppure" => true,
+            "and" | "e" | "to" | "a" | "al" | "alla" | "until" | "till" => lead,
+            _ => self.text(after_first) == "-" && lead,
+        };
+        if !joined {
+            return None;
+        }
+        let second_at = self.skip(after_first + 1, &["il", "the", "on"]);
+        let (What::Day(second), end) = self.one_day(second_at)? else { return None };
+        let first = match (first, bare) {
+            (Some((days, _)), _) => days,
+            (None, Some(day)) => {
+                Days::one(NaiveDate::from_ymd_opt(second.from.year(), second.from.month(), day)?)
+            }
+            (None, None) => return None,
+        };
+        let (from, to) = (first.from.min(second.from), first.to.max(second.to));
+        Some((What::Day(Days { from, to }), end))
+    }
+
+    /// One day, or the days of a week or month, named at `i`.
+    fn one_day(&self, i: usize) -> Option<(What, usize)> {
         self.relative_day(i)
             .or_else(|| self.named_weekday(i))
             .or_else(|| self.week(i))
@@ -499,7 +569,7 @@ impl Grammar<'_, '_> {
         } else {
             let ahead = match self.word(i) {
                 "today" | "oggi" | "tonight" | "stamattina" | "stamani" | "stasera" | "stanotte" => 0,
-                "tomorrow" | "domani" | "domattina" => 1,
+                "tomorrow" | "tomorow" | "tommorow" | "tommorrow" | "tmrw" | "domani" | "domattina" => 1,
                 "dopodomani" => 2,
                 _ => return None,
             };
@@ -518,7 +588,8 @@ impl Grammar<'_, '_> {
             "last" | "scorso" | "scorsa" => ("last", i + 1),
             _ => ("", i),
         };
-        let weekday = words::weekday(self.word(at))?;
+        let short = words::short_weekday(self.word(at));
+        let weekday = words::weekday(self.word(at)).or(short)?;
         let mut end = at + 1;
         // "venerdì prossimo" is the coming Friday; "next Friday", "il prossimo venerdì" next week's.
         let trail = match self.word(end) {
@@ -535,6 +606,9 @@ impl Grammar<'_, '_> {
         let dated = self.skip(end, &[",", "the", "il", "on"]);
         if let Some((date, after)) = self.date(dated).or_else(|| self.day_number(dated, weekday)) {
             return Some((What::Day(Days::one(date)), after));
+        }
+        if short.is_some() {
+            return None;
         }
         let today = self.today.weekday().num_days_from_monday();
         let wanted = weekday.num_days_from_monday();
@@ -558,7 +632,8 @@ impl Grammar<'_, '_> {
             return None;
         }
         // Nor "Friday 2-4pm", "Thursday, 30 mins", "Monday 3 people".
-        if self.text(i + 1) == "-" || is_unit(self.word(i + 1)) {
+        let cue = self.word(i + 1) == "h" && self.number(i + 2).is_some();
+        if self.text(i + 1) == "-" || (is_unit(self.word(i + 1)) && !cue) {
             return None;
         }
         let end = self.skip(i + 1, &["st", "nd", "rd", "th"]);

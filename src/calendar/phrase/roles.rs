@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::grammar::Mention;
+use super::grammar::{Mention, What};
 use super::tokens::Token;
 
 /// What a mention is to the request.
@@ -26,6 +26,10 @@ pub(super) enum Role {
     Refused,
     /// The meeting a move or cancellation is about.
     Referred,
+    /// Both: the day of a meeting moved to another hour of it.
+    Shared,
+    /// A span from the old hour to the new ("dalle 15 alle 10").
+    Moved,
 }
 
 /// Words that cancel a meeting.
@@ -34,9 +38,14 @@ pub(super) static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
+/// Whether a word [`CANCEL`] found cancels: "cancelleria" is stationery, "il cancello" a gate.
+pub(super) fn cancels(word: &str) -> bool {
+    !(word.starts_with("cancelleri") || matches!(word, "cancello" | "cancelli"))
+}
+
 /// Words that move a meeting.
 pub(super) static MOVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(move|moving|reschedul\w*|postpone|push\s+(?:it\s+|this\s+|that\s+)?(?:back|forward|to)|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
+    Regex::new(r"\b(move|moving|shift|reschedul\w*|postpone|change\s+(?:it|the\s+(?:time|day|date))|push\s+(?:it\s+|this\s+|that\s+)?(?:back|forward|to)|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
         .expect("a valid regex")
 });
 
@@ -77,7 +86,7 @@ pub(super) fn roles(text: &str, tokens: &[Token<'_>], mentions: &[Mention]) -> V
         };
         let words = span(first, last);
         let base = tokens[first].start;
-        let cancels = CANCEL.find_iter(words).any(|w| !w.as_str().starts_with("cancelleri"));
+        let cancels = CANCEL.find_iter(words).any(|w| cancels(w.as_str()));
         let moves =
             MOVE.find_iter(words).find(|w| !w.as_str().starts_with("anticipat") && w.as_str() != "anticipo");
         let moved_at = moves.map(|w| {
@@ -86,6 +95,13 @@ pub(super) fn roles(text: &str, tokens: &[Token<'_>], mentions: &[Mention]) -> V
         });
         kinds.push((cancels && moved_at.is_none(), moved_at, words.contains('?')));
     }
+    // Whether a sentence after `n` names a day or time.
+    let later_times = |n: usize| {
+        mentions.iter().any(|m| {
+            tokens.get(m.first).is_some_and(|t| t.sentence > n)
+                && matches!(m.what, What::Day(_) | What::Clock(_) | What::Range { .. } | What::Following(_))
+        })
+    };
     let last_change = kinds.iter().rposition(|(cancels, moved, _)| *cancels || moved.is_some());
     mentions
         .iter()
@@ -99,9 +115,19 @@ pub(super) fn roles(text: &str, tokens: &[Token<'_>], mentions: &[Mention]) -> V
             if let Some(verb_end) = moved_at {
                 let sentence_end = sentence_span(token.sentence).map_or(verb_end, |(_, last)| last + 1);
                 let to_new = (verb_end..sentence_end).find(|&n| TO_NEW.contains(&tokens[n].text));
-                let boundary = to_new.unwrap_or(verb_end);
-                if mention.first < boundary {
-                    return Role::Referred;
+                match to_new {
+                    Some(boundary) if mention.first < boundary => return Role::Referred,
+                    Some(_) => {}
+                    None if mention.first < verb_end => return Role::Referred,
+                    // Nothing leads to a new time: "anticipare l'incontro di domani dalle 15 alle 10"
+                    // moves from one hour to the other on the same day; "move our meeting on
+                    // Wednesday. Could we do Thursday?" names the new time in a later sentence.
+                    None => match mention.what {
+                        What::Range { between: false, .. } => return Role::Moved,
+                        _ if later_times(token.sentence) => return Role::Referred,
+                        What::Day(_) => return Role::Shared,
+                        _ => {}
+                    },
                 }
             } else if last_change.is_some_and(|c| token.sentence < c) && !asks {
                 return Role::Referred;

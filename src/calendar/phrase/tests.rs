@@ -69,6 +69,29 @@ const ENGLISH: &[(&str, &str)] = &[
     ("on the 3rd of December at 11am", "at Thu 3 Dec 11:00"),
     ("Are you free Wednesday afternoon?", "within Wed 25 Nov 13:00 – Wed 25 Nov 18:00"),
     ("in the morning on Thursday, 30 mins", "within Thu 26 Nov 08:00 – Thu 26 Nov 12:00, 30 min"),
+    ("Wednesday 16 at 10am", "at Wed 16 Dec 10:00"),
+    ("Tuesday is impossible for me, but Wednesday at 10 would work", "at Wed 25 Nov 10:00"),
+    ("Is this Friday at 10:30 possible?", "at Fri 27 Nov 10:30"),
+    ("half past nine tomorrow", "at Tue 24 Nov 09:30"),
+    ("Tuesday from 2:30 to 4pm", "at Tue 24 Nov 14:30, 90 min"),
+    ("next week in the afternoon", "within Mon 30 Nov 13:00 – Fri 4 Dec 18:00"),
+    ("any morning after the 15th", "within Wed 16 Dec 08:00 – Tue 22 Dec 12:00"),
+    ("Thursday at 10am EST", "at Thu 26 Nov 16:00"),
+    ("Thursday at 2pm UK time", "at Thu 26 Nov 15:00"),
+    ("Tuesday at 10am Eastern (4pm your time)", "at Tue 24 Nov 16:00"),
+    ("Friday the 4th of December at 11", "at Fri 4 Dec 11:00"),
+    ("the 30th at 3", "at Mon 30 Nov 15:00"),
+    ("at a quarter to ten on Friday", "at Fri 27 Nov 09:45"),
+    ("tomorow at 12", "at Tue 24 Nov 12:00"),
+    ("could I pop by at half four on Thursday?", "at Thu 26 Nov 16:30"),
+    ("on 01/12 at 9:15", "at Tue 1 Dec 09:15"),
+    ("Dec 3rd, 10am", "at Thu 3 Dec 10:00"),
+    ("twenty minutes on Monday at 11", "at Mon 30 Nov 11:00, 20 min"),
+    ("forty-five minutes, Thursday 9:30", "at Thu 26 Nov 09:30, 45 min"),
+    ("Wednesday or Thursday morning", "within Wed 25 Nov 08:00 – Thu 26 Nov 12:00"),
+    ("could we meet on Thursday the 26th\nat 10am?", "at Thu 26 Nov 10:00"),
+    ("I'm in Rome from Wednesday - could I come by at 4pm on Thursday?", "at Thu 26 Nov 16:00"),
+    ("Friday doesn't work. 11 is still good for me on Monday", "at Mon 30 Nov 11:00"),
 ];
 
 const ITALIAN: &[(&str, &str)] = &[
@@ -108,6 +131,22 @@ const ITALIAN: &[(&str, &str)] = &[
     ("giovedì ore 15:00-16:00", "at Thu 26 Nov 15:00, 60 min"),
     ("martedì alle 10 ora italiana", "at Tue 24 Nov 10:00"),
     ("domani alle 2:30", "at Tue 24 Nov 14:30"),
+    ("possiamo spostarlo a giovedì 17 alle 15?", "at Thu 17 Dec 15:00"),
+    ("lunedì proprio non riesco, facciamo martedì alle 14:30?", "at Tue 24 Nov 14:30"),
+    ("domani alle nove e mezza", "at Tue 24 Nov 09:30"),
+    ("giovedì alle 15 per un paio d'ore", "at Thu 26 Nov 15:00, 120 min"),
+    ("giovedì alle tre del pomeriggio", "at Thu 26 Nov 15:00"),
+    ("il 22 alle 10", "at Tue 22 Dec 10:00"),
+    ("giovedì o venerdì mattina", "within Thu 26 Nov 08:00 – Fri 27 Nov 12:00"),
+    ("tra martedì 1 e giovedì 3 dicembre", "within Tue 1 Dec 00:00 – Fri 4 Dec 00:00"),
+    ("dal 1 al 3 dicembre", "within Tue 1 Dec 00:00 – Fri 4 Dec 00:00"),
+    ("alle 10 e 30 di martedì", "at Tue 24 Nov 10:30"),
+    ("alle dieci meno un quarto lunedì", "at Mon 30 Nov 09:45"),
+    ("merc 25 alle 10", "at Wed 25 Nov 10:00"),
+    ("giovedì 26 h 15.30", "at Thu 26 Nov 15:30"),
+    ("ci vorrà un'oretta, venerdì alle 11", "at Fri 27 Nov 11:00, 60 min"),
+    ("nella prima settimana di dicembre", "within Tue 1 Dec 00:00 – Sat 5 Dec 00:00"),
+    ("venerdì 27 a mezzogiorno, mezz'ora basta", "at Fri 27 Nov 12:00, 30 min"),
 ];
 
 #[test]
@@ -135,6 +174,71 @@ fn every_english_and_italian_phrasing_is_read_as_meant() {
     );
 }
 
+/// The asked and referred times of a reading, as lines.
+fn asked_and_referred(text: &str) -> (String, String) {
+    let reading = read(text, sent());
+    let referred = Reading { asked: reading.referred, length: None, ..reading };
+    (line(&reading), line(&referred))
+}
+
+#[test]
+fn a_cancellation_names_the_meeting_it_cancels_and_asks_for_none() {
+    for (text, referred) in [
+        ("so sorry but I have to cancel tomorrow's meeting at 2pm", "at Tue 24 Nov 14:00"),
+        ("devo annullare la riunione di giovedì 17 alle 11", "at Thu 17 Dec 11:00"),
+    ] {
+        assert_eq!(asked_and_referred(text), ("nothing".to_owned(), referred.to_owned()), "{text:?}");
+    }
+}
+
+#[test]
+fn a_move_keeps_the_old_time_apart_from_the_new() {
+    for (text, asked, referred) in [
+        (
+            "possiamo spostare l'appuntamento di domani alle 10 a lunedì 21 alle 15?",
+            "at Mon 21 Dec 15:00",
+            "at Tue 24 Nov 10:00",
+        ),
+        (
+            "I have an appointment on Wednesday 25 Nov at 15:00. Could we push it to the following Monday, same time?",
+            "at Mon 30 Nov 15:00",
+            "at Wed 25 Nov 15:00",
+        ),
+        (
+            "è possibile anticipare l'incontro di domani dalle 15 alle 10?",
+            "at Tue 24 Nov 10:00",
+            "at Tue 24 Nov 15:00",
+        ),
+        (
+            "I have to move our meeting on Thursday (26 November, 10:00). Could we do Friday the 27th at the same time instead?",
+            "at Fri 27 Nov 10:00",
+            "at Thu 26 Nov 10:00",
+        ),
+    ] {
+        assert_eq!(asked_and_referred(text), (asked.to_owned(), referred.to_owned()), "{text:?}");
+    }
+}
+
+#[test]
+fn a_refused_day_is_marked_refused() {
+    assert!(read("Tuesday is impossible for me, but Wednesday at 10 would work", sent()).refused);
+    assert!(!read("Can we meet Tuesday at 3pm?", sent()).refused);
+    // "cantiere" is a building site, not "can't".
+    assert!(!read("giovedì alle 8:30 in cantiere", sent()).refused);
+}
+
+#[test]
+fn a_time_on_another_clock_says_whose() {
+    let rome = chrono_tz::Europe::Rome;
+    let new_york = DateTime::parse_from_rfc3339("2026-11-23T09:00:00-05:00").unwrap();
+    let reading = read_in("Thursday at 10am", new_york, Some(rome));
+    assert_eq!(reading.senders_zone, Some(FixedOffset::west_opt(5 * 3600).unwrap()));
+    let utc = DateTime::parse_from_rfc3339("2026-11-23T09:00:00+00:00").unwrap();
+    let reading = read_in("Thursday at 10am", utc, Some(rome));
+    assert_eq!(reading.senders_zone, None, "a Date in UTC is read on the office's clock");
+    assert_eq!(line(&reading), "at Thu 26 Nov 10:00");
+}
+
 #[test]
 fn a_reply_chooses_an_offered_time_by_number_or_by_word() {
     for (reply, chosen) in [
@@ -156,8 +260,37 @@ fn a_reply_chooses_an_offered_time_by_number_or_by_word() {
         ("Option 1.", Some(1)),
         ("Option 3 please. Can we have the structural drawings on the table?", Some(3)),
         ("We could do 2.30 instead. Thanks", None),
+        ("Option 3 works for me", Some(3)),
+        ("option 2 is good", Some(2)),
+        ("Number 2 is fine", Some(2)),
+        ("la prima", Some(1)),
+        ("L'opzione 2 va benissimo", Some(2)),
     ] {
         assert_eq!(choice(reply, 3), chosen, "{reply:?}");
+    }
+}
+
+#[test]
+fn a_reply_chooses_an_offered_time_by_naming_its_day_or_its_hour() {
+    let rome = chrono_tz::Europe::Rome;
+    // Offered: Tue 24 Nov 10:00, Wed 25 Nov 15:00, Thu 26 Nov 15:00 (Rome).
+    let offered: Vec<DateTime<Utc>> =
+        ["2026-11-24T10:00:00+01:00", "2026-11-25T15:00:00+01:00", "2026-11-26T15:00:00+01:00"]
+            .iter()
+            .map(|t| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc))
+            .collect();
+    for (reply, chosen) in [
+        ("The Tuesday one, please", Some(1)),
+        ("giovedì va bene", Some(3)),
+        ("the 10am works", Some(1)),
+        ("the 3pm works", None),
+        ("Wednesday at 3pm is perfect", Some(2)),
+        ("in the morning", Some(1)),
+        ("Tuesday doesn't work for me", None),
+        ("Friday?", None),
+        ("Thanks, see you", None),
+    ] {
+        assert_eq!(choice_among(reply, sent(), rome, &offered), chosen, "{reply:?}");
     }
 }
 

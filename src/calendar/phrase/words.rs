@@ -73,6 +73,36 @@ pub(super) fn small_number(word: &str) -> Option<u32> {
     WORDS.iter().position(|names| names.contains(&word)).and_then(|n| u32::try_from(n + 1).ok())
 }
 
+/// A weekday's short form that is only read before its date ("merc 3", "gio 28", "sat 5th"): alone,
+/// "mar" is the sea and "sun" the sun.
+pub(super) fn short_weekday(word: &str) -> Option<Weekday> {
+    Some(match word {
+        "lun" => Weekday::Mon,
+        "mar" => Weekday::Tue,
+        "mer" | "merc" => Weekday::Wed,
+        "gio" | "giov" => Weekday::Thu,
+        "ven" => Weekday::Fri,
+        "sat" | "sab" => Weekday::Sat,
+        "sun" | "dom" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// A count written as a word: the numbers up to twelve and the counts of minutes people write
+/// ("twenty minutes", "quarantacinque minuti").
+pub(super) fn count_word(word: &str) -> Option<u32> {
+    small_number(word).or(match word {
+        "fifteen" | "quindici" => Some(15),
+        "twenty" | "venti" => Some(20),
+        "thirty" | "trenta" => Some(30),
+        "forty" | "quaranta" => Some(40),
+        "quarantacinque" => Some(45),
+        "sixty" | "sessanta" => Some(60),
+        "ninety" | "novanta" => Some(90),
+        _ => None,
+    })
+}
+
 /// A zone a time can be given in ("10am EST", "2pm UK time", "4pm your time"), after the time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Zone {

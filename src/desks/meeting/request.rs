@@ -80,7 +80,9 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     }
     if let Some(proposal) = &proposal {
         outcome.effects.push(Effect::CloseProposal { message_id: proposal.message_id.clone() });
-        let chosen = phrase::choice(&cx.msg.text, proposal.slots.len()).filter(|_| cx.now < proposal.expires);
+        let starts: Vec<DateTime<Utc>> = proposal.slots.iter().map(|slot| slot.start).collect();
+        let chosen = phrase::choice_among(&cx.msg.text, sent, desk.zone(), &starts)
+            .filter(|_| cx.now < proposal.expires);
         if let Some(n) = chosen {
             let slot = proposal.slots[n - 1];
             let moving = match &proposal.replaces {
@@ -121,9 +123,9 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         return in_thread_of(desk, outcome, &request, event, sent, assumed);
     }
     // A reply's subject is the thread's ("Re: Invitation: …, Tue 24 Nov 15:00"): only a new message's
-    // subject says what it asks.
-    let subject = if cx.msg.in_reply_to.is_empty() { cx.msg.subject.as_str() } else { "" };
-    let text = format!("{subject}\n{}", crate::mail::reply_text::new_text(&cx.msg.text));
+    // subject says what it asks; a forward's request is the forwarded message's.
+    let text =
+        crate::mail::reply_text::request_words(&cx.msg.subject, !cx.msg.in_reply_to.is_empty(), &cx.msg.text);
     // A cancellation of a meeting clerk cannot find is no request for a new one: booking the time it
     // names would book the very meeting the sender calls off. The owner hears of it.
     if phrase::intent(&text) == Some(Intent::Cancel) {

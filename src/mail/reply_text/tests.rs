@@ -80,3 +80,21 @@ fn a_line_too_long_to_introduce_a_quote_is_text_but_a_quoted_line_of_any_length_
     assert_eq!(new_text(&format!("Yes.\n{intro}\nmore")), format!("Yes.\n{intro}\nmore"));
     assert_eq!(new_text(&format!("Yes.\n> {}\n", "x".repeat(1_000_000))), "Yes.");
 }
+
+#[test]
+fn a_reply_written_below_the_quote_is_the_new_text() {
+    let text = "Il 28/01/2027 10:15 Giulia Rossi ha scritto:\n> Cara Silvia, lunedì alle 15?\n\nBuongiorno Giulia,\nlunedì non riesco, facciamo martedì?\nSilvia\n";
+    assert_eq!(new_text(text), "Buongiorno Giulia,\nlunedì non riesco, facciamo martedì?\nSilvia");
+}
+
+#[test]
+fn a_reply_below_the_quote_ends_at_the_next_quote_or_signature() {
+    let text = "On Mon, Giulia wrote:\n> one\n> two\nYes, Tuesday.\n-- \nTom\n";
+    assert_eq!(new_text(text), "Yes, Tuesday.");
+}
+
+#[test]
+fn a_forwarded_header_block_with_nothing_above_is_no_new_text() {
+    let text = "From: Anna <anna@example.com>\nSent: Monday\nTo: Giulia\nSubject: hi\n\nOld words\n";
+    assert_eq!(new_text(text), "");
+}
