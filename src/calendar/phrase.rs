@@ -129,6 +129,18 @@ pub fn read(text: &str, sent: DateTime<FixedOffset>) -> Reading {
 /// `home`'s at the time it was sent, or UTC, times are read in `home`, so that "3 November at
 /// 15:00" written in October (summer time) is 15:00 winter time, not an hour off.
 pub fn read_in(text: &str, sent: DateTime<FixedOffset>, office: Option<Tz>) -> Reading {
+    read_about(text, sent, office, None)
+}
+
+/// [`read_in`] for a message about the meeting starting at `meeting` (a reply in its thread): what
+/// the text names relative to the meeting it refers to ("venerdì stessa ora", "the following
+/// Monday") is read relative to that one when the text names no other.
+pub fn read_about(
+    text: &str,
+    sent: DateTime<FixedOffset>,
+    office: Option<Tz>,
+    meeting: Option<DateTime<Utc>>,
+) -> Reading {
     let home = office.filter(|zone| {
         let offset = *sent.offset();
         offset.local_minus_utc() == 0 || zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == offset
@@ -136,7 +148,7 @@ pub fn read_in(text: &str, sent: DateTime<FixedOffset>, office: Option<Tz>) -> R
     let normal = normalise(&bounded(text));
     // The same words are read more than once for one message (the intent readers at
     // classification, again for `explain`'s trace): the last few readings are kept on the thread.
-    let key = (normal.clone(), sent, office);
+    let key = (normal.clone(), sent, office, meeting);
     if let Some(reading) =
         RECENT.with(|recent| recent.borrow().iter().find(|(k, _)| *k == key).map(|(_, r)| *r))
     {
@@ -149,7 +161,7 @@ pub fn read_in(text: &str, sent: DateTime<FixedOffset>, office: Option<Tz>) -> R
     let referred = Found::of(&tokens, &mentions, &roles, Role::Referred);
     let refused = roles.contains(&Role::Refused);
     let zones = Zones { office, home };
-    let reading = found.reading(&referred, sent, language(&normal), zones, refused);
+    let reading = found.reading(&referred, meeting, sent, language(&normal), zones, refused);
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
         if recent.len() == KEPT_READINGS {
@@ -163,8 +175,8 @@ pub fn read_in(text: &str, sent: DateTime<FixedOffset>, office: Option<Tz>) -> R
 /// How many recent readings a thread keeps.
 const KEPT_READINGS: usize = 4;
 
-/// What a reading depends on: the words read, when they were sent, the home zone.
-type Read = (String, DateTime<FixedOffset>, Option<Tz>);
+/// What a reading depends on: the words read, when they were sent, the office's zone, the meeting.
+type Read = (String, DateTime<FixedOffset>, Option<Tz>, Option<DateTime<Utc>>);
 
 thread_local! {
     /// The last readings on this thread.
@@ -550,16 +562,21 @@ impl Found {
     }
 
     /// The reading of what was found, the local times resolved on the sender's clock; `referred` is
-    /// what the meeting moved or cancelled was named as, for "same time" and "the following Monday".
+    /// what the meeting moved or cancelled was named as, for "same time" and "the following Monday",
+    /// and `meeting` the start of the one whose thread this is, when the text names none.
     fn reading(
         self,
         referred: &Found,
+        meeting: Option<DateTime<Utc>>,
         sent: DateTime<FixedOffset>,
         language: Language,
         zones: Zones,
         refused: bool,
     ) -> Reading {
-        let old = referred.resolve(None, sent, zones.clock_of(referred.time_clock(), sent));
+        let old = match (referred.resolve(None, sent, zones.clock_of(referred.time_clock(), sent)), meeting) {
+            (Asked::Nothing, Some(start)) => Asked::At(start),
+            (old, _) => old,
+        };
         let clock = zones.clock_of(self.time_clock().or(referred.time_clock()), sent);
         let mut asked = self.resolve(Some(&old), sent, clock);
         let mut length = self.length.map(|m| Duration::from_secs(u64::from(m) * 60));

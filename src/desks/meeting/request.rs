@@ -126,24 +126,22 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     // subject says what it asks; a forward's request is the forwarded message's.
     let text =
         crate::mail::reply_text::request_words(&cx.msg.subject, !cx.msg.in_reply_to.is_empty(), &cx.msg.text);
-    // A cancellation of a meeting clerk cannot find is no request for a new one: booking the time it
-    // names would book the very meeting the sender calls off. The owner hears of it.
-    if phrase::intent(&text) == Some(Intent::Cancel) {
-        outcome.notes.push(
-            "meeting desk: the message cancels a meeting that is not in the thread of one clerk booked; nothing booked, the owner is told".to_owned(),
-        );
-        let seed = format!("unknown cancellation {}", cx.content_hash);
-        let note = format!(
-            "{sender} writes to cancel a meeting that clerk cannot find in the calendar {}, so nothing was \
-             booked or cancelled. Their message, \"{}\", is in the assistant's mailbox.",
-            desk.calendar.name, cx.msg.subject
-        );
-        outcome.effects.push(desk.tell_owner(
-            &seed,
-            format!("A cancellation to look at: {}", cx.msg.subject),
-            note,
-        )?);
-        return Ok(());
+    // A cancellation or a move outside the thread of a meeting clerk booked names that meeting in
+    // words ("cancel tomorrow's meeting at 2pm"): it is looked for among the sender's meetings by the
+    // day and time named. Booking the time such a message names would book the very meeting the
+    // sender calls off, so nothing is ever booked from it.
+    if let Some(change) = phrase::intent(&text) {
+        let reading = phrase::read_in(&text, sent, Some(desk.zone()));
+        let mut fitting = senders_meetings(desk, sender, reading.referred)?;
+        if fitting.len() == 1 {
+            let event = fitting.remove(0);
+            outcome.notes.push(format!(
+                "meeting desk: the message names the meeting {} of {sender}, found by its day and time",
+                event.uid
+            ));
+            return change_booking(desk, outcome, &request, event, &reading, change);
+        }
+        return ask_which_meeting(desk, outcome, &request, &reading, change, &fitting);
     }
     let reading = phrase::read_in(&text, sent, Some(desk.zone()));
     let length = reading
@@ -212,25 +210,9 @@ fn in_thread_of(
     let cx = desk.cx;
     // Not the subject: a reply's repeats the meeting's current time.
     let text = crate::mail::reply_text::new_text(&cx.msg.text).to_owned();
-    let reading = phrase::read_in(&text, sent, Some(desk.zone()));
+    let reading = phrase::read_about(&text, sent, Some(desk.zone()), Some(event.start));
     match phrase::intent(&text).or(assumed) {
-        Some(Intent::Cancel) => cancel_booking(desk, outcome, event, reading.language),
-        Some(Intent::Move) => {
-            let length = event.end - event.start;
-            let asked = match reading.asked {
-                Asked::At(start) => slot_at(start, length),
-                _ => None,
-            };
-            let why = match asked {
-                Some(slot) => desk.conflict(&event.uid, &[slot], false)?,
-                None => None,
-            };
-            if let (Some(slot), None) = (asked, &why) {
-                let echo = echo(desk, &reading, Some(slot));
-                return move_booking(desk, outcome, event, slot, reading.language, &echo);
-            }
-            propose(desk, outcome, request, &reading, length, why, Some(event.uid))
-        }
+        Some(change) => change_booking(desk, outcome, request, event, &reading, change),
         None => {
             outcome.notes.push(format!(
                 "meeting desk: a message about the booked meeting {} asks neither to move nor to cancel it; left to a person",
@@ -239,6 +221,127 @@ fn in_thread_of(
             Ok(())
         }
     }
+}
+
+/// Cancels the booked `event`, or moves it to the time `reading` asks for (or offers times to move
+/// it to, when that time is not free or none was named).
+fn change_booking(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    event: Event,
+    reading: &Reading,
+    change: Intent,
+) -> Result<(), DeskError> {
+    if change == Intent::Cancel {
+        return cancel_booking(desk, outcome, event, reading.language);
+    }
+    let length = event.end - event.start;
+    let asked = match reading.asked {
+        Asked::At(start) => slot_at(start, length),
+        _ => None,
+    };
+    let why = match asked {
+        Some(slot) => desk.conflict(&event.uid, &[slot], false)?,
+        None => None,
+    };
+    if let (Some(slot), None) = (asked, &why) {
+        let echo = echo(desk, reading, Some(slot));
+        return move_booking(desk, outcome, event, slot, reading.language, &echo);
+    }
+    propose(desk, outcome, request, reading, length, why, Some(event.uid))
+}
+
+/// The meetings to come in the desk's calendar that `sender` is invited to (any, for the office's
+/// own people) and that start as `named` says: at that time, within that stretch, or any when
+/// nothing was named.
+fn senders_meetings(desk: &Desk<'_>, sender: &str, named: Asked) -> Result<Vec<Event>, DeskError> {
+    let now = desk.cx.now;
+    let events = desk.view.events(&desk.calendar.name, now, desk.horizon_end())?;
+    Ok(events
+        .into_iter()
+        .filter(|e| e.recurrence_id.is_none() && e.rrule.is_none() && e.status != EventStatus::Cancelled)
+        .filter(|e| e.start >= now)
+        .filter(|e| desk.is_ours(sender) || e.attendees.iter().any(|a| a.party.is(sender)))
+        .filter(|e| match named {
+            Asked::At(start) => e.start == start,
+            Asked::Within { from, to } => from <= e.start && e.start < to,
+            Asked::Nothing => true,
+        })
+        .collect())
+}
+
+/// Asks the sender of a cancellation or move which meeting it is about, when none of theirs fits
+/// the day and time named or several do, and tells the calendar's owner. Nothing is booked, moved
+/// or cancelled.
+fn ask_which_meeting(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    reading: &Reading,
+    change: Intent,
+    fitting: &[Event],
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    let verb = match (change, reading.language) {
+        (Intent::Cancel, Language::English) => "cancel",
+        (Intent::Move, Language::English) => "move",
+        (Intent::Cancel, Language::Italian) => "annullare",
+        (Intent::Move, Language::Italian) => "spostare",
+    };
+    let listed: String = fitting
+        .iter()
+        .map(|e| format!("  - {}, {}\n", e.summary, when(desk, Slot { start: e.start, end: e.end })))
+        .collect();
+    outcome.notes.push(format!(
+        "meeting desk: the message asks to {verb} a meeting, and {} of the sender's meetings fit what it names; nothing changed, the sender is asked and the owner told",
+        fitting.len()
+    ));
+    let body = match (reading.language, fitting.is_empty()) {
+        (Language::English, true) => format!(
+            "You asked to {verb} a meeting, but I cannot find one of yours in {}'s calendar at the day and time you named, so nothing has been changed. Please reply in the thread of the meeting's invitation, or tell me its day and time.",
+            desk.owner_name()
+        ),
+        (Language::English, false) => format!(
+            "You asked to {verb} a meeting, and more than one of yours fits what you wrote:\n\n{listed}\nNothing has been changed. Please reply in the thread of the meeting's invitation, or tell me its day and time."
+        ),
+        (Language::Italian, true) => format!(
+            "Ci avete chiesto di {verb} un appuntamento, ma non ne trovo uno vostro nel calendario di {} nel giorno e all'ora indicati, quindi non ho cambiato nulla. Rispondete all'invito dell'appuntamento, o indicatemene il giorno e l'ora.",
+            desk.owner_name()
+        ),
+        (Language::Italian, false) => format!(
+            "Ci avete chiesto di {verb} un appuntamento, e più di uno dei vostri corrisponde a quanto scritto:\n\n{listed}\nNon ho cambiato nulla. Rispondete all'invito dell'appuntamento, o indicatemene il giorno e l'ora."
+        ),
+    };
+    let text = format!(
+        "{}\n\n{body}\n\n{}\n",
+        greeting(&request.requester, reading.language),
+        cx.office.assistant.name
+    );
+    let identity = desk.identity();
+    let mail = compose::reply(&Reply {
+        original: cx.msg,
+        from: &identity,
+        to: super::address_of(&request.requester),
+        cc: Vec::new(),
+        subject: compose::reply_subject(&cx.msg.subject),
+        body: text,
+        message_id: desk.message_id("which meeting", "question"),
+        date: cx.now,
+        auto_submitted: AutoSubmitted::AutoReplied,
+        loop_header_value: identity.address.clone(),
+    })?;
+    outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
+    let note = format!(
+        "{} asks to {verb} a meeting in the calendar {}, and {} of their meetings fit the day and time named, so nothing was changed and they were asked which one. Their message, \"{}\", is in the assistant's mailbox.",
+        request.requester.email,
+        desk.calendar.name,
+        fitting.len(),
+        cx.msg.subject
+    );
+    let seed = format!("unknown change {}", cx.content_hash);
+    outcome.effects.push(desk.tell_owner(&seed, format!("A change to look at: {}", cx.msg.subject), note)?);
+    Ok(())
 }
 
 /// Moves the booked `event` to `slot` and sends the update to everyone invited.

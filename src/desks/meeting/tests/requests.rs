@@ -412,3 +412,65 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     let second = handle(&cx, &batch).unwrap();
     assert!(stored(&second).is_empty(), "{second:?}");
 }
+
+/// Anna's new message, outside the thread of any booking.
+fn out_of_thread(text: &str) -> Message {
+    let mut msg = words("Our meeting", text);
+    msg.message_id = Some("elsewhere@client.example".into());
+    msg
+}
+
+#[test]
+fn a_cancellation_out_of_the_thread_cancels_the_meeting_it_names_by_day_and_time() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome = run(
+        &set,
+        &plain_call(),
+        &out_of_thread("So sorry, I have to cancel tomorrow's meeting at 3pm."),
+        &store,
+    );
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!((events[0].uid.as_str(), events[0].status), (booked.uid.as_str(), EventStatus::Cancelled));
+}
+
+#[test]
+fn a_move_out_of_the_thread_moves_the_meeting_it_names_and_books_nothing_new() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let text = "Could we move our meeting of Tuesday at 3pm to Wednesday at 11?";
+    let outcome = run(&set, &plain_call(), &out_of_thread(text), &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!((events[0].uid.as_str(), events[0].start), (booked.uid.as_str(), rome(25, 11)));
+}
+
+#[test]
+fn a_cancellation_that_fits_no_meeting_changes_nothing_and_asks_which() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    booked_tuesday(&set, &mut store);
+    let text = "devo annullare la riunione di giovedì 17 dicembre alle 11";
+    let outcome = run(&set, &plain_call(), &out_of_thread(text), &store);
+    assert!(stored(&outcome).is_empty(), "{outcome:?}");
+    let asked = replies(&outcome);
+    assert_eq!(asked.len(), 1, "{outcome:?}");
+    assert!(asked[0].contains("non ho cambiato nulla"), "{}", asked[0]);
+}
+
+#[test]
+fn in_the_thread_a_weekday_with_its_day_number_moves_the_meeting_to_that_date() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome =
+        run(&set, &plain_call(), &in_thread("possiamo spostarlo a giovedì 17 dicembre alle 15?"), &store);
+    let events = stored(&outcome);
+    let thursday =
+        chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 17, 15, 0, 0).unwrap().with_timezone(&Utc);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!((events[0].uid.as_str(), events[0].start), (booked.uid.as_str(), thursday));
+}
