@@ -2,6 +2,7 @@
 //! own time zone, so a weekly 09:00 meeting stays at 09:00 across a daylight-saving change; EXDATEs
 //! drop instances and overridden instances (RECURRENCE-ID) replace theirs.
 
+use crate::calendar::phrase::Language;
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -83,22 +84,28 @@ impl Event {
 /// `start..end` in `zone` for people: "Tue 24 Nov 2026 15:00–16:00", the end's day written only when
 /// it differs.
 pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+    span_in(start, end, zone, Language::English)
+}
+
+/// [`span`] in `language`: "Tue 24 Nov 2026 15:00–16:00", "mar 24 nov 2026 15:00–16:00".
+pub fn span_in(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz, language: Language) -> String {
     let (start, end) = (start.with_timezone(&zone), end.with_timezone(&zone));
     let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %Y %H:%M" };
-    format!("{}–{}", start.format("%a %-d %b %Y %H:%M"), end.format(end_format))
+    format!("{}–{}", language.date(&start, "%a %-d %b %Y %H:%M"), language.date(&end, end_format))
 }
 
-/// [`span`] with the zone's abbreviation: "Tue 24 Nov 2026 15:00–16:00 CET", as answers to people write it.
-pub fn span_abbreviated(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
-    format!("{} {}", span(start, end, zone), start.with_timezone(&zone).format("%Z"))
+/// [`span_in`] with the zone's abbreviation: "Tue 24 Nov 2026 15:00–16:00 CET", as answers to people
+/// write it.
+pub fn span_abbreviated(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz, language: Language) -> String {
+    format!("{} {}", span_in(start, end, zone, language), start.with_timezone(&zone).format("%Z"))
 }
 
-/// Numbered lines of times offered: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
-pub fn numbered(slots: &[Slot], zone: Tz) -> String {
+/// Numbered lines of times offered, in `language`: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
+pub fn numbered(slots: &[Slot], zone: Tz, language: Language) -> String {
     slots
         .iter()
         .enumerate()
-        .map(|(n, s)| format!("  {}. {} ({})\n", n + 1, span(s.start, s.end, zone), zone.name()))
+        .map(|(n, s)| format!("  {}. {} ({})\n", n + 1, span_in(s.start, s.end, zone, language), zone.name()))
         .collect()
 }
 

@@ -64,6 +64,17 @@ pub enum Language {
 }
 
 impl Language {
+    /// `time` written with `format` (chrono's), with the weekday and month names of this language.
+    pub fn date<Tz: TimeZone>(self, time: &DateTime<Tz>, format: &str) -> String
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        match self {
+            Language::English => time.format(format).to_string(),
+            Language::Italian => time.format_localized(format, chrono::Locale::it_IT).to_string(),
+        }
+    }
+
     /// The opening of a letter to `name` (or to someone whose name is not known).
     pub fn greeting(self, name: Option<&str>) -> String {
         match (self, name.filter(|n| !n.is_empty())) {
@@ -309,6 +320,16 @@ fn sentences(line: &str) -> Vec<&str> {
     }
     found.push(&line[start..]);
     found
+}
+
+/// Whether the new part of `text` declines every time offered: "none of these work", "nessuno va
+/// bene", "neither suits me".
+pub fn declines(text: &str) -> bool {
+    static NONE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(none\s+of|neither|no\s+good|don'?t\s+(?:work|suit)|nessun[oa]?|non\s+(?:vanno|va)\s+bene|non\s+(?:posso|riesco)|can'?t\s+(?:do|make)\s+(?:any|those|these|them))\b")
+            .expect("a valid regex")
+    });
+    NONE.is_match(&normalise(&bounded(new_text(text))))
 }
 
 /// What a message in the thread of a booked meeting asks for.

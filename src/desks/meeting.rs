@@ -18,6 +18,7 @@ mod rooms;
 #[cfg(test)]
 mod tests;
 
+use crate::calendar::phrase::Language;
 use chrono::{DateTime, Utc};
 
 use super::{CalendarView, DeskError, Outcome};
@@ -335,8 +336,8 @@ fn address_of(party: &Party) -> Address {
 }
 
 /// Numbered lines of free times: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
-fn numbered(desk: &Desk<'_>, slots: &[Slot]) -> String {
-    crate::calendar::event::numbered(slots, desk.zone())
+fn numbered(desk: &Desk<'_>, slots: &[Slot], language: Language) -> String {
+    crate::calendar::event::numbered(slots, desk.zone(), language)
 }
 
 /// Why a time does not fit, in words.

@@ -44,7 +44,7 @@ pub fn due(
     for proposal in store.proposals_to_follow_up(now - MIN_AGE, now, until)? {
         let Some(calendar) = office.calendars.iter().find(|c| c.name == proposal.calendar) else { continue };
         let zone = calendar.policy.timezone;
-        let times = numbered(&proposal.slots, zone);
+        let times = numbered(&proposal.slots, zone, proposal.language);
         let greeting = proposal.language.greeting(proposal.requester.name.as_deref());
         let (subject, body) = match proposal.language {
             Language::English => (

@@ -6,6 +6,7 @@
 //! Message-ID once, so a meeting is reminded once however often the job runs, and again only if it
 //! moves. A meeting already under way when a late run gets to it is not reminded.
 
+use crate::calendar::phrase::Language;
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::warn;
 
@@ -65,7 +66,7 @@ pub fn mails(
                     "{}: {}, {}",
                     if italian { "Promemoria" } else { "Reminder" },
                     occurrence.summary(),
-                    when(occurrence, zone)
+                    when(occurrence, zone, italian)
                 ),
                 html: html_document(&text),
                 text,
@@ -88,8 +89,9 @@ pub fn mails(
 }
 
 /// "Tue 24 Nov 2026 15:00–16:00 CET".
-fn when(occurrence: &Occurrence<'_>, zone: chrono_tz::Tz) -> String {
-    span_abbreviated(occurrence.start, occurrence.end, zone)
+fn when(occurrence: &Occurrence<'_>, zone: chrono_tz::Tz, italian: bool) -> String {
+    let language = if italian { Language::Italian } else { Language::English };
+    span_abbreviated(occurrence.start, occurrence.end, zone, language)
 }
 
 /// The reminder's text, in Italian for an office whose language is Italian.
@@ -109,7 +111,7 @@ fn text(
     format!(
         "{intro} \"{}\".\n\n{when_label}: {}{place}\n\n{signature}\n",
         occurrence.summary(),
-        when(occurrence, zone)
+        when(occurrence, zone, italian)
     )
 }
 

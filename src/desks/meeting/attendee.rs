@@ -1,5 +1,6 @@
 //! The calendar as an invited attendee: invitations and their updates (REQUEST), cancellations (CANCEL).
 
+use crate::calendar::phrase::Language;
 use chrono::TimeDelta;
 
 use super::{Desk, address_of, in_words, numbered};
@@ -69,7 +70,7 @@ pub(super) fn request(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcom
             let mut comment = format!("Declined: {}.", in_words(desk, why));
             if !free.is_empty() {
                 text.push_str("\nThese times are free instead:\n");
-                text.push_str(&numbered(desk, &free));
+                text.push_str(&numbered(desk, &free, Language::English));
                 let list: Vec<String> = free.iter().map(|s| desk.when(s.start, s.end)).collect();
                 comment.push_str(&format!(" Free instead: {}.", list.join("; ")));
             }

@@ -6,6 +6,7 @@ use crate::calendar::availability::Slot;
 use crate::calendar::event::Event;
 use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
 use crate::calendar::itip::{self, Meeting, Organizer};
+use crate::calendar::phrase::Language;
 use crate::desks::{DeskError, Outcome};
 use crate::effects::Effect;
 
@@ -64,7 +65,7 @@ pub(super) fn counter(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcom
             );
             if !free.is_empty() {
                 text.push_str("\nThese times are free:\n");
-                text.push_str(&numbered(desk, &free));
+                text.push_str(&numbered(desk, &free, Language::English));
             }
             let calendar = itip::decline_counter(&meeting(desk, &event), &proposer, Some(&text), desk.cx.now);
             let mail = desk.calendar_mail(

@@ -78,11 +78,23 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
         ));
         return Ok(());
     }
+    // The length of the times offered: kept when new ones are offered in the same thread.
+    let offered_length = proposal.as_ref().and_then(|p| p.slots.first()).map(|slot| slot.end - slot.start);
     if let Some(proposal) = &proposal {
-        outcome.effects.push(Effect::CloseProposal { message_id: proposal.message_id.clone() });
         let starts: Vec<DateTime<Utc>> = proposal.slots.iter().map(|slot| slot.start).collect();
         let chosen = phrase::choice_among(&cx.msg.text, sent, desk.zone(), &starts)
             .filter(|_| cx.now < proposal.expires);
+        // A reply that neither chooses, nor declines them all, nor names another time leaves the offer
+        // open: it is asked again rather than thrown away.
+        let words = crate::mail::reply_text::request_words(&cx.msg.subject, true, &cx.msg.text);
+        let unclear = chosen.is_none()
+            && cx.now < proposal.expires
+            && !phrase::declines(&words)
+            && phrase::read_in(&words, sent, Some(desk.zone())).asked == Asked::Nothing;
+        if unclear {
+            return ask_again(desk, outcome, &request, proposal);
+        }
+        outcome.effects.push(Effect::CloseProposal { message_id: proposal.message_id.clone() });
         if let Some(n) = chosen {
             let slot = proposal.slots[n - 1];
             let moving = match &proposal.replaces {
@@ -147,6 +159,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
     let length = reading
         .length
         .and_then(|l| TimeDelta::from_std(l).ok())
+        .or(offered_length)
         .or_else(|| TimeDelta::from_std(desk.calendar.default_length).ok())
         .unwrap_or(TimeDelta::hours(1));
     match reading.asked {
@@ -166,6 +179,45 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
             propose(desk, outcome, &request, &reading, length, None, None)
         }
     }
+}
+
+/// Asks again which of the times still offered the requester chooses, when a reply to the offer
+/// could not be read as a choice; the offer stays open.
+fn ask_again(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    proposal: &Proposal,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
+    outcome.notes.push("meeting desk: the reply chooses none of the offered times clearly; asked again, the offer stays open".to_owned());
+    let language = proposal.language;
+    let list = numbered(desk, &proposal.slots, language);
+    let body = match language {
+        Language::English => format!(
+            "I could not tell which of the times you chose. They are still free:\n\n{list}\nPlease reply with the number of the time that suits you (for example \"2\"), or tell me another day and time."
+        ),
+        Language::Italian => format!(
+            "Non ho capito quale orario avete scelto. Questi sono ancora liberi:\n\n{list}\nRispondete con il numero dell'orario che preferite (per esempio \"2\"), o indicatemi un altro giorno e orario."
+        ),
+    };
+    let text =
+        format!("{}\n\n{body}\n\n{}\n", greeting(&request.requester, language), cx.office.assistant.name);
+    let identity = desk.identity();
+    let mail = compose::reply(&Reply {
+        original: cx.msg,
+        from: &identity,
+        to: super::address_of(&request.requester),
+        cc: Vec::new(),
+        subject: compose::reply_subject(&cx.msg.subject),
+        body: text,
+        message_id: desk.message_id("ask again", "question"),
+        date: cx.now,
+        auto_submitted: AutoSubmitted::AutoReplied,
+        loop_header_value: identity.address.clone(),
+    })?;
+    outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
+    Ok(())
 }
 
 /// The UID of the meeting booked from the message with `message_id`: found again from any later
@@ -291,7 +343,13 @@ fn ask_which_meeting(
     };
     let listed: String = fitting
         .iter()
-        .map(|e| format!("  - {}, {}\n", e.summary, when(desk, Slot { start: e.start, end: e.end })))
+        .map(|e| {
+            format!(
+                "  - {}, {}\n",
+                e.summary,
+                when(desk, Slot { start: e.start, end: e.end }, reading.language)
+            )
+        })
         .collect();
     outcome.notes.push(format!(
         "meeting desk: the message asks to {verb} a meeting, and {} of the sender's meetings fit what it names; nothing changed, the sender is asked and the owner told",
@@ -363,7 +421,7 @@ fn move_booking(
     let uid = event.uid.clone();
     let summary = event.summary.clone();
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
-    let when = when(desk, slot);
+    let when = when(desk, slot, language);
     let signature = &cx.office.assistant.name;
     let (subject, text) = match language {
         Language::English => (
@@ -398,7 +456,7 @@ fn cancel_booking(
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
-    let when = when(desk, Slot { start: event.start, end: event.end });
+    let when = when(desk, Slot { start: event.start, end: event.end }, language);
     let summary = event.summary.clone();
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
     let signature = &cx.office.assistant.name;
@@ -537,7 +595,7 @@ fn book(
         .chain(&request.participants)
         .map(|p| Address { name: p.name.clone(), email: p.email.clone() })
         .collect();
-    let when = when(desk, slot);
+    let when = when(desk, slot, language);
     let others = not_invited(request, language, true).map(|s| format!("\n\n{s}")).unwrap_or_default();
     let (subject, text) = match language {
         Language::English => (
@@ -579,8 +637,10 @@ fn propose(
     let busy = desk.busy("")?;
     let policy = &desk.calendar.policy;
     let length_std = length.to_std().unwrap_or(desk.calendar.default_length);
-    let mut slots = match reading.asked {
-        Asked::Within { from, to } => policy
+    let mut slots = match (reading.asked, reading.daily) {
+        // "next week in the afternoon": the first free time of those hours, day by day.
+        (Asked::Within { from, to }, Some(hours)) => within_hours(desk, &busy, from, to, hours, length_std),
+        (Asked::Within { from, to }, None) => policy
             .free_slots_from(&busy, cx.now, from, length_std, super::ALTERNATIVES, true)
             .into_iter()
             .filter(|s| s.start < to)
@@ -629,7 +689,7 @@ fn propose(
                 greeting(&request.requester, language),
                 lines.join(" "),
                 desk.owner_name(),
-                numbered(desk, &slots),
+                offered(desk, &slots, reading),
                 cx.office.assistant.name
             ),
         ),
@@ -640,7 +700,7 @@ fn propose(
                 greeting(&request.requester, language),
                 lines.join(" "),
                 desk.owner_name(),
-                numbered(desk, &slots),
+                offered(desk, &slots, reading),
                 cx.office.assistant.name
             ),
         ),
@@ -676,6 +736,35 @@ fn propose(
     Ok(())
 }
 
+/// Up to [`super::ALTERNATIVES`] free times of `length` between `from` and `to`, each within the
+/// local `hours` of its day, one a day.
+fn within_hours(
+    desk: &Desk<'_>,
+    busy: &crate::calendar::availability::Busy,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    hours: (chrono::NaiveTime, chrono::NaiveTime),
+    length: std::time::Duration,
+) -> Vec<Slot> {
+    let zone = desk.zone();
+    let policy = &desk.calendar.policy;
+    let first = from.with_timezone(&zone).date_naive();
+    let last = to.with_timezone(&zone).date_naive();
+    first
+        .iter_days()
+        .take_while(|day| *day <= last)
+        .filter_map(|day| {
+            let opens = crate::calendar::zones::resolve_local(zone, day.and_time(hours.0));
+            let closes = crate::calendar::zones::resolve_local(zone, day.and_time(hours.1));
+            policy
+                .free_slots_from(busy, desk.cx.now, opens.max(from), length, 1, false)
+                .into_iter()
+                .find(|slot| slot.end <= closes.min(to))
+        })
+        .take(super::ALTERNATIVES)
+        .collect()
+}
+
 /// The sentence that names the addresses a stranger's request named and the office did not invite,
 /// and asks the requester to pass the invitation on; `booked` when it goes with the invitation.
 fn not_invited(request: &Request, language: Language, booked: bool) -> Option<String> {
@@ -704,27 +793,46 @@ fn greeting(party: &Party, language: Language) -> String {
 }
 
 /// "Tue 24 Nov 2026 15:00–16:00 CET" in the calendar's zone.
-fn when(desk: &Desk<'_>, slot: Slot) -> String {
-    span_abbreviated(slot.start, slot.end, desk.zone())
+fn when(desk: &Desk<'_>, slot: Slot, language: Language) -> String {
+    span_abbreviated(slot.start, slot.end, desk.zone(), language)
 }
 
 /// How the request was read, for a person to check: "I read this as Tue 24 Nov 2026 15:00–16:00 CET."
+/// A sender on another clock reads it on theirs too: "Thu 10 Dec 10:00 your time (UTC−5) = Thu 10
+/// Dec 2026 16:00–17:00 CET".
 fn echo(desk: &Desk<'_>, reading: &Reading, booked: Option<Slot>) -> String {
     let zone = desk.zone();
-    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%a %-d %b %Y %H:%M %Z").to_string();
-    match (reading.language, reading.asked, booked) {
-        (Language::English, _, Some(slot)) => format!("I read this as {}.", when(desk, slot)),
-        (Language::Italian, _, Some(slot)) => format!("Ho letto la richiesta così: {}.", when(desk, slot)),
-        (Language::English, Asked::At(start), None) => format!("I read this as {}.", local(start)),
-        (Language::Italian, Asked::At(start), None) => {
-            format!("Ho letto la richiesta così: {}.", local(start))
-        }
+    let language = reading.language;
+    let local = |t: DateTime<Utc>| language.date(&t.with_timezone(&zone), "%a %-d %b %Y %H:%M %Z");
+    let theirs = |t: DateTime<Utc>| {
+        reading.senders_zone.map_or_else(String::new, |offset| {
+            let yours = match language {
+                Language::English => "your time",
+                Language::Italian => "vostra ora",
+            };
+            format!(
+                "{} {yours} ({}) = ",
+                language.date(&t.with_timezone(&offset), "%a %-d %b %H:%M"),
+                utc_offset(offset)
+            )
+        })
+    };
+    let read_as = match language {
+        Language::English => "I read this as",
+        Language::Italian => "Ho letto la richiesta così:",
+    };
+    match (language, reading.asked, booked) {
+        (_, _, Some(slot)) => format!("{read_as} {}{}.", theirs(slot.start), when(desk, slot, language)),
+        (_, Asked::At(start), None) => format!("{read_as} {}{}.", theirs(start), local(start)),
         (Language::English, Asked::Within { from, to }, None) => {
-            format!("I read this as any time from {} to {}.", local(from), local(to))
+            format!("I read this as any time from {}{} to {}.", theirs(from), local(from), local(to))
         }
-        (Language::Italian, Asked::Within { from, to }, None) => {
-            format!("Ho letto la richiesta così: in qualsiasi momento da {} a {}.", local(from), local(to))
-        }
+        (Language::Italian, Asked::Within { from, to }, None) => format!(
+            "Ho letto la richiesta così: in qualsiasi momento da {}{} a {}.",
+            theirs(from),
+            local(from),
+            local(to)
+        ),
         (Language::English, Asked::Nothing, None) => {
             "I could not find a day or a time in your message.".to_owned()
         }
@@ -734,10 +842,37 @@ fn echo(desk: &Desk<'_>, reading: &Reading, booked: Option<Slot>) -> String {
     }
 }
 
+/// The numbered times offered, each also on the sender's clock when theirs is not the office's:
+/// "  1. Thu 10 Dec 2026 16:00–17:00 (Europe/Rome) = Thu 10 Dec 10:00 your time (UTC−5)".
+fn offered(desk: &Desk<'_>, slots: &[Slot], reading: &Reading) -> String {
+    let language = reading.language;
+    let Some(offset) = reading.senders_zone else { return numbered(desk, slots, language) };
+    let yours = match language {
+        Language::English => "your time",
+        Language::Italian => "vostra ora",
+    };
+    numbered(desk, slots, language)
+        .lines()
+        .zip(slots)
+        .map(|(line, slot)| {
+            let theirs = language.date(&slot.start.with_timezone(&offset), "%a %-d %b %H:%M");
+            format!("{line} = {theirs} {yours} ({})\n", utc_offset(offset))
+        })
+        .collect()
+}
+
+/// "UTC−5", "UTC+5:30", as people write an offset.
+fn utc_offset(offset: chrono::FixedOffset) -> String {
+    let seconds = offset.local_minus_utc();
+    let sign = if seconds < 0 { '\u{2212}' } else { '+' };
+    let (hours, minutes) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
+    if minutes == 0 { format!("UTC{sign}{hours}") } else { format!("UTC{sign}{hours}:{minutes:02}") }
+}
+
 /// The echo of a choice: "You chose 2: Wed 25 Nov 2026 10:00–11:00 CET."
 fn chosen_echo(desk: &Desk<'_>, n: usize, slot: Slot, language: Language) -> String {
     match language {
-        Language::English => format!("You chose {n}: {}.", when(desk, slot)),
-        Language::Italian => format!("Avete scelto la {n}: {}.", when(desk, slot)),
+        Language::English => format!("You chose {n}: {}.", when(desk, slot, language)),
+        Language::Italian => format!("Avete scelto la {n}: {}.", when(desk, slot, language)),
     }
 }

@@ -1,7 +1,7 @@
 //! Specifications of requests in plain words: booked when free, three numbered times otherwise,
 //! a reply choosing one, and the answers in the request's language.
 
-use chrono::FixedOffset;
+use chrono::{Datelike, FixedOffset, TimeDelta, Timelike};
 
 use super::*;
 use crate::calendar::availability::Slot;
@@ -249,7 +249,8 @@ fn a_reply_choosing_the_second_time_books_it() {
             .any(|e| matches!(e, Effect::CloseProposal { message_id } if *message_id == proposal.message_id))
     );
     let text = invitation_text(&outcome);
-    assert!(text.contains("Avete scelto la 2: Wed 25 Nov 2026 10:00–11:00 CET."), "{text}");
+    // Italian letters write Italian dates.
+    assert!(text.contains("Avete scelto la 2: mer 25 nov 2026 10:00–11:00 CET."), "{text}");
 }
 
 #[test]
@@ -473,4 +474,69 @@ fn in_the_thread_a_weekday_with_its_day_number_moves_the_meeting_to_that_date() 
         chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 17, 15, 0, 0).unwrap().with_timezone(&Utc);
     assert_eq!(events.len(), 1, "{outcome:?}");
     assert_eq!((events[0].uid.as_str(), events[0].start), (booked.uid.as_str(), thursday));
+}
+
+#[test]
+fn an_unclear_reply_to_an_offer_keeps_it_open_and_asks_again() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let proposal = offered(&mut store, Language::English);
+    let outcome =
+        run(&set, &plain_call(), &reply_to(&proposal, "Thanks, let me check with my partner."), &store);
+    assert!(stored(&outcome).is_empty());
+    assert!(!outcome.effects.iter().any(|e| matches!(e, Effect::CloseProposal { .. })), "{outcome:?}");
+    assert!(proposals(&outcome).is_empty(), "no new times are offered");
+    let asked = replies(&outcome);
+    assert!(asked[0].contains("I could not tell which of the times you chose"), "{}", asked[0]);
+}
+
+#[test]
+fn new_times_offered_in_an_offers_thread_keep_the_length_offered() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let mut proposal = offered(&mut store, Language::English);
+    proposal.slots = proposal
+        .slots
+        .iter()
+        .map(|s| Slot { start: s.start, end: s.start + TimeDelta::minutes(90) })
+        .collect();
+    store.put_proposal(&proposal).unwrap();
+    let outcome = run(
+        &set,
+        &plain_call(),
+        &reply_to(&proposal, "None of these work, sorry. Friday afternoon?"),
+        &store,
+    );
+    let new = proposals(&outcome);
+    assert_eq!(new.len(), 1, "{outcome:?}");
+    assert!(new[0].slots.iter().all(|s| s.end - s.start == TimeDelta::minutes(90)), "{:?}", new[0].slots);
+}
+
+#[test]
+fn a_request_from_another_zone_is_echoed_on_both_clocks() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Call", "Could we talk Thursday at 10am?");
+    msg.date = Some(now().with_timezone(&FixedOffset::west_opt(5 * 3600).unwrap()));
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!(events[0].start, rome(26, 16), "10am in New York is 16:00 in Rome");
+    let text = invitation_text(&outcome);
+    assert!(text.contains("Thu 26 Nov 10:00 your time (UTC\u{2212}5) = Thu 26 Nov 2026 16:00"), "{text}");
+}
+
+#[test]
+fn a_window_with_hours_of_the_day_is_offered_only_those_hours() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Meeting", "Could we meet next week in the afternoon?"), &store);
+    let offer = proposals(&outcome).remove(0);
+    let rome = chrono_tz::Europe::Rome;
+    for slot in &offer.slots {
+        let start = slot.start.with_timezone(&rome);
+        assert!(start.hour() >= 13 && slot.end.with_timezone(&rome).hour() <= 18, "{start}");
+        assert_eq!(start.iso_week().week(), 49, "next week");
+    }
 }
