@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod availability;
 pub mod event;
 pub mod feed;
+pub mod holidays;
 pub mod hours;
 pub mod ics;
 pub mod itip;
