@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Each set prints its accuracy overall, per language and per category; how many of the meeting
-//! starts the person wrote down clerk booked as written, and how many orders it read line for line
+//! requests to book at a time the person wrote down clerk booked as written, and how many orders it read line for line
 //! (item and quantity), overall and per language; the harm done (a colleague's
 //! mail made a customer ticket; a meeting booked, a meeting cancelled or a supply request or purchase
 //! order opened from a message that asks for none), and every miss with the rule that decided it.
@@ -181,10 +181,10 @@ fn score_one(rules: &RuleSet, dir: &Path, label: &Value) -> Scored {
     }
 }
 
-/// Whether clerk booked the start the person wrote down, for a request to book or move at a time.
+/// Whether clerk booked the start the person wrote down, for a request to book at a time. A move
+/// is not counted: without the meeting it moves in a calendar, clerk rightly books nothing.
 fn booked_as_written(explained: &Explanation, label: &Value) -> Option<bool> {
-    let action = label.get("action").and_then(Value::as_str)?;
-    if !matches!(action, "book" | "move") {
+    if label.get("action").and_then(Value::as_str)? != "book" {
         return None;
     }
     let start = label.get("start").and_then(Value::as_str)?;

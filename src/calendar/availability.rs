@@ -186,9 +186,8 @@ impl Policy {
 
     /// The working ranges of a local day, in UTC.
     fn ranges(&self, day: NaiveDate) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
-        use chrono::Datelike as _;
         self.hours
-            .ranges(day.weekday())
+            .ranges_on(day)
             .iter()
             .map(move |&(from, to)| (self.utc(day.and_time(from)), self.utc(day.and_time(to))))
     }

@@ -191,6 +191,27 @@ fn date_of(falls: Falls, year: i32) -> Option<NaiveDate> {
     }
 }
 
+/// [`in_year`], kept: availability asks about every day it looks at.
+pub fn of_year(code: &str, year: i32) -> std::sync::Arc<BTreeMap<NaiveDate, String>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    type Years = HashMap<(String, i32), Arc<BTreeMap<NaiveDate, String>>>;
+    static KEPT: LazyLock<Mutex<Years>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    let key = (code.to_owned(), year);
+    if let Some(days) = KEPT.lock().ok().and_then(|kept| kept.get(&key).cloned()) {
+        return days;
+    }
+    let days = Arc::new(in_year(code, year));
+    if let Ok(mut kept) = KEPT.lock() {
+        // Bounded: a long-running daemon asks about a handful of codes and years.
+        if kept.len() > 1_000 {
+            kept.clear();
+        }
+        kept.insert(key, Arc::clone(&days));
+    }
+    days
+}
+
 /// Whether the table knows `code`: a country, or a region of one.
 pub fn knows(code: &str) -> bool {
     TABLE.contains_key(&code.to_uppercase())

@@ -18,24 +18,102 @@ pub const DAY_KEYS: [(&str, Weekday); 7] = [
 ];
 
 /// Opening ranges for each weekday, in the calendar's own time zone, sorted and not overlapping. A day
-/// without ranges takes no meetings.
+/// without ranges takes no meetings, and neither does a day the office is closed ([`Closures`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkingHours {
     days: [Vec<(NaiveTime, NaiveTime)>; 7],
+    closures: Closures,
+}
+
+/// The days an office is closed besides its weekly days off: its country's public holidays and its
+/// own closures (the summer closure, the days around Christmas).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Closures {
+    /// The public-holiday calendar: a country, or a region of one ("IT", "IT-RM", "GB-SCT").
+    pub holidays: Option<String>,
+    /// The office's own closed periods.
+    pub periods: Vec<ClosedPeriod>,
+}
+
+/// A stretch of days the office is closed, first and last day included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedPeriod {
+    /// Once: "2026-08-10..2026-08-21".
+    Dates(NaiveDate, NaiveDate),
+    /// Every year, as (month, day): "12-24..01-06" runs over the new year.
+    Yearly((u32, u32), (u32, u32)),
+}
+
+impl ClosedPeriod {
+    /// Whether `day` falls in the period.
+    pub fn holds(self, day: NaiveDate) -> bool {
+        match self {
+            ClosedPeriod::Dates(first, last) => first <= day && day <= last,
+            ClosedPeriod::Yearly(first, last) => {
+                let at = (day.month(), day.day());
+                if first <= last { first <= at && at <= last } else { at >= first || at <= last }
+            }
+        }
+    }
+
+    /// Reads "2026-12-24", "2026-08-10..2026-08-21", "12-24..01-06" (every year) or "08-15".
+    pub fn parse(text: &str) -> Option<ClosedPeriod> {
+        let (first, last) = text.trim().split_once("..").unwrap_or((text.trim(), text.trim()));
+        let date = |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok();
+        let yearly = |t: &str| {
+            let (month, day) = t.trim().split_once('-')?;
+            let (month, day) = (month.parse().ok()?, day.parse().ok()?);
+            NaiveDate::from_ymd_opt(2024, month, day).map(|_| (month, day))
+        };
+        match (date(first), date(last)) {
+            (Some(a), Some(b)) if a <= b => Some(ClosedPeriod::Dates(a, b)),
+            (Some(_), _) | (_, Some(_)) => None,
+            (None, None) => Some(ClosedPeriod::Yearly(yearly(first)?, yearly(last)?)),
+        }
+    }
+}
+
+impl Closures {
+    /// Why the office is closed on `day`, if it is: the holiday's name, or "closed".
+    pub fn on(&self, day: NaiveDate) -> Option<String> {
+        if self.periods.iter().any(|period| period.holds(day)) {
+            return Some("closed".to_owned());
+        }
+        let code = self.holidays.as_deref()?;
+        crate::calendar::holidays::of_year(code, day.year()).get(&day).cloned()
+    }
 }
 
 impl Default for WorkingHours {
     /// Monday to Friday, 09:00 to 17:00: what an office without `hours` is taken to keep.
     fn default() -> Self {
         let day = || vec![(time(9, 0), time(17, 0))];
-        WorkingHours { days: [day(), day(), day(), day(), day(), Vec::new(), Vec::new()] }
+        WorkingHours {
+            days: [day(), day(), day(), day(), day(), Vec::new(), Vec::new()],
+            closures: Closures::default(),
+        }
     }
 }
 
 impl WorkingHours {
     /// No day open; fill it with [`WorkingHours::set`].
     pub fn closed() -> WorkingHours {
-        WorkingHours { days: Default::default() }
+        WorkingHours { days: Default::default(), closures: Closures::default() }
+    }
+
+    /// Closes these hours on `closures`' days.
+    pub fn close_on(&mut self, closures: &Closures) {
+        self.closures = closures.clone();
+    }
+
+    /// The ranges `day` is open: its weekday's, or none when the office is closed that day.
+    pub fn ranges_on(&self, day: NaiveDate) -> &[(NaiveTime, NaiveTime)] {
+        if self.closures.on(day).is_some() { &[] } else { self.ranges(day.weekday()) }
+    }
+
+    /// Why the office is closed on `day`, if a holiday or closure is why.
+    pub fn closed_on(&self, day: NaiveDate) -> Option<String> {
+        self.closures.on(day)
     }
 
     /// Opens `day` during `ranges` (replacing what it had).
@@ -54,7 +132,7 @@ impl WorkingHours {
     }
 
     /// The date `days` open days after `from` (a vendor's lead time: two working days after a Friday
-    /// is Tuesday). Without any open day, calendar days.
+    /// is Tuesday; holidays and closures are not working days). Without any open day, calendar days.
     pub fn after_days(&self, from: NaiveDate, days: u32) -> NaiveDate {
         let mut date = from;
         let mut left = days;
@@ -67,7 +145,7 @@ impl WorkingHours {
                 Some(next) => next,
                 None => break,
             };
-            if !self.is_open_sometime() || !self.ranges(date.weekday()).is_empty() {
+            if !self.is_open_sometime() || !self.ranges_on(date).is_empty() {
                 left -= 1;
             }
         }
@@ -93,7 +171,7 @@ impl WorkingHours {
         let mut day = local.date();
         // Ten years of days: far beyond any response time, and a bound on the loop whatever the input.
         for _ in 0..3660 {
-            for &(from, to) in self.ranges(day.weekday()) {
+            for &(from, to) in self.ranges_on(day) {
                 let from = if day == local.date() { from.max(local.time()) } else { from };
                 if to <= from {
                     continue;
@@ -257,5 +335,48 @@ mod tests {
         let hours = WorkingHours::default();
         assert_eq!(hours.ranges(Weekday::Wed), [(time(9, 0), time(17, 0))]);
         assert!(hours.ranges(Weekday::Sat).is_empty());
+    }
+
+    fn italian_office() -> WorkingHours {
+        let mut hours = WorkingHours::default();
+        let summer = ClosedPeriod::parse("08-10..08-21").unwrap();
+        hours.close_on(&Closures { holidays: Some("IT".into()), periods: vec![summer] });
+        hours
+    }
+
+    #[test]
+    fn a_public_holiday_or_a_closure_has_no_ranges() {
+        let hours = italian_office();
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert!(hours.ranges_on(day(12, 8)).is_empty(), "the Immaculate Conception");
+        assert!(hours.ranges_on(day(8, 12)).is_empty(), "the summer closure");
+        assert_eq!(hours.ranges_on(day(12, 9)).len(), 1);
+        assert_eq!(hours.closed_on(day(12, 8)).as_deref(), Some("Immacolata Concezione"));
+    }
+
+    #[test]
+    fn lead_times_and_answer_times_skip_holidays() {
+        let hours = italian_office();
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        // Tuesday 8 is a holiday: two working days after Monday are Wednesday and Thursday.
+        assert_eq!(hours.after_days(monday, 2), NaiveDate::from_ymd_opt(2026, 12, 10).unwrap());
+        let zone = chrono_tz::Europe::Rome;
+        let monday_four = zone.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap().with_timezone(&Utc);
+        let due = hours.after(zone, monday_four, Duration::from_secs(4 * 3600));
+        assert_eq!(due, zone.with_ymd_and_hms(2026, 12, 9, 12, 0, 0).unwrap().with_timezone(&Utc));
+    }
+
+    #[test]
+    fn a_closure_is_a_day_a_period_or_a_yearly_period() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let new_year = ClosedPeriod::parse("12-24..01-06").unwrap();
+        assert!(new_year.holds(day(2027, 1, 2)) && new_year.holds(day(2026, 12, 31)));
+        assert!(!new_year.holds(day(2027, 1, 7)));
+        assert_eq!(
+            ClosedPeriod::parse("2026-12-24"),
+            Some(ClosedPeriod::Dates(day(2026, 12, 24), day(2026, 12, 24)))
+        );
+        assert_eq!(ClosedPeriod::parse("2026-12-31..2026-12-24"), None, "backwards");
+        assert_eq!(ClosedPeriod::parse("Christmas"), None);
     }
 }

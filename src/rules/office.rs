@@ -7,6 +7,8 @@
 //! timezone = "Europe/Rome"        # IANA name
 //! language = "en"                 # default "en"
 //! hours.mon = "09:00-13:00"       # opening hours, mon … sun (default Mon-Fri 09:00-17:00)
+//! holidays = "IT-RM"              # public holidays: a country, or a region ("GB-SCT", "DE-BY")
+//! closed = ["12-24..01-06", "2027-08-09..2027-08-20"]  # closures: every year, or once
 //! [assistant]
 //! address = "assistant@office.example"
 //! name = "Office Assistant"       # default: the office's name
@@ -34,7 +36,7 @@ use chrono_tz::Tz;
 
 use super::address::check_address;
 use super::departments::{Department, TicketPolicy, office_hours, parse_departments, parse_tickets};
-use crate::calendar::hours::WorkingHours;
+use crate::calendar::hours::{ClosedPeriod, Closures, WorkingHours};
 use crate::toml_doc::{Doc, Item, Table, did_you_mean};
 
 /// How long a sender waits for a second auto-reply from the same rule unless `[replies] limit` says
@@ -170,10 +172,18 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
     };
 
     let calendars = crate::rules::calendars::parse(&root, timezone);
+    let closures = office.as_ref().map_or(Some(Closures::default()), closures);
 
     let name = name?.into_inner().to_owned();
     let (address, assistant_name) = assistant?;
-    let (calendars, rooms) = calendars?;
+    let (mut calendars, mut rooms) = calendars?;
+    // Holidays and closures close every calendar and room too: nothing is offered on them.
+    let closures = closures?;
+    let mut hours = hours?;
+    hours.close_on(&closures);
+    for policy in calendars.iter_mut().map(|c| &mut c.policy).chain(rooms.iter_mut().map(|r| &mut r.policy)) {
+        policy.hours.close_on(&closures);
+    }
     Some(Office {
         assistant: Person {
             name: assistant_name.map_or_else(|| name.clone(), |n| n.into_inner().to_owned()),
@@ -183,7 +193,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         timezone: timezone?,
         language: language?,
         owners: owners.into_iter().collect::<Option<_>>()?,
-        hours: hours?,
+        hours,
         departments: departments?,
         tickets: tickets?,
         replies: replies?,
@@ -191,6 +201,50 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         rooms,
         allow_empty_rules: allow_empty_rules?,
     })
+}
+
+/// `holidays = "IT-RM"` and `closed = ["2026-08-10..2026-08-21", "12-24..01-06"]` of `[office]`.
+fn closures(office: &Table<'_, '_>) -> Option<Closures> {
+    let holidays = match office.get("holidays") {
+        Some(item) => item.expect_str().and_then(|code| {
+            if !crate::calendar::holidays::knows(code) {
+                let hint =
+                    crate::toml_doc::did_you_mean(&code.to_uppercase(), crate::calendar::holidays::codes())
+                        .map_or_else(String::new, |close| format!(" Did you mean `{close}`?"));
+                item.error(format!(
+                    "`{code}` is no public-holiday calendar clerk knows: give a country (\"IT\", \"GB\", \"US\", \"DE\") or a region (\"IT-RM\", \"GB-SCT\", \"DE-BY\").{hint}"
+                ));
+                None
+            } else {
+                Some(Some(code.to_uppercase()))
+            }
+        }),
+        None => Some(None),
+    };
+    let periods = match office.get("closed") {
+        Some(item) => {
+            let written = item.strings().unwrap_or_default();
+            let read: Vec<Option<ClosedPeriod>> = written
+                .iter()
+                .map(|text| {
+                    let period = ClosedPeriod::parse(text.get_ref());
+                    if period.is_none() {
+                        office.doc().error(
+                            text.span(),
+                            format!(
+                                "`{}` is not a day or a period the office is closed: write \"2026-12-24\", \"2026-08-10..2026-08-21\", or \"12-24..01-06\" for every year",
+                                text.get_ref()
+                            ),
+                        );
+                    }
+                    period
+                })
+                .collect();
+            read.into_iter().collect::<Option<Vec<_>>>()?
+        }
+        None => Vec::new(),
+    };
+    Some(Closures { holidays: holidays?, periods })
 }
 
 /// A required section: reported at the top of the file when missing.

@@ -351,8 +351,9 @@ fn ask_which_meeting(
             )
         })
         .collect();
+    let english = if change == Intent::Cancel { "cancel" } else { "move" };
     outcome.notes.push(format!(
-        "meeting desk: the message asks to {verb} a meeting, and {} of the sender's meetings fit what it names; nothing changed, the sender is asked and the owner told",
+        "meeting desk: the message asks to {english} a meeting, and {} of the sender's meetings fit what it names; nothing changed, the sender is asked and the owner told",
         fitting.len()
     ));
     let body = match (reading.language, fitting.is_empty()) {
@@ -391,7 +392,7 @@ fn ask_which_meeting(
     })?;
     outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
     let note = format!(
-        "{} asks to {verb} a meeting in the calendar {}, and {} of their meetings fit the day and time named, so nothing was changed and they were asked which one. Their message, \"{}\", is in the assistant's mailbox.",
+        "{} asks to {english} a meeting in the calendar {}, and {} of their meetings fit the day and time named, so nothing was changed and they were asked which one. Their message, \"{}\", is in the assistant's mailbox.",
         request.requester.email,
         desk.calendar.name,
         fitting.len(),

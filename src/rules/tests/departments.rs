@@ -119,3 +119,33 @@ fn an_acknowledgment_template_named_in_office_toml_must_exist() {
     dir.write("templates/ticket-ack.txt", "Your ticket {{ ticket.tag }}");
     assert_eq!(dir.load().office.tickets.acknowledgment.as_deref(), Some("ticket-ack"));
 }
+
+/// The test office with `lines` added to its `[office]` table.
+fn office_table_with(lines: &str) -> Dir {
+    let dir = office_with("");
+    dir.write("office.toml", &OFFICE.replacen("[office]\n", &format!("[office]\n{lines}"), 1));
+    dir
+}
+
+#[test]
+fn holidays_and_closures_close_the_office_and_its_calendars() {
+    let set = office_table_with("holidays = \"it-rm\"\nclosed = [\"08-10..08-21\", \"2026-12-24\"]\n").load();
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    assert!(set.office.hours.ranges_on(day(6, 29)).is_empty(), "Saints Peter and Paul, in Rome");
+    assert!(set.office.hours.ranges_on(day(12, 24)).is_empty());
+    assert!(set.office.hours.ranges_on(day(8, 12)).is_empty());
+}
+
+#[test]
+fn an_unknown_holiday_calendar_or_closure_is_reported_where_it_is_written() {
+    let errors = office_table_with("holidays = \"IT-XX\"\nclosed = [\"Christmas\"]\n").errors();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("office.toml:3:") && errors[0].contains("no public-holiday calendar"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("office.toml:4:") && errors[1].contains("`Christmas` is not a day"),
+        "{errors:?}"
+    );
+}

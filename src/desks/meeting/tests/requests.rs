@@ -540,3 +540,48 @@ fn a_window_with_hours_of_the_day_is_offered_only_those_hours() {
         assert_eq!(start.iso_week().week(), 49, "next week");
     }
 }
+
+/// The test office with Italy's public holidays and a closure over the new year.
+fn office_with_holidays() -> (crate::rules::tests::Dir, RuleSet) {
+    let dir = crate::rules::tests::Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
+    let office = crate::rules::tests::OFFICE.replacen(
+        "[office]\n",
+        "[office]\nholidays = \"IT\"\nclosed = [\"12-28..01-06\"]\n",
+        1,
+    );
+    dir.write("office.toml", &format!("{office}{}", super::CALENDAR));
+    let set = dir.load();
+    (dir, set)
+}
+
+#[test]
+fn a_public_holiday_is_never_booked_nor_offered() {
+    let (_dir, set) = office_with_holidays();
+    let store = Store::open_in_memory().unwrap();
+    let rome = chrono_tz::Europe::Rome;
+    let outcome =
+        run(&set, &plain_call(), &words("Meeting", "Could we meet on Tuesday 8 December at 10?"), &store);
+    assert!(stored(&outcome).is_empty(), "8 December is the Immaculate Conception: {outcome:?}");
+    let outcome = run(
+        &set,
+        &plain_call(),
+        &words("Meeting", "Could we meet on Monday 7 or Tuesday 8 December?"),
+        &store,
+    );
+    let offer = proposals(&outcome).remove(0);
+    let holiday = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+    assert!(
+        offer.slots.iter().all(|s| s.start.with_timezone(&rome).date_naive() != holiday),
+        "{:?}",
+        offer.slots
+    );
+}
+
+#[test]
+fn the_offices_own_closure_is_never_offered() {
+    let (_dir, set) = office_with_holidays();
+    let store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Meeting", "Could we meet on Wednesday 30 December at 10?"), &store);
+    assert!(stored(&outcome).is_empty(), "{outcome:?}");
+}
