@@ -12,10 +12,10 @@
 //! CLERK_OFFICE_SETS=/path/to/set cargo test --test office_accuracy -- --nocapture
 //! ```
 //!
-//! Each set prints its accuracy overall, per language and per category; how many of the meeting
-//! requests to book at a time the person wrote down clerk booked as written, and how many orders it read line for line
-//! (item and quantity), overall and per language; the harm done (a colleague's
-//! mail made a customer ticket; a meeting booked, a meeting cancelled or a supply request or purchase
+//! Each set prints its accuracy overall, per language and per category; how many of the requests
+//! to book at a time the person wrote down clerk booked as written, and how many orders it read
+//! line for line (item and quantity), overall and per language; the harm done (a colleague's mail
+//! made a customer ticket; a meeting booked, a meeting cancelled or a supply request or purchase
 //! order opened from a message that asks for none), and every miss with the rule that decided it.
 
 use std::collections::BTreeMap;

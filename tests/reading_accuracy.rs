@@ -1,7 +1,9 @@
-//! How well clerk's time reader reads labelled meeting requests, on its own, without the calendar or
-//! the desk's choices in the way: for every request in words of each labelled set (see
+//! How well clerk's readers read labelled office mail. The time reader on its own, without the
+//! calendar or the desk's choices in the way: for every request in words of each labelled set (see
 //! `tests/office_accuracy.rs` for the sets and `CLERK_OFFICE_SETS`), the start the sender asked for,
 //! the length they gave, the action (book, move, cancel, a window to choose in) and the window's days.
+//! The order reader through the shipped office, as `clerk explain` runs it: the lines of each order
+//! from someone who may order, item and quantity, scored as F1 (precision and recall of lines).
 //!
 //! The reader gets what the meeting desk gives it (`request_words`: the subject of a new message and
 //! the new text of the body, or a forward's forwarded message), sent at the message's Date, for the
@@ -18,8 +20,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use clerk::calendar::phrase::{self, Asked, Intent};
+use clerk::effects::Effect;
+use clerk::explain::explain_at;
 use clerk::mail::message::Message;
 use clerk::mail::reply_text::request_words;
+use clerk::rules::RuleSet;
 
 /// The office's zone: the labels' times are Rome's.
 const OFFICE: chrono_tz::Tz = chrono_tz::Europe::Rome;
@@ -48,9 +53,46 @@ impl Tally {
     }
 }
 
+/// Order lines: right, read but not written, written but not read; per language.
+#[derive(Default)]
+struct Lines(BTreeMap<String, (usize, usize, usize)>);
+
+impl Lines {
+    fn add(&mut self, lang: &str, right: usize, extra: usize, missed: usize) {
+        for key in ["all", lang] {
+            let entry = self.0.entry(key.to_owned()).or_default();
+            entry.0 += right;
+            entry.1 += extra;
+            entry.2 += missed;
+        }
+    }
+
+    fn f1(&self, key: &str) -> f64 {
+        let Some((right, extra, missed)) = self.0.get(key).map(|(r, e, m)| (*r as f64, *e as f64, *m as f64))
+        else {
+            return 1.0;
+        };
+        if right == 0.0 {
+            return 0.0;
+        }
+        let (precision, recall) = (right / (right + extra), right / (right + missed));
+        2.0 * precision * recall / (precision + recall)
+    }
+
+    fn line(&self) -> String {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, (r, e, m))| format!("{k} F1 {:.3} ({r} right, {e} extra, {m} missed)", self.f1(k)))
+            .collect();
+        format!("  {:<28} {}", "order lines", parts.join("; "))
+    }
+}
+
 /// The scores of one set.
 #[derive(Default)]
 struct Score {
+    lines: Lines,
     start: Tally,
     action: Tally,
     length: Tally,
@@ -97,11 +139,70 @@ fn read(raw: &[u8]) -> Option<(String, Option<DateTime<Utc>>, phrase::Reading)> 
     Some((action.to_owned(), start, reading))
 }
 
-fn score(dir: &Path) -> Score {
+/// The (SKU, quantity) lines the label of an order from someone who may order gives, if any.
+fn wanted_lines(label: &Value) -> Option<Vec<(String, i64)>> {
+    if label.get("kind").and_then(Value::as_str) != Some("order")
+        || label.get("allowed").and_then(Value::as_bool) == Some(false)
+    {
+        return None;
+    }
+    let lines: Vec<(String, i64)> = label
+        .get("lines")?
+        .as_array()?
+        .iter()
+        .filter_map(|line| Some((line.get("sku")?.as_str()?.to_owned(), line.get("qty")?.as_i64()?)))
+        .collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+/// The order lines clerk's shipped office reads in `raw`, as of its Date.
+fn read_lines(rules: &RuleSet, raw: &[u8]) -> Vec<(String, i64)> {
+    let Some(date) = Message::parse(raw).ok().and_then(|m| m.date) else { return Vec::new() };
+    let Ok(explained) = explain_at(rules, raw, None, date.with_timezone(&Utc)) else { return Vec::new() };
+    explained
+        .decision
+        .effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Supply(change) => Some(change.requests.iter().flat_map(|r| &r.lines)),
+            _ => None,
+        })
+        .flatten()
+        .map(|line| (line.sku.clone(), line.quantity))
+        .collect()
+}
+
+/// Scores the order lines of `label`'s message, if it is an order with lines.
+fn score_order(rules: &RuleSet, dir: &Path, label: &Value, score: &mut Score) {
+    let field = |name: &str| label.get(name).and_then(Value::as_str).unwrap_or("");
+    let Some(mut wanted) = wanted_lines(label) else { return };
+    let raw = std::fs::read(dir.join(field("file"))).expect("a labelled message is readable");
+    let mut got = read_lines(rules, &raw);
+    let mut right = 0;
+    wanted.retain(|line| match got.iter().position(|g| g == line) {
+        Some(at) => {
+            got.remove(at);
+            right += 1;
+            false
+        }
+        None => true,
+    });
+    score.lines.add(field("lang"), right, got.len(), wanted.len());
+    if !(got.is_empty() && wanted.is_empty()) {
+        score.misses.push(format!(
+            "{} ({}): order lines missed {wanted:?}, extra {got:?}",
+            field("file"),
+            field("lang")
+        ));
+    }
+}
+
+fn score(rules: &RuleSet, dir: &Path) -> Score {
     let text = std::fs::read_to_string(dir.join("labels.json")).expect("labels.json is readable");
     let labels: Vec<Value> = serde_json::from_str(&text).expect("labels.json is a list");
     let mut score = Score::default();
     for label in &labels {
+        score_order(rules, dir, label, &mut score);
         let field = |name: &str| label.get(name).and_then(Value::as_str).unwrap_or("");
         let action = field("action");
         if field("desk") != "meeting" || matches!(action, "imip" | "") {
@@ -189,14 +290,17 @@ fn sets() -> Vec<PathBuf> {
 
 #[test]
 fn the_time_reader_reads_labelled_requests_as_their_senders_meant() {
+    let rules =
+        RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).expect("the shipped rules load");
     let mut first = None;
     for set in sets() {
-        let score = score(&set);
+        let score = score(&rules, &set);
         println!("time reader on {}:", set.display());
         println!("{}", score.start.line("exact start"));
         println!("{}", score.action.line("right action"));
         println!("{}", score.length.line("length as given"));
         println!("{}", score.window.line("window's days"));
+        println!("{}", score.lines.line());
         println!("  misses:");
         for miss in &score.misses {
             println!("    {miss}");
@@ -210,9 +314,13 @@ fn the_time_reader_reads_labelled_requests_as_their_senders_meant() {
         dev.action.share("all") >= LEAST_RIGHT_ACTIONS,
         "right actions fell below {LEAST_RIGHT_ACTIONS}%"
     );
+    assert!(dev.lines.f1("all") >= LEAST_ORDER_F1, "order lines' F1 fell below {LEAST_ORDER_F1}");
 }
 
 /// What the reader reaches on the development set (39 of 40 starts, 52 of 52 actions), so that no
 /// change makes it worse; issue #17 asks for 90% and 95%.
 const LEAST_EXACT_STARTS: f64 = 97.5;
 const LEAST_RIGHT_ACTIONS: f64 = 100.0;
+
+/// The order lines' F1 on the development set today (0.706); issue #17 asks for 0.95.
+const LEAST_ORDER_F1: f64 = 0.70;
