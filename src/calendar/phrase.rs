@@ -75,6 +75,14 @@ impl Language {
         }
     }
 
+    /// `date` written with `format`, with the weekday and month names of this language.
+    pub fn day(self, date: NaiveDate, format: &str) -> String {
+        match self {
+            Language::English => date.format(format).to_string(),
+            Language::Italian => date.format_localized(format, chrono::Locale::it_IT).to_string(),
+        }
+    }
+
     /// The opening of a letter to `name` (or to someone whose name is not known).
     pub fn greeting(self, name: Option<&str>) -> String {
         match (self, name.filter(|n| !n.is_empty())) {

@@ -3,9 +3,10 @@
 //! for approval, the requester's news of a decision or of an arrival, and the low-stock alert.
 //! Plain text; the callers give it a subject and send it.
 
+use crate::calendar::phrase::Language;
 use std::fmt::Write as _;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::catalog::{Catalog, Item};
 use super::money::Money;
@@ -47,13 +48,8 @@ pub fn greeting(language: &str, name: Option<&str>) -> String {
 
 /// "Thu 10 December" / "gio 10 dicembre".
 pub fn day(date: NaiveDate, language: &str) -> String {
-    if italian(language) {
-        const DAYS: [&str; 7] = ["lun", "mar", "mer", "gio", "ven", "sab", "dom"];
-        let month = crate::calendar::phrase::ITALIAN_MONTHS[date.month0() as usize];
-        format!("{} {} {month}", DAYS[date.weekday().num_days_from_monday() as usize], date.day())
-    } else {
-        date.format("%a %-d %B").to_string()
-    }
+    let language = if italian(language) { Language::Italian } else { Language::English };
+    language.day(date, "%a %-d %B")
 }
 
 /// "15 reams of A4 copy paper (PAP-A4)".

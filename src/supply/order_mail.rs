@@ -8,9 +8,10 @@
 //! assistant. Its Message-ID comes from the order's number, so it is queued once however often the
 //! job or the desk that sends it runs again.
 
+use crate::calendar::phrase::Language;
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::catalog::{Catalog, Vendor};
 use super::money::{Money, amount_written};
@@ -41,12 +42,8 @@ impl OrderLetter<'_> {
     }
 
     fn date(&self, date: NaiveDate) -> String {
-        if self.italian() {
-            let month = crate::calendar::phrase::ITALIAN_MONTHS[date.month0() as usize];
-            format!("{} {month} {}", date.format("%-d"), date.format("%Y"))
-        } else {
-            date.format("%-d %B %Y").to_string()
-        }
+        let language = if self.italian() { Language::Italian } else { Language::English };
+        language.day(date, "%-d %B %Y")
     }
 
     fn money(&self, amount: rust_decimal::Decimal) -> String {

@@ -1,7 +1,7 @@
 //! The inquiry desk's mail: answers and acknowledgments to the customer, with the ticket's tag in the
 //! subject, and the forward of a ticket's message to its department.
 
-use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::Desk;
@@ -183,21 +183,11 @@ fn forward_note(desk: &Desk<'_>, ticket: &Ticket, department: &str) -> String {
 
 /// A moment in the office's words: "Monday 7 December at 12:00", "lunedì 7 dicembre alle 12:00".
 pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
+    use crate::calendar::phrase::Language;
     let local = at.with_timezone(&zone);
-    let (hour, minute) = (local.hour(), local.minute());
     if language == "it" {
-        let day = match local.weekday() {
-            Weekday::Mon => "lunedì",
-            Weekday::Tue => "martedì",
-            Weekday::Wed => "mercoledì",
-            Weekday::Thu => "giovedì",
-            Weekday::Fri => "venerdì",
-            Weekday::Sat => "sabato",
-            Weekday::Sun => "domenica",
-        };
-        let month = crate::calendar::phrase::ITALIAN_MONTHS[local.month0() as usize];
-        format!("{day} {} {month} alle {hour:02}:{minute:02}", local.day())
+        Language::Italian.date(&local, "%A %-d %B alle %H:%M")
     } else {
-        format!("{} at {hour:02}:{minute:02}", local.format("%A %-d %B"))
+        Language::English.date(&local, "%A %-d %B at %H:%M")
     }
 }
