@@ -177,12 +177,21 @@ pub(super) fn stranger(desk: &mut Desk<'_>, history: &mut dyn ReplyHistory) -> R
     desk.forward_to_manager(note, "stranger")
 }
 
-/// The order lines of the message: its new text and CSV attachments, else its subject.
+/// The order lines of the message: its new text and CSV attachments, else a forward's forwarded
+/// message, else its subject.
 fn read<'c>(desk: &Desk<'c>, matcher: &Matcher<'c>) -> Reading<'c> {
     let mut lines = extract::lines(desk.new_text);
     lines.extend(csv_attachments(desk.cx.raw).iter().flat_map(|csv| extract::from_csv(csv)));
     let reading = understand(matcher, lines);
     if !reading.is_empty() {
+        return reading;
+    }
+    // A forward's order is the forwarded message's: "Puoi ordinare questo per Chiara?" over Chiara's lines.
+    let forwarded = crate::mail::forwarded::is_forward(&desk.cx.msg.subject)
+        .then(|| crate::mail::forwarded::body(&desk.cx.msg.text))
+        .flatten()
+        .map(|body| understand(matcher, extract::lines(crate::mail::reply_text::new_text(body))));
+    if let Some(reading) = forwarded.filter(|r| !r.is_empty()) {
         return reading;
     }
     let topic = compose::reply_subject(&desk.cx.msg.subject);
