@@ -89,9 +89,14 @@ pub(crate) fn in_line(line: &str) -> Vec<Requested> {
     let mut found: Vec<Requested> = Vec::new();
     for part in parts(&tokens) {
         match read_part(line, part) {
-            // "A4 paper, 3": a part that is only a quantity belongs to the words before it.
-            Some(mut read) if read.description.is_empty() => {
+            // "A4 paper, 3": a part that is only a quantity belongs to the words before it; so does
+            // one that names its item only as "ne" ("sono finite le cialde, ne ordini 2 scatole").
+            Some(mut read) if read.description.is_empty() || refers_back(&read.description) => {
                 if let Some(previous) = found.last_mut().filter(|p| p.quantity == Quantity::Missing) {
+                    if refers_back(&read.description) {
+                        // "sono finite le cialde": what "ne" refers to is the last thing named.
+                        previous.description = last_named(&previous.description);
+                    }
                     previous.quantity = read.quantity;
                     previous.unit = read.unit.or(previous.unit.take());
                     previous.written = format!("{}, {}", previous.written, read.written);
@@ -106,6 +111,39 @@ pub(crate) fn in_line(line: &str) -> Vec<Requested> {
         }
     }
     found
+}
+
+/// Whether `description` names its item only by "ne" (Italian's "of it") and a verb of ordering:
+/// "ne ordini", "ne prendiamo", "ne servono".
+fn refers_back(description: &str) -> bool {
+    const VERBS: [&str; 14] = [
+        "ordini",
+        "ordina",
+        "ordinate",
+        "ordiniamo",
+        "prendi",
+        "prendiamo",
+        "prendete",
+        "compri",
+        "compra",
+        "compriamo",
+        "servono",
+        "serve",
+        "mi",
+        "ci",
+    ];
+    let words: Vec<String> = description.split_whitespace().map(fold_word).collect();
+    words.first().is_some_and(|w| w == "ne") && words[1..].iter().all(|w| VERBS.contains(&w.as_str()))
+}
+
+/// The words of `description` after its last article: "in cucina sono finite le cialde" names
+/// "cialde"; without an article, all of it.
+fn last_named(description: &str) -> String {
+    const ARTICLES: [&str; 11] = ["il", "lo", "la", "i", "gli", "le", "l", "un", "una", "the", "some"];
+    let words: Vec<&str> = description.split_whitespace().collect();
+    let after = words.iter().rposition(|w| ARTICLES.contains(&fold_word(w).as_str())).map_or(0, |at| at + 1);
+    let tail = words[after..].join(" ");
+    if tail.is_empty() { description.to_owned() } else { tail }
 }
 
 /// The word of `written` that folds to `unit`, as written ("Blocchi" for "blocchi").

@@ -74,6 +74,8 @@ const ENGLISH: &[(&str, Expected)] = &[
 
 /// One line each, in Italian.
 const ITALIAN: &[(&str, Expected)] = &[
+    ("sono finite le cialde, ne ordini 2 scatole?", (2, "box", "cialde")),
+    ("in cucina è finita la carta, ne prendiamo 3 risme", (3, "ream", "carta")),
     ("due risme di carta A4", (2, "ream", "carta A4")),
     ("3 risme di carta A4", (3, "ream", "carta A4")),
     ("carta A4 x3", (3, "", "carta A4")),
