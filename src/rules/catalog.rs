@@ -28,6 +28,7 @@
 //! aliases = ["a4 paper", "copy paper", "carta a4"]
 //! unit = "ream"                         # default piece
 //! pack_size = 5                         # default 1
+//! holds = 4                             # pieces in one unit, when the unit is a pack (default none)
 //! vendor = "Cartoleria Centrale"
 //! vendor_sku = "CC-80500"               # default: the sku
 //! price = "4.20"                        # per unit, before VAT, in the vendor's currency
@@ -204,6 +205,7 @@ fn item(table: &Table<'_, '_>, vendors: Option<&[(Vendor, std::ops::Range<usize>
     });
     let unit = table.optional("unit", unit);
     let pack_size = table.optional("pack_size", |i| positive(i, "a pack holds at least one unit"));
+    let holds = table.optional("holds", |i| positive(i, "a unit holds at least one piece"));
     let vendor = table.get("vendor").and_then(|item| {
         let name = item.expect_str()?;
         match vendors {
@@ -254,6 +256,7 @@ fn item(table: &Table<'_, '_>, vendors: Option<&[(Vendor, std::ops::Range<usize>
         aliases: aliases.ok()?.unwrap_or_default(),
         unit: unit.ok()?.unwrap_or_else(|| "piece".to_owned()),
         pack_size: pack_size.ok()?.unwrap_or(1),
+        holds: holds.ok()?,
         vendor: vendor?,
         price: price?,
         reorder_point,

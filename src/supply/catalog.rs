@@ -75,6 +75,10 @@ pub struct Item {
     pub unit: String,
     /// How many units a pack (box, carton, confezione) holds: "2 boxes" of a 5-ream box is 10 reams.
     pub pack_size: u32,
+    /// How many pieces one unit holds, when the unit is itself a pack (`unit = "pack"`, `holds = 4`
+    /// for a pack of four batteries): a request counting the pieces ("8 AA batteries") is read in
+    /// packs, and one that does not come to whole packs is asked about.
+    pub holds: Option<u32>,
     pub vendor: String,
     /// The vendor's code for it, printed on purchase orders.
     pub vendor_sku: String,
@@ -149,6 +153,7 @@ pub(crate) mod tests {
             aliases: vec!["copy paper".into()],
             unit: "ream".into(),
             pack_size: 5,
+            holds: None,
             vendor: "Cartoleria".into(),
             vendor_sku: "CC-80500".into(),
             price: "4.20".parse().unwrap(),

@@ -66,10 +66,15 @@ pub const MAX_LINES: usize = 1_000;
 /// line is prose whose tail names no item.
 pub const MAX_WORDS: usize = 200;
 
-/// The order lines in `text`, from its first [`MAX_LINES`] lines that are not blank.
+/// The order lines in `text`, from its first [`MAX_LINES`] lines that are not blank. A line the
+/// sender's mail program wrapped ("servono 2 confezioni di⏎acqua naturale") is read joined to the
+/// next; a line that is only a quantity ("1 conf.", "24": a table pasted one cell a line) belongs
+/// to the item on the line before it.
 pub fn lines(text: &str) -> Vec<Requested> {
     let rows: Vec<&str> =
         text.lines().map(str::trim).filter(|line| !line.is_empty()).take(MAX_LINES).collect();
+    let rows = unwrapped(&rows);
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     let numbered = numbered_list(&rows);
     let mut found = Vec::new();
     for (index, row) in rows.iter().enumerate() {
@@ -78,25 +83,60 @@ pub fn lines(text: &str) -> Vec<Requested> {
             found.extend(table::row(&cells));
             continue;
         }
-        found.extend(in_line(row));
+        read_line(row, &mut found);
     }
     found
 }
 
+/// The shortest line a mail program wraps: a list's lines are shorter.
+const WRAPPED_LINE: usize = 30;
+
+/// `rows` with each line that the sender's mail program wrapped joined to the next: a long one that
+/// ends in the middle of a phrase, on a word that cannot end one ("di", "of", "and", "two").
+fn unwrapped(rows: &[&str]) -> Vec<String> {
+    const OPEN: [&str; 22] = [
+        "di", "da", "del", "della", "dei", "delle", "e", "ed", "per", "con", "a", "of", "and", "for", "with",
+        "the", "an", "some", "il", "la", "le", "i",
+    ];
+    let mut joined: Vec<String> = Vec::new();
+    let mut open = false;
+    for row in rows {
+        match joined.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(row);
+            }
+            _ => joined.push((*row).to_owned()),
+        }
+        let last_word = row.rsplit(|c: char| c.is_whitespace()).next().map(fold_word).unwrap_or_default();
+        // A list's lines are short and each whole; a wrapped line is long.
+        open = row.len() >= WRAPPED_LINE
+            && (OPEN.contains(&last_word.as_str())
+                || numbers::in_words(&[last_word.as_str()]).is_some_and(|(_, used)| used == 1));
+    }
+    joined
+}
+
 /// The order lines in one line of prose or a list: one per part ("3 pens and 2 pads").
 pub(crate) fn in_line(line: &str) -> Vec<Requested> {
+    let mut found = Vec::new();
+    read_line(line, &mut found);
+    found
+}
+
+/// Reads the order lines of `line` onto those `found` before it: a part that is only a quantity
+/// completes the last of them when that one had none.
+fn read_line(line: &str, found: &mut Vec<Requested>) {
     let tokens = tokenize(line);
-    let mut found: Vec<Requested> = Vec::new();
     for part in parts(&tokens) {
         match read_part(line, part) {
             // "A4 paper, 3": a part that is only a quantity belongs to the words before it; so does
             // one that names its item only as "ne" ("sono finite le cialde, ne ordini 2 scatole").
             Some(mut read) if read.description.is_empty() || refers_back(&read.description) => {
                 if let Some(previous) = found.last_mut().filter(|p| p.quantity == Quantity::Missing) {
-                    if refers_back(&read.description) {
-                        // "sono finite le cialde": what "ne" refers to is the last thing named.
-                        previous.description = last_named(&previous.description);
-                    }
+                    // "sono finite le cialde, ne ordini 2", "we're out of staples, 3 boxes please": the
+                    // quantity is of the last thing named.
+                    previous.description = last_named(&previous.description);
                     previous.quantity = read.quantity;
                     previous.unit = read.unit.or(previous.unit.take());
                     previous.written = format!("{}, {}", previous.written, read.written);
@@ -110,7 +150,6 @@ pub(crate) fn in_line(line: &str) -> Vec<Requested> {
             None => {}
         }
     }
-    found
 }
 
 /// Whether `description` names its item only by "ne" (Italian's "of it") and a verb of ordering:
@@ -136,12 +175,15 @@ fn refers_back(description: &str) -> bool {
     words.first().is_some_and(|w| w == "ne") && words[1..].iter().all(|w| VERBS.contains(&w.as_str()))
 }
 
-/// The words of `description` after its last article: "in cucina sono finite le cialde" names
-/// "cialde"; without an article, all of it.
+/// The words of `description` after its last article or "out of": "in cucina sono finite le
+/// cialde" names "cialde", "we're out of staples" "staples"; without one, all of it.
 fn last_named(description: &str) -> String {
-    const ARTICLES: [&str; 11] = ["il", "lo", "la", "i", "gli", "le", "l", "un", "una", "the", "some"];
+    const BEFORE: [&str; 17] = [
+        "il", "lo", "la", "i", "gli", "le", "l", "un", "una", "the", "some", "of", "finite", "finiti",
+        "finita", "finito", "more",
+    ];
     let words: Vec<&str> = description.split_whitespace().collect();
-    let after = words.iter().rposition(|w| ARTICLES.contains(&fold_word(w).as_str())).map_or(0, |at| at + 1);
+    let after = words.iter().rposition(|w| BEFORE.contains(&fold_word(w).as_str())).map_or(0, |at| at + 1);
     let tail = words[after..].join(" ");
     if tail.is_empty() { description.to_owned() } else { tail }
 }

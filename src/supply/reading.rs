@@ -8,7 +8,7 @@
 use super::catalog::Item;
 use super::extract::{Quantity, Requested};
 use super::matching::{Candidate, Match, Matcher};
-use super::units::{in_item_units, unit_named};
+use super::units::{in_item_units, pieces_in_units, unit_named};
 
 /// The longest line without a number that is taken as an order line, in words that can name an
 /// item (not "the", "for", units).
@@ -85,6 +85,11 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
             Match::Item(candidate) if candidate.item.active && (counted || short) => {
                 let item = candidate.item;
                 let asked = i64::from(requested.quantity.value());
+                let Some(asked) = pieces_in_units(asked, requested.unit.as_deref(), item.holds) else {
+                    // "6 AA batteries" of packs of four: the pieces are not whole packs.
+                    reading.unclear.push(Unclear { requested, doubt: Doubt::Unit, closest: vec![candidate] });
+                    continue;
+                };
                 let quantity = in_item_units(asked, requested.unit.as_deref(), &item.unit, item.pack_size);
                 if quantity > most_plausible(item) {
                     reading.unclear.push(Unclear {
@@ -110,10 +115,15 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
 }
 
 /// Whether the unit a line counts in can be turned into the item's: none given, the item's own,
-/// a pack of it, or pieces (which count anything). "24 bottles" of water kept in packs cannot.
+/// a pack of it, or pieces (which count anything). "24 bottles" of water kept in packs can only when
+/// the catalog says how many a pack holds.
 fn convertible(requested: &Requested, item: &Item) -> bool {
     let Some(unit) = requested.unit.as_deref().and_then(unit_named) else { return true };
-    unit.name == item.unit || unit.pack || unit.name == "piece" || unit_named(&item.unit).is_none()
+    unit.name == item.unit
+        || unit.pack
+        || unit.name == "piece"
+        || unit_named(&item.unit).is_none()
+        || item.holds.is_some()
 }
 
 /// The most of `item` a request can plausibly mean: five times the most the office keeps or lets one

@@ -112,6 +112,18 @@ pub fn written(unit: &str, quantity: i64, language: &str) -> String {
     }
 }
 
+/// How many units of an item that holds `holds` pieces a unit are `quantity` pieces: whole units,
+/// or `None` when the pieces do not come to whole units (to be asked). A count below one unit's worth
+/// is taken as units, as "2 coffee" means two boxes.
+pub fn pieces_in_units(quantity: i64, asked: Option<&str>, holds: Option<u32>) -> Option<i64> {
+    let Some(holds) = holds.map(i64::from).filter(|h| *h > 1) else { return Some(quantity) };
+    // Only a count of the pieces themselves: no unit, or one that is not a pack.
+    if asked.and_then(unit_named).is_some_and(|unit| unit.pack) || quantity < holds {
+        return Some(quantity);
+    }
+    (quantity % holds == 0).then_some(quantity / holds)
+}
+
 /// How many of an item's units `quantity` of `asked` are: packs times the pack size, anything else
 /// as written.
 pub fn in_item_units(quantity: i64, asked: Option<&str>, item_unit: &str, pack_size: u32) -> i64 {
@@ -155,5 +167,16 @@ mod tests {
         assert_eq!(written("ream", 3, "en"), "reams");
         assert_eq!(written("ream", 1, "it"), "risma");
         assert_eq!(written("sachet", 2, "en"), "sachet");
+    }
+
+    #[test]
+    fn pieces_of_an_item_kept_in_packs_are_whole_packs_or_a_question() {
+        // AA batteries in packs of four.
+        assert_eq!(pieces_in_units(8, None, Some(4)), Some(2));
+        assert_eq!(pieces_in_units(6, None, Some(4)), None, "six batteries are not whole packs");
+        assert_eq!(pieces_in_units(24, Some("bottiglie"), Some(24)), Some(1));
+        assert_eq!(pieces_in_units(2, Some("packs"), Some(4)), Some(2), "packs are counted as packs");
+        assert_eq!(pieces_in_units(2, None, Some(100)), Some(2), "2 coffee is two boxes");
+        assert_eq!(pieces_in_units(8, None, None), Some(8));
     }
 }

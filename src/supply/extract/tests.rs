@@ -146,6 +146,19 @@ fn the_table_has_at_least_eighty_phrasings() {
 
 /// Lines, tables and lists that hold more than one order line.
 const SEVERAL: &[(&str, &[Expected])] = &[
+    (
+        "per la sala riunioni servono 2 confezioni di\nacqua naturale e 3 scatole di capsule caffè",
+        &[(2, "pack", "acqua naturale"), (3, "box", "capsule caffè")],
+    ),
+    (
+        "Hi Marta, could you please order two\nboxes of A4 copy paper?",
+        &[(-1, "", "Marta"), (2, "box", "A4 copy paper")],
+    ),
+    (
+        "Evidenziatori gialli\n1 conf.\nPost-it 76x76\n24\nPennarelli lavagna\n2 confezioni",
+        &[(1, "pack", "Evidenziatori gialli"), (24, "", "Post-it 76x76"), (2, "pack", "Pennarelli lavagna")],
+    ),
+    ("we're out of staples, 3 boxes please", &[(3, "box", "staples")]),
     ("3 pens and 2 notepads", &[(3, "", "pens"), (2, "", "notepads")]),
     ("3 penne e 2 blocchi", &[(3, "", "penne"), (2, "pad", "blocchi")]),
     ("Hi Clerk, 2 staplers please", &[(-1, "", "Clerk"), (2, "", "staplers")]),

@@ -13,6 +13,7 @@ fn item(sku: &str, name: &str, italian: &str, aliases: &[&str], vendor_sku: &str
         aliases: aliases.iter().map(|a| (*a).into()).collect(),
         unit: "piece".into(),
         pack_size: 1,
+        holds: None,
         vendor: "Cartoleria".into(),
         vendor_sku: vendor_sku.into(),
         price: "1.00".parse().unwrap(),
