@@ -122,6 +122,9 @@ pub struct Reading {
     /// The zone the times were read in, when the sender's clock is not the office's: their Date's
     /// offset, or a zone the text names.
     pub senders_zone: Option<FixedOffset>,
+    /// The start's hour was written without am/pm ("at 7", "alle 8"): it may be twelve hours off,
+    /// and the calendar's working hours say which half of the day is meant.
+    pub either_half: bool,
 }
 
 impl Reading {
@@ -135,6 +138,7 @@ impl Reading {
             daily: None,
             refused: false,
             senders_zone: None,
+            either_half: false,
         }
     }
 }
@@ -636,7 +640,9 @@ impl Found {
             (theirs != office.offset_from_utc_datetime(&when.naive_utc()).fix()).then_some(theirs)
         });
         let length = length.filter(|l| (SHORTEST..=LONGEST).contains(l));
-        Reading { asked, length, language, referred: old, daily, refused, senders_zone }
+        let either_half = matches!(asked, Asked::At(_))
+            && self.clock.is_some_and(|c| !c.explicit && (1..=12).contains(&c.hour) && c.zone.is_none());
+        Reading { asked, length, language, referred: old, daily, refused, senders_zone, either_half }
     }
 
     /// The clock the times are read on.

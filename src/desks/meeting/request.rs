@@ -167,6 +167,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
             let Some(slot) = slot_at(start, length) else {
                 return propose(desk, outcome, &request, &reading, length, None, None);
             };
+            let (slot, reading) = other_half_if_open(desk, slot, reading)?;
             match desk.conflict("", &[slot], false)? {
                 None => {
                     let echo = echo(desk, &reading, Some(slot));
@@ -243,6 +244,26 @@ fn booked_in_thread(desk: &Desk<'_>, thread: &[String]) -> Result<Option<Event>,
         }
     }
     Ok(None)
+}
+
+/// An hour written without am/pm ("at 7") read in the other half of the day, when the half it was
+/// read in is outside the calendar's working hours and the other is within them: an office open
+/// 07:00–15:00 meets "at 7" in the morning.
+fn other_half_if_open(desk: &Desk<'_>, slot: Slot, reading: Reading) -> Result<(Slot, Reading), DeskError> {
+    if !reading.either_half || desk.conflict("", &[slot], false)? != Some(Unavailable::OutsideHours) {
+        return Ok((slot, reading));
+    }
+    let twelve = TimeDelta::hours(12);
+    let local_day = |t: DateTime<Utc>| t.with_timezone(&desk.zone()).date_naive();
+    for other in [slot.start - twelve, slot.start + twelve] {
+        let Some(candidate) = slot_at(other, slot.end - slot.start) else { continue };
+        if local_day(other) == local_day(slot.start)
+            && desk.conflict("", &[candidate], false)? != Some(Unavailable::OutsideHours)
+        {
+            return Ok((candidate, Reading { asked: Asked::At(other), ..reading }));
+        }
+    }
+    Ok((slot, reading))
 }
 
 /// `length` from `start`, unless that runs off the calendar.

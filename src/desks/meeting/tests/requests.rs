@@ -585,3 +585,17 @@ fn the_offices_own_closure_is_never_offered() {
         run(&set, &plain_call(), &words("Meeting", "Could we meet on Wednesday 30 December at 10?"), &store);
     assert!(stored(&outcome).is_empty(), "{outcome:?}");
 }
+
+#[test]
+fn an_hour_without_am_or_pm_is_read_in_the_half_of_the_day_the_calendar_is_open() {
+    let dir = crate::rules::tests::Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
+    let early = super::CALENDAR.replace("hours.tue = \"09:00-18:00\"", "hours.tue = \"07:00-15:00\"");
+    dir.write("office.toml", &format!("{}{early}", crate::rules::tests::OFFICE));
+    let set = dir.load();
+    let store = Store::open_in_memory().unwrap();
+    // "at 7" is 19:00 by default (offices meet in the afternoon), but this calendar closes at 15:00.
+    let outcome = run(&set, &plain_call(), &words("Meeting", "Could we meet on Tuesday at 7?"), &store);
+    let events = stored(&outcome);
+    assert_eq!(events.len(), 1, "{outcome:?}");
+    assert_eq!(events[0].start, rome(24, 7));
+}
