@@ -79,6 +79,11 @@ pub(crate) fn read(
         let words = request_words(&msg.subject, !msg.in_reply_to.is_empty(), &msg.text);
         (phrase::read_in(&words, sent, zone), sent.with_timezone(&Utc))
     });
+    // Times are shown on the office's clock, as its people read them.
+    let local = |at: chrono::DateTime<Utc>| match zone {
+        Some(zone) => at.with_timezone(&zone).format("%a %-d %b %H:%M %Z").to_string(),
+        None => at.format("%a %-d %b %H:%M UTC").to_string(),
+    };
     let mut points = 0.0;
     let mut evidence = Vec::new();
     if let Some(word) = meet {
@@ -101,7 +106,7 @@ pub(crate) fn read(
             }
             Asked::At(at) if at > sent => {
                 points += if meet.is_some() || proposes.is_some() { 2.0 } else { 1.5 };
-                evidence.push(format!("a time to come: {}", at.format("%a %-d %b %H:%M UTC")));
+                evidence.push(format!("a time to come: {}", local(at)));
             }
             Asked::Within { to, .. } if to > sent => {
                 points += if meet.is_some() { 1.5 } else { 1.0 };
@@ -114,6 +119,13 @@ pub(crate) fn read(
             }
             Asked::At(_) | Asked::Within { .. } => {}
             Asked::Nothing => {}
+        }
+        // What the reading set aside, for a person to check: the meeting a change names, a refusal.
+        if let Asked::At(at) = reading.referred {
+            evidence.push(format!("names the meeting of {}", local(at)));
+        }
+        if reading.refused {
+            evidence.push("a day or time refused".to_owned());
         }
     }
     if let Some(word) = BOOKED.find(&all).filter(|_| proposes.is_none()) {
