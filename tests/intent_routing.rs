@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{Datelike, Days, Utc, Weekday};
 
-use support::clerk::{ASSISTANT, Clerk, Office, PASSWORD, copy_dir, office_users};
+use support::clerk::{ASSISTANT, Clerk, Office};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -31,20 +30,7 @@ fn shipped_office() -> (Dovecot, SmtpSink, Office, Clerk) {
 
 /// [`shipped_office`] with `extra_rules` in a rules file of its own.
 fn shipped_office_with(extra_rules: &str) -> (Dovecot, SmtpSink, Office, Clerk) {
-    let mut users = office_users();
-    users.extend([GIULIA, MARCO, INFO, CAFFE, PAOLO].map(|user| (user, PASSWORD)));
-    let dovecot = Dovecot::start(&users);
-    let sink = SmtpSink::start_relaying_to(&dovecot);
-    let office = Office::new(&dovecot, &sink, "", "");
-    let rules = office.dir.path().join("rules");
-    std::fs::remove_dir_all(&rules).expect("removing the test office's rules");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
-    if !extra_rules.is_empty() {
-        std::fs::write(rules.join("30-test.rules.toml"), extra_rules).expect("writing the test's rules");
-    }
-    let clerk = office.start();
-    assert!(clerk.wait_for_log("watching", WAIT), "clerk did not start watching:\n{}", clerk.log());
-    (dovecot, sink, office, clerk)
+    support::clerk::shipped_office(&[GIULIA, MARCO, INFO, CAFFE, PAOLO], extra_rules)
 }
 
 /// A message to the shipped assistant, sent now.

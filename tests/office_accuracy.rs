@@ -18,6 +18,8 @@
 //! made a customer ticket; a meeting booked, a meeting cancelled or a supply request or purchase
 //! order opened from a message that asks for none), and every miss with the rule that decided it.
 
+mod labelled;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -198,31 +200,8 @@ fn booked_as_written(explained: &Explanation, label: &Value) -> Option<bool> {
 /// Whether clerk's supply request holds exactly the lines the person wrote down (SKU and quantity in
 /// the item's units), for an order from someone who may order whose lines name items.
 fn ordered_as_written(explained: &Explanation, label: &Value) -> Option<bool> {
-    if label.get("kind").and_then(Value::as_str) != Some("order")
-        || label.get("allowed").and_then(Value::as_bool) == Some(false)
-    {
-        return None;
-    }
-    let mut wanted: Vec<(String, i64)> = label
-        .get("lines")?
-        .as_array()?
-        .iter()
-        .filter_map(|line| Some((line.get("sku")?.as_str()?.to_owned(), line.get("qty")?.as_i64()?)))
-        .collect();
-    if wanted.is_empty() {
-        return None;
-    }
-    let mut got: Vec<(String, i64)> = explained
-        .decision
-        .effects
-        .iter()
-        .filter_map(|effect| match effect {
-            Effect::Supply(change) => Some(change.requests.iter().flat_map(|r| &r.lines)),
-            _ => None,
-        })
-        .flatten()
-        .map(|line| (line.sku.clone(), line.quantity))
-        .collect();
+    let mut wanted = labelled::order_lines(label)?;
+    let mut got = labelled::lines_read(explained);
     wanted.sort();
     got.sort();
     Some(wanted == got)
@@ -266,23 +245,10 @@ fn harm(rules: &RuleSet, explained: &Explanation, label: &Value) -> Vec<String> 
     harm
 }
 
-/// Every set to score: the development set, our own, and those named in `CLERK_OFFICE_SETS`.
-fn sets() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut sets: Vec<PathBuf> = [root.join("tests/corpus/office"), root.join("tests/office-set")]
-        .into_iter()
-        .filter(|d| d.is_dir())
-        .collect();
-    if let Ok(extra) = std::env::var("CLERK_OFFICE_SETS") {
-        sets.extend(extra.split(':').filter(|d| !d.is_empty()).map(PathBuf::from));
-    }
-    sets
-}
-
 #[test]
 fn the_shipped_office_routes_labelled_office_mail() {
     let rules = shipped_rules();
-    let scores: Vec<Score> = sets().iter().map(|set| score(&rules, set)).collect();
+    let scores: Vec<Score> = labelled::sets().iter().map(|set| score(&rules, set)).collect();
     assert!(!scores.is_empty(), "no labelled set found (tests/corpus/office is part of the repository)");
     for score in &scores {
         println!("{}", score.report());

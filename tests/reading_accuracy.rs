@@ -13,14 +13,15 @@
 //! cargo test --test reading_accuracy -- --nocapture
 //! ```
 
+mod labelled;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use clerk::calendar::phrase::{self, Asked, Intent};
-use clerk::effects::Effect;
 use clerk::explain::explain_at;
 use clerk::mail::message::Message;
 use clerk::mail::reply_text::request_words;
@@ -139,43 +140,17 @@ fn read(raw: &[u8]) -> Option<(String, Option<DateTime<Utc>>, phrase::Reading)> 
     Some((action.to_owned(), start, reading))
 }
 
-/// The (SKU, quantity) lines the label of an order from someone who may order gives, if any.
-fn wanted_lines(label: &Value) -> Option<Vec<(String, i64)>> {
-    if label.get("kind").and_then(Value::as_str) != Some("order")
-        || label.get("allowed").and_then(Value::as_bool) == Some(false)
-    {
-        return None;
-    }
-    let lines: Vec<(String, i64)> = label
-        .get("lines")?
-        .as_array()?
-        .iter()
-        .filter_map(|line| Some((line.get("sku")?.as_str()?.to_owned(), line.get("qty")?.as_i64()?)))
-        .collect();
-    (!lines.is_empty()).then_some(lines)
-}
-
 /// The order lines clerk's shipped office reads in `raw`, as of its Date.
 fn read_lines(rules: &RuleSet, raw: &[u8]) -> Vec<(String, i64)> {
     let Some(date) = Message::parse(raw).ok().and_then(|m| m.date) else { return Vec::new() };
-    let Ok(explained) = explain_at(rules, raw, None, date.with_timezone(&Utc)) else { return Vec::new() };
-    explained
-        .decision
-        .effects
-        .iter()
-        .filter_map(|effect| match effect {
-            Effect::Supply(change) => Some(change.requests.iter().flat_map(|r| &r.lines)),
-            _ => None,
-        })
-        .flatten()
-        .map(|line| (line.sku.clone(), line.quantity))
-        .collect()
+    explain_at(rules, raw, None, date.with_timezone(&Utc))
+        .map_or_else(|_| Vec::new(), |e| labelled::lines_read(&e))
 }
 
 /// Scores the order lines of `label`'s message, if it is an order with lines.
 fn score_order(rules: &RuleSet, dir: &Path, label: &Value, score: &mut Score) {
     let field = |name: &str| label.get(name).and_then(Value::as_str).unwrap_or("");
-    let Some(mut wanted) = wanted_lines(label) else { return };
+    let Some(mut wanted) = labelled::order_lines(label) else { return };
     let raw = std::fs::read(dir.join(field("file"))).expect("a labelled message is readable");
     let mut got = read_lines(rules, &raw);
     let mut right = 0;
@@ -276,24 +251,12 @@ fn score(rules: &RuleSet, dir: &Path) -> Score {
     score
 }
 
-fn sets() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut sets: Vec<PathBuf> = [root.join("tests/corpus/office"), root.join("tests/office-set")]
-        .into_iter()
-        .filter(|d| d.is_dir())
-        .collect();
-    if let Ok(extra) = std::env::var("CLERK_OFFICE_SETS") {
-        sets.extend(extra.split(':').filter(|d| !d.is_empty()).map(PathBuf::from));
-    }
-    sets
-}
-
 #[test]
 fn the_time_reader_reads_labelled_requests_as_their_senders_meant() {
     let rules =
         RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).expect("the shipped rules load");
     let mut first = None;
-    for set in sets() {
+    for set in labelled::sets() {
         let score = score(&rules, &set);
         println!("time reader on {}:", set.display());
         println!("{}", score.start.line("exact start"));

@@ -6,12 +6,11 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Utc, Weekday};
 
-use support::clerk::{ASSISTANT, Clerk, Office, PASSWORD, copy_dir, office_users};
+use support::clerk::{ASSISTANT, Clerk, Office};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -21,17 +20,7 @@ const PAOLO: &str = "paolo.conti@example.com";
 
 /// The shipped office reading the test assistant's mailbox.
 fn shipped_office() -> (Dovecot, SmtpSink, Office, Clerk) {
-    let mut users = office_users();
-    users.push((PAOLO, PASSWORD));
-    let dovecot = Dovecot::start(&users);
-    let sink = SmtpSink::start_relaying_to(&dovecot);
-    let office = Office::new(&dovecot, &sink, "", "");
-    let rules = office.dir.path().join("rules");
-    std::fs::remove_dir_all(&rules).expect("removing the test office's rules");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
-    let clerk = office.start();
-    assert!(clerk.wait_for_log("watching", WAIT), "clerk did not start watching:\n{}", clerk.log());
-    (dovecot, sink, office, clerk)
+    support::clerk::shipped_office(&[PAOLO], "")
 }
 
 /// Paolo's message to the assistant, dated `date`, with `extra` headers.

@@ -66,6 +66,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The shipped office (`rules/`, as it is, with `extra_rules` in a rules file of its own when given)
+/// reading the test assistant's mailbox, with mailboxes for `users` too; started and watching.
+pub fn shipped_office(users: &[&'static str], extra_rules: &str) -> (Dovecot, SmtpSink, Office, Clerk) {
+    let mut all = office_users();
+    all.extend(users.iter().map(|user| (*user, PASSWORD)));
+    let dovecot = Dovecot::start(&all);
+    let sink = SmtpSink::start_relaying_to(&dovecot);
+    let office = Office::new(&dovecot, &sink, "", "");
+    let rules = office.dir.path().join("rules");
+    std::fs::remove_dir_all(&rules).expect("removing the test office's rules");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
+    if !extra_rules.is_empty() {
+        std::fs::write(rules.join("30-test.rules.toml"), extra_rules).expect("writing the test's rules");
+    }
+    let clerk = office.start();
+    assert!(
+        clerk.wait_for_log("watching", Duration::from_secs(30)),
+        "clerk did not start watching:\n{}",
+        clerk.log()
+    );
+    (dovecot, sink, office, clerk)
+}
+
 /// The names of the files in `dir`, sorted; none if it does not exist.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

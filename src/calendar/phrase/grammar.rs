@@ -797,30 +797,31 @@ impl Grammar<'_, '_> {
         }
         // "the week of the 15th", "la settimana del 15".
         let of = self.words(at, &["week", "of", "the"]).or_else(|| self.words(at, &["settimana", "del"]))?;
-        let (date, end) = self.date(of).or_else(|| {
-            let day = self.number(of).filter(|d| (1..=31).contains(d))?;
-            let end = self.skip(of + 1, &["st", "nd", "rd", "th"]);
-            let date = (0..3).find_map(|m| {
-                let first = self.today.with_day(1)?.checked_add_months(chrono::Months::new(m))?;
-                NaiveDate::from_ymd_opt(first.year(), first.month(), day).filter(|d| *d >= self.today)
-            })?;
-            Some((date, end))
-        })?;
+        let (date, end) = self.date_or_day_of_month(of)?;
         Some((What::Day(working(monday(date))), end))
+    }
+
+    /// A date at `i`, or a day of the month alone ("15th", "15"): the next such day from today.
+    fn date_or_day_of_month(&self, i: usize) -> Option<(NaiveDate, usize)> {
+        self.date(i).or_else(|| {
+            let day = self.number(i).filter(|d| (1..=31).contains(d))?;
+            let end = self.skip(i + 1, &["st", "nd", "rd", "th"]);
+            Some((self.next_day_of_month(day)?, end))
+        })
+    }
+
+    /// Day `day` of this month, or of the next month that has it, from today on.
+    fn next_day_of_month(&self, day: u32) -> Option<NaiveDate> {
+        (0..3).find_map(|m| {
+            let first = self.today.with_day(1)?.checked_add_months(chrono::Months::new(m))?;
+            NaiveDate::from_ymd_opt(first.year(), first.month(), day).filter(|d| *d >= self.today)
+        })
     }
 
     /// "after the 15th", "dopo il 15": the week after that day.
     fn after_day(&self, i: usize) -> Option<(What, usize)> {
         let at = self.words(i, &["after", "the"]).or_else(|| self.words(i, &["dopo", "il"]))?;
-        let (date, end) = self.date(at).or_else(|| {
-            let day = self.number(at).filter(|d| (1..=31).contains(d))?;
-            let end = self.skip(at + 1, &["st", "nd", "rd", "th"]);
-            let date = (0..3).find_map(|m| {
-                let first = self.today.with_day(1)?.checked_add_months(chrono::Months::new(m))?;
-                NaiveDate::from_ymd_opt(first.year(), first.month(), day).filter(|d| *d >= self.today)
-            })?;
-            Some((date, end))
-        })?;
+        let (date, end) = self.date_or_day_of_month(at)?;
         let from = day_plus(date, 1);
         Some((What::Day(Days { from, to: day_plus(from, 7) }), end))
     }
@@ -843,11 +844,7 @@ impl Grammar<'_, '_> {
         if !(suffix || (italian && follows_time)) {
             return None;
         }
-        let date = (0..3).find_map(|m| {
-            let first = self.today.with_day(1)?.checked_add_months(chrono::Months::new(m))?;
-            NaiveDate::from_ymd_opt(first.year(), first.month(), day).filter(|d| *d >= self.today)
-        })?;
-        Some((date, end))
+        Some((self.next_day_of_month(day)?, end))
     }
 
     /// "in February", "a febbraio", "nel mese di marzo": the month's days; or a bare day number.

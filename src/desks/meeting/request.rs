@@ -190,7 +190,6 @@ fn ask_again(
     request: &Request,
     proposal: &Proposal,
 ) -> Result<(), DeskError> {
-    let cx = desk.cx;
     outcome.notes.push("meeting desk: the reply chooses none of the offered times clearly; asked again, the offer stays open".to_owned());
     let language = proposal.language;
     let list = numbered(desk, &proposal.slots, language);
@@ -202,6 +201,20 @@ fn ask_again(
             "Non ho capito quale orario avete scelto. Questi sono ancora liberi:\n\n{list}\nRispondete con il numero dell'orario che preferite (per esempio \"2\"), o indicatemi un altro giorno e orario."
         ),
     };
+    ask(desk, outcome, request, language, &body, "ask again")
+}
+
+/// Asks the requester `body` in a plain reply, greeted in `language`; `what` keeps its Message-ID
+/// apart from the desk's other answers to the same message.
+fn ask(
+    desk: &Desk<'_>,
+    outcome: &mut Outcome,
+    request: &Request,
+    language: Language,
+    body: &str,
+    what: &str,
+) -> Result<(), DeskError> {
+    let cx = desk.cx;
     let text =
         format!("{}\n\n{body}\n\n{}\n", greeting(&request.requester, language), cx.office.assistant.name);
     let identity = desk.identity();
@@ -212,7 +225,7 @@ fn ask_again(
         cc: Vec::new(),
         subject: compose::reply_subject(&cx.msg.subject),
         body: text,
-        message_id: desk.message_id("ask again", "question"),
+        message_id: desk.message_id(what, "question"),
         date: cx.now,
         auto_submitted: AutoSubmitted::AutoReplied,
         loop_header_value: identity.address.clone(),
@@ -393,25 +406,7 @@ fn ask_which_meeting(
             "Ci avete chiesto di {verb} un appuntamento, e più di uno dei vostri corrisponde a quanto scritto:\n\n{listed}\nNon ho cambiato nulla. Rispondete all'invito dell'appuntamento, o indicatemene il giorno e l'ora."
         ),
     };
-    let text = format!(
-        "{}\n\n{body}\n\n{}\n",
-        greeting(&request.requester, reading.language),
-        cx.office.assistant.name
-    );
-    let identity = desk.identity();
-    let mail = compose::reply(&Reply {
-        original: cx.msg,
-        from: &identity,
-        to: super::address_of(&request.requester),
-        cc: Vec::new(),
-        subject: compose::reply_subject(&cx.msg.subject),
-        body: text,
-        message_id: desk.message_id("which meeting", "question"),
-        date: cx.now,
-        auto_submitted: AutoSubmitted::AutoReplied,
-        loop_header_value: identity.address.clone(),
-    })?;
-    outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_string(), mail });
+    ask(desk, outcome, request, reading.language, &body, "which meeting")?;
     let note = format!(
         "{} asks to {english} a meeting in the calendar {}, and {} of their meetings fit the day and time named, so nothing was changed and they were asked which one. Their message, \"{}\", is in the assistant's mailbox.",
         request.requester.email,
