@@ -94,10 +94,16 @@ fn main() {
         "Hi Giulia, could we meet on Tuesday between 2 and 4 for an hour to go over the plans? Thanks, Anna";
     let italian =
         "Buongiorno, possiamo vederci martedì alle 15 per un'ora per parlare del progetto? Grazie, Anna";
+    // Each reading is sent a second later than the last, so that none is the reader's kept one.
+    let later = std::cell::Cell::new(sent);
+    let next = || {
+        later.set(later.get() + chrono::TimeDelta::seconds(1));
+        later.get()
+    };
     println!("== reading a meeting request in plain words (median of 200)");
-    for (language, text) in [("English (duckling)", english), ("Italian (grammar)", italian)] {
+    for (language, text) in [("English", english), ("Italian", italian)] {
         let time = median(200, || {
-            std::hint::black_box(clerk::calendar::phrase::read(text, sent));
+            std::hint::black_box(clerk::calendar::phrase::read(text, next()));
         });
         println!("  {language}: {:>8.1} µs", micros(time));
     }
@@ -111,7 +117,7 @@ fn main() {
         ("10,000 × \"at 10am\"", &repeated),
     ] {
         let time = median(20, || {
-            std::hint::black_box(clerk::calendar::phrase::read(text, sent));
+            std::hint::black_box(clerk::calendar::phrase::read(text, next()));
         });
         println!("  {what}: {:>8.1} ms", micros(time) / 1e3);
     }
