@@ -302,9 +302,10 @@ fn word_before_is_number(tokens: &[Token], i: usize) -> bool {
 /// follows is another line.
 fn ends_in_quantity(tokens: &[Token]) -> bool {
     let n = tokens.len();
-    let at = |i: usize| quantity_at(tokens, i).is_some_and(|f| !f.article && i + f.used == n);
-    (n >= 1 && at(n - 1))
-        || (n >= 2 && tokens[n - 1].word().is_some_and(|w| unit_named(w).is_some()) && at(n - 2))
+    // A quantity at `i` that ends where `end` is.
+    let at = |i: usize, end: usize| quantity_at(tokens, i).is_some_and(|f| !f.article && i + f.used == end);
+    (n >= 1 && at(n - 1, n))
+        || (n >= 2 && tokens[n - 1].word().is_some_and(|w| unit_named(w).is_some()) && at(n - 2, n - 1))
 }
 
 /// Whether a period after `word` ends an abbreviation ("ea.", "pz.", "n. 3") rather than a sentence.
@@ -542,6 +543,12 @@ const FILLER: &[&str] = &[
     "ordinare",
     "ordina",
     "ordinate",
+    "ordini",
+    "ordiniamo",
+    "prendi",
+    "prendiamo",
+    "compri",
+    "compra",
     "avere",
     "comprare",
     "prendere",

@@ -75,6 +75,7 @@ const ENGLISH: &[(&str, Expected)] = &[
 /// One line each, in Italian.
 const ITALIAN: &[(&str, Expected)] = &[
     ("sono finite le cialde, ne ordini 2 scatole?", (2, "box", "cialde")),
+    ("mi ordini mezza dozzina di blocchi A5 a quadretti", (6, "", "blocchi A5 a quadretti")),
     ("in cucina è finita la carta, ne prendiamo 3 risme", (3, "ream", "carta")),
     ("due risme di carta A4", (2, "ream", "carta A4")),
     ("3 risme di carta A4", (3, "ream", "carta A4")),
@@ -159,6 +160,10 @@ const SEVERAL: &[(&str, &[Expected])] = &[
         &[(1, "pack", "Evidenziatori gialli"), (24, "", "Post-it 76x76"), (2, "pack", "Pennarelli lavagna")],
     ),
     ("we're out of staples, 3 boxes please", &[(3, "box", "staples")]),
+    (
+        "servono buste da lettera 2 scatole e buste C4 1 scatola",
+        &[(2, "box", "buste da lettera"), (1, "box", "buste C4")],
+    ),
     ("3 pens and 2 notepads", &[(3, "", "pens"), (2, "", "notepads")]),
     ("3 penne e 2 blocchi", &[(3, "", "penne"), (2, "pad", "blocchi")]),
     ("Hi Clerk, 2 staplers please", &[(-1, "", "Clerk"), (2, "", "staplers")]),
