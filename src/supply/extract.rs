@@ -155,7 +155,7 @@ fn read_line(line: &str, found: &mut Vec<Requested>) {
 /// Whether `description` names its item only by "ne" (Italian's "of it") and a verb of ordering:
 /// "ne ordini", "ne prendiamo", "ne servono".
 fn refers_back(description: &str) -> bool {
-    const VERBS: [&str; 14] = [
+    const VERBS: [&str; 18] = [
         "ordini",
         "ordina",
         "ordinate",
@@ -170,6 +170,10 @@ fn refers_back(description: &str) -> bool {
         "serve",
         "mi",
         "ci",
+        "altre",
+        "altri",
+        "ancora",
+        "servirebbero",
     ];
     let words: Vec<String> = description.split_whitespace().map(fold_word).collect();
     words.first().is_some_and(|w| w == "ne") && words[1..].iter().all(|w| VERBS.contains(&w.as_str()))
@@ -182,7 +186,20 @@ fn last_named(description: &str) -> String {
         "il", "lo", "la", "i", "gli", "le", "l", "un", "una", "the", "some", "of", "finite", "finiti",
         "finita", "finito", "more",
     ];
-    let words: Vec<&str> = description.split_whitespace().collect();
+    const AGAIN: [&str; 5] = ["di", "nuovo", "again", "ancora", "already"];
+    const GONE: [&str; 8] = ["finite", "finiti", "finita", "finito", "out", "empty", "vuota", "terminata"];
+    let mut words: Vec<&str> = description.split_whitespace().collect();
+    while words.last().is_some_and(|w| AGAIN.contains(&fold_word(w).as_str())) {
+        words.pop();
+    }
+    // "la carta della stampante è finita (di nuovo)": the item is what is finished.
+    if words.last().is_some_and(|w| GONE.contains(&fold_word(w).as_str())) {
+        words.pop();
+        while words.last().is_some_and(|w| matches!(fold_word(w).as_str(), "e" | "sono" | "is" | "are" | "s"))
+        {
+            words.pop();
+        }
+    }
     let after = words.iter().rposition(|w| BEFORE.contains(&fold_word(w).as_str())).map_or(0, |at| at + 1);
     let tail = words[after..].join(" ");
     if tail.is_empty() { description.to_owned() } else { tail }
@@ -594,6 +611,18 @@ const FILLER: &[&str] = &[
     "totale",
     "with",
     "con",
+    // "we're out", "too", "maybe", "would do", "basta": what is said around an item, not of it.
+    "re",
+    "out",
+    "too",
+    "maybe",
+    "forse",
+    "do",
+    "will",
+    "should",
+    "enough",
+    "basta",
+    "bastano",
 ];
 
 /// The prepositions between a quantity or unit and what it counts: "3 boxes of", "due risme di".

@@ -161,6 +161,12 @@ const SEVERAL: &[(&str, &[Expected])] = &[
     ),
     ("we're out of staples, 3 boxes please", &[(3, "box", "staples")]),
     (
+        "la carta della stampante è finita di nuovo, ne servono altre due risme",
+        &[(2, "ream", "carta della stampante")],
+    ),
+    ("could you get us some more blue pens? A box would do.", &[(1, "box", "blue pens")]),
+    ("can u order more blu pens we're out, like 50", &[(50, "", "blu pens")]),
+    (
         "servono buste da lettera 2 scatole e buste C4 1 scatola",
         &[(2, "box", "buste da lettera"), (1, "box", "buste C4")],
     ),
