@@ -32,6 +32,8 @@ pub struct Requested {
     pub unit: Option<String>,
     /// What is asked for, as written, without the quantity and unit.
     pub description: String,
+    /// Half of one unit: "mezza scatola", "half a box" (taken when the unit halves into whole items).
+    pub halved: bool,
 }
 
 /// How much a line asks for.
@@ -135,9 +137,13 @@ fn read_line(line: &str, found: &mut Vec<Requested>) {
             Some(mut read) if read.description.is_empty() || refers_back(&read.description) => {
                 if let Some(previous) = found.last_mut().filter(|p| p.quantity == Quantity::Missing) {
                     // "sono finite le cialde, ne ordini 2", "we're out of staples, 3 boxes please": the
-                    // quantity is of the last thing named.
-                    previous.description = last_named(&previous.description);
+                    // quantity is of the last thing named; "penne nere per il secondo piano, mezza
+                    // scatola" of all that was named.
+                    if refers_back(&read.description) || says_gone(&previous.description) {
+                        previous.description = last_named(&previous.description);
+                    }
                     previous.quantity = read.quantity;
+                    previous.halved = read.halved;
                     previous.unit = read.unit.or(previous.unit.take());
                     previous.written = format!("{}, {}", previous.written, read.written);
                 } else if let Some(unit) = &read.unit {
@@ -179,6 +185,14 @@ fn refers_back(description: &str) -> bool {
     words.first().is_some_and(|w| w == "ne") && words[1..].iter().all(|w| VERBS.contains(&w.as_str()))
 }
 
+/// Whether `description` says something ran out: "we're out of staples", "sono finite le cialde".
+fn says_gone(description: &str) -> bool {
+    description.split_whitespace().map(fold_word).any(|w| GONE.contains(&w.as_str()))
+}
+
+/// Words that say something ran out.
+const GONE: [&str; 8] = ["finite", "finiti", "finita", "finito", "out", "empty", "vuota", "terminata"];
+
 /// The words of `description` after its last article or "out of": "in cucina sono finite le
 /// cialde" names "cialde", "we're out of staples" "staples"; without one, all of it.
 fn last_named(description: &str) -> String {
@@ -187,7 +201,6 @@ fn last_named(description: &str) -> String {
         "finita", "finito", "more",
     ];
     const AGAIN: [&str; 5] = ["di", "nuovo", "again", "ancora", "already"];
-    const GONE: [&str; 8] = ["finite", "finiti", "finita", "finito", "out", "empty", "vuota", "terminata"];
     let mut words: Vec<&str> = description.split_whitespace().collect();
     while words.last().is_some_and(|w| AGAIN.contains(&fold_word(w).as_str())) {
         words.pop();
@@ -340,6 +353,8 @@ struct Found {
     value: u32,
     article: bool,
     used: usize,
+    /// "mezza scatola", "half a box": half of the one unit that follows.
+    half: bool,
 }
 
 /// Words before a number that make it something other than a quantity: a time, a date, a room.
@@ -473,17 +488,29 @@ fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
             || word_before.and_then(Token::word).is_some_and(|w| NOT_AFTER.contains(&w))
             || matches!(previous.and_then(|t| t.mark), Some('€' | '$' | '#' | '/' | '+'))
             || (previous.and_then(|t| t.mark) == Some(':') && word_before_is_number(tokens, i));
-        return (!excluded).then_some(Found { value, article: false, used: 1 });
+        return (!excluded).then_some(Found { value, article: false, used: 1, half: false });
     }
     if let Some(value) = word.strip_suffix('x').or_else(|| word.strip_prefix('x')).and_then(digits) {
-        return Some(Found { value, article: false, used: 1 });
+        return Some(Found { value, article: false, used: 1, half: false });
     }
     let words: Vec<&str> = tokens[i..].iter().take(3).map_while(Token::word).collect();
     if let Some((value, used)) = numbers::in_words(&words) {
-        return Some(Found { value, article: false, used });
+        return Some(Found { value, article: false, used, half: false });
+    }
+    // "mezza scatola", "half a box": half of one, the unit following.
+    let unit_at = |n: usize| tokens.get(n).and_then(Token::word).is_some_and(|w| unit_named(w).is_some());
+    let half = match word {
+        "mezza" | "mezzo" if unit_at(i + 1) => Some(1),
+        "half" if next.and_then(Token::word).is_some_and(|w| matches!(w, "a" | "an")) && unit_at(i + 2) => {
+            Some(2)
+        }
+        _ => None,
+    };
+    if let Some(used) = half {
+        return Some(Found { value: 1, article: false, used, half: true });
     }
     if matches!(word, "a" | "an" | "un" | "una" | "uno") {
-        return Some(Found { value: 1, article: true, used: 1 });
+        return Some(Found { value: 1, article: true, used: 1, half: false });
     }
     None
 }
@@ -612,6 +639,8 @@ const FILLER: &[&str] = &[
     "with",
     "con",
     // "we're out", "too", "maybe", "would do", "basta": what is said around an item, not of it.
+    "hey",
+    "u",
     "re",
     "out",
     "too",
@@ -642,7 +671,13 @@ fn read_part(line: &str, part: &[Token]) -> Option<Requested> {
     let written = line[part[0].start..part[part.len() - 1].end].to_owned();
     let Some((at, quantity)) = found else {
         let description = describe(line, part)?;
-        return Some(Requested { written, quantity: Quantity::Missing, unit: None, description });
+        return Some(Requested {
+            written,
+            quantity: Quantity::Missing,
+            unit: None,
+            description,
+            halved: false,
+        });
     };
     let mut next = at + quantity.used;
     let skip_marks = |next: &mut usize| {
@@ -673,13 +708,14 @@ fn read_part(line: &str, part: &[Token]) -> Option<Requested> {
         }
         (None, None) => String::new(),
     };
+    let halved = quantity.half;
     // "a box of paper clips" counts like a number: an article with a unit is order language.
     let quantity =
         if quantity.article && unit.is_none() { Quantity::Article } else { Quantity::Given(quantity.value) };
     if quantity == Quantity::Article && description.is_empty() {
         return None;
     }
-    Some(Requested { written, quantity, unit, description })
+    Some(Requested { written, quantity, unit, description, halved })
 }
 
 /// The words of `tokens` that could name an item, as written in `line`: filler words ("please",

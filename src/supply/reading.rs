@@ -91,6 +91,19 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
                     continue;
                 };
                 let quantity = in_item_units(asked, requested.unit.as_deref(), &item.unit, item.pack_size);
+                // "mezza scatola" of pens in boxes of 50 is 25; half of what does not halve is asked.
+                let quantity = match (requested.halved, quantity % 2) {
+                    (false, _) => quantity,
+                    (true, 0) => quantity / 2,
+                    (true, _) => {
+                        reading.unclear.push(Unclear {
+                            requested,
+                            doubt: Doubt::Unit,
+                            closest: vec![candidate],
+                        });
+                        continue;
+                    }
+                };
                 if quantity > most_plausible(item) {
                     reading.unclear.push(Unclear {
                         requested,

@@ -279,3 +279,18 @@ fn a_csv_of_many_rows_is_read_to_the_line_limit() {
         std::iter::once("SKU;Qty\n".to_owned()).chain((0..10_000).map(|_| "PAP-A4;3\n".to_owned())).collect();
     assert_eq!(from_csv(csv.as_bytes()).len(), MAX_LINES - 1);
 }
+
+#[test]
+fn half_a_box_is_half_of_one_box() {
+    for text in [
+        "mezza scatola di penne nere",
+        "half a box of blue pens",
+        "penne nere per il secondo piano, mezza scatola basta",
+    ] {
+        let read = lines(text);
+        assert_eq!(read.len(), 1, "{text:?}: {read:?}");
+        assert!(read[0].halved && read[0].quantity == Quantity::Given(1), "{text:?}: {read:?}");
+        assert!(read[0].description.contains("pen"), "{text:?}: {read:?}");
+    }
+    assert!(!lines("mezza dozzina di matite")[0].halved, "half a dozen is six");
+}

@@ -72,6 +72,7 @@ fn line(description: &str) -> Requested {
         quantity: Quantity::Given(1),
         unit: None,
         description: description.into(),
+        halved: false,
     }
 }
 
