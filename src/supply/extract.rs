@@ -733,6 +733,22 @@ fn describe(line: &str, tokens: &[Token]) -> Option<String> {
     Some(text.replace(['(', ')', '[', ']'], " ").split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// `description` without what the item is for ("carta A4 x le copie del concorso" → "carta A4",
+/// "toner for the HP printer" → "toner"), if it says: "for", "per" or "x" before an article. What
+/// an item is for can tell which it is, so this is only tried when the whole description names none.
+pub fn without_purpose(description: &str) -> Option<String> {
+    let words: Vec<&str> = description.split_whitespace().collect();
+    let at = (1..words.len()).find(|&i| {
+        matches!(fold_word(words[i]).as_str(), "for" | "per" | "x")
+            && words.get(i + 1).is_some_and(|w| PURPOSE_ARTICLES.contains(&fold_word(w).as_str()))
+    })?;
+    Some(words[..at].join(" "))
+}
+
+/// The articles after "for"/"per"/"x" that make what follows a purpose rather than a name.
+const PURPOSE_ARTICLES: &[&str] =
+    &["the", "our", "my", "il", "lo", "la", "le", "i", "gli", "l", "nostro", "nostra"];
+
 /// Words that start a clause of their own after the item: what follows them is not its name.
 const CLAUSE: &[&str] = &[
     "while", "if", "when", "because", "since", "so", "before", "after", "which", "that", "as", "mentre",

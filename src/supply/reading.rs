@@ -73,7 +73,16 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
             // Prose: nothing below takes it, so it is not weighed against the catalog.
             continue;
         }
-        match matcher.find(&requested) {
+        let mut found = matcher.find(&requested);
+        // "25 risme di carta A4 x le copie del concorso": what it is for may blur what it is.
+        if !matches!(found, Match::Item(_))
+            && let Some(name) = super::extract::without_purpose(&requested.description)
+            && let shorter @ Match::Item(_) =
+                matcher.find(&Requested { description: name, ..requested.clone() })
+        {
+            found = shorter;
+        }
+        match found {
             Match::Item(candidate) if !candidate.item.active && counted => {
                 reading.unclear.push(Unclear { requested, doubt: Doubt::Inactive, closest: vec![candidate] })
             }

@@ -294,3 +294,10 @@ fn half_a_box_is_half_of_one_box() {
     }
     assert!(!lines("mezza dozzina di matite")[0].halved, "half a dozen is six");
 }
+
+#[test]
+fn what_an_item_is_for_can_be_set_aside() {
+    assert_eq!(without_purpose("carta A4 x le copie del concorso").as_deref(), Some("carta A4"));
+    assert_eq!(without_purpose("toner for the HP printer").as_deref(), Some("toner"));
+    assert_eq!(without_purpose("carta per fotocopie"), None, "a name says what for without an article");
+}
