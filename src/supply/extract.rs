@@ -185,13 +185,31 @@ fn refers_back(description: &str) -> bool {
     words.first().is_some_and(|w| w == "ne") && words[1..].iter().all(|w| VERBS.contains(&w.as_str()))
 }
 
-/// Whether `description` says something ran out: "we're out of staples", "sono finite le cialde".
+/// Whether `description` says something ran out or broke: "we're out of staples", "sono finite le
+/// cialde", "la cucitrice è rotta".
 fn says_gone(description: &str) -> bool {
     description.split_whitespace().map(fold_word).any(|w| GONE.contains(&w.as_str()))
 }
 
 /// Words that say something ran out.
-const GONE: [&str; 8] = ["finite", "finiti", "finita", "finito", "out", "empty", "vuota", "terminata"];
+const GONE: [&str; 16] = [
+    "finite",
+    "finiti",
+    "finita",
+    "finito",
+    "out",
+    "empty",
+    "vuota",
+    "terminata",
+    "rotta",
+    "rotto",
+    "rotti",
+    "rotte",
+    "broken",
+    "sparita",
+    "sparito",
+    "dead",
+];
 
 /// The words of `description` after its last article or "out of": "in cucina sono finite le
 /// cialde" names "cialde", "we're out of staples" "staples"; without one, all of it.
@@ -709,6 +727,11 @@ fn read_part(line: &str, part: &[Token]) -> Option<Requested> {
         (None, None) => String::new(),
     };
     let halved = quantity.half;
+    // "una di penne blu", "one of the blue pens": one of the packs they come in.
+    let of_after = part.get(at + 1).and_then(Token::word).is_some_and(|w| matches!(w, "di" | "of"));
+    if quantity.article && unit.is_none() && of_after && part.get(at).and_then(Token::word) != Some("a") {
+        unit = Some("pack".to_owned());
+    }
     // "a box of paper clips" counts like a number: an article with a unit is order language.
     let quantity =
         if quantity.article && unit.is_none() { Quantity::Article } else { Quantity::Given(quantity.value) };

@@ -76,6 +76,8 @@ const ENGLISH: &[(&str, Expected)] = &[
 const ITALIAN: &[(&str, Expected)] = &[
     ("sono finite le cialde, ne ordini 2 scatole?", (2, "box", "cialde")),
     ("mi ordini mezza dozzina di blocchi A5 a quadretti", (6, "", "blocchi A5 a quadretti")),
+    ("una di penne blu", (1, "pack", "penne blu")),
+    ("la cucitrice è rotta, ne prendiamo 2 scatole", (2, "box", "cucitrice")),
     ("in cucina è finita la carta, ne prendiamo 3 risme", (3, "ream", "carta")),
     ("due risme di carta A4", (2, "ream", "carta A4")),
     ("3 risme di carta A4", (3, "ream", "carta A4")),
