@@ -768,6 +768,19 @@ pub fn without_purpose(description: &str) -> Option<String> {
     Some(words[..at].join(" "))
 }
 
+/// `description` without the remark `written` makes in brackets ("2 toner HP 26A (quelli della
+/// stampante grande)" → "toner HP 26A"), if it makes one and words are left. Tried, like
+/// [`without_purpose`], only when the whole description names no item.
+pub fn without_remark(written: &str, description: &str) -> Option<String> {
+    let (open, rest) = written.split_once('(')?;
+    let (remark, _) = rest.split_once(')')?;
+    let remark: Vec<&str> = remark.split_whitespace().collect();
+    let words: Vec<&str> = description.split_whitespace().collect();
+    let at = words.windows(remark.len().max(1)).position(|w| w == remark.as_slice())?;
+    let left: Vec<&str> = words[..at].iter().chain(&words[at + remark.len()..]).copied().collect();
+    (!left.is_empty() && !open.trim().is_empty()).then(|| left.join(" "))
+}
+
 /// The articles after "for"/"per"/"x" that make what follows a purpose rather than a name.
 const PURPOSE_ARTICLES: &[&str] =
     &["the", "our", "my", "il", "lo", "la", "le", "i", "gli", "l", "nostro", "nostra"];

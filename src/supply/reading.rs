@@ -74,13 +74,21 @@ pub fn understand<'c>(matcher: &Matcher<'c>, lines: Vec<Requested>) -> Reading<'
             continue;
         }
         let mut found = matcher.find(&requested);
-        // "25 risme di carta A4 x le copie del concorso": what it is for may blur what it is.
-        if !matches!(found, Match::Item(_))
-            && let Some(name) = super::extract::without_purpose(&requested.description)
-            && let shorter @ Match::Item(_) =
+        // "25 risme di carta A4 x le copie del concorso", "2 toner HP 26A (quelli della stampante
+        // grande)": what it is for, or a remark, may blur what it is.
+        let shorter = [
+            super::extract::without_purpose(&requested.description),
+            super::extract::without_remark(&requested.written, &requested.description),
+        ];
+        for name in shorter.into_iter().flatten() {
+            if matches!(found, Match::Item(_)) {
+                break;
+            }
+            if let certain @ Match::Item(_) =
                 matcher.find(&Requested { description: name, ..requested.clone() })
-        {
-            found = shorter;
+            {
+                found = certain;
+            }
         }
         match found {
             Match::Item(candidate) if !candidate.item.active && counted => {

@@ -303,3 +303,14 @@ fn what_an_item_is_for_can_be_set_aside() {
     assert_eq!(without_purpose("toner for the HP printer").as_deref(), Some("toner"));
     assert_eq!(without_purpose("carta per fotocopie"), None, "a name says what for without an article");
 }
+
+#[test]
+fn a_remark_in_brackets_can_be_set_aside() {
+    let written = "2 toner HP 26A (quelli della stampante grande)";
+    assert_eq!(
+        without_remark(written, "toner HP 26A quelli della stampante grande").as_deref(),
+        Some("toner HP 26A")
+    );
+    assert_eq!(without_remark("2 toner", "toner"), None);
+    assert_eq!(without_remark("(HP 26A)", "HP 26A"), None, "the remark is all there is");
+}
