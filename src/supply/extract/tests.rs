@@ -27,6 +27,9 @@ fn read(text: &str) -> Vec<Expected> {
 /// One line each, in the ways colleagues write orders in English.
 const ENGLISH: &[(&str, Expected)] = &[
     ("3 boxes of A4 paper", (3, "box", "A4 paper")),
+    ("3 packs of post its", (3, "pack", "post its")),
+    ("8 AA batteries", (8, "", "AA batteries")),
+    ("Hi, could you please order two\nboxes of A4 copy paper?", (2, "box", "A4 copy paper")),
     ("A4 paper x3", (3, "", "A4 paper")),
     ("A4 paper x 3", (3, "", "A4 paper")),
     ("2x HP 26A toner", (2, "", "HP 26A toner")),
