@@ -70,7 +70,8 @@ pub fn new_text(text: &str) -> &str {
             let rest = &below[at..];
             first_opener(rest).map_or(rest, |next| &rest[..next.start]).trim()
         }
-        None => "",
+        // An empty part of the text, not a literal: callers may locate the new text within it.
+        None => &below[below.len()..],
     }
 }
 

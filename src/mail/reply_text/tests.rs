@@ -98,3 +98,15 @@ fn a_forwarded_header_block_with_nothing_above_is_no_new_text() {
     let text = "From: Anna <anna@example.com>\nSent: Monday\nTo: Giulia\nSubject: hi\n\nOld words\n";
     assert_eq!(new_text(text), "");
 }
+
+#[test]
+fn a_quote_with_nothing_below_leaves_an_empty_part_of_the_text() {
+    let text = ">";
+    let fresh = new_text(text);
+    assert!(fresh.is_empty());
+    assert_eq!(
+        fresh.as_ptr() as usize,
+        text.as_ptr() as usize + text.len(),
+        "a part of the text, not a literal"
+    );
+}
