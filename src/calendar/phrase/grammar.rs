@@ -758,7 +758,10 @@ impl Grammar<'_, '_> {
             return Some((What::Day(working(day_plus(this_monday, 7))), end));
         }
         if matches!(self.word(at), "this" | "questa") && matches!(self.word(at + 1), "week" | "settimana") {
-            return Some((What::Day(Days { from: self.today, to: day_plus(this_monday, 5) }), at + 2));
+            // Its working days still to come; on a weekend, the week that is about to start.
+            let days = Days { from: self.today, to: day_plus(this_monday, 5) };
+            let days = if days.to > days.from { days } else { working(day_plus(this_monday, 7)) };
+            return Some((What::Day(days), at + 2));
         }
         // The nth week of a month.
         let nth = match self.word(at) {

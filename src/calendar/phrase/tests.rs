@@ -407,3 +407,14 @@ fn a_date_outside_the_years_calendars_keep_is_not_read() {
     assert_eq!(line(&read("on 01/01/5000 at 3pm", sent())), "nothing");
     assert_eq!(line(&read("on 5 May 2500 at 3pm", sent())), "nothing");
 }
+
+#[test]
+fn this_week_on_a_weekend_is_the_week_about_to_start() {
+    let sunday = DateTime::parse_from_rfc3339("2026-11-29T10:00:00+01:00").unwrap();
+    let zone = *sunday.offset();
+    let reading = read("Can we meet this week?", sunday);
+    let Asked::Within { from, to } = reading.asked else { panic!("{reading:?}") };
+    assert!(from < to);
+    assert_eq!(from.with_timezone(&zone).format("%a %-d %b").to_string(), "Mon 30 Nov");
+    assert_eq!(to.with_timezone(&zone).format("%a %-d %b").to_string(), "Sat 5 Dec");
+}
