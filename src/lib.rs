@@ -24,7 +24,6 @@ pub mod intent;
 pub mod logging;
 pub mod mail;
 pub mod metrics;
-pub mod oauth;
 pub mod reload;
 pub mod replay;
 pub mod retry;

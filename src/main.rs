@@ -450,8 +450,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Auth { name, browser } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             let provider = oauth_provider(&config, &name)?;
-            let flow = browser.then_some(clerk::oauth::sign_in::Flow::Browser);
-            runtime()?.block_on(clerk::oauth::sign_in::sign_in(provider, flow))?;
+            let flow = browser.then_some(clerk::secret::oauth::sign_in::Flow::Browser);
+            runtime()?.block_on(clerk::secret::oauth::sign_in::sign_in(provider, flow))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { calendar, from, to } => {
@@ -581,7 +581,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The provider `clerk auth NAME` signs in to: the `[oauth2.NAME]` table, or the one a mailbox named
 /// NAME uses.
-fn oauth_provider<'c>(config: &'c Config, name: &str) -> anyhow::Result<&'c clerk::oauth::Provider> {
+fn oauth_provider<'c>(config: &'c Config, name: &str) -> anyhow::Result<&'c clerk::secret::oauth::Provider> {
     if let Some(tokens) = config.oauth2.get(name) {
         return Ok(tokens.provider());
     }

@@ -19,7 +19,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::oauth::TokenSource;
+use crate::secret::oauth::TokenSource;
 use crate::secret::{Credential, SecretSource};
 use crate::units::{DURATION_HINT, SIZE_HINT, parse_duration, parse_size};
 
@@ -276,7 +276,7 @@ impl Config {
     /// (`clerk auth NAME` not run): `clerk check` reports them and the daemon refuses to start, instead
     /// of failing every login.
     pub fn missing_sign_ins(&self) -> Vec<String> {
-        let mut used: Vec<&crate::oauth::Provider> = logins(&self.mailboxes, Some(&self.delivery))
+        let mut used: Vec<&crate::secret::oauth::Provider> = logins(&self.mailboxes, Some(&self.delivery))
             .filter_map(|(_, credential)| match credential {
                 Credential::OAuth2(tokens) => Some(tokens.provider()),
                 Credential::Password(_) => None,
@@ -287,7 +287,7 @@ impl Config {
         used.into_iter()
             .filter(|p| !p.is_signed_in())
             .map(|p| {
-                let error = crate::oauth::OAuthError::NotSignedIn {
+                let error = crate::secret::oauth::OAuthError::NotSignedIn {
                     name: p.name.clone(),
                     file: p.refresh_token_file.clone(),
                 };

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Delivery, Files, MailboxConfig, Problem, is_loopback, logins, secret_source};
-use crate::oauth::{Provider, TokenSource};
+use crate::secret::oauth::{Provider, TokenSource};
 use crate::secret::Credential;
 
 #[derive(Deserialize)]

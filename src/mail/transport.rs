@@ -36,7 +36,7 @@ use url::{Host, Url};
 use crate::durable::{self, sync_dir, write_atomically};
 use crate::mail::compose::OutboundMail;
 use crate::mail::tls::{self, MailStream};
-use crate::oauth::TokenSource;
+use crate::secret::oauth::TokenSource;
 use crate::secret::Secret;
 
 /// Implicit TLS submission port (RFC 8314).

@@ -12,7 +12,7 @@ use tokio_rustls::client::TlsStream;
 use super::ImapError;
 use crate::config::{ImapAccount, Security};
 use crate::mail::tls::{self, MailStream};
-use crate::oauth::xoauth2_response;
+use crate::secret::oauth::xoauth2_response;
 use crate::secret::Credential;
 
 /// How long connecting, the TLS handshake and logging in may take before the attempt is abandoned.

@@ -1,5 +1,8 @@
 //! Secrets (passwords) read from a file or the environment, never printed; and the warning, as ssh
-//! gives it, about a file holding one that others can read.
+//! gives it, about a file holding one that others can read. A secret can also be an OAuth2 sign-in
+//! ([`oauth`]), whose tokens are kept fresh for the connection that needs one.
+
+pub mod oauth;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -54,7 +57,7 @@ pub enum Credential {
     /// A password, sent with SASL PLAIN (or LOGIN) over TLS.
     Password(SecretSource),
     /// An OAuth2 access token from this provider, sent with SASL XOAUTH2.
-    OAuth2(std::sync::Arc<crate::oauth::TokenSource>),
+    OAuth2(std::sync::Arc<crate::secret::oauth::TokenSource>),
 }
 
 /// Why a secret could not be read; names the source, never the content.
