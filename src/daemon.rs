@@ -14,11 +14,11 @@ use tracing::{info, warn};
 
 use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Security, Source};
 use crate::intake::{CurrentRules, Intake};
-use crate::mail::imap::{self, Burst, FolderWatch};
-use crate::mail::maildir::{self, MaildirWatch};
 use crate::mail::outbox::Outbox;
 use crate::mail::transport::{SmtpLogin, SmtpSettings, Transport};
 use crate::secret::Credential;
+use crate::sources::imap::{self, Burst, FolderWatch};
+use crate::sources::maildir::{self, MaildirWatch};
 use crate::store::{Db, Store};
 
 /// How long connecting to the SMTP server, and sending one mail, may take.
@@ -342,7 +342,7 @@ impl Office {
         &self,
         mailboxes: &[&MailboxConfig],
         since: chrono::NaiveDate,
-        progress: &dyn Fn(crate::mail::Progress),
+        progress: &dyn Fn(crate::sources::Progress),
     ) -> anyhow::Result<usize> {
         let mut count = 0;
         for mailbox in mailboxes {
@@ -385,7 +385,7 @@ impl Office {
                 window: mailbox.burst_window,
                 every: mailbox.burst_interval.max(Duration::from_millis(10)),
             },
-            intake: self.intake(&db, mailbox),
+            sink: std::sync::Arc::new(self.intake(&db, mailbox)),
             db,
         })
     }
@@ -398,7 +398,7 @@ impl Office {
             poll_interval: mailbox.poll_interval,
             backfill: mailbox.backfill,
             max_message_size: mailbox.max_message_size,
-            intake: self.intake(&db, mailbox),
+            sink: std::sync::Arc::new(self.intake(&db, mailbox)),
             db,
         })
     }

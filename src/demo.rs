@@ -109,7 +109,7 @@ fn create(dir: &Path) -> anyhow::Result<PathBuf> {
         }
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    crate::mail::maildir::create(&dir.join("mail"))?;
+    crate::sources::maildir::create(&dir.join("mail"))?;
     std::fs::write(&config_path, DEMO_CONFIG)
         .with_context(|| format!("writing {}", config_path.display()))?;
     Ok(config_path)

@@ -27,26 +27,8 @@ pub use self::watchdog::{EXIT_STUCK, listen_for_stuck_messages};
 use self::watchdog::{Holding, Watching, stop_when_stuck};
 use crate::effects::Effect;
 use crate::rules::RuleSet;
+use crate::sources::{Content, Fetched, Sink, SinkError};
 use crate::store::{Db, FailedMail, Handled, Position, Store, StoreError, Verdict};
-
-/// One message as a source delivers it.
-#[derive(Debug, Clone)]
-pub struct Fetched {
-    /// Its place in the folder (journal key): `UIDVALIDITY:UID`, or the Maildir unique name.
-    pub item: String,
-    pub content: Content,
-}
-
-/// What the source could fetch of the message.
-#[derive(Debug, Clone)]
-pub enum Content {
-    Whole(Vec<u8>),
-    /// Over `max_message_size`: only the header was fetched, for the journal.
-    TooLarge {
-        size: u64,
-        header: Vec<u8>,
-    },
-}
 
 /// Why a batch could not be recorded. Nothing of the batch is stored then; the source retries it.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +68,20 @@ impl CurrentRules {
 
 /// A batch holding more than this many bytes waits for any other such batch to be done.
 const BIG_BATCH_BYTES: usize = 8_000_000;
+
+/// The intake is what every source hands its mail to (the daemon wires them together).
+impl Sink for Intake {
+    fn take(
+        &self,
+        mailbox: String,
+        folder: String,
+        batch: Vec<Fetched>,
+        position: Option<Position>,
+    ) -> futures::future::BoxFuture<'static, Result<(), SinkError>> {
+        let intake = self.clone();
+        Box::pin(async move { Ok(intake.handle(&mailbox, &folder, batch, position).await?) })
+    }
+}
 
 /// Handles batches of fetched mail for one mailbox.
 #[derive(Clone)]

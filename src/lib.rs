@@ -1,7 +1,7 @@
 //! clerk: an office assistant that lives in a mailbox.
 //!
 //! The library holds everything; `src/main.rs` is only the command line. The pipeline is
-//! ingest (`mail::imap`, `mail::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
+//! ingest (`sources::imap`, `sources::maildir`) → parse (`mail::message`) → classify (`rules`) → desk → effects,
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
 pub mod actions;
@@ -31,6 +31,7 @@ pub mod rules;
 pub mod schedule;
 pub mod secret;
 pub mod service;
+pub mod sources;
 pub mod status;
 pub mod store;
 pub mod supply;

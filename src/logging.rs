@@ -80,7 +80,7 @@ mod tests {
     fn imap_library_traces() {
         tracing::trace!(target: "async_imap::imap_stream", "encode: LOGIN \"me\" \"s3cret\"");
         tracing::debug!(target: "imap_proto::parser", "AUTHENTICATE AG1lAHMzY3JldA==");
-        tracing::trace!(target: "clerk::mail::imap", "clerk's own trace");
+        tracing::trace!(target: "clerk::sources::imap", "clerk's own trace");
     }
 
     #[test]

@@ -642,9 +642,9 @@ fn handle_existing_mail(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} messages, {per_sec}, {eta} left")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let progress = |step: clerk::mail::Progress| match step {
-        clerk::mail::Progress::Found(n) => bar.inc_length(n as u64),
-        clerk::mail::Progress::Done(n) => bar.inc(n as u64),
+    let progress = |step: clerk::sources::Progress| match step {
+        clerk::sources::Progress::Found(n) => bar.inc_length(n as u64),
+        clerk::sources::Progress::Done(n) => bar.inc(n as u64),
     };
     let looked = runtime.block_on(office.replay(&mailboxes.iter().collect::<Vec<_>>(), from, &progress));
     bar.finish_and_clear();

@@ -17,9 +17,9 @@ use futures::TryStreamExt;
 use crate::actions::{self, NoHistory};
 use crate::config::{ImapAccount, MailboxConfig, Source};
 use crate::intake::describe;
-use crate::mail::imap::{ImapError, arrived_since, connect, uid_set};
 use crate::mail::message::Message;
 use crate::rules::RuleSet;
+use crate::sources::imap::{ImapError, arrived_since, connect, uid_set};
 use crate::store::Store;
 
 /// Messages fetched per IMAP command.

@@ -1,6 +1,6 @@
 //! How clerk reaches an IMAP server: implicit TLS and STARTTLS verified against a private CA, and a
 //! certificate it does not trust refused. Against a real Dovecot; the TLS use is read from Dovecot's
-//! own log of the login. (The LOGIN-command fallback is a unit test of `mail::imap::connect`: Dovecot
+//! own log of the login. (The LOGIN-command fallback is a unit test of `sources::imap::connect`: Dovecot
 //! serves the LOGIN command through its PLAIN mechanism, so it cannot offer one without the other.)
 
 mod support;

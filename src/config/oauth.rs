@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Delivery, Files, MailboxConfig, Problem, is_loopback, logins, secret_source};
-use crate::secret::oauth::{Provider, TokenSource};
 use crate::secret::Credential;
+use crate::secret::oauth::{Provider, TokenSource};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -36,8 +36,8 @@ use url::{Host, Url};
 use crate::durable::{self, sync_dir, write_atomically};
 use crate::mail::compose::OutboundMail;
 use crate::mail::tls::{self, MailStream};
-use crate::secret::oauth::TokenSource;
 use crate::secret::Secret;
+use crate::secret::oauth::TokenSource;
 
 /// Implicit TLS submission port (RFC 8314).
 const SMTPS_PORT: u16 = 465;

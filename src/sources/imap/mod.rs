@@ -2,7 +2,7 @@
 //! by UID, applies the moves and flags the journal asks for, then waits with IDLE (or polls), and
 //! reconnects with backoff when the server goes away.
 //!
-//! This module knows nothing about rules: it hands raw messages to the [`crate::intake::Intake`] and
+//! This module knows nothing about rules: it hands raw messages to the [`crate::sources::Sink`] (the intake) and
 //! applies the mailbox changes the store has queued.
 
 mod catchup;
@@ -12,7 +12,7 @@ mod in_doubt;
 mod ops;
 mod uidset;
 
-pub use crate::mail::Progress;
+pub use crate::sources::Progress;
 pub use connect::{ImapSession, connect};
 pub use folder::{Burst, FolderWatch, replay_once, sync_once, watch_folder};
 pub use uidset::uid_set;
@@ -45,5 +45,5 @@ pub enum ImapError {
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
     #[error("{0}")]
-    Intake(#[from] crate::intake::IntakeError),
+    Sink(#[from] crate::sources::SinkError),
 }

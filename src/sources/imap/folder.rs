@@ -16,7 +16,7 @@ use super::catchup::catch_up;
 use super::ops::{Share, apply_ops};
 use super::{ImapError, ImapSession, connect};
 use crate::config::{Backfill, ImapAccount};
-use crate::intake::Intake;
+use crate::sources::Sink;
 use crate::store::{Db, FolderState};
 
 /// IDLE is re-issued this often, well before the 29 minutes after which servers may drop it (RFC 2177).
@@ -41,7 +41,7 @@ pub struct FolderWatch {
     pub max_message_size: u64,
     /// How closely to watch right after mail arrived.
     pub burst: Burst,
-    pub intake: Intake,
+    pub sink: std::sync::Arc<dyn Sink>,
     pub db: Db,
 }
 

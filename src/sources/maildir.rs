@@ -17,8 +17,8 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 use crate::config::Backfill;
-use crate::intake::{Content, Fetched, Intake, IntakeError};
-use crate::mail::Progress;
+use crate::sources::Progress;
+use crate::sources::{Content, Fetched, Sink, SinkError};
 use crate::store::{Db, FolderState, PendingOp, StoreError};
 
 /// The folder name the journal uses for a Maildir's own (root) folder.
@@ -38,7 +38,7 @@ pub enum MaildirError {
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
-    Intake(#[from] IntakeError),
+    Sink(#[from] SinkError),
     /// The blocking task that touched the disk did not finish (it panicked, or the runtime is
     /// shutting down).
     #[error("a Maildir task stopped: {0}")]
@@ -64,7 +64,7 @@ pub struct MaildirWatch {
     pub poll_interval: Duration,
     pub backfill: Backfill,
     pub max_message_size: u64,
-    pub intake: Intake,
+    pub sink: std::sync::Arc<dyn Sink>,
     pub db: Db,
 }
 
@@ -180,7 +180,7 @@ async fn handle_files<P: Fn(Progress) + ?Sized>(
         let (batch_paths, max_size) = (rest[..rest.len().min(BATCH)].to_vec(), watch.max_message_size);
         let fetched = on_disk(move || read_batch(&batch_paths, max_size)).await?;
         let taken = fetched.len();
-        watch.intake.handle(&watch.mailbox, INBOX, fetched, None).await?;
+        watch.sink.take(watch.mailbox.clone(), INBOX.to_string(), fetched, None).await?;
         file_handled(watch).await?;
         progress(Progress::Done(taken));
         rest = &rest[taken..];

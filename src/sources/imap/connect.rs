@@ -12,8 +12,8 @@ use tokio_rustls::client::TlsStream;
 use super::ImapError;
 use crate::config::{ImapAccount, Security};
 use crate::mail::tls::{self, MailStream};
-use crate::secret::oauth::xoauth2_response;
 use crate::secret::Credential;
+use crate::secret::oauth::xoauth2_response;
 
 /// How long connecting, the TLS handshake and logging in may take before the attempt is abandoned.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -15,8 +15,8 @@ use tracing::debug;
 use super::folder::{FolderWatch, timed};
 use super::ops::{Mover, Share, apply_ops};
 use super::{ImapError, ImapSession, uid_set};
-use crate::intake::{Content, Fetched, IntakeError};
-use crate::mail::Progress;
+use crate::sources::Progress;
+use crate::sources::{Content, Fetched, SinkError};
 use crate::store::{FolderState, Position};
 
 /// Messages per fetch batch (and per journal transaction).
@@ -68,7 +68,7 @@ pub async fn catch_up(
     } else {
         Vec::new()
     };
-    let mut in_flight: Option<tokio::task::JoinHandle<Result<(), IntakeError>>> = None;
+    let mut in_flight: Option<tokio::task::JoinHandle<Result<(), SinkError>>> = None;
     for batch in batches(&listing) {
         if stop.is_some_and(|stop| *stop.borrow()) {
             debug!(mailbox = %watch.mailbox, folder = %watch.folder, "stopping between batches");
@@ -88,12 +88,8 @@ pub async fn catch_up(
             uidvalidity: state.uidvalidity,
             last_uid,
         };
-        let intake = watch.intake.clone();
-        let (mailbox, folder) = (watch.mailbox.clone(), watch.folder.clone());
-        in_flight =
-            Some(tokio::spawn(
-                async move { intake.handle(&mailbox, &folder, fetched, Some(position)).await },
-            ));
+        let taking = watch.sink.take(watch.mailbox.clone(), watch.folder.clone(), fetched, Some(position));
+        in_flight = Some(tokio::spawn(taking));
         state.last_uid = last_uid;
     }
     if let Some(previous) = in_flight.take() {
@@ -136,13 +132,13 @@ pub async fn replay_since(
     progress(Progress::Found(listing.len()));
     for batch in batches(&listing) {
         let fetched = fetch_batch(session, watch, state, batch).await?;
-        watch.intake.handle(&watch.mailbox, &watch.folder, fetched, None).await?;
+        watch.sink.take(watch.mailbox.clone(), watch.folder.clone(), fetched, None).await?;
         progress(Progress::Done(batch.len()));
     }
     Ok(listing.len())
 }
 
-async fn join(task: tokio::task::JoinHandle<Result<(), IntakeError>>) -> Result<(), ImapError> {
+async fn join(task: tokio::task::JoinHandle<Result<(), SinkError>>) -> Result<(), ImapError> {
     match task.await {
         Ok(result) => Ok(result?),
         Err(e) => Err(ImapError::Protocol(format!("message handling task failed: {e}"))),
