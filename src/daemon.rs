@@ -14,7 +14,7 @@ use tracing::{info, warn};
 
 use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Security, Source};
 use crate::intake::{CurrentRules, Intake};
-use crate::mail::outbox::Outbox;
+use crate::outbox::Outbox;
 use crate::mail::transport::{SmtpLogin, SmtpSettings, Transport};
 use crate::secret::Credential;
 use crate::sources::imap::{self, Burst, FolderWatch};

@@ -24,6 +24,7 @@ pub mod intent;
 pub mod logging;
 pub mod mail;
 pub mod metrics;
+pub mod outbox;
 pub mod reload;
 pub mod replay;
 pub mod retry;

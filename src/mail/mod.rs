@@ -5,7 +5,6 @@ pub mod compose;
 pub mod forwarded;
 pub mod html;
 pub mod message;
-pub mod outbox;
 pub mod reply_text;
 pub mod tls;
 pub mod transport;
