@@ -14,8 +14,8 @@ use tracing::{info, warn};
 
 use crate::config::{Config, Delivery, ImapAccount, MailboxConfig, Security, Source};
 use crate::intake::{CurrentRules, Intake};
-use crate::outbox::Outbox;
 use crate::mail::transport::{SmtpLogin, SmtpSettings, Transport};
+use crate::outbox::Outbox;
 use crate::secret::Credential;
 use crate::sources::imap::{self, Burst, FolderWatch};
 use crate::sources::maildir::{self, MaildirWatch};

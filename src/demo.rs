@@ -128,7 +128,7 @@ async fn fill_the_cupboard(office: &Office) -> anyhow::Result<()> {
             }
             let now = chrono::Utc::now().timestamp();
             for item in &catalog.items {
-                crate::supply::report::set(store, &catalog, &item.sku, item.order_up_to, "demo", now)?;
+                crate::reports::stock::set(store, &catalog, &item.sku, item.order_up_to, "demo", now)?;
             }
             Ok(())
         })

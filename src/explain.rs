@@ -11,13 +11,13 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::actions::{self, Decision, ReplyHistory};
+use crate::desks::supply::NoSupply;
 use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
 use crate::effects::Effect;
 use crate::intent::{self, Reading};
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
 use crate::store::{Store, StoreError};
-use crate::supply::view::NoSupply;
 
 /// Everything `explain` reports about one message.
 pub struct Explanation {

@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod reload;
 pub mod replay;
+pub mod reports;
 pub mod retry;
 pub mod rules;
 pub mod schedule;

@@ -463,7 +463,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
             print!(
                 "{}",
-                clerk::calendar::agenda::report(&store, &rules.office, calendar.as_deref(), from, to)?
+                clerk::reports::calendar::report(&store, &rules.office, calendar.as_deref(), from, to)?
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -477,13 +477,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     let store = clerk::store::Store::open_read_only(&config.database).with_context(|| {
                         format!("cannot read {}: has clerk run yet?", config.database.display())
                     })?;
-                    clerk::supply::report::levels(&store, catalog, language)?
+                    clerk::reports::stock::levels(&store, catalog, language)?
                 }
                 Some(StockAction::Show { sku }) => {
                     let store = clerk::store::Store::open_read_only(&config.database).with_context(|| {
                         format!("cannot read {}: has clerk run yet?", config.database.display())
                     })?;
-                    clerk::supply::report::history(&store, catalog, &sku, now)?
+                    clerk::reports::stock::history(&store, catalog, &sku, now)?
                 }
                 Some(StockAction::Set { sku, count, by }) => {
                     let person = by
@@ -491,7 +491,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                         .unwrap_or_else(|| "clerk stock set".to_owned());
                     let mut store = clerk::store::Store::open(&config.database)
                         .with_context(|| format!("cannot open {}", config.database.display()))?;
-                    clerk::supply::report::set(&mut store, catalog, &sku, count, &person, now)?
+                    clerk::reports::stock::set(&mut store, catalog, &sku, count, &person, now)?
                 }
             };
             print!("{output}");
@@ -501,7 +501,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let (config, _, catalog) = supply_office(cli.config.as_deref())?;
             let store = clerk::store::Store::open_read_only(&config.database)
                 .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
-            print!("{}", clerk::supply::report::orders(&store, &catalog, open)?);
+            print!("{}", clerk::reports::stock::orders(&store, &catalog, open)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Tickets { open, department } => {
@@ -518,18 +518,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let now = chrono::Utc::now().timestamp();
             print!(
                 "{}",
-                clerk::tickets::report::list(&store, &rules.office, open, department.as_deref(), now)?
+                clerk::reports::tickets::list(&store, &rules.office, open, department.as_deref(), now)?
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Ticket { number } => {
             let config = Config::locate_and_load(cli.config.as_deref())?;
             let rules = load_rules(&config.rules_dir)?;
-            let number = clerk::tickets::report::parse_number(&number)?;
+            let number = clerk::reports::tickets::parse_number(&number)?;
             let store = clerk::store::Store::open_read_only(&config.database)
                 .with_context(|| format!("cannot read {}: has clerk run yet?", config.database.display()))?;
             let now = chrono::Utc::now().timestamp();
-            print!("{}", clerk::tickets::report::thread(&store, &rules.office, number, now)?);
+            print!("{}", clerk::reports::tickets::thread(&store, &rules.office, number, now)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Feeds { rotate } => {

@@ -1,5 +1,6 @@
 //! An agenda: the occurrences of a calendar's events over some days, as `clerk calendar` prints them
-//! (and the digest will), each in the calendar's own time zone.
+//! and the digest does), each in the calendar's own time zone. The events come from the store, read by
+//! the caller ([`crate::reports::calendar`]).
 
 use std::fmt::Write as _;
 
@@ -7,49 +8,6 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::event::{Event, EventStatus, Expansion, Occurrence, occurrences};
-use crate::rules::office::Office;
-use crate::store::{Store, StoreError};
-
-/// Why an agenda could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum AgendaError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("no calendar or room `{name}` in office.toml; there are: {known}")]
-    Unknown { name: String, known: String },
-}
-
-/// `clerk calendar`: the agenda of every calendar and room of `office` (or only of the one named) for
-/// the local days `from..=to`.
-pub fn report(
-    store: &Store,
-    office: &Office,
-    only: Option<&str>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<String, AgendaError> {
-    let calendars =
-        office.calendars.iter().map(|c| (&c.name, format!("{} ({})", c.name, c.owner), c.policy.timezone));
-    let rooms = office
-        .rooms
-        .iter()
-        .map(|r| (&r.name, format!("{} (room, {} seats)", r.name, r.capacity), r.policy.timezone));
-    let all: Vec<_> = calendars.chain(rooms).collect();
-    if all.is_empty() {
-        return Ok("office.toml has no [[calendar]] or [[room]].\n".to_owned());
-    }
-    let chosen: Vec<_> = all.iter().filter(|(name, ..)| only.is_none_or(|o| o == name.as_str())).collect();
-    if let (Some(name), true) = (only, chosen.is_empty()) {
-        let known: Vec<&str> = all.iter().map(|(n, ..)| n.as_str()).collect();
-        return Err(AgendaError::Unknown { name: name.to_owned(), known: known.join(", ") });
-    }
-    let mut text = String::new();
-    for (name, heading, zone) in chosen {
-        let days = Days::of(store, name, *zone, from, to)?;
-        let _ = write!(text, "{heading}, {from} to {to}, {zone}\n{}", lines(&days.expand(), *zone));
-    }
-    Ok(text)
-}
 
 /// A calendar's events on some local days, to be expanded into their occurrences.
 pub struct Days {
@@ -59,16 +17,15 @@ pub struct Days {
 }
 
 impl Days {
-    /// The events of `calendar` with an occurrence on the local days `from..=to` in `zone`.
-    pub fn of(
-        store: &Store,
-        calendar: &str,
-        zone: Tz,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Days, StoreError> {
-        let (start, end) = (midnight(zone, from), midnight(zone, to.succ_opt().unwrap_or(to)));
-        Ok(Days { events: store.events(calendar, start, end)?, from: start, to: end })
+    /// The local days `from..=to` in `zone`, as the instants they start and end at: what to ask the
+    /// store for.
+    pub fn window(zone: Tz, from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        (midnight(zone, from), midnight(zone, to.succ_opt().unwrap_or(to)))
+    }
+
+    /// `events` (those with an occurrence in `window`) on those days.
+    pub fn of(events: Vec<Event>, (from, to): (DateTime<Utc>, DateTime<Utc>)) -> Days {
+        Days { events, from, to }
     }
 
     /// Their occurrences on those days, with what the limits on series cut.

@@ -19,12 +19,14 @@
 
 mod purchasing;
 mod requests;
+pub mod restock;
 #[cfg(test)]
 mod tests;
+mod view;
 
 use chrono::Datelike;
 
-pub use crate::supply::view::{BatchSupply, NoSupply, SupplyView, level};
+pub use self::view::{BatchSupply, NoSupply, SupplyView, level};
 
 use super::{Context, DeskError, Outcome};
 use crate::actions::ReplyHistory;

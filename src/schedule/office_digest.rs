@@ -68,7 +68,7 @@ pub fn mail(
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
         tickets: ticket_lines(store, since, slot)?,
         supply: match &rules.catalog {
-            Some(catalog) => Some(crate::supply::report::digest(store, catalog, office, slot)?),
+            Some(catalog) => Some(crate::reports::stock::digest(store, catalog, office, slot)?),
             None => None,
         },
         agenda: agenda(rules, store, slot)?,
@@ -141,7 +141,8 @@ fn agenda(rules: &RuleSet, store: &Store, slot: i64) -> Result<Option<DayAgenda>
     for calendar in &office.calendars {
         let zone = calendar.policy.timezone;
         let local_day = at.with_timezone(&zone).date_naive();
-        let days = Days::of(store, &calendar.name, zone, local_day, local_day)?;
+        let window = Days::window(zone, local_day, local_day);
+        let days = Days::of(store.events(&calendar.name, window.0, window.1)?, window);
         let expansion = days.expand();
         let mut lines: Vec<String> = expansion.occurrences.iter().map(|o| line(o, zone)).collect();
         if lines.is_empty() {

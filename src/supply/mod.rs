@@ -14,12 +14,9 @@ pub mod order_mail;
 pub mod ordering;
 pub mod purchase;
 pub mod reading;
-pub mod report;
 pub mod request;
-pub mod restock;
 pub mod stock;
 pub mod units;
-pub mod view;
 pub mod words;
 
 use std::sync::LazyLock;

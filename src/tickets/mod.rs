@@ -7,7 +7,6 @@
 
 pub mod language;
 pub mod number;
-pub mod report;
 pub mod words;
 
 use serde::Serialize;

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::restock;
 use super::{Desk, SupplyView};
 use crate::actions::ReplyHistory;
 use crate::desks::DeskError;
@@ -12,7 +13,6 @@ use crate::supply::letters;
 use crate::supply::matching::Matcher;
 use crate::supply::ordering::{self, Dispatched};
 use crate::supply::reading::understand;
-use crate::supply::restock;
 use crate::supply::stock::{Move, Reason};
 use crate::supply::words::{self, VendorSays, Verdict};
 use crate::supply::{Item, OrderNumber, OrderState, PurchaseOrder, RequestState, Thread, Vendor, extract};

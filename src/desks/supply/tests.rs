@@ -576,7 +576,7 @@ fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
     shelve(&mut store, "PAP-A4", -32);
     reorder(&rules, &mut store, now());
     let catalog = rules.catalog.as_ref().unwrap();
-    let lines = crate::supply::report::digest(&store, catalog, &rules.office, now().timestamp()).unwrap();
+    let lines = crate::reports::stock::digest(&store, catalog, &rules.office, now().timestamp()).unwrap();
     let text = lines.join("\n");
     assert!(
         text.contains(

@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use super::catalog::Catalog;
-use super::money::Money;
-use super::stock::{Move, Reason};
-use super::{OrderState, SupplyChange, units};
 use crate::store::{Store, StoreError};
+use crate::supply::catalog::Catalog;
+use crate::supply::money::Money;
+use crate::supply::stock::{Move, Reason};
+use crate::supply::{OrderState, SupplyChange, units};
 
 /// Why a stock command cannot be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -172,7 +172,8 @@ pub fn digest(
     let mut lines = vec![format!("Low stock: {} item(s)", low.len())];
     lines.extend(low);
     let requests = store.supply_requests(true)?;
-    let approval = requests.iter().filter(|r| r.state == super::RequestState::AwaitingApproval).count();
+    let approval =
+        requests.iter().filter(|r| r.state == crate::supply::RequestState::AwaitingApproval).count();
     lines.push(format!(
         "Requests waiting: {} for a delivery, {approval} for the manager's approval",
         requests.len() - approval
@@ -209,7 +210,7 @@ pub fn digest(
     let spent_line = "Spent this month (orders sent, before VAT):";
     lines.push(if spent.is_empty() { format!("{spent_line} nothing") } else { spent_line.to_owned() });
     for ((vendor, currency), amount) in spent {
-        let money = super::money::Currency::parse(&currency)
+        let money = crate::supply::money::Currency::parse(&currency)
             .map(|c| Money::new(amount, c).to_string())
             .unwrap_or_default();
         lines.push(format!("  {vendor}: {money}"));

@@ -1,9 +1,9 @@
 //! What the supply desk and the `reorder` job read of the store, and the store as one batch sees it: two orders in one
 //! batch take from the same shelf, so each must see what the one before took.
 
-use super::stock::Level;
-use super::{OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, SupplyChange, Thread};
 use crate::store::{Store, StoreError};
+use crate::supply::stock::Level;
+use crate::supply::{OrderNumber, OrderState, PurchaseOrder, Request, RequestNumber, SupplyChange, Thread};
 
 /// What the supply desk reads.
 pub trait SupplyView {

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{Role, Ticket, TicketNumber};
 use crate::rules::Office;
 use crate::store::{Store, StoreError};
+use crate::tickets::{Role, Ticket, TicketNumber};
 
 /// Why `clerk ticket N` cannot show a ticket.
 #[derive(Debug, thiserror::Error)]

@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::catalog::{Catalog, Item};
-use super::ordering::add_to_draft;
-use super::purchase::{OrderNumber, OrderState};
 use super::view::{BatchSupply, SupplyView, level};
-use super::{SupplyChange, letters};
 use crate::store::StoreError;
+use crate::supply::catalog::{Catalog, Item};
+use crate::supply::ordering::add_to_draft;
+use crate::supply::purchase::{OrderNumber, OrderState};
+use crate::supply::{SupplyChange, letters};
 
 /// What restocking one item did.
 #[derive(Debug, Default)]
