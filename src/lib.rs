@@ -37,6 +37,7 @@ pub mod sources;
 pub mod status;
 pub mod store;
 pub mod supply;
+pub mod text;
 pub mod tickets;
 pub mod toml_doc;
 pub mod units;

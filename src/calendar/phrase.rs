@@ -36,6 +36,7 @@ use chrono_tz::Tz;
 use regex::Regex;
 
 use crate::mail::reply_text::new_text;
+use crate::text::plain;
 
 #[cfg(test)]
 mod tests;
@@ -168,7 +169,7 @@ pub fn read_about(
         let offset = *sent.offset();
         offset.local_minus_utc() == 0 || zone.offset_from_utc_datetime(&sent.naive_utc()).fix() == offset
     });
-    let normal = normalise(&bounded(text));
+    let normal = plain(&bounded(text));
     // The same words are read more than once for one message (the intent readers at
     // classification, again for `explain`'s trace): the last few readings are kept on the thread.
     let key = (normal.clone(), sent, office, meeting);
@@ -247,7 +248,7 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
         ("quarta", 4),
         ("quinta", 5),
     ];
-    let fresh = normalise(&bounded(new_text(text)));
+    let fresh = plain(&bounded(new_text(text)));
     // Sentence by sentence: "Option 3 please. Can we have the drawings there?" chooses the third.
     let chosen =
         fresh.lines().flat_map(sentences).map(str::trim).filter(|l| !l.is_empty()).find_map(|line| {
@@ -279,7 +280,7 @@ pub fn choice_among(
     if let Some(n) = choice(text, offered.len()) {
         return Some(n);
     }
-    let fresh = normalise(&bounded(new_text(text)));
+    let fresh = plain(&bounded(new_text(text)));
     let tokens = tokens::tokens(&fresh);
     let mentions = grammar::mentions(&tokens, sent.date_naive());
     let roles = roles::roles(&fresh, &tokens, &mentions);
@@ -341,7 +342,7 @@ pub fn declines(text: &str) -> bool {
         Regex::new(r"\b(none\s+of|neither|no\s+good|don'?t\s+(?:work|suit)|nessun[oa]?|non\s+(?:vanno|va)\s+bene|non\s+(?:posso|riesco)|can'?t\s+(?:do|make)\s+(?:any|those|these|them))\b")
             .expect("a valid regex")
     });
-    NONE.is_match(&normalise(&bounded(new_text(text))))
+    NONE.is_match(&plain(&bounded(new_text(text))))
 }
 
 /// What a message in the thread of a booked meeting asks for.
@@ -356,7 +357,7 @@ pub enum Intent {
 /// Whether the new part of `text` asks to cancel or move a meeting.
 pub fn intent(text: &str) -> Option<Intent> {
     use roles::{CANCEL, MOVE};
-    let fresh = normalise(&bounded(new_text(text)));
+    let fresh = plain(&bounded(new_text(text)));
     // "I can't make it Tuesday, can we move it?" asks to move: a move named wins over a cancellation.
     let cancels = CANCEL.find_iter(&fresh).any(|word| roles::cancels(word.as_str()));
     // "Grazie in anticipo" thanks in advance; it moves nothing.
@@ -380,7 +381,7 @@ pub fn wants_room(text: &str) -> bool {
         Regex::new(r"\b(room|in\s+person|(?:come|visit)\s+(?:to\s+)?(?:you|your\s+(?:office|studio))|at\s+your\s+(?:office|studio)|sala|in\s+presenza|di\s+persona|in\s+ufficio|nel\s+vostro\s+(?:ufficio|studio)|da\s+voi|presso\s+di\s+voi)\b")
             .expect("a valid regex")
     });
-    ROOM.is_match(&normalise(&bounded(new_text(text))))
+    ROOM.is_match(&plain(&bounded(new_text(text))))
 }
 
 /// What of `text` is read: its first [`MOST_LINES`] lines, each cut to [`MOST_WORDS_A_LINE`] words,
@@ -404,20 +405,6 @@ fn bounded(text: &str) -> String {
         }
     }
     read
-}
-
-/// Lower case, accents taken off (`martedì` → `martedi`), typographic apostrophes and dashes made plain.
-fn normalise(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    text.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            '\u{2019}' | '\u{2018}' | '`' => '\'',
-            '\u{2013}' | '\u{2014}' => '-',
-            c => c,
-        })
-        .collect::<String>()
-        .to_lowercase()
 }
 
 /// Italian when more of its everyday words than English ones appear.

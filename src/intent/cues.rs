@@ -7,7 +7,6 @@
 //! `'` for any apostrophe); a trailing `*` makes a prefix ("cancel*" is "cancelled", "cancellation").
 
 use regex::{Regex, RegexBuilder};
-use unicode_normalization::UnicodeNormalization;
 
 /// A compiled list of phrases.
 pub(crate) struct Cues(Regex);
@@ -60,34 +59,22 @@ impl Cues {
     }
 }
 
-/// `text` folded for cues: lower case, accents and apostrophes made plain, runs of spaces one space;
-/// lines kept.
+/// `text` folded for cues: [`crate::text::plain`], with runs of spaces one space; lines kept.
 pub(crate) fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{b4}' => '\'',
-            '\n' => {
-                space = false;
-                folded.push('\n');
-                continue;
+    let plain = crate::text::plain(text);
+    let mut folded = String::with_capacity(plain.len());
+    for line in plain.split('\n') {
+        let mut words = line.split_whitespace();
+        if let Some(first) = words.next() {
+            folded.push_str(first);
+            for word in words {
+                folded.push(' ');
+                folded.push_str(word);
             }
-            c if c.is_whitespace() => {
-                space = true;
-                continue;
-            }
-            c => c,
-        };
-        if space && !folded.is_empty() && !folded.ends_with('\n') {
-            folded.push(' ');
         }
-        space = false;
-        folded.extend(c.to_lowercase());
+        folded.push('\n');
     }
+    folded.pop();
     folded
 }
 

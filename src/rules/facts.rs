@@ -8,7 +8,7 @@
 use std::cell::{OnceCell, RefCell};
 
 use super::office::Office;
-use super::text::fold_into;
+use crate::text::fold_into;
 use crate::intent::{self, Reading};
 use crate::mail::message::Message;
 use crate::supply::Catalog;

@@ -1,128 +1,17 @@
 //! Word and phrase matching that ignores case, accents and punctuation, the way people expect
 //! `subject = "perche"` to find "Perché?".
 //!
-//! Both sides are folded the same way: compatibility decomposition (NFKD), combining marks dropped,
-//! lower case, and every character that is neither a letter nor a digit turned into a space, with a
-//! space at each end. A phrase then matches where its first word occurs after a space, each further
+//! Both sides are folded the same way ([`crate::text::fold`]): case, accents and punctuation set
+//! aside, with a space at each end. A phrase then matches where its first word occurs after a space, each further
 //! word follows after one or more spaces, and a space follows the last word: whole words only, with
 //! any punctuation and spacing between them. A trailing `*` lets the last word go on (a prefix).
 //!
 //! Folding is done once per message and field, and each phrase is a vectorised substring search for
-//! its first word, with the rest checked only where that word occurs. Runs of separators are left as
-//! they are rather than collapsed: collapsing is a byte-by-byte loop that cost more than all the
-//! searches together.
+//! its first word, with the rest checked only where that word occurs.
 
 use std::fmt;
 
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
-
-/// Folds `text` into `out` (cleared first) for phrase matching: " opening  hours  " for
-/// "Opening, Hours?".
-pub fn fold_into(text: &str, out: &mut String) {
-    let mut folded = std::mem::take(out).into_bytes();
-    folded.clear();
-    folded.reserve(text.len() + 2);
-    folded.push(b' ');
-    let mut rest = text;
-    let mut seen: Option<Box<FoldedChars>> = None;
-    while !rest.is_empty() {
-        let ascii = ascii_prefix_len(rest.as_bytes());
-        folded.extend(rest.as_bytes()[..ascii].iter().map(|&b| fold_ascii(b)));
-        rest = &rest[ascii..];
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            seen.get_or_insert_with(Default::default).fold(c, &mut folded);
-        }
-        rest = chars.as_str();
-    }
-    folded.push(b' ');
-    *out = String::from_utf8(folded).expect("folding writes ASCII bytes and whole UTF-8 characters");
-}
-
-/// Folds `text` into a new string; see [`fold_into`].
-pub fn fold(text: &str) -> String {
-    let mut out = String::new();
-    fold_into(text, &mut out);
-    out
-}
-
-/// A letter lowered, a digit kept, anything else a space; written without branches so that runs of
-/// ASCII are folded many bytes at a time.
-fn fold_ascii(b: u8) -> u8 {
-    let lower = b | 0x20;
-    if lower.wrapping_sub(b'a') < 26 {
-        lower
-    } else if b.wrapping_sub(b'0') < 10 {
-        b
-    } else {
-        b' '
-    }
-}
-
-/// The folded forms of the non-ASCII characters met in one text.
-///
-/// Text in Cyrillic, Greek or accented Latin repeats a few dozen letters, and each costs a
-/// decomposition lookup and a case-mapping lookup: remembering them made folding a Russian body
-/// about ten times faster. Direct-mapped by the low bits of the code point, which keeps each
-/// alphabet's letters in different slots.
-struct FoldedChars {
-    slots: [(char, u8, [u8; FoldedChars::WIDTH]); 128],
-}
-
-impl Default for FoldedChars {
-    fn default() -> Self {
-        // NUL is ASCII, so it is never looked up: an empty slot.
-        FoldedChars { slots: [('\0', 0, [0; FoldedChars::WIDTH]); 128] }
-    }
-}
-
-impl FoldedChars {
-    /// The longest folded form kept; longer ones (ligatures such as U+FDFA) are folded every time.
-    const WIDTH: usize = 14;
-
-    fn fold(&mut self, c: char, folded: &mut Vec<u8>) {
-        let slot = &mut self.slots[c as usize % 128];
-        if slot.0 == c {
-            folded.extend_from_slice(&slot.2[..usize::from(slot.1)]);
-            return;
-        }
-        let start = folded.len();
-        fold_char(c, folded);
-        let written = &folded[start..];
-        if written.len() <= Self::WIDTH {
-            slot.0 = c;
-            slot.1 = written.len() as u8;
-            slot.2[..written.len()].copy_from_slice(written);
-        }
-    }
-}
-
-fn fold_char(c: char, folded: &mut Vec<u8>) {
-    let mut utf8 = [0; 4];
-    decompose_compatible(c, |part| {
-        if is_combining_mark(part) {
-        } else if part.is_alphanumeric() {
-            for lower in part.to_lowercase() {
-                folded.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
-            }
-        } else {
-            folded.push(b' ');
-        }
-    });
-}
-
-/// How many bytes at the start of `bytes` are ASCII, checked a block at a time.
-fn ascii_prefix_len(bytes: &[u8]) -> usize {
-    let mut len = 0;
-    for block in bytes.chunks(32) {
-        if block.is_ascii() {
-            len += block.len();
-        } else {
-            return len + block.iter().take_while(|b| b.is_ascii()).count();
-        }
-    }
-    len
-}
+use crate::text::fold;
 
 /// A word or phrase to look for, folded at load time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,24 +118,6 @@ mod tests {
 
     fn finds(phrase: &str, text: &str) -> bool {
         Phrase::new(phrase).map(|p| p.is_in(&fold(text))) == Ok(true)
-    }
-
-    #[test]
-    fn folding_drops_case_accents_and_punctuation() {
-        assert_eq!(fold("Opening Hours?"), " opening hours  ");
-        assert_eq!(fold("OPENING-hours"), " opening hours ");
-        assert_eq!(fold("Perché la Città…"), " perche la citta    ");
-        assert_eq!(fold(""), "  ");
-        assert_eq!(fold("ﬁle №5"), " file no5 ");
-    }
-
-    #[test]
-    fn folding_repeated_letters_gives_the_same_as_folding_them_once() {
-        assert_eq!(fold("ПРИВЕТ привет Ёлка ёлка"), " привет привет елка елка ");
-        // U+00E9 and U+0169 share a slot of the remembered letters.
-        assert_eq!(fold("éũéũ"), " eueu ");
-        // Too long to remember, folded each time.
-        assert_eq!(fold("ﷺﷺ"), format!(" {0}{0} ", fold("ﷺ").trim()));
     }
 
     #[test]

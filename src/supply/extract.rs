@@ -15,10 +15,9 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use super::units::unit_named;
+use crate::text::plain;
 
 pub use table::from_csv;
 
@@ -110,7 +109,7 @@ fn unwrapped(rows: &[&str]) -> Vec<String> {
             }
             _ => joined.push((*row).to_owned()),
         }
-        let last_word = row.rsplit(|c: char| c.is_whitespace()).next().map(fold_word).unwrap_or_default();
+        let last_word = row.rsplit(|c: char| c.is_whitespace()).next().map(plain).unwrap_or_default();
         // A list's lines are short and each whole; a wrapped line is long.
         open = row.len() >= WRAPPED_LINE
             && (OPEN.contains(&last_word.as_str())
@@ -181,14 +180,14 @@ fn refers_back(description: &str) -> bool {
         "ancora",
         "servirebbero",
     ];
-    let words: Vec<String> = description.split_whitespace().map(fold_word).collect();
+    let words: Vec<String> = description.split_whitespace().map(plain).collect();
     words.first().is_some_and(|w| w == "ne") && words[1..].iter().all(|w| VERBS.contains(&w.as_str()))
 }
 
 /// Whether `description` says something ran out or broke: "we're out of staples", "sono finite le
 /// cialde", "la cucitrice è rotta".
 fn says_gone(description: &str) -> bool {
-    description.split_whitespace().map(fold_word).any(|w| GONE.contains(&w.as_str()))
+    description.split_whitespace().map(plain).any(|w| GONE.contains(&w.as_str()))
 }
 
 /// Words that say something ran out.
@@ -220,18 +219,17 @@ fn last_named(description: &str) -> String {
     ];
     const AGAIN: [&str; 5] = ["di", "nuovo", "again", "ancora", "already"];
     let mut words: Vec<&str> = description.split_whitespace().collect();
-    while words.last().is_some_and(|w| AGAIN.contains(&fold_word(w).as_str())) {
+    while words.last().is_some_and(|w| AGAIN.contains(&plain(w).as_str())) {
         words.pop();
     }
     // "la carta della stampante è finita (di nuovo)": the item is what is finished.
-    if words.last().is_some_and(|w| GONE.contains(&fold_word(w).as_str())) {
+    if words.last().is_some_and(|w| GONE.contains(&plain(w).as_str())) {
         words.pop();
-        while words.last().is_some_and(|w| matches!(fold_word(w).as_str(), "e" | "sono" | "is" | "are" | "s"))
-        {
+        while words.last().is_some_and(|w| matches!(plain(w).as_str(), "e" | "sono" | "is" | "are" | "s")) {
             words.pop();
         }
     }
-    let after = words.iter().rposition(|w| BEFORE.contains(&fold_word(w).as_str())).map_or(0, |at| at + 1);
+    let after = words.iter().rposition(|w| BEFORE.contains(&plain(w).as_str())).map_or(0, |at| at + 1);
     let tail = words[after..].join(" ");
     if tail.is_empty() { description.to_owned() } else { tail }
 }
@@ -289,14 +287,9 @@ pub(crate) fn tokenize(line: &str) -> Vec<Token> {
             chars.next();
             (end, previous) = (at + c.len_utf8(), c);
         }
-        tokens.push(Token { folded: fold_word(&line[start..end]), start, end, mark: None });
+        tokens.push(Token { folded: plain(&line[start..end]), start, end, mark: None });
     }
     tokens
-}
-
-/// Lower case without accents.
-pub(crate) fn fold_word(word: &str) -> String {
-    word.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
 /// Where a line divides into separate order lines: at `,` `;` and sentence ends always, and at
@@ -762,8 +755,8 @@ fn describe(line: &str, tokens: &[Token]) -> Option<String> {
 pub fn without_purpose(description: &str) -> Option<String> {
     let words: Vec<&str> = description.split_whitespace().collect();
     let at = (1..words.len()).find(|&i| {
-        matches!(fold_word(words[i]).as_str(), "for" | "per" | "x")
-            && words.get(i + 1).is_some_and(|w| PURPOSE_ARTICLES.contains(&fold_word(w).as_str()))
+        matches!(plain(words[i]).as_str(), "for" | "per" | "x")
+            && words.get(i + 1).is_some_and(|w| PURPOSE_ARTICLES.contains(&plain(w).as_str()))
     })?;
     Some(words[..at].join(" "))
 }
@@ -795,7 +788,7 @@ const CLAUSE: &[&str] = &[
 /// boxes: 3"). Only a last word that is a unit is taken, and only when words remain before it.
 fn trailing_unit(description: &str) -> (String, Option<String>) {
     if let Some((rest, last)) = description.rsplit_once(' ') {
-        let folded = fold_word(last.trim_end_matches(':'));
+        let folded = plain(last.trim_end_matches(':'));
         if unit_named(&folded).is_some() {
             return (rest.trim_end_matches([':', '-', ' ']).to_owned(), Some(folded));
         }

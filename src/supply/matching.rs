@@ -14,8 +14,9 @@
 //! asked about, with the closest items listed, never guessed.
 
 use super::catalog::{Catalog, Item};
-use super::extract::{Requested, fold_word, tokenize};
+use super::extract::{Requested, tokenize};
 use super::units::unit_named;
+use crate::text::plain;
 
 /// The lowest score that names an item for certain, and how far above the next item it must be.
 const SURE: (f64, f64) = (0.72, 0.12);
@@ -92,7 +93,7 @@ struct QueryWord {
 
 /// A name or code folded to its letters and digits, as codes are compared.
 fn code(text: &str) -> String {
-    fold_word(text).chars().filter(|c| c.is_alphanumeric()).collect()
+    plain(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 impl<'c> Matcher<'c> {
@@ -154,7 +155,7 @@ impl<'c> Matcher<'c> {
         let mut queries = vec![line.description.clone()];
         // "stapler for the meeting room", "toner per la stampante": what it is for may not be in
         // any name; the words before it are tried alone too.
-        let folded = fold_word(&line.description);
+        let folded = plain(&line.description);
         if let Some(at) =
             [" for ", " per ", " to ", " da ", " in "].iter().filter_map(|w| folded.find(w)).min()
             && at > 0

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::rules::text::fold;
+use crate::text::fold;
 
 /// The manager's answer to a request for approval.
 #[derive(Debug, Clone, PartialEq, Eq)]

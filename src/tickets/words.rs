@@ -4,7 +4,7 @@
 //! Both are read from a message's new text only (the quoted history split off first), so a command or
 //! a "thank you" quoted from an earlier message is never taken again.
 
-use crate::rules::text::fold;
+use crate::text::fold;
 
 /// A command a staff member writes on a line of its own at the top of a reply.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -209,7 +209,7 @@ impl Surface for TextReaders {
         TicketNumber::in_subject(first_line);
         TicketNumber::without_tags(first_line);
         language::detect(&text, &["en".to_owned(), "it".to_owned()], "en");
-        clerk::rules::text::fold(&text);
+        clerk::text::fold(&text);
         Ok(())
     }
 }

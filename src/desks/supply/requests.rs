@@ -219,7 +219,7 @@ fn csv_attachments(raw: &[u8]) -> Vec<Vec<u8>> {
 /// urgent), or the colleague does ("urgent", "urgente", "asap").
 fn is_urgent(desk: &Desk<'_>) -> bool {
     let by_rule = desk.cx.call.priority.is_some_and(|p| matches!(p, Priority::High | Priority::Urgent));
-    let text = crate::rules::text::fold(&format!("{} {}", desk.cx.msg.subject, desk.new_text));
+    let text = crate::text::fold(&format!("{} {}", desk.cx.msg.subject, desk.new_text));
     let said = ["urgent", "urgente", "urgently", "asap", "subito", "al piu presto", "as soon as possible"]
         .iter()
         .any(|w| text.contains(&format!(" {w} ")));

@@ -6,8 +6,9 @@
 //! look like prices ("4.20", "€ 12,60") are left out. A header row ("Item | Qty") has no quantity and
 //! is read as prose, where it names nothing.
 
-use super::{Requested, fold_word, in_line};
+use super::{Requested, in_line};
 use crate::supply::units::unit_named;
+use crate::text::plain;
 
 /// The cells of `line` when it is a row of a table with a quantity cell, else `None`.
 pub(super) fn cells(line: &str) -> Option<Vec<&str>> {
@@ -34,7 +35,7 @@ fn counts(cell: &str) -> bool {
 /// The order line in a table row's cells.
 pub(super) fn row(cells: &[&str]) -> Option<Requested> {
     let quantity = cells.iter().position(|cell| quantity_cell(cell))?;
-    let unit = cells.iter().position(|cell| unit_named(&fold_word(cell)).is_some());
+    let unit = cells.iter().position(|cell| unit_named(&plain(cell)).is_some());
     let description: Vec<&str> = (0..cells.len())
         .filter(|i| *i != quantity && Some(*i) != unit && describes(cells[*i]))
         .map(|i| cells[i])
@@ -59,7 +60,7 @@ fn quantity_cell(cell: &str) -> bool {
         && !number.starts_with('0');
     match (words.next(), words.next()) {
         (None, _) => is_count,
-        (Some(unit), None) => is_count && unit_named(&fold_word(unit)).is_some(),
+        (Some(unit), None) => is_count && unit_named(&plain(unit)).is_some(),
         _ => false,
     }
 }
@@ -128,7 +129,7 @@ pub fn from_csv(bytes: &[u8]) -> Vec<Requested> {
         .map(|record| record.iter().map(|cell| cell.trim().to_owned()).collect())
         .collect();
     let Some(header) = rows.first() else { return Vec::new() };
-    let folded: Vec<String> = header.iter().map(|h| fold_word(h)).collect();
+    let folded: Vec<String> = header.iter().map(|h| plain(h)).collect();
     let column = |names: &[&str]| folded.iter().position(|h| names.contains(&h.as_str()));
     let quantity_column = column(QUANTITY_HEADERS);
     let item_columns: Vec<usize> = folded
