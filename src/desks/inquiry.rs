@@ -31,7 +31,8 @@ use crate::mail::forwarded;
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::rules::departments::DEFAULT_RESPONSE_TIME;
-use crate::rules::{Office, Priority, RuleSet};
+use crate::rules::{Office, RuleSet};
+use crate::tickets::Priority;
 use crate::tickets::words::{self, Command};
 use crate::tickets::{FIRST_NUMBER, Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
 

@@ -8,10 +8,10 @@
 use std::cell::{OnceCell, RefCell};
 
 use super::office::Office;
-use crate::text::fold_into;
 use crate::intent::{self, Reading};
 use crate::mail::message::Message;
 use crate::supply::Catalog;
+use crate::text::fold_into;
 
 /// Reads what `msg` asks of `office`: who is staff, who is a vendor of the catalog, what can be
 /// ordered.

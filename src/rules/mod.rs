@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 pub use condition::Condition;
 pub use embedded::{Expectation, RuleTest, TestFailure, TestMessage, TestOutcome};
 pub use office::{Office, Person, ReplyPolicy};
-pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Priority, Reply, Rule};
+pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Reply, Rule};
 pub use schedule::{Job, Schedule};
 pub use template::{TemplateContext, TemplateError, Templates};
 pub use trace::{ConditionTrace, RuleTrace};

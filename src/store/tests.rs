@@ -336,8 +336,8 @@ mod events {
 }
 
 mod numbered_rows {
-    use crate::rules::Priority;
     use crate::store::Store;
+    use crate::tickets::Priority;
     use crate::tickets::{Ticket, TicketChange, TicketNumber, TicketState};
 
     fn ticket(customer: &str, opened: bool) -> TicketChange {

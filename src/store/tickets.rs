@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store};
-use crate::rules::Priority;
+use crate::tickets::Priority;
 use crate::tickets::words::Rating;
 use crate::tickets::{Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
 

@@ -15,7 +15,6 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-
 use super::units::unit_named;
 use crate::text::plain;
 

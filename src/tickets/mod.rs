@@ -7,13 +7,13 @@
 
 pub mod language;
 pub mod number;
+mod priority;
 pub mod words;
 
 use serde::Serialize;
 
 pub use number::TicketNumber;
-
-use crate::rules::Priority;
+pub use priority::Priority;
 
 /// What clerk's own answer is recorded as among a ticket's messages (counted in the digest).
 pub const ANSWER_ENTRY: &str = "answer";

@@ -10,13 +10,13 @@ use crate::actions::ReplyHistory;
 use crate::desks::DeskError;
 use crate::mail::compose;
 use crate::mail::message::Address;
-use crate::rules::Priority;
 use crate::supply::letters::{self, LineStatus};
 use crate::supply::matching::Matcher;
 use crate::supply::reading::{Reading, understand};
 use crate::supply::stock::{Move, Reason};
 use crate::supply::words::Verdict;
 use crate::supply::{Money, Request, RequestLine, RequestNumber, RequestState, Thread, extract};
+use crate::tickets::Priority;
 
 /// A message from someone who may order: a new request, or more lines for one of theirs (the answer
 /// to clerk's questions).

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use super::{Dir, from, load, office_with_calendar, subject};
-use crate::rules::{Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Priority, Reply, RuleSet};
+use crate::rules::{Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Reply, RuleSet};
+use crate::tickets::Priority;
 
 fn with_templates(rules: &str) -> RuleSet {
     let dir = Dir::with_rules(rules);

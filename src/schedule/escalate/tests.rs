@@ -4,7 +4,7 @@
 use chrono::TimeDelta;
 
 use super::*;
-use crate::rules::Priority;
+use crate::tickets::Priority;
 use crate::tickets::{Role, TicketChange, TicketEntry, TicketState};
 
 const HOURLY: &str = "[[schedule]]\nname = \"escalate\"\ncron = \"0 0 * * * *\"\njob = \"escalate\"\n";
