@@ -17,6 +17,8 @@
 //! - **Machines** never order. A vendor's order system may confirm an order (its mail is often
 //!   automatic), but a bounce changes nothing.
 
+pub mod order_mail;
+pub mod ordering;
 mod purchasing;
 mod requests;
 pub mod restock;

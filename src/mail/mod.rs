@@ -5,6 +5,7 @@ pub mod compose;
 pub mod forwarded;
 pub mod html;
 pub mod message;
+pub mod pattern;
 pub mod reply_text;
 pub mod tls;
 pub mod transport;

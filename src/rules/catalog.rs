@@ -46,8 +46,8 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 
-use super::address::Glob;
 use super::office::{Office, address, checked_address, duration};
+use crate::mail::pattern::Glob;
 use crate::supply::catalog::{Catalog, Item, SupplySettings, Vendor};
 use crate::supply::money::{Currency, parse_amount, parse_percent};
 use crate::supply::units::UNITS;

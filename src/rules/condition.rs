@@ -10,12 +10,12 @@ use std::fmt;
 
 use regex::Regex;
 
-use super::address::Glob;
 use super::facts::Facts;
 use super::text::Phrase;
 use super::trace::ConditionTrace;
 use crate::intent::Intent;
 use crate::mail::message::{Address, Message};
+use crate::mail::pattern::Glob;
 
 /// A condition over a message: a tree of `all`/`any`/`not` over tests of one field each.
 #[derive(Debug, Clone)]

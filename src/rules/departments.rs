@@ -23,9 +23,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::address::Glob;
 use super::office::duration;
 use crate::calendar::hours::WorkingHours;
+use crate::mail::pattern::Glob;
 use crate::toml_doc::{Item, Table};
 
 /// How soon a department answers unless it says otherwise: one working day of 09:00-17:00.

@@ -19,7 +19,6 @@
 //! a rule with `continue = true` lets evaluation go on after it.
 
 pub mod actions;
-pub mod address;
 mod calendars;
 pub(crate) mod catalog;
 pub mod condition;

@@ -34,9 +34,9 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::address::check_address;
 use super::departments::{Department, TicketPolicy, office_hours, parse_departments, parse_tickets};
 use crate::calendar::hours::{ClosedPeriod, Closures, WorkingHours};
+use crate::mail::pattern::check_address;
 use crate::toml_doc::{Doc, Item, Table, did_you_mean};
 
 /// How long a sender waits for a second auto-reply from the same rule unless `[replies] limit` says

@@ -29,12 +29,12 @@
 
 use regex::{Regex, RegexBuilder};
 
-use super::address::Glob;
 use super::condition::{
     AddressField, AddressPattern, AttachmentTest, Bytes, CalendarTest, Condition, Test, TextField,
 };
 use super::text::Phrase;
 use crate::intent::Intent;
+use crate::mail::pattern::Glob;
 use crate::toml_doc::{Item, Table, did_you_mean};
 use toml::de::DeValue;
 

@@ -11,14 +11,14 @@
 use chrono::{DateTime, Utc};
 use tracing::{info, warn};
 
+use crate::desks::supply::order_mail::{self, OrderLetter};
+use crate::desks::supply::ordering::{self, Dispatched};
 use crate::desks::supply::restock::restock;
 use crate::desks::supply::{BatchSupply, SupplyView};
 use crate::mail::compose::{self, Extras, Notice, OutboundMail};
 use crate::mail::message::Address;
 use crate::rules::{RuleSet, Schedule};
 use crate::store::{Store, StoreError};
-use crate::supply::order_mail::{self, OrderLetter};
-use crate::supply::ordering::{self, Dispatched};
 use crate::supply::{OrderState, SupplyChange, Thread};
 
 /// What a run queues and changes.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::money::{Currency, Money};
-use crate::rules::address::Glob;
+use crate::mail::pattern::Glob;
 
 /// The whole catalog.
 #[derive(Debug, Clone, PartialEq)]

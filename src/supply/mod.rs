@@ -10,8 +10,6 @@ pub mod extract;
 pub mod letters;
 pub mod matching;
 pub mod money;
-pub mod order_mail;
-pub mod ordering;
 pub mod purchase;
 pub mod reading;
 pub mod request;

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::ordering::{self, Dispatched};
 use super::restock;
 use super::{Desk, SupplyView};
 use crate::actions::ReplyHistory;
@@ -11,7 +12,6 @@ use crate::desks::DeskError;
 use crate::mail::message::Address;
 use crate::supply::letters;
 use crate::supply::matching::Matcher;
-use crate::supply::ordering::{self, Dispatched};
 use crate::supply::reading::understand;
 use crate::supply::stock::{Move, Reason};
 use crate::supply::words::{self, VendorSays, Verdict};

@@ -6,10 +6,10 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
+use super::ordering::add_to_draft;
 use super::view::{BatchSupply, SupplyView, level};
 use crate::store::StoreError;
 use crate::supply::catalog::{Catalog, Item};
-use crate::supply::ordering::add_to_draft;
 use crate::supply::purchase::{OrderNumber, OrderState};
 use crate::supply::{SupplyChange, letters};
 

@@ -13,13 +13,13 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::catalog::{Catalog, Vendor};
-use super::money::{Money, amount_written};
-use super::purchase::PurchaseOrder;
-use super::units;
 use crate::mail::compose::{self, Attachment, ComposeError, Extras, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
 use crate::rules::Office;
+use crate::supply::catalog::{Catalog, Vendor};
+use crate::supply::money::{Money, amount_written};
+use crate::supply::purchase::PurchaseOrder;
+use crate::supply::units;
 
 /// What a purchase-order mail is written from.
 pub struct OrderLetter<'a> {

@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Datelike, NaiveTime, TimeZone, Utc};
 
-use super::catalog::{Catalog, Item, Vendor};
-use super::money::Money;
 use super::order_mail::{self, OrderLetter};
-use super::purchase::{OrderLine, OrderNumber, OrderState, PurchaseOrder};
 use crate::mail::compose::{ComposeError, OutboundMail};
 use crate::rules::Office;
+use crate::supply::catalog::{Catalog, Item, Vendor};
+use crate::supply::money::Money;
+use crate::supply::purchase::{OrderLine, OrderNumber, OrderState, PurchaseOrder};
 
 /// `quantity` more of `item` on its vendor's draft: the draft in `drafts` for that vendor, or a new
 /// one numbered `next`. A line already there grows; the price is the catalog's today. A draft already
@@ -126,7 +126,7 @@ pub fn dispatch(
         Next::Approval if order.approval_asked_at.is_none() => {
             let limit = Money::new(vendor.approval_limit.unwrap_or_default(), vendor.currency);
             let (subject, text) =
-                super::letters::approve_order(&order, limit, catalog.settings.vat, &office.language);
+                crate::supply::letters::approve_order(&order, limit, catalog.settings.vat, &office.language);
             let mut asked = order;
             asked.approval_asked_at = Some(now.timestamp());
             Dispatched::Ask(asked, subject, text)
