@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, GuardPolicy};
 use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, LOOP_HEADER, OutboundMail, Reply};
-use crate::mail::message::{Address, Message};
+use crate::mail::message::{Address, Message, domain_of};
 use crate::rules::{Classification, DeskCall, Rule, RuleSet, TemplateContext};
 
 #[cfg(test)]
@@ -341,8 +341,4 @@ pub(crate) fn identity(office: &crate::rules::office::Office) -> Identity {
 /// The display name to put beside the reply's recipient: the sender's, when it is the same address.
 pub(crate) fn display_name_for(msg: &Message, target: &str) -> Option<String> {
     msg.reply_to.iter().chain(&msg.from).find(|a| a.is(target)).and_then(|a| a.name.clone())
-}
-
-pub(crate) fn domain_of(address: &str) -> &str {
-    address.rsplit_once('@').map(|(_, d)| d).unwrap_or(address)
 }

@@ -206,8 +206,8 @@ impl<'a> Desk<'a> {
         let requesters = &self.catalog.settings.requesters;
         let address = &self.sender.email;
         if requesters.is_empty() {
-            let domain = crate::actions::domain_of(&self.cx.rules.office.assistant.address);
-            return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
+            let domain = crate::mail::message::domain_of(&self.cx.rules.office.assistant.address);
+            return crate::mail::message::domain_of(address).eq_ignore_ascii_case(domain);
         }
         requesters.iter().any(|glob| glob.matches(address))
     }
@@ -288,7 +288,7 @@ impl<'a> Desk<'a> {
             cc: Vec::new(),
             subject,
             body,
-            message_id: compose::message_id(seed.as_bytes(), crate::actions::domain_of(&identity.address)),
+            message_id: compose::message_id(seed.as_bytes(), crate::mail::message::domain_of(&identity.address)),
             date: cx.now,
             auto_submitted: AutoSubmitted::AutoReplied,
             loop_header_value: identity.address.clone(),
@@ -322,7 +322,7 @@ impl<'a> Desk<'a> {
             text,
             message_id: compose::message_id(
                 format!("{}\0supply\0{seed}", cx.content_hash).as_bytes(),
-                crate::actions::domain_of(&identity.address),
+                crate::mail::message::domain_of(&identity.address),
             ),
             date: cx.now,
             loop_header_value: identity.address.clone(),
@@ -356,7 +356,7 @@ impl<'a> Desk<'a> {
             note: Some(note),
             message_id: compose::message_id(
                 format!("{}\0supply forward\0{seed}", cx.content_hash).as_bytes(),
-                crate::actions::domain_of(&identity.address),
+                crate::mail::message::domain_of(&identity.address),
             ),
             date: cx.now,
             loop_header_value: identity.address.clone(),

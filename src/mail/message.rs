@@ -505,6 +505,12 @@ pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(line)
 }
 
+/// The domain of `address` (what follows the `@`; the whole text when there is none): the domain
+/// clerk's own Message-IDs carry, and what tells staff from outsiders.
+pub fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map(|(_, d)| d).unwrap_or(address)
+}
+
 /// Whether mail can be addressed to `address` (SMTP would take it in `RCPT TO`). An address of the
 /// message that cannot (`<anna@cli ent.example>`) is left out: a Reply-To, so that answers go to From
 /// instead of failing; a From, so that the message has no sender to answer rather than an answer that

@@ -43,7 +43,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use condition::Condition;
-pub use embedded::{Expectation, RuleTest, TestFailure, TestMessage, TestOutcome};
+pub use embedded::{Expectation, RuleTest, TestMessage};
 pub use office::{Office, Person, ReplyPolicy};
 pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Reply, Rule};
 pub use schedule::{Job, Schedule};
@@ -133,7 +133,7 @@ pub struct RuleSet {
     pub catalog: Option<crate::supply::Catalog>,
     /// All rules of all files, in evaluation order.
     pub rules: Vec<Rule>,
-    /// The `[[test]]`s of all files, for [`RuleSet::run_tests`].
+    /// The `[[test]]`s of all files, for [`crate::check::embedded::run_tests`].
     pub tests: Vec<RuleTest>,
     /// The `[[schedule]]`s of all files, in file order.
     pub schedules: Vec<Schedule>,

@@ -119,8 +119,8 @@ impl Office {
             return true;
         }
         if self.tickets.staff.is_empty() {
-            let domain = crate::actions::domain_of(&self.assistant.address);
-            return crate::actions::domain_of(address).eq_ignore_ascii_case(domain);
+            let domain = crate::mail::message::domain_of(&self.assistant.address);
+            return crate::mail::message::domain_of(address).eq_ignore_ascii_case(domain);
         }
         self.tickets.staff.iter().any(|glob| glob.matches(address))
     }

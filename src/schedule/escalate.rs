@@ -141,7 +141,7 @@ fn reminder(
         text,
         message_id: compose::message_id(
             seed.as_bytes(),
-            crate::actions::domain_of(&office.assistant.address),
+            crate::mail::message::domain_of(&office.assistant.address),
         ),
         date: now,
         loop_header_value: office.assistant.address.clone(),

@@ -39,7 +39,7 @@ pub fn due(
     let office = &rules.office;
     let until = now + TimeDelta::from_std(job.before).unwrap_or(TimeDelta::hours(1));
     let identity = crate::actions::identity(office);
-    let domain = crate::actions::domain_of(&office.assistant.address);
+    let domain = crate::mail::message::domain_of(&office.assistant.address);
     let mut mails = Vec::new();
     for proposal in store.proposals_to_follow_up(now - MIN_AGE, now, until)? {
         let Some(calendar) = office.calendars.iter().find(|c| c.name == proposal.calendar) else { continue };

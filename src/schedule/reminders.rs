@@ -32,7 +32,7 @@ pub fn mails(
     let to = from.checked_add_signed(before).unwrap_or(from);
     let identity =
         Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
-    let domain = crate::actions::domain_of(&office.assistant.address);
+    let domain = crate::mail::message::domain_of(&office.assistant.address);
     let mut mails = Vec::new();
     for calendar in &office.calendars {
         let events = store.events(&calendar.name, from, to)?;

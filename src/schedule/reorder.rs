@@ -60,7 +60,7 @@ pub fn run(
             text,
             message_id: compose::message_id(
                 seed.as_bytes(),
-                crate::actions::domain_of(&office.assistant.address),
+                crate::mail::message::domain_of(&office.assistant.address),
             ),
             date: now,
             loop_header_value: office.assistant.address.clone(),

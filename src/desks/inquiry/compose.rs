@@ -97,7 +97,7 @@ pub(super) fn tagged(subject: &str, ticket: &Ticket) -> String {
 fn message_id(desk: &Desk<'_>, ticket: &Ticket, what: &str) -> String {
     let cx = desk.cx;
     let seed = format!("{}\0ticket\0{}\0{what}\0{}", cx.content_hash, ticket.number, cx.rule);
-    compose::message_id(seed.as_bytes(), crate::actions::domain_of(&cx.rules.office.assistant.address))
+    compose::message_id(seed.as_bytes(), crate::mail::message::domain_of(&cx.rules.office.assistant.address))
 }
 
 /// `ticket` as templates see it.

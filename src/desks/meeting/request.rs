@@ -239,7 +239,7 @@ fn ask(
 fn booking_uid(desk: &Desk<'_>, message_id: &str) -> String {
     compose::message_id(
         format!("booking\0{message_id}").as_bytes(),
-        crate::actions::domain_of(&desk.cx.office.assistant.address),
+        crate::mail::message::domain_of(&desk.cx.office.assistant.address),
     )
 }
 

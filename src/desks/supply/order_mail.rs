@@ -70,7 +70,7 @@ impl OrderLetter<'_> {
             html,
             message_id: compose::message_id(
                 format!("{seed}\0{}", self.order.number).as_bytes(),
-                crate::actions::domain_of(&self.office.assistant.address),
+                crate::mail::message::domain_of(&self.office.assistant.address),
             ),
             date: self.now,
             loop_header_value: self.office.assistant.address.clone(),

@@ -1,8 +1,9 @@
 //! The example of DESIGN.md, verbatim; `explain` traces; embedded tests.
 
 use super::{Dir, addr, from, office_with_calendar};
+use crate::check::embedded::{TestFailure, run_tests};
 use crate::mail::message::{Address, CalendarPart, Message};
-use crate::rules::{Desk, DeskCall, RuleSet, TestFailure};
+use crate::rules::{Desk, DeskCall, RuleSet};
 
 /// The rule file of DESIGN.md's "Rule files" section, verbatim.
 const DESIGN_EXAMPLE: &str = r#"[[rule]]
@@ -147,7 +148,7 @@ fn design_example_leaves_other_mail_unmatched() {
 #[test]
 fn design_example_embedded_test_passes() {
     let (_dir, set) = design_office();
-    let outcomes = set.run_tests(toy_parse);
+    let outcomes = run_tests(&set, toy_parse);
     assert_eq!(outcomes.len(), 1);
     assert!(outcomes[0].passed(), "{}", outcomes[0]);
     assert!(outcomes[0].to_string().ends_with("office.rules.toml:27: test passed"));
@@ -221,7 +222,7 @@ expect = { rule = "catch-all", desk = false }
 "#,
     );
     let set = dir.load();
-    let outcomes = set.run_tests(toy_parse);
+    let outcomes = run_tests(&set, toy_parse);
     assert_eq!(
         outcomes[0].failures,
         [
@@ -246,7 +247,7 @@ fn an_unparsable_test_message_fails_the_test() {
         "[[rule]]\nname = \"r\"\ndesk = \"inquiry\"\n\n[[test]]\nmessage = \"garbage\"\nexpect = { rule = \"r\" }\n",
     )
     .load();
-    let outcomes = set.run_tests(toy_parse);
+    let outcomes = run_tests(&set, toy_parse);
     assert_eq!(outcomes[0].failures, [TestFailure::Unreadable("no body".into())]);
 }
 
@@ -292,7 +293,7 @@ fn a_test_can_expect_the_replys_subject_and_recipient() {
     let dir = Dir::with_rules(REPLYING_RULES);
     dir.write("templates/ack.txt", "Thanks.\n");
     let set = dir.load();
-    let outcomes = set.run_tests(crate::mail::message::Message::parse);
+    let outcomes = run_tests(&set, crate::mail::message::Message::parse);
     assert!(outcomes[0].passed(), "{}", outcomes[0]);
     assert_eq!(
         outcomes[1].failures,
