@@ -279,7 +279,10 @@ impl Desk<'_> {
     /// A deterministic Message-ID for mail `what` about `uid`.
     fn message_id(&self, uid: &str, what: &str) -> String {
         let seed = format!("{}\0meeting\0{uid}\0{what}", self.cx.content_hash);
-        compose::message_id(seed.as_bytes(), crate::mail::message::domain_of(&self.cx.office.assistant.address))
+        compose::message_id(
+            seed.as_bytes(),
+            crate::mail::message::domain_of(&self.cx.office.assistant.address),
+        )
     }
 
     /// An iMIP message to `to`: an answer to the message handled, or (`answering` false) mail clerk

@@ -288,7 +288,10 @@ impl<'a> Desk<'a> {
             cc: Vec::new(),
             subject,
             body,
-            message_id: compose::message_id(seed.as_bytes(), crate::mail::message::domain_of(&identity.address)),
+            message_id: compose::message_id(
+                seed.as_bytes(),
+                crate::mail::message::domain_of(&identity.address),
+            ),
             date: cx.now,
             auto_submitted: AutoSubmitted::AutoReplied,
             loop_header_value: identity.address.clone(),

@@ -165,6 +165,20 @@ impl<'r> Classification<'r> {
 }
 
 impl RuleSet {
+    /// When the first schedule running `job` next runs after `now`, if the rules have one: the supply
+    /// desk tells a requester when the next order run sends what they wait for.
+    pub fn next_run(
+        &self,
+        job: Job,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.schedules
+            .iter()
+            .filter(|s| s.job == job)
+            .filter_map(|s| s.next_slot(self.office.timezone, now))
+            .min()
+    }
+
     /// Loads and checks the rules directory `dir`, returning every problem found if there is any.
     pub fn load(dir: &Path) -> Result<RuleSet, Diagnostics> {
         let mut errors = Vec::new();

@@ -15,6 +15,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
+
 use crate::toml_doc::{Diagnostic, Reported, Table, did_you_mean};
 
 /// One `[[schedule]]`.
@@ -57,6 +59,15 @@ pub enum Job {
     /// The supply cupboard's purchase orders: drafts sent to their vendors (or put to the manager
     /// when over the vendor's limit), and one reminder of each overdue order.
     Reorder,
+}
+
+impl Schedule {
+    /// Its first slot after `now`, on the office's clock (`zone`).
+    pub fn next_slot(&self, zone: chrono_tz::Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        // At the autumn clock change the cron crate gives an ambiguous local time as its earlier
+        // instant, which can already be past: only a slot after now is next.
+        self.cron.after(&now.with_timezone(&zone)).take(4).map(|t| t.with_timezone(&Utc)).find(|t| *t > now)
+    }
 }
 
 impl Job {

@@ -81,7 +81,7 @@ async fn tick(
     db: &Db,
     now: DateTime<Utc>,
 ) -> Result<(bool, Option<DateTime<Utc>>), StoreError> {
-    let upcoming = next_slot(set, schedule, now);
+    let upcoming = schedule.next_slot(set.office.timezone, now);
     let name = schedule.name.clone();
     let Some(last) = db.run(move |store| store.last_slot(&name)).await? else {
         let name = schedule.name.clone();
@@ -158,20 +158,6 @@ async fn tick(
         .await?;
     info!(schedule = %schedule.name, job = %schedule.job, slot = %slot, queued, "schedule: ran");
     Ok((queued, upcoming))
-}
-
-/// When the first schedule running `job` next runs after `now`, if the rules have one: the supply
-/// desk tells a requester when the next order run sends what they wait for.
-pub fn next_run(set: &RuleSet, job: Job, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    set.schedules.iter().filter(|s| s.job == job).filter_map(|s| next_slot(set, s, now)).min()
-}
-
-/// The first slot of `schedule` after `now`.
-fn next_slot(set: &RuleSet, schedule: &Schedule, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let zone = set.office.timezone;
-    // At the autumn clock change the cron crate gives an ambiguous local time as its earlier instant,
-    // which can already be past: only a slot after now is next.
-    schedule.cron.after(&now.with_timezone(&zone)).take(4).map(|t| t.with_timezone(&Utc)).find(|t| *t > now)
 }
 
 /// The latest slot after `last` (unix seconds) and not after `now`, looking at most [`LOOK_BACK`] back.

@@ -28,7 +28,10 @@ fn the_due_slot_is_the_latest_one_not_after_now_in_the_office_time_zone() {
         latest_slot(&set, schedule, at("2026-11-23T06:00:00Z").timestamp(), at("2026-11-23T09:00:00Z")),
         None
     );
-    assert_eq!(next_slot(&set, schedule, at("2026-11-23T09:00:00Z")), Some(at("2026-11-24T06:00:00Z")));
+    assert_eq!(
+        schedule.next_slot(set.office.timezone, at("2026-11-23T09:00:00Z")),
+        Some(at("2026-11-24T06:00:00Z"))
+    );
 }
 
 #[test]
@@ -86,7 +89,7 @@ fn the_autumn_clock_change_neither_repeats_a_slot_nor_offers_a_past_one() {
     let set = rules("[[schedule]]\nname = \"night\"\ncron = \"30 2 * * *\"\njob = \"digest\"\n");
     let schedule = &set.schedules[0];
     let now = at("2026-10-25T01:10:00Z");
-    let next = next_slot(&set, schedule, now).unwrap();
+    let next = schedule.next_slot(set.office.timezone, now).unwrap();
     assert!(next > now, "next slot {next} is not after {now}");
     let last = at("2026-10-25T00:30:00Z").timestamp();
     let due = latest_slot(&set, schedule, last, now);

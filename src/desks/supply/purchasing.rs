@@ -90,7 +90,7 @@ pub(super) fn expected(desk: &Desk<'_>, item: &Item) -> Result<Option<NaiveDate>
         return Ok(order.expected_at.and_then(local));
     }
     let Some(vendor) = desk.catalog.vendor(&item.vendor) else { return Ok(None) };
-    let Some(run) = crate::schedule::next_run(desk.cx.rules, crate::rules::Job::Reorder, desk.cx.now) else {
+    let Some(run) = desk.cx.rules.next_run(crate::rules::Job::Reorder, desk.cx.now) else {
         return Ok(None);
     };
     let run_day = run.with_timezone(&office.timezone).date_naive();
