@@ -156,7 +156,7 @@ pub fn guard_policy(rules: &RuleSet) -> GuardPolicy {
 }
 
 /// The guard's view of `office`.
-pub fn guard_policy_of(office: &crate::rules::office::Office) -> GuardPolicy {
+pub fn guard_policy_of(office: &crate::office::Office) -> GuardPolicy {
     GuardPolicy {
         assistant: office.assistant.address.clone(),
         own_addresses: office.own_addresses().map(str::to_string).collect(),
@@ -334,7 +334,7 @@ fn desk_options(call: &DeskCall) -> BTreeMap<String, String> {
 }
 
 /// The assistant, as the sender of the mail clerk composes.
-pub(crate) fn identity(office: &crate::rules::office::Office) -> Identity {
+pub(crate) fn identity(office: &crate::office::Office) -> Identity {
     Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() }
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use clerk::calendar::feed::{self, Heading, Stamped, Window};
 use clerk::config::FeedSettings;
 use clerk::feeds::publish::Publisher;
-use clerk::rules::office::Office;
+use clerk::office::Office;
 use clerk::store::{Db, Store};
 
 /// Rendering rounds measured; each renders the whole feed.

@@ -216,22 +216,19 @@ pub fn choice(text: &str, offered: usize) -> Option<usize> {
     const WHICH: &str =
         r"([1-9]|first|second|third|fourth|fifth|prima|primo|seconda|secondo|terza|terzo|quarta|quinta)";
     static ALONE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
+        crate::regexes::built_in(
             r"^(?:option|opzione|number|numero|no\.?|n\.?|#)?\s*([1-9])\s*[.)!]?\s*(?:,?\s*(?:please|thanks|thank you|grazie|perfetto|ok)[.!]?)?$",
         )
-        .expect("a valid regex")
     });
     static TAKES: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(
+        crate::regexes::built_in(&format!(
             r"\b(?:va\s+(?:bene|benissimo)|vanno\s+bene|ok|okay|yes|si|prefer\w*|take|choose|scelgo|go\s+with|let'?s\s+do|opto\s+per|meglio)\s+(?:for\s+)?(?:la|il|the|option|opzione|number|numero|#)?\s*{WHICH}\b"
         ))
-        .expect("a valid regex")
     });
     static WORKS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(
+        crate::regexes::built_in(&format!(
             r"^(?:the\s+|la\s+|il\s+|l')?(?:option\s+|opzione\s+|number\s+|numero\s+|no\.?\s*|n\.?\s*|#\s*)?{WHICH}(?:\s+(?:one|option|opzione|orario|time|slot))?(?:[.!]?$|\s+(?:works|would\s+work|is\s+(?:fine|good|ok|okay|perfect|great|best)|would\s+be\s+(?:fine|good|great|perfect|best)|sounds\s+good|suits|please|va\s+(?:benissimo|bene)|mi\s+va\s+bene|andrebbe\s+bene|e\s+perfett[ao]|e\s+ok|per\s+me\s+va\s+bene))"
         ))
-        .expect("a valid regex")
     });
     const ORDINALS: [(&str, usize); 13] = [
         ("first", 1),
@@ -339,8 +336,9 @@ fn sentences(line: &str) -> Vec<&str> {
 /// bene", "neither suits me".
 pub fn declines(text: &str) -> bool {
     static NONE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(none\s+of|neither|no\s+good|don'?t\s+(?:work|suit)|nessun[oa]?|non\s+(?:vanno|va)\s+bene|non\s+(?:posso|riesco)|can'?t\s+(?:do|make)\s+(?:any|those|these|them))\b")
-            .expect("a valid regex")
+        crate::regexes::built_in(
+            r"\b(none\s+of|neither|no\s+good|don'?t\s+(?:work|suit)|nessun[oa]?|non\s+(?:vanno|va)\s+bene|non\s+(?:posso|riesco)|can'?t\s+(?:do|make)\s+(?:any|those|these|them))\b",
+        )
     });
     NONE.is_match(&plain(&bounded(new_text(text))))
 }
@@ -378,8 +376,9 @@ pub fn intent(text: &str) -> Option<Intent> {
 /// Whether the new part of `text` asks to meet in person, in a room of the office.
 pub fn wants_room(text: &str) -> bool {
     static ROOM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(room|in\s+person|(?:come|visit)\s+(?:to\s+)?(?:you|your\s+(?:office|studio))|at\s+your\s+(?:office|studio)|sala|in\s+presenza|di\s+persona|in\s+ufficio|nel\s+vostro\s+(?:ufficio|studio)|da\s+voi|presso\s+di\s+voi)\b")
-            .expect("a valid regex")
+        crate::regexes::built_in(
+            r"\b(room|in\s+person|(?:come|visit)\s+(?:to\s+)?(?:you|your\s+(?:office|studio))|at\s+your\s+(?:office|studio)|sala|in\s+presenza|di\s+persona|in\s+ufficio|nel\s+vostro\s+(?:ufficio|studio)|da\s+voi|presso\s+di\s+voi)\b",
+        )
     });
     ROOM.is_match(&plain(&bounded(new_text(text))))
 }

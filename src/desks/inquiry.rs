@@ -30,8 +30,9 @@ use crate::guard::{self, Suppression};
 use crate::mail::forwarded;
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
-use crate::rules::departments::DEFAULT_RESPONSE_TIME;
-use crate::rules::{Office, RuleSet};
+use crate::office::Office;
+use crate::office::departments::DEFAULT_RESPONSE_TIME;
+use crate::rules::RuleSet;
 use crate::tickets::Priority;
 use crate::tickets::words::{self, Command};
 use crate::tickets::{FIRST_NUMBER, Role, Ticket, TicketChange, TicketEntry, TicketNumber, TicketState};
@@ -495,7 +496,7 @@ impl Desk<'_> {
     fn acknowledgment_template(&self) -> Option<String> {
         let rules = self.cx.rules;
         rules.office.tickets.acknowledgment.clone().or_else(|| {
-            let default = crate::rules::departments::DEFAULT_ACKNOWLEDGMENT;
+            let default = crate::office::departments::DEFAULT_ACKNOWLEDGMENT;
             (rules.templates.contains(default) || !self.offered_languages(default).is_empty())
                 .then(|| default.to_owned())
         })

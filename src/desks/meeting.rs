@@ -30,8 +30,8 @@ use crate::effects::{Effect, MailKind};
 use crate::guard::{self, Suppression};
 use crate::mail::compose::{self, AutoSubmitted, CalendarMail, Identity, Notice};
 use crate::mail::message::{Address, Message};
+use crate::office::Office;
 use crate::rules::DeskCall;
-use crate::rules::office::Office;
 
 /// How many free times a refusal proposes.
 const ALTERNATIVES: usize = 3;

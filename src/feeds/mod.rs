@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use chrono_tz::Tz;
 
 use crate::config::FeedSettings;
-use crate::rules::office::Office;
+use crate::office::Office;
 use crate::store::{Store, StoreError};
 
 /// Which of a calendar's feeds.

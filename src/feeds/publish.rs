@@ -17,7 +17,7 @@ use super::{Feed, FeedsError, Kind, tokens};
 use crate::calendar::feed::{self, Heading, Stamped, Window};
 use crate::config::FeedSettings;
 use crate::intake::CurrentRules;
-use crate::rules::office::Office;
+use crate::office::Office;
 use crate::store::{Db, Published};
 
 /// How often the publisher looks for changes: a change shows in the feeds within this.

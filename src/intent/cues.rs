@@ -6,7 +6,7 @@
 //! are read and changed as words, not as code. Phrases are written folded (lower case, no accents,
 //! `'` for any apostrophe); a trailing `*` makes a prefix ("cancel*" is "cancelled", "cancellation").
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 
 /// A compiled list of phrases.
 pub(crate) struct Cues(Regex);
@@ -26,9 +26,7 @@ impl Cues {
             })
             .collect();
         let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
-        Cues(
-            RegexBuilder::new(&pattern).size_limit(1 << 24).build().expect("the cue lists are valid regexes"),
-        )
+        Cues(crate::regexes::built_in_sized(&pattern, 1 << 24))
     }
 
     /// Compiles a list file of the program's own: one phrase a line, `#` comments and blank lines

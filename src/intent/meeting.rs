@@ -20,9 +20,8 @@ use crate::mail::reply_text::request_words;
 static MEET: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-meet.txt")));
 
 /// Asking whether someone by name is free: "is Giulia free", "are you and Marco available".
-static FREE_NAMED: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:is|are)\s+(?:\w+\s+){1,2}(?:free|available)\b").expect("a valid regex")
-});
+static FREE_NAMED: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::regexes::built_in(r"\b(?:is|are)\s+(?:\w+\s+){1,2}(?:free|available)\b"));
 
 /// Wanting to talk to someone.
 static TALK: LazyLock<Cues> = LazyLock::new(|| Cues::list(include_str!("cues/meeting-talk.txt")));
@@ -153,10 +152,9 @@ pub(crate) fn read(
 /// the meeting desk's, even when it only says "I'll be there".
 fn invitation_thread(text: &Text, tally: &mut Tally) {
     static INVITATION: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
+        crate::regexes::built_in(
             r"(?i)(?:invitation|invito|einladung|invitaci[oó]n|updated invitation|invito aggiornato)\s*:",
         )
-        .expect("a valid regex")
     });
     if text.reply && INVITATION.is_match(&text.subject_as_written) {
         tally.add(Intent::MeetingRequest, 3.0, "a reply in the thread of an invitation");

@@ -44,12 +44,12 @@ impl Writer {
 
 /// The marks of replies and forwards at the start of a subject, however many.
 pub(crate) static MARKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:\s*(?:re|r|aw|sv|fwd?|i|wg|rif)\s*(?:\[\d+\])?\s*:)+").expect("a valid regex")
+    crate::regexes::built_in(r"(?i)^(?:\s*(?:re|r|aw|sv|fwd?|i|wg|rif)\s*(?:\[\d+\])?\s*:)+")
 });
 
 /// A subject that marks a reply (not a forward: a forwarded invitation is no answer to it).
 static REPLY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:re|r|aw|sv|rif)\s*(?:\[\d+\])?\s*:").expect("a valid regex"));
+    LazyLock::new(|| crate::regexes::built_in(r"(?i)^\s*(?:re|r|aw|sv|rif)\s*(?:\[\d+\])?\s*:"));
 
 /// What the readers see of `msg`: its subject and new text; for a colleague's forward, the note
 /// above the forwarded message and the message itself (without its own quotes).
@@ -124,8 +124,9 @@ fn without_disclaimer(text: &str) -> &str {
 /// A forwarded message without its From/Date/Subject/To lines.
 fn strip_forward_header(text: &str) -> &str {
     static HEADER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:from|da|von|de|sent|date|inviato|data|datum|envoy.|subject|oggetto|betreff|objet|to|a|an|cc|\u{e0})\s*:")
-            .expect("a valid regex")
+        crate::regexes::built_in(
+            r"(?i)^\s*(?:from|da|von|de|sent|date|inviato|data|datum|envoy.|subject|oggetto|betreff|objet|to|a|an|cc|\u{e0})\s*:",
+        )
     });
     let mut rest = text.trim_start_matches(['\r', '\n']);
     while let Some(line) = rest.lines().next() {

@@ -16,26 +16,27 @@ use super::message::{Address, can_be_sent_to};
 
 /// The clients' marker lines.
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::regexes::built_in(
         r"(?im)^\s*(?:-{3,}\s*(?:forwarded\s+message|messaggio\s+inoltrato|original\s+message|messaggio\s+originale|weitergeleitete\s+nachricht|message\s+transf.r.)\s*-{3,}|begin\s+forwarded\s+message:|inizio\s+messaggio\s+inoltrato:)\s*$",
     )
-    .expect("a valid regex")
 });
 
 /// Outlook's forward: the forwarded message's From line, then within a line its Sent (or Date) line.
 static HEADER_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?im)^[ \t]*(?:from|da|von|de)[ \t]*:.*\r?\n(?:.*\r?\n)?[ \t]*(?:sent|date|inviato|data|gesendet|envoy.)[ \t]*:.*$")
-        .expect("a valid regex")
+    crate::regexes::built_in(
+        r"(?im)^[ \t]*(?:from|da|von|de)[ \t]*:.*\r?\n(?:.*\r?\n)?[ \t]*(?:sent|date|inviato|data|gesendet|envoy.)[ \t]*:.*$",
+    )
 });
 
 /// A subject that marks a forward: `Fwd:`, `Fw:`, `I:` (Outlook in Italian), `Inoltro:`, `WG:`.
 static SUBJECT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:fwd?|i|inoltro|wg)\s*:").expect("a valid regex"));
+    LazyLock::new(|| crate::regexes::built_in(r"(?i)^\s*(?:fwd?|i|inoltro|wg)\s*:"));
 
 /// The From line of the forwarded header, with the address in `<…>`, `[mailto:…]` or alone.
 static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?im)^[ \t>]*(?:from|da|von|de)[ \t]*:[ \t]*(.*?)[ \t]*(?:<|\[mailto:)?([^\s<>\[\]]+@[^\s<>\[\]]+?)(?:>|\])?[ \t]*$")
-        .expect("a valid regex")
+    crate::regexes::built_in(
+        r"(?im)^[ \t>]*(?:from|da|von|de)[ \t]*:[ \t]*(.*?)[ \t]*(?:<|\[mailto:)?([^\s<>\[\]]+@[^\s<>\[\]]+?)(?:>|\])?[ \t]*$",
+    )
 });
 
 /// Whether `subject` marks a forward.

@@ -14,7 +14,7 @@ use regex::Regex;
 
 /// The lines that open quoted history or a signature, matched against a trimmed line.
 static OPENS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::regexes::built_in(
         r"(?ix)^(?:
             >                                                   # a quoted line
           | -{2,}\s*(?:original\s+message|messaggio\s+originale|urspr.ngliche\s+nachricht|message\s+d'origine)\s*-{2,}
@@ -28,13 +28,13 @@ static OPENS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
           | --\s?$                                              # a signature
         )",
     )
-    .expect("a valid regex")
 });
 
 /// An Outlook header line that opens a quoted message when a second one follows it.
 static HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:from|da|von|de|sent|inviato|date|data|to|a|an|subject|oggetto|betreff|cc):\s*\S")
-        .expect("a valid regex")
+    crate::regexes::built_in(
+        r"(?i)^(?:from|da|von|de|sent|inviato|date|data|to|a|an|subject|oggetto|betreff|cc):\s*\S",
+    )
 });
 
 /// The longest line, in bytes, that can introduce quoted history in words ("On …, … wrote:", an

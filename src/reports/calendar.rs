@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::calendar::agenda::{Days, lines};
-use crate::rules::office::Office;
+use crate::office::Office;
 use crate::store::{Store, StoreError};
 
 /// Why an agenda could not be made.

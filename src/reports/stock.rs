@@ -145,7 +145,7 @@ pub fn history(store: &Store, catalog: &Catalog, sku: &str, now: i64) -> Result<
 pub fn digest(
     store: &Store,
     catalog: &Catalog,
-    office: &crate::rules::Office,
+    office: &crate::office::Office,
     slot: i64,
 ) -> Result<Vec<String>, StoreError> {
     let levels = store.stock_levels()?;

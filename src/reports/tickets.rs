@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::rules::Office;
+use crate::office::Office;
 use crate::store::{Store, StoreError};
 use crate::tickets::{Role, Ticket, TicketNumber};
 

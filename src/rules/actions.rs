@@ -25,10 +25,10 @@
 
 use std::cell::RefCell;
 
-use super::office::{Office, duration};
 use super::rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Reply};
 use super::template::{TemplateContext, Templates, check_name, sample_message};
 use crate::mail::pattern::check_address;
+use crate::office::{Office, duration};
 use crate::tickets::Priority;
 use crate::toml_doc::{Diagnostic, Item, Reported, Table, did_you_mean};
 

@@ -7,9 +7,9 @@
 
 use std::cell::{OnceCell, RefCell};
 
-use super::office::Office;
 use crate::intent::{self, Reading};
 use crate::mail::message::Message;
+use crate::office::Office;
 use crate::supply::Catalog;
 use crate::text::fold_into;
 

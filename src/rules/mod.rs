@@ -19,13 +19,9 @@
 //! a rule with `continue = true` lets evaluation go on after it.
 
 pub mod actions;
-mod calendars;
-pub(crate) mod catalog;
 pub mod condition;
-pub mod departments;
 pub mod embedded;
 mod facts;
-pub mod office;
 pub mod parse;
 pub mod rule;
 pub mod schedule;
@@ -44,13 +40,13 @@ use std::path::{Path, PathBuf};
 
 pub use condition::Condition;
 pub use embedded::{Expectation, RuleTest, TestMessage};
-pub use office::{Office, Person, ReplyPolicy};
 pub use rule::{Actions, Desk, DeskCall, Flag, Forward, ForwardMode, OnConflict, Reply, Rule};
 pub use schedule::{Job, Schedule};
 pub use template::{TemplateContext, TemplateError, Templates};
 pub use trace::{ConditionTrace, RuleTrace};
 
 use crate::mail::message::Message;
+use crate::office::Office;
 use crate::toml_doc::{Diagnostic, Diagnostics, Doc, did_you_mean};
 use actions::Refs;
 use facts::Facts;
@@ -197,7 +193,7 @@ impl RuleSet {
         let office_file = dir.join("office.toml");
         let office = read(&office_file, &mut errors).and_then(|text| {
             let doc = parse_doc(&office_file, &text, &mut errors)?;
-            let office = office::parse_office(&doc);
+            let office = crate::office::parse_office(&doc);
             errors.extend(doc.finish());
             office
         });
@@ -207,7 +203,7 @@ impl RuleSet {
         let catalog = if has_catalog {
             read(&catalog_file, &mut errors).and_then(|text| {
                 let doc = parse_doc(&catalog_file, &text, &mut errors)?;
-                let catalog = catalog::parse_catalog(&doc, office.as_ref());
+                let catalog = crate::office::catalog::parse_catalog(&doc, office.as_ref());
                 errors.extend(doc.finish());
                 catalog
             })

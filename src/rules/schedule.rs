@@ -130,7 +130,7 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
         found
     });
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
-    let before = table.optional("before", crate::rules::office::duration)?;
+    let before = table.optional("before", crate::office::duration)?;
     if let (Some(Job::Digest | Job::Escalate | Job::Reorder), Some(item)) = (job, table.get("before")) {
         item.error(
             "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire)",

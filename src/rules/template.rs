@@ -22,8 +22,8 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use super::office::Office;
 use crate::mail::message::{Address, Message};
+use crate::office::Office;
 use crate::toml_doc::{Diagnostic, LineIndex};
 
 /// The work one render may do, in minijinja's fuel: about one unit per step and one per 64 bytes a

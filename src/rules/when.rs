@@ -27,7 +27,7 @@
 //! fields, on the lower-cased address for address fields). An address field holds when any of the
 //! message's addresses in it matches.
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 
 use super::condition::{
     AddressField, AddressPattern, AttachmentTest, Bytes, CalendarTest, Condition, Test, TextField,
@@ -341,19 +341,7 @@ fn regex(kind: &Kind, item: &Item<'_, '_>) -> Option<Test> {
 
 /// Compiles a regex from a rule file, reporting a syntax error on one line.
 fn compile_regex(pattern: &str, item: &Item<'_, '_>) -> Option<Regex> {
-    match RegexBuilder::new(pattern).case_insensitive(true).build() {
-        Ok(regex) => Some(regex),
-        Err(regex::Error::Syntax(detail)) => {
-            let reason =
-                detail.lines().find_map(|line| line.strip_prefix("error: ")).unwrap_or("syntax error");
-            item.error(format!("invalid regex `{pattern}`: {reason}"));
-            None
-        }
-        Err(e) => {
-            item.error(format!("regex `{pattern}` cannot be used: {e}"));
-            None
-        }
-    }
+    crate::regexes::from_rules(pattern).map_err(|reason| item.error(reason)).ok()
 }
 
 fn parent(path: &str) -> &str {

@@ -98,7 +98,7 @@ impl SupplyChange {
 /// `PREFIX-YYYY-NNNN` anywhere in `text`, in any case, as (year, sequence).
 fn find_number(text: &str, prefix: &str) -> Option<(i32, u32)> {
     static NUMBER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(PO|REQ)[-‐ ]?(\d{4})-(\d{1,6})\b").expect("a valid pattern"));
+        LazyLock::new(|| crate::regexes::built_in(r"(?i)\b(PO|REQ)[-‐ ]?(\d{4})-(\d{1,6})\b"));
     NUMBER.captures_iter(text).find_map(|c| {
         c[1].eq_ignore_ascii_case(prefix).then(|| Some((c[2].parse().ok()?, c[3].parse().ok()?))).flatten()
     })

@@ -32,9 +32,8 @@ impl OrderNumber {
     /// The sequence of a short `PO-0042` in `text` (people leave the year out), when it has no full
     /// number.
     pub fn find_short(text: &str) -> Option<u32> {
-        static SHORT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\bPO-(\d{1,4})\b(?:[^-]|$)").expect("a valid pattern")
-        });
+        static SHORT: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| crate::regexes::built_in(r"(?i)\bPO-(\d{1,4})\b(?:[^-]|$)"));
         if OrderNumber::find_in(text).is_some() {
             return None;
         }

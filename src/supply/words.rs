@@ -255,12 +255,14 @@ pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     // ASCII digits and word boundaries: Unicode ones would make the regex engine fall back to its
     // slowest search on text that is not ASCII, and the dates read are written in ASCII anyway.
     static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u)\b([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\b|\b([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})\b")
-            .expect("a valid pattern")
+        crate::regexes::built_in(
+            r"(?-u)\b([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\b|\b([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})\b",
+        )
     });
     static WORDS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)([0-9]{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+([0-9]{4}))?(?-u:\b)")
-            .expect("a valid pattern")
+        crate::regexes::built_in(
+            r"(?i)(?-u:\b)([0-9]{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+([0-9]{4}))?(?-u:\b)",
+        )
     });
     if let Some(c) = NUMERIC.captures(text) {
         let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i32>().ok());

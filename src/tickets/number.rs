@@ -61,7 +61,7 @@ impl TicketNumber {
 /// `[#1042-7]` with loose spacing; the number and the check digit captured.
 fn tag_pattern() -> &'static Regex {
     static TAG: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\[\s*#\s*(\d{1,9})\s*-\s*(\d)\s*\]").expect("a valid regex"));
+        LazyLock::new(|| crate::regexes::built_in(r"\[\s*#\s*(\d{1,9})\s*-\s*(\d)\s*\]"));
     &TAG
 }
 

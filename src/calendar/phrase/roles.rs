@@ -34,8 +34,9 @@ pub(super) enum Role {
 
 /// Words that cancel a meeting.
 pub(super) static CANCEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(cancel\w*|call\s+(?:it\s+)?off|can'?t\s+make\s+it|cannot\s+make\s+it|annull\w*|disdir\w*|disdic\w*|cancell\w*|non\s+(?:posso|riesco)\s+piu\s+venire)\b")
-        .expect("a valid regex")
+    crate::regexes::built_in(
+        r"\b(cancel\w*|call\s+(?:it\s+)?off|can'?t\s+make\s+it|cannot\s+make\s+it|annull\w*|disdir\w*|disdic\w*|cancell\w*|non\s+(?:posso|riesco)\s+piu\s+venire)\b",
+    )
 });
 
 /// Whether a word [`CANCEL`] found cancels: "cancelleria" is stationery, "il cancello" a gate.
@@ -45,19 +46,21 @@ pub(super) fn cancels(word: &str) -> bool {
 
 /// Words that move a meeting.
 pub(super) static MOVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(move|moving|shift|reschedul\w*|postpone|change\s+(?:it|the\s+(?:time|day|date))|push\s+(?:it\s+|this\s+|that\s+)?(?:back|forward|to)|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b")
-        .expect("a valid regex")
+    crate::regexes::built_in(
+        r"\b(move|moving|shift|reschedul\w*|postpone|change\s+(?:it|the\s+(?:time|day|date))|push\s+(?:it\s+|this\s+|that\s+)?(?:back|forward|to)|bring\s+(?:it\s+)?forward|another\s+(?:day|time)|sposta\w*|rimand\w*|anticip\w*|posticip\w*|cambiare\s+(?:orario|giorno|data)|un\s+altro\s+(?:giorno|orario))\b",
+    )
 });
 
 /// Words of a clause that refuses the day or time it names.
 static REFUSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(won'?t\s+(?:work|be\s+possible|do)|doesn'?t\s+(?:work|suit)|does\s+not\s+(?:work|suit)|(?:isn'?t|is\s+not|not)\s+(?:possible|good|great|ideal|available|free)|impossible|no\s+good|can'?t(?:\s+do)?|cannot|unable|unavailable|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:busy|away|out|travell?ing|on\s+holiday)|non\s+(?:riesco|posso|va|mi\s+va|e\s+possibile|sono\s+disponibil\w*|ci\s+sono|ce\s+la\s+faccio|potrei|potro)|impossibile|sono\s+(?:impegnat\w|fuori|via|in\s+ferie)|ho\s+(?:gia\s+)?(?:un|una|un')\s*(?:impegno|udienza|altro\s+appuntamento))\b").expect("a valid regex")
+    crate::regexes::built_in(
+        r"\b(won'?t\s+(?:work|be\s+possible|do)|doesn'?t\s+(?:work|suit)|does\s+not\s+(?:work|suit)|(?:isn'?t|is\s+not|not)\s+(?:possible|good|great|ideal|available|free)|impossible|no\s+good|can'?t(?:\s+do)?|cannot|unable|unavailable|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:busy|away|out|travell?ing|on\s+holiday)|non\s+(?:riesco|posso|va|mi\s+va|e\s+possibile|sono\s+disponibil\w*|ci\s+sono|ce\s+la\s+faccio|potrei|potro)|impossibile|sono\s+(?:impegnat\w|fuori|via|in\s+ferie)|ho\s+(?:gia\s+)?(?:un|una|un')\s*(?:impegno|udienza|altro\s+appuntamento))\b",
+    )
 });
 
 /// Words before a day that set it aside: "instead of Tuesday", "invece di martedì".
 static INSTEAD_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:instead\s+of|rather\s+than|invece\s+(?:di|del|che)|anziche)\s*$")
-        .expect("a valid regex")
+    crate::regexes::built_in(r"\b(?:instead\s+of|rather\s+than|invece\s+(?:di|del|che)|anziche)\s*$")
 });
 
 /// Words that lead from the meeting moved to its new time.

@@ -8,8 +8,8 @@ use super::Desk;
 use crate::desks::DeskError;
 use crate::mail::compose::{self, AutoSubmitted, Forward, ForwardMode, OutboundMail, Reply};
 use crate::mail::message::Address;
+use crate::office::departments::Department;
 use crate::rules::TemplateContext;
-use crate::rules::departments::Department;
 use crate::rules::template::TicketContext;
 use crate::tickets::Ticket;
 

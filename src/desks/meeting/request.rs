@@ -539,7 +539,7 @@ fn request_with_sender(request: Request) -> Option<Request> {
 /// The email addresses written in `text`.
 fn addresses_in(text: &str) -> Vec<String> {
     static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("a valid regex")
+        crate::regexes::built_in(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
     });
     ADDRESS.find_iter(text).map(|m| m.as_str().trim_end_matches('.').to_lowercase()).collect()
 }

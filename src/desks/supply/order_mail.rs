@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::mail::compose::{self, Attachment, ComposeError, Extras, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
-use crate::rules::Office;
+use crate::office::Office;
 use crate::supply::catalog::{Catalog, Vendor};
 use crate::supply::money::{Money, amount_written};
 use crate::supply::purchase::PurchaseOrder;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveTime, TimeZone, Utc};
 
 use super::order_mail::{self, OrderLetter};
 use crate::mail::compose::{ComposeError, OutboundMail};
-use crate::rules::Office;
+use crate::office::Office;
 use crate::supply::catalog::{Catalog, Item, Vendor};
 use crate::supply::money::Money;
 use crate::supply::purchase::{OrderLine, OrderNumber, OrderState, PurchaseOrder};

@@ -30,7 +30,7 @@ pub fn restock(
     item: &Item,
     urgent: bool,
     now: DateTime<Utc>,
-    office: &crate::rules::Office,
+    office: &crate::office::Office,
 ) -> Result<Restocked, StoreError> {
     let seen = |change: &SupplyChange| BatchSupply { store: view, pending: vec![change.clone()] };
     let mut done = Restocked::default();

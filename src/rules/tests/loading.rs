@@ -128,7 +128,7 @@ fn office_defaults_fill_what_is_left_out() {
     assert_eq!(office.language, "en");
     assert_eq!(office.assistant.name, "Studio");
     assert!(office.departments.is_empty());
-    assert_eq!(office.replies.limit, crate::rules::office::DEFAULT_REPLY_LIMIT);
+    assert_eq!(office.replies.limit, crate::office::DEFAULT_REPLY_LIMIT);
     assert!(office.replies.require_assistant_recipient);
     assert!(office.replies.also_own.is_empty());
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::office::{address, zone};
+use super::{address, zone};
 use crate::calendar::availability::Policy;
 use crate::calendar::hours::{DAY_KEYS, WorkingHours, parse_day};
 use crate::calendar::{CalendarConfig, Room};

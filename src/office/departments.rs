@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::office::duration;
+use super::duration;
 use crate::calendar::hours::WorkingHours;
 use crate::mail::pattern::Glob;
 use crate::toml_doc::{Item, Table};
@@ -84,7 +84,7 @@ pub(super) fn parse_departments(table: &Table<'_, '_>) -> Option<BTreeMap<String
 
 fn department(parent: &Table<'_, '_>, item: &Item<'_, '_>) -> Option<Department> {
     if let Some(address) = item.as_str() {
-        let address = super::office::checked_address(parent.doc(), address, item.span())?;
+        let address = super::checked_address(parent.doc(), address, item.span())?;
         return Some(Department {
             address,
             response_time: DEFAULT_RESPONSE_TIME,
@@ -95,7 +95,7 @@ fn department(parent: &Table<'_, '_>, item: &Item<'_, '_>) -> Option<Department>
         item.type_error("an address, or a table with `address` and `response_time`");
         return None;
     };
-    let address = super::office::address(&table, "address");
+    let address = super::address(&table, "address");
     let response_time = table.get("response_time").map_or(Some(DEFAULT_RESPONSE_TIME), |i| duration(&i));
     let escalate_after = table.get("escalate_after").map(|i| (duration(&i), i));
     let (address, response_time) = (address?, response_time?);

@@ -1,5 +1,10 @@
-//! `office.toml`: who the assistant is, whom it works for, where the departments' mail goes, and the
-//! auto-reply limits the office sets for itself.
+//! The office as configured, read from the rules directory: `office.toml` (who the assistant is, whom
+//! it works for, opening hours, holidays and closures, the departments and where their mail goes,
+//! calendars and rooms, the auto-reply limits the office sets for itself) and `catalog.toml` (the
+//! supply cupboard's items and vendors). Plain types, checked at load with file:line errors; this
+//! module knows nothing of rules, desks or the store, which all read it.
+//!
+//! `office.toml`:
 //!
 //! ```toml
 //! [office]
@@ -28,13 +33,17 @@
 //! allow_empty = true              # run without any [[rule]] (default false: refused)
 //! ```
 
+mod calendars;
+pub mod catalog;
+pub mod departments;
+
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use super::departments::{Department, TicketPolicy, office_hours, parse_departments, parse_tickets};
+use self::departments::{Department, TicketPolicy, office_hours, parse_departments, parse_tickets};
 use crate::calendar::hours::{ClosedPeriod, Closures, WorkingHours};
 use crate::mail::pattern::check_address;
 use crate::toml_doc::{Doc, Item, Table, did_you_mean};
@@ -171,7 +180,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         None => Some(false),
     };
 
-    let calendars = crate::rules::calendars::parse(&root, timezone);
+    let calendars = self::calendars::parse(&root, timezone);
     let closures = office.as_ref().map_or(Some(Closures::default()), closures);
 
     let name = name?.into_inner().to_owned();

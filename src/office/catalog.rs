@@ -46,7 +46,7 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 
-use super::office::{Office, address, checked_address, duration};
+use super::{Office, address, checked_address, duration};
 use crate::mail::pattern::Glob;
 use crate::supply::catalog::{Catalog, Item, SupplySettings, Vendor};
 use crate::supply::money::{Currency, parse_amount, parse_percent};
