@@ -32,7 +32,8 @@ pub fn fold_into(text: &str, out: &mut String) {
         rest = chars.as_str();
     }
     folded.push(b' ');
-    *out = String::from_utf8(folded).expect("folding writes ASCII bytes and whole UTF-8 characters");
+    // Folding writes ASCII bytes and whole UTF-8 characters, so the bytes are always UTF-8.
+    *out = String::from_utf8(folded).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
 /// Folds `text` into a new string; see [`fold_into`].

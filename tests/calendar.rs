@@ -1,6 +1,12 @@
 //! `clerk calendar`: the events of the office's calendars and rooms, recurring ones once per occurrence,
 //! in each calendar's time zone. The events are put in the database as the meeting desk will store them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::process::Command;

@@ -1,6 +1,12 @@
 //! `clerk check` on the shipped office and on copies of it with one mistake each: the mistake is
 //! reported at its file:line:col (or as expected-versus-got for a test) and the exit code is 1.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

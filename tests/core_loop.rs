@@ -2,6 +2,12 @@
 //! clerk running as its own process, replies read from the recipients' side (an SMTP server that relays
 //! into Dovecot, or keeps what it cannot relay).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

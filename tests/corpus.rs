@@ -9,6 +9,12 @@
 //! licences), or `$CLERK_CORPUS` if set. A missing corpus fails the tests: silently passing without it
 //! would hide that nothing was checked.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 use std::path::{Path, PathBuf};
 
 use clerk::guard::{self, GuardPolicy, Suppression};

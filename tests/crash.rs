@@ -2,6 +2,12 @@
 //! messages arrives, restarted each time, and in the end every message has been handled once, answered
 //! once and filed once.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -2,6 +2,12 @@
 //! next reply can go, and resetting them lets the sender's next message be answered again. A Maildir
 //! office with the file outbox, so no server is needed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use support::clerk::{CUSTOMER, OFFICE_RULES, Office, mail};

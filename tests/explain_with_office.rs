@@ -1,6 +1,12 @@
 //! `clerk explain` run with an office's configuration reads its reply log: it shows a reply that the
 //! reply limit would hold back, and changes nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::process::Command;

@@ -2,6 +2,12 @@
 //! 304s, python3-icalendar parsing each feed, and vdirsyncer (http storage) syncing a feed for khal to
 //! list with the right local times.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::path::Path;

@@ -2,6 +2,12 @@
 //! setting), and with messages over `max_message_size`; and the warning at start about a password
 //! file others can read: against a real Dovecot, with `clerk run --once`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -6,6 +6,12 @@
 //! clerk's own purchase order, a vendor invoice, Outlook mail asking for no auto-replies). Later tests
 //! and the shipped example rules use them, so these tests pin down what they contain.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 use std::path::Path;
 
 use clerk::guard::{self, GuardPolicy, Suppression};

@@ -1,6 +1,12 @@
 //! The test harness itself, proven against the real servers it starts: each test is one behaviour that clerk's
 //! integration tests rely on.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::io::{BufRead, BufReader};

@@ -3,6 +3,12 @@
 //! own log of the login. (The LOGIN-command fallback is a unit test of `sources::imap::connect`: Dovecot
 //! serves the LOGIN command through its PLAIN mechanism, so it cannot offer one without the other.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

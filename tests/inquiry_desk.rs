@@ -2,6 +2,12 @@
 //! Dovecot, clerk runs as a process, and what it sends is read from the customers' and the sales
 //! department's own mailboxes, delivered there by a real SMTP server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

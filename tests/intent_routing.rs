@@ -2,6 +2,12 @@
 //! delivered into the assistant's mailbox in a private Dovecot, clerk running as its own process, and
 //! what it sends read from the recipients' side through a real SMTP server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -4,6 +4,12 @@
 //! and check that clerk's next run files every message once and removes nothing that has no identical
 //! copy in the destination.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -6,6 +6,12 @@
 //! outside comments and test code (`tests.rs`, `tests/` folders, `#[cfg(test)] mod …` blocks at the
 //! end of a file), which may import whatever it tests with.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};

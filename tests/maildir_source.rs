@@ -3,6 +3,12 @@
 //! names; the first start and the size limit follow the same settings. What clerk sends is written to
 //! the file outbox, so these tests need no server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::fs;

@@ -3,6 +3,12 @@
 //! answers as a running process, and the sender's mailbox receives iMIP mail that parses as the
 //! calendar clients expect.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -1,6 +1,12 @@
 //! `/metrics` on the daemon's HTTP listener: messages by desk and rule, the outbox, IMAP reconnects and
 //! the processing-time histogram, in Prometheus' text format. Against a real Dovecot and SMTP server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -2,6 +2,12 @@
 //! sink takes only XOAUTH2, both checking each token with a local authorization server, which also serves
 //! `clerk auth`'s device-code and browser sign-ins. No password is configured anywhere.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::io::{BufRead, BufReader, Write};

@@ -18,6 +18,12 @@
 //! made a customer ticket; a meeting booked, a meeting cancelled or a supply request or purchase
 //! order opened from a message that asks for none), and every miss with the rule that decided it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod labelled;
 
 use std::collections::BTreeMap;

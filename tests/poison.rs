@@ -6,6 +6,12 @@
 //! The poison comes from `CLERK_TEST_FAULTS`, which debug builds of clerk read: a flaw in clerk that
 //! no input-side fix can remove, so the tests keep proving the isolation itself.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::{Duration, Instant};

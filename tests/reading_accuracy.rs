@@ -13,6 +13,12 @@
 //! cargo test --test reading_accuracy -- --nocapture
 //! ```
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod labelled;
 
 use std::collections::BTreeMap;

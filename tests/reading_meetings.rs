@@ -4,6 +4,12 @@
 //! meeting it names; a weekday with its day number moves a meeting to that date; "Option 2 works for
 //! me" chooses; a sender on another clock is answered on both; a public holiday is never offered.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -2,6 +2,12 @@
 //! refused (logged once, with the same message `clerk check` prints) and the last good rules keep
 //! working; SIGHUP reloads too. Against a real Dovecot and SMTP server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

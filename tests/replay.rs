@@ -2,6 +2,12 @@
 //! for each message, which ones clerk already handled, which ones an edit would change — and the
 //! mailbox left exactly as it was.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};

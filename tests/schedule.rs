@@ -3,6 +3,12 @@
 //! start; a schedule added by editing the rules is taken up at once. Against a real Dovecot and SMTP
 //! server, with the cron time a few seconds ahead.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -1,5 +1,11 @@
 //! The shipped example office (`rules/`), the demo built on it, and `clerk explain` over real-world mail.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

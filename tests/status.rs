@@ -2,6 +2,12 @@
 //! handled per desk, and a reconnecting watcher with the reason, read from the database; and, once no
 //! clerk runs (killed, or a `run --once` ended), that it is not running, read from the office's lock.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -1,6 +1,12 @@
 //! Stopping clerk with SIGTERM while mail streams in: it exits 0 within 10 seconds, and after a restart
 //! every message has been handled and answered exactly once. Against a real Dovecot and SMTP server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -3,6 +3,12 @@
 //! the colleagues', the manager's and the vendor's own mailboxes, delivered there by a real SMTP
 //! server.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

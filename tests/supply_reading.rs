@@ -5,6 +5,12 @@
 //! of labelled lines it took. A line it asks about is neither taken nor guessed: it counts against
 //! recall only. Every line labelled as one to ask about must be asked about.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 use std::path::Path;
 
 use clerk::rules::RuleSet;

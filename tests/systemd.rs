@@ -2,6 +2,12 @@
 //! once the folder is watched, STATUS=, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM), and
 //! the shipped unit file checked by `systemd-analyze` (verify, and an exposure score of 2.0 or lower).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::os::unix::net::UnixDatagram;

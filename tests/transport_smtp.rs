@@ -4,6 +4,12 @@
 //! The server is deliberately tiny and local to this file; the shared harness in tests/support replaces it
 //! later.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};

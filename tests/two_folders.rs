@@ -2,6 +2,12 @@
 //! and a decision and its record share one transaction, so no two messages take the same ticket or
 //! request number and nothing is lost.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod support;
 
 use std::time::Duration;

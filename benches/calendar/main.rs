@@ -17,6 +17,12 @@
 //! and an hourly series with the same title, expanded over a feed's window and `clerk calendar`'s
 //! two weeks; with the process's peak resident set after.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod feed_load;
 
 use std::time::{Duration, Instant};

@@ -14,6 +14,12 @@
 //! python3-aiosmtpd and imapfilter installed). `CLERK_BENCH=classify,backlog,latency,bigmail` picks parts;
 //! `CLERK_BENCH_MESSAGES` changes the backlog size.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 #[path = "../../tests/support/mod.rs"]
 mod support;
 

@@ -24,6 +24,12 @@
 //! runs a few hundred inputs a surface, and `CLERK_FUZZ_RUNS`, `CLERK_FUZZ_SEED` and
 //! `CLERK_FUZZ_SLOW_MS` make a longer run (see the README's Tests section).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
 mod corpus;
 mod explain_target;
 mod ics_target;
