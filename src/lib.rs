@@ -21,6 +21,7 @@ pub mod guard;
 pub mod http;
 pub mod intake;
 pub mod intent;
+pub mod language;
 pub mod logging;
 pub mod mail;
 pub mod metrics;

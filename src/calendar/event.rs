@@ -2,7 +2,7 @@
 //! own time zone, so a weekly 09:00 meeting stays at 09:00 across a daylight-saving change; EXDATEs
 //! drop instances and overridden instances (RECURRENCE-ID) replace theirs.
 
-use crate::calendar::phrase::Language;
+use crate::language::Language;
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};

@@ -35,6 +35,7 @@ use chrono::{
 use chrono_tz::Tz;
 use regex::Regex;
 
+use crate::language::Language;
 use crate::mail::reply_text::new_text;
 use crate::text::plain;
 
@@ -56,44 +57,6 @@ pub const LONGEST_WORD: usize = 32;
 /// The shortest and longest meeting a request can ask for.
 const SHORTEST: Duration = Duration::from_secs(5 * 60);
 const LONGEST: Duration = Duration::from_secs(12 * 3600);
-
-/// The language a request was read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    English,
-    Italian,
-}
-
-impl Language {
-    /// `time` written with `format` (chrono's), with the weekday and month names of this language.
-    pub fn date<Tz: TimeZone>(self, time: &DateTime<Tz>, format: &str) -> String
-    where
-        Tz::Offset: std::fmt::Display,
-    {
-        match self {
-            Language::English => time.format(format).to_string(),
-            Language::Italian => time.format_localized(format, chrono::Locale::it_IT).to_string(),
-        }
-    }
-
-    /// `date` written with `format`, with the weekday and month names of this language.
-    pub fn day(self, date: NaiveDate, format: &str) -> String {
-        match self {
-            Language::English => date.format(format).to_string(),
-            Language::Italian => date.format_localized(format, chrono::Locale::it_IT).to_string(),
-        }
-    }
-
-    /// The opening of a letter to `name` (or to someone whose name is not known).
-    pub fn greeting(self, name: Option<&str>) -> String {
-        match (self, name.filter(|n| !n.is_empty())) {
-            (Language::English, Some(name)) => format!("Dear {name},"),
-            (Language::English, None) => "Hello,".to_owned(),
-            (Language::Italian, Some(name)) => format!("Gentile {name},"),
-            (Language::Italian, None) => "Buongiorno,".to_owned(),
-        }
-    }
-}
 
 /// What a request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +148,7 @@ pub fn read_about(
     let referred = Found::of(&tokens, &mentions, &roles, Role::Referred);
     let refused = roles.contains(&Role::Refused);
     let zones = Zones { office, home };
-    let reading = found.reading(&referred, meeting, sent, language(&normal), zones, refused);
+    let reading = found.reading(&referred, meeting, sent, Language::of(&normal), zones, refused);
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
         if recent.len() == KEPT_READINGS {
@@ -404,25 +367,6 @@ fn bounded(text: &str) -> String {
         }
     }
     read
-}
-
-/// Italian when more of its everyday words than English ones appear.
-fn language(text: &str) -> Language {
-    const ITALIAN: &str = "il la le lo di del della alle dalle ci per che un una possiamo vediamo incontrarci \
-        domani oggi dopodomani settimana prossima prossimo ore ora mattina pomeriggio sera e tra \
-        fra va bene grazie buongiorno riunione lunedi martedi mercoledi giovedi venerdi sabato \
-        domenica mezz'ora un'ora minuti verso stamattina stasera domattina novembre dicembre \
-        gennaio mezzogiorno all'una";
-    const ENGLISH: &str = "the at on we can could meet for an hour hours minutes tomorrow today next week morning \
-        afternoon evening between and from to is are you please thanks monday tuesday wednesday \
-        thursday friday saturday sunday call meeting pm am this of with would works free";
-    let words = text.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty());
-    let (mut italian, mut english) = (0, 0);
-    for word in words {
-        italian += usize::from(ITALIAN.split_whitespace().any(|w| w == word));
-        english += usize::from(ENGLISH.split_whitespace().any(|w| w == word));
-    }
-    if italian > english { Language::Italian } else { Language::English }
 }
 
 /// A part of the day people name, as local hours.

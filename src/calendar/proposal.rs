@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::availability::Slot;
 use super::ics::Party;
-use super::phrase::Language;
+use crate::language::Language;
 
 /// Times offered in one mail.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -201,7 +201,7 @@ impl Desk<'_> {
             // clerk's own acknowledgment is written in both.
             None => offered.extend(["en".to_owned(), "it".to_owned()]),
         }
-        let language = crate::tickets::language::detect(self.new_text, &offered, &cx.rules.office.language);
+        let language = crate::language::detect(self.new_text, &offered, &cx.rules.office.language);
         let mut ticket = Ticket {
             number,
             state: TicketState::New,
@@ -511,7 +511,7 @@ impl Desk<'_> {
             .names()
             .into_iter()
             .filter_map(|n| n.strip_prefix(name)?.strip_prefix('.'))
-            .filter(|code| crate::tickets::language::is_known(code))
+            .filter(|code| crate::language::is_known(code))
             .map(str::to_owned)
             .collect();
         if rules.templates.contains(name) && !offered.contains(&rules.office.language) {

@@ -18,7 +18,7 @@ mod rooms;
 #[cfg(test)]
 mod tests;
 
-use crate::calendar::phrase::Language;
+use crate::language::Language;
 use chrono::{DateTime, Utc};
 
 use super::{CalendarView, DeskError, Outcome};

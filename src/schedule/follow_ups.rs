@@ -7,8 +7,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tracing::warn;
 
 use crate::calendar::event::numbered;
-use crate::calendar::phrase::Language;
 use crate::calendar::proposal::Proposal;
+use crate::language::Language;
 use crate::mail::compose::{self, AutoSubmitted, OutboundMail, Reply};
 use crate::mail::message::{Address, Message};
 use crate::rules::{RuleSet, Schedule};

@@ -6,7 +6,7 @@
 //! Message-ID once, so a meeting is reminded once however often the job runs, and again only if it
 //! moves. A meeting already under way when a late run gets to it is not reminded.
 
-use crate::calendar::phrase::Language;
+use crate::language::Language;
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::warn;
 

@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, now};
 use crate::calendar::availability::Slot;
-use crate::calendar::phrase::Language;
 use crate::calendar::proposal::Proposal;
+use crate::language::Language;
 
 const COLUMNS: &str =
     "message_id, calendar, requester, participants, summary, slots, language, expires_at, replaces, room";

@@ -3,7 +3,7 @@
 //! for approval, the requester's news of a decision or of an arrival, and the low-stock alert.
 //! Plain text; the callers give it a subject and send it.
 
-use crate::calendar::phrase::Language;
+use crate::language::Language;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;

@@ -5,7 +5,6 @@
 //! This module holds the plain data; the desk (`desks::inquiry`) decides what happens to it, and the
 //! store keeps it, in the transaction of the message that changed it.
 
-pub mod language;
 pub mod number;
 mod priority;
 pub mod words;

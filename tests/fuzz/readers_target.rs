@@ -17,6 +17,7 @@ use chrono_tz::Tz;
 use fastrand::Rng;
 
 use clerk::calendar::phrase::{self, Asked, Reading};
+use clerk::language;
 use clerk::mail::{html, reply_text};
 use clerk::rules::RuleSet;
 use clerk::supply::extract::{self, Quantity, Requested};
@@ -25,7 +26,7 @@ use clerk::supply::purchase::OrderNumber;
 use clerk::supply::reading::understand;
 use clerk::supply::request::RequestNumber;
 use clerk::tickets::number::TicketNumber;
-use clerk::tickets::{language, words};
+use clerk::tickets::words;
 
 use crate::corpus::Corpus;
 use crate::mutate::{self, NUMBERS, ODD_TEXT, one_of};

@@ -123,9 +123,9 @@ fn acknowledgment(desk: &Desk<'_>, ticket: &Ticket, context: &TemplateContext<'_
     let italian = ticket.language == "it";
     let name = Some(context.message.from_name).filter(|n| !n.is_empty());
     let greeting = if italian {
-        crate::calendar::phrase::Language::Italian.greeting(name)
+        crate::language::Language::Italian.greeting(name)
     } else {
-        crate::calendar::phrase::Language::English.greeting(name)
+        crate::language::Language::English.greeting(name)
     };
     let due = context.ticket.as_ref().map(|t| t.due.clone()).unwrap_or_default();
     let tag = ticket.number.tag();
@@ -183,7 +183,7 @@ fn forward_note(desk: &Desk<'_>, ticket: &Ticket, department: &str) -> String {
 
 /// A moment in the office's words: "Monday 7 December at 12:00", "lunedì 7 dicembre alle 12:00".
 pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
-    use crate::calendar::phrase::Language;
+    use crate::language::Language;
     let local = at.with_timezone(&zone);
     if language == "it" {
         Language::Italian.date(&local, "%A %-d %B alle %H:%M")

@@ -1,6 +1,6 @@
 //! The calendar as an invited attendee: invitations and their updates (REQUEST), cancellations (CANCEL).
 
-use crate::calendar::phrase::Language;
+use crate::language::Language;
 use chrono::TimeDelta;
 
 use super::{Desk, address_of, in_words, numbered};

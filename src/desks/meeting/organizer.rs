@@ -6,9 +6,9 @@ use crate::calendar::availability::Slot;
 use crate::calendar::event::Event;
 use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
 use crate::calendar::itip::{self, Meeting, Organizer};
-use crate::calendar::phrase::Language;
 use crate::desks::{DeskError, Outcome};
 use crate::effects::Effect;
+use crate::language::Language;
 
 /// An attendee's answer: their PARTSTAT is recorded on the meeting.
 pub(super) fn reply(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {

@@ -15,10 +15,11 @@ use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::{Event, EventStatus, span_abbreviated};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
 use crate::calendar::itip;
-use crate::calendar::phrase::{self, Asked, Intent, Language, Reading};
+use crate::calendar::phrase::{self, Asked, Intent, Reading};
 use crate::calendar::proposal::Proposal;
 use crate::desks::{DeskError, Outcome};
 use crate::effects::{Effect, MailKind};
+use crate::language::Language;
 use crate::mail::compose::{self, AutoSubmitted, Reply};
 use crate::mail::message::Address;
 

@@ -8,7 +8,7 @@
 //! assistant. Its Message-ID comes from the order's number, so it is queued once however often the
 //! job or the desk that sends it runs again.
 
-use crate::calendar::phrase::Language;
+use crate::language::Language;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};

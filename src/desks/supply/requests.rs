@@ -27,7 +27,7 @@ pub(super) fn request(
 ) -> Result<(), DeskError> {
     let matcher = Matcher::new(desk.catalog);
     let reading = read(desk, &matcher);
-    let language = crate::tickets::language::detect(
+    let language = crate::language::detect(
         desk.new_text,
         &["en".to_owned(), "it".to_owned()],
         &desk.cx.rules.office.language,
@@ -161,7 +161,7 @@ pub(super) fn decide(desk: &mut Desk<'_>, number: RequestNumber, verdict: Verdic
 
 /// Someone who may not order: a polite answer, and the manager gets the message.
 pub(super) fn stranger(desk: &mut Desk<'_>, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
-    let language = crate::tickets::language::detect(
+    let language = crate::language::detect(
         desk.new_text,
         &["en".to_owned(), "it".to_owned()],
         &desk.cx.rules.office.language,

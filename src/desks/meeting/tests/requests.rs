@@ -5,8 +5,8 @@ use chrono::{Datelike, FixedOffset, TimeDelta, Timelike};
 
 use super::*;
 use crate::calendar::availability::Slot;
-use crate::calendar::phrase::Language;
 use crate::calendar::proposal::Proposal;
+use crate::language::Language;
 
 /// Anna writing to the assistant in words, on Monday 23 November 2026 at 09:00 in Rome.
 fn words(subject: &str, text: &str) -> Message {
