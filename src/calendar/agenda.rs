@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::event::{Event, EventStatus, Expansion, Occurrence, occurrences};
@@ -66,9 +66,5 @@ pub fn line(o: &Occurrence<'_>, zone: Tz) -> String {
 
 /// The first moment of a local day (a day that starts in a daylight-saving gap starts when it ends).
 fn midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let local = day.and_time(chrono::NaiveTime::MIN);
-    (0..3)
-        .filter_map(|hours| local.checked_add_signed(TimeDelta::hours(hours)))
-        .find_map(|t| zone.from_local_datetime(&t).earliest())
-        .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
+    super::zones::resolve_local(zone, day.and_time(chrono::NaiveTime::MIN))
 }

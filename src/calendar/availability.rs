@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+use super::zones::resolve_local;
 use chrono_tz::Tz;
 
 use super::event::Occurrence;
@@ -186,22 +188,9 @@ impl Policy {
 
     /// The working ranges of a local day, in UTC.
     fn ranges(&self, day: NaiveDate) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
-        self.hours
-            .ranges_on(day)
-            .iter()
-            .map(move |&(from, to)| (self.utc(day.and_time(from)), self.utc(day.and_time(to))))
-    }
-
-    /// A local time as UTC: the earlier of an ambiguous time (the hour repeated when clocks go back),
-    /// and for a time that does not exist (skipped when clocks go forward) the moment the clocks jumped to.
-    fn utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        match self.timezone.from_local_datetime(&local) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-            LocalResult::None => match local.checked_add_signed(TimeDelta::hours(1)) {
-                Some(later) => self.utc(later),
-                None => local.and_utc(),
-            },
-        }
+        self.hours.ranges_on(day).iter().map(move |&(from, to)| {
+            (resolve_local(self.timezone, day.and_time(from)), resolve_local(self.timezone, day.and_time(to)))
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The weekdays in the order `office.toml` names them (`hours.mon` … `hours.sun`).
@@ -180,7 +180,7 @@ impl WorkingHours {
                 if left <= open {
                     let end = from + chrono::Duration::from_std(left).unwrap_or_default();
                     // The local clock can step back over a daylight-saving change; never before the start.
-                    return at_local(zone, day, end).unwrap_or_else(plain).max(start);
+                    return super::zones::resolve_local(zone, day.and_time(end)).max(start);
                 }
                 left -= open;
             }
@@ -191,15 +191,6 @@ impl WorkingHours {
         }
         plain()
     }
-}
-
-/// `day` at `time` in `zone`; a time that a daylight-saving change skips is read an hour later.
-fn at_local(zone: Tz, day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
-    let naive = day.and_time(time);
-    zone.from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| zone.from_local_datetime(&(naive + chrono::Duration::hours(1))).earliest())
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Reads one day's ranges: `"09:00-12:30, 14:00-18:00"`; `""` or `"closed"` for none. Ranges must be
@@ -242,6 +233,7 @@ fn time(hour: u32, minute: u32) -> NaiveTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn a_day_can_have_a_lunch_break() {

@@ -24,7 +24,7 @@ use calcard::icalendar::{
     ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
     ICalendarProperty, ICalendarValue,
 };
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -523,7 +523,7 @@ impl Zones<'_> {
             return Some(When { instant, zone, all_day });
         }
         let zone = tzid.and_then(|tzid| self.zone(tzid, local.date_time.date())).unwrap_or(self.floating);
-        let instant = resolve_local(zone, local.date_time)?;
+        let instant = super::zones::resolve_local(zone, local.date_time);
         Some(When { instant, zone, all_day })
     }
 
@@ -555,15 +555,6 @@ impl Zones<'_> {
         }
         definition.and_then(|d| zone_by_offsets(self.calendar, d, tzid, on))
     }
-}
-
-/// A local time in `zone`; in a gap (the hour skipped when clocks go forward) it is read as the time
-/// after the gap, as clients do.
-fn resolve_local(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    zone.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| zone.from_local_datetime(&local.checked_add_signed(Duration::hours(1))?).earliest())
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The IANA zone that matches a VTIMEZONE nobody named (an old Outlook display name such as

@@ -223,10 +223,7 @@ fn until_instant(value: &str, zone: Tz) -> Option<DateTime<Utc>> {
         Ok(time) => time,
         Err(_) => NaiveDate::parse_from_str(value, "%Y%m%d").ok()?.and_hms_opt(23, 59, 59)?,
     };
-    zone.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| zone.from_local_datetime(&local.checked_add_signed(TimeDelta::hours(1))?).earliest())
-        .map(|t| t.with_timezone(&Utc))
+    Some(super::zones::resolve_local(zone, local))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::*;
 use crate::calendar::event::{Event, EventStatus, Occurrence};
 use crate::calendar::hours::parse_day;
-use chrono::Weekday;
+use chrono::{TimeZone, Weekday};
 
 fn rome(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     chrono_tz::Europe::Rome.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)

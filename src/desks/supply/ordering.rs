@@ -1,7 +1,7 @@
 //! Purchasing as pure steps, shared by the supply desk (urgent requests, approvals) and the `reorder`
 //! job: putting what runs low on its vendor's draft, deciding what a draft needs next, and sending it.
 
-use chrono::{DateTime, Datelike, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 
 use super::order_mail::{self, OrderLetter};
 use crate::mail::compose::{ComposeError, OutboundMail};
@@ -83,11 +83,8 @@ pub fn send(
     let mail = order_mail::purchase_order(&letter)?;
     let delivery = letter.requested_delivery();
     let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
-    let expected = office
-        .timezone
-        .with_ymd_and_hms(delivery.year(), delivery.month(), delivery.day(), 12, 0, 0)
-        .earliest()
-        .map_or_else(|| delivery.and_time(noon).and_utc().timestamp(), |t| t.timestamp());
+    let expected =
+        crate::calendar::zones::resolve_local(office.timezone, delivery.and_time(noon)).timestamp();
     let mut sent = order.clone();
     sent.state = OrderState::Sent;
     sent.sent_at = Some(now.timestamp());

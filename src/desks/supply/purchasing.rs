@@ -159,8 +159,7 @@ pub(super) fn vendor_reply(
     let office = &desk.cx.rules.office;
     let today = desk.cx.now.with_timezone(&office.timezone).date_naive();
     let noon = |date: NaiveDate| {
-        use chrono::TimeZone;
-        office.timezone.from_local_datetime(&date.and_hms_opt(12, 0, 0)?).earliest().map(|t| t.timestamp())
+        Some(crate::calendar::zones::resolve_local(office.timezone, date.and_hms_opt(12, 0, 0)?).timestamp())
     };
     let says = words::vendor_says(desk.new_text, today);
     let acknowledge = |order: &mut PurchaseOrder, date: Option<NaiveDate>, now: i64| {
