@@ -5,6 +5,7 @@
 //! applied exactly once by the store, with outbound mail leaving only through the outbox.
 
 pub mod actions;
+pub mod backoff;
 pub mod calendar;
 pub mod check;
 pub mod config;

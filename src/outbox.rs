@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
+use crate::backoff::Backoff;
 use crate::mail::compose::OutboundMail;
 use crate::mail::transport::{SendError, Transport};
 use crate::store::{Db, QueuedMail, StoreError, now};
@@ -138,7 +139,7 @@ impl Outbox {
                     warn!(message_id = %queued.message_id, %reason, attempts, "still failing; giving up");
                     self.db.run(move |store| store.fail_mail(id, &reason)).await?;
                 } else {
-                    let delay = retry_delay(attempts);
+                    let delay = RETRY.after(u32::try_from(attempts).unwrap_or(u32::MAX));
                     warn!(message_id = %queued.message_id, %reason, retry_in_s = delay.as_secs(), "not sent; will retry");
                     let at = now() + delay.as_secs() as i64;
                     self.db.run(move |store| store.retry_mail_at(id, &reason, at)).await?;
@@ -159,7 +160,5 @@ impl Outbox {
 }
 
 /// 5 s after the first failure, doubling, at most an hour, with ±20 % jitter.
-fn retry_delay(attempts: i64) -> Duration {
-    let base = (5.0 * 2f64.powi((attempts - 1).clamp(0, 20) as i32)).min(3600.0);
-    Duration::from_secs_f64(base * (0.8 + 0.4 * fastrand::f64()))
-}
+const RETRY: Backoff =
+    Backoff { first: Duration::from_secs(5), most: Duration::from_secs(3600), jitter: 0.2 };

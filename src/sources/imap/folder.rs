@@ -15,6 +15,7 @@ use tracing::{debug, info, warn};
 use super::catchup::catch_up;
 use super::ops::{Share, apply_ops};
 use super::{ImapError, ImapSession, connect};
+use crate::backoff::Backoff;
 use crate::config::{Backfill, ImapAccount};
 use crate::sources::Sink;
 use crate::store::{Db, FolderState};
@@ -88,9 +89,8 @@ pub async fn watch_folder(watch: FolderWatch, mut shutdown: watch::Receiver<bool
 /// 1 s, 2 s, 4 s … up to 5 minutes (login failures start at 30 s: hammering a server with a wrong
 /// password gets accounts locked), each scaled by a random 0.5–1.5 so many clients don't reconnect in step.
 fn backoff(failures: u32, login: bool) -> Duration {
-    let base: f64 = if login { 30.0 } else { 1.0 };
-    let seconds = (base * 2f64.powi(failures.saturating_sub(1).min(16) as i32)).min(300.0);
-    Duration::from_secs_f64(seconds * (0.5 + fastrand::f64()))
+    let first = Duration::from_secs(if login { 30 } else { 1 });
+    Backoff { first, most: Duration::from_secs(300), jitter: 0.5 }.after(failures)
 }
 
 /// Notes the watcher's state for `clerk status`; a failure to note it changes nothing else.
