@@ -66,7 +66,7 @@ pub fn handle(
         .then(|| forwarded::author(&cx.msg.text))
         .flatten()
         .filter(|author| !office.is_staff(&author.email));
-    let mut desk = Desk {
+    let mut desk = InquiryCase {
         cx,
         view,
         sender,
@@ -143,8 +143,8 @@ pub fn conversation(
     }
 }
 
-/// The desk at work on one message.
-struct Desk<'a> {
+/// A message at the inquiry desk, with what the desk has found out about it so far.
+struct InquiryCase<'a> {
     cx: &'a Context<'a>,
     view: &'a dyn TicketView,
     sender: &'a Address,
@@ -157,7 +157,7 @@ struct Desk<'a> {
     outcome: Outcome,
 }
 
-impl Desk<'_> {
+impl InquiryCase<'_> {
     /// The ticket the message belongs to, if any.
     fn existing(&mut self) -> Result<Option<Ticket>, DeskError> {
         match find(&self.cx.rules.office, self.cx.msg, self.sender, self.view)? {

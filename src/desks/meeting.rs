@@ -62,7 +62,7 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
             let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
             return Ok(Outcome::note(format!("meeting desk: not answered: {}", reasons.join("; "))));
         }
-        let desk = Desk::new(cx, calendar, view, true);
+        let desk = MeetingCase::new(cx, calendar, view, true);
         let mut outcome = Outcome::default();
         request::handle(&desk, &mut outcome)?;
         outcome.notes.extend(desk.cuts.into_inner());
@@ -78,7 +78,7 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
     };
     let mut outcome = Outcome::default();
     outcome.notes.extend(itip.problems.iter().map(|s| format!("meeting desk: {s}")));
-    let desk = Desk::new(cx, calendar, view, machine.is_empty());
+    let desk = MeetingCase::new(cx, calendar, view, machine.is_empty());
     if !desk.answers_allowed {
         let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
         outcome.notes.push(format!("meeting desk: no calendar answer is sent: {}", reasons.join("; ")));
@@ -167,8 +167,8 @@ fn by_uid(events: &[ics::ItipEvent]) -> Vec<Vec<ics::ItipEvent>> {
     groups
 }
 
-/// The desk at work on one message: its context, calendar and store view.
-struct Desk<'a> {
+/// A message at the meeting desk, with what the desk has found out about it so far: its context, calendar and store view.
+struct MeetingCase<'a> {
     cx: &'a Context<'a>,
     calendar: &'a CalendarConfig,
     view: &'a dyn CalendarView,
@@ -180,18 +180,18 @@ struct Desk<'a> {
     cuts: std::cell::RefCell<Vec<String>>,
 }
 
-impl<'a> Desk<'a> {
+impl<'a> MeetingCase<'a> {
     fn new(
         cx: &'a Context<'a>,
         calendar: &'a CalendarConfig,
         view: &'a dyn CalendarView,
         answers_allowed: bool,
-    ) -> Desk<'a> {
-        Desk { cx, calendar, view, answers_allowed, cuts: Default::default() }
+    ) -> MeetingCase<'a> {
+        MeetingCase { cx, calendar, view, answers_allowed, cuts: Default::default() }
     }
 }
 
-impl Desk<'_> {
+impl MeetingCase<'_> {
     fn zone(&self) -> chrono_tz::Tz {
         self.calendar.policy.timezone
     }
@@ -339,12 +339,12 @@ fn address_of(party: &Party) -> Address {
 }
 
 /// Numbered lines of free times: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
-fn numbered(desk: &Desk<'_>, slots: &[Slot], language: Language) -> String {
+fn numbered(desk: &MeetingCase<'_>, slots: &[Slot], language: Language) -> String {
     crate::calendar::event::numbered(slots, desk.zone(), language)
 }
 
 /// Why a time does not fit, in words.
-fn in_words(desk: &Desk<'_>, why: &Unavailable) -> String {
+fn in_words(desk: &MeetingCase<'_>, why: &Unavailable) -> String {
     let policy = &desk.calendar.policy;
     match why {
         Unavailable::Busy => "that time is already taken".into(),

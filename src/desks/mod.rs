@@ -266,22 +266,31 @@ impl Outcome {
 }
 
 /// Why a desk could not handle a message: the message is kept and reported, as for a failed rule.
+/// [`run`] says which desk it was ([`DeskError::At`]).
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
     #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("meeting desk: {0}")]
+    #[error("cannot write its mail: {0}")]
     Compose(#[from] ComposeError),
-    #[error("meeting desk: {0}")]
+    /// The office is not set up for what the message asks (a calendar the rule names is missing).
+    #[error("{0}")]
     Setup(String),
     #[error("{0}")]
     Template(#[from] crate::rules::TemplateError),
-    #[error("inquiry desk: {0}")]
-    Inquiry(String),
-    #[error("supply desk: {0}")]
-    Supply(String),
+    /// A letter about one ticket, request or order could not be written (what it is about first).
+    #[error("{0}")]
+    Letter(String),
     #[error("{0}")]
     ReplyLog(#[from] crate::actions::ReplyLogUnreadable),
+    #[error("{desk} desk: {error}")]
+    At { desk: Desk, error: Box<DeskError> },
+}
+
+impl DeskError {
+    fn at(self, desk: Desk) -> DeskError {
+        DeskError::At { desk, error: Box::new(self) }
+    }
 }
 
 /// Runs the desk the decision names, adding its effects and notes to the decision. A message that
@@ -309,17 +318,18 @@ pub fn run(
     let outcome = match call.desk {
         Desk::Meeting => {
             let context = meeting::Context { office: &rules.office, call, rule, msg, content_hash, now };
-            meeting::handle(&context, views.calendars)?
+            meeting::handle(&context, views.calendars)
         }
         Desk::Inquiry => {
             let context = Context { rules, call, rule, msg, raw, content_hash, now };
-            inquiry::handle(&context, views.tickets, history)?
+            inquiry::handle(&context, views.tickets, history)
         }
         Desk::Supply => {
             let context = Context { rules, call, rule, msg, raw, content_hash, now };
-            supply::handle(&context, views.supply, history)?
+            supply::handle(&context, views.supply, history)
         }
-    };
+    }
+    .map_err(|e| e.at(call.desk))?;
     decision.effects.extend(outcome.effects);
     decision.notes.extend(outcome.notes);
     Ok(())

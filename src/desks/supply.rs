@@ -52,7 +52,7 @@ pub fn handle(
     let Some(sender) = cx.msg.from.first() else {
         return Ok(Outcome::note("supply desk: nothing done: the message has no sender"));
     };
-    let mut desk = Desk {
+    let mut desk = SupplyCase {
         cx,
         catalog,
         view,
@@ -80,8 +80,8 @@ pub fn conversation(
     Ok(view.thread(&ids)?)
 }
 
-/// The desk at work on one message.
-struct Desk<'a> {
+/// A message at the supply desk, with what the desk has found out about it so far.
+struct SupplyCase<'a> {
     cx: &'a Context<'a>,
     catalog: &'a Catalog,
     view: &'a dyn SupplyView,
@@ -95,7 +95,7 @@ struct Desk<'a> {
     outcome: Outcome,
 }
 
-impl<'a> Desk<'a> {
+impl<'a> SupplyCase<'a> {
     /// Decides what the message is: a vendor's answer, the manager's verdict, a delivery, a request.
     fn route(&mut self, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
         let msg = self.cx.msg;
@@ -296,7 +296,7 @@ impl<'a> Desk<'a> {
             auto_submitted: AutoSubmitted::AutoReplied,
             loop_header_value: identity.address.clone(),
         })
-        .map_err(|e| DeskError::Supply(e.to_string()))?;
+        .map_err(|e| DeskError::Letter(e.to_string()))?;
         history.note_reply(&target, &limit_key, cx.now.timestamp());
         let id = mail.message_id.clone();
         self.outcome.effects.push(Effect::Send { kind: MailKind::Reply, rule: cx.rule.to_owned(), mail });
@@ -331,7 +331,7 @@ impl<'a> Desk<'a> {
             loop_header_value: identity.address.clone(),
         };
         let mail = compose::letter(&notice, &Extras { thread, ..Extras::default() })
-            .map_err(|e| DeskError::Supply(e.to_string()))?;
+            .map_err(|e| DeskError::Letter(e.to_string()))?;
         let id = mail.message_id.clone();
         self.outcome.effects.push(Effect::Send { kind: MailKind::Notice, rule: cx.rule.to_owned(), mail });
         Ok(id)
@@ -366,7 +366,7 @@ impl<'a> Desk<'a> {
             subject: None,
             reply_to: None,
         })
-        .map_err(|e| DeskError::Supply(e.to_string()))?;
+        .map_err(|e| DeskError::Letter(e.to_string()))?;
         self.outcome.effects.push(Effect::Send { kind: MailKind::Forward, rule: cx.rule.to_owned(), mail });
         Ok(())
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::Desk;
+use super::InquiryCase;
 use crate::desks::DeskError;
 use crate::mail::compose::{self, AutoSubmitted, Forward, ForwardMode, OutboundMail, Reply};
 use crate::mail::message::Address;
@@ -23,7 +23,7 @@ pub(super) enum Written {
 
 /// A reply to the customer: `what` (answer, acknowledgment) seeds its Message-ID.
 pub(super) fn reply(
-    desk: &Desk<'_>,
+    desk: &InquiryCase<'_>,
     ticket: &Ticket,
     target: &str,
     written: Written,
@@ -49,14 +49,14 @@ pub(super) fn reply(
         auto_submitted: AutoSubmitted::AutoReplied,
         loop_header_value: identity.address.clone(),
     })
-    .map_err(|e| DeskError::Inquiry(format!("ticket {}: {e}", ticket.number.tag())))?;
+    .map_err(|e| DeskError::Letter(format!("ticket {}: {e}", ticket.number.tag())))?;
     Ok(mail)
 }
 
 /// The message forwarded to department `name`: inline with its attachments, tagged, and with
 /// Reply-To the customer and the assistant, so the staff's answer reaches both.
 pub(super) fn forward(
-    desk: &Desk<'_>,
+    desk: &InquiryCase<'_>,
     ticket: &Ticket,
     name: &str,
     department: &Department,
@@ -80,7 +80,7 @@ pub(super) fn forward(
         subject: Some(tagged(&cx.msg.subject, ticket)),
         reply_to: Some(vec![customer, assistant]),
     })
-    .map_err(|e| DeskError::Inquiry(format!("ticket {}: {e}", ticket.number.tag())))?;
+    .map_err(|e| DeskError::Letter(format!("ticket {}: {e}", ticket.number.tag())))?;
     Ok(mail)
 }
 
@@ -94,14 +94,14 @@ pub(super) fn tagged(subject: &str, ticket: &Ticket) -> String {
     if subject.is_empty() { ticket.number.tag() } else { format!("{subject} {}", ticket.number.tag()) }
 }
 
-fn message_id(desk: &Desk<'_>, ticket: &Ticket, what: &str) -> String {
+fn message_id(desk: &InquiryCase<'_>, ticket: &Ticket, what: &str) -> String {
     let cx = desk.cx;
     let seed = format!("{}\0ticket\0{}\0{what}\0{}", cx.content_hash, ticket.number, cx.rule);
     compose::message_id(seed.as_bytes(), crate::mail::message::domain_of(&cx.rules.office.assistant.address))
 }
 
 /// `ticket` as templates see it.
-fn ticket_context(desk: &Desk<'_>, ticket: &Ticket) -> TicketContext {
+fn ticket_context(desk: &InquiryCase<'_>, ticket: &Ticket) -> TicketContext {
     let office = &desk.cx.rules.office;
     let due = ticket
         .due_at
@@ -118,7 +118,7 @@ fn ticket_context(desk: &Desk<'_>, ticket: &Ticket) -> TicketContext {
 }
 
 /// clerk's own acknowledgment, in English or Italian.
-fn acknowledgment(desk: &Desk<'_>, ticket: &Ticket, context: &TemplateContext<'_>) -> String {
+fn acknowledgment(desk: &InquiryCase<'_>, ticket: &Ticket, context: &TemplateContext<'_>) -> String {
     let office = &desk.cx.rules.office;
     let italian = ticket.language == "it";
     let name = Some(context.message.from_name).filter(|n| !n.is_empty());
@@ -157,7 +157,7 @@ fn acknowledgment(desk: &Desk<'_>, ticket: &Ticket, context: &TemplateContext<'_
 }
 
 /// The note above a forwarded ticket message: what it is and how to answer it.
-fn forward_note(desk: &Desk<'_>, ticket: &Ticket, department: &str) -> String {
+fn forward_note(desk: &InquiryCase<'_>, ticket: &Ticket, department: &str) -> String {
     let office = &desk.cx.rules.office;
     let customer = match &ticket.customer_name {
         Some(name) => format!("{name} <{}>", ticket.customer),

@@ -3,7 +3,7 @@
 use crate::language::Language;
 use chrono::TimeDelta;
 
-use super::{Desk, address_of, in_words, numbered};
+use super::{MeetingCase, address_of, in_words, numbered};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::{Event, EventStatus, occurrences};
 use crate::calendar::ics::{ItipEvent, Method, PartStat, Party};
@@ -17,7 +17,11 @@ const SERIES_CHECKED: usize = 10;
 
 /// An invitation, or an update of one (same UID): accepted when free, else declined or held as
 /// tentative as the rule says.
-pub(super) fn request(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {
+pub(super) fn request(
+    desk: &MeetingCase<'_>,
+    group: &[ItipEvent],
+    outcome: &mut Outcome,
+) -> Result<(), DeskError> {
     let main = group.iter().find(|e| e.recurrence_id.is_none()).unwrap_or(&group[0]);
     let calendar = &desk.calendar.name;
     let stored = desk.view.event_rows(calendar, &main.uid)?;
@@ -105,7 +109,7 @@ pub(super) fn request(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcom
 
 /// Sends `partstat` back to the organizer.
 fn answer(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     main: &ItipEvent,
     me: &Party,
     partstat: PartStat,
@@ -143,7 +147,11 @@ fn answer(
 }
 
 /// A cancellation from the organizer: the event, or the one instance named, no longer takes place.
-pub(super) fn cancel(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {
+pub(super) fn cancel(
+    desk: &MeetingCase<'_>,
+    group: &[ItipEvent],
+    outcome: &mut Outcome,
+) -> Result<(), DeskError> {
     let calendar = &desk.calendar.name;
     for cancelled in group {
         let stored = desk.view.event_rows(calendar, &cancelled.uid)?;
@@ -199,7 +207,7 @@ pub(super) fn cancel(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome
 
 /// The occurrences an invitation asks for that are still to come: a single meeting's time, or the
 /// next instances of a series (with its overridden instances).
-fn slots_to_check(desk: &Desk<'_>, group: &[ItipEvent]) -> Result<Vec<Slot>, DeskError> {
+fn slots_to_check(desk: &MeetingCase<'_>, group: &[ItipEvent]) -> Result<Vec<Slot>, DeskError> {
     let now = desk.cx.now;
     let events: Vec<Event> = group.iter().map(|e| e.to_event(&desk.calendar.name)).collect();
     let until = desk.horizon_end().max(now + TimeDelta::days(1));
@@ -222,7 +230,7 @@ fn slots_to_check(desk: &Desk<'_>, group: &[ItipEvent]) -> Result<Vec<Slot>, Des
 
 /// Which attendee of the invitation the calendar is: its owner, the assistant or another office
 /// address; else the assistant, answering for the calendar.
-fn who_we_are(desk: &Desk<'_>, event: &ItipEvent) -> Party {
+fn who_we_are(desk: &MeetingCase<'_>, event: &ItipEvent) -> Party {
     let invited =
         |address: &str| event.attendees.iter().find(|a| a.party.is(address)).map(|a| a.party.clone());
     invited(&desk.calendar.owner)

@@ -9,7 +9,7 @@
 
 use crate::calendar::ics::Party;
 
-use super::Desk;
+use super::MeetingCase;
 
 /// At most this many addresses of a request are looked at, so that one message cannot make the
 /// office's address send invitations to a crowd.
@@ -26,7 +26,7 @@ pub(super) struct Invitees {
 /// Sorts the people a request names: `named` from its To and Cc, `in_text` written in its words.
 /// The office's own calendar side and the requester are neither invited nor left out.
 pub(super) fn sort(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     requester: &Party,
     named: impl Iterator<Item = Party>,
     in_text: impl Iterator<Item = Party>,
@@ -57,7 +57,7 @@ pub(super) fn sort(
 /// Whether `address` is one of the office's people: one of its own addresses or calendar owners, or
 /// any address in one of their domains. The staff directory (issue #19) adds its people here, and
 /// with it this one test decides both who counts as staff and whom a stranger may invite.
-fn of_the_office(desk: &Desk<'_>, address: &str) -> bool {
+fn of_the_office(desk: &MeetingCase<'_>, address: &str) -> bool {
     let office = desk.cx.office;
     let domain = domain(address);
     !domain.is_empty()

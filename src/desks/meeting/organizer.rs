@@ -1,7 +1,7 @@
 //! The calendar as the organizer of meetings clerk booked: attendees' answers (REPLY) and their
 //! proposals of a new time (COUNTER).
 
-use super::{Desk, address_of, in_words, numbered};
+use super::{MeetingCase, address_of, in_words, numbered};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::Event;
 use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
@@ -11,7 +11,11 @@ use crate::effects::Effect;
 use crate::language::Language;
 
 /// An attendee's answer: their PARTSTAT is recorded on the meeting.
-pub(super) fn reply(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {
+pub(super) fn reply(
+    desk: &MeetingCase<'_>,
+    group: &[ItipEvent],
+    outcome: &mut Outcome,
+) -> Result<(), DeskError> {
     for answer in group {
         let Some(mut event) = organised_event(desk, answer, "reply", outcome)? else { continue };
         // Exchange may leave ORGANIZER out of a REPLY; the ATTENDEE (or, without one, nothing) says who.
@@ -28,7 +32,11 @@ pub(super) fn reply(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome)
 /// An attendee proposes a new time. Taken by itself when the rule says `accept_counter = true` and
 /// the time is free (the meeting moves and everyone gets the update); refused with free times when
 /// it is not; otherwise passed to the owner, who decides.
-pub(super) fn counter(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcome) -> Result<(), DeskError> {
+pub(super) fn counter(
+    desk: &MeetingCase<'_>,
+    group: &[ItipEvent],
+    outcome: &mut Outcome,
+) -> Result<(), DeskError> {
     for proposal in group {
         let Some(event) = organised_event(desk, proposal, "counter-proposal", outcome)? else { continue };
         let proposer = proposal.attendees.first().map(|a| a.party.clone()).or_else(|| {
@@ -120,7 +128,7 @@ pub(super) fn counter(desk: &Desk<'_>, group: &[ItipEvent], outcome: &mut Outcom
 
 /// The stored meeting an attendee's message is about, when this calendar organised it.
 fn organised_event(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     about: &ItipEvent,
     what: &str,
     outcome: &mut Outcome,
@@ -146,7 +154,7 @@ fn organised_event(
 
 /// A stored meeting the calendar organises, as its iTIP objects describe it: the assistant organises,
 /// sent by the owner.
-pub(super) fn meeting(desk: &Desk<'_>, event: &Event) -> Meeting {
+pub(super) fn meeting(desk: &MeetingCase<'_>, event: &Event) -> Meeting {
     let assistant = &desk.cx.office.assistant;
     Meeting {
         organizer: Some(Organizer {

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
-use super::{Desk, invitees, numbered, organizer, rooms};
+use super::{MeetingCase, invitees, numbered, organizer, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::{Event, EventStatus, span_abbreviated};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
@@ -38,7 +38,7 @@ struct Request {
 }
 
 /// Handles a message without a calendar routed to the meeting desk.
-pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskError> {
+pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<(), DeskError> {
     let cx = desk.cx;
     let thread: Vec<String> = cx.msg.in_reply_to.iter().chain(&cx.msg.references).cloned().collect();
     // "Tomorrow" is read from when the message was sent, by its Date; a Date outside the years
@@ -186,7 +186,7 @@ pub(super) fn handle(desk: &Desk<'_>, outcome: &mut Outcome) -> Result<(), DeskE
 /// Asks again which of the times still offered the requester chooses, when a reply to the offer
 /// could not be read as a choice; the offer stays open.
 fn ask_again(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     proposal: &Proposal,
@@ -208,7 +208,7 @@ fn ask_again(
 /// Asks the requester `body` in a plain reply, greeted in `language`; `what` keeps its Message-ID
 /// apart from the desk's other answers to the same message.
 fn ask(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     language: Language,
@@ -237,7 +237,7 @@ fn ask(
 
 /// The UID of the meeting booked from the message with `message_id`: found again from any later
 /// message of its thread, whose References name that message.
-fn booking_uid(desk: &Desk<'_>, message_id: &str) -> String {
+fn booking_uid(desk: &MeetingCase<'_>, message_id: &str) -> String {
     compose::message_id(
         format!("booking\0{message_id}").as_bytes(),
         crate::mail::message::domain_of(&desk.cx.office.assistant.address),
@@ -245,13 +245,13 @@ fn booking_uid(desk: &Desk<'_>, message_id: &str) -> String {
 }
 
 /// The meeting with `uid`, if the calendar holds it and it is not cancelled.
-fn booked(desk: &Desk<'_>, uid: &str) -> Result<Option<Event>, DeskError> {
+fn booked(desk: &MeetingCase<'_>, uid: &str) -> Result<Option<Event>, DeskError> {
     let rows = desk.view.event_rows(&desk.calendar.name, uid)?;
     Ok(rows.into_iter().find(|e| e.recurrence_id.is_none() && e.status != EventStatus::Cancelled))
 }
 
 /// The meeting clerk booked from a message of `thread`, if any.
-fn booked_in_thread(desk: &Desk<'_>, thread: &[String]) -> Result<Option<Event>, DeskError> {
+fn booked_in_thread(desk: &MeetingCase<'_>, thread: &[String]) -> Result<Option<Event>, DeskError> {
     for id in thread {
         if let Some(event) = booked(desk, &booking_uid(desk, id))? {
             return Ok(Some(event));
@@ -263,7 +263,11 @@ fn booked_in_thread(desk: &Desk<'_>, thread: &[String]) -> Result<Option<Event>,
 /// An hour written without am/pm ("at 7") read in the other half of the day, when the half it was
 /// read in is outside the calendar's working hours and the other is within them: an office open
 /// 07:00–15:00 meets "at 7" in the morning.
-fn other_half_if_open(desk: &Desk<'_>, slot: Slot, reading: Reading) -> Result<(Slot, Reading), DeskError> {
+fn other_half_if_open(
+    desk: &MeetingCase<'_>,
+    slot: Slot,
+    reading: Reading,
+) -> Result<(Slot, Reading), DeskError> {
     if !reading.either_half || desk.conflict("", &[slot], false)? != Some(Unavailable::OutsideHours) {
         return Ok((slot, reading));
     }
@@ -287,7 +291,7 @@ fn slot_at(start: DateTime<Utc>, length: TimeDelta) -> Option<Slot> {
 
 /// A message in the thread of a meeting clerk booked: a cancellation, a move, or nothing for the desk.
 fn in_thread_of(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     event: Event,
@@ -313,7 +317,7 @@ fn in_thread_of(
 /// Cancels the booked `event`, or moves it to the time `reading` asks for (or offers times to move
 /// it to, when that time is not free or none was named).
 fn change_booking(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     event: Event,
@@ -342,7 +346,7 @@ fn change_booking(
 /// The meetings to come in the desk's calendar that `sender` is invited to (any, for the office's
 /// own people) and that start as `named` says: at that time, within that stretch, or any when
 /// nothing was named.
-fn senders_meetings(desk: &Desk<'_>, sender: &str, named: Asked) -> Result<Vec<Event>, DeskError> {
+fn senders_meetings(desk: &MeetingCase<'_>, sender: &str, named: Asked) -> Result<Vec<Event>, DeskError> {
     let now = desk.cx.now;
     let events = desk.view.events(&desk.calendar.name, now, desk.horizon_end())?;
     Ok(events
@@ -362,7 +366,7 @@ fn senders_meetings(desk: &Desk<'_>, sender: &str, named: Asked) -> Result<Vec<E
 /// the day and time named or several do, and tells the calendar's owner. Nothing is booked, moved
 /// or cancelled.
 fn ask_which_meeting(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     reading: &Reading,
@@ -422,7 +426,7 @@ fn ask_which_meeting(
 
 /// Moves the booked `event` to `slot` and sends the update to everyone invited.
 fn move_booking(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     mut event: Event,
     slot: Slot,
@@ -462,7 +466,7 @@ fn move_booking(
 
 /// Cancels the booked `event` and sends the cancellation to everyone invited.
 fn cancel_booking(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     mut event: Event,
     language: Language,
@@ -494,7 +498,7 @@ fn cancel_booking(
 }
 
 /// Everyone invited to `event` but the calendar's own side.
-fn invited(desk: &Desk<'_>, event: &Event) -> Vec<Address> {
+fn invited(desk: &MeetingCase<'_>, event: &Event) -> Vec<Address> {
     event
         .attendees
         .iter()
@@ -504,7 +508,7 @@ fn invited(desk: &Desk<'_>, event: &Event) -> Vec<Address> {
 }
 
 /// The requester, participants and subject of the message.
-fn request(desk: &Desk<'_>) -> Request {
+fn request(desk: &MeetingCase<'_>) -> Request {
     let msg = desk.cx.msg;
     let sender = msg.reply_to.first().or(msg.from.first());
     let requester = sender.map(|a| Party { email: a.email.clone(), name: a.name.clone() });
@@ -547,7 +551,7 @@ fn addresses_in(text: &str) -> Vec<String> {
 
 /// Books `slot`: the event, and the invitation to the requester and participants.
 fn book(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     slot: Slot,
@@ -643,7 +647,7 @@ fn book(
 /// Offers three free times (within what the request named, where it named a stretch of time), held
 /// for the thread.
 fn propose(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
     reading: &Reading,
@@ -757,7 +761,7 @@ fn propose(
 /// Up to [`super::ALTERNATIVES`] free times of `length` between `from` and `to`, each within the
 /// local `hours` of its day, one a day.
 fn within_hours(
-    desk: &Desk<'_>,
+    desk: &MeetingCase<'_>,
     busy: &crate::calendar::availability::Busy,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -811,14 +815,14 @@ fn greeting(party: &Party, language: Language) -> String {
 }
 
 /// "Tue 24 Nov 2026 15:00–16:00 CET" in the calendar's zone.
-fn when(desk: &Desk<'_>, slot: Slot, language: Language) -> String {
+fn when(desk: &MeetingCase<'_>, slot: Slot, language: Language) -> String {
     span_abbreviated(slot.start, slot.end, desk.zone(), language)
 }
 
 /// How the request was read, for a person to check: "I read this as Tue 24 Nov 2026 15:00–16:00 CET."
 /// A sender on another clock reads it on theirs too: "Thu 10 Dec 10:00 your time (UTC−5) = Thu 10
 /// Dec 2026 16:00–17:00 CET".
-fn echo(desk: &Desk<'_>, reading: &Reading, booked: Option<Slot>) -> String {
+fn echo(desk: &MeetingCase<'_>, reading: &Reading, booked: Option<Slot>) -> String {
     let zone = desk.zone();
     let language = reading.language;
     let local = |t: DateTime<Utc>| language.date(&t.with_timezone(&zone), "%a %-d %b %Y %H:%M %Z");
@@ -862,7 +866,7 @@ fn echo(desk: &Desk<'_>, reading: &Reading, booked: Option<Slot>) -> String {
 
 /// The numbered times offered, each also on the sender's clock when theirs is not the office's:
 /// "  1. Thu 10 Dec 2026 16:00–17:00 (Europe/Rome) = Thu 10 Dec 10:00 your time (UTC−5)".
-fn offered(desk: &Desk<'_>, slots: &[Slot], reading: &Reading) -> String {
+fn offered(desk: &MeetingCase<'_>, slots: &[Slot], reading: &Reading) -> String {
     let language = reading.language;
     let Some(offset) = reading.senders_zone else { return numbered(desk, slots, language) };
     let yours = match language {
@@ -888,7 +892,7 @@ fn utc_offset(offset: chrono::FixedOffset) -> String {
 }
 
 /// The echo of a choice: "You chose 2: Wed 25 Nov 2026 10:00–11:00 CET."
-fn chosen_echo(desk: &Desk<'_>, n: usize, slot: Slot, language: Language) -> String {
+fn chosen_echo(desk: &MeetingCase<'_>, n: usize, slot: Slot, language: Language) -> String {
     match language {
         Language::English => format!("You chose {n}: {}.", when(desk, slot, language)),
         Language::Italian => format!("Avete scelto la {n}: {}.", when(desk, slot, language)),

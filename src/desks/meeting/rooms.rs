@@ -4,7 +4,7 @@
 
 use chrono::TimeDelta;
 
-use super::Desk;
+use super::MeetingCase;
 use crate::calendar::Room;
 use crate::calendar::availability::{Busy, Slot};
 use crate::calendar::event::{Event, EventStatus, occurrences};
@@ -13,7 +13,7 @@ use crate::effects::Effect;
 
 /// The smallest room seating `people` that is free for `slot` (the meeting `uid` itself aside).
 pub(super) fn free<'a>(
-    desk: &Desk<'a>,
+    desk: &MeetingCase<'a>,
     people: usize,
     slot: Slot,
     uid: &str,
@@ -41,7 +41,11 @@ pub(super) fn booking(meeting: &Event, room: &Room) -> Event {
 
 /// Brings the rooms holding `meeting` along: moved with it while the room is free then, else given
 /// up (and the meeting's place cleared); cancelled with it. A room given up earlier stays given up.
-pub(super) fn follow(desk: &Desk<'_>, outcome: &mut Outcome, meeting: &mut Event) -> Result<(), DeskError> {
+pub(super) fn follow(
+    desk: &MeetingCase<'_>,
+    outcome: &mut Outcome,
+    meeting: &mut Event,
+) -> Result<(), DeskError> {
     for room in &desk.cx.office.rooms {
         let Some(held) = desk
             .view
@@ -69,7 +73,7 @@ pub(super) fn follow(desk: &Desk<'_>, outcome: &mut Outcome, meeting: &mut Event
 }
 
 /// Whether `room` is free for `slot` by its own calendar and hours, the meeting `uid` aside.
-fn is_free(desk: &Desk<'_>, room: &Room, slot: Slot, uid: &str) -> Result<bool, DeskError> {
+fn is_free(desk: &MeetingCase<'_>, room: &Room, slot: Slot, uid: &str) -> Result<bool, DeskError> {
     let day = TimeDelta::days(1);
     let from = slot.start.checked_sub_signed(day).unwrap_or(slot.start);
     let to = slot.end.checked_add_signed(day).unwrap_or(slot.end);

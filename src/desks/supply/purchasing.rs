@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ordering::{self, Dispatched};
 use super::restock;
-use super::{Desk, SupplyView};
+use super::{SupplyCase, SupplyView};
 use crate::actions::ReplyHistory;
 use crate::desks::DeskError;
 use crate::mail::message::Address;
@@ -19,7 +19,7 @@ use crate::supply::{Item, OrderNumber, OrderState, PurchaseOrder, RequestState, 
 
 /// After stock of `item` changed: what it lacks goes on its vendor's draft, and the manager is told
 /// once when it falls below its reorder point.
-pub(super) fn restock(desk: &mut Desk<'_>, item: &Item, urgent: bool) -> Result<(), DeskError> {
+pub(super) fn restock(desk: &mut SupplyCase<'_>, item: &Item, urgent: bool) -> Result<(), DeskError> {
     let office = &desk.cx.rules.office;
     let done =
         restock::restock(desk.view, &mut desk.change, desk.catalog, item, urgent, desk.cx.now, office)?;
@@ -34,7 +34,7 @@ pub(super) fn restock(desk: &mut Desk<'_>, item: &Item, urgent: bool) -> Result<
 
 /// Sends at once the drafts that hold any of `skus`: an urgent request does not wait for the order
 /// run (the vendor's minimum and the manager's limit still hold).
-pub(super) fn send_urgent(desk: &mut Desk<'_>, skus: &[String]) -> Result<(), DeskError> {
+pub(super) fn send_urgent(desk: &mut SupplyCase<'_>, skus: &[String]) -> Result<(), DeskError> {
     let drafts = desk.seen().orders(&[OrderState::Draft])?;
     let holds =
         |d: &PurchaseOrder| d.lines.iter().any(|l| skus.iter().any(|s| s.eq_ignore_ascii_case(&l.sku)));
@@ -45,7 +45,7 @@ pub(super) fn send_urgent(desk: &mut Desk<'_>, skus: &[String]) -> Result<(), De
 }
 
 /// Sends `order`, puts it to the manager when over its vendor's limit, or leaves it to wait.
-pub(super) fn dispatch(desk: &mut Desk<'_>, order: PurchaseOrder) -> Result<(), DeskError> {
+pub(super) fn dispatch(desk: &mut SupplyCase<'_>, order: PurchaseOrder) -> Result<(), DeskError> {
     let Some(vendor) = desk.catalog.vendor(&order.vendor) else {
         desk.note(format!("{}: vendor {} is not in the catalog; not sent", order.number, order.vendor));
         return Ok(());
@@ -53,7 +53,7 @@ pub(super) fn dispatch(desk: &mut Desk<'_>, order: PurchaseOrder) -> Result<(), 
     let number = order.number;
     let office = &desk.cx.rules.office;
     match ordering::dispatch(order, vendor, desk.catalog, office, desk.cx.now)
-        .map_err(|e| DeskError::Supply(format!("{number}: {e}")))?
+        .map_err(|e| DeskError::Letter(format!("{number}: {e}")))?
     {
         Dispatched::Sent(sent, mail) => {
             desk.note(format!("{number} sent to {}", vendor.address));
@@ -75,7 +75,7 @@ pub(super) fn dispatch(desk: &mut Desk<'_>, order: PurchaseOrder) -> Result<(), 
 
 /// When what waits for `item` is expected: the date its open order promises, else the next order run
 /// plus the vendor's lead time.
-pub(super) fn expected(desk: &Desk<'_>, item: &Item) -> Result<Option<NaiveDate>, DeskError> {
+pub(super) fn expected(desk: &SupplyCase<'_>, item: &Item) -> Result<Option<NaiveDate>, DeskError> {
     let office = &desk.cx.rules.office;
     let orders = desk.seen().orders(&OrderState::OPEN)?;
     let holding = orders
@@ -98,7 +98,11 @@ pub(super) fn expected(desk: &Desk<'_>, item: &Item) -> Result<Option<NaiveDate>
 }
 
 /// The manager's verdict on a purchase order over its vendor's limit.
-pub(super) fn decide(desk: &mut Desk<'_>, number: OrderNumber, verdict: Verdict) -> Result<(), DeskError> {
+pub(super) fn decide(
+    desk: &mut SupplyCase<'_>,
+    number: OrderNumber,
+    verdict: Verdict,
+) -> Result<(), DeskError> {
     let Some(mut order) = desk.seen().order(number)? else {
         desk.note(format!("{number}: no such purchase order"));
         return Ok(());
@@ -130,7 +134,7 @@ pub(super) fn decide(desk: &mut Desk<'_>, number: OrderNumber, verdict: Verdict)
 
 /// The manager's "cancel" of an order the vendor still owes (it cannot supply, or only part): what has
 /// not come is no longer expected, so the next order run orders what the shelf lacks again.
-fn cut(desk: &mut Desk<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Result<(), DeskError> {
+fn cut(desk: &mut SupplyCase<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Result<(), DeskError> {
     let number = order.number;
     desk.remember(Thread::Order(number), []);
     for line in &mut order.lines {
@@ -150,7 +154,7 @@ fn cut(desk: &mut Desk<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Resul
 /// A vendor's answer about one of its orders: a confirmation or shipping notice updates the order;
 /// news of something missing, and anything clerk does not understand, goes to the manager.
 pub(super) fn vendor_reply(
-    desk: &mut Desk<'_>,
+    desk: &mut SupplyCase<'_>,
     mut order: PurchaseOrder,
     vendor: &Vendor,
 ) -> Result<(), DeskError> {
@@ -212,7 +216,7 @@ pub(super) fn vendor_reply(
 /// A colleague's "received PO-2026-0012": the lines named (or everything outstanding) go on the
 /// shelf, the requests waiting for them are handed what came, oldest first, and each requester hears.
 pub(super) fn delivery(
-    desk: &mut Desk<'_>,
+    desk: &mut SupplyCase<'_>,
     number: OrderNumber,
     history: &mut dyn ReplyHistory,
 ) -> Result<(), DeskError> {
@@ -302,7 +306,7 @@ enum Received {
 
 /// What the delivery message says came: the order's lines it names with a quantity; everything
 /// outstanding when it names none of them at all; a question when it names some without a number.
-fn received_lines(desk: &Desk<'_>, order: &PurchaseOrder) -> Received {
+fn received_lines(desk: &SupplyCase<'_>, order: &PurchaseOrder) -> Received {
     let matcher = Matcher::new(desk.catalog);
     let reading = understand(&matcher, extract::lines(desk.new_text));
     let on_order = |sku: &str| order.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(sku));
@@ -322,7 +326,7 @@ fn received_lines(desk: &Desk<'_>, order: &PurchaseOrder) -> Received {
 }
 
 /// Hands what `came` to the requests waiting for it, oldest first, and tells each requester.
-fn hand_out(desk: &mut Desk<'_>, came: &[(String, i64)]) -> Result<(), DeskError> {
+fn hand_out(desk: &mut SupplyCase<'_>, came: &[(String, i64)]) -> Result<(), DeskError> {
     let now = desk.cx.now.timestamp();
     for mut request in desk.seen().open_requests()? {
         if request.state != RequestState::Waiting {

@@ -5,7 +5,7 @@
 use mail_parser::{MessageParser, MimeHeaders};
 use rust_decimal::Decimal;
 
-use super::{Desk, SupplyView, purchasing};
+use super::{SupplyCase, SupplyView, purchasing};
 use crate::actions::ReplyHistory;
 use crate::desks::DeskError;
 use crate::mail::compose;
@@ -21,7 +21,7 @@ use crate::tickets::Priority;
 /// A message from someone who may order: a new request, or more lines for one of theirs (the answer
 /// to clerk's questions).
 pub(super) fn request(
-    desk: &mut Desk<'_>,
+    desk: &mut SupplyCase<'_>,
     thread: Option<Thread>,
     history: &mut dyn ReplyHistory,
 ) -> Result<(), DeskError> {
@@ -128,7 +128,11 @@ pub(super) fn request(
 }
 
 /// The manager's verdict on a request waiting for approval.
-pub(super) fn decide(desk: &mut Desk<'_>, number: RequestNumber, verdict: Verdict) -> Result<(), DeskError> {
+pub(super) fn decide(
+    desk: &mut SupplyCase<'_>,
+    number: RequestNumber,
+    verdict: Verdict,
+) -> Result<(), DeskError> {
     let Some(mut request) = desk.seen().request(number)? else {
         desk.note(format!("{number}: no such request"));
         return Ok(());
@@ -160,7 +164,7 @@ pub(super) fn decide(desk: &mut Desk<'_>, number: RequestNumber, verdict: Verdic
 }
 
 /// Someone who may not order: a polite answer, and the manager gets the message.
-pub(super) fn stranger(desk: &mut Desk<'_>, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
+pub(super) fn stranger(desk: &mut SupplyCase<'_>, history: &mut dyn ReplyHistory) -> Result<(), DeskError> {
     let language = crate::language::detect(
         desk.new_text,
         &["en".to_owned(), "it".to_owned()],
@@ -179,7 +183,7 @@ pub(super) fn stranger(desk: &mut Desk<'_>, history: &mut dyn ReplyHistory) -> R
 
 /// The order lines of the message: its new text and CSV attachments, else a forward's forwarded
 /// message, else its subject.
-fn read<'c>(desk: &Desk<'c>, matcher: &Matcher<'c>) -> Reading<'c> {
+fn read<'c>(desk: &SupplyCase<'c>, matcher: &Matcher<'c>) -> Reading<'c> {
     let mut lines = extract::lines(desk.new_text);
     lines.extend(csv_attachments(desk.cx.raw).iter().flat_map(|csv| extract::from_csv(csv)));
     let reading = understand(matcher, lines);
@@ -217,7 +221,7 @@ fn csv_attachments(raw: &[u8]) -> Vec<Vec<u8>> {
 
 /// Whether the request cannot wait for the next order run: the rule says so (priority high or
 /// urgent), or the colleague does ("urgent", "urgente", "asap").
-fn is_urgent(desk: &Desk<'_>) -> bool {
+fn is_urgent(desk: &SupplyCase<'_>) -> bool {
     let by_rule = desk.cx.call.priority.is_some_and(|p| matches!(p, Priority::High | Priority::Urgent));
     let text = crate::text::fold(&format!("{} {}", desk.cx.msg.subject, desk.new_text));
     let said = ["urgent", "urgente", "urgently", "asap", "subito", "al piu presto", "as soon as possible"]
@@ -227,7 +231,7 @@ fn is_urgent(desk: &Desk<'_>) -> bool {
 }
 
 /// Why `lines` need the manager's approval, if they do.
-fn over_the_limit(desk: &Desk<'_>, lines: &[RequestLine]) -> Option<String> {
+fn over_the_limit(desk: &SupplyCase<'_>, lines: &[RequestLine]) -> Option<String> {
     let settings = &desk.catalog.settings;
     let total = cost(desk, lines);
     if let Some(limit) = settings.approval_limit
@@ -245,7 +249,7 @@ fn over_the_limit(desk: &Desk<'_>, lines: &[RequestLine]) -> Option<String> {
 }
 
 /// What `lines` cost at the catalog's prices, before VAT.
-fn cost(desk: &Desk<'_>, lines: &[RequestLine]) -> Money {
+fn cost(desk: &SupplyCase<'_>, lines: &[RequestLine]) -> Money {
     let amount: Decimal = lines
         .iter()
         .filter_map(|l| desk.catalog.item(&l.sku).map(|item| item.price * Decimal::from(l.quantity)))
@@ -254,7 +258,7 @@ fn cost(desk: &Desk<'_>, lines: &[RequestLine]) -> Money {
 }
 
 /// The lines as they stand while waiting for approval: nothing handed out.
-fn pending<'c>(desk: &Desk<'c>, lines: &[RequestLine], assumed: &[bool]) -> Vec<LineStatus<'c>> {
+fn pending<'c>(desk: &SupplyCase<'c>, lines: &[RequestLine], assumed: &[bool]) -> Vec<LineStatus<'c>> {
     lines
         .iter()
         .zip(assumed.iter().chain(std::iter::repeat(&false)))
@@ -274,7 +278,7 @@ fn pending<'c>(desk: &Desk<'c>, lines: &[RequestLine], assumed: &[bool]) -> Vec<
 /// Hands out the lines of `request` from `first` on: from the shelf what it holds, the rest promised
 /// and put on its vendor's draft. Returns where each line stands.
 fn fulfil<'c>(
-    desk: &mut Desk<'c>,
+    desk: &mut SupplyCase<'c>,
     request: &mut Request,
     first: usize,
 ) -> Result<Vec<LineStatus<'c>>, DeskError> {
