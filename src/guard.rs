@@ -3,8 +3,9 @@
 //! An assistant that answers mail can start mail loops (two auto-responders answering each other), spam a
 //! mailing list, answer bounces, or reply to people who only had it in Bcc. The design's "safety rules
 //! that are never optional" list every situation in which clerk must stay silent; this module is their
-//! single implementation, applied by the executor to every reply a rule or desk asks for. Rule files can
-//! add restrictions but cannot switch these off.
+//! single implementation. Every reason applies to a reply; which of them also keep a message out of a
+//! desk's records, or hold back a calendar's answer, is one table ([`holds_back`]). Rule files can add
+//! restrictions but cannot switch these off.
 //!
 //! A suppression only ever suppresses the *reply*: the message is still classified and processed (filed,
 //! ticketed, forwarded to a person). That is why there is no "skip the whole message" kind of reason, and
@@ -241,6 +242,76 @@ pub fn check(msg: &Message, policy: &GuardPolicy) -> Vec<Suppression> {
         reasons.push(Suppression::NoReplyAddress);
     }
     reasons
+}
+
+/// What clerk is about to do with a message, which decides which of the guard's reasons hold it
+/// back: see [`holds_back`], the one table of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Mail written back to the sender: a rule's `reply`, a ticket's acknowledgment, a supply
+    /// confirmation, a meeting desk's answer to a request in words.
+    Reply,
+    /// Taking the message into a desk's records at all (opening or continuing a ticket, a colleague's
+    /// supply request): only mail a person wrote, and never clerk's own come back.
+    Record,
+    /// An iMIP answer to an invitation or a reply of the calendar's: Outlook marks every invitation
+    /// it sends X-Auto-Response-Suppress, and the owner inviting the assistant is mail clerk must answer.
+    CalendarAnswer,
+    /// Reading a vendor's answer to one of clerk's purchase orders: an order system's mail is
+    /// automatic by nature; only a bounce, or clerk's own mail back, is no answer.
+    VendorAnswer,
+}
+
+/// Whether `reason` holds back `answer`: the row of [`table_row`] for the reason, the column of the
+/// answer.
+pub fn holds_back(reason: &Suppression, answer: Answer) -> bool {
+    let column = match answer {
+        Answer::Reply => 0,
+        Answer::Record => 1,
+        Answer::CalendarAnswer => 2,
+        Answer::VendorAnswer => 3,
+    };
+    match table_row(reason)[column] {
+        Holds::Yes => true,
+        Holds::No => false,
+        Holds::IfMachine => reason.means_automatic(),
+    }
+}
+
+/// A cell of [`table_row`].
+enum Holds {
+    Yes,
+    No,
+    /// When the address is a machine mailbox: a `noreply` is, a `postmaster` people read is not.
+    IfMachine,
+}
+
+/// Which reasons hold back which answers, one row per kind of reason.
+#[rustfmt::skip]
+fn table_row(reason: &Suppression) -> [Holds; 4] {
+    use Holds::{IfMachine, No, Yes};
+    match reason {
+        //                                           Reply  Record     Calendar  Vendor
+        Suppression::AutoSubmitted { .. }         => [Yes,  Yes,       Yes,      No ],
+        Suppression::EmptyReturnPath              => [Yes,  Yes,       Yes,      Yes],
+        Suppression::SystemSender { .. }          => [Yes,  IfMachine, No,       No ],
+        Suppression::MailingList { .. }           => [Yes,  Yes,       Yes,      No ],
+        Suppression::Precedence { .. }            => [Yes,  Yes,       Yes,      No ],
+        Suppression::VendorAutoReply { .. }       => [Yes,  Yes,       Yes,      No ],
+        Suppression::Report { .. }                => [Yes,  Yes,       Yes,      Yes],
+        Suppression::FailedRecipients { .. }      => [Yes,  Yes,       Yes,      Yes],
+        Suppression::ResponseSuppressed { .. }    => [Yes,  No,        No,       No ],
+        Suppression::OwnAddress { .. }            => [Yes,  No,        No,       No ],
+        Suppression::OwnLoopHeader { .. }         => [Yes,  Yes,       Yes,      Yes],
+        Suppression::OwnMessageId { .. }          => [Yes,  Yes,       Yes,      Yes],
+        Suppression::AssistantNotRecipient { .. } => [Yes,  No,        No,       No ],
+        Suppression::NoReplyAddress               => [Yes,  No,        No,       No ],
+    }
+}
+
+/// The reasons of [`check`] that hold back `answer`.
+pub fn check_for(msg: &Message, policy: &GuardPolicy, answer: Answer) -> Vec<Suppression> {
+    check(msg, policy).into_iter().filter(|reason| holds_back(reason, answer)).collect()
 }
 
 /// Whether the message was sent by a machine: auto-submitted, a bounce or report, list or bulk mail, a

@@ -26,7 +26,7 @@ mod tests;
 
 use super::{Context, DeskError, Outcome, TicketView};
 use crate::actions::ReplyHistory;
-use crate::guard::{self, Suppression};
+use crate::guard::{self, Answer};
 use crate::mail::forwarded;
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
@@ -46,7 +46,7 @@ pub fn handle(
     let office = &cx.rules.office;
     let reasons = guard::check(cx.msg, &crate::actions::guard_policy_of(office));
     let machine: Vec<String> =
-        reasons.iter().filter(|r| from_a_machine(r)).map(ToString::to_string).collect();
+        reasons.iter().filter(|r| guard::holds_back(r, Answer::Record)).map(ToString::to_string).collect();
     if !machine.is_empty() {
         return Ok(Outcome::note(format!("inquiry desk: no ticket: {}", machine.join("; "))));
     }
@@ -87,14 +87,6 @@ pub fn handle(
     Ok(desk.outcome)
 }
 
-/// The guard's reasons that mean a machine wrote the mail (or it went to many people), or that it is
-/// clerk's own mail back, as opposed to reasons that only forbid answering it (Outlook's
-/// X-Auto-Response-Suppress, mail from the office itself, a Bcc copy, a `postmaster@` who is a person).
-fn from_a_machine(reason: &Suppression) -> bool {
-    reason.means_automatic()
-        || matches!(reason, Suppression::OwnLoopHeader { .. } | Suppression::OwnMessageId { .. })
-}
-
 /// What a message says of the ticket it belongs to.
 enum Found {
     Ticket(Box<Ticket>),
@@ -132,7 +124,8 @@ pub fn conversation(
     view: &dyn TicketView,
 ) -> Result<Option<Ticket>, DeskError> {
     let office = &rules.office;
-    let machine = guard::check(msg, &crate::actions::guard_policy_of(office)).iter().any(from_a_machine);
+    let policy = crate::actions::guard_policy_of(office);
+    let machine = !guard::check_for(msg, &policy, Answer::Record).is_empty();
     let Some(sender) = msg.from.first() else { return Ok(None) };
     if machine || !msg.calendars.is_empty() {
         return Ok(None);

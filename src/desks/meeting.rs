@@ -27,7 +27,7 @@ use crate::calendar::availability::{Busy, Slot, Unavailable};
 use crate::calendar::event::{Cut, Event, occurrences, span};
 use crate::calendar::ics::{self, Method, Party};
 use crate::effects::{Effect, MailKind};
-use crate::guard::{self, Suppression};
+use crate::guard::{self, Answer, Suppression};
 use crate::mail::compose::{self, AutoSubmitted, CalendarMail, Identity, Notice};
 use crate::mail::message::{Address, Message};
 use crate::office::Office;
@@ -128,24 +128,9 @@ impl Context<'_> {
     }
 }
 
-/// The signs that a message was sent by a machine, which a calendar answer must not go back to: the
-/// guard's, less those about ordinary mail (Outlook's X-Auto-Response-Suppress is on every invitation
-/// it sends; an invitation from the owner to the assistant is one clerk must answer).
+/// The guard's reasons that hold back a calendar's answer (see [`guard::holds_back`]).
 fn machine_reasons(cx: &Context<'_>) -> Vec<Suppression> {
-    let policy = crate::actions::guard_policy_of(cx.office);
-    guard::check(cx.msg, &policy)
-        .into_iter()
-        .filter(|reason| {
-            !matches!(
-                reason,
-                Suppression::ResponseSuppressed { .. }
-                    | Suppression::AssistantNotRecipient { .. }
-                    | Suppression::OwnAddress { .. }
-                    | Suppression::SystemSender { .. }
-                    | Suppression::NoReplyAddress
-            )
-        })
-        .collect()
+    guard::check_for(cx.msg, &crate::actions::guard_policy_of(cx.office), Answer::CalendarAnswer)
 }
 
 /// The events of an iTIP object grouped by UID (a series and its overridden instances), in order.

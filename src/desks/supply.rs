@@ -33,7 +33,7 @@ pub use self::view::{BatchSupply, NoSupply, SupplyView, level};
 use super::{Context, DeskError, Outcome};
 use crate::actions::ReplyHistory;
 use crate::effects::{Effect, MailKind};
-use crate::guard::{self, Suppression};
+use crate::guard::{self, Answer, Suppression};
 use crate::mail::compose::{self, AutoSubmitted, Extras, ForwardMode, Notice, Reply};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
@@ -113,14 +113,18 @@ impl<'a> SupplyCase<'a> {
             && let Some(order) = self.seen().order(number)?
             && order.vendor == vendor.name
         {
-            if let Some(reason) = self.reasons.iter().find(|r| is_bounce_or_own(r)) {
+            if let Some(reason) = self.reasons.iter().find(|r| guard::holds_back(r, Answer::VendorAnswer)) {
                 self.note(format!("{number}: nothing done: {reason}"));
                 return Ok(());
             }
             return purchasing::vendor_reply(self, order, vendor);
         }
-        let machine: Vec<String> =
-            self.reasons.iter().filter(|r| from_a_machine(r)).map(ToString::to_string).collect();
+        let machine: Vec<String> = self
+            .reasons
+            .iter()
+            .filter(|r| guard::holds_back(r, Answer::Record))
+            .map(ToString::to_string)
+            .collect();
         if !machine.is_empty() {
             self.note(format!("nothing done: {}", machine.join("; ")));
             return Ok(());
@@ -392,22 +396,4 @@ impl<'a> SupplyCase<'a> {
     fn note(&mut self, note: impl Into<String>) {
         self.outcome.notes.push(format!("supply desk: {}", note.into()));
     }
-}
-
-/// The guard's reasons that mean a machine wrote the mail, or that it is clerk's own come back.
-fn from_a_machine(reason: &Suppression) -> bool {
-    reason.means_automatic()
-        || matches!(reason, Suppression::OwnLoopHeader { .. } | Suppression::OwnMessageId { .. })
-}
-
-/// A bounce, or clerk's own mail back: nothing a vendor's order system would send about an order.
-fn is_bounce_or_own(reason: &Suppression) -> bool {
-    matches!(
-        reason,
-        Suppression::Report { .. }
-            | Suppression::FailedRecipients { .. }
-            | Suppression::EmptyReturnPath
-            | Suppression::OwnLoopHeader { .. }
-            | Suppression::OwnMessageId { .. }
-    )
 }

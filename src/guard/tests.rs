@@ -390,3 +390,29 @@ fn display_is_one_readable_line_even_for_hostile_values() {
     assert!(!hostile.contains(['\r', '\n']));
     assert!(hostile.chars().count() < 300);
 }
+
+fn holding_back(extra: &str, answer: Answer) -> Vec<Suppression> {
+    check_for(&human_mail(extra), &policy(), answer)
+}
+
+#[test]
+fn outlooks_response_suppress_holds_back_a_reply_but_not_a_calendar_answer_or_a_ticket() {
+    let outlook = "X-Auto-Response-Suppress: All\n";
+    assert_eq!(holding_back(outlook, Answer::Reply).len(), 1);
+    assert!(holding_back(outlook, Answer::CalendarAnswer).is_empty());
+    assert!(holding_back(outlook, Answer::Record).is_empty());
+}
+
+#[test]
+fn a_vendors_automatic_order_confirmation_is_read_but_a_bounce_is_not() {
+    assert!(holding_back("Auto-Submitted: auto-generated\n", Answer::VendorAnswer).is_empty());
+    assert_eq!(holding_back("X-Failed-Recipients: anna@example.com\n", Answer::VendorAnswer).len(), 1);
+}
+
+#[test]
+fn clerks_own_mail_come_back_is_held_back_from_everything() {
+    let own = "X-Clerk-Loop: assistant@office.example\n";
+    for answer in [Answer::Reply, Answer::Record, Answer::CalendarAnswer, Answer::VendorAnswer] {
+        assert_eq!(holding_back(own, answer).len(), 1, "{answer:?}");
+    }
+}
