@@ -167,6 +167,10 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
             "stock": change.moves,
             "low": change.low,
         }),
+        Effect::FollowedUp { message_id } => json!({ "type": "followed_up", "message_id": message_id }),
+        Effect::Escalated { ticket, level } => {
+            json!({ "type": "escalated", "ticket": ticket.tag(), "level": level })
+        }
     }
 }
 
@@ -291,6 +295,12 @@ impl fmt::Display for Explanation {
                 )?,
                 Effect::CloseProposal { message_id } => {
                     writeln!(f, "  {}. close the proposal <{message_id}>", n + 1)?
+                }
+                Effect::FollowedUp { message_id } => {
+                    writeln!(f, "  {}. remember the follow-up of the offer <{message_id}>", n + 1)?
+                }
+                Effect::Escalated { ticket, level } => {
+                    writeln!(f, "  {}. ticket {} escalated to level {level}", n + 1, ticket.tag())?
                 }
                 Effect::Supply(change) => {
                     for (i, line) in change.summary().iter().enumerate() {

@@ -20,9 +20,10 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, watch};
 use tracing::{error, info, warn};
 
+use crate::effects::{Effect, MailKind};
 use crate::intake::CurrentRules;
 use crate::rules::{Job, RuleSet, Schedule};
-use crate::store::{Db, StoreError};
+use crate::store::{Db, Store, StoreError};
 
 /// How often the schedules are looked at even when no slot is near, so a clock that jumps (a suspended
 /// machine, a time sync) is noticed within this; reloaded rules are noticed at once.
@@ -85,7 +86,7 @@ async fn tick(
     let name = schedule.name.clone();
     let Some(last) = db.run(move |store| store.last_slot(&name)).await? else {
         let name = schedule.name.clone();
-        db.run(move |store| store.record_slot(&name, now.timestamp(), false, &[])).await?;
+        db.run(move |store| store.record_run(&name, now.timestamp(), false, &[])).await?;
         info!(schedule = %schedule.name, cron = %schedule.written, next = ?upcoming, "schedule: first seen; runs from now on");
         return Ok((false, upcoming));
     };
@@ -95,7 +96,7 @@ async fn tick(
     let slot_ts = slot.timestamp();
     if !schedule.catch_up && now - slot > ON_TIME {
         let name = schedule.name.clone();
-        db.run(move |store| store.record_slot(&name, slot_ts, false, &[])).await?;
+        db.run(move |store| store.record_run(&name, slot_ts, false, &[])).await?;
         info!(schedule = %schedule.name, slot = %slot, "schedule: a run was missed while clerk was down; catch_up = false, so it is passed over");
         return Ok((false, upcoming));
     }
@@ -103,61 +104,63 @@ async fn tick(
     // One IMMEDIATE transaction from the first read to the last write: a job that numbers an order or
     // counts a stock level decides on what no folder's batch can change under it.
     let queued = db
-        .run(move |store| store.decide_under_lock(|store| -> Result<bool, StoreError> {
-            let since = store.last_ran(&job.name)?.unwrap_or(slot_ts - 86_400);
-            let mut offers = Vec::new();
-            let mut escalated = Vec::new();
-            let mut supply = None;
-            let mails = match job.job {
-                Job::Digest => match office_digest::mail(&set, store, &job.name, since, slot_ts)? {
-                    None => {
-                        warn!(schedule = %job.name, "schedule: the office has no owner to send the digest to");
-                        Vec::new()
-                    }
-                    Some(Err(e)) => {
-                        error!(schedule = %job.name, error = %e, "schedule: the digest cannot be composed");
-                        Vec::new()
-                    }
-                    Some(Ok(mail)) => vec![mail],
-                },
-                Job::Reminders => reminders::mails(&set, store, &job, slot_ts, now)?,
-                Job::FollowUps => follow_ups::due(&set, store, &job, now)?
-                    .into_iter()
-                    .map(|due| {
-                        offers.push(due.offer);
-                        due.mail
-                    })
-                    .collect(),
-                Job::Escalate => {
-                    let found = escalate::due(&set, store, &job, now)?;
-                    escalated.extend(found.skipped);
-                    found
-                        .due
-                        .into_iter()
-                        .map(|due| {
-                            escalated.push((due.ticket, due.level));
-                            due.mail
-                        })
-                        .collect()
-                }
-                Job::Reorder => {
-                    let run = reorder::run(&set, store, &job, slot_ts, now)?;
-                    supply = Some(run.change);
-                    run.mails
-                }
-            };
-            store.record_run(&job.name, slot_ts, true, &mails, supply.as_ref())?;
-            for offer in &offers {
-                store.note_follow_up(offer)?;
-            }
-            for (ticket, level) in escalated {
-                store.note_escalation(ticket, level)?;
-            }
-            Ok(!mails.is_empty())
-        }))
+        .run(move |store| {
+            store.decide_under_lock(|store| -> Result<bool, StoreError> {
+                let effects = run_job(&set, store, &job, slot_ts, now)?;
+                store.record_run(&job.name, slot_ts, true, &effects)?;
+                Ok(effects.iter().any(|effect| matches!(effect, Effect::Send { .. })))
+            })
+        })
         .await?;
     info!(schedule = %schedule.name, job = %schedule.job, slot = %slot, queued, "schedule: ran");
     Ok((queued, upcoming))
+}
+
+/// Runs `job` for the slot at `slot` (unix seconds): what it does, as effects for the store to apply
+/// with the run, in the same transaction, as a message's effects are applied with the message.
+fn run_job(
+    set: &RuleSet,
+    store: &mut Store,
+    job: &Schedule,
+    slot: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Effect>, StoreError> {
+    let notice = |mail| Effect::Send { kind: MailKind::Notice, rule: job.name.clone(), mail };
+    let since = store.last_ran(&job.name)?.unwrap_or(slot - 86_400);
+    let effects = match job.job {
+        Job::Digest => match office_digest::mail(set, store, &job.name, since, slot)? {
+            None => {
+                warn!(schedule = %job.name, "schedule: the office has no owner to send the digest to");
+                Vec::new()
+            }
+            Some(Err(e)) => {
+                error!(schedule = %job.name, error = %e, "schedule: the digest cannot be composed");
+                Vec::new()
+            }
+            Some(Ok(mail)) => vec![notice(mail)],
+        },
+        Job::Reminders => reminders::mails(set, store, job, slot, now)?.into_iter().map(notice).collect(),
+        Job::FollowUps => follow_ups::due(set, store, job, now)?
+            .into_iter()
+            .flat_map(|due| [notice(due.mail), Effect::FollowedUp { message_id: due.offer }])
+            .collect(),
+        Job::Escalate => {
+            let found = escalate::due(set, store, job, now)?;
+            let skipped =
+                found.skipped.into_iter().map(|(ticket, level)| Effect::Escalated { ticket, level });
+            let due = found.due.into_iter().flat_map(|due| {
+                [notice(due.mail), Effect::Escalated { ticket: due.ticket, level: due.level }]
+            });
+            skipped.chain(due).collect()
+        }
+        Job::Reorder => {
+            let run = reorder::run(set, store, job, slot, now)?;
+            std::iter::once(Effect::Supply(Box::new(run.change)))
+                .chain(run.mails.into_iter().map(notice))
+                .collect()
+        }
+    };
+    Ok(effects)
 }
 
 /// The latest slot after `last` (unix seconds) and not after `now`, looking at most [`LOOK_BACK`] back.

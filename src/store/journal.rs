@@ -167,7 +167,7 @@ fn record_one(tx: &Connection, handled: &Handled, at: i64) -> Result<()> {
         .execute(params![e.content_hash, e.message_id, journal_id])?;
     }
     for effect in &handled.effects {
-        apply(tx, journal_id, e, effect, at)?;
+        apply(tx, Cause::Message { journal_id, entry: e }, effect, at)?;
     }
     Ok(())
 }
@@ -288,14 +288,27 @@ impl Store {
             ])?;
         }
         for effect in &handled.effects {
-            apply(&tx, journal_id, &handled.entry, effect, at)?;
+            apply(&tx, Cause::Message { journal_id, entry: &handled.entry }, effect, at)?;
         }
         tx.commit()?;
         Ok(true)
     }
 }
 
-fn apply(tx: &Connection, journal_id: i64, e: &JournalEntry, effect: &Effect, at: i64) -> Result<()> {
+/// What an effect comes from: a message (journaled, in a folder), or a scheduled job's run.
+#[derive(Clone, Copy)]
+pub(super) enum Cause<'a> {
+    Message { journal_id: i64, entry: &'a JournalEntry },
+    Schedule,
+}
+
+/// Applies one effect inside the caller's transaction: the one place any effect, of a message or of a
+/// scheduled run, reaches the database.
+pub(super) fn apply(tx: &Connection, cause: Cause<'_>, effect: &Effect, at: i64) -> Result<()> {
+    let journal_id = match cause {
+        Cause::Message { journal_id, .. } => Some(journal_id),
+        Cause::Schedule => None,
+    };
     match effect {
         Effect::Send { kind, rule, mail } => {
             let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
@@ -322,8 +335,8 @@ fn apply(tx: &Connection, journal_id: i64, e: &JournalEntry, effect: &Effect, at
                 super::outbox::write_raw(tx, "outbox", tx.last_insert_rowid(), &mail.raw)?;
             }
         }
-        Effect::Move { folder } => queue_op(tx, journal_id, e, "move", folder, at)?,
-        Effect::Flag { flags } => queue_op(tx, journal_id, e, "flag", &flags.join(" "), at)?,
+        Effect::Move { folder } => queue_op(tx, cause, "move", folder, at)?,
+        Effect::Flag { flags } => queue_op(tx, cause, "flag", &flags.join(" "), at)?,
         Effect::NoteReply { sender, rule } => {
             tx.prepare_cached(
                 "INSERT INTO reply_log (sender, rule, last_sent_at) VALUES (?1, ?2, ?3)
@@ -334,13 +347,25 @@ fn apply(tx: &Connection, journal_id: i64, e: &JournalEntry, effect: &Effect, at
         Effect::PutEvent(event) => super::events::put_event(tx, event)?,
         Effect::PutProposal(proposal) => super::proposals::put_proposal(tx, proposal)?,
         Effect::CloseProposal { message_id } => super::proposals::close_proposal(tx, message_id)?,
-        Effect::Ticket(change) => super::tickets::put_ticket(tx, change, Some(journal_id))?,
-        Effect::Supply(change) => super::supply::put_supply(tx, change, Some(journal_id))?,
+        Effect::Ticket(change) => super::tickets::put_ticket(tx, change, journal_id)?,
+        Effect::Supply(change) => super::supply::put_supply(tx, change, journal_id)?,
+        Effect::FollowedUp { message_id } => {
+            tx.prepare_cached("UPDATE proposals SET followed_up_at = ?2 WHERE message_id = ?1")?
+                .execute(params![message_id, at])?;
+        }
+        Effect::Escalated { ticket, level } => {
+            tx.prepare_cached("UPDATE tickets SET escalation = max(escalation, ?2) WHERE number = ?1")?
+                .execute(params![ticket.0, level])?;
+        }
     }
     Ok(())
 }
 
-fn queue_op(tx: &Connection, journal_id: i64, e: &JournalEntry, op: &str, arg: &str, at: i64) -> Result<()> {
+/// Queues a move or flag of the message `cause` names; a scheduled run has no message to move.
+fn queue_op(tx: &Connection, cause: Cause<'_>, op: &'static str, arg: &str, at: i64) -> Result<()> {
+    let Cause::Message { journal_id, entry: e } = cause else {
+        return Err(super::StoreError::NoMessage(op));
+    };
     tx.prepare_cached(
         "INSERT INTO mailbox_ops (journal_id, mailbox, folder, item, op, arg, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

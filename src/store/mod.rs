@@ -55,6 +55,8 @@ pub enum StoreError {
     Json(String),
     #[error("a transaction was begun inside another (a bug in clerk)")]
     Nested,
+    #[error("a scheduled job asked to {0} a message, and a job has none (a bug in clerk)")]
+    NoMessage(&'static str),
 }
 
 /// Shorthand for store results.

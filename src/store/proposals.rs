@@ -88,14 +88,6 @@ impl Store {
             stmt.query_map(params![made_by.timestamp(), now.timestamp(), until.timestamp()], proposal)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    /// Records that the proposal offered by `message_id` was followed up.
-    pub fn note_follow_up(&mut self, message_id: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE proposals SET followed_up_at = ?2 WHERE message_id = ?1")?
-            .execute(params![message_id, now()])?;
-        Ok(())
-    }
 }
 
 fn language_code(language: Language) -> &'static str {

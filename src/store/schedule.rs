@@ -3,8 +3,9 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use super::journal::Cause;
 use super::{Result, Store, now};
-use crate::mail::compose::OutboundMail;
+use crate::effects::Effect;
 
 impl Store {
     /// The last slot (unix seconds) the schedule `name` handled, if it has been seen before.
@@ -24,47 +25,21 @@ impl Store {
             .flatten())
     }
 
-    /// Records that `name` handled `slot`: with `ran`, that it ran (queuing `mails` in the same
-    /// transaction); without, that the slot was passed over (first sight, or a missed run not caught up).
-    pub fn record_slot(&mut self, name: &str, slot: i64, ran: bool, mails: &[OutboundMail]) -> Result<()> {
-        self.record_run(name, slot, ran, mails, None)
-    }
-
-    /// [`Store::record_slot`], applying what the run changed in the supply cupboard in the same
-    /// transaction (the `reorder` job's sent orders and reminders).
-    pub fn record_run(
-        &mut self,
-        name: &str,
-        slot: i64,
-        ran: bool,
-        mails: &[OutboundMail],
-        supply: Option<&crate::supply::SupplyChange>,
-    ) -> Result<()> {
+    /// Records that `name` handled `slot`: with `ran`, that it ran, applying the run's `effects` (the
+    /// mail it queues, what it changed) in the same transaction, as a message's are; without, that the
+    /// slot was passed over (first sight, or a missed run not caught up).
+    pub fn record_run(&mut self, name: &str, slot: i64, ran: bool, effects: &[Effect]) -> Result<()> {
         let tx = self.conn.savepoint()?;
-        if let Some(change) = supply {
-            super::supply::put_supply(&tx, change, None)?;
-        }
         let at = now();
+        for effect in effects {
+            super::journal::apply(&tx, Cause::Schedule, effect, at)?;
+        }
         tx.execute(
             "INSERT INTO schedule_runs (name, last_slot, ran_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (name) DO UPDATE SET last_slot = excluded.last_slot,
                  ran_at = coalesce(excluded.ran_at, ran_at)",
             params![name, slot, ran.then_some(at)],
         )?;
-        for mail in mails {
-            let recipients = serde_json::to_string(&mail.recipients).unwrap_or_else(|_| "[]".into());
-            // OR IGNORE: each Message-ID is made from what the mail is for (the schedule and the slot,
-            // a meeting and its start), so it is queued once.
-            let queued = tx.execute(
-                "INSERT OR IGNORE INTO outbox
-                   (message_id, kind, rule, envelope_from, recipients, raw, next_attempt_at, created_at)
-                 VALUES (?1, 'notice', ?2, ?3, ?4, zeroblob(?5), ?6, ?6)",
-                params![mail.message_id, name, mail.envelope_from, recipients, mail.raw.len() as i64, at],
-            )?;
-            if queued == 1 {
-                super::outbox::write_raw(&tx, "outbox", tx.last_insert_rowid(), &mail.raw)?;
-            }
-        }
         tx.commit()?;
         Ok(())
     }

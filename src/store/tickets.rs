@@ -64,15 +64,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records that the `escalate` job reached `level` for ticket `number` (it never goes back down
-    /// here; a ticket that waits again starts from 0).
-    pub fn note_escalation(&mut self, number: TicketNumber, level: u8) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE tickets SET escalation = max(escalation, ?2) WHERE number = ?1")?
-            .execute(params![number.0, level])?;
-        Ok(())
-    }
-
     /// The ticket numbered `number`, if the office has one.
     pub fn ticket(&self, number: TicketNumber) -> Result<Option<Ticket>> {
         Ok(self

@@ -4,6 +4,7 @@
 use chrono::TimeDelta;
 
 use super::*;
+use crate::effects::Effect;
 use crate::tickets::Priority;
 use crate::tickets::{Role, TicketChange, TicketEntry, TicketState};
 
@@ -73,7 +74,14 @@ fn a_ticket_past_its_response_time_reminds_its_department_once() {
     let reminder = crate::mail::message::Message::parse(&found[0].mail.raw).unwrap();
     assert_eq!(reminder.subject, format!("Waiting for an answer: Invoice copy {}", TicketNumber(1001).tag()));
     assert!(reminder.text.contains("Could you send me a copy of invoice 123?"), "{}", reminder.text);
-    store.note_escalation(found[0].ticket, found[0].level).unwrap();
+    store
+        .record_run(
+            "escalate",
+            0,
+            true,
+            &[Effect::Escalated { ticket: found[0].ticket, level: found[0].level }],
+        )
+        .unwrap();
     assert!(due(&set, &store, &set.schedules[0], hours(6)).unwrap().due.is_empty(), "reminded once");
 }
 
@@ -81,12 +89,21 @@ fn a_ticket_past_its_response_time_reminds_its_department_once() {
 fn past_escalate_after_the_owners_hear_of_it() {
     let set = rules();
     let mut store = store_with(TicketState::Waiting, Some("front-desk"));
-    store.note_escalation(TicketNumber(1001), 1).unwrap();
+    store
+        .record_run("escalate", 0, true, &[Effect::Escalated { ticket: TicketNumber(1001), level: 1 }])
+        .unwrap();
     let found = due(&set, &store, &set.schedules[0], hours(9)).unwrap().due;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].mail.recipients, ["giulia@office.example", "info@office.example"]);
     assert_eq!(found[0].level, 2);
-    store.note_escalation(found[0].ticket, found[0].level).unwrap();
+    store
+        .record_run(
+            "escalate",
+            0,
+            true,
+            &[Effect::Escalated { ticket: found[0].ticket, level: found[0].level }],
+        )
+        .unwrap();
     assert!(due(&set, &store, &set.schedules[0], hours(30)).unwrap().due.is_empty());
 }
 
