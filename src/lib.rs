@@ -23,6 +23,7 @@ pub mod http;
 pub mod intake;
 pub mod intent;
 pub mod language;
+pub mod letters;
 pub mod logging;
 pub mod mail;
 pub mod metrics;

@@ -22,6 +22,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use crate::language::Language;
 use crate::mail::message::{Address, Message};
 use crate::office::Office;
 use crate::toml_doc::{Diagnostic, LineIndex};
@@ -78,6 +79,15 @@ impl Templates {
         }
         let mut templates = Templates { env, dir: dir.to_owned(), broken: Vec::new() };
         let mut diagnostics = Vec::new();
+        // The built-in letters first, so that the office's own files of the same names replace them.
+        for letter in crate::letters::BUILT_IN {
+            if let Err(e) = templates.env.add_template(letter.name, letter.source) {
+                diagnostics.push(Diagnostic::whole_file(
+                    templates.file(letter.name),
+                    format!("the built-in letter does not compile (a bug in clerk): {}", describe(&e)),
+                ));
+            }
+        }
         let mut files = Vec::new();
         if dir.is_dir() {
             collect_files(dir, &mut files, &mut diagnostics);
@@ -137,14 +147,33 @@ impl Templates {
     /// Renders the template `name`.
     pub fn render(&self, name: &str, context: &TemplateContext<'_>) -> Result<String, TemplateError> {
         let template = self.env.get_template(name).map_err(|e| self.error(&e))?;
-        render_bounded(&template, context).map_err(|stopped| match stopped {
+        render_bounded(&template, context).map_err(|stopped| self.stopped(name, stopped))
+    }
+
+    fn stopped(&self, name: &str, stopped: Stopped) -> TemplateError {
+        match stopped {
             Stopped::Failed(e) => self.error(&e),
             Stopped::TooLong => TemplateError::Render {
                 template: self.file(name).display().to_string(),
                 line: None,
                 message: TOO_LONG.to_owned(),
             },
-        })
+        }
+    }
+
+    /// Renders the letter `name` (`letters/NAME`) in `language`: the office's or the built-in
+    /// `letters/NAME.LANG` where there is one, else `letters/NAME`.
+    pub fn letter(
+        &self,
+        name: &str,
+        language: Language,
+        context: &impl Serialize,
+    ) -> Result<String, TemplateError> {
+        let translated = format!("letters/{name}.{}", language.code());
+        let name =
+            if self.env.get_template(&translated).is_ok() { translated } else { format!("letters/{name}") };
+        let template = self.env.get_template(&name).map_err(|e| self.error(&e))?;
+        render_bounded(&template, context).map_err(|stopped| self.stopped(&name, stopped))
     }
 
     /// Renders a template given as text, such as a reply's `subject`.
@@ -167,8 +196,9 @@ impl Templates {
         self.env.template_from_str(source).map(drop).map_err(|e| describe(&e))
     }
 
-    /// Renders every template against `sample` (see [`sample_message`]), so that unknown variables
-    /// and failing filters refuse the rule set when it loads rather than when a customer writes.
+    /// Renders every template against `sample` (see [`sample_message`]), and each letter against a
+    /// sample of what it is given, so that unknown variables and failing filters refuse the rule set
+    /// when it loads rather than when a customer writes.
     pub fn check_all(&self, sample: &Message, office: &Office) -> Vec<Diagnostic> {
         let context = TemplateContext::new(sample, office, "(check)").with_ticket(sample_ticket());
         let mut names = self.names();
@@ -177,7 +207,12 @@ impl Templates {
             .into_iter()
             .filter_map(|name| {
                 let template = self.env.get_template(name).ok()?;
-                match render_bounded(&template, &context).err()? {
+                let letter = crate::letters::BUILT_IN.iter().find(|letter| letter.name == name);
+                let rendered = match letter {
+                    Some(letter) => render_bounded(&template, &(letter.sample)()),
+                    None => render_bounded(&template, &context),
+                };
+                match rendered.err()? {
                     Stopped::Failed(error) => {
                         let file = self.file(error.name().unwrap_or(name));
                         let source = error.template_source().unwrap_or_default();
@@ -213,7 +248,7 @@ const TOO_LONG: &str = "the text passed 1 MB and was stopped (the output limit o
 /// Renders `template` within [`FUEL`] (set on the environment) and [`MAX_OUTPUT`].
 fn render_bounded(
     template: &minijinja::Template<'_, '_>,
-    context: &TemplateContext<'_>,
+    context: &impl Serialize,
 ) -> Result<String, Stopped> {
     let mut output = Bounded { text: Vec::new(), full: false };
     let rendered = template.render_captured_to(Serde(context), &mut output);

@@ -1,5 +1,6 @@
 //! The `reminders` job: an email to the people of each meeting in the office's calendars a while
-//! (`before`) before it starts, once; in Italian when the office's language is.
+//! (`before`) before it starts, once; in Italian when the office's language is. The words are the
+//! letters `reminder` and `reminder-subject` (see [`crate::letters`]), which an office may rewrite.
 //!
 //! Each run looks at the occurrences starting from its slot to `before` after it. A reminder's
 //! Message-ID comes from the meeting's UID and the occurrence's start, and the outbox takes a
@@ -8,9 +9,10 @@
 
 use crate::language::Language;
 use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
 use tracing::warn;
 
-use crate::calendar::event::{EventStatus, Occurrence, occurrences, span_abbreviated};
+use crate::calendar::event::{EventStatus, occurrences, span_abbreviated};
 use crate::calendar::ics::PartStat;
 use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_document};
 use crate::mail::message::Address;
@@ -56,18 +58,29 @@ pub fn mails(
                     people.push(Address { name, email });
                 }
             }
-            let italian = office.language.starts_with("it");
+            let language = Language::from_code(&office.language);
             let zone = calendar.policy.timezone;
-            let text = text(occurrence, event.location.as_deref(), zone, &office.assistant.name, italian);
+            let letter = Reminder {
+                summary: occurrence.summary(),
+                when: span_abbreviated(occurrence.start, occurrence.end, zone, language),
+                location: event.location.as_deref(),
+                signature: &office.assistant.name,
+            };
+            let written = rules
+                .templates
+                .letter("reminder", language, &letter)
+                .and_then(|text| Ok((text, rules.templates.letter("reminder-subject", language, &letter)?)));
+            let (text, subject) = match written {
+                Ok(written) => written,
+                Err(e) => {
+                    warn!(schedule = %job.name, uid = %occurrence.uid(), error = %e, "reminders: cannot write");
+                    continue;
+                }
+            };
             let notice = Notice {
                 from: &identity,
                 to: people,
-                subject: format!(
-                    "{}: {}, {}",
-                    if italian { "Promemoria" } else { "Reminder" },
-                    occurrence.summary(),
-                    when(occurrence, zone, italian)
-                ),
+                subject,
                 html: html_document(&text),
                 text,
                 message_id: compose::message_id(
@@ -88,31 +101,14 @@ pub fn mails(
     Ok(mails)
 }
 
-/// "Tue 24 Nov 2026 15:00–16:00 CET".
-fn when(occurrence: &Occurrence<'_>, zone: chrono_tz::Tz, italian: bool) -> String {
-    let language = if italian { Language::Italian } else { Language::English };
-    span_abbreviated(occurrence.start, occurrence.end, zone, language)
-}
-
-/// The reminder's text, in Italian for an office whose language is Italian.
-fn text(
-    occurrence: &Occurrence<'_>,
-    location: Option<&str>,
-    zone: chrono_tz::Tz,
-    signature: &str,
-    italian: bool,
-) -> String {
-    let (intro, when_label, where_label) = if italian {
-        ("Promemoria dell'appuntamento", "Quando", "Dove")
-    } else {
-        ("This is a reminder of", "When", "Where")
-    };
-    let place = location.map_or_else(String::new, |l| format!("\n{where_label}: {l}"));
-    format!(
-        "{intro} \"{}\".\n\n{when_label}: {}{place}\n\n{signature}\n",
-        occurrence.summary(),
-        when(occurrence, zone, italian)
-    )
+/// What a reminder letter (`letters/reminder`, `letters/reminder-subject`) is written from.
+#[derive(Serialize)]
+struct Reminder<'a> {
+    summary: &'a str,
+    /// "Tue 24 Nov 2026 15:00–16:00 CET", in the letter's language.
+    when: String,
+    location: Option<&'a str>,
+    signature: &'a str,
 }
 
 #[cfg(test)]

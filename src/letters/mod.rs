@@ -1,0 +1,44 @@
+//! The letters clerk writes on its own, as built-in minijinja templates, one per language:
+//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders are written so; the other
+//! letters (acknowledgments, meeting answers, supply letters, purchase orders, the digest) still carry
+//! their words in code until they move here (issue #18).
+//!
+//! They are loaded before the office's own templates under the names `letters/NAME` and
+//! `letters/NAME.LANG`, so an office overrides a letter by writing `rules/templates/letters/NAME.txt`
+//! (or `NAME.it.txt`), and `clerk check` renders each against a sample of what it is given.
+
+use serde_json::{Value, json};
+
+/// A built-in letter: its template name (under `letters/`), its text, and a sample of the values it
+/// is rendered with, for `clerk check`.
+pub struct Letter {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub sample: fn() -> Value,
+}
+
+/// Every built-in letter, each language a template of its own.
+pub const BUILT_IN: &[Letter] = &[
+    Letter { name: "letters/reminder", source: include_str!("reminder.txt"), sample: reminder },
+    Letter { name: "letters/reminder.it", source: include_str!("reminder.it.txt"), sample: reminder },
+    Letter {
+        name: "letters/reminder-subject",
+        source: include_str!("reminder-subject.txt"),
+        sample: reminder,
+    },
+    Letter {
+        name: "letters/reminder-subject.it",
+        source: include_str!("reminder-subject.it.txt"),
+        sample: reminder,
+    },
+];
+
+/// A meeting reminder's values: the meeting, when and where it is, and who signs.
+fn reminder() -> Value {
+    json!({
+        "summary": "Site visit",
+        "when": "Tue 24 Nov 2026 15:00–16:00 CET",
+        "location": "Via Roma 1",
+        "signature": "Office Assistant",
+    })
+}
