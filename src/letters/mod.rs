@@ -1,5 +1,5 @@
 //! The letters clerk writes on its own, as built-in minijinja templates, one per language:
-//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders are written so; the other
+//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders and the follow-ups of offered times are written so; the other
 //! letters (acknowledgments, meeting answers, supply letters, purchase orders, the digest) still carry
 //! their words in code until they move here (issue #18).
 //!
@@ -31,7 +31,18 @@ pub const BUILT_IN: &[Letter] = &[
         source: include_str!("reminder-subject.it.txt"),
         sample: reminder,
     },
+    Letter { name: "letters/follow-up", source: include_str!("follow-up.txt"), sample: follow_up },
+    Letter { name: "letters/follow-up.it", source: include_str!("follow-up.it.txt"), sample: follow_up },
 ];
+
+/// A follow-up's values: whom to, the offered times still held (numbered, one a line), who signs.
+fn follow_up() -> Value {
+    json!({
+        "name": "Anna Rossi",
+        "times": "1. Tue 24 Nov 2026 15:00–16:00 CET\n2. Wed 25 Nov 2026 10:00–11:00 CET\n",
+        "signature": "Office Assistant",
+    })
+}
 
 /// A meeting reminder's values: the meeting, when and where it is, and who signs.
 fn reminder() -> Value {

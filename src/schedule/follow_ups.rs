@@ -4,11 +4,11 @@
 //! the offer, so that a reply to either finds it.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
 use tracing::warn;
 
 use crate::calendar::event::numbered;
 use crate::calendar::proposal::Proposal;
-use crate::language::Language;
 use crate::mail::compose::{self, AutoSubmitted, OutboundMail, Reply};
 use crate::mail::message::{Address, Message};
 use crate::rules::{RuleSet, Schedule};
@@ -45,23 +45,19 @@ pub fn due(
         let Some(calendar) = office.calendars.iter().find(|c| c.name == proposal.calendar) else { continue };
         let zone = calendar.policy.timezone;
         let times = numbered(&proposal.slots, zone, proposal.language);
-        let greeting = proposal.language.greeting(proposal.requester.name.as_deref());
-        let (subject, body) = match proposal.language {
-            Language::English => (
-                format!("Re: {}", proposal.summary),
-                format!(
-                    "{}\n\nthese times to meet are held for you a little longer:\n\n{times}\nReply with the number of the time that suits you (for example \"2\") and I will send the invitation.\n\n{}\n",
-                    greeting, office.assistant.name
-                ),
-            ),
-            Language::Italian => (
-                format!("Re: {}", proposal.summary),
-                format!(
-                    "{}\n\nquesti orari sono ancora riservati per voi, per poco:\n\n{times}\nRispondete con il numero dell'orario che preferite (per esempio \"2\") e vi manderò l'invito.\n\n{}\n",
-                    greeting, office.assistant.name
-                ),
-            ),
+        let letter = Letter {
+            name: proposal.requester.name.as_deref().filter(|name| !name.is_empty()),
+            times,
+            signature: &office.assistant.name,
         };
+        let body = match rules.templates.letter("follow-up", proposal.language, &letter) {
+            Ok(body) => body,
+            Err(e) => {
+                warn!(schedule = %job.name, offer = %proposal.message_id, error = %e, "follow-ups: cannot write");
+                continue;
+            }
+        };
+        let subject = format!("Re: {}", proposal.summary);
         // The offer stands in for the message answered, so the follow-up is threaded under it.
         let offer = Message {
             message_id: Some(proposal.message_id.clone()),
@@ -88,6 +84,16 @@ pub fn due(
         }
     }
     Ok(mails)
+}
+
+/// What a follow-up letter (`letters/follow-up`) is written from.
+#[derive(Serialize)]
+struct Letter<'a> {
+    /// The requester's name, if known.
+    name: Option<&'a str>,
+    /// The offered times still held, numbered, one a line.
+    times: String,
+    signature: &'a str,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::*;
 use crate::calendar::availability::Slot;
 use crate::calendar::event::span;
 use crate::calendar::ics::Party;
+use crate::language::Language;
 use crate::store::Db;
 
 const HOURLY: &str =
