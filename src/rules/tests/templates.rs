@@ -264,3 +264,19 @@ fn an_offices_letter_using_a_value_it_is_not_given_refuses_the_rule_set() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].starts_with("templates/letters/reminder.txt:1:"), "{errors:?}");
 }
+
+#[test]
+fn a_follow_up_greets_by_name_or_says_hello_and_lists_the_times_held() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({"name": null, "times": "1. Tue 10:00\n2. Wed 11:00\n", "signature": "A"});
+    let english = set.templates.letter("follow-up", crate::language::Language::English, &values);
+    assert_eq!(
+        english.as_deref(),
+        Ok("Hello,\n\nthese times to meet are held for you a little longer:\n\n1. Tue 10:00\n2. Wed 11:00\n\
+            \nReply with the number of the time that suits you (for example \"2\") and I will send the invitation.\
+            \n\nA\n")
+    );
+    let named = serde_json::json!({"name": "Anna", "times": "1. x\n", "signature": "A"});
+    let italian = set.templates.letter("follow-up", crate::language::Language::Italian, &named);
+    assert!(italian.as_deref().is_ok_and(|t| t.starts_with("Gentile Anna,\n\nquesti orari")), "{italian:?}");
+}
