@@ -490,9 +490,7 @@ fn quantity_at(tokens: &[Token], i: usize) -> Option<Found> {
     if let Some(value) = digits(word) {
         let next_word = next.and_then(Token::word);
         let next_mark = next.and_then(|t| t.mark);
-        let month = |w: &str| {
-            super::words::ENGLISH_MONTHS.contains(&w) || crate::calendar::phrase::ITALIAN_MONTHS.contains(&w)
-        };
+        let month = |w: &str| crate::calendar::phrase::month_in_full(w).is_some();
         let excluded = next_word.is_some_and(|w| NOT_BEFORE.contains(&w) || month(w))
             || matches!(next_mark, Some('%' | '€' | '$' | '/' | ':'))
             || word_before.and_then(Token::word).is_some_and(|w| NOT_AFTER.contains(&w))

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
+use crate::calendar::phrase::{month_begun, month_in_full};
 use crate::text::fold;
 
 /// The manager's answer to a request for approval.
@@ -233,22 +234,6 @@ fn top(text: &str) -> String {
     fold(&lines.join("\n"))
 }
 
-/// The months in English, January first: read in vendors' dates and never taken for quantities.
-pub const ENGLISH_MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// A date written in `text`: `15/12/2026`, `15.12.2026`, `2026-12-15`, `15 December (2026)`,
 /// `15 dicembre`; a date without a year is the next one on or after `today`.
 pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
@@ -277,15 +262,13 @@ pub fn date_in(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     }
     for c in WORDS.captures_iter(&fold(text)) {
         let month_word = &c[2];
-        let Some(month) = ENGLISH_MONTHS
-            .iter()
-            .position(|m| *m == month_word || (month_word.len() == 3 && m.starts_with(month_word)))
-            .or_else(|| crate::calendar::phrase::ITALIAN_MONTHS.iter().position(|m| *m == month_word))
-        else {
+        // Full names, or an English month's first three letters ("dec"): an Italian short form
+        // could be another word ("3 set" of pens).
+        let short = (month_word.len() == 3).then(|| month_begun(month_word)).flatten();
+        let Some(month) = month_in_full(month_word).or(short) else {
             continue;
         };
         let day: u32 = c[1].parse().ok()?;
-        let month = month as u32 + 1;
         return match c.get(3).and_then(|y| y.as_str().parse().ok()) {
             Some(year) => NaiveDate::from_ymd_opt(year, month, day),
             None => {

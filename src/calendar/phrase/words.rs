@@ -3,41 +3,47 @@
 
 use chrono::Weekday;
 
-/// The months in Italian, January first: read in requests, written in answers.
-pub const ITALIAN_MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
+/// Each month's names, January first: in English, in Italian, then the short forms people write. The
+/// one list of month names clerk reads (requests, vendors' dates, order lines); letters write months
+/// through chrono's locales.
+const MONTHS: [(&str, &str, &[&str]); 12] = [
+    ("january", "gennaio", &["jan", "genn", "gen"]),
+    ("february", "febbraio", &["feb", "febb"]),
+    ("march", "marzo", &["mar"]),
+    ("april", "aprile", &["apr"]),
+    ("may", "maggio", &["mag"]),
+    ("june", "giugno", &["jun", "giu"]),
+    ("july", "luglio", &["jul", "lug"]),
+    ("august", "agosto", &["aug", "ago"]),
+    ("september", "settembre", &["sep", "sept", "sett", "set"]),
+    ("october", "ottobre", &["oct", "ott"]),
+    ("november", "novembre", &["nov"]),
+    ("december", "dicembre", &["dec", "dic"]),
 ];
 
-/// Months in English (and their short forms) and Italian, January first.
-const MONTHS: [&[&str]; 12] = [
-    &["january", "jan", "gennaio", "genn", "gen"],
-    &["february", "feb", "febbraio", "febb"],
-    &["march", "mar", "marzo"],
-    &["april", "apr", "aprile"],
-    &["may", "maggio", "mag"],
-    &["june", "jun", "giugno", "giu"],
-    &["july", "jul", "luglio", "lug"],
-    &["august", "aug", "agosto", "ago"],
-    &["september", "sep", "sept", "settembre", "sett", "set"],
-    &["october", "oct", "ottobre", "ott"],
-    &["november", "nov", "novembre"],
-    &["december", "dec", "dicembre", "dic"],
-];
+/// The month `word` names in any form (lower case, without accents), 1 for January.
+pub fn month(word: &str) -> Option<u32> {
+    let at = MONTHS.iter().position(|(english, italian, short)| {
+        *english == word || *italian == word || short.contains(&word)
+    })?;
+    u32::try_from(at + 1).ok()
+}
 
-/// The month `word` names, 1 for January.
-pub(super) fn month(word: &str) -> Option<u32> {
-    MONTHS.iter().position(|names| names.contains(&word)).and_then(|m| u32::try_from(m + 1).ok())
+/// The month `word` names written in full, in English or Italian ("december", "dicembre"), 1 for
+/// January: where a short form could be another word ("set", "mar").
+pub fn month_in_full(word: &str) -> Option<u32> {
+    let at = MONTHS.iter().position(|(english, italian, _)| *english == word || *italian == word)?;
+    u32::try_from(at + 1).ok()
+}
+
+/// The month whose English name `word` begins with, in three letters or more ("dec", "decem"), 1 for
+/// January.
+pub fn month_begun(word: &str) -> Option<u32> {
+    if word.len() < 3 {
+        return None;
+    }
+    let at = MONTHS.iter().position(|(english, ..)| english.starts_with(word))?;
+    u32::try_from(at + 1).ok()
 }
 
 /// The weekday `word` names: full names in both languages, English short forms.
