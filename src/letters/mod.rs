@@ -1,5 +1,6 @@
 //! The letters clerk writes on its own, as built-in minijinja templates, one per language:
-//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders and the follow-ups of offered times are written so; the other
+//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders, the follow-ups of offered times and the supply desk's news of what arrived are
+//! written so; the other
 //! letters (acknowledgments, meeting answers, supply letters, purchase orders, the digest) still carry
 //! their words in code until they move here (issue #18).
 //!
@@ -33,7 +34,25 @@ pub const BUILT_IN: &[Letter] = &[
     },
     Letter { name: "letters/follow-up", source: include_str!("follow-up.txt"), sample: follow_up },
     Letter { name: "letters/follow-up.it", source: include_str!("follow-up.it.txt"), sample: follow_up },
+    Letter { name: "letters/supply-arrived", source: include_str!("supply-arrived.txt"), sample: arrived },
+    Letter {
+        name: "letters/supply-arrived.it",
+        source: include_str!("supply-arrived.it.txt"),
+        sample: arrived,
+    },
 ];
+
+/// What came for a colleague's request: whom to (first name), the request, the items, whether more
+/// is to come, who signs.
+fn arrived() -> Value {
+    json!({
+        "name": "Marco",
+        "request": "REQ-2026-0007",
+        "items": ["15 reams of A4 copy paper (PAP-A4)", "2 boxes of blue pens (PEN-BLU)"],
+        "still_waiting": false,
+        "signature": "Office Assistant",
+    })
+}
 
 /// A follow-up's values: whom to, the offered times still held (numbered, one a line), who signs.
 fn follow_up() -> Value {

@@ -37,8 +37,7 @@ fn italian(language: &str) -> bool {
 
 /// "Hello Marco," / "Ciao Marco,": colleagues are greeted by first name.
 pub fn greeting(language: &str, name: Option<&str>) -> String {
-    let first = name.and_then(|n| n.split_whitespace().next()).filter(|n| !n.is_empty());
-    match (italian(language), first) {
+    match (italian(language), first_name(name)) {
         (true, Some(name)) => format!("Ciao {name},"),
         (true, None) => "Buongiorno,".to_owned(),
         (false, Some(name)) => format!("Hello {name},"),
@@ -414,34 +413,14 @@ pub fn decided(
     text
 }
 
-/// The requester's news that what they waited for has come.
-pub fn arrived(request: &Request, items: &[(&Item, i64)], still_waiting: bool, signature: &str) -> String {
-    let language = request.language.as_str();
-    let it = italian(language);
-    let list: Vec<String> =
-        items.iter().map(|(item, n)| format!("  - {}", quantity_of(item, *n, language))).collect();
-    let rest = match (still_waiting, it) {
-        (false, true) => "È tutto quello che avevi chiesto.",
-        (false, false) => "That is everything you asked for.",
-        (true, true) => "Il resto arriverà con una prossima consegna.",
-        (true, false) => "The rest will come with a later delivery.",
-    };
-    format!(
-        "{}\n\n{}\n\n{}\n\n{rest}\n\n{signature}",
-        greeting(language, request.requester_name.as_deref()),
-        if it {
-            format!(
-                "sono arrivati gli articoli della tua richiesta {}; li trovi nell'armadio delle forniture:",
-                request.number
-            )
-        } else {
-            format!(
-                "the items of your request {} have arrived; they are in the supply cupboard:",
-                request.number
-            )
-        },
-        list.join("\n")
-    )
+/// Each of `items` with its quantity, as a letter lists them: "15 reams of A4 copy paper (PAP-A4)".
+pub fn quantities(items: &[(&Item, i64)], language: &str) -> Vec<String> {
+    items.iter().map(|(item, n)| quantity_of(item, *n, language)).collect()
+}
+
+/// A colleague's first name, as colleagues are greeted ("Hello Marco,").
+pub fn first_name(name: Option<&str>) -> Option<&str> {
+    name.and_then(|n| n.split_whitespace().next()).filter(|n| !n.is_empty())
 }
 
 /// The manager's alert that `item` fell below its reorder point.

@@ -9,6 +9,7 @@ use super::restock;
 use super::{SupplyCase, SupplyView};
 use crate::actions::ReplyHistory;
 use crate::desks::DeskError;
+use crate::language::Language;
 use crate::mail::message::Address;
 use crate::supply::letters;
 use crate::supply::matching::Matcher;
@@ -370,10 +371,34 @@ fn hand_out(desk: &mut SupplyCase<'_>, came: &[(String, i64)]) -> Result<(), Des
         let number = request.number;
         let requester = Address { name: request.requester_name.clone(), email: request.requester.clone() };
         let subject = format!("{} [{number}]", crate::mail::compose::reply_subject(&request.subject));
-        let text = letters::arrived(&request, &given, waits, &desk.signature());
+        let arrived = Arrived {
+            name: letters::first_name(request.requester_name.as_deref()),
+            request: number.to_string(),
+            items: letters::quantities(&given, &request.language),
+            still_waiting: waits,
+            signature: desk.signature(),
+        };
+        let text = desk.cx.rules.templates.letter(
+            "supply-arrived",
+            Language::from_code(&request.language),
+            &arrived,
+        )?;
         desk.put_request(request);
         let id = desk.letter(requester, subject, text, Vec::new(), &format!("arrived {number}"))?;
         desk.remember_only(Thread::Request(number), [id]);
     }
     Ok(())
+}
+
+/// What the letter `supply-arrived` is written from.
+#[derive(serde::Serialize)]
+struct Arrived<'a> {
+    /// The requester's first name, if known.
+    name: Option<&'a str>,
+    request: String,
+    /// Each item that came, with its quantity ("15 reams of A4 copy paper (PAP-A4)").
+    items: Vec<String>,
+    /// Whether more of the request is still to come.
+    still_waiting: bool,
+    signature: String,
 }

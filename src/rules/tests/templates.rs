@@ -280,3 +280,18 @@ fn a_follow_up_greets_by_name_or_says_hello_and_lists_the_times_held() {
     let italian = set.templates.letter("follow-up", crate::language::Language::Italian, &named);
     assert!(italian.as_deref().is_ok_and(|t| t.starts_with("Gentile Anna,\n\nquesti orari")), "{italian:?}");
 }
+
+#[test]
+fn news_of_what_arrived_lists_the_items_and_says_whether_more_is_coming() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({
+        "name": "Marco", "request": "REQ-2026-0007", "items": ["15 reams of paper (PAP)", "2 pens (PEN)"],
+        "still_waiting": true, "signature": "A\n",
+    });
+    let english = set.templates.letter("supply-arrived", crate::language::Language::English, &values);
+    assert_eq!(
+        english.as_deref(),
+        Ok("Hello Marco,\n\nthe items of your request REQ-2026-0007 have arrived; they are in the supply cupboard:\
+            \n\n  - 15 reams of paper (PAP)\n  - 2 pens (PEN)\n\nThe rest will come with a later delivery.\n\nA\n")
+    );
+}
