@@ -1,6 +1,6 @@
 //! The letters clerk writes on its own, as built-in minijinja templates, one per language:
-//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders, the follow-ups of offered times and the supply desk's news of what arrived are
-//! written so; the other
+//! `reminder.txt` is English, `reminder.it.txt` Italian. Meeting reminders, the follow-ups of offered times and the supply desk's news of what arrived and
+//! its low-stock alerts are written so; the other
 //! letters (acknowledgments, meeting answers, supply letters, purchase orders, the digest) still carry
 //! their words in code until they move here (issue #18).
 //!
@@ -40,7 +40,41 @@ pub const BUILT_IN: &[Letter] = &[
         source: include_str!("supply-arrived.it.txt"),
         sample: arrived,
     },
+    Letter {
+        name: "letters/supply-low-stock",
+        source: include_str!("supply-low-stock.txt"),
+        sample: low_stock,
+    },
+    Letter {
+        name: "letters/supply-low-stock.it",
+        source: include_str!("supply-low-stock.it.txt"),
+        sample: low_stock,
+    },
+    Letter {
+        name: "letters/supply-low-stock-subject",
+        source: include_str!("supply-low-stock-subject.txt"),
+        sample: low_stock,
+    },
+    Letter {
+        name: "letters/supply-low-stock-subject.it",
+        source: include_str!("supply-low-stock-subject.it.txt"),
+        sample: low_stock,
+    },
 ];
+
+/// An item that fell below its reorder point: what it is, how many are left (in its unit), the
+/// reorder point, how many went on the draft and to which vendor.
+fn low_stock() -> Value {
+    json!({
+        "name": "A4 copy paper",
+        "sku": "PAP-A4",
+        "available": 3,
+        "unit": "reams",
+        "reorder_point": 10,
+        "drafted": 40,
+        "vendor": "Cartoleria Roma",
+    })
+}
 
 /// What came for a colleague's request: whom to (first name), the request, the items, whether more
 /// is to come, who signs.

@@ -13,7 +13,7 @@ use tracing::{info, warn};
 
 use crate::desks::supply::order_mail::{self, OrderLetter};
 use crate::desks::supply::ordering::{self, Dispatched};
-use crate::desks::supply::restock::restock;
+use crate::desks::supply::restock::{alert_letter, restock};
 use crate::desks::supply::{BatchSupply, SupplyView};
 use crate::mail::compose::{self, Extras, Notice, OutboundMail};
 use crate::mail::message::Address;
@@ -76,8 +76,15 @@ pub fn run(
 
     for item in catalog.items.iter().filter(|i| i.active) {
         let done = restock(store, &mut run.change, catalog, item, false, now, office)?;
-        if let Some((subject, text)) = done.alert {
-            run.mails.extend(letter(subject, text, format!("reorder\0low\0{}\0{slot}", item.sku)));
+        if let Some(low) = done.alert {
+            match alert_letter(rules, &low) {
+                Ok((subject, text)) => {
+                    run.mails.extend(letter(subject, text, format!("reorder\0low\0{}\0{slot}", item.sku)))
+                }
+                Err(e) => {
+                    warn!(schedule = %job.name, sku = %item.sku, error = %e, "reorder: cannot write the low-stock alert")
+                }
+            }
         }
     }
 

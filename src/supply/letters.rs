@@ -423,35 +423,33 @@ pub fn first_name(name: Option<&str>) -> Option<&str> {
     name.and_then(|n| n.split_whitespace().next()).filter(|n| !n.is_empty())
 }
 
-/// The manager's alert that `item` fell below its reorder point.
-pub fn low_stock(item: &Item, level: &Level, drafted: i64, language: &str) -> (String, String) {
-    let it = italian(language);
-    let unit = units::written(&item.unit, level.available(), language);
-    if it {
-        (
-            format!("Scorta bassa: {} ({})", item.name_in(language), item.sku),
-            format!(
-                "{} ({}) è sceso sotto il punto di riordino: {} {unit} disponibili (punto di riordino {}).\n\
-                 Ne ho messi {drafted} nella bozza d'ordine a {}, che parte con il prossimo giro di ordini.\n",
-                item.name_in(language),
-                item.sku,
-                level.available(),
-                item.reorder_point,
-                item.vendor
-            ),
-        )
-    } else {
-        (
-            format!("Low stock: {} ({})", item.name_in(language), item.sku),
-            format!(
-                "{} ({}) fell below its reorder point: {} {unit} available (reorder point {}).\n\
-                 I put {drafted} on the draft order to {}, which goes out with the next order run.\n",
-                item.name_in(language),
-                item.sku,
-                level.available(),
-                item.reorder_point,
-                item.vendor
-            ),
-        )
+/// What the manager's alert that an item fell below its reorder point is written from (the letters
+/// `supply-low-stock` and `supply-low-stock-subject`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LowStock {
+    /// The item's name in the letter's language.
+    pub name: String,
+    pub sku: String,
+    pub available: i64,
+    /// The item's unit for that many, in the letter's language ("reams", "risme").
+    pub unit: String,
+    pub reorder_point: i64,
+    /// How many went on the vendor's draft.
+    pub drafted: i64,
+    pub vendor: String,
+}
+
+impl LowStock {
+    /// `item` at `level`, with `drafted` on its draft, written in `language`.
+    pub fn of(item: &Item, level: &Level, drafted: i64, language: &str) -> LowStock {
+        LowStock {
+            name: item.name_in(language).to_owned(),
+            sku: item.sku.clone(),
+            available: level.available(),
+            unit: units::written(&item.unit, level.available(), language).to_string(),
+            reorder_point: item.reorder_point,
+            drafted,
+            vendor: item.vendor.clone(),
+        }
     }
 }

@@ -27,7 +27,8 @@ pub(super) fn restock(desk: &mut SupplyCase<'_>, item: &Item, urgent: bool) -> R
     if let Some((number, need)) = done.drafted {
         desk.note(format!("{need} of {} put on draft {number} to {}", item.sku, item.vendor));
     }
-    if let Some((subject, text)) = done.alert {
+    if let Some(low) = done.alert {
+        let (subject, text) = restock::alert_letter(desk.cx.rules, &low)?;
         desk.letter(desk.manager(), subject, text, Vec::new(), &format!("low {}", item.sku))?;
     }
     Ok(())

@@ -8,6 +8,8 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::ordering::add_to_draft;
 use super::view::{BatchSupply, SupplyView, level};
+use crate::language::Language;
+use crate::rules::TemplateError;
 use crate::store::StoreError;
 use crate::supply::catalog::{Catalog, Item};
 use crate::supply::purchase::{OrderNumber, OrderState};
@@ -18,8 +20,8 @@ use crate::supply::{SupplyChange, letters};
 pub struct Restocked {
     /// The draft it was put on, and how many.
     pub drafted: Option<(OrderNumber, i64)>,
-    /// The manager's low-stock alert (subject, text), when it just fell low.
-    pub alert: Option<(String, String)>,
+    /// What the manager's low-stock alert says, when it just fell low.
+    pub alert: Option<letters::LowStock>,
 }
 
 /// Restocks `item` in `change`, reading the store through `view` as `change` leaves it.
@@ -54,9 +56,19 @@ pub fn restock(
     if before.available() < item.reorder_point && !seen(change).is_low(&item.sku)? {
         change.low.push((item.sku.clone(), true));
         let drafted = level(&seen(change), &item.sku)?.drafted;
-        done.alert = Some(letters::low_stock(item, &before, drafted, &office.language));
+        done.alert = Some(letters::LowStock::of(item, &before, drafted, &office.language));
     }
     Ok(done)
+}
+
+/// The manager's low-stock alert, as (subject, text), in the office's language.
+pub fn alert_letter(
+    rules: &crate::rules::RuleSet,
+    low: &letters::LowStock,
+) -> Result<(String, String), TemplateError> {
+    let language = Language::from_code(&rules.office.language);
+    let subject = rules.templates.letter("supply-low-stock-subject", language, low)?;
+    Ok((subject, rules.templates.letter("supply-low-stock", language, low)?))
 }
 
 /// Whether the manager refused an order holding `item` and its stock has not changed since.

@@ -291,7 +291,9 @@ fn news_of_what_arrived_lists_the_items_and_says_whether_more_is_coming() {
     let english = set.templates.letter("supply-arrived", crate::language::Language::English, &values);
     assert_eq!(
         english.as_deref(),
-        Ok("Hello Marco,\n\nthe items of your request REQ-2026-0007 have arrived; they are in the supply cupboard:\
-            \n\n  - 15 reams of paper (PAP)\n  - 2 pens (PEN)\n\nThe rest will come with a later delivery.\n\nA\n")
+        Ok(
+            "Hello Marco,\n\nthe items of your request REQ-2026-0007 have arrived; they are in the supply cupboard:\
+            \n\n  - 15 reams of paper (PAP)\n  - 2 pens (PEN)\n\nThe rest will come with a later delivery.\n\nA\n"
+        )
     );
 }
