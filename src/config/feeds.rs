@@ -16,7 +16,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{DurationValue, Problem, duration};
+use super::errors::Problem;
+use super::quantities::{DurationValue, duration};
 
 /// How the office's calendars are published.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Delivery, Files, MailboxConfig, Problem, is_loopback, logins, secret_source};
+use super::errors::Problem;
+use super::secrets::{logins, secret_source};
+use super::{Delivery, Files, MailboxConfig, is_loopback};
 use crate::secret::Credential;
 use crate::secret::oauth::{Provider, TokenSource};
 

@@ -1,6 +1,9 @@
 //! Specifications of clerk.toml loading: defaults, URL schemes and located errors.
 
+use std::time::Duration;
+
 use super::*;
+use crate::secret::{Credential, SecretSource};
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("/etc/clerk/clerk.toml"))
