@@ -1,5 +1,8 @@
 //! Tests of parsing and normalising incoming mail.
 
+use super::body::unflow;
+use super::calendar::calendar_method;
+use super::return_path::return_path;
 use super::*;
 
 fn parse(raw: &str) -> Message {
