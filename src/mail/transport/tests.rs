@@ -1,7 +1,14 @@
 //! Tests of the SMTP settings (URLs, security, credentials) and the file outbox.
 
+use super::eml_dir::{MAX_FILE_STEM, file_stem};
+use super::security::{Endpoint, Security, endpoint};
 use super::*;
+use crate::secret::Secret;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use url::Url;
 
 /// A point of no return with nothing to record.
 fn no_commit() -> std::future::Ready<Result<(), String>> {
