@@ -80,7 +80,7 @@ impl Templates {
         let mut templates = Templates { env, dir: dir.to_owned(), broken: Vec::new() };
         let mut diagnostics = Vec::new();
         // The built-in letters first, so that the office's own files of the same names replace them.
-        for letter in crate::letters::BUILT_IN {
+        for letter in crate::letters::built_in() {
             if let Err(e) = templates.env.add_template(letter.name, letter.source) {
                 diagnostics.push(Diagnostic::whole_file(
                     templates.file(letter.name),
@@ -207,7 +207,7 @@ impl Templates {
             .into_iter()
             .filter_map(|name| {
                 let template = self.env.get_template(name).ok()?;
-                let letter = crate::letters::BUILT_IN.iter().find(|letter| letter.name == name);
+                let letter = crate::letters::built_in().find(|letter| letter.name == name);
                 let rendered = match letter {
                     Some(letter) => render_bounded(&template, &(letter.sample)()),
                     None => render_bounded(&template, &context),

@@ -50,7 +50,7 @@ pub fn due(
             times,
             signature: &office.assistant.name,
         };
-        let body = match rules.templates.letter("follow-up", proposal.language, &letter) {
+        let body = match rules.templates.letter("meeting/follow-up", proposal.language, &letter) {
             Ok(body) => body,
             Err(e) => {
                 warn!(schedule = %job.name, offer = %proposal.message_id, error = %e, "follow-ups: cannot write");

@@ -66,10 +66,9 @@ pub fn mails(
                 location: event.location.as_deref(),
                 signature: &office.assistant.name,
             };
-            let written = rules
-                .templates
-                .letter("reminder", language, &letter)
-                .and_then(|text| Ok((text, rules.templates.letter("reminder-subject", language, &letter)?)));
+            let written = rules.templates.letter("meeting/reminder", language, &letter).and_then(|text| {
+                Ok((text, rules.templates.letter("meeting/reminder-subject", language, &letter)?))
+            });
             let (text, subject) = match written {
                 Ok(written) => written,
                 Err(e) => {

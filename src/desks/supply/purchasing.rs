@@ -380,7 +380,7 @@ fn hand_out(desk: &mut SupplyCase<'_>, came: &[(String, i64)]) -> Result<(), Des
             signature: desk.signature(),
         };
         let text = desk.cx.rules.templates.letter(
-            "supply-arrived",
+            "supply/arrived",
             Language::from_code(&request.language),
             &arrived,
         )?;

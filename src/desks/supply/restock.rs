@@ -67,8 +67,8 @@ pub fn alert_letter(
     low: &letters::LowStock,
 ) -> Result<(String, String), TemplateError> {
     let language = Language::from_code(&rules.office.language);
-    let subject = rules.templates.letter("supply-low-stock-subject", language, low)?;
-    Ok((subject, rules.templates.letter("supply-low-stock", language, low)?))
+    let subject = rules.templates.letter("supply/low-stock-subject", language, low)?;
+    Ok((subject, rules.templates.letter("supply/low-stock", language, low)?))
 }
 
 /// Whether the manager refused an order holding `item` and its stock has not changed since.

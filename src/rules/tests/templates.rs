@@ -240,36 +240,38 @@ fn a_built_in_letter_is_written_in_the_language_asked_for() {
     let set = dir.load();
     let values =
         serde_json::json!({"summary": "Visit", "when": "mar 24 nov", "location": null, "signature": "A"});
-    let italian = set.templates.letter("reminder-subject", crate::language::Language::Italian, &values);
+    let italian =
+        set.templates.letter("meeting/reminder-subject", crate::language::Language::Italian, &values);
     assert_eq!(italian.as_deref(), Ok("Promemoria: Visit, mar 24 nov"));
-    let english = set.templates.letter("reminder", crate::language::Language::English, &values);
+    let english = set.templates.letter("meeting/reminder", crate::language::Language::English, &values);
     assert_eq!(english.as_deref(), Ok("This is a reminder of \"Visit\".\n\nWhen: mar 24 nov\n\nA\n"));
 }
 
 #[test]
 fn an_offices_letter_replaces_the_built_in_one() {
     let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n");
-    dir.write("templates/letters/reminder-subject.it.txt", "Ricordati: {{ summary }}");
+    dir.write("templates/letters/meeting/reminder-subject.it.txt", "Ricordati: {{ summary }}");
     let set = dir.load();
     let values = serde_json::json!({"summary": "Visit", "when": "x", "location": null, "signature": "A"});
-    let subject = set.templates.letter("reminder-subject", crate::language::Language::Italian, &values);
+    let subject =
+        set.templates.letter("meeting/reminder-subject", crate::language::Language::Italian, &values);
     assert_eq!(subject.as_deref(), Ok("Ricordati: Visit"));
 }
 
 #[test]
 fn an_offices_letter_using_a_value_it_is_not_given_refuses_the_rule_set() {
     let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n");
-    dir.write("templates/letters/reminder.txt", "Dear {{ customer }},\n");
+    dir.write("templates/letters/meeting/reminder.txt", "Dear {{ customer }},\n");
     let errors = dir.errors();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("templates/letters/reminder.txt:1:"), "{errors:?}");
+    assert!(errors[0].starts_with("templates/letters/meeting/reminder.txt:1:"), "{errors:?}");
 }
 
 #[test]
 fn a_follow_up_greets_by_name_or_says_hello_and_lists_the_times_held() {
     let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
     let values = serde_json::json!({"name": null, "times": "1. Tue 10:00\n2. Wed 11:00\n", "signature": "A"});
-    let english = set.templates.letter("follow-up", crate::language::Language::English, &values);
+    let english = set.templates.letter("meeting/follow-up", crate::language::Language::English, &values);
     assert_eq!(
         english.as_deref(),
         Ok("Hello,\n\nthese times to meet are held for you a little longer:\n\n1. Tue 10:00\n2. Wed 11:00\n\
@@ -277,7 +279,7 @@ fn a_follow_up_greets_by_name_or_says_hello_and_lists_the_times_held() {
             \n\nA\n")
     );
     let named = serde_json::json!({"name": "Anna", "times": "1. x\n", "signature": "A"});
-    let italian = set.templates.letter("follow-up", crate::language::Language::Italian, &named);
+    let italian = set.templates.letter("meeting/follow-up", crate::language::Language::Italian, &named);
     assert!(italian.as_deref().is_ok_and(|t| t.starts_with("Gentile Anna,\n\nquesti orari")), "{italian:?}");
 }
 
@@ -288,7 +290,7 @@ fn news_of_what_arrived_lists_the_items_and_says_whether_more_is_coming() {
         "name": "Marco", "request": "REQ-2026-0007", "items": ["15 reams of paper (PAP)", "2 pens (PEN)"],
         "still_waiting": true, "signature": "A\n",
     });
-    let english = set.templates.letter("supply-arrived", crate::language::Language::English, &values);
+    let english = set.templates.letter("supply/arrived", crate::language::Language::English, &values);
     assert_eq!(
         english.as_deref(),
         Ok(
