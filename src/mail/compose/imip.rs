@@ -10,10 +10,11 @@ use chrono::{DateTime, Utc};
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 
-use super::{
-    AutoSubmitted, ComposeError, Identity, OutboundMail, Threading, crlf_text, html_document, html_part,
-    machine_headers, quoted_printable, serialize, single_line, text_part, to_list, unique_recipients,
-};
+use super::encoding::{crlf_text, html_part, quoted_printable, text_part};
+use super::headers::{machine_headers, to_list};
+use super::outbound::{serialize, unique_recipients};
+use super::threading::Threading;
+use super::{AutoSubmitted, ComposeError, Identity, OutboundMail, html_document, single_line};
 use crate::mail::message::{Address, Message};
 
 /// An iMIP message from the assistant.

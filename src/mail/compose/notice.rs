@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 use mail_builder::headers::address::Address as MailboxHeader;
 use mail_builder::mime::MimePart;
 
-use super::{
-    AutoSubmitted, ComposeError, Identity, OutboundMail, check_mailbox, check_message_id, html_part,
-    machine_headers, mailbox, serialize, single_line, text_part, to_list, unique_recipients,
-};
+use super::encoding::{html_part, text_part};
+use super::headers::{machine_headers, mailbox, to_list};
+use super::outbound::{serialize, unique_recipients};
+use super::validation::{check_mailbox, check_message_id};
+use super::{AutoSubmitted, ComposeError, Identity, OutboundMail, single_line};
 use crate::mail::message::Address;
 
 /// A mail from the assistant to people of the office.

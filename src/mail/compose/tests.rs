@@ -1,8 +1,11 @@
 //! Tests of the mail clerk writes: replies, forwards, headers, Message-IDs.
 
+use super::encoding::crlf_bytes;
 use super::*;
-use chrono::TimeZone;
-use mail_parser::{HeaderValue, MessageParser};
+use crate::mail::message::{Address, Message};
+use chrono::{DateTime, TimeZone, Utc};
+use mail_builder::MessageBuilder;
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 
 fn assistant() -> Identity {
     Identity { name: "Office Assistant".into(), address: "assistant@office.example".into() }
