@@ -12,6 +12,7 @@
 
 mod attendee;
 mod invitees;
+mod letters;
 mod organizer;
 mod request;
 mod rooms;
@@ -44,6 +45,8 @@ const MOST_MEETINGS: usize = 20;
 /// Everything the desk reads besides the store.
 pub struct Context<'a> {
     pub office: &'a Office,
+    /// The letters the desk writes its answers with (`letters/meeting/*`).
+    pub templates: &'a crate::rules::Templates,
     pub call: &'a DeskCall,
     /// The rule that handed the message over (outbox rows name it).
     pub rule: &'a str,

@@ -10,9 +10,9 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
-use super::{MeetingCase, invitees, numbered, organizer, rooms};
+use super::{MeetingCase, invitees, letters, organizer, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
-use crate::calendar::event::{Event, EventStatus, span_abbreviated};
+use crate::calendar::event::{Event, EventStatus};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
 use crate::calendar::itip;
 use crate::calendar::phrase::{self, Asked, Intent, Reading};
@@ -105,10 +105,10 @@ pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<()
             let uid = moving.as_ref().map_or("", |e| e.uid.as_str());
             match desk.conflict(uid, &[slot], false)? {
                 None => {
-                    let echo = chosen_echo(desk, n, slot, proposal.language);
+                    let reading = letters::ReadAs::chosen(desk, n, slot, proposal.language);
                     return match moving {
-                        Some(event) => move_booking(desk, outcome, event, slot, proposal.language, &echo),
-                        None => book(desk, outcome, &request, slot, proposal.language, &echo),
+                        Some(event) => move_booking(desk, outcome, event, slot, proposal.language, reading),
+                        None => book(desk, outcome, &request, slot, proposal.language, reading),
                     };
                 }
                 Some(why) => {
@@ -171,8 +171,8 @@ pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<()
             let (slot, reading) = other_half_if_open(desk, slot, reading)?;
             match desk.conflict("", &[slot], false)? {
                 None => {
-                    let echo = echo(desk, &reading, Some(slot));
-                    book(desk, outcome, &request, slot, reading.language, &echo)
+                    let read_as = letters::ReadAs::reading(desk, &reading, Some(slot));
+                    book(desk, outcome, &request, slot, reading.language, read_as)
                 }
                 Some(why) => propose(desk, outcome, &request, &reading, length, Some(why), None),
             }
@@ -193,31 +193,25 @@ fn ask_again(
 ) -> Result<(), DeskError> {
     outcome.notes.push("meeting desk: the reply chooses none of the offered times clearly; asked again, the offer stays open".to_owned());
     let language = proposal.language;
-    let list = numbered(desk, &proposal.slots, language);
-    let body = match language {
-        Language::English => format!(
-            "I could not tell which of the times you chose. They are still free:\n\n{list}\nPlease reply with the number of the time that suits you (for example \"2\"), or tell me another day and time."
-        ),
-        Language::Italian => format!(
-            "Non ho capito quale orario avete scelto. Questi sono ancora liberi:\n\n{list}\nRispondete con il numero dell'orario che preferite (per esempio \"2\"), o indicatemi un altro giorno e orario."
-        ),
+    let values = letters::AskAgain {
+        greeting: language.greeting(request.requester.name.as_deref()),
+        times: letters::times(desk, &proposal.slots, language, None),
+        signature: &desk.cx.office.assistant.name,
     };
-    ask(desk, outcome, request, language, &body, "ask again")
+    let text = letters::write(desk, "ask-again", language, &values)?;
+    ask(desk, outcome, request, text, "ask again")
 }
 
-/// Asks the requester `body` in a plain reply, greeted in `language`; `what` keeps its Message-ID
-/// apart from the desk's other answers to the same message.
+/// Sends the requester `text`, a plain reply; `what` keeps its Message-ID apart from the desk's other
+/// answers to the same message.
 fn ask(
     desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     request: &Request,
-    language: Language,
-    body: &str,
+    text: String,
     what: &str,
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
-    let text =
-        format!("{}\n\n{body}\n\n{}\n", greeting(&request.requester, language), cx.office.assistant.name);
     let identity = desk.identity();
     let mail = compose::reply(&Reply {
         original: cx.msg,
@@ -337,8 +331,8 @@ fn change_booking(
         None => None,
     };
     if let (Some(slot), None) = (asked, &why) {
-        let echo = echo(desk, reading, Some(slot));
-        return move_booking(desk, outcome, event, slot, reading.language, &echo);
+        let read_as = letters::ReadAs::reading(desk, reading, Some(slot));
+        return move_booking(desk, outcome, event, slot, reading.language, read_as);
     }
     propose(desk, outcome, request, reading, length, why, Some(event.uid))
 }
@@ -374,64 +368,48 @@ fn ask_which_meeting(
     fitting: &[Event],
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
-    let verb = match (change, reading.language) {
-        (Intent::Cancel, Language::English) => "cancel",
-        (Intent::Move, Language::English) => "move",
-        (Intent::Cancel, Language::Italian) => "annullare",
-        (Intent::Move, Language::Italian) => "spostare",
-    };
-    let listed: String = fitting
-        .iter()
-        .map(|e| {
-            format!(
-                "  - {}, {}\n",
-                e.summary,
-                when(desk, Slot { start: e.start, end: e.end }, reading.language)
-            )
-        })
-        .collect();
-    let english = if change == Intent::Cancel { "cancel" } else { "move" };
+    let change = if change == Intent::Cancel { "cancel" } else { "move" };
     outcome.notes.push(format!(
-        "meeting desk: the message asks to {english} a meeting, and {} of the sender's meetings fit what it names; nothing changed, the sender is asked and the owner told",
+        "meeting desk: the message asks to {change} a meeting, and {} of the sender's meetings fit what it names; nothing changed, the sender is asked and the owner told",
         fitting.len()
     ));
-    let body = match (reading.language, fitting.is_empty()) {
-        (Language::English, true) => format!(
-            "You asked to {verb} a meeting, but I cannot find one of yours in {}'s calendar at the day and time you named, so nothing has been changed. Please reply in the thread of the meeting's invitation, or tell me its day and time.",
-            desk.owner_name()
-        ),
-        (Language::English, false) => format!(
-            "You asked to {verb} a meeting, and more than one of yours fits what you wrote:\n\n{listed}\nNothing has been changed. Please reply in the thread of the meeting's invitation, or tell me its day and time."
-        ),
-        (Language::Italian, true) => format!(
-            "Ci avete chiesto di {verb} un appuntamento, ma non ne trovo uno vostro nel calendario di {} nel giorno e all'ora indicati, quindi non ho cambiato nulla. Rispondete all'invito dell'appuntamento, o indicatemene il giorno e l'ora.",
-            desk.owner_name()
-        ),
-        (Language::Italian, false) => format!(
-            "Ci avete chiesto di {verb} un appuntamento, e più di uno dei vostri corrisponde a quanto scritto:\n\n{listed}\nNon ho cambiato nulla. Rispondete all'invito dell'appuntamento, o indicatemene il giorno e l'ora."
-        ),
+    let meetings = fitting
+        .iter()
+        .map(|e| letters::Meeting {
+            summary: e.summary.clone(),
+            when: letters::when(desk, Slot { start: e.start, end: e.end }, reading.language),
+        })
+        .collect();
+    let values = letters::WhichMeeting {
+        greeting: reading.language.greeting(request.requester.name.as_deref()),
+        change,
+        meetings,
+        fitting: fitting.len(),
+        owner: desk.owner_name(),
+        requester: &request.requester.email,
+        calendar: &desk.calendar.name,
+        subject: &cx.msg.subject,
+        signature: &cx.office.assistant.name,
     };
-    ask(desk, outcome, request, reading.language, &body, "which meeting")?;
-    let note = format!(
-        "{} asks to {english} a meeting in the calendar {}, and {} of their meetings fit the day and time named, so nothing was changed and they were asked which one. Their message, \"{}\", is in the assistant's mailbox.",
-        request.requester.email,
-        desk.calendar.name,
-        fitting.len(),
-        cx.msg.subject
-    );
+    let text = letters::write(desk, "which-meeting", reading.language, &values)?;
+    ask(desk, outcome, request, text, "which meeting")?;
+    let office = Language::from_code(&cx.office.language);
+    let subject = letters::write(desk, "change-to-check-subject", office, &values)?;
+    let note = letters::write(desk, "change-to-check", office, &values)?;
     let seed = format!("unknown change {}", cx.content_hash);
-    outcome.effects.push(desk.tell_owner(&seed, format!("A change to look at: {}", cx.msg.subject), note)?);
+    outcome.effects.push(desk.tell_owner(&seed, subject, note)?);
     Ok(())
 }
 
-/// Moves the booked `event` to `slot` and sends the update to everyone invited.
+/// Moves the booked `event` to `slot` and sends the update to everyone invited; `reading` says how
+/// the new time was read.
 fn move_booking(
     desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     mut event: Event,
     slot: Slot,
     language: Language,
-    echo: &str,
+    reading: letters::ReadAs,
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
     event.start = slot.start;
@@ -441,24 +419,15 @@ fn move_booking(
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
-    let summary = event.summary.clone();
-    outcome.effects.push(Effect::PutEvent(Box::new(event)));
-    let when = when(desk, slot, language);
-    let signature = &cx.office.assistant.name;
-    let (subject, text) = match language {
-        Language::English => (
-            format!("Updated invitation: {summary}, {when}"),
-            format!(
-                "Hello,\n\n{echo}\n\nThe meeting is moved to {when}; the updated invitation is attached.\n\n{signature}\n"
-            ),
-        ),
-        Language::Italian => (
-            format!("Invito aggiornato: {summary}, {when}"),
-            format!(
-                "Buongiorno,\n\n{echo}\n\nL'appuntamento è spostato a {when}; l'invito aggiornato è allegato.\n\n{signature}\n"
-            ),
-        ),
+    let values = letters::Changed {
+        reading: Some(reading),
+        summary: &event.summary,
+        when: letters::when(desk, slot, language),
+        signature: &cx.office.assistant.name,
     };
+    let subject = letters::write(desk, "moved-subject", language, &values)?;
+    let text = letters::write(desk, "moved", language, &values)?;
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
     let calendar = itip::request(&meeting, cx.now);
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
     Ok(())
@@ -478,20 +447,15 @@ fn cancel_booking(
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
-    let when = when(desk, Slot { start: event.start, end: event.end }, language);
-    let summary = event.summary.clone();
-    outcome.effects.push(Effect::PutEvent(Box::new(event)));
-    let signature = &cx.office.assistant.name;
-    let (subject, text) = match language {
-        Language::English => (
-            format!("Cancelled: {summary}, {when}"),
-            format!("Hello,\n\nas asked, the meeting of {when} is cancelled.\n\n{signature}\n"),
-        ),
-        Language::Italian => (
-            format!("Annullato: {summary}, {when}"),
-            format!("Buongiorno,\n\ncome richiesto, l'appuntamento del {when} è annullato.\n\n{signature}\n"),
-        ),
+    let values = letters::Changed {
+        reading: None,
+        summary: &event.summary,
+        when: letters::when(desk, Slot { start: event.start, end: event.end }, language),
+        signature: &cx.office.assistant.name,
     };
+    let subject = letters::write(desk, "cancelled-subject", language, &values)?;
+    let text = letters::write(desk, "cancelled", language, &values)?;
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
     let calendar = itip::cancel(&meeting, cx.now);
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Cancel, calendar, &uid, true)?);
     Ok(())
@@ -556,7 +520,7 @@ fn book(
     request: &Request,
     slot: Slot,
     language: Language,
-    echo: &str,
+    reading: letters::ReadAs,
 ) -> Result<(), DeskError> {
     let cx = desk.cx;
     let uid = booking_uid(desk, cx.msg.message_id.as_deref().unwrap_or(cx.content_hash));
@@ -584,30 +548,20 @@ fn book(
         organizer: Some(cx.office.assistant.address.clone()),
         attendees,
     };
-    let mut place = String::new();
+    let (mut room, mut roomless) = (None, None);
     if request.room {
         let people = event.attendees.len();
         match rooms::free(desk, people, slot, &uid)? {
-            Some(room) => {
-                event.location = Some(room.name.clone());
-                outcome.effects.push(Effect::PutEvent(Box::new(rooms::booking(&event, room))));
-                place = match language {
-                    Language::English => format!("\n\nThe room is {} ({} seats).", room.name, room.capacity),
-                    Language::Italian => format!("\n\nLa sala è {} ({} posti).", room.name, room.capacity),
-                };
+            Some(free) => {
+                event.location = Some(free.name.clone());
+                outcome.effects.push(Effect::PutEvent(Box::new(rooms::booking(&event, free))));
+                room = Some(letters::Room { name: free.name.clone(), seats: free.capacity });
             }
             None => {
                 outcome
                     .notes
                     .push(format!("meeting desk: no room for {people} is free then; booked without one"));
-                place = match language {
-                    Language::English => format!(
-                        "\n\nNo room for {people} people is free then: the office will let you know where to meet."
-                    ),
-                    Language::Italian => format!(
-                        "\n\nNessuna sala per {people} persone è libera: l'ufficio vi farà sapere dove incontrarvi."
-                    ),
-                };
+                roomless = Some(people);
             }
         }
     }
@@ -617,28 +571,19 @@ fn book(
         .chain(&request.participants)
         .map(|p| Address { name: p.name.clone(), email: p.email.clone() })
         .collect();
-    let when = when(desk, slot, language);
-    let others = not_invited(request, language, true).map(|s| format!("\n\n{s}")).unwrap_or_default();
-    let (subject, text) = match language {
-        Language::English => (
-            format!("Invitation: {}, {when}", request.summary),
-            format!(
-                "{}\n\n{echo}{place}{others}\n\nIt is booked in {}'s calendar; the invitation is attached, so that you can add it to yours.\n\n{}\n",
-                greeting(&request.requester, language),
-                desk.owner_name(),
-                cx.office.assistant.name
-            ),
-        ),
-        Language::Italian => (
-            format!("Invito: {}, {when}", request.summary),
-            format!(
-                "{}\n\n{echo}{place}{others}\n\nL'appuntamento è fissato nel calendario di {}; l'invito è allegato, per aggiungerlo al vostro.\n\n{}\n",
-                greeting(&request.requester, language),
-                desk.owner_name(),
-                cx.office.assistant.name
-            ),
-        ),
+    let values = letters::Invitation {
+        greeting: language.greeting(request.requester.name.as_deref()),
+        reading,
+        room,
+        roomless,
+        not_invited: not_invited(request),
+        summary: &request.summary,
+        when: letters::when(desk, slot, language),
+        owner: desk.owner_name(),
+        signature: &cx.office.assistant.name,
     };
+    let subject = letters::write(desk, "invitation-subject", language, &values)?;
+    let text = letters::write(desk, "invitation", language, &values)?;
     let calendar = itip::request(&meeting, cx.now);
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
     Ok(())
@@ -685,55 +630,26 @@ fn propose(
         ));
         return Ok(());
     }
-    let mut lines = vec![echo(desk, reading, None)];
     let language = reading.language;
-    if let Some(why) = &why {
-        lines.push(match language {
-            Language::English => format!("That time cannot be booked: {}.", super::in_words(desk, why)),
-            Language::Italian => "Quell'orario non è disponibile.".to_owned(),
-        });
-    }
-    if none_within {
-        lines.push(match language {
-            Language::English => "Nothing is free then; these are the next free times.".to_owned(),
-            Language::Italian => {
-                "In quel periodo non c'è nulla di libero; questi sono i primi orari liberi.".to_owned()
-            }
-        });
-    }
-    lines.extend(not_invited(request, language, false));
-    let message_id = desk.message_id("proposal", "proposal");
-    let (subject, text) = match language {
-        Language::English => (
-            compose::reply_subject(&cx.msg.subject),
-            format!(
-                "{}\n\n{}\n\nThese times are free in {}'s calendar:\n\n{}\nReply with the number of the time that suits you (for example \"2\") and I will send the invitation.\n\n{}\n",
-                greeting(&request.requester, language),
-                lines.join(" "),
-                desk.owner_name(),
-                offered(desk, &slots, reading),
-                cx.office.assistant.name
-            ),
-        ),
-        Language::Italian => (
-            compose::reply_subject(&cx.msg.subject),
-            format!(
-                "{}\n\n{}\n\nQuesti orari sono liberi nel calendario di {}:\n\n{}\nRispondete con il numero dell'orario che preferite (per esempio \"2\") e vi manderò l'invito.\n\n{}\n",
-                greeting(&request.requester, language),
-                lines.join(" "),
-                desk.owner_name(),
-                offered(desk, &slots, reading),
-                cx.office.assistant.name
-            ),
-        ),
+    let values = letters::FreeTimes {
+        greeting: language.greeting(request.requester.name.as_deref()),
+        reading: letters::ReadAs::reading(desk, reading, None),
+        unavailable: why.as_ref().map(|why| super::in_words(desk, why)),
+        none_within,
+        not_invited: not_invited(request),
+        owner: desk.owner_name(),
+        times: letters::times(desk, &slots, language, reading.senders_zone),
+        signature: &cx.office.assistant.name,
     };
+    let text = letters::write(desk, "free-times", language, &values)?;
+    let message_id = desk.message_id("proposal", "proposal");
     let identity = desk.identity();
     let mail = compose::reply(&Reply {
         original: cx.msg,
         from: &identity,
         to: Address { name: request.requester.name.clone(), email: request.requester.email.clone() },
         cc: Vec::new(),
-        subject,
+        subject: compose::reply_subject(&cx.msg.subject),
         body: text,
         message_id: message_id.clone(),
         date: cx.now,
@@ -787,114 +703,7 @@ fn within_hours(
         .collect()
 }
 
-/// The sentence that names the addresses a stranger's request named and the office did not invite,
-/// and asks the requester to pass the invitation on; `booked` when it goes with the invitation.
-fn not_invited(request: &Request, language: Language, booked: bool) -> Option<String> {
-    if request.left_out.is_empty() {
-        return None;
-    }
-    let who = request.left_out.join(", ");
-    Some(match (language, booked) {
-        (Language::English, true) => format!(
-            "I have not invited {who}: the office sends invitations only to you and to the people of the office and of your organisation to whom you wrote. Please forward the invitation to anyone else who should come."
-        ),
-        (Language::English, false) => format!(
-            "I will not invite {who}: the office sends invitations only to you and to the people of the office and of your organisation to whom you wrote. Once the meeting is booked, please forward the invitation to anyone else who should come."
-        ),
-        (Language::Italian, true) => format!(
-            "Non ho invitato {who}: l'ufficio manda inviti solo a voi e alle persone dell'ufficio e della vostra organizzazione a cui avete scritto. Inoltrate l'invito a chiunque altro debba partecipare."
-        ),
-        (Language::Italian, false) => format!(
-            "Non inviterò {who}: l'ufficio manda inviti solo a voi e alle persone dell'ufficio e della vostra organizzazione a cui avete scritto. Una volta fissato l'appuntamento, inoltrate l'invito a chiunque altro debba partecipare."
-        ),
-    })
-}
-
-fn greeting(party: &Party, language: Language) -> String {
-    language.greeting(party.name.as_deref())
-}
-
-/// "Tue 24 Nov 2026 15:00–16:00 CET" in the calendar's zone.
-fn when(desk: &MeetingCase<'_>, slot: Slot, language: Language) -> String {
-    span_abbreviated(slot.start, slot.end, desk.zone(), language)
-}
-
-/// How the request was read, for a person to check: "I read this as Tue 24 Nov 2026 15:00–16:00 CET."
-/// A sender on another clock reads it on theirs too: "Thu 10 Dec 10:00 your time (UTC−5) = Thu 10
-/// Dec 2026 16:00–17:00 CET".
-fn echo(desk: &MeetingCase<'_>, reading: &Reading, booked: Option<Slot>) -> String {
-    let zone = desk.zone();
-    let language = reading.language;
-    let local = |t: DateTime<Utc>| language.date(&t.with_timezone(&zone), "%a %-d %b %Y %H:%M %Z");
-    let theirs = |t: DateTime<Utc>| {
-        reading.senders_zone.map_or_else(String::new, |offset| {
-            let yours = match language {
-                Language::English => "your time",
-                Language::Italian => "vostra ora",
-            };
-            format!(
-                "{} {yours} ({}) = ",
-                language.date(&t.with_timezone(&offset), "%a %-d %b %H:%M"),
-                utc_offset(offset)
-            )
-        })
-    };
-    let read_as = match language {
-        Language::English => "I read this as",
-        Language::Italian => "Ho letto la richiesta così:",
-    };
-    match (language, reading.asked, booked) {
-        (_, _, Some(slot)) => format!("{read_as} {}{}.", theirs(slot.start), when(desk, slot, language)),
-        (_, Asked::At(start), None) => format!("{read_as} {}{}.", theirs(start), local(start)),
-        (Language::English, Asked::Within { from, to }, None) => {
-            format!("I read this as any time from {}{} to {}.", theirs(from), local(from), local(to))
-        }
-        (Language::Italian, Asked::Within { from, to }, None) => format!(
-            "Ho letto la richiesta così: in qualsiasi momento da {}{} a {}.",
-            theirs(from),
-            local(from),
-            local(to)
-        ),
-        (Language::English, Asked::Nothing, None) => {
-            "I could not find a day or a time in your message.".to_owned()
-        }
-        (Language::Italian, Asked::Nothing, None) => {
-            "Non ho trovato un giorno o un orario nel vostro messaggio.".to_owned()
-        }
-    }
-}
-
-/// The numbered times offered, each also on the sender's clock when theirs is not the office's:
-/// "  1. Thu 10 Dec 2026 16:00–17:00 (Europe/Rome) = Thu 10 Dec 10:00 your time (UTC−5)".
-fn offered(desk: &MeetingCase<'_>, slots: &[Slot], reading: &Reading) -> String {
-    let language = reading.language;
-    let Some(offset) = reading.senders_zone else { return numbered(desk, slots, language) };
-    let yours = match language {
-        Language::English => "your time",
-        Language::Italian => "vostra ora",
-    };
-    numbered(desk, slots, language)
-        .lines()
-        .zip(slots)
-        .map(|(line, slot)| {
-            let theirs = language.date(&slot.start.with_timezone(&offset), "%a %-d %b %H:%M");
-            format!("{line} = {theirs} {yours} ({})\n", utc_offset(offset))
-        })
-        .collect()
-}
-
-/// "UTC−5", "UTC+5:30", as people write an offset.
-fn utc_offset(offset: chrono::FixedOffset) -> String {
-    let seconds = offset.local_minus_utc();
-    let sign = if seconds < 0 { '\u{2212}' } else { '+' };
-    let (hours, minutes) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
-    if minutes == 0 { format!("UTC{sign}{hours}") } else { format!("UTC{sign}{hours}:{minutes:02}") }
-}
-
-/// The echo of a choice: "You chose 2: Wed 25 Nov 2026 10:00–11:00 CET."
-fn chosen_echo(desk: &MeetingCase<'_>, n: usize, slot: Slot, language: Language) -> String {
-    match language {
-        Language::English => format!("You chose {n}: {}.", when(desk, slot, language)),
-        Language::Italian => format!("Avete scelto la {n}: {}.", when(desk, slot, language)),
-    }
+/// The addresses a stranger's request named that the office did not invite, if any.
+fn not_invited(request: &Request) -> Option<String> {
+    (!request.left_out.is_empty()).then(|| request.left_out.join(", "))
 }

@@ -391,6 +391,7 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     let first_msg = reply_to(&proposal, "2");
     let cx = Context {
         office: &set.office,
+        templates: &set.templates,
         call: &call,
         rule: "r",
         msg: &first_msg,
@@ -404,6 +405,7 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     second_msg.message_id = Some("again@client.example".into());
     let cx = Context {
         office: &set.office,
+        templates: &set.templates,
         call: &call,
         rule: "r",
         msg: &second_msg,
@@ -598,4 +600,45 @@ fn an_hour_without_am_or_pm_is_read_in_the_half_of_the_day_the_calendar_is_open(
     let events = stored(&outcome);
     assert_eq!(events.len(), 1, "{outcome:?}");
     assert_eq!(events[0].start, rome(24, 7));
+}
+
+#[test]
+fn an_offices_own_invitation_letter_is_the_one_sent() {
+    let (dir, _) = office();
+    dir.write(
+        "templates/letters/meeting/invitation.txt",
+        "{{ greeting }}\n\nSee you {{ when }} with {{ owner }}.\n\n{{ signature }}\n",
+    );
+    dir.write("templates/letters/meeting/invitation-subject.txt", "Booked: {{ summary }}");
+    let set = dir.load();
+    let store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Budget review", "Could we meet on Tuesday at 3pm?"), &store);
+    let text = invitation_text(&outcome);
+    assert!(text.contains("See you Tue 24 Nov 2026 15:00–15:30 CET with Giulia Rossi."), "{text}");
+    assert!(!text.contains("I read this as"), "{text}");
+}
+
+#[test]
+fn a_request_that_fits_several_meetings_tells_the_owner_in_the_offices_language() {
+    let (dir, _) = office();
+    let office = std::fs::read_to_string(dir.path().join("office.toml")).unwrap();
+    dir.write("office.toml", &office.replacen("language = \"en\"", "language = \"it\"", 1));
+    let set = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    booked_tuesday(&set, &mut store);
+    let outcome =
+        run(&set, &plain_call(), &out_of_thread("Please cancel the meeting on Wednesday at 10."), &store);
+    let subjects: Vec<String> = outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { kind: MailKind::Notice, mail, .. } => Some(
+                String::from_utf8_lossy(&mail.raw).lines().find(|l| l.starts_with("Subject:"))?.to_owned(),
+            ),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(subjects.len(), 1, "{outcome:?}");
+    assert!(subjects[0].contains("Una modifica da verificare"), "{subjects:?}");
 }
