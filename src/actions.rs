@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::effects::{Effect, MailKind};
-use crate::guard::{self, GuardPolicy};
-use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, LOOP_HEADER, OutboundMail, Reply};
+use crate::guard::{Answer, Verdict};
+use crate::mail::compose::{self, AutoSubmitted, Forward, Identity, OutboundMail, Reply};
 use crate::mail::message::{Address, Message, domain_of};
 use crate::rules::{Classification, DeskCall, Rule, RuleSet, TemplateContext};
 
@@ -109,6 +109,7 @@ pub fn decide(
     msg: &Message,
     raw: &[u8],
     content_hash: &str,
+    verdict: &Verdict,
     history: &mut dyn ReplyHistory,
     now: DateTime<Utc>,
 ) -> Result<Decision, ActionError> {
@@ -120,8 +121,7 @@ pub fn decide(
             crate::mail::message::TEXT_LIMIT / 1_000_000
         ));
     }
-    let policy = guard_policy(rules);
-    let guard_reasons: Vec<String> = guard::check(msg, &policy).iter().map(ToString::to_string).collect();
+    let guard_reasons = verdict.why_not(Answer::Reply);
     let mut destination = None;
     let mut flags: Vec<String> = Vec::new();
     for rule in &classification.matched {
@@ -130,7 +130,7 @@ pub fn decide(
             reply(rules, rule, msg, content_hash, &guard_reasons, history, now, &mut decision)?;
         }
         if actions.forward.is_some() {
-            forward(rules, rule, msg, raw, content_hash, now, &mut decision)?;
+            forward(rules, rule, msg, raw, content_hash, verdict, now, &mut decision)?;
         }
         if let Some(folder) = &actions.move_to {
             destination = Some(folder.clone());
@@ -148,22 +148,6 @@ pub fn decide(
         decision.effects.push(Effect::Move { folder });
     }
     Ok(decision)
-}
-
-/// The guard's view of the office.
-pub fn guard_policy(rules: &RuleSet) -> GuardPolicy {
-    guard_policy_of(&rules.office)
-}
-
-/// The guard's view of `office`.
-pub fn guard_policy_of(office: &crate::office::Office) -> GuardPolicy {
-    GuardPolicy {
-        assistant: office.assistant.address.clone(),
-        own_addresses: office.own_addresses().map(str::to_string).collect(),
-        own_message_id_domain: domain_of(&office.assistant.address).to_string(),
-        loop_header: LOOP_HEADER.to_string(),
-        require_assistant_recipient: office.replies.require_assistant_recipient,
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -255,29 +239,21 @@ pub(crate) fn rate_limited(
     }))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn forward(
     rules: &RuleSet,
     rule: &Rule,
     msg: &Message,
     raw: &[u8],
     content_hash: &str,
+    verdict: &Verdict,
     now: DateTime<Utc>,
     decision: &mut Decision,
 ) -> Result<(), ActionError> {
     let Some(action) = &rule.actions.forward else { return Ok(()) };
-    let policy = guard_policy(rules);
     // Forwarding clerk's own mail, or mail that came from a forward's recipient, could start a loop
     // (a department's auto-reply forwarded back to the department).
-    let mut reasons = Vec::new();
-    if msg.header(LOOP_HEADER).is_some() {
-        reasons.push(format!("the message carries clerk's own {LOOP_HEADER} header"));
-    }
-    if let Some(id) = &msg.message_id
-        && id.starts_with("clerk.")
-        && id.ends_with(&format!("@{}", policy.own_message_id_domain))
-    {
-        reasons.push("the message is one clerk sent".into());
-    }
+    let mut reasons = verdict.why_not(Answer::Forward);
     let recipients: Vec<&String> = action.to.iter().filter(|to| !msg.from.iter().any(|f| f.is(to))).collect();
     if recipients.len() < action.to.len() {
         reasons.push("the sender is one of the forward's recipients".into());

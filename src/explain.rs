@@ -10,10 +10,11 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::actions::{self, Decision, ReplyHistory};
+use crate::actions::{Decision, ReplyHistory};
 use crate::desks::supply::NoSupply;
-use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
+use crate::desks::{Incoming, NoCalendars, NoTickets, Views};
 use crate::effects::Effect;
+use crate::handling;
 use crate::intent::{self, Reading};
 use crate::mail::message::{Message, ParseError};
 use crate::rules::{RuleSet, RuleTrace};
@@ -53,17 +54,12 @@ pub fn explain_at(
     let reply_log_read = office.is_some();
     let empty = ReplyLog(None);
     let log = office.unwrap_or(&empty);
-    let decided = actions::decide(rules, &message, raw, &hash, &mut &*log, now)
-        .map_err(|e| e.to_string())
-        .and_then(|mut decision| {
-            let views = match &log.0 {
-                Some(store) => Views { calendars: store, tickets: store, supply: store },
-                None => Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &NoSupply },
-            };
-            let incoming = Incoming { msg: &message, raw, content_hash: &hash, now };
-            desks::run(rules, &incoming, &mut decision, &views, &mut &*log).map_err(|e| e.to_string())?;
-            Ok(decision)
-        });
+    let views = match &log.0 {
+        Some(store) => Views { calendars: store, tickets: store, supply: store },
+        None => Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &NoSupply },
+    };
+    let incoming = Incoming { msg: &message, raw, content_hash: &hash, now };
+    let decided = handling::decide(rules, &incoming, &views, &mut &*log).map_err(|e| e.to_string());
     let (decision, failure) = match decided {
         Ok(decision) => (decision, None),
         Err(e) => (Decision::classified(&rules.classify(&message)), Some(e)),

@@ -16,7 +16,8 @@
 use std::fmt;
 
 use crate::mail::compose::LOOP_HEADER;
-use crate::mail::message::{Message, ReturnPath, same_address as same};
+use crate::mail::message::{Message, ReturnPath, domain_of, same_address as same};
+use crate::office::Office;
 
 /// What the guard needs to know about the office; built from `office.toml` by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,18 @@ pub struct GuardPolicy {
 }
 
 impl GuardPolicy {
+    /// The guard's view of `office`: the assistant, every address clerk sends from or forwards to,
+    /// and whether replies need the assistant among the recipients.
+    pub fn of(office: &Office) -> GuardPolicy {
+        GuardPolicy {
+            assistant: office.assistant.address.clone(),
+            own_addresses: office.own_addresses().map(str::to_string).collect(),
+            own_message_id_domain: domain_of(&office.assistant.address).to_string(),
+            loop_header: LOOP_HEADER.to_string(),
+            require_assistant_recipient: office.replies.require_assistant_recipient,
+        }
+    }
+
     /// The policy of an office whose only own address is the assistant's: Message-ID domain taken from
     /// that address, the default loop header, and the recipient check on.
     pub fn for_assistant(assistant: &str) -> GuardPolicy {
@@ -260,6 +273,10 @@ pub enum Answer {
     /// Reading a vendor's answer to one of clerk's purchase orders: an order system's mail is
     /// automatic by nature; only a bounce, or clerk's own mail back, is no answer.
     VendorAnswer,
+    /// Passing the message on to people of the office (a rule's `forward`, a ticket to its
+    /// department): anything a person may want to read goes, but never clerk's own mail, which
+    /// would come back again.
+    Forward,
 }
 
 /// Whether `reason` holds back `answer`: the row of [`table_row`] for the reason, the column of the
@@ -270,6 +287,7 @@ pub fn holds_back(reason: &Suppression, answer: Answer) -> bool {
         Answer::Record => 1,
         Answer::CalendarAnswer => 2,
         Answer::VendorAnswer => 3,
+        Answer::Forward => 4,
     };
     match table_row(reason)[column] {
         Holds::Yes => true,
@@ -288,24 +306,54 @@ enum Holds {
 
 /// Which reasons hold back which answers, one row per kind of reason.
 #[rustfmt::skip]
-fn table_row(reason: &Suppression) -> [Holds; 4] {
+fn table_row(reason: &Suppression) -> [Holds; 5] {
     use Holds::{IfMachine, No, Yes};
     match reason {
-        //                                           Reply  Record     Calendar  Vendor
-        Suppression::AutoSubmitted { .. }         => [Yes,  Yes,       Yes,      No ],
-        Suppression::EmptyReturnPath              => [Yes,  Yes,       Yes,      Yes],
-        Suppression::SystemSender { .. }          => [Yes,  IfMachine, No,       No ],
-        Suppression::MailingList { .. }           => [Yes,  Yes,       Yes,      No ],
-        Suppression::Precedence { .. }            => [Yes,  Yes,       Yes,      No ],
-        Suppression::VendorAutoReply { .. }       => [Yes,  Yes,       Yes,      No ],
-        Suppression::Report { .. }                => [Yes,  Yes,       Yes,      Yes],
-        Suppression::FailedRecipients { .. }      => [Yes,  Yes,       Yes,      Yes],
-        Suppression::ResponseSuppressed { .. }    => [Yes,  No,        No,       No ],
-        Suppression::OwnAddress { .. }            => [Yes,  No,        No,       No ],
-        Suppression::OwnLoopHeader { .. }         => [Yes,  Yes,       Yes,      Yes],
-        Suppression::OwnMessageId { .. }          => [Yes,  Yes,       Yes,      Yes],
-        Suppression::AssistantNotRecipient { .. } => [Yes,  No,        No,       No ],
-        Suppression::NoReplyAddress               => [Yes,  No,        No,       No ],
+        //                                           Reply  Record     Calendar  Vendor  Forward
+        Suppression::AutoSubmitted { .. }         => [Yes,  Yes,       Yes,      No,     No ],
+        Suppression::EmptyReturnPath              => [Yes,  Yes,       Yes,      Yes,    No ],
+        Suppression::SystemSender { .. }          => [Yes,  IfMachine, No,       No,     No ],
+        Suppression::MailingList { .. }           => [Yes,  Yes,       Yes,      No,     No ],
+        Suppression::Precedence { .. }            => [Yes,  Yes,       Yes,      No,     No ],
+        Suppression::VendorAutoReply { .. }       => [Yes,  Yes,       Yes,      No,     No ],
+        Suppression::Report { .. }                => [Yes,  Yes,       Yes,      Yes,    No ],
+        Suppression::FailedRecipients { .. }      => [Yes,  Yes,       Yes,      Yes,    No ],
+        Suppression::ResponseSuppressed { .. }    => [Yes,  No,        No,       No,     No ],
+        Suppression::OwnAddress { .. }            => [Yes,  No,        No,       No,     No ],
+        Suppression::OwnLoopHeader { .. }         => [Yes,  Yes,       Yes,      Yes,    Yes],
+        Suppression::OwnMessageId { .. }          => [Yes,  Yes,       Yes,      Yes,    Yes],
+        Suppression::AssistantNotRecipient { .. } => [Yes,  No,        No,       No,     No ],
+        Suppression::NoReplyAddress               => [Yes,  No,        No,       No,     No ],
+    }
+}
+
+/// The guard's reading of one message, made once when the message is decided on and consulted by
+/// everything that acts on it (the rules' actions, the desks, and the last check of every mail
+/// before it is queued), so that all of them apply the same reasons through the same table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verdict {
+    reasons: Vec<Suppression>,
+}
+
+impl Verdict {
+    /// Every reason the guard finds in `msg` under `policy` (see [`check`]).
+    pub fn of(msg: &Message, policy: &GuardPolicy) -> Verdict {
+        Verdict { reasons: check(msg, policy) }
+    }
+
+    /// The reasons that hold back `answer`, in the order [`check`] found them.
+    pub fn holding_back(&self, answer: Answer) -> impl Iterator<Item = &Suppression> {
+        self.reasons.iter().filter(move |reason| holds_back(reason, answer))
+    }
+
+    /// Whether anything holds back `answer`.
+    pub fn holds_back(&self, answer: Answer) -> bool {
+        self.holding_back(answer).next().is_some()
+    }
+
+    /// The reasons that hold back `answer`, each in words, for notes and `explain`.
+    pub fn why_not(&self, answer: Answer) -> Vec<String> {
+        self.holding_back(answer).map(ToString::to_string).collect()
     }
 }
 

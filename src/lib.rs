@@ -19,6 +19,7 @@ pub mod effects;
 pub mod explain;
 pub mod feeds;
 pub mod guard;
+pub mod handling;
 pub mod http;
 pub mod intake;
 pub mod intent;

@@ -16,6 +16,7 @@ use futures::TryStreamExt;
 
 use crate::actions::{self, NoHistory};
 use crate::config::{ImapAccount, MailboxConfig, Source};
+use crate::guard::{GuardPolicy, Verdict};
 use crate::intake::describe;
 use crate::mail::message::Message;
 use crate::rules::RuleSet;
@@ -175,7 +176,8 @@ pub fn decide(rules: &RuleSet, found: &Found, store: Option<&Store>) -> Row {
     row.handled = store
         .and_then(|store| store.find_same_message(msg.message_id.as_deref(), &hash).ok().flatten())
         .is_some();
-    match actions::decide(rules, &msg, &found.raw, &hash, &mut NoHistory, Utc::now()) {
+    let verdict = Verdict::of(&msg, &GuardPolicy::of(&rules.office));
+    match actions::decide(rules, &msg, &found.raw, &hash, &verdict, &mut NoHistory, Utc::now()) {
         Ok(decision) => {
             row.rule = decision.rule;
             row.desk = decision.desk;

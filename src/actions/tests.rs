@@ -9,6 +9,20 @@ use super::*;
 use crate::mail::message::Address;
 use crate::rules::tests::Dir;
 
+/// [`super::decide`] with the guard's verdict on `msg` under the office's policy, as the intake
+/// gives it.
+fn decide(
+    set: &RuleSet,
+    msg: &Message,
+    raw: &[u8],
+    content_hash: &str,
+    history: &mut dyn ReplyHistory,
+    now: DateTime<Utc>,
+) -> Result<Decision, ActionError> {
+    let verdict = crate::guard::Verdict::of(msg, &crate::guard::GuardPolicy::of(&set.office));
+    super::decide(set, msg, raw, content_hash, &verdict, history, now)
+}
+
 /// A reply history kept in memory, as the store's reply log would be.
 #[derive(Default)]
 struct Memory(HashMap<(String, String), i64>);

@@ -6,8 +6,9 @@ use std::fmt;
 
 use chrono::Utc;
 
-use crate::actions::{self, NoHistory};
-use crate::desks::{self, Incoming, NoCalendars, NoTickets, Views};
+use crate::actions::NoHistory;
+use crate::desks::{Incoming, NoCalendars, NoTickets, Views};
+use crate::handling;
 use crate::mail::message::Message;
 use crate::rules::{Desk, RuleSet, RuleTest, TestMessage};
 
@@ -151,18 +152,10 @@ fn check_reply<E: fmt::Display>(
     parse: &impl Fn(&[u8]) -> Result<Message, E>,
 ) -> Vec<TestFailure> {
     let now = Utc::now();
-    let decided = actions::decide(rules, message, raw, "test", &mut NoHistory, now)
-        .map_err(|e| e.to_string())
-        .and_then(|mut decision| {
-            let incoming = Incoming { msg: message, raw, content_hash: "test", now };
-            let views = Views {
-                calendars: &NoCalendars,
-                tickets: &NoTickets,
-                supply: &crate::desks::supply::NoSupply,
-            };
-            desks::run(rules, &incoming, &mut decision, &views, &mut NoHistory).map_err(|e| e.to_string())?;
-            Ok(decision)
-        });
+    let incoming = Incoming { msg: message, raw, content_hash: "test", now };
+    let views =
+        Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &crate::desks::supply::NoSupply };
+    let decided = handling::decide(rules, &incoming, &views, &mut NoHistory).map_err(|e| e.to_string());
     let (reply, why) = match decided {
         Ok(decision) => {
             let reply = decision.reply().cloned();

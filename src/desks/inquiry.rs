@@ -26,7 +26,7 @@ mod tests;
 
 use super::{Context, DeskError, Outcome, TicketView};
 use crate::actions::ReplyHistory;
-use crate::guard::{self, Answer};
+use crate::guard::{Answer, Verdict};
 use crate::mail::forwarded;
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
@@ -44,9 +44,7 @@ pub fn handle(
     history: &mut dyn ReplyHistory,
 ) -> Result<Outcome, DeskError> {
     let office = &cx.rules.office;
-    let reasons = guard::check(cx.msg, &crate::actions::guard_policy_of(office));
-    let machine: Vec<String> =
-        reasons.iter().filter(|r| guard::holds_back(r, Answer::Record)).map(ToString::to_string).collect();
+    let machine = cx.guard.why_not(Answer::Record);
     if !machine.is_empty() {
         return Ok(Outcome::note(format!("inquiry desk: no ticket: {}", machine.join("; "))));
     }
@@ -72,7 +70,7 @@ pub fn handle(
         sender,
         forwarded_from,
         new_text: reply_text::new_text(&cx.msg.text),
-        held_back: reasons.iter().map(ToString::to_string).collect(),
+        held_back: cx.guard.why_not(Answer::Reply),
         outcome: Outcome::default(),
     };
     match desk.existing()? {
@@ -121,11 +119,11 @@ fn find(office: &Office, msg: &Message, sender: &Address, view: &dyn TicketView)
 pub fn conversation(
     rules: &RuleSet,
     msg: &Message,
+    guard: &Verdict,
     view: &dyn TicketView,
 ) -> Result<Option<Ticket>, DeskError> {
     let office = &rules.office;
-    let policy = crate::actions::guard_policy_of(office);
-    let machine = !guard::check_for(msg, &policy, Answer::Record).is_empty();
+    let machine = guard.holds_back(Answer::Record);
     let Some(sender) = msg.from.first() else { return Ok(None) };
     if machine || !msg.calendars.is_empty() {
         return Ok(None);

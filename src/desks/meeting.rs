@@ -47,6 +47,8 @@ pub struct Context<'a> {
     pub office: &'a Office,
     /// The letters the desk writes its answers with (`letters/meeting/*`).
     pub templates: &'a crate::rules::Templates,
+    /// The guard's reading of the message, which says whether the desk may answer.
+    pub guard: &'a guard::Verdict,
     pub call: &'a DeskCall,
     /// The rule that handed the message over (outbox rows name it).
     pub rule: &'a str,
@@ -59,10 +61,10 @@ pub struct Context<'a> {
 /// Handles one message routed to the meeting desk.
 pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, DeskError> {
     let calendar = cx.calendar()?;
-    let machine = machine_reasons(cx);
     let Some(part) = cx.msg.calendars.first() else {
-        if !machine.is_empty() {
-            let reasons: Vec<String> = machine.iter().map(ToString::to_string).collect();
+        // A request in words is answered by a reply, so it is held back as any reply is.
+        let reasons = cx.guard.why_not(Answer::Reply);
+        if !reasons.is_empty() {
             return Ok(Outcome::note(format!("meeting desk: not answered: {}", reasons.join("; "))));
         }
         let desk = MeetingCase::new(cx, calendar, view, true);
@@ -71,6 +73,7 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
         outcome.notes.extend(desk.cuts.into_inner());
         return Ok(outcome);
     };
+    let machine: Vec<&Suppression> = cx.guard.holding_back(Answer::CalendarAnswer).collect();
     if machine.iter().any(|r| matches!(r, Suppression::Report { .. } | Suppression::FailedRecipients { .. }))
     {
         return Ok(Outcome::note("meeting desk: a bounce carrying a calendar; the calendar is not applied"));
@@ -129,11 +132,6 @@ impl Context<'_> {
             }),
         }
     }
-}
-
-/// The guard's reasons that hold back a calendar's answer (see [`guard::holds_back`]).
-fn machine_reasons(cx: &Context<'_>) -> Vec<Suppression> {
-    guard::check_for(cx.msg, &crate::actions::guard_policy_of(cx.office), Answer::CalendarAnswer)
 }
 
 /// The events of an iTIP object grouped by UID (a series and its overridden instances), in order.

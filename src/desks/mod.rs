@@ -16,6 +16,7 @@ use crate::actions::{Decision, ReplyHistory};
 use crate::calendar::event::Event;
 use crate::calendar::proposal::Proposal;
 use crate::effects::Effect;
+use crate::guard::Verdict;
 use crate::mail::compose::ComposeError;
 use crate::mail::message::Message;
 use crate::rules::{Desk, RuleSet};
@@ -227,6 +228,8 @@ pub struct Views<'a> {
 /// message with what seeds the Message-IDs of the mail they send.
 pub struct Context<'a> {
     pub rules: &'a RuleSet,
+    /// The guard's reading of the message, which says what the desk may record and answer.
+    pub guard: &'a Verdict,
     pub call: &'a crate::rules::DeskCall,
     /// The rule that handed the message over (outbox rows and the reply limit name it).
     pub rule: &'a str,
@@ -299,6 +302,7 @@ impl DeskError {
 pub fn run(
     rules: &RuleSet,
     incoming: &Incoming<'_>,
+    guard: &Verdict,
     decision: &mut Decision,
     views: &Views<'_>,
     history: &mut dyn ReplyHistory,
@@ -309,7 +313,7 @@ pub fn run(
     {
         into_supply(decision, thread);
     } else if decision.desk_call.as_ref().is_none_or(|call| call.desk != Desk::Inquiry)
-        && let Some(ticket) = inquiry::conversation(rules, msg, views.tickets)?
+        && let Some(ticket) = inquiry::conversation(rules, msg, guard, views.tickets)?
     {
         into_ticket(decision, &ticket);
     }
@@ -320,6 +324,7 @@ pub fn run(
             let context = meeting::Context {
                 office: &rules.office,
                 templates: &rules.templates,
+                guard,
                 call,
                 rule,
                 msg,
@@ -329,11 +334,11 @@ pub fn run(
             meeting::handle(&context, views.calendars)
         }
         Desk::Inquiry => {
-            let context = Context { rules, call, rule, msg, raw, content_hash, now };
+            let context = Context { rules, guard, call, rule, msg, raw, content_hash, now };
             inquiry::handle(&context, views.tickets, history)
         }
         Desk::Supply => {
-            let context = Context { rules, call, rule, msg, raw, content_hash, now };
+            let context = Context { rules, guard, call, rule, msg, raw, content_hash, now };
             supply::handle(&context, views.supply, history)
         }
     }

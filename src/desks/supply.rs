@@ -58,7 +58,7 @@ pub fn handle(
         view,
         sender,
         new_text: reply_text::new_text(&cx.msg.text),
-        reasons: guard::check(cx.msg, &crate::actions::guard_policy_of(&cx.rules.office)),
+        reasons: cx.guard.holding_back(Answer::Reply).cloned().collect(),
         change: SupplyChange::default(),
         outcome: Outcome::default(),
     };

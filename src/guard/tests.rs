@@ -412,7 +412,24 @@ fn a_vendors_automatic_order_confirmation_is_read_but_a_bounce_is_not() {
 #[test]
 fn clerks_own_mail_come_back_is_held_back_from_everything() {
     let own = "X-Clerk-Loop: assistant@office.example\n";
-    for answer in [Answer::Reply, Answer::Record, Answer::CalendarAnswer, Answer::VendorAnswer] {
+    for answer in
+        [Answer::Reply, Answer::Record, Answer::CalendarAnswer, Answer::VendorAnswer, Answer::Forward]
+    {
         assert_eq!(holding_back(own, answer).len(), 1, "{answer:?}");
     }
+}
+
+#[test]
+fn a_bounce_is_still_forwarded_to_the_people_who_read_it() {
+    assert!(holding_back("X-Failed-Recipients: anna@example.com\n", Answer::Forward).is_empty());
+    assert!(holding_back("Auto-Submitted: auto-generated\n", Answer::Forward).is_empty());
+}
+
+#[test]
+fn a_verdict_gives_each_answer_only_the_reasons_that_hold_it_back() {
+    let verdict = Verdict::of(&human_mail("X-Auto-Response-Suppress: All\n"), &policy());
+    assert!(verdict.holds_back(Answer::Reply));
+    assert!(!verdict.holds_back(Answer::CalendarAnswer));
+    assert_eq!(verdict.why_not(Answer::Reply).len(), 1);
+    assert!(verdict.why_not(Answer::Record).is_empty());
 }

@@ -13,9 +13,10 @@ use chrono::Utc;
 use super::read::Read;
 use super::watchdog::{Holding, budget_for};
 use super::{Content, fault};
-use crate::actions::{self, Decision, ReplyHistory};
-use crate::desks::{self, BatchCalendars, BatchTickets, Incoming, Views};
+use crate::actions::{Decision, ReplyHistory};
+use crate::desks::{BatchCalendars, BatchTickets, Incoming, Views};
 use crate::effects::Effect;
+use crate::handling;
 use crate::mail::message::Message;
 use crate::rules::RuleSet;
 use crate::store::{Handled, JournalEntry, Store, StoreError, Verdict};
@@ -170,9 +171,8 @@ fn decide_one(
     let hash = &read.content_hash;
     let decided = catch_unwind(AssertUnwindSafe(|| {
         let now = Utc::now();
-        let mut decision = actions::decide(rules, msg, raw, hash, history, now).map_err(|e| e.to_string())?;
         let incoming = Incoming { msg, raw, content_hash: hash, now };
-        desks::run(rules, &incoming, &mut decision, views, history).map_err(|e| e.to_string())?;
+        let decision = handling::decide(rules, &incoming, views, history).map_err(|e| e.to_string())?;
         // After the decision, so the tests see that nothing of a failed one is kept.
         fault::injected(&msg.subject);
         Ok(decision)

@@ -26,10 +26,11 @@ use std::cell::RefCell;
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use fastrand::Rng;
 
-use clerk::actions::{self, Decision, NoHistory};
-use clerk::desks::{self, Incoming, Views};
+use clerk::actions::{Decision, NoHistory};
+use clerk::desks::{Incoming, Views};
 use clerk::effects::Effect;
 use clerk::explain::Explanation;
+use clerk::handling::{self, HandlingError};
 use clerk::mail::message::{Message, ReturnPath};
 use clerk::rules::RuleSet;
 use clerk::store::{Handled, JournalEntry, Store, StoreError, Verdict};
@@ -309,11 +310,12 @@ fn decide(
     let hash = clerk::digest::sha256_hex(raw);
     let now = when(message);
     let mut history = NoHistory;
-    let mut decision =
-        actions::decide(rules, message, raw, &hash, &mut history, now).map_err(|e| e.to_string())?;
     let views = Views { calendars: store, tickets: store, supply: store };
     let incoming = Incoming { msg: message, raw, content_hash: &hash, now };
-    let outcome = desks::run(rules, &incoming, &mut decision, &views, &mut history);
+    let outcome = match handling::decide(rules, &incoming, &views, &mut history) {
+        Err(HandlingError::Action(e)) => return Err(e.to_string()),
+        outcome => outcome,
+    };
     let entry = JournalEntry {
         mailbox: "office".into(),
         folder: "INBOX".into(),
@@ -324,7 +326,7 @@ fn decide(
         subject: message.subject.clone(),
     };
     let handled = match outcome {
-        Ok(()) => Handled {
+        Ok(decision) => Handled {
             entry,
             verdict: Verdict::Processed {
                 rule: decision.rule,

@@ -101,8 +101,10 @@ fn handle(rules: &RuleSet, store: &mut Store, raw: &[u8], at: DateTime<Utc>) -> 
     let call = classification.desk().expect("a rule hands it to a desk").clone();
     assert_eq!(call.desk, DeskName::Inquiry);
     let rule = classification.deciding().unwrap().name.clone();
+    let guard = crate::guard::Verdict::of(&msg, &crate::guard::GuardPolicy::of(&rules.office));
     let cx = Context {
         rules,
+        guard: &guard,
         call: &call,
         rule: &rule,
         msg: &msg,
@@ -531,12 +533,14 @@ fn a_message_of_a_tickets_conversation_stays_in_the_ticket_whatever_rule_matches
     let forward_id = forwarded_question(&rules, &mut store);
     let raw = staff_reply(&forward_id, "s1@office.example", "Your order of the copy is on its way.");
     let msg = Message::parse(&raw).unwrap();
-    let mut decision = crate::actions::decide(&rules, &msg, &raw, "h", &mut NoHistory, now()).unwrap();
+    let verdict = crate::guard::Verdict::of(&msg, &crate::guard::GuardPolicy::of(&rules.office));
+    let mut decision =
+        crate::actions::decide(&rules, &msg, &raw, "h", &verdict, &mut NoHistory, now()).unwrap();
     assert_eq!(decision.desk.as_deref(), Some("supply"), "the rule alone would take it");
     let incoming = crate::desks::Incoming { msg: &msg, raw: &raw, content_hash: "h", now: now() };
     let views =
         crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &store, supply: &store };
-    crate::desks::run(&rules, &incoming, &mut decision, &views, &mut NoHistory).unwrap();
+    crate::desks::run(&rules, &incoming, &verdict, &mut decision, &views, &mut NoHistory).unwrap();
     assert_eq!(decision.desk.as_deref(), Some("inquiry"));
     assert!(decision.reply().is_none(), "Mario gets no supply confirmation: {:?}", decision.effects);
     let ticket = decision.effects.iter().find_map(|e| match e {

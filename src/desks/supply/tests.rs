@@ -164,11 +164,10 @@ fn handle_with(
 ) -> Handled {
     let msg = Message::parse(raw).unwrap();
     let hash = crate::digest::sha256_hex(raw);
-    let mut decision = crate::actions::decide(rules, &msg, raw, &hash, replies, at).unwrap();
     let incoming = crate::desks::Incoming { msg: &msg, raw, content_hash: &hash, now: at };
     let views =
         crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &*store, supply: &*store };
-    crate::desks::run(rules, &incoming, &mut decision, &views, replies).unwrap();
+    let decision = crate::handling::decide(rules, &incoming, &views, replies).unwrap();
     let handled = Handled { effects: decision.effects, notes: decision.notes };
     if let Some(change) = handled.change() {
         store.put_supply(change).unwrap();

@@ -94,9 +94,11 @@ fn call(on_conflict: Option<OnConflict>, accept_counter: Option<bool>) -> DeskCa
 }
 
 fn run(set: &RuleSet, call: &DeskCall, msg: &Message, store: &Store) -> Outcome {
+    let guard = crate::guard::Verdict::of(msg, &crate::guard::GuardPolicy::of(&set.office));
     let cx = Context {
         office: &set.office,
         templates: &set.templates,
+        guard: &guard,
         call,
         rule: "invitations",
         msg,

@@ -392,6 +392,7 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     let cx = Context {
         office: &set.office,
         templates: &set.templates,
+        guard: &crate::guard::Verdict::default(),
         call: &call,
         rule: "r",
         msg: &first_msg,
@@ -406,6 +407,7 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     let cx = Context {
         office: &set.office,
         templates: &set.templates,
+        guard: &crate::guard::Verdict::default(),
         call: &call,
         rule: "r",
         msg: &second_msg,
