@@ -9,6 +9,7 @@
 
 mod inquiry;
 mod meeting;
+mod office;
 mod supply;
 
 use serde_json::Value;
@@ -43,5 +44,5 @@ use letter;
 
 /// Every built-in letter, each language a template of its own.
 pub fn built_in() -> impl Iterator<Item = &'static Letter> {
-    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS].into_iter().flatten().flatten()
+    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS, office::LETTERS].into_iter().flatten().flatten()
 }
