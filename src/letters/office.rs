@@ -1,13 +1,61 @@
-//! The letters clerk writes to the office's own people: reminders of tickets left unanswered
-//! (escalations).
+//! The letters clerk writes to the office's own people: the digest of what it did, and reminders of
+//! tickets left unanswered (escalations).
 
 use serde_json::{Value, json};
 
 use super::{Letter, letter};
 
 /// The letters to the office's people.
-pub const LETTERS: &[[Letter; 2]] =
-    &[letter!("office/escalation", escalation), letter!("office/escalation-subject", escalation)];
+pub const LETTERS: &[[Letter; 2]] = &[
+    letter!("office/digest", digest),
+    letter!("office/digest-subject", digest),
+    letter!("office/digest-html", digest),
+    letter!("office/escalation", escalation),
+    letter!("office/escalation-subject", escalation),
+];
+
+/// A digest's values: the office, the time covered (`from`, `to`), the messages handled (`total`,
+/// and per desk and rule), those that failed, the mail `held` and `refused` in the outbox, the
+/// tickets (or none), the supply cupboard's lines (or none) and the day's agenda (or none). The HTML
+/// letter is given them HTML-escaped.
+fn digest() -> Value {
+    json!({
+        "office": "Rossi & Bianchi Studio",
+        "from": "Mon 23 Nov 2026 07:00",
+        "to": "Tue 24 Nov 2026 07:00",
+        "total": 4,
+        "handled": [
+            {"desk": "inquiry", "rule": "questions", "count": 3},
+            {"desk": null, "rule": "newsletters", "count": 1},
+        ],
+        "failed": [
+            {"sender": "anna@example.com", "subject": "Invoice", "error": "cannot read the message"},
+        ],
+        "held": 1,
+        "refused": 0,
+        "tickets": {
+            "waiting": 2,
+            "departments": [
+                {"department": "front-desk", "waiting": 1, "oldest": "3 days", "overdue": 1},
+                {"department": null, "waiting": 1, "oldest": "5 hours", "overdue": 0},
+            ],
+            "answered_by_clerk": 4,
+            "ratings": [{"department": "front-desk", "good": 3, "ok": 1, "bad": 0}],
+        },
+        "supply": ["Low stock: 1 item(s)", "  PAP-A4 A4 copy paper: 3 available (reorder point 10)"],
+        "agenda": {
+            "day": "Tue 24 Nov 2026",
+            "calendars": [
+                {
+                    "name": "giulia",
+                    "events": ["09:00–09:15  Stand-up", "15:00–16:00  Site visit  [tentative]"],
+                    "notes": [],
+                },
+                {"name": "sala-verde", "events": [], "notes": []},
+            ],
+        },
+    })
+}
 
 /// An escalation's values: whether the owners are told (else the department is reminded), the ticket
 /// (tag, number, subject, priority, department or none), the customer (with and without name), when
