@@ -317,7 +317,15 @@ pub fn run(
     let rule = decision.rule.as_deref().unwrap_or_default();
     let outcome = match call.desk {
         Desk::Meeting => {
-            let context = meeting::Context { office: &rules.office, call, rule, msg, content_hash, now };
+            let context = meeting::Context {
+                office: &rules.office,
+                templates: &rules.templates,
+                call,
+                rule,
+                msg,
+                content_hash,
+                now,
+            };
             meeting::handle(&context, views.calendars)
         }
         Desk::Inquiry => {

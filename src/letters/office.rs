@@ -1,5 +1,5 @@
-//! The letters clerk writes to the office's own people: the digest of what it did, and reminders of
-//! tickets left unanswered (escalations).
+//! The letters clerk writes to the office's own people: the digest of what it did, reminders of
+//! tickets left unanswered (escalations), and the meeting desk's notes to a calendar's owner.
 
 use serde_json::{Value, json};
 
@@ -12,6 +12,10 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("office/digest-html", digest),
     letter!("office/escalation", escalation),
     letter!("office/escalation-subject", escalation),
+    letter!("office/meeting-conflict", meeting_conflict),
+    letter!("office/meeting-conflict-subject", meeting_conflict),
+    letter!("office/meeting-new-time", meeting_new_time),
+    letter!("office/meeting-new-time-subject", meeting_new_time),
 ];
 
 /// A digest's values: the office, the time covered (`from`, `to`), the messages handled (`total`,
@@ -76,5 +80,31 @@ fn escalation() -> Value {
         "last_words": ["Good morning,", "", "could you send me a copy of invoice 123?"],
         "assistant": "assistant@office.example",
         "signature": "Office Assistant",
+    })
+}
+
+/// The values of a note that an invitation was accepted as tentative: who invited (or none), the
+/// calendar's owner, the meeting's title (or empty) and time, why the time does not fit (`reason`:
+/// busy, outside-hours, too-soon or too-far-ahead) and the calendar's `notice` and `horizon`.
+fn meeting_conflict() -> Value {
+    json!({
+        "organizer": "Anna Bianchi",
+        "owner": "Giulia Rossi",
+        "title": "Budget review",
+        "when": "Tue 24 Nov 2026 19:00–20:00 (Europe/Rome)",
+        "reason": "outside-hours",
+        "notice": "1 hour(s)",
+        "horizon": "60 day(s)",
+    })
+}
+
+/// The values of a note that an attendee proposed a new time: who, the meeting's title, its time and
+/// the time proposed.
+fn meeting_new_time() -> Value {
+    json!({
+        "who": "Anna Bianchi",
+        "title": "Budget review",
+        "old": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "new": "Wed 25 Nov 2026 11:00–12:00 (Europe/Rome)",
     })
 }

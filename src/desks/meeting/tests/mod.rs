@@ -94,7 +94,15 @@ fn call(on_conflict: Option<OnConflict>, accept_counter: Option<bool>) -> DeskCa
 }
 
 fn run(set: &RuleSet, call: &DeskCall, msg: &Message, store: &Store) -> Outcome {
-    let cx = Context { office: &set.office, call, rule: "invitations", msg, content_hash: "abc", now: now() };
+    let cx = Context {
+        office: &set.office,
+        templates: &set.templates,
+        call,
+        rule: "invitations",
+        msg,
+        content_hash: "abc",
+        now: now(),
+    };
     handle(&cx, store).unwrap()
 }
 

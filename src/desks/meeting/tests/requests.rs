@@ -391,6 +391,7 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     let first_msg = reply_to(&proposal, "2");
     let cx = Context {
         office: &set.office,
+        templates: &set.templates,
         call: &call,
         rule: "r",
         msg: &first_msg,
@@ -404,6 +405,7 @@ fn a_second_reply_choosing_from_the_same_offer_in_one_batch_books_nothing_more()
     second_msg.message_id = Some("again@client.example".into());
     let cx = Context {
         office: &set.office,
+        templates: &set.templates,
         call: &call,
         rule: "r",
         msg: &second_msg,
