@@ -21,18 +21,19 @@ mod tests;
 
 use crate::language::Language;
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::{CalendarView, DeskError, Outcome};
 use crate::calendar::CalendarConfig;
 use crate::calendar::availability::{Busy, Slot, Unavailable};
-use crate::calendar::event::{Cut, Event, occurrences, span};
+use crate::calendar::event::{Cut, Event, occurrences, span_in};
 use crate::calendar::ics::{self, Method, Party};
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, Answer, Suppression};
 use crate::mail::compose::{self, AutoSubmitted, CalendarMail, Identity, Notice};
 use crate::mail::message::{Address, Message};
 use crate::office::Office;
-use crate::rules::DeskCall;
+use crate::rules::{DeskCall, Templates};
 
 /// How many free times a refusal proposes.
 const ALTERNATIVES: usize = 3;
@@ -45,8 +46,9 @@ const MOST_MEETINGS: usize = 20;
 /// Everything the desk reads besides the store.
 pub struct Context<'a> {
     pub office: &'a Office,
-    /// The letters the desk writes its answers with (`letters/meeting/*`).
-    pub templates: &'a crate::rules::Templates,
+    /// The letters the desk writes: its answers and its notes to a calendar's owner
+    /// (`letters/meeting/*`, `letters/office/*`).
+    pub templates: &'a Templates,
     /// The guard's reading of the message, which says whether the desk may answer.
     pub guard: &'a guard::Verdict,
     pub call: &'a DeskCall,
@@ -254,8 +256,33 @@ impl MeetingCase<'_> {
 
     /// "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)"
     fn when(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+        self.when_in(start, end, Language::English)
+    }
+
+    /// [`MeetingCase::when`] in `language`: "mar 24 nov 2026 15:00–16:00 (Europe/Rome)".
+    fn when_in(&self, start: DateTime<Utc>, end: DateTime<Utc>, language: Language) -> String {
         let zone = self.zone();
-        format!("{} ({})", span(start, end, zone), zone.name())
+        format!("{} ({})", span_in(start, end, zone, language), zone.name())
+    }
+
+    /// The language of the office, which notes to its people are written in.
+    fn office_language(&self) -> Language {
+        Language::from_code(&self.cx.office.language)
+    }
+
+    /// Why a time does not fit, as a letter in `language` is given it.
+    fn unfit(&self, why: &Unavailable, language: Language) -> Unfit {
+        let policy = &self.calendar.policy;
+        Unfit {
+            reason: match why {
+                Unavailable::Busy => "busy",
+                Unavailable::OutsideHours => "outside-hours",
+                Unavailable::TooSoon { .. } => "too-soon",
+                Unavailable::TooFarAhead { .. } => "too-far-ahead",
+            },
+            notice: length_in(policy.min_notice, language),
+            horizon: length_in(policy.horizon, language),
+        }
     }
 
     fn identity(&self) -> Identity {
@@ -301,6 +328,15 @@ impl MeetingCase<'_> {
         Ok(Effect::Send { kind: MailKind::Calendar, rule: self.cx.rule.to_string(), mail })
     }
 
+    /// A note to the calendar's owner: the letters `office/NAME` and `office/NAME-subject` (see
+    /// [`crate::letters`]) in the office's language, written from `letter`.
+    fn tell_owner_letter(&self, uid: &str, name: &str, letter: &impl Serialize) -> Result<Effect, DeskError> {
+        let language = self.office_language();
+        let subject = self.cx.templates.letter(&format!("office/{name}-subject"), language, letter)?;
+        let text = self.cx.templates.letter(&format!("office/{name}"), language, letter)?;
+        self.tell_owner(uid, subject, text)
+    }
+
     /// A note to the calendar's owner.
     fn tell_owner(&self, uid: &str, subject: String, text: String) -> Result<Effect, DeskError> {
         let identity = self.identity();
@@ -327,6 +363,33 @@ fn address_of(party: &Party) -> Address {
 /// Numbered lines of free times: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
 fn numbered(desk: &MeetingCase<'_>, slots: &[Slot], language: Language) -> String {
     crate::calendar::event::numbered(slots, desk.zone(), language)
+}
+
+/// Why a time does not fit, as the letters to a calendar's owner are given it.
+#[derive(Serialize)]
+struct Unfit {
+    /// busy, outside-hours, too-soon or too-far-ahead.
+    reason: &'static str,
+    /// The notice meetings need, in words of the letter's language ("1 hour(s)", "1 ora").
+    notice: String,
+    /// How far ahead meetings are booked at most, in the same words ("60 day(s)").
+    horizon: String,
+}
+
+/// A length of time in words of `language`: "2 hour(s)", "2 ore" (see [`crate::units::humanize`]).
+fn length_in(length: std::time::Duration, language: Language) -> String {
+    match language {
+        Language::English => crate::units::humanize(length),
+        Language::Italian => {
+            let (n, one, more) = match length.as_secs() {
+                s if s % 86_400 == 0 => (s / 86_400, "giorno", "giorni"),
+                s if s % 3600 == 0 => (s / 3600, "ora", "ore"),
+                s if s % 60 == 0 => (s / 60, "minuto", "minuti"),
+                s => (s, "secondo", "secondi"),
+            };
+            format!("{n} {}", if n == 1 { one } else { more })
+        }
+    }
 }
 
 /// Why a time does not fit, in words.

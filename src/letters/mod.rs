@@ -7,7 +7,9 @@
 //! `rules/templates/letters/AREA/NAME.txt` (or `NAME.it.txt`), and `clerk check` renders each against
 //! its sample, so a template that asks for a value it is not given is refused when the rules load.
 
+mod inquiry;
 mod meeting;
+mod office;
 mod supply;
 
 use serde_json::Value;
@@ -42,5 +44,5 @@ use letter;
 
 /// Every built-in letter, each language a template of its own.
 pub fn built_in() -> impl Iterator<Item = &'static Letter> {
-    [meeting::LETTERS, supply::LETTERS].into_iter().flatten().flatten()
+    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS, office::LETTERS].into_iter().flatten().flatten()
 }

@@ -3,13 +3,17 @@
 //! `escalate_after` the owners hear of it too. Once each: the level reached is kept on the ticket, and
 //! a reminder's Message-ID comes from the ticket, the level and the due time, so the outbox takes it
 //! once however often the job runs, and a ticket that is answered and waits again is reminded anew.
+//! The words are the letters `office/escalation` and `office/escalation-subject` (see
+//! [`crate::letters`]), in the office's language.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use tracing::warn;
 
+use crate::language::Language;
 use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_document};
 use crate::mail::message::Address;
-use crate::rules::{RuleSet, Schedule};
+use crate::rules::{RuleSet, Schedule, TemplateError};
 use crate::store::{Store, StoreError};
 use crate::tickets::{Role, Ticket, TicketNumber};
 
@@ -76,6 +80,47 @@ pub struct Escalations {
     pub skipped: Vec<(TicketNumber, u8)>,
 }
 
+/// Why a reminder could not be written.
+#[derive(Debug, thiserror::Error)]
+enum Unwritten {
+    #[error("{0}")]
+    Letter(#[from] TemplateError),
+    #[error("{0}")]
+    Compose(#[from] compose::ComposeError),
+}
+
+/// What an escalation (the letters `office/escalation`, `office/escalation-subject`) is written from.
+#[derive(Serialize)]
+struct Escalation<'a> {
+    /// The owners are told (past `escalate_after`, or a ticket without a department), rather than the
+    /// department reminded.
+    owners: bool,
+    /// The ticket's tag, `[#1001-9]`.
+    tag: String,
+    /// The ticket's number, `1001-9`, as `clerk ticket` takes it.
+    number: String,
+    /// The subject of the customer's first message.
+    subject: &'a str,
+    /// The customer: `Anna Example <anna@example.com>`, or the address alone.
+    customer: String,
+    /// The customer's address.
+    customer_address: &'a str,
+    /// When the ticket opened, in the office's language and time zone ("Mon 23 Nov 2026 09:30").
+    opened: String,
+    /// When an answer was due, written the same way; empty when none was promised.
+    due: String,
+    /// The department that has the ticket; none when it has none (or one the office no longer has).
+    department: Option<&'a str>,
+    /// low, normal, high or urgent.
+    priority: &'a str,
+    /// The customer's last message, a line each without trailing spaces; empty when there is none.
+    last_words: Vec<&'a str>,
+    /// The assistant's address, to copy in.
+    assistant: &'a str,
+    /// Who signs: the assistant's name.
+    signature: &'a str,
+}
+
 /// The reminder of `ticket` at `level`; `None` when there is nobody to send it to.
 fn reminder(
     rules: &RuleSet,
@@ -83,7 +128,7 @@ fn reminder(
     level: u8,
     last_words: &str,
     now: DateTime<Utc>,
-) -> Option<Result<OutboundMail, compose::ComposeError>> {
+) -> Option<Result<OutboundMail, Unwritten>> {
     let office = &rules.office;
     let department = ticket.department.as_ref().and_then(|name| office.departments.get_key_value(name));
     let owners =
@@ -98,38 +143,46 @@ fn reminder(
     if to.is_empty() {
         return None;
     }
-    let local =
-        |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b %Y %H:%M").unwrap_or_default();
-    let tag = ticket.number.tag();
-    let customer = match &ticket.customer_name {
-        Some(name) => format!("{name} <{}>", ticket.customer),
-        None => ticket.customer.clone(),
+    let language = Language::from_code(&office.language);
+    let local = |t: i64| {
+        DateTime::from_timestamp(t, 0)
+            .map(|at| language.date(&at.with_timezone(&office.timezone), "%a %-d %b %Y %H:%M"))
+            .unwrap_or_default()
     };
-    let who = department.map_or_else(|| "nobody (no department)".to_owned(), |(name, _)| name.clone());
-    let subject = match level {
-        DEPARTMENT => format!("Waiting for an answer: {} {tag}", ticket.subject),
-        _ => format!("Still unanswered: {} {tag}", ticket.subject),
+    let letter = Escalation {
+        owners: level != DEPARTMENT,
+        tag: ticket.number.tag(),
+        number: ticket.number.to_string(),
+        subject: &ticket.subject,
+        customer: match &ticket.customer_name {
+            Some(name) => format!("{name} <{}>", ticket.customer),
+            None => ticket.customer.clone(),
+        },
+        customer_address: &ticket.customer,
+        opened: local(ticket.opened_at),
+        due: ticket.due_at.map(local).unwrap_or_default(),
+        department: department.map(|(name, _)| name.as_str()),
+        priority: ticket.priority.name(),
+        last_words: last_words.lines().map(str::trim_end).collect(),
+        assistant: &office.assistant.address,
+        signature: &office.assistant.name,
     };
-    let due = ticket.due_at.map(local).unwrap_or_default();
-    let mut text = format!(
-        "Ticket {tag} from {customer} has waited for an answer since {} (due {due}).\n\n\
-         Subject:     {}\nDepartment:  {who}\nPriority:    {}\n",
-        local(ticket.opened_at),
-        ticket.subject,
-        ticket.priority.name()
-    );
-    if !last_words.is_empty() {
-        text.push_str("\nThe customer's last message:\n\n");
-        for line in last_words.lines() {
-            text.push_str(format!("  {line}").trim_end());
-            text.push('\n');
-        }
-    }
-    text.push_str(&format!(
-        "\nAnswer the customer with \"Reply all\" to the forwarded ticket, or write to {} with {tag} in \
-         the subject and {} in Cc. `clerk ticket {}` shows the whole conversation.\n\n{}\n",
-        ticket.customer, office.assistant.address, ticket.number, office.assistant.name
-    ));
+    Some(write(rules, ticket, level, to, &letter, language, now))
+}
+
+/// The reminder `letter` to `to`, in `language`.
+fn write(
+    rules: &RuleSet,
+    ticket: &Ticket,
+    level: u8,
+    to: Vec<Address>,
+    letter: &Escalation<'_>,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<OutboundMail, Unwritten> {
+    let office = &rules.office;
+    let text = rules.templates.letter("office/escalation", language, letter)?;
+    let subject = rules.templates.letter("office/escalation-subject", language, letter)?;
     let identity =
         Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
     let seed = format!("escalate\0{}\0{level}\0{}", ticket.number, ticket.due_at.unwrap_or_default());
@@ -146,7 +199,7 @@ fn reminder(
         date: now,
         loop_header_value: office.assistant.address.clone(),
     };
-    Some(compose::notice(&notice))
+    Ok(compose::notice(&notice)?)
 }
 
 #[cfg(test)]

@@ -1,81 +1,199 @@
 //! The `digest` job: an email to the office's owners saying what clerk handled since the last digest
 //! (per desk and rule), which messages failed, what waits for a person (mail held or refused in the
 //! outbox), the tickets waiting for an answer by department and age, what clerk answered itself and
-//! how customers rated the answers, and the day's agenda of each calendar. Plain text for every client, with a simple HTML
-//! alternative.
-
-use std::fmt::Write;
+//! how customers rated the answers, and the day's agenda of each calendar. Plain text for every
+//! client, with a simple HTML alternative. The words are the letters `office/digest`,
+//! `office/digest-subject` and `office/digest-html` (see [`crate::letters`]), in the office's language.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use crate::calendar::agenda::{Days, line};
+use crate::language::Language;
 use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, TemplateError};
 use crate::store::{Store, StoreError};
 
 /// How many failed messages the digest lists by name.
 const FAILED_LISTED: usize = 20;
 
-/// What one digest reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Contents {
-    /// (desk, rule, count), most first.
-    handled: Vec<(String, String, i64)>,
-    /// (sender, subject, error) of messages that failed.
-    failed: Vec<(String, String, String)>,
+/// How the digest writes a moment: "Mon 23 Nov 2026 07:00", in the office's language.
+const MOMENT: &str = "%a %-d %b %Y %H:%M";
+
+/// Why a digest could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum Unwritten {
+    #[error("{0}")]
+    Letter(#[from] TemplateError),
+    #[error("{0}")]
+    Compose(#[from] compose::ComposeError),
+}
+
+/// What the digest (the letters `office/digest`, `office/digest-subject` and `office/digest-html`) is
+/// written from. The HTML letter is given the same values with every text HTML-escaped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Digest {
+    /// The office's name.
+    office: String,
+    /// The start of the time the digest covers, in the office's language and time zone ("Mon 23 Nov
+    /// 2026 07:00").
+    from: String,
+    /// Its end, the digest's own time, written the same way.
+    to: String,
+    /// How many messages clerk handled in all.
+    total: i64,
+    /// The messages handled per desk and rule, most first.
+    handled: Vec<Handled>,
+    /// The messages that failed (the latest few).
+    failed: Vec<Failed>,
+    /// Mail held in the outbox for a person to look at.
     held: usize,
+    /// Mail the server refused.
     refused: usize,
-    /// Lines about the inquiry desk's tickets; none for an office that has had no ticket.
-    tickets: Option<Vec<String>>,
+    /// The inquiry desk's tickets; none for an office that has had no ticket.
+    tickets: Option<Tickets>,
     /// Lines about the supply cupboard; none for an office without catalog.toml.
     supply: Option<Vec<String>>,
-    /// Without `[[calendar]]`s, none.
-    agenda: Option<DayAgenda>,
+    /// The calendars' agenda for the day the digest runs; none without `[[calendar]]`s.
+    agenda: Option<Agenda>,
+}
+
+/// How many messages one rule handled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Handled {
+    /// The desk the rule handed them to; none for a rule without a desk.
+    desk: Option<String>,
+    rule: String,
+    count: i64,
+}
+
+/// A message that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Failed {
+    /// Its sender's address; empty when it had none.
+    sender: String,
+    subject: String,
+    /// Why it failed.
+    error: String,
+}
+
+/// The tickets: those waiting for an answer, by department; those clerk answered itself since the
+/// last digest, and the ratings given since then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Tickets {
+    /// How many tickets wait for an answer.
+    waiting: usize,
+    /// The waiting tickets by department, by name.
+    departments: Vec<Waiting>,
+    /// How many tickets clerk answered itself.
+    answered_by_clerk: i64,
+    /// The ratings given, by department.
+    ratings: Vec<Ratings>,
+}
+
+/// The tickets of one department that wait for an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Waiting {
+    /// None for tickets without a department.
+    department: Option<String>,
+    waiting: usize,
+    /// How long ago the oldest opened, in round words of the office's language ("3 days").
+    oldest: String,
+    /// How many are past their due time.
+    overdue: usize,
+}
+
+/// The ratings customers gave one department's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Ratings {
+    /// None for tickets without a department.
+    department: Option<String>,
+    good: i64,
+    ok: i64,
+    bad: i64,
 }
 
 /// The calendars' agenda for the day a digest runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct DayAgenda {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Agenda {
+    /// The day, in the office's language ("Tue 24 Nov 2026").
     day: String,
-    /// (calendar, a line per event that day).
-    calendars: Vec<(String, Vec<String>)>,
+    calendars: Vec<CalendarDay>,
 }
 
-/// The digest for the slot `slot` of the schedule `name`, covering `since`..`slot` (unix seconds), or
-/// `None` when the office has no owner to send it to.
+/// One calendar's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct CalendarDay {
+    /// The calendar's name.
+    name: String,
+    /// A line per event ("15:00–16:00  Site visit  [tentative]").
+    events: Vec<String>,
+    /// What could not be expanded (a series refused or cut at a limit), a line each.
+    notes: Vec<String>,
+}
+
+/// The digest for the slot `slot` of the schedule `name`, covering `since`..`slot` (unix seconds), in
+/// the office's language, or `None` when the office has no owner to send it to.
 pub fn mail(
     rules: &RuleSet,
     store: &Store,
     name: &str,
     since: i64,
     slot: i64,
-) -> Result<Option<Result<OutboundMail, compose::ComposeError>>, StoreError> {
+) -> Result<Option<Result<OutboundMail, Unwritten>>, StoreError> {
     let office = &rules.office;
     if office.owners.is_empty() {
         return Ok(None);
     }
+    let language = Language::from_code(&office.language);
+    let local = |t: i64| {
+        DateTime::<Utc>::from_timestamp(t, 0)
+            .map(|at| language.date(&at.with_timezone(&office.timezone), MOMENT))
+            .unwrap_or_default()
+    };
     let unsent = store.unsent_mail()?;
-    let contents = Contents {
-        handled: store.handled_per_rule(since)?,
+    let handled = store.handled_per_rule(since)?;
+    let digest = Digest {
+        office: office.name.clone(),
+        from: local(since),
+        to: local(slot),
+        total: handled.iter().map(|h| h.2).sum(),
+        handled: handled
+            .into_iter()
+            .map(|(desk, rule, count)| Handled { desk: (desk != "-").then_some(desk), rule, count })
+            .collect(),
         failed: store
             .failed_messages(FAILED_LISTED)?
             .into_iter()
             .filter(|m| m.seen_at >= since)
-            .map(|m| (m.sender.unwrap_or_default(), m.subject, m.error.unwrap_or_default()))
+            .map(|m| Failed {
+                sender: m.sender.unwrap_or_default(),
+                subject: m.subject,
+                error: m.error.unwrap_or_default(),
+            })
             .collect(),
         held: unsent.iter().filter(|m| m.status == "uncertain").count(),
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
-        tickets: ticket_lines(store, since, slot)?,
+        tickets: tickets(store, since, slot, language)?,
         supply: match &rules.catalog {
             Some(catalog) => Some(crate::reports::stock::digest(store, catalog, office, slot)?),
             None => None,
         },
-        agenda: agenda(rules, store, slot)?,
+        agenda: agenda(rules, store, slot, language)?,
     };
-    let local =
-        |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b %Y %H:%M").unwrap_or_default();
-    let (from, to) = (local(since), local(slot));
+    Ok(Some(write(rules, name, slot, &digest, language)))
+}
+
+/// The digest's mail: its letters in `language`, to the owners.
+fn write(
+    rules: &RuleSet,
+    name: &str,
+    slot: i64,
+    digest: &Digest,
+    language: Language,
+) -> Result<OutboundMail, Unwritten> {
+    let office = &rules.office;
     let identity =
         Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
     let domain = office.assistant.address.rsplit('@').next().unwrap_or("localhost");
@@ -86,57 +204,81 @@ pub fn mail(
             .iter()
             .map(|p| Address { name: Some(p.name.clone()), email: p.address.clone() })
             .collect(),
-        subject: format!("{}: what clerk did since {from}", office.name),
-        text: text(&office.name, &from, &to, &contents),
-        html: html(&office.name, &from, &to, &contents),
+        subject: rules.templates.letter("office/digest-subject", language, digest)?,
+        text: rules.templates.letter("office/digest", language, digest)?,
+        html: rules.templates.letter("office/digest-html", language, &digest.escaped())?,
         message_id: compose::message_id(format!("schedule\0{name}\0{slot}").as_bytes(), domain),
         date: DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or_else(Utc::now),
         loop_header_value: office.assistant.address.clone(),
     };
-    Ok(Some(compose::notice(&notice)))
+    Ok(compose::notice(&notice)?)
 }
 
 /// The tickets: how many wait for an answer per department, the oldest and how many are overdue; how
-/// many clerk answered itself since `since`; the ratings given since then.
-fn ticket_lines(store: &Store, since: i64, slot: i64) -> Result<Option<Vec<String>>, StoreError> {
+/// many clerk answered itself since `since`; the ratings given since then. None for an office that
+/// has had no ticket.
+fn tickets(store: &Store, since: i64, slot: i64, language: Language) -> Result<Option<Tickets>, StoreError> {
     if store.highest_ticket()?.is_none() {
         return Ok(None);
     }
     let open = store.tickets(true, None)?;
-    let mut lines = vec![format!("Tickets waiting for an answer: {}", open.len())];
     let mut departments: Vec<&str> = open.iter().map(|t| t.department.as_deref().unwrap_or("-")).collect();
     departments.sort_unstable();
     departments.dedup();
-    for department in departments {
-        let of: Vec<_> =
-            open.iter().filter(|t| t.department.as_deref().unwrap_or("-") == department).collect();
-        let oldest = of.iter().map(|t| t.opened_at).min().unwrap_or(slot);
-        let overdue = of.iter().filter(|t| t.due_at.is_some_and(|due| due < slot)).count();
-        let name = if department == "-" { "no department" } else { department };
-        lines.push(format!(
-            "  {name}: {}, the oldest opened {} ago, {overdue} overdue",
-            of.len(),
-            crate::units::humanize_roughly(slot - oldest)
-        ));
+    let department = |name: &str| (name != "-").then(|| name.to_owned());
+    let waiting = departments
+        .into_iter()
+        .map(|name| {
+            let of: Vec<_> = open.iter().filter(|t| t.department.as_deref().unwrap_or("-") == name).collect();
+            let oldest = of.iter().map(|t| t.opened_at).min().unwrap_or(slot);
+            Waiting {
+                department: department(name),
+                waiting: of.len(),
+                oldest: age(slot - oldest, language),
+                overdue: of.iter().filter(|t| t.due_at.is_some_and(|due| due < slot)).count(),
+            }
+        })
+        .collect();
+    let ratings = store
+        .ratings_since(since)?
+        .into_iter()
+        .map(|(name, good, ok, bad)| Ratings { department: department(&name), good, ok, bad })
+        .collect();
+    Ok(Some(Tickets {
+        waiting: open.len(),
+        departments: waiting,
+        answered_by_clerk: store.answered_by_clerk_since(since)?,
+        ratings,
+    }))
+}
+
+/// An age in round words of `language`: "3 days", "3 giorni" (see [`crate::units::humanize_roughly`]).
+fn age(seconds: i64, language: Language) -> String {
+    match language {
+        Language::English => crate::units::humanize_roughly(seconds),
+        Language::Italian => match seconds.max(0) {
+            s if s >= 2 * 86_400 => format!("{} giorni", s / 86_400),
+            s if s >= 2 * 3600 => format!("{} ore", s / 3600),
+            s if s >= 3600 => "un'ora".to_owned(),
+            s => format!("{} minuti", s / 60),
+        },
     }
-    lines.push(format!("Answered by clerk itself: {}", store.answered_by_clerk_since(since)?));
-    for (department, good, ok, bad) in store.ratings_since(since)? {
-        let name = if department == "-" { "no department".to_owned() } else { department };
-        lines.push(format!("Rated answers, {name}: {good} good, {ok} ok, {bad} bad"));
-    }
-    Ok(Some(lines))
 }
 
 /// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A series
-/// that cannot be expanded, or is cut at a limit, is said in a `note:` line instead of stopping the
-/// digest.
-fn agenda(rules: &RuleSet, store: &Store, slot: i64) -> Result<Option<DayAgenda>, StoreError> {
+/// that cannot be expanded, or is cut at a limit, is said in a note instead of stopping the digest.
+fn agenda(
+    rules: &RuleSet,
+    store: &Store,
+    slot: i64,
+    language: Language,
+) -> Result<Option<Agenda>, StoreError> {
     let office = &rules.office;
     if office.calendars.is_empty() {
         return Ok(None);
     }
     let at = DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or_else(Utc::now);
-    let day = at.with_timezone(&office.timezone).format("%a %-d %b %Y").to_string();
+    let day = language.date(&at.with_timezone(&office.timezone), "%a %-d %b %Y");
     let mut calendars = Vec::new();
     for calendar in &office.calendars {
         let zone = calendar.policy.timezone;
@@ -144,145 +286,124 @@ fn agenda(rules: &RuleSet, store: &Store, slot: i64) -> Result<Option<DayAgenda>
         let window = Days::window(zone, local_day, local_day);
         let days = Days::of(store.events(&calendar.name, window.0, window.1)?, window);
         let expansion = days.expand();
-        let mut lines: Vec<String> = expansion.occurrences.iter().map(|o| line(o, zone)).collect();
-        if lines.is_empty() {
-            lines.push("nothing booked".to_owned());
-        }
-        lines.extend(expansion.cuts.iter().map(|cut| format!("note: {cut}")));
-        calendars.push((calendar.name.clone(), lines));
+        calendars.push(CalendarDay {
+            name: calendar.name.clone(),
+            events: expansion.occurrences.iter().map(|o| line(o, zone)).collect(),
+            notes: expansion.cuts.iter().map(ToString::to_string).collect(),
+        });
     }
-    Ok(Some(DayAgenda { day, calendars }))
+    Ok(Some(Agenda { day, calendars }))
 }
 
-fn text(office: &str, from: &str, to: &str, c: &Contents) -> String {
-    let total: i64 = c.handled.iter().map(|h| h.2).sum();
-    let mut out = format!("{office}: clerk's digest, {from} to {to}\n\nHandled: {total} message(s)\n");
-    for (desk, rule, count) in &c.handled {
-        let desk = if desk == "-" { "no desk".to_string() } else { format!("desk {desk}") };
-        let _ = writeln!(out, "  {count:>5}  {desk}, rule {rule}");
-    }
-    out.push_str(if c.failed.is_empty() { "\nFailed: none\n" } else { "\nFailed:\n" });
-    for (sender, subject, error) in &c.failed {
-        let _ = writeln!(out, "  {sender} \"{subject}\": {error}");
-    }
-    let _ = writeln!(
-        out,
-        "\nWaiting for a person: {} mail(s) held in the outbox, {} refused (see `clerk outbox`)",
-        c.held, c.refused
-    );
-    for lines in [&c.tickets, &c.supply].into_iter().flatten() {
-        out.push('\n');
-        for line in lines {
-            let _ = writeln!(out, "{line}");
+impl Digest {
+    /// The same values with every text HTML-escaped, for the HTML letter.
+    fn escaped(&self) -> Digest {
+        let text = |text: &String| html_escape(text);
+        let name = |name: &Option<String>| name.as_deref().map(html_escape);
+        Digest {
+            office: text(&self.office),
+            from: text(&self.from),
+            to: text(&self.to),
+            total: self.total,
+            handled: self
+                .handled
+                .iter()
+                .map(|h| Handled { desk: name(&h.desk), rule: text(&h.rule), count: h.count })
+                .collect(),
+            failed: self
+                .failed
+                .iter()
+                .map(|f| Failed { sender: text(&f.sender), subject: text(&f.subject), error: text(&f.error) })
+                .collect(),
+            held: self.held,
+            refused: self.refused,
+            tickets: self.tickets.as_ref().map(|t| Tickets {
+                waiting: t.waiting,
+                departments: t
+                    .departments
+                    .iter()
+                    .map(|d| Waiting {
+                        department: name(&d.department),
+                        oldest: text(&d.oldest),
+                        ..d.clone()
+                    })
+                    .collect(),
+                answered_by_clerk: t.answered_by_clerk,
+                ratings: t
+                    .ratings
+                    .iter()
+                    .map(|r| Ratings { department: name(&r.department), ..r.clone() })
+                    .collect(),
+            }),
+            supply: self.supply.as_ref().map(|lines| lines.iter().map(text).collect()),
+            agenda: self.agenda.as_ref().map(|a| Agenda {
+                day: text(&a.day),
+                calendars: a
+                    .calendars
+                    .iter()
+                    .map(|c| CalendarDay {
+                        name: text(&c.name),
+                        events: c.events.iter().map(text).collect(),
+                        notes: c.notes.iter().map(text).collect(),
+                    })
+                    .collect(),
+            }),
         }
     }
-    if let Some(DayAgenda { day, calendars }) = &c.agenda {
-        let _ = writeln!(out, "\nAgenda for {day}:");
-        for (calendar, lines) in calendars {
-            let _ = writeln!(out, "  {calendar}");
-            for line in lines {
-                let _ = writeln!(out, "    {line}");
-            }
-        }
-    }
-    out
-}
-
-fn html(office: &str, from: &str, to: &str, c: &Contents) -> String {
-    let total: i64 = c.handled.iter().map(|h| h.2).sum();
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif\">\n<h2>{}: clerk's digest</h2>\n<p>{} to {}</p>\n\
-         <h3>Handled: {total} message(s)</h3>\n<table>\n",
-        html_escape(office),
-        html_escape(from),
-        html_escape(to)
-    );
-    for (desk, rule, count) in &c.handled {
-        let desk = if desk == "-" { "no desk".to_string() } else { format!("desk {desk}") };
-        let _ = writeln!(
-            out,
-            "<tr><td align=\"right\">{count}</td><td>{}, rule {}</td></tr>",
-            html_escape(&desk),
-            html_escape(rule)
-        );
-    }
-    out.push_str("</table>\n<h3>Failed</h3>\n");
-    if c.failed.is_empty() {
-        out.push_str("<p>none</p>\n");
-    } else {
-        out.push_str("<ul>\n");
-        for (sender, subject, error) in &c.failed {
-            let _ = writeln!(
-                out,
-                "<li>{} &ldquo;{}&rdquo;: {}</li>",
-                html_escape(sender),
-                html_escape(subject),
-                html_escape(error)
-            );
-        }
-        out.push_str("</ul>\n");
-    }
-    let _ = write!(
-        out,
-        "<h3>Waiting for a person</h3>\n<p>{} mail(s) held in the outbox, {} refused (see <code>clerk outbox</code>)</p>\n",
-        c.held, c.refused
-    );
-    for (title, lines) in [("Tickets", &c.tickets), ("Supplies", &c.supply)] {
-        let Some(lines) = lines else { continue };
-        let _ = writeln!(out, "<h3>{title}</h3>\n<pre>");
-        for line in lines {
-            let _ = writeln!(out, "{}", html_escape(line));
-        }
-        out.push_str("</pre>\n");
-    }
-    if let Some(DayAgenda { day, calendars }) = &c.agenda {
-        let _ = writeln!(out, "<h3>Agenda for {}</h3>", html_escape(day));
-        for (calendar, lines) in calendars {
-            let _ = writeln!(out, "<p><b>{}</b></p>\n<ul>", html_escape(calendar));
-            for line in lines {
-                let _ = writeln!(out, "<li>{}</li>", html_escape(line));
-            }
-            out.push_str("</ul>\n");
-        }
-    }
-    out.push_str("</body></html>\n");
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn contents() -> Contents {
-        Contents {
-            handled: vec![("inquiry".into(), "questions".into(), 3), ("-".into(), "newsletters".into(), 1)],
-            failed: vec![(
-                "anna@example.com".into(),
-                "Broken <mail>".into(),
-                "cannot read the message".into(),
-            )],
+    fn digest() -> Digest {
+        Digest {
+            office: "Studio".into(),
+            from: "Mon 23 Nov 2026 07:00".into(),
+            to: "Tue 24 Nov 2026 07:00".into(),
+            total: 4,
+            handled: vec![
+                Handled { desk: Some("inquiry".into()), rule: "questions".into(), count: 3 },
+                Handled { desk: None, rule: "newsletters".into(), count: 1 },
+            ],
+            failed: vec![Failed {
+                sender: "anna@example.com".into(),
+                subject: "Broken <mail>".into(),
+                error: "cannot read the message".into(),
+            }],
             held: 1,
             refused: 0,
             supply: Some(vec!["Low stock: 1 item(s)".into(), "  PAP-A4 A4 copy paper: 8 available".into()]),
-            tickets: Some(vec![
-                "Tickets waiting for an answer: 2".into(),
-                "  front-desk: 2, the oldest opened 3 days ago, 1 overdue".into(),
-                "Answered by clerk itself: 4".into(),
-                "Rated answers, front-desk: 3 good, 1 ok, 0 bad".into(),
-            ]),
-            agenda: Some(DayAgenda {
+            tickets: Some(Tickets {
+                waiting: 2,
+                departments: vec![Waiting {
+                    department: Some("front-desk".into()),
+                    waiting: 2,
+                    oldest: "3 days".into(),
+                    overdue: 1,
+                }],
+                answered_by_clerk: 4,
+                ratings: vec![Ratings { department: Some("front-desk".into()), good: 3, ok: 1, bad: 0 }],
+            }),
+            agenda: Some(Agenda {
                 day: "Tue 24 Nov 2026".into(),
-                calendars: vec![(
-                    "giulia".into(),
-                    vec!["09:00–09:15  Stand-up".into(), "15:00–16:00  <Anna>  [tentative]".into()],
-                )],
+                calendars: vec![CalendarDay {
+                    name: "giulia".into(),
+                    events: vec!["09:00–09:15  Stand-up".into(), "15:00–16:00  <Anna>  [tentative]".into()],
+                    notes: Vec::new(),
+                }],
             }),
         }
     }
 
+    fn letter(name: &str, values: &Digest) -> String {
+        let rules = crate::rules::tests::load(crate::rules::tests::A_RULE);
+        rules.templates.letter(name, Language::English, values).unwrap()
+    }
+
     #[test]
     fn the_text_lists_work_per_desk_and_rule_failures_what_waits_and_the_agenda() {
-        let text = text("Studio", "Mon 23 Nov 2026 07:00", "Tue 24 Nov 2026 07:00", &contents());
+        let text = letter("office/digest", &digest());
         assert!(text.contains("Handled: 4 message(s)"), "{text}");
         assert!(text.contains("    3  desk inquiry, rule questions"), "{text}");
         assert!(text.contains("    1  no desk, rule newsletters"), "{text}");
@@ -298,7 +419,8 @@ mod tests {
 
     #[test]
     fn the_html_escapes_what_came_from_mail() {
-        let html = html("Studio & Co", "a", "b", &contents());
+        let html =
+            letter("office/digest-html", &Digest { office: "Studio & Co".into(), ..digest() }.escaped());
         assert!(html.contains("Studio &amp; Co"), "{html}");
         assert!(html.contains("Broken &lt;mail&gt;"), "{html}");
         assert!(html.contains("<li>15:00–16:00  &lt;Anna&gt;  [tentative]</li>"), "{html}");

@@ -1,16 +1,20 @@
 //! The inquiry desk's mail: answers and acknowledgments to the customer, with the ticket's tag in the
-//! subject, and the forward of a ticket's message to its department.
+//! subject, and the forward of a ticket's message to its department. clerk's own words are the letters
+//! `inquiry/acknowledgment` and `inquiry/forward-note` (see [`crate::letters`]), which an office may
+//! rewrite.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use serde::Serialize;
 
 use super::InquiryCase;
 use crate::desks::DeskError;
+use crate::language::Language;
 use crate::mail::compose::{self, AutoSubmitted, Forward, ForwardMode, OutboundMail, Reply};
 use crate::mail::message::Address;
 use crate::office::departments::Department;
-use crate::rules::TemplateContext;
 use crate::rules::template::TicketContext;
+use crate::rules::{TemplateContext, TemplateError};
 use crate::tickets::Ticket;
 
 /// What an answer to the customer says.
@@ -34,7 +38,7 @@ pub(super) fn reply(
     let context = TemplateContext::new(cx.msg, office, cx.rule).with_ticket(ticket_context(desk, ticket));
     let body = match written {
         Written::Template(name) => cx.rules.templates.render(&name, &context)?,
-        Written::Acknowledgment => acknowledgment(desk, ticket, &context),
+        Written::Acknowledgment => acknowledgment(desk, ticket, &context)?,
     };
     let identity = crate::actions::identity(office);
     let mail = compose::reply(&Reply {
@@ -73,7 +77,7 @@ pub(super) fn forward(
         from: &identity,
         to: vec![Address { name: None, email: department.address.clone() }],
         mode: ForwardMode::Inline,
-        note: Some(forward_note(desk, ticket, name)),
+        note: Some(forward_note(desk, ticket, name)?),
         message_id: message_id(desk, ticket, &format!("forward\0{name}")),
         date: cx.now,
         loop_header_value: identity.address.clone(),
@@ -106,7 +110,7 @@ fn ticket_context(desk: &InquiryCase<'_>, ticket: &Ticket) -> TicketContext {
     let due = ticket
         .due_at
         .and_then(|at| DateTime::from_timestamp(at, 0))
-        .map(|at| when(at, office.timezone, &ticket.language))
+        .map(|at| when(at, office.timezone, Language::from_code(&ticket.language)))
         .unwrap_or_default();
     TicketContext {
         number: ticket.number.to_string(),
@@ -117,77 +121,83 @@ fn ticket_context(desk: &InquiryCase<'_>, ticket: &Ticket) -> TicketContext {
     }
 }
 
-/// clerk's own acknowledgment, in English or Italian.
-fn acknowledgment(desk: &InquiryCase<'_>, ticket: &Ticket, context: &TemplateContext<'_>) -> String {
-    let office = &desk.cx.rules.office;
-    let italian = ticket.language == "it";
-    let name = Some(context.message.from_name).filter(|n| !n.is_empty());
-    let greeting = if italian {
-        crate::language::Language::Italian.greeting(name)
-    } else {
-        crate::language::Language::English.greeting(name)
-    };
-    let due = context.ticket.as_ref().map(|t| t.due.clone()).unwrap_or_default();
-    let tag = ticket.number.tag();
-    let (received, expect) = if italian {
-        (
-            format!("abbiamo ricevuto il vostro messaggio e lo abbiamo registrato con il numero {tag}."),
-            if due.is_empty() {
-                "Un collega vi risponderà al più presto.".to_owned()
-            } else {
-                format!("Un collega vi risponderà entro {due}.")
-            },
-        )
-    } else {
-        (
-            format!("thank you for your message. We have registered it as request {tag}."),
-            if due.is_empty() {
-                "A colleague will answer you as soon as possible.".to_owned()
-            } else {
-                format!("A colleague will answer you by {due}.")
-            },
-        )
-    };
-    let keep = if italian {
-        "Se ci riscrivete, lasciate il numero nell'oggetto: così il messaggio arriva alla stessa pratica."
-    } else {
-        "If you write again, keep the number in the subject so that your message joins the same request."
-    };
-    format!("{greeting}\n\n{received} {expect}\n\n{keep}\n\n{}\n", office.assistant.name)
+/// What clerk's own acknowledgment (the letter `inquiry/acknowledgment`) is written from.
+#[derive(Serialize)]
+struct Acknowledgment<'a> {
+    /// Whom to: the sender's name (or their address's local part); none when there is no sender.
+    name: Option<&'a str>,
+    /// The ticket's tag, `[#1042-7]`.
+    tag: String,
+    /// When a colleague will answer, in the ticket's language and the office's time zone ("Monday 7
+    /// December at 12:00"); none when no answer time is promised.
+    due: Option<&'a str>,
+    /// Who signs: the assistant's name.
+    signature: &'a str,
 }
 
-/// The note above a forwarded ticket message: what it is and how to answer it.
-fn forward_note(desk: &InquiryCase<'_>, ticket: &Ticket, department: &str) -> String {
-    let office = &desk.cx.rules.office;
+/// clerk's own acknowledgment, in the ticket's language.
+fn acknowledgment(
+    desk: &InquiryCase<'_>,
+    ticket: &Ticket,
+    context: &TemplateContext<'_>,
+) -> Result<String, TemplateError> {
+    let rules = desk.cx.rules;
+    let letter = Acknowledgment {
+        name: Some(context.message.from_name).filter(|n| !n.is_empty()),
+        tag: ticket.number.tag(),
+        due: context.ticket.as_ref().map(|t| t.due.as_str()).filter(|due| !due.is_empty()),
+        signature: &rules.office.assistant.name,
+    };
+    rules.templates.letter("inquiry/acknowledgment", Language::from_code(&ticket.language), &letter)
+}
+
+/// What the note above a forwarded ticket message (the letter `inquiry/forward-note`) is written from.
+#[derive(Serialize)]
+struct ForwardNote<'a> {
+    /// The ticket's tag, `[#1042-7]`.
+    tag: String,
+    /// The department it is forwarded to.
+    department: &'a str,
+    /// The customer: `Anna Verdi <anna.verdi@example.com>`, or the address alone.
+    customer: String,
+    /// The ticket's priority: low, normal, high or urgent.
+    priority: &'a str,
+    /// When an answer is due, in the office's language and time zone ("Monday 7 December at 12:00");
+    /// none when no answer time is promised.
+    due: Option<String>,
+    /// The departments the ticket can be routed to, by name.
+    departments: Vec<&'a str>,
+}
+
+/// The note above a forwarded ticket message, in the office's language: what it is and how to answer
+/// it.
+fn forward_note(desk: &InquiryCase<'_>, ticket: &Ticket, department: &str) -> Result<String, TemplateError> {
+    let rules = desk.cx.rules;
+    let office = &rules.office;
+    let language = Language::from_code(&office.language);
     let customer = match &ticket.customer_name {
         Some(name) => format!("{name} <{}>", ticket.customer),
         None => ticket.customer.clone(),
     };
-    let due = ticket
-        .due_at
-        .and_then(|at| DateTime::from_timestamp(at, 0))
-        .map(|at| format!(" An answer is due by {}.", when(at, office.timezone, "en")))
-        .unwrap_or_default();
-    format!(
-        "Ticket {} for {department}, from {customer}, {} priority.{due}\n\n\
-         Answer with \"Reply all\": your answer goes to the customer, and the assistant records it.\n\
-         To hand the ticket on, or close it, write to the assistant alone (take the customer out of the\n\
-         recipients) with a first line of its own:\n\
-         \x20 #route DEPARTMENT   (one of: {})\n\
-         \x20 #close\n",
-        ticket.number.tag(),
-        ticket.priority.name(),
-        office.departments.keys().cloned().collect::<Vec<_>>().join(", ")
-    )
+    let letter = ForwardNote {
+        tag: ticket.number.tag(),
+        department,
+        customer,
+        priority: ticket.priority.name(),
+        due: ticket
+            .due_at
+            .and_then(|at| DateTime::from_timestamp(at, 0))
+            .map(|at| when(at, office.timezone, language)),
+        departments: office.departments.keys().map(String::as_str).collect(),
+    };
+    rules.templates.letter("inquiry/forward-note", language, &letter)
 }
 
 /// A moment in the office's words: "Monday 7 December at 12:00", "lunedì 7 dicembre alle 12:00".
-pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: &str) -> String {
-    use crate::language::Language;
+pub(super) fn when(at: DateTime<Utc>, zone: Tz, language: Language) -> String {
     let local = at.with_timezone(&zone);
-    if language == "it" {
-        Language::Italian.date(&local, "%A %-d %B alle %H:%M")
-    } else {
-        Language::English.date(&local, "%A %-d %B at %H:%M")
+    match language {
+        Language::English => language.date(&local, "%A %-d %B at %H:%M"),
+        Language::Italian => language.date(&local, "%A %-d %B alle %H:%M"),
     }
 }

@@ -576,3 +576,26 @@ fn a_colleagues_forward_opens_the_customers_ticket_and_acknowledges_nothing() {
         handled.notes
     );
 }
+
+#[test]
+fn an_italian_office_gets_the_forward_note_in_italian_whatever_the_customer_writes() {
+    let (dir, _) = office();
+    let office_toml = std::fs::read_to_string(dir.path().join("office.toml")).unwrap();
+    dir.write("office.toml", &office_toml.replace("language = \"en\"", "language = \"it\""));
+    let rules = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw =
+        mail("anna@example.com", "Invoice", "q1@example.com", "", "Could you send me a copy of the invoice?");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let forwarded = Handled::read(handled.sent(MailKind::Forward)[0]);
+    assert!(
+        forwarded.text.contains(
+            "Pratica [#1001-9] per front-desk, da Anna Example <anna@example.com>, priorità normale. La risposta \
+             è attesa entro giovedì 3 dicembre alle 14:00."
+        ),
+        "{}",
+        forwarded.text
+    );
+    let ack = Handled::read(handled.sent(MailKind::Reply)[0]);
+    assert!(ack.text.contains("We have registered it as request [#1001-9]."), "{}", ack.text);
+}

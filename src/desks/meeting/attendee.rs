@@ -2,8 +2,9 @@
 
 use crate::language::Language;
 use chrono::TimeDelta;
+use serde::Serialize;
 
-use super::{MeetingCase, address_of, in_words, numbered};
+use super::{MeetingCase, Unfit, address_of, in_words, numbered};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::{Event, EventStatus, occurrences};
 use crate::calendar::ics::{ItipEvent, Method, PartStat, Party};
@@ -93,18 +94,35 @@ pub(super) fn request(
         }
     }
     if let (Some(why), Some(EventStatus::Tentative)) = (&conflict, status) {
-        let text = format!(
-            "{} invited {} to \"{title}\", {when}, but {}.\n\nclerk accepted it as tentative. Please accept or \
-             decline it in your calendar, or ask the organizer for another time.\n",
-            main.organizer
-                .as_ref()
-                .map_or("Someone".to_string(), |o| o.name.clone().unwrap_or(o.email.clone())),
-            desk.owner_name(),
-            in_words(desk, why)
-        );
-        outcome.effects.push(desk.tell_owner(&main.uid, format!("Conflict: {title}"), text)?);
+        let language = desk.office_language();
+        let letter = Conflict {
+            organizer: main.organizer.as_ref().map(|o| o.name.clone().unwrap_or(o.email.clone())),
+            owner: desk.owner_name(),
+            title: &main.summary,
+            when: desk.when_in(main.start, main.end, language),
+            unfit: desk.unfit(why, language),
+        };
+        outcome.effects.push(desk.tell_owner_letter(&main.uid, "meeting-conflict", &letter)?);
     }
     answer(desk, main, &me, partstat, &text, comment.as_deref(), outcome)
+}
+
+/// What the owner's note of an invitation held as tentative (the letters `office/meeting-conflict`,
+/// `office/meeting-conflict-subject`) is written from.
+#[derive(Serialize)]
+struct Conflict<'a> {
+    /// Who invited: the organizer's name, else their address; none when the invitation names no
+    /// organizer.
+    organizer: Option<String>,
+    /// The calendar's owner: their name, else their address.
+    owner: String,
+    /// The meeting's title; empty when it has none.
+    title: &'a str,
+    /// When, in the office's language: "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)".
+    when: String,
+    /// Why the time does not fit (`reason`, with the calendar's `notice` and `horizon`).
+    #[serde(flatten)]
+    unfit: Unfit,
 }
 
 /// Sends `partstat` back to the organizer.

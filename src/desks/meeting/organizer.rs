@@ -1,6 +1,8 @@
 //! The calendar as the organizer of meetings clerk booked: attendees' answers (REPLY) and their
 //! proposals of a new time (COUNTER).
 
+use serde::Serialize;
+
 use super::{MeetingCase, address_of, in_words, numbered};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::Event;
@@ -52,16 +54,14 @@ pub(super) fn counter(
         let proposed = Slot { start: proposal.start, end: proposal.end };
         let (old, new) = (desk.when(event.start, event.end), desk.when(proposed.start, proposed.end));
         if !desk.cx.call.accept_counter.unwrap_or(false) {
-            let text = format!(
-                "{who} proposes to move \"{}\" from {old} to {new}.\n\nclerk has not changed the meeting. To \
-                 take the new time, change the meeting in your calendar or ask the assistant to move it.\n",
-                event.summary
-            );
-            outcome.effects.push(desk.tell_owner(
-                &event.uid,
-                format!("New time proposed: {}", event.summary),
-                text,
-            )?);
+            let language = desk.office_language();
+            let letter = NewTime {
+                who: &who,
+                title: &event.summary,
+                old: desk.when_in(event.start, event.end, language),
+                new: desk.when_in(proposed.start, proposed.end, language),
+            };
+            outcome.effects.push(desk.tell_owner_letter(&event.uid, "meeting-new-time", &letter)?);
             continue;
         }
         if let Some(why) = desk.conflict(&event.uid, &[proposed], false)? {
@@ -124,6 +124,20 @@ pub(super) fn counter(
         outcome.effects.push(Effect::PutEvent(Box::new(moved)));
     }
     Ok(())
+}
+
+/// What the owner's note of a new time an attendee proposed (the letters `office/meeting-new-time`,
+/// `office/meeting-new-time-subject`) is written from.
+#[derive(Serialize)]
+struct NewTime<'a> {
+    /// Who proposes it: their name, else their address.
+    who: &'a str,
+    /// The meeting's title.
+    title: &'a str,
+    /// When the meeting is, in the office's language: "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)".
+    old: String,
+    /// The time proposed, written the same way.
+    new: String,
 }
 
 /// The stored meeting an attendee's message is about, when this calendar organised it.

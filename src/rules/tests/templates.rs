@@ -299,3 +299,115 @@ fn news_of_what_arrived_lists_the_items_and_says_whether_more_is_coming() {
         )
     );
 }
+
+/// A rules directory whose office writes in Italian.
+fn italian_office() -> Dir {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n");
+    dir.write("office.toml", &super::OFFICE.replace("language = \"en\"", "language = \"it\""));
+    dir
+}
+
+/// The digest the office's owners get for Tuesday 24 November 2026, 07:00 in Rome, read back (its text
+/// with plain line ends).
+fn digest_of(set: &RuleSet) -> Message {
+    let store = crate::store::Store::open_in_memory().expect("a store");
+    let slot = 1_795_500_000;
+    let mail = crate::schedule::office_digest::mail(set, &store, "digest", slot - 86_400, slot);
+    let mail = mail.expect("the store reads").expect("the office has an owner").expect("it is written");
+    let digest = Message::parse(&mail.raw).expect("the digest parses");
+    Message { text: digest.text.replace("\r\n", "\n"), ..digest }
+}
+
+#[test]
+fn the_digest_is_written_in_italian_for_an_italian_office() {
+    let digest = digest_of(&italian_office().load());
+    assert!(
+        digest.subject.starts_with("Rossi & Bianchi Studio: cosa ha fatto clerk dal "),
+        "{}",
+        digest.subject
+    );
+    assert!(digest.text.contains("\nMessaggi trattati: 0\n"), "{}", digest.text);
+    assert!(digest.text.contains("\nNon riusciti: nessuno\n"), "{}", digest.text);
+}
+
+#[test]
+fn an_offices_digest_letter_replaces_the_built_in_one() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n");
+    dir.write("templates/letters/office/digest.txt", "{{ office }}: {{ total }} handled, {{ held }} held.\n");
+    let digest = digest_of(&dir.load());
+    assert_eq!(digest.text, "Rossi & Bianchi Studio: 0 handled, 0 held.\n");
+}
+
+#[test]
+fn clerks_acknowledgment_promises_the_answer_time_or_an_answer_as_soon_as_possible() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let english = crate::language::Language::English;
+    let values = serde_json::json!({"name": "Anna", "tag": "[#1001-9]", "due": "Thursday 3 December at 14:00", "signature": "A"});
+    let promised = set.templates.letter("inquiry/acknowledgment", english, &values);
+    assert!(
+        promised
+            .as_deref()
+            .is_ok_and(|t| t.contains("A colleague will answer you by Thursday 3 December at 14:00.")),
+        "{promised:?}"
+    );
+    let values = serde_json::json!({"name": null, "tag": "[#1001-9]", "due": null, "signature": "A"});
+    let unpromised = set.templates.letter("inquiry/acknowledgment", english, &values);
+    assert_eq!(
+        unpromised.as_deref(),
+        Ok(
+            "Hello,\n\nthank you for your message. We have registered it as request [#1001-9]. A colleague will \
+            answer you as soon as possible.\n\nIf you write again, keep the number in the subject so that your \
+            message joins the same request.\n\nA\n"
+        )
+    );
+}
+
+#[test]
+fn the_forward_note_in_italian_names_the_priority_in_italian_and_the_departments_to_route_to() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({
+        "tag": "[#1001-9]", "department": "front-desk", "customer": "Anna <anna@example.com>",
+        "priority": "high", "due": null, "departments": ["accounts", "front-desk"],
+    });
+    let note = set.templates.letter("inquiry/forward-note", crate::language::Language::Italian, &values);
+    assert!(
+        note.as_deref().is_ok_and(|t| t
+            .starts_with("Pratica [#1001-9] per front-desk, da Anna <anna@example.com>, priorità alta.\n\n")
+            && t.contains("  #route REPARTO   (uno di: accounts, front-desk)\n  #close\n")),
+        "{note:?}"
+    );
+}
+
+#[test]
+fn an_escalation_to_the_owners_says_the_ticket_is_still_unanswered() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({
+        "owners": true, "tag": "[#1001-9]", "number": "1001-9", "subject": "Invoice copy",
+        "customer": "anna@example.com", "customer_address": "anna@example.com", "opened": "lun 23 nov 2026 09:30",
+        "due": "", "department": null, "priority": "normal", "last_words": [], "assistant": "a@office.example",
+        "signature": "A",
+    });
+    let italian = crate::language::Language::Italian;
+    let subject = set.templates.letter("office/escalation-subject", italian, &values);
+    assert_eq!(subject.as_deref(), Ok("Ancora senza risposta: Invoice copy [#1001-9]"));
+    let english =
+        set.templates.letter("office/escalation-subject", crate::language::Language::English, &values);
+    assert_eq!(english.as_deref(), Ok("Still unanswered: Invoice copy [#1001-9]"));
+}
+
+#[test]
+fn the_owners_note_of_a_conflict_says_why_the_time_does_not_fit_in_the_offices_language() {
+    let set = italian_office().load();
+    let values = serde_json::json!({
+        "organizer": null, "owner": "Giulia Rossi", "title": "", "when": "mar 24 nov 2026 09:30–10:30 (Europe/Rome)",
+        "reason": "too-soon", "notice": "1 ora", "horizon": "60 giorni",
+    });
+    let note = set.templates.letter("office/meeting-conflict", crate::language::Language::Italian, &values);
+    assert!(
+        note.as_deref().is_ok_and(|t| t.starts_with(
+            "Qualcuno ha invitato Giulia Rossi a \"(senza titolo)\", mar 24 nov 2026 09:30–10:30 (Europe/Rome), ma \
+             gli appuntamenti vanno fissati con almeno 1 ora di preavviso.\n"
+        )),
+        "{note:?}"
+    );
+}

@@ -453,3 +453,33 @@ fn a_calendar_of_hundreds_of_meetings_is_not_acted_on() {
         ]
     );
 }
+
+#[test]
+fn an_italian_office_tells_the_owner_of_a_conflict_in_italian() {
+    let (dir, _) = office();
+    dir.write(
+        "office.toml",
+        &format!("{}{CALENDAR}", OFFICE.replace("language = \"en\"", "language = \"it\"")),
+    );
+    let set = dir.load();
+    let msg = from_anna("REQUEST", "late", 0, rome(24, 19));
+    let outcome =
+        run(&set, &call(Some(OnConflict::Tentative), None), &msg, &Store::open_in_memory().unwrap());
+    let note = outcome
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { kind: MailKind::Notice, mail, .. } => Some(Message::parse(&mail.raw).unwrap()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(note.subject, "Conflitto: Budget review");
+    assert!(
+        note.text.starts_with(
+            "Anna Bianchi ha invitato Giulia Rossi a \"Budget review\", mar 24 nov 2026 19:00–20:00 (Europe/Rome), \
+             ma è fuori dall'orario di lavoro di Giulia Rossi."
+        ),
+        "{}",
+        note.text
+    );
+}

@@ -1,0 +1,35 @@
+//! The inquiry desk's own letters: clerk's acknowledgment of a customer's message (for an office
+//! without an `acknowledgment` template of its own), and the note above a ticket's message forwarded
+//! to its department.
+
+use serde_json::{Value, json};
+
+use super::{Letter, letter};
+
+/// The inquiry desk's letters.
+pub const LETTERS: &[[Letter; 2]] =
+    &[letter!("inquiry/acknowledgment", acknowledgment), letter!("inquiry/forward-note", forward_note)];
+
+/// An acknowledgment's values: whom to (the sender's name, or none), the ticket's tag, when an answer
+/// is promised (or none), who signs.
+fn acknowledgment() -> Value {
+    json!({
+        "name": "Anna Verdi",
+        "tag": "[#1042-7]",
+        "due": "Monday 7 December at 12:00",
+        "signature": "Office Assistant",
+    })
+}
+
+/// A forward note's values: the ticket's tag, the department it goes to, the customer, the ticket's
+/// priority, when an answer is due (or none), and the departments it may be routed to.
+fn forward_note() -> Value {
+    json!({
+        "tag": "[#1042-7]",
+        "department": "front-desk",
+        "customer": "Anna Verdi <anna.verdi@example.com>",
+        "priority": "normal",
+        "due": "Monday 7 December at 12:00",
+        "departments": ["accounts", "front-desk"],
+    })
+}

@@ -1,0 +1,110 @@
+//! The letters clerk writes to the office's own people: the digest of what it did, reminders of
+//! tickets left unanswered (escalations), and the meeting desk's notes to a calendar's owner.
+
+use serde_json::{Value, json};
+
+use super::{Letter, letter};
+
+/// The letters to the office's people.
+pub const LETTERS: &[[Letter; 2]] = &[
+    letter!("office/digest", digest),
+    letter!("office/digest-subject", digest),
+    letter!("office/digest-html", digest),
+    letter!("office/escalation", escalation),
+    letter!("office/escalation-subject", escalation),
+    letter!("office/meeting-conflict", meeting_conflict),
+    letter!("office/meeting-conflict-subject", meeting_conflict),
+    letter!("office/meeting-new-time", meeting_new_time),
+    letter!("office/meeting-new-time-subject", meeting_new_time),
+];
+
+/// A digest's values: the office, the time covered (`from`, `to`), the messages handled (`total`,
+/// and per desk and rule), those that failed, the mail `held` and `refused` in the outbox, the
+/// tickets (or none), the supply cupboard's lines (or none) and the day's agenda (or none). The HTML
+/// letter is given them HTML-escaped.
+fn digest() -> Value {
+    json!({
+        "office": "Rossi & Bianchi Studio",
+        "from": "Mon 23 Nov 2026 07:00",
+        "to": "Tue 24 Nov 2026 07:00",
+        "total": 4,
+        "handled": [
+            {"desk": "inquiry", "rule": "questions", "count": 3},
+            {"desk": null, "rule": "newsletters", "count": 1},
+        ],
+        "failed": [
+            {"sender": "anna@example.com", "subject": "Invoice", "error": "cannot read the message"},
+        ],
+        "held": 1,
+        "refused": 0,
+        "tickets": {
+            "waiting": 2,
+            "departments": [
+                {"department": "front-desk", "waiting": 1, "oldest": "3 days", "overdue": 1},
+                {"department": null, "waiting": 1, "oldest": "5 hours", "overdue": 0},
+            ],
+            "answered_by_clerk": 4,
+            "ratings": [{"department": "front-desk", "good": 3, "ok": 1, "bad": 0}],
+        },
+        "supply": ["Low stock: 1 item(s)", "  PAP-A4 A4 copy paper: 3 available (reorder point 10)"],
+        "agenda": {
+            "day": "Tue 24 Nov 2026",
+            "calendars": [
+                {
+                    "name": "giulia",
+                    "events": ["09:00–09:15  Stand-up", "15:00–16:00  Site visit  [tentative]"],
+                    "notes": [],
+                },
+                {"name": "sala-verde", "events": [], "notes": []},
+            ],
+        },
+    })
+}
+
+/// An escalation's values: whether the owners are told (else the department is reminded), the ticket
+/// (tag, number, subject, priority, department or none), the customer (with and without name), when
+/// it opened and when an answer was due, the customer's last message a line each, the assistant's
+/// address and who signs.
+fn escalation() -> Value {
+    json!({
+        "owners": false,
+        "tag": "[#1001-9]",
+        "number": "1001-9",
+        "subject": "Invoice copy",
+        "customer": "Anna Example <anna@example.com>",
+        "customer_address": "anna@example.com",
+        "opened": "Mon 23 Nov 2026 09:30",
+        "due": "Mon 23 Nov 2026 13:30",
+        "department": "front-desk",
+        "priority": "high",
+        "last_words": ["Good morning,", "", "could you send me a copy of invoice 123?"],
+        "assistant": "assistant@office.example",
+        "signature": "Office Assistant",
+    })
+}
+
+/// The values of a note that an invitation was accepted as tentative: who invited (or none), the
+/// calendar's owner, the meeting's title (or empty) and time, why the time does not fit (`reason`:
+/// busy, outside-hours, too-soon or too-far-ahead) and the calendar's `notice` and `horizon`.
+fn meeting_conflict() -> Value {
+    json!({
+        "organizer": "Anna Bianchi",
+        "owner": "Giulia Rossi",
+        "title": "Budget review",
+        "when": "Tue 24 Nov 2026 19:00–20:00 (Europe/Rome)",
+        "reason": "outside-hours",
+        "notice": "1 hour(s)",
+        "horizon": "60 day(s)",
+    })
+}
+
+/// The values of a note that an attendee proposed a new time: who, the meeting's title, its time and
+/// the time proposed.
+fn meeting_new_time() -> Value {
+    json!({
+        "who": "Anna Bianchi",
+        "title": "Budget review",
+        "old": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "new": "Wed 25 Nov 2026 11:00–12:00 (Europe/Rome)",
+    })
+}
