@@ -254,12 +254,7 @@ impl MeetingCase<'_> {
         Ok(self.calendar.policy.free_slots(&busy, self.cx.now, length, ALTERNATIVES, true))
     }
 
-    /// "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)"
-    fn when(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
-        self.when_in(start, end, Language::English)
-    }
-
-    /// [`MeetingCase::when`] in `language`: "mar 24 nov 2026 15:00–16:00 (Europe/Rome)".
+    /// When a meeting is, in `language`: "mar 24 nov 2026 15:00–16:00 (Europe/Rome)".
     fn when_in(&self, start: DateTime<Utc>, end: DateTime<Utc>, language: Language) -> String {
         let zone = self.zone();
         format!("{} ({})", span_in(start, end, zone, language), zone.name())
@@ -360,13 +355,8 @@ fn address_of(party: &Party) -> Address {
     Address { name: party.name.clone(), email: party.email.clone() }
 }
 
-/// Numbered lines of free times: "  1. Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)".
-fn numbered(desk: &MeetingCase<'_>, slots: &[Slot], language: Language) -> String {
-    crate::calendar::event::numbered(slots, desk.zone(), language)
-}
-
-/// Why a time does not fit, as the letters to a calendar's owner are given it.
-#[derive(Serialize)]
+/// Why a time does not fit, as the letters are given it (`letters/meeting/unfit` words it).
+#[derive(Debug, Serialize)]
 struct Unfit {
     /// busy, outside-hours, too-soon or too-far-ahead.
     reason: &'static str,
@@ -388,21 +378,6 @@ fn length_in(length: std::time::Duration, language: Language) -> String {
                 s => (s, "secondo", "secondi"),
             };
             format!("{n} {}", if n == 1 { one } else { more })
-        }
-    }
-}
-
-/// Why a time does not fit, in words.
-fn in_words(desk: &MeetingCase<'_>, why: &Unavailable) -> String {
-    let policy = &desk.calendar.policy;
-    match why {
-        Unavailable::Busy => "that time is already taken".into(),
-        Unavailable::OutsideHours => format!("it is outside {}'s working hours", desk.owner_name()),
-        Unavailable::TooSoon { .. } => {
-            format!("meetings need {} notice", crate::units::humanize(policy.min_notice))
-        }
-        Unavailable::TooFarAhead { .. } => {
-            format!("meetings are booked at most {} ahead", crate::units::humanize(policy.horizon))
         }
     }
 }

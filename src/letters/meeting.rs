@@ -22,6 +22,14 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("meeting/which-meeting", which_meeting),
     letter!("meeting/change-to-check", which_meeting),
     letter!("meeting/change-to-check-subject", which_meeting),
+    letter!("meeting/unfit", unfit_part),
+    letter!("meeting/invitation-answer", invitation_answer),
+    letter!("meeting/invitation-answer-subject", invitation_answer),
+    letter!("meeting/invitation-answer-comment", invitation_answer),
+    letter!("meeting/new-time-declined", new_time),
+    letter!("meeting/new-time-declined-subject", new_time),
+    letter!("meeting/updated", new_time),
+    letter!("meeting/updated-subject", new_time),
     letter!("meeting/reminder", reminder),
     letter!("meeting/reminder-subject", reminder),
     letter!("meeting/follow-up", follow_up),
@@ -99,7 +107,7 @@ fn free_times() -> Value {
     json!({
         "greeting": "Dear Anna Rossi,",
         "reading": reading(),
-        "unavailable": "that time is already taken",
+        "unfit": unfit(),
         "none_within": false,
         "not_invited": null,
         "owner": "Giulia Bianchi",
@@ -149,5 +157,43 @@ fn which_meeting() -> Value {
         "calendar": "director",
         "subject": "Cancel tomorrow's meeting",
         "signature": "Office Assistant",
+    })
+}
+
+/// Why a time does not fit: `reason` (`busy`, `outside-hours`, `too-soon` or `too-far-ahead`), with
+/// the notice meetings need and how far ahead they are booked, in words of the letter's language.
+fn unfit() -> Value {
+    json!({ "reason": "outside-hours", "notice": "2 hour(s)", "horizon": "60 day(s)" })
+}
+
+/// The values of the `unfit` part: the reason, and whose working hours.
+fn unfit_part() -> Value {
+    json!({ "unfit": unfit(), "owner": "Giulia Bianchi" })
+}
+
+/// The calendar's answer to an invitation: `accepted`, `tentative` or `declined`, the owner, the
+/// meeting's title (empty for none) and time, why it does not fit, the free times instead.
+fn invitation_answer() -> Value {
+    json!({
+        "answer": "declined",
+        "owner": "Giulia Bianchi",
+        "title": "Quarterly review",
+        "when": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "unfit": unfit(),
+        "times": offered(),
+    })
+}
+
+/// A new time an attendee proposed: who, the meeting, the owner, the old and the new time, why the
+/// new one cannot be taken (or none) and the free times instead.
+fn new_time() -> Value {
+    json!({
+        "who": "Anna Rossi",
+        "title": "Quarterly review",
+        "owner": "Giulia Bianchi",
+        "old": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "new": "Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)",
+        "unfit": unfit(),
+        "times": offered(),
     })
 }

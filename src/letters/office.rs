@@ -84,27 +84,30 @@ fn escalation() -> Value {
 }
 
 /// The values of a note that an invitation was accepted as tentative: who invited (or none), the
-/// calendar's owner, the meeting's title (or empty) and time, why the time does not fit (`reason`:
-/// busy, outside-hours, too-soon or too-far-ahead) and the calendar's `notice` and `horizon`.
+/// calendar's owner, the meeting's title (or empty) and time, why the time does not fit (`unfit`:
+/// its `reason`, busy, outside-hours, too-soon or too-far-ahead, and the calendar's `notice` and
+/// `horizon`).
 fn meeting_conflict() -> Value {
     json!({
         "organizer": "Anna Bianchi",
         "owner": "Giulia Rossi",
         "title": "Budget review",
         "when": "Tue 24 Nov 2026 19:00–20:00 (Europe/Rome)",
-        "reason": "outside-hours",
-        "notice": "1 hour(s)",
-        "horizon": "60 day(s)",
+        "unfit": {"reason": "outside-hours", "notice": "1 hour(s)", "horizon": "60 day(s)"},
     })
 }
 
-/// The values of a note that an attendee proposed a new time: who, the meeting's title, its time and
-/// the time proposed.
+/// The values of a note that an attendee proposed a new time: who, the meeting's title, the owner,
+/// its time and the time proposed (and, as the answers to such a proposal are given them, why it
+/// cannot be taken and the free times instead: none here).
 fn meeting_new_time() -> Value {
     json!({
         "who": "Anna Bianchi",
         "title": "Budget review",
+        "owner": "Giulia Rossi",
         "old": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
         "new": "Wed 25 Nov 2026 11:00–12:00 (Europe/Rome)",
+        "unfit": null,
+        "times": [],
     })
 }

@@ -1,10 +1,9 @@
 //! The calendar as an invited attendee: invitations and their updates (REQUEST), cancellations (CANCEL).
 
-use crate::language::Language;
 use chrono::TimeDelta;
 use serde::Serialize;
 
-use super::{MeetingCase, Unfit, address_of, in_words, numbered};
+use super::{MeetingCase, Unfit, address_of, letters};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::{Event, EventStatus, occurrences};
 use crate::calendar::ics::{ItipEvent, Method, PartStat, Party};
@@ -45,45 +44,27 @@ pub(super) fn request(
     }
     let conflict = desk.conflict(&main.uid, &slots, series)?;
     let me = who_we_are(desk, main);
-    let when = desk.when(main.start, main.end);
-    let title = if main.summary.is_empty() { "(no title)".to_string() } else { main.summary.clone() };
-    let (partstat, status, text, comment) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default()) {
-        (None, _) => (
-            PartStat::Accepted,
-            Some(EventStatus::Confirmed),
-            format!("{} accepts \"{title}\", {when}.\n", desk.owner_name()),
-            None,
-        ),
-        (Some(why), OnConflict::Tentative) => (
-            PartStat::Tentative,
-            Some(EventStatus::Tentative),
-            format!(
-                "{} accepts \"{title}\", {when}, tentatively: {}. {} will confirm.\n",
-                desk.owner_name(),
-                in_words(desk, why),
-                desk.owner_name()
-            ),
-            Some(format!("Tentative: {}.", in_words(desk, why))),
-        ),
-        (Some(why), OnConflict::Decline) => {
-            let free = desk.alternatives(&main.uid, main.end - main.start)?;
-            let mut text = format!(
-                "{} cannot attend \"{title}\", {when}: {}.\n",
-                desk.owner_name(),
-                in_words(desk, why)
-            );
-            let mut comment = format!("Declined: {}.", in_words(desk, why));
-            if !free.is_empty() {
-                text.push_str("\nThese times are free instead:\n");
-                text.push_str(&numbered(desk, &free, Language::English));
-                let list: Vec<String> = free.iter().map(|s| desk.when(s.start, s.end)).collect();
-                comment.push_str(&format!(" Free instead: {}.", list.join("; ")));
-            }
-            // A declined update takes the meeting out of the calendar; a declined invitation leaves
-            // nothing behind.
-            let status = (!stored.is_empty()).then_some(EventStatus::Cancelled);
-            (PartStat::Declined, status, text, Some(comment))
+    let language = desk.office_language();
+    let (partstat, status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default()) {
+        (None, _) => (PartStat::Accepted, Some(EventStatus::Confirmed), "accepted"),
+        (Some(_), OnConflict::Tentative) => (PartStat::Tentative, Some(EventStatus::Tentative), "tentative"),
+        // A declined update takes the meeting out of the calendar; a declined invitation leaves
+        // nothing behind.
+        (Some(_), OnConflict::Decline) => {
+            (PartStat::Declined, (!stored.is_empty()).then_some(EventStatus::Cancelled), "declined")
         }
+    };
+    let free = match partstat {
+        PartStat::Declined => desk.alternatives(&main.uid, main.end - main.start)?,
+        _ => Vec::new(),
+    };
+    let values = letters::InvitationAnswer {
+        answer: answered,
+        owner: desk.owner_name(),
+        title: &main.summary,
+        when: desk.when_in(main.start, main.end, language),
+        unfit: conflict.as_ref().map(|why| desk.unfit(why, language)),
+        times: letters::times(desk, &free, language, None),
     };
     if let Some(status) = status {
         for event in group {
@@ -104,7 +85,7 @@ pub(super) fn request(
         };
         outcome.effects.push(desk.tell_owner_letter(&main.uid, "meeting-conflict", &letter)?);
     }
-    answer(desk, main, &me, partstat, &text, comment.as_deref(), outcome)
+    answer(desk, main, &me, partstat, &values, outcome)
 }
 
 /// What the owner's note of an invitation held as tentative (the letters `office/meeting-conflict`,
@@ -121,18 +102,17 @@ struct Conflict<'a> {
     /// When, in the office's language: "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)".
     when: String,
     /// Why the time does not fit (`reason`, with the calendar's `notice` and `horizon`).
-    #[serde(flatten)]
     unfit: Unfit,
 }
 
-/// Sends `partstat` back to the organizer.
+/// Sends `partstat` back to the organizer, in the letters `meeting/invitation-answer`, its subject
+/// and the answer's COMMENT, in the office's language.
 fn answer(
     desk: &MeetingCase<'_>,
     main: &ItipEvent,
     me: &Party,
     partstat: PartStat,
-    text: &str,
-    comment: Option<&str>,
+    values: &letters::InvitationAnswer<'_>,
     outcome: &mut Outcome,
 ) -> Result<(), DeskError> {
     let Some(organizer) = &main.organizer else {
@@ -144,17 +124,16 @@ fn answer(
     if !desk.answers_allowed {
         return Ok(());
     }
-    let verb = match partstat {
-        PartStat::Accepted => "Accepted",
-        PartStat::Tentative => "Tentative",
-        _ => "Declined",
-    };
-    let title = if main.summary.is_empty() { "(no title)" } else { main.summary.as_str() };
+    let language = desk.office_language();
+    let text = letters::write(desk, "invitation-answer", language, values)?;
+    let subject = letters::write(desk, "invitation-answer-subject", language, values)?;
+    let comment = letters::write(desk, "invitation-answer-comment", language, values)?;
+    let comment = (!comment.is_empty()).then_some(comment.as_str());
     let calendar = itip::reply(&Meeting::from_received(main), me, partstat, comment, desk.cx.now);
     let mail = desk.calendar_mail(
         vec![address_of(organizer)],
-        format!("{verb}: {title}"),
-        text.to_string(),
+        subject,
+        text,
         Method::Reply,
         calendar,
         &main.uid,

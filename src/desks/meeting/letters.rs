@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
-use super::MeetingCase;
+use super::{MeetingCase, Unfit};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::{span_abbreviated, span_in};
 use crate::calendar::phrase::{Asked, Reading};
@@ -114,6 +114,24 @@ fn utc_offset(offset: FixedOffset) -> String {
     if minutes == 0 { format!("UTC{sign}{hours}") } else { format!("UTC{sign}{hours}:{minutes:02}") }
 }
 
+/// The calendar's answer to an invitation (`letters/meeting/invitation-answer`, its subject and
+/// the answer's COMMENT), in the office's language.
+#[derive(Debug, Serialize)]
+pub(super) struct InvitationAnswer<'a> {
+    /// `accepted`, `tentative` or `declined`.
+    pub answer: &'static str,
+    /// The calendar's owner: their name, else their address.
+    pub owner: String,
+    /// The meeting's title; empty when it has none.
+    pub title: &'a str,
+    /// "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)".
+    pub when: String,
+    /// Why the time does not fit, when it does not.
+    pub unfit: Option<Unfit>,
+    /// The free times offered instead of one declined.
+    pub times: Vec<Time>,
+}
+
 /// A room booked with a meeting.
 #[derive(Debug, Serialize)]
 pub(super) struct Room {
@@ -158,8 +176,8 @@ pub(super) struct Changed<'a> {
 pub(super) struct FreeTimes<'a> {
     pub greeting: String,
     pub reading: ReadAs,
-    /// Why the time asked for cannot be booked, in words, if it cannot.
-    pub unavailable: Option<String>,
+    /// Why the time asked for cannot be booked, if it cannot.
+    pub unfit: Option<Unfit>,
     /// Nothing was free within the stretch asked for: these are the next free times.
     pub none_within: bool,
     pub not_invited: Option<String>,

@@ -3,14 +3,13 @@
 
 use serde::Serialize;
 
-use super::{MeetingCase, address_of, in_words, numbered};
+use super::{MeetingCase, Unfit, address_of, letters};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::Event;
 use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
 use crate::calendar::itip::{self, Meeting, Organizer};
 use crate::desks::{DeskError, Outcome};
 use crate::effects::Effect;
-use crate::language::Language;
 
 /// An attendee's answer: their PARTSTAT is recorded on the meeting.
 pub(super) fn reply(
@@ -52,33 +51,33 @@ pub(super) fn counter(
         };
         let who = proposer.name.clone().unwrap_or_else(|| proposer.email.clone());
         let proposed = Slot { start: proposal.start, end: proposal.end };
-        let (old, new) = (desk.when(event.start, event.end), desk.when(proposed.start, proposed.end));
+        let language = desk.office_language();
+        let change = NewTime {
+            who: &who,
+            title: &event.summary,
+            owner: desk.owner_name(),
+            old: desk.when_in(event.start, event.end, language),
+            new: desk.when_in(proposed.start, proposed.end, language),
+            unfit: None,
+            times: Vec::new(),
+        };
         if !desk.cx.call.accept_counter.unwrap_or(false) {
-            let language = desk.office_language();
-            let letter = NewTime {
-                who: &who,
-                title: &event.summary,
-                old: desk.when_in(event.start, event.end, language),
-                new: desk.when_in(proposed.start, proposed.end, language),
-            };
-            outcome.effects.push(desk.tell_owner_letter(&event.uid, "meeting-new-time", &letter)?);
+            outcome.effects.push(desk.tell_owner_letter(&event.uid, "meeting-new-time", &change)?);
             continue;
         }
         if let Some(why) = desk.conflict(&event.uid, &[proposed], false)? {
             let free = desk.alternatives(&event.uid, proposed.end - proposed.start)?;
-            let mut text = format!(
-                "The new time you proposed for \"{}\", {new}, cannot be taken: {}. The meeting stays at {old}.\n",
-                event.summary,
-                in_words(desk, &why)
-            );
-            if !free.is_empty() {
-                text.push_str("\nThese times are free:\n");
-                text.push_str(&numbered(desk, &free, Language::English));
-            }
+            let change = NewTime {
+                unfit: Some(desk.unfit(&why, language)),
+                times: letters::times(desk, &free, language, None),
+                ..change
+            };
+            let text = letters::write(desk, "new-time-declined", language, &change)?;
+            let subject = letters::write(desk, "new-time-declined-subject", language, &change)?;
             let calendar = itip::decline_counter(&meeting(desk, &event), &proposer, Some(&text), desk.cx.now);
             let mail = desk.calendar_mail(
                 vec![address_of(&proposer)],
-                format!("New time declined: {}", event.summary),
+                subject,
                 text,
                 Method::DeclineCounter,
                 calendar,
@@ -106,11 +105,11 @@ pub(super) fn counter(
                 .collect(),
             ..event.clone()
         };
-        let text = format!("\"{}\" moves from {old} to {new}, as {who} proposed.\n", event.summary);
         let to: Vec<_> = moved.attendees.iter().map(|a| address_of(&a.party)).collect();
         if !to.is_empty() && desk.answers_allowed {
+            let text = letters::write(desk, "updated", language, &change)?;
+            let subject = letters::write(desk, "updated-subject", language, &change)?;
             let calendar = itip::request(&meeting(desk, &moved), desk.cx.now);
-            let subject = format!("Updated: {}", event.summary);
             outcome.effects.push(desk.calendar_mail(
                 to,
                 subject,
@@ -126,18 +125,25 @@ pub(super) fn counter(
     Ok(())
 }
 
-/// What the owner's note of a new time an attendee proposed (the letters `office/meeting-new-time`,
-/// `office/meeting-new-time-subject`) is written from.
+/// What the letters about a new time an attendee proposed are written from: the owner's note
+/// (`office/meeting-new-time`), the answer declining it (`meeting/new-time-declined`) and the update
+/// of a meeting moved to it (`meeting/updated`), each with its subject.
 #[derive(Serialize)]
 struct NewTime<'a> {
     /// Who proposes it: their name, else their address.
     who: &'a str,
     /// The meeting's title.
     title: &'a str,
+    /// The calendar's owner: their name, else their address.
+    owner: String,
     /// When the meeting is, in the office's language: "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)".
     old: String,
     /// The time proposed, written the same way.
     new: String,
+    /// Why the time proposed cannot be taken, when it cannot.
+    unfit: Option<Unfit>,
+    /// The free times offered instead.
+    times: Vec<letters::Time>,
 }
 
 /// The stored meeting an attendee's message is about, when this calendar organised it.

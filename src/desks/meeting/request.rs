@@ -634,7 +634,7 @@ fn propose(
     let values = letters::FreeTimes {
         greeting: language.greeting(request.requester.name.as_deref()),
         reading: letters::ReadAs::reading(desk, reading, None),
-        unavailable: why.as_ref().map(|why| super::in_words(desk, why)),
+        unfit: why.as_ref().map(|why| desk.unfit(why, language)),
         none_within,
         not_invited: not_invited(request),
         owner: desk.owner_name(),

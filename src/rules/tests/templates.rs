@@ -400,7 +400,7 @@ fn the_owners_note_of_a_conflict_says_why_the_time_does_not_fit_in_the_offices_l
     let set = italian_office().load();
     let values = serde_json::json!({
         "organizer": null, "owner": "Giulia Rossi", "title": "", "when": "mar 24 nov 2026 09:30–10:30 (Europe/Rome)",
-        "reason": "too-soon", "notice": "1 ora", "horizon": "60 giorni",
+        "unfit": {"reason": "too-soon", "notice": "1 ora", "horizon": "60 giorni"},
     });
     let note = set.templates.letter("office/meeting-conflict", crate::language::Language::Italian, &values);
     assert!(

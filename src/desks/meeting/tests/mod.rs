@@ -483,3 +483,55 @@ fn an_italian_office_tells_the_owner_of_a_conflict_in_italian() {
         note.text
     );
 }
+
+/// The first calendar answer of `outcome`, read back: its subject, text and COMMENT.
+fn answer_sent(outcome: &Outcome) -> (String, String, Option<String>) {
+    let mail = outcome
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { kind: MailKind::Calendar, mail, .. } => Some(Message::parse(&mail.raw).unwrap()),
+            _ => None,
+        })
+        .expect("a calendar answer was sent");
+    let unfolded = mail.calendars[0].text.replace("\r\n ", "");
+    let comment = unfolded.lines().find(|l| l.starts_with("COMMENT")).map(str::to_owned);
+    (mail.subject.clone(), mail.text.replace("\r\n", "\n"), comment)
+}
+
+#[test]
+fn a_declined_invitation_says_why_and_names_the_free_times_in_text_and_comment() {
+    let (_dir, set) = office();
+    let msg = from_anna("REQUEST", "late", 0, rome(24, 19));
+    let outcome = run(&set, &call(Some(OnConflict::Decline), None), &msg, &Store::open_in_memory().unwrap());
+    let (subject, text, comment) = answer_sent(&outcome);
+    assert_eq!(subject, "Declined: Budget review");
+    assert!(
+        text.starts_with(
+            "Giulia Rossi cannot attend \"Budget review\", Tue 24 Nov 2026 19:00–20:00 (Europe/Rome): \
+             it is outside Giulia Rossi's working hours.\n\nThese times are free instead:\n  1. "
+        ),
+        "{text}"
+    );
+    let comment = comment.unwrap_or_default();
+    assert!(
+        comment.starts_with("COMMENT:Declined: it is outside Giulia Rossi's working hours. Free instead: "),
+        "{comment}"
+    );
+}
+
+#[test]
+fn an_italian_office_answers_an_invitation_in_italian() {
+    let (dir, _) = office();
+    dir.write(
+        "office.toml",
+        &format!("{}{CALENDAR}", OFFICE.replace("language = \"en\"", "language = \"it\"")),
+    );
+    let set = dir.load();
+    let msg = from_anna("REQUEST", "m1", 0, rome(24, 15));
+    let outcome = run(&set, &call(None, None), &msg, &Store::open_in_memory().unwrap());
+    let (subject, text, comment) = answer_sent(&outcome);
+    assert_eq!(subject, "Accettato: Budget review");
+    assert_eq!(text, "Giulia Rossi accetta \"Budget review\", mar 24 nov 2026 15:00–16:00 (Europe/Rome).\n");
+    assert_eq!(comment, None);
+}
