@@ -1,4 +1,6 @@
-//! The supply desk's letters: news of what arrived for a colleague's request, and low-stock alerts.
+//! The supply desk's letters: to colleagues (the confirmation of a request, with questions about what
+//! clerk did not understand; the manager's decision; news of what arrived) and to the manager
+//! (requests to approve, low-stock alerts).
 
 use serde_json::{Value, json};
 
@@ -9,6 +11,12 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("supply/arrived", arrived),
     letter!("supply/low-stock", low_stock),
     letter!("supply/low-stock-subject", low_stock),
+    letter!("supply/confirmation", confirmation),
+    letter!("supply/nothing-found", nothing_found),
+    letter!("supply/not-a-requester", not_a_requester),
+    letter!("supply/approve-request", approve_request),
+    letter!("supply/approve-request-subject", approve_request),
+    letter!("supply/decided", decided),
 ];
 
 /// An item that fell below its reorder point: what it is, how many are left (in its unit), the
@@ -33,6 +41,74 @@ fn arrived() -> Value {
         "request": "REQ-2026-0007",
         "items": ["15 reams of A4 copy paper (PAP-A4)", "2 boxes of blue pens (PEN-BLU)"],
         "still_waiting": false,
+        "signature": "Office Assistant",
+    })
+}
+
+/// A colleague's request as recorded: whom to (first name), the request, its lines and where each
+/// stands (the item with its quantity, how many are handed out and how many ordered, when those are
+/// expected, whether the quantity was assumed), who must approve it (or none), whether everything is
+/// ready, the lines not understood (as written, why, the closest items, the closest one's name and
+/// unit), who signs.
+fn confirmation() -> Value {
+    json!({
+        "name": "Marco",
+        "request": "REQ-2026-0007",
+        "lines": [
+            {"item": "15 reams of A4 copy paper (PAP-A4)", "from_stock": 15, "waiting": 0, "expected": null, "assumed": false},
+            {"item": "1 cartridge of Toner HP 26A (TON-26A)", "from_stock": 0, "waiting": 1, "expected": "Fri 11 December", "assumed": true},
+        ],
+        "approver": null,
+        "all_ready": false,
+        "questions": [
+            {"written": "10 pens", "doubt": "several", "closest": ["Blue pen (PEN-BLU)", "Red pen (PEN-RED)"], "item": "Blue pen", "unit": "pieces"},
+        ],
+        "signature": "Office Assistant",
+    })
+}
+
+/// The answer to a message with nothing to order in it: whom to (first name), some items of the
+/// catalog, who signs.
+fn nothing_found() -> Value {
+    json!({
+        "name": "Marco",
+        "examples": ["A4 copy paper (PAP-A4)", "Blue pen (PEN-BLU)", "Toner HP 26A (TON-26A)"],
+        "signature": "Office Assistant",
+    })
+}
+
+/// The answer to someone who may not order: whom to (first name), who got their message, who signs.
+fn not_a_requester() -> Value {
+    json!({"name": "Paolo", "manager": "Giulia Rossi", "signature": "Office Assistant"})
+}
+
+/// A request over the limit, to the manager: the request, who asks (address and name, or none), the
+/// lines with their costs, the total and why it needs approval.
+fn approve_request() -> Value {
+    json!({
+        "request": "REQ-2026-0007",
+        "requester": "marco.verdi@office.example",
+        "requester_name": "Marco Verdi",
+        "lines": [
+            {"item": "2 cartridges of Toner HP 26A (TON-26A)", "cost": "EUR 178.00"},
+            {"item": "5 reams of A4 copy paper (PAP-A4)", "cost": "EUR 21.00"},
+        ],
+        "total": "EUR 199.00",
+        "why": "It is over the approval limit of EUR 150.00.",
+    })
+}
+
+/// The manager's decision, to the requester: whom to (first name), the request, whether approved,
+/// the reason given (or none), where each line stands (as in the confirmation), who signs.
+fn decided() -> Value {
+    json!({
+        "name": "Marco",
+        "request": "REQ-2026-0007",
+        "approved": true,
+        "reason": null,
+        "lines": [
+            {"item": "2 cartridges of Toner HP 26A (TON-26A)", "from_stock": 1, "waiting": 1, "expected": "Fri 11 December", "assumed": false},
+        ],
         "signature": "Office Assistant",
     })
 }
