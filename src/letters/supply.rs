@@ -1,6 +1,6 @@
 //! The supply desk's letters: to colleagues (the confirmation of a request, with questions about what
 //! clerk did not understand; the manager's decision; news of what arrived) and to the manager
-//! (requests to approve, low-stock alerts).
+//! (requests and purchase orders to approve, low-stock alerts).
 
 use serde_json::{Value, json};
 
@@ -16,6 +16,8 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("supply/not-a-requester", not_a_requester),
     letter!("supply/approve-request", approve_request),
     letter!("supply/approve-request-subject", approve_request),
+    letter!("supply/approve-order", approve_order),
+    letter!("supply/approve-order-subject", approve_order),
     letter!("supply/decided", decided),
 ];
 
@@ -95,6 +97,21 @@ fn approve_request() -> Value {
         ],
         "total": "EUR 199.00",
         "why": "It is over the approval limit of EUR 150.00.",
+    })
+}
+
+/// A purchase order over its vendor's limit, to the manager: the order, the vendor, the lines (how
+/// many, the unit, the description, the SKU, the cost), the total before and with VAT, the limit.
+fn approve_order() -> Value {
+    json!({
+        "number": "PO-2026-0042",
+        "vendor": "PrintSupply",
+        "lines": [
+            {"quantity": 4, "unit": "cartridges", "description": "Toner HP 26A", "sku": "TON-26A", "cost": "EUR 356.00"},
+        ],
+        "total": "EUR 356.00",
+        "with_vat": "EUR 434.32",
+        "limit": "EUR 300.00",
     })
 }
 

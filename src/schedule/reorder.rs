@@ -95,7 +95,7 @@ pub fn run(
             warn!(schedule = %job.name, order = %number, vendor = %order.vendor, "reorder: the vendor is not in the catalog");
             continue;
         };
-        let dispatched = match ordering::dispatch(order, vendor, catalog, office, now) {
+        let dispatched = match ordering::dispatch(order, vendor, catalog, office, &rules.templates, now) {
             Ok(dispatched) => dispatched,
             Err(e) => {
                 warn!(schedule = %job.name, order = %number, error = %e, "reorder: the purchase order cannot be composed");

@@ -7,7 +7,6 @@
 //! quantities, prices and dates in them are already written in the letter's language.
 
 use crate::language::Language;
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -263,60 +262,64 @@ pub fn approve_request(
     }
 }
 
-/// Whether to write in Italian.
-fn italian(language: &str) -> bool {
-    language == "it"
+/// A line of a purchase order as the letter `supply/approve-order` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderedLine {
+    /// How many, in `unit`.
+    pub quantity: i64,
+    /// The item's unit for that many: "reams", "risme".
+    pub unit: String,
+    /// The item as the order describes it, in the vendor's language.
+    pub description: String,
+    /// The office's code for the item: `PAP-A4`.
+    pub sku: String,
+    /// What the line costs before VAT: "EUR 147.00".
+    pub cost: String,
 }
 
-/// The manager's request to approve a purchase order over its vendor's limit.
+/// What the manager's request to approve a purchase order over its vendor's limit is written from
+/// (the letters `supply/approve-order` and `supply/approve-order-subject`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApproveOrder {
+    /// The order's number: `PO-2026-0042`.
+    pub number: String,
+    /// The vendor's name.
+    pub vendor: String,
+    pub lines: Vec<OrderedLine>,
+    /// The order's total before VAT: "EUR 480.00".
+    pub total: String,
+    /// The total with VAT: "EUR 585.60".
+    pub with_vat: String,
+    /// The vendor's approval limit: "EUR 300.00".
+    pub limit: String,
+}
+
+/// The manager's request to approve a purchase order over its vendor's limit, in `language` (the
+/// office's), with VAT at `vat`.
 pub fn approve_order(
     order: &PurchaseOrder,
     limit: Money,
     vat: rust_decimal::Decimal,
     language: &str,
-) -> (String, String) {
-    let it = italian(language);
-    let total = Money::new(order.subtotal(), order.currency);
-    let mut text = String::new();
-    for line in &order.lines {
-        let cost = Money::new(line.total(), order.currency);
-        let unit = units::written(&line.unit, line.quantity, language);
-        let _ = writeln!(
-            text,
-            "  - {} {unit} {} ({}): {}",
-            line.quantity,
-            line.description,
-            line.sku,
-            cost.written(language)
-        );
-    }
-    let with_vat = Money::new(order.subtotal() + order.vat(vat), order.currency);
-    if it {
-        (
-            format!("Approvazione ordine: {} a {} ({})", order.number, order.vendor, total.written(language)),
-            format!(
-                "L'ordine d'acquisto {} a {}:\n\n{text}\nTotale {} IVA esclusa ({} con IVA), oltre il limite di {} per questo fornitore.\n\n\
-                 Rispondi \"approvo\" per inviarlo oppure \"rifiuto\" per annullarlo.\n",
-                order.number,
-                order.vendor,
-                total.written(language),
-                with_vat.written(language),
-                limit.written(language)
-            ),
-        )
-    } else {
-        (
-            format!("Approval needed: {} to {} ({})", order.number, order.vendor, total.written(language)),
-            format!(
-                "Purchase order {} to {}:\n\n{text}\nTotal {} before VAT ({} with VAT), over the limit of {} for this vendor.\n\n\
-                 Reply \"approve\" to send it or \"reject\" to cancel it.\n",
-                order.number,
-                order.vendor,
-                total.written(language),
-                with_vat.written(language),
-                limit.written(language)
-            ),
-        )
+) -> ApproveOrder {
+    let money = |amount| Money::new(amount, order.currency).written(language);
+    ApproveOrder {
+        number: order.number.to_string(),
+        vendor: order.vendor.clone(),
+        lines: order
+            .lines
+            .iter()
+            .map(|line| OrderedLine {
+                quantity: line.quantity,
+                unit: units::written(&line.unit, line.quantity, language),
+                description: line.description.clone(),
+                sku: line.sku.clone(),
+                cost: money(line.total()),
+            })
+            .collect(),
+        total: money(order.subtotal()),
+        with_vat: money(order.subtotal() + order.vat(vat)),
+        limit: limit.written(language),
     }
 }
 

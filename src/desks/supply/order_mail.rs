@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::mail::compose::{self, Attachment, ComposeError, Extras, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
 use crate::office::Office;
+use crate::rules::TemplateError;
 use crate::supply::catalog::{Catalog, Vendor};
 use crate::supply::money::{Money, amount_written};
 use crate::supply::purchase::PurchaseOrder;
@@ -28,6 +29,16 @@ pub struct OrderLetter<'a> {
     pub catalog: &'a Catalog,
     pub office: &'a Office,
     pub now: DateTime<Utc>,
+}
+
+/// Why a mail about an order could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    /// Its letter failed (an office's template, most likely).
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
 }
 
 impl OrderLetter<'_> {
