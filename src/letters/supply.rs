@@ -1,6 +1,7 @@
 //! The supply desk's letters: to colleagues (the confirmation of a request, with questions about what
-//! clerk did not understand; the manager's decision; news of what arrived) and to the manager
-//! (requests and purchase orders to approve, low-stock alerts).
+//! clerk did not understand; the manager's decision; news of what arrived), to the manager (requests
+//! and purchase orders to approve, low-stock alerts), and to vendors (the purchase order and its
+//! reminder).
 
 use serde_json::{Value, json};
 
@@ -19,6 +20,11 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("supply/approve-order", approve_order),
     letter!("supply/approve-order-subject", approve_order),
     letter!("supply/decided", decided),
+    letter!("supply/purchase-order", purchase_order),
+    letter!("supply/purchase-order-subject", order_subject),
+    letter!("supply/order-reminder", order_reminder),
+    letter!("supply/order-lines", order_lines),
+    letter!("supply/order-lines-html", order_lines),
 ];
 
 /// An item that fell below its reorder point: what it is, how many are left (in its unit), the
@@ -127,5 +133,69 @@ fn decided() -> Value {
             {"item": "2 cartridges of Toner HP 26A (TON-26A)", "from_stock": 1, "waiting": 1, "expected": "Fri 11 December", "assumed": false},
         ],
         "signature": "Office Assistant",
+    })
+}
+
+/// The subject of an order's mails: the order and the office.
+fn order_subject() -> Value {
+    json!({"number": "PO-2026-0042", "office": "Rossi & Bianchi Studio"})
+}
+
+/// The table of an order's lines: each line (the vendor's code, the description, how many, the unit,
+/// the unit price, the line's total), then the subtotal, the VAT rate and VAT, and the total.
+fn order_lines() -> Value {
+    json!({
+        "lines": [
+            {"vendor_sku": "CC-80500", "description": "Carta A4", "quantity": 35, "unit": "risme", "unit_price": "EUR 4,20", "total": "EUR 147,00"},
+            {"vendor_sku": "BP-50", "description": "Penna blu", "quantity": 10, "unit": "pezzi", "unit_price": "EUR 0,35", "total": "EUR 3,50"},
+        ],
+        "subtotal": "EUR 150,50",
+        "vat_rate": "22",
+        "vat": "EUR 33,11",
+        "total": "EUR 183,61",
+    })
+}
+
+/// The table as the letters are given it.
+const TABLE: &str = "\
+Codice    Descrizione  Q.tà  Unità  Prezzo unit.  Totale riga
+--------  -----------  ----  -----  ------------  -----------
+CC-80500  Carta A4       35  risme      EUR 4,20   EUR 147,00
+BP-50     Penna blu      10  pezzi      EUR 0,35     EUR 3,50
+                                       Imponibile  EUR 150,50
+                                           IVA 22%  EUR 33,11
+                                           Totale  EUR 183,61
+
+";
+
+/// The purchase order: the vendor, the order, the office's customer number (or none), the order and
+/// delivery dates, where to deliver and whom to invoice (one line each), the table of lines, who
+/// signs and for whom.
+fn purchase_order() -> Value {
+    json!({
+        "vendor": "Cartoleria Roma",
+        "number": "PO-2026-0042",
+        "customer_number": "RB-2291",
+        "order_date": "7 dicembre 2026",
+        "delivery": "9 dicembre 2026",
+        "ship_to": ["Rossi & Bianchi Studio", "Via Roma 1", "00100 Roma"],
+        "bill_to": ["Rossi & Bianchi Studio", "Via Roma 1", "00100 Roma"],
+        "table": TABLE,
+        "assistant": "Office Assistant",
+        "office": "Rossi & Bianchi Studio",
+    })
+}
+
+/// The reminder of an overdue order: the vendor, the order, when it was sent and due, the table of
+/// lines, who signs and for whom.
+fn order_reminder() -> Value {
+    json!({
+        "vendor": "Cartoleria Roma",
+        "number": "PO-2026-0042",
+        "sent": "7 dicembre 2026",
+        "expected": "9 dicembre 2026",
+        "table": TABLE,
+        "assistant": "Office Assistant",
+        "office": "Rossi & Bianchi Studio",
     })
 }

@@ -131,7 +131,8 @@ pub fn run(
         if !ordering::overdue(&order, catalog, now) {
             continue;
         }
-        match order_mail::reminder(&OrderLetter { order: &order, vendor, catalog, office, now }) {
+        let templates = &rules.templates;
+        match order_mail::reminder(&OrderLetter { order: &order, vendor, catalog, office, templates, now }) {
             Ok(mail) => {
                 info!(schedule = %job.name, order = %order.number, "reorder: overdue; the vendor is reminded");
                 run.change.threads.push((mail.message_id.clone(), Thread::Order(order.number)));

@@ -79,9 +79,10 @@ pub fn send(
     vendor: &Vendor,
     catalog: &Catalog,
     office: &Office,
+    templates: &Templates,
     now: DateTime<Utc>,
 ) -> Result<(PurchaseOrder, OutboundMail), LetterError> {
-    let letter = OrderLetter { order, vendor, catalog, office, now };
+    let letter = OrderLetter { order, vendor, catalog, office, templates, now };
     let mail = order_mail::purchase_order(&letter)?;
     let delivery = letter.requested_delivery();
     let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
@@ -121,7 +122,7 @@ pub fn dispatch(
 ) -> Result<Dispatched, LetterError> {
     Ok(match next_step(&order, vendor) {
         Next::Send => {
-            let (sent, mail) = send(&order, vendor, catalog, office, now)?;
+            let (sent, mail) = send(&order, vendor, catalog, office, templates, now)?;
             Dispatched::Sent(sent, mail)
         }
         Next::Approval if order.approval_asked_at.is_none() => {
