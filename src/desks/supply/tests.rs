@@ -829,21 +829,20 @@ fn an_order_whose_letter_fails_is_not_sent_and_stays_a_draft() {
 }
 
 #[test]
-fn a_letter_that_fails_is_an_error_of_the_desk() {
+fn a_failing_letter_is_an_error_naming_its_template_not_a_mail() {
     let (dir, _) = office();
-    // Fine on the sample, which has a question; this request has none.
-    dir.write("templates/letters/supply/confirmation.txt", "{{ questions[0].written }}\n");
+    // Fine on the sample, whose address has three lines; the office's has one.
+    dir.write("templates/letters/supply/purchase-order.it.txt", "Consegna a {{ ship_to[2] }}\n");
     let rules = dir.load();
-    let store = stocked();
-    let raw = mail("marco@office.example", "Paper", "o1@office.example", "", "2 reams of A4 paper");
-    let msg = Message::parse(&raw).unwrap();
-    let hash = crate::digest::sha256_hex(&raw);
-    let mut decision = crate::actions::decide(&rules, &msg, &raw, &hash, &mut NoHistory, now()).unwrap();
-    let incoming = crate::desks::Incoming { msg: &msg, raw: &raw, content_hash: &hash, now: now() };
-    let views =
-        crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &store, supply: &store };
-    let error = crate::desks::run(&rules, &incoming, &mut decision, &views, &mut NoHistory).unwrap_err();
-    assert!(error.to_string().contains("templates/letters/supply/confirmation.txt"), "{error}");
+    let catalog = rules.catalog.as_ref().unwrap();
+    let vendor = catalog.vendor("Cartoleria").unwrap();
+    let paper = catalog.item("PAP-A4").unwrap();
+    let draft = super::ordering::add_to_draft(&[], paper, vendor, 35, PO, now().timestamp());
+    let dispatched =
+        super::ordering::dispatch(draft, vendor, catalog, &rules.office, &rules.templates, now());
+    let error = dispatched.map(|_| ()).unwrap_err();
+    assert!(matches!(error, super::order_mail::LetterError::Template(_)), "{error:?}");
+    assert!(error.to_string().contains("templates/letters/supply/purchase-order.it.txt"), "{error}");
 }
 
 /// The names of the values in `value`, and of those in its lists' items (`lines.item`).
