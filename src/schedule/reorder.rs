@@ -95,7 +95,7 @@ pub fn run(
             warn!(schedule = %job.name, order = %number, vendor = %order.vendor, "reorder: the vendor is not in the catalog");
             continue;
         };
-        let dispatched = match ordering::dispatch(order, vendor, catalog, office, now) {
+        let dispatched = match ordering::dispatch(order, vendor, catalog, office, &rules.templates, now) {
             Ok(dispatched) => dispatched,
             Err(e) => {
                 warn!(schedule = %job.name, order = %number, error = %e, "reorder: the purchase order cannot be composed");
@@ -131,7 +131,8 @@ pub fn run(
         if !ordering::overdue(&order, catalog, now) {
             continue;
         }
-        match order_mail::reminder(&OrderLetter { order: &order, vendor, catalog, office, now }) {
+        let templates = &rules.templates;
+        match order_mail::reminder(&OrderLetter { order: &order, vendor, catalog, office, templates, now }) {
             Ok(mail) => {
                 info!(schedule = %job.name, order = %order.number, "reorder: overdue; the vendor is reminded");
                 run.change.threads.push((mail.message_id.clone(), Thread::Order(order.number)));

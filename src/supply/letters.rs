@@ -1,12 +1,15 @@
-//! What the supply desk and the `reorder` job write to people, in English or Italian: the
+//! What the supply desk and the `reorder` job write to people, as the values of their letters: the
 //! requester's confirmation (with questions about what it did not understand), the manager's requests
 //! for approval, the requester's news of a decision or of an arrival, and the low-stock alert.
-//! Plain text; the callers give it a subject and send it.
+//!
+//! The words are the letters `supply/NAME` (built in, see `src/letters/supply.rs`, or the office's
+//! own), which the desk renders from these values; each value struct is its letter's interface. The
+//! quantities, prices and dates in them are already written in the letter's language.
 
 use crate::language::Language;
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 
 use super::catalog::{Catalog, Item};
 use super::money::Money;
@@ -30,148 +33,118 @@ pub struct LineStatus<'c> {
     pub assumed: bool,
 }
 
-/// Whether to write in Italian.
-fn italian(language: &str) -> bool {
-    language == "it"
-}
-
-/// "Hello Marco," / "Ciao Marco,": colleagues are greeted by first name.
-pub fn greeting(language: &str, name: Option<&str>) -> String {
-    match (italian(language), first_name(name)) {
-        (true, Some(name)) => format!("Ciao {name},"),
-        (true, None) => "Buongiorno,".to_owned(),
-        (false, Some(name)) => format!("Hello {name},"),
-        (false, None) => "Hello,".to_owned(),
-    }
+/// The language of a letter to someone who writes `code`: Italian for `it`, else English, as the
+/// units and amounts in it are written (so `IT` is English, as it always was).
+pub fn language(code: &str) -> Language {
+    if code == "it" { Language::Italian } else { Language::English }
 }
 
 /// "Thu 10 December" / "gio 10 dicembre".
 pub fn day(date: NaiveDate, language: &str) -> String {
-    let language = if italian(language) { Language::Italian } else { Language::English };
-    language.day(date, "%a %-d %B")
+    self::language(language).day(date, "%a %-d %B")
 }
 
-/// "15 reams of A4 copy paper (PAP-A4)".
+/// "15 reams of A4 copy paper (PAP-A4)": how many of an item, with its unit in the right number, as
+/// the letters list items. Written here, like a price, rather than in each letter's template.
 fn quantity_of(item: &Item, quantity: i64, language: &str) -> String {
     let unit = units::written(&item.unit, quantity, language);
-    let of = if italian(language) { "di" } else { "of" };
+    let of = match self::language(language) {
+        Language::Italian => "di",
+        Language::English => "of",
+    };
     format!("{quantity} {unit} {of} {} ({})", item.name_in(language), item.sku)
 }
 
+/// "A4 copy paper (PAP-A4)": an item as letters name it.
+fn named(item: &Item, language: &str) -> String {
+    format!("{} ({})", item.name_in(language), item.sku)
+}
+
+/// A line of a request as the letters `supply/confirmation` and `supply/decided` list it (`lines`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineNews {
+    /// The item with its quantity: "15 reams of A4 copy paper (PAP-A4)".
+    pub item: String,
+    /// How many are handed out now from the cupboard.
+    pub from_stock: i64,
+    /// How many are ordered and still to come (0 when the cupboard had them all).
+    pub waiting: i64,
+    /// When what is ordered is expected ("Fri 11 December"), or none when it is not known.
+    pub expected: Option<String>,
+    /// No number was written and 1 was counted.
+    pub assumed: bool,
+}
+
 /// The lines of a request and where each stands.
-pub fn status_lines(lines: &[LineStatus<'_>], language: &str, awaiting_approval: bool) -> String {
-    let it = italian(language);
-    let mut text = String::new();
-    for line in lines {
-        let what = quantity_of(line.item, line.quantity, language);
-        let waiting = line.quantity - line.from_stock;
-        let when = line.expected.map(|d| day(d, language));
-        let status = match (awaiting_approval, line.from_stock, waiting, &when) {
-            (true, ..) => {
-                if it {
-                    "in attesa di approvazione".to_owned()
-                } else {
-                    "waiting for approval".to_owned()
-                }
-            }
-            (false, _, 0, _) => {
-                if it {
-                    "pronto nell'armadio".to_owned()
-                } else {
-                    "ready in the cupboard".to_owned()
-                }
-            }
-            (false, 0, _, Some(when)) => {
-                if it {
-                    format!("ordinato, arriva entro {when}")
-                } else {
-                    format!("ordered, expected by {when}")
-                }
-            }
-            (false, 0, _, None) => {
-                if it {
-                    "ordinato".to_owned()
-                } else {
-                    "ordered".to_owned()
-                }
-            }
-            (false, now, rest, when) => {
-                let when = when
-                    .as_ref()
-                    .map(|w| if it { format!(", entro {w}") } else { format!(", expected by {w}") })
-                    .unwrap_or_default();
-                if it {
-                    format!("{now} pronti nell'armadio, {rest} ordinati{when}")
-                } else {
-                    format!("{now} ready in the cupboard, {rest} ordered{when}")
-                }
-            }
-        };
-        let assumed = match (line.assumed, it) {
-            (false, _) => "",
-            (true, true) => " (quantità non indicata: ne ho contato 1)",
-            (true, false) => " (no quantity given: I counted 1)",
-        };
-        let _ = writeln!(text, "  - {what}: {status}{assumed}");
-    }
-    text
+fn news(lines: &[LineStatus<'_>], language: &str) -> Vec<LineNews> {
+    lines
+        .iter()
+        .map(|line| LineNews {
+            item: quantity_of(line.item, line.quantity, language),
+            from_stock: line.from_stock,
+            waiting: line.quantity - line.from_stock,
+            expected: line.expected.map(|d| day(d, language)),
+            assumed: line.assumed,
+        })
+        .collect()
+}
+
+/// A line clerk did not understand, as the letter `supply/confirmation` asks about it (`questions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Question {
+    /// The line as the colleague wrote it.
+    pub written: String,
+    /// Why it is asked about: `several` (it could be any of `closest`), `unknown` (the catalog has
+    /// nothing like it), `inactive` (`closest` is no longer ordered), `unit` (it counts in a unit the
+    /// item is not kept in) or `quantity` (far more than the office keeps).
+    pub doubt: &'static str,
+    /// The closest items, best first: "Blue pen (PEN-BLU)".
+    pub closest: Vec<String>,
+    /// The closest item's name ("Blue pen"), or none when nothing is close.
+    pub item: Option<String>,
+    /// The unit the closest item is kept in, in the plural ("reams"), or none when nothing is close.
+    pub unit: Option<String>,
 }
 
 /// The questions about lines clerk did not understand, with the closest items.
-pub fn questions(unclear: &[Unclear<'_>], language: &str) -> String {
-    let it = italian(language);
-    let mut text = String::new();
-    for line in unclear {
-        let names: Vec<String> =
-            line.closest.iter().map(|c| format!("{} ({})", c.item.name_in(language), c.item.sku)).collect();
-        let or = if it { " o " } else { " or " };
-        let why = match (line.doubt, it) {
-            (Doubt::Several, false) => format!("which one: {}?", names.join(or)),
-            (Doubt::Several, true) => format!("quale: {}?", names.join(or)),
-            (Doubt::Unknown, false) if names.is_empty() => "the catalog has nothing like it.".to_owned(),
-            (Doubt::Unknown, true) if names.is_empty() => "il catalogo non ha nulla di simile.".to_owned(),
-            (Doubt::Unknown, false) => {
-                format!("the catalog has nothing like it; closest: {}.", names.join(", "))
+fn questions(unclear: &[Unclear<'_>], language: &str) -> Vec<Question> {
+    unclear
+        .iter()
+        .map(|line| {
+            let first = line.closest.first().map(|c| c.item);
+            Question {
+                written: line.requested.written.clone(),
+                doubt: match line.doubt {
+                    Doubt::Several => "several",
+                    Doubt::Unknown => "unknown",
+                    Doubt::Inactive => "inactive",
+                    Doubt::Unit => "unit",
+                    Doubt::Quantity => "quantity",
+                },
+                closest: line.closest.iter().map(|c| named(c.item, language)).collect(),
+                item: first.map(|item| item.name_in(language).to_owned()),
+                unit: first.map(|item| units::written(&item.unit, 2, language)),
             }
-            (Doubt::Unknown, true) => {
-                format!("il catalogo non ha nulla di simile; i più vicini: {}.", names.join(", "))
-            }
-            (Doubt::Inactive, false) => format!("{} is no longer ordered.", names.join(or)),
-            (Doubt::Inactive, true) => format!("{} non viene più ordinato.", names.join(or)),
-            (Doubt::Unit, false) => match line.closest.first() {
-                Some(c) => format!(
-                    "{} is kept in {}: how many of those?",
-                    c.item.name_in(language),
-                    units::written(&c.item.unit, 2, language)
-                ),
-                None => "in which unit?".to_owned(),
-            },
-            (Doubt::Unit, true) => match line.closest.first() {
-                Some(c) => format!(
-                    "{} si tiene in {}: quante ne servono?",
-                    c.item.name_in(language),
-                    units::written(&c.item.unit, 2, language)
-                ),
-                None => "in quale unità?".to_owned(),
-            },
-            (Doubt::Quantity, false) => match line.closest.first() {
-                Some(c) => format!(
-                    "that is far more {} than the office keeps: please confirm the number.",
-                    c.item.name_in(language)
-                ),
-                None => "please confirm the number.".to_owned(),
-            },
-            (Doubt::Quantity, true) => match line.closest.first() {
-                Some(c) => format!(
-                    "è molto più {} di quanto l'ufficio tenga: confermi il numero?",
-                    c.item.name_in(language)
-                ),
-                None => "confermi il numero?".to_owned(),
-            },
-        };
-        let _ = writeln!(text, "  - \"{}\": {why}", line.requested.written);
-    }
-    text
+        })
+        .collect()
+}
+
+/// What the requester's confirmation of a request is written from (the letter `supply/confirmation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Confirmation {
+    /// The requester's first name, or none when not known.
+    pub name: Option<String>,
+    /// The request's number: `REQ-2026-0007`.
+    pub request: String,
+    /// The lines understood and where each stands; empty when none was.
+    pub lines: Vec<LineNews>,
+    /// Who must approve the request first (the manager's name), or none when it needs no approval.
+    pub approver: Option<String>,
+    /// Every line is handed out from the cupboard.
+    pub all_ready: bool,
+    /// The lines clerk did not understand; empty when it understood them all.
+    pub questions: Vec<Question>,
+    pub signature: String,
 }
 
 /// The requester's confirmation of `request`.
@@ -181,195 +154,190 @@ pub fn confirmation(
     unclear: &[Unclear<'_>],
     approver: Option<&str>,
     signature: &str,
-) -> String {
+) -> Confirmation {
     let language = request.language.as_str();
-    let it = italian(language);
-    let mut text = format!("{}\n\n", greeting(language, request.requester_name.as_deref()));
-    if !lines.is_empty() {
-        let _ = write!(
-            text,
-            "{}\n\n{}\n",
-            if it {
-                format!("ho registrato la tua richiesta {}:", request.number)
-            } else {
-                format!("your request {} is recorded:", request.number)
-            },
-            status_lines(lines, language, approver.is_some())
-        );
-        match approver {
-            Some(who) if it => {
-                let _ = writeln!(
-                    text,
-                    "Supera il limite di spesa, quindi aspetta l'approvazione di {who}: ti scrivo appena arriva.\n"
-                );
-            }
-            Some(who) => {
-                let _ = writeln!(
-                    text,
-                    "It is over the spending limit, so it waits for {who}'s approval; I will write as soon as it comes.\n"
-                );
-            }
-            None if lines.iter().all(|l| l.from_stock == l.quantity) => {
-                text.push_str(if it {
-                    "Puoi ritirare tutto dall'armadio delle forniture.\n\n"
-                } else {
-                    "You can collect everything from the supply cupboard.\n\n"
-                });
-            }
-            None => {
-                text.push_str(if it {
-                    "Quello che è pronto si ritira dall'armadio delle forniture; ti scrivo quando arriva il resto.\n\n"
-                } else {
-                    "What is ready can be collected from the supply cupboard; I will write when the rest arrives.\n\n"
-                });
-            }
-        }
+    Confirmation {
+        name: first_name(request.requester_name.as_deref()).map(str::to_owned),
+        request: request.number.to_string(),
+        lines: news(lines, language),
+        approver: approver.map(str::to_owned),
+        all_ready: lines.iter().all(|l| l.from_stock == l.quantity),
+        questions: questions(unclear, language),
+        signature: signature.to_owned(),
     }
-    if !unclear.is_empty() {
-        text.push_str(if it {
-            "Non ho capito queste righe: rispondi a questo messaggio riscrivendole, con il codice se lo conosci.\n\n"
-        } else {
-            "I did not understand these lines; reply to this message with them written again, with the code if you know it:\n\n"
-        });
-        text.push_str(&questions(unclear, language));
-        text.push('\n');
-    }
-    text.push_str(signature);
-    text
+}
+
+/// What the answer to a message in which clerk found nothing to order is written from (the letter
+/// `supply/nothing-found`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NothingFound {
+    /// The sender's first name, or none when not known.
+    pub name: Option<String>,
+    /// Some items of the catalog, as examples: "A4 copy paper (PAP-A4)".
+    pub examples: Vec<String>,
+    pub signature: String,
 }
 
 /// The answer to a message in which clerk found nothing to order.
-pub fn nothing_found(language: &str, name: Option<&str>, catalog: &Catalog, signature: &str) -> String {
-    let it = italian(language);
-    let examples: Vec<String> = catalog
-        .items
-        .iter()
-        .filter(|i| i.active)
-        .take(6)
-        .map(|i| format!("  - {} ({})", i.name_in(language), i.sku))
-        .collect();
-    format!(
-        "{}\n\n{}\n\n{}\n{}\n\n{signature}",
-        greeting(language, name),
-        if it {
-            "non ho trovato nulla da ordinare nel tuo messaggio. Scrivi un articolo per riga con la quantità, per esempio \"3 risme di carta A4\" o \"2x toner HP 26A\"."
-        } else {
-            "I could not find anything to order in your message. Write one item per line with its quantity, for example \"3 reams of A4 paper\" or \"2x HP 26A toner\"."
-        },
-        if it { "Alcuni articoli del catalogo:" } else { "Some items of the catalog:" },
-        examples.join("\n")
-    )
+pub fn nothing_found(language: &str, name: Option<&str>, catalog: &Catalog, signature: &str) -> NothingFound {
+    NothingFound {
+        name: first_name(name).map(str::to_owned),
+        examples: catalog.items.iter().filter(|i| i.active).take(6).map(|i| named(i, language)).collect(),
+        signature: signature.to_owned(),
+    }
+}
+
+/// What the answer to someone who may not order is written from (the letter
+/// `supply/not-a-requester`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotARequester {
+    /// The sender's first name, or none when not known.
+    pub name: Option<String>,
+    /// Who got their message instead (the manager's name).
+    pub manager: String,
+    pub signature: String,
 }
 
 /// The answer to someone who may not order.
-pub fn not_a_requester(language: &str, name: Option<&str>, manager: &str, signature: &str) -> String {
-    let it = italian(language);
-    format!(
-        "{}\n\n{}\n\n{signature}",
-        greeting(language, name),
-        if it {
-            format!(
-                "solo i colleghi dell'ufficio possono ordinare forniture tramite me. Ho inoltrato il tuo messaggio a {manager}, che ti risponderà."
-            )
-        } else {
-            format!(
-                "only colleagues of the office can order supplies through me. I have passed your message to {manager}, who will get back to you."
-            )
-        }
-    )
+pub fn not_a_requester(name: Option<&str>, manager: &str, signature: &str) -> NotARequester {
+    NotARequester {
+        name: first_name(name).map(str::to_owned),
+        manager: manager.to_owned(),
+        signature: signature.to_owned(),
+    }
 }
 
-/// The manager's request to approve a colleague's request.
+/// A line of a request with what it costs, as the letter `supply/approve-request` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PricedLine {
+    /// The item with its quantity: "15 reams of A4 copy paper (PAP-A4)".
+    pub item: String,
+    /// What the line costs before VAT: "EUR 63.00".
+    pub cost: String,
+}
+
+/// What the manager's request to approve a colleague's request is written from (the letters
+/// `supply/approve-request` and `supply/approve-request-subject`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApproveRequest {
+    /// The request's number: `REQ-2026-0007`.
+    pub request: String,
+    /// The requester's address.
+    pub requester: String,
+    /// The requester's full name, or none when not known.
+    pub requester_name: Option<String>,
+    /// What they ask for, each line with its cost.
+    pub lines: Vec<PricedLine>,
+    /// What it all costs before VAT: "EUR 1,234.50".
+    pub total: String,
+    /// Why it needs approval, one sentence ("It is over the approval limit of EUR 150.00.").
+    pub why: String,
+}
+
+/// The manager's request to approve a colleague's request, in `language` (the office's).
 pub fn approve_request(
     request: &Request,
     lines: &[LineStatus<'_>],
     total: Money,
     why: &str,
     language: &str,
-) -> (String, String) {
-    let it = italian(language);
-    let who = match &request.requester_name {
-        Some(name) => format!("{name} <{}>", request.requester),
-        None => request.requester.clone(),
-    };
-    let mut text = String::new();
-    for line in lines {
-        let cost = Money::new(line.item.price * rust_decimal::Decimal::from(line.quantity), total.currency);
-        let _ = writeln!(
-            text,
-            "  - {}: {}",
-            quantity_of(line.item, line.quantity, language),
-            cost.written(language)
-        );
-    }
-    if it {
-        let subject =
-            format!("Approvazione richiesta: {} di {who} ({})", request.number, total.written(language));
-        let body = format!(
-            "{who} chiede:\n\n{text}\nTotale: {} (IVA esclusa). {why}\n\nRispondi \"approvo\" oppure \"rifiuto\" (con il motivo, se vuoi, dopo i due punti).\n",
-            total.written(language)
-        );
-        (subject, body)
-    } else {
-        let subject = format!("Approval needed: {} from {who} ({})", request.number, total.written(language));
-        let body = format!(
-            "{who} asks for:\n\n{text}\nTotal: {} before VAT. {why}\n\nReply \"approve\" or \"reject\" (with a reason after a colon, if you like).\n",
-            total.written(language)
-        );
-        (subject, body)
+) -> ApproveRequest {
+    ApproveRequest {
+        request: request.number.to_string(),
+        requester: request.requester.clone(),
+        requester_name: request.requester_name.clone(),
+        lines: lines
+            .iter()
+            .map(|line| PricedLine {
+                item: quantity_of(line.item, line.quantity, language),
+                cost: Money::new(
+                    line.item.price * rust_decimal::Decimal::from(line.quantity),
+                    total.currency,
+                )
+                .written(language),
+            })
+            .collect(),
+        total: total.written(language),
+        why: why.to_owned(),
     }
 }
 
-/// The manager's request to approve a purchase order over its vendor's limit.
+/// A line of a purchase order as the letter `supply/approve-order` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderedLine {
+    /// How many, in `unit`.
+    pub quantity: i64,
+    /// The item's unit for that many: "reams", "risme".
+    pub unit: String,
+    /// The item as the order describes it, in the vendor's language.
+    pub description: String,
+    /// The office's code for the item: `PAP-A4`.
+    pub sku: String,
+    /// What the line costs before VAT: "EUR 147.00".
+    pub cost: String,
+}
+
+/// What the manager's request to approve a purchase order over its vendor's limit is written from
+/// (the letters `supply/approve-order` and `supply/approve-order-subject`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApproveOrder {
+    /// The order's number: `PO-2026-0042`.
+    pub number: String,
+    /// The vendor's name.
+    pub vendor: String,
+    pub lines: Vec<OrderedLine>,
+    /// The order's total before VAT: "EUR 480.00".
+    pub total: String,
+    /// The total with VAT: "EUR 585.60".
+    pub with_vat: String,
+    /// The vendor's approval limit: "EUR 300.00".
+    pub limit: String,
+}
+
+/// The manager's request to approve a purchase order over its vendor's limit, in `language` (the
+/// office's), with VAT at `vat`.
 pub fn approve_order(
     order: &PurchaseOrder,
     limit: Money,
     vat: rust_decimal::Decimal,
     language: &str,
-) -> (String, String) {
-    let it = italian(language);
-    let total = Money::new(order.subtotal(), order.currency);
-    let mut text = String::new();
-    for line in &order.lines {
-        let cost = Money::new(line.total(), order.currency);
-        let unit = units::written(&line.unit, line.quantity, language);
-        let _ = writeln!(
-            text,
-            "  - {} {unit} {} ({}): {}",
-            line.quantity,
-            line.description,
-            line.sku,
-            cost.written(language)
-        );
+) -> ApproveOrder {
+    let money = |amount| Money::new(amount, order.currency).written(language);
+    ApproveOrder {
+        number: order.number.to_string(),
+        vendor: order.vendor.clone(),
+        lines: order
+            .lines
+            .iter()
+            .map(|line| OrderedLine {
+                quantity: line.quantity,
+                unit: units::written(&line.unit, line.quantity, language),
+                description: line.description.clone(),
+                sku: line.sku.clone(),
+                cost: money(line.total()),
+            })
+            .collect(),
+        total: money(order.subtotal()),
+        with_vat: money(order.subtotal() + order.vat(vat)),
+        limit: limit.written(language),
     }
-    let with_vat = Money::new(order.subtotal() + order.vat(vat), order.currency);
-    if it {
-        (
-            format!("Approvazione ordine: {} a {} ({})", order.number, order.vendor, total.written(language)),
-            format!(
-                "L'ordine d'acquisto {} a {}:\n\n{text}\nTotale {} IVA esclusa ({} con IVA), oltre il limite di {} per questo fornitore.\n\n\
-                 Rispondi \"approvo\" per inviarlo oppure \"rifiuto\" per annullarlo.\n",
-                order.number,
-                order.vendor,
-                total.written(language),
-                with_vat.written(language),
-                limit.written(language)
-            ),
-        )
-    } else {
-        (
-            format!("Approval needed: {} to {} ({})", order.number, order.vendor, total.written(language)),
-            format!(
-                "Purchase order {} to {}:\n\n{text}\nTotal {} before VAT ({} with VAT), over the limit of {} for this vendor.\n\n\
-                 Reply \"approve\" to send it or \"reject\" to cancel it.\n",
-                order.number,
-                order.vendor,
-                total.written(language),
-                with_vat.written(language),
-                limit.written(language)
-            ),
-        )
-    }
+}
+
+/// What the requester's news of the manager's decision is written from (the letter
+/// `supply/decided`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decided {
+    /// The requester's first name, or none when not known.
+    pub name: Option<String>,
+    /// The request's number: `REQ-2026-0007`.
+    pub request: String,
+    /// The manager approved it (else they rejected it).
+    pub approved: bool,
+    /// The reason the manager gave for rejecting it, or none.
+    pub reason: Option<String>,
+    /// Where each line stands now that it is approved; empty when rejected.
+    pub lines: Vec<LineNews>,
+    pub signature: String,
 }
 
 /// The requester's news of the manager's decision.
@@ -379,38 +347,15 @@ pub fn decided(
     reason: Option<&str>,
     lines: &[LineStatus<'_>],
     signature: &str,
-) -> String {
-    let language = request.language.as_str();
-    let it = italian(language);
-    let mut text = format!("{}\n\n", greeting(language, request.requester_name.as_deref()));
-    if approved {
-        let _ = write!(
-            text,
-            "{}\n\n{}\n",
-            if it {
-                format!("la tua richiesta {} è stata approvata:", request.number)
-            } else {
-                format!("your request {} is approved:", request.number)
-            },
-            status_lines(lines, language, false)
-        );
-    } else {
-        let _ = writeln!(
-            text,
-            "{}",
-            if it {
-                format!("la tua richiesta {} non è stata approvata.", request.number)
-            } else {
-                format!("your request {} was not approved.", request.number)
-            }
-        );
-        if let Some(reason) = reason {
-            let _ = writeln!(text, "{} {reason}", if it { "Motivo:" } else { "Reason:" });
-        }
-        text.push('\n');
+) -> Decided {
+    Decided {
+        name: first_name(request.requester_name.as_deref()).map(str::to_owned),
+        request: request.number.to_string(),
+        approved,
+        reason: reason.map(str::to_owned),
+        lines: news(lines, &request.language),
+        signature: signature.to_owned(),
     }
-    text.push_str(signature);
-    text
 }
 
 /// Each of `items` with its quantity, as a letter lists them: "15 reams of A4 copy paper (PAP-A4)".
@@ -424,7 +369,7 @@ pub fn first_name(name: Option<&str>) -> Option<&str> {
 }
 
 /// What the manager's alert that an item fell below its reorder point is written from (the letters
-/// `supply-low-stock` and `supply-low-stock-subject`).
+/// `supply/low-stock` and `supply/low-stock-subject`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LowStock {
     /// The item's name in the letter's language.

@@ -7,16 +7,23 @@
 //! vendor's language (English or Italian), a CSV of the lines for the vendor's system, Reply-To the
 //! assistant. Its Message-ID comes from the order's number, so it is queued once however often the
 //! job or the desk that sends it runs again.
+//!
+//! The words and the layout are the letters `supply/purchase-order`, `supply/purchase-order-subject`,
+//! `supply/order-reminder` and the table of lines in both (`supply/order-lines`, and
+//! `supply/order-lines-html` for the HTML part); here their values are gathered, the dates, quantities
+//! and prices written as the vendor reads them.
 
-use crate::language::Language;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 use crate::mail::compose::{self, Attachment, ComposeError, Extras, Notice, OutboundMail, html_escape};
 use crate::mail::message::Address;
 use crate::office::Office;
+use crate::rules::{TemplateError, Templates};
 use crate::supply::catalog::{Catalog, Vendor};
+use crate::supply::letters;
 use crate::supply::money::{Money, amount_written};
 use crate::supply::purchase::PurchaseOrder;
 use crate::supply::units;
@@ -27,27 +34,73 @@ pub struct OrderLetter<'a> {
     pub vendor: &'a Vendor,
     pub catalog: &'a Catalog,
     pub office: &'a Office,
+    /// The letters, the office's own where it has them.
+    pub templates: &'a Templates,
     pub now: DateTime<Utc>,
 }
 
-impl OrderLetter<'_> {
-    fn italian(&self) -> bool {
-        self.vendor.language == "it"
-    }
+/// Why a mail about an order could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    /// Its letter failed (an office's template, most likely).
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+}
 
+impl OrderLetter<'_> {
     /// The date the vendor is asked to deliver by: its lead time in the office's working days.
     pub fn requested_delivery(&self) -> NaiveDate {
         let today = self.now.with_timezone(&self.office.timezone).date_naive();
         self.office.hours.after_days(today, self.vendor.lead_time_days)
     }
 
+    /// "7 December 2026" / "7 dicembre 2026".
     fn date(&self, date: NaiveDate) -> String {
-        let language = if self.italian() { Language::Italian } else { Language::English };
-        language.day(date, "%-d %B %Y")
+        letters::language(&self.vendor.language).day(date, "%-d %B %Y")
     }
 
     fn money(&self, amount: rust_decimal::Decimal) -> String {
         Money::new(amount, self.order.currency).written(&self.vendor.language)
+    }
+
+    /// Renders the letter `name` in the vendor's language.
+    fn write(&self, name: &str, values: &impl Serialize) -> Result<String, TemplateError> {
+        self.templates.letter(name, letters::language(&self.vendor.language), values)
+    }
+
+    /// The subject every mail of the order carries, so the vendor's replies keep its number.
+    fn subject(&self) -> Result<String, TemplateError> {
+        let values = OrderSubject { number: self.order.number.to_string(), office: self.office.name.clone() };
+        self.write("supply/purchase-order-subject", &values)
+    }
+
+    /// The order's lines and totals, written as the vendor reads them.
+    fn table(&self) -> OrderTable {
+        let order = self.order;
+        let language = &self.vendor.language;
+        let rate = self.catalog.settings.vat;
+        let (subtotal, vat) = (order.subtotal(), order.vat(rate));
+        let percent = amount_written(rate * rust_decimal::Decimal::ONE_HUNDRED, language);
+        OrderTable {
+            lines: order
+                .lines
+                .iter()
+                .map(|line| TableLine {
+                    vendor_sku: line.vendor_sku.clone(),
+                    description: line.description.clone(),
+                    quantity: line.quantity,
+                    unit: units::written(&line.unit, line.quantity, language),
+                    unit_price: self.money(line.unit_price),
+                    total: self.money(line.total()),
+                })
+                .collect(),
+            subtotal: self.money(subtotal),
+            vat_rate: percent.trim_end_matches(['0']).trim_end_matches(['.', ',']).to_owned(),
+            vat: self.money(vat),
+            total: self.money(subtotal + vat),
+        }
     }
 
     fn identity(&self) -> compose::Identity {
@@ -78,16 +131,126 @@ impl OrderLetter<'_> {
     }
 }
 
-/// The subject every mail of the order carries, so the vendor's replies keep its number.
-pub fn subject(order: &PurchaseOrder, office: &Office) -> String {
-    format!("Purchase Order {} – {}", order.number, office.name)
+/// What the subject of an order's mails is written from (the letter `supply/purchase-order-subject`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderSubject {
+    /// The order's number: `PO-2026-0042`.
+    pub number: String,
+    /// The office's name.
+    pub office: String,
+}
+
+/// What the table of an order's lines is written from (the letters `supply/order-lines` and, with
+/// every text HTML-escaped, `supply/order-lines-html`): the amounts in the order's currency, written
+/// as the vendor reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderTable {
+    pub lines: Vec<TableLine>,
+    /// The total before VAT: "EUR 147.00".
+    pub subtotal: String,
+    /// The VAT rate in percent, without trailing zeros: "22", "4,5".
+    pub vat_rate: String,
+    /// The VAT: "EUR 32.34".
+    pub vat: String,
+    /// The total with VAT: "EUR 179.34".
+    pub total: String,
+}
+
+/// A line of an order's table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableLine {
+    /// The vendor's code for the item: `CC-80500`.
+    pub vendor_sku: String,
+    /// The item as the order describes it, in the vendor's language.
+    pub description: String,
+    pub quantity: i64,
+    /// The item's unit for that many: "reams", "risme".
+    pub unit: String,
+    /// "EUR 4.20".
+    pub unit_price: String,
+    /// What the line costs: "EUR 147.00".
+    pub total: String,
+}
+
+impl OrderTable {
+    /// The same table with every text HTML-escaped, for the HTML part.
+    fn escaped(&self) -> OrderTable {
+        OrderTable {
+            lines: self
+                .lines
+                .iter()
+                .map(|line| TableLine {
+                    vendor_sku: html_escape(&line.vendor_sku),
+                    description: html_escape(&line.description),
+                    quantity: line.quantity,
+                    unit: html_escape(&line.unit),
+                    unit_price: html_escape(&line.unit_price),
+                    total: html_escape(&line.total),
+                })
+                .collect(),
+            subtotal: html_escape(&self.subtotal),
+            vat_rate: html_escape(&self.vat_rate),
+            vat: html_escape(&self.vat),
+            total: html_escape(&self.total),
+        }
+    }
+}
+
+/// What the purchase order is written from (the letter `supply/purchase-order`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PurchaseOrderLetter {
+    /// The vendor's name.
+    pub vendor: String,
+    /// The order's number: `PO-2026-0042`.
+    pub number: String,
+    /// The office's customer number with the vendor, or none when it has none.
+    pub customer_number: Option<String>,
+    /// Today: "7 December 2026".
+    pub order_date: String,
+    /// The date the vendor is asked to deliver by, after its lead time: "9 December 2026".
+    pub delivery: String,
+    /// Where to deliver, one line each.
+    pub ship_to: Vec<String>,
+    /// Whom to invoice, one line each.
+    pub bill_to: Vec<String>,
+    /// The lines as a table with the totals (the letter `supply/order-lines`), ending with a blank
+    /// line.
+    pub table: String,
+    /// The assistant's name, who signs.
+    pub assistant: String,
+    /// The office's name, for whom.
+    pub office: String,
+}
+
+/// What the reminder of an overdue order is written from (the letter `supply/order-reminder`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderReminder {
+    /// The vendor's name.
+    pub vendor: String,
+    /// The order's number: `PO-2026-0042`.
+    pub number: String,
+    /// When it was sent: "7 December 2026"; empty when not known.
+    pub sent: String,
+    /// When it was due: "9 December 2026"; empty when not known.
+    pub expected: String,
+    /// The lines as a table with the totals (the letter `supply/order-lines`), ending with a blank
+    /// line.
+    pub table: String,
+    /// The assistant's name, who signs.
+    pub assistant: String,
+    /// The office's name, for whom.
+    pub office: String,
 }
 
 /// The purchase order itself.
-pub fn purchase_order(letter: &OrderLetter<'_>) -> Result<OutboundMail, ComposeError> {
+pub fn purchase_order(letter: &OrderLetter<'_>) -> Result<OutboundMail, LetterError> {
     let identity = letter.identity();
-    let (text, html) = (order_text(letter), order_html(letter));
-    let notice = letter.notice(&identity, subject(letter.order, letter.office), text, html, "purchase order");
+    let table = letter.table();
+    let lines = letter.write("supply/order-lines", &table)?;
+    let text = letter.write("supply/purchase-order", &order_values(letter, lines.clone()))?;
+    let html_table = letter.write("supply/order-lines-html", &table.escaped())?;
+    let html = order_html(&text, &lines, &html_table);
+    let notice = letter.notice(&identity, letter.subject()?, text, html, "purchase order");
     let assistant = Address {
         name: Some(letter.office.assistant.name.clone()),
         email: letter.office.assistant.address.clone(),
@@ -97,211 +260,69 @@ pub fn purchase_order(letter: &OrderLetter<'_>) -> Result<OutboundMail, ComposeE
         content_type: "text/csv; charset=utf-8".into(),
         bytes: order_csv(letter.order),
     };
-    compose::letter(
+    Ok(compose::letter(
         &notice,
         &Extras { reply_to: vec![assistant], thread: Vec::new(), attachments: vec![csv] },
-    )
+    )?)
 }
 
 /// One reminder of an order that is overdue, in its thread.
-pub fn reminder(letter: &OrderLetter<'_>) -> Result<OutboundMail, ComposeError> {
+pub fn reminder(letter: &OrderLetter<'_>) -> Result<OutboundMail, LetterError> {
     let identity = letter.identity();
     let order = letter.order;
-    let sent = order.sent_at.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)).map(|t| t.date_naive());
-    let expected =
-        order.expected_at.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)).map(|t| t.date_naive());
-    let (sent, expected) = (
-        sent.map(|d| letter.date(d)).unwrap_or_default(),
-        expected.map(|d| letter.date(d)).unwrap_or_default(),
-    );
-    let mut text = if letter.italian() {
-        format!(
-            "Gentile {},\n\nil nostro ordine {} del {sent}, con consegna prevista il {expected}, non ci è ancora arrivato.\n\
-             Potete indicarci quando sarà consegnato? Trovate l'ordine qui sotto.\n\n",
-            letter.vendor.name, order.number
-        )
-    } else {
-        format!(
-            "Dear {},\n\nour purchase order {} of {sent}, due for delivery on {expected}, has not reached us yet.\n\
-             Could you tell us when it will be delivered? The order is below.\n\n",
-            letter.vendor.name, order.number
-        )
+    let day = |t: Option<i64>| {
+        t.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
+            .map(|t| letter.date(t.date_naive()))
+            .unwrap_or_default()
     };
-    text.push_str(&lines_text(letter));
-    text.push_str(&signature(letter));
+    let values = OrderReminder {
+        vendor: letter.vendor.name.clone(),
+        number: order.number.to_string(),
+        sent: day(order.sent_at),
+        expected: day(order.expected_at),
+        table: letter.write("supply/order-lines", &letter.table())?,
+        assistant: letter.office.assistant.name.clone(),
+        office: letter.office.name.clone(),
+    };
+    let text = letter.write("supply/order-reminder", &values)?;
     let html = compose::html_document(&text);
-    let notice =
-        letter.notice(&identity, format!("Re: {}", subject(order, letter.office)), text, html, "reminder");
+    let notice = letter.notice(&identity, format!("Re: {}", letter.subject()?), text, html, "reminder");
     let assistant = Address {
         name: Some(letter.office.assistant.name.clone()),
         email: letter.office.assistant.address.clone(),
     };
     let thread = order.message_id.iter().cloned().collect();
-    compose::letter(&notice, &Extras { reply_to: vec![assistant], thread, attachments: Vec::new() })
+    Ok(compose::letter(&notice, &Extras { reply_to: vec![assistant], thread, attachments: Vec::new() })?)
 }
 
-fn order_text(letter: &OrderLetter<'_>) -> String {
-    let order = letter.order;
+/// The purchase order's values, with its table already written.
+fn order_values(letter: &OrderLetter<'_>, table: String) -> PurchaseOrderLetter {
     let settings = &letter.catalog.settings;
-    let customer = letter.vendor.customer_number.as_deref().unwrap_or("-");
     let today = letter.now.with_timezone(&letter.office.timezone).date_naive();
-    let (order_date, delivery) = (letter.date(today), letter.date(letter.requested_delivery()));
-    let mut text = String::new();
-    if letter.italian() {
-        let _ = write!(
-            text,
-            "Gentile {},\n\nvi preghiamo di fornirci quanto segue e di confermare la data di consegna rispondendo a questa email.\n\n\
-             Ordine d'acquisto:    {}\nNostro codice cliente: {customer}\nData ordine:          {order_date}\nConsegna richiesta:   entro il {delivery}\n\n\
-             Indirizzo di consegna:\n{}\n\nIntestazione fattura:\n{}\n\n",
-            letter.vendor.name,
-            order.number,
-            indent(&settings.ship_to),
-            indent(&settings.bill_to)
-        );
-    } else {
-        let _ = write!(
-            text,
-            "Dear {},\n\nplease supply the following and confirm the delivery date by replying to this email.\n\n\
-             Purchase order:      {}\nCustomer number:     {customer}\nOrder date:          {order_date}\nRequested delivery:  by {delivery}\n\n\
-             Ship to:\n{}\n\nBill to:\n{}\n\n",
-            letter.vendor.name,
-            order.number,
-            indent(&settings.ship_to),
-            indent(&settings.bill_to)
-        );
+    PurchaseOrderLetter {
+        vendor: letter.vendor.name.clone(),
+        number: letter.order.number.to_string(),
+        customer_number: letter.vendor.customer_number.clone(),
+        order_date: letter.date(today),
+        delivery: letter.date(letter.requested_delivery()),
+        ship_to: settings.ship_to.lines().map(str::to_owned).collect(),
+        bill_to: settings.bill_to.lines().map(str::to_owned).collect(),
+        table,
+        assistant: letter.office.assistant.name.clone(),
+        office: letter.office.name.clone(),
     }
-    text.push_str(&lines_text(letter));
-    if letter.italian() {
-        let _ = writeln!(
-            text,
-            "Vi preghiamo di indicare il numero d'ordine {} sul documento di trasporto e sulla fattura.\n",
-            order.number
-        );
-    } else {
-        let _ = writeln!(text, "Please quote {} on your delivery note and invoice.\n", order.number);
-    }
-    text.push_str(&signature(letter));
-    text
 }
 
-/// The table of lines with subtotal, VAT and total, in plain text.
-fn lines_text(letter: &OrderLetter<'_>) -> String {
-    let order = letter.order;
-    let language = &letter.vendor.language;
-    let head = if letter.italian() {
-        ["Codice", "Descrizione", "Q.tà", "Unità", "Prezzo unit.", "Totale riga"]
-    } else {
-        ["Vendor SKU", "Description", "Qty", "Unit", "Unit price", "Line total"]
-    };
-    let rows: Vec<[String; 6]> = order
-        .lines
-        .iter()
-        .map(|line| {
-            [
-                line.vendor_sku.clone(),
-                line.description.clone(),
-                line.quantity.to_string(),
-                units::written(&line.unit, line.quantity, language),
-                letter.money(line.unit_price),
-                letter.money(line.total()),
-            ]
-        })
-        .collect();
-    let mut widths = head.map(|h| h.chars().count());
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let pad = |cell: &str, width: usize, right: bool| {
-        let fill = " ".repeat(width.saturating_sub(cell.chars().count()));
-        if right { format!("{fill}{cell}") } else { format!("{cell}{fill}") }
-    };
-    let line = |cells: &[String]| {
-        let out: Vec<String> =
-            cells.iter().enumerate().map(|(i, c)| pad(c, widths[i], matches!(i, 2 | 4 | 5))).collect();
-        format!("{}\n", out.join("  ").trim_end())
-    };
-    let mut text = line(&head.map(str::to_owned));
-    text.push_str(&line(&widths.map(|w| "-".repeat(w))));
-    for row in &rows {
-        text.push_str(&line(row));
-    }
-    let rate = letter.catalog.settings.vat;
-    let (subtotal, vat) = (order.subtotal(), order.vat(rate));
-    let percent = amount_written(rate * rust_decimal::Decimal::ONE_HUNDRED, language);
-    let percent = percent.trim_end_matches(['0']).trim_end_matches(['.', ',']);
-    let labels =
-        if letter.italian() { ["Imponibile", "IVA", "Totale"] } else { ["Subtotal", "VAT", "Total"] };
-    let total_width: usize = widths.iter().sum::<usize>() + 10;
-    for (label, amount) in [
-        (labels[0].to_owned(), subtotal),
-        (format!("{} {percent}%", labels[1]), vat),
-        (labels[2].to_owned(), subtotal + vat),
-    ] {
-        let amount = letter.money(amount);
-        let left = total_width.saturating_sub(amount.chars().count() + label.chars().count() + 2);
-        let _ = writeln!(text, "{}{label}  {amount}", " ".repeat(left));
-    }
-    text.push('\n');
-    text
-}
-
-fn signature(letter: &OrderLetter<'_>) -> String {
-    let office = letter.office;
-    let regards = if letter.italian() { "Cordiali saluti," } else { "Kind regards," };
-    let on_behalf = if letter.italian() { "per" } else { "for" };
-    format!("{regards}\n{}\n{on_behalf} {}\n", office.assistant.name, office.name)
-}
-
-fn indent(block: &str) -> String {
-    block.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
-}
-
-fn order_html(letter: &OrderLetter<'_>) -> String {
-    let order = letter.order;
-    let text = order_text(letter);
-    // The letter's paragraphs as in the text, with the table of lines as an HTML table.
-    let (before, after) = text.split_once(&lines_text(letter)).unwrap_or((&text, ""));
+/// The HTML part: the letter's paragraphs as in `text`, with its table of lines (`table` in the text)
+/// as the HTML table `html_table`.
+fn order_html(text: &str, table: &str, html_table: &str) -> String {
+    let (before, after) = text.split_once(table).unwrap_or((text, ""));
     let mut html = String::from("<html><body>\n");
     for block in before.split("\n\n").map(str::trim_end).filter(|b| !b.trim().is_empty()) {
         let lines: Vec<String> = block.lines().map(|l| html_escape(l.trim_start())).collect();
         let _ = writeln!(html, "<p>{}</p>", lines.join("<br>\n"));
     }
-    let head = if letter.italian() {
-        ["Codice", "Descrizione", "Q.tà", "Unità", "Prezzo unit.", "Totale riga"]
-    } else {
-        ["Vendor SKU", "Description", "Qty", "Unit", "Unit price", "Line total"]
-    };
-    html.push_str("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr>");
-    for h in head {
-        let _ = write!(html, "<th>{}</th>", html_escape(h));
-    }
-    html.push_str("</tr>\n");
-    for line in &order.lines {
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td align=\"right\">{}</td><td>{}</td><td align=\"right\">{}</td><td align=\"right\">{}</td></tr>",
-            html_escape(&line.vendor_sku),
-            html_escape(&line.description),
-            line.quantity,
-            html_escape(&units::written(&line.unit, line.quantity, &letter.vendor.language)),
-            html_escape(&letter.money(line.unit_price)),
-            html_escape(&letter.money(line.total())),
-        );
-    }
-    let rate = letter.catalog.settings.vat;
-    let labels =
-        if letter.italian() { ["Imponibile", "IVA", "Totale"] } else { ["Subtotal", "VAT", "Total"] };
-    let (subtotal, vat) = (order.subtotal(), order.vat(rate));
-    for (label, amount) in [(labels[0], subtotal), (labels[1], vat), (labels[2], subtotal + vat)] {
-        let _ = writeln!(
-            html,
-            "<tr><td colspan=\"5\" align=\"right\"><b>{label}</b></td><td align=\"right\"><b>{}</b></td></tr>",
-            html_escape(&letter.money(amount))
-        );
-    }
-    html.push_str("</table>\n");
+    html.push_str(html_table);
     for block in after.split("\n\n").map(str::trim_end).filter(|b| !b.trim().is_empty()) {
         let lines: Vec<String> = block.lines().map(html_escape).collect();
         let _ = writeln!(html, "<p>{}</p>", lines.join("<br>\n"));

@@ -3,10 +3,12 @@
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::order_mail::{self, OrderLetter};
-use crate::mail::compose::{ComposeError, OutboundMail};
+use super::order_mail::{self, LetterError, OrderLetter};
+use crate::mail::compose::OutboundMail;
 use crate::office::Office;
+use crate::rules::Templates;
 use crate::supply::catalog::{Catalog, Item, Vendor};
+use crate::supply::letters;
 use crate::supply::money::Money;
 use crate::supply::purchase::{OrderLine, OrderNumber, OrderState, PurchaseOrder};
 
@@ -77,9 +79,10 @@ pub fn send(
     vendor: &Vendor,
     catalog: &Catalog,
     office: &Office,
+    templates: &Templates,
     now: DateTime<Utc>,
-) -> Result<(PurchaseOrder, OutboundMail), ComposeError> {
-    let letter = OrderLetter { order, vendor, catalog, office, now };
+) -> Result<(PurchaseOrder, OutboundMail), LetterError> {
+    let letter = OrderLetter { order, vendor, catalog, office, templates, now };
     let mail = order_mail::purchase_order(&letter)?;
     let delivery = letter.requested_delivery();
     let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
@@ -108,22 +111,26 @@ pub enum Dispatched {
 }
 
 /// Sends `order`, or puts it to the manager when over its vendor's limit (once), or leaves it to wait.
+/// The mails are written from the letters in `templates`.
 pub fn dispatch(
     order: PurchaseOrder,
     vendor: &Vendor,
     catalog: &Catalog,
     office: &Office,
+    templates: &Templates,
     now: DateTime<Utc>,
-) -> Result<Dispatched, ComposeError> {
+) -> Result<Dispatched, LetterError> {
     Ok(match next_step(&order, vendor) {
         Next::Send => {
-            let (sent, mail) = send(&order, vendor, catalog, office, now)?;
+            let (sent, mail) = send(&order, vendor, catalog, office, templates, now)?;
             Dispatched::Sent(sent, mail)
         }
         Next::Approval if order.approval_asked_at.is_none() => {
             let limit = Money::new(vendor.approval_limit.unwrap_or_default(), vendor.currency);
-            let (subject, text) =
-                crate::supply::letters::approve_order(&order, limit, catalog.settings.vat, &office.language);
+            let values = letters::approve_order(&order, limit, catalog.settings.vat, &office.language);
+            let language = letters::language(&office.language);
+            let subject = templates.letter("supply/approve-order-subject", language, &values)?;
+            let text = templates.letter("supply/approve-order", language, &values)?;
             let mut asked = order;
             asked.approval_asked_at = Some(now.timestamp());
             Dispatched::Ask(asked, subject, text)

@@ -54,7 +54,8 @@ pub(super) fn dispatch(desk: &mut SupplyCase<'_>, order: PurchaseOrder) -> Resul
     };
     let number = order.number;
     let office = &desk.cx.rules.office;
-    match ordering::dispatch(order, vendor, desk.catalog, office, desk.cx.now)
+    let templates = &desk.cx.rules.templates;
+    match ordering::dispatch(order, vendor, desk.catalog, office, templates, desk.cx.now)
         .map_err(|e| DeskError::Letter(format!("{number}: {e}")))?
     {
         Dispatched::Sent(sent, mail) => {

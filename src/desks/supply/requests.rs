@@ -4,6 +4,7 @@
 
 use mail_parser::{MessageParser, MimeHeaders};
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use super::{SupplyCase, SupplyView, purchasing};
 use crate::actions::ReplyHistory;
@@ -34,8 +35,9 @@ pub(super) fn request(
     );
     if reading.is_empty() {
         desk.note("no order line found: the sender is asked to write one per line");
-        let body =
+        let values =
             letters::nothing_found(&language, desk.sender.name.as_deref(), desk.catalog, &desk.signature());
+        let body = write(desk, "supply/nothing-found", &language, &values)?;
         desk.reply("nothing found", compose::reply_subject(&desk.cx.msg.subject), body, history)?;
         return Ok(());
     }
@@ -83,7 +85,8 @@ pub(super) fn request(
             "{} line(s) unclear, nothing understood: the sender is asked",
             reading.unclear.len()
         ));
-        let body = letters::confirmation(&request, &[], &reading.unclear, None, &desk.signature());
+        let values = letters::confirmation(&request, &[], &reading.unclear, None, &desk.signature());
+        let body = write(desk, "supply/confirmation", &request.language, &values)?;
         desk.reply(&format!("questions {key}"), subject, body, history)?;
         return Ok(());
     }
@@ -96,8 +99,10 @@ pub(super) fn request(
         request.state = RequestState::AwaitingApproval;
         let statuses = pending(desk, &request.lines[first_new..], &assumed);
         let total = cost(desk, &request.lines[first_new..]);
-        let (approval_subject, text) =
-            letters::approve_request(&request, &statuses, total, why, &desk.cx.rules.office.language);
+        let office_language = &desk.cx.rules.office.language;
+        let values = letters::approve_request(&request, &statuses, total, why, office_language);
+        let approval_subject = write(desk, "supply/approve-request-subject", office_language, &values)?;
+        let text = write(desk, "supply/approve-request", office_language, &values)?;
         desk.note(format!("{number} waits for the manager's approval: {why}"));
         more.push(desk.letter(
             desk.manager(),
@@ -117,8 +122,9 @@ pub(super) fn request(
         reading.unclear.len()
     ));
     let approver = over.as_ref().map(|_| desk.manager_name());
-    let body =
+    let values =
         letters::confirmation(&request, &statuses, &reading.unclear, approver.as_deref(), &desk.signature());
+    let body = write(desk, "supply/confirmation", &request.language, &values)?;
     desk.put_request(request);
     if let Some(id) = desk.reply(&key, subject, body, history)? {
         more.push(id);
@@ -144,7 +150,7 @@ pub(super) fn decide(
     let requester = Address { name: request.requester_name.clone(), email: request.requester.clone() };
     let subject = tagged(&compose::reply_subject(&request.subject), number);
     request.updated_at = desk.cx.now.timestamp();
-    let text = match verdict {
+    let values = match verdict {
         Verdict::Approve => {
             desk.note(format!("{number} approved by {}", desk.sender.email));
             request.state = RequestState::Waiting;
@@ -157,6 +163,7 @@ pub(super) fn decide(
             letters::decided(&request, false, reason.as_deref(), &[], &desk.signature())
         }
     };
+    let text = write(desk, "supply/decided", &request.language, &values)?;
     desk.put_request(request);
     let id = desk.letter(requester, subject, text, Vec::new(), &format!("decided {number}"))?;
     desk.remember(Thread::Request(number), [id]);
@@ -172,13 +179,24 @@ pub(super) fn stranger(desk: &mut SupplyCase<'_>, history: &mut dyn ReplyHistory
     );
     desk.note(format!("{} may not order supplies: passed to the manager", desk.sender.email));
     let manager = desk.manager_name();
-    let body = letters::not_a_requester(&language, desk.sender.name.as_deref(), &manager, &desk.signature());
+    let values = letters::not_a_requester(desk.sender.name.as_deref(), &manager, &desk.signature());
+    let body = write(desk, "supply/not-a-requester", &language, &values)?;
     desk.reply("not a requester", compose::reply_subject(&desk.cx.msg.subject), body, history)?;
     let note = format!(
         "{} asked for supplies but is not among the requesters in catalog.toml; nothing was ordered. Their message is below.",
         desk.sender.email
     );
     desk.forward_to_manager(note, "stranger")
+}
+
+/// The letter `name` (`letters/NAME`) to someone who writes `language`, written from `values`.
+fn write(
+    desk: &SupplyCase<'_>,
+    name: &str,
+    language: &str,
+    values: &impl Serialize,
+) -> Result<String, DeskError> {
+    Ok(desk.cx.rules.templates.letter(name, letters::language(language), values)?)
 }
 
 /// The order lines of the message: its new text and CSV attachments, else a forward's forwarded

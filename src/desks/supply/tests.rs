@@ -791,3 +791,171 @@ fn the_low_stock_alert_fires_again_after_the_item_recovered() {
     );
     assert_eq!(again.to("giulia@office.example").len(), 1, "{:?}", again.notes);
 }
+
+#[test]
+fn an_offices_own_purchase_order_is_what_the_vendor_receives() {
+    let (dir, _) = office();
+    dir.write(
+        "templates/letters/supply/purchase-order.it.txt",
+        "Spettabile {{ vendor }},\nvi ordiniamo (ordine {{ number }}):\n\n{{ table }}Grazie,\n{{ assistant }}\n",
+    );
+    let rules = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 8);
+    let mails = reorder(&rules, &mut store, now());
+    let po = mails.iter().find(|m| m.recipients == ["ordini@cartoleria.example"]).expect("the order");
+    let text = Message::parse(&po.raw).unwrap().text.replace("\r\n", "\n");
+    assert!(
+        text.starts_with("Spettabile Cartoleria,\nvi ordiniamo (ordine PO-2026-0001):\n\nCodice "),
+        "{text}"
+    );
+    assert!(text.ends_with("Totale  EUR 179,34\n\nGrazie,\nOffice Assistant\n"), "{text}");
+}
+
+#[test]
+fn an_order_whose_letter_fails_is_not_sent_and_stays_a_draft() {
+    let (dir, _) = office();
+    // Fine on the sample, whose address has three lines; the office's has one.
+    dir.write("templates/letters/supply/purchase-order.txt", "Deliver to {{ ship_to[2] }}\n");
+    let rules = dir.load();
+    let mut store = stocked();
+    shelve(&mut store, "TON-26A", -2);
+    let mails = reorder(&rules, &mut store, now());
+    let recipients: Vec<&[String]> = mails.iter().map(|m| m.recipients.as_slice()).collect();
+    assert!(!recipients.contains(&["orders@printsupply.example".to_owned()].as_slice()), "{recipients:?}");
+    let draft = store.purchase_orders(&[]).unwrap().into_iter().find(|o| o.vendor == "PrintSupply");
+    assert_eq!(draft.map(|o| o.state), Some(OrderState::Draft));
+}
+
+#[test]
+fn a_failing_letter_is_an_error_naming_its_template_not_a_mail() {
+    let (dir, _) = office();
+    // Fine on the sample, whose address has three lines; the office's has one.
+    dir.write("templates/letters/supply/purchase-order.it.txt", "Consegna a {{ ship_to[2] }}\n");
+    let rules = dir.load();
+    let catalog = rules.catalog.as_ref().unwrap();
+    let vendor = catalog.vendor("Cartoleria").unwrap();
+    let paper = catalog.item("PAP-A4").unwrap();
+    let draft = super::ordering::add_to_draft(&[], paper, vendor, 35, PO, now().timestamp());
+    let dispatched =
+        super::ordering::dispatch(draft, vendor, catalog, &rules.office, &rules.templates, now());
+    let error = dispatched.map(|_| ()).unwrap_err();
+    assert!(matches!(error, super::order_mail::LetterError::Template(_)), "{error:?}");
+    assert!(error.to_string().contains("templates/letters/supply/purchase-order.it.txt"), "{error}");
+}
+
+/// The names of the values in `value`, and of those in its lists' items (`lines.item`).
+fn value_names(value: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .flat_map(|(name, inner)| {
+                let inner: Vec<String> =
+                    value_names(inner).into_iter().map(|n| format!("{name}.{n}")).collect();
+                std::iter::once(name.clone()).chain(inner)
+            })
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().flat_map(value_names).collect(),
+        _ => std::collections::BTreeSet::new(),
+    }
+}
+
+#[test]
+fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
+    use super::order_mail::{OrderReminder, OrderSubject, OrderTable, PurchaseOrderLetter, TableLine};
+    use crate::supply::letters::{self, LineStatus};
+    use crate::supply::matching::Matcher;
+    use crate::supply::reading::understand;
+
+    let (_dir, rules) = office();
+    let catalog = rules.catalog.as_ref().unwrap();
+    let paper = catalog.item("PAP-A4").unwrap();
+    let request = crate::supply::Request {
+        number: FIRST,
+        state: RequestState::Waiting,
+        requester: "marco@office.example".into(),
+        requester_name: Some("Marco Verdi".into()),
+        language: "en".into(),
+        subject: "Paper".into(),
+        urgent: false,
+        lines: Vec::new(),
+        opened_at: 0,
+        updated_at: 0,
+    };
+    let lines = [LineStatus { item: paper, quantity: 2, from_stock: 1, expected: None, assumed: false }];
+    let reading = understand(&Matcher::new(catalog), crate::supply::extract::lines("10 pens"));
+    assert!(!reading.unclear.is_empty());
+    let money = crate::supply::Money::new(rust_decimal::Decimal::ONE, catalog.settings.currency);
+    let mut order = crate::supply::PurchaseOrder::draft(PO, "Cartoleria", catalog.settings.currency, 0);
+    order.lines.push(crate::supply::OrderLine {
+        sku: "PAP-A4".into(),
+        vendor_sku: "CC-80500".into(),
+        description: "Carta A4".into(),
+        quantity: 35,
+        unit: "ream".into(),
+        unit_price: "4.20".parse().unwrap(),
+        received: 0,
+    });
+    let level = crate::supply::stock::Level { on_hand: 3, promised: 0, on_order: 0, drafted: 0 };
+    let text = String::new;
+    let table = OrderTable {
+        lines: vec![TableLine {
+            vendor_sku: text(),
+            description: text(),
+            quantity: 1,
+            unit: text(),
+            unit_price: text(),
+            total: text(),
+        }],
+        subtotal: text(),
+        vat_rate: text(),
+        vat: text(),
+        total: text(),
+    };
+    fn given(values: impl serde::Serialize) -> std::collections::BTreeSet<String> {
+        value_names(&serde_json::to_value(values).unwrap())
+    }
+    let approve_request = given(letters::approve_request(&request, &lines, money, "", "en"));
+    let approve_order = given(letters::approve_order(&order, money, rust_decimal::Decimal::ZERO, "en"));
+    let purchase_order = PurchaseOrderLetter {
+        vendor: text(),
+        number: text(),
+        customer_number: None,
+        order_date: text(),
+        delivery: text(),
+        ship_to: vec![text()],
+        bill_to: vec![text()],
+        table: text(),
+        assistant: text(),
+        office: text(),
+    };
+    let reminder = OrderReminder {
+        vendor: text(),
+        number: text(),
+        sent: text(),
+        expected: text(),
+        table: text(),
+        assistant: text(),
+        office: text(),
+    };
+    let values = [
+        ("supply/confirmation", given(letters::confirmation(&request, &lines, &reading.unclear, None, "A"))),
+        ("supply/nothing-found", given(letters::nothing_found("en", None, catalog, "A"))),
+        ("supply/not-a-requester", given(letters::not_a_requester(None, "G", "A"))),
+        ("supply/approve-request", approve_request.clone()),
+        ("supply/approve-request-subject", approve_request),
+        ("supply/approve-order", approve_order.clone()),
+        ("supply/approve-order-subject", approve_order),
+        ("supply/decided", given(letters::decided(&request, true, None, &lines, "A"))),
+        ("supply/low-stock", given(letters::LowStock::of(paper, &level, 1, "en"))),
+        ("supply/order-lines", given(&table)),
+        ("supply/order-lines-html", given(&table)),
+        ("supply/purchase-order-subject", given(OrderSubject { number: text(), office: text() })),
+        ("supply/purchase-order", given(purchase_order)),
+        ("supply/order-reminder", given(reminder)),
+    ];
+    for (name, given) in values {
+        let letter = crate::letters::built_in().find(|l| l.name == format!("letters/{name}")).unwrap();
+        assert_eq!(value_names(&(letter.sample)()), given, "{name}");
+    }
+}

@@ -411,3 +411,146 @@ fn the_owners_note_of_a_conflict_says_why_the_time_does_not_fit_in_the_offices_l
         "{note:?}"
     );
 }
+
+#[test]
+fn a_confirmation_says_where_each_line_stands_and_asks_about_the_lines_not_understood() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({
+        "name": "Marco", "request": "REQ-2026-0007",
+        "lines": [
+            {"item": "15 reams of paper (PAP)", "from_stock": 15, "waiting": 0, "expected": null, "assumed": false},
+            {"item": "3 toners (TON)", "from_stock": 1, "waiting": 2, "expected": "Fri 11 December", "assumed": false},
+            {"item": "1 pen (PEN)", "from_stock": 0, "waiting": 1, "expected": null, "assumed": true},
+        ],
+        "approver": null, "all_ready": false,
+        "questions": [
+            {"written": "10 pens", "doubt": "several", "closest": ["Blue pen (PEN-BLU)", "Red pen (PEN-RED)"],
+             "item": "Blue pen", "unit": "pieces"},
+            {"written": "24 bottles", "doubt": "unit", "closest": [], "item": null, "unit": null},
+        ],
+        "signature": "A",
+    });
+    let english = set.templates.letter("supply/confirmation", crate::language::Language::English, &values);
+    assert_eq!(
+        english.as_deref(),
+        Ok("Hello Marco,\n\nyour request REQ-2026-0007 is recorded:\n\n\
+            \x20 - 15 reams of paper (PAP): ready in the cupboard\n\
+            \x20 - 3 toners (TON): 1 ready in the cupboard, 2 ordered, expected by Fri 11 December\n\
+            \x20 - 1 pen (PEN): ordered (no quantity given: I counted 1)\n\n\
+            What is ready can be collected from the supply cupboard; I will write when the rest arrives.\n\n\
+            I did not understand these lines; reply to this message with them written again, with the code if you know it:\n\n\
+            \x20 - \"10 pens\": which one: Blue pen (PEN-BLU) or Red pen (PEN-RED)?\n\
+            \x20 - \"24 bottles\": in which unit?\n\nA")
+    );
+}
+
+#[test]
+fn a_confirmation_of_a_request_over_the_limit_says_who_must_approve_it() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({
+        "name": null, "request": "REQ-2026-0007",
+        "lines": [{"item": "2 toner (TON)", "from_stock": 0, "waiting": 2, "expected": null, "assumed": false}],
+        "approver": "Giulia Rossi", "all_ready": false, "questions": [], "signature": "A",
+    });
+    let italian = set.templates.letter("supply/confirmation", crate::language::Language::Italian, &values);
+    assert_eq!(
+        italian.as_deref(),
+        Ok("Buongiorno,\n\nho registrato la tua richiesta REQ-2026-0007:\n\n\
+            \x20 - 2 toner (TON): in attesa di approvazione\n\n\
+            Supera il limite di spesa, quindi aspetta l'approvazione di Giulia Rossi: ti scrivo appena arriva.\n\nA")
+    );
+}
+
+#[test]
+fn a_rejected_request_is_told_the_managers_reason() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let values = serde_json::json!({
+        "name": "Marco", "request": "REQ-2026-0007", "approved": false,
+        "reason": "we have two in the archive", "lines": [], "signature": "A",
+    });
+    let english = set.templates.letter("supply/decided", crate::language::Language::English, &values);
+    assert_eq!(
+        english.as_deref(),
+        Ok(
+            "Hello Marco,\n\nyour request REQ-2026-0007 was not approved.\nReason: we have two in the archive\n\nA"
+        )
+    );
+}
+
+/// The values of an order's table: two lines and the totals.
+fn order_table() -> serde_json::Value {
+    serde_json::json!({
+        "lines": [
+            {"vendor_sku": "CC-80500", "description": "Carta A4", "quantity": 35, "unit": "risme",
+             "unit_price": "EUR 4,20", "total": "EUR 147,00"},
+            {"vendor_sku": "BP-50", "description": "Penna blu <fine>", "quantity": 100, "unit": "pezzi",
+             "unit_price": "EUR 0,35", "total": "EUR 35,00"},
+        ],
+        "subtotal": "EUR 182,00", "vat_rate": "22", "vat": "EUR 40,04", "total": "EUR 222,04",
+    })
+}
+
+#[test]
+fn the_table_of_an_orders_lines_fits_its_columns_to_the_widest_cell_with_the_totals_on_the_right() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let table =
+        set.templates.letter("supply/order-lines", crate::language::Language::Italian, &order_table());
+    // Each total ends where the table's lines end.
+    let total = |line: &str| format!("{line:>66}\n");
+    let expected = format!(
+        "Codice    Descrizione       Q.tà  Unità  Prezzo unit.  Totale riga\n\
+         --------  ----------------  ----  -----  ------------  -----------\n\
+         CC-80500  Carta A4            35  risme      EUR 4,20   EUR 147,00\n\
+         BP-50     Penna blu <fine>   100  pezzi      EUR 0,35    EUR 35,00\n{}{}{}\n",
+        total("Imponibile  EUR 182,00"),
+        total("IVA 22%  EUR 40,04"),
+        total("Totale  EUR 222,04")
+    );
+    assert_eq!(table, Ok(expected));
+}
+
+#[test]
+fn the_html_table_of_an_orders_lines_takes_its_values_as_given() {
+    let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
+    let html =
+        set.templates.letter("supply/order-lines-html", crate::language::Language::English, &order_table());
+    let html = html.unwrap_or_default();
+    assert!(
+        html.starts_with("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr><th>Vendor SKU</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>Penna blu <fine></td><td align=\"right\">100</td>"),
+        "escaped by clerk, not again: {html}"
+    );
+    assert!(
+        html.ends_with("<b>Total</b></td><td align=\"right\"><b>EUR 222,04</b></td></tr>\n</table>\n"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_offices_italian_purchase_order_replaces_the_built_in_one_and_leaves_the_english_one() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n");
+    dir.write(
+        "templates/letters/supply/purchase-order.it.txt",
+        "Spettabile {{ vendor }},\nordine {{ number }}:\n\n{{ table }}Grazie.\n",
+    );
+    let set = dir.load();
+    let values = serde_json::json!({
+        "vendor": "Cartoleria", "number": "PO-2026-0042", "customer_number": null,
+        "order_date": "7 December 2026", "delivery": "9 December 2026", "ship_to": ["Via Roma 1"],
+        "bill_to": ["Via Roma 1"], "table": "(table)\n\n", "assistant": "A", "office": "O",
+    });
+    let italian = set.templates.letter("supply/purchase-order", crate::language::Language::Italian, &values);
+    assert_eq!(
+        italian.as_deref(),
+        Ok("Spettabile Cartoleria,\nordine PO-2026-0042:\n\n(table)\n\nGrazie.\n")
+    );
+    let english = set.templates.letter("supply/purchase-order", crate::language::Language::English, &values);
+    assert!(
+        english.as_deref().is_ok_and(|t| t.starts_with("Dear Cartoleria,\n\nplease supply the following")
+            && t.contains("Customer number:     -\n")),
+        "{english:?}"
+    );
+}
