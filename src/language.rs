@@ -35,6 +35,37 @@ impl Language {
         }
     }
 
+    /// An exact length of time in words of this language: "2 hour(s)", "2 ore" (a calendar's notice
+    /// or horizon; see [`crate::units::humanize`]).
+    pub fn length(self, length: std::time::Duration) -> String {
+        match self {
+            Language::English => crate::units::humanize(length),
+            Language::Italian => {
+                let (n, one, more) = match length.as_secs() {
+                    s if s % 86_400 == 0 => (s / 86_400, "giorno", "giorni"),
+                    s if s % 3600 == 0 => (s / 3600, "ora", "ore"),
+                    s if s % 60 == 0 => (s / 60, "minuto", "minuti"),
+                    s => (s, "secondo", "secondi"),
+                };
+                format!("{n} {}", if n == 1 { one } else { more })
+            }
+        }
+    }
+
+    /// An age or a wait in round words of this language: "3 days", "3 giorni" (see
+    /// [`crate::units::humanize_roughly`]).
+    pub fn age(self, seconds: i64) -> String {
+        match self {
+            Language::English => crate::units::humanize_roughly(seconds),
+            Language::Italian => match seconds.max(0) {
+                s if s >= 2 * 86_400 => format!("{} giorni", s / 86_400),
+                s if s >= 2 * 3600 => format!("{} ore", s / 3600),
+                s if s >= 3600 => "un'ora".to_owned(),
+                s => format!("{} minuti", s / 60),
+            },
+        }
+    }
+
     /// The opening of a letter to `name` (or to someone whose name is not known).
     pub fn greeting(self, name: Option<&str>) -> String {
         match (self, name.filter(|n| !n.is_empty())) {

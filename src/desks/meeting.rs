@@ -275,8 +275,8 @@ impl MeetingCase<'_> {
                 Unavailable::TooSoon { .. } => "too-soon",
                 Unavailable::TooFarAhead { .. } => "too-far-ahead",
             },
-            notice: length_in(policy.min_notice, language),
-            horizon: length_in(policy.horizon, language),
+            notice: language.length(policy.min_notice),
+            horizon: language.length(policy.horizon),
         }
     }
 
@@ -364,20 +364,4 @@ struct Unfit {
     notice: String,
     /// How far ahead meetings are booked at most, in the same words ("60 day(s)").
     horizon: String,
-}
-
-/// A length of time in words of `language`: "2 hour(s)", "2 ore" (see [`crate::units::humanize`]).
-fn length_in(length: std::time::Duration, language: Language) -> String {
-    match language {
-        Language::English => crate::units::humanize(length),
-        Language::Italian => {
-            let (n, one, more) = match length.as_secs() {
-                s if s % 86_400 == 0 => (s / 86_400, "giorno", "giorni"),
-                s if s % 3600 == 0 => (s / 3600, "ora", "ore"),
-                s if s % 60 == 0 => (s / 60, "minuto", "minuti"),
-                s => (s, "secondo", "secondi"),
-            };
-            format!("{n} {}", if n == 1 { one } else { more })
-        }
-    }
 }

@@ -234,7 +234,7 @@ fn tickets(store: &Store, since: i64, slot: i64, language: Language) -> Result<O
             Waiting {
                 department: department(name),
                 waiting: of.len(),
-                oldest: age(slot - oldest, language),
+                oldest: language.age(slot - oldest),
                 overdue: of.iter().filter(|t| t.due_at.is_some_and(|due| due < slot)).count(),
             }
         })
@@ -250,19 +250,6 @@ fn tickets(store: &Store, since: i64, slot: i64, language: Language) -> Result<O
         answered_by_clerk: store.answered_by_clerk_since(since)?,
         ratings,
     }))
-}
-
-/// An age in round words of `language`: "3 days", "3 giorni" (see [`crate::units::humanize_roughly`]).
-fn age(seconds: i64, language: Language) -> String {
-    match language {
-        Language::English => crate::units::humanize_roughly(seconds),
-        Language::Italian => match seconds.max(0) {
-            s if s >= 2 * 86_400 => format!("{} giorni", s / 86_400),
-            s if s >= 2 * 3600 => format!("{} ore", s / 3600),
-            s if s >= 3600 => "un'ora".to_owned(),
-            s => format!("{} minuti", s / 60),
-        },
-    }
 }
 
 /// The agenda of every calendar for the local day `slot` falls on; `None` without calendars. A series

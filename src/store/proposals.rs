@@ -28,7 +28,7 @@ pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()>
         json(serde_json::to_string(&proposal.participants))?,
         proposal.summary,
         json(serde_json::to_string(&slots))?,
-        language_code(proposal.language),
+        Language::code(proposal.language),
         proposal.expires.timestamp(),
         proposal.replaces,
         proposal.room,
@@ -90,13 +90,6 @@ impl Store {
     }
 }
 
-fn language_code(language: Language) -> &'static str {
-    match language {
-        Language::English => "en",
-        Language::Italian => "it",
-    }
-}
-
 fn proposal(row: &Row<'_>) -> rusqlite::Result<Proposal> {
     let bad = |column: usize, what: String| {
         rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
@@ -115,7 +108,7 @@ fn proposal(row: &Row<'_>) -> rusqlite::Result<Proposal> {
             .map(|[start, end]| Some(Slot { start: time(*start)?, end: time(*end)? }))
             .collect::<Option<_>>()
             .ok_or_else(|| bad(5, "a time out of range".into()))?,
-        language: if row.get::<_, String>(6)? == "it" { Language::Italian } else { Language::English },
+        language: Language::from_code(&row.get::<_, String>(6)?),
         expires: time(row.get(7)?).ok_or_else(|| bad(7, "a time out of range".into()))?,
         replaces: row.get(8)?,
         room: row.get(9)?,
