@@ -10,6 +10,8 @@ use super::{Letter, letter};
 /// The supply desk's letters.
 pub const LETTERS: &[[Letter; 2]] = &[
     letter!("supply/arrived", arrived),
+    letter!("supply/delivery-recorded", delivery_recorded),
+    letter!("supply/delivery-unclear", delivery_unclear),
     letter!("supply/low-stock", low_stock),
     letter!("supply/low-stock-subject", low_stock),
     letter!("supply/confirmation", confirmation),
@@ -198,4 +200,19 @@ fn order_reminder() -> Value {
         "assistant": "Office Assistant",
         "office": "Rossi & Bianchi Studio",
     })
+}
+
+/// A delivery recorded: the purchase order, what came (each `quantity` and `sku`), who signs.
+fn delivery_recorded() -> Value {
+    json!({
+        "number": "PO-2026-0042",
+        "lines": [{"quantity": 10, "sku": "PAP-A4"}, {"quantity": 2, "sku": "TON-HP"}],
+        "signature": "Office Assistant\n",
+    })
+}
+
+/// A delivery clerk could not read: the purchase order, the items named without a quantity (empty
+/// when the message says something is missing without saying what came), who signs.
+fn delivery_unclear() -> Value {
+    json!({ "number": "PO-2026-0042", "unnumbered": ["toner"], "signature": "Office Assistant\n" })
 }

@@ -3,6 +3,7 @@
 //! limit, the vendor's answers, and deliveries, which restock the shelf and reach the requesters.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 use super::ordering::{self, Dispatched};
 use super::restock;
@@ -234,14 +235,20 @@ pub(super) fn delivery(
     desk.remember(Thread::Order(number), []);
     let received = match received_lines(desk, &order) {
         Received::Lines(lines) => lines,
-        Received::Unclear(what) => {
-            desk.note(format!("{number}: the delivery {what}: asked"));
-            let body = format!(
-                "Your message about {number} {what}, so I recorded nothing.\n\
-                 Reply with what arrived, one line each with its quantity, for example \"received {number}: 10 reams of A4 paper\",\n\
-                 or \"received {number}\" alone when everything came.\n\n{}",
-                desk.signature()
-            );
+        Received::Unclear(unnumbered) => {
+            desk.note(match unnumbered.is_empty() {
+                true => format!(
+                    "{number}: the delivery says something is missing without saying what came: asked"
+                ),
+                false => format!(
+                    "{number}: the delivery names {} without saying how many came: asked",
+                    unnumbered.join(", ")
+                ),
+            });
+            let values =
+                DeliveryUnclear { number: number.to_string(), unnumbered, signature: desk.signature() };
+            let body =
+                desk.cx.rules.templates.letter("supply/delivery-unclear", office_language(desk), &values)?;
             let subject = crate::mail::compose::reply_subject(&desk.cx.msg.subject);
             desk.reply(&format!("delivery unclear {number}"), subject, body, history)?;
             return Ok(());
@@ -292,19 +299,55 @@ pub(super) fn delivery(
             }
         }
     }
-    let lines: Vec<String> = came.iter().map(|(sku, q)| format!("  - {q} {sku}")).collect();
-    let body = format!("Recorded the delivery of {number}:\n\n{}\n\n{}", lines.join("\n"), desk.signature());
+    let lines =
+        came.iter().map(|(sku, quantity)| DeliveredLine { quantity: *quantity, sku: sku.clone() }).collect();
+    let values = DeliveryRecorded { number: number.to_string(), lines, signature: desk.signature() };
+    let body = desk.cx.rules.templates.letter("supply/delivery-recorded", office_language(desk), &values)?;
     let subject = crate::mail::compose::reply_subject(&desk.cx.msg.subject);
     desk.reply(&format!("delivery {number}"), subject, body, history)?;
     Ok(())
+}
+
+/// The language of the office, which answers about deliveries are written in.
+fn office_language(desk: &SupplyCase<'_>) -> Language {
+    letters::language(&desk.cx.rules.office.language)
 }
 
 /// What a delivery message says came.
 enum Received {
     /// These lines, with their quantities.
     Lines(Vec<(String, i64)>),
-    /// It names items of the order without a quantity, or says something is missing: clerk asks.
-    Unclear(String),
+    /// It names these items of the order without a quantity, or (none) says something is missing:
+    /// clerk asks.
+    Unclear(Vec<String>),
+}
+
+/// What the answer to a delivery clerk could not read (`letters/supply/delivery-unclear`) is
+/// written from.
+#[derive(Serialize)]
+struct DeliveryUnclear {
+    /// The purchase order: `PO-2026-0042`.
+    number: String,
+    /// The items it names without saying how many came, as written; empty when it says something
+    /// is missing without saying what came.
+    unnumbered: Vec<String>,
+    signature: String,
+}
+
+/// What the answer to a delivery recorded (`letters/supply/delivery-recorded`) is written from.
+#[derive(Serialize)]
+struct DeliveryRecorded {
+    number: String,
+    /// What came: each `quantity` and `sku`.
+    lines: Vec<DeliveredLine>,
+    signature: String,
+}
+
+/// One line of a delivery recorded.
+#[derive(Serialize)]
+struct DeliveredLine {
+    quantity: i64,
+    sku: String,
 }
 
 /// What the delivery message says came: the order's lines it names with a quantity; everything
@@ -317,10 +360,10 @@ fn received_lines(desk: &SupplyCase<'_>, order: &PurchaseOrder) -> Received {
     let unnumbered: Vec<String> =
         mentioned.iter().filter(|u| u.assumed).map(|u| u.requested.written.clone()).collect();
     if !unnumbered.is_empty() {
-        return Received::Unclear(format!("names {} without saying how many came", unnumbered.join(", ")));
+        return Received::Unclear(unnumbered);
     }
     if mentioned.is_empty() && words::something_missing(desk.new_text) {
-        return Received::Unclear("says something is missing without saying what came".to_owned());
+        return Received::Unclear(Vec::new());
     }
     if mentioned.is_empty() {
         return Received::Lines(order.lines.iter().map(|l| (l.sku.clone(), l.outstanding())).collect());

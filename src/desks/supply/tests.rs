@@ -959,3 +959,48 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         assert_eq!(value_names(&(letter.sample)()), given, "{name}");
     }
 }
+
+#[test]
+fn the_answer_to_a_delivery_lists_what_was_recorded() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", -40);
+    reorder(&rules, &mut store, now());
+    let delivered =
+        mail("anna@office.example", "Delivery", "d1@office.example", "", "Received PO-2026-0001, all there.");
+    let handled = handle(&rules, &mut store, &delivered, now());
+    let answer = &handled.to("anna@office.example")[0];
+    assert!(
+        answer
+            .text
+            .replace("\r\n", "\n")
+            .starts_with("Recorded the delivery of PO-2026-0001:\n\n  - 80 PAP-A4\n\n"),
+        "{}",
+        answer.text
+    );
+}
+
+#[test]
+fn a_delivery_that_says_something_is_missing_is_answered_with_what_to_write() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -32);
+    reorder(&rules, &mut store, now());
+    let note = mail(
+        "anna@office.example",
+        "Delivery",
+        "d1@office.example",
+        "",
+        "Received PO-0001 but something is missing.",
+    );
+    let handled = handle(&rules, &mut store, &note, now());
+    let text = handled.to("anna@office.example")[0].text.replace("\r\n", "\n");
+    assert!(
+        text.starts_with(&format!(
+            "Your message about {PO} says something is missing without saying what came, so I recorded nothing.\n\
+             Reply with what arrived, one line each with its quantity, for example \"received {PO}: 10 reams of A4 paper\",\n\
+             or \"received {PO}\" alone when everything came.\n\n"
+        )),
+        "{text}"
+    );
+}
