@@ -21,7 +21,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
 /// A digest's values: the office, the time covered (`from`, `to`), the messages handled (`total`,
 /// and per desk and rule), those that failed, the mail `held` and `refused` in the outbox, the
 /// tickets (or none), the supply cupboard's lines (or none) and the day's agenda (or none). The HTML
-/// letter is given them HTML-escaped.
+/// letter escapes them as it writes them.
 fn digest() -> Value {
     json!({
         "office": "Rossi & Bianchi Studio",

@@ -19,10 +19,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
 use crate::language::Language;
+use crate::mail::compose::html_escape;
 use crate::mail::message::{Address, Message};
 use crate::office::Office;
 use crate::toml_doc::{Diagnostic, LineIndex};
@@ -73,6 +74,8 @@ impl Templates {
         env.set_debug(true);
         env.set_fuel(Some(FUEL));
         env.set_recursion_limit(MAX_NESTING);
+        env.set_auto_escape_callback(|name| if is_html(name) { AutoEscape::Html } else { AutoEscape::None });
+        env.set_formatter(write_value);
         let mut syntax = minijinja::syntax::SyntaxConfig::builder();
         if let Ok(config) = syntax.keep_trailing_newline(true).build() {
             env.set_syntax(config);
@@ -230,6 +233,33 @@ impl Templates {
             line: e.line(),
             message: describe(e),
         }
+    }
+}
+
+/// Whether the template `name` writes HTML: its name ends in `-html` (before a language's `.LANG`),
+/// as `letters/office/digest-html` and `letters/office/digest-html.it` do.
+fn is_html(name: &str) -> bool {
+    let name = match name.rsplit_once('.') {
+        Some((stem, language)) if crate::language::is_known(language) => stem,
+        _ => name,
+    };
+    name.ends_with("-html")
+}
+
+/// Writes a value into a template's output. In an HTML template, text is escaped as clerk escapes
+/// HTML everywhere (`&`, `<`, `>` and `"`, see [`html_escape`]), so a value reads the same in a
+/// letter's HTML part as in the HTML clerk writes in code; everything else is written as minijinja
+/// writes it.
+fn write_value(
+    out: &mut Output<'_>,
+    state: &mut State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (AutoEscape::Html, Some(text)) if !value.is_safe() => {
+            std::fmt::Write::write_str(out, &html_escape(text)).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 

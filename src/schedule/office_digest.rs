@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::calendar::agenda::{Days, line};
 use crate::language::Language;
-use crate::mail::compose::{self, Identity, Notice, OutboundMail, html_escape};
+use crate::mail::compose::{self, Identity, Notice, OutboundMail};
 use crate::mail::message::Address;
 use crate::rules::{RuleSet, TemplateError};
 use crate::store::{Store, StoreError};
@@ -31,7 +31,7 @@ pub enum Unwritten {
 }
 
 /// What the digest (the letters `office/digest`, `office/digest-subject` and `office/digest-html`) is
-/// written from. The HTML letter is given the same values with every text HTML-escaped.
+/// written from. The HTML letter escapes them as it writes them (see `crate::rules::Templates`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 struct Digest {
     /// The office's name.
@@ -206,7 +206,7 @@ fn write(
             .collect(),
         subject: rules.templates.letter("office/digest-subject", language, digest)?,
         text: rules.templates.letter("office/digest", language, digest)?,
-        html: rules.templates.letter("office/digest-html", language, &digest.escaped())?,
+        html: rules.templates.letter("office/digest-html", language, &digest)?,
         message_id: compose::message_id(format!("schedule\0{name}\0{slot}").as_bytes(), domain),
         date: DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or_else(Utc::now),
         loop_header_value: office.assistant.address.clone(),
@@ -282,63 +282,6 @@ fn agenda(
     Ok(Some(Agenda { day, calendars }))
 }
 
-impl Digest {
-    /// The same values with every text HTML-escaped, for the HTML letter.
-    fn escaped(&self) -> Digest {
-        let text = |text: &String| html_escape(text);
-        let name = |name: &Option<String>| name.as_deref().map(html_escape);
-        Digest {
-            office: text(&self.office),
-            from: text(&self.from),
-            to: text(&self.to),
-            total: self.total,
-            handled: self
-                .handled
-                .iter()
-                .map(|h| Handled { desk: name(&h.desk), rule: text(&h.rule), count: h.count })
-                .collect(),
-            failed: self
-                .failed
-                .iter()
-                .map(|f| Failed { sender: text(&f.sender), subject: text(&f.subject), error: text(&f.error) })
-                .collect(),
-            held: self.held,
-            refused: self.refused,
-            tickets: self.tickets.as_ref().map(|t| Tickets {
-                waiting: t.waiting,
-                departments: t
-                    .departments
-                    .iter()
-                    .map(|d| Waiting {
-                        department: name(&d.department),
-                        oldest: text(&d.oldest),
-                        ..d.clone()
-                    })
-                    .collect(),
-                answered_by_clerk: t.answered_by_clerk,
-                ratings: t
-                    .ratings
-                    .iter()
-                    .map(|r| Ratings { department: name(&r.department), ..r.clone() })
-                    .collect(),
-            }),
-            supply: self.supply.as_ref().map(|lines| lines.iter().map(text).collect()),
-            agenda: self.agenda.as_ref().map(|a| Agenda {
-                day: text(&a.day),
-                calendars: a
-                    .calendars
-                    .iter()
-                    .map(|c| CalendarDay {
-                        name: text(&c.name),
-                        events: c.events.iter().map(text).collect(),
-                        notes: c.notes.iter().map(text).collect(),
-                    })
-                    .collect(),
-            }),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,8 +349,7 @@ mod tests {
 
     #[test]
     fn the_html_escapes_what_came_from_mail() {
-        let html =
-            letter("office/digest-html", &Digest { office: "Studio & Co".into(), ..digest() }.escaped());
+        let html = letter("office/digest-html", &Digest { office: "Studio & Co".into(), ..digest() });
         assert!(html.contains("Studio &amp; Co"), "{html}");
         assert!(html.contains("Broken &lt;mail&gt;"), "{html}");
         assert!(html.contains("<li>15:00–16:00  &lt;Anna&gt;  [tentative]</li>"), "{html}");

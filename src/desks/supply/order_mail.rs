@@ -140,8 +140,8 @@ pub struct OrderSubject {
     pub office: String,
 }
 
-/// What the table of an order's lines is written from (the letters `supply/order-lines` and, with
-/// every text HTML-escaped, `supply/order-lines-html`): the amounts in the order's currency, written
+/// What the table of an order's lines is written from (the letters `supply/order-lines` and
+/// `supply/order-lines-html`, which escapes them as it writes them): the amounts in the order's currency, written
 /// as the vendor reads them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrderTable {
@@ -170,30 +170,6 @@ pub struct TableLine {
     pub unit_price: String,
     /// What the line costs: "EUR 147.00".
     pub total: String,
-}
-
-impl OrderTable {
-    /// The same table with every text HTML-escaped, for the HTML part.
-    fn escaped(&self) -> OrderTable {
-        OrderTable {
-            lines: self
-                .lines
-                .iter()
-                .map(|line| TableLine {
-                    vendor_sku: html_escape(&line.vendor_sku),
-                    description: html_escape(&line.description),
-                    quantity: line.quantity,
-                    unit: html_escape(&line.unit),
-                    unit_price: html_escape(&line.unit_price),
-                    total: html_escape(&line.total),
-                })
-                .collect(),
-            subtotal: html_escape(&self.subtotal),
-            vat_rate: html_escape(&self.vat_rate),
-            vat: html_escape(&self.vat),
-            total: html_escape(&self.total),
-        }
-    }
 }
 
 /// What the purchase order is written from (the letter `supply/purchase-order`).
@@ -248,7 +224,7 @@ pub fn purchase_order(letter: &OrderLetter<'_>) -> Result<OutboundMail, LetterEr
     let table = letter.table();
     let lines = letter.write("supply/order-lines", &table)?;
     let text = letter.write("supply/purchase-order", &order_values(letter, lines.clone()))?;
-    let html_table = letter.write("supply/order-lines-html", &table.escaped())?;
+    let html_table = letter.write("supply/order-lines-html", &table)?;
     let html = order_html(&text, &lines, &html_table);
     let notice = letter.notice(&identity, letter.subject()?, text, html, "purchase order");
     let assistant = Address {

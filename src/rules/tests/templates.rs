@@ -510,7 +510,7 @@ fn the_table_of_an_orders_lines_fits_its_columns_to_the_widest_cell_with_the_tot
 }
 
 #[test]
-fn the_html_table_of_an_orders_lines_takes_its_values_as_given() {
+fn the_html_table_of_an_orders_lines_escapes_each_value_once() {
     let set = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n").load();
     let html =
         set.templates.letter("supply/order-lines-html", crate::language::Language::English, &order_table());
@@ -520,8 +520,8 @@ fn the_html_table_of_an_orders_lines_takes_its_values_as_given() {
         "{html}"
     );
     assert!(
-        html.contains("<td>Penna blu <fine></td><td align=\"right\">100</td>"),
-        "escaped by clerk, not again: {html}"
+        html.contains("<td>Penna blu &lt;fine&gt;</td><td align=\"right\">100</td>"),
+        "escaped as clerk escapes HTML, once: {html}"
     );
     assert!(
         html.ends_with("<b>Total</b></td><td align=\"right\"><b>EUR 222,04</b></td></tr>\n</table>\n"),
@@ -553,4 +553,20 @@ fn an_offices_italian_purchase_order_replaces_the_built_in_one_and_leaves_the_en
             && t.contains("Customer number:     -\n")),
         "{english:?}"
     );
+}
+
+#[test]
+fn only_a_template_named_html_escapes_what_it_writes() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nmove = \"Archive\"\n");
+    dir.write("templates/letters/office/digest-html.txt", "<p>{{ office }}</p>");
+    dir.write("templates/letters/office/digest-html.it.txt", "<p>{{ office }}</p>");
+    dir.write("templates/letters/office/digest.txt", "{{ office }}");
+    let set = dir.load();
+    let values = serde_json::json!({"office": "Rossi & <Bianchi> \"Srl\" l'ufficio"});
+    let render = |name: &str, language| set.templates.letter(name, language, &values).unwrap_or_default();
+    let escaped = "<p>Rossi &amp; &lt;Bianchi&gt; &quot;Srl&quot; l'ufficio</p>";
+    assert_eq!(render("office/digest-html", crate::language::Language::English), escaped);
+    assert_eq!(render("office/digest-html", crate::language::Language::Italian), escaped);
+    let text = render("office/digest", crate::language::Language::English);
+    assert_eq!(text, "Rossi & <Bianchi> \"Srl\" l'ufficio");
 }
