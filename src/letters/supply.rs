@@ -104,7 +104,7 @@ fn approve_request() -> Value {
             {"item": "5 reams of A4 copy paper (PAP-A4)", "cost": "EUR 21.00"},
         ],
         "total": "EUR 199.00",
-        "why": "It is over the approval limit of EUR 150.00.",
+        "why": {"limit": "EUR 150.00", "quantity": null, "item": null, "most": null},
     })
 }
 

@@ -230,8 +230,22 @@ pub struct ApproveRequest {
     pub lines: Vec<PricedLine>,
     /// What it all costs before VAT: "EUR 1,234.50".
     pub total: String,
-    /// Why it needs approval, one sentence ("It is over the approval limit of EUR 150.00.").
-    pub why: String,
+    /// Why it needs approval.
+    pub why: WhyApproval,
+}
+
+/// Why a request needs the manager's approval: its total is over the approval `limit`, or one line
+/// asks for more than the `most` one request may take (`quantity` of `item`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhyApproval {
+    /// The approval limit, in the letter's language ("EUR 150.00"), when the total is over it.
+    pub limit: Option<String>,
+    /// How many the line asks for, when it is over the most one request may take.
+    pub quantity: Option<i64>,
+    /// The item's name in the letter's language.
+    pub item: Option<String>,
+    /// The most one request may take of it.
+    pub most: Option<u32>,
 }
 
 /// The manager's request to approve a colleague's request, in `language` (the office's).
@@ -239,7 +253,7 @@ pub fn approve_request(
     request: &Request,
     lines: &[LineStatus<'_>],
     total: Money,
-    why: &str,
+    why: WhyApproval,
     language: &str,
 ) -> ApproveRequest {
     ApproveRequest {
@@ -258,7 +272,7 @@ pub fn approve_request(
             })
             .collect(),
         total: total.written(language),
-        why: why.to_owned(),
+        why,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::supply::matching::Matcher;
 use crate::supply::reading::{Reading, understand};
 use crate::supply::stock::{Move, Reason};
 use crate::supply::words::Verdict;
-use crate::supply::{Money, Request, RequestLine, RequestNumber, RequestState, Thread, extract};
+use crate::supply::{Item, Money, Request, RequestLine, RequestNumber, RequestState, Thread, extract};
 use crate::tickets::Priority;
 
 /// A message from someone who may order: a new request, or more lines for one of theirs (the answer
@@ -100,7 +100,13 @@ pub(super) fn request(
         let statuses = pending(desk, &request.lines[first_new..], &assumed);
         let total = cost(desk, &request.lines[first_new..]);
         let office_language = &desk.cx.rules.office.language;
-        let values = letters::approve_request(&request, &statuses, total, why, office_language);
+        let values = letters::approve_request(
+            &request,
+            &statuses,
+            total,
+            why.reason(office_language),
+            office_language,
+        );
         let approval_subject = write(desk, "supply/approve-request-subject", office_language, &values)?;
         let text = write(desk, "supply/approve-request", office_language, &values)?;
         desk.note(format!("{number} waits for the manager's approval: {why}"));
@@ -249,21 +255,59 @@ fn is_urgent(desk: &SupplyCase<'_>) -> bool {
 }
 
 /// Why `lines` need the manager's approval, if they do.
-fn over_the_limit(desk: &SupplyCase<'_>, lines: &[RequestLine]) -> Option<String> {
+fn over_the_limit<'c>(desk: &SupplyCase<'c>, lines: &[RequestLine]) -> Option<OverLimit<'c>> {
     let settings = &desk.catalog.settings;
     let total = cost(desk, lines);
     if let Some(limit) = settings.approval_limit
         && total.amount > limit
     {
-        return Some(format!("It is over the approval limit of {}.", Money::new(limit, settings.currency)));
+        return Some(OverLimit::Total(Money::new(limit, settings.currency)));
     }
     lines.iter().find_map(|line| {
         let item = desk.catalog.item(&line.sku)?;
         let most = item.max_per_request?;
-        (line.quantity > i64::from(most)).then(|| {
-            format!("{} of {} is more than the {most} one request may take.", line.quantity, item.name)
-        })
+        (line.quantity > i64::from(most)).then_some(OverLimit::Line { quantity: line.quantity, item, most })
     })
+}
+
+/// Why a request needs the manager's approval.
+enum OverLimit<'c> {
+    /// Its total is over the catalog's approval limit, this.
+    Total(Money),
+    /// A line asks for more of an item than one request may take.
+    Line { quantity: i64, item: &'c Item, most: u32 },
+}
+
+impl OverLimit<'_> {
+    /// The reason as the letter to the manager is given it, in `language`.
+    fn reason(&self, language: &str) -> letters::WhyApproval {
+        match self {
+            OverLimit::Total(limit) => letters::WhyApproval {
+                limit: Some(limit.written(language)),
+                quantity: None,
+                item: None,
+                most: None,
+            },
+            OverLimit::Line { quantity, item, most } => letters::WhyApproval {
+                limit: None,
+                quantity: Some(*quantity),
+                item: Some(item.name_in(language).to_owned()),
+                most: Some(*most),
+            },
+        }
+    }
+}
+
+/// The reason in the desk's note, for the log and `explain`.
+impl std::fmt::Display for OverLimit<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OverLimit::Total(limit) => write!(f, "It is over the approval limit of {limit}."),
+            OverLimit::Line { quantity, item, most } => {
+                write!(f, "{quantity} of {} is more than the {most} one request may take.", item.name)
+            }
+        }
+    }
 }
 
 /// What `lines` cost at the catalog's prices, before VAT.

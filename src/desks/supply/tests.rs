@@ -915,7 +915,8 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
     fn given(values: impl serde::Serialize) -> std::collections::BTreeSet<String> {
         value_names(&serde_json::to_value(values).unwrap())
     }
-    let approve_request = given(letters::approve_request(&request, &lines, money, "", "en"));
+    let why = letters::WhyApproval { limit: None, quantity: None, item: None, most: None };
+    let approve_request = given(letters::approve_request(&request, &lines, money, why, "en"));
     let approve_order = given(letters::approve_order(&order, money, rust_decimal::Decimal::ZERO, "en"));
     let purchase_order = PurchaseOrderLetter {
         vendor: text(),

@@ -570,3 +570,27 @@ fn only_a_template_named_html_escapes_what_it_writes() {
     let text = render("office/digest", crate::language::Language::English);
     assert_eq!(text, "Rossi & <Bianchi> \"Srl\" l'ufficio");
 }
+
+#[test]
+fn an_approval_request_says_why_in_the_offices_language() {
+    let set = italian_office().load();
+    let values = serde_json::json!({
+        "request": "REQ-2026-0007", "requester": "marco@office.example", "requester_name": null,
+        "lines": [{"item": "12 toner", "cost": "EUR 960,00"}], "total": "EUR 960,00",
+        "why": {"limit": null, "quantity": 12, "item": "Toner HP 26A", "most": 4},
+    });
+    let italian = set.templates.letter("supply/approve-request", crate::language::Language::Italian, &values);
+    assert!(
+        italian.as_deref().is_ok_and(|t| t.contains(
+            "Totale: EUR 960,00 (IVA esclusa). 12 di Toner HP 26A sono più dei 4 che una richiesta può chiedere."
+        )),
+        "{italian:?}"
+    );
+    let english = set.templates.letter("supply/approve-request", crate::language::Language::English, &values);
+    assert!(
+        english
+            .as_deref()
+            .is_ok_and(|t| t.contains("12 of Toner HP 26A is more than the 4 one request may take.")),
+        "{english:?}"
+    );
+}
