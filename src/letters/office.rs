@@ -10,6 +10,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("office/digest", digest),
     letter!("office/digest-subject", digest),
     letter!("office/digest-html", digest),
+    letter!("office/digest-supply", cupboard),
     letter!("office/escalation", escalation),
     letter!("office/escalation-subject", escalation),
     letter!("office/meeting-conflict", meeting_conflict),
@@ -109,5 +110,22 @@ fn meeting_new_time() -> Value {
         "new": "Wed 25 Nov 2026 11:00–12:00 (Europe/Rome)",
         "unfit": null,
         "times": [],
+    })
+}
+
+/// The cupboard's news in the digest: items below their reorder point, requests waiting (for a
+/// delivery, for the manager's approval), open purchase orders, this month's spending per vendor.
+fn cupboard() -> Value {
+    json!({
+        "low": [{"sku": "PAP-A4", "name": "A4 copy paper", "available": 8, "reorder_point": 10, "on_order": 35, "drafted": 0}],
+        "waiting_delivery": 1,
+        "waiting_approval": 0,
+        "orders": [
+            {"number": "PO-2026-0001", "vendor": "Cartoleria", "state": "sent", "waiting_approval": false,
+             "expected": "Wed 9 Dec", "total": "EUR 147.00"},
+            {"number": "PO-2026-0002", "vendor": "Toner & Co", "state": "draft", "waiting_approval": true,
+             "expected": null, "total": "EUR 480.00"},
+        ],
+        "spent": [{"vendor": "Cartoleria", "amount": "EUR 147.00"}],
     })
 }

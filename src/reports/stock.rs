@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use crate::store::{Store, StoreError};
 use crate::supply::catalog::Catalog;
 use crate::supply::money::Money;
@@ -139,62 +141,54 @@ pub fn history(store: &Store, catalog: &Catalog, sku: &str, now: i64) -> Result<
     Ok(out)
 }
 
-/// The digest's lines about the cupboard at `slot` (unix seconds): items below their reorder point,
+/// The digest's news of the cupboard at `slot` (unix seconds): items below their reorder point,
 /// requests waiting, open purchase orders, and this month's spending per vendor (orders sent, before
-/// VAT).
+/// VAT), in the office's language. The letter `office/digest-supply` writes it.
 pub fn digest(
     store: &Store,
     catalog: &Catalog,
     office: &crate::office::Office,
     slot: i64,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Cupboard, StoreError> {
     let levels = store.stock_levels()?;
     let language = office.language.as_str();
-    let low: Vec<String> = catalog
+    let low = catalog
         .items
         .iter()
         .filter(|item| item.active)
         .filter_map(|item| {
             let level = levels.get(&item.sku.to_uppercase()).copied().unwrap_or_default();
-            (level.available() < item.reorder_point).then(|| {
-                format!(
-                    "  {} {}: {} available (reorder point {}), {} on order, {} drafted",
-                    item.sku,
-                    item.name_in(language),
-                    level.available(),
-                    item.reorder_point,
-                    level.on_order,
-                    level.drafted
-                )
+            (level.available() < item.reorder_point).then(|| LowItem {
+                sku: item.sku.clone(),
+                name: item.name_in(language).to_owned(),
+                available: level.available(),
+                reorder_point: item.reorder_point,
+                on_order: level.on_order,
+                drafted: level.drafted,
             })
         })
         .collect();
-    let mut lines = vec![format!("Low stock: {} item(s)", low.len())];
-    lines.extend(low);
     let requests = store.supply_requests(true)?;
-    let approval =
+    let waiting_approval =
         requests.iter().filter(|r| r.state == crate::supply::RequestState::AwaitingApproval).count();
-    lines.push(format!(
-        "Requests waiting: {} for a delivery, {approval} for the manager's approval",
-        requests.len() - approval
-    ));
-    let open = store.purchase_orders(&OrderState::OPEN)?;
-    lines.push(format!("Open purchase orders: {}", open.len()));
-    let local = |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b").unwrap_or_default();
-    for order in &open {
-        let total = Money::new(order.subtotal(), order.currency);
-        let when = match (order.state, order.expected_at, order.approval_asked_at) {
-            (OrderState::Draft, _, Some(_)) => ", waiting for the manager's approval".to_owned(),
-            (state, Some(at), _) if state.is_out() => format!(", expected {}", local(at)),
-            _ => String::new(),
-        };
-        lines.push(format!(
-            "  {} to {}: {}{when}, {total}",
-            order.number,
-            order.vendor,
-            order.state.as_str()
-        ));
-    }
+    let local = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0).map(|t| {
+            crate::language::Language::from_code(language)
+                .date(&t.with_timezone(&office.timezone), "%a %-d %b")
+        })
+    };
+    let orders = store
+        .purchase_orders(&OrderState::OPEN)?
+        .into_iter()
+        .map(|order| OpenOrder {
+            total: Money::new(order.subtotal(), order.currency).written(language),
+            waiting_approval: order.state == OrderState::Draft && order.approval_asked_at.is_some(),
+            expected: order.expected_at.filter(|_| order.state.is_out()).and_then(local),
+            state: order.state.as_str(),
+            number: order.number.to_string(),
+            vendor: order.vendor,
+        })
+        .collect();
     let month = crate::units::local_time(office.timezone, slot, "%Y-%m").unwrap_or_default();
     let mut spent: std::collections::BTreeMap<(String, String), rust_decimal::Decimal> = Default::default();
     for order in store.purchase_orders(&[])? {
@@ -207,15 +201,67 @@ pub fn digest(
         *spent.entry((order.vendor.clone(), order.currency.code().to_owned())).or_default() +=
             order.subtotal();
     }
-    let spent_line = "Spent this month (orders sent, before VAT):";
-    lines.push(if spent.is_empty() { format!("{spent_line} nothing") } else { spent_line.to_owned() });
-    for ((vendor, currency), amount) in spent {
-        let money = crate::supply::money::Currency::parse(&currency)
-            .map(|c| Money::new(amount, c).to_string())
-            .unwrap_or_default();
-        lines.push(format!("  {vendor}: {money}"));
-    }
-    Ok(lines)
+    let spent = spent
+        .into_iter()
+        .map(|((vendor, currency), amount)| Spent {
+            vendor,
+            amount: crate::supply::money::Currency::parse(&currency)
+                .map(|c| Money::new(amount, c).written(language))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Cupboard { low, waiting_delivery: requests.len() - waiting_approval, waiting_approval, orders, spent })
+}
+
+/// The cupboard as the digest tells it (the letter `office/digest-supply`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cupboard {
+    /// The active items below their reorder point.
+    pub low: Vec<LowItem>,
+    /// Colleagues' requests waiting for a delivery.
+    pub waiting_delivery: usize,
+    /// Colleagues' requests waiting for the manager's approval.
+    pub waiting_approval: usize,
+    /// The purchase orders still open.
+    pub orders: Vec<OpenOrder>,
+    /// What was spent this month per vendor (orders sent, before VAT).
+    pub spent: Vec<Spent>,
+}
+
+/// An item below its reorder point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LowItem {
+    pub sku: String,
+    /// Its name in the office's language.
+    pub name: String,
+    pub available: i64,
+    pub reorder_point: i64,
+    pub on_order: i64,
+    pub drafted: i64,
+}
+
+/// An open purchase order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenOrder {
+    /// `PO-2026-0042`.
+    pub number: String,
+    pub vendor: String,
+    /// `draft`, `sent`, `confirmed`, …
+    pub state: &'static str,
+    /// A draft over its vendor's limit, put to the manager.
+    pub waiting_approval: bool,
+    /// When it is expected, for an order sent ("Wed 9 Dec", in the office's language).
+    pub expected: Option<String>,
+    /// Its total before VAT: "EUR 147.00".
+    pub total: String,
+}
+
+/// What was spent with one vendor this month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spent {
+    pub vendor: String,
+    /// "EUR 147.00".
+    pub amount: String,
 }
 
 /// One block per purchase order, newest first: the open ones only with `open_only`.

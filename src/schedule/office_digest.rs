@@ -154,6 +154,18 @@ pub fn mail(
     };
     let unsent = store.unsent_mail()?;
     let handled = store.handled_per_rule(since)?;
+    // The cupboard's lines are a letter of their own, so that the text and the HTML digest write
+    // the same lines in the office's words.
+    let supply = match &rules.catalog {
+        Some(catalog) => {
+            let cupboard = crate::reports::stock::digest(store, catalog, office, slot)?;
+            match rules.templates.letter("office/digest-supply", language, &cupboard) {
+                Ok(lines) => Some(lines.lines().map(str::to_owned).collect()),
+                Err(e) => return Ok(Some(Err(e.into()))),
+            }
+        }
+        None => None,
+    };
     let digest = Digest {
         office: office.name.clone(),
         from: local(since),
@@ -176,10 +188,7 @@ pub fn mail(
         held: unsent.iter().filter(|m| m.status == "uncertain").count(),
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
         tickets: tickets(store, since, slot, language)?,
-        supply: match &rules.catalog {
-            Some(catalog) => Some(crate::reports::stock::digest(store, catalog, office, slot)?),
-            None => None,
-        },
+        supply,
         agenda: agenda(rules, store, slot, language)?,
     };
     Ok(Some(write(rules, name, slot, &digest, language)))

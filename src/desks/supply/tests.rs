@@ -575,8 +575,11 @@ fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
     shelve(&mut store, "PAP-A4", -32);
     reorder(&rules, &mut store, now());
     let catalog = rules.catalog.as_ref().unwrap();
-    let lines = crate::reports::stock::digest(&store, catalog, &rules.office, now().timestamp()).unwrap();
-    let text = lines.join("\n");
+    let cupboard = crate::reports::stock::digest(&store, catalog, &rules.office, now().timestamp()).unwrap();
+    let text = rules
+        .templates
+        .letter("office/digest-supply", crate::language::Language::English, &cupboard)
+        .unwrap();
     assert!(
         text.contains(
             "Low stock: 1 item(s)\n  PAP-A4 A4 copy paper: 8 available (reorder point 10), 35 on order"

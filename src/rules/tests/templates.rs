@@ -594,3 +594,25 @@ fn an_approval_request_says_why_in_the_offices_language() {
         "{english:?}"
     );
 }
+
+#[test]
+fn the_digests_cupboard_lines_are_written_in_the_offices_language() {
+    let set = italian_office().load();
+    let values = serde_json::json!({
+        "low": [{"sku": "PAP-A4", "name": "Carta A4", "available": 8, "reorder_point": 10, "on_order": 35, "drafted": 0}],
+        "waiting_delivery": 1, "waiting_approval": 0,
+        "orders": [{"number": "PO-2026-0001", "vendor": "Cartoleria", "state": "sent", "waiting_approval": false,
+                    "expected": "mer 9 dic", "total": "EUR 147,00"}],
+        "spent": [],
+    });
+    let lines = set.templates.letter("office/digest-supply", crate::language::Language::Italian, &values);
+    assert_eq!(
+        lines.as_deref(),
+        Ok(
+            "Scorte basse: 1 articoli\n  PAP-A4 Carta A4: 8 disponibili (punto di riordino 10), 35 in ordine, 0 in bozza\n\
+            Richieste in attesa: 1 di una consegna, 0 dell'approvazione del responsabile\n\
+            Ordini d'acquisto aperti: 1\n  PO-2026-0001 a Cartoleria: sent, previsto mer 9 dic, EUR 147,00\n\
+            Speso questo mese (ordini inviati, IVA esclusa): nulla\n"
+        )
+    );
+}
