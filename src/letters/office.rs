@@ -11,6 +11,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("office/digest-subject", digest),
     letter!("office/digest-html", digest),
     letter!("office/digest-supply", cupboard),
+    letter!("office/digest-event", agenda_event),
     letter!("office/escalation", escalation),
     letter!("office/escalation-subject", escalation),
     letter!("office/meeting-conflict", meeting_conflict),
@@ -128,4 +129,11 @@ fn cupboard() -> Value {
         ],
         "spent": [{"vendor": "Cartoleria", "amount": "EUR 147.00"}],
     })
+}
+
+/// An event of the day's agenda in the digest: when it starts and ends (the end with its day when
+/// that is another), its title, `confirmed`, `tentative` or `cancelled`, and whether it leaves the
+/// time free.
+fn agenda_event() -> Value {
+    json!({ "start": "15:00", "end": "16:00", "summary": "Site visit", "status": "tentative", "free": false })
 }

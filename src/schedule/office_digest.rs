@@ -8,7 +8,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::calendar::agenda::{Days, line};
+use crate::calendar::agenda::Days;
+use crate::calendar::event::{EventStatus, Occurrence};
 use crate::language::Language;
 use crate::mail::compose::{self, Identity, Notice, OutboundMail};
 use crate::mail::message::Address;
@@ -166,6 +167,10 @@ pub fn mail(
         }
         None => None,
     };
+    let agenda = match agenda(rules, store, slot, language)? {
+        Ok(agenda) => agenda,
+        Err(e) => return Ok(Some(Err(e.into()))),
+    };
     let digest = Digest {
         office: office.name.clone(),
         from: local(since),
@@ -189,7 +194,7 @@ pub fn mail(
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
         tickets: tickets(store, since, slot, language)?,
         supply,
-        agenda: agenda(rules, store, slot, language)?,
+        agenda,
     };
     Ok(Some(write(rules, name, slot, &digest, language)))
 }
@@ -268,10 +273,10 @@ fn agenda(
     store: &Store,
     slot: i64,
     language: Language,
-) -> Result<Option<Agenda>, StoreError> {
+) -> Result<Result<Option<Agenda>, TemplateError>, StoreError> {
     let office = &rules.office;
     if office.calendars.is_empty() {
-        return Ok(None);
+        return Ok(Ok(None));
     }
     let at = DateTime::<Utc>::from_timestamp(slot, 0).unwrap_or_else(Utc::now);
     let day = language.date(&at.with_timezone(&office.timezone), "%a %-d %b %Y");
@@ -282,13 +287,48 @@ fn agenda(
         let window = Days::window(zone, local_day, local_day);
         let days = Days::of(store.events(&calendar.name, window.0, window.1)?, window);
         let expansion = days.expand();
+        let events = expansion.occurrences.iter().map(|o| {
+            rules.templates.letter("office/digest-event", language, &AgendaEvent::of(o, zone, language))
+        });
+        let events = match events.collect::<Result<Vec<String>, TemplateError>>() {
+            Ok(events) => events,
+            Err(e) => return Ok(Err(e)),
+        };
         calendars.push(CalendarDay {
             name: calendar.name.clone(),
-            events: expansion.occurrences.iter().map(|o| line(o, zone)).collect(),
+            events,
             notes: expansion.cuts.iter().map(ToString::to_string).collect(),
         });
     }
-    Ok(Some(Agenda { day, calendars }))
+    Ok(Ok(Some(Agenda { day, calendars })))
+}
+
+/// An event of the day's agenda, as the letter `office/digest-event` writes it in a line.
+#[derive(Debug, Serialize)]
+struct AgendaEvent<'a> {
+    /// When it starts: "15:00".
+    start: String,
+    /// When it ends: "16:00", or "Wed 25 Nov 16:00" on another day.
+    end: String,
+    summary: &'a str,
+    /// `confirmed`, `tentative` or `cancelled`.
+    status: &'static str,
+    /// It does not take the time (transparent).
+    free: bool,
+}
+
+impl<'a> AgendaEvent<'a> {
+    fn of(o: &'a Occurrence<'a>, zone: chrono_tz::Tz, language: Language) -> AgendaEvent<'a> {
+        let (start, end) = (o.start.with_timezone(&zone), o.end.with_timezone(&zone));
+        let end_format = if start.date_naive() == end.date_naive() { "%H:%M" } else { "%a %-d %b %H:%M" };
+        AgendaEvent {
+            start: start.format("%H:%M").to_string(),
+            end: language.date(&end, end_format),
+            summary: o.summary(),
+            status: o.status().as_str(),
+            free: !o.busy() && o.status() != EventStatus::Cancelled,
+        }
+    }
 }
 
 #[cfg(test)]

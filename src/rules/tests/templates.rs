@@ -616,3 +616,13 @@ fn the_digests_cupboard_lines_are_written_in_the_offices_language() {
         )
     );
 }
+
+#[test]
+fn an_agenda_line_of_the_digest_marks_a_tentative_meeting_in_the_offices_language() {
+    let set = italian_office().load();
+    let values = serde_json::json!({"start": "15:00", "end": "16:00", "summary": "Sopralluogo", "status": "tentative", "free": false});
+    let italian = set.templates.letter("office/digest-event", crate::language::Language::Italian, &values);
+    assert_eq!(italian.as_deref(), Ok("15:00–16:00  Sopralluogo  [provvisorio]"));
+    let english = set.templates.letter("office/digest-event", crate::language::Language::English, &values);
+    assert_eq!(english.as_deref(), Ok("15:00–16:00  Sopralluogo  [tentative]"));
+}
