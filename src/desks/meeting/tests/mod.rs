@@ -41,6 +41,17 @@ fn office() -> (Dir, RuleSet) {
     (dir, set)
 }
 
+/// [`office`], writing in Italian.
+fn italian_office() -> (Dir, RuleSet) {
+    let (dir, _) = office();
+    dir.write(
+        "office.toml",
+        &format!("{}{CALENDAR}", OFFICE.replace("language = \"en\"", "language = \"it\"")),
+    );
+    let set = dir.load();
+    (dir, set)
+}
+
 /// Monday 23 November 2026, 09:00 in Rome.
 fn now() -> DateTime<Utc> {
     rome(23, 9)
@@ -456,12 +467,7 @@ fn a_calendar_of_hundreds_of_meetings_is_not_acted_on() {
 
 #[test]
 fn an_italian_office_tells_the_owner_of_a_conflict_in_italian() {
-    let (dir, _) = office();
-    dir.write(
-        "office.toml",
-        &format!("{}{CALENDAR}", OFFICE.replace("language = \"en\"", "language = \"it\"")),
-    );
-    let set = dir.load();
+    let (_dir, set) = italian_office();
     let msg = from_anna("REQUEST", "late", 0, rome(24, 19));
     let outcome =
         run(&set, &call(Some(OnConflict::Tentative), None), &msg, &Store::open_in_memory().unwrap());
@@ -522,12 +528,7 @@ fn a_declined_invitation_says_why_and_names_the_free_times_in_text_and_comment()
 
 #[test]
 fn an_italian_office_answers_an_invitation_in_italian() {
-    let (dir, _) = office();
-    dir.write(
-        "office.toml",
-        &format!("{}{CALENDAR}", OFFICE.replace("language = \"en\"", "language = \"it\"")),
-    );
-    let set = dir.load();
+    let (_dir, set) = italian_office();
     let msg = from_anna("REQUEST", "m1", 0, rome(24, 15));
     let outcome = run(&set, &call(None, None), &msg, &Store::open_in_memory().unwrap());
     let (subject, text, comment) = answer_sent(&outcome);
