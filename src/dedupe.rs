@@ -45,7 +45,8 @@ pub fn reset(store: &mut Store, sender: &str) -> Result<String, StoreError> {
     Ok(match store.forget_replies_to(sender)? {
         0 => format!("No auto-reply to {sender} was on record; nothing changed.\n"),
         n => format!(
-            "Forgot {n} auto-reply record(s) for {sender}: their next message that asks for a reply gets one.\n"
+            "Forgot {} for {sender}: their next message that asks for a reply gets one.\n",
+            crate::units::counted(n as u64, "auto-reply record")
         ),
     })
 }
@@ -99,7 +100,7 @@ mod tests {
     #[test]
     fn reset_forgets_every_rule_for_the_sender() {
         let mut store = store_with_reply("anna@example.com", "ack");
-        assert!(reset(&mut store, "ANNA@example.com").unwrap().starts_with("Forgot 1 auto-reply record(s)"));
+        assert!(reset(&mut store, "ANNA@example.com").unwrap().starts_with("Forgot 1 auto-reply record for"));
         assert!(store.replies_to("anna@example.com").unwrap().is_empty());
         assert!(reset(&mut store, "anna@example.com").unwrap().contains("nothing changed"));
     }

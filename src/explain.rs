@@ -310,12 +310,12 @@ impl fmt::Display for Explanation {
                         t.department.as_deref().map(|d| format!(", department {d}")).unwrap_or_default();
                     writeln!(
                         f,
-                        "  {}. ticket {} is {} ({} priority{department}), with {} new message(s)",
+                        "  {}. ticket {} is {} ({} priority{department}), with {} new",
                         n + 1,
                         t.number.tag(),
                         t.state.as_str(),
                         t.priority.name(),
-                        change.entries.len()
+                        crate::units::counted(change.entries.len() as u64, "message")
                     )?
                 }
             }

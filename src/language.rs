@@ -35,7 +35,7 @@ impl Language {
         }
     }
 
-    /// An exact length of time in words of this language: "2 hour(s)", "2 ore" (a calendar's notice
+    /// An exact length of time in words of this language: "2 hours", "2 ore" (a calendar's notice
     /// or horizon; see [`crate::units::humanize`]).
     pub fn length(self, length: std::time::Duration) -> String {
         match self {

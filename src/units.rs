@@ -63,14 +63,19 @@ pub fn parse_size(text: &str) -> Option<u64> {
     (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
 }
 
-/// A period as people say it, in its largest whole unit: "1 day(s)", "90 minute(s)".
+/// A period as people say it, in its largest whole unit: "1 day", "90 minutes".
 pub fn humanize(d: Duration) -> String {
     match d.as_secs() {
-        s if s % 86_400 == 0 => format!("{} day(s)", s / 86_400),
-        s if s % 3600 == 0 => format!("{} hour(s)", s / 3600),
-        s if s % 60 == 0 => format!("{} minute(s)", s / 60),
-        s => format!("{s} second(s)"),
+        s if s % 86_400 == 0 => counted(s / 86_400, "day"),
+        s if s % 3600 == 0 => counted(s / 3600, "hour"),
+        s if s % 60 == 0 => counted(s / 60, "minute"),
+        s => counted(s, "second"),
     }
+}
+
+/// `n` things in English: "1 hour", "2 hours", "0 minutes".
+pub fn counted(n: u64, thing: &str) -> String {
+    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
 /// An age or a wait in round words: "3 days", "5 hours", "12 minutes".
@@ -97,6 +102,15 @@ pub fn local_time(zone: chrono_tz::Tz, unix: i64, format: &str) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(counted(1, "hour"), "1 hour");
+        assert_eq!(counted(2, "hour"), "2 hours");
+        assert_eq!(counted(0, "minute"), "0 minutes");
+        assert_eq!(humanize(Duration::from_secs(60)), "1 minute");
+        assert_eq!(humanize(Duration::from_secs(86_400 * 60)), "60 days");
+    }
 
     #[test]
     fn periods_take_units_and_combine() {

@@ -31,7 +31,7 @@ fn a_senders_reply_record_is_shown_and_reset_lets_the_next_message_be_answered()
     assert_eq!(office.answered(), ["<first@example.test>"], "the limit holds the second reply back");
 
     let (ok, reset) = office.command(&["dedupe", "reset", CUSTOMER]);
-    assert!(ok && reset.starts_with("Forgot 1 auto-reply record(s)"), "{reset}");
+    assert!(ok && reset.starts_with("Forgot 1 auto-reply record for"), "{reset}");
     let (_, shown) = office.command(&["dedupe", "show", CUSTOMER]);
     assert!(shown.starts_with("No auto-reply to"), "{shown}");
 

@@ -160,7 +160,7 @@ impl fmt::Display for Report {
         write!(f, "{}: {} rules, {passed} of {} tests passed", dir.display(), self.rules, self.tests)?;
         let warnings = self.warnings.len() + self.open_secrets.len();
         if warnings > 0 {
-            write!(f, ", {warnings} warning(s)")?;
+            write!(f, ", {}", crate::units::counted(warnings as u64, "warning"))?;
         }
         writeln!(f, ".")
     }

@@ -94,9 +94,9 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
     let groups = by_uid(&itip.events);
     if matches!(itip.method, Method::Publish | Method::Refresh | Method::DeclineCounter) {
         outcome.notes.push(format!(
-            "meeting desk: METHOD:{} is not acted on ({} meeting(s), UID {})",
+            "meeting desk: METHOD:{} is not acted on ({}, UID {})",
             itip.method.as_str(),
-            groups.len(),
+            crate::units::counted(groups.len() as u64, "meeting"),
             groups.first().map_or("none", |g| g[0].uid.as_str())
         ));
         return Ok(outcome);
@@ -360,8 +360,8 @@ fn address_of(party: &Party) -> Address {
 struct Unfit {
     /// busy, outside-hours, too-soon or too-far-ahead.
     reason: &'static str,
-    /// The notice meetings need, in words of the letter's language ("1 hour(s)", "1 ora").
+    /// The notice meetings need, in words of the letter's language ("1 hour", "1 ora").
     notice: String,
-    /// How far ahead meetings are booked at most, in the same words ("60 day(s)").
+    /// How far ahead meetings are booked at most, in the same words ("60 days").
     horizon: String,
 }

@@ -167,7 +167,8 @@ fn ordered(text: &Text, writer: &Writer, has_csv: bool, catalog: &crate::supply:
     }
     if unclear > 0 {
         points += if counted.is_empty() { unclear_points } else { unclear_points / 2.0 };
-        evidence.push(format!("{unclear} line(s) with a quantity clerk would ask about"));
+        let lines = crate::units::counted(unclear as u64, "line");
+        evidence.push(format!("{lines} with a quantity clerk would ask about"));
     }
     if csv {
         points += 2.5;

@@ -163,7 +163,7 @@ fn which_meeting() -> Value {
 /// Why a time does not fit: `reason` (`busy`, `outside-hours`, `too-soon` or `too-far-ahead`), with
 /// the notice meetings need and how far ahead they are booked, in words of the letter's language.
 fn unfit() -> Value {
-    json!({ "reason": "outside-hours", "notice": "2 hour(s)", "horizon": "60 day(s)" })
+    json!({ "reason": "outside-hours", "notice": "2 hours", "horizon": "60 days" })
 }
 
 /// The values of the `unfit` part: the reason, and whose working hours.

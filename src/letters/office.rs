@@ -48,7 +48,7 @@ fn digest() -> Value {
             "answered_by_clerk": 4,
             "ratings": [{"department": "front-desk", "good": 3, "ok": 1, "bad": 0}],
         },
-        "supply": ["Low stock: 1 item(s)", "  PAP-A4 A4 copy paper: 3 available (reorder point 10)"],
+        "supply": ["Low stock: 1 item", "  PAP-A4 A4 copy paper: 3 available (reorder point 10)"],
         "agenda": {
             "day": "Tue 24 Nov 2026",
             "calendars": [
@@ -95,7 +95,7 @@ fn meeting_conflict() -> Value {
         "owner": "Giulia Rossi",
         "title": "Budget review",
         "when": "Tue 24 Nov 2026 19:00–20:00 (Europe/Rome)",
-        "unfit": {"reason": "outside-hours", "notice": "1 hour(s)", "horizon": "60 day(s)"},
+        "unfit": {"reason": "outside-hours", "notice": "1 hour", "horizon": "60 days"},
     })
 }
 

@@ -56,7 +56,8 @@ pub fn levels(store: &Store, catalog: &Catalog, language: &str) -> Result<String
             units::written(&item.unit, 2, language),
         );
     }
-    let _ = writeln!(out, "\n{} item(s), {low} below their reorder point.", catalog.items.len());
+    let items = crate::units::counted(catalog.items.len() as u64, "item");
+    let _ = writeln!(out, "\n{items}, {low} below their reorder point.");
     Ok(out)
 }
 

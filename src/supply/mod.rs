@@ -58,20 +58,21 @@ impl SupplyChange {
         for r in &self.requests {
             let count = r.lines.len();
             lines.push(format!(
-                "request {} from {} is {} ({count} line(s))",
+                "request {} from {} is {} ({})",
                 r.number,
                 r.requester,
-                r.state.as_str()
+                r.state.as_str(),
+                crate::units::counted(count as u64, "line")
             ));
         }
         for o in &self.orders {
             let total = Money::new(o.subtotal(), o.currency);
             let state = o.state.as_str();
             lines.push(format!(
-                "purchase order {} to {} is {state} ({} line(s), {total} before VAT)",
+                "purchase order {} to {} is {state} ({}, {total} before VAT)",
                 o.number,
                 o.vendor,
-                o.lines.len()
+                crate::units::counted(o.lines.len() as u64, "line")
             ));
         }
         for m in &self.moves {

@@ -82,8 +82,8 @@ pub(super) fn request(
     let key = format!("{number} {}", desk.cx.content_hash.get(..16).unwrap_or(desk.cx.content_hash));
     if reading.understood.is_empty() {
         desk.note(format!(
-            "{} line(s) unclear, nothing understood: the sender is asked",
-            reading.unclear.len()
+            "{} unclear, nothing understood: the sender is asked",
+            crate::units::counted(reading.unclear.len() as u64, "line")
         ));
         let values = letters::confirmation(&request, &[], &reading.unclear, None, &desk.signature());
         let body = write(desk, "supply/confirmation", &request.language, &values)?;
@@ -123,8 +123,8 @@ pub(super) fn request(
         statuses.into_iter().zip(&assumed).map(|(s, a)| LineStatus { assumed: *a, ..s }).collect()
     };
     desk.note(format!(
-        "{number}: {} line(s) understood, {} asked about",
-        reading.understood.len(),
+        "{number}: {} understood, {} asked about",
+        crate::units::counted(reading.understood.len() as u64, "line"),
         reading.unclear.len()
     ));
     let approver = over.as_ref().map(|_| desk.manager_name());

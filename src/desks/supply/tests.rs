@@ -582,7 +582,7 @@ fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
         .unwrap();
     assert!(
         text.contains(
-            "Low stock: 1 item(s)\n  PAP-A4 A4 copy paper: 8 available (reorder point 10), 35 on order"
+            "Low stock: 1 item\n  PAP-A4 A4 copy paper: 8 available (reorder point 10), 35 on order"
         ),
         "{text}"
     );

@@ -147,10 +147,8 @@ fn an_every_shorter_than_the_office_limit_is_a_warning() {
     let warnings: Vec<_> = set.warnings.iter().map(|w| dir.relative(w)).collect();
     assert_eq!(
         warnings,
-        [
-            "10.rules.toml:3:37: `every` is shorter than the office's reply limit (1 day(s), `[replies] limit` \
-          in office.toml) and has no effect: a rule can only lengthen it"
-        ]
+        ["10.rules.toml:3:37: `every` is shorter than the office's reply limit (1 day, `[replies] limit` \
+          in office.toml) and has no effect: a rule can only lengthen it"]
     );
 }
 
