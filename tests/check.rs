@@ -221,7 +221,7 @@ fn a_password_file_others_can_read_is_warned_about_with_its_mode_and_the_fix() {
         password.display()
     );
     assert!(out.contains(&warning), "{out}");
-    assert!(out.contains("1 warning(s)."), "{out}");
+    assert!(out.contains("1 warning."), "{out}");
 }
 
 #[test]
