@@ -262,13 +262,14 @@ pub fn check(msg: &Message, policy: &GuardPolicy) -> Vec<Suppression> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
     /// Mail written back to the sender: a rule's `reply`, a ticket's acknowledgment, a supply
-    /// confirmation, a meeting desk's answer to a request in words.
+    /// desk's answer.
     Reply,
     /// Taking the message into a desk's records at all (opening or continuing a ticket, a colleague's
     /// supply request): only mail a person wrote, and never clerk's own come back.
     Record,
-    /// An iMIP answer to an invitation or a reply of the calendar's: Outlook marks every invitation
-    /// it sends X-Auto-Response-Suppress, and the owner inviting the assistant is mail clerk must answer.
+    /// An iMIP answer to an invitation or a reply of the calendar's, and the meeting desk's answers to
+    /// requests in words: Outlook marks every invitation it sends X-Auto-Response-Suppress, and the
+    /// owner inviting the assistant, or asking it for a time, is mail clerk must answer.
     CalendarAnswer,
     /// Reading a vendor's answer to one of clerk's purchase orders: an order system's mail is
     /// automatic by nature; only a bounce, or clerk's own mail back, is no answer.

@@ -5,7 +5,7 @@
 //!
 //! That last word is what makes the guard one guard: whichever rule or desk wrote a mail, it is held
 //! back here when the guard's table says so for its kind ([`Answer::Reply`] for a reply,
-//! [`Answer::CalendarAnswer`] for calendar mail). Mail to the office's own people (forwards,
+//! [`Answer::CalendarAnswer`] for calendar mail and the meeting desk's answers). Mail to the office's own people (forwards,
 //! notices) is not an answer to the sender and is never held back here. The desks also consult the
 //! same [`Verdict`] earlier, to decide what to record and to say in their notes why they stayed silent.
 
@@ -13,7 +13,7 @@ use crate::actions::{self, ActionError, Decision, ReplyHistory, Suppressed};
 use crate::desks::{self, DeskError, Incoming, Views};
 use crate::effects::{Effect, MailKind};
 use crate::guard::{Answer, GuardPolicy, Verdict};
-use crate::rules::RuleSet;
+use crate::rules::{Desk, RuleSet};
 
 /// Why a message could not be decided on; nothing of its decision is kept.
 #[derive(Debug, thiserror::Error)]
@@ -42,10 +42,14 @@ pub fn decide(
 /// The guard's last word: removes every mail the verdict holds back for its kind, with the note of
 /// the reply limit that went with it, and says why in the decision.
 fn hold_back(verdict: &Verdict, decision: &mut Decision) {
+    // The meeting desk's plain answers (times offered, a question back) answer a request for a time,
+    // which the calendar's owner may send herself: they are calendar answers.
+    let meeting = decision.desk_call.as_ref().is_some_and(|call| call.desk == Desk::Meeting);
     let mut held: Vec<(String, Vec<String>)> = Vec::new();
     decision.effects.retain(|effect| {
         let Effect::Send { kind, rule, mail } = effect else { return true };
         let (answer, action) = match kind {
+            MailKind::Reply if meeting => (Answer::CalendarAnswer, "meeting desk's answer"),
             MailKind::Reply => (Answer::Reply, "reply"),
             MailKind::Calendar => (Answer::CalendarAnswer, "calendar answer"),
             MailKind::Forward | MailKind::Notice => return true,

@@ -64,8 +64,9 @@ pub struct Context<'a> {
 pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, DeskError> {
     let calendar = cx.calendar()?;
     let Some(part) = cx.msg.calendars.first() else {
-        // A request in words is answered by a reply, so it is held back as any reply is.
-        let reasons = cx.guard.why_not(Answer::Reply);
+        // The desk answers whoever asks it for a time, the calendar's owner among them, so a request
+        // in words is held back only for what holds back a calendar's answer (machine mail).
+        let reasons = cx.guard.why_not(Answer::CalendarAnswer);
         if !reasons.is_empty() {
             return Ok(Outcome::note(format!("meeting desk: not answered: {}", reasons.join("; "))));
         }

@@ -73,3 +73,23 @@ fn mail_to_a_person_who_wrote_is_left_as_the_desks_decided() {
     hold_back(&verdict(""), &mut decided);
     assert_eq!(decided.effects, effects);
 }
+
+#[test]
+fn the_meeting_desks_plain_answers_are_held_back_as_calendar_answers() {
+    let call = crate::rules::DeskCall {
+        desk: Desk::Meeting,
+        answer: None,
+        department: None,
+        calendar: None,
+        priority: None,
+        on_conflict: None,
+        accept_counter: None,
+    };
+    let effects = vec![send(MailKind::Reply, "anna@client.example")];
+    let mut decided = Decision { desk_call: Some(call.clone()), ..decision(effects.clone()) };
+    hold_back(&verdict("X-Auto-Response-Suppress: All\r\n"), &mut decided);
+    assert_eq!(decided.effects, effects, "a person asked for a time");
+    let mut decided = Decision { desk_call: Some(call), ..decision(effects) };
+    hold_back(&verdict("Auto-Submitted: auto-generated\r\n"), &mut decided);
+    assert!(decided.effects.is_empty(), "a machine did");
+}

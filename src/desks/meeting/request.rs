@@ -528,8 +528,11 @@ fn book(
         party: Party { email: desk.calendar.owner.clone(), name: Some(desk.owner_name()) },
         partstat: PartStat::Accepted,
     }];
+    // Each person once: the owner asking for a meeting herself is the owner, who has accepted.
     for party in std::iter::once(&request.requester).chain(&request.participants) {
-        attendees.push(Attendee { party: party.clone(), partstat: PartStat::NeedsAction });
+        if !attendees.iter().any(|a| a.party.is(&party.email)) {
+            attendees.push(Attendee { party: party.clone(), partstat: PartStat::NeedsAction });
+        }
     }
     let mut event = Event {
         calendar: desk.calendar.name.clone(),

@@ -644,3 +644,20 @@ fn a_request_that_fits_several_meetings_tells_the_owner_in_the_offices_language(
     assert_eq!(subjects.len(), 1, "{outcome:?}");
     assert!(subjects[0].contains("Una modifica da verificare"), "{subjects:?}");
 }
+
+#[test]
+fn the_owner_asking_for_a_meeting_herself_is_its_one_accepted_attendee() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg =
+        words("Budget review", "Could we meet on Tuesday at 3pm? Please invite anna@client.example.");
+    msg.from = vec![Address { name: Some("Giulia Rossi".into()), email: "Giulia@office.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let events = stored(&outcome);
+    let event =
+        events.iter().find(|e| e.attendees.len() > 1).unwrap_or_else(|| panic!("booked: {outcome:?}"));
+    let owner: Vec<_> = event.attendees.iter().filter(|a| a.party.is("giulia@office.example")).collect();
+    assert_eq!(owner.len(), 1, "{:?}", event.attendees);
+    assert_eq!(owner[0].partstat, PartStat::Accepted);
+    assert!(event.attendees.iter().any(|a| a.party.is("anna@client.example")), "{:?}", event.attendees);
+}
