@@ -344,7 +344,7 @@ impl Tally {
 pub(crate) struct Text {
     /// The subject without `Re:`/`Fwd:` marks, folded.
     pub(crate) subject: String,
-    /// The subject as written, for the numbers clerk puts in subjects (`[#1042-7]`, `REQ-2027-0012`).
+    /// The subject as written, for the numbers clerk puts in subjects (`[#1042-9]`, `REQ-2027-0012`).
     pub(crate) subject_as_written: String,
     /// The new text, bounded and folded: lower case, without accents, one space between words.
     pub(crate) body: String,

@@ -37,7 +37,7 @@ pub struct Tickets {
 
 #[derive(Args)]
 pub struct Ticket {
-    /// The ticket's number, as in subjects: 1042-7 (or 1042)
+    /// The ticket's number, as in subjects: 1042-9 (or 1042)
     number: String,
 }
 

@@ -4,7 +4,7 @@
 //! conversation joins the ticket.
 //!
 //! - **Which ticket.** A message joins the ticket of one of clerk's own Message-IDs (or a recorded
-//!   message's) in its In-Reply-To or References; else the ticket its subject tag names (`[#1042-7]`,
+//!   message's) in its In-Reply-To or References; else the ticket its subject tag names (`[#1042-9]`,
 //!   check digit right), when it comes from that ticket's customer or from the staff; else it opens a
 //!   new ticket. A message whose own Message-ID a ticket already holds (the same mail sent to two of
 //!   the office's addresses) changes nothing.
@@ -114,7 +114,7 @@ fn find(office: &Office, msg: &Message, sender: &Address, view: &dyn TicketView)
 }
 
 /// The ticket whose conversation `msg` continues, for mail a rule handed elsewhere (or nowhere): a
-/// staff answer that mentions an "order", a customer's "Re: appointment [#1042-7]". Machine mail and
+/// staff answer that mentions an "order", a customer's "Re: appointment [#1042-9]". Machine mail and
 /// calendar mail are left to their rules.
 pub fn conversation(
     rules: &RuleSet,

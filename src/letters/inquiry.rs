@@ -15,7 +15,7 @@ pub const LETTERS: &[[Letter; 2]] =
 fn acknowledgment() -> Value {
     json!({
         "name": "Anna Verdi",
-        "tag": "[#1042-7]",
+        "tag": "[#1042-9]",
         "due": "Monday 7 December at 12:00",
         "signature": "Office Assistant",
     })
@@ -25,7 +25,7 @@ fn acknowledgment() -> Value {
 /// priority, when an answer is due (or none), and the departments it may be routed to.
 fn forward_note() -> Value {
     json!({
-        "tag": "[#1042-7]",
+        "tag": "[#1042-9]",
         "department": "front-desk",
         "customer": "Anna Verdi <anna.verdi@example.com>",
         "priority": "normal",

@@ -11,7 +11,7 @@ use crate::tickets::{Role, Ticket, TicketNumber};
 pub enum ReportError {
     #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("`{0}` is not a ticket number (write it as 1042-7, or 1042)")]
+    #[error("`{0}` is not a ticket number (write it as 1042-9, or 1042)")]
     NotANumber(String),
     #[error("{written}: the check digit is wrong; did you mean {right}?")]
     WrongCheckDigit { written: String, right: TicketNumber },
@@ -19,7 +19,7 @@ pub enum ReportError {
     NoSuchTicket(TicketNumber),
 }
 
-/// Reads a ticket number as people write it: `1042-7`, `#1042-7`, `[#1042-7]`, or `1042` without its
+/// Reads a ticket number as people write it: `1042-9`, `#1042-9`, `[#1042-9]`, or `1042` without its
 /// check digit. A wrong check digit is refused, with the number it probably meant.
 pub fn parse_number(written: &str) -> Result<TicketNumber, ReportError> {
     let bare = written.trim().trim_start_matches('[').trim_end_matches(']').trim_start_matches('#');
@@ -60,7 +60,7 @@ pub fn list(
     Ok(out)
 }
 
-/// `[#1042-7] waiting   front-desk  high    anna@example.com  "Invoice copy"  opened 2 h ago, due …`
+/// `[#1042-9] waiting   front-desk  high    anna@example.com  "Invoice copy"  opened 2 h ago, due …`
 fn line(ticket: &Ticket, office: &Office, now: i64) -> String {
     let local = |t: i64| crate::units::local_time(office.timezone, t, "%a %-d %b %H:%M").unwrap_or_default();
     let mut line = format!(

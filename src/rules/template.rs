@@ -317,8 +317,8 @@ impl io::Write for Bounded {
 /// use `ticket`.
 pub fn sample_ticket() -> TicketContext {
     TicketContext {
-        number: "1042-7".into(),
-        tag: "[#1042-7]".into(),
+        number: "1042-9".into(),
+        tag: "[#1042-9]".into(),
         department: "front-desk".into(),
         due: "Monday 7 December, 12:00".into(),
         priority: "normal".into(),
@@ -472,9 +472,9 @@ pub struct TemplateContext<'a> {
 /// `ticket` in templates: `Your request {{ ticket.tag }} … by {{ ticket.due }}`.
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketContext {
-    /// `1042-7`: the number with its check digit.
+    /// `1042-9`: the number with its check digit.
     pub number: String,
-    /// `[#1042-7]`, as subjects carry it.
+    /// `[#1042-9]`, as subjects carry it.
     pub tag: String,
     /// The department's name, empty when none.
     pub department: String,

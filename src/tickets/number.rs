@@ -1,4 +1,4 @@
-//! Ticket numbers: short, with a check digit, written in subjects as `[#1042-7]`.
+//! Ticket numbers: short, with a check digit, written in subjects as `[#1042-9]`.
 //!
 //! The check digit (Damm's algorithm) catches every single mistyped digit and every swap of two
 //! neighbouring digits, so a subject that happens to hold "[#1024-7]" never joins ticket 1042, and a
@@ -36,7 +36,7 @@ impl TicketNumber {
             .fold(0, |interim, digit| DAMM[usize::from(interim)][usize::from(digit - b'0')])
     }
 
-    /// The tag a subject carries: `[#1042-7]`.
+    /// The tag a subject carries: `[#1042-9]`.
     pub fn tag(self) -> String {
         format!("[#{self}]")
     }
@@ -58,7 +58,7 @@ impl TicketNumber {
     }
 }
 
-/// `[#1042-7]` with loose spacing; the number and the check digit captured.
+/// `[#1042-9]` with loose spacing; the number and the check digit captured.
 fn tag_pattern() -> &'static Regex {
     static TAG: LazyLock<Regex> =
         LazyLock::new(|| crate::regexes::built_in(r"\[\s*#\s*(\d{1,9})\s*-\s*(\d)\s*\]"));
@@ -66,14 +66,14 @@ fn tag_pattern() -> &'static Regex {
 }
 
 impl serde::Serialize for TicketNumber {
-    /// As people write it, `"1042-7"`.
+    /// As people write it, `"1042-9"`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
 impl fmt::Display for TicketNumber {
-    /// `1042-7`
+    /// `1042-9`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}", self.0, self.check_digit())
     }
@@ -134,7 +134,7 @@ mod tests {
     fn a_tag_with_a_wrong_check_digit_or_without_brackets_names_no_ticket() {
         let wrong = (TicketNumber(1042).check_digit() + 1) % 10;
         assert_eq!(TicketNumber::in_subject(&format!("Re: [#1042-{wrong}]")), None);
-        assert_eq!(TicketNumber::in_subject("Invoice 1042-7 for order 44120"), None);
+        assert_eq!(TicketNumber::in_subject("Invoice 1042-9 for order 44120"), None);
         assert_eq!(TicketNumber::in_subject("Re: Question"), None);
     }
 }

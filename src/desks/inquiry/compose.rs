@@ -126,7 +126,7 @@ fn ticket_context(desk: &InquiryCase<'_>, ticket: &Ticket) -> TicketContext {
 struct Acknowledgment<'a> {
     /// Whom to: the sender's name (or their address's local part); none when there is no sender.
     name: Option<&'a str>,
-    /// The ticket's tag, `[#1042-7]`.
+    /// The ticket's tag, `[#1042-9]`.
     tag: String,
     /// When a colleague will answer, in the ticket's language and the office's time zone ("Monday 7
     /// December at 12:00"); none when no answer time is promised.
@@ -154,7 +154,7 @@ fn acknowledgment(
 /// What the note above a forwarded ticket message (the letter `inquiry/forward-note`) is written from.
 #[derive(Serialize)]
 struct ForwardNote<'a> {
-    /// The ticket's tag, `[#1042-7]`.
+    /// The ticket's tag, `[#1042-9]`.
     tag: String,
     /// The department it is forwarded to.
     department: &'a str,
