@@ -90,6 +90,20 @@ fn the_calendar_lists_each_occurrence_in_local_time() {
 }
 
 #[test]
+fn a_from_after_the_to_is_refused_naming_both() {
+    let office = office_with_calendars();
+    let run = Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--config")
+        .arg(office.config())
+        .args(["calendar", "--from", "2026-11-24", "--to", "2026-11-23"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("--from 2026-11-24 is after --to 2026-11-23"), "{stderr}");
+}
+
+#[test]
 fn one_calendar_can_be_chosen_and_an_unknown_one_is_named() {
     let office = office_with_calendars();
     let (ok, out) = office.command(&[

@@ -17,7 +17,7 @@ pub struct Calendar {
     /// Only this calendar or room (its `name` in office.toml) [default: all of them]
     #[arg(long, value_name = "NAME")]
     calendar: Option<String>,
-    /// From this day, e.g. 2026-11-23 [default: today]
+    /// From this day, e.g. 2026-11-23 [default: today in the office's time zone]
     #[arg(long, value_name = "DATE")]
     from: Option<chrono::NaiveDate>,
     /// To this day, included [default: 13 days after --from, two weeks in all]
@@ -82,7 +82,8 @@ pub fn calendar(
 ) -> anyhow::Result<ExitCode> {
     let config = Config::locate_and_load(config)?;
     let rules = load_rules(&config.rules_dir)?;
-    let from = from.unwrap_or_else(|| chrono::Local::now().date_naive());
+    // Today is the office's today, whatever zone the machine keeps.
+    let from = from.unwrap_or_else(|| chrono::Utc::now().with_timezone(&rules.office.timezone).date_naive());
     let to = to.unwrap_or(from + chrono::TimeDelta::days(13));
     let store = read_store(&config)?;
     print!("{}", clerk::reports::calendar::report(&store, &rules.office, calendar.as_deref(), from, to)?);

@@ -15,6 +15,8 @@ pub enum AgendaError {
     Store(#[from] StoreError),
     #[error("no calendar or room `{name}` in office.toml; there are: {known}")]
     Unknown { name: String, known: String },
+    #[error("--from {from} is after --to {to}: give the first day first")]
+    Backwards { from: NaiveDate, to: NaiveDate },
 }
 
 /// `clerk calendar`: the agenda of every calendar and room of `office` (or only of the one named) for
@@ -26,6 +28,9 @@ pub fn report(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<String, AgendaError> {
+    if from > to {
+        return Err(AgendaError::Backwards { from, to });
+    }
     let calendars =
         office.calendars.iter().map(|c| (&c.name, format!("{} ({})", c.name, c.owner), c.policy.timezone));
     let rooms = office
