@@ -676,20 +676,25 @@ fn a_follow_up_over_the_limit_is_a_request_of_its_own() {
     );
 }
 
-#[test]
-fn a_delivery_that_names_an_item_without_a_number_is_asked_about() {
-    let (_dir, rules) = office();
+/// The stocked office with A4 paper below its reorder point and its purchase order sent.
+fn paper_on_order() -> (Dir, RuleSet, Store) {
+    let (dir, rules) = office();
     let mut store = stocked();
     shelve(&mut store, "PAP-A4", -32);
     reorder(&rules, &mut store, now());
-    let note = mail(
-        "anna@office.example",
-        "Delivery",
-        "d1@office.example",
-        "",
-        "Received PO-0001 but the A4 paper is missing.",
-    );
-    let handled = handle(&rules, &mut store, &note, now());
+    (dir, rules, store)
+}
+
+/// Anna's message about a delivery, saying `text`, handled now.
+fn delivery_news(rules: &RuleSet, store: &mut Store, text: &str) -> Handled {
+    let note = mail("anna@office.example", "Delivery", "d1@office.example", "", text);
+    handle(rules, store, &note, now())
+}
+
+#[test]
+fn a_delivery_that_names_an_item_without_a_number_is_asked_about() {
+    let (_dir, rules, mut store) = paper_on_order();
+    let handled = delivery_news(&rules, &mut store, "Received PO-0001 but the A4 paper is missing.");
     assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Sent, "{:?}", handled.notes);
     assert!(handled.to("anna@office.example")[0].text.contains("so I recorded nothing"));
     let partial = mail(
@@ -986,18 +991,8 @@ fn the_answer_to_a_delivery_lists_what_was_recorded() {
 
 #[test]
 fn a_delivery_that_says_something_is_missing_is_answered_with_what_to_write() {
-    let (_dir, rules) = office();
-    let mut store = stocked();
-    shelve(&mut store, "PAP-A4", -32);
-    reorder(&rules, &mut store, now());
-    let note = mail(
-        "anna@office.example",
-        "Delivery",
-        "d1@office.example",
-        "",
-        "Received PO-0001 but something is missing.",
-    );
-    let handled = handle(&rules, &mut store, &note, now());
+    let (_dir, rules, mut store) = paper_on_order();
+    let handled = delivery_news(&rules, &mut store, "Received PO-0001 but something is missing.");
     let text = handled.to("anna@office.example")[0].text.replace("\r\n", "\n");
     assert!(
         text.starts_with(&format!(
