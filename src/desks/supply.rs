@@ -33,7 +33,7 @@ pub use self::view::{BatchSupply, NoSupply, SupplyView, level};
 use super::{Context, DeskError, Outcome};
 use crate::actions::ReplyHistory;
 use crate::effects::{Effect, MailKind};
-use crate::guard::{self, Answer, Suppression};
+use crate::guard::Answer;
 use crate::mail::compose::{self, AutoSubmitted, Extras, ForwardMode, Notice, Reply};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
@@ -58,7 +58,6 @@ pub fn handle(
         view,
         sender,
         new_text: reply_text::new_text(&cx.msg.text),
-        reasons: cx.guard.holding_back(Answer::Reply).cloned().collect(),
         change: SupplyChange::default(),
         outcome: Outcome::default(),
     };
@@ -88,8 +87,6 @@ struct SupplyCase<'a> {
     sender: &'a Address,
     /// What the message says that is new: the quoted history and signature split off.
     new_text: &'a str,
-    /// Every reason the guard gives against answering the message automatically.
-    reasons: Vec<Suppression>,
     /// What the message changes, as decided so far.
     change: SupplyChange,
     outcome: Outcome,
@@ -113,18 +110,13 @@ impl<'a> SupplyCase<'a> {
             && let Some(order) = self.seen().order(number)?
             && order.vendor == vendor.name
         {
-            if let Some(reason) = self.reasons.iter().find(|r| guard::holds_back(r, Answer::VendorAnswer)) {
+            if let Some(reason) = self.cx.guard.holding_back(Answer::VendorAnswer).next() {
                 self.note(format!("{number}: nothing done: {reason}"));
                 return Ok(());
             }
             return purchasing::vendor_reply(self, order, vendor);
         }
-        let machine: Vec<String> = self
-            .reasons
-            .iter()
-            .filter(|r| guard::holds_back(r, Answer::Record))
-            .map(ToString::to_string)
-            .collect();
+        let machine = self.cx.guard.why_not(Answer::Record);
         if !machine.is_empty() {
             self.note(format!("nothing done: {}", machine.join("; ")));
             return Ok(());
@@ -268,8 +260,8 @@ impl<'a> SupplyCase<'a> {
         history: &mut dyn ReplyHistory,
     ) -> Result<Option<String>, DeskError> {
         let cx = self.cx;
-        if !self.reasons.is_empty() {
-            let why: Vec<String> = self.reasons.iter().map(ToString::to_string).collect();
+        let why = cx.guard.why_not(Answer::Reply);
+        if !why.is_empty() {
             self.note(format!("no answer to {}: {}", self.sender.email, why.join("; ")));
             return Ok(None);
         }
