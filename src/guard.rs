@@ -358,11 +358,6 @@ impl Verdict {
     }
 }
 
-/// The reasons of [`check`] that hold back `answer`.
-pub fn check_for(msg: &Message, policy: &GuardPolicy, answer: Answer) -> Vec<Suppression> {
-    check(msg, policy).into_iter().filter(|reason| holds_back(reason, answer)).collect()
-}
-
 /// Whether the message was sent by a machine: auto-submitted, a bounce or report, list or bulk mail, a
 /// vendor auto-reply, or from a machine mailbox (`mailer-daemon`, `noreply`, list robots). Rules use it
 /// as a condition (file machine mail away, never open a ticket for it).

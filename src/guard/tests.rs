@@ -392,7 +392,7 @@ fn display_is_one_readable_line_even_for_hostile_values() {
 }
 
 fn holding_back(extra: &str, answer: Answer) -> Vec<Suppression> {
-    check_for(&human_mail(extra), &policy(), answer)
+    Verdict::of(&human_mail(extra), &policy()).holding_back(answer).cloned().collect()
 }
 
 #[test]
