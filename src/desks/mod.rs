@@ -356,16 +356,11 @@ fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
         crate::supply::Thread::Request(n) => n.tag(),
         crate::supply::Thread::Order(n) => n.tag(),
     };
-    let call = crate::rules::DeskCall {
-        desk: Desk::Supply,
-        answer: None,
-        department: None,
-        calendar: None,
-        priority: None,
-        on_conflict: None,
-        accept_counter: None,
-    };
-    hand_over(decision, call, &format!("supply desk: the message continues {what}"));
+    hand_over(
+        decision,
+        crate::rules::DeskCall::plain(Desk::Supply),
+        &format!("supply desk: the message continues {what}"),
+    );
 }
 
 /// Hands a message of a ticket's conversation to the inquiry desk instead of the desk (or plain
@@ -373,13 +368,9 @@ fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
 /// not answered twice. The rule's other actions (forward, move, flag) still apply.
 fn into_ticket(decision: &mut Decision, ticket: &Ticket) {
     let call = crate::rules::DeskCall {
-        desk: Desk::Inquiry,
-        answer: None,
         department: ticket.department.clone(),
-        calendar: None,
         priority: Some(ticket.priority),
-        on_conflict: None,
-        accept_counter: None,
+        ..crate::rules::DeskCall::plain(Desk::Inquiry)
     };
     let what = format!("inquiry desk: the message continues ticket {}", ticket.number.tag());
     hand_over(decision, call, &what);

@@ -76,15 +76,7 @@ fn mail_to_a_person_who_wrote_is_left_as_the_desks_decided() {
 
 #[test]
 fn the_meeting_desks_plain_answers_are_held_back_as_calendar_answers() {
-    let call = crate::rules::DeskCall {
-        desk: Desk::Meeting,
-        answer: None,
-        department: None,
-        calendar: None,
-        priority: None,
-        on_conflict: None,
-        accept_counter: None,
-    };
+    let call = crate::rules::DeskCall::plain(Desk::Meeting);
     let effects = vec![send(MailKind::Reply, "anna@client.example")];
     let mut decided = Decision { desk_call: Some(call.clone()), ..decision(effects.clone()) };
     hold_back(&verdict("X-Auto-Response-Suppress: All\r\n"), &mut decided);

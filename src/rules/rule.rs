@@ -63,6 +63,22 @@ pub struct DeskCall {
     pub accept_counter: Option<bool>,
 }
 
+impl DeskCall {
+    /// A call of `desk` with none of its options, as clerk makes one when it hands a message of a
+    /// desk's conversation to that desk whatever its rule said.
+    pub fn plain(desk: Desk) -> DeskCall {
+        DeskCall {
+            desk,
+            answer: None,
+            department: None,
+            calendar: None,
+            priority: None,
+            on_conflict: None,
+            accept_counter: None,
+        }
+    }
+}
+
 /// What the meeting desk does with an invitation for time that is not free.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

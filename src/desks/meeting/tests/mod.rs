@@ -93,15 +93,7 @@ fn message(from: &str, text: String) -> Message {
 }
 
 fn call(on_conflict: Option<OnConflict>, accept_counter: Option<bool>) -> DeskCall {
-    DeskCall {
-        desk: DeskName::Meeting,
-        answer: None,
-        department: None,
-        calendar: None,
-        priority: None,
-        on_conflict,
-        accept_counter,
-    }
+    DeskCall { on_conflict, accept_counter, ..DeskCall::plain(DeskName::Meeting) }
 }
 
 fn run(set: &RuleSet, call: &DeskCall, msg: &Message, store: &Store) -> Outcome {
