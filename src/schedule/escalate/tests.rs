@@ -63,6 +63,13 @@ fn hours(n: i64) -> DateTime<Utc> {
     opened() + TimeDelta::hours(n)
 }
 
+/// Records the escalation `due` as the job's run does.
+fn record_escalation(store: &mut Store, due: &Due) {
+    store
+        .record_run("escalate", 0, true, &[Effect::Escalated { ticket: due.ticket, level: due.level }])
+        .unwrap();
+}
+
 #[test]
 fn a_ticket_past_its_response_time_reminds_its_department_once() {
     let set = rules();
@@ -74,14 +81,7 @@ fn a_ticket_past_its_response_time_reminds_its_department_once() {
     let reminder = crate::mail::message::Message::parse(&found[0].mail.raw).unwrap();
     assert_eq!(reminder.subject, format!("Waiting for an answer: Invoice copy {}", TicketNumber(1001).tag()));
     assert!(reminder.text.contains("Could you send me a copy of invoice 123?"), "{}", reminder.text);
-    store
-        .record_run(
-            "escalate",
-            0,
-            true,
-            &[Effect::Escalated { ticket: found[0].ticket, level: found[0].level }],
-        )
-        .unwrap();
+    record_escalation(&mut store, &found[0]);
     assert!(due(&set, &store, &set.schedules[0], hours(6)).unwrap().due.is_empty(), "reminded once");
 }
 
@@ -96,14 +96,7 @@ fn past_escalate_after_the_owners_hear_of_it() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].mail.recipients, ["giulia@office.example", "info@office.example"]);
     assert_eq!(found[0].level, 2);
-    store
-        .record_run(
-            "escalate",
-            0,
-            true,
-            &[Effect::Escalated { ticket: found[0].ticket, level: found[0].level }],
-        )
-        .unwrap();
+    record_escalation(&mut store, &found[0]);
     assert!(due(&set, &store, &set.schedules[0], hours(30)).unwrap().due.is_empty());
 }
 
