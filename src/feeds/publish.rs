@@ -9,11 +9,13 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
 use tokio::sync::watch;
 use tracing::{info, warn};
 
 use super::{Feed, FeedsError, Kind, tokens};
+use crate::calendar::agenda::Days;
 use crate::calendar::feed::{self, Heading, Stamped, Window};
 use crate::config::FeedSettings;
 use crate::intake::CurrentRules;
@@ -101,13 +103,12 @@ impl Publisher {
             .db
             .run(move |store| Ok::<_, FeedsError>((tokens(store, &feeds)?, store.calendar_versions()?)))
             .await?;
-        let window = self.window(now);
         let mut shelf = HashMap::new();
         let mut rendered = 0;
         for (feed, token) in tokens {
             let basis = Basis {
                 version: versions.get(&feed.calendar).copied().unwrap_or(0),
-                window,
+                window: window(&self.settings, now, feed.timezone),
                 feed: feed.clone(),
                 refresh: self.settings.refresh,
             };
@@ -132,17 +133,6 @@ impl Publisher {
         }
         self.shelf.replace(shelf);
         Ok(rendered)
-    }
-
-    /// The window of a feed rendered at `now`: from `past` before today to `ahead` after it, in whole
-    /// UTC days so that it moves once a day.
-    fn window(&self, now: DateTime<Utc>) -> Window {
-        let today = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
-        let days = |d: Duration| TimeDelta::days(i64::try_from(d.as_secs() / 86_400).unwrap_or(i64::MAX / 2));
-        Window {
-            from: today - days(self.settings.past),
-            to: today + days(self.settings.ahead) + TimeDelta::days(1),
-        }
     }
 
     async fn render(&self, basis: &Basis, now: DateTime<Utc>) -> Result<Arc<Rendered>, RenderError> {
@@ -244,6 +234,18 @@ fn write_atomically(dir: &Path, file: &str, body: &[u8]) -> std::io::Result<()> 
     crate::durable::write_atomically(dir, file, body, 0o644)
 }
 
+/// The window of a feed rendered at `now`: from `past` before today to `ahead` after it, in whole
+/// days of the feed's own zone (a calendar kept in Rome shows Rome's days), so that it moves once a
+/// day, at that zone's midnight, and an event just after local midnight is in or out with its day.
+fn window(settings: &FeedSettings, now: DateTime<Utc>, zone: Tz) -> Window {
+    let today = now.with_timezone(&zone).date_naive();
+    let days = |d: Duration| chrono::Days::new(d.as_secs() / 86_400);
+    let first = today.checked_sub_days(days(settings.past)).unwrap_or(NaiveDate::MIN);
+    let last = today.checked_add_days(days(settings.ahead)).unwrap_or(NaiveDate::MAX);
+    let (from, to) = Days::window(zone, first, last);
+    Window { from, to }
+}
+
 /// Keeps the feeds of the rules in force current until `stopped` turns true.
 pub async fn run(mut publisher: Publisher, rules: CurrentRules, mut stopped: watch::Receiver<bool>) {
     let mut failing = false;
@@ -262,5 +264,46 @@ pub async fn run(mut publisher: Publisher, rules: CurrentRules, mut stopped: wat
             _ = tokio::time::sleep(LOOK_EVERY) => {}
             _ = stopped.changed() => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(past_days: u64, ahead_days: u64) -> FeedSettings {
+        FeedSettings {
+            past: Duration::from_secs(past_days * 86_400),
+            ahead: Duration::from_secs(ahead_days * 86_400),
+            ..FeedSettings::default()
+        }
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).expect("a test instant")
+    }
+
+    #[test]
+    fn a_feed_window_runs_from_local_midnight_to_local_midnight() {
+        // 23:30 UTC on 7 December is already 00:30 on the 8th in Rome: Rome's today is the 8th.
+        let window = window(&settings(1, 2), at("2026-12-07T23:30:00Z"), chrono_tz::Europe::Rome);
+        assert_eq!(window.from, at("2026-12-06T23:00:00Z"), "midnight of the 7th in Rome");
+        assert_eq!(window.to, at("2026-12-10T23:00:00Z"), "midnight after the 10th in Rome");
+    }
+
+    #[test]
+    fn a_feed_window_moves_at_the_zones_midnight_not_at_utcs() {
+        let zone = chrono_tz::America::New_York;
+        let before = window(&settings(0, 0), at("2026-12-08T04:59:00Z"), zone);
+        let after = window(&settings(0, 0), at("2026-12-08T05:00:00Z"), zone);
+        assert_eq!(before.from, at("2026-12-07T05:00:00Z"));
+        assert_eq!(after.from, at("2026-12-08T05:00:00Z"));
+    }
+
+    #[test]
+    fn a_feed_window_reaching_beyond_the_calendar_is_cut_not_a_panic() {
+        let window =
+            window(&settings(u64::MAX / 86_400, u64::MAX / 86_400), at("2026-12-07T12:00:00Z"), Tz::UTC);
+        assert!(window.from < window.to);
     }
 }
