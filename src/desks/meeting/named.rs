@@ -33,7 +33,7 @@ const INVITE: &[&str] = &[
 ];
 
 /// Words of a sentence about meeting, in which "with"/"con" names participants ("I spoke with Bob
-/// yesterday" names nobody to invite).
+/// last week" names nobody to invite).
 const MEETING: &[&str] = &[
     "meet",
     "meeting",
@@ -57,6 +57,30 @@ const MEETING: &[&str] = &[
     "parlare",
     "discutere",
     "sentirci",
+];
+
+/// Words of a day asked for, which make a sentence one about meeting as its meeting words do
+/// ("Tuesday at 3pm with Carla?"), as does any number.
+const DAYS: &[&str] = &[
+    "today",
+    "tomorrow",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "oggi",
+    "domani",
+    "dopodomani",
+    "lunedi",
+    "martedi",
+    "mercoledi",
+    "giovedi",
+    "venerdi",
+    "sabato",
+    "domenica",
 ];
 
 /// Titles before a name ("Dr.", "dott.ssa", "Sig.ra"); a full stop after one does not end the sentence.
@@ -280,7 +304,11 @@ fn names_in(text: &str) -> Vec<String> {
                 Token::Comma => ",".to_owned(),
             })
             .collect();
-        let about_meeting = folded.iter().any(|w| MEETING.contains(&w.as_str()));
+        let about_meeting = folded.iter().any(|w| {
+            MEETING.contains(&w.as_str())
+                || DAYS.contains(&w.as_str())
+                || w.chars().any(|c| c.is_ascii_digit())
+        });
         for (i, word) in folded.iter().enumerate() {
             let with = WITH.contains(&word.as_str()) && about_meeting;
             if with || INVITE.contains(&word.as_str()) {
@@ -430,6 +458,12 @@ mod tests {
             written("Could we meet with you on Monday with the team? Con piacere, ci vediamo.").is_empty()
         );
         assert!(written("A call with ACME about the budget?").is_empty());
+    }
+
+    #[test]
+    fn a_sentence_asking_a_day_or_a_time_is_about_meeting() {
+        assert_eq!(written("Tuesday at 3pm with Carla Neri?"), ["Carla Neri"]);
+        assert_eq!(written("Domani con Bob?"), ["Bob"]);
     }
 
     #[test]

@@ -436,6 +436,7 @@ fn move_booking(
     event.end = slot.end;
     event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
+    follow_in_staff_calendars(desk, outcome, &event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
@@ -466,6 +467,7 @@ fn cancel_booking(
     event.status = EventStatus::Cancelled;
     event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
+    follow_in_staff_calendars(desk, outcome, &event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
@@ -482,6 +484,40 @@ fn cancel_booking(
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Cancel, calendar, &uid, true)?);
     outcome.effects.push(copy);
+    Ok(())
+}
+
+/// The copies of a meeting booked in the calendars clerk keeps for the people of `[[staff]]` it
+/// invites (their `calendar`), so that their own calendars show it; the desk's calendar aside.
+fn in_staff_calendars(desk: &MeetingCase<'_>, event: &Event) -> Vec<Effect> {
+    desk.cx
+        .office
+        .staff
+        .iter()
+        .filter(|member| event.attendees.iter().any(|a| a.party.is(&member.person.address)))
+        .filter_map(|member| member.calendar.as_ref())
+        .filter(|calendar| **calendar != desk.calendar.name)
+        .map(|calendar| Effect::PutEvent(Box::new(Event { calendar: calendar.clone(), ..event.clone() })))
+        .collect()
+}
+
+/// Brings the staff calendars holding `event` along when it moves or is cancelled, as its rooms are.
+fn follow_in_staff_calendars(
+    desk: &MeetingCase<'_>,
+    outcome: &mut Outcome,
+    event: &Event,
+) -> Result<(), DeskError> {
+    for calendar in desk.cx.office.staff.iter().filter_map(|member| member.calendar.as_ref()) {
+        if *calendar == desk.calendar.name {
+            continue;
+        }
+        let held = desk.view.event_rows(calendar, &event.uid)?;
+        if held.iter().any(|e| e.recurrence_id.is_none() && e.status != EventStatus::Cancelled) {
+            outcome
+                .effects
+                .push(Effect::PutEvent(Box::new(Event { calendar: calendar.clone(), ..event.clone() })));
+        }
+    }
     Ok(())
 }
 
@@ -723,6 +759,7 @@ fn book(
             }
         }
     }
+    outcome.effects.extend(in_staff_calendars(desk, &event));
     let meeting = organizer::meeting(desk, &event);
     let to: Vec<Address> = std::iter::once(&request.requester)
         .chain(&request.participants)

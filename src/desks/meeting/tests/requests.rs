@@ -824,3 +824,22 @@ fn the_invitation_keeps_the_threads_subject_and_says_the_date_in_its_first_line(
         Some("Booked: Anna Bianchi – Budget review, Tue 24 Nov 2026 15:00–15:30 CET")
     );
 }
+
+#[test]
+fn a_colleague_with_a_calendar_of_her_own_has_the_meeting_there_too_and_it_follows_a_cancellation() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
+    let carla = "\n[[calendar]]\nname = \"carla\"\nowner = \"carla.neri@office.example\"\n\n\
+                 [[staff]]\nname = \"Carla Neri\"\naddress = \"carla.neri@office.example\"\ncalendar = \"carla\"\n";
+    dir.write("office.toml", &format!("{OFFICE}{CALENDAR}{carla}"));
+    let set = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Budget review", "Tuesday at 3pm with Carla Neri?"), &store);
+    let calendars: Vec<String> = stored(&outcome).into_iter().map(|e| e.calendar).collect();
+    assert_eq!(calendars, ["carla", "giulia"], "{outcome:?}");
+    apply(&mut store, &outcome);
+    let cancelled = run(&set, &plain_call(), &in_thread("Sorry, I need to cancel."), &store);
+    let statuses: Vec<(String, EventStatus)> =
+        stored(&cancelled).into_iter().map(|e| (e.calendar, e.status)).collect();
+    assert!(statuses.contains(&("carla".to_owned(), EventStatus::Cancelled)), "{statuses:?}");
+}
