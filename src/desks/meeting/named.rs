@@ -114,6 +114,11 @@ const BEFORE_A_NAME: &[&str] = &[
     "anche",
     "pure",
     "a",
+    "al",
+    "alla",
+    "allo",
+    "ai",
+    "agli",
     "with",
 ];
 
@@ -464,6 +469,11 @@ mod tests {
     fn a_sentence_asking_a_day_or_a_time_is_about_meeting() {
         assert_eq!(written("Tuesday at 3pm with Carla Neri?"), ["Carla Neri"]);
         assert_eq!(written("Domani con Bob?"), ["Bob"]);
+    }
+
+    #[test]
+    fn insieme_alla_and_an_italian_title_lead_to_the_name() {
+        assert_eq!(written("Possiamo vederci lunedì insieme alla dott.ssa Neri?"), ["Neri"]);
     }
 
     #[test]

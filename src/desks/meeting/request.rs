@@ -1,7 +1,9 @@
 //! Requests to meet in plain words ("can we meet Tuesday at 3?", "possiamo vederci domani mattina?").
 //!
 //! A free time asked for is booked: the event goes into the calendar, organised by the assistant for
-//! the owner, and an iMIP invitation goes to the requester and the people the request named. A busy,
+//! the owner, and an iMIP invitation goes to the requester and the people the request named (by
+//! address, or by name from the office's directory); the owner gets her copy of every booking, move
+//! and cancellation someone else makes, under the same UID. A busy,
 //! vague or missing time gets three numbered free times, held for the thread; a reply choosing one
 //! ("2", "va bene la 2") books it, a reply that fits none gets three new ones. In the thread of a
 //! meeting it booked, "can we move it to Thursday?" moves it (or offers times to move it to) and "I
