@@ -590,7 +590,8 @@ fn title(
 
 /// What a request's subject says the meeting is about, without the words any request has
 /// ("Richiesta appuntamento - ristrutturazione Via Roma" → "ristrutturazione Via Roma"); none when
-/// it says nothing more ("Appointment request") or only whom with ("Meeting with Bob").
+/// it says nothing more ("Appointment request") or only whom with or from ("Meeting with Bob",
+/// "Richiesta da Marco Conti").
 fn topic(subject: &str) -> Option<String> {
     const ANY_REQUEST: &[&str] = &[
         "meeting",
@@ -637,7 +638,7 @@ fn topic(subject: &str) -> Option<String> {
     let words: Vec<&str> = subject.split_whitespace().collect();
     let generic = |word: &str| crate::text::fold(word).split_whitespace().all(|w| ANY_REQUEST.contains(&w));
     let first = words.iter().position(|w| !generic(w))?;
-    if ["with", "con"].contains(&crate::text::fold(words[first]).trim()) {
+    if ["with", "con", "from", "da"].contains(&crate::text::fold(words[first]).trim()) {
         return None;
     }
     let rest = words[first..].join(" ");

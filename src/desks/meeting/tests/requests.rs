@@ -843,3 +843,13 @@ fn a_colleague_with_a_calendar_of_her_own_has_the_meeting_there_too_and_it_follo
         stored(&cancelled).into_iter().map(|e| (e.calendar, e.status)).collect();
     assert!(statuses.contains(&("carla".to_owned(), EventStatus::Cancelled)), "{statuses:?}");
 }
+
+#[test]
+fn a_subject_that_says_only_whom_from_gives_a_title_of_whom_with() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Richiesta appuntamento da Marco Conti", "Martedì alle 15?");
+    msg.from = vec![Address { name: Some("Marco Conti".into()), email: "marco@conti.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    assert_eq!(stored(&outcome)[0].summary, "Meeting with Marco Conti");
+}
