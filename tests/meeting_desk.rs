@@ -22,6 +22,17 @@ const WAIT: Duration = Duration::from_secs(30);
 /// Someone outside the office and outside the customer's company, with a mailbox of her own.
 const THIRD_PARTY: &str = "carla@partner.test";
 
+/// The owner of the calendar the rules book into, with a mailbox of her own.
+const OWNER: &str = "owner@office.test";
+
+/// A colleague in the office's staff directory, with a mailbox of her own.
+const COLLEAGUE: &str = "carla.neri@office.test";
+
+/// The office's staff directory: Carla Neri, and two people called Bob.
+const STAFF: &str = "\n[[staff]]\nname = \"Carla Neri\"\naddress = \"carla.neri@office.test\"\n\
+    \n[[staff]]\nname = \"Bob Bianchi\"\naddress = \"bob.bianchi@office.test\"\n\
+    \n[[staff]]\nname = \"Bob Rossi\"\naddress = \"bob.rossi@office.test\"\n";
+
 const RULES: &str = r#"
 [[rule]]
 name = "invitations"
@@ -88,15 +99,20 @@ fn office() -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
 
 /// [`office`] with `config` added to clerk.toml.
 fn office_with(config: &str) -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
+    office_with_staff(config, "")
+}
+
+/// [`office_with`], with `staff` added to office.toml; the owner and the colleague have mailboxes.
+fn office_with_staff(config: &str, staff: &str) -> (Dovecot, SmtpSink, Office, support::clerk::Clerk) {
     let mut users = office_users();
-    users.push((THIRD_PARTY, PASSWORD));
+    users.extend([(THIRD_PARTY, PASSWORD), (OWNER, PASSWORD), (COLLEAGUE, PASSWORD)]);
     let dovecot = Dovecot::start(&users);
     let sink = SmtpSink::start_relaying_to(&dovecot);
     let office = Office::new(&dovecot, &sink, RULES, "");
     office.append_config(config);
     let office_toml = office.dir.path().join("rules/office.toml");
     let text = std::fs::read_to_string(&office_toml).unwrap();
-    std::fs::write(&office_toml, format!("{text}{CALENDAR}")).unwrap();
+    std::fs::write(&office_toml, format!("{text}{CALENDAR}{staff}")).unwrap();
     let clerk = office.start();
     assert!(clerk.wait_for_log("watching", WAIT), "clerk did not start watching:\n{}", clerk.log());
     (dovecot, sink, office, clerk)
@@ -154,11 +170,16 @@ fn an_outlook_invitation_is_accepted_a_conflict_declined_an_update_moves_it_and_
 
 /// A plain message from Anna to the assistant, sent now from Rome.
 fn in_words(subject: &str, text: &str, id: &str, in_reply_to: Option<&str>) -> Vec<u8> {
+    in_words_from(&format!("Anna Example <{CUSTOMER}>"), subject, text, id, in_reply_to)
+}
+
+/// A plain message from `from` to the assistant, sent now from Rome.
+fn in_words_from(from: &str, subject: &str, text: &str, id: &str, in_reply_to: Option<&str>) -> Vec<u8> {
     let date = Utc::now().with_timezone(&chrono_tz::Europe::Rome).to_rfc2822();
     let thread =
         in_reply_to.map_or_else(String::new, |r| format!("In-Reply-To: <{r}>\r\nReferences: <{r}>\r\n"));
     format!(
-        "From: Anna Example <{CUSTOMER}>\r\nTo: {ASSISTANT}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n\
+        "From: {from}\r\nTo: {ASSISTANT}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n\
          {thread}Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
     )
     .into_bytes()
@@ -180,9 +201,12 @@ fn a_request_in_words_for_a_free_time_is_booked_and_the_requester_gets_the_invit
     assert!(raw.contains("method=\"REQUEST\""), "{raw}");
     assert!(invitation.contains("METHOD:REQUEST"), "{invitation}");
     assert!(invitation.contains(&dtstart(three_pm)), "{invitation}");
-    assert!(invitation.contains("SUMMARY:Meeting about the budget"), "{invitation}");
+    assert!(invitation.contains("SUMMARY:Anna Example – budget"), "{invitation}");
     assert!(body.contains("I read this as "), "{body}");
     assert_eq!(header(&raw, "In-Reply-To"), Some("<words1@example.test>"), "{raw}");
+    assert_eq!(header(&raw, "Subject"), Some("Re: Meeting about the budget"), "{raw}");
+    let first = body.lines().next().unwrap_or_default();
+    assert!(first.starts_with("Booked: Anna Example – budget, ") && first.contains("15:00"), "{body}");
 }
 
 #[test]
@@ -236,7 +260,7 @@ fn a_request_to_meet_in_person_books_the_room_which_shows_in_the_room_feed() {
         link.strip_prefix(&format!("http://127.0.0.1:{port}")).expect("a link on the listener").to_owned();
     let shown = support::wait_until(WAIT, || {
         let feed = support::process::http_get(port, &path);
-        feed.contains("SUMMARY:Meeting on site plans") && feed.contains(&dtstart(eleven))
+        feed.contains("SUMMARY:Anna Example – site plans") && feed.contains(&dtstart(eleven))
     });
     assert!(shown, "the booking is not in the room feed:\n{}", support::process::http_get(port, &path));
 }
@@ -260,4 +284,84 @@ fn no_mail_reaches_a_third_party_whose_address_a_stranger_wrote_in_a_request() {
         );
     }
     assert!(dovecot.messages(THIRD_PARTY, "INBOX").is_empty(), "the third party got mail");
+}
+
+/// The `n`th mail in `user`'s INBOX: its raw text and its calendar (unfolded).
+fn received(dovecot: &Dovecot, user: &str, n: usize) -> (String, String) {
+    let mails = dovecot.wait_for_messages(user, "INBOX", n, WAIT);
+    let raw = &mails[n - 1];
+    let parsed = clerk::mail::message::Message::parse(raw).expect("the mail parses");
+    let calendar = parsed.calendars.first().map(|c| c.text.replace("\r\n ", "")).unwrap_or_default();
+    (String::from_utf8_lossy(raw).into_owned(), calendar)
+}
+
+/// The value of the first `name` property of a calendar.
+fn property<'a>(calendar: &'a str, name: &str) -> Option<&'a str> {
+    calendar.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+}
+
+#[test]
+fn the_owner_gets_a_copy_of_a_booking_an_outsider_makes_and_of_its_cancellation_under_the_same_uid() {
+    let (dovecot, _sink, _office, _clerk) = office();
+    let (_, three_pm) = local(15);
+    let day = three_pm.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Hello, could we meet on {day} at 3pm to go over the budget?");
+    dovecot.deliver(ASSISTANT, &in_words("Meeting about the budget", &text, "words6@example.test", None));
+    let (_, invitation, _) = answer(&dovecot, 1);
+    let (raw, copy) = received(&dovecot, OWNER, 1);
+    assert!(copy.contains("METHOD:REQUEST") && copy.contains(&dtstart(three_pm)), "{copy}");
+    assert_eq!(property(&copy, "UID"), property(&invitation, "UID"), "{copy}");
+    assert!(raw.contains("Anna Example"), "the owner is told who booked: {raw}");
+
+    let cancel = "Sorry, I need to cancel.\r\n\r\n> Hello, could we meet";
+    dovecot.deliver(
+        ASSISTANT,
+        &in_words("Re: Meeting about the budget", cancel, "words7@example.test", Some("words6@example.test")),
+    );
+    let (_, cancelled) = received(&dovecot, OWNER, 2);
+    assert!(cancelled.contains("METHOD:CANCEL") && cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
+    assert_eq!(property(&cancelled, "UID"), property(&invitation, "UID"), "{cancelled}");
+    assert_eq!(property(&cancelled, "SEQUENCE"), Some("1"), "{cancelled}");
+}
+
+#[test]
+fn the_owner_asking_for_a_meeting_herself_is_its_one_accepted_attendee_and_gets_one_invitation() {
+    let (dovecot, _sink, _office, _clerk) = office();
+    let (_, ten) = local(10);
+    let day = ten.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Please set up a meeting on {day} at 10am with {CUSTOMER}.");
+    let from = format!("Olga Owner <{OWNER}>");
+    dovecot.deliver(
+        ASSISTANT,
+        &in_words_from(&from, "Meeting on the contract", &text, "own1@office.test", None),
+    );
+    let (_, invitation) = received(&dovecot, OWNER, 1);
+    let owner_lines: Vec<&str> = invitation
+        .lines()
+        .filter(|l| l.starts_with("ATTENDEE") && l.to_lowercase().contains(OWNER))
+        .collect();
+    assert_eq!(owner_lines.len(), 1, "{invitation}");
+    assert!(owner_lines[0].contains("PARTSTAT=ACCEPTED"), "{invitation}");
+    let (_, anna, _) = answer(&dovecot, 1);
+    assert_eq!(property(&anna, "UID"), property(&invitation, "UID"), "{anna}");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(dovecot.messages(OWNER, "INBOX").len(), 1, "the owner gets the invitation once");
+}
+
+#[test]
+fn a_colleague_named_without_an_address_is_invited_from_the_staff_directory_and_an_ambiguous_name_is_asked() {
+    let (dovecot, _sink, _office, _clerk) = office_with_staff("", STAFF);
+    let (_, eleven) = local(11);
+    let day = eleven.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Could we meet on {day} at 11am with Carla Neri and Bob?");
+    dovecot.deliver(ASSISTANT, &in_words("Meeting about the roof", &text, "words8@example.test", None));
+    let (_, invitation, body) = answer(&dovecot, 1);
+    let (_, hers) = received(&dovecot, COLLEAGUE, 1);
+    assert_eq!(property(&hers, "UID"), property(&invitation, "UID"), "{hers}");
+    assert!(invitation.to_lowercase().contains(COLLEAGUE), "{invitation}");
+    assert!(!invitation.contains("bob."), "no Bob is guessed: {invitation}");
+    assert!(
+        body.contains("I have not invited anyone for \"Bob\": the office has Bob Bianchi, Bob Rossi"),
+        "{body}"
+    );
 }

@@ -10,15 +10,13 @@ use super::{Letter, letter};
 /// The meeting desk's letters.
 pub const LETTERS: &[[Letter; 2]] = &[
     letter!("meeting/reading", read_as),
+    letter!("meeting/title", title),
     letter!("meeting/times", times),
     letter!("meeting/invitation", invitation),
-    letter!("meeting/invitation-subject", invitation),
     letter!("meeting/free-times", free_times),
     letter!("meeting/ask-again", ask_again),
     letter!("meeting/moved", moved),
-    letter!("meeting/moved-subject", moved),
     letter!("meeting/cancelled", cancelled),
-    letter!("meeting/cancelled-subject", cancelled),
     letter!("meeting/which-meeting", which_meeting),
     letter!("meeting/change-to-check", which_meeting),
     letter!("meeting/change-to-check-subject", which_meeting),
@@ -85,8 +83,14 @@ fn times() -> Value {
     json!({ "times": offered() })
 }
 
+/// A meeting's title: whom the owner meets (or none) and what about (or none).
+fn title() -> Value {
+    json!({ "who": "Marco Conti", "topic": "renovation, Via Roma" })
+}
+
 /// An invitation: the greeting, how the request was read, the room (or how many people none was
-/// free for), who was not invited, the meeting's title and time, the owner, who signs.
+/// free for), who was not invited (addresses, names nobody has, names several have), the meeting's
+/// title and time, the owner, who signs.
 fn invitation() -> Value {
     json!({
         "greeting": "Dear Anna Rossi,",
@@ -94,6 +98,8 @@ fn invitation() -> Value {
         "room": {"name": "Sala Verde", "seats": 8},
         "roomless": null,
         "not_invited": "guest@elsewhere.example",
+        "unknown": "Marco Conti",
+        "ambiguous": [{"written": "Bob", "candidates": "Bob Bianchi, Bob Rossi"}],
         "summary": "Site visit",
         "when": "Thu 10 Dec 2026 16:00–17:00 CET",
         "owner": "Giulia Bianchi",
@@ -102,7 +108,8 @@ fn invitation() -> Value {
 }
 
 /// Free times offered: the greeting, the reading, why the time asked is not free, whether nothing was
-/// free within the stretch asked, who will not be invited, the owner, the times, who signs.
+/// free within the stretch asked, who will not be invited (addresses, names nobody has, names several
+/// have), the owner, the times, who signs.
 fn free_times() -> Value {
     json!({
         "greeting": "Dear Anna Rossi,",
@@ -110,6 +117,8 @@ fn free_times() -> Value {
         "unfit": unfit(),
         "none_within": false,
         "not_invited": null,
+        "unknown": "Marco Conti",
+        "ambiguous": [{"written": "Bob", "candidates": "Bob Bianchi, Bob Rossi"}],
         "owner": "Giulia Bianchi",
         "times": offered(),
         "signature": "Office Assistant",

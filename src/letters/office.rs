@@ -18,7 +18,27 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("office/meeting-conflict-subject", meeting_conflict),
     letter!("office/meeting-new-time", meeting_new_time),
     letter!("office/meeting-new-time-subject", meeting_new_time),
+    letter!("office/meeting-booked", meeting_booked),
+    letter!("office/meeting-booked-subject", meeting_booked),
 ];
+
+/// The owner's copy of a meeting someone else booked, moved or cancelled in her calendar: `change`
+/// (`booked`, `moved` or `cancelled`), who asked, the meeting (title, time, place or none, whom else
+/// it has), the names the request wrote that nobody was invited for, the owner and the calendar.
+fn meeting_booked() -> Value {
+    json!({
+        "change": "booked",
+        "requester": "Marco Conti <marco@client.example>",
+        "title": "Marco Conti – renovation, Via Roma",
+        "when": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "location": "Sala Verde",
+        "invited": "Marco Conti, Bob Bianchi",
+        "unknown": "Carla Neri",
+        "ambiguous": [{"written": "Dario", "candidates": "Dario Rossi, Dario Verdi"}],
+        "owner": "Giulia Rossi",
+        "calendar": "giulia",
+    })
+}
 
 /// A digest's values: the office, the time covered (`from`, `to`), the messages handled (`total`,
 /// and per desk and rule), those that failed, the mail `held` and `refused` in the outbox, the

@@ -31,11 +31,15 @@
 //! also_own = ["billing@office.example"]
 //! [rules]
 //! allow_empty = true              # run without any [[rule]] (default false: refused)
+//! [[staff]]                       # the office's people by name (see `staff`)
+//! name = "Bob Bianchi"
+//! address = "bob@office.example"
 //! ```
 
 mod calendars;
 pub mod catalog;
 pub mod departments;
+pub mod staff;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -77,6 +81,8 @@ pub struct Office {
     pub calendars: Vec<crate::calendar::CalendarConfig>,
     /// `[[room]]`: the rooms and venues it books.
     pub rooms: Vec<crate::calendar::Room>,
+    /// `[[staff]]`: the office's people by name, whom a request may name without an address.
+    pub staff: Vec<staff::StaffMember>,
     /// `[rules] allow_empty`: the office means to run without any `[[rule]]`. Without rules every
     /// message is recorded as handled with nothing done, never to be looked at again, so a rules
     /// directory emptied by mistake is refused unless this says so.
@@ -181,6 +187,9 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
     };
 
     let calendars = self::calendars::parse(&root, timezone);
+    let calendar_names: Option<Vec<&str>> =
+        calendars.as_ref().map(|(calendars, _)| calendars.iter().map(|c| c.name.as_str()).collect());
+    let staff = self::staff::parse(&root, calendar_names.as_deref());
     let closures = office.as_ref().map_or(Some(Closures::default()), closures);
 
     let name = name?.into_inner().to_owned();
@@ -208,6 +217,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         replies: replies?,
         calendars,
         rooms,
+        staff: staff?,
         allow_empty_rules: allow_empty_rules?,
     })
 }

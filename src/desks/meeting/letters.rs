@@ -139,7 +139,59 @@ pub(super) struct Room {
     pub seats: u32,
 }
 
-/// The invitation to a meeting booked (`letters/meeting/invitation`, `invitation-subject`).
+/// A name written in a request that several of the office's people have.
+#[derive(Debug, Serialize)]
+pub(super) struct AmbiguousName {
+    /// As written: "Bob".
+    pub written: String,
+    /// Whom it could be, comma-separated: "Bob Bianchi, Bob Rossi".
+    pub candidates: String,
+}
+
+/// The names written in a request that nobody was invited for: none of the office's people has
+/// them (`unknown`), or several have (`ambiguous`).
+pub(super) fn names_left_out(
+    named_unknown: &[String],
+    ambiguous: &[super::named::Ambiguous],
+) -> (Option<String>, Vec<AmbiguousName>) {
+    let unknown = (!named_unknown.is_empty()).then(|| named_unknown.join(", "));
+    let ambiguous = ambiguous
+        .iter()
+        .map(|a| AmbiguousName { written: a.written.clone(), candidates: a.candidates.join(", ") })
+        .collect();
+    (unknown, ambiguous)
+}
+
+/// A meeting's title (`letters/meeting/title`), in the office's language: who and what.
+#[derive(Debug, Serialize)]
+pub(super) struct Title {
+    /// Whom the owner meets: the requester's name (else address), or none.
+    pub who: Option<String>,
+    /// What about, from the request's subject ("renovation, Via Roma"), or none.
+    pub topic: Option<String>,
+}
+
+/// The note that goes with the owner's copy of a meeting booked, moved or cancelled in her calendar
+/// (`letters/office/meeting-booked` and its subject), in the office's language.
+#[derive(Debug, Serialize)]
+pub(super) struct OwnerCopy<'a> {
+    /// `booked`, `moved` or `cancelled`.
+    pub change: &'static str,
+    /// Who asked: "Anna Verdi <anna@client.example>".
+    pub requester: String,
+    pub title: &'a str,
+    /// The meeting's time (the new one when moved, the one it had when cancelled).
+    pub when: String,
+    pub location: Option<&'a str>,
+    /// Whom else the meeting has, comma-separated; empty for nobody.
+    pub invited: String,
+    pub unknown: Option<String>,
+    pub ambiguous: Vec<AmbiguousName>,
+    pub owner: String,
+    pub calendar: &'a str,
+}
+
+/// The invitation to a meeting booked (`letters/meeting/invitation`).
 #[derive(Debug, Serialize)]
 pub(super) struct Invitation<'a> {
     /// "Dear Anna Rossi," or "Buongiorno,".
@@ -151,7 +203,11 @@ pub(super) struct Invitation<'a> {
     pub roomless: Option<usize>,
     /// The addresses the request named that were not invited, comma-separated, if any.
     pub not_invited: Option<String>,
-    /// The meeting's title and time, for the subject.
+    /// Names written that none of the office's people has, comma-separated, if any.
+    pub unknown: Option<String>,
+    /// Names written that several of the office's people have.
+    pub ambiguous: Vec<AmbiguousName>,
+    /// The meeting's title and time, for the first line.
     pub summary: &'a str,
     pub when: String,
     /// Whose calendar it is in.
@@ -159,8 +215,7 @@ pub(super) struct Invitation<'a> {
     pub signature: &'a str,
 }
 
-/// The update of a meeting moved, or the cancellation of one (`letters/meeting/moved`, `cancelled`
-/// and their subjects).
+/// The update of a meeting moved, or the cancellation of one (`letters/meeting/moved`, `cancelled`).
 #[derive(Debug, Serialize)]
 pub(super) struct Changed<'a> {
     /// How the new time was read (for a move).
@@ -181,6 +236,8 @@ pub(super) struct FreeTimes<'a> {
     /// Nothing was free within the stretch asked for: these are the next free times.
     pub none_within: bool,
     pub not_invited: Option<String>,
+    pub unknown: Option<String>,
+    pub ambiguous: Vec<AmbiguousName>,
     pub owner: String,
     pub times: Vec<Time>,
     pub signature: &'a str,

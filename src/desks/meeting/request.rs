@@ -1,7 +1,9 @@
 //! Requests to meet in plain words ("can we meet Tuesday at 3?", "possiamo vederci domani mattina?").
 //!
 //! A free time asked for is booked: the event goes into the calendar, organised by the assistant for
-//! the owner, and an iMIP invitation goes to the requester and the people the request named. A busy,
+//! the owner, and an iMIP invitation goes to the requester and the people the request named (by
+//! address, or by name from the office's directory); the owner gets her copy of every booking, move
+//! and cancellation someone else makes, under the same UID. A busy,
 //! vague or missing time gets three numbered free times, held for the thread; a reply choosing one
 //! ("2", "va bene la 2") books it, a reply that fits none gets three new ones. In the thread of a
 //! meeting it booked, "can we move it to Thursday?" moves it (or offers times to move it to) and "I
@@ -10,7 +12,7 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 
-use super::{MeetingCase, invitees, letters, organizer, rooms};
+use super::{MeetingCase, invitees, letters, named, organizer, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::{Event, EventStatus};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
@@ -32,6 +34,11 @@ struct Request {
     participants: Vec<Party>,
     /// Addresses the request named that the office does not invite (see [`invitees`]).
     left_out: Vec<String>,
+    /// Names the request wrote that none of the office's people has (see [`named`]).
+    unknown: Vec<String>,
+    /// Names the request wrote that several of the office's people have: nobody is invited for them.
+    ambiguous: Vec<named::Ambiguous>,
+    /// The meeting's title: who and what.
     summary: String,
     /// To meet in person: a room is booked too.
     room: bool,
@@ -54,10 +61,12 @@ pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<()
             requester: p.requester.clone(),
             participants: p.participants.clone(),
             left_out: Vec::new(),
+            unknown: Vec::new(),
+            ambiguous: Vec::new(),
             summary: p.summary.clone(),
             room: p.room,
         },
-        None => request(desk),
+        None => request(desk)?,
     };
     let Some(request) = request_with_sender(request) else {
         outcome.notes.push("meeting desk: the request has no sender to answer".into());
@@ -67,6 +76,19 @@ pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<()
         outcome.notes.push(format!(
             "meeting desk: not invited, as the request comes from outside the office: {}",
             request.left_out.join(", ")
+        ));
+    }
+    if !request.unknown.is_empty() {
+        outcome.notes.push(format!(
+            "meeting desk: not invited, as no one of the office has the name: {}",
+            request.unknown.join(", ")
+        ));
+    }
+    for name in &request.ambiguous {
+        outcome.notes.push(format!(
+            "meeting desk: not invited, as several of the office have the name {}: {}",
+            name.written,
+            name.candidates.join(", ")
         ));
     }
     let sender = cx.msg.reply_to.first().or(cx.msg.from.first()).map(|a| a.email.as_str()).unwrap_or("");
@@ -416,6 +438,7 @@ fn move_booking(
     event.end = slot.end;
     event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
+    follow_in_staff_calendars(desk, outcome, &event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
@@ -425,11 +448,13 @@ fn move_booking(
         when: letters::when(desk, slot, language),
         signature: &cx.office.assistant.name,
     };
-    let subject = letters::write(desk, "moved-subject", language, &values)?;
     let text = letters::write(desk, "moved", language, &values)?;
-    outcome.effects.push(Effect::PutEvent(Box::new(event)));
+    let subject = answer_subject(desk, &event.summary);
     let calendar = itip::request(&meeting, cx.now);
+    let copy = owner_copy(desk, "moved", Method::Request, calendar.clone(), &event, &[], &[])?;
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
+    outcome.effects.push(copy);
     Ok(())
 }
 
@@ -444,6 +469,7 @@ fn cancel_booking(
     event.status = EventStatus::Cancelled;
     event.sequence = event.sequence.saturating_add(1);
     rooms::follow(desk, outcome, &mut event)?;
+    follow_in_staff_calendars(desk, outcome, &event)?;
     let meeting = organizer::meeting(desk, &event);
     let to = invited(desk, &event);
     let uid = event.uid.clone();
@@ -453,11 +479,47 @@ fn cancel_booking(
         when: letters::when(desk, Slot { start: event.start, end: event.end }, language),
         signature: &cx.office.assistant.name,
     };
-    let subject = letters::write(desk, "cancelled-subject", language, &values)?;
     let text = letters::write(desk, "cancelled", language, &values)?;
-    outcome.effects.push(Effect::PutEvent(Box::new(event)));
     let calendar = itip::cancel(&meeting, cx.now);
+    let copy = owner_copy(desk, "cancelled", Method::Cancel, calendar.clone(), &event, &[], &[])?;
+    let subject = answer_subject(desk, &event.summary);
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Cancel, calendar, &uid, true)?);
+    outcome.effects.push(copy);
+    Ok(())
+}
+
+/// The copies of a meeting booked in the calendars clerk keeps for the people of `[[staff]]` it
+/// invites (their `calendar`), so that their own calendars show it; the desk's calendar aside.
+fn in_staff_calendars(desk: &MeetingCase<'_>, event: &Event) -> Vec<Effect> {
+    desk.cx
+        .office
+        .staff
+        .iter()
+        .filter(|member| event.attendees.iter().any(|a| a.party.is(&member.person.address)))
+        .filter_map(|member| member.calendar.as_ref())
+        .filter(|calendar| **calendar != desk.calendar.name)
+        .map(|calendar| Effect::PutEvent(Box::new(Event { calendar: calendar.clone(), ..event.clone() })))
+        .collect()
+}
+
+/// Brings the staff calendars holding `event` along when it moves or is cancelled, as its rooms are.
+fn follow_in_staff_calendars(
+    desk: &MeetingCase<'_>,
+    outcome: &mut Outcome,
+    event: &Event,
+) -> Result<(), DeskError> {
+    for calendar in desk.cx.office.staff.iter().filter_map(|member| member.calendar.as_ref()) {
+        if *calendar == desk.calendar.name {
+            continue;
+        }
+        let held = desk.view.event_rows(calendar, &event.uid)?;
+        if held.iter().any(|e| e.recurrence_id.is_none() && e.status != EventStatus::Cancelled) {
+            outcome
+                .effects
+                .push(Effect::PutEvent(Box::new(Event { calendar: calendar.clone(), ..event.clone() })));
+        }
+    }
     Ok(())
 }
 
@@ -471,8 +533,8 @@ fn invited(desk: &MeetingCase<'_>, event: &Event) -> Vec<Address> {
         .collect()
 }
 
-/// The requester, participants and subject of the message.
-fn request(desk: &MeetingCase<'_>) -> Request {
+/// The requester, participants and title of the message.
+fn request(desk: &MeetingCase<'_>) -> Result<Request, DeskError> {
     let msg = desk.cx.msg;
     let sender = msg.reply_to.first().or(msg.from.first());
     let requester = sender.map(|a| Party { email: a.email.clone(), name: a.name.clone() });
@@ -480,25 +542,157 @@ fn request(desk: &MeetingCase<'_>) -> Request {
     let in_text = addresses_in(crate::mail::reply_text::new_text(&msg.text))
         .into_iter()
         .map(|email| Party { email, name: None });
+    // People named without an address, read where the time is read; those already there by address
+    // (the sender, To and Cc) are not looked up again.
+    let words = crate::mail::reply_text::request_words(&msg.subject, !msg.in_reply_to.is_empty(), &msg.text);
+    let there: Vec<&str> = msg
+        .from
+        .iter()
+        .chain(&msg.reply_to)
+        .chain(&msg.to)
+        .chain(&msg.cc)
+        .filter_map(|a| a.name.as_deref())
+        .collect();
+    let by_name = named::people(&words, desk.cx.office, &there);
     let invitees = match &requester {
-        Some(requester) => invitees::sort(desk, requester, named, in_text),
+        Some(requester) => invitees::sort(desk, requester, named, in_text, by_name.found.into_iter()),
         None => invitees::Invitees::default(),
     };
-    let summary = compose::reply_subject(&msg.subject).trim_start_matches("Re: ").trim().to_owned();
-    let summary = if summary.is_empty() {
-        let who = requester.as_ref().map_or("", |r| r.name.as_deref().unwrap_or(&r.email));
-        format!("Meeting with {who}")
-    } else {
-        summary
-    };
+    let requester = requester.unwrap_or(Party { email: String::new(), name: None });
+    let summary = title(desk, &requester, &invitees.invited, &msg.subject)?;
     let room = phrase::wants_room(&msg.subject) || phrase::wants_room(&msg.text);
-    Request {
-        requester: requester.unwrap_or(Party { email: String::new(), name: None }),
+    Ok(Request {
+        requester,
         participants: invitees.invited,
         left_out: invitees.left_out,
+        unknown: by_name.unknown,
+        ambiguous: by_name.ambiguous,
         summary,
         room,
+    })
+}
+
+/// The meeting's title in the office's language (`letters/meeting/title`), who and what: "Marco
+/// Conti – renovation, Via Roma", from the requester's name and the subject's topic. The owner asking
+/// for a meeting herself meets the first person she invites.
+fn title(
+    desk: &MeetingCase<'_>,
+    requester: &Party,
+    participants: &[Party],
+    subject: &str,
+) -> Result<String, DeskError> {
+    let who = if desk.is_ours(&requester.email) { participants.first() } else { Some(requester) };
+    let who = who.map(|p| p.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| p.email.clone()));
+    let values = letters::Title { who, topic: topic(subject) };
+    let written = letters::write(desk, "title", desk.office_language(), &values)?;
+    Ok(written.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// What a request's subject says the meeting is about, without the words any request has
+/// ("Richiesta appuntamento - ristrutturazione Via Roma" → "ristrutturazione Via Roma"); none when
+/// it says nothing more ("Appointment request") or only whom with or from ("Meeting with Bob",
+/// "Richiesta da Marco Conti").
+fn topic(subject: &str) -> Option<String> {
+    const ANY_REQUEST: &[&str] = &[
+        "meeting",
+        "meetings",
+        "appointment",
+        "request",
+        "call",
+        "invitation",
+        "booking",
+        "new",
+        "for",
+        "about",
+        "regarding",
+        "re",
+        "on",
+        "the",
+        "a",
+        "an",
+        "riunione",
+        "appuntamento",
+        "richiesta",
+        "incontro",
+        "invito",
+        "prenotazione",
+        "nuovo",
+        "nuova",
+        "di",
+        "d",
+        "per",
+        "su",
+        "sul",
+        "sulla",
+        "il",
+        "la",
+        "lo",
+        "l",
+        "un",
+        "una",
+        "fwd",
+        "fw",
+        "r",
+        "i",
+    ];
+    let words: Vec<&str> = subject.split_whitespace().collect();
+    let generic = |word: &str| crate::text::fold(word).split_whitespace().all(|w| ANY_REQUEST.contains(&w));
+    let first = words.iter().position(|w| !generic(w))?;
+    if ["with", "con", "from", "da"].contains(&crate::text::fold(words[first]).trim()) {
+        return None;
     }
+    let rest = words[first..].join(" ");
+    let topic = rest.trim_matches(|c: char| c.is_whitespace() || ",;:-\u{2013}\u{2014}".contains(c));
+    (!topic.is_empty()).then(|| topic.to_owned())
+}
+
+/// The subject of an answer: the thread's ("Re: " and the request's subject), or the meeting's
+/// title when the request had none.
+fn answer_subject(desk: &MeetingCase<'_>, title: &str) -> String {
+    let subject = &desk.cx.msg.subject;
+    compose::reply_subject(if subject.trim().is_empty() { title } else { subject })
+}
+
+/// The owner's copy of a meeting someone else booked, moved or cancelled (`change`) in her calendar:
+/// the same iTIP object (same UID and SEQUENCE, REQUEST or CANCEL) so that her own calendar program
+/// follows, with a note saying who asked (`letters/office/meeting-booked`, in the office's language).
+fn owner_copy(
+    desk: &MeetingCase<'_>,
+    change: &'static str,
+    method: Method,
+    calendar: String,
+    event: &Event,
+    unknown: &[String],
+    ambiguous: &[named::Ambiguous],
+) -> Result<Effect, DeskError> {
+    let msg = desk.cx.msg;
+    let requester = msg.reply_to.first().or(msg.from.first()).map_or_else(String::new, |a| match &a.name {
+        Some(name) if !name.trim().is_empty() => format!("{name} <{}>", a.email),
+        _ => a.email.clone(),
+    });
+    let invited: Vec<String> = event
+        .attendees
+        .iter()
+        .filter(|a| !a.party.is(&desk.calendar.owner))
+        .map(|a| a.party.name.clone().unwrap_or_else(|| a.party.email.clone()))
+        .collect();
+    let (unknown, ambiguous) = letters::names_left_out(unknown, ambiguous);
+    let language = desk.office_language();
+    let values = letters::OwnerCopy {
+        change,
+        requester,
+        title: &event.summary,
+        when: desk.when_in(event.start, event.end, language),
+        location: event.location.as_deref(),
+        invited: invited.join(", "),
+        unknown,
+        ambiguous,
+        owner: desk.owner_name(),
+        calendar: &desk.calendar.name,
+    };
+    let subject = desk.cx.templates.letter("office/meeting-booked-subject", language, &values)?;
+    let text = desk.cx.templates.letter("office/meeting-booked", language, &values)?;
+    desk.owner_calendar_mail(subject, text, method, calendar, &event.uid)
 }
 
 fn request_with_sender(request: Request) -> Option<Request> {
@@ -568,27 +762,39 @@ fn book(
             }
         }
     }
+    outcome.effects.extend(in_staff_calendars(desk, &event));
     let meeting = organizer::meeting(desk, &event);
-    outcome.effects.push(Effect::PutEvent(Box::new(event)));
     let to: Vec<Address> = std::iter::once(&request.requester)
         .chain(&request.participants)
         .map(|p| Address { name: p.name.clone(), email: p.email.clone() })
         .collect();
+    let (unknown, ambiguous) = letters::names_left_out(&request.unknown, &request.ambiguous);
     let values = letters::Invitation {
         greeting: language.greeting(request.requester.name.as_deref()),
         reading,
         room,
         roomless,
         not_invited: not_invited(request),
+        unknown,
+        ambiguous,
         summary: &request.summary,
         when: letters::when(desk, slot, language),
         owner: desk.owner_name(),
         signature: &cx.office.assistant.name,
     };
-    let subject = letters::write(desk, "invitation-subject", language, &values)?;
     let text = letters::write(desk, "invitation", language, &values)?;
     let calendar = itip::request(&meeting, cx.now);
+    // The owner asking herself gets the invitation; anyone else's booking is copied to her.
+    let copy = if to.iter().any(|a| a.email.eq_ignore_ascii_case(&desk.calendar.owner)) {
+        None
+    } else {
+        let (unknown, ambiguous) = (&request.unknown, &request.ambiguous);
+        Some(owner_copy(desk, "booked", Method::Request, calendar.clone(), &event, unknown, ambiguous)?)
+    };
+    outcome.effects.push(Effect::PutEvent(Box::new(event)));
+    let subject = answer_subject(desk, &request.summary);
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
+    outcome.effects.extend(copy);
     Ok(())
 }
 
@@ -634,12 +840,15 @@ fn propose(
         return Ok(());
     }
     let language = reading.language;
+    let (unknown, ambiguous) = letters::names_left_out(&request.unknown, &request.ambiguous);
     let values = letters::FreeTimes {
         greeting: language.greeting(request.requester.name.as_deref()),
         reading: letters::ReadAs::reading(desk, reading, None),
         unfit: why.as_ref().map(|why| desk.unfit(why, language)),
         none_within,
         not_invited: not_invited(request),
+        unknown,
+        ambiguous,
         owner: desk.owner_name(),
         times: letters::times(desk, &slots, language, reading.senders_zone),
         signature: &cx.office.assistant.name,
@@ -652,7 +861,7 @@ fn propose(
         from: &identity,
         to: Address { name: request.requester.name.clone(), email: request.requester.email.clone() },
         cc: Vec::new(),
-        subject: compose::reply_subject(&cx.msg.subject),
+        subject: answer_subject(desk, &request.summary),
         body: text,
         message_id: message_id.clone(),
         date: cx.now,

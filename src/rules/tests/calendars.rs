@@ -92,3 +92,37 @@ fn a_room_needs_a_capacity_and_names_must_differ() {
     let errors = office_with(&format!("{CALENDARS}\n[[room]]\nname = \"giulia\"\ncapacity = 2\n")).errors();
     assert!(errors.iter().any(|e| e.contains("two calendars or rooms are named `giulia`")), "{errors:?}");
 }
+
+#[test]
+fn the_staff_directory_is_read_with_each_persons_calendar() {
+    let dir = office_with(&format!(
+        "{CALENDARS}\n[[staff]]\nname = \"Bob Bianchi\"\naddress = \"bob@office.example\"\ncalendar = \"office\"\n\n\
+         [[staff]]\nname = \"Carla Neri\"\naddress = \"carla@office.example\"\n"
+    ));
+    let staff = dir.load().office.staff;
+    let read: Vec<(&str, &str, Option<&str>)> = staff
+        .iter()
+        .map(|m| (m.person.name.as_str(), m.person.address.as_str(), m.calendar.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [("Bob Bianchi", "bob@office.example", Some("office")), ("Carla Neri", "carla@office.example", None)]
+    );
+}
+
+#[test]
+fn a_staff_calendar_that_is_no_calendar_is_refused_at_its_line() {
+    let dir = office_with(&format!(
+        "{CALENDARS}\n[[staff]]\nname = \"Bob Bianchi\"\naddress = \"bob@office.example\"\ncalendar = \"bob\"\n"
+    ));
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("`bob` is not a [[calendar]] of office.toml"), "{errors:?}");
+    assert!(errors[0].starts_with("office.toml:"), "{errors:?}");
+}
+
+#[test]
+fn a_staff_member_without_an_address_is_refused() {
+    let errors = office_with("\n[[staff]]\nname = \"Bob Bianchi\"\n").errors();
+    assert!(errors.iter().any(|e| e.contains("missing `staff.address`")), "{errors:?}");
+}

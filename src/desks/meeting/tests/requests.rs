@@ -79,10 +79,9 @@ fn a_free_time_asked_in_words_is_booked_and_the_requester_invited() {
     let events = stored(&outcome);
     assert_eq!(events.len(), 1, "{outcome:?}");
     assert_eq!((events[0].start, events[0].end), (rome(24, 15), rome(24, 16)));
-    assert_eq!(events[0].summary, "Budget review");
+    assert_eq!(events[0].summary, "Anna Bianchi – Budget review");
     assert_eq!(events[0].organizer.as_deref(), Some("assistant@office.example"));
     let invitations = sent(&outcome);
-    assert_eq!(invitations.len(), 1);
     let (to, itip) = &invitations[0];
     assert_eq!(to, &["anna@client.example"]);
     assert_eq!(itip.method, Method::Request);
@@ -611,7 +610,6 @@ fn an_offices_own_invitation_letter_is_the_one_sent() {
         "templates/letters/meeting/invitation.txt",
         "{{ greeting }}\n\nSee you {{ when }} with {{ owner }}.\n\n{{ signature }}\n",
     );
-    dir.write("templates/letters/meeting/invitation-subject.txt", "Booked: {{ summary }}");
     let set = dir.load();
     let store = Store::open_in_memory().unwrap();
     let outcome =
@@ -660,4 +658,198 @@ fn the_owner_asking_for_a_meeting_herself_is_its_one_accepted_attendee() {
     assert_eq!(owner.len(), 1, "{:?}", event.attendees);
     assert_eq!(owner[0].partstat, PartStat::Accepted);
     assert!(event.attendees.iter().any(|a| a.party.is("anna@client.example")), "{:?}", event.attendees);
+}
+
+#[test]
+fn a_booking_by_someone_else_is_copied_to_the_calendars_owner_under_the_same_uid() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Budget review", "Could we meet on Tuesday at 3pm?"), &store);
+    let mails = sent(&outcome);
+    assert_eq!(mails.len(), 2, "{outcome:?}");
+    let (to, copy) = &mails[1];
+    assert_eq!(to, &["giulia@office.example"]);
+    assert_eq!(copy.method, Method::Request);
+    assert_eq!(copy.events[0].uid, mails[0].1.events[0].uid);
+    assert_eq!(copy.events[0].sequence, 0);
+}
+
+#[test]
+fn a_cancellation_by_someone_else_is_copied_to_the_owner_as_a_cancel_with_the_next_sequence() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome = run(&set, &plain_call(), &in_thread("Sorry, I need to cancel."), &store);
+    let copy = sent(&outcome).into_iter().find(|(to, _)| to == &["giulia@office.example"]);
+    let (_, copy) = copy.unwrap_or_else(|| panic!("the owner got no copy: {outcome:?}"));
+    assert_eq!(copy.method, Method::Cancel);
+    assert_eq!((copy.events[0].uid.as_str(), copy.events[0].sequence), (booked.uid.as_str(), 1));
+}
+
+#[test]
+fn a_move_by_someone_else_is_copied_to_the_owner_as_an_update() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let booked = booked_tuesday(&set, &mut store);
+    let outcome = run(&set, &plain_call(), &in_thread("Can we move it to Wednesday at 11?"), &store);
+    let copy = sent(&outcome).into_iter().find(|(to, _)| to == &["giulia@office.example"]);
+    let (_, copy) = copy.unwrap_or_else(|| panic!("the owner got no copy: {outcome:?}"));
+    assert_eq!(copy.method, Method::Request);
+    assert_eq!(
+        (copy.events[0].uid.as_str(), copy.events[0].sequence, copy.events[0].start),
+        (booked.uid.as_str(), 1, rome(25, 11))
+    );
+}
+
+#[test]
+fn the_owner_asking_for_a_meeting_herself_gets_the_invitation_once() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Budget review", "Could we meet on Tuesday at 3pm?");
+    msg.from = vec![Address { name: Some("Giulia Rossi".into()), email: "giulia@office.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let to_her =
+        sent(&outcome).into_iter().filter(|(to, _)| to.contains(&"giulia@office.example".to_owned())).count();
+    assert_eq!(to_her, 1, "{outcome:?}");
+}
+
+/// The test office with a staff directory: Bob Bianchi, Bob Rossi and Carla Neri.
+fn office_with_staff() -> (Dir, RuleSet) {
+    let dir = Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
+    let staff = "\n[[staff]]\nname = \"Bob Bianchi\"\naddress = \"bob.bianchi@office.example\"\n\
+                 \n[[staff]]\nname = \"Bob Rossi\"\naddress = \"bob.rossi@office.example\"\n\
+                 \n[[staff]]\nname = \"Carla Neri\"\naddress = \"carla.neri@office.example\"\n";
+    dir.write("office.toml", &format!("{OFFICE}{CALENDAR}{staff}"));
+    let set = dir.load();
+    (dir, set)
+}
+
+#[test]
+fn people_named_without_an_address_are_invited_from_the_staff_directory() {
+    let (_dir, set) = office_with_staff();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Bob Bianchi and Carla Neri?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example", "bob.bianchi@office.example", "carla.neri@office.example"]);
+    let attendees: Vec<&str> = itip.events[0].attendees.iter().map(|a| a.party.email.as_str()).collect();
+    assert!(attendees.contains(&"carla.neri@office.example"), "{attendees:?}");
+}
+
+#[test]
+fn an_italian_request_naming_a_colleague_invites_her() {
+    let (_dir, set) = office_with_staff();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Riunione", "Possiamo vederci martedì alle 15 con Carla Neri?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example", "carla.neri@office.example"]);
+}
+
+#[test]
+fn a_name_nobody_in_the_office_has_is_said_in_the_answer_and_no_address_is_guessed() {
+    let (_dir, set) = office_with_staff();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Marco Conti?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example"]);
+    let text = invitation_text(&outcome);
+    assert!(text.contains("I have not invited Marco Conti: I find no one of that name"), "{text}");
+}
+
+#[test]
+fn a_first_name_two_of_the_staff_have_is_asked_about_and_neither_is_invited() {
+    let (_dir, set) = office_with_staff();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Bob?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example"]);
+    let text = invitation_text(&outcome);
+    assert!(
+        text.contains("I have not invited anyone for \"Bob\": the office has Bob Bianchi, Bob Rossi"),
+        "{text}"
+    );
+}
+
+#[test]
+fn times_offered_say_which_names_will_not_be_invited() {
+    let (_dir, set) = office_with_staff();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Can we have a call with Bob and Carla Neri next week?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let held = proposals(&outcome);
+    let invited: Vec<&str> = held[0].participants.iter().map(|p| p.email.as_str()).collect();
+    assert_eq!(invited, ["carla.neri@office.example"]);
+    let text = &replies(&outcome)[0];
+    assert!(text.contains("I will not invite anyone for \"Bob\""), "{text}");
+}
+
+#[test]
+fn the_title_says_who_and_what_from_the_senders_name_and_the_subject() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Richiesta appuntamento - ristrutturazione, Via Roma", "Martedì alle 15?");
+    msg.from = vec![Address { name: Some("Marco Conti".into()), email: "marco@conti.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    assert_eq!(stored(&outcome)[0].summary, "Marco Conti – ristrutturazione, Via Roma");
+}
+
+#[test]
+fn a_subject_that_says_only_meeting_gives_a_title_of_whom_with() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome = run(&set, &plain_call(), &words("Appointment request", "Tuesday at 3pm?"), &store);
+    assert_eq!(stored(&outcome)[0].summary, "Meeting with Anna Bianchi");
+}
+
+#[test]
+fn the_invitation_keeps_the_threads_subject_and_says_the_date_in_its_first_line() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome = run(&set, &plain_call(), &words("Budget review", "Tuesday at 3pm?"), &store);
+    let mail = outcome
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { kind: MailKind::Calendar, mail, .. } => Some(Message::parse(&mail.raw).unwrap()),
+            _ => None,
+        })
+        .expect("an invitation");
+    assert_eq!(mail.subject, "Re: Budget review");
+    assert_eq!(
+        mail.text.lines().next(),
+        Some("Booked: Anna Bianchi – Budget review, Tue 24 Nov 2026 15:00–15:30 CET")
+    );
+}
+
+#[test]
+fn a_colleague_with_a_calendar_of_her_own_has_the_meeting_there_too_and_it_follows_a_cancellation() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
+    let carla = "\n[[calendar]]\nname = \"carla\"\nowner = \"carla.neri@office.example\"\n\n\
+                 [[staff]]\nname = \"Carla Neri\"\naddress = \"carla.neri@office.example\"\ncalendar = \"carla\"\n";
+    dir.write("office.toml", &format!("{OFFICE}{CALENDAR}{carla}"));
+    let set = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    let outcome =
+        run(&set, &plain_call(), &words("Budget review", "Tuesday at 3pm with Carla Neri?"), &store);
+    let calendars: Vec<String> = stored(&outcome).into_iter().map(|e| e.calendar).collect();
+    assert_eq!(calendars, ["carla", "giulia"], "{outcome:?}");
+    apply(&mut store, &outcome);
+    let cancelled = run(&set, &plain_call(), &in_thread("Sorry, I need to cancel."), &store);
+    let statuses: Vec<(String, EventStatus)> =
+        stored(&cancelled).into_iter().map(|e| (e.calendar, e.status)).collect();
+    assert!(statuses.contains(&("carla".to_owned(), EventStatus::Cancelled)), "{statuses:?}");
+}
+
+#[test]
+fn a_subject_that_says_only_whom_from_gives_a_title_of_whom_with() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let mut msg = words("Richiesta appuntamento da Marco Conti", "Martedì alle 15?");
+    msg.from = vec![Address { name: Some("Marco Conti".into()), email: "marco@conti.example".into() }];
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    assert_eq!(stored(&outcome)[0].summary, "Meeting with Marco Conti");
 }
