@@ -246,7 +246,8 @@ mod tests {
         let (_, sample) = SHIPPED_RULES.iter().find(|(name, _)| *name == REQUEST_SAMPLE).unwrap();
         assert!(sample.contains(REQUEST_ASKS), "the shipped sample asks as the demo expects");
         // Monday 7 December 2026: Tuesday the 8th is the Immacolata, a holiday in Rome.
-        let now = chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().with_timezone(&Utc);
+        let now =
+            chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().with_timezone(&Utc);
         let dated = dated_request(sample, &office.calendars[0], now);
         assert!(dated.contains("could we meet on Wednesday 9 December at 3pm"), "{dated}");
         assert!(dated.contains("\nDate: Mon, 7 Dec 2026 10:00:00 +0100\n"), "{dated}");

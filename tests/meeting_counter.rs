@@ -137,7 +137,13 @@ fn booked(dovecot: &Dovecot, in_person: bool) -> String {
     let day = at(15).with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
     let place = if in_person { " I will come to your office." } else { "" };
     let text = format!("Hello, could we meet on {day} at 3pm for an hour?{place}");
-    let request = plain(&format!("Anna Example <{CUSTOMER}>"), "Meeting about the budget", &text, "ask@example.test", None);
+    let request = plain(
+        &format!("Anna Example <{CUSTOMER}>"),
+        "Meeting about the budget",
+        &text,
+        "ask@example.test",
+        None,
+    );
     dovecot.deliver(ASSISTANT, &request);
     let (_, invitation, _) = nth(dovecot, CUSTOMER, 1);
     assert!(invitation.contains(&dtstart(at(15))), "{invitation}");
@@ -158,7 +164,16 @@ fn the_owners_yes_to_a_proposed_new_time_moves_the_meeting_and_the_customer_gets
 
     let quoted = question.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\r\n");
     let yes = format!("Yes, move it.\r\n\r\nOn Mon, Office Assistant wrote:\r\n{quoted}");
-    dovecot.deliver(ASSISTANT, &plain(&format!("Olga Owner <{OWNER}>"), &format!("Re: {subject}"), &yes, "yes@office.test", Some(&question_id)));
+    dovecot.deliver(
+        ASSISTANT,
+        &plain(
+            &format!("Olga Owner <{OWNER}>"),
+            &format!("Re: {subject}"),
+            &yes,
+            "yes@office.test",
+            Some(&question_id),
+        ),
+    );
 
     let (raw, update, _) = nth(&dovecot, CUSTOMER, 2);
     assert!(raw.contains("method=\"REQUEST\""), "{raw}");
@@ -166,7 +181,8 @@ fn the_owners_yes_to_a_proposed_new_time_moves_the_meeting_and_the_customer_gets
     assert_eq!(property(&update, "SEQUENCE:"), "1");
     assert!(update.contains(&dtstart(at(17))), "{update}");
 
-    let rows = office.query_strings(&format!("SELECT start_at || ' ' || sequence FROM events WHERE calendar = 'olga'"));
+    let rows = office
+        .query_strings(&format!("SELECT start_at || ' ' || sequence FROM events WHERE calendar = 'olga'"));
     assert_eq!(rows, [format!("{} 1", at(17).timestamp())], "one meeting, moved:\n{}", clerk.log());
     let (_, _, done) = nth(&dovecot, OWNER, 2);
     assert!(done.starts_with("Done: \"Meeting about the budget\" moves from"), "{done}");
@@ -183,13 +199,22 @@ fn an_unclear_answer_is_asked_again_and_the_owners_no_declines_the_proposal() {
     let question_id = header(&raw, "Message-ID").unwrap().trim_matches(|c| c == '<' || c == '>').to_owned();
     let owner = format!("Olga Owner <{OWNER}>");
 
-    let unsure = plain(&owner, &format!("Re: {subject}"), "Let me think about it.", "unsure@office.test", Some(&question_id));
+    let unsure = plain(
+        &owner,
+        &format!("Re: {subject}"),
+        "Let me think about it.",
+        "unsure@office.test",
+        Some(&question_id),
+    );
     dovecot.deliver(ASSISTANT, &unsure);
     let (_, _, again) = nth(&dovecot, OWNER, 2);
     assert!(again.starts_with("I could not tell from your answer"), "{again}");
 
     // Her program lost the thread; the reference in the subject still ties the answer to the question.
-    dovecot.deliver(ASSISTANT, &plain(&owner, &format!("Re: {subject}"), "No, keep it.", "no@office.test", None));
+    dovecot.deliver(
+        ASSISTANT,
+        &plain(&owner, &format!("Re: {subject}"), "No, keep it.", "no@office.test", None),
+    );
     let (raw, declined, _) = nth(&dovecot, CUSTOMER, 2);
     assert!(raw.contains("method=\"DECLINECOUNTER\""), "{raw}");
     assert_eq!(property(&declined, "UID:"), uid);
@@ -217,7 +242,8 @@ fn a_counter_the_rule_accepts_moves_the_room_and_its_feed_with_the_meeting() {
         .expect("the room's feed link")
         .trim()
         .to_owned();
-    let path = link.strip_prefix(&format!("http://127.0.0.1:{port}")).expect("a link on the listener").to_owned();
+    let path =
+        link.strip_prefix(&format!("http://127.0.0.1:{port}")).expect("a link on the listener").to_owned();
     let moved = support::wait_until(WAIT, || {
         let feed = support::process::http_get(port, &path);
         feed.contains(&dtstart(at(17))) && !feed.contains(&dtstart(at(15)))

@@ -26,7 +26,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{CalendarView, DeskError, Outcome};
-use crate::store::StoreError;
 use crate::calendar::CalendarConfig;
 use crate::calendar::availability::{Busy, Slot, Unavailable};
 use crate::calendar::event::{Cut, Event, occurrences, span_in};
@@ -38,6 +37,7 @@ use crate::mail::compose::{self, AutoSubmitted, CalendarMail, Identity, Notice};
 use crate::mail::message::{Address, Message};
 use crate::office::Office;
 use crate::rules::{DeskCall, Templates};
+use crate::store::StoreError;
 
 /// How many free times a refusal proposes.
 const ALTERNATIVES: usize = 3;

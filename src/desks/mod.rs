@@ -38,7 +38,8 @@ pub trait CalendarView {
     fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError>;
     /// The open question about a proposed new time sent as one of `thread`, else carrying
     /// `reference` (see [`Store::open_counter`]).
-    fn open_counter(&self, thread: &[String], reference: Option<&str>) -> Result<Option<Counter>, StoreError>;
+    fn open_counter(&self, thread: &[String], reference: Option<&str>)
+    -> Result<Option<Counter>, StoreError>;
 }
 
 impl CalendarView for Store {
@@ -59,7 +60,11 @@ impl CalendarView for Store {
         Store::open_proposal(self, thread)
     }
 
-    fn open_counter(&self, thread: &[String], reference: Option<&str>) -> Result<Option<Counter>, StoreError> {
+    fn open_counter(
+        &self,
+        thread: &[String],
+        reference: Option<&str>,
+    ) -> Result<Option<Counter>, StoreError> {
         Store::open_counter(self, thread, reference)
     }
 }
@@ -148,7 +153,11 @@ impl CalendarView for BatchCalendars<'_> {
     }
 
     /// From the store, less the questions answered earlier in this batch.
-    fn open_counter(&self, thread: &[String], reference: Option<&str>) -> Result<Option<Counter>, StoreError> {
+    fn open_counter(
+        &self,
+        thread: &[String],
+        reference: Option<&str>,
+    ) -> Result<Option<Counter>, StoreError> {
         Ok(self.store.open_counter(thread, reference)?.filter(|c| !self.closed.contains(&c.message_id)))
     }
 }

@@ -28,7 +28,11 @@ enum Answer {
 }
 
 /// Carries out the owner's answer to the question `counter`.
-pub(super) fn answer(desk: &MeetingCase<'_>, counter: &Counter, outcome: &mut Outcome) -> Result<(), DeskError> {
+pub(super) fn answer(
+    desk: &MeetingCase<'_>,
+    counter: &Counter,
+    outcome: &mut Outcome,
+) -> Result<(), DeskError> {
     let rows = desk.view.event_rows(&counter.calendar, &counter.uid)?;
     let meeting = rows.into_iter().find(|e| e.recurrence_id.is_none());
     let event = match meeting {
@@ -50,12 +54,22 @@ pub(super) fn answer(desk: &MeetingCase<'_>, counter: &Counter, outcome: &mut Ou
                 "meeting desk: the answer to {} says neither yes nor no nor another time; asked again",
                 counter.reference
             ));
-            tell(desk, outcome, counter, NewTime { done: "unclear", ..values(desk, counter, &event, counter.slot) })
+            tell(
+                desk,
+                outcome,
+                counter,
+                NewTime { done: "unclear", ..values(desk, counter, &event, counter.slot) },
+            )
         }
         Answer::Decline => {
             outcome.effects.push(Effect::CloseCounter { message_id: counter.message_id.clone() });
             organizer::decline(desk, outcome, &event, &counter.proposer, counter.slot, None)?;
-            tell(desk, outcome, counter, NewTime { done: "declined", ..values(desk, counter, &event, counter.slot) })
+            tell(
+                desk,
+                outcome,
+                counter,
+                NewTime { done: "declined", ..values(desk, counter, &event, counter.slot) },
+            )
         }
         Answer::Move(slot, as_proposed) => {
             if let Some(why) = desk.conflict(&event.uid, &[slot], false)? {
@@ -130,10 +144,12 @@ fn tell(
     let subject = cx.templates.letter("office/meeting-new-time-subject", language, &values)?;
     let text = cx.templates.letter("office/meeting-new-time-answer", language, &values)?;
     let identity = desk.identity();
-    let to = cx.msg.from.first().cloned().unwrap_or_else(|| Address {
-        name: Some(desk.owner_name()),
-        email: desk.calendar.owner.clone(),
-    });
+    let to = cx
+        .msg
+        .from
+        .first()
+        .cloned()
+        .unwrap_or_else(|| Address { name: Some(desk.owner_name()), email: desk.calendar.owner.clone() });
     let notice = Notice {
         from: &identity,
         to: vec![to],
@@ -144,7 +160,8 @@ fn tell(
         date: cx.now,
         loop_header_value: identity.address.clone(),
     };
-    let mail = compose::letter(&notice, &Extras { thread: vec![counter.message_id.clone()], ..Extras::default() })?;
+    let mail =
+        compose::letter(&notice, &Extras { thread: vec![counter.message_id.clone()], ..Extras::default() })?;
     outcome.effects.push(Effect::Send { kind: MailKind::Notice, rule: cx.rule.to_string(), mail });
     Ok(())
 }

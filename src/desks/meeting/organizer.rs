@@ -111,7 +111,9 @@ pub(super) fn decline(
         ..NewTime::of(desk, event, proposer, proposed, "")
     };
     if !desk.answers_allowed {
-        outcome.notes.push(format!("meeting desk: the new time for {} is declined without an answer", event.uid));
+        outcome
+            .notes
+            .push(format!("meeting desk: the new time for {} is declined without an answer", event.uid));
         return Ok(());
     }
     let text = letters::write(desk, "new-time-declined", language, &values)?;
@@ -167,12 +169,24 @@ pub(super) fn move_to(
         ..event
     };
     rooms::follow(desk, outcome, &mut moved)?;
-    let to: Vec<_> =
-        moved.attendees.iter().filter(|a| !desk.is_ours(&a.party.email)).map(|a| address_of(&a.party)).collect();
+    let to: Vec<_> = moved
+        .attendees
+        .iter()
+        .filter(|a| !desk.is_ours(&a.party.email))
+        .map(|a| address_of(&a.party))
+        .collect();
     if !to.is_empty() && desk.answers_allowed {
         let calendar = itip::request(&meeting(desk, &moved), desk.cx.now);
         let uid = moved.uid.clone();
-        outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, false)?);
+        outcome.effects.push(desk.calendar_mail(
+            to,
+            subject,
+            text,
+            Method::Request,
+            calendar,
+            &uid,
+            false,
+        )?);
     }
     outcome.effects.push(Effect::PutEvent(Box::new(moved)));
     Ok(())

@@ -99,7 +99,10 @@ fn the_owners_yes_moves_the_meeting_with_its_uid_and_a_higher_sequence_and_tells
     assert_eq!((update.events[0].uid.as_str(), update.events[0].sequence), ("ours-1", 1));
     assert!(closes_counter(&outcome));
     let (_, subject, text) = owners_note(&outcome);
-    assert!(subject.starts_with("Re: New time proposed") && subject.contains(&counter.reference), "{subject}");
+    assert!(
+        subject.starts_with("Re: New time proposed") && subject.contains(&counter.reference),
+        "{subject}"
+    );
     assert!(text.starts_with("Done: \"Budget review\" moves from"), "{text}");
 }
 
@@ -235,7 +238,11 @@ fn two_instances_cancelled_in_one_message_both_become_exdates() {
             .map(|(_, event)| format!("BEGIN:VEVENT{}", event.replace("END:VCALENDAR\r\n", "")))
             .unwrap()
     };
-    let text = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\n{}{}END:VCALENDAR\r\n", instance(first), instance(second));
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\n{}{}END:VCALENDAR\r\n",
+        instance(first),
+        instance(second)
+    );
     let outcome = run(&set, &call(None, None), &message("anna@client.example", text), &store);
     apply(&mut store, &outcome);
     let master = &store.event_rows("giulia", "weekly").unwrap()[0];
