@@ -42,9 +42,15 @@ pub(super) fn counter(
 ) -> Result<(), DeskError> {
     for proposal in group {
         let Some(event) = organised_event(desk, proposal, "counter-proposal", outcome)? else { continue };
-        let proposer = proposal.attendees.first().map(|a| a.party.clone()).or_else(|| {
-            desk.cx.msg.from.first().map(|a| Party { email: a.email.clone(), name: a.name.clone() })
-        });
+        // The ATTENDEE says who proposes; the From names them when the calendar gives no CN.
+        let from = desk.cx.msg.from.first().map(|a| Party { email: a.email.clone(), name: a.name.clone() });
+        let proposer = match (proposal.attendees.first().map(|a| a.party.clone()), from) {
+            (Some(attendee), Some(from)) if attendee.name.is_none() && attendee.is(&from.email) => {
+                Some(Party { name: from.name, ..attendee })
+            }
+            (Some(attendee), _) => Some(attendee),
+            (None, from) => from,
+        };
         let Some(proposer) = proposer else {
             outcome
                 .notes
