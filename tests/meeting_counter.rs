@@ -181,8 +181,7 @@ fn the_owners_yes_to_a_proposed_new_time_moves_the_meeting_and_the_customer_gets
     assert_eq!(property(&update, "SEQUENCE:"), "1");
     assert!(update.contains(&dtstart(at(17))), "{update}");
 
-    let rows = office
-        .query_strings(&format!("SELECT start_at || ' ' || sequence FROM events WHERE calendar = 'olga'"));
+    let rows = office.query_strings("SELECT start_at || ' ' || sequence FROM events WHERE calendar = 'olga'");
     assert_eq!(rows, [format!("{} 1", at(17).timestamp())], "one meeting, moved:\n{}", clerk.log());
     let (_, _, done) = nth(&dovecot, OWNER, 2);
     assert!(done.starts_with("Done: \"Meeting about the budget\" moves from"), "{done}");

@@ -125,7 +125,8 @@ pub(super) fn decline(
     let text = letters::write(desk, "new-time-declined", language, &values)?;
     let subject = letters::write(desk, "new-time-declined-subject", language, &values)?;
     let calendar = itip::decline_counter(&meeting(desk, event), proposer, Some(&text), desk.cx.now);
-    let answering = desk.cx.msg.calendars.first().is_some();
+    // An answer to the attendee's COUNTER itself; when the owner's answer decides, mail clerk starts.
+    let answering = !desk.cx.msg.calendars.is_empty();
     outcome.effects.push(desk.calendar_mail(
         vec![address_of(proposer)],
         subject,
