@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 
+use crate::calendar::CalendarConfig;
+use crate::calendar::availability::{Busy, Slot};
 use crate::config::Config;
 use crate::daemon::Office;
 
@@ -63,8 +66,9 @@ dir = "published"
 /// until Ctrl-C, or (`once`) just long enough to handle the samples, then prints a summary.
 pub async fn run(dir: &Path, once: bool) -> anyhow::Result<()> {
     let config_path = create(dir)?;
-    let dropped = drop_samples(&dir.join("mail"))?;
     let config = Config::load(&config_path)?;
+    let office = Office::open(config.clone())?;
+    let dropped = drop_samples(&dir.join("mail"), &office.rules.get().office, chrono::Utc::now())?;
     let outbox = match &config.delivery {
         crate::config::Delivery::Directory(d) => d.clone(),
         crate::config::Delivery::Smtp(_) => dir.join("outbox"),
@@ -75,7 +79,6 @@ pub async fn run(dir: &Path, once: bool) -> anyhow::Result<()> {
     println!("  inbox:   {} ({dropped} sample messages dropped into new/)", dir.join("mail").display());
     println!("  outbox:  {}  <- replies and forwards appear here", outbox.display());
     println!();
-    let office = Office::open(config)?;
     fill_the_cupboard(&office).await?;
     let before =
         office.db.run(|store| store.journal_after(0).map(|r| r.last().map(|r| r.id).unwrap_or(0))).await?;
@@ -135,20 +138,56 @@ async fn fill_the_cupboard(office: &Office) -> anyhow::Result<()> {
         .await
 }
 
-/// Delivers the sample messages into the Maildir the way an MTA would (tmp/, then new/).
-fn drop_samples(maildir: &Path) -> anyhow::Result<usize> {
-    let stamp = chrono::Utc::now().timestamp();
+/// Delivers the sample messages into the Maildir the way an MTA would (tmp/, then new/), the request
+/// in words dated for today (see [`dated_request`]).
+fn drop_samples(maildir: &Path, office: &crate::office::Office, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let stamp = now.timestamp();
     let mut n = 0;
     for (name, text) in SHIPPED_RULES.iter().filter(|(name, _)| name.starts_with("samples/")) {
         let unique =
             format!("{stamp}.demo{n}.{}", name.trim_start_matches("samples/").trim_end_matches(".eml"));
         let tmp = maildir.join("tmp").join(&unique);
+        let text = match (*name == REQUEST_SAMPLE, office.calendars.first()) {
+            (true, Some(calendar)) => dated_request(text, calendar, now),
+            _ => (*text).to_owned(),
+        };
         std::fs::write(&tmp, text.replace('\n', "\r\n"))
             .with_context(|| format!("writing {}", tmp.display()))?;
         std::fs::rename(&tmp, maildir.join("new").join(&unique))?;
         n += 1;
     }
     Ok(n)
+}
+
+/// The sample request in words.
+const REQUEST_SAMPLE: &str = "samples/meeting-request.eml";
+
+/// What the sample request asks for, and the words it asks in.
+const REQUEST_ASKS: &str = "on Tuesday at 3pm";
+
+/// The sample request as sent now: the shipped file asks for "Tuesday at 3pm" of the week it was
+/// written in, which is past (or a holiday) on most days the demo runs. Dated now and asking for the
+/// first day from tomorrow on which 15:00–16:00 is within `calendar`'s working hours, notice and
+/// horizon (not a weekend, holiday or closure), it asks for a time the demo can book on any day.
+fn dated_request(text: &str, calendar: &CalendarConfig, now: DateTime<Utc>) -> String {
+    let zone = calendar.policy.timezone;
+    let today = now.with_timezone(&zone).date_naive();
+    let bookable = (1..=60).filter_map(|n| today.checked_add_days(chrono::Days::new(n))).find_map(|day| {
+        let start = crate::calendar::zones::resolve_local(zone, day.and_hms_opt(15, 0, 0)?);
+        let slot = Slot { start, end: start + chrono::TimeDelta::hours(1) };
+        calendar.policy.check(&Busy::default(), now, slot).is_ok().then_some(day)
+    });
+    let Some(day) = bookable else { return text.to_owned() };
+    let asks = format!("on {} at 3pm", day.format("%A %-d %B"));
+    let sent = now.with_timezone(&zone).to_rfc2822();
+    text.lines()
+        .map(|line| match line.strip_prefix("Date: ") {
+            Some(_) => format!("Date: {sent}"),
+            None => line.replace(REQUEST_ASKS, &asks),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 async fn print_summary(office: &Office, after: i64, outbox: &Path) -> anyhow::Result<()> {
@@ -189,4 +228,29 @@ async fn print_summary(office: &Office, after: i64, outbox: &Path) -> anyhow::Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn the_sample_request_is_dated_today_and_asks_for_the_next_bookable_day_past_a_holiday() {
+        let dir = crate::rules::tests::Dir::new();
+        for (name, text) in SHIPPED_RULES {
+            dir.write(name, text);
+        }
+        let office = dir.load().office;
+        let (_, sample) = SHIPPED_RULES.iter().find(|(name, _)| *name == REQUEST_SAMPLE).unwrap();
+        assert!(sample.contains(REQUEST_ASKS), "the shipped sample asks as the demo expects");
+        // Monday 7 December 2026: Tuesday the 8th is the Immacolata, a holiday in Rome.
+        let now =
+            chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().with_timezone(&Utc);
+        let dated = dated_request(sample, &office.calendars[0], now);
+        assert!(dated.contains("could we meet on Wednesday 9 December at 3pm"), "{dated}");
+        assert!(dated.contains("\nDate: Mon, 7 Dec 2026 10:00:00 +0100\n"), "{dated}");
+        assert!(!dated.contains("23 Nov 2026"), "{dated}");
+    }
 }

@@ -53,6 +53,10 @@ pub enum Effect {
     PutProposal(Box<crate::calendar::proposal::Proposal>),
     /// The proposal offered by this Message-ID is settled (chosen, or replaced by new times).
     CloseProposal { message_id: String },
+    /// Hold this new time an attendee proposed until the calendar's owner answers the note put to her.
+    PutCounter(Box<crate::calendar::proposal::Counter>),
+    /// The owner answered the question sent as this Message-ID about a proposed new time.
+    CloseCounter { message_id: String },
     /// Store this ticket as it now is, with the messages it gained.
     Ticket(Box<crate::tickets::TicketChange>),
     /// Change the supply cupboard: stock ledger rows, requests, purchase orders, threads, alerts.

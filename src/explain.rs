@@ -151,6 +151,15 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
             "expires": proposal.expires.to_rfc3339(),
         }),
         Effect::CloseProposal { message_id } => json!({ "type": "close_proposal", "message_id": message_id }),
+        Effect::PutCounter(counter) => json!({
+            "type": "counter",
+            "calendar": counter.calendar,
+            "uid": counter.uid,
+            "proposer": counter.proposer.email,
+            "slot": [counter.slot.start.to_rfc3339(), counter.slot.end.to_rfc3339()],
+            "reference": counter.reference,
+        }),
+        Effect::CloseCounter { message_id } => json!({ "type": "close_counter", "message_id": message_id }),
         Effect::Ticket(change) => json!({
             "type": "ticket",
             "ticket": change.ticket,
@@ -291,6 +300,18 @@ impl fmt::Display for Explanation {
                 )?,
                 Effect::CloseProposal { message_id } => {
                     writeln!(f, "  {}. close the proposal <{message_id}>", n + 1)?
+                }
+                Effect::PutCounter(counter) => writeln!(
+                    f,
+                    "  {}. hold the new time {} proposed for {} ({}) until the owner of calendar \"{}\" answers",
+                    n + 1,
+                    counter.proposer.email,
+                    counter.uid,
+                    counter.slot.start.to_rfc3339(),
+                    counter.calendar
+                )?,
+                Effect::CloseCounter { message_id } => {
+                    writeln!(f, "  {}. close the question <{message_id}>", n + 1)?
                 }
                 Effect::FollowedUp { message_id } => {
                     writeln!(f, "  {}. remember the follow-up of the offer <{message_id}>", n + 1)?

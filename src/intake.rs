@@ -269,6 +269,10 @@ pub fn describe(effect: &Effect) -> String {
             format!("proposal of {} times to {}", proposal.slots.len(), proposal.requester.email)
         }
         Effect::CloseProposal { message_id } => format!("close proposal {message_id}"),
+        Effect::PutCounter(counter) => {
+            format!("new time proposed by {} for {} put to the owner", counter.proposer.email, counter.uid)
+        }
+        Effect::CloseCounter { message_id } => format!("close the question {message_id}"),
         Effect::Ticket(change) => {
             let t = &change.ticket;
             format!("ticket {} {}", t.number, t.state.as_str())

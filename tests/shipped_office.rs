@@ -109,10 +109,16 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
             && text.contains("Accepted: Site meeting")
     });
     assert_eq!(answers.count(), 1, "the invitation is accepted with an iMIP REPLY");
+    // The sample request in words is dated the day the demo runs, so it is booked, not refused.
+    let booked = texts
+        .iter()
+        .filter(|t| t.contains("method=\"REQUEST\"") && t.contains("Meeting about the library competition"));
+    assert_eq!(booked.count(), 1, "the request in words is booked with an invitation");
     assert!(stdout.contains("supply order"), "{stdout}");
     assert!(dir.join("mail/.Invoices/cur").read_dir().unwrap().count() == 1, "the invoice was filed");
     let feed = std::fs::read_to_string(dir.join("published/giulia.ics")).expect("the calendar is published");
     assert!(feed.contains("SUMMARY:Site meeting Via Roma"), "{feed}");
+    assert!(feed.contains("SUMMARY:Meeting about the library competition"), "{feed}");
     std::fs::remove_dir_all(dir.parent().unwrap()).ok();
 }
 

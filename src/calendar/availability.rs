@@ -38,6 +38,9 @@ pub struct Slot {
 /// Why a slot does not fit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unavailable {
+    /// It has begun already: no notice makes a past time bookable, and the asker is told so in
+    /// those words rather than of the notice meetings need.
+    Past,
     /// It starts before the minimum notice allows; the earliest start is given.
     TooSoon { earliest: DateTime<Utc> },
     /// It ends after the booking horizon; the latest end is given.
@@ -85,6 +88,9 @@ impl Busy {
 impl Policy {
     /// Whether `slot` can be booked at `now`.
     pub fn check(&self, busy: &Busy, now: DateTime<Utc>, slot: Slot) -> Result<(), Unavailable> {
+        if slot.start < now {
+            return Err(Unavailable::Past);
+        }
         let earliest = later(now, self.min_notice);
         if slot.start < earliest {
             return Err(Unavailable::TooSoon { earliest });

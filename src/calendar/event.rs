@@ -246,22 +246,18 @@ fn expand(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>, each: Each) 
     for event in events {
         let overlaps = |start: DateTime<Utc>, end: DateTime<Utc>| start < to && end > from;
         match (&event.rrule, event.recurrence_id) {
-            (Some(rrule), None) if event.status != EventStatus::Cancelled => {
-                match Rule::new(rrule, event.start, event.timezone) {
-                    Ok(rule) => series(event, &rule, from, to, &overridden, &mut expansion, each),
-                    Err(reason) => {
-                        let error = RecurrenceError { uid: event.uid.clone(), rrule: rrule.clone(), reason };
-                        expansion.cuts.push(Cut::Refused(error));
-                        if overlaps(event.start, event.end) {
-                            expansion.occurrences.push(Occurrence {
-                                event,
-                                start: event.start,
-                                end: event.end,
-                            });
-                        }
+            // A cancelled series is expanded too, every instance cancelled, so that a listing shows
+            // all of them as cancelled rather than its first alone.
+            (Some(rrule), None) => match Rule::new(rrule, event.start, event.timezone) {
+                Ok(rule) => series(event, &rule, from, to, &overridden, &mut expansion, each),
+                Err(reason) => {
+                    let error = RecurrenceError { uid: event.uid.clone(), rrule: rrule.clone(), reason };
+                    expansion.cuts.push(Cut::Refused(error));
+                    if overlaps(event.start, event.end) {
+                        expansion.occurrences.push(Occurrence { event, start: event.start, end: event.end });
                     }
                 }
-            }
+            },
             _ if overlaps(event.start, event.end) => {
                 expansion.occurrences.push(Occurrence { event, start: event.start, end: event.end })
             }

@@ -306,6 +306,38 @@ pub fn declines(text: &str) -> bool {
     NONE.is_match(&plain(&bounded(new_text(text))))
 }
 
+/// Whether the new part of `text` says yes or no to a question put to it (a calendar owner asked
+/// whether to take a new time an attendee proposed): `Some(true)` for "yes", "ok, go ahead", "sì,
+/// va bene"; `Some(false)` for "no", "keep it as it is", "no, lascia così"; `None` when it says
+/// neither, or both ("no problem" and "nessun problema" are a yes, read first). Nothing is guessed:
+/// a caller asks again on `None`.
+pub fn consent(text: &str) -> Option<bool> {
+    static AGREEING: LazyLock<Regex> = LazyLock::new(|| {
+        crate::regexes::built_in(
+            r"\b(no\s+problem|non\s+c'e\s+problema|nessun\s+problema|why\s+not|perche\s+no|don'?t\s+mind)\b",
+        )
+    });
+    static NO: LazyLock<Regex> = LazyLock::new(|| {
+        crate::regexes::built_in(
+            r"\b(no|nope|decline|refuse|reject|don'?t|do\s+not|keep\s+(?:it|the)|not\s+(?:possible|ok|okay|fine|good)|can'?t|cannot|non|rifiut\w*|impossibile|lascia\w*|mantieni\w*)\b",
+        )
+    });
+    static YES: LazyLock<Regex> = LazyLock::new(|| {
+        crate::regexes::built_in(
+            r"\b(yes|yep|yeah|ok|okay|fine|sure|agreed?|accept\w*|approved?|go\s+ahead|move\s+it|that\s+works|works\s+for\s+me|si|va\s+bene|d'accordo|accett\w*|conferm\w*|perfetto|certo|sposta\w*|procedi)\b",
+        )
+    });
+    let fresh = plain(&bounded(new_text(text)));
+    let fresh = AGREEING.replace_all(&fresh, " yes ");
+    let no = NO.is_match(&fresh);
+    let yes = YES.is_match(&NO.replace_all(&fresh, " "));
+    match (yes, no) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
 /// What a message in the thread of a booked meeting asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {

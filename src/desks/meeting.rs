@@ -3,9 +3,10 @@
 //! As an attendee, it answers invitations (REQUEST) for a calendar it keeps: accepted when the time is
 //! free, otherwise declined with free alternatives or accepted as tentative for the owner to decide
 //! (`on_conflict`); an update (same UID, higher SEQUENCE) moves the event and is checked again; a
-//! CANCEL removes the event or one instance. As the organizer of meetings it booked, it records the
+//! CANCEL removes the event or its instances. As the organizer of meetings it booked, it records the
 //! attendees' REPLYs and handles a COUNTER (a proposed new time): taken by itself when
-//! `accept_counter` is set and the time is free, else passed to the owner.
+//! `accept_counter` is set and the time is free, else put to the calendar's owner, whose answer
+//! ("yes", "no", "move it to …") the desk then carries out.
 //!
 //! Only REPLY, CANCEL and COUNTER for UIDs the calendar holds are applied, and a CANCEL only from the
 //! meeting's organizer; everything else is noted and left alone.
@@ -14,6 +15,7 @@ mod attendee;
 mod invitees;
 mod letters;
 mod named;
+mod new_time;
 mod organizer;
 mod request;
 mod rooms;
@@ -29,12 +31,14 @@ use crate::calendar::CalendarConfig;
 use crate::calendar::availability::{Busy, Slot, Unavailable};
 use crate::calendar::event::{Cut, Event, occurrences, span_in};
 use crate::calendar::ics::{self, Method, Party};
+use crate::calendar::proposal::Counter;
 use crate::effects::{Effect, MailKind};
 use crate::guard::{self, Answer, Suppression};
 use crate::mail::compose::{self, AutoSubmitted, CalendarMail, Identity, Notice};
 use crate::mail::message::{Address, Message};
 use crate::office::Office;
 use crate::rules::{DeskCall, Templates};
+use crate::store::StoreError;
 
 /// How many free times a refusal proposes.
 const ALTERNATIVES: usize = 3;
@@ -73,7 +77,10 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
         }
         let desk = MeetingCase::new(cx, calendar, view, true);
         let mut outcome = Outcome::default();
-        request::handle(&desk, &mut outcome)?;
+        match owners_answer(cx.office, cx.msg, view)?.filter(|c| c.calendar == calendar.name) {
+            Some(counter) => new_time::answer(&desk, &counter, &mut outcome)?,
+            None => request::handle(&desk, &mut outcome)?,
+        }
         outcome.notes.extend(desk.cuts.into_inner());
         return Ok(outcome);
     };
@@ -121,6 +128,27 @@ pub fn handle(cx: &Context<'_>, view: &dyn CalendarView) -> Result<Outcome, Desk
     }
     outcome.notes.extend(desk.cuts.into_inner());
     Ok(outcome)
+}
+
+/// The question about a proposed new time that `msg` answers, when it comes from the owner of the
+/// question's calendar or one of the office's owners: found by its thread, or by the reference in its
+/// subject. Anyone else's mail in that thread is not an answer.
+pub fn owners_answer(
+    office: &Office,
+    msg: &Message,
+    view: &dyn CalendarView,
+) -> Result<Option<Counter>, StoreError> {
+    let thread: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
+    let reference = Counter::reference_in(&msg.subject);
+    if thread.is_empty() && reference.is_none() {
+        return Ok(None);
+    }
+    let Some(counter) = view.open_counter(&thread, reference.as_deref())? else { return Ok(None) };
+    let owner = office.calendars.iter().find(|c| c.name == counter.calendar).map(|c| c.owner.as_str());
+    let may_answer = |sender: &Address| {
+        owner.is_some_and(|o| sender.is(o)) || office.owners.iter().any(|o| sender.is(&o.address))
+    };
+    Ok(msg.from.first().is_some_and(may_answer).then_some(counter))
 }
 
 impl Context<'_> {
@@ -272,6 +300,7 @@ impl MeetingCase<'_> {
         let policy = &self.calendar.policy;
         Unfit {
             reason: match why {
+                Unavailable::Past => "past",
                 Unavailable::Busy => "busy",
                 Unavailable::OutsideHours => "outside-hours",
                 Unavailable::TooSoon { .. } => "too-soon",
@@ -387,7 +416,7 @@ fn address_of(party: &Party) -> Address {
 /// Why a time does not fit, as the letters are given it (`letters/meeting/unfit` words it).
 #[derive(Debug, Serialize)]
 struct Unfit {
-    /// busy, outside-hours, too-soon or too-far-ahead.
+    /// past, busy, outside-hours, too-soon or too-far-ahead.
     reason: &'static str,
     /// The notice meetings need, in words of the letter's language ("1 hour", "1 ora").
     notice: String,

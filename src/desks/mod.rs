@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use crate::actions::{Decision, ReplyHistory};
 use crate::calendar::event::Event;
-use crate::calendar::proposal::Proposal;
+use crate::calendar::proposal::{Counter, Proposal};
 use crate::effects::Effect;
 use crate::guard::Verdict;
 use crate::mail::compose::ComposeError;
@@ -36,6 +36,10 @@ pub trait CalendarView {
     fn event_rows(&self, calendar: &str, uid: &str) -> Result<Vec<Event>, StoreError>;
     /// The open proposal offered by one of the Message-IDs of `thread`.
     fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError>;
+    /// The open question about a proposed new time sent as one of `thread`, else carrying
+    /// `reference` (see [`Store::open_counter`]).
+    fn open_counter(&self, thread: &[String], reference: Option<&str>)
+    -> Result<Option<Counter>, StoreError>;
 }
 
 impl CalendarView for Store {
@@ -55,6 +59,14 @@ impl CalendarView for Store {
     fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError> {
         Store::open_proposal(self, thread)
     }
+
+    fn open_counter(
+        &self,
+        thread: &[String],
+        reference: Option<&str>,
+    ) -> Result<Option<Counter>, StoreError> {
+        Store::open_counter(self, thread, reference)
+    }
 }
 
 /// A view with no events, for dry runs without a database.
@@ -72,6 +84,10 @@ impl CalendarView for NoCalendars {
     fn open_proposal(&self, _: &[String]) -> Result<Option<Proposal>, StoreError> {
         Ok(None)
     }
+
+    fn open_counter(&self, _: &[String], _: Option<&str>) -> Result<Option<Counter>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// The calendars as one batch sees them: the store's, plus the events decided earlier in the same
@@ -79,7 +95,8 @@ impl CalendarView for NoCalendars {
 pub struct BatchCalendars<'s> {
     pub store: &'s dyn CalendarView,
     pub pending: Vec<Event>,
-    /// Offers settled earlier in the batch, so that a second reply choosing from one does not book again.
+    /// Offers and questions settled earlier in the batch, so that a second reply choosing from one
+    /// does not book again, nor a second answer move a meeting twice.
     pub closed: Vec<String>,
 }
 
@@ -92,7 +109,9 @@ impl BatchCalendars<'_> {
                     self.pending.retain(|p| !same_row(p, event));
                     self.pending.push((**event).clone());
                 }
-                Effect::CloseProposal { message_id } => self.closed.push(message_id.clone()),
+                Effect::CloseProposal { message_id } | Effect::CloseCounter { message_id } => {
+                    self.closed.push(message_id.clone())
+                }
                 _ => {}
             }
         }
@@ -131,6 +150,15 @@ impl CalendarView for BatchCalendars<'_> {
     /// earlier in this batch.
     fn open_proposal(&self, thread: &[String]) -> Result<Option<Proposal>, StoreError> {
         Ok(self.store.open_proposal(thread)?.filter(|p| !self.closed.contains(&p.message_id)))
+    }
+
+    /// From the store, less the questions answered earlier in this batch.
+    fn open_counter(
+        &self,
+        thread: &[String],
+        reference: Option<&str>,
+    ) -> Result<Option<Counter>, StoreError> {
+        Ok(self.store.open_counter(thread, reference)?.filter(|c| !self.closed.contains(&c.message_id)))
     }
 }
 
@@ -298,7 +326,8 @@ impl DeskError {
 
 /// Runs the desk the decision names, adding its effects and notes to the decision. A message that
 /// continues a ticket's conversation goes to the inquiry desk whatever rule matched (see
-/// [`into_ticket`]), and one that continues a supply request or purchase order to the supply desk.
+/// [`into_ticket`]), one that continues a supply request or purchase order to the supply desk, and a
+/// calendar owner's answer to a proposed new time to the meeting desk (see [`into_meeting`]).
 pub fn run(
     rules: &RuleSet,
     incoming: &Incoming<'_>,
@@ -316,6 +345,8 @@ pub fn run(
         && let Some(ticket) = inquiry::conversation(rules, msg, guard, views.tickets)?
     {
         into_ticket(decision, &ticket);
+    } else if let Some(counter) = meeting::owners_answer(&rules.office, msg, views.calendars)? {
+        into_meeting(decision, &counter);
     }
     let Some(call) = &decision.desk_call else { return Ok(()) };
     let rule = decision.rule.as_deref().unwrap_or_default();
@@ -361,6 +392,18 @@ fn into_supply(decision: &mut Decision, thread: crate::supply::Thread) {
         crate::rules::DeskCall::plain(Desk::Supply),
         &format!("supply desk: the message continues {what}"),
     );
+}
+
+/// Hands a calendar owner's answer to the question about a proposed new time to the meeting desk,
+/// for the question's calendar, whatever rule matched: the reply to clerk's note says "yes" or "no"
+/// and must reach the proposal, not be read as a request for a meeting of its own.
+fn into_meeting(decision: &mut Decision, counter: &Counter) {
+    let call = crate::rules::DeskCall {
+        calendar: Some(counter.calendar.clone()),
+        ..crate::rules::DeskCall::plain(Desk::Meeting)
+    };
+    let what = format!("meeting desk: the message answers the question {}", counter.reference);
+    hand_over(decision, call, &what);
 }
 
 /// Hands a message of a ticket's conversation to the inquiry desk instead of the desk (or plain

@@ -169,7 +169,7 @@ fn which_meeting() -> Value {
     })
 }
 
-/// Why a time does not fit: `reason` (`busy`, `outside-hours`, `too-soon` or `too-far-ahead`), with
+/// Why a time does not fit: `reason` (`past`, `busy`, `outside-hours`, `too-soon` or `too-far-ahead`), with
 /// the notice meetings need and how far ahead they are booked, in words of the letter's language.
 fn unfit() -> Value {
     json!({ "reason": "outside-hours", "notice": "2 hours", "horizon": "60 days" })
@@ -194,7 +194,8 @@ fn invitation_answer() -> Value {
 }
 
 /// A new time an attendee proposed: who, the meeting, the owner, the old and the new time, why the
-/// new one cannot be taken (or none) and the free times instead.
+/// new one cannot be taken (or none, when the owner keeps the meeting where it is), the free times
+/// instead, and whether a meeting moved goes to the time proposed (else to one the owner named).
 fn new_time() -> Value {
     json!({
         "who": "Anna Rossi",
@@ -204,5 +205,8 @@ fn new_time() -> Value {
         "new": "Wed 25 Nov 2026 10:00–11:00 (Europe/Rome)",
         "unfit": unfit(),
         "times": offered(),
+        "as_proposed": true,
+        "reference": "",
+        "done": "",
     })
 }

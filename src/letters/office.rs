@@ -20,6 +20,9 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("office/meeting-new-time-subject", meeting_new_time),
     letter!("office/meeting-booked", meeting_booked),
     letter!("office/meeting-booked-subject", meeting_booked),
+    letter!("office/meeting-new-time-answer", meeting_new_time_answer),
+    letter!("office/invitation-without-organizer", invitation_without_organizer),
+    letter!("office/invitation-without-organizer-subject", invitation_without_organizer),
 ];
 
 /// The owner's copy of a meeting someone else booked, moved or cancelled in her calendar: `change`
@@ -107,7 +110,7 @@ fn escalation() -> Value {
 
 /// The values of a note that an invitation was accepted as tentative: who invited (or none), the
 /// calendar's owner, the meeting's title (or empty) and time, why the time does not fit (`unfit`:
-/// its `reason`, busy, outside-hours, too-soon or too-far-ahead, and the calendar's `notice` and
+/// its `reason`, past, busy, outside-hours, too-soon or too-far-ahead, and the calendar's `notice` and
 /// `horizon`).
 fn meeting_conflict() -> Value {
     json!({
@@ -120,8 +123,8 @@ fn meeting_conflict() -> Value {
 }
 
 /// The values of a note that an attendee proposed a new time: who, the meeting's title, the owner,
-/// its time and the time proposed (and, as the answers to such a proposal are given them, why it
-/// cannot be taken and the free times instead: none here).
+/// its time and the time proposed, the question's reference for the subject (and, as the answers to
+/// such a proposal are given them, why it cannot be taken and the free times instead: none here).
 fn meeting_new_time() -> Value {
     json!({
         "who": "Anna Bianchi",
@@ -131,6 +134,42 @@ fn meeting_new_time() -> Value {
         "new": "Wed 25 Nov 2026 11:00–12:00 (Europe/Rome)",
         "unfit": null,
         "times": [],
+        "as_proposed": true,
+        "reference": "NT-1a2b3c4d",
+        "done": "",
+    })
+}
+
+/// The values of clerk's note back to the owner who answered about a proposed new time: those of
+/// the question, with what was done (`moved`, `declined`, `unfit` with why and the free times,
+/// `changed`, or `unclear` when she is asked again) and whether the meeting moved to the time
+/// proposed.
+fn meeting_new_time_answer() -> Value {
+    json!({
+        "who": "Anna Bianchi",
+        "title": "Budget review",
+        "owner": "Giulia Rossi",
+        "old": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "new": "Wed 25 Nov 2026 11:00–12:00 (Europe/Rome)",
+        "unfit": {"reason": "busy", "notice": "1 hour", "horizon": "60 days"},
+        "times": [{"when": "Wed 25 Nov 2026 14:00–15:00", "zone": "Europe/Rome", "theirs": null, "offset": null}],
+        "as_proposed": false,
+        "reference": "NT-1a2b3c4d",
+        "done": "unfit",
+    })
+}
+
+/// The values of a note that an invitation names no organizer: who sent it (or none), the owner, the
+/// meeting's title (or empty) and time, why the time does not fit (or none), and whether it is held
+/// in the calendar as tentative.
+fn invitation_without_organizer() -> Value {
+    json!({
+        "sender": "Anna Bianchi",
+        "owner": "Giulia Rossi",
+        "title": "Budget review",
+        "when": "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)",
+        "unfit": {"reason": "busy", "notice": "1 hour", "horizon": "60 days"},
+        "held": true,
     })
 }
 

@@ -347,6 +347,8 @@ pub(super) fn apply(tx: &Connection, cause: Cause<'_>, effect: &Effect, at: i64)
         Effect::PutEvent(event) => super::events::put_event(tx, event)?,
         Effect::PutProposal(proposal) => super::proposals::put_proposal(tx, proposal)?,
         Effect::CloseProposal { message_id } => super::proposals::close_proposal(tx, message_id)?,
+        Effect::PutCounter(counter) => super::proposals::put_counter(tx, counter)?,
+        Effect::CloseCounter { message_id } => super::proposals::close_counter(tx, message_id)?,
         Effect::Ticket(change) => super::tickets::put_ticket(tx, change, journal_id)?,
         Effect::Supply(change) => super::supply::put_supply(tx, change, journal_id)?,
         Effect::FollowedUp { message_id } => {

@@ -1,5 +1,6 @@
-//! The meeting desk's proposals in the store: stored and closed with the message that caused them
-//! (through effects), found again by the reply that names them, and the unanswered ones due a
+//! The meeting desk's proposals in the store: the times it offered and the new times attendees
+//! proposed that it put to a calendar's owner, stored and closed with the message that caused them
+//! (through effects), found again by the reply that names them, and the unanswered offers due a
 //! follow-up.
 
 use chrono::{DateTime, Utc};
@@ -7,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, now};
 use crate::calendar::availability::Slot;
-use crate::calendar::proposal::Proposal;
+use crate::calendar::proposal::{Counter, Proposal};
 use crate::language::Language;
 
 const COLUMNS: &str =
@@ -44,6 +45,35 @@ pub(super) fn close_proposal(conn: &Connection, message_id: &str) -> Result<()> 
     Ok(())
 }
 
+/// Stores `counter`, the question put to a calendar's owner, in the open transaction.
+pub(super) fn put_counter(conn: &Connection, counter: &Counter) -> Result<()> {
+    let proposer = serde_json::to_string(&counter.proposer).map_err(|e| StoreError::Json(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO counters
+         (message_id, reference, calendar, uid, sequence, proposer, start_at, end_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        counter.message_id,
+        counter.reference,
+        counter.calendar,
+        counter.uid,
+        counter.sequence,
+        proposer,
+        counter.slot.start.timestamp(),
+        counter.slot.end.timestamp(),
+        now(),
+    ])?;
+    Ok(())
+}
+
+/// Closes the question sent as `message_id` (answered), in the open transaction.
+pub(super) fn close_counter(conn: &Connection, message_id: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE counters SET closed_at = ?2 WHERE message_id = ?1 AND closed_at IS NULL")?
+        .execute(params![message_id, now()])?;
+    Ok(())
+}
+
 impl Store {
     /// Stores `proposal` on its own (the desk stores them through effects).
     pub fn put_proposal(&mut self, proposal: &Proposal) -> Result<()> {
@@ -69,6 +99,28 @@ impl Store {
             }
         }
         Ok(latest.map(|(_, p)| p))
+    }
+
+    /// Stores `counter` on its own (the desk stores them through effects).
+    pub fn put_counter(&mut self, counter: &Counter) -> Result<()> {
+        put_counter(&self.conn, counter)
+    }
+
+    /// The open question about a proposed new time that an answer belongs to: the one sent as one of
+    /// `thread` (its In-Reply-To and References), else the one whose `reference` its subject carries;
+    /// the latest, when several fit.
+    pub fn open_counter(&self, thread: &[String], reference: Option<&str>) -> Result<Option<Counter>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT message_id, reference, calendar, uid, sequence, proposer, start_at, end_at FROM counters
+             WHERE (message_id = ?1 OR reference = ?1) AND closed_at IS NULL
+             ORDER BY created_at DESC LIMIT 1",
+        )?;
+        for key in thread.iter().map(String::as_str).chain(reference) {
+            if let Some(found) = stmt.query_row([key], counter).optional()? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 
     /// Open proposals made by `made_by`, not followed up yet, that expire after `now` and by `until`.
@@ -112,5 +164,23 @@ fn proposal(row: &Row<'_>) -> rusqlite::Result<Proposal> {
         expires: time(row.get(7)?).ok_or_else(|| bad(7, "a time out of range".into()))?,
         replaces: row.get(8)?,
         room: row.get(9)?,
+    })
+}
+
+fn counter(row: &Row<'_>) -> rusqlite::Result<Counter> {
+    let bad = |column: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
+    };
+    let time = |column: usize| -> rusqlite::Result<DateTime<Utc>> {
+        DateTime::from_timestamp(row.get(column)?, 0).ok_or_else(|| bad(column, "a time out of range".into()))
+    };
+    Ok(Counter {
+        message_id: row.get(0)?,
+        reference: row.get(1)?,
+        calendar: row.get(2)?,
+        uid: row.get(3)?,
+        sequence: row.get(4)?,
+        proposer: serde_json::from_str(&row.get::<_, String>(5)?).map_err(|e| bad(5, e.to_string()))?,
+        slot: Slot { start: time(6)?, end: time(7)? },
     })
 }

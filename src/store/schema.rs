@@ -304,6 +304,23 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO decision_clock (id, n) VALUES (0, 0);
     "#,
+    // 13: new times attendees proposed (iTIP COUNTER) for meetings the office organises, each put to
+    // the calendar's owner in a note and held until she answers it.
+    r#"
+    CREATE TABLE counters (
+        message_id  TEXT PRIMARY KEY,   -- of clerk's note asking the owner
+        reference   TEXT NOT NULL,      -- NT-1a2b3c4d, in the note's subject
+        calendar    TEXT NOT NULL,
+        uid         TEXT NOT NULL,      -- the meeting's
+        sequence    INTEGER NOT NULL,   -- the meeting's SEQUENCE when the owner was asked
+        proposer    TEXT NOT NULL,      -- JSON party
+        start_at    INTEGER NOT NULL,   -- the time proposed, unix seconds
+        end_at      INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        closed_at   INTEGER             -- answered
+    ) WITHOUT ROWID;
+    CREATE INDEX counters_by_reference ON counters (reference);
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -418,3 +418,28 @@ fn this_week_on_a_weekend_is_the_week_about_to_start() {
     assert_eq!(from.with_timezone(&zone).format("%a %-d %b").to_string(), "Mon 30 Nov");
     assert_eq!(to.with_timezone(&zone).format("%a %-d %b").to_string(), "Sat 5 Dec");
 }
+
+#[test]
+fn an_owners_yes_or_no_is_read_in_english_and_italian_and_anything_else_is_not_guessed() {
+    for yes in [
+        "Yes, please.",
+        "OK, go ahead",
+        "Sure, move it.",
+        "No problem!",
+        "Sì, va bene",
+        "d'accordo",
+        "Nessun problema, spostala",
+    ] {
+        assert_eq!(consent(yes), Some(true), "{yes}");
+    }
+    for no in
+        ["No.", "No, keep it as it is", "Decline it please", "No, lascia così", "Non è possibile", "rifiuta"]
+    {
+        assert_eq!(consent(no), Some(false), "{no}");
+    }
+    for unclear in ["Let me think about it", "Ci penso e ti faccio sapere", "Non so, va bene forse", ""] {
+        assert_eq!(consent(unclear), None, "{unclear}");
+    }
+    let quoted = "Thanks\n\nOn Mon, Assistant wrote:\n> Answer yes to move it";
+    assert_eq!(consent(quoted), None, "the quote is not the answer");
+}

@@ -45,7 +45,7 @@ pub(super) fn request(
     let conflict = desk.conflict(&main.uid, &slots, series)?;
     let me = who_we_are(desk, main);
     let language = desk.office_language();
-    let (partstat, status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default()) {
+    let (partstat, mut status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default()) {
         (None, _) => (PartStat::Accepted, Some(EventStatus::Confirmed), "accepted"),
         (Some(_), OnConflict::Tentative) => (PartStat::Tentative, Some(EventStatus::Tentative), "tentative"),
         // A declined update takes the meeting out of the calendar; a declined invitation leaves
@@ -54,6 +54,23 @@ pub(super) fn request(
             (PartStat::Declined, (!stored.is_empty()).then_some(EventStatus::Cancelled), "declined")
         }
     };
+    // Without an ORGANIZER nobody can be answered, so nobody would learn that the time was taken: it is
+    // held as tentative (never confirmed) and the owner is told what is wrong and by whom it came.
+    if main.organizer.is_none() {
+        if status == Some(EventStatus::Confirmed) {
+            status = Some(EventStatus::Tentative);
+        }
+        let language = desk.office_language();
+        let letter = NoOrganizer {
+            sender: desk.cx.msg.from.first().map(|a| a.name.clone().unwrap_or_else(|| a.email.clone())),
+            owner: desk.owner_name(),
+            title: &main.summary,
+            when: desk.when_in(main.start, main.end, language),
+            unfit: conflict.as_ref().map(|why| desk.unfit(why, language)),
+            held: status == Some(EventStatus::Tentative),
+        };
+        outcome.effects.push(desk.tell_owner_letter(&main.uid, "invitation-without-organizer", &letter)?);
+    }
     let free = match partstat {
         PartStat::Declined => desk.alternatives(&main.uid, main.end - main.start)?,
         _ => Vec::new(),
@@ -74,7 +91,7 @@ pub(super) fn request(
             outcome.effects.push(Effect::PutEvent(Box::new(kept)));
         }
     }
-    if let (Some(why), Some(EventStatus::Tentative)) = (&conflict, status) {
+    if let (Some(why), Some(EventStatus::Tentative), Some(_)) = (&conflict, status, &main.organizer) {
         let language = desk.office_language();
         let letter = Conflict {
             organizer: main.organizer.as_ref().map(|o| o.name.clone().unwrap_or(o.email.clone())),
@@ -103,6 +120,24 @@ struct Conflict<'a> {
     when: String,
     /// Why the time does not fit (`reason`, with the calendar's `notice` and `horizon`).
     unfit: Unfit,
+}
+
+/// What the owner's note of an invitation that names no organizer (the letters
+/// `office/invitation-without-organizer` and its subject) is written from.
+#[derive(Serialize)]
+struct NoOrganizer<'a> {
+    /// Who sent it: the From's name, else its address; none when the mail has no From.
+    sender: Option<String>,
+    /// The calendar's owner: their name, else their address.
+    owner: String,
+    /// The meeting's title; empty when it has none.
+    title: &'a str,
+    /// When, in the office's language: "Tue 24 Nov 2026 15:00–16:00 (Europe/Rome)".
+    when: String,
+    /// Why the time does not fit, when it does not.
+    unfit: Option<Unfit>,
+    /// The meeting is in the calendar as tentative (else it is not in the calendar).
+    held: bool,
 }
 
 /// Sends `partstat` back to the organizer, in the letters `meeting/invitation-answer`, its subject
@@ -143,62 +178,69 @@ fn answer(
     Ok(())
 }
 
-/// A cancellation from the organizer: the event, or the one instance named, no longer takes place.
+/// A cancellation from the organizer: the event, or the instances named, no longer take place.
+///
+/// A cancellation of the whole meeting (a VEVENT without RECURRENCE-ID) cancels every row of it, the
+/// series and each moved instance, even when the same message lists instances too (Outlook cancels a
+/// series with its exceptions in one calendar): a series is cancelled all at once or not at all, so
+/// that the store, the feeds and `clerk calendar` agree. Instances alone become EXDATEs of the series,
+/// all of them on the one series row.
 pub(super) fn cancel(
     desk: &MeetingCase<'_>,
     group: &[ItipEvent],
     outcome: &mut Outcome,
 ) -> Result<(), DeskError> {
     let calendar = &desk.calendar.name;
-    for cancelled in group {
-        let stored = desk.view.event_rows(calendar, &cancelled.uid)?;
-        let Some(master) = stored.first() else {
-            outcome.notes.push(format!(
-                "meeting desk: cancellation of {}, which calendar {calendar} does not hold; ignored",
-                cancelled.uid
-            ));
-            continue;
-        };
-        // From or Sender: Exchange delegates and Google send with the organizer in From.
-        if let Some(organizer) = &master.organizer
-            && !desk.cx.msg.from.iter().chain(&desk.cx.msg.sender).any(|a| a.is(organizer))
-        {
-            outcome.notes.push(format!(
-                "meeting desk: cancellation of {} does not come from its organizer {organizer}; ignored",
-                cancelled.uid
-            ));
-            continue;
-        }
-        let sequence = cancelled.sequence.max(master.sequence);
-        let changed: Vec<Event> = match cancelled.recurrence_id {
-            Some(instance) => {
-                let mut changed = Vec::new();
-                for row in &stored {
-                    let mut row = row.clone();
-                    if row.recurrence_id == Some(instance) {
-                        row.status = EventStatus::Cancelled;
-                    } else if row.recurrence_id.is_none() && row.rrule.is_some() {
-                        row.exdates.push(instance);
-                    } else {
-                        continue;
-                    }
-                    changed.push(row);
-                }
-                changed
-            }
-            None => stored
-                .iter()
-                .map(|row| Event { status: EventStatus::Cancelled, sequence, ..row.clone() })
-                .collect(),
-        };
-        if changed.is_empty() {
-            outcome.notes.push(format!(
-                "meeting desk: cancellation of an instance of {} that calendar {calendar} does not hold; ignored",
-                cancelled.uid
-            ));
-        }
-        outcome.effects.extend(changed.into_iter().map(|e| Effect::PutEvent(Box::new(e))));
+    let Some(uid) = group.first().map(|e| e.uid.as_str()) else { return Ok(()) };
+    let stored = desk.view.event_rows(calendar, uid)?;
+    let Some(master) = stored.first() else {
+        outcome.notes.push(format!(
+            "meeting desk: cancellation of {uid}, which calendar {calendar} does not hold; ignored"
+        ));
+        return Ok(());
+    };
+    // From or Sender: Exchange delegates and Google send with the organizer in From.
+    if let Some(organizer) = &master.organizer
+        && !desk.cx.msg.from.iter().chain(&desk.cx.msg.sender).any(|a| a.is(organizer))
+    {
+        outcome.notes.push(format!(
+            "meeting desk: cancellation of {uid} does not come from its organizer {organizer}; ignored"
+        ));
+        return Ok(());
     }
+    let sequence = group.iter().map(|e| e.sequence).fold(master.sequence, i64::max);
+    let mut rows = stored.clone();
+    let mut changed = vec![false; rows.len()];
+    if group.iter().any(|e| e.recurrence_id.is_none()) {
+        for row in &mut rows {
+            row.status = EventStatus::Cancelled;
+            row.sequence = row.sequence.max(sequence);
+        }
+        changed.fill(true);
+    } else {
+        for instance in group.iter().filter_map(|e| e.recurrence_id) {
+            let mut found = false;
+            for (row, changed) in rows.iter_mut().zip(&mut changed) {
+                if row.recurrence_id == Some(instance) {
+                    row.status = EventStatus::Cancelled;
+                } else if row.recurrence_id.is_none() && row.rrule.is_some() {
+                    if !row.exdates.contains(&instance) {
+                        row.exdates.push(instance);
+                    }
+                } else {
+                    continue;
+                }
+                (*changed, found) = (true, true);
+            }
+            if !found {
+                outcome.notes.push(format!(
+                    "meeting desk: cancellation of an instance of {uid} that calendar {calendar} does not hold; ignored"
+                ));
+            }
+        }
+    }
+    let changed = rows.into_iter().zip(changed).filter_map(|(row, changed)| changed.then_some(row));
+    outcome.effects.extend(changed.map(|e| Effect::PutEvent(Box::new(e))));
     Ok(())
 }
 

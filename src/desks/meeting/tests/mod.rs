@@ -8,6 +8,7 @@ use crate::rules::tests::{Dir, OFFICE};
 use crate::rules::{Desk as DeskName, OnConflict, RuleSet};
 use crate::store::Store;
 
+mod organizer;
 mod requests;
 
 /// Giulia's calendar: weekdays 09:00–18:00, no buffer, an hour's notice; and a room for four.
