@@ -903,6 +903,7 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         unit: "ream".into(),
         unit_price: "4.20".parse().unwrap(),
         received: 0,
+        confirmed: None,
     });
     let level = crate::supply::stock::Level { on_hand: 3, promised: 0, on_order: 0, drafted: 0 };
     let text = String::new;
@@ -948,7 +949,10 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         office: text(),
     };
     let values = [
-        ("supply/confirmation", given(letters::confirmation(&request, &lines, &reading.unclear, None, "A"))),
+        (
+            "supply/confirmation",
+            given(letters::confirmation(&request, &lines, &lines, &reading.unclear, None, "A")),
+        ),
         ("supply/nothing-found", given(letters::nothing_found("en", None, catalog, "A"))),
         ("supply/not-a-requester", given(letters::not_a_requester(None, "G", "A"))),
         ("supply/approve-request", approve_request.clone()),
@@ -956,7 +960,7 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         ("supply/approve-order", approve_order.clone()),
         ("supply/approve-order-subject", approve_order),
         ("supply/decided", given(letters::decided(&request, true, None, &lines, "A"))),
-        ("supply/low-stock", given(letters::LowStock::of(paper, &level, 1, "en"))),
+        ("supply/low-stock", given(letters::LowStock::of(paper, &level, 1, Some(PO), "en"))),
         ("supply/order-lines", given(&table)),
         ("supply/order-lines-html", given(&table)),
         ("supply/purchase-order-subject", given(OrderSubject { number: text(), office: text() })),
