@@ -342,8 +342,14 @@ const MIGRATIONS: &[&str] = &[
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because
 /// running old code over a newer schema could silently misread it.
 pub fn migrate(conn: &mut Connection) -> Result<(), super::StoreError> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Applies the migrations the database lacks up to the `count`th: [`migrate`] takes it to the
+/// newest, the store's tests to an older schema, to write what an older clerk wrote.
+pub(super) fn migrate_to(conn: &mut Connection, count: usize) -> Result<(), super::StoreError> {
     let applied = applied(conn)?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(count).skip(applied) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (index + 1) as i64)?;

@@ -147,16 +147,27 @@ pub(super) fn decide(
     }
 }
 
-/// The manager's "cancel" of an order the vendor still owes (it cannot supply, or only part): what has
-/// not come is no longer expected, so the next order run orders what the shelf lacks again.
+/// The manager's "cancel" of an order the vendor still owes: what the vendor said it cannot supply
+/// (or, when it said nothing of the kind, everything that has not come) is no longer expected, so
+/// the next order run orders what the shelf lacks again. What a partly confirmed order still has
+/// coming stays ordered.
 fn cut(desk: &mut SupplyCase<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Result<(), DeskError> {
     let number = order.number;
     desk.remember(Thread::Order(number), []);
+    let partly = order.state == OrderState::PartlyConfirmed;
     for line in &mut order.lines {
-        line.quantity = line.received;
+        let coming = if partly { line.confirmed.unwrap_or(line.quantity) } else { line.received };
+        line.quantity = coming.max(line.received);
+        line.confirmed = None;
     }
     order.lines.retain(|l| l.quantity > 0);
-    order.state = if order.lines.is_empty() { OrderState::Cancelled } else { OrderState::Received };
+    order.state = if order.lines.is_empty() {
+        OrderState::Cancelled
+    } else if order.all_received() {
+        OrderState::Received
+    } else {
+        OrderState::Acknowledged
+    };
     order.updated_at = desk.cx.now.timestamp();
     if let Verdict::Reject(Some(reason)) = verdict {
         order.note = Some(reason);
