@@ -251,7 +251,9 @@ pub(super) fn vendor_reply(
         if order.lines.len() > 1 && nothing_placed {
             unsure = true;
         }
-        if order.state == OrderState::Backordered {
+        // Every line is out of stock only when the news names them all or the order has one line;
+        // of an order of several that the news names none of, clerk says it cannot tell.
+        if order.state == OrderState::Backordered && !unsure {
             for line in order.lines.iter_mut().filter(|l| l.confirmed.is_none()) {
                 line.confirmed = Some(line.received);
             }
@@ -261,15 +263,11 @@ pub(super) fn vendor_reply(
     }
     order.note = Some(answer.gist.clone()).filter(|g| !g.is_empty());
     let state = order.state;
-    desk.note(format!(
-        "{number}: {} {}: passed to the manager",
-        vendor.name,
-        match (bad_news, state) {
-            (None, _) =>
-                "wrote something clerk could not read as a confirmation or a shipping notice".to_owned(),
-            (Some(_), _) => format!("sent bad news, the order is {}", state.as_str()),
-        }
-    ));
+    let what = match bad_news {
+        None => "wrote something clerk could not read as a confirmation or a shipping notice".to_owned(),
+        Some(_) => format!("sent bad news, the order is {}", state.as_str()),
+    };
+    desk.note(format!("{number}: {} {what}: passed to the manager", vendor.name));
     let language = office_language(desk);
     let values = VendorNews {
         vendor: vendor.name.clone(),

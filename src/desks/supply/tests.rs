@@ -1305,3 +1305,18 @@ fn the_managers_cancel_of_a_partly_confirmed_order_keeps_what_is_still_coming() 
     assert_eq!((order.state, order.lines[0].quantity), (OrderState::Acknowledged, 20));
     assert_eq!(store.stock_level("PAP-A4").unwrap().on_order, 20);
 }
+
+#[test]
+fn out_of_stock_news_that_names_no_line_of_several_is_not_put_on_any_line() {
+    let (_dir, rules, mut store) = paper_and_pens_on_order();
+    let handled = vendor_answer(&rules, &mut store, "Sorry, one item of your order is out of stock.");
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::Backordered);
+    assert!(order.lines.iter().all(|l| l.confirmed.is_none()), "no line is guessed: {order:?}");
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(
+        forward.text.contains("I could not tell which lines of the order this is about"),
+        "{}",
+        forward.text
+    );
+}
