@@ -296,3 +296,156 @@ fn an_order_over_the_limit_waits_for_the_manager_and_a_strangers_order_is_not_pl
     );
     assert_eq!(level(&office, "PAP-A4"), (20, 0), "nothing handed out");
 }
+
+/// The office after Marco took 15 reams and the order run sent the vendor 35: the order as the
+/// vendor received it.
+fn paper_ordered(dovecot: &Dovecot) -> clerk::mail::message::Message {
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(MARCO, "Marco Verdi", "Paper", "p1@office.test", "", "3 boxes of A4 paper, thanks"),
+    );
+    parse(&dovecot.wait_for_messages(VENDOR, "INBOX", 1, WAIT)[0])
+}
+
+/// The vendor's answer in the thread of `order`, saying `body`.
+fn vendor_answers(dovecot: &Dovecot, order: &clerk::mail::message::Message, id: &str, body: &str) {
+    let order_id = order.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            VENDOR,
+            "Cartoleria",
+            &format!("Re: {}", order.subject),
+            id,
+            &format!("In-Reply-To: <{order_id}>\r\nReferences: <{order_id}>\r\n"),
+            body,
+        ),
+    );
+}
+
+#[test]
+fn a_vendor_out_of_stock_until_a_date_backorders_the_order_with_that_date_and_the_manager_hears_it() {
+    let (dovecot, _sink, office, clerk) = office();
+    let order = paper_ordered(&dovecot);
+    vendor_answers(
+        &dovecot,
+        &order,
+        "c1@vendor.test",
+        "Hello,\r\n\r\nunfortunately the A4 paper is out of stock until 15 January 2030.\r\n\r\nBest regards\r\nLuca\r\n\r\n> Dear Cartoleria",
+    );
+    let backordered = support::wait_until(WAIT, || {
+        office.query_strings("SELECT state FROM purchase_orders WHERE sequence = 1") == ["backordered"]
+    });
+    assert!(backordered, "the order is not backordered:\n{}", clerk.log());
+    let (ok, orders) = office.command(&["purchase-orders"]);
+    assert!(ok, "{orders}");
+    assert!(orders.contains("expected: Tue 15 Jan 2030"), "{orders}");
+    assert!(
+        orders.contains("note: unfortunately the A4 paper is out of stock until 15 January 2030."),
+        "{orders}"
+    );
+    assert!(!orders.contains("Hello,"), "{orders}");
+    let told = dovecot.wait_for_messages(OWNER, "INBOX", 2, WAIT);
+    let forward =
+        told.iter().map(|raw| parse(raw)).find(|m| m.text.contains("backordered")).expect("the news");
+    assert!(forward.text.contains("it cannot supply it now, not before Tue 15 January"), "{}", forward.text);
+}
+
+#[test]
+fn a_vendor_that_can_deliver_only_part_partly_confirms_the_order_and_the_managers_cancel_keeps_that_part() {
+    let (dovecot, _sink, office, clerk) = office();
+    let order = paper_ordered(&dovecot);
+    vendor_answers(
+        &dovecot,
+        &order,
+        "c1@vendor.test",
+        "Buongiorno,\r\n\r\npossiamo consegnare solo 20 delle 35 risme entro venerdì.\r\n\r\nCordiali saluti",
+    );
+    let partly = support::wait_until(WAIT, || {
+        office.query_strings("SELECT state FROM purchase_orders WHERE sequence = 1") == ["partly_confirmed"]
+    });
+    assert!(partly, "the order is not partly confirmed:\n{}", clerk.log());
+    let (_, orders) = office.command(&["purchase-orders"]);
+    assert!(orders.contains("vendor confirmed 20"), "{orders}");
+    assert!(orders.contains("note: possiamo consegnare solo 20 delle 35 risme entro venerdì."), "{orders}");
+    let told = dovecot.wait_for_messages(OWNER, "INBOX", 2, WAIT);
+    let forward =
+        told.iter().map(|raw| parse(raw)).find(|m| m.text.contains("20 of 35 coming")).expect("the news");
+
+    // The manager cancels what the vendor cannot supply: the 20 it confirmed stay ordered (the
+    // order run then orders what the shelf still lacks on a new order).
+    let forward_id = forward.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            OWNER,
+            "Olga Owner",
+            &format!("Re: {}", forward.subject),
+            "k1@office.test",
+            &format!("In-Reply-To: <{forward_id}>\r\n"),
+            "Cancel the rest.\r\n\r\nOlga",
+        ),
+    );
+    let cut = support::wait_until(WAIT, || {
+        office.query_strings("SELECT state FROM purchase_orders WHERE sequence = 1") == ["acknowledged"]
+    });
+    assert!(cut, "the rest was not cancelled:\n{}", clerk.log());
+    let (_, orders) = office.command(&["purchase-orders"]);
+    assert!(orders.contains("   20 PAP-A4"), "{orders}");
+}
+
+#[test]
+fn the_low_stock_notice_after_an_urgent_request_says_the_order_went_out_now() {
+    let (dovecot, _sink, _office, clerk) = office();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(MARCO, "Marco Verdi", "URGENT paper", "u1@office.test", "", "4 boxes of A4 paper, asap please"),
+    );
+    let order = parse(&dovecot.wait_for_messages(VENDOR, "INBOX", 1, WAIT)[0]);
+    let number = order.subject.split_whitespace().nth(2).unwrap().to_owned();
+    let alert = parse(&dovecot.wait_for_messages(OWNER, "INBOX", 1, WAIT)[0]);
+    assert!(alert.subject.starts_with("Low stock: A4 copy paper"), "{}\n{}", alert.subject, clerk.log());
+    assert!(alert.text.contains(&format!("I ordered 40 from Cartoleria now ({number}).")), "{}", alert.text);
+    assert!(!alert.text.contains("next order run"), "{}", alert.text);
+}
+
+#[test]
+fn collect_everything_is_said_only_when_the_whole_request_is_on_the_shelf() {
+    let (dovecot, _sink, _office, _clerk) = office();
+    // 25 reams with 20 on the shelf: 5 are ordered; the pens are asked about.
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(MARCO, "Marco Verdi", "Order", "r1@office.test", "", "5 boxes of A4 paper\n10 pens"),
+    );
+    let first = parse(&dovecot.wait_for_messages(MARCO, "INBOX", 1, WAIT)[0]);
+    assert!(first.text.contains("20 ready in the cupboard, 5 ordered"), "{}", first.text);
+    assert!(!first.text.contains("collect everything"), "{}", first.text);
+
+    // The answer to the question is all on the shelf, but the paper of the same request is not.
+    let question_id = first.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            MARCO,
+            "Marco Verdi",
+            &format!("Re: {}", first.subject),
+            "r2@office.test",
+            &format!("In-Reply-To: <{question_id}>\r\n"),
+            "10 blue pens",
+        ),
+    );
+    let second = parse(&dovecot.wait_for_messages(MARCO, "INBOX", 2, WAIT)[1]);
+    assert!(
+        second.text.contains("10 pieces of Blue pen (PEN-BLU): ready in the cupboard"),
+        "{}",
+        second.text
+    );
+    assert!(
+        second.text.contains("Still to come from what you asked earlier in this request:"),
+        "{}",
+        second.text
+    );
+    assert!(second.text.contains("25 reams of A4 copy paper (PAP-A4): 5 ordered"), "{}", second.text);
+    assert!(second.text.contains("I will write when the rest arrives"), "{}", second.text);
+    assert!(!second.text.contains("collect everything"), "{}", second.text);
+}

@@ -145,9 +145,9 @@ pub fn purchase_orders(
     PurchaseOrders { open }: PurchaseOrders,
     config: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let (config, _, catalog) = supply_office(config)?;
+    let (config, rules, catalog) = supply_office(config)?;
     let store = read_store(&config)?;
-    print!("{}", clerk::reports::stock::orders(&store, &catalog, open)?);
+    print!("{}", clerk::reports::stock::orders(&store, &catalog, &rules.office, open)?);
     Ok(ExitCode::SUCCESS)
 }
 

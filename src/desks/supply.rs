@@ -60,8 +60,10 @@ pub fn handle(
         new_text: reply_text::new_text(&cx.msg.text),
         change: SupplyChange::default(),
         outcome: Outcome::default(),
+        low: Vec::new(),
     };
     desk.route(history)?;
+    purchasing::tell_low(&mut desk)?;
     Ok(desk.finish())
 }
 
@@ -90,6 +92,8 @@ struct SupplyCase<'a> {
     /// What the message changes, as decided so far.
     change: SupplyChange,
     outcome: Outcome,
+    /// The low-stock alerts the message causes, written last (when its orders have gone).
+    low: Vec<crate::supply::letters::LowStock>,
 }
 
 impl<'a> SupplyCase<'a> {

@@ -12,6 +12,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("supply/arrived", arrived),
     letter!("supply/delivery-recorded", delivery_recorded),
     letter!("supply/delivery-unclear", delivery_unclear),
+    letter!("supply/vendor-news", vendor_news),
     letter!("supply/low-stock", low_stock),
     letter!("supply/low-stock-subject", low_stock),
     letter!("supply/confirmation", confirmation),
@@ -30,7 +31,8 @@ pub const LETTERS: &[[Letter; 2]] = &[
 ];
 
 /// An item that fell below its reorder point: what it is, how many are left (in its unit), the
-/// reorder point, how many went on the draft and to which vendor.
+/// reorder point, how many are on its order and to which vendor, how many were on order already,
+/// the order (or none) and what became of it (`now`, `approval`, `minimum`, `next_run`, `nothing`).
 fn low_stock() -> Value {
     json!({
         "name": "A4 copy paper",
@@ -40,6 +42,9 @@ fn low_stock() -> Value {
         "reorder_point": 10,
         "drafted": 40,
         "vendor": "Cartoleria Roma",
+        "on_order": 0,
+        "order": "PO-2026-0042",
+        "ordered": "now",
     })
 }
 
@@ -58,7 +63,8 @@ fn arrived() -> Value {
 /// A colleague's request as recorded: whom to (first name), the request, its lines and where each
 /// stands (the item with its quantity, how many are handed out and how many ordered, when those are
 /// expected, whether the quantity was assumed), who must approve it (or none), whether everything is
-/// ready, the lines not understood (as written, why, the closest items, the closest one's name and
+/// ready, whether something is, whether something is still to come, the lines of earlier messages
+/// still to come (as the lines), the lines not understood (as written, why, the closest items, the closest one's name and
 /// unit), who signs.
 fn confirmation() -> Value {
     json!({
@@ -70,6 +76,11 @@ fn confirmation() -> Value {
         ],
         "approver": null,
         "all_ready": false,
+        "some_ready": true,
+        "awaited": true,
+        "earlier": [
+            {"item": "10 pieces of Blue pen (PEN-BLU)", "from_stock": 4, "waiting": 6, "expected": "Fri 11 December", "assumed": false},
+        ],
         "questions": [
             {"written": "10 pens", "doubt": "several", "closest": ["Blue pen (PEN-BLU)", "Red pen (PEN-RED)"], "item": "Blue pen", "unit": "pieces"},
         ],
@@ -215,4 +226,20 @@ fn delivery_recorded() -> Value {
 /// when the message says something is missing without saying what came), who signs.
 fn delivery_unclear() -> Value {
     json!({ "number": "PO-2026-0042", "unnumbered": ["toner"], "signature": "Office Assistant\n" })
+}
+
+/// A vendor's answer passed to the manager: the vendor, the order, what clerk read (`backordered`,
+/// `partly_confirmed` or `unclear`), the date the vendor gives (or none), the lines the news is about
+/// (each with how many were ordered and are coming), whether clerk could not tell which lines, and
+/// the vendor's words.
+fn vendor_news() -> Value {
+    json!({
+        "vendor": "Cartoleria Roma",
+        "number": "PO-2026-0042",
+        "news": "partly_confirmed",
+        "until": "Fri 15 January",
+        "lines": [{"item": "Carta A4 (PAP-A4)", "ordered": 10, "coming": 3}],
+        "unsure": false,
+        "said": "Possiamo consegnare solo 3 dei 10 pezzi richiesti.",
+    })
 }

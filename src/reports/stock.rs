@@ -265,8 +265,16 @@ pub struct Spent {
     pub amount: String,
 }
 
-/// One block per purchase order, newest first: the open ones only with `open_only`.
-pub fn orders(store: &Store, catalog: &Catalog, open_only: bool) -> Result<String, StoreError> {
+/// One block per purchase order, newest first: the open ones only with `open_only`. Each says when
+/// it is expected (what the vendor last promised, in `office`'s time zone), how many of a line the
+/// vendor said it will deliver when it cannot deliver all, and its note (the substance of what the
+/// vendor last said that a person should know, or the manager's reason for cancelling).
+pub fn orders(
+    store: &Store,
+    catalog: &Catalog,
+    office: &crate::office::Office,
+    open_only: bool,
+) -> Result<String, StoreError> {
     let states: &[OrderState] = if open_only { &OrderState::OPEN } else { &[] };
     let mut orders = store.purchase_orders(states)?;
     orders.reverse();
@@ -286,14 +294,22 @@ pub fn orders(store: &Store, catalog: &Catalog, open_only: bool) -> Result<Strin
             order.vendor
         );
         for line in &order.lines {
+            let confirmed = line.confirmed.map(|c| format!(", vendor confirmed {c}")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    {:>5} {:<10} {:<40} received {}",
+                "    {:>5} {:<10} {:<40} received {}{confirmed}",
                 line.quantity,
                 line.sku,
                 line.description.chars().take(40).collect::<String>(),
                 line.received
             );
+        }
+        if order.state.is_out() {
+            let expected = order
+                .expected_at
+                .and_then(|t| crate::units::local_time(office.timezone, t, "%a %-d %b %Y"))
+                .unwrap_or_else(|| "no date given".to_owned());
+            let _ = writeln!(out, "    expected: {expected}");
         }
         if let Some(note) = &order.note {
             let _ = writeln!(out, "    note: {note}");

@@ -13,7 +13,7 @@ use tracing::{info, warn};
 
 use crate::desks::supply::order_mail::{self, OrderLetter};
 use crate::desks::supply::ordering::{self, Dispatched};
-use crate::desks::supply::restock::{alert_letter, restock};
+use crate::desks::supply::restock::{alert_letter, restock, settle};
 use crate::desks::supply::{BatchSupply, SupplyView};
 use crate::mail::compose::{self, Extras, Notice, OutboundMail};
 use crate::mail::message::Address;
@@ -74,18 +74,10 @@ pub fn run(
         }
     };
 
+    let mut low = Vec::new();
     for item in catalog.items.iter().filter(|i| i.active) {
         let done = restock(store, &mut run.change, catalog, item, false, now, office)?;
-        if let Some(low) = done.alert {
-            match alert_letter(rules, &low) {
-                Ok((subject, text)) => {
-                    run.mails.extend(letter(subject, text, format!("reorder\0low\0{}\0{slot}", item.sku)))
-                }
-                Err(e) => {
-                    warn!(schedule = %job.name, sku = %item.sku, error = %e, "reorder: cannot write the low-stock alert")
-                }
-            }
-        }
+        low.extend(done.alert);
     }
 
     let seen = |change: &SupplyChange| BatchSupply { store, pending: vec![change.clone()] };
@@ -124,9 +116,20 @@ pub fn run(
         }
     }
 
-    for mut order in
-        seen(&run.change).orders(&[OrderState::Sent, OrderState::Acknowledged, OrderState::PartlyReceived])?
-    {
+    // The alerts say what became of the orders this run sent, put to the manager or left waiting.
+    for low in low {
+        let low = settle(low, &seen(&run.change), catalog)?;
+        match alert_letter(rules, &low) {
+            Ok((subject, text)) => {
+                run.mails.extend(letter(subject, text, format!("reorder\0low\0{}\0{slot}", low.sku)))
+            }
+            Err(e) => {
+                warn!(schedule = %job.name, sku = %low.sku, error = %e, "reorder: cannot write the low-stock alert")
+            }
+        }
+    }
+
+    for mut order in seen(&run.change).orders(&OrderState::OPEN)?.into_iter().filter(|o| o.state.is_out()) {
         let Some(vendor) = catalog.vendor(&order.vendor) else { continue };
         if !ordering::overdue(&order, catalog, now) {
             continue;

@@ -291,11 +291,24 @@ fn request(row: &Row<'_>) -> rusqlite::Result<Request> {
     })
 }
 
+/// The order state of column `index`; a state this clerk does not know is an error, never a draft
+/// that the next order run would send again.
+fn order_state(row: &Row<'_>, index: usize) -> rusqlite::Result<OrderState> {
+    let name: String = row.get(index)?;
+    OrderState::from_name(&name).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("`{name}` is no purchase order state").into(),
+        )
+    })
+}
+
 fn order(row: &Row<'_>) -> rusqlite::Result<PurchaseOrder> {
     Ok(PurchaseOrder {
         number: OrderNumber { year: row.get(0)?, sequence: row.get(1)? },
         vendor: row.get(2)?,
-        state: OrderState::from_name(&row.get::<_, String>(3)?).unwrap_or(OrderState::Draft),
+        state: order_state(row, 3)?,
         currency: Currency::parse(&row.get::<_, String>(4)?).unwrap_or(Currency::EUR),
         lines: lines(row, 5)?,
         urgent: row.get(6)?,

@@ -234,6 +234,41 @@ fn tempdir() -> std::path::PathBuf {
     dir
 }
 
+/// A database as clerk left it before a vendor's bad news had states of its own (13 migrations),
+/// holding one purchase order in `state`, with its lines as they were written then.
+fn database_before_backorders(state: &str) -> std::path::PathBuf {
+    let path = tempdir().join("clerk.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    schema::migrate_to(&mut conn, 13).unwrap();
+    let lines = r#"[{"sku":"PAP-A4","vendor_sku":"CC-80500","description":"Carta A4","quantity":35,"unit":"ream","unit_price":"4.20","received":0}]"#;
+    conn.execute(
+        "INSERT INTO purchase_orders (year, sequence, vendor, state, currency, lines, urgent, created_at,
+         updated_at, expected_at, message_id) VALUES (2026, 1, 'Cartoleria', ?1, 'EUR', ?2, 0, 1, 1, 100, '<po@x>')",
+        rusqlite::params![state, lines],
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn an_order_written_before_backorders_existed_reads_the_same_after_the_migration() {
+    let store = Store::open(&database_before_backorders("acknowledged")).unwrap();
+    let order =
+        store.purchase_order(crate::supply::OrderNumber { year: 2026, sequence: 1 }).unwrap().unwrap();
+    assert_eq!(order.state, crate::supply::OrderState::Acknowledged);
+    assert_eq!((order.lines[0].quantity, order.lines[0].confirmed), (35, None));
+    assert_eq!(order.expected_at, Some(100));
+}
+
+#[test]
+fn a_database_holding_an_order_state_clerk_does_not_know_is_refused_not_read_as_a_draft() {
+    let path = database_before_backorders("lost");
+    assert!(Store::open(&path).is_err(), "the migration checks every state");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 13, "nothing of the refused migration is left");
+}
+
 #[test]
 fn a_watchers_state_keeps_its_start_until_it_changes() {
     let mut store = Store::open_in_memory().unwrap();

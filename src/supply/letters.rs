@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::catalog::{Catalog, Item};
 use super::money::Money;
-use super::purchase::PurchaseOrder;
+use super::purchase::{OrderNumber, OrderState, PurchaseOrder};
 use super::reading::{Doubt, Unclear};
 use super::request::Request;
 use super::stock::Level;
@@ -140,28 +140,42 @@ pub struct Confirmation {
     pub lines: Vec<LineNews>,
     /// Who must approve the request first (the manager's name), or none when it needs no approval.
     pub approver: Option<String>,
-    /// Every line is handed out from the cupboard.
+    /// Everything the request asks for is handed out from the cupboard: these lines, any earlier
+    /// ones, and nothing is asked about.
     pub all_ready: bool,
+    /// Something of these lines is handed out from the cupboard.
+    pub some_ready: bool,
+    /// Something of the request (these lines or earlier ones) is still to come.
+    pub awaited: bool,
+    /// The lines of the request's earlier messages still to come, as `lines` lists them.
+    pub earlier: Vec<LineNews>,
     /// The lines clerk did not understand; empty when it understood them all.
     pub questions: Vec<Question>,
     pub signature: String,
 }
 
-/// The requester's confirmation of `request`.
+/// The requester's confirmation of `request`: where `lines` (what this message asked) stand, and
+/// the `earlier` lines of the request still to come.
 pub fn confirmation(
     request: &Request,
     lines: &[LineStatus<'_>],
+    earlier: &[LineStatus<'_>],
     unclear: &[Unclear<'_>],
     approver: Option<&str>,
     signature: &str,
 ) -> Confirmation {
     let language = request.language.as_str();
+    let ready = |l: &LineStatus<'_>| l.from_stock >= l.quantity;
+    let awaited = !lines.iter().all(ready) || !earlier.iter().all(ready);
     Confirmation {
         name: first_name(request.requester_name.as_deref()).map(str::to_owned),
         request: request.number.to_string(),
         lines: news(lines, language),
         approver: approver.map(str::to_owned),
-        all_ready: lines.iter().all(|l| l.from_stock == l.quantity),
+        all_ready: !awaited && unclear.is_empty() && !lines.is_empty(),
+        some_ready: lines.iter().any(|l| l.from_stock > 0),
+        awaited,
+        earlier: news(&earlier.iter().filter(|l| !ready(l)).cloned().collect::<Vec<_>>(), language),
         questions: questions(unclear, language),
         signature: signature.to_owned(),
     }
@@ -383,7 +397,8 @@ pub fn first_name(name: Option<&str>) -> Option<&str> {
 }
 
 /// What the manager's alert that an item fell below its reorder point is written from (the letters
-/// `supply/low-stock` and `supply/low-stock-subject`).
+/// `supply/low-stock` and `supply/low-stock-subject`). It is written once the orders of the message
+/// or run that made it have gone out, so it says what became of the order.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LowStock {
     /// The item's name in the letter's language.
@@ -393,14 +408,32 @@ pub struct LowStock {
     /// The item's unit for that many, in the letter's language ("reams", "risme").
     pub unit: String,
     pub reorder_point: i64,
-    /// How many went on the vendor's draft.
+    /// How many are on the order that holds it (`order`).
     pub drafted: i64,
     pub vendor: String,
+    /// How many are already on orders sent or approved.
+    pub on_order: i64,
+    /// The purchase order that holds it (`PO-2026-0042`), or none when nothing was drafted.
+    pub order: Option<String>,
+    /// What became of that order: `now` (sent to the vendor now), `approval` (over the vendor's
+    /// limit: waits for the manager), `minimum` (a draft below the vendor's minimum order),
+    /// `next_run` (goes out with the next order run) or `nothing` (nothing drafted).
+    pub ordered: &'static str,
+    /// The order that holds it, to find what became of it.
+    #[serde(skip)]
+    pub draft: Option<OrderNumber>,
 }
 
 impl LowStock {
-    /// `item` at `level`, with `drafted` on its draft, written in `language`.
-    pub fn of(item: &Item, level: &Level, drafted: i64, language: &str) -> LowStock {
+    /// `item` at `level`, with `drafted` on draft `draft`, written in `language`; what became of
+    /// the draft is told by [`LowStock::ordered`].
+    pub fn of(
+        item: &Item,
+        level: &Level,
+        drafted: i64,
+        draft: Option<OrderNumber>,
+        language: &str,
+    ) -> LowStock {
         LowStock {
             name: item.name_in(language).to_owned(),
             sku: item.sku.clone(),
@@ -409,6 +442,27 @@ impl LowStock {
             reorder_point: item.reorder_point,
             drafted,
             vendor: item.vendor.clone(),
+            on_order: level.on_order,
+            order: draft.map(|n| n.to_string()),
+            ordered: if draft.is_some() { "next_run" } else { "nothing" },
+            draft,
         }
+    }
+
+    /// The alert as `order` (its draft, as it stands once the orders went out) leaves it; `waits`
+    /// says the draft waits for the vendor's minimum order.
+    pub fn ordered(mut self, order: Option<&PurchaseOrder>, waits: bool) -> LowStock {
+        let Some(order) = order else { return self };
+        if let Some(line) = order.lines.iter().find(|l| l.sku.eq_ignore_ascii_case(&self.sku)) {
+            self.drafted = line.quantity;
+        }
+        self.ordered = match order.state {
+            OrderState::Draft if order.approval_asked_at.is_some() => "approval",
+            OrderState::Draft if waits => "minimum",
+            OrderState::Draft | OrderState::Approved => "next_run",
+            state if state.is_out() => "now",
+            _ => "nothing",
+        };
+        self
     }
 }

@@ -15,6 +15,7 @@ pub mod reading;
 pub mod request;
 pub mod stock;
 pub mod units;
+pub mod vendor_answer;
 pub mod words;
 
 use std::sync::LazyLock;

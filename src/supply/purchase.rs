@@ -4,7 +4,8 @@
 //! draft → approved → sent → acknowledged → partly received → received, or cancelled. A draft over
 //! the vendor's approval limit waits for the manager's `approve PO-…`; the `reorder` job sends the
 //! approved ones (grouped per vendor, at least the vendor's minimum); the vendor's confirmation
-//! acknowledges it; deliveries receive it line by line.
+//! acknowledges it; its news that it cannot supply the order now makes it backordered, and that only
+//! part will come makes it partly confirmed; deliveries receive it line by line.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,12 @@ pub enum OrderState {
     Sent,
     /// The vendor confirmed it.
     Acknowledged,
+    /// The vendor cannot supply it now (out of stock, back ordered): it comes later, by the date
+    /// the vendor gave when it gave one, or not at all if the manager cancels it.
+    Backordered,
+    /// The vendor will deliver only part of it (some lines, or fewer of a line): the manager decides
+    /// whether to wait for the rest or cancel it.
+    PartlyConfirmed,
     /// Some of it has arrived.
     PartlyReceived,
     /// All of it has arrived.
@@ -69,12 +76,27 @@ pub enum OrderState {
 
 impl OrderState {
     /// The states of orders not yet done with: drafts and orders the vendor owes.
-    pub const OPEN: [OrderState; 5] = [
+    pub const OPEN: [OrderState; 7] = [
         OrderState::Draft,
         OrderState::Approved,
         OrderState::Sent,
         OrderState::Acknowledged,
+        OrderState::Backordered,
+        OrderState::PartlyConfirmed,
         OrderState::PartlyReceived,
+    ];
+
+    /// Every state, in the order an order goes through them.
+    pub const ALL: [OrderState; 9] = [
+        OrderState::Draft,
+        OrderState::Approved,
+        OrderState::Sent,
+        OrderState::Acknowledged,
+        OrderState::Backordered,
+        OrderState::PartlyConfirmed,
+        OrderState::PartlyReceived,
+        OrderState::Received,
+        OrderState::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +105,8 @@ impl OrderState {
             OrderState::Approved => "approved",
             OrderState::Sent => "sent",
             OrderState::Acknowledged => "acknowledged",
+            OrderState::Backordered => "backordered",
+            OrderState::PartlyConfirmed => "partly_confirmed",
             OrderState::PartlyReceived => "partly_received",
             OrderState::Received => "received",
             OrderState::Cancelled => "cancelled",
@@ -90,22 +114,19 @@ impl OrderState {
     }
 
     pub fn from_name(name: &str) -> Option<OrderState> {
-        [
-            OrderState::Draft,
-            OrderState::Approved,
-            OrderState::Sent,
-            OrderState::Acknowledged,
-            OrderState::PartlyReceived,
-            OrderState::Received,
-            OrderState::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == name)
+        OrderState::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
     /// Whether the vendor has it and owes a delivery.
     pub fn is_out(self) -> bool {
-        matches!(self, OrderState::Sent | OrderState::Acknowledged | OrderState::PartlyReceived)
+        matches!(
+            self,
+            OrderState::Sent
+                | OrderState::Acknowledged
+                | OrderState::Backordered
+                | OrderState::PartlyConfirmed
+                | OrderState::PartlyReceived
+        )
     }
 
     /// Whether what it holds is coming (or about to be ordered), for stock positions.
@@ -125,6 +146,11 @@ pub struct OrderLine {
     pub unit: String,
     pub unit_price: Decimal,
     pub received: i64,
+    /// How many of it the vendor said it will deliver, when it said it cannot deliver all ("only 3
+    /// of the 10", 0 for a line out of stock); none while it has said nothing of the kind. Lines
+    /// stored before clerk read this have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<i64>,
 }
 
 impl OrderLine {
@@ -224,6 +250,7 @@ mod tests {
             unit: "ream".into(),
             unit_price: price.parse().unwrap(),
             received: 0,
+            confirmed: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! What people say to the supply desk besides orders: the manager's "approve" or "reject", a
-//! colleague's "received PO-2026-0012", a vendor's confirmation, shipping notice or "out of stock".
+//! colleague's "received PO-2026-0012", and the dates they write (a vendor's answer is read in
+//! `vendor_answer`).
 //! Read from the new text of a message (the quoted order below it must not count), in English and
 //! Italian, after folding case and accents.
 
@@ -142,92 +143,6 @@ pub fn something_missing(new_text: &str) -> bool {
     .any(|p| text.contains(&format!(" {p} ")))
 }
 
-/// What a vendor's reply about an order says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VendorSays {
-    /// It cannot supply something: a person must decide.
-    OutOfStock,
-    /// Only part will come (now): a person should know.
-    Partial,
-    /// It is on its way, perhaps by a date.
-    Shipped(Option<NaiveDate>),
-    /// The order is confirmed, perhaps with a delivery date.
-    Confirmed(Option<NaiveDate>),
-    /// Nothing clerk understands.
-    Unclear,
-}
-
-/// Reads a vendor's reply. The gravest news wins: "confirmed, but the toner is out of stock" is out
-/// of stock.
-pub fn vendor_says(new_text: &str, today: NaiveDate) -> VendorSays {
-    let text = fold(new_text);
-    let has = |phrases: &[&str]| phrases.iter().any(|p| text.contains(&format!(" {p} ")));
-    let date = date_in(new_text, today);
-    if has(&[
-        "out of stock",
-        "not available",
-        "unavailable",
-        "no longer available",
-        "discontinued",
-        "backorder",
-        "back order",
-        "back ordered",
-        "esaurito",
-        "esauriti",
-        "non disponibile",
-        "non disponibili",
-        "non e disponibile",
-        "non sono disponibili",
-        "fuori produzione",
-        "non piu disponibile",
-    ]) {
-        VendorSays::OutOfStock
-    } else if has(&["partial", "partially", "part of", "partly", "parziale", "parzialmente", "in parte"]) {
-        VendorSays::Partial
-    } else if has(&[
-        "shipped",
-        "dispatched",
-        "on its way",
-        "on the way",
-        "spedito",
-        "spedita",
-        "spediti",
-        "spedizione",
-        "in consegna",
-        "partito",
-        "partita",
-    ]) {
-        VendorSays::Shipped(date)
-    } else if has(&[
-        "confirm",
-        "confirmed",
-        "confirming",
-        "confirmation",
-        "we will deliver",
-        "will be delivered",
-        "delivery date",
-        "noted",
-        "acknowledge",
-        "acknowledged",
-        "conferma",
-        "confermato",
-        "confermiamo",
-        "confermata",
-        "consegna prevista",
-        "data di consegna",
-        "consegneremo",
-        "ricevuto il vostro ordine",
-        "received your order",
-        "thank you for your order",
-        "grazie per il vostro ordine",
-        "grazie per l ordine",
-    ]) {
-        VendorSays::Confirmed(date)
-    } else {
-        VendorSays::Unclear
-    }
-}
-
 /// The first few lines of `text`, folded.
 fn top(text: &str) -> String {
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(TOP_LINES).collect();
@@ -332,29 +247,6 @@ mod tests {
         assert!(delivered("Received PO-2026-0012, all there."));
         assert!(delivered("Ciao, è arrivato tutto stamattina"));
         assert!(!delivered("When will it arrive?"));
-    }
-
-    #[test]
-    fn the_gravest_news_of_a_vendor_wins() {
-        let today = day(2026, 12, 7);
-        assert_eq!(
-            vendor_says("We confirm your order; delivery on 10/12/2026.", today),
-            VendorSays::Confirmed(Some(day(2026, 12, 10)))
-        );
-        assert_eq!(
-            vendor_says("Confermiamo l'ordine, consegna prevista il 15 dicembre.", today),
-            VendorSays::Confirmed(Some(day(2026, 12, 15)))
-        );
-        assert_eq!(
-            vendor_says("Confirmed, but the HP 26A is out of stock until January.", today),
-            VendorSays::OutOfStock
-        );
-        assert_eq!(vendor_says("Your order has been shipped today.", today), VendorSays::Shipped(None));
-        assert_eq!(
-            vendor_says("We can only deliver part of the order this week.", today),
-            VendorSays::Partial
-        );
-        assert_eq!(vendor_says("Please call us.", today), VendorSays::Unclear);
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn add_to_draft(
             unit: item.unit.clone(),
             unit_price: item.price,
             received: 0,
+            confirmed: None,
         }),
     }
     order.updated_at = now;

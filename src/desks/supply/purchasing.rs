@@ -16,11 +16,14 @@ use crate::supply::letters;
 use crate::supply::matching::Matcher;
 use crate::supply::reading::understand;
 use crate::supply::stock::{Move, Reason};
-use crate::supply::words::{self, VendorSays, Verdict};
-use crate::supply::{Item, OrderNumber, OrderState, PurchaseOrder, RequestState, Thread, Vendor, extract};
+use crate::supply::vendor_answer::{self, Short, VendorSays};
+use crate::supply::words::{self, Verdict};
+use crate::supply::{
+    Item, OrderLine, OrderNumber, OrderState, PurchaseOrder, RequestState, Thread, Vendor, extract,
+};
 
 /// After stock of `item` changed: what it lacks goes on its vendor's draft, and the manager is told
-/// once when it falls below its reorder point.
+/// once when it falls below its reorder point (by [`tell_low`], once the message's orders are sent).
 pub(super) fn restock(desk: &mut SupplyCase<'_>, item: &Item, urgent: bool) -> Result<(), DeskError> {
     let office = &desk.cx.rules.office;
     let done =
@@ -28,9 +31,17 @@ pub(super) fn restock(desk: &mut SupplyCase<'_>, item: &Item, urgent: bool) -> R
     if let Some((number, need)) = done.drafted {
         desk.note(format!("{need} of {} put on draft {number} to {}", item.sku, item.vendor));
     }
-    if let Some(low) = done.alert {
+    desk.low.extend(done.alert);
+    Ok(())
+}
+
+/// The manager's low-stock alerts of this message, written once its orders have gone (or not), so
+/// each says what became of its order: "ordered now (PO-2026-0001)" after an urgent request.
+pub(super) fn tell_low(desk: &mut SupplyCase<'_>) -> Result<(), DeskError> {
+    for low in std::mem::take(&mut desk.low) {
+        let low = restock::settle(low, &desk.seen(), desk.catalog)?;
         let (subject, text) = restock::alert_letter(desk.cx.rules, &low)?;
-        desk.letter(desk.manager(), subject, text, Vec::new(), &format!("low {}", item.sku))?;
+        desk.letter(desk.manager(), subject, text, Vec::new(), &format!("low {}", low.sku))?;
     }
     Ok(())
 }
@@ -136,16 +147,27 @@ pub(super) fn decide(
     }
 }
 
-/// The manager's "cancel" of an order the vendor still owes (it cannot supply, or only part): what has
-/// not come is no longer expected, so the next order run orders what the shelf lacks again.
+/// The manager's "cancel" of an order the vendor still owes: what the vendor said it cannot supply
+/// (or, when it said nothing of the kind, everything that has not come) is no longer expected, so
+/// the next order run orders what the shelf lacks again. What a partly confirmed order still has
+/// coming stays ordered.
 fn cut(desk: &mut SupplyCase<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Result<(), DeskError> {
     let number = order.number;
     desk.remember(Thread::Order(number), []);
+    let partly = order.state == OrderState::PartlyConfirmed;
     for line in &mut order.lines {
-        line.quantity = line.received;
+        let coming = if partly { line.confirmed.unwrap_or(line.quantity) } else { line.received };
+        line.quantity = coming.max(line.received);
+        line.confirmed = None;
     }
     order.lines.retain(|l| l.quantity > 0);
-    order.state = if order.lines.is_empty() { OrderState::Cancelled } else { OrderState::Received };
+    order.state = if order.lines.is_empty() {
+        OrderState::Cancelled
+    } else if order.all_received() {
+        OrderState::Received
+    } else {
+        OrderState::Acknowledged
+    };
     order.updated_at = desk.cx.now.timestamp();
     if let Verdict::Reject(Some(reason)) = verdict {
         order.note = Some(reason);
@@ -156,7 +178,10 @@ fn cut(desk: &mut SupplyCase<'_>, mut order: PurchaseOrder, verdict: Verdict) ->
 }
 
 /// A vendor's answer about one of its orders: a confirmation or shipping notice updates the order;
-/// news of something missing, and anything clerk does not understand, goes to the manager.
+/// news that it cannot supply the order now makes it backordered, and news that only part will come
+/// makes it partly confirmed (each with the date the vendor gives, or none: the old promise no longer
+/// holds), and the manager decides whether to wait or cancel; an answer clerk does not understand
+/// changes nothing and goes to the manager too.
 pub(super) fn vendor_reply(
     desk: &mut SupplyCase<'_>,
     mut order: PurchaseOrder,
@@ -169,52 +194,167 @@ pub(super) fn vendor_reply(
     let noon = |date: NaiveDate| {
         Some(crate::calendar::zones::resolve_local(office.timezone, date.and_hms_opt(12, 0, 0)?).timestamp())
     };
-    let says = words::vendor_says(desk.new_text, today);
-    let acknowledge = |order: &mut PurchaseOrder, date: Option<NaiveDate>, now: i64| {
-        if order.state == OrderState::Sent {
-            order.state = OrderState::Acknowledged;
-        }
-        order.acknowledged_at.get_or_insert(now);
-        if let Some(at) = date.and_then(noon) {
-            order.expected_at = Some(at);
-        }
-    };
+    let answer = vendor_answer::read(desk.new_text, today);
     let now = desk.cx.now.timestamp();
     order.updated_at = now;
-    let passed_on = match &says {
+    let bad_news = match answer.says {
         VendorSays::Confirmed(date) | VendorSays::Shipped(date) => {
-            acknowledge(&mut order, *date, now);
+            if order.state == OrderState::Backordered {
+                // The vendor has it again: what it said it could not supply is coming after all.
+                order.lines.iter_mut().for_each(|l| l.confirmed = None);
+            }
+            if matches!(order.state, OrderState::Sent | OrderState::Backordered) {
+                order.state = OrderState::Acknowledged;
+            }
+            order.acknowledged_at.get_or_insert(now);
+            if let Some(at) = date.and_then(noon) {
+                order.expected_at = Some(at);
+            }
             let when = date.map(|d| format!(", delivery {d}")).unwrap_or_default();
-            let what = if matches!(says, VendorSays::Shipped(_)) { "shipped" } else { "confirmed" };
-            desk.note(format!("{number}: {} {what} it{when}", vendor.name));
-            None
+            let what = if matches!(answer.says, VendorSays::Shipped(_)) { "shipped" } else { "confirmed" };
+            desk.note(format!("{number}: {} {what} it{when} ({})", vendor.name, order.state.as_str()));
+            desk.put_order(order);
+            return Ok(());
         }
-        VendorSays::OutOfStock => {
-            acknowledge(&mut order, None, now);
-            Some("cannot supply something on the order")
-        }
-        VendorSays::Partial => {
-            acknowledge(&mut order, None, now);
-            Some("will deliver only part of the order")
-        }
-        VendorSays::Unclear => {
-            Some("wrote something clerk could not read as a confirmation or a shipping notice")
-        }
+        VendorSays::OutOfStock(date) | VendorSays::Partial(date) => Some(date),
+        VendorSays::Unclear => None,
     };
-    if let Some(what) = passed_on {
-        let first_line = desk.new_text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-        order.note = Some(first_line.chars().take(200).collect());
-        desk.note(format!("{number}: {} {what}: passed to the manager", vendor.name));
-        let note = format!(
-            "{} {what} about purchase order {number} ({}); their message is below. `clerk purchase-orders` shows the order.",
-            vendor.name,
-            order.state.as_str()
-        );
-        desk.put_order(order);
-        return desk.forward_to_manager(note, &format!("vendor {number}"));
+    let mut unsure = false;
+    if let Some(date) = bad_news {
+        let named =
+            |sentence: &str, line: &OrderLine| names_line(sentence, line, desk.catalog.item(&line.sku));
+        let mut told = vec![false; order.lines.len()];
+        for sentence in &answer.unavailable {
+            for (k, line) in order.lines.iter_mut().enumerate() {
+                if named(sentence, line) {
+                    line.confirmed = Some(line.received);
+                    told[k] = true;
+                }
+            }
+        }
+        for short in &answer.shorts {
+            match short_line(&order, short, &named) {
+                Some(k) => {
+                    let line = &mut order.lines[k];
+                    line.confirmed = Some((line.received + short.coming).min(line.quantity));
+                    told[k] = true;
+                }
+                None => unsure = true,
+            }
+        }
+        let all_told = told.iter().all(|t| *t);
+        let nothing_placed = !told.iter().any(|t| *t);
+        order.state = match answer.says {
+            VendorSays::OutOfStock(_) if all_told || nothing_placed => OrderState::Backordered,
+            _ => OrderState::PartlyConfirmed,
+        };
+        if order.lines.len() > 1 && nothing_placed {
+            unsure = true;
+        }
+        // Every line is out of stock only when the news names them all or the order has one line;
+        // of an order of several that the news names none of, clerk says it cannot tell.
+        if order.state == OrderState::Backordered && !unsure {
+            for line in order.lines.iter_mut().filter(|l| l.confirmed.is_none()) {
+                line.confirmed = Some(line.received);
+            }
+        }
+        order.acknowledged_at.get_or_insert(now);
+        order.expected_at = date.and_then(noon);
     }
+    order.note = Some(answer.gist.clone()).filter(|g| !g.is_empty());
+    let state = order.state;
+    let what = match bad_news {
+        None => "wrote something clerk could not read as a confirmation or a shipping notice".to_owned(),
+        Some(_) => format!("sent bad news, the order is {}", state.as_str()),
+    };
+    desk.note(format!("{number}: {} {what}: passed to the manager", vendor.name));
+    let language = office_language(desk);
+    let values = VendorNews {
+        vendor: vendor.name.clone(),
+        number: number.to_string(),
+        news: if bad_news.is_some() { state.as_str() } else { "unclear" },
+        until: bad_news.flatten().map(|d| letters::day(d, &desk.cx.rules.office.language)),
+        lines: order
+            .lines
+            .iter()
+            .filter_map(|line| {
+                let coming = line.confirmed?;
+                Some(NewsLine {
+                    item: format!("{} ({})", line.description, line.sku),
+                    ordered: line.quantity,
+                    coming,
+                })
+            })
+            .collect(),
+        unsure,
+        said: answer.gist,
+    };
+    let note = desk.cx.rules.templates.letter("supply/vendor-news", language, &values)?;
     desk.put_order(order);
-    Ok(())
+    desk.forward_to_manager(note, &format!("vendor {number}"))
+}
+
+/// The line of `order` a "only 3 of the 10" is about: the one its sentence names, else the only
+/// line of that many, else the order's only line; none when clerk cannot tell.
+fn short_line(
+    order: &PurchaseOrder,
+    short: &Short,
+    named: &dyn Fn(&str, &OrderLine) -> bool,
+) -> Option<usize> {
+    let only = |found: Vec<usize>| (found.len() == 1).then(|| found[0]);
+    let by_name: Vec<usize> =
+        (0..order.lines.len()).filter(|&k| named(&short.sentence, &order.lines[k])).collect();
+    if !by_name.is_empty() {
+        return only(by_name);
+    }
+    if let Some(of) = short.of {
+        let by_count: Vec<usize> = (0..order.lines.len())
+            .filter(|&k| order.lines[k].quantity == of || order.lines[k].outstanding() == of)
+            .collect();
+        return only(by_count);
+    }
+    only((0..order.lines.len()).collect())
+}
+
+/// Whether the folded `sentence` names `line`: its SKU, the vendor's code, its description, or the
+/// catalog item's names and aliases.
+fn names_line(sentence: &str, line: &OrderLine, item: Option<&Item>) -> bool {
+    let mut names = vec![line.sku.as_str(), line.vendor_sku.as_str(), line.description.as_str()];
+    if let Some(item) = item {
+        names.push(item.name.as_str());
+        names.extend(item.names.values().map(String::as_str));
+        names.extend(item.aliases.iter().map(String::as_str));
+    }
+    names.iter().map(|n| crate::text::fold(n)).any(|n| n.trim().len() > 1 && sentence.contains(n.as_str()))
+}
+
+/// What the note on a vendor's answer forwarded to the manager (`letters/supply/vendor-news`) is
+/// written from.
+#[derive(Serialize)]
+struct VendorNews {
+    vendor: String,
+    /// The purchase order: `PO-2026-0042`.
+    number: String,
+    /// What clerk read: `backordered` (it cannot supply it now), `partly_confirmed` (only part
+    /// will come) or `unclear` (clerk could not tell; the order is unchanged).
+    news: &'static str,
+    /// The date the vendor gives for what it cannot supply now ("Fri 15 January"), or none.
+    until: Option<String>,
+    /// The lines the news is about, each with how many were ordered and are coming.
+    lines: Vec<NewsLine>,
+    /// Clerk could not tell which lines (some of) the news is about.
+    unsure: bool,
+    /// What the vendor said, in its words (the sentences that carry the news).
+    said: String,
+}
+
+/// A line of an order as the vendor's news leaves it.
+#[derive(Serialize)]
+struct NewsLine {
+    /// The line as the order describes it, with the office's code: "Carta A4 (PAP-A4)".
+    item: String,
+    ordered: i64,
+    coming: i64,
 }
 
 /// A colleague's "received PO-2026-0012": the lines named (or everything outstanding) go on the

@@ -85,7 +85,7 @@ pub(super) fn request(
             "{} unclear, nothing understood: the sender is asked",
             crate::units::counted(reading.unclear.len() as u64, "line")
         ));
-        let values = letters::confirmation(&request, &[], &reading.unclear, None, &desk.signature());
+        let values = letters::confirmation(&request, &[], &[], &reading.unclear, None, &desk.signature());
         let body = write(desk, "supply/confirmation", &request.language, &values)?;
         desk.reply(&format!("questions {key}"), subject, body, history)?;
         return Ok(());
@@ -128,8 +128,15 @@ pub(super) fn request(
         reading.unclear.len()
     ));
     let approver = over.as_ref().map(|_| desk.manager_name());
-    let values =
-        letters::confirmation(&request, &statuses, &reading.unclear, approver.as_deref(), &desk.signature());
+    let earlier = still_to_come(desk, &request.lines[..first_new])?;
+    let values = letters::confirmation(
+        &request,
+        &statuses,
+        &earlier,
+        &reading.unclear,
+        approver.as_deref(),
+        &desk.signature(),
+    );
     let body = write(desk, "supply/confirmation", &request.language, &values)?;
     desk.put_request(request);
     if let Some(id) = desk.reply(&key, subject, body, history)? {
@@ -399,6 +406,22 @@ fn fulfil<'c>(
             quantity: line.quantity,
             from_stock: line.issued,
             expected,
+            assumed: false,
+        });
+    }
+    Ok(statuses)
+}
+
+/// Where the `lines` of a request's earlier messages that still wait for a delivery stand.
+fn still_to_come<'c>(desk: &SupplyCase<'c>, lines: &[RequestLine]) -> Result<Vec<LineStatus<'c>>, DeskError> {
+    let mut statuses = Vec::new();
+    for line in lines.iter().filter(|l| l.waiting() > 0) {
+        let Some(item) = desk.catalog.item(&line.sku) else { continue };
+        statuses.push(LineStatus {
+            item,
+            quantity: line.quantity,
+            from_stock: line.issued,
+            expected: purchasing::expected(desk, item)?,
             assumed: false,
         });
     }

@@ -6,13 +6,13 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::ordering::add_to_draft;
+use super::ordering::{Next, add_to_draft, next_step};
 use super::view::{BatchSupply, SupplyView, level};
 use crate::language::Language;
 use crate::rules::TemplateError;
 use crate::store::StoreError;
 use crate::supply::catalog::{Catalog, Item};
-use crate::supply::purchase::{OrderNumber, OrderState};
+use crate::supply::purchase::{OrderNumber, OrderState, PurchaseOrder};
 use crate::supply::{SupplyChange, letters};
 
 /// What restocking one item did.
@@ -56,9 +56,34 @@ pub fn restock(
     if before.available() < item.reorder_point && !seen(change).is_low(&item.sku)? {
         change.low.push((item.sku.clone(), true));
         let drafted = level(&seen(change), &item.sku)?.drafted;
-        done.alert = Some(letters::LowStock::of(item, &before, drafted, &office.language));
+        let holds = |o: &&PurchaseOrder| o.lines.iter().any(|l| l.sku.eq_ignore_ascii_case(&item.sku));
+        let draft = match done.drafted {
+            Some((number, _)) => Some(number),
+            None => seen(change)
+                .orders(&[OrderState::Draft, OrderState::Approved])?
+                .iter()
+                .find(holds)
+                .map(|o| o.number),
+        };
+        done.alert = Some(letters::LowStock::of(item, &before, drafted, draft, &office.language));
     }
     Ok(done)
+}
+
+/// `low` as the orders stand in `view` once the message or run that made it has sent what it
+/// sends: its draft sent, put to the manager, or still waiting (and for what).
+pub fn settle(
+    low: letters::LowStock,
+    view: &dyn SupplyView,
+    catalog: &Catalog,
+) -> Result<letters::LowStock, StoreError> {
+    let Some(number) = low.draft else { return Ok(low) };
+    let order = view.order(number)?;
+    let waits = order.as_ref().is_some_and(|o| {
+        o.state == OrderState::Draft
+            && catalog.vendor(&o.vendor).is_some_and(|v| matches!(next_step(o, v), Next::Wait(_)))
+    });
+    Ok(low.ordered(order.as_ref(), waits))
 }
 
 /// The manager's low-stock alert, as (subject, text), in the office's language.

@@ -903,6 +903,7 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         unit: "ream".into(),
         unit_price: "4.20".parse().unwrap(),
         received: 0,
+        confirmed: None,
     });
     let level = crate::supply::stock::Level { on_hand: 3, promised: 0, on_order: 0, drafted: 0 };
     let text = String::new;
@@ -948,7 +949,10 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         office: text(),
     };
     let values = [
-        ("supply/confirmation", given(letters::confirmation(&request, &lines, &reading.unclear, None, "A"))),
+        (
+            "supply/confirmation",
+            given(letters::confirmation(&request, &lines, &lines, &reading.unclear, None, "A")),
+        ),
         ("supply/nothing-found", given(letters::nothing_found("en", None, catalog, "A"))),
         ("supply/not-a-requester", given(letters::not_a_requester(None, "G", "A"))),
         ("supply/approve-request", approve_request.clone()),
@@ -956,7 +960,7 @@ fn each_supply_letters_sample_has_the_values_the_desk_gives_it() {
         ("supply/approve-order", approve_order.clone()),
         ("supply/approve-order-subject", approve_order),
         ("supply/decided", given(letters::decided(&request, true, None, &lines, "A"))),
-        ("supply/low-stock", given(letters::LowStock::of(paper, &level, 1, "en"))),
+        ("supply/low-stock", given(letters::LowStock::of(paper, &level, 1, Some(PO), "en"))),
         ("supply/order-lines", given(&table)),
         ("supply/order-lines-html", given(&table)),
         ("supply/purchase-order-subject", given(OrderSubject { number: text(), office: text() })),
@@ -1001,5 +1005,318 @@ fn a_delivery_that_says_something_is_missing_is_answered_with_what_to_write() {
              or \"received {PO}\" alone when everything came.\n\n"
         )),
         "{text}"
+    );
+}
+
+/// The vendor's answer to the order `paper_on_order` sent, saying `text`, handled now.
+fn vendor_answer(rules: &RuleSet, store: &mut Store, text: &str) -> Handled {
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    let answer = mail(
+        "ordini@cartoleria.example",
+        "Re: Purchase Order PO-2026-0001",
+        "c1@cartoleria.example",
+        &format!("In-Reply-To: <{}>\r\n", order.message_id.unwrap()),
+        text,
+    );
+    handle(rules, store, &answer, now())
+}
+
+/// The digest's lines about the cupboard, in English.
+fn digest(rules: &RuleSet, store: &Store) -> String {
+    let catalog = rules.catalog.as_ref().unwrap();
+    let cupboard = crate::reports::stock::digest(store, catalog, &rules.office, now().timestamp()).unwrap();
+    rules.templates.letter("office/digest-supply", crate::language::Language::English, &cupboard).unwrap()
+}
+
+#[test]
+fn out_of_stock_until_a_date_backorders_the_order_and_the_digest_gives_the_new_date() {
+    let (_dir, rules, mut store) = paper_on_order();
+    assert!(digest(&rules, &store).contains("PO-2026-0001 to Cartoleria: sent, expected Wed 9 Dec"));
+    let handled = vendor_answer(
+        &rules,
+        &mut store,
+        "Buongiorno,\n\nla carta A4 è esaurita fino al 15 gennaio, ci scusiamo.\n\nCordiali saluti\nLuca",
+    );
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::Backordered, "{:?}", handled.notes);
+    let back = chrono_tz::Europe::Rome.with_ymd_and_hms(2027, 1, 15, 12, 0, 0).unwrap().timestamp();
+    assert_eq!(order.expected_at, Some(back));
+    assert_eq!(order.note.as_deref(), Some("la carta A4 è esaurita fino al 15 gennaio, ci scusiamo."));
+    let text = digest(&rules, &store);
+    assert!(text.contains("PO-2026-0001 to Cartoleria: backordered, expected Fri 15 Jan"), "{text}");
+    assert!(!text.contains("9 Dec"), "{text}");
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(
+        forward
+            .text
+            .contains("it cannot supply it now, not before Fri 15 January. The order is now backordered."),
+        "{}",
+        forward.text
+    );
+    assert!(forward.text.contains("reply \"cancel PO-2026-0001\""), "{}", forward.text);
+}
+
+#[test]
+fn out_of_stock_without_a_date_leaves_no_date_promised() {
+    let (_dir, rules, mut store) = paper_on_order();
+    vendor_answer(&rules, &mut store, "Hello,\nsorry, this item is currently out of stock.\nRegards");
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!((order.state, order.expected_at), (OrderState::Backordered, None));
+    let text = digest(&rules, &store);
+    assert!(text.contains("PO-2026-0001 to Cartoleria: backordered, EUR 147.00"), "{text}");
+}
+
+#[test]
+fn a_vendor_that_delivers_only_part_of_a_line_partly_confirms_it_and_the_report_says_so() {
+    let (_dir, rules, mut store) = paper_on_order();
+    vendor_answer(
+        &rules,
+        &mut store,
+        "Buongiorno,\n\npossiamo consegnare solo 20 delle 35 risme entro il 10/12/2026.\n\nSaluti",
+    );
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::PartlyConfirmed);
+    assert_eq!(order.lines[0].confirmed, Some(20));
+    let catalog = rules.catalog.as_ref().unwrap();
+    let report = crate::reports::stock::orders(&store, catalog, &rules.office, true).unwrap();
+    assert!(report.contains("PO-2026-0001  partly_confirmed"), "{report}");
+    assert!(report.contains("received 0, vendor confirmed 20"), "{report}");
+    assert!(report.contains("expected: Thu 10 Dec 2026"), "{report}");
+    assert!(
+        report.contains("note: possiamo consegnare solo 20 delle 35 risme entro il 10/12/2026."),
+        "{report}"
+    );
+    assert!(!report.contains("Buongiorno"), "{report}");
+}
+
+/// An office that keeps blue pens too (at least 10, up to 50), with paper and pens low and their
+/// order of two lines sent to Cartoleria.
+fn paper_and_pens_on_order() -> (Dir, RuleSet, Store) {
+    let dir = Dir::new();
+    dir.write("office.toml", OFFICE);
+    let pens = "name = \"Blue pen\"\naliases = [\"blue pens\"]\nvendor = \"Cartoleria\"\nprice = \"0.35\"\n";
+    let kept = format!("{pens}reorder_point = 10\norder_up_to = 50\n");
+    assert!(CATALOG.contains(pens));
+    dir.write("catalog.toml", &CATALOG.replace(pens, &kept));
+    dir.write("10.rules.toml", RULES);
+    let rules = dir.load();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -32);
+    shelve(&mut store, "PEN-BLU", 5);
+    reorder(&rules, &mut store, now());
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!((order.state, order.lines.len()), (OrderState::Sent, 2), "{order:?}");
+    (dir, rules, store)
+}
+
+#[test]
+fn out_of_stock_news_about_one_line_of_two_partly_confirms_the_order() {
+    let (_dir, rules, mut store) = paper_and_pens_on_order();
+    let handled = vendor_answer(
+        &rules,
+        &mut store,
+        "We confirm the paper. The blue pens are out of stock until 2027-01-20.",
+    );
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::PartlyConfirmed, "{:?}", handled.notes);
+    let confirmed: Vec<_> = order.lines.iter().map(|l| (l.sku.as_str(), l.confirmed)).collect();
+    assert!(
+        confirmed.contains(&("PEN-BLU", Some(0))) && confirmed.contains(&("PAP-A4", None)),
+        "{confirmed:?}"
+    );
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(forward.text.contains("0 of 45 coming"), "{}", forward.text);
+}
+
+#[test]
+fn a_partial_answer_clerk_cannot_place_on_a_line_asks_the_manager_to_read_it() {
+    let (_dir, rules, mut store) = paper_and_pens_on_order();
+    let handled = vendor_answer(&rules, &mut store, "We can only ship 7 this week.");
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::PartlyConfirmed);
+    assert!(order.lines.iter().all(|l| l.confirmed.is_none()), "no line is guessed: {order:?}");
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(
+        forward.text.contains("I could not tell which lines of the order this is about"),
+        "{}",
+        forward.text
+    );
+}
+
+#[test]
+fn a_confirmation_after_a_backorder_acknowledges_the_order_again() {
+    let (_dir, rules, mut store) = paper_on_order();
+    vendor_answer(&rules, &mut store, "The paper is out of stock.");
+    let confirmation = mail(
+        "ordini@cartoleria.example",
+        "Re: Purchase Order PO-2026-0001",
+        "c2@cartoleria.example",
+        &format!("In-Reply-To: <{}>\r\n", store.purchase_order(PO).unwrap().unwrap().message_id.unwrap()),
+        "Good news: the paper is back, we confirm delivery on 2026-12-18.",
+    );
+    handle(&rules, &mut store, &confirmation, now());
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!((order.state, order.lines[0].confirmed), (OrderState::Acknowledged, None));
+}
+
+#[test]
+fn the_low_stock_alert_of_an_urgent_request_says_the_order_went_now() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    shelve(&mut store, "PAP-A4", -40);
+    let raw =
+        mail("marco@office.example", "Paper", "o1@office.example", "", "10 reams of A4 paper, urgent please");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let alert = &handled.to("giulia@office.example")[0];
+    assert!(alert.text.contains("I ordered 50 from Cartoleria now (PO-2026-0001)."), "{}", alert.text);
+    assert!(!alert.text.contains("next order run"), "{}", alert.text);
+}
+
+#[test]
+fn the_low_stock_alert_of_a_request_says_its_draft_goes_with_the_next_order_run() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 12);
+    let raw = mail("marco@office.example", "Paper", "o1@office.example", "", "5 reams of A4 paper");
+    let handled = handle(&rules, &mut store, &raw, now());
+    let alert = &handled.to("giulia@office.example")[0];
+    assert!(
+        alert.text.contains(
+            "I put 35 on the draft order PO-2026-0001 to Cartoleria, which goes out with the next order run."
+        ),
+        "{}",
+        alert.text
+    );
+}
+
+#[test]
+fn the_order_runs_low_stock_alert_says_the_order_went_in_that_run() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 8);
+    let mails = reorder(&rules, &mut store, now());
+    let alert = mails.iter().find(|m| m.recipients == ["giulia@office.example"]).expect("the alert");
+    let alert = Message::parse(&alert.raw).unwrap();
+    assert!(alert.text.contains("I ordered 35 from Cartoleria now (PO-2026-0001)."), "{}", alert.text);
+}
+
+#[test]
+fn the_low_stock_alert_of_a_draft_below_the_vendors_minimum_says_it_waits_for_it() {
+    let dir = Dir::new();
+    dir.write("office.toml", OFFICE);
+    dir.write("catalog.toml", &CATALOG.replace(r#"minimum_order = "20.00""#, r#"minimum_order = "500.00""#));
+    dir.write("10.rules.toml", RULES);
+    let rules = dir.load();
+    let mut store = Store::open_in_memory().unwrap();
+    shelve(&mut store, "PAP-A4", 8);
+    shelve(&mut store, "TON-26A", 2);
+    let mails = reorder(&rules, &mut store, now());
+    let alert = mails.iter().find(|m| m.recipients == ["giulia@office.example"]).expect("the alert");
+    let alert = Message::parse(&alert.raw).unwrap();
+    assert!(
+        alert.text.contains(
+            "I put 35 on the draft order PO-2026-0001 to Cartoleria, which goes out once it reaches the vendor's minimum order."
+        ),
+        "{}",
+        alert.text
+    );
+}
+
+#[test]
+fn a_request_with_nothing_on_the_shelf_is_not_told_to_collect_anything() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    let raw = mail("marco@office.example", "Pens", "o1@office.example", "", "20 blue pens");
+    let reply = &handle(&rules, &mut store, &raw, now()).to("marco@office.example")[0];
+    assert!(
+        reply.text.contains("Nothing of it is in the cupboard yet: I will write when it arrives."),
+        "{}",
+        reply.text
+    );
+    assert!(!reply.text.contains("collect"), "{}", reply.text);
+}
+
+#[test]
+fn a_request_with_a_question_is_not_told_it_can_collect_everything() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    let raw = mail("marco@office.example", "Order", "o1@office.example", "", "2 reams of A4 paper\n10 pens");
+    let reply = &handle(&rules, &mut store, &raw, now()).to("marco@office.example")[0];
+    assert!(
+        reply.text.contains("What is ready can be collected from the supply cupboard."),
+        "{}",
+        reply.text
+    );
+    assert!(!reply.text.contains("when the rest arrives"), "nothing is to come: {}", reply.text);
+    assert!(!reply.text.contains("everything"), "{}", reply.text);
+}
+
+#[test]
+fn the_answer_to_a_question_says_what_of_the_request_is_still_awaited() {
+    let (_dir, rules) = office();
+    let mut store = stocked();
+    let mut replies = Replies::default();
+    let first = handle_with(
+        &rules,
+        &mut store,
+        &mail("marco@office.example", "Order", "o1@office.example", "", "20 blue pens\n10 pens"),
+        now(),
+        &mut replies,
+    );
+    let question = first.sent(MailKind::Reply)[0].message_id.clone();
+    let answer = mail(
+        "marco@office.example",
+        "Re: Order [REQ-2026-0001]",
+        "o2@office.example",
+        &format!("In-Reply-To: <{question}>\r\n"),
+        "Sorry, I meant 2 reams of A4 paper",
+    );
+    let second = handle_with(&rules, &mut store, &answer, now(), &mut replies);
+    let reply = &second.to("marco@office.example")[0];
+    assert!(
+        reply.text.contains("2 reams of A4 copy paper (PAP-A4): ready in the cupboard"),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.text.contains("Still to come from what you asked earlier in this request:")
+            && reply.text.contains("  - 20 pieces of Blue pen (PEN-BLU): 20 ordered"),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.text.contains(
+            "What is ready can be collected from the supply cupboard; I will write when the rest arrives."
+        ),
+        "{}",
+        reply.text
+    );
+    assert!(!reply.text.contains("collect everything"), "{}", reply.text);
+}
+
+#[test]
+fn the_managers_cancel_of_a_partly_confirmed_order_keeps_what_is_still_coming() {
+    let (_dir, rules, mut store) = paper_on_order();
+    vendor_answer(&rules, &mut store, "We can only deliver 20 of the 35 reams.");
+    let cancel =
+        mail("giulia@office.example", "Re: PO-2026-0001", "v1@office.example", "", "Cancel PO-2026-0001");
+    handle(&rules, &mut store, &cancel, now());
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!((order.state, order.lines[0].quantity), (OrderState::Acknowledged, 20));
+    assert_eq!(store.stock_level("PAP-A4").unwrap().on_order, 20);
+}
+
+#[test]
+fn out_of_stock_news_that_names_no_line_of_several_is_not_put_on_any_line() {
+    let (_dir, rules, mut store) = paper_and_pens_on_order();
+    let handled = vendor_answer(&rules, &mut store, "Sorry, one item of your order is out of stock.");
+    let order = store.purchase_order(PO).unwrap().unwrap();
+    assert_eq!(order.state, OrderState::Backordered);
+    assert!(order.lines.iter().all(|l| l.confirmed.is_none()), "no line is guessed: {order:?}");
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(
+        forward.text.contains("I could not tell which lines of the order this is about"),
+        "{}",
+        forward.text
     );
 }
