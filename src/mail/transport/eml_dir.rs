@@ -95,13 +95,13 @@ pub(super) fn file_stem(kind: &str, mail: &OutboundMail) -> String {
     let subject = read.as_ref().map(|m| m.subject.as_str()).unwrap_or_default();
     let recipient = mail.recipients.first().map(String::as_str).unwrap_or_default();
     let id = crate::digest::sha256_hex_prefix(mail.message_id.as_bytes(), 4);
-    format!(
-        "{time}_{}_{}_{}_{id}",
-        part(kind, 12, "mail"),
-        part(recipient, 64, "nobody"),
-        part(subject, 48, "no-subject")
-    )
+    let before = format!("{time}_{}_{}_", part(kind, 12, "mail"), part(recipient, 64, "nobody"));
+    let room = MAX_FILE_STEM.saturating_sub(before.len() + 1 + id.len()).min(SUBJECT_BYTES);
+    format!("{before}{}_{id}", part(subject, room, "no-subject"))
 }
+
+/// The most bytes of the subject in a name: enough to tell mails apart at a glance.
+const SUBJECT_BYTES: usize = 48;
 
 /// `text` as one part of a file name: letters, digits and `@.+-` kept, runs of anything else one `-`,
 /// at most `most` bytes, never starting or ending with `.` or `-`; `empty` when nothing is left.
