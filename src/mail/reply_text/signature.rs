@@ -74,7 +74,12 @@ fn closing_at(lines: &[(usize, &str)]) -> Option<usize> {
         let found = CLOSING.captures(line)?;
         let same_line = found.name("rest").map_or("", |rest| rest.as_str());
         let after: Vec<&str> = lines[i + 1..].iter().map(|(_, l)| *l).filter(|l| !l.is_empty()).collect();
-        let short = |l: &&str| l.len() <= SIGNATURE_LINE_BYTES;
+        // A name, a title, a phone: not a list, a question or a line that introduces more.
+        let short = |l: &&str| {
+            l.len() <= SIGNATURE_LINE_BYTES
+                && !l.starts_with(['-', '*', '•', '>'])
+                && !l.ends_with(['?', ':'])
+        };
         (same_line.len() <= SIGNATURE_LINE_BYTES * 2
             && after.len() <= SIGNATURE_LINES
             && after.iter().all(short))
@@ -157,6 +162,12 @@ mod tests {
     #[test]
     fn a_line_that_only_starts_with_a_closing_word_is_text() {
         let text = "We need chairs for the hall.\nBest offer wins, as last year.\n";
+        assert_eq!(without_signature(text), text);
+    }
+
+    #[test]
+    fn a_closing_word_over_a_list_is_text() {
+        let text = "Which do you prefer?\nBest\n- 40 chairs\n- 20 tables\n";
         assert_eq!(without_signature(text), text);
     }
 
