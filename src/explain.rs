@@ -2,7 +2,8 @@
 //!
 //! It shows every rule tried with each condition's result (like `sieve-test -t`), the decision, any
 //! safety check that held a reply back, and every effect including the full text of mail that would be
-//! sent. Nothing is sent or stored.
+//! sent: as a person reads it (headers and body decoded, attachments listed), or as the bytes that
+//! would leave ([`MailView::Raw`], `--raw`). Nothing is sent or stored.
 
 use std::fmt;
 use std::path::Path;
@@ -119,14 +120,19 @@ impl Explanation {
 
 fn effect_json(effect: &Effect) -> serde_json::Value {
     match effect {
-        Effect::Send { kind, rule, mail } => json!({
-            "type": kind.as_str(),
-            "rule": rule,
-            "message_id": mail.message_id,
-            "envelope_from": mail.envelope_from,
-            "recipients": mail.recipients,
-            "text": String::from_utf8_lossy(&mail.raw),
-        }),
+        Effect::Send { kind, rule, mail } => {
+            let read = Message::parse(&mail.raw).ok();
+            json!({
+                "type": kind.as_str(),
+                "rule": rule,
+                "message_id": mail.message_id,
+                "envelope_from": mail.envelope_from,
+                "recipients": mail.recipients,
+                "text": String::from_utf8_lossy(&mail.raw),
+                "subject": read.as_ref().map(|m| m.subject.clone()),
+                "body": read.as_ref().map(|m| m.text.replace("\r\n", "\n")),
+            })
+        }
         Effect::Move { folder } => json!({ "type": "move", "folder": folder }),
         Effect::Flag { flags } => json!({ "type": "flag", "flags": flags }),
         Effect::NoteReply { sender, rule } => {
@@ -202,24 +208,106 @@ fn write_intents(f: &mut fmt::Formatter<'_>, reading: &Reading) -> fmt::Result {
     writeln!(f)
 }
 
+/// How the report shows the mail clerk would send.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MailView {
+    /// As a person reads it: headers decoded (RFC 2047), the text without quoted-printable or
+    /// base64, attachments listed, calendar parts shown as their text.
+    #[default]
+    Readable,
+    /// The bytes as they would be sent, for checking encodings and headers exactly.
+    Raw,
+}
+
+/// The report of an [`Explanation`] with the mail shown one way or the other.
+pub struct Report<'a> {
+    explanation: &'a Explanation,
+    view: MailView,
+}
+
+impl Explanation {
+    /// The report, with the mail clerk would send shown as `view` says. `Display` on the
+    /// explanation itself is the readable report.
+    pub fn report(&self, view: MailView) -> Report<'_> {
+        Report { explanation: self, view }
+    }
+}
+
+/// Headers of the MIME structure, which say how the body is encoded rather than anything a reader
+/// needs: the readable view shows the decoded body instead.
+const MIME_HEADERS: [&str; 3] = ["mime-version", "content-type", "content-transfer-encoding"];
+
+/// One mail clerk would send, as `view` says, each line indented under its effect.
+fn write_mail(f: &mut fmt::Formatter<'_>, raw: &[u8], view: MailView) -> fmt::Result {
+    let parsed = match view {
+        MailView::Readable => Message::parse(raw).ok(),
+        MailView::Raw => None,
+    };
+    let Some(mail) = parsed else {
+        for line in String::from_utf8_lossy(raw).lines() {
+            writeln!(f, "     {line}")?;
+        }
+        return Ok(());
+    };
+    for (name, value) in &mail.headers {
+        if !MIME_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            writeln!(f, "     {name}: {value}")?;
+        }
+    }
+    writeln!(f)?;
+    for line in mail.text.lines() {
+        writeln!(f, "     {line}")?;
+    }
+    for attachment in mail.attachments.iter().filter(|a| !a.content_type.starts_with("text/calendar")) {
+        let name = if attachment.name.is_empty() { "(no name)" } else { attachment.name.as_str() };
+        writeln!(f, "     [attached: {name}, {}, {} bytes]", attachment.content_type, attachment.size)?;
+    }
+    for calendar in &mail.calendars {
+        writeln!(f, "     [calendar, {}:]", calendar.method.as_deref().unwrap_or("no method"))?;
+        for line in calendar.text.lines() {
+            writeln!(f, "     {line}")?;
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = &self.message;
+        self.report(MailView::Readable).fmt(f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let this = self.explanation;
+        let m = &this.message;
         let from = m.from.first().map(ToString::to_string).unwrap_or_else(|| "(no sender)".into());
         writeln!(
             f,
             "Message {} from {from}",
             m.message_id.as_deref().map(|i| format!("<{i}>")).unwrap_or_default()
         )?;
+        let addresses = |list: &[crate::mail::message::Address]| {
+            list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        };
+        if !m.to.is_empty() {
+            writeln!(f, "  To: {}", addresses(&m.to))?;
+        }
+        if !m.cc.is_empty() {
+            writeln!(f, "  Cc: {}", addresses(&m.cc))?;
+        }
+        if let Some(date) = m.date {
+            writeln!(f, "  Date: {}", date.to_rfc2822())?;
+        }
         writeln!(f, "  Subject: {}", m.subject)?;
         writeln!(f)?;
-        write_intents(f, &self.intents)?;
+        write_intents(f, &this.intents)?;
         writeln!(f, "Rules tried, in order:")?;
-        for trace in &self.trace {
+        for trace in &this.trace {
             write!(f, "{trace}")?;
         }
         writeln!(f)?;
-        let d = &self.decision;
+        let d = &this.decision;
         match &d.rule {
             Some(rule) => writeln!(f, "Decision: rule \"{rule}\"")?,
             None => writeln!(f, "Decision: no rule matched; the message is left where it is")?,
@@ -256,7 +344,7 @@ impl fmt::Display for Explanation {
             }
         }
         writeln!(f)?;
-        if let Some(failure) = &self.failure {
+        if let Some(failure) = &this.failure {
             writeln!(f, "Cannot be carried out: {failure}")?;
             writeln!(f, "  (clerk would record the message as failed and leave it where it is)")?;
         } else if d.effects.is_empty() {
@@ -276,9 +364,7 @@ impl fmt::Display for Explanation {
                         mail.recipients.join(", ")
                     )?;
                     writeln!(f, "     ----- 8< -----")?;
-                    for line in String::from_utf8_lossy(&mail.raw).lines() {
-                        writeln!(f, "     {line}")?;
-                    }
+                    write_mail(f, &mail.raw, self.view)?;
                     writeln!(f, "     ----- 8< -----")?;
                 }
                 Effect::Move { folder } => writeln!(f, "  {}. move to folder \"{folder}\"", n + 1)?,
@@ -342,7 +428,7 @@ impl fmt::Display for Explanation {
             }
         }
         writeln!(f)?;
-        if self.reply_log_read {
+        if this.reply_log_read {
             writeln!(f, "Nothing was sent or stored.")
         } else {
             writeln!(
@@ -397,6 +483,24 @@ mod tests {
         assert!(report.contains("To: \"Anna X-Injected: 1\" <anna@example.com>"), "{report}");
         assert!(!report.lines().any(|l| l.trim_start().starts_with("Bcc:")), "{report}");
         assert!(!report.lines().any(|l| l.trim_start().starts_with("X-Injected:")), "{report}");
+    }
+
+    #[test]
+    fn mail_clerk_would_send_is_shown_decoded_and_with_raw_as_its_bytes() {
+        let (_dir, set) = rules("Il caffè è pronto — grazie, {{ message.from_name }}.\n");
+        let raw = b"From: =?utf-8?q?Nicol=C3=B2?= <nicolo@example.com>\r\nTo: assistant@office.example\r\n\
+            Subject: =?utf-8?q?A_question_about_caff=C3=A8?=\r\nMessage-ID: <q@example.com>\r\n\r\nHello\r\n";
+        let explanation = explain(&set, raw, None).expect("the message parses");
+        let readable = explanation.to_string();
+        assert!(readable.contains("     Subject: Re: A question about caffè\n"), "{readable}");
+        assert!(readable.contains("     To: Nicolò <nicolo@example.com>\n"), "{readable}");
+        assert!(readable.contains("     Il caffè è pronto — grazie, Nicolò.\n"), "{readable}");
+        assert!(!readable.contains("=?utf-8?") && !readable.contains("=C3"), "{readable}");
+        let bytes = explanation.report(MailView::Raw).to_string();
+        assert!(bytes.contains("Content-Transfer-Encoding: quoted-printable"), "{bytes}");
+        assert!(bytes.contains("=C3=A8"), "{bytes}");
+        let json = explanation.to_json();
+        assert_eq!(json["effects"][0]["body"], "Il caffè è pronto — grazie, Nicolò.\n");
     }
 
     #[test]

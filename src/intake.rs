@@ -231,28 +231,53 @@ impl Intake {
     }
 }
 
+/// The longest a list of effects or a note is written in the log, in bytes: the whole is in the
+/// journal (`clerk status`, `clerk explain`), and a line stays one a person reads in `journalctl`.
+const LOGGED_TEXT: usize = 200;
+
+/// What became of one message, for the log: a `handled` line with the rule, the desk and the effects,
+/// then each note of the guard or the desk (a reply held back, a ticket's command) on a line of its
+/// own, labelled `note`, with the Message-ID that ties it to its message.
 fn log_outcome(h: &Handled) {
     if !tracing::enabled!(tracing::Level::INFO) {
         return;
     }
     let e = &h.entry;
+    let message_id = e.message_id.as_deref().unwrap_or("-");
     match &h.verdict {
         Verdict::Processed { rule, desk, notes, .. } => {
             let effects: Vec<String> = h.effects.iter().map(describe).collect();
-            info!(mailbox = %e.mailbox, folder = %e.folder, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"),
+            let effects = if effects.is_empty() { "none".to_owned() } else { effects.join(", ") };
+            info!(mailbox = %e.mailbox, folder = %e.folder, item = %e.item, message_id,
                   rule = rule.as_deref().unwrap_or("-"), desk = desk.as_deref().unwrap_or("-"),
-                  effects = %effects.join(", "), suppressed = %notes.join("; "), "handled");
+                  effects = %shortened(&effects), "handled");
+            for note in notes {
+                info!(message_id, "note: {}", shortened(note));
+            }
         }
         Verdict::Duplicate { of } => {
-            info!(mailbox = %e.mailbox, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"), of, "already handled; skipped")
+            info!(mailbox = %e.mailbox, item = %e.item, message_id, of, "already handled; skipped")
         }
         Verdict::TooLarge { size } => {
-            warn!(mailbox = %e.mailbox, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"), size, "too large; recorded and left alone")
+            warn!(mailbox = %e.mailbox, item = %e.item, message_id, size, "too large; recorded and left alone")
         }
         Verdict::Failed { error } => {
-            warn!(mailbox = %e.mailbox, item = %e.item, message_id = e.message_id.as_deref().unwrap_or("-"), %error, "could not handle; kept")
+            warn!(mailbox = %e.mailbox, item = %e.item, message_id, error = %shortened(error), "could not handle; kept")
         }
     }
+}
+
+/// `text` on one line, cut to [`LOGGED_TEXT`] bytes (at a character) with `…` when it was longer.
+fn shortened(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.len() <= LOGGED_TEXT {
+        return line;
+    }
+    let mut end = LOGGED_TEXT;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &line[..end])
 }
 
 /// A short description of an effect for the log.

@@ -119,7 +119,7 @@ impl Outbox {
         let db = self.db.clone();
         let committing =
             async move { db.run(move |store| store.mark_sending(id)).await.map_err(|e| e.to_string()) };
-        match self.transport.send(&mail, committing).await {
+        match self.transport.send(&queued.kind, &mail, committing).await {
             Ok(()) => {
                 self.db.run(move |store| store.mark_sent(id)).await?;
                 info!(message_id = %queued.message_id, to = %queued.recipients.join(" "), "sent");

@@ -12,7 +12,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::clerk::{ASSISTANT, CUSTOMER, Clerk, Office, PASSWORD, office_users};
+use support::clerk::{ACCOUNTS, ASSISTANT, CUSTOMER, Clerk, Office, PASSWORD, office_users};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -162,6 +162,60 @@ fn a_whole_conversation_answered_acknowledged_forwarded_answered_by_staff_follow
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(dovecot.messages(SALES, "INBOX").len(), 2, "reminded once:\n{}", clerk.log());
     assert_eq!(office.query_count("SELECT escalation FROM tickets WHERE number = 1002"), 1);
+}
+
+#[test]
+fn route_hands_the_customers_messages_and_the_note_to_the_new_department() {
+    let (dovecot, _sink, office, _clerk) = office();
+    let question = "Could you send me a copy of invoice 2026-114?";
+    dovecot
+        .deliver(ASSISTANT, &mail(CUSTOMER, "Anna Example", "Invoice copy", "r1@example.test", "", question));
+    let forward = parse(&dovecot.wait_for_messages(SALES, "INBOX", 1, WAIT)[0]);
+    let forward_id = forward.message_id.clone().expect("the forward has a Message-ID");
+    let tag = forward.subject.trim_start_matches("Invoice copy ").to_owned();
+    let more = "It is the one from November, for the Milan office.";
+    let follow_up = mail(
+        CUSTOMER,
+        "Anna Example",
+        &format!("Re: Invoice copy {tag}"),
+        "r2@example.test",
+        "",
+        &format!("{more}\r\n\r\nOn Mon, Test Office wrote:\r\n> registered"),
+    );
+    dovecot.deliver(ASSISTANT, &follow_up);
+    // Sales gets the follow-up too: the ticket holds both messages before it is routed.
+    dovecot.wait_for_messages(SALES, "INBOX", 2, WAIT);
+
+    // Mario at sales hands it on, to the assistant alone, with a word for accounts and his signature.
+    let note = "She needs the copy today; I cannot reach the archive.";
+    let route = format!(
+        "From: Mario Verdi <{MARIO}>\r\nTo: Test Office <{ASSISTANT}>\r\nSubject: Re: Invoice copy {tag}\r\n\
+         Message-ID: <route1@office.test>\r\nIn-Reply-To: <{forward_id}>\r\nReferences: <{forward_id}>\r\n\
+         Date: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n#route accounts\r\n\r\n{note}\r\n\r\n\
+         Cordiali saluti,\r\nMario Verdi\r\nUfficio vendite\r\nTel. +39 02 1234567\r\n\r\n\
+         -----Original Message-----\r\n{question}\r\n",
+        chrono::Utc::now().to_rfc2822()
+    );
+    dovecot.deliver(ASSISTANT, route.as_bytes());
+    let handover = parse(&dovecot.wait_for_messages(ACCOUNTS, "INBOX", 1, WAIT)[0]);
+    assert_eq!(handover.subject, format!("Invoice copy {tag}"));
+    let reply_to: Vec<&str> = handover.reply_to.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(reply_to, [CUSTOMER, ASSISTANT]);
+    let text = &handover.text;
+    let first = text.find(question).unwrap_or_else(|| panic!("the question is handed on:\n{text}"));
+    let second = text.find(more).unwrap_or_else(|| panic!("the follow-up is handed on:\n{text}"));
+    assert!(first < second, "oldest first:\n{text}");
+    assert!(text.contains(note), "the note is handed on:\n{text}");
+    assert!(!text.contains("Tel. +39 02 1234567"), "the signature stays behind:\n{text}");
+    assert_eq!(
+        office.query_strings(&format!("SELECT department FROM tickets WHERE number = {}", &tag[2..6])),
+        ["accounts"]
+    );
+
+    // The ticket shows Mario's words without his signature.
+    let (ok, thread) = office.command(&["ticket", &tag]);
+    assert!(ok, "{thread}");
+    assert!(thread.contains(note) && !thread.contains("Cordiali saluti"), "{thread}");
 }
 
 #[test]

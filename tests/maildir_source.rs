@@ -64,6 +64,41 @@ fn new_mail_is_answered_flagged_into_cur_and_filed_by_rules() {
 }
 
 #[test]
+fn the_file_outbox_names_each_mail_by_its_time_kind_recipient_and_subject() {
+    let office = Office::with_maildir(OFFICE_RULES, "");
+    office.run_once();
+    office.drop_mail("new", "1001.q.host", &mail(CUSTOMER, "A question, please!", "q@example.test"));
+    office.drop_mail(
+        "new",
+        "1002.inv.host",
+        &mail("billing@vendor.example", "Invoice 7", "inv@vendor.example"),
+    );
+    office.run_once();
+    let mut sent: Vec<String> = files(&office.dir.path().join("outbox"))
+        .into_iter()
+        .filter_map(|f| f.strip_suffix(".eml").map(str::to_owned))
+        .collect();
+    sent.sort_by_key(|name| name.split('_').nth(1).map(str::to_owned));
+    let parts: Vec<Vec<&str>> = sent.iter().map(|name| name.split('_').collect()).collect();
+    assert_eq!(parts.len(), 2, "{sent:?}");
+    for (name, kind, to, subject) in [
+        (&parts[0], "forward", "accounts@office.test", "Fwd-Invoice-7"),
+        (&parts[1], "reply", CUSTOMER, "Re-A-question-please"),
+    ] {
+        assert_eq!(name.len(), 5, "{name:?}");
+        assert_eq!(name[0].len(), "20261207-101500".len(), "a time: {name:?}");
+        assert_eq!(&name[1..4], [kind, to, subject], "{name:?}");
+    }
+
+    // Sent again (as after a kill -9 between writing the file and marking the row sent), the same
+    // row finds its file: no second mail appears.
+    office.execute("UPDATE outbox SET status = 'pending', next_attempt_at = 0");
+    office.run_once();
+    let again = files(&office.dir.path().join("outbox")).into_iter().filter(|f| f.ends_with(".eml")).count();
+    assert_eq!(again, 2, "the same two files");
+}
+
+#[test]
 fn the_first_start_leaves_mail_already_there_alone_unless_told_to_backfill() {
     let quiet = Office::with_maildir(OFFICE_RULES, "");
     let backfilling = Office::with_maildir(OFFICE_RULES, "backfill = \"all\"");

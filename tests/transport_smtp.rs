@@ -231,7 +231,7 @@ async fn an_auto_reply_arrives_byte_for_byte_with_a_null_envelope_sender() {
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
     let mail = auto_reply();
 
-    transport.send(&mail, no_commit()).await.unwrap();
+    transport.send("reply", &mail, no_commit()).await.unwrap();
 
     let received = sink.received();
     assert_eq!(received.len(), 1);
@@ -248,8 +248,8 @@ async fn consecutive_mails_reuse_one_connection() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://localhost:{}", sink.port))).unwrap();
 
-    transport.send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
-    transport.send(&plain_mail(&["b@office.example"]), no_commit()).await.unwrap();
+    transport.send("reply", &plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
+    transport.send("reply", &plain_mail(&["b@office.example"]), no_commit()).await.unwrap();
 
     let received = sink.received();
     let recipients: Vec<_> = received.iter().map(|(e, _)| e["rcpt_to"][0].clone()).collect();
@@ -273,7 +273,7 @@ async fn a_server_that_stops_answering_is_transient_after_the_timeout() {
     let transport = Transport::smtp(&settings).unwrap();
 
     let started = std::time::Instant::now();
-    let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
+    let text = transient(transport.send("reply", &plain_mail(&["a@office.example"]), no_commit()).await);
 
     assert!(text.contains("no answer within"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -285,7 +285,8 @@ async fn a_5xx_for_a_recipient_is_permanent_and_nothing_is_delivered() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
 
-    let text = permanent(transport.send(&plain_mail(&["unknown@office.example"]), no_commit()).await);
+    let text =
+        permanent(transport.send("reply", &plain_mail(&["unknown@office.example"]), no_commit()).await);
 
     assert!(text.contains("550"), "{text}");
     assert!(text.contains("No such user here"), "{text}");
@@ -302,10 +303,10 @@ async fn the_point_of_no_return_comes_only_after_the_server_accepts_the_envelope
         Ok(())
     };
 
-    permanent(transport.send(&plain_mail(&["unknown@office.example"]), mark()).await);
+    permanent(transport.send("reply", &plain_mail(&["unknown@office.example"]), mark()).await);
     assert!(!committed.load(std::sync::atomic::Ordering::SeqCst), "a refused envelope never reaches it");
 
-    transport.send(&plain_mail(&["a@office.example"]), mark()).await.unwrap();
+    transport.send("reply", &plain_mail(&["a@office.example"]), mark()).await.unwrap();
     assert!(committed.load(std::sync::atomic::Ordering::SeqCst));
 }
 
@@ -316,7 +317,11 @@ async fn a_failing_point_of_no_return_sends_nothing() {
 
     let text = transient(
         transport
-            .send(&plain_mail(&["a@office.example"]), std::future::ready(Err("database is locked".into())))
+            .send(
+                "reply",
+                &plain_mail(&["a@office.example"]),
+                std::future::ready(Err("database is locked".into())),
+            )
             .await,
     );
 
@@ -329,7 +334,7 @@ async fn a_4xx_for_a_recipient_is_transient() {
     let sink = SmtpSink::start(&[]);
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{}", sink.port))).unwrap();
 
-    let text = transient(transport.send(&plain_mail(&["busy@office.example"]), no_commit()).await);
+    let text = transient(transport.send("reply", &plain_mail(&["busy@office.example"]), no_commit()).await);
 
     assert!(text.contains("451"), "{text}");
 }
@@ -342,7 +347,7 @@ async fn a_closed_port_is_transient() {
     };
     let transport = Transport::smtp(&settings(&format!("smtp://127.0.0.1:{port}"))).unwrap();
 
-    transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
+    transient(transport.send("reply", &plain_mail(&["a@office.example"]), no_commit()).await);
 }
 
 #[tokio::test]
@@ -352,7 +357,7 @@ async fn an_8bit_mail_to_a_server_without_8bitmime_is_permanent() {
     let mut mail = plain_mail(&["a@office.example"]);
     mail.raw = "Subject: Grüße\r\n\r\nGrüße\r\n".as_bytes().to_vec();
 
-    let text = permanent(transport.send(&mail, no_commit()).await);
+    let text = permanent(transport.send("reply", &mail, no_commit()).await);
 
     assert!(text.contains("8BITMIME"), "{text}");
 }
@@ -365,7 +370,7 @@ async fn smtp_auth_logs_in_with_the_configured_user() {
         Some(SmtpLogin::Password { user: "clerk".into(), password: Secret::new("correct horse") });
     let transport = Transport::smtp(&settings).unwrap();
 
-    transport.send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
+    transport.send("reply", &plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
 
     assert_eq!(sink.received()[0].0["authenticated"], true);
 }
@@ -378,7 +383,7 @@ async fn a_refused_login_is_transient_and_does_not_show_the_password() {
         Some(SmtpLogin::Password { user: "clerk".into(), password: Secret::new("wrong battery") });
     let transport = Transport::smtp(&settings).unwrap();
 
-    let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
+    let text = transient(transport.send("reply", &plain_mail(&["a@office.example"]), no_commit()).await);
 
     assert!(text.contains("535"), "{text}");
     assert!(text.contains("check the SMTP settings"), "{text}");
@@ -404,7 +409,7 @@ async fn smtp_to_a_non_loopback_host_without_starttls_sends_nothing() {
     let sink = SmtpSink::start_on(&ip.to_string(), &[]);
     let transport = Transport::smtp(&settings(&format!("smtp://{ip}:{}", sink.port))).unwrap();
 
-    let text = transient(transport.send(&plain_mail(&["a@office.example"]), no_commit()).await);
+    let text = transient(transport.send("reply", &plain_mail(&["a@office.example"]), no_commit()).await);
 
     assert!(text.contains("STARTTLS"), "{text}");
     assert!(sink.received().is_empty());
@@ -444,12 +449,19 @@ async fn smtps_verifies_the_server_against_the_configured_ca_file() {
 
     let mut trusted = settings(&format!("smtps://localhost:{}", sink.port));
     trusted.ca_file = Some(cert);
-    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
+    Transport::smtp(&trusted)
+        .unwrap()
+        .send("reply", &plain_mail(&["a@office.example"]), no_commit())
+        .await
+        .unwrap();
     assert_eq!(sink.received().len(), 1);
 
     let untrusted = settings(&format!("smtps://localhost:{}", sink.port));
     transient(
-        Transport::smtp(&untrusted).unwrap().send(&plain_mail(&["b@office.example"]), no_commit()).await,
+        Transport::smtp(&untrusted)
+            .unwrap()
+            .send("reply", &plain_mail(&["b@office.example"]), no_commit())
+            .await,
     );
     assert_eq!(sink.received().len(), 1);
 }
@@ -468,13 +480,17 @@ async fn smtp_to_loopback_upgrades_with_starttls_when_offered() {
     let text = transient(
         Transport::smtp(&settings(&format!("smtp://localhost:{}", sink.port)))
             .unwrap()
-            .send(&plain_mail(&["a@office.example"]), no_commit())
+            .send("reply", &plain_mail(&["a@office.example"]), no_commit())
             .await,
     );
     assert!(text.contains("tls") || text.contains("certificate"), "{text}");
 
     let mut trusted = settings(&format!("smtp://localhost:{}", sink.port));
     trusted.ca_file = Some(cert);
-    Transport::smtp(&trusted).unwrap().send(&plain_mail(&["a@office.example"]), no_commit()).await.unwrap();
+    Transport::smtp(&trusted)
+        .unwrap()
+        .send("reply", &plain_mail(&["a@office.example"]), no_commit())
+        .await
+        .unwrap();
     assert_eq!(sink.received().len(), 1);
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 
 use clerk::config::Config;
-use clerk::explain::ReplyLog;
+use clerk::explain::{MailView, ReplyLog};
 use clerk::rules::RuleSet;
 
 use super::load_rules;
@@ -24,6 +24,10 @@ pub struct Explain {
     /// Print JSON: {"rule": ..., "desk": ..., "effects": [...], ...}
     #[arg(long)]
     json: bool,
+    /// Show the mail clerk would send as the bytes that would leave (encoded headers,
+    /// quoted-printable or base64 bodies), not as a person reads it
+    #[arg(long)]
+    raw: bool,
 }
 
 #[derive(Args)]
@@ -67,7 +71,10 @@ pub struct Diff {
 }
 
 /// `clerk explain`: what the rules do with one message, as text or JSON.
-pub fn explain(Explain { message, rules, json }: Explain, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn explain(
+    Explain { message, rules, json, raw: raw_mail }: Explain,
+    config: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     // With a config, the office's reply log says whether the reply limit would hold a reply back.
     let (dir, database) = match rules {
         Some(dir) => (dir, None),
@@ -88,7 +95,8 @@ pub fn explain(Explain { message, rules, json }: Explain, config: Option<&Path>)
     if json {
         println!("{}", serde_json::to_string_pretty(&explanation.to_json())?);
     } else {
-        print!("{explanation}");
+        let view = if raw_mail { MailView::Raw } else { MailView::Readable };
+        print!("{}", explanation.report(view));
     }
     Ok(ExitCode::SUCCESS)
 }

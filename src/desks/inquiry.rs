@@ -69,7 +69,7 @@ pub fn handle(
         view,
         sender,
         forwarded_from,
-        new_text: reply_text::new_text(&cx.msg.text),
+        new_text: reply_text::without_signature(reply_text::new_text(&cx.msg.text)),
         held_back: cx.guard.why_not(Answer::Reply),
         outcome: Outcome::default(),
     };
@@ -330,7 +330,8 @@ impl InquiryCase<'_> {
         Ok(())
     }
 
-    /// `#route NAME`: the ticket goes to that department.
+    /// `#route NAME`: the ticket goes to that department, which gets the customer's messages and the
+    /// words the staff member wrote beside the command.
     fn route(
         &mut self,
         ticket: &mut Ticket,
@@ -338,7 +339,7 @@ impl InquiryCase<'_> {
         name: &str,
     ) -> Result<(), DeskError> {
         let departments = &self.cx.rules.office.departments;
-        let Some((name, _)) = departments.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+        let Some((name, department)) = departments.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
             let known: Vec<&str> = departments.keys().map(String::as_str).collect();
             self.note(format!("#route {name}: no such department (one of: {})", known.join(", ")));
             return Ok(());
@@ -346,12 +347,31 @@ impl InquiryCase<'_> {
         self.note(format!("ticket {} routed to {name} by {}", ticket.number.tag(), self.sender.email));
         ticket.department = Some(name.clone());
         ticket.answered_at = None;
-        self.hand_over(ticket, entries)
+        self.wait_for_department(ticket);
+        // The department is new to the ticket: it gets the whole of it, not only the command.
+        let mut history = self.view.entries(ticket.number)?;
+        history.extend(entries.iter().cloned());
+        let note = words::beside_commands(self.new_text);
+        let mail = compose::handover(self, ticket, name, department, note, &history)?;
+        entries.push(self.sent(&mail, format!("ticket handed on to {name}")));
+        self.outcome.effects.push(crate::effects::Effect::Send {
+            kind: crate::effects::MailKind::Forward,
+            rule: self.cx.rule.to_string(),
+            mail,
+        });
+        Ok(())
     }
 
     /// The ticket waits for its department (or, without one, for anyone): due times from now, and the
     /// message forwarded to the department.
     fn hand_over(&mut self, ticket: &mut Ticket, entries: &mut Vec<TicketEntry>) -> Result<(), DeskError> {
+        self.wait_for_department(ticket);
+        self.pass_on(ticket, entries)
+    }
+
+    /// The ticket waits for its department, or without one for anyone: its state, and when an answer
+    /// is due and the owners hear of it, counted from now in open hours.
+    fn wait_for_department(&self, ticket: &mut Ticket) {
         let office = &self.cx.rules.office;
         ticket.escalation = 0;
         let at = |time| office.hours.after(office.timezone, self.cx.now, time).timestamp();
@@ -369,7 +389,6 @@ impl InquiryCase<'_> {
             };
         ticket.due_at = Some(at(response_time));
         ticket.escalate_at = Some(at(escalate_after));
-        self.pass_on(ticket, entries)
     }
 
     /// Forwards the message to the ticket's department, unless it was written to the department (or

@@ -21,7 +21,7 @@ use crate::mail::compose::ComposeError;
 use crate::mail::message::Message;
 use crate::rules::{Desk, RuleSet};
 use crate::store::{Store, StoreError};
-use crate::tickets::{Ticket, TicketChange, TicketNumber};
+use crate::tickets::{Ticket, TicketChange, TicketEntry, TicketNumber};
 
 /// What a desk reads of the calendars.
 pub trait CalendarView {
@@ -170,6 +170,8 @@ pub trait TicketView {
     fn ticket_of(&self, ids: &[String]) -> Result<Option<TicketNumber>, StoreError>;
     /// The highest number given so far.
     fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError>;
+    /// The messages of ticket `number`, oldest first: what a department the ticket is routed to reads.
+    fn entries(&self, number: TicketNumber) -> Result<Vec<TicketEntry>, StoreError>;
 }
 
 impl TicketView for Store {
@@ -183,6 +185,10 @@ impl TicketView for Store {
 
     fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError> {
         Store::highest_ticket(self)
+    }
+
+    fn entries(&self, number: TicketNumber) -> Result<Vec<TicketEntry>, StoreError> {
+        Store::ticket_entries(self, number)
     }
 }
 
@@ -200,6 +206,10 @@ impl TicketView for NoTickets {
 
     fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError> {
         Ok(None)
+    }
+
+    fn entries(&self, _: TicketNumber) -> Result<Vec<TicketEntry>, StoreError> {
+        Ok(Vec::new())
     }
 }
 
@@ -242,6 +252,15 @@ impl TicketView for BatchTickets<'_> {
     fn highest_ticket(&self) -> Result<Option<TicketNumber>, StoreError> {
         let pending = self.pending.iter().map(|c| c.ticket.number).max();
         Ok(pending.max(self.store.highest_ticket()?))
+    }
+
+    /// The store's, then those of the changes earlier in the batch, in the order they were decided.
+    fn entries(&self, number: TicketNumber) -> Result<Vec<TicketEntry>, StoreError> {
+        let mut entries = self.store.entries(number)?;
+        for change in self.pending.iter().filter(|c| c.ticket.number == number) {
+            entries.extend(change.entries.iter().cloned());
+        }
+        Ok(entries)
     }
 }
 

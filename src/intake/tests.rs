@@ -216,3 +216,53 @@ fn a_message_too_large_to_fetch_left_in_hand_is_recorded_as_too_large_not_failed
     let handled = handle(&mut store, &set, &place(None), vec![big]);
     assert_eq!(handled[0].verdict, Verdict::TooLarge { size: 90_000_000 });
 }
+
+/// The lines `emit` logs at info, plain, as under systemd.
+fn logged(emit: impl FnOnce()) -> String {
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .without_time()
+        .with_ansi(false)
+        .with_target(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, emit);
+    let bytes = buffer.0.lock().expect("the buffer").clone();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn the_log_says_handled_on_one_short_line_and_each_note_on_a_line_labelled_note() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let mut handled = handle(&mut store, &set, &place(None), vec![question(1, "A question")]);
+    let long_note = format!("inquiry desk: {}", "a very long remark ".repeat(40));
+    if let Verdict::Processed { notes, .. } = &mut handled[0].verdict {
+        notes.push("reply of rule \"questions\" suppressed: Auto-Submitted: auto-replied".into());
+        notes.push(long_note.clone());
+    }
+    let log = logged(|| log_outcome(&handled[0]));
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(
+        lines[0].contains("handled") && lines[0].contains("effects=reply to customer1@example.com"),
+        "{log}"
+    );
+    assert!(!lines[0].contains("suppressed"), "the handled line carries no notes:\n{log}");
+    assert!(lines[1].contains("note: reply of rule \"questions\" suppressed: Auto-Submitted"), "{log}");
+    assert!(lines[2].contains("note: inquiry desk: a very long remark") && lines[2].contains('…'), "{log}");
+    assert!(lines.iter().all(|line| line.len() < 2 * LOGGED_TEXT), "{log}");
+}

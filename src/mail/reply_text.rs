@@ -4,7 +4,9 @@
 //! two lines) before `>` lines; Thunderbird the same or "Il … ha scritto:" in Italian; Outlook a rule
 //! of underscores or "-----Original Message-----" and a From/Sent/To/Subject block (Da/Inviato/A/
 //! Oggetto in Italian) without any `>`; Yahoo "On Monday, … wrote:"; phones add "Sent from my
-//! iPhone". Whatever comes first of these ends the new text, and a signature ("-- ") is cut off too.
+//! iPhone". Whatever comes first of these ends the new text, and a signature ("-- ") is cut off too;
+//! signatures without that separator (a closing, a name, a phone) are split off by
+//! [`without_signature`], for what is recorded and shown of a message.
 //! Commands, choices and requests are read from the new text only, so that the quoted mail (which
 //! may hold "2", "#close" or last week's date) is never taken for what the sender says now.
 
@@ -134,5 +136,8 @@ fn first_opener(text: &str) -> Option<Opener> {
     None
 }
 
+mod signature;
 #[cfg(test)]
 mod tests;
+
+pub use signature::without_signature;

@@ -54,7 +54,10 @@ impl Transport {
     /// envelope and said "354 go ahead", just before the message content and its final dot, which is
     /// when the server may take the mail. A failure before it means the mail certainly did not go; after
     /// it, a crash leaves the outcome unknown (RFC 1047). If `committing` fails, nothing is sent.
-    pub async fn send<F>(&self, mail: &OutboundMail, committing: F) -> Result<(), SendError>
+    ///
+    /// `kind` is what the outbox calls the mail (`reply`, `forward`, `notice`, `calendar`): the
+    /// directory names its file by it, SMTP has no use for it.
+    pub async fn send<F>(&self, kind: &str, mail: &OutboundMail, committing: F) -> Result<(), SendError>
     where
         F: Future<Output = Result<(), String>>,
     {
@@ -62,13 +65,13 @@ impl Transport {
             Transport::Smtp(smtp) => smtp.send(mail, committing).await,
             Transport::Directory(directory) => {
                 committing.await.map_err(SendError::Transient)?;
-                directory.send(mail).await
+                directory.send(kind, mail).await
             }
         }
     }
 
     /// Whether sending the same mail twice is harmless. True for the directory (one file per
-    /// Message-ID); false for SMTP, where a second copy reaches the recipient.
+    /// outbox row, named from it); false for SMTP, where a second copy reaches the recipient.
     pub fn is_idempotent(&self) -> bool {
         matches!(self, Transport::Directory(_))
     }

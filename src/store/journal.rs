@@ -32,7 +32,8 @@ pub enum Verdict {
         rule: Option<String>,
         desk: Option<String>,
         desk_options: BTreeMap<String, String>,
-        /// Why replies were suppressed, and similar remarks for the log and `status`.
+        /// The remarks of the guard and the desks: why a reply was held back, what a desk noted (a
+        /// ticket's command, a tag from a stranger), for the log and `status`.
         notes: Vec<String>,
     },
     /// The same message (Message-ID and content) was already handled: as journal row `of`, or (`None`)

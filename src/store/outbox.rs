@@ -17,6 +17,9 @@ use super::{Result, Store, now};
 pub struct QueuedMail {
     pub id: i64,
     pub message_id: String,
+    /// What kind of mail it is (`reply`, `forward`, `notice`, `calendar`), which names its file in an
+    /// outbox directory.
+    pub kind: String,
     pub envelope_from: Option<String>,
     pub recipients: Vec<String>,
     /// Attempts made so far, for the backoff.
@@ -37,7 +40,7 @@ impl Store {
     /// Mail whose next attempt is due at `at` (unix seconds), oldest first.
     pub fn due_mail(&self, at: i64, limit: usize) -> Result<Vec<QueuedMail>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, message_id, envelope_from, recipients, attempts FROM outbox
+            "SELECT id, message_id, envelope_from, recipients, attempts, kind FROM outbox
              WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![at, limit as i64], |row| {
@@ -45,6 +48,7 @@ impl Store {
             Ok(QueuedMail {
                 id: row.get(0)?,
                 message_id: row.get(1)?,
+                kind: row.get(5)?,
                 envelope_from: row.get(2)?,
                 recipients: serde_json::from_str(&recipients).unwrap_or_default(),
                 attempts: row.get(4)?,

@@ -39,6 +39,26 @@ pub fn commands(new_text: &str) -> Vec<Result<Command, String>> {
     found
 }
 
+/// What `new_text` says beside its commands: the text after the command lines at its top (the note a
+/// staff member writes with `#route`: "she needs a copy of the invoice"), trimmed; empty when there
+/// is none.
+pub fn beside_commands(new_text: &str) -> &str {
+    let mut rest = new_text;
+    let mut commands = 0;
+    while let Some((line, after)) = rest.split_once('\n').or((!rest.is_empty()).then_some((rest, ""))) {
+        let line = line.trim();
+        if !line.is_empty() {
+            let command = commands < COMMAND_LINES && matches!(self::commands(line).as_slice(), [_]);
+            if !command {
+                break;
+            }
+            commands += 1;
+        }
+        rest = after;
+    }
+    rest.trim()
+}
+
 /// Thanks in the languages the office's customers write, after folding case and accents.
 const THANKS: &[&str] = &[
     "thanks",
@@ -195,6 +215,16 @@ mod tests {
     #[test]
     fn a_route_without_a_department_is_reported() {
         assert_eq!(commands("#route\n"), vec![Err("#route".into())]);
+    }
+
+    #[test]
+    fn the_words_beside_the_commands_are_what_follows_them() {
+        assert_eq!(
+            beside_commands("#route accounts\n\nShe needs a copy of invoice 114.\nThanks"),
+            "She needs a copy of invoice 114.\nThanks"
+        );
+        assert_eq!(beside_commands("  #route accounts\n#close\n"), "");
+        assert_eq!(beside_commands("Dear Anna,\n#close"), "Dear Anna,\n#close");
     }
 
     #[test]

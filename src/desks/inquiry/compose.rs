@@ -1,7 +1,7 @@
 //! The inquiry desk's mail: answers and acknowledgments to the customer, with the ticket's tag in the
-//! subject, and the forward of a ticket's message to its department. clerk's own words are the letters
-//! `inquiry/acknowledgment` and `inquiry/forward-note` (see [`crate::letters`]), which an office may
-//! rewrite.
+//! subject, the forward of a ticket's message to its department, and the whole ticket handed on to
+//! another department by `#route`. clerk's own words are the letters `inquiry/acknowledgment`,
+//! `inquiry/forward-note` and `inquiry/handover` (see [`crate::letters`]), which an office may rewrite.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -10,12 +10,14 @@ use serde::Serialize;
 use super::InquiryCase;
 use crate::desks::DeskError;
 use crate::language::Language;
-use crate::mail::compose::{self, AutoSubmitted, Forward, ForwardMode, OutboundMail, Reply};
+use crate::mail::compose::{
+    self, AutoSubmitted, Extras, Forward, ForwardMode, Identity, Notice, OutboundMail, Reply,
+};
 use crate::mail::message::Address;
 use crate::office::departments::Department;
 use crate::rules::template::TicketContext;
 use crate::rules::{TemplateContext, TemplateError};
-use crate::tickets::Ticket;
+use crate::tickets::{Role, Ticket, TicketEntry};
 
 /// What an answer to the customer says.
 pub(super) enum Written {
@@ -86,6 +88,82 @@ pub(super) fn forward(
     })
     .map_err(|e| DeskError::Letter(format!("ticket {}: {e}", ticket.number.tag())))?;
     Ok(mail)
+}
+
+/// The whole ticket handed on to department `name` (`#route`): the note of who routed it, their words
+/// beside the command, and the customer's messages so far, oldest first, as the store keeps them
+/// (quotes and signatures split off). Reply-To the customer and the assistant, as a forward's.
+pub(super) fn handover(
+    desk: &InquiryCase<'_>,
+    ticket: &Ticket,
+    name: &str,
+    department: &Department,
+    note: &str,
+    history: &[TicketEntry],
+) -> Result<OutboundMail, DeskError> {
+    let cx = desk.cx;
+    let office = &cx.rules.office;
+    let language = Language::from_code(&office.language);
+    let customer = Address { name: ticket.customer_name.clone(), email: ticket.customer.clone() };
+    let messages = history
+        .iter()
+        .filter(|entry| entry.role == Role::Customer)
+        .map(|entry| HandedMessage {
+            from: customer.to_string(),
+            when: DateTime::from_timestamp(entry.at, 0)
+                .map(|at| when(at, office.timezone, language))
+                .unwrap_or_default(),
+            text: entry.text.clone(),
+        })
+        .collect();
+    let letter = Handover { routed_by: desk.sender.to_string(), department: name, note, messages };
+    let rules = cx.rules;
+    let text = format!(
+        "{}\n\n{}",
+        forward_note(desk, ticket, name)?.trim_end(),
+        rules.templates.letter("inquiry/handover", language, &letter)?
+    );
+    let identity =
+        Identity { name: office.assistant.name.clone(), address: office.assistant.address.clone() };
+    let assistant =
+        Address { name: Some(office.assistant.name.clone()), email: office.assistant.address.clone() };
+    let notice = Notice {
+        from: &identity,
+        to: vec![Address { name: None, email: department.address.clone() }],
+        subject: tagged(&ticket.subject, ticket),
+        html: compose::html_document(&text),
+        text,
+        message_id: message_id(desk, ticket, &format!("route\0{name}")),
+        date: cx.now,
+        loop_header_value: office.assistant.address.clone(),
+    };
+    let extras = Extras { reply_to: vec![customer, assistant], ..Extras::default() };
+    compose::letter(&notice, &extras)
+        .map_err(|e| DeskError::Letter(format!("ticket {}: {e}", ticket.number.tag())))
+}
+
+/// What the letter `inquiry/handover` is written from.
+#[derive(Serialize)]
+struct Handover<'a> {
+    /// The staff member who routed the ticket: `Mario Verdi <mario@office.example>`.
+    routed_by: String,
+    /// The department it goes to.
+    department: &'a str,
+    /// Their words beside the command; empty when they wrote none.
+    note: &'a str,
+    /// The customer's messages, oldest first.
+    messages: Vec<HandedMessage>,
+}
+
+/// One of the customer's messages in a handover.
+#[derive(Serialize)]
+struct HandedMessage {
+    /// `Anna Verdi <anna.verdi@example.com>`.
+    from: String,
+    /// When it came, in the office's language and time zone.
+    when: String,
+    /// What it says that is new.
+    text: String,
 }
 
 /// `subject` with the ticket's tag at its end, once.

@@ -338,6 +338,49 @@ fn route_hands_the_ticket_to_another_department() {
 }
 
 #[test]
+fn route_hands_on_the_customers_messages_and_the_staffs_note() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let forward_id = forwarded_question(&rules, &mut store);
+    let later = mail(
+        "anna@example.com",
+        "Re: Invoice copy [#1001-9]",
+        "q2@example.com",
+        "",
+        "It is invoice 2026-114, from November.",
+    );
+    handle(&rules, &mut store, &later, now());
+    let raw = staff_reply(
+        &forward_id,
+        "s1@office.example",
+        "#route accounts\r\n\r\nShe needs a copy; I cannot reach the archive.\r\n\r\nCordiali saluti,\r\nMario Verdi\r\nFront desk\r\n",
+    );
+    let handled = handle(&rules, &mut store, &raw, now());
+    let handover = Handled::read(handled.sent(MailKind::Forward)[0]);
+    assert_eq!(handover.subject, "Invoice copy [#1001-9]");
+    let reply_to: Vec<&str> = handover.reply_to.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(reply_to, ["anna@example.com", "assistant@office.example"]);
+    let text = &handover.text;
+    let first = text.find("A copy please.").expect("the first message");
+    let second = text.find("It is invoice 2026-114, from November.").expect("the second message");
+    assert!(first < second, "oldest first:\n{text}");
+    assert!(text.contains("She needs a copy; I cannot reach the archive."), "{text}");
+    assert!(!text.contains("#route") || text.contains("#route DEPARTMENT"), "{text}");
+    assert!(!text.contains("Cordiali saluti"), "the signature is not part of the note:\n{text}");
+}
+
+#[test]
+fn a_staff_signature_is_not_recorded_as_part_of_their_words() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let forward_id = forwarded_question(&rules, &mut store);
+    let body =
+        "Here is the copy, Anna.\r\n\r\nCordiali saluti, Anna Ricci, Ufficio Vendite, tel. 02 1234567\r\n";
+    let handled = handle(&rules, &mut store, &staff_reply(&forward_id, "s1@office.example", body), now());
+    assert_eq!(handled.ticket().unwrap().entries[0].text, "Here is the copy, Anna.");
+}
+
+#[test]
 fn route_to_an_unknown_department_is_noted_and_changes_nothing() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();

@@ -175,27 +175,33 @@ fn a_transport_can_be_shared_between_tasks() {
     fn sendable<T: Send>(_: T) {}
     let transport = Transport::smtp(&settings("smtps://mail.office.example")).unwrap();
     shareable(&transport);
-    sendable(transport.send(&mail("id@office.example", b""), no_commit()));
+    sendable(transport.send("reply", &mail("id@office.example", b""), no_commit()));
+}
+
+/// A reply as clerk stores it: dated, with a subject that needs encoding.
+const REPLY: &[u8] = b"From: assistant@office.example\r\nTo: anna@customer.example\r\n\
+    Date: Mon, 07 Dec 2026 11:15:00 +0100\r\nSubject: =?utf-8?q?Re:_Sedie_per_la_sala_=C3=A8_[#1042-9]?=\r\n\r\nhello\r\n";
+
+/// The name the directory gives [`REPLY`] with Message-ID `id@office.example`.
+fn reply_stem() -> String {
+    let hash = crate::digest::sha256_hex_prefix(b"id@office.example", 4);
+    format!("20261207-101500_reply_anna@customer.example_Re-Sedie-per-la-sala-è-1042-9_{hash}")
 }
 
 #[tokio::test]
 async fn directory_transport_writes_the_mail_and_its_envelope() {
     let dir = TempDir::new("write");
     let transport = Transport::directory(&dir.0).unwrap();
-    let raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n";
-    let mut mail = mail("clerk.0123@office.example", raw);
+    let mut mail = mail("id@office.example", REPLY);
     mail.recipients.push("boss@office.example".into());
 
-    transport.send(&mail, no_commit()).await.unwrap();
+    transport.send("reply", &mail, no_commit()).await.unwrap();
 
-    assert_eq!(
-        file_names(&dir.0),
-        ["clerk.0123@office.example.eml", "clerk.0123@office.example.envelope.json"]
-    );
-    assert_eq!(fs::read(dir.0.join("clerk.0123@office.example.eml")).unwrap(), raw);
+    let stem = reply_stem();
+    assert_eq!(file_names(&dir.0), [format!("{stem}.eml"), format!("{stem}.envelope.json")]);
+    assert_eq!(fs::read(dir.0.join(format!("{stem}.eml"))).unwrap(), REPLY);
     let envelope: serde_json::Value =
-        serde_json::from_slice(&fs::read(dir.0.join("clerk.0123@office.example.envelope.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&fs::read(dir.0.join(format!("{stem}.envelope.json"))).unwrap()).unwrap();
     assert_eq!(
         envelope,
         serde_json::json!({
@@ -209,44 +215,45 @@ async fn directory_transport_writes_the_mail_and_its_envelope() {
 async fn directory_transport_records_a_real_envelope_sender() {
     let dir = TempDir::new("sender");
     let transport = Transport::directory(&dir.0).unwrap();
-    let mut mail = mail("id@office.example", b"Subject: x\r\n\r\n");
+    let mut mail = mail("id@office.example", REPLY);
     mail.envelope_from = Some("assistant@office.example".into());
 
-    transport.send(&mail, no_commit()).await.unwrap();
+    transport.send("reply", &mail, no_commit()).await.unwrap();
 
     let envelope: serde_json::Value =
-        serde_json::from_slice(&fs::read(dir.0.join("id@office.example.envelope.json")).unwrap()).unwrap();
+        serde_json::from_slice(&fs::read(dir.0.join(format!("{}.envelope.json", reply_stem()))).unwrap())
+            .unwrap();
     assert_eq!(envelope["mail_from"], "assistant@office.example");
 }
 
 #[tokio::test]
-async fn directory_transport_is_idempotent_by_message_id() {
+async fn directory_transport_sends_one_outbox_row_once_however_often_it_is_tried() {
     let dir = TempDir::new("twice");
     let transport = Transport::directory(&dir.0).unwrap();
-    let first = mail("id@office.example", b"Subject: first\r\n\r\n");
-    let again = mail("id@office.example", b"Subject: second\r\n\r\n");
+    let queued = mail("id@office.example", REPLY);
 
-    transport.send(&first, no_commit()).await.unwrap();
-    transport.send(&again, no_commit()).await.unwrap();
+    transport.send("reply", &queued, no_commit()).await.unwrap();
+    transport.send("reply", &queued, no_commit()).await.unwrap();
 
-    assert_eq!(file_names(&dir.0), ["id@office.example.eml", "id@office.example.envelope.json"]);
-    assert_eq!(fs::read(dir.0.join("id@office.example.eml")).unwrap(), first.raw);
+    let stem = reply_stem();
+    assert_eq!(file_names(&dir.0), [format!("{stem}.eml"), format!("{stem}.envelope.json")]);
 }
 
 #[tokio::test]
 async fn directory_transport_leaves_no_temporary_files_and_ignores_stale_ones() {
     let dir = TempDir::new("atomic");
     let transport = Transport::directory(&dir.0).unwrap();
+    let stem = reply_stem();
     // What a crash in the middle of an earlier write leaves behind.
-    fs::write(dir.0.join(".id@office.example.eml.1.0.tmp"), b"Subj").unwrap();
+    fs::write(dir.0.join(format!(".{stem}.eml.1.0.tmp")), b"Subj").unwrap();
 
-    transport.send(&mail("id@office.example", b"Subject: whole\r\n\r\n"), no_commit()).await.unwrap();
+    transport.send("reply", &mail("id@office.example", REPLY), no_commit()).await.unwrap();
 
     let visible: Vec<String> = file_names(&dir.0).into_iter().filter(|name| !name.starts_with('.')).collect();
-    assert_eq!(visible, ["id@office.example.eml", "id@office.example.envelope.json"]);
+    assert_eq!(visible, [format!("{stem}.eml"), format!("{stem}.envelope.json")]);
     let temporary: Vec<String> =
         file_names(&dir.0).into_iter().filter(|name| name.ends_with(".tmp")).collect();
-    assert_eq!(temporary, [".id@office.example.eml.1.0.tmp"]);
+    assert_eq!(temporary, [format!(".{stem}.eml.1.0.tmp")]);
 }
 
 #[tokio::test]
@@ -255,23 +262,42 @@ async fn directory_transport_creates_a_missing_directory() {
     let nested = dir.0.join("outbox").join("sent");
 
     let transport = Transport::directory(&nested).unwrap();
-    transport.send(&mail("id@office.example", b"Subject: x\r\n\r\n"), no_commit()).await.unwrap();
+    transport.send("reply", &mail("id@office.example", REPLY), no_commit()).await.unwrap();
 
-    assert!(nested.join("id@office.example.eml").exists());
+    assert!(nested.join(format!("{}.eml", reply_stem())).exists());
 }
 
 #[test]
-fn message_ids_cannot_name_paths_outside_the_directory_or_hidden_files() {
-    for id in ["../../etc/passwd@x", "a/b@c", ".hidden@x", "..", "", "a b@c"] {
-        let stem = file_stem(id);
-        assert!(!stem.contains('/') && !stem.starts_with('.') && !stem.is_empty(), "{id:?} -> {stem:?}");
+fn a_mail_without_date_or_subject_is_still_named_what_it_is() {
+    let stem = file_stem("notice", &mail("id@office.example", b"From: a@office.example\r\n\r\nhi\r\n"));
+    assert!(stem.starts_with("undated_notice_anna@customer.example_no-subject_"), "{stem}");
+}
+
+#[test]
+fn no_subject_or_recipient_can_name_a_path_outside_the_directory_or_a_hidden_file() {
+    for hostile in ["../../etc/passwd", "a/b", ".hidden", "..", "", "a b\tc", "\u{0}x"] {
+        let mut queued = mail("id@office.example", format!("Subject: {hostile}\r\n\r\n").as_bytes());
+        queued.recipients = vec![hostile.to_owned()];
+        let stem = file_stem(hostile, &queued);
+        assert!(
+            !stem.contains(['/', ' ', '\t', '\0']) && !stem.starts_with('.') && stem.len() <= MAX_FILE_STEM,
+            "{hostile:?} -> {stem:?}"
+        );
     }
 }
 
 #[test]
-fn different_message_ids_never_share_a_file() {
-    assert_ne!(file_stem("a/b@c"), file_stem("a_b@c"));
-    assert_eq!(file_stem("a_b@c"), "a_b@c");
-    let long = format!("{}@office.example", "x".repeat(400));
-    assert!(file_stem(&long).len() <= MAX_FILE_STEM + 17);
+fn two_mails_alike_but_for_their_message_id_never_share_a_file() {
+    assert_ne!(
+        file_stem("reply", &mail("a@office.example", REPLY)),
+        file_stem("reply", &mail("b@office.example", REPLY))
+    );
+}
+
+#[test]
+fn a_long_subject_is_shortened_and_the_name_stays_within_its_limit() {
+    let raw = format!("Subject: {}\r\n\r\n", "Sedia ergonomica ".repeat(40));
+    let mut queued = mail("id@office.example", raw.as_bytes());
+    queued.recipients = vec![format!("{}@example.com", "x".repeat(300))];
+    assert!(file_stem("forward", &queued).len() <= MAX_FILE_STEM);
 }
