@@ -100,8 +100,9 @@ impl Office {
         for warning in &report.warnings {
             tracing::warn!("{warning}");
         }
-        if let Some(parent) = config.database.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        // The configuration checked the folder; it may have gone since, and clerk does not make it.
+        if let Some(folder) = config.database.parent().filter(|f| !f.as_os_str().is_empty() && !f.is_dir()) {
+            anyhow::bail!("the folder of the database, {}, does not exist; create it", folder.display());
         }
         let lock = lock(&config.database)?;
         // Only the holder of the lock may migrate: a newer clerk must not change the schema under a
