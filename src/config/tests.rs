@@ -100,6 +100,8 @@ fn every_unknown_key_is_reported_at_once_each_with_a_suggestion() {
             "/etc/clerk/clerk.toml:1:2: unknown key `databse`, did you mean `database`?",
             "/etc/clerk/clerk.toml:7:1: unknown key `mailbox.poll_intervall`, did you mean `mailbox.poll_interval`?",
             "/etc/clerk/clerk.toml:11:1: unknown key `smtp.pasword_file`, did you mean `smtp.password_file`?",
+            "/etc/clerk/clerk.toml:13:1: [oauth2.work] needs `client_id`: the id of the app registered with the \
+             provider",
             "/etc/clerk/clerk.toml:15:1: unknown key `oauth2.work.client_idd`, did you mean `oauth2.work.client_id`?",
         ],
         "{message}"
@@ -258,7 +260,10 @@ fn sizes_and_durations_take_units() {
 #[test]
 fn a_duplicate_key_is_shown_with_its_line() {
     let message = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nname = \"b\"\n");
-    assert!(message.starts_with("/etc/clerk/clerk.toml:4:1: duplicate key: `name = \"b\"`"), "{message}");
+    assert!(
+        message.starts_with("/etc/clerk/clerk.toml:4:1: TOML syntax error: duplicate key: `name = \"b\"`"),
+        "{message}"
+    );
 }
 
 /// Writes `text` as clerk.toml into a fresh directory (with a rules/ beside it) and loads it.

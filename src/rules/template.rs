@@ -226,9 +226,11 @@ impl Templates {
                 let Err(stopped) = rendered else { continue };
                 let mut diagnostic = match stopped {
                     Stopped::Failed(error) => {
+                        // A failing include is reported where it fails, in the included file.
+                        let error = innermost(&error);
                         let file = self.file(error.name().unwrap_or(name));
                         let source = error.template_source().unwrap_or_default();
-                        diagnostic(&file, source, &LineIndex::new(source), &error)
+                        diagnostic(&file, source, &LineIndex::new(source), error)
                     }
                     Stopped::TooLong => Diagnostic::whole_file(self.file(name), TOO_LONG),
                 };
@@ -252,6 +254,22 @@ impl Templates {
             message: describe(e),
         }
     }
+}
+
+/// The error that `e` wraps deepest and that still names its template: for an include that failed,
+/// the failure inside the included template.
+fn innermost(e: &minijinja::Error) -> &minijinja::Error {
+    let mut found = e;
+    let mut cause = std::error::Error::source(e);
+    while let Some(error) = cause {
+        if let Some(inner) = error.downcast_ref::<minijinja::Error>()
+            && inner.name().is_some()
+        {
+            found = inner;
+        }
+        cause = error.source();
+    }
+    found
 }
 
 /// Whether the template `name` writes HTML: its name ends in `-html` (before a language's `.LANG`),

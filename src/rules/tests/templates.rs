@@ -263,7 +263,8 @@ fn a_long_text_within_the_fuel_but_past_a_megabyte_refuses_the_rule_set() {
     assert_eq!(
         dir.errors(),
         ["templates/ack.txt: the text passed 1 MB and was stopped (the output limit of a template): \
-          look for a loop that runs too long"]
+          look for a loop that runs too long (as the reply of rule \"r\", which is given `message`, \
+          `office` and `rule`, and no ticket)"]
     );
 }
 
