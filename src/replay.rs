@@ -1,8 +1,8 @@
 //! `clerk replay` and `clerk diff`: the rules run over mail already in a mailbox, changing nothing.
 //! Replay shows what the current rules decide for each message that arrived since a date (rule, desk,
 //! and every effect of both, as [`handling::decide`] makes them for new mail) and whether clerk has
-//! already handled it; diff shows the messages whose rule or desk would change between an older rules
-//! directory and the current one — the way to review an edit before it goes live.
+//! already handled it; diff shows the messages whose rule, desk or effects would change between an
+//! older rules directory and the current one — the way to review an edit before it goes live.
 //!
 //! The mail looked at is in the watched folders and in every folder clerk files mail into (the rules'
 //! `move` folders, the quarantine, and the folders the journal moved mail to), since a message clerk
@@ -83,7 +83,8 @@ impl Folders {
     /// The watched folders of `mailbox`, and the folders its mail is filed into: the `move` folders of
     /// `rule_sets`, the quarantine, and those the journal in `store` moved mail to.
     pub fn of(mailbox: &MailboxConfig, rule_sets: &[&RuleSet], store: Option<&Store>) -> Folders {
-        let moves = rule_sets.iter().flat_map(|rules| &rules.rules).filter_map(|rule| rule.actions.move_to.clone());
+        let moves =
+            rule_sets.iter().flat_map(|rules| &rules.rules).filter_map(|rule| rule.actions.move_to.clone());
         let journal = store.and_then(|store| store.filed_folders(&mailbox.name).ok()).unwrap_or_default();
         let mut filed: Vec<String> = Vec::new();
         for folder in moves.chain(mailbox.quarantine.clone()).chain(journal) {
@@ -291,7 +292,7 @@ impl fmt::Display for Row {
     }
 }
 
-/// One message whose rule or desk differs between two rule sets.
+/// One message whose rule, desk or effects differ between two rule sets.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Change {
     pub before: Row,
@@ -299,9 +300,12 @@ pub struct Change {
 }
 
 impl Change {
-    /// The change, if the rule or desk differs.
+    /// The change, if the rule, the desk or what they do differs: an edit that keeps the rule but
+    /// sends its tickets to another department changes the office's mail as much as a new rule does.
     pub fn between(before: Row, after: Row) -> Option<Change> {
-        (before.rule != after.rule || before.desk != after.desk).then_some(Change { before, after })
+        let changed =
+            before.rule != after.rule || before.desk != after.desk || before.effects != after.effects;
+        changed.then_some(Change { before, after })
     }
 }
 
@@ -313,16 +317,18 @@ impl fmt::Display for Change {
         let name = |n: &Option<String>, what: &str| {
             n.as_ref().map_or(format!("no {what}"), |n| format!("{what} {n:?}"))
         };
+        let mut parts = Vec::new();
         if b.rule != a.rule {
-            write!(f, "{} -> {}", name(&b.rule, "rule"), name(&a.rule, "rule"))?;
+            parts.push(format!("{} -> {}", name(&b.rule, "rule"), name(&a.rule, "rule")));
         }
         if b.desk != a.desk {
-            if b.rule != a.rule {
-                f.write_str("; ")?;
-            }
-            write!(f, "{} -> {}", name(&b.desk, "desk"), name(&a.desk, "desk"))?;
+            parts.push(format!("{} -> {}", name(&b.desk, "desk"), name(&a.desk, "desk")));
         }
-        Ok(())
+        if b.effects != a.effects {
+            let effects = |e: &[String]| if e.is_empty() { "nothing".to_owned() } else { e.join(", ") };
+            parts.push(format!("{} -> {}", effects(&b.effects), effects(&a.effects)));
+        }
+        f.write_str(&parts.join("; "))
     }
 }
 
@@ -380,6 +386,23 @@ mod tests {
         assert_eq!(
             change.to_string(),
             "2026-11-20 09:00 CET office/INBOX anna@example.com \"Hours\": rule \"a\" -> rule \"b\"; desk \"inquiry\" -> no desk"
+        );
+    }
+
+    #[test]
+    fn a_change_is_also_a_rule_that_does_something_else() {
+        let mut before = row(Some("a"), Some("inquiry"));
+        before.effects = vec!["ticket 1001-9 open".into(), "forward to accounts@office.example".into()];
+        let mut after = before.clone();
+        assert_eq!(Change::between(before.clone(), after.clone()), None);
+        after.effects[1] = "forward to info@office.example".into();
+        let change = Change::between(before, after).unwrap();
+        assert!(
+            change.to_string().ends_with(
+                "\"Hours\": ticket 1001-9 open, forward to accounts@office.example -> ticket 1001-9 open, \
+                 forward to info@office.example"
+            ),
+            "{change}"
         );
     }
 

@@ -273,7 +273,8 @@ fn a_forward_note_that_asks_for_a_ticket_fails_check_at_its_line() {
     assert_eq!(code, 1, "{out}");
     let at = format!("templates/unsure.txt:{}:", line_of(&file, "ticket.tag"));
     assert!(
-        out.lines().any(|l| l.contains(&at) && l.contains("as the forward note of rule \"unsure: to a person\"")),
+        out.lines()
+            .any(|l| l.contains(&at) && l.contains("as the forward note of rule \"unsure: to a person\"")),
         "expected {at} in:\n{out}"
     );
 }
@@ -295,8 +296,16 @@ fn every_mistake_in_the_configuration_is_reported_at_once() {
     assert_eq!(code, 1, "{out}");
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error: ")).collect();
     assert_eq!(errors.len(), 3, "{out}");
-    assert!(errors[0].contains("clerk.toml:2:8: `path`: the folder of the database") && errors[0].contains("state"));
-    assert!(errors[1].contains("clerk.toml:10:1: unknown key") && errors[1].contains("did you mean `mailbox.poll_interval`?"));
-    assert!(errors[2].contains("clerk.toml:13:1: unknown key") && errors[2].contains("did you mean `log.level`?"));
+    assert!(
+        errors[0].contains("clerk.toml:2:8: `path`: the folder of the database")
+            && errors[0].contains("state")
+    );
+    assert!(
+        errors[1].contains("clerk.toml:10:1: unknown key")
+            && errors[1].contains("did you mean `mailbox.poll_interval`?")
+    );
+    assert!(
+        errors[2].contains("clerk.toml:13:1: unknown key") && errors[2].contains("did you mean `log.level`?")
+    );
     assert!(!dir.path().join("state").exists(), "no folder made");
 }

@@ -112,7 +112,9 @@ impl Config {
         let at = |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
         // Every unknown key first, all of them: serde below ignores them and reads the rest.
         let mut found: Vec<Located> = keys::unknown_keys(path, text)
-            .map_err(|syntax| ConfigError::invalid(syntax.0.into_iter().map(|d| with_line(d, text)).collect()))?
+            .map_err(|syntax| {
+                ConfigError::invalid(syntax.0.into_iter().map(|d| with_line(d, text)).collect())
+            })?
             .into_iter()
             .map(Located::from)
             .collect();

@@ -339,7 +339,10 @@ fn template_uses<'r>(
     let with_translations = |name: &str, used: template::Use, uses: &mut template::Uses| {
         uses.add(name, used.clone());
         let translations = names.iter().filter(|other| {
-            other.strip_prefix(name).and_then(|rest| rest.strip_prefix('.')).is_some_and(crate::language::is_known)
+            other
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(crate::language::is_known)
         });
         for translation in translations {
             uses.add(translation, used.clone());
