@@ -297,8 +297,8 @@ fn every_mistake_in_the_configuration_is_reported_at_once() {
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error: ")).collect();
     assert_eq!(errors.len(), 3, "{out}");
     assert!(
-        errors[0].contains("clerk.toml:2:8: `path`: the folder of the database")
-            && errors[0].contains("state")
+        errors[0].contains("clerk.toml:2:8: `path`: ")
+            && errors[0].contains("state/clerk.db is in a folder that does not exist")
     );
     assert!(
         errors[1].contains("clerk.toml:10:1: unknown key")

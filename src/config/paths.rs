@@ -30,8 +30,9 @@ pub(super) fn database(raw: &RawDatabase, base: &Path, files: Files, problems: &
         problems.push((
             path.span(),
             format!(
-                "`path`: the folder of the database, {}, does not exist; create it (clerk does not make \
-                 folders it is given)",
+                "`path`: {} is in a folder that does not exist ({}); create the folder (clerk does not make \
+                 the folders it is given)",
+                database.display(),
                 folder.display()
             ),
         ));
