@@ -100,8 +100,13 @@ impl Office {
         for warning in &report.warnings {
             tracing::warn!("{warning}");
         }
-        if let Some(parent) = config.database.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        // The configuration checked the folder; it may have gone since, and clerk does not make it.
+        if let Some(folder) = config.database.parent().filter(|f| !f.as_os_str().is_empty() && !f.is_dir()) {
+            anyhow::bail!(
+                "{} is in a folder that does not exist ({}); create the folder",
+                config.database.display(),
+                folder.display()
+            );
         }
         let lock = lock(&config.database)?;
         // Only the holder of the lock may migrate: a newer clerk must not change the schema under a

@@ -231,3 +231,81 @@ fn a_password_file_for_clerk_alone_is_not_warned_about() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("warning"), "{out}");
 }
+
+#[test]
+fn a_ticket_in_a_plain_reply_template_fails_check_at_its_line() {
+    let (_dir, rules) = shipped_copy();
+    std::fs::write(
+        rules.join("15-thanks.rules.toml"),
+        "[[rule]]\nname = \"thanks\"\nwhen.subject = \"thank you\"\nreply = \"thanks\"\n",
+    )
+    .unwrap();
+    let template = rules.join("templates/thanks.txt");
+    std::fs::write(&template, "Thank you for writing.\nYour request is {{ ticket.number }}.\n").unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    let at = "templates/thanks.txt:2:";
+    assert!(
+        out.lines().any(|l| l.starts_with("error: ")
+            && l.contains(at)
+            && l.contains("`ticket")
+            && l.contains("as the reply of rule \"thanks\"")),
+        "expected {at} naming `ticket` and the rule in:\n{out}"
+    );
+
+    // The same words as the inquiry desk's answer, which has a ticket, pass.
+    std::fs::write(
+        rules.join("15-thanks.rules.toml"),
+        "[[rule]]\nname = \"thanks\"\nwhen.subject = \"thank you\"\ndesk = \"inquiry\"\nanswer = \"thanks\"\n",
+    )
+    .unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_forward_note_that_asks_for_a_ticket_fails_check_at_its_line() {
+    let (_dir, rules) = shipped_copy();
+    let file = rules.join("templates/unsure.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}Ticket: {{{{ ticket.tag }}}}\n")).unwrap();
+    let (code, out) = check(&rules);
+    assert_eq!(code, 1, "{out}");
+    let at = format!("templates/unsure.txt:{}:", line_of(&file, "ticket.tag"));
+    assert!(
+        out.lines()
+            .any(|l| l.contains(&at) && l.contains("as the forward note of rule \"unsure: to a person\"")),
+        "expected {at} in:\n{out}"
+    );
+}
+
+#[test]
+fn every_mistake_in_the_configuration_is_reported_at_once() {
+    let (dir, rules) = shipped_copy();
+    let config = dir.path().join("clerk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\npath = \"state/clerk.db\"\n\n[rules]\ndir = {:?}\n\n[[mailbox]]\nname = \"office\"\n\
+             url = \"maildir:inbox\"\npoll_intervall = \"1m\"\n\n[log]\nlevl = \"info\"\n",
+            rules.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 1, "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 3, "{out}");
+    assert!(
+        errors[0].contains("clerk.toml:2:8: `path`: ")
+            && errors[0].contains("state/clerk.db is in a folder that does not exist")
+    );
+    assert!(
+        errors[1].contains("clerk.toml:10:1: unknown key")
+            && errors[1].contains("did you mean `mailbox.poll_interval`?")
+    );
+    assert!(
+        errors[2].contains("clerk.toml:13:1: unknown key") && errors[2].contains("did you mean `log.level`?")
+    );
+    assert!(!dir.path().join("state").exists(), "no folder made");
+}

@@ -10,7 +10,7 @@
 
 mod support;
 
-use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, mail, office_users};
+use support::clerk::{ASSISTANT, CUSTOMER, OFFICE_RULES, Office, copy_dir, mail, office_users};
 use support::{Dovecot, SmtpSink};
 
 /// Three messages that were there before clerk's first start, and one handled since.
@@ -61,6 +61,70 @@ fn replay_shows_what_the_rules_decide_and_changes_nothing() {
     assert!(rows.iter().any(|r| r["rule"] == "newsletters" && r["handled"] == false));
 }
 
+/// [`mail`], sent at `date` (as a Date header writes it).
+fn sent_at(from: &str, subject: &str, id: &str, date: &str) -> Vec<u8> {
+    let raw = String::from_utf8(mail(from, subject, id)).unwrap();
+    raw.replace("Mon, 23 Nov 2026 09:00:00 +0100", date).into_bytes()
+}
+
+#[test]
+fn replay_shows_filed_mail_and_the_desks_effects_in_the_order_sent_in_the_offices_time() {
+    let dovecot = Dovecot::start(&office_users());
+    let sink = SmtpSink::start();
+    let rules = format!(
+        "{OFFICE_RULES}\n[[rule]]\nname = \"support\"\nwhen.subject = \"support\"\ndesk = \"inquiry\"\n\
+         department = \"accounts\"\n"
+    );
+    let office = Office::new(&dovecot, &sink, &rules, "");
+    let support =
+        sent_at(CUSTOMER, "Support needed", "support@example.test", "Wed, 25 Nov 2026 09:00:00 +0100");
+    dovecot.deliver(ASSISTANT, &support);
+    office.run_once();
+    // Since the first start: clerk files these two away, out of the inbox.
+    let invoice = sent_at(
+        "billing@vendor.example",
+        "Invoice 8",
+        "invoice8@vendor.example",
+        "Mon, 23 Nov 2026 08:00:00 -0500",
+    );
+    dovecot.deliver(ASSISTANT, &invoice);
+    let mut newsletter = b"List-Id: <weekly.example.test>\r\n".to_vec();
+    newsletter.extend(sent_at(
+        "news@example.test",
+        "Weekly news",
+        "news8@example.test",
+        "Mon, 23 Nov 2026 09:00:00 +0100",
+    ));
+    dovecot.deliver(ASSISTANT, &newsletter);
+    office.run_once();
+    assert_eq!(dovecot.messages(ASSISTANT, "Newsletters").len(), 1, "clerk filed the newsletter");
+    assert_eq!(dovecot.messages(ASSISTANT, "INBOX").len(), 1, "only the support request is left");
+
+    let (ok, out) = office.command(&["replay", "--since", "7d"]);
+    assert!(ok, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "three messages and the summary:\n{out}");
+    // In the order sent, not the order read (the inbox first), with times in Rome's winter time.
+    assert!(lines[0].starts_with("2026-11-23 09:00 CET office/Newsletters news@example.test"), "{out}");
+    assert!(lines[0].ends_with("[already handled]"), "{out}");
+    let invoices = "2026-11-23 14:00 CET office/Vendors/Invoices billing@vendor.example";
+    assert!(lines[1].starts_with(invoices), "{out}");
+    assert!(
+        lines[1].contains("rule \"invoices\": forward to accounts@office.test, move to Vendors/Invoices"),
+        "{out}"
+    );
+    assert!(lines[2].starts_with("2026-11-25 09:00 CET office/INBOX"), "{out}");
+    // The desk's effects, not only the rule's: the ticket it opens and the department it forwards to.
+    assert!(lines[2].contains("rule \"support\", desk inquiry: "), "{out}");
+    assert!(lines[2].contains("ticket ") && lines[2].contains("forward to accounts@office.test"), "{out}");
+    assert!(out.contains("3 messages since 7d; 2 already handled by clerk."), "{out}");
+
+    let (ok, json) = office.command(&["replay", "--since", "7d", "--json"]);
+    assert!(ok, "{json}");
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["at"], "2026-11-23T08:00:00Z", "{json}");
+}
+
 #[test]
 fn diff_lists_the_messages_an_edit_would_change() {
     let (_dovecot, _sink, office) = office_with_history();
@@ -76,6 +140,27 @@ fn diff_lists_the_messages_an_edit_would_change() {
     assert!(out.contains("\"Invoice 7\": rule \"invoices\" -> no rule"), "{out}");
     assert!(out.contains("1 of the messages since "), "{out}");
     assert_eq!(out.lines().count(), 2, "only the invoice changes:\n{out}");
+}
+
+#[test]
+fn diff_shows_an_edit_that_keeps_the_rule_but_changes_what_it_does() {
+    let (_dovecot, _sink, office) = office_with_history();
+    let old = office.dir.path().join("old-rules");
+    copy_dir(&office.dir.path().join("rules"), &old);
+    office.write_rules(
+        &OFFICE_RULES.replace("forward = \"accounts@office.test\"", "forward = \"owner@office.test\""),
+    );
+
+    let (ok, out) = office.command(&["diff", old.to_str().unwrap(), "--since", "7d"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(
+            "\"Invoice 7\": forward to accounts@office.test, move to Vendors/Invoices -> forward to \
+             owner@office.test, move to Vendors/Invoices"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("1 of the messages since 7d would change rule, desk or effects"), "{out}");
 }
 
 #[test]

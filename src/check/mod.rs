@@ -1,6 +1,7 @@
 //! `clerk check`: everything an edit can break, checked before it goes live. The configuration (with
-//! the files it names, and a warning for each secret file others can read), every rule file, `office.toml` and every template (rendered against a sample
-//! message, so an unknown variable is caught), then every embedded `[[test]]`. Each problem is reported
+//! the files it names, and a warning for each secret file others can read), every rule file,
+//! `office.toml` and every template (rendered in each place the rules use it, against a sample of what
+//! it is given there, so an unknown variable is caught), then every embedded `[[test]]`. Each problem is reported
 //! at its `file:line:col`, each failed test as expected-versus-got; the daemon's reload refuses exactly
 //! what this refuses.
 

@@ -70,8 +70,8 @@ pub enum Command {
     /// Everything goes through the journal: what clerk already handled is skipped, so an interrupted
     /// backfill resumes where it stopped. The same as `replay --apply` for one mailbox.
     Backfill(reading::Backfill),
-    /// Show which messages already in the mailboxes would change rule or desk between OLD_RULES_DIR
-    /// and the current rules: review an edit before it goes live.
+    /// Show which messages already in the mailboxes would change rule, desk or effects between
+    /// OLD_RULES_DIR and the current rules: review an edit before it goes live.
     Diff(reading::Diff),
     /// Show how the office is doing: whether clerk runs, mailbox connections, the outbox, mail handled,
     /// failures.

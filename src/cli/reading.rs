@@ -131,7 +131,7 @@ pub fn backfill(Backfill { mailbox, since }: Backfill, config: Option<&Path>) ->
     handle_existing_mail(config, Some(&mailbox), &since)
 }
 
-/// `clerk diff`: the messages whose rule or desk the old rules and the current ones decide apart.
+/// `clerk diff`: the messages whose rule, desk or effects the old rules and the current ones decide apart.
 pub fn diff(Diff { old_rules, mailbox, since }: Diff, config: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config = Config::locate_and_load(config)?;
     let old = load_rules(&old_rules)?;
@@ -148,7 +148,7 @@ pub fn diff(Diff { old_rules, mailbox, since }: Diff, config: Option<&Path>) -> 
         println!("{change}");
     }
     println!(
-        "{} of the messages since {since} would change rule or desk ({} -> {}).",
+        "{} of the messages since {since} would change rule, desk or effects ({} -> {}).",
         changes.len(),
         old_rules.display(),
         config.rules_dir.display()

@@ -36,7 +36,6 @@ pub struct SmtpAccount {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawSmtp {
     url: Spanned<String>,
     resend_uncertain: Option<bool>,
@@ -48,7 +47,6 @@ pub(super) struct RawSmtp {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawOutbox {
     dir: PathBuf,
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::DEFAULT_LOCATIONS;
+use crate::toml_doc::Diagnostic;
 
 /// A configuration error, located in its file.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +15,14 @@ pub enum ConfigError {
     Read { path: String, source: std::io::Error },
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Located>),
+}
+
+impl ConfigError {
+    /// The problems found, in the order of the file, so that they read top to bottom.
+    pub(super) fn invalid(mut found: Vec<Located>) -> ConfigError {
+        found.sort_by_key(|located| (located.line, located.col));
+        ConfigError::Invalid(found)
+    }
 }
 
 /// One problem at a place in the config file.
@@ -28,6 +37,13 @@ pub struct Located {
 impl std::fmt::Display for Located {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.col, self.message)
+    }
+}
+
+impl From<Diagnostic> for Located {
+    fn from(diagnostic: Diagnostic) -> Located {
+        let Diagnostic { file, line, col, message } = diagnostic;
+        Located { file, line, col, message }
     }
 }
 

@@ -48,7 +48,6 @@ impl Default for FeedSettings {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawFeeds {
     url: Option<Spanned<String>>,
     dir: Option<PathBuf>,

@@ -77,7 +77,6 @@ pub enum Backfill {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawMailbox {
     name: Spanned<String>,
     url: Spanned<String>,

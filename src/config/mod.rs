@@ -8,6 +8,7 @@
 mod delivery;
 mod errors;
 mod feeds;
+mod keys;
 mod mailboxes;
 mod monitoring;
 mod oauth;
@@ -57,7 +58,6 @@ pub struct Config {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
     database: paths::RawDatabase,
@@ -110,30 +110,33 @@ impl Config {
     fn read(text: &str, path: &Path, files: Files) -> Result<Config, ConfigError> {
         let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let at = |span: std::ops::Range<usize>, message: String| locate(path, text, span.start, message);
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let start = e.span().map(|s| s.start).unwrap_or(0);
-            // The parser's message alone can be terse ("duplicate key"): show the line it is about.
-            let start = start.min(text.len());
-            let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
-            let line = text[line_start..].lines().next().unwrap_or("").trim();
-            let mut message = match e.message().trim() {
-                m if line.is_empty() || m.contains('`') => m.to_string(),
-                m => format!("{m}: `{line}`"),
-            };
-            if ["assistant", "office", "owner", "departments", "replies"]
-                .iter()
-                .any(|table| message.starts_with(&format!("unknown field `{table}`")))
-            {
-                message.push_str(
-                    "; the office, its assistant, owners and departments are described in office.toml \
-                     in the rules directory",
-                );
+        // Every unknown key first, all of them: serde below ignores them and reads the rest.
+        let mut found: Vec<Located> = keys::unknown_keys(path, text)
+            .map_err(|syntax| {
+                ConfigError::invalid(syntax.0.into_iter().map(|d| with_line(d, text)).collect())
+            })?
+            .into_iter()
+            .map(Located::from)
+            .collect();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let start = e.span().map(|s| s.start).unwrap_or(0);
+                // The parser's message alone can be terse ("invalid type"): show the line it is about.
+                let start = start.min(text.len());
+                let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+                let line = text[line_start..].lines().next().unwrap_or("").trim();
+                let message = match e.message().trim() {
+                    m if line.is_empty() || m.contains('`') => m.to_string(),
+                    m => format!("{m}: `{line}`"),
+                };
+                found.push(at(start..start, message));
+                return Err(ConfigError::invalid(found));
             }
-            ConfigError::Invalid(vec![at(start..start, message)])
-        })?;
+        };
 
-        let database = paths::database(&raw.database, base);
         let mut problems = Vec::new();
+        let database = paths::database(&raw.database, base, files, &mut problems);
         let providers = oauth::providers(&raw.oauth2, base, &database, files, &mut problems);
         let mailboxes = mailboxes::mailboxes(&raw.mailbox, base, files, &providers, &mut problems);
         let delivery = delivery::delivery(
@@ -152,10 +155,9 @@ impl Config {
         let log_level = monitoring::log_level(raw.log, &mut problems);
         let http_listen = monitoring::http_listen(&raw.http, &mut problems);
         let feeds = feeds::settings(&raw.feeds, base, &mut problems);
-        if !problems.is_empty() {
-            return Err(ConfigError::Invalid(
-                problems.into_iter().map(|(span, msg)| at(span, msg)).collect(),
-            ));
+        found.extend(problems.into_iter().map(|(span, msg)| at(span, msg)));
+        if !found.is_empty() {
+            return Err(ConfigError::invalid(found));
         }
         Ok(Config {
             file: path.to_path_buf(),
@@ -169,6 +171,17 @@ impl Config {
             oauth2: providers.into_iter().filter_map(|(name, p)| Some((name, p?))).collect(),
         })
     }
+}
+
+/// A syntax error with the line it is about, since the parser's message alone can be terse
+/// ("duplicate key").
+fn with_line(diagnostic: crate::toml_doc::Diagnostic, text: &str) -> Located {
+    let mut located = Located::from(diagnostic);
+    let line = text.lines().nth(located.line.saturating_sub(1)).unwrap_or_default().trim();
+    if !line.is_empty() && !located.message.contains('`') {
+        located.message = format!("{}: `{line}`", located.message);
+    }
+    located
 }
 
 /// Whether reading a config also checks the files and environment variables it names.

@@ -9,13 +9,11 @@ use toml::Spanned;
 use super::errors::Problem;
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawHttp {
     listen: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawLog {
     level: Option<Spanned<String>>,
 }

@@ -15,7 +15,6 @@ use crate::secret::Credential;
 use crate::secret::oauth::{Provider, TokenSource};
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawOAuth2 {
     provider: Option<Spanned<String>>,
     tenant: Option<String>,

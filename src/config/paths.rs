@@ -10,20 +10,34 @@ use super::Files;
 use super::errors::Problem;
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawDatabase {
-    path: Option<PathBuf>,
+    path: Option<Spanned<PathBuf>>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawRules {
     dir: Option<Spanned<PathBuf>>,
 }
 
-/// `[database] path` under `base`; `clerk.db` beside the config when not set.
-pub(super) fn database(raw: &RawDatabase, base: &Path) -> PathBuf {
-    base.join(raw.path.as_deref().unwrap_or(Path::new("clerk.db")))
+/// `[database] path` under `base`; `clerk.db` beside the config when not set. Its folder must exist
+/// (checked when asked): a folder clerk made itself from a mistyped path would hold an empty database
+/// that nobody looks at, so a missing one is a problem at the key.
+pub(super) fn database(raw: &RawDatabase, base: &Path, files: Files, problems: &mut Vec<Problem>) -> PathBuf {
+    let Some(path) = &raw.path else { return base.join("clerk.db") };
+    let database = base.join(path.get_ref());
+    let folder = database.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(base);
+    if files == Files::Check && !folder.is_dir() {
+        problems.push((
+            path.span(),
+            format!(
+                "`path`: {} is in a folder that does not exist ({}); create the folder (clerk does not make \
+                 the folders it is given)",
+                database.display(),
+                folder.display()
+            ),
+        ));
+    }
+    database
 }
 
 /// `[rules] dir` under `base`, `rules` beside the config when not set; checked (when asked) to be a

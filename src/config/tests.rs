@@ -77,7 +77,51 @@ fn a_maildir_url_is_relative_to_the_config_file() {
 #[test]
 fn an_unknown_key_is_reported_with_its_line() {
     let message = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\npoll_intervall = 5\n");
-    assert!(message.starts_with("/etc/clerk/clerk.toml:4:1: unknown field `poll_intervall`"), "{message}");
+    assert!(
+        message.starts_with(
+            "/etc/clerk/clerk.toml:4:1: unknown key `mailbox.poll_intervall`, did you mean `mailbox.poll_interval`?"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_unknown_key_is_reported_at_once_each_with_a_suggestion() {
+    let message = errors(
+        "[databse]\npath = \"clerk.db\"\n\n\
+         [[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\npoll_intervall = \"5m\"\n\n\
+         [smtp]\nurl = \"smtp://127.0.0.1:2525\"\npasword_file = \"pw\"\n\n\
+         [oauth2.work]\nprovider = \"google\"\nclient_idd = \"x\"\n",
+    );
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "/etc/clerk/clerk.toml:1:2: unknown key `databse`, did you mean `database`?",
+            "/etc/clerk/clerk.toml:7:1: unknown key `mailbox.poll_intervall`, did you mean `mailbox.poll_interval`?",
+            "/etc/clerk/clerk.toml:11:1: unknown key `smtp.pasword_file`, did you mean `smtp.password_file`?",
+            "/etc/clerk/clerk.toml:13:1: [oauth2.work] needs `client_id`: the id of the app registered with the \
+             provider",
+            "/etc/clerk/clerk.toml:15:1: unknown key `oauth2.work.client_idd`, did you mean `oauth2.work.client_id`?",
+        ],
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_keys_and_wrong_values_are_reported_together() {
+    let message = errors("[log]\nlevel = \"clerk=loud\"\n\n[http]\nlisten = \"127.0.0.1:8025\"\nlistn = 1\n");
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 2, "{message}");
+    assert!(lines[0].starts_with("/etc/clerk/clerk.toml:2:9: `level`"), "{message}");
+    assert!(lines[1].starts_with("/etc/clerk/clerk.toml:6:1: unknown key `http.listn`"), "{message}");
+}
+
+#[test]
+fn the_keys_checked_are_the_fields_serde_reads() {
+    let fields = super::keys::fields_of::<super::mailboxes::RawMailbox>();
+    assert!(fields.contains(&"poll_interval") && fields.contains(&"max_message_size"), "{fields:?}");
+    assert!(super::keys::fields_of::<RawConfig>().contains(&"oauth2"));
 }
 
 #[test]
@@ -216,7 +260,10 @@ fn sizes_and_durations_take_units() {
 #[test]
 fn a_duplicate_key_is_shown_with_its_line() {
     let message = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nname = \"b\"\n");
-    assert!(message.starts_with("/etc/clerk/clerk.toml:4:1: duplicate key: `name = \"b\"`"), "{message}");
+    assert!(
+        message.starts_with("/etc/clerk/clerk.toml:4:1: TOML syntax error: duplicate key: `name = \"b\"`"),
+        "{message}"
+    );
 }
 
 /// Writes `text` as clerk.toml into a fresh directory (with a rules/ beside it) and loads it.
@@ -254,6 +301,14 @@ fn loading_checks_that_a_password_variable_is_set() {
         ),
         "{error}"
     );
+}
+
+#[test]
+fn a_database_in_a_folder_that_does_not_exist_is_an_error_naming_it() {
+    let error = load_written("[database]\npath = \"state/clerk.db\"\n").unwrap_err().to_string();
+    assert!(error.contains("clerk.toml:2:8: `path`: "), "{error}");
+    assert!(error.contains("state/clerk.db is in a folder that does not exist ("), "{error}");
+    assert!(load_written("[database]\npath = \"rules/clerk.db\"\n").is_ok(), "an existing folder will do");
 }
 
 #[test]

@@ -234,7 +234,8 @@ impl RuleSet {
         check_schedule_names(&schedules, &mut errors);
         if let Some(office) = &office {
             // A template that fails on a complete message would fail on every message it answers.
-            errors.extend(templates.check_all(&template::sample_message(), office));
+            let uses = template_uses(rules.iter().map(|(rule, _)| rule), office, &templates);
+            errors.extend(templates.check_all(&template::sample_message(), office, &uses));
         }
         if rules.is_empty()
             && errors.is_empty()
@@ -323,6 +324,51 @@ impl RuleSet {
         }
         (traces, facts.intents().clone())
     }
+}
+
+/// Where each template is rendered, as `rules` and the office use them: a reply's and a forward note's
+/// templates as they are named, and the inquiry desk's answers and acknowledgment also in each
+/// translation (`NAME.LANG`) the desk picks by the ticket's language.
+fn template_uses<'r>(
+    rules: impl Iterator<Item = &'r Rule>,
+    office: &Office,
+    templates: &Templates,
+) -> template::Uses {
+    let mut uses = template::Uses::default();
+    let names = templates.names();
+    let with_translations = |name: &str, used: template::Use, uses: &mut template::Uses| {
+        uses.add(name, used.clone());
+        let translations = names.iter().filter(|other| {
+            other
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(crate::language::is_known)
+        });
+        for translation in translations {
+            uses.add(translation, used.clone());
+        }
+    };
+    for rule in rules {
+        if let Some(reply) = &rule.actions.reply {
+            uses.add(&reply.template, template::Use::Reply { rule: rule.name.clone() });
+        }
+        if let Some(note) = rule.actions.forward.as_ref().and_then(|forward| forward.note.as_ref()) {
+            uses.add(note, template::Use::ForwardNote { rule: rule.name.clone() });
+        }
+        if let Some(call) = &rule.actions.desk
+            && call.desk == Desk::Inquiry
+            && let Some(answer) = &call.answer
+        {
+            with_translations(answer, template::Use::Answer { rule: rule.name.clone() }, &mut uses);
+        }
+    }
+    let acknowledgment = office
+        .tickets
+        .acknowledgment
+        .as_deref()
+        .unwrap_or(crate::office::departments::DEFAULT_ACKNOWLEDGMENT);
+    with_translations(acknowledgment, template::Use::Acknowledgment, &mut uses);
+    uses
 }
 
 /// Why a rules directory without a single `[[rule]]` is refused: every message would be recorded as

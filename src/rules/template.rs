@@ -199,32 +199,52 @@ impl Templates {
         self.env.template_from_str(source).map(drop).map_err(|e| describe(&e))
     }
 
-    /// Renders every template against `sample` (see [`sample_message`]), and each letter against a
-    /// sample of what it is given, so that unknown variables and failing filters refuse the rule set
-    /// when it loads rather than when a customer writes.
-    pub fn check_all(&self, sample: &Message, office: &Office) -> Vec<Diagnostic> {
-        let context = TemplateContext::new(sample, office, "(check)").with_ticket(sample_ticket());
+    /// Renders every template in each context clerk renders it in (`uses`, from the rules: a reply
+    /// knows no ticket, an inquiry answer has one), against `sample` (see [`sample_message`]); a template
+    /// no rule names (an included part, or one not used yet) against every value there is; and each
+    /// letter against a sample of what it is given. So an unknown variable or a failing filter refuses
+    /// the rule set when it loads rather than when a customer writes.
+    pub fn check_all(&self, sample: &Message, office: &Office, uses: &Uses) -> Vec<Diagnostic> {
+        let everything = TemplateContext::new(sample, office, "(check)")
+            .with_ticket(sample_ticket())
+            .with_reading(SAMPLE_READING.to_owned());
         let mut names = self.names();
         names.sort_unstable();
-        names
-            .into_iter()
-            .filter_map(|name| {
-                let template = self.env.get_template(name).ok()?;
-                let letter = crate::letters::built_in().find(|letter| letter.name == name);
-                let rendered = match letter {
-                    Some(letter) => render_bounded(&template, &(letter.sample)()),
-                    None => render_bounded(&template, &context),
-                };
-                match rendered.err()? {
+        let mut found = Vec::new();
+        for name in names {
+            let Ok(template) = self.env.get_template(name) else { continue };
+            let letter = crate::letters::built_in().find(|letter| letter.name == name);
+            let renders: Vec<(Result<String, Stopped>, Option<&Use>)> = match (letter, uses.of(name)) {
+                (Some(letter), _) => vec![(render_bounded(&template, &(letter.sample)()), None)],
+                (None, []) => vec![(render_bounded(&template, &everything), None)],
+                (None, used) => used
+                    .iter()
+                    .map(|used| (render_bounded(&template, &used.sample(sample, office)), Some(used)))
+                    .collect(),
+            };
+            for (rendered, used) in renders {
+                let Err(stopped) = rendered else { continue };
+                let mut diagnostic = match stopped {
                     Stopped::Failed(error) => {
+                        // A failing include is reported where it fails, in the included file.
+                        let error = innermost(&error);
                         let file = self.file(error.name().unwrap_or(name));
                         let source = error.template_source().unwrap_or_default();
-                        Some(diagnostic(&file, source, &LineIndex::new(source), &error))
+                        diagnostic(&file, source, &LineIndex::new(source), error)
                     }
-                    Stopped::TooLong => Some(Diagnostic::whole_file(self.file(name), TOO_LONG)),
+                    Stopped::TooLong => Diagnostic::whole_file(self.file(name), TOO_LONG),
+                };
+                if let Some(used) = used {
+                    diagnostic.message = format!("{} ({used})", diagnostic.message);
                 }
-            })
-            .collect()
+                // A part included by several templates fails once for each; once is enough to fix it.
+                let at = |d: &Diagnostic| (d.file.clone(), d.line, d.col);
+                if !found.iter().any(|known| at(known) == at(&diagnostic)) {
+                    found.push(diagnostic);
+                }
+            }
+        }
+        found
     }
 
     fn error(&self, e: &minijinja::Error) -> TemplateError {
@@ -234,6 +254,22 @@ impl Templates {
             message: describe(e),
         }
     }
+}
+
+/// The error that `e` wraps deepest and that still names its template: for an include that failed,
+/// the failure inside the included template.
+fn innermost(e: &minijinja::Error) -> &minijinja::Error {
+    let mut found = e;
+    let mut cause = std::error::Error::source(e);
+    while let Some(error) = cause {
+        if let Some(inner) = error.downcast_ref::<minijinja::Error>()
+            && inner.name().is_some()
+        {
+            found = inner;
+        }
+        cause = error.source();
+    }
+    found
 }
 
 /// Whether the template `name` writes HTML: its name ends in `-html` (before a language's `.LANG`),
@@ -310,6 +346,96 @@ impl io::Write for Bounded {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// What clerk read a message to ask, as a forward's note sees it, for the same check.
+const SAMPLE_READING: &str = "clerk read: inquiry (80%: \"when are you open\")";
+
+/// Where clerk renders one of the office's templates, which decides what the template is given: a
+/// rule's `reply` and a forward's `note` belong to no ticket, while the inquiry desk's answers and
+/// acknowledgments always have one. `clerk check` renders each template in each of its uses, so that a
+/// `{{ ticket.number }}` in a plain reply is refused before the first message it would fail on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Use {
+    /// The body of rule `rule`'s `reply`: the message, the office and the rule.
+    Reply { rule: String },
+    /// The `note` of rule `rule`'s `forward`: the message, the office, the rule and `reading`.
+    ForwardNote { rule: String },
+    /// The inquiry desk's `answer` of rule `rule` (or a translation of it): the message, the office,
+    /// the rule and the ticket.
+    Answer { rule: String },
+    /// The inquiry desk's acknowledgment of a new ticket (or a translation of it): the message, the
+    /// office, the rule and the ticket.
+    Acknowledgment,
+}
+
+impl Use {
+    /// A sample of what the template is given in this use.
+    fn sample<'a>(&'a self, message: &'a Message, office: &'a Office) -> TemplateContext<'a> {
+        match self {
+            Use::Reply { rule } => TemplateContext::new(message, office, rule),
+            Use::ForwardNote { rule } => {
+                TemplateContext::new(message, office, rule).with_reading(SAMPLE_READING.to_owned())
+            }
+            Use::Answer { rule } => TemplateContext::new(message, office, rule).with_ticket(sample_ticket()),
+            Use::Acknowledgment => {
+                TemplateContext::new(message, office, "(check)").with_ticket(sample_ticket())
+            }
+        }
+    }
+
+    /// Uses that give a template the same values; one of them is enough to render.
+    fn same_values(&self, other: &Use) -> bool {
+        matches!(
+            (self, other),
+            (Use::Reply { .. }, Use::Reply { .. })
+                | (Use::ForwardNote { .. }, Use::ForwardNote { .. })
+                | (Use::Answer { .. } | Use::Acknowledgment, Use::Answer { .. } | Use::Acknowledgment)
+        )
+    }
+}
+
+impl std::fmt::Display for Use {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Use::Reply { rule } => write!(
+                f,
+                "as the reply of rule {rule:?}, which is given `message`, `office` and `rule`, and no ticket"
+            ),
+            Use::ForwardNote { rule } => write!(
+                f,
+                "as the forward note of rule {rule:?}, which is given `message`, `office`, `rule` and \
+                 `reading`, and no ticket"
+            ),
+            Use::Answer { rule } => write!(
+                f,
+                "as the inquiry desk's answer in rule {rule:?}, which is given `message`, `office`, `rule` \
+                 and `ticket`"
+            ),
+            Use::Acknowledgment => f.write_str(
+                "as the inquiry desk's acknowledgment, which is given `message`, `office`, `rule` and `ticket`",
+            ),
+        }
+    }
+}
+
+/// Each template's uses, by template name, as the rules make them; one use per kind of values.
+#[derive(Debug, Default)]
+pub struct Uses(BTreeMap<String, Vec<Use>>);
+
+impl Uses {
+    /// Notes that template `name` is rendered as `used`.
+    pub fn add(&mut self, name: &str, used: Use) {
+        let uses = self.0.entry(name.to_owned()).or_default();
+        if !uses.iter().any(|known| known.same_values(&used)) {
+            uses.push(used);
+        }
+    }
+
+    /// The uses of template `name`; none for a template no rule names.
+    pub fn of(&self, name: &str) -> &[Use] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -462,11 +588,14 @@ pub struct TemplateContext<'a> {
     pub office: OfficeContext<'a>,
     /// `rule`: which rule decided.
     pub rule: RuleContext<'a>,
-    /// `ticket`: the inquiry desk's ticket the mail belongs to; none outside the desk.
+    /// `ticket`: the inquiry desk's ticket the mail belongs to; undefined outside the desk, so a
+    /// template that asks for it where there is none fails (and `clerk check` says so).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<TicketContext>,
     /// `reading`: one line on what clerk read the message to ask, with the evidence ("clerk read:
-    /// meeting-request (56%: \"call\")"); in a forward's note, for the person who decides.
-    pub reading: String,
+    /// meeting-request (56%: \"call\")"); only in a forward's note, for the person who decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
 }
 
 /// `ticket` in templates: `Your request {{ ticket.tag }} … by {{ ticket.due }}`.
@@ -583,13 +712,13 @@ impl<'a> TemplateContext<'a> {
             },
             rule: RuleContext { name: rule_name },
             ticket: None,
-            reading: String::new(),
+            reading: None,
         }
     }
 
     /// The same context with what clerk read the message to ask.
     pub fn with_reading(self, reading: String) -> TemplateContext<'a> {
-        TemplateContext { reading, ..self }
+        TemplateContext { reading: Some(reading), ..self }
     }
 
     /// The same context with the ticket the mail belongs to.

@@ -76,6 +76,16 @@ impl Store {
         Ok(())
     }
 
+    /// The folders clerk moved mail of `mailbox` into (or is about to), by name, for `clerk replay`
+    /// and `clerk diff`, which look at the mail there as well as in the watched folders.
+    pub fn filed_folders(&self, mailbox: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT arg FROM mailbox_ops WHERE mailbox = ?1 AND op = 'move' ORDER BY arg",
+        )?;
+        let rows = stmt.query_map(params![mailbox], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Moves and flag changes still to be applied in one folder, oldest first.
     pub fn pending_ops(&self, mailbox: &str, folder: &str) -> Result<Vec<PendingOp>> {
         let mut stmt = self.conn.prepare_cached(

@@ -1,6 +1,6 @@
 //! Rendering templates, strict undefined variables, and subjects that stay one line.
 
-use super::{Dir, addr};
+use super::{A_RULE, Dir, addr};
 use crate::mail::message::{Address, Attachment, Message};
 use crate::rules::{RuleSet, TemplateContext, TemplateError};
 
@@ -89,7 +89,79 @@ fn a_template_that_fails_on_one_message_is_an_error_naming_the_file_and_line() {
 fn a_template_with_an_unknown_variable_refuses_the_rule_set() {
     let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
     dir.write("templates/ack.txt", "Dear {{ message.from_name }},\n{{ message.sendr }}\n");
-    assert_eq!(dir.errors(), ["templates/ack.txt:2:4: undefined value: `message.sendr` is undefined"]);
+    assert_eq!(
+        dir.errors(),
+        [
+            "templates/ack.txt:2:4: undefined value: `message.sendr` is undefined (as the reply of rule \"r\", \
+             which is given `message`, `office` and `rule`, and no ticket)"
+        ]
+    );
+}
+
+#[test]
+fn a_ticket_in_a_plain_reply_template_refuses_the_rule_set() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"thanks\"\nreply = \"thanks\"\n");
+    dir.write("templates/thanks.txt", "Thank you.\nYour number is {{ ticket.number }}.\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/thanks.txt:2:"), "{errors:?}");
+    assert!(errors[0].contains("`ticket"), "names the variable: {errors:?}");
+    assert!(errors[0].contains("as the reply of rule \"thanks\""), "names the use: {errors:?}");
+}
+
+#[test]
+fn the_inquiry_desks_answer_may_use_the_ticket() {
+    let dir = Dir::with_rules(
+        "[[rule]]\nname = \"hours\"\ndesk = \"inquiry\"\nanswer = \"faq/hours\"\ndepartment = \"front-desk\"\n",
+    );
+    dir.write("templates/faq/hours.txt", "We open at 9. Your request is {{ ticket.tag }}.\n");
+    dir.write("templates/faq/hours.it.txt", "Apriamo alle 9. La pratica è {{ ticket.tag }}.\n");
+    assert_eq!(dir.errors(), Vec::<String>::new());
+}
+
+#[test]
+fn a_template_used_as_a_reply_and_as_an_answer_is_checked_as_both() {
+    let dir = Dir::with_rules(
+        "[[rule]]\nname = \"hours\"\ndesk = \"inquiry\"\nanswer = \"hours\"\n\n\
+         [[rule]]\nname = \"hours again\"\nreply = \"hours\"\n",
+    );
+    dir.write("templates/hours.txt", "We open at 9 ({{ ticket.tag }}).\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("as the reply of rule \"hours again\""), "{errors:?}");
+}
+
+#[test]
+fn a_forward_note_may_say_what_clerk_read_but_a_reply_may_not() {
+    let dir = Dir::with_rules(
+        "[[rule]]\nname = \"to a person\"\nforward = { to = \"giulia@office.example\", note = \"note\" }\n\
+         continue = true\n\n[[rule]]\nname = \"answer\"\nreply = \"answer\"\n",
+    );
+    dir.write("templates/note.txt", "{{ reading }}\n");
+    dir.write("templates/answer.txt", "We read: {{ reading }}\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/answer.txt:1:"), "{errors:?}");
+    assert!(errors[0].contains("`reading`"), "{errors:?}");
+}
+
+#[test]
+fn a_part_included_in_a_reply_is_checked_as_part_of_the_reply() {
+    let dir = Dir::with_rules("[[rule]]\nname = \"r\"\nreply = \"ack\"\n");
+    dir.write("templates/ack.txt", "Hello.\n{% include \"footer\" %}\n");
+    dir.write("templates/footer.txt", "--\nRequest {{ ticket.tag }}\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("templates/footer.txt:2:"), "{errors:?}");
+}
+
+#[test]
+fn a_template_no_rule_names_is_checked_against_every_value() {
+    let dir = Dir::with_rules(A_RULE);
+    dir.write("templates/spare.txt", "{{ ticket.tag }} {{ reading }} {{ message.subject }}\n");
+    assert_eq!(dir.errors(), Vec::<String>::new());
+    dir.write("templates/spare.txt", "{{ message.subjcet }}\n");
+    assert_eq!(dir.errors().len(), 1);
 }
 
 #[test]
@@ -191,7 +263,8 @@ fn a_long_text_within_the_fuel_but_past_a_megabyte_refuses_the_rule_set() {
     assert_eq!(
         dir.errors(),
         ["templates/ack.txt: the text passed 1 MB and was stopped (the output limit of a template): \
-          look for a loop that runs too long"]
+          look for a loop that runs too long (as the reply of rule \"r\", which is given `message`, \
+          `office` and `rule`, and no ticket)"]
     );
 }
 
@@ -220,8 +293,9 @@ fn the_shipped_templates_need_less_than_a_hundredth_of_the_fuel_and_output() {
     let mut set = RuleSet::load(&shipped).expect("the shipped rules load");
     set.templates.limit_fuel(crate::rules::template::FUEL / 100);
     let msg = Message { text: "Good morning, when are you open?\n".repeat(200), ..message() };
-    let context =
-        TemplateContext::new(&msg, &set.office, "r").with_ticket(crate::rules::template::sample_ticket());
+    let context = TemplateContext::new(&msg, &set.office, "r")
+        .with_ticket(crate::rules::template::sample_ticket())
+        .with_reading("clerk read: inquiry".to_owned());
     let names: Vec<String> = set.templates.names().into_iter().map(str::to_owned).collect();
     assert!(!names.is_empty());
     // The letters are given their own values (see the letters' tests below).

@@ -15,6 +15,7 @@ mod uidset;
 pub use crate::sources::Progress;
 pub use connect::{ImapSession, connect};
 pub use folder::{Burst, FolderWatch, replay_once, sync_once, watch_folder};
+pub use ops::server_folder_name;
 pub use uidset::uid_set;
 
 /// The IMAP search for mail that arrived on or after `since` and is not over `max_size` bytes
