@@ -164,9 +164,10 @@ fn handle_existing_mail(
     since: &str,
 ) -> anyhow::Result<ExitCode> {
     let config = Config::locate_and_load(config)?;
-    let (mailboxes, from) = replay_scope(&config, mailbox, since)?;
-    let mailboxes: Vec<_> = mailboxes.into_iter().cloned().collect();
     let office = clerk::daemon::Office::open(config)?;
+    let zone = office.rules.get().office.timezone;
+    let (mailboxes, from) = replay_scope(&office.config, mailbox, since, zone)?;
+    let mailboxes: Vec<_> = mailboxes.into_iter().cloned().collect();
     let runtime = crate::runtime()?;
     let journaled = || -> anyhow::Result<i64> {
         Ok(runtime.block_on(office.db.run(|store| store.journal_counts()))?.values().sum())
@@ -191,13 +192,16 @@ fn handle_existing_mail(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The mailboxes (all, or the one named) and the first day `replay` and `diff` look at.
+/// The mailboxes (all, or the one named) and the first day `replay` and `diff` look at: `30d` counts
+/// back from today in the office's zone, not the host's.
 fn replay_scope<'c>(
     config: &'c Config,
     mailbox: Option<&str>,
     since: &str,
+    zone: chrono_tz::Tz,
 ) -> anyhow::Result<(Vec<&'c clerk::config::MailboxConfig>, chrono::NaiveDate)> {
-    let since = clerk::replay::since(since, chrono::Local::now().date_naive()).map_err(anyhow::Error::msg)?;
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let since = clerk::replay::since(since, today).map_err(anyhow::Error::msg)?;
     let mailboxes: Vec<_> =
         config.mailboxes.iter().filter(|m| mailbox.is_none_or(|name| m.name == name)).collect();
     if mailboxes.is_empty() {
@@ -218,7 +222,8 @@ fn replay_rows(
     since: &str,
     rule_sets: &[&RuleSet],
 ) -> anyhow::Result<Vec<Vec<clerk::replay::Row>>> {
-    let (mailboxes, since) = replay_scope(config, mailbox, since)?;
+    let zone = rule_sets.last().map_or(chrono_tz::UTC, |rules| rules.office.timezone);
+    let (mailboxes, since) = replay_scope(config, mailbox, since, zone)?;
     // The journal says which messages clerk already handled; before the first run there is none.
     let store = clerk::store::Store::open_read_only(&config.database).ok();
     let rows = crate::runtime()?.block_on(clerk::replay::decide_all(
