@@ -496,7 +496,7 @@ fn a_confirmation_says_where_each_line_stands_and_asks_about_the_lines_not_under
             {"item": "3 toners (TON)", "from_stock": 1, "waiting": 2, "expected": "Fri 11 December", "assumed": false},
             {"item": "1 pen (PEN)", "from_stock": 0, "waiting": 1, "expected": null, "assumed": true},
         ],
-        "approver": null, "all_ready": false,
+        "approver": null, "all_ready": false, "some_ready": true, "awaited": true, "earlier": [],
         "questions": [
             {"written": "10 pens", "doubt": "several", "closest": ["Blue pen (PEN-BLU)", "Red pen (PEN-RED)"],
              "item": "Blue pen", "unit": "pieces"},
