@@ -229,7 +229,7 @@ fn delivery_unclear() -> Value {
 }
 
 /// A vendor's answer passed to the manager: the vendor, the order, what clerk read (`backordered`,
-/// `partly_confirmed` or `unclear`), the date the vendor gives (or none), the lines the news is about
+/// `partly_confirmed`, `unclear`, or `closed` for an order no longer owed), its state, the date the vendor gives (or none), the lines the news is about
 /// (each with how many were ordered and are coming), whether clerk could not tell which lines, and
 /// the vendor's words.
 fn vendor_news() -> Value {
@@ -237,6 +237,7 @@ fn vendor_news() -> Value {
         "vendor": "Cartoleria Roma",
         "number": "PO-2026-0042",
         "news": "partly_confirmed",
+        "state": "partly_confirmed",
         "until": "Fri 15 January",
         "lines": [{"item": "Carta A4 (PAP-A4)", "ordered": 10, "coming": 3}],
         "unsure": false,

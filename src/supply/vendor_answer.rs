@@ -87,7 +87,6 @@ const UNAVAILABLE: &[&str] = &[
     "non piu disponibili",
 ];
 
-/// Phrases that say only part will come.
 /// Phrases that say only part will come. "The rest" is not one: "the rest of your order has shipped"
 /// is good news.
 const PARTIAL: &[&str] = &[
@@ -108,8 +107,13 @@ const PARTIAL: &[&str] = &[
     "non tutte",
 ];
 
-/// Words before a number that make it all that will come: "only 3", "solo 3".
-const ONLY: &[&str] = &["only", "just", "solo", "soltanto", "solamente", "unicamente"];
+/// Words before a number that make it all that will come: "only 3", "solo 3". Not "just", which
+/// as often means "recently" ("we have just shipped the 10 reams").
+const ONLY: &[&str] = &["only", "solo", "soltanto", "solamente", "unicamente"];
+
+/// Words before a number that make it a reference, not a quantity: "order 4512", "po 2026".
+const CODES: &[&str] =
+    &["po", "order", "ordine", "n", "no", "nr", "num", "req", "ref", "rif", "invoice", "fattura"];
 
 /// Words after a number that make it no quantity of goods: "only 2 days", "solo 3 giorni".
 const NOT_GOODS: &[&str] = &[
@@ -289,7 +293,13 @@ fn is_courtesy(line: &str) -> bool {
         "a presto",
     ];
     let folded = fold(line);
-    folded.split_whitespace().count() <= 5 && OPENING.iter().any(|o| folded.starts_with(&format!(" {o} ")))
+    // "Buongiorno, toner esaurito." greets and gives the news in one line: that is no courtesy.
+    let has = |phrases: &[&str]| phrases.iter().any(|p| folded.contains(&format!(" {p} ")));
+    let news = [UNAVAILABLE, PARTIAL, SHIPPED, CONFIRMED].into_iter().any(has)
+        || folded.bytes().any(|b| b.is_ascii_digit());
+    !news
+        && folded.split_whitespace().count() <= 5
+        && OPENING.iter().any(|o| folded.starts_with(&format!(" {o} ")))
 }
 
 /// The "only 3 of the 10" in one folded sentence: a number of a number ("3 of the 10", "3 out of
@@ -315,7 +325,13 @@ fn shorts_in(sentence: &str) -> Vec<Short> {
             continue;
         }
         let after_only = words[i.saturating_sub(4)..i].iter().any(|w| ONLY.contains(w));
-        let goods = words.get(after).is_none_or(|w| !NOT_GOODS.contains(w) && month_in_full(w).is_none());
+        // A number next to another number is part of a date or a code ("08 01 2027", "po 2026
+        // 0042" once folded), not a quantity.
+        let is_number = |w: &&str| w.bytes().all(|b| b.is_ascii_digit());
+        let in_a_code = words.get(after).is_some_and(is_number)
+            || i.checked_sub(1).and_then(|k| words.get(k)).is_some_and(|w| is_number(w) || CODES.contains(w));
+        let goods = !in_a_code
+            && words.get(after).is_none_or(|w| !NOT_GOODS.contains(w) && month_in_full(w).is_none());
         if after_only && goods && coming > 0 {
             shorts.push(Short { coming, of: None, sentence: sentence.to_owned() });
         }
@@ -448,6 +464,25 @@ mod tests {
             "a lead time is no quantity"
         );
         assert!(read("Only from 15 January, sorry: out of stock.", today()).shorts.is_empty());
+    }
+
+    #[test]
+    fn just_shipped_is_a_shipping_notice_not_a_short_delivery() {
+        let answer = read("We've just dispatched the 10 reams you ordered.", today());
+        assert!(answer.shorts.is_empty(), "{answer:?}");
+        assert!(matches!(answer.says, VendorSays::Shipped(_)), "{answer:?}");
+    }
+
+    #[test]
+    fn a_date_or_an_order_number_after_only_is_no_quantity() {
+        assert!(read("We can only deliver after 08/01/2027.", today()).shorts.is_empty());
+        assert!(read("We can only confirm PO-2026-0042 today.", today()).shorts.is_empty());
+    }
+
+    #[test]
+    fn news_on_the_greetings_line_is_read() {
+        let answer = read("Buongiorno, toner esaurito.\nConfermiamo la carta.", today());
+        assert!(matches!(answer.says, VendorSays::OutOfStock(_)), "{answer:?}");
     }
 
     #[test]

@@ -154,7 +154,10 @@ pub(super) fn decide(
 fn cut(desk: &mut SupplyCase<'_>, mut order: PurchaseOrder, verdict: Verdict) -> Result<(), DeskError> {
     let number = order.number;
     desk.remember(Thread::Order(number), []);
-    let partly = order.state == OrderState::PartlyConfirmed;
+    // Only what the vendor confirmed by number is kept; news of a part without numbers leaves
+    // nothing known to be coming, so the rest is cancelled as for any other order.
+    let partly =
+        order.state == OrderState::PartlyConfirmed && order.lines.iter().any(|l| l.confirmed.is_some());
     for line in &mut order.lines {
         let coming = if partly { line.confirmed.unwrap_or(line.quantity) } else { line.received };
         line.quantity = coming.max(line.received);
@@ -196,6 +199,27 @@ pub(super) fn vendor_reply(
     };
     let answer = vendor_answer::read(desk.new_text, today);
     let now = desk.cx.now.timestamp();
+    if !order.state.is_out() {
+        // A late word about an order received, cancelled or not yet sent reopens nothing: the
+        // manager reads it and decides.
+        desk.note(format!(
+            "{number}: {} wrote about it while it is {}: passed to the manager",
+            vendor.name,
+            order.state.as_str()
+        ));
+        let values = VendorNews {
+            vendor: vendor.name.clone(),
+            number: number.to_string(),
+            news: "closed",
+            state: order.state.as_str(),
+            until: None,
+            lines: Vec::new(),
+            unsure: false,
+            said: answer.gist,
+        };
+        let note = desk.cx.rules.templates.letter("supply/vendor-news", office_language(desk), &values)?;
+        return desk.forward_to_manager(note, &format!("vendor {number}"));
+    }
     order.updated_at = now;
     let bad_news = match answer.says {
         VendorSays::Confirmed(date) | VendorSays::Shipped(date) => {
@@ -248,7 +272,9 @@ pub(super) fn vendor_reply(
             VendorSays::OutOfStock(_) if all_told || nothing_placed => OrderState::Backordered,
             _ => OrderState::PartlyConfirmed,
         };
-        if order.lines.len() > 1 && nothing_placed {
+        // Of an order of several lines the news names none of, or of partial news that gives no
+        // quantity, clerk cannot say what is coming: it says so rather than guess.
+        if nothing_placed && (order.lines.len() > 1 || matches!(answer.says, VendorSays::Partial(_))) {
             unsure = true;
         }
         // Every line is out of stock only when the news names them all or the order has one line;
@@ -273,6 +299,7 @@ pub(super) fn vendor_reply(
         vendor: vendor.name.clone(),
         number: number.to_string(),
         news: if bad_news.is_some() { state.as_str() } else { "unclear" },
+        state: state.as_str(),
         until: bad_news.flatten().map(|d| letters::day(d, &desk.cx.rules.office.language)),
         lines: order
             .lines
@@ -336,8 +363,11 @@ struct VendorNews {
     /// The purchase order: `PO-2026-0042`.
     number: String,
     /// What clerk read: `backordered` (it cannot supply it now), `partly_confirmed` (only part
-    /// will come) or `unclear` (clerk could not tell; the order is unchanged).
+    /// will come), `unclear` (clerk could not tell; the order is unchanged) or `closed` (the order
+    /// is no longer, or not yet, owed by the vendor; unchanged).
     news: &'static str,
+    /// The order's state after the news (`backordered`, `received`, …).
+    state: &'static str,
     /// The date the vendor gives for what it cannot supply now ("Fri 15 January"), or none.
     until: Option<String>,
     /// The lines the news is about, each with how many were ordered and are coming.

@@ -1320,3 +1320,31 @@ fn out_of_stock_news_that_names_no_line_of_several_is_not_put_on_any_line() {
         forward.text
     );
 }
+
+#[test]
+fn a_vendors_late_bad_news_about_a_cancelled_order_reopens_nothing() {
+    let (_dir, rules, mut store) = paper_on_order();
+    let cancel =
+        mail("giulia@office.example", "Re: PO-2026-0001", "v3@office.example", "", "Cancel PO-2026-0001");
+    handle(&rules, &mut store, &cancel, now());
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Cancelled);
+    let handled = vendor_answer(&rules, &mut store, "Sorry, the A4 paper is out of stock until 15 January.");
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Cancelled);
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(forward.text.contains("but the order is cancelled: I changed nothing."), "{}", forward.text);
+    assert!(!forward.text.contains("reply \"cancel"), "{}", forward.text);
+}
+
+#[test]
+fn partial_news_without_numbers_is_said_unsure_and_a_cancel_cancels_what_has_not_come() {
+    let (_dir, rules, mut store) = paper_on_order();
+    let handled = vendor_answer(&rules, &mut store, "We can deliver only part of the order for now.");
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::PartlyConfirmed);
+    let forward = &handled.to("giulia@office.example")[0];
+    assert!(forward.text.contains("or how many will come"), "{}", forward.text);
+    assert!(forward.text.contains("To cancel everything of it that has not come"), "{}", forward.text);
+    let cancel =
+        mail("giulia@office.example", "Re: PO-2026-0001", "v2@office.example", "", "Cancel PO-2026-0001");
+    handle(&rules, &mut store, &cancel, now());
+    assert_eq!(store.purchase_order(PO).unwrap().unwrap().state, OrderState::Cancelled);
+}
