@@ -309,12 +309,16 @@ pub fn declines(text: &str) -> bool {
 /// Whether the new part of `text` says yes or no to a question put to it (a calendar owner asked
 /// whether to take a new time an attendee proposed): `Some(true)` for "yes", "ok, go ahead", "sì,
 /// va bene"; `Some(false)` for "no", "keep it as it is", "no, lascia così"; `None` when it says
-/// neither, or both ("no problem" and "nessun problema" are a yes, read first). Nothing is guessed:
-/// a caller asks again on `None`.
+/// neither, or both, or hesitates ("not sure yet", "I don't know", "non so ancora", "forse"):
+/// "no problem" and "nessun problema" are a yes, read first. Nothing is guessed: a caller asks
+/// again on `None`.
 pub fn consent(text: &str) -> Option<bool> {
     static AGREEING: LazyLock<Regex> = LazyLock::new(|| {
+        crate::regexes::built_in(r"\b(no\s+problem|non\s+c'e\s+problema|nessun\s+problema|don'?t\s+mind)\b")
+    });
+    static UNSURE: LazyLock<Regex> = LazyLock::new(|| {
         crate::regexes::built_in(
-            r"\b(no\s+problem|non\s+c'e\s+problema|nessun\s+problema|why\s+not|perche\s+no|don'?t\s+mind)\b",
+            r"\b(not\s+(?:sure|yet|certain)|unsure|don'?t\s+know|do\s+not\s+know|no\s+idea|maybe|perhaps|might|let\s+me|think|non\s+(?:so|lo\s+so|sono\s+sicur\w*|ancora)|forse|magari|vediamo|ci\s+penso|pensarci)\b",
         )
     });
     static NO: LazyLock<Regex> = LazyLock::new(|| {
@@ -328,6 +332,9 @@ pub fn consent(text: &str) -> Option<bool> {
         )
     });
     let fresh = plain(&bounded(new_text(text)));
+    if UNSURE.is_match(&fresh) {
+        return None;
+    }
     let fresh = AGREEING.replace_all(&fresh, " yes ");
     let no = NO.is_match(&fresh);
     let yes = YES.is_match(&NO.replace_all(&fresh, " "));

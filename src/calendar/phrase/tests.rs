@@ -437,7 +437,17 @@ fn an_owners_yes_or_no_is_read_in_english_and_italian_and_anything_else_is_not_g
     {
         assert_eq!(consent(no), Some(false), "{no}");
     }
-    for unclear in ["Let me think about it", "Ci penso e ti faccio sapere", "Non so, va bene forse", ""] {
+    for unclear in [
+        "Let me think about it",
+        "Ci penso e ti faccio sapere",
+        "Non so, va bene forse",
+        "",
+        "I'm not sure yet",
+        "I don't know yet",
+        "No idea, ask Marco",
+        "Non so ancora",
+        "Maybe",
+    ] {
         assert_eq!(consent(unclear), None, "{unclear}");
     }
     let quoted = "Thanks\n\nOn Mon, Assistant wrote:\n> Answer yes to move it";

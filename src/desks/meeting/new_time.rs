@@ -91,10 +91,11 @@ pub(super) fn answer(
     }
 }
 
-/// Reads the new part of the owner's answer: a time named other than the meeting's own moves it
-/// there (the time proposed, or one of hers, of the length she names or else the proposal's); the
-/// meeting's own time keeps it; otherwise her yes or no decides, and an answer with neither, or
-/// both, is unclear.
+/// Reads the new part of the owner's answer. The meeting's own time keeps it; another exact time
+/// she names moves it there (of the length she names or else the proposal's); a day or a stretch
+/// moves it to the proposed time only when that lies within it and she says yes. Otherwise her yes
+/// or no decides. A question ("Bob, is Thursday 11 ok?"), a "no" beside a time of her own, a day
+/// without the proposed time in it, or neither yes nor no is unclear, and she is asked again.
 fn read(desk: &MeetingCase<'_>, counter: &Counter, event: &Event) -> Answer {
     let cx = desk.cx;
     let sent = cx
@@ -105,10 +106,15 @@ fn read(desk: &MeetingCase<'_>, counter: &Counter, event: &Event) -> Answer {
     let words = crate::mail::reply_text::request_words(&cx.msg.subject, true, &cx.msg.text);
     let reading = phrase::read_in(&words, sent, Some(desk.zone()));
     let consent = phrase::consent(&cx.msg.text);
+    let asks = crate::mail::reply_text::new_text(&cx.msg.text).contains('?');
     let proposed = counter.slot;
-    match reading.asked {
-        Asked::At(start) if start == event.start => Answer::Decline,
-        Asked::At(start) if start != proposed.start => {
+    if asks {
+        return Answer::Unclear;
+    }
+    match (reading.asked, consent) {
+        (Asked::At(start), _) if start == event.start => Answer::Decline,
+        (Asked::At(start), Some(true)) if start == proposed.start => Answer::Move(proposed, true),
+        (Asked::At(start), None | Some(true)) if start != proposed.start => {
             let length = reading
                 .length
                 .and_then(|l| TimeDelta::from_std(l).ok())
@@ -118,11 +124,12 @@ fn read(desk: &MeetingCase<'_>, counter: &Counter, event: &Event) -> Answer {
                 None => Answer::Unclear,
             }
         }
-        _ => match consent {
-            Some(true) => Answer::Move(proposed, true),
-            Some(false) => Answer::Decline,
-            None => Answer::Unclear,
-        },
+        (Asked::Within { from, to }, Some(true)) if from <= proposed.start && proposed.start < to => {
+            Answer::Move(proposed, true)
+        }
+        (Asked::Nothing, Some(true)) => Answer::Move(proposed, true),
+        (Asked::Nothing, Some(false)) => Answer::Decline,
+        _ => Answer::Unclear,
     }
 }
 

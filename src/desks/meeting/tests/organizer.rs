@@ -132,6 +132,34 @@ fn an_answer_that_says_neither_yes_nor_no_is_asked_again_and_changes_nothing() {
 }
 
 #[test]
+fn a_hesitation_a_question_a_no_beside_a_time_or_a_day_without_the_proposal_is_asked_again() {
+    let (_dir, set) = office();
+    for answer in [
+        "I'm not sure yet.",
+        "Non so ancora.",
+        "Bob, is Thursday at 11 ok?",
+        "No, I'm with a client Thursday at 11.",
+        "Move it to Thursday.",
+        "Why not Friday?",
+    ] {
+        let mut store = Store::open_in_memory().unwrap();
+        let counter = proposed_and_asked(&set, &mut store);
+        let outcome = run(&set, &call(None, None), &giulias_answer(&counter, answer), &store);
+        assert!(stored(&outcome).is_empty() && sent(&outcome).is_empty(), "{answer}: {outcome:?}");
+        assert!(!closes_counter(&outcome), "{answer}: the question stays open");
+    }
+}
+
+#[test]
+fn a_yes_naming_the_proposed_day_moves_the_meeting_to_the_proposed_time() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let counter = proposed_and_asked(&set, &mut store);
+    let outcome = run(&set, &call(None, None), &giulias_answer(&counter, "Yes, Wednesday is fine."), &store);
+    assert_eq!(stored(&outcome)[0].start, rome(25, 11), "{outcome:?}");
+}
+
+#[test]
 fn the_owner_naming_another_time_moves_the_meeting_there() {
     let (_dir, set) = office();
     let mut store = Store::open_in_memory().unwrap();
