@@ -451,10 +451,12 @@ fn move_booking(
     let text = letters::write(desk, "moved", language, &values)?;
     let subject = answer_subject(desk, &event.summary);
     let calendar = itip::request(&meeting, cx.now);
-    let copy = owner_copy(desk, "moved", Method::Request, calendar.clone(), &event, &[], &[])?;
+    let copy = (!owner_gets_no_copy(desk, &to))
+        .then(|| owner_copy(desk, "moved", Method::Request, calendar.clone(), &event, &[], &[]))
+        .transpose()?;
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Request, calendar, &uid, true)?);
-    outcome.effects.push(copy);
+    outcome.effects.extend(copy);
     Ok(())
 }
 
@@ -481,11 +483,13 @@ fn cancel_booking(
     };
     let text = letters::write(desk, "cancelled", language, &values)?;
     let calendar = itip::cancel(&meeting, cx.now);
-    let copy = owner_copy(desk, "cancelled", Method::Cancel, calendar.clone(), &event, &[], &[])?;
+    let copy = (!owner_gets_no_copy(desk, &to))
+        .then(|| owner_copy(desk, "cancelled", Method::Cancel, calendar.clone(), &event, &[], &[]))
+        .transpose()?;
     let subject = answer_subject(desk, &event.summary);
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
     outcome.effects.push(desk.calendar_mail(to, subject, text, Method::Cancel, calendar, &uid, true)?);
-    outcome.effects.push(copy);
+    outcome.effects.extend(copy);
     Ok(())
 }
 
@@ -653,6 +657,12 @@ fn answer_subject(desk: &MeetingCase<'_>, title: &str) -> String {
     compose::reply_subject(if subject.trim().is_empty() { title } else { subject })
 }
 
+/// Whether the owner is among those the meeting's own mail goes to (she asked herself): she gets
+/// that mail, and a copy would only say it twice.
+fn owner_gets_no_copy(desk: &MeetingCase<'_>, to: &[Address]) -> bool {
+    to.iter().any(|a| a.email.eq_ignore_ascii_case(&desk.calendar.owner))
+}
+
 /// The owner's copy of a meeting someone else booked, moved or cancelled (`change`) in her calendar:
 /// the same iTIP object (same UID and SEQUENCE, REQUEST or CANCEL) so that her own calendar program
 /// follows, with a note saying who asked (`letters/office/meeting-booked`, in the office's language).
@@ -784,8 +794,7 @@ fn book(
     };
     let text = letters::write(desk, "invitation", language, &values)?;
     let calendar = itip::request(&meeting, cx.now);
-    // The owner asking herself gets the invitation; anyone else's booking is copied to her.
-    let copy = if to.iter().any(|a| a.email.eq_ignore_ascii_case(&desk.calendar.owner)) {
+    let copy = if owner_gets_no_copy(desk, &to) {
         None
     } else {
         let (unknown, ambiguous) = (&request.unknown, &request.ambiguous);

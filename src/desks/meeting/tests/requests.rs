@@ -714,6 +714,28 @@ fn the_owner_asking_for_a_meeting_herself_gets_the_invitation_once() {
     assert_eq!(to_her, 1, "{outcome:?}");
 }
 
+#[test]
+fn the_owner_cancelling_a_meeting_she_asked_for_gets_the_cancellation_once() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let giulia =
+        || vec![Address { name: Some("Giulia Rossi".into()), email: "giulia@office.example".into() }];
+    let mut ask =
+        words("Budget review", "Could we meet on Tuesday at 3pm? Please invite anna@client.example.");
+    ask.from = giulia();
+    let booked = run(&set, &plain_call(), &ask, &store);
+    apply(&mut store, &booked);
+    let mut cancel = in_thread("Sorry, I need to cancel.");
+    cancel.from = giulia();
+    let outcome = run(&set, &plain_call(), &cancel, &store);
+    let to_her: Vec<_> = sent(&outcome)
+        .into_iter()
+        .filter(|(to, _)| to.contains(&"giulia@office.example".to_owned()))
+        .collect();
+    assert_eq!(to_her.len(), 1, "{outcome:?}");
+    assert_eq!(to_her[0].1.method, Method::Cancel);
+}
+
 /// The test office with a staff directory: Bob Bianchi, Bob Rossi and Carla Neri.
 fn office_with_staff() -> (Dir, RuleSet) {
     let dir = Dir::with_rules("[[rule]]\nname = \"invitations\"\ndesk = \"meeting\"\n");
