@@ -98,6 +98,12 @@ fn contact_block_at(lines: &[(usize, &str)]) -> Option<usize> {
     let block = &block[first_short..];
     let starts = block.iter().position(|(_, l)| is_name(l))?;
     let block = &block[starts..];
+    // "Please call back:\nAnna Verdi\n+39 …" gives a contact as the message's content: a line
+    // that introduces the block makes it no signature.
+    let before = written.iter().take_while(|(at, _)| *at < block[0].0).last();
+    if before.is_some_and(|(_, l)| l.ends_with(':')) {
+        return None;
+    }
     block.iter().skip(1).any(|(_, l)| CONTACT.is_match(l)).then(|| block[0].0)
 }
 
@@ -174,6 +180,12 @@ mod tests {
     #[test]
     fn a_phone_number_written_in_a_sentence_is_not_a_signature() {
         let text = "Please call me back.\nMy number is +39 333 1234567, any time after 3pm.\n";
+        assert_eq!(without_signature(text), text);
+    }
+
+    #[test]
+    fn a_contact_the_message_introduces_is_text_not_a_signature() {
+        let text = "Please call the customer back:\nAnna Verdi\n+39 333 1234567\n";
         assert_eq!(without_signature(text), text);
     }
 
