@@ -72,6 +72,13 @@ pub struct Event {
 }
 
 impl Event {
+    /// Whether it is a whole series cancelled: listings expand it to show each instance cancelled,
+    /// but what asks when the time is busy leaves it out, so that its instances do not count against
+    /// an expansion's limits and push live meetings out of it.
+    pub fn is_cancelled_series(&self) -> bool {
+        self.status == EventStatus::Cancelled && self.rrule.is_some() && self.recurrence_id.is_none()
+    }
+
     /// Records `party`'s answer, adding them when the event did not name them.
     pub fn set_partstat(&mut self, party: &Party, partstat: PartStat) {
         match self.attendees.iter_mut().find(|a| a.party.is(&party.email)) {
@@ -359,6 +366,20 @@ mod tests {
 
     fn starts(expansion: &Expansion<'_>) -> Vec<DateTime<Utc>> {
         expansion.occurrences.iter().map(|o| o.start).collect()
+    }
+
+    #[test]
+    fn a_cancelled_series_is_told_apart_from_a_cancelled_instance_and_a_cancelled_meeting() {
+        let mut series = weekly_standup();
+        assert!(!series.is_cancelled_series());
+        series.status = EventStatus::Cancelled;
+        assert!(series.is_cancelled_series());
+        let mut instance = series.clone();
+        instance.recurrence_id = Some(instance.start);
+        assert!(!instance.is_cancelled_series(), "an instance keeps the series' other times busy");
+        let mut single = series.clone();
+        single.rrule = None;
+        assert!(!single.is_cancelled_series());
     }
 
     #[test]

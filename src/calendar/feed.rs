@@ -115,7 +115,8 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> FeedBod
 /// where meetings touch or overlap, with no title, place or people. Each block's UID is made from its
 /// times, so an unchanged block keeps its UID.
 pub fn free_busy(heading: &Heading, stamped: &[Stamped], window: Window) -> FeedBody {
-    let events: Vec<Event> = stamped.iter().map(|row| row.event.clone()).collect();
+    let events: Vec<Event> =
+        stamped.iter().map(|row| row.event.clone()).filter(|e| !e.is_cancelled_series()).collect();
     let stamp = stamped.iter().map(|row| row.changed).max().unwrap_or(window.from);
     let mut blocks: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let expansion = occurrences(&events, window.from, window.to);

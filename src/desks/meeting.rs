@@ -253,7 +253,7 @@ impl MeetingCase<'_> {
             .view
             .events(&self.calendar.name, self.cx.now, until)?
             .into_iter()
-            .filter(|e| e.uid != uid)
+            .filter(|e| e.uid != uid && !e.is_cancelled_series())
             .collect();
         let found = occurrences(&events, self.cx.now, until);
         self.note_cuts(&found.cuts);

@@ -77,8 +77,12 @@ fn is_free(desk: &MeetingCase<'_>, room: &Room, slot: Slot, uid: &str) -> Result
     let day = TimeDelta::days(1);
     let from = slot.start.checked_sub_signed(day).unwrap_or(slot.start);
     let to = slot.end.checked_add_signed(day).unwrap_or(slot.end);
-    let events: Vec<Event> =
-        desk.view.events(&room.name, from, to)?.into_iter().filter(|e| e.uid != uid).collect();
+    let events: Vec<Event> = desk
+        .view
+        .events(&room.name, from, to)?
+        .into_iter()
+        .filter(|e| e.uid != uid && !e.is_cancelled_series())
+        .collect();
     let found = occurrences(&events, from, to);
     desk.note_cuts(&found.cuts);
     Ok(room.policy.check(&Busy::new(&found.occurrences, room.policy.buffer), desk.cx.now, slot).is_ok())
