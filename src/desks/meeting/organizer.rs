@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{MeetingCase, Unfit, address_of, letters, rooms};
+use super::{MeetingCase, Unfit, address_of, letters, request, rooms};
 use crate::calendar::availability::{Slot, Unavailable};
 use crate::calendar::event::Event;
 use crate::calendar::ics::{Attendee, ItipEvent, Method, PartStat, Party};
@@ -176,6 +176,18 @@ pub(super) fn move_to(
         ..event
     };
     rooms::follow(desk, outcome, &mut moved)?;
+    request::follow_in_staff_calendars(desk, outcome, &moved)?;
+    // The owner's calendar program holds the meeting from her copy of the booking: it follows the
+    // move as the attendees' programs do.
+    let copy = request::owner_copy(
+        desk,
+        "moved",
+        Method::Request,
+        itip::request(&meeting(desk, &moved), desk.cx.now),
+        &moved,
+        &[],
+        &[],
+    )?;
     let to: Vec<_> = moved
         .attendees
         .iter()
@@ -196,6 +208,7 @@ pub(super) fn move_to(
         )?);
     }
     outcome.effects.push(Effect::PutEvent(Box::new(moved)));
+    outcome.effects.push(copy);
     Ok(())
 }
 

@@ -508,7 +508,7 @@ fn in_staff_calendars(desk: &MeetingCase<'_>, event: &Event) -> Vec<Effect> {
 }
 
 /// Brings the staff calendars holding `event` along when it moves or is cancelled, as its rooms are.
-fn follow_in_staff_calendars(
+pub(super) fn follow_in_staff_calendars(
     desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     event: &Event,
@@ -666,7 +666,7 @@ fn owner_gets_no_copy(desk: &MeetingCase<'_>, to: &[Address]) -> bool {
 /// The owner's copy of a meeting someone else booked, moved or cancelled (`change`) in her calendar:
 /// the same iTIP object (same UID and SEQUENCE, REQUEST or CANCEL) so that her own calendar program
 /// follows, with a note saying who asked (`letters/office/meeting-booked`, in the office's language).
-fn owner_copy(
+pub(super) fn owner_copy(
     desk: &MeetingCase<'_>,
     change: &'static str,
     method: Method,

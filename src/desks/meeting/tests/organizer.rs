@@ -104,6 +104,12 @@ fn the_owners_yes_moves_the_meeting_with_its_uid_and_a_higher_sequence_and_tells
         "{subject}"
     );
     assert!(text.starts_with("Done: \"Budget review\" moves from"), "{text}");
+    let copy = sent(&outcome).into_iter().find(|(to, _)| to == &["giulia@office.example"]);
+    let (_, copy) = copy.unwrap_or_else(|| panic!("the owner's calendar is not told: {outcome:?}"));
+    assert_eq!(
+        (copy.method, copy.events[0].sequence, copy.events[0].start),
+        (Method::Request, 1, rome(25, 11))
+    );
 }
 
 #[test]
