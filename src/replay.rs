@@ -127,10 +127,17 @@ async fn read_imap(
     let names: Vec<_> = session.list(None, Some("*")).await?.try_collect().await?;
     let delimiter = names.iter().find_map(|n| n.delimiter()).and_then(|d| d.chars().next());
     let exists = |folder: &str| names.iter().any(|n| n.name() == server_folder_name(folder, delimiter));
-    let filed = folders.filed.iter().filter(|folder| exists(folder));
+    // A watched folder is opened by its name as configured, as the daemon selects it; a folder
+    // clerk files into by the server's name for it, as the moves into it are made.
+    let watched = folders.watched.iter().map(|folder| (folder, folder.clone()));
+    let filed = folders
+        .filed
+        .iter()
+        .filter(|folder| exists(folder))
+        .map(|folder| (folder, server_folder_name(folder, delimiter)));
     let mut count = 0;
-    for folder in folders.watched.iter().chain(filed) {
-        session.examine(server_folder_name(folder, delimiter)).await?;
+    for (folder, on_server) in watched.chain(filed) {
+        session.examine(on_server).await?;
         let query = arrived_since(since, mailbox.max_message_size);
         let mut uids: Vec<u32> = session.uid_search(&query).await?.into_iter().collect();
         uids.sort_unstable();
