@@ -192,7 +192,10 @@ pub fn read(new_text: &str, today: NaiveDate) -> VendorAnswer {
     let sentences = sentences(new_text);
     let folded: Vec<String> = sentences.iter().map(|s| fold(s)).collect();
     let shorts: Vec<Short> = folded.iter().flat_map(|s| shorts_in(s)).collect();
-    let unavailable: Vec<String> = folded.iter().filter(|s| has(s, UNAVAILABLE)).cloned().collect();
+    // "The toner is out of stock, but the paper ships Monday": the news is the clause that says it,
+    // so that the desk finds the toner's line in it and not the paper's.
+    let unavailable: Vec<String> =
+        folded.iter().flat_map(|s| clauses(s)).filter(|clause| has(clause, UNAVAILABLE)).collect();
     let partial = !shorts.is_empty() || has(&text, PARTIAL);
     let news = |s: &String| {
         has(s, UNAVAILABLE) || has(s, PARTIAL) || shorts.iter().any(|short| short.sentence == *s)
@@ -254,6 +257,18 @@ fn sentences(text: &str) -> Vec<String> {
     }
     out.retain(|s| !s.is_empty());
     out
+}
+
+/// The clauses of a folded sentence, cut where it turns ("but", "however", "ma", "però",
+/// "mentre"), each folded as the sentence is (a space at each end).
+fn clauses(sentence: &str) -> Vec<String> {
+    const TURNS: &[&str] =
+        &[" but ", " however ", " whereas ", " while ", " ma ", " pero ", " mentre ", " invece "];
+    let mut parts = vec![sentence.to_owned()];
+    for turn in TURNS {
+        parts = parts.iter().flat_map(|p| p.split(turn).map(|c| format!(" {} ", c.trim()))).collect();
+    }
+    parts
 }
 
 /// Whether `line` is only a greeting or a closing: a few words that begin with one.
@@ -477,6 +492,13 @@ mod tests {
     fn a_date_or_an_order_number_after_only_is_no_quantity() {
         assert!(read("We can only deliver after 08/01/2027.", today()).shorts.is_empty());
         assert!(read("We can only confirm PO-2026-0042 today.", today()).shorts.is_empty());
+    }
+
+    #[test]
+    fn out_of_stock_news_is_the_clause_that_says_it() {
+        let answer = read("The toner is out of stock, but the paper ships Monday.", today());
+        assert_eq!(answer.unavailable.len(), 1, "{answer:?}");
+        assert!(answer.unavailable[0].contains("toner") && !answer.unavailable[0].contains("paper"));
     }
 
     #[test]
