@@ -639,6 +639,11 @@ fn topic(subject: &str) -> Option<String> {
         "r",
         "i",
     ];
+    // "Can we meet Tuesday at 3?" asks for the meeting rather than naming it, and would go stale
+    // at the first move: the title then says whom it is with.
+    if subject.trim_end().ends_with('?') {
+        return None;
+    }
     let words: Vec<&str> = subject.split_whitespace().collect();
     let generic = |word: &str| crate::text::fold(word).split_whitespace().all(|w| ANY_REQUEST.contains(&w));
     let first = words.iter().position(|w| !generic(w))?;

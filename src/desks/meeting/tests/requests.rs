@@ -828,6 +828,14 @@ fn a_subject_that_says_only_meeting_gives_a_title_of_whom_with() {
 }
 
 #[test]
+fn a_subject_that_asks_a_question_gives_a_title_of_whom_with() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let outcome = run(&set, &plain_call(), &words("Can we meet Tuesday at 3pm?", "Tuesday at 3pm?"), &store);
+    assert_eq!(stored(&outcome)[0].summary, "Meeting with Anna Bianchi");
+}
+
+#[test]
 fn the_invitation_keeps_the_threads_subject_and_says_the_date_in_its_first_line() {
     let (_dir, set) = office();
     let store = Store::open_in_memory().unwrap();
