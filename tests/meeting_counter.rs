@@ -1,7 +1,8 @@
 //! A new time an attendee proposes (iTIP COUNTER) for a meeting the office booked, against real
 //! servers: clerk runs as a process on a private Dovecot and SMTP server, the customer's proposal and
 //! the owner's answer are delivered to the assistant's mailbox, and the customer's and the owner's
-//! mailboxes receive what a calendar program and a person would read.
+//! mailboxes receive what a calendar program and a person would read. Also what an organizer's
+//! cancellation of a whole series makes of `clerk calendar`.
 
 #![allow(
     clippy::unwrap_used,
@@ -282,4 +283,47 @@ fn an_invitation_without_organizer_is_reported_to_the_owner_and_not_confirmed() 
     assert_eq!(header(&raw, "Subject"), Some("Invitation without organizer: Site visit"), "{raw}");
     assert!(note.contains("Anna Example invited") && note.contains("names no organizer"), "{note}");
     assert_eq!(office.query_strings("SELECT status FROM events WHERE uid = 'noorg-1'"), ["tentative"]);
+}
+
+/// An organizer's invitation to a daily series of three (`method` REQUEST), or its cancellation as a
+/// whole (CANCEL, no RECURRENCE-ID), as a calendar program sends it to the assistant.
+fn series(method: &str, sequence: u32) -> Vec<u8> {
+    let stamp = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let status = if method == "CANCEL" { "STATUS:CANCELLED\r\n" } else { "" };
+    format!(
+        "From: Anna Example <{CUSTOMER}>\r\nTo: {ASSISTANT}\r\nSubject: Daily check-in\r\n\
+         Message-ID: <series-{method}@example.test>\r\nDate: {}\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=utf-8; method={method}\r\n\r\n\
+         BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\nUID:series-1\r\n\
+         SEQUENCE:{sequence}\r\nDTSTAMP:{}\r\nDTSTART:{}\r\nDTEND:{}\r\nRRULE:FREQ=DAILY;COUNT=3\r\n\
+         SUMMARY:Daily check-in\r\n{status}ORGANIZER;CN=Anna Example:mailto:{CUSTOMER}\r\n\
+         ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:{ASSISTANT}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        Utc::now().to_rfc2822(),
+        stamp(Utc::now()),
+        stamp(at(9)),
+        stamp(at(10)),
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_series_cancelled_as_a_whole_shows_every_instance_cancelled_in_clerk_calendar() {
+    let (dovecot, _sink, office, _clerk) = office(false, "");
+    dovecot.deliver(ASSISTANT, &series("REQUEST", 0));
+    nth(&dovecot, CUSTOMER, 1);
+    let lines = |text: &str| {
+        text.lines().filter(|l| l.contains("Daily check-in")).map(str::to_owned).collect::<Vec<_>>()
+    };
+    let (ok, booked) = office.command(&["calendar", "--calendar", "olga"]);
+    assert!(ok && lines(&booked).len() == 3, "{booked}");
+    assert!(lines(&booked).iter().all(|l| !l.contains("[cancelled]")), "{booked}");
+
+    dovecot.deliver(ASSISTANT, &series("CANCEL", 1));
+    let all_cancelled = support::wait_until(WAIT, || {
+        let (_, text) = office.command(&["calendar", "--calendar", "olga"]);
+        let shown = lines(&text);
+        shown.len() == 3 && shown.iter().all(|l| l.contains("[cancelled]"))
+    });
+    let (_, text) = office.command(&["calendar", "--calendar", "olga"]);
+    assert!(all_cancelled, "every instance is cancelled, or none:\n{text}");
 }
