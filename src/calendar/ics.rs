@@ -146,6 +146,12 @@ impl Party {
     pub fn is(&self, address: &str) -> bool {
         self.email.eq_ignore_ascii_case(address.trim())
     }
+
+    /// How letters name them: their name, or their address when the calendar gives none (or a blank
+    /// one, as some programs write `CN=""`).
+    pub fn shown(&self) -> String {
+        self.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| self.email.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -254,7 +254,7 @@ impl<'a> NewTime<'a> {
     ) -> NewTime<'a> {
         let language = desk.office_language();
         NewTime {
-            who: proposer.name.clone().unwrap_or_else(|| proposer.email.clone()),
+            who: proposer.shown(),
             title: &event.summary,
             owner: desk.owner_name(),
             old: desk.when_in(event.start, event.end, language),

@@ -586,7 +586,7 @@ fn title(
     subject: &str,
 ) -> Result<String, DeskError> {
     let who = if desk.is_ours(&requester.email) { participants.first() } else { Some(requester) };
-    let who = who.map(|p| p.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| p.email.clone()));
+    let who = who.map(Party::shown);
     let values = letters::Title { who, topic: topic(subject) };
     let written = letters::write(desk, "title", desk.office_language(), &values)?;
     Ok(written.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -689,7 +689,7 @@ pub(super) fn owner_copy(
         .attendees
         .iter()
         .filter(|a| !a.party.is(&desk.calendar.owner))
-        .map(|a| a.party.name.clone().unwrap_or_else(|| a.party.email.clone()))
+        .map(|a| a.party.shown())
         .collect();
     let (unknown, ambiguous) = letters::names_left_out(unknown, ambiguous);
     let language = desk.office_language();
