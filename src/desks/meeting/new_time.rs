@@ -15,7 +15,6 @@ use crate::calendar::proposal::Counter;
 use crate::desks::{DeskError, Outcome};
 use crate::effects::{Effect, MailKind};
 use crate::mail::compose::{self, Extras, Notice};
-use crate::mail::message::Address;
 
 /// What the owner's answer asks for.
 enum Answer {
@@ -151,12 +150,7 @@ fn tell(
     let subject = cx.templates.letter("office/meeting-new-time-subject", language, &values)?;
     let text = cx.templates.letter("office/meeting-new-time-answer", language, &values)?;
     let identity = desk.identity();
-    let to = cx
-        .msg
-        .from
-        .first()
-        .cloned()
-        .unwrap_or_else(|| Address { name: Some(desk.owner_name()), email: desk.calendar.owner.clone() });
+    let to = cx.msg.from.first().cloned().unwrap_or_else(|| desk.owner_address());
     let notice = Notice {
         from: &identity,
         to: vec![to],
