@@ -22,7 +22,7 @@ mod roles;
 mod tokens;
 mod words;
 
-pub use words::{month_begun, month_in_full};
+pub use words::{month_begun, month_in_full, weekday};
 
 use roles::Role;
 

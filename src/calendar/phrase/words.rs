@@ -47,7 +47,7 @@ pub fn month_begun(word: &str) -> Option<u32> {
 }
 
 /// The weekday `word` names: full names in both languages, English short forms.
-pub(super) fn weekday(word: &str) -> Option<Weekday> {
+pub fn weekday(word: &str) -> Option<Weekday> {
     Some(match word {
         "monday" | "mon" | "lunedi" => Weekday::Mon,
         "tuesday" | "tue" | "tues" | "martedi" => Weekday::Tue,

@@ -8,6 +8,7 @@
 //! Rossi) is ambiguous: both are said in the answer, and neither is invited.
 
 use crate::calendar::ics::Party;
+use crate::calendar::phrase;
 use crate::office::Office;
 
 /// At most this many names are read from one request.
@@ -125,78 +126,12 @@ const BEFORE_A_NAME: &[&str] = &[
 /// Words that join names in a list.
 const AND: &[&str] = &["and", "e", "ed"];
 
-/// Capitalised words that are no one's name: days, months, greetings, pronouns, tools.
+/// Capitalised words that are no one's name: greetings, pronouns, tools (days and months are
+/// told by the calendar's own words, [`phrase::weekday`] and [`phrase::month_in_full`]).
 const NOT_NAMES: &[&str] = &[
-    "i",
-    "you",
-    "we",
-    "me",
-    "us",
-    "voi",
-    "lei",
-    "noi",
-    "te",
-    "loro",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "lunedi",
-    "martedi",
-    "mercoledi",
-    "giovedi",
-    "venerdi",
-    "sabato",
-    "domenica",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-    "best",
-    "kind",
-    "regards",
-    "thanks",
-    "thank",
-    "cordiali",
-    "saluti",
-    "distinti",
-    "grazie",
-    "zoom",
-    "teams",
-    "skype",
-    "google",
-    "meet",
-    "office",
-    "ufficio",
-    "tomorrow",
-    "today",
-    "domani",
-    "oggi",
-    "please",
-    "per",
+    "i", "you", "we", "me", "us", "voi", "lei", "noi", "te", "loro", "best", "kind", "regards", "thanks",
+    "thank", "cordiali", "saluti", "distinti", "grazie", "zoom", "teams", "skype", "google", "meet",
+    "office", "ufficio", "tomorrow", "today", "domani", "oggi", "please", "per",
 ];
 
 /// What the names a request wrote came to.
@@ -374,7 +309,12 @@ fn is_name_word(token: &Token<'_>) -> bool {
     let shouting = word.chars().filter(|c| c.is_alphabetic()).count() > 1
         && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
     let folded = crate::text::fold(word);
-    capital && !shouting && !NOT_NAMES.contains(&folded.trim())
+    let folded = folded.trim();
+    capital
+        && !shouting
+        && !NOT_NAMES.contains(&folded)
+        && phrase::weekday(folded).is_none()
+        && phrase::month_in_full(folded).is_none()
 }
 
 /// `text` cut into sentences of words and commas. A full stop after a title ("Dr.", "dott.") or an
