@@ -48,33 +48,43 @@ fn filter(rust_log: Option<&str>, level: &str) -> EnvFilter {
     })
 }
 
+/// What a test's log writes, kept to be read back: the writer a test gives its subscriber.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Captured {
+    /// Everything written so far, as text.
+    pub(crate) fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+#[cfg(test)]
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
     use super::*;
 
     /// Log lines written under `filter`, for the events `emit` sends.
     fn logged(filter: EnvFilter, emit: impl FnOnce()) -> String {
-        #[derive(Clone, Default)]
-        struct Buffer(Arc<Mutex<Vec<u8>>>);
-        impl Write for Buffer {
-            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
-                Ok(bytes.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let buffer = Buffer::default();
+        let buffer = Captured::default();
         let writer = buffer.clone();
         let subscriber =
             tracing_subscriber::fmt().with_env_filter(filter).with_writer(move || writer.clone()).finish();
         tracing::subscriber::with_default(subscriber, emit);
-        let bytes = buffer.0.lock().expect("the buffer").clone();
-        String::from_utf8_lossy(&bytes).into_owned()
+        buffer.text()
     }
 
     fn imap_library_traces() {

@@ -219,18 +219,7 @@ fn a_message_too_large_to_fetch_left_in_hand_is_recorded_as_too_large_not_failed
 
 /// The lines `emit` logs at info, plain, as under systemd.
 fn logged(emit: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
+    let buffer = crate::logging::Captured::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
@@ -240,8 +229,7 @@ fn logged(emit: impl FnOnce()) -> String {
         .with_writer(move || writer.clone())
         .finish();
     tracing::subscriber::with_default(subscriber, emit);
-    let bytes = buffer.0.lock().expect("the buffer").clone();
-    String::from_utf8_lossy(&bytes).into_owned()
+    buffer.text()
 }
 
 #[test]
