@@ -30,6 +30,7 @@ pub mod mail;
 pub mod metrics;
 pub mod office;
 pub mod outbox;
+pub mod planning;
 pub mod regexes;
 pub mod reload;
 pub mod replay;

@@ -133,6 +133,31 @@ pub fn plain(text: &str) -> String {
     typed.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
+/// The first `most` rows of a CSV file, each cell trimmed: commas, semicolons or tabs, whichever its
+/// first line uses most (a spreadsheet saved in Italy writes semicolons), a byte-order mark and bad
+/// UTF-8 forgiven, rows of any length kept. What a person attaches as "the list" is read as well as
+/// it can be; a row the CSV reader cannot read is left out.
+pub fn csv_rows(bytes: &[u8], most: usize) -> Vec<Vec<String>> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b';', b',', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .take(most)
+        .filter_map(Result::ok)
+        .map(|record| record.iter().map(|cell| cell.trim().to_owned()).collect())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,6 +170,43 @@ thread_local! {
     static RECENT: std::cell::RefCell<Vec<(Read, Reading)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// The days and hours a text names as written, on the office's clock, before a meeting's reading
+/// makes them one start or a window: "12-13 March, 9 to 5" is two days with those hours, where a
+/// request to meet would read any time of the two days. The event planner decides for itself what
+/// its days and hours mean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Named {
+    /// The first and the last day named, the same for one day.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+    /// The time something starts: "at 8pm", or the first of "from 9 to 5".
+    pub start: Option<NaiveTime>,
+    /// The time it ends, when a span was written: the second of "from 9 to 5".
+    pub end: Option<NaiveTime>,
+    /// A length written apart ("for three hours"), when no end was.
+    pub length: Option<Duration>,
+    /// The hours of a part of the day named ("in the morning", "a pranzo").
+    pub part: Option<(NaiveTime, NaiveTime)>,
+}
+
+/// What [`Named`] days and hours `text`, written on `sent`, asks for.
+pub fn named(text: &str, sent: NaiveDate) -> Named {
+    let normal = plain(&bounded(text));
+    let tokens = tokens::tokens(&normal);
+    let mentions = grammar::mentions(&tokens, sent);
+    let roles = roles::roles(&normal, &tokens, &mentions);
+    let found = Found::of(&tokens, &mentions, &roles, Role::Asked);
+    let following = found.following.map(|weekday| {
+        let ahead = (7 + weekday.num_days_from_monday() - sent.weekday().num_days_from_monday() - 1) % 7 + 1;
+        Days::one(day_plus(sent, i64::from(ahead)))
+    });
+    let days = found.day.or(following).filter(|_| !found.no_day).map(|d| (d.from, day_plus(d.to, -1)));
+    let span = found.range.filter(|(_, _, between)| !between).and_then(|(a, b, _)| hours_between(a, b));
+    let start = found.clock.and_then(Clock::time).or(span.map(|(from, _)| from));
+    let end = span.map(|(_, to)| to).filter(|_| found.clock.is_none());
+    let length = found.length.map(|m| Duration::from_secs(u64::from(m) * 60)).filter(|_| end.is_none());
+    Named { days, start, end, length, part: found.part.map(PartOfDay::hours) }
+}
+
 /// Which of `offered` numbered times a reply chooses, reading only what the reply adds above the
 /// quoted mail. Only a clear choice counts: a line that is the number ("2", "option 2", "#2 please"),
 /// a phrase that takes one ("va bene la 2", "I'll take the second", "scelgo la terza"), or an

@@ -201,6 +201,15 @@ fn matches_tokens(tokens: &[Token], text: &str) -> bool {
     }
 }
 
+/// The mail addresses written in `text`, lower-cased, in the order written: what a request names
+/// by address in its words rather than in its headers.
+pub fn addresses_in(text: &str) -> Vec<String> {
+    static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        crate::regexes::built_in(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+    });
+    ADDRESS.find_iter(text).map(|m| m.as_str().trim_end_matches('.').to_lowercase()).collect()
+}
+
 /// Why an address in a rule file is not usable as one mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{address}` is not a mail address: {reason}")]

@@ -10,7 +10,7 @@
 //! The text read is the message's new text (the quoted history and signature split off by the
 //! caller), so an order quoted in a reply is not read again.
 
-pub(super) mod numbers;
+pub(crate) mod numbers;
 mod table;
 #[cfg(test)]
 mod tests;

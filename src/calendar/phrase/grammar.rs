@@ -517,6 +517,7 @@ impl Grammar<'_, '_> {
     /// aprile", "dal 7 al 9 aprile", "from Monday to Wednesday", "Wednesday or Thursday", "domani o
     /// dopodomani".
     fn day_span(&self, i: usize) -> Option<(What, usize)> {
+        const ORDINAL: [&str; 4] = ["st", "nd", "rd", "th"];
         let lead = matches!(self.word(i), "between" | "tra" | "fra" | "from" | "dal" | "da" | "dalla");
         let start = if lead { self.skip(i + 1, &["il", "the", "on"]) } else { i };
         // The first day may be a bare number that takes its month from the second: "dal 7 al 9 aprile".
@@ -529,7 +530,7 @@ impl Grammar<'_, '_> {
         if first.is_none() && bare.is_none() {
             return None;
         }
-        let after_first = first.map_or(start + 1, |(_, end)| end);
+        let after_first = first.map_or_else(|| self.skip(start + 1, &ORDINAL), |(_, end)| end);
         let joined = match self.word(after_first) {
             "or" | "o" | "oppure" => true,
             "and" | "e" | "to" | "a" | "al" | "alla" | "until" | "till" => lead,
@@ -539,7 +540,27 @@ impl Grammar<'_, '_> {
             return None;
         }
         let second_at = self.skip(after_first + 1, &["il", "the", "on"]);
-        let (What::Day(second), end) = self.one_day(second_at)? else { return None };
+        let (second, end) = match self.one_day(second_at) {
+            Some((What::Day(second), end)) => (second, end),
+            Some(_) => return None,
+            // "between the 14th and the 17th", "dal 7 al 9": two days of the month, written as days
+            // (an article or an ordinal says so; "between 2 and 4" is read as hours before this).
+            None => {
+                let first_day = bare?;
+                let written_as_days =
+                    |at: usize, article: bool| article || ORDINAL.contains(&self.word(at + 1));
+                let articled = |at: usize| at > 0 && matches!(self.word(at - 1), "the" | "il" | "dal" | "al");
+                if !(written_as_days(start, articled(start))
+                    && written_as_days(second_at, articled(second_at)))
+                {
+                    return None;
+                }
+                let day = self.number(second_at).filter(|d| (1..=31).contains(d) && *d > first_day)?;
+                let from = self.next_day_of_month(first_day)?;
+                let date = NaiveDate::from_ymd_opt(from.year(), from.month(), day)?;
+                (Days::one(date), self.skip(second_at + 1, &ORDINAL))
+            }
+        };
         let first = match (first, bare) {
             (Some((days, _)), _) => days,
             (None, Some(day)) => {

@@ -107,27 +107,10 @@ const ITEM_HEADERS: &[&str] = &[
 const UNIT_HEADERS: &[&str] = &["unit", "units", "unita", "um", "u.m.", "uom"];
 
 /// The order lines of a CSV attachment, from its first [`MAX_LINES`](super::MAX_LINES) rows: by its
-/// header's column names when it has a header ("SKU;Description;Qty"), else row by row as a table. Commas, semicolons or tabs, whichever the
-/// first line uses most.
+/// header's column names when it has a header ("SKU;Description;Qty"), else row by row as a table
+/// (see [`crate::text::csv_rows`] for the CSV dialects read).
 pub fn from_csv(bytes: &[u8]) -> Vec<Requested> {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim_start_matches('\u{feff}');
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b';', b',', b'\t']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let rows: Vec<Vec<String>> = reader
-        .records()
-        .take(super::MAX_LINES)
-        .filter_map(Result::ok)
-        .map(|record| record.iter().map(|cell| cell.trim().to_owned()).collect())
-        .collect();
+    let rows = crate::text::csv_rows(bytes, super::MAX_LINES);
     let Some(header) = rows.first() else { return Vec::new() };
     let folded: Vec<String> = header.iter().map(|h| plain(h)).collect();
     let column = |names: &[&str]| folded.iter().position(|h| names.contains(&h.as_str()));
