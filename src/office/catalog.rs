@@ -268,7 +268,7 @@ fn item(table: &Table<'_, '_>, vendors: Option<&[(Vendor, std::ops::Range<usize>
 }
 
 /// An amount of money written as a string: `"4.20"`.
-fn amount(item: &TomlItem<'_, '_>) -> Option<Decimal> {
+pub(super) fn amount(item: &TomlItem<'_, '_>) -> Option<Decimal> {
     let Some(text) = item.as_str() else {
         item.type_error("an amount in quotes, like \"4.20\" (a number would not stay exact)");
         return None;
@@ -284,7 +284,7 @@ fn amount(item: &TomlItem<'_, '_>) -> Option<Decimal> {
     amount
 }
 
-fn currency(item: &TomlItem<'_, '_>) -> Option<Currency> {
+pub(super) fn currency(item: &TomlItem<'_, '_>) -> Option<Currency> {
     let text = item.expect_str()?;
     let currency = Currency::parse(text);
     if currency.is_none() {
@@ -318,7 +318,7 @@ fn days(item: &TomlItem<'_, '_>) -> Option<u32> {
 /// and no cupboard holds a billion of anything.
 const LARGEST: i64 = 1_000_000_000;
 
-fn positive(item: &TomlItem<'_, '_>, why: &str) -> Option<u32> {
+pub(super) fn positive(item: &TomlItem<'_, '_>, why: &str) -> Option<u32> {
     let n = item.expect_integer()?;
     if n > LARGEST {
         item.error(format!("`{} = {n}` is more than {LARGEST}", item.path()));

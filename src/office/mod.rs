@@ -34,11 +34,14 @@
 //! [[staff]]                       # the office's people by name (see `staff`)
 //! name = "Bob Bianchi"
 //! address = "bob@office.example"
+//! [events]                        # the event desk, its venues and caterers (see `events`)
+//! organisers = ["chiara@office.example"]
 //! ```
 
 mod calendars;
 pub mod catalog;
 pub mod departments;
+pub mod events;
 pub mod staff;
 
 use std::collections::BTreeMap;
@@ -83,6 +86,8 @@ pub struct Office {
     pub rooms: Vec<crate::calendar::Room>,
     /// `[[staff]]`: the office's people by name, whom a request may name without an address.
     pub staff: Vec<staff::StaffMember>,
+    /// `[events]`, `[[venue]]`, `[[caterer]]`: what the event desk plans with.
+    pub events: events::EventSettings,
     /// `[rules] allow_empty`: the office means to run without any `[[rule]]`. Without rules every
     /// message is recorded as handled with nothing done, never to be looked at again, so a rules
     /// directory emptied by mistake is refused unless this says so.
@@ -190,6 +195,9 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
     let calendar_names: Option<Vec<&str>> =
         calendars.as_ref().map(|(calendars, _)| calendars.iter().map(|c| c.name.as_str()).collect());
     let staff = self::staff::parse(&root, calendar_names.as_deref());
+    let room_names: Option<Vec<&str>> =
+        calendars.as_ref().map(|(_, rooms)| rooms.iter().map(|r| r.name.as_str()).collect());
+    let events = self::events::parse(&root, &owners, calendar_names.as_deref(), room_names.as_deref());
     let closures = office.as_ref().map_or(Some(Closures::default()), closures);
 
     let name = name?.into_inner().to_owned();
@@ -218,6 +226,7 @@ pub(crate) fn parse_office(doc: &Doc<'_>) -> Option<Office> {
         calendars,
         rooms,
         staff: staff?,
+        events: events?,
         allow_empty_rules: allow_empty_rules?,
     })
 }
@@ -301,7 +310,7 @@ pub(super) fn zone(item: &Item<'_, '_>) -> Option<Tz> {
     }
 }
 
-fn language(item: &Item<'_, '_>) -> Option<String> {
+pub(super) fn language(item: &Item<'_, '_>) -> Option<String> {
     let tag = item.expect_str()?;
     let mut subtags = tag.split('-');
     let primary_ok = subtags

@@ -6,6 +6,7 @@
 //! name = "Bob Bianchi"
 //! address = "bob.bianchi@office.example"
 //! calendar = "bob"            # optional: their [[calendar]], which bookings that invite them go into
+//! groups = ["design"]          # optional: the groups an event may invite by name ("the design team")
 //! ```
 
 use super::{Person, address};
@@ -19,6 +20,8 @@ pub struct StaffMember {
     /// The `[[calendar]]` clerk keeps for them, if any: a meeting they are invited to by name is
     /// booked there too, so their own calendar shows it.
     pub calendar: Option<String>,
+    /// The groups they belong to, which an event request may invite whole.
+    pub groups: Vec<String>,
 }
 
 /// Every `[[staff]]`, each `calendar` checked to be one of `calendars`; `None` when anything was
@@ -48,12 +51,22 @@ pub(super) fn parse(root: &Table<'_, '_>, calendars: Option<&[&str]>) -> Option<
                 (None, false) => None,
                 _ => return None,
             };
+            let groups = table.optional("groups", |item| {
+                let names = item.strings()?;
+                let blank = names.iter().find(|n| n.get_ref().trim().is_empty());
+                if let Some(blank) = blank {
+                    table.doc().error(blank.span(), "a group's name cannot be empty".to_owned());
+                    return None;
+                }
+                Some(names.iter().map(|n| n.get_ref().trim().to_owned()).collect::<Vec<_>>())
+            });
             let name = name?.into_inner().trim().to_owned();
             if name.is_empty() {
                 table.doc().error(table.span(), "a [[staff]] `name` cannot be empty".to_owned());
                 return None;
             }
-            Some(StaffMember { person: Person { name, address: address? }, calendar })
+            let groups = groups.ok()?.unwrap_or_default();
+            Some(StaffMember { person: Person { name, address: address? }, calendar, groups })
         })
         .collect();
     members.into_iter().collect()

@@ -93,6 +93,28 @@ pub enum Meal {
     Dinner,
 }
 
+impl Meal {
+    /// Every meal, in the order of the day.
+    pub const ALL: [Meal; 5] =
+        [Meal::Breakfast, Meal::CoffeeBreak, Meal::Lunch, Meal::Aperitif, Meal::Dinner];
+
+    /// Its name in office.toml and in templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Meal::Breakfast => "breakfast",
+            Meal::CoffeeBreak => "coffee_break",
+            Meal::Lunch => "lunch",
+            Meal::Aperitif => "aperitif",
+            Meal::Dinner => "dinner",
+        }
+    }
+
+    /// The meal named `name` ([`Meal::name`]).
+    pub fn named(name: &str) -> Option<Meal> {
+        Meal::ALL.into_iter().find(|meal| meal.name() == name)
+    }
+}
+
 /// A dietary need among the guests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DietaryNeed {

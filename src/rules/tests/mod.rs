@@ -8,6 +8,7 @@ mod conditions;
 mod departments;
 mod design;
 mod errors;
+mod events;
 mod loading;
 mod templates;
 
