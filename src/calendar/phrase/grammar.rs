@@ -526,23 +526,37 @@ impl Grammar<'_, '_> {
             Some(_) => return None,
             None => None,
         };
-        let bare = self.number(start).filter(|d| lead && first.is_none() && (1..=31).contains(d));
+        // Without a lead word, a bare day number joined to a whole date ("22-23 March", "3rd and
+        // 4th of February", "il 3 e 4 febbraio") is a span too.
+        let bare = self.number(start).filter(|d| first.is_none() && (1..=31).contains(d));
         if first.is_none() && bare.is_none() {
             return None;
         }
         let after_first = first.map_or_else(|| self.skip(start + 1, &ORDINAL), |(_, end)| end);
         let joined = match self.word(after_first) {
             "or" | "o" | "oppure" => true,
-            "and" | "e" | "to" | "a" | "al" | "alla" | "until" | "till" => lead,
-            _ => self.text(after_first) == "-" && lead,
+            "and" | "e" | "to" | "a" | "al" | "alla" | "until" | "till" => lead || bare.is_some(),
+            _ => self.text(after_first) == "-" && (lead || bare.is_some()),
         };
         if !joined {
             return None;
         }
         let second_at = self.skip(after_first + 1, &["il", "the", "on"]);
         let (second, end) = match self.one_day(second_at) {
-            Some((What::Day(second), end)) => (second, end),
+            // Unled, the second must be a date of its own month, a few days after the first.
+            Some((What::Day(second), end))
+                if lead
+                    || first.is_some()
+                    || bare.is_some_and(|day| {
+                        second
+                            .single()
+                            .is_some_and(|date| (1..=6).contains(&(i64::from(date.day()) - i64::from(day))))
+                    }) =>
+            {
+                (second, end)
+            }
             Some(_) => return None,
+            None if !lead => return None,
             // "between the 14th and the 17th", "dal 7 al 9": two days of the month, written as days
             // (an article or an ordinal says so; "between 2 and 4" is read as hours before this).
             None => {

@@ -1,5 +1,5 @@
 //! How many people an event is for: "for 30 people", "per 25 persone", "una trentina di ospiti",
-//! "lunch for 12", "saremo in 40", "we'll be about 20", "12 clients and 8 colleagues".
+//! "lunch for 12", "saremo in 40", "we'll be about 20", "35 of us", "12 clients and 8 colleagues".
 //!
 //! A number counts as people only beside a word for people or in a phrase that gives a party its
 //! size: "for 2 days", "per le 20", "for 20:30" and "in 10 days" are no headcount. Where a request
@@ -94,7 +94,11 @@ pub(super) fn read(words: &Words<'_>) -> Option<Headcount> {
     let mut best: Option<Headcount> = None;
     let mut last_group: Option<(usize, Headcount)> = None;
     for i in 0..words.len() {
-        let Some((count, end)) = counted_group(words, i).or_else(|| party_of(words, i)) else { continue };
+        let Some((count, end)) =
+            counted_group(words, i).or_else(|| of_us(words, i)).or_else(|| party_of(words, i))
+        else {
+            continue;
+        };
         // "12 clients and 8 colleagues": one party of two groups.
         let count = match last_group {
             Some((after, before)) if joins(words, after, i) => Headcount {
@@ -129,6 +133,15 @@ fn counted_group(words: &Words<'_>, i: usize) -> Option<(Headcount, usize)> {
     };
     let approximate = number.approximate || is_about(words, i) || words.word(noun + 1) == "circa";
     Some((headcount(number, approximate)?, noun + 1))
+}
+
+/// A count of the writer's own party: "35 of us", "in 12 di noi".
+fn of_us(words: &Words<'_>, i: usize) -> Option<(Headcount, usize)> {
+    let number = words.number(i)?;
+    let at = i + number.words;
+    let us = matches!((words.word(at), words.word(at + 1)), ("of", "us") | ("di", "noi"));
+    let approximate = number.approximate || is_about(words, i);
+    us.then(|| headcount(number, approximate)).flatten().map(|count| (count, at + 2))
 }
 
 /// A party's size said without a word for people: "lunch for 30", "cena per 25", "a table for

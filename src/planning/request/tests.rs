@@ -226,3 +226,59 @@ fn a_huge_request_is_read_for_its_top_only() {
     let long_line = format!("Dinner for 20 people {}", "x".repeat(1_000_000));
     assert_eq!(read_it(&long_line).headcount, people(20));
 }
+
+#[test]
+fn a_party_for_the_whole_office_with_a_round_count_and_a_terrace() {
+    let request = read_it(
+        "Summer party\nHi! We're planning a summer party for the whole office on Friday 10 July, from 7pm. \
+         Around 40 people. Drinks and a buffet dinner. Could you find a place with a terrace?",
+    );
+    assert_eq!(request.what.as_deref(), Some("Summer party"));
+    assert_eq!(
+        request.when,
+        When::Days { first: day(2027, 7, 10), last: day(2027, 7, 10), start: time(19, 0), end: None }
+    );
+    assert_eq!(request.headcount, about(40));
+    assert_eq!(request.meals, [Meal::Aperitif, Meal::Dinner]);
+    assert_eq!(request.place, Some(Place::Wish("terrace".into())));
+    assert!(request.everyone);
+}
+
+#[test]
+fn the_line_that_says_which_occasion_names_it_over_a_bare_subject() {
+    let request = read_it(
+        "Pranzo con Acme\nBuongiorno, vorrei organizzare un pranzo di lavoro con i clienti di Acme il 15 gennaio \
+         alle 13, saremo in 8. Uno è vegetariano.",
+    );
+    assert_eq!(request.what.as_deref(), Some("Pranzo di lavoro"));
+    assert_eq!(request.headcount, people(8));
+    assert_eq!(request.diets, [Diet { need: DietaryNeed::Vegetarian, people: Some(1) }]);
+}
+
+#[test]
+fn two_days_joined_by_and_before_their_month_are_both_the_events() {
+    let request = read_it(
+        "Can you set up the quarterly training for the design team? 2 days, 3rd and 4th of February, \
+         9:00-17:30, 20 participants, coffee breaks morning and afternoon, lunch both days.",
+    );
+    assert_eq!(
+        request.when,
+        When::Days { first: day(2027, 2, 3), last: day(2027, 2, 4), start: time(9, 0), end: time(17, 30) }
+    );
+    assert_eq!(request.groups, ["design"]);
+}
+
+#[test]
+fn a_span_of_days_written_with_a_dash_and_our_own_count() {
+    let request = read_it(
+        "Re: offsite\nThe offsite will be on 22-23 March at Villa Aurelia, 35 of us, with dinner on the first \
+         evening. Two people are gluten-free and one is vegan.",
+    );
+    assert_eq!(request.what.as_deref(), Some("Offsite"));
+    assert_eq!(
+        request.when,
+        When::Days { first: day(2027, 3, 22), last: day(2027, 3, 23), start: None, end: None }
+    );
+    assert_eq!(request.headcount, people(35));
+    assert_eq!(request.place, Some(Place::Known("Villa Aurelia".into())));
+}
