@@ -45,7 +45,8 @@ pub(super) fn request(
     let conflict = desk.conflict(&main.uid, &slots, series)?;
     let me = who_we_are(desk, main);
     let language = desk.office_language();
-    let (partstat, mut status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default()) {
+    let (mut partstat, mut status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default())
+    {
         (None, _) => (PartStat::Accepted, Some(EventStatus::Confirmed), "accepted"),
         (Some(_), OnConflict::Tentative) => (PartStat::Tentative, Some(EventStatus::Tentative), "tentative"),
         // A declined update takes the meeting out of the calendar; a declined invitation leaves
@@ -55,10 +56,12 @@ pub(super) fn request(
         }
     };
     // Without an ORGANIZER nobody can be answered, so nobody would learn that the time was taken: it is
-    // held as tentative (never confirmed) and the owner is told what is wrong and by whom it came.
+    // held as tentative (never confirmed, and not accepted either, so that the calendar's own
+    // attendee line says what its STATUS says) and the owner is told what is wrong and by whom it came.
     if main.organizer.is_none() {
         if status == Some(EventStatus::Confirmed) {
             status = Some(EventStatus::Tentative);
+            partstat = PartStat::Tentative;
         }
         let language = desk.office_language();
         let letter = NoOrganizer {

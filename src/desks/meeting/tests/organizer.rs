@@ -293,6 +293,9 @@ fn an_invitation_without_organizer_is_held_as_tentative_and_reported_to_the_owne
     let outcome = run(&set, &call(None, None), &message("anna@client.example", text), &store);
     let events = stored(&outcome);
     assert_eq!(events[0].status, EventStatus::Tentative, "never confirmed: {outcome:?}");
+    let giulia = events[0].attendees.iter().find(|a| a.party.is("giulia@office.example")).unwrap();
+    assert_eq!(giulia.partstat, PartStat::Tentative, "her answer agrees with the status");
+    assert!(events[0].attendees.iter().all(|a| a.partstat != PartStat::Accepted), "{events:?}");
     assert!(sent(&outcome).is_empty(), "nobody to answer");
     let (_, subject, text) = owners_note(&outcome);
     assert_eq!(subject, "Invitation without organizer: Budget review");
