@@ -192,7 +192,9 @@ fn replay_over_a_maildir_reads_the_folders_clerk_filed_mail_into_and_changes_not
     let line = |subject: &str| out.lines().find(|l| l.contains(subject)).unwrap_or_default().to_string();
     let news = line("\"Weekly news\"");
     assert!(news.contains("office/Newsletters news@example.test"), "{out}");
-    assert!(news.contains("rule \"newsletters\": move to Newsletters") && news.ends_with("[already handled]"));
+    assert!(
+        news.contains("rule \"newsletters\": move to Newsletters") && news.ends_with("[already handled]")
+    );
     let invoice = line("\"Invoice 7\"");
     assert!(invoice.contains("office/Vendors/Invoices billing@vendor.example"), "{out}");
     assert!(invoice.ends_with("[already handled]"), "{out}");
