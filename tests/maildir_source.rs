@@ -193,7 +193,8 @@ fn replay_over_a_maildir_reads_the_folders_clerk_filed_mail_into_and_changes_not
     let news = line("\"Weekly news\"");
     assert!(news.contains("office/Newsletters news@example.test"), "{out}");
     assert!(
-        news.contains("rule \"newsletters\": move to Newsletters") && news.ends_with("[already handled]")
+        news.contains("rule \"newsletters\": move to Newsletters") && news.ends_with("[already handled]"),
+        "{out}"
     );
     let invoice = line("\"Invoice 7\"");
     assert!(invoice.contains("office/Vendors/Invoices billing@vendor.example"), "{out}");
