@@ -166,3 +166,41 @@ fn backfill_handles_mail_already_in_the_maildir_once() {
     let (ok, out) = office.command(&["backfill", "--mailbox", "office", "--since", "7d"]);
     assert!(ok && out.contains("0 handled now"), "a second backfill does nothing more: {out}");
 }
+
+#[test]
+fn replay_over_a_maildir_reads_the_folders_clerk_filed_mail_into_and_changes_nothing() {
+    let office = Office::with_maildir(OFFICE_RULES, "");
+    office.run_once();
+    office.drop_mail("new", "1001.q.host", &mail(CUSTOMER, "A question", "q@example.test"));
+    office.drop_mail(
+        "new",
+        "1002.inv.host",
+        &mail("billing@vendor.example", "Invoice 7", "inv@vendor.example"),
+    );
+    let mut newsletter = b"List-Id: <weekly.example.test>\r\n".to_vec();
+    newsletter.extend(mail("news@example.test", "Weekly news", "news@example.test"));
+    office.drop_mail("new", "1003.news.host", &newsletter);
+    office.run_once();
+    let mail_dir = office.dir.path().join("mail");
+    let listing = |dir: &str| files(&mail_dir.join(dir));
+    let before: Vec<Vec<String>> = ["cur", ".Newsletters/cur", ".Vendors.Invoices/cur"].map(listing).into();
+    assert_eq!(before[1].len(), 1, "clerk filed the newsletter");
+    assert_eq!(before[2].len(), 1, "clerk filed the invoice");
+
+    let (ok, out) = office.command(&["replay", "--since", "7d"]);
+    assert!(ok, "{out}");
+    let line = |subject: &str| out.lines().find(|l| l.contains(subject)).unwrap_or_default().to_string();
+    let news = line("\"Weekly news\"");
+    assert!(news.contains("office/Newsletters news@example.test"), "{out}");
+    assert!(
+        news.contains("rule \"newsletters\": move to Newsletters") && news.ends_with("[already handled]"),
+        "{out}"
+    );
+    let invoice = line("\"Invoice 7\"");
+    assert!(invoice.contains("office/Vendors/Invoices billing@vendor.example"), "{out}");
+    assert!(invoice.ends_with("[already handled]"), "{out}");
+    assert!(line("\"A question\"").contains("office/INBOX"), "{out}");
+    assert!(out.contains("3 messages since 7d; 3 already handled by clerk."), "{out}");
+    let after: Vec<Vec<String>> = ["cur", ".Newsletters/cur", ".Vendors.Invoices/cur"].map(listing).into();
+    assert_eq!(after, before, "no file moved or renamed");
+}

@@ -264,8 +264,9 @@ fn a_counter_the_rule_accepts_moves_the_room_and_its_feed_with_the_meeting() {
 }
 
 #[test]
-fn an_invitation_without_organizer_is_reported_to_the_owner_and_not_confirmed() {
-    let (dovecot, _sink, office, _clerk) = office(false, "");
+fn an_invitation_without_organizer_is_reported_to_the_owner_and_neither_confirmed_nor_accepted() {
+    let port = support::free_port();
+    let (dovecot, _sink, office, _clerk) = office(false, &format!("[http]\nlisten = \"127.0.0.1:{port}\""));
     let stamp = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
     let invitation = format!(
         "From: Anna Example <{CUSTOMER}>\r\nTo: {ASSISTANT}\r\nSubject: Site visit\r\nMessage-ID: <noorg@example.test>\r\n\
@@ -283,6 +284,27 @@ fn an_invitation_without_organizer_is_reported_to_the_owner_and_not_confirmed() 
     assert_eq!(header(&raw, "Subject"), Some("Invitation without organizer: Site visit"), "{raw}");
     assert!(note.contains("Anna Example invited") && note.contains("names no organizer"), "{note}");
     assert_eq!(office.query_strings("SELECT status FROM events WHERE uid = 'noorg-1'"), ["tentative"]);
+    let attendees = office.query_strings("SELECT attendees FROM events WHERE uid = 'noorg-1'");
+    assert!(attendees[0].to_lowercase().contains("tentative"), "{attendees:?}");
+    assert!(!attendees[0].to_lowercase().contains("accepted"), "held, not accepted: {attendees:?}");
+    let (ok, feeds) = office.command(&["feeds"]);
+    assert!(ok, "{feeds}");
+    let link = feeds
+        .lines()
+        .skip_while(|line| !line.starts_with("calendar:olga"))
+        .nth(1)
+        .expect("the calendar's feed link")
+        .trim()
+        .to_owned();
+    let path =
+        link.strip_prefix(&format!("http://127.0.0.1:{port}")).expect("a link on the listener").to_owned();
+    let event = || {
+        let feed = support::process::http_get(port, &path);
+        feed.split("BEGIN:VEVENT").find(|e| e.contains("UID:noorg-1")).map(str::to_owned)
+    };
+    assert!(support::wait_until(WAIT, || event().is_some()), "the feed shows it");
+    let event = event().unwrap_or_default();
+    assert!(event.contains("STATUS:TENTATIVE") && !event.contains("ACCEPTED"), "{event}");
 }
 
 /// An organizer's invitation to a daily series of three (`method` REQUEST), or its cancellation as a

@@ -365,3 +365,61 @@ fn a_colleague_named_without_an_address_is_invited_from_the_staff_directory_and_
         "{body}"
     );
 }
+
+/// The subject of a mail, decoded.
+fn subject(raw: &str) -> String {
+    clerk::mail::message::Message::parse(raw.as_bytes()).expect("the mail parses").subject
+}
+
+#[test]
+fn the_owner_gets_the_organizers_own_invitation_once_when_clerk_accepts_it_and_its_update_and_cancellation() {
+    let (dovecot, _sink, _office, _clerk) = office();
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "outside-1", 0, 10, "out1@example.test"));
+    let (raw, copy) = received(&dovecot, OWNER, 1);
+    assert!(subject(&raw).starts_with("Accepted in your calendar: Budget review"), "{raw}");
+    assert!(raw.contains("Anna Example"), "the owner is told who invited: {raw}");
+    for line in [
+        "METHOD:REQUEST",
+        "PRODID:Microsoft Exchange Server 2010",
+        "UID:outside-1",
+        "SEQUENCE:0",
+        "TZID:W. Europe Standard Time",
+    ] {
+        assert!(copy.contains(line), "the organizer's own calendar, {line}:\n{copy}");
+    }
+    let organizer = copy.lines().find(|l| l.starts_with("ORGANIZER")).unwrap_or_default();
+    assert!(organizer.to_lowercase().contains(CUSTOMER), "{copy}");
+    answer(&dovecot, 1);
+    // The same invitation sent again (a new message, nothing changed) is no news for her calendar.
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "outside-1", 0, 10, "out1-again@example.test"));
+    answer(&dovecot, 2);
+
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "outside-1", 1, 12, "out2@example.test"));
+    let (raw, updated) = received(&dovecot, OWNER, 2);
+    assert!(subject(&raw).starts_with("Updated in your calendar"), "{raw}");
+    let (noon, _) = local(12);
+    assert!(updated.contains("SEQUENCE:1") && updated.contains(&noon), "{updated}");
+
+    dovecot.deliver(ASSISTANT, &outlook("CANCEL", "outside-1", 2, 12, "out3@example.test"));
+    let (raw, cancelled) = received(&dovecot, OWNER, 3);
+    assert!(subject(&raw).starts_with("Cancelled in your calendar"), "{raw}");
+    assert!(cancelled.contains("METHOD:CANCEL") && cancelled.contains("SEQUENCE:2"), "{cancelled}");
+    assert_eq!(property(&cancelled, "UID"), Some("outside-1"), "{cancelled}");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(dovecot.messages(OWNER, "INBOX").len(), 3, "one copy for each change, none for the repeat");
+}
+
+#[test]
+fn an_invitation_the_owner_passes_to_clerk_herself_is_not_copied_back_to_her() {
+    let (dovecot, _sink, office, _clerk) = office();
+    let forwarded = String::from_utf8(outlook("REQUEST", "outside-2", 0, 11, "fwd1@office.test"))
+        .unwrap()
+        .replacen(&format!("From: Anna Example <{CUSTOMER}>"), &format!("From: Olga Owner <{OWNER}>"), 1);
+    dovecot.deliver(ASSISTANT, forwarded.as_bytes());
+    let accepted = support::wait_until(WAIT, || {
+        office.query_strings("SELECT status FROM events WHERE uid = 'outside-2'") == ["confirmed"]
+    });
+    assert!(accepted, "clerk accepts it into her calendar");
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(dovecot.messages(OWNER, "INBOX").is_empty(), "she has it already");
+}

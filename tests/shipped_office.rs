@@ -86,9 +86,10 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
         .collect();
     // Four auto-replies (the opening-hours answer, supply, meeting, the general question's
     // acknowledgment), the answer to the invitation (a weekly meeting, so always ahead of the demo),
-    // the forwarded invoice, the general question's ticket forwarded to the front desk, and the
-    // calendar owner's copy of the meeting booked for the outsider.
-    assert_eq!(outbox.len(), 8, "{stdout}");
+    // the forwarded invoice, the general question's ticket forwarded to the front desk, the
+    // calendar owner's copy of the meeting booked for the outsider, and her copy of the outsider's
+    // invitation clerk accepted.
+    assert_eq!(outbox.len(), 9, "{stdout}");
     let texts: Vec<String> =
         outbox.iter().map(|e| std::fs::read_to_string(e.path()).unwrap_or_default()).collect();
     let ticket_mail = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
@@ -110,6 +111,12 @@ fn the_demo_answers_its_sample_mail_into_the_outbox() {
             && text.contains("Accepted: Site meeting")
     });
     assert_eq!(answers.count(), 1, "the invitation is accepted with an iMIP REPLY");
+    let owners_copy = texts.iter().filter(|t| {
+        t.contains("To: \"Giulia Rossi\" <giulia.rossi@office.example>")
+            && t.contains("method=\"REQUEST\"")
+            && t.contains("UID:via-roma-site-meeting@partner.example")
+    });
+    assert_eq!(owners_copy.count(), 1, "the owner gets the organizer's invitation once");
     // The sample request in words is dated the day the demo runs, so it is booked, not refused.
     let booked = texts
         .iter()

@@ -276,6 +276,39 @@ pub fn read(text: &str, method: Option<&str>, floating: Tz) -> Result<Itip, IcsE
     Ok(itip)
 }
 
+/// The part of a received calendar `text` about the meeting `uid`, as its organizer wrote it: the
+/// calendar's own lines (METHOD among them), its time zones and the VEVENTs of `uid`, so that a copy
+/// passed on carries that meeting alone. Alarms and other components are left out (a copy must not
+/// set alarms on its receiver's calendar). None when `text` is not a calendar or holds no such VEVENT.
+pub fn one_meeting(text: &str, uid: &str) -> Option<String> {
+    let calendar = ICalendar::parse(text).ok()?;
+    let root = calendar.components.first()?;
+    let mut kept = vec![ICalendarComponent { component_ids: Vec::new(), ..root.clone() }];
+    // Walked two levels deep, no further: a VTIMEZONE's STANDARD and DAYLIGHT are all that a kept
+    // component holds, and a stranger's nesting is not followed.
+    let component = |id: &u32| calendar.components.get(usize::try_from(*id).ok()?);
+    let mut events = 0;
+    for top in root.component_ids.iter().filter_map(component) {
+        let children: Vec<&ICalendarComponent> = match &top.component_type {
+            ICalendarComponentType::VTimezone => top.component_ids.iter().filter_map(component).collect(),
+            ICalendarComponentType::VEvent if top.uid().map(str::trim) == Some(uid) => {
+                events += 1;
+                Vec::new()
+            }
+            _ => continue,
+        };
+        let at = u32::try_from(kept.len()).ok()?;
+        kept[0].component_ids.push(at);
+        kept.push(ICalendarComponent { component_ids: Vec::new(), ..top.clone() });
+        for child in children {
+            let id = u32::try_from(kept.len()).ok()?;
+            kept[at as usize].component_ids.push(id);
+            kept.push(ICalendarComponent { component_ids: Vec::new(), ..child.clone() });
+        }
+    }
+    (events > 0).then(|| ICalendar { components: kept }.to_string())
+}
+
 fn describe(entry: &calcard::Entry) -> String {
     match entry {
         calcard::Entry::InvalidLine(line) => {

@@ -26,7 +26,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
 ];
 
 /// The owner's copy of a meeting someone else booked, moved or cancelled in her calendar: `change`
-/// (`booked`, `moved` or `cancelled`), who asked, the meeting (title, time, place or none, whom else
+/// (`booked`, `moved` or `cancelled`; `accepted` or `updated` for an outsider's invitation), who asked, the meeting (title, time, place or none, whom else
 /// it has), the names the request wrote that nobody was invited for, the owner and the calendar.
 fn meeting_booked() -> Value {
     json!({

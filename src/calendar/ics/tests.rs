@@ -454,3 +454,30 @@ fn a_cancel_without_dtstart_but_with_dtend_lasts_no_time() {
     assert_eq!(itip.events[0].end, itip.events[0].start);
     assert!(itip.problems.is_empty(), "{:?}", itip.problems);
 }
+
+#[test]
+fn one_meeting_keeps_its_vevents_and_time_zones_as_written_and_drops_the_rest() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Organizer//EN\r\nMETHOD:REQUEST\r\n\
+        BEGIN:VTIMEZONE\r\nTZID:Europe/Rome\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n\
+        TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n\
+        BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20261124T140000Z\r\nSUMMARY:Another meeting\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:budget\r\nSEQUENCE:3\r\nDTSTART;TZID=Europe/Rome:20261124T150000\r\n\
+        DTEND;TZID=Europe/Rome:20261124T160000\r\nSUMMARY:Budget review\r\nDESCRIPTION:Bring the figures\r\n\
+        ORGANIZER;CN=Anna:mailto:anna@client.example\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n\
+        TRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT\r\nBEGIN:VTODO\r\nUID:budget\r\nEND:VTODO\r\n\
+        END:VCALENDAR\r\n";
+    let kept = one_meeting(text, "budget").unwrap();
+    for line in
+        ["PRODID:-//Organizer//EN", "METHOD:REQUEST", "BEGIN:STANDARD", "DESCRIPTION:Bring the figures"]
+    {
+        assert!(kept.contains(line), "{line} is kept:\n{kept}");
+    }
+    for gone in ["Another meeting", "VALARM", "VTODO"] {
+        assert!(!kept.contains(gone), "{gone} is left out:\n{kept}");
+    }
+    let itip = read(&kept, None, chrono_tz::UTC).unwrap();
+    assert_eq!(itip.events.len(), 1);
+    assert_eq!((itip.events[0].uid.as_str(), itip.events[0].sequence), ("budget", 3));
+    assert_eq!(itip.events[0].start, utc("2026-11-24T14:00:00Z"));
+    assert_eq!(one_meeting(text, "nobody"), None);
+}

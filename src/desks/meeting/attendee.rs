@@ -3,10 +3,10 @@
 use chrono::TimeDelta;
 use serde::Serialize;
 
-use super::{MeetingCase, Unfit, address_of, letters};
+use super::{MeetingCase, Unfit, address_of, letters, request};
 use crate::calendar::availability::Slot;
 use crate::calendar::event::{Event, EventStatus, occurrences};
-use crate::calendar::ics::{ItipEvent, Method, PartStat, Party};
+use crate::calendar::ics::{self, ItipEvent, Method, PartStat, Party};
 use crate::calendar::itip::{self, Meeting};
 use crate::desks::{DeskError, Outcome};
 use crate::effects::Effect;
@@ -45,7 +45,8 @@ pub(super) fn request(
     let conflict = desk.conflict(&main.uid, &slots, series)?;
     let me = who_we_are(desk, main);
     let language = desk.office_language();
-    let (partstat, mut status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default()) {
+    let (mut partstat, mut status, answered) = match (&conflict, desk.cx.call.on_conflict.unwrap_or_default())
+    {
         (None, _) => (PartStat::Accepted, Some(EventStatus::Confirmed), "accepted"),
         (Some(_), OnConflict::Tentative) => (PartStat::Tentative, Some(EventStatus::Tentative), "tentative"),
         // A declined update takes the meeting out of the calendar; a declined invitation leaves
@@ -55,10 +56,12 @@ pub(super) fn request(
         }
     };
     // Without an ORGANIZER nobody can be answered, so nobody would learn that the time was taken: it is
-    // held as tentative (never confirmed) and the owner is told what is wrong and by whom it came.
+    // held as tentative (never confirmed, and not accepted either, so that the calendar's own
+    // attendee line says what its STATUS says) and the owner is told what is wrong and by whom it came.
     if main.organizer.is_none() {
         if status == Some(EventStatus::Confirmed) {
             status = Some(EventStatus::Tentative);
+            partstat = PartStat::Tentative;
         }
         let language = desk.office_language();
         let letter = NoOrganizer {
@@ -102,7 +105,19 @@ pub(super) fn request(
         };
         outcome.effects.push(desk.tell_owner_letter(&main.uid, "meeting-conflict", &letter)?);
     }
-    answer(desk, main, &me, partstat, &values, outcome)
+    answer(desk, main, &me, partstat, &values, outcome)?;
+    // A copy only of what changes in her calendar: the same invitation again (its update number,
+    // time and acceptance unchanged) has been copied already.
+    let accepted_before = stored.iter().any(|e| {
+        e.recurrence_id == main.recurrence_id
+            && (e.sequence, e.start, e.end, e.status)
+                == (main.sequence, main.start, main.end, EventStatus::Confirmed)
+    });
+    if partstat == PartStat::Accepted && !accepted_before {
+        let change = if stored.is_empty() { "accepted" } else { "updated" };
+        outcome.effects.extend(owner_copy(desk, main, change, Method::Request)?);
+    }
+    Ok(())
 }
 
 /// What the owner's note of an invitation held as tentative (the letters `office/meeting-conflict`,
@@ -239,9 +254,39 @@ pub(super) fn cancel(
             }
         }
     }
-    let changed = rows.into_iter().zip(changed).filter_map(|(row, changed)| changed.then_some(row));
-    outcome.effects.extend(changed.map(|e| Effect::PutEvent(Box::new(e))));
+    let changed: Vec<Event> =
+        rows.into_iter().zip(changed).filter_map(|(row, changed)| changed.then_some(row)).collect();
+    if changed.iter().any(|row| !stored.contains(row)) {
+        let main = group.iter().find(|e| e.recurrence_id.is_none()).unwrap_or(&group[0]);
+        outcome.effects.extend(owner_copy(desk, main, "cancelled", Method::Cancel)?);
+    }
+    outcome.effects.extend(changed.into_iter().map(|e| Effect::PutEvent(Box::new(e))));
     Ok(())
+}
+
+/// The owner's copy of an invitation from outside the office that her calendar took (`change`:
+/// `accepted`, `updated`) or of its cancellation (`cancelled`): the organizer's own calendar, this
+/// meeting's part of it as they wrote it (same UID and SEQUENCE, their ORGANIZER), so that her
+/// calendar program shows the meeting too, with a note in the office's language. None when she
+/// sent it to clerk herself or organises it, when the organizer is of the office (their invitation
+/// reaches her as it is) or names nobody, or when the message's calendar cannot be copied.
+fn owner_copy(
+    desk: &MeetingCase<'_>,
+    main: &ItipEvent,
+    change: &'static str,
+    method: Method,
+) -> Result<Option<Effect>, DeskError> {
+    let owner = &desk.calendar.owner;
+    let msg = desk.cx.msg;
+    let her_own = msg.from.iter().chain(&msg.sender).any(|a| a.is(owner));
+    let outsider = main.organizer.as_ref().filter(|o| !o.is(owner) && !desk.is_ours(&o.email));
+    let Some(part) = msg.calendars.first() else { return Ok(None) };
+    if her_own || outsider.is_none() {
+        return Ok(None);
+    }
+    let Some(calendar) = ics::one_meeting(&part.text, &main.uid) else { return Ok(None) };
+    let event = main.to_event(&desk.calendar.name);
+    request::owner_copy(desk, change, method, calendar, &event, &[], &[]).map(Some)
 }
 
 /// The occurrences an invitation asks for that are still to come: a single meeting's time, or the

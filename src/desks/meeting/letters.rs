@@ -171,11 +171,13 @@ pub(super) struct Title {
     pub topic: Option<String>,
 }
 
-/// The note that goes with the owner's copy of a meeting booked, moved or cancelled in her calendar
-/// (`letters/office/meeting-booked` and its subject), in the office's language.
+/// The note that goes with the owner's copy of a meeting booked, moved or cancelled in her calendar,
+/// or of an outsider's invitation accepted into it (`letters/office/meeting-booked` and its
+/// subject), in the office's language.
 #[derive(Debug, Serialize)]
 pub(super) struct OwnerCopy<'a> {
-    /// `booked`, `moved` or `cancelled`.
+    /// `booked`, `moved` or `cancelled`; `accepted` or `updated` for an outsider's invitation or its
+    /// update.
     pub change: &'static str,
     /// Who asked: "Anna Verdi <anna@client.example>".
     pub requester: String,

@@ -40,7 +40,7 @@ pub(super) fn counter(
     group: &[ItipEvent],
     outcome: &mut Outcome,
 ) -> Result<(), DeskError> {
-    for proposal in group {
+    for (n, proposal) in group.iter().enumerate() {
         let Some(event) = organised_event(desk, proposal, "counter-proposal", outcome)? else { continue };
         // The ATTENDEE says who proposes; the From names them when the calendar gives no CN.
         let from = desk.cx.msg.from.first().map(|a| Party { email: a.email.clone(), name: a.name.clone() });
@@ -59,7 +59,7 @@ pub(super) fn counter(
         };
         let proposed = Slot { start: proposal.start, end: proposal.end };
         if !desk.cx.call.accept_counter.unwrap_or(false) {
-            ask_owner(desk, outcome, &event, &proposer, proposed)?;
+            ask_owner(desk, outcome, &event, &proposer, proposed, n)?;
             continue;
         }
         match desk.conflict(&event.uid, &[proposed], false)? {
@@ -72,18 +72,24 @@ pub(super) fn counter(
 
 /// Puts the new time `proposer` proposed for `event` to the calendar's owner: a note saying who
 /// proposes what, for which meeting, and how to answer, with a reference in its subject; the
-/// question is held until she answers.
+/// question is held until she answers. `n` is the proposal's place among the VEVENTs of its UID in
+/// the message.
 fn ask_owner(
     desk: &MeetingCase<'_>,
     outcome: &mut Outcome,
     event: &Event,
     proposer: &Party,
     proposed: Slot,
+    n: usize,
 ) -> Result<(), DeskError> {
-    let message_id = desk.message_id(&event.uid, "owner");
+    // One message may propose times for several instances of a series (one VEVENT each, with its
+    // RECURRENCE-ID, all of one UID): each question needs a Message-ID, and so a reference, of its own.
+    let instance = event.recurrence_id.map_or_else(|| "series".to_owned(), |at| at.to_rfc3339());
+    let question = format!("{}\0{instance}\0{n}", event.uid);
+    let message_id = desk.message_id(&question, "owner");
     let reference = Counter::reference_of(&message_id);
     let values = NewTime::of(desk, event, proposer, proposed, &reference);
-    outcome.effects.push(desk.tell_owner_letter(&event.uid, "meeting-new-time", &values)?);
+    outcome.effects.push(desk.tell_owner_letter(&question, "meeting-new-time", &values)?);
     outcome.effects.push(Effect::PutCounter(Box::new(Counter {
         message_id,
         reference,

@@ -175,7 +175,7 @@ fn an_invitation_for_free_time_is_stored_and_accepted_to_the_organizer() {
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].status, events[0].start), (EventStatus::Confirmed, rome(24, 15)));
     let answers = sent(&outcome);
-    assert_eq!(answers.len(), 1);
+    assert_eq!(answers.len(), 2, "the answer, and the owner's copy");
     let (to, reply) = &answers[0];
     assert_eq!(to, &["anna@client.example"]);
     assert_eq!(reply.method, Method::Reply);
@@ -251,7 +251,99 @@ fn a_cancel_from_the_organizer_cancels_and_from_anyone_else_is_ignored() {
     let cancelled =
         run(&set, &c, &message("Anna@Client.example", calendar("CANCEL", "m1", 1, rome(24, 15), "")), &store);
     assert_eq!(stored(&cancelled)[0].status, EventStatus::Cancelled);
-    assert!(sent(&cancelled).is_empty(), "a cancellation is not answered");
+    let recipients: Vec<Vec<String>> = sent(&cancelled).into_iter().map(|(to, _)| to).collect();
+    assert_eq!(
+        recipients,
+        [["giulia@office.example"]],
+        "a cancellation is not answered, only copied to the owner"
+    );
+}
+
+/// The owner's copy among the mail of `outcome` (calendar mail to her that is no answer to her own
+/// invitation): its calendar as sent, and the note's subject.
+fn owners_copy(outcome: &Outcome) -> Option<(String, String)> {
+    outcome.effects.iter().find_map(|e| match e {
+        Effect::Send { kind: MailKind::Calendar, mail, .. }
+            if mail.recipients == ["giulia@office.example"] =>
+        {
+            let parsed = Message::parse(&mail.raw).unwrap();
+            let calendar = parsed.calendars[0].text.clone();
+            (!calendar.contains("METHOD:REPLY")).then_some((calendar, parsed.subject))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn an_outsiders_invitation_accepted_is_copied_to_the_owner_as_the_organizer_wrote_it() {
+    let (_dir, set) = office();
+    let text = calendar("REQUEST", "m1", 4, rome(24, 15), "DESCRIPTION:Bring the figures\r\n");
+    let outcome = run(
+        &set,
+        &call(None, None),
+        &message("anna@client.example", text),
+        &Store::open_in_memory().unwrap(),
+    );
+    let (copy, subject) = owners_copy(&outcome).expect("a copy for the owner");
+    assert!(subject.starts_with("Accepted in your calendar: Budget review"), "{subject}");
+    for line in ["METHOD:REQUEST", "UID:m1", "SEQUENCE:4", "DESCRIPTION:Bring the figures"] {
+        assert!(copy.contains(line), "{line}:\n{copy}");
+    }
+    let organizer = copy.lines().find(|l| l.starts_with("ORGANIZER")).unwrap_or_default();
+    assert!(organizer.contains("mailto:anna@client.example"), "the organizer is kept: {copy}");
+}
+
+#[test]
+fn the_same_invitation_again_is_not_copied_twice_and_its_update_is() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let c = call(None, None);
+    book(&set, &c, &mut store, from_anna("REQUEST", "m1", 0, rome(24, 15)));
+    let again = run(&set, &c, &from_anna("REQUEST", "m1", 0, rome(24, 15)), &store);
+    assert_eq!(owners_copy(&again), None, "{again:?}");
+    let moved = run(&set, &c, &from_anna("REQUEST", "m1", 1, rome(25, 10)), &store);
+    let (copy, subject) = owners_copy(&moved).expect("the update is copied");
+    assert!(subject.starts_with("Updated in your calendar: Budget review"), "{subject}");
+    assert!(copy.contains("SEQUENCE:1") && copy.contains(&ics_time(rome(25, 10))), "{copy}");
+}
+
+#[test]
+fn an_invitation_the_owner_sends_or_organises_herself_is_not_copied_back_to_her() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let forwarded = message("giulia@office.example", calendar("REQUEST", "m1", 0, rome(24, 15), ""));
+    assert_eq!(owners_copy(&run(&set, &call(None, None), &forwarded, &store)), None);
+    let hers = calendar("REQUEST", "m2", 0, rome(25, 15), "")
+        .replace("CN=Anna Bianchi:mailto:anna@client.example", "CN=Giulia:mailto:giulia@office.example");
+    let outcome = run(&set, &call(None, None), &message("anna@client.example", hers), &store);
+    assert_eq!(owners_copy(&outcome), None);
+}
+
+#[test]
+fn an_invitation_declined_or_held_as_tentative_is_not_copied_to_the_owner() {
+    let (_dir, set) = office();
+    let store = Store::open_in_memory().unwrap();
+    let late = from_anna("REQUEST", "late", 0, rome(24, 19));
+    assert_eq!(owners_copy(&run(&set, &call(None, None), &late, &store)), None);
+    assert_eq!(owners_copy(&run(&set, &call(Some(OnConflict::Tentative), None), &late, &store)), None);
+}
+
+#[test]
+fn the_organizers_cancellation_is_copied_to_the_owner_once() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let c = call(None, None);
+    book(&set, &c, &mut store, from_anna("REQUEST", "m1", 0, rome(24, 15)));
+    let cancel = from_anna("CANCEL", "m1", 1, rome(24, 15));
+    let cancelled = run(&set, &c, &cancel, &store);
+    let (copy, subject) = owners_copy(&cancelled).expect("the cancellation is copied");
+    assert!(subject.starts_with("Cancelled in your calendar: Budget review"), "{subject}");
+    assert!(
+        copy.contains("METHOD:CANCEL") && copy.contains("UID:m1") && copy.contains("SEQUENCE:1"),
+        "{copy}"
+    );
+    apply(&mut store, &cancelled);
+    assert_eq!(owners_copy(&run(&set, &c, &cancel, &store)), None, "cancelled already");
 }
 
 #[test]

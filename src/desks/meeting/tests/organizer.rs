@@ -293,6 +293,9 @@ fn an_invitation_without_organizer_is_held_as_tentative_and_reported_to_the_owne
     let outcome = run(&set, &call(None, None), &message("anna@client.example", text), &store);
     let events = stored(&outcome);
     assert_eq!(events[0].status, EventStatus::Tentative, "never confirmed: {outcome:?}");
+    let giulia = events[0].attendees.iter().find(|a| a.party.is("giulia@office.example")).unwrap();
+    assert_eq!(giulia.partstat, PartStat::Tentative, "her answer agrees with the status");
+    assert!(events[0].attendees.iter().all(|a| a.partstat != PartStat::Accepted), "{events:?}");
     assert!(sent(&outcome).is_empty(), "nobody to answer");
     let (_, subject, text) = owners_note(&outcome);
     assert_eq!(subject, "Invitation without organizer: Budget review");
@@ -324,4 +327,48 @@ fn a_time_asked_for_in_the_past_is_refused_as_past_not_for_notice() {
         .expect("an answer");
     assert!(text.contains("that time has already passed"), "{text}");
     assert!(!text.contains("notice"), "{text}");
+}
+
+#[test]
+fn new_times_proposed_for_a_series_and_one_of_its_instances_in_one_message_are_two_questions() {
+    let (_dir, set) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    organised(&mut store);
+    let week = chrono::Duration::days(7);
+    let mut series = store.event_rows("giulia", "ours-1").unwrap().remove(0);
+    series.rrule = Some("FREQ=WEEKLY;COUNT=3".into());
+    store.put_event(&series).unwrap();
+    let instance = Event { recurrence_id: Some(rome(24, 15) + week), rrule: None, ..series.clone() };
+    store.put_event(&Event { start: rome(24, 15) + week, end: rome(24, 16) + week, ..instance }).unwrap();
+    let vevent = |start: DateTime<Utc>, recurrence: &str| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:ours-1\r\nSEQUENCE:0\r\n{recurrence}DTSTART:{}\r\nDTEND:{}\r\n\
+             ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:anna@client.example\r\nEND:VEVENT\r\n",
+            ics_time(start),
+            ics_time(start + chrono::Duration::hours(1))
+        )
+    };
+    let text = format!(
+        "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\n{}{}END:VCALENDAR\r\n",
+        vevent(rome(25, 11), ""),
+        vevent(rome(25, 11) + week, &format!("RECURRENCE-ID:{}\r\n", ics_time(rome(24, 15) + week)))
+    );
+    let outcome = run(&set, &call(None, None), &message("anna@client.example", text), &store);
+    let asked = counters(&outcome);
+    assert_eq!(asked.len(), 2, "{outcome:?}");
+    assert_ne!(asked[0].message_id, asked[1].message_id);
+    assert_ne!(asked[0].reference, asked[1].reference);
+    let notes: Vec<String> = outcome
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { kind: MailKind::Notice, mail, .. } => Some(mail.message_id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [asked[0].message_id.clone(), asked[1].message_id.clone()],
+        "each question its own note"
+    );
 }
