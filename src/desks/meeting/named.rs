@@ -9,6 +9,7 @@
 
 use crate::calendar::ics::Party;
 use crate::calendar::phrase;
+use crate::calendar::proposal::Ambiguous;
 use crate::office::Office;
 
 /// At most this many names are read from one request.
@@ -143,14 +144,6 @@ pub(super) struct Named {
     pub(super) unknown: Vec<String>,
     /// Names several people have: as written, and whom they could be.
     pub(super) ambiguous: Vec<Ambiguous>,
-}
-
-/// A name several people of the office have.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct Ambiguous {
-    pub(super) written: String,
-    /// Their full names, as the directory writes them.
-    pub(super) candidates: Vec<String>,
 }
 
 /// The people `text` names as participants, looked up in `office`'s directory. Names that are
