@@ -528,7 +528,7 @@ fn invited(desk: &MeetingCase<'_>, event: &Event) -> Vec<Address> {
     event
         .attendees
         .iter()
-        .filter(|a| !desk.is_ours(&a.party.email))
+        .filter(|a| !desk.hosts(&a.party.email))
         .map(|a| Address { name: a.party.name.clone(), email: a.party.email.clone() })
         .collect()
 }

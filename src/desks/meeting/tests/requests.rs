@@ -907,3 +907,38 @@ fn a_time_chosen_from_those_offered_invites_the_people_named_and_says_the_names_
         "{text}"
     );
 }
+
+/// [`office_with_staff`] with a second owner of the office, Marta Verdi, who does not own the calendar.
+fn office_with_a_second_owner() -> (Dir, RuleSet) {
+    let (dir, _) = office_with_staff();
+    let marta = "\n[[owner]]\nname = \"Marta Verdi\"\naddress = \"marta@office.example\"\n";
+    let text = std::fs::read_to_string(dir.path().join("office.toml")).unwrap();
+    dir.write("office.toml", &format!("{text}{marta}"));
+    let set = dir.load();
+    (dir, set)
+}
+
+#[test]
+fn another_owner_of_the_office_named_in_a_request_is_invited_like_staff() {
+    let (_dir, set) = office_with_a_second_owner();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Marta Verdi?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example", "marta@office.example"]);
+    let marta = itip.events[0].attendees.iter().find(|a| a.party.is("marta@office.example"));
+    assert_eq!(marta.map(|a| a.partstat), Some(PartStat::NeedsAction), "{itip:?}");
+}
+
+#[test]
+fn another_owner_invited_by_name_gets_the_cancellation_too() {
+    let (_dir, set) = office_with_a_second_owner();
+    let mut store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Marta Verdi?");
+    let booked = run(&set, &plain_call(), &msg, &store);
+    apply(&mut store, &booked);
+    let outcome = run(&set, &plain_call(), &in_thread("Sorry, I need to cancel."), &store);
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(itip.method, Method::Cancel);
+    assert_eq!(to, &["anna@client.example", "marta@office.example"]);
+}
