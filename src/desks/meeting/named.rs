@@ -239,7 +239,6 @@ fn words_of(name: &str) -> Vec<String> {
 const WRAP_WIDTH: usize = 66;
 
 /// A name as a request wrote it.
-#[derive(Debug, PartialEq)]
 struct Written {
     name: String,
     /// When the name goes on over a line the sender's mail program wrapped ("Bob⏎Bianchi"): its
