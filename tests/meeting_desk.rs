@@ -423,3 +423,42 @@ fn an_invitation_the_owner_passes_to_clerk_herself_is_not_copied_back_to_her() {
     std::thread::sleep(Duration::from_secs(2));
     assert!(dovecot.messages(OWNER, "INBOX").is_empty(), "she has it already");
 }
+
+#[test]
+fn a_colleague_named_in_a_request_for_a_busy_time_is_invited_when_the_requester_chooses_an_offered_time() {
+    let (dovecot, _sink, office, _clerk) = office_with_staff("", STAFF);
+    dovecot.deliver(ASSISTANT, &outlook("REQUEST", "busy-1", 0, 11, "busy1@example.test"));
+    let (raw, _, _) = answer(&dovecot, 1);
+    assert_eq!(header(&raw, "Subject"), Some("Accepted: Budget review"), "{raw}");
+
+    let (_, eleven) = local(11);
+    let day = eleven.with_timezone(&chrono_tz::Europe::Rome).format("%B %-d");
+    let text = format!("Could we meet on {day} at 11am with Carla Neri and Bob?");
+    dovecot.deliver(ASSISTANT, &in_words("Meeting about the roof", &text, "words9@example.test", None));
+    let (raw, offered, offer) = answer(&dovecot, 2);
+    assert!(offered.is_empty() && offer.contains("  2. "), "times are offered: {offer}");
+    let offer_id = header(&raw, "Message-ID").expect("the offer has a Message-ID");
+    let offer_id = offer_id.trim_matches(|c| c == '<' || c == '>');
+    assert!(
+        dovecot.messages(COLLEAGUE, "INBOX").is_empty(),
+        "nothing is sent to Carla before a time is chosen"
+    );
+
+    let slots: Vec<[i64; 2]> =
+        serde_json::from_str(&office.query_strings("SELECT slots FROM proposals")[0]).unwrap();
+    let second = DateTime::from_timestamp(slots[1][0], 0).unwrap();
+    let choice = format!("The second one works.\r\n\r\nOn Mon, Office Assistant wrote:\r\n> {offer}");
+    dovecot.deliver(
+        ASSISTANT,
+        &in_words("Re: Meeting about the roof", &choice, "words10@example.test", Some(offer_id)),
+    );
+    let (_, invitation, body) = answer(&dovecot, 3);
+    assert!(invitation.contains(&dtstart(second)), "{invitation}");
+    let (_, hers) = received(&dovecot, COLLEAGUE, 1);
+    assert!(hers.contains("METHOD:REQUEST") && hers.contains(&dtstart(second)), "{hers}");
+    assert_eq!(property(&hers, "UID"), property(&invitation, "UID"), "{hers}");
+    assert!(
+        body.contains("I have not invited anyone for \"Bob\": the office has Bob Bianchi, Bob Rossi"),
+        "the confirmation says again what the offer said: {body}"
+    );
+}

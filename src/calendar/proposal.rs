@@ -3,6 +3,7 @@
 //! unanswered is followed up once.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::availability::Slot;
 use super::ics::Party;
@@ -18,8 +19,12 @@ pub struct Proposal {
     pub calendar: String,
     /// Who asked, and gets the invitation.
     pub requester: Party,
-    /// Whom else the request named (To, Cc, addresses in the text), invited too.
+    /// Whom else the request named (To, Cc, addresses in the text, names found in the office's
+    /// directory), invited too.
     pub participants: Vec<Party>,
+    /// What the request named that invites no one: said again when a time is chosen, as it was
+    /// when the times were offered.
+    pub left_out: LeftOut,
     pub summary: String,
     /// The times offered, in the order numbered (1, 2, 3).
     pub slots: Vec<Slot>,
@@ -31,6 +36,26 @@ pub struct Proposal {
     pub replaces: Option<String>,
     /// Whether the request asked for a room (to meet in person).
     pub room: bool,
+}
+
+/// What a request named that the office invites no one for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// Addresses a stranger named that the office does not write to.
+    pub addresses: Vec<String>,
+    /// Names written that no one of the office has.
+    pub unknown: Vec<String>,
+    /// Names written that several of the office's people have.
+    pub ambiguous: Vec<Ambiguous>,
+}
+
+/// A name several people of the office have: nobody is invited for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ambiguous {
+    /// The name as the request wrote it.
+    pub written: String,
+    /// Their full names, as the office's directory writes them.
+    pub candidates: Vec<String>,
 }
 
 /// A new time an attendee proposed (iTIP COUNTER) for a meeting the office organises, put to the

@@ -230,6 +230,15 @@ impl MeetingCase<'_> {
         address.eq_ignore_ascii_case(&self.calendar.owner) || self.cx.office.is_own(address)
     }
 
+    /// Whether `address` hosts the calendar's meetings rather than being invited to them: the
+    /// calendar's side ([`Self::is_ours`]) but the office's other owners, who are people of the
+    /// office invited like its staff ("with Giulia Rossi", when the calendar is someone else's).
+    fn hosts(&self, address: &str) -> bool {
+        let other_owner = !address.eq_ignore_ascii_case(&self.calendar.owner)
+            && self.cx.office.owners.iter().any(|owner| owner.address.eq_ignore_ascii_case(address));
+        self.is_ours(address) && !other_owner
+    }
+
     /// Why `slots` cannot all be booked (the first reason met), ignoring the events with `uid`, which
     /// the slots would replace. A series is checked for busy time and working hours only: notice and
     /// horizon concern when a booking is asked, not its later instances.

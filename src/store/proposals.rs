@@ -11,8 +11,8 @@ use crate::calendar::availability::Slot;
 use crate::calendar::proposal::{Counter, Proposal};
 use crate::language::Language;
 
-const COLUMNS: &str =
-    "message_id, calendar, requester, participants, summary, slots, language, expires_at, replaces, room";
+const COLUMNS: &str = "message_id, calendar, requester, participants, summary, slots, language, expires_at, \
+     replaces, room, left_out";
 
 /// Stores `proposal` in the open transaction.
 pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()> {
@@ -20,7 +20,7 @@ pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()>
     let slots: Vec<[i64; 2]> =
         proposal.slots.iter().map(|s| [s.start.timestamp(), s.end.timestamp()]).collect();
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO proposals ({COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        "INSERT OR REPLACE INTO proposals ({COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
     ))?
     .execute(params![
         proposal.message_id,
@@ -33,6 +33,7 @@ pub(super) fn put_proposal(conn: &Connection, proposal: &Proposal) -> Result<()>
         proposal.expires.timestamp(),
         proposal.replaces,
         proposal.room,
+        json(serde_json::to_string(&proposal.left_out))?,
         now(),
     ])?;
     Ok(())
@@ -90,7 +91,7 @@ impl Store {
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS}, created_at FROM proposals WHERE message_id = ?1 AND closed_at IS NULL"
                 ))?
-                .query_row([id], |row| Ok((row.get::<_, i64>(10)?, proposal(row)?)))
+                .query_row([id], |row| Ok((row.get::<_, i64>(11)?, proposal(row)?)))
                 .optional()?;
             if let Some((created, found)) = found
                 && latest.as_ref().is_none_or(|(at, _)| created >= *at)
@@ -164,6 +165,7 @@ fn proposal(row: &Row<'_>) -> rusqlite::Result<Proposal> {
         expires: time(row.get(7)?).ok_or_else(|| bad(7, "a time out of range".into()))?,
         replaces: row.get(8)?,
         room: row.get(9)?,
+        left_out: serde_json::from_str(&json(10)?).map_err(|e| bad(10, e.to_string()))?,
     })
 }
 

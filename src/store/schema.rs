@@ -354,6 +354,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE purchase_orders_checked RENAME TO purchase_orders;
     CREATE INDEX purchase_orders_by_state ON purchase_orders (state, vendor);
     "#,
+    // 15: what a request named that invites no one (addresses not written to, names no one or
+    // several have), kept with the times offered so that the booking from the time chosen says it
+    // again. An offer made before it reads as leaving nothing out: its own answer had said so.
+    r#"
+    ALTER TABLE proposals ADD COLUMN left_out TEXT NOT NULL
+        DEFAULT '{"addresses":[],"unknown":[],"ambiguous":[]}';  -- JSON object
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

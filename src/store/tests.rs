@@ -420,3 +420,21 @@ mod numbered_rows {
         assert_eq!(store.ticket(TicketNumber(1001)).unwrap().expect("ticket").state, TicketState::Answered);
     }
 }
+
+#[test]
+fn an_offer_held_before_the_names_left_out_were_kept_reads_as_leaving_nothing_out() {
+    let path = tempdir().join("clerk.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    schema::migrate_to(&mut conn, 14).unwrap();
+    conn.execute(
+        "INSERT INTO proposals (message_id, calendar, requester, participants, summary, slots, language,
+         created_at, expires_at, room) VALUES ('offer@x', 'office', '{\"email\":\"anna@client.example\",\"name\":null}',
+         '[]', 'Budget review', '[[100,200]]', 'en', 1, 300, 0)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let offer = store.open_proposal(&["offer@x".to_owned()]).unwrap().expect("the offer is still open");
+    assert_eq!(offer.left_out, crate::calendar::proposal::LeftOut::default());
+}

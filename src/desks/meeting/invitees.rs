@@ -37,8 +37,9 @@ enum Naming {
 }
 
 /// Sorts the people a request names: `named` from its To and Cc, `in_text` written in its words,
-/// `by_name` found in the office's directory by the names it wrote. The office's own calendar side
-/// and the requester are neither invited nor left out.
+/// `by_name` found in the office's directory by the names it wrote. The calendar's own side (its
+/// owner, the assistant, the office's shared addresses) and the requester are neither invited nor
+/// left out; the office's other owners are invited like staff.
 pub(super) fn sort(
     desk: &MeetingCase<'_>,
     requester: &Party,
@@ -55,7 +56,7 @@ pub(super) fn sort(
     for (party, naming) in named.chain(by_name).chain(in_text).take(MAX_PEOPLE) {
         let seen = invitees.invited.iter().any(|p| p.is(&party.email))
             || invitees.left_out.iter().any(|a| a.eq_ignore_ascii_case(&party.email));
-        if desk.is_ours(&party.email) || requester.is(&party.email) || seen {
+        if desk.hosts(&party.email) || requester.is(&party.email) || seen {
             continue;
         }
         let same_domain =

@@ -152,7 +152,7 @@ pub(super) struct AmbiguousName {
 /// them (`unknown`), or several have (`ambiguous`).
 pub(super) fn names_left_out(
     named_unknown: &[String],
-    ambiguous: &[super::named::Ambiguous],
+    ambiguous: &[crate::calendar::proposal::Ambiguous],
 ) -> (Option<String>, Vec<AmbiguousName>) {
     let unknown = (!named_unknown.is_empty()).then(|| named_unknown.join(", "));
     let ambiguous = ambiguous

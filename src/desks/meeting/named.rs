@@ -9,7 +9,8 @@
 
 use crate::calendar::ics::Party;
 use crate::calendar::phrase;
-use crate::office::Office;
+use crate::calendar::proposal::Ambiguous;
+use crate::office::{Office, Person};
 
 /// At most this many names are read from one request.
 const MOST_NAMES: usize = 12;
@@ -145,18 +146,10 @@ pub(super) struct Named {
     pub(super) ambiguous: Vec<Ambiguous>,
 }
 
-/// A name several people of the office have.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct Ambiguous {
-    pub(super) written: String,
-    /// Their full names, as the directory writes them.
-    pub(super) candidates: Vec<String>,
-}
-
 /// The people `text` names as participants, looked up in `office`'s directory. Names that are
 /// `already` there by address (the sender's, those of To and Cc) are left out.
 pub(super) fn people(text: &str, office: &Office, already: &[&str]) -> Named {
-    let directory: Vec<(Vec<String>, &crate::office::Person)> = office
+    let directory: Vec<(Vec<String>, &Person)> = office
         .staff
         .iter()
         .map(|member| &member.person)
@@ -165,39 +158,52 @@ pub(super) fn people(text: &str, office: &Office, already: &[&str]) -> Named {
         .collect();
     let already: Vec<Vec<String>> = already.iter().map(|name| words_of(name)).collect();
     let mut named = Named::default();
-    for written in names_in(text) {
-        let words = words_of(&written);
-        if already.iter().any(|name| is_called(name, &words)) {
+    for Written { mut name, before_break } in names_in(text) {
+        let mut people = whom(&directory, &words_of(&name)).0;
+        // A name read on over a line break that no one has, whose words before the break are
+        // someone's whole name, ended at the break: the next line began a sentence of its own.
+        if people.is_empty()
+            && let Some(before) = before_break
+            && let (those, true) = whom(&directory, &words_of(&before))
+        {
+            (people, name) = (those, before);
+        }
+        let words = words_of(&name);
+        if already.iter().any(|there| is_called(there, &words)) {
             continue;
         }
-        let exact: Vec<_> = directory.iter().filter(|(name, _)| *name == words).collect();
-        let candidates = if exact.is_empty() {
-            directory.iter().filter(|(name, _)| is_called(name, &words)).collect()
-        } else {
-            exact
-        };
-        let mut people: Vec<&crate::office::Person> = Vec::new();
-        for (_, person) in candidates {
-            if !people.iter().any(|p| p.address.eq_ignore_ascii_case(&person.address)) {
-                people.push(person);
-            }
-        }
         match people.as_slice() {
-            [] => push_once(&mut named.unknown, written),
+            [] => push_once(&mut named.unknown, name),
             [one] => {
                 if !named.found.iter().any(|p| p.is(&one.address)) {
                     named.found.push(Party { email: one.address.clone(), name: Some(one.name.clone()) });
                 }
             }
             several => {
-                if !named.ambiguous.iter().any(|a| a.written == written) {
+                if !named.ambiguous.iter().any(|a| a.written == name) {
                     let candidates = several.iter().map(|p| p.name.clone()).collect();
-                    named.ambiguous.push(Ambiguous { written, candidates });
+                    named.ambiguous.push(Ambiguous { written: name, candidates });
                 }
             }
         }
     }
     named
+}
+
+/// The people of `directory` called `written`, each once, and whether they are called so by their
+/// whole name.
+fn whom<'p>(directory: &[(Vec<String>, &'p Person)], written: &[String]) -> (Vec<&'p Person>, bool) {
+    let exact: Vec<_> = directory.iter().filter(|(name, _)| name == written).collect();
+    let whole = !exact.is_empty();
+    let candidates =
+        if whole { exact } else { directory.iter().filter(|(name, _)| is_called(name, written)).collect() };
+    let mut people: Vec<&Person> = Vec::new();
+    for (_, person) in candidates {
+        if !people.iter().any(|p| p.address.eq_ignore_ascii_case(&person.address)) {
+            people.push(person);
+        }
+    }
+    (people, whole)
 }
 
 /// Whether someone called `name` is the one written as `written`: the same name, the first name or
@@ -225,6 +231,36 @@ fn words_of(name: &str) -> Vec<String> {
     crate::text::fold(name).split_whitespace().map(str::to_owned).collect()
 }
 
+/// The narrowest width mail programs wrap plain text at is about 70 columns (mutt and Thunderbird
+/// 72, Outlook 76, Gmail 78): a line that the next line's first word would have taken past this
+/// was wrapped by the sender's program, and its sentence goes on. Stricter than the time reader's
+/// test (a line of 40 characters): a line joined wrongly there merges two sentences' times, here
+/// it would make the next sentence's first word part of a name.
+const WRAP_WIDTH: usize = 66;
+
+/// A name as a request wrote it.
+struct Written {
+    name: String,
+    /// When the name goes on over a line the sender's mail program wrapped ("Bob⏎Bianchi"): its
+    /// words before the line break.
+    before_break: Option<String>,
+}
+
+/// A sentence: its words and commas, and which of them begin a line that the sender's mail program
+/// wrapped onto (`wrapped[i]` for `tokens[i]`).
+#[derive(Default)]
+struct Sentence<'a> {
+    tokens: Vec<Token<'a>>,
+    wrapped: Vec<bool>,
+}
+
+impl<'a> Sentence<'a> {
+    fn push(&mut self, token: Token<'a>, wrapped: bool) {
+        self.tokens.push(token);
+        self.wrapped.push(wrapped);
+    }
+}
+
 /// One piece of a sentence.
 #[derive(Debug, PartialEq)]
 enum Token<'a> {
@@ -234,10 +270,11 @@ enum Token<'a> {
 }
 
 /// The names `text` writes as participants, as written.
-fn names_in(text: &str) -> Vec<String> {
+fn names_in(text: &str) -> Vec<Written> {
     let mut names = Vec::new();
     for sentence in sentences(text) {
         let folded: Vec<String> = sentence
+            .tokens
             .iter()
             .map(|t| match t {
                 Token::Word(w) => crate::text::fold(w).trim().to_owned(),
@@ -252,7 +289,11 @@ fn names_in(text: &str) -> Vec<String> {
         for (i, word) in folded.iter().enumerate() {
             let with = WITH.contains(&word.as_str()) && about_meeting;
             if with || INVITE.contains(&word.as_str()) {
-                names.extend(list_after(&sentence[i + 1..], &folded[i + 1..]));
+                names.extend(list_after(
+                    &sentence.tokens[i + 1..],
+                    &sentence.wrapped[i + 1..],
+                    &folded[i + 1..],
+                ));
             }
         }
         if names.len() >= MOST_NAMES {
@@ -263,9 +304,9 @@ fn names_in(text: &str) -> Vec<String> {
     names
 }
 
-/// The names listed at the start of `tokens` ("Bob Bianchi, Carla and Dario"), `folded` their
-/// folded forms.
-fn list_after(tokens: &[Token<'_>], folded: &[String]) -> Vec<String> {
+/// The names listed at the start of `tokens` ("Bob Bianchi, Carla and Dario"), `wrapped` which of
+/// them begin a wrapped line, `folded` their folded forms.
+fn list_after(tokens: &[Token<'_>], wrapped: &[bool], folded: &[String]) -> Vec<Written> {
     let mut names = Vec::new();
     let mut at = 0;
     loop {
@@ -281,14 +322,19 @@ fn list_after(tokens: &[Token<'_>], folded: &[String]) -> Vec<String> {
         if at == start {
             return names;
         }
-        let name: Vec<&str> = tokens[start..at]
-            .iter()
-            .filter_map(|t| match t {
-                Token::Word(w) => Some(*w),
-                Token::Comma => None,
-            })
-            .collect();
-        names.push(name.join(" "));
+        let words = |tokens: &[Token<'_>]| {
+            let words: Vec<&str> = tokens
+                .iter()
+                .filter_map(|t| match t {
+                    Token::Word(w) => Some(*w),
+                    Token::Comma => None,
+                })
+                .collect();
+            words.join(" ")
+        };
+        let before_break =
+            (start + 1..at).find(|&i| wrapped[i]).map(|line_break| words(&tokens[start..line_break]));
+        names.push(Written { name: words(&tokens[start..at]), before_break });
         let mut joined = false;
         while at < tokens.len() && (tokens[at] == Token::Comma || AND.contains(&folded[at].as_str())) {
             at += 1;
@@ -318,10 +364,13 @@ fn is_name_word(token: &Token<'_>) -> bool {
 }
 
 /// `text` cut into sentences of words and commas. A full stop after a title ("Dr.", "dott.") or an
-/// initial does not end a sentence.
-fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
-    let mut sentences = vec![Vec::new()];
+/// initial does not end a sentence, nor does the end of a line the sender's mail program wrapped.
+fn sentences(text: &str) -> Vec<Sentence<'_>> {
+    let mut sentences = vec![Sentence::default()];
     let mut start: Option<usize> = None;
+    // Whether the next word begins a wrapped line.
+    let mut on_wrapped_line = false;
+    let mut line_start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let inside = c.is_alphanumeric()
@@ -335,22 +384,36 @@ fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
         let sentence = sentences.last_mut().unwrap_or_else(|| unreachable!("never empty"));
         let word = start.take().map(|s| &text[s..at]);
         if let Some(word) = word {
-            sentence.push(Token::Word(word));
+            sentence.push(Token::Word(word), std::mem::take(&mut on_wrapped_line));
         }
         match c {
-            ',' | '/' | '&' => sentence.push(Token::Comma),
+            ',' | '/' | '&' => sentence.push(Token::Comma, false),
             '.' if word.is_some_and(is_title_or_initial) => {}
-            '.' | '?' | '!' | ';' | ':' | '\n' | '(' | ')' => sentences.push(Vec::new()),
+            '\n' if wrapped(&text[line_start..at], &text[at + 1..]) => on_wrapped_line = true,
+            '.' | '?' | '!' | ';' | ':' | '\n' | '(' | ')' => sentences.push(Sentence::default()),
             _ => {}
+        }
+        if c == '\n' {
+            line_start = at + 1;
         }
     }
     if let Some(s) = start
         && let Some(sentence) = sentences.last_mut()
     {
-        sentence.push(Token::Word(&text[s..]));
+        sentence.push(Token::Word(&text[s..]), on_wrapped_line);
     }
-    sentences.retain(|s| !s.is_empty());
+    sentences.retain(|s| !s.tokens.is_empty());
     sentences
+}
+
+/// Whether `line` was wrapped by the sender's mail program before `rest`, the text after it: `rest`
+/// goes on with a word on the next line that would have taken `line` past [`WRAP_WIDTH`]. A blank
+/// line (a new paragraph), a quote or a list's bullet begin something else.
+fn wrapped(line: &str, rest: &str) -> bool {
+    let next = rest.lines().next().unwrap_or_default().trim_start();
+    let first_word = next.split_whitespace().next().unwrap_or_default();
+    next.starts_with(char::is_alphanumeric)
+        && line.trim_end().chars().count() + 1 + first_word.chars().count() > WRAP_WIDTH
 }
 
 /// Whether `word`, followed by a full stop, is a title ("Dr", "dott") or an initial ("B"), after
@@ -365,7 +428,53 @@ mod tests {
     use super::*;
 
     fn written(text: &str) -> Vec<String> {
-        names_in(text)
+        names_in(text).into_iter().map(|written| written.name).collect()
+    }
+
+    /// The standard office with Bob Bianchi, Bob Rossi and Carla Neri on its staff.
+    fn office() -> Office {
+        let dir = crate::rules::tests::Dir::with_rules(crate::rules::tests::A_RULE);
+        let staff = "\n[[staff]]\nname = \"Bob Bianchi\"\naddress = \"bob.bianchi@office.example\"\n\
+                     \n[[staff]]\nname = \"Bob Rossi\"\naddress = \"bob.rossi@office.example\"\n\
+                     \n[[staff]]\nname = \"Carla Neri\"\naddress = \"carla.neri@office.example\"\n";
+        dir.write("office.toml", &format!("{}{staff}", crate::rules::tests::OFFICE));
+        dir.load().office
+    }
+
+    #[test]
+    fn a_name_a_mail_program_wrapped_onto_the_next_line_is_read_whole() {
+        let text = "Could we meet on Tuesday at 3pm to go through the budget figures with Bob\n\
+                    Bianchi and Carla Neri?";
+        assert_eq!(written(text), ["Bob Bianchi", "Carla Neri"]);
+    }
+
+    #[test]
+    fn a_short_line_or_a_new_paragraph_ends_the_names_at_the_line_break() {
+        assert_eq!(written("Could we meet on Tuesday with Bob\nAnna"), ["Bob"]);
+        let text = "Could we meet on Tuesday at 3pm to go through the budget figures with Bob\n\n\
+                    Carla will bring the slides.";
+        assert_eq!(written(text), ["Bob"]);
+    }
+
+    #[test]
+    fn a_whole_name_before_a_wrap_ends_there_when_the_next_line_begins_a_sentence() {
+        let text = "Could we meet on Tuesday at 3pm to go through the figures with Bob Bianchi\n\
+                    Carla will bring the slides";
+        let named = people(text, &office(), &[]);
+        assert_eq!(
+            named.found,
+            [Party { email: "bob.bianchi@office.example".into(), name: Some("Bob Bianchi".into()) }]
+        );
+        assert!(named.unknown.is_empty() && named.ambiguous.is_empty(), "{named:?}");
+    }
+
+    #[test]
+    fn a_first_name_before_a_wrap_is_no_whole_name_and_the_name_read_on_is_said_unknown() {
+        let text = "Could we meet on Tuesday at 3pm to go through the budget figures with Bob\n\
+                    Verdi and the others?";
+        let named = people(text, &office(), &[]);
+        assert!(named.found.is_empty(), "no Bob is guessed: {named:?}");
+        assert_eq!(named.unknown, ["Bob Verdi"]);
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub(super) fn move_to(
             .map(|a| {
                 let partstat = if as_proposed && a.party.is(&proposer.email) {
                     PartStat::Accepted
-                } else if desk.is_ours(&a.party.email) {
+                } else if desk.hosts(&a.party.email) {
                     a.partstat
                 } else {
                     PartStat::NeedsAction
@@ -197,7 +197,7 @@ pub(super) fn move_to(
     let to: Vec<_> = moved
         .attendees
         .iter()
-        .filter(|a| !desk.is_ours(&a.party.email))
+        .filter(|a| !desk.hosts(&a.party.email))
         .map(|a| address_of(&a.party))
         .collect();
     if !to.is_empty() && desk.answers_allowed {

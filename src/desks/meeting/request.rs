@@ -18,7 +18,7 @@ use crate::calendar::event::{Event, EventStatus};
 use crate::calendar::ics::{Attendee, Method, PartStat, Party};
 use crate::calendar::itip;
 use crate::calendar::phrase::{self, Asked, Intent, Reading};
-use crate::calendar::proposal::Proposal;
+use crate::calendar::proposal::{Ambiguous, LeftOut, Proposal};
 use crate::desks::{DeskError, Outcome};
 use crate::effects::{Effect, MailKind};
 use crate::language::Language;
@@ -32,12 +32,9 @@ const HELD_FOR: TimeDelta = TimeDelta::days(3);
 struct Request {
     requester: Party,
     participants: Vec<Party>,
-    /// Addresses the request named that the office does not invite (see [`invitees`]).
-    left_out: Vec<String>,
-    /// Names the request wrote that none of the office's people has (see [`named`]).
-    unknown: Vec<String>,
-    /// Names the request wrote that several of the office's people have: nobody is invited for them.
-    ambiguous: Vec<named::Ambiguous>,
+    /// What the request named that invites no one: addresses the office does not write to (see
+    /// [`invitees`]), names none or several of the office's people have (see [`named`]).
+    left_out: LeftOut,
     /// The meeting's title: who and what.
     summary: String,
     /// To meet in person: a room is booked too.
@@ -60,9 +57,7 @@ pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<()
         Some(p) => Request {
             requester: p.requester.clone(),
             participants: p.participants.clone(),
-            left_out: Vec::new(),
-            unknown: Vec::new(),
-            ambiguous: Vec::new(),
+            left_out: p.left_out.clone(),
             summary: p.summary.clone(),
             room: p.room,
         },
@@ -72,19 +67,20 @@ pub(super) fn handle(desk: &MeetingCase<'_>, outcome: &mut Outcome) -> Result<()
         outcome.notes.push("meeting desk: the request has no sender to answer".into());
         return Ok(());
     };
-    if !request.left_out.is_empty() {
+    let left_out = &request.left_out;
+    if !left_out.addresses.is_empty() {
         outcome.notes.push(format!(
             "meeting desk: not invited, as the request comes from outside the office: {}",
-            request.left_out.join(", ")
+            left_out.addresses.join(", ")
         ));
     }
-    if !request.unknown.is_empty() {
+    if !left_out.unknown.is_empty() {
         outcome.notes.push(format!(
             "meeting desk: not invited, as no one of the office has the name: {}",
-            request.unknown.join(", ")
+            left_out.unknown.join(", ")
         ));
     }
-    for name in &request.ambiguous {
+    for name in &left_out.ambiguous {
         outcome.notes.push(format!(
             "meeting desk: not invited, as several of the office have the name {}: {}",
             name.written,
@@ -532,7 +528,7 @@ fn invited(desk: &MeetingCase<'_>, event: &Event) -> Vec<Address> {
     event
         .attendees
         .iter()
-        .filter(|a| !desk.is_ours(&a.party.email))
+        .filter(|a| !desk.hosts(&a.party.email))
         .map(|a| Address { name: a.party.name.clone(), email: a.party.email.clone() })
         .collect()
 }
@@ -568,9 +564,11 @@ fn request(desk: &MeetingCase<'_>) -> Result<Request, DeskError> {
     Ok(Request {
         requester,
         participants: invitees.invited,
-        left_out: invitees.left_out,
-        unknown: by_name.unknown,
-        ambiguous: by_name.ambiguous,
+        left_out: LeftOut {
+            addresses: invitees.left_out,
+            unknown: by_name.unknown,
+            ambiguous: by_name.ambiguous,
+        },
         summary,
         room,
     })
@@ -678,7 +676,7 @@ pub(super) fn owner_copy(
     calendar: String,
     event: &Event,
     unknown: &[String],
-    ambiguous: &[named::Ambiguous],
+    ambiguous: &[Ambiguous],
 ) -> Result<Effect, DeskError> {
     let msg = desk.cx.msg;
     let requester = msg.reply_to.first().or(msg.from.first()).map_or_else(String::new, |a| match &a.name {
@@ -783,7 +781,8 @@ fn book(
         .chain(&request.participants)
         .map(|p| Address { name: p.name.clone(), email: p.email.clone() })
         .collect();
-    let (unknown, ambiguous) = letters::names_left_out(&request.unknown, &request.ambiguous);
+    let (unknown, ambiguous) =
+        letters::names_left_out(&request.left_out.unknown, &request.left_out.ambiguous);
     let values = letters::Invitation {
         greeting: language.greeting(request.requester.name.as_deref()),
         reading,
@@ -802,7 +801,7 @@ fn book(
     let copy = if owner_gets_no_copy(desk, &to) {
         None
     } else {
-        let (unknown, ambiguous) = (&request.unknown, &request.ambiguous);
+        let (unknown, ambiguous) = (&request.left_out.unknown, &request.left_out.ambiguous);
         Some(owner_copy(desk, "booked", Method::Request, calendar.clone(), &event, unknown, ambiguous)?)
     };
     outcome.effects.push(Effect::PutEvent(Box::new(event)));
@@ -854,7 +853,8 @@ fn propose(
         return Ok(());
     }
     let language = reading.language;
-    let (unknown, ambiguous) = letters::names_left_out(&request.unknown, &request.ambiguous);
+    let (unknown, ambiguous) =
+        letters::names_left_out(&request.left_out.unknown, &request.left_out.ambiguous);
     let values = letters::FreeTimes {
         greeting: language.greeting(request.requester.name.as_deref()),
         reading: letters::ReadAs::reading(desk, reading, None),
@@ -889,6 +889,7 @@ fn propose(
         calendar: desk.calendar.name.clone(),
         requester: request.requester.clone(),
         participants: request.participants.clone(),
+        left_out: request.left_out.clone(),
         summary: request.summary.clone(),
         slots,
         language,
@@ -931,5 +932,6 @@ fn within_hours(
 
 /// The addresses a stranger's request named that the office did not invite, if any.
 fn not_invited(request: &Request) -> Option<String> {
-    (!request.left_out.is_empty()).then(|| request.left_out.join(", "))
+    let addresses = &request.left_out.addresses;
+    (!addresses.is_empty()).then(|| addresses.join(", "))
 }

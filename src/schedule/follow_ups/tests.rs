@@ -35,6 +35,7 @@ fn store(offered: DateTime<Utc>) -> (Store, Vec<Slot>) {
             calendar: "office".into(),
             requester: Party { email: "anna@client.example".into(), name: Some("Anna Bianchi".into()) },
             participants: Vec::new(),
+            left_out: Default::default(),
             summary: "Budget review".into(),
             slots: slots.clone(),
             language: Language::English,

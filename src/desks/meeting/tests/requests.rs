@@ -214,6 +214,7 @@ fn offered(store: &mut Store, language: Language) -> Proposal {
         calendar: "giulia".into(),
         requester: Party { email: "anna@client.example".into(), name: Some("Anna Bianchi".into()) },
         participants: Vec::new(),
+        left_out: Default::default(),
         summary: "Budget review".into(),
         slots: [24, 25, 26].map(|day| Slot { start: rome(day, 10), end: rome(day, 11) }).to_vec(),
         language,
@@ -882,4 +883,62 @@ fn a_subject_that_says_only_whom_from_gives_a_title_of_whom_with() {
     msg.from = vec![Address { name: Some("Marco Conti".into()), email: "marco@conti.example".into() }];
     let outcome = run(&set, &plain_call(), &msg, &store);
     assert_eq!(stored(&outcome)[0].summary, "Meeting with Marco Conti");
+}
+
+#[test]
+fn a_time_chosen_from_those_offered_invites_the_people_named_and_says_the_names_left_out_again() {
+    let (_dir, set) = office_with_staff();
+    let mut store = Store::open_in_memory().unwrap();
+    busy_tuesday_afternoon(&mut store);
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Carla Neri, Bob and Marco Conti?");
+    let offer = run(&set, &plain_call(), &msg, &store);
+    let held = proposals(&offer).remove(0);
+    store.put_proposal(&held).unwrap();
+    let reopened = store.open_proposal(std::slice::from_ref(&held.message_id)).unwrap();
+    assert_eq!(reopened.as_ref(), Some(&held), "what was left out is stored with the offer");
+
+    let outcome = run(&set, &plain_call(), &reply_to(&held, "The 2 works, thanks"), &store);
+    let (to, _) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example", "carla.neri@office.example"]);
+    let text = invitation_text(&outcome);
+    assert!(text.contains("I have not invited Marco Conti: I find no one of that name"), "{text}");
+    assert!(
+        text.contains("I have not invited anyone for \"Bob\": the office has Bob Bianchi, Bob Rossi"),
+        "{text}"
+    );
+}
+
+/// [`office_with_staff`] with a second owner of the office, Marta Verdi, who does not own the calendar.
+fn office_with_a_second_owner() -> (Dir, RuleSet) {
+    let (dir, _) = office_with_staff();
+    let marta = "\n[[owner]]\nname = \"Marta Verdi\"\naddress = \"marta@office.example\"\n";
+    let text = std::fs::read_to_string(dir.path().join("office.toml")).unwrap();
+    dir.write("office.toml", &format!("{text}{marta}"));
+    let set = dir.load();
+    (dir, set)
+}
+
+#[test]
+fn another_owner_of_the_office_named_in_a_request_is_invited_like_staff() {
+    let (_dir, set) = office_with_a_second_owner();
+    let store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Marta Verdi?");
+    let outcome = run(&set, &plain_call(), &msg, &store);
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(to, &["anna@client.example", "marta@office.example"]);
+    let marta = itip.events[0].attendees.iter().find(|a| a.party.is("marta@office.example"));
+    assert_eq!(marta.map(|a| a.partstat), Some(PartStat::NeedsAction), "{itip:?}");
+}
+
+#[test]
+fn another_owner_invited_by_name_gets_the_cancellation_too() {
+    let (_dir, set) = office_with_a_second_owner();
+    let mut store = Store::open_in_memory().unwrap();
+    let msg = words("Budget review", "Could we meet on Tuesday at 3pm with Marta Verdi?");
+    let booked = run(&set, &plain_call(), &msg, &store);
+    apply(&mut store, &booked);
+    let outcome = run(&set, &plain_call(), &in_thread("Sorry, I need to cancel."), &store);
+    let (to, itip) = &sent(&outcome)[0];
+    assert_eq!(itip.method, Method::Cancel);
+    assert_eq!(to, &["anna@client.example", "marta@office.example"]);
 }
