@@ -539,7 +539,7 @@ fn request(desk: &MeetingCase<'_>) -> Result<Request, DeskError> {
     let sender = msg.reply_to.first().or(msg.from.first());
     let requester = sender.map(|a| Party { email: a.email.clone(), name: a.name.clone() });
     let named = msg.to.iter().chain(&msg.cc).map(|a| Party { email: a.email.clone(), name: a.name.clone() });
-    let in_text = addresses_in(crate::mail::reply_text::new_text(&msg.text))
+    let in_text = crate::mail::pattern::addresses_in(crate::mail::reply_text::new_text(&msg.text))
         .into_iter()
         .map(|email| Party { email, name: None });
     // People named without an address, read where the time is read; those already there by address
@@ -710,14 +710,6 @@ pub(super) fn owner_copy(
 
 fn request_with_sender(request: Request) -> Option<Request> {
     (!request.requester.email.is_empty()).then_some(request)
-}
-
-/// The email addresses written in `text`.
-fn addresses_in(text: &str) -> Vec<String> {
-    static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        crate::regexes::built_in(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-    });
-    ADDRESS.find_iter(text).map(|m| m.as_str().trim_end_matches('.').to_lowercase()).collect()
 }
 
 /// Books `slot`: the event, and the invitation to the requester and participants.
