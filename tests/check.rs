@@ -309,3 +309,31 @@ fn every_mistake_in_the_configuration_is_reported_at_once() {
     );
     assert!(!dir.path().join("state").exists(), "no folder made");
 }
+
+#[test]
+fn wrong_values_in_three_sections_are_all_reported_with_their_lines() {
+    let (dir, rules) = shipped_copy();
+    let config = dir.path().join("clerk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[rules]\ndir = {:?}\n\n[[mailbox]]\nname = \"office\"\nurl = \"maildir:inbox\"\nidle = \"yes\"\n\n\
+             [feeds]\nrefresh = false\n\n[http]\nlisten = 8080\n",
+            rules.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, out) = clerk(&["--config", config.to_str().unwrap(), "check"]);
+    assert_eq!(code, 1, "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 3, "{out}");
+    assert!(
+        errors[0].contains("clerk.toml:7:8: expected true or false for `mailbox.idle`, found \"yes\""),
+        "{out}"
+    );
+    assert!(
+        errors[1].contains("clerk.toml:10:11: expected a period") && errors[1].ends_with("found false"),
+        "{out}"
+    );
+    assert!(errors[2].contains("clerk.toml:13:10: expected a string for `http.listen`, found 8080"), "{out}");
+}

@@ -221,3 +221,19 @@ fn backfill_refuses_while_the_daemon_works_on_the_same_office() {
         "{stderr}"
     );
 }
+
+#[test]
+fn backfill_of_an_unknown_mailbox_is_refused_by_name_even_while_the_daemon_works() {
+    let (_dovecot, _sink, office) = office_with_history();
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", std::time::Duration::from_secs(30)), "{}", clerk.log());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clerk"))
+        .arg("--config")
+        .arg(office.config())
+        .args(["backfill", "--mailbox", "offcie", "--since", "7d"])
+        .output()
+        .expect("running clerk");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("no mailbox named \"offcie\"; the configured ones are office"), "{stderr}");
+}

@@ -164,6 +164,9 @@ fn handle_existing_mail(
     since: &str,
 ) -> anyhow::Result<ExitCode> {
     let config = Config::locate_and_load(config)?;
+    // A mistyped mailbox name is refused before the office's lock is taken: a daemon running beside
+    // this command must not be told the office is busy for nothing.
+    chosen_mailboxes(&config, mailbox)?;
     let office = clerk::daemon::Office::open(config)?;
     let zone = office.rules.get().office.timezone;
     let (mailboxes, from) = replay_scope(&office.config, mailbox, since, zone)?;
@@ -202,6 +205,14 @@ fn replay_scope<'c>(
 ) -> anyhow::Result<(Vec<&'c clerk::config::MailboxConfig>, chrono::NaiveDate)> {
     let today = chrono::Utc::now().with_timezone(&zone).date_naive();
     let since = clerk::replay::since(since, today).map_err(anyhow::Error::msg)?;
+    Ok((chosen_mailboxes(config, mailbox)?, since))
+}
+
+/// The mailboxes configured (all, or the one named); an error listing them when none has that name.
+fn chosen_mailboxes<'c>(
+    config: &'c Config,
+    mailbox: Option<&str>,
+) -> anyhow::Result<Vec<&'c clerk::config::MailboxConfig>> {
     let mailboxes: Vec<_> =
         config.mailboxes.iter().filter(|m| mailbox.is_none_or(|name| m.name == name)).collect();
     if mailboxes.is_empty() {
@@ -212,7 +223,7 @@ fn replay_scope<'c>(
             names.join(", ")
         );
     }
-    Ok((mailboxes, since))
+    Ok(mailboxes)
 }
 
 /// The messages `replay` and `diff` look at, decided by each of `rule_sets`.

@@ -16,6 +16,7 @@ mod paths;
 mod quantities;
 mod secrets;
 mod servers;
+mod values;
 
 pub use delivery::{Delivery, SmtpAccount};
 pub use errors::{ConfigError, Located};
@@ -118,21 +119,11 @@ impl Config {
             .into_iter()
             .map(Located::from)
             .collect();
-        let raw: RawConfig = match toml::from_str(text) {
-            Ok(raw) => raw,
-            Err(e) => {
-                let start = e.span().map(|s| s.start).unwrap_or(0);
-                // The parser's message alone can be terse ("invalid type"): show the line it is about.
-                let start = start.min(text.len());
-                let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
-                let line = text[line_start..].lines().next().unwrap_or("").trim();
-                let message = match e.message().trim() {
-                    m if line.is_empty() || m.contains('`') => m.to_string(),
-                    m => format!("{m}: `{line}`"),
-                };
-                found.push(at(start..start, message));
-                return Err(ConfigError::invalid(found));
-            }
+        // Every value of the wrong type too, all of them, with the unknown keys.
+        let read = values::read::<RawConfig>(text);
+        found.extend(read.problems.into_iter().map(|(span, message)| at(span, message)));
+        let Some(raw) = read.value else {
+            return Err(ConfigError::invalid(found));
         };
 
         let mut problems = Vec::new();
@@ -155,6 +146,14 @@ impl Config {
         let log_level = monitoring::log_level(raw.log, &mut problems);
         let http_listen = monitoring::http_listen(&raw.http, &mut problems);
         let feeds = feeds::settings(&raw.feeds, base, &mut problems);
+        // A check of a table whose value was already reported as unreadable, naming that key ("needs
+        // `user`"), would only repeat it.
+        let repeats = |(span, message): &Problem| {
+            read.taken
+                .iter()
+                .any(|(table, key)| table.contains(&span.start) && message.contains(&format!("`{key}`")))
+        };
+        problems.retain(|problem| !repeats(problem));
         found.extend(problems.into_iter().map(|(span, msg)| at(span, msg)));
         if !found.is_empty() {
             return Err(ConfigError::invalid(found));

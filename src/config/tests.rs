@@ -318,12 +318,75 @@ fn loading_checks_that_the_rules_directory_exists() {
 }
 
 #[test]
-fn a_value_of_the_wrong_type_shows_its_whole_line() {
+fn a_value_of_the_wrong_type_says_what_was_expected_and_what_was_found() {
     let error = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nidle = \"yes\"\n");
+    assert_eq!(error, "/etc/clerk/clerk.toml:4:8: expected true or false for `mailbox.idle`, found \"yes\"");
+}
+
+#[test]
+fn every_wrong_value_is_reported_at_once_with_the_unknown_keys_in_file_order() {
+    let message = errors(
+        "[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\nidle = \"yes\"\npoll_interval = true\n\n\
+         [feeds]\nrefresh = [1]\nreffresh = \"1m\"\n\n\
+         [log]\nlevel = 5\n",
+    );
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "/etc/clerk/clerk.toml:4:8: expected true or false for `mailbox.idle`, found \"yes\"",
+            "/etc/clerk/clerk.toml:5:17: expected a period such as \"60s\" or \"5m\", or a number of seconds \
+             for `mailbox.poll_interval`, found true",
+            "/etc/clerk/clerk.toml:8:11: expected a period such as \"60s\" or \"5m\", or a number of seconds \
+             for `feeds.refresh`, found a list",
+            "/etc/clerk/clerk.toml:9:1: unknown key `feeds.reffresh`, did you mean `feeds.refresh`?",
+            "/etc/clerk/clerk.toml:12:9: expected a string for `log.level`, found 5",
+        ],
+        "{message}"
+    );
+}
+
+#[test]
+fn a_negative_period_is_refused_at_its_value() {
+    let error = errors("[[mailbox]]\nname = \"a\"\nurl = \"maildir:/m\"\ntime_budget = -5\n");
     assert!(
-        error.ends_with("4:8: invalid type: string \"yes\", expected a boolean: `idle = \"yes\"`"),
+        error.ends_with(
+            "4:15: expected a period such as \"60s\" or \"5m\", or a number of seconds for \
+         `mailbox.time_budget`, found -5"
+        ),
         "{error}"
     );
+}
+
+#[test]
+fn a_required_value_of_the_wrong_type_is_reported_once_not_again_as_missing() {
+    let message = errors("[smtp]\nurl = 25\n\n[[mailbox]]\nname = 7\nurl = \"maildir:/m\"\n");
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "/etc/clerk/clerk.toml:2:7: expected a string for `smtp.url`, found 25",
+            "/etc/clerk/clerk.toml:5:8: expected a string for `mailbox.name`, found 7",
+        ],
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_required_key_is_reported_at_its_table() {
+    let message = errors("[[mailbox]]\nname = \"a\"\n\n[log]\nlevel = 5\n");
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 2, "{message}");
+    assert!(lines[0].starts_with("/etc/clerk/clerk.toml:1:") && lines[0].ends_with("missing `mailbox.url`"));
+    assert!(lines[1].starts_with("/etc/clerk/clerk.toml:5:9: expected a string for `log.level`"));
+}
+
+#[test]
+fn a_check_that_would_repeat_a_wrong_value_is_left_out() {
+    let message = errors(
+        "[[mailbox]]\nname = \"a\"\nurl = \"imaps://imap.example.com\"\nuser = 5\npassword_env = \"P\"\n",
+    );
+    assert_eq!(message, "/etc/clerk/clerk.toml:4:8: expected a string for `mailbox.user`, found 5");
 }
 
 #[test]

@@ -4,11 +4,11 @@
 //! and Italian, after folding case and accents. Which lines of the order the news is about is the
 //! desk's to settle (it knows the order); this module reads only the words.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
 use super::extract::numbers;
 use super::words::date_in;
-use crate::calendar::phrase::month_in_full;
+use crate::calendar::phrase::{month_in_full, weekday};
 use crate::text::fold;
 
 /// What a vendor's answer says, the gravest news first.
@@ -201,15 +201,24 @@ pub fn read(new_text: &str, today: NaiveDate) -> VendorAnswer {
         has(s, UNAVAILABLE) || has(s, PARTIAL) || shorts.iter().any(|short| short.sentence == *s)
     };
     let told: Vec<usize> = (0..sentences.len()).filter(|&i| news(&folded[i])).collect();
-    let news_date = told.iter().find_map(|&i| date_in(&sentences[i], today));
+    let date = |sentence: &str| date_in(sentence, today).or_else(|| relative_date(&fold(sentence), today));
+    // A day said in words is the news's only in the clause that gives the news: in "the blue pens are
+    // out of stock, the rest ships tomorrow" tomorrow is the rest's day, not the pens'.
+    let news_clause =
+        |clause: &String| has(clause, UNAVAILABLE) || has(clause, PARTIAL) || !shorts_in(clause).is_empty();
+    let news_date = told.iter().find_map(|&i| {
+        date_in(&sentences[i], today).or_else(|| {
+            clauses(&folded[i]).iter().filter(|c| news_clause(c)).find_map(|c| relative_date(c, today))
+        })
+    });
     let says = if partial {
         VendorSays::Partial(news_date)
     } else if !unavailable.is_empty() {
         VendorSays::OutOfStock(news_date)
     } else if has(&text, SHIPPED) {
-        VendorSays::Shipped(date_in(new_text, today))
+        VendorSays::Shipped(date(new_text))
     } else if has(&text, CONFIRMED) {
-        VendorSays::Confirmed(date_in(new_text, today))
+        VendorSays::Confirmed(date(new_text))
     } else {
         VendorSays::Unclear
     };
@@ -219,6 +228,96 @@ pub fn read(new_text: &str, today: NaiveDate) -> VendorAnswer {
         told.iter().map(|&i| sentences[i].as_str()).collect()
     };
     VendorAnswer { says, shorts, unavailable, gist: shortened(&gist.join(" "), 300) }
+}
+
+/// The day a folded sentence names relative to `today`, written on `today`: "tomorrow", "domani",
+/// "in 10 days", "tra due settimane", "entro 5 giorni lavorativi", "next week" (its Monday, the
+/// earliest it can mean), "next month" (its first day), "by the end of the month", "entro fine
+/// mese", "next Monday", "lunedì prossimo", "on Friday". None when the sentence names no such day,
+/// or names two different ones: a date is never guessed.
+fn relative_date(sentence: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let mut found: Option<NaiveDate> = None;
+    for i in 0..words.len() {
+        let Some(day) = relative_at(&words, i, today) else {
+            continue;
+        };
+        match found {
+            Some(other) if other != day => return None,
+            _ => found = Some(day),
+        }
+    }
+    found
+}
+
+/// The relative day a phrase starting at `words[at]` names.
+fn relative_at(words: &[&str], at: usize, today: NaiveDate) -> Option<NaiveDate> {
+    let word = |k: usize| words.get(at + k).copied();
+    let monday_next_week = || {
+        let to_monday = 7 - u64::from(today.weekday().num_days_from_monday());
+        today.checked_add_days(Days::new(to_monday))
+    };
+    let next_month = || today.with_day(1)?.checked_add_months(Months::new(1));
+    match (word(0)?, word(1), word(2)) {
+        ("tomorrow" | "domani", ..) => return today.succ_opt(),
+        ("dopodomani", ..) => return today.checked_add_days(Days::new(2)),
+        ("next" | "prossima", Some("week" | "settimana"), _) => return monday_next_week(),
+        ("settimana", Some("prossima"), _) => return monday_next_week(),
+        ("next" | "prossimo", Some("month" | "mese"), _) | ("mese", Some("prossimo"), _) => {
+            return next_month();
+        }
+        ("end", Some("of"), Some("the")) if word(3) == Some("month") => return next_month()?.pred_opt(),
+        ("end", Some("of"), Some("month")) | ("fine", Some("mese"), _) => return next_month()?.pred_opt(),
+        // "entro venerdì" is read below, as a weekday.
+        ("in" | "within" | "tra" | "fra" | "entro", ..) => {
+            if let Some(day) = in_so_many(&words[at + 1..], today) {
+                return Some(day);
+            }
+        }
+        _ => {}
+    }
+    // "next Monday", "prossimo lunedì", "lunedì prossimo", "on Monday", "by Friday", "entro venerdì":
+    // the first such day after today.
+    let named = match (word(0)?, word(1)) {
+        ("next" | "on" | "by" | "prossimo" | "prossima" | "entro", Some(day)) => weekday(day),
+        (day, Some("prossimo" | "prossima")) => weekday(day),
+        _ => None,
+    }?;
+    next_weekday(today, named)
+}
+
+/// "10 days", "due settimane", "5 working days", "5 giorni lavorativi", "2 months" after "in",
+/// "tra", "entro": that many days (working days skip Saturday and Sunday), weeks or months on.
+fn in_so_many(words: &[&str], today: NaiveDate) -> Option<NaiveDate> {
+    let (n, used) = number_at(words, 0)?;
+    let n = u32::try_from(n).ok().filter(|n| *n > 0)?;
+    let unit = words.get(used).copied()?;
+    let working =
+        matches!(unit, "working" | "business") || words.get(used + 1).is_some_and(|w| *w == "lavorativi");
+    let unit = if matches!(unit, "working" | "business") { words.get(used + 1).copied()? } else { unit };
+    match unit {
+        "day" | "days" | "giorno" | "giorni" if working => {
+            let mut day = today;
+            let mut left = n;
+            while left > 0 {
+                day = day.succ_opt()?;
+                if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                    left -= 1;
+                }
+            }
+            Some(day)
+        }
+        "day" | "days" | "giorno" | "giorni" => today.checked_add_days(Days::new(u64::from(n))),
+        "week" | "weeks" | "settimana" | "settimane" => today.checked_add_days(Days::new(7 * u64::from(n))),
+        "month" | "months" | "mese" | "mesi" => today.checked_add_months(Months::new(n)),
+        _ => None,
+    }
+}
+
+/// The first `day` after `today`.
+fn next_weekday(today: NaiveDate, day: Weekday) -> Option<NaiveDate> {
+    let ahead = (7 + day.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+    today.checked_add_days(Days::new(u64::from(if ahead == 0 { 7 } else { ahead })))
 }
 
 /// The sentences of `text`, a paragraph's lines joined, without greetings ("Hello,", "Buongiorno")
@@ -259,11 +358,21 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// The clauses of a folded sentence, cut where it turns ("but", "however", "ma", "però",
-/// "mentre"), each folded as the sentence is (a space at each end).
+/// The clauses of a folded sentence, cut where it turns ("but", "however", "the rest", "ma", "però",
+/// "mentre", "il resto"), each folded as the sentence is (a space at each end).
 fn clauses(sentence: &str) -> Vec<String> {
-    const TURNS: &[&str] =
-        &[" but ", " however ", " whereas ", " while ", " ma ", " pero ", " mentre ", " invece "];
+    const TURNS: &[&str] = &[
+        " but ",
+        " however ",
+        " whereas ",
+        " while ",
+        " the rest ",
+        " ma ",
+        " pero ",
+        " mentre ",
+        " invece ",
+        " il resto ",
+    ];
     let mut parts = vec![sentence.to_owned()];
     for turn in TURNS {
         parts = parts.iter().flat_map(|p| p.split(turn).map(|c| format!(" {} ", c.trim()))).collect();
@@ -512,6 +621,101 @@ mod tests {
         let answer = read("Hello,\n\nplease call us about this order. We have a question.\nThanks", today());
         assert_eq!(answer.says, VendorSays::Unclear);
         assert_eq!(answer.gist, "please call us about this order. We have a question.");
+    }
+
+    #[test]
+    fn a_delay_in_days_or_weeks_is_counted_from_today() {
+        // Monday 7 December 2026.
+        assert_eq!(
+            read("Sorry, that toner is out of stock, we can deliver in 10 days.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 17)))
+        );
+        assert_eq!(
+            read("Il toner è esaurito, disponibile tra due settimane.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 21)))
+        );
+        assert_eq!(
+            read("We confirm your order, delivery within 5 working days.", today()).says,
+            VendorSays::Confirmed(Some(day(2026, 12, 14)))
+        );
+        assert_eq!(
+            read("Confermiamo l'ordine, consegna entro 3 giorni lavorativi.", today()).says,
+            VendorSays::Confirmed(Some(day(2026, 12, 10)))
+        );
+    }
+
+    #[test]
+    fn next_week_and_next_month_are_their_first_day() {
+        assert_eq!(
+            read("The paper is back in stock next week.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 14)))
+        );
+        assert_eq!(
+            read("La carta sarà di nuovo disponibile la settimana prossima.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 14)))
+        );
+        assert_eq!(
+            read("Toner sold out, available again next month.", today()).says,
+            VendorSays::OutOfStock(Some(day(2027, 1, 1)))
+        );
+    }
+
+    #[test]
+    fn the_end_of_the_month_is_its_last_day() {
+        assert_eq!(
+            read("Le cartucce sono esaurite, le avremo entro fine mese.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 31)))
+        );
+        assert_eq!(
+            read("We confirm delivery by the end of the month.", today()).says,
+            VendorSays::Confirmed(Some(day(2026, 12, 31)))
+        );
+    }
+
+    #[test]
+    fn a_named_weekday_is_the_next_one() {
+        assert_eq!(
+            read("The pens are out of stock until next Monday.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 14)))
+        );
+        assert_eq!(
+            read("Le penne sono esaurite fino a lunedì prossimo.", today()).says,
+            VendorSays::OutOfStock(Some(day(2026, 12, 14)))
+        );
+        assert_eq!(
+            read("Your order has been shipped and will arrive on Friday.", today()).says,
+            VendorSays::Shipped(Some(day(2026, 12, 11)))
+        );
+        assert_eq!(
+            read("Ordine spedito, arriva domani.", today()).says,
+            VendorSays::Shipped(Some(day(2026, 12, 8)))
+        );
+    }
+
+    #[test]
+    fn the_day_the_rest_ships_is_not_the_day_the_missing_part_comes() {
+        let answer = read("The blue pens are out of stock, the rest ships tomorrow.", today());
+        assert_eq!(answer.says, VendorSays::OutOfStock(None));
+        assert_eq!(answer.unavailable, [" the blue pens are out of stock "]);
+        let answer = read("Le penne blu sono esaurite, il resto parte domani.", today());
+        assert_eq!(answer.says, VendorSays::OutOfStock(None));
+        assert_eq!(answer.unavailable, [" le penne blu sono esaurite "]);
+    }
+
+    #[test]
+    fn an_unclear_or_contradictory_time_stays_unknown() {
+        assert_eq!(
+            read("The toner is out of stock for a while.", today()).says,
+            VendorSays::OutOfStock(None)
+        );
+        assert_eq!(
+            read("Toner esaurito, tra qualche settimana.", today()).says,
+            VendorSays::OutOfStock(None)
+        );
+        assert_eq!(
+            read("Out of stock: maybe tomorrow, maybe next week.", today()).says,
+            VendorSays::OutOfStock(None)
+        );
     }
 
     #[test]
