@@ -8,6 +8,7 @@ mod conditions;
 mod departments;
 mod design;
 mod errors;
+mod index;
 mod loading;
 mod templates;
 
