@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 use clerk::mail::message::Message;
 use clerk::rules::RuleSet;
 
-use crate::office;
+use crate::{office, rule_sets};
+
+/// The sizes of the rule-count axis: the filing rules and one more, and offices that grew theirs.
+const RULE_COUNTS: [usize; 3] = [51, 250, 1000];
 
 pub fn run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -25,8 +28,16 @@ pub fn run() {
     std::fs::create_dir_all(&dir).expect("creating the rules dir");
     let (office_toml, rules_toml) = office::clerk_rules();
     std::fs::write(dir.join("office.toml"), office_toml).expect("writing office.toml");
-    std::fs::write(dir.join("bench.rules.toml"), rules_toml).expect("writing the rules");
+    std::fs::write(dir.join("bench.rules.toml"), &rules_toml).expect("writing the rules");
     let bench_rules = RuleSet::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut counted = Vec::new();
+    for count in RULE_COUNTS {
+        let rules = rule_sets::clerk_rules(count) + &rules_toml;
+        std::fs::write(dir.join("bench.rules.toml"), rules).expect("writing the rules");
+        let set = RuleSet::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.rules.len(), count, "the generated rule set has {count} rules");
+        counted.push((count, set));
+    }
     let shipped = RuleSet::load(&root.join("rules")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_dir_all(&dir).ok();
 
@@ -40,6 +51,10 @@ pub fn run() {
                 messages.len()
             );
         }
+    }
+    println!("== parse + classify by rule count, generated office mail, one thread");
+    for (count, rules) in &counted {
+        println!("  {count:>5} rules {:>9.0} messages/s", throughput(&generated, rules));
     }
 }
 

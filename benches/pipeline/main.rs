@@ -6,7 +6,8 @@
 //!    ratio clerk/imapfilter is the figure that counts: machines here are noisy.
 //! 2. **Latency**: 200 messages delivered one at a time to a running clerk (IDLE); for each, the time
 //!    until its reply is accepted by the SMTP server: p50 and p99.
-//! 3. **Parse + classify**: in-process throughput over the real-world corpus and the fixtures, one core.
+//! 3. **Parse + classify**: in-process throughput over the real-world corpus and the fixtures, one core,
+//!    and over generated office mail with 51, 250 and 1,000 rules.
 //! 4. **One big message** (`bigmail`, not in the default set): peak RSS of `clerk run --once` on one
 //!    message just under `max_message_size`, of four shapes.
 //!
@@ -32,6 +33,7 @@ mod big_message;
 mod classify;
 mod latency;
 mod office;
+mod rule_sets;
 
 fn main() {
     let parts = std::env::var("CLERK_BENCH").unwrap_or_else(|_| "classify,backlog,latency".into());

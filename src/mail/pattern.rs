@@ -13,6 +13,8 @@ use std::fmt;
 pub struct Glob {
     written: String,
     shape: Shape,
+    /// The domain every address it matches has, when the pattern ends in `@` and a plain domain.
+    domain: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,7 @@ impl Glob {
             return Err(GlobError::Empty);
         }
         let tokens = tokenize(pattern)?;
+        let domain = domain(&tokens);
         let shape = if let Some(literal) = literal(&tokens) {
             Shape::Exact(literal)
         } else if let [Token::AnyRun, rest @ ..] = tokens.as_slice()
@@ -66,7 +69,14 @@ impl Glob {
         } else {
             Shape::General(tokens)
         };
-        Ok(Glob { written: pattern.to_owned(), shape })
+        Ok(Glob { written: pattern.to_owned(), shape, domain })
+    }
+
+    /// The domain, lower-cased, of every address the glob matches (`office.example` for
+    /// `*@office.example` and `anna@office.example`), when it names one: the rule index files address
+    /// tests under it and looks up each address by [`domain_key`].
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.as_deref()
     }
 
     /// Whether `text` matches, ignoring case.
@@ -84,6 +94,20 @@ impl fmt::Display for Glob {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", self.written)
     }
+}
+
+/// The plain characters after the pattern's last `@`, when there are some and nothing else follows it:
+/// a text that matches ends in `@` and them, so its part after its own last `@` is exactly them.
+fn domain(tokens: &[Token]) -> Option<String> {
+    let at = tokens.iter().rposition(|token| *token == Token::Char('@'))?;
+    literal(&tokens[at + 1..]).filter(|domain| !domain.is_empty())
+}
+
+/// The part of `address` after its last `@`, lowered as globs lower it, to look up the globs whose
+/// [`Glob::domain`] it is; `None` without an `@`, where no such glob matches.
+pub fn domain_key(address: &str) -> Option<String> {
+    let (_, domain) = address.rsplit_once('@')?;
+    Some(domain.chars().map(fold_char).collect())
 }
 
 /// The text of a run of plain characters, or `None` if any token is a wildcard.
@@ -266,6 +290,20 @@ mod tests {
         assert!(g.matches("Anna@Office.EXAMPLE"));
         assert!(!g.matches("anna@office.example.com"));
         assert!(!g.matches("anna@backoffice.example.org"));
+    }
+
+    #[test]
+    fn a_glob_names_the_domain_of_every_address_it_matches_when_it_ends_in_one() {
+        let domain = |pattern: &str| glob(pattern).domain().map(str::to_owned);
+        assert_eq!(domain("*@Office.Example").as_deref(), Some("office.example"));
+        assert_eq!(domain("anna@office.example").as_deref(), Some("office.example"));
+        assert_eq!(domain("sales-*@office.example").as_deref(), Some("office.example"));
+        assert_eq!(domain("anna@*"), None);
+        assert_eq!(domain("*@*.example"), None);
+        assert_eq!(domain("*@office.[a-z]"), None);
+        assert_eq!(domain_key("Anna@OFFICE.example").as_deref(), Some("office.example"));
+        assert_eq!(domain_key("\"a@b\"@office.example").as_deref(), Some("office.example"));
+        assert_eq!(domain_key("no-domain"), None);
     }
 
     #[test]

@@ -180,6 +180,30 @@ impl Condition {
         }
     }
 
+    /// Tests of which one holds whenever the condition does, picked among those `cost` prices (the
+    /// ones it can look up cheaply), with the sum of their prices: what the rule index looks up before
+    /// it evaluates the rule. `None` when the condition can hold without any of them (no conditions,
+    /// `not`, or a test it does not price).
+    ///
+    /// `any` needs one of its items' tests; `all` needs those of any one item, and the cheapest is taken.
+    pub(crate) fn necessary_tests<'c>(
+        &'c self,
+        cost: &impl Fn(&Test) -> Option<u32>,
+    ) -> Option<(Vec<&'c Test>, u32)> {
+        match &self.node {
+            Node::Always | Node::Not(_) => None,
+            Node::Test(test) => cost(test).map(|price| (vec![test], price)),
+            Node::Any(items) => items.iter().try_fold((Vec::new(), 0), |(mut tests, total), item| {
+                let (more, price) = item.necessary_tests(cost)?;
+                tests.extend(more);
+                Some((tests, total + price))
+            }),
+            Node::All(items) => {
+                items.iter().filter_map(|item| item.necessary_tests(cost)).min_by_key(|(_, price)| *price)
+            }
+        }
+    }
+
     pub(crate) fn eval(&self, facts: &Facts<'_>) -> bool {
         match &self.node {
             Node::Always => true,
@@ -364,7 +388,7 @@ impl fmt::Display for Test {
 }
 
 impl AddressField {
-    fn addresses(self, msg: &Message) -> impl Iterator<Item = &Address> {
+    pub(crate) fn addresses(self, msg: &Message) -> impl Iterator<Item = &Address> {
         let (first, second): (&[Address], &[Address]) = match self {
             AddressField::From => (&msg.from, &[]),
             AddressField::To => (&msg.to, &[]),

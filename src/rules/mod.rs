@@ -22,6 +22,7 @@ pub mod actions;
 pub mod condition;
 pub mod embedded;
 mod facts;
+mod index;
 pub mod parse;
 pub mod rule;
 pub mod schedule;
@@ -50,6 +51,7 @@ use crate::office::Office;
 use crate::toml_doc::{Diagnostic, Diagnostics, Doc, did_you_mean};
 use actions::Refs;
 use facts::Facts;
+use index::RuleIndex;
 
 /// A second `[[schedule]]` with a name already used is an error at its name.
 fn check_schedule_names(schedules: &[(Schedule, Diagnostic)], errors: &mut Vec<Diagnostic>) {
@@ -137,6 +139,8 @@ pub struct RuleSet {
     pub templates: Templates,
     /// Things that are probably mistakes but do not stop the rules from working.
     pub warnings: Vec<Diagnostic>,
+    /// `rules` compiled for [`RuleSet::classify`], built with them at load.
+    index: RuleIndex,
 }
 
 /// The rules that matched a message, in order. Evaluation stops after the first match without
@@ -248,16 +252,21 @@ impl RuleSet {
         let mut warnings = warnings.into_inner();
         warnings.extend(shadowed(rules.iter().map(|(rule, _)| rule)));
         match office {
-            Some(office) if errors.is_empty() => Ok(RuleSet {
-                dir: dir.to_owned(),
-                office,
-                catalog,
-                rules: rules.into_iter().map(|(rule, _)| rule).collect(),
-                tests,
-                schedules: schedules.into_iter().map(|(schedule, _)| schedule).collect(),
-                templates,
-                warnings,
-            }),
+            Some(office) if errors.is_empty() => {
+                let rules: Vec<Rule> = rules.into_iter().map(|(rule, _)| rule).collect();
+                let index = RuleIndex::new(rules.iter().map(|rule| &rule.when));
+                Ok(RuleSet {
+                    dir: dir.to_owned(),
+                    office,
+                    catalog,
+                    rules,
+                    tests,
+                    schedules: schedules.into_iter().map(|(schedule, _)| schedule).collect(),
+                    templates,
+                    warnings,
+                    index,
+                })
+            }
             Some(_) => Err(Diagnostics(errors)),
             None => {
                 if errors.is_empty() {
@@ -283,7 +292,27 @@ impl RuleSet {
     }
 
     /// The rules that match `msg`: the first match decides, unless it says `continue`.
+    ///
+    /// Only the rules the index lets through are evaluated (see `rules::index`); the others cannot match,
+    /// so the result is that of trying every rule in order.
     pub fn classify(&self, msg: &Message) -> Classification<'_> {
+        let facts = Facts::new(msg, &self.office, self.catalog.as_ref());
+        let mut matched = Vec::new();
+        for rule in self.index.candidates(&facts).filter_map(|at| self.rules.get(at)) {
+            if rule.when.eval(&facts) {
+                matched.push(rule);
+                if !rule.continue_after {
+                    break;
+                }
+            }
+        }
+        Classification { matched }
+    }
+
+    /// [`RuleSet::classify`] without the index: every rule tried in order, the reference the index
+    /// is tested against.
+    #[cfg(test)]
+    pub(crate) fn classify_in_file_order(&self, msg: &Message) -> Classification<'_> {
         let facts = Facts::new(msg, &self.office, self.catalog.as_ref());
         let mut matched = Vec::new();
         for rule in &self.rules {

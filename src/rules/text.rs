@@ -78,6 +78,16 @@ impl Phrase {
                     .is_some_and(|end| self.prefix || bytes.get(end) == Some(&b' '))
         })
     }
+
+    /// What a folded text contains wherever the phrase is in it: its longest word (the one
+    /// [`Phrase::is_in`] searches for) with the space before it, and the space after it unless it is
+    /// the last word and may go on (`order*`). The rule index looks these up for every phrase of a
+    /// field in one pass over the text.
+    pub(crate) fn needle(&self) -> String {
+        let word = self.words.get(self.anchor).map_or("", String::as_str);
+        let goes_on = self.prefix && self.anchor + 1 == self.words.len();
+        if goes_on { format!(" {word}") } else { format!(" {word} ") }
+    }
 }
 
 /// Where `words` end if they follow `at`, each after one or more spaces.

@@ -9,6 +9,7 @@ mod departments;
 mod design;
 mod errors;
 mod events;
+mod index;
 mod loading;
 mod templates;
 
