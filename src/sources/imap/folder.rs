@@ -131,25 +131,26 @@ async fn session(watch: &FolderWatch, shutdown: &mut watch::Receiver<bool>) -> R
             return Ok(());
         }
         let busy = last_mail.is_some_and(|t| t.elapsed() < watch.burst.window);
-        session = if busy {
-            // Mail comes in bursts, and a server's IDLE may tell of new mail only after a delay
-            // (Dovecot: a fixed 0.5 s), so right after mail clerk looks again every few milliseconds.
-            tokio::select! {
-                _ = tokio::time::sleep(watch.burst.every) => {}
-                _ = shutdown.changed() => {}
+        // Mail comes in bursts, and a server's IDLE may tell of new mail only after a delay (Dovecot:
+        // a fixed 0.5 s), so right after mail clerk looks again every few milliseconds; without IDLE
+        // it looks every poll interval.
+        let pause = match (busy, server.idle) {
+            (true, _) => Some(watch.burst.every),
+            (false, true) => None,
+            (false, false) => Some(watch.poll_interval),
+        };
+        session = match pause {
+            Some(pause) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = shutdown.changed() => {}
+                }
+                // NOOP makes the server take in mail that arrived since the last command; a SEARCH
+                // alone may still answer from its previous view of the folder, one poll late.
+                timed("checking for new mail", session.noop()).await?;
+                session
             }
-            // NOOP makes the server take in mail that arrived since the last command; a SEARCH alone
-            // may still answer from its previous view of the folder.
-            timed("checking for new mail", session.noop()).await?;
-            session
-        } else if server.idle {
-            idle_wait(session, shutdown).await?
-        } else {
-            tokio::select! {
-                _ = tokio::time::sleep(watch.poll_interval) => {}
-                _ = shutdown.changed() => {}
-            }
-            session
+            None => idle_wait(session, shutdown).await?,
         };
     }
 }
