@@ -61,6 +61,8 @@ pub enum Effect {
     Ticket(Box<crate::tickets::TicketChange>),
     /// Change the supply cupboard: stock ledger rows, requests, purchase orders, threads, alerts.
     Supply(Box<crate::supply::SupplyChange>),
+    /// Change the office's events: their readings, guests and conversations.
+    Planning(Box<crate::planning::PlanningChange>),
     /// The offer sent as this Message-ID has had its follow-up (the `follow-ups` job), once.
     FollowedUp { message_id: String },
     /// The ticket was escalated to this level (the `escalate` job); a level is reached once.

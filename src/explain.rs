@@ -56,8 +56,13 @@ pub fn explain_at(
     let empty = ReplyLog(None);
     let log = office.unwrap_or(&empty);
     let views = match &log.0 {
-        Some(store) => Views { calendars: store, tickets: store, supply: store },
-        None => Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &NoSupply },
+        Some(store) => Views { calendars: store, tickets: store, supply: store, planning: store },
+        None => Views {
+            calendars: &NoCalendars,
+            tickets: &NoTickets,
+            supply: &NoSupply,
+            planning: &crate::desks::event::NoPlanning,
+        },
     };
     let incoming = Incoming { msg: &message, raw, content_hash: &hash, now };
     let decided = handling::decide(rules, &incoming, &views, &mut &*log).map_err(|e| e.to_string());
@@ -178,6 +183,7 @@ fn effect_json(effect: &Effect) -> serde_json::Value {
             "stock": change.moves,
             "low": change.low,
         }),
+        Effect::Planning(change) => json!({ "type": "event", "events": change.summary() }),
         Effect::FollowedUp { message_id } => json!({ "type": "followed_up", "message_id": message_id }),
         Effect::Escalated { ticket, level } => {
             json!({ "type": "escalated", "ticket": ticket.tag(), "level": level })
@@ -404,6 +410,12 @@ impl fmt::Display for Report<'_> {
                 }
                 Effect::Escalated { ticket, level } => {
                     writeln!(f, "  {}. ticket {} escalated to level {level}", n + 1, ticket.tag())?
+                }
+                Effect::Planning(change) => {
+                    for (i, line) in change.summary().iter().enumerate() {
+                        let number = if i == 0 { format!("{}.", n + 1) } else { String::new() };
+                        writeln!(f, "  {number:3} {line}")?;
+                    }
                 }
                 Effect::Supply(change) => {
                     for (i, line) in change.summary().iter().enumerate() {

@@ -44,12 +44,20 @@ pub fn decide(
 fn hold_back(verdict: &Verdict, decision: &mut Decision) {
     // The meeting desk's plain answers (times offered, a question back) answer a request for a time,
     // which the calendar's owner may send herself: they are calendar answers.
-    let meeting = decision.desk_call.as_ref().is_some_and(|call| call.desk == Desk::Meeting);
+    // So are the event desk's answers to an organiser's request.
+    let asked = decision
+        .desk_call
+        .as_ref()
+        .map(|call| call.desk)
+        .filter(|d| matches!(d, Desk::Meeting | Desk::Event));
     let mut held: Vec<(String, Vec<String>)> = Vec::new();
     decision.effects.retain(|effect| {
         let Effect::Send { kind, rule, mail } = effect else { return true };
         let (answer, action) = match kind {
-            MailKind::Reply if meeting => (Answer::CalendarAnswer, "meeting desk's answer"),
+            MailKind::Reply if asked == Some(Desk::Meeting) => {
+                (Answer::CalendarAnswer, "meeting desk's answer")
+            }
+            MailKind::Reply if asked == Some(Desk::Event) => (Answer::CalendarAnswer, "event desk's answer"),
             MailKind::Reply => (Answer::Reply, "reply"),
             MailKind::Calendar => (Answer::CalendarAnswer, "calendar answer"),
             MailKind::Forward | MailKind::Notice => return true,

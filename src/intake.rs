@@ -303,6 +303,7 @@ pub fn describe(effect: &Effect) -> String {
             format!("ticket {} {}", t.number, t.state.as_str())
         }
         Effect::Supply(change) => change.summary().join("; "),
+        Effect::Planning(change) => change.summary().join("; "),
         Effect::FollowedUp { message_id } => format!("followed up {message_id}"),
         Effect::Escalated { ticket, level } => format!("escalate {} to level {level}", ticket.tag()),
     }

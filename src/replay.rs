@@ -256,8 +256,13 @@ pub fn decide(rules: &RuleSet, found: &Found, store: Option<&Store>) -> Row {
         .and_then(|store| store.find_same_message(msg.message_id.as_deref(), &hash).ok().flatten())
         .is_some();
     let views = match store {
-        Some(store) => Views { calendars: store, tickets: store, supply: store },
-        None => Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &NoSupply },
+        Some(store) => Views { calendars: store, tickets: store, supply: store, planning: store },
+        None => Views {
+            calendars: &NoCalendars,
+            tickets: &NoTickets,
+            supply: &NoSupply,
+            planning: &crate::desks::event::NoPlanning,
+        },
     };
     let incoming = Incoming { msg: &msg, raw: &found.raw, content_hash: &hash, now: Utc::now() };
     match handling::decide(rules, &incoming, &views, &mut NoHistory) {

@@ -153,8 +153,12 @@ fn check_reply<E: fmt::Display>(
 ) -> Vec<TestFailure> {
     let now = Utc::now();
     let incoming = Incoming { msg: message, raw, content_hash: "test", now };
-    let views =
-        Views { calendars: &NoCalendars, tickets: &NoTickets, supply: &crate::desks::supply::NoSupply };
+    let views = Views {
+        calendars: &NoCalendars,
+        tickets: &NoTickets,
+        supply: &crate::desks::supply::NoSupply,
+        planning: &crate::desks::event::NoPlanning,
+    };
     let decided = handling::decide(rules, &incoming, &views, &mut NoHistory).map_err(|e| e.to_string());
     let (reply, why) = match decided {
         Ok(decision) => {

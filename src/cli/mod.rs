@@ -109,6 +109,14 @@ pub enum Command {
     Stock(records::Stock),
     /// List the purchase orders clerk keeps for the supply cupboard, newest first, with their lines.
     PurchaseOrders(records::PurchaseOrders),
+    /// List the office's events the event desk keeps, newest first: number, state, when, people,
+    /// title and what is still to ask the organiser.
+    ///
+    /// Reads the database only, so it works while the daemon runs.
+    Events,
+    /// Show one event whole (as `EV-2026-0001`): how its request was read, what is still to ask, and
+    /// its guests with their answers.
+    Event(records::Event),
     /// Show or forget the auto-reply limit's records for a sender.
     Dedupe(repair::Dedupe),
     /// Set up a self-contained example office (Maildir inbox, file outbox) and run it.
@@ -142,6 +150,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ticket(ticket) => records::ticket(ticket, config),
         Command::Stock(stock) => records::stock(stock, config),
         Command::PurchaseOrders(orders) => records::purchase_orders(orders, config),
+        Command::Events => records::events(config),
+        Command::Event(event) => records::event(event, config),
         Command::Dedupe(dedupe) => repair::dedupe(dedupe, config),
         Command::Demo(demo) => setup::demo(demo, config),
     }

@@ -1,5 +1,6 @@
 //! The office's records from the command line: the `calendar`, the inquiry desk's `tickets` (and one
-//! `ticket`), the supply cupboard's `stock` and its `purchase-orders`.
+//! `ticket`), the supply cupboard's `stock` and its `purchase-orders`, and the office's `events`
+//! (and one `event`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -73,6 +74,29 @@ pub struct PurchaseOrders {
     /// Only orders not yet done with (drafts, and orders a vendor still owes)
     #[arg(long)]
     open: bool,
+}
+
+#[derive(Args)]
+pub struct Event {
+    /// The event's number, as in subjects: EV-2026-0001
+    number: String,
+}
+
+/// `clerk events`: every event the event desk keeps, newest first.
+pub fn events(config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let config = Config::locate_and_load(config)?;
+    let store = read_store(&config)?;
+    print!("{}", clerk::reports::events::list(&store)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `clerk event`: one event whole, with its guests.
+pub fn event(Event { number }: Event, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let config = Config::locate_and_load(config)?;
+    let number = clerk::reports::events::parse_number(&number)?;
+    let store = read_store(&config)?;
+    print!("{}", clerk::reports::events::show(&store, number)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `clerk calendar`: the events from `from` to `to`, two weeks from today unless told.

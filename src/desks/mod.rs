@@ -6,6 +6,7 @@
 //! row in one transaction. So a desk is tested without servers, `explain` shows exactly what it would
 //! do, and a crash anywhere means the message is handled again from scratch or not at all.
 
+pub mod event;
 pub mod inquiry;
 pub mod meeting;
 pub mod supply;
@@ -269,6 +270,7 @@ pub struct Views<'a> {
     pub calendars: &'a dyn CalendarView,
     pub tickets: &'a dyn TicketView,
     pub supply: &'a dyn supply::SupplyView,
+    pub planning: &'a dyn event::PlanningView,
 }
 
 /// What the inquiry and supply desks read besides the store: the rules, the rule's call, and the
@@ -345,7 +347,8 @@ impl DeskError {
 
 /// Runs the desk the decision names, adding its effects and notes to the decision. A message that
 /// continues a ticket's conversation goes to the inquiry desk whatever rule matched (see
-/// [`into_ticket`]), one that continues a supply request or purchase order to the supply desk, and a
+/// [`into_ticket`]), one that continues a supply request or purchase order to the supply desk, an
+/// organiser's message about one of the office's events to the event desk, and a
 /// calendar owner's answer to a proposed new time to the meeting desk (see [`into_meeting`]).
 pub fn run(
     rules: &RuleSet,
@@ -364,6 +367,14 @@ pub fn run(
         && let Some(ticket) = inquiry::conversation(rules, msg, guard, views.tickets)?
     {
         into_ticket(decision, &ticket);
+    } else if decision.desk_call.as_ref().is_none_or(|call| call.desk != Desk::Event)
+        && let Some(number) = event::conversation(rules, msg, views.planning)?
+    {
+        hand_over(
+            decision,
+            crate::rules::DeskCall::plain(Desk::Event),
+            &format!("event desk: the message continues {number}"),
+        );
     } else if let Some(counter) = meeting::owners_answer(&rules.office, msg, views.calendars)? {
         into_meeting(decision, &counter);
     }
@@ -390,6 +401,10 @@ pub fn run(
         Desk::Supply => {
             let context = Context { rules, guard, call, rule, msg, raw, content_hash, now };
             supply::handle(&context, views.supply, history)
+        }
+        Desk::Event => {
+            let context = Context { rules, guard, call, rule, msg, raw, content_hash, now };
+            event::handle(&context, views.planning, views.calendars, history)
         }
     }
     .map_err(|e| e.at(call.desk))?;

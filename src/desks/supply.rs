@@ -29,6 +29,7 @@ mod view;
 use chrono::Datelike;
 
 pub use self::view::{BatchSupply, NoSupply, SupplyView, level};
+pub(super) use requests::csv_attachments;
 
 use super::{Context, DeskError, Outcome};
 use crate::actions::ReplyHistory;

@@ -92,6 +92,7 @@ pub(super) fn decide_all(
     let mut calendars = BatchCalendars { store, pending: Vec::new(), closed: Vec::new() };
     let mut tickets = BatchTickets { store, pending: Vec::new() };
     let mut supply = crate::desks::supply::BatchSupply { store, pending: Vec::new() };
+    let mut planning = crate::desks::event::BatchPlanning { store, pending: Vec::new() };
     let mut seen_in_batch: HashSet<(Option<String>, String)> = HashSet::new();
     let mut out = Vec::with_capacity(reads.len());
     for read in reads {
@@ -128,7 +129,7 @@ pub(super) fn decide_all(
             });
             continue;
         }
-        let views = Views { calendars: &calendars, tickets: &tickets, supply: &supply };
+        let views = Views { calendars: &calendars, tickets: &tickets, supply: &supply, planning: &planning };
         let budget = budget_for(place.time_budget, read.raw().len());
         holding.hold_message(&entry, budget);
         let outcome = decide_one(rules, msg, read, &views, &mut history, budget);
@@ -139,6 +140,7 @@ pub(super) fn decide_all(
                 calendars.note(&decision.effects);
                 tickets.note(&decision.effects);
                 supply.note(&decision.effects);
+                planning.note(&decision.effects);
                 let notes = decision.suppressed.iter().map(ToString::to_string);
                 let verdict = Verdict::Processed {
                     rule: decision.rule,

@@ -1,12 +1,13 @@
 //! The letters clerk writes on its own, as built-in minijinja templates, one per language:
 //! `meeting/reminder.txt` is English, `meeting/reminder.it.txt` Italian. Each desk's letters are
-//! listed in a module of its own ([`meeting`], [`supply`]) with a sample of the values each is given.
+//! listed in a module of its own ([`meeting`], [`supply`], [`event`]) with a sample of the values each is given.
 //!
 //! They are loaded before the office's own templates under the names `letters/AREA/NAME` and
 //! `letters/AREA/NAME.LANG`, so an office overrides a letter by writing
 //! `rules/templates/letters/AREA/NAME.txt` (or `NAME.it.txt`), and `clerk check` renders each against
 //! its sample, so a template that asks for a value it is not given is refused when the rules load.
 
+mod event;
 mod inquiry;
 mod meeting;
 mod office;
@@ -44,5 +45,8 @@ use letter;
 
 /// Every built-in letter, each language a template of its own.
 pub fn built_in() -> impl Iterator<Item = &'static Letter> {
-    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS, office::LETTERS].into_iter().flatten().flatten()
+    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS, office::LETTERS, event::LETTERS]
+        .into_iter()
+        .flatten()
+        .flatten()
 }

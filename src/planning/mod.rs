@@ -8,7 +8,9 @@
 //! are missing, so the desk asks only for those and never plans on a guess.
 
 pub mod guests;
+pub mod plan;
 pub mod request;
 
 pub use guests::{Guest, GuestList};
+pub use plan::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange};
 pub use request::{Diet, DietaryNeed, EventRequest, Headcount, Known, Meal, Missing, Place, When};

@@ -127,6 +127,37 @@ pub enum DietaryNeed {
     NutFree,
 }
 
+impl DietaryNeed {
+    /// Every need, in the order letters list them.
+    pub const ALL: [DietaryNeed; 7] = [
+        DietaryNeed::Vegetarian,
+        DietaryNeed::Vegan,
+        DietaryNeed::GlutenFree,
+        DietaryNeed::LactoseFree,
+        DietaryNeed::Halal,
+        DietaryNeed::Kosher,
+        DietaryNeed::NutFree,
+    ];
+
+    /// Its name in the store and in templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            DietaryNeed::Vegetarian => "vegetarian",
+            DietaryNeed::Vegan => "vegan",
+            DietaryNeed::GlutenFree => "gluten_free",
+            DietaryNeed::LactoseFree => "lactose_free",
+            DietaryNeed::Halal => "halal",
+            DietaryNeed::Kosher => "kosher",
+            DietaryNeed::NutFree => "nut_free",
+        }
+    }
+
+    /// The need named `name` ([`DietaryNeed::name`]).
+    pub fn named(name: &str) -> Option<DietaryNeed> {
+        DietaryNeed::ALL.into_iter().find(|need| need.name() == name)
+    }
+}
+
 /// A dietary need, and how many have it when the request says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Diet {
@@ -147,6 +178,19 @@ pub enum Missing {
     Headcount,
     /// Whom to invite.
     Guests,
+}
+
+impl Missing {
+    /// Its name in templates and in `clerk events`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Missing::What => "what",
+            Missing::Day => "day",
+            Missing::Start => "start",
+            Missing::Headcount => "headcount",
+            Missing::Guests => "guests",
+        }
+    }
 }
 
 /// The names the office gives its places and groups, which a request may use.

@@ -106,6 +106,15 @@ pub(crate) fn parse_actions(rule: &Table<'_, '_>, refs: &Refs<'_>) -> Result<Act
         item.error("the meeting desk books into a calendar: add a [[calendar]] to office.toml");
         return Err(Reported);
     }
+    // The event desk answers the organiser itself, with its reading: a `reply` would be a second mail.
+    let event = actions.desk.as_ref().is_some_and(|d| d.desk == Desk::Event);
+    if event
+        && actions.reply.is_some()
+        && let Some(item) = rule.get("reply")
+    {
+        item.error("the event desk answers by itself with what it read: leave `reply` out");
+        return Err(Reported);
+    }
     let supply = actions.desk.as_ref().is_some_and(|d| d.desk == Desk::Supply);
     if supply
         && !refs.has_catalog

@@ -112,11 +112,13 @@ pub enum Desk {
     Meeting,
     /// Supply orders.
     Supply,
+    /// The office's events (a dinner, a workshop) asked for by its organisers.
+    Event,
 }
 
 impl Desk {
     /// Every desk, for validation and suggestions.
-    pub const ALL: [Desk; 3] = [Desk::Inquiry, Desk::Meeting, Desk::Supply];
+    pub const ALL: [Desk; 4] = [Desk::Inquiry, Desk::Meeting, Desk::Supply, Desk::Event];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
@@ -124,6 +126,7 @@ impl Desk {
             Desk::Inquiry => "inquiry",
             Desk::Meeting => "meeting",
             Desk::Supply => "supply",
+            Desk::Event => "event",
         }
     }
 

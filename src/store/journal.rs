@@ -352,6 +352,7 @@ pub(super) fn apply(tx: &Connection, cause: Cause<'_>, effect: &Effect, at: i64)
         Effect::CloseCounter { message_id } => super::proposals::close_counter(tx, message_id)?,
         Effect::Ticket(change) => super::tickets::put_ticket(tx, change, journal_id)?,
         Effect::Supply(change) => super::supply::put_supply(tx, change, journal_id)?,
+        Effect::Planning(change) => super::planning::put_planning(tx, change)?,
         Effect::FollowedUp { message_id } => {
             tx.prepare_cached("UPDATE proposals SET followed_up_at = ?2 WHERE message_id = ?1")?
                 .execute(params![message_id, at])?;

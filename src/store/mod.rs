@@ -12,6 +12,7 @@ mod in_hand;
 mod journal;
 mod mailbox;
 mod outbox;
+pub mod planning;
 mod proposals;
 mod replies;
 mod schedule;

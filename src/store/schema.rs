@@ -361,6 +361,52 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE proposals ADD COLUMN left_out TEXT NOT NULL
         DEFAULT '{"addresses":[],"unknown":[],"ambiguous":[]}';  -- JSON object
     "#,
+    // 16: the office's events (#20) as the event desk reads them from their organisers' requests,
+    // their guests, and every message of their conversations so that a reply finds its event.
+    r#"
+    CREATE TABLE planned_events (
+        year            INTEGER NOT NULL,
+        sequence        INTEGER NOT NULL,
+        organiser       TEXT NOT NULL,
+        organiser_name  TEXT,
+        title           TEXT,
+        state           TEXT NOT NULL CHECK (state IN ('asking', 'planning', 'cancelled')),
+        when_kind       TEXT NOT NULL CHECK (when_kind IN ('days', 'window', 'unknown')),
+        first_day       TEXT,              -- YYYY-MM-DD, the office's date; a window's first day
+        last_day        TEXT,
+        start_time      TEXT,              -- HH:MM, the office's clock
+        end_time        TEXT,
+        days            INTEGER,
+        headcount       INTEGER,
+        approximate     INTEGER NOT NULL,  -- the headcount is a round figure
+        place_kind      TEXT CHECK (place_kind IN ('known', 'office', 'wish')),
+        place           TEXT,
+        meals           TEXT NOT NULL,     -- JSON list of meal names
+        no_catering     INTEGER NOT NULL,
+        diets           TEXT NOT NULL,     -- JSON list of [need, people or null]
+        everyone        INTEGER NOT NULL,
+        groups          TEXT NOT NULL,     -- JSON list of staff groups
+        language        TEXT NOT NULL,
+        message_id      TEXT,              -- the request's
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (year, sequence)
+    );
+    CREATE TABLE event_guests (
+        year      INTEGER NOT NULL,
+        sequence  INTEGER NOT NULL,
+        address   TEXT NOT NULL COLLATE NOCASE,
+        name      TEXT,
+        answer    TEXT NOT NULL CHECK (answer IN ('none', 'yes', 'no')),
+        UNIQUE (year, sequence, address),
+        FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)
+    );  -- with a rowid: a list is rewritten whole, so its rowids keep the guests in its order
+    CREATE TABLE event_threads (
+        message_id  TEXT PRIMARY KEY,
+        year        INTEGER NOT NULL,
+        sequence    INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

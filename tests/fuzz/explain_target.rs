@@ -310,7 +310,7 @@ fn decide(
     let hash = clerk::digest::sha256_hex(raw);
     let now = when(message);
     let mut history = NoHistory;
-    let views = Views { calendars: store, tickets: store, supply: store };
+    let views = Views { calendars: store, tickets: store, supply: store, planning: store };
     let incoming = Incoming { msg: message, raw, content_hash: &hash, now };
     let outcome = match handling::decide(rules, &incoming, &views, &mut history) {
         Err(HandlingError::Action(e)) => return Err(e.to_string()),

@@ -581,8 +581,12 @@ fn a_message_of_a_tickets_conversation_stays_in_the_ticket_whatever_rule_matches
         crate::actions::decide(&rules, &msg, &raw, "h", &verdict, &mut NoHistory, now()).unwrap();
     assert_eq!(decision.desk.as_deref(), Some("supply"), "the rule alone would take it");
     let incoming = crate::desks::Incoming { msg: &msg, raw: &raw, content_hash: "h", now: now() };
-    let views =
-        crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &store, supply: &store };
+    let views = crate::desks::Views {
+        calendars: &crate::desks::NoCalendars,
+        tickets: &store,
+        supply: &store,
+        planning: &store,
+    };
     crate::desks::run(&rules, &incoming, &verdict, &mut decision, &views, &mut NoHistory).unwrap();
     assert_eq!(decision.desk.as_deref(), Some("inquiry"));
     assert!(decision.reply().is_none(), "Mario gets no supply confirmation: {:?}", decision.effects);

@@ -233,8 +233,8 @@ fn read<'c>(desk: &SupplyCase<'c>, matcher: &Matcher<'c>) -> Reading<'c> {
     understand(matcher, extract::lines(topic.trim_start_matches("Re: ")))
 }
 
-/// The contents of the message's CSV attachments.
-fn csv_attachments(raw: &[u8]) -> Vec<Vec<u8>> {
+/// The contents of the message's CSV attachments (the event desk reads guest lists from them).
+pub(in crate::desks) fn csv_attachments(raw: &[u8]) -> Vec<Vec<u8>> {
     let Some(parsed) = MessageParser::default().parse(raw) else { return Vec::new() };
     parsed
         .attachments()

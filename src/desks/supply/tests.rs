@@ -165,8 +165,12 @@ fn handle_with(
     let msg = Message::parse(raw).unwrap();
     let hash = crate::digest::sha256_hex(raw);
     let incoming = crate::desks::Incoming { msg: &msg, raw, content_hash: &hash, now: at };
-    let views =
-        crate::desks::Views { calendars: &crate::desks::NoCalendars, tickets: &*store, supply: &*store };
+    let views = crate::desks::Views {
+        calendars: &crate::desks::NoCalendars,
+        tickets: &*store,
+        supply: &*store,
+        planning: &*store,
+    };
     let decision = crate::handling::decide(rules, &incoming, &views, replies).unwrap();
     let handled = Handled { effects: decision.effects, notes: decision.notes };
     if let Some(change) = handled.change() {

@@ -111,6 +111,16 @@ fn a_reply_beside_the_inquiry_desk_is_refused() {
 }
 
 #[test]
+fn a_reply_beside_the_event_desk_is_refused() {
+    let dir = office_with("");
+    dir.write("templates/ack.txt", "Thanks");
+    dir.write("10.rules.toml", "[[rule]]\nname = \"r\"\ndesk = \"event\"\nreply = \"ack\"\n");
+    let errors = dir.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("10.rules.toml:4:9: the event desk answers by itself"), "{errors:?}");
+}
+
+#[test]
 fn an_acknowledgment_template_named_in_office_toml_must_exist() {
     let dir = office_with("[tickets]\nacknowledgment = \"ticket-ack\"\n");
     let errors = dir.errors();

@@ -156,7 +156,7 @@ fn unknown_desk_suggests_the_close_one_or_lists_them() {
     let found = errors("[[rule]]\nname = \"r\"\ndesk = \"suply\"\n");
     assert_eq!(found, ["10.rules.toml:3:8: unknown desk `suply`, did you mean `supply`?"]);
     let found = errors("[[rule]]\nname = \"r\"\ndesk = \"zzz\"\n");
-    assert_eq!(found, ["10.rules.toml:3:8: unknown desk `zzz` (one of: inquiry, meeting, supply)"]);
+    assert_eq!(found, ["10.rules.toml:3:8: unknown desk `zzz` (one of: inquiry, meeting, supply, event)"]);
 }
 
 #[test]
@@ -272,7 +272,7 @@ fn errors_of_every_file_are_reported_together() {
         dir.errors(),
         [
             "office.toml:4:12: unknown time zone `Europe/Roma`, did you mean `Europe/Rome`?",
-            "10.rules.toml:3:8: unknown desk `x` (one of: inquiry, meeting, supply)",
+            "10.rules.toml:3:8: unknown desk `x` (one of: inquiry, meeting, supply, event)",
             "20.rules.toml:3:8: folder name `` cannot be empty",
         ]
     );

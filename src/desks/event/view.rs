@@ -1,0 +1,98 @@
+//! What the event desk reads of the store, and the store as one batch sees it: two requests in one
+//! batch must get distinct numbers, and a reply must find an event opened earlier in the batch.
+
+use crate::planning::{EventNumber, PlannedEvent, PlanningChange};
+use crate::store::{Store, StoreError};
+
+/// What the event desk reads.
+pub trait PlanningView {
+    /// The event numbered `number`, with its guests.
+    fn event(&self, number: EventNumber) -> Result<Option<PlannedEvent>, StoreError>;
+    /// The event one of `ids` belongs to.
+    fn thread(&self, ids: &[String]) -> Result<Option<EventNumber>, StoreError>;
+    /// The highest event number of `year` (0 when none).
+    fn highest_number(&self, year: i32) -> Result<u32, StoreError>;
+}
+
+impl PlanningView for Store {
+    fn event(&self, number: EventNumber) -> Result<Option<PlannedEvent>, StoreError> {
+        self.planned_event(number)
+    }
+
+    fn thread(&self, ids: &[String]) -> Result<Option<EventNumber>, StoreError> {
+        self.event_thread(ids)
+    }
+
+    fn highest_number(&self, year: i32) -> Result<u32, StoreError> {
+        self.highest_event_number(year)
+    }
+}
+
+/// No events, for dry runs without a database.
+pub struct NoPlanning;
+
+impl PlanningView for NoPlanning {
+    fn event(&self, _: EventNumber) -> Result<Option<PlannedEvent>, StoreError> {
+        Ok(None)
+    }
+
+    fn thread(&self, _: &[String]) -> Result<Option<EventNumber>, StoreError> {
+        Ok(None)
+    }
+
+    fn highest_number(&self, _: i32) -> Result<u32, StoreError> {
+        Ok(0)
+    }
+}
+
+/// The events as one batch sees them: the store's, plus what earlier messages of the batch changed.
+pub struct BatchPlanning<'s> {
+    pub store: &'s dyn PlanningView,
+    pub pending: Vec<PlanningChange>,
+}
+
+impl BatchPlanning<'_> {
+    /// Takes in the planning changes among `effects`.
+    pub fn note(&mut self, effects: &[crate::effects::Effect]) {
+        for effect in effects {
+            if let crate::effects::Effect::Planning(change) = effect {
+                self.pending.push((**change).clone());
+            }
+        }
+    }
+}
+
+impl PlanningView for BatchPlanning<'_> {
+    fn event(&self, number: EventNumber) -> Result<Option<PlannedEvent>, StoreError> {
+        match self.pending.iter().flat_map(|c| &c.events).rev().find(|e| e.number == number) {
+            Some(event) => Ok(Some(event.clone())),
+            None => self.store.event(number),
+        }
+    }
+
+    fn thread(&self, ids: &[String]) -> Result<Option<EventNumber>, StoreError> {
+        let pending = self
+            .pending
+            .iter()
+            .flat_map(|c| &c.threads)
+            .rev()
+            .find(|(id, _)| ids.contains(id))
+            .map(|(_, n)| *n);
+        match pending {
+            Some(number) => Ok(Some(number)),
+            None => self.store.thread(ids),
+        }
+    }
+
+    fn highest_number(&self, year: i32) -> Result<u32, StoreError> {
+        let pending = self
+            .pending
+            .iter()
+            .flat_map(|c| &c.events)
+            .filter(|e| e.number.year == year)
+            .map(|e| e.number.sequence)
+            .max()
+            .unwrap_or(0);
+        Ok(pending.max(self.store.highest_number(year)?))
+    }
+}

@@ -1,0 +1,150 @@
+//! `clerk events` and `clerk event EV-…`: the office's events as the event desk read them, one line
+//! each or one whole with its guests.
+
+use std::fmt::Write;
+
+use crate::planning::request::{Place, When};
+use crate::planning::{EventNumber, PlannedEvent};
+use crate::store::{Store, StoreError};
+
+/// Why an event cannot be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum EventReportError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("`{0}` is no event number: write it as in subjects, e.g. EV-2026-0001")]
+    NotANumber(String),
+    #[error("no event {0}")]
+    NoSuchEvent(String),
+}
+
+/// Every event, newest first: number, state, when, headcount, title and what is still to ask.
+pub fn list(store: &Store) -> Result<String, StoreError> {
+    let events = store.planned_events()?;
+    let mut out = String::new();
+    if events.is_empty() {
+        let _ = writeln!(out, "No events.");
+        return Ok(out);
+    }
+    let _ = writeln!(
+        out,
+        "{:<13} {:<9} {:<28} {:>6}  {:<30} to ask",
+        "Event", "state", "when", "people", "title"
+    );
+    for event in &events {
+        let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
+        let _ = writeln!(
+            out,
+            "{:<13} {:<9} {:<28} {:>6}  {:<30} {}",
+            event.number,
+            event.state.as_str(),
+            when(&event.reading.when),
+            people(event),
+            event.reading.what.as_deref().unwrap_or("-").chars().take(30).collect::<String>(),
+            if missing.is_empty() { "-".to_owned() } else { missing.join(", ") },
+        );
+    }
+    Ok(out)
+}
+
+/// The number `EV-2026-0001` as typed (any case).
+pub fn parse_number(text: &str) -> Result<EventNumber, EventReportError> {
+    EventNumber::find_in(text)
+        .filter(|n| n.tag().eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| EventReportError::NotANumber(text.to_owned()))
+}
+
+/// One event whole: its reading, what is still to ask, and its guests with their answers.
+pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportError> {
+    let Some(event) = store.planned_event(number)? else {
+        return Err(EventReportError::NoSuchEvent(number.tag()));
+    };
+    let r = &event.reading;
+    let mut out = String::new();
+    let organiser = match &event.organiser_name {
+        Some(name) => format!("{name} <{}>", event.organiser),
+        None => event.organiser.clone(),
+    };
+    let _ = writeln!(out, "{}  {}", event.number, event.state.as_str());
+    let _ = writeln!(out, "  title:      {}", r.what.as_deref().unwrap_or("-"));
+    let _ = writeln!(out, "  organiser:  {organiser}");
+    let _ = writeln!(out, "  when:       {}", when(&r.when));
+    if let Some(days) = r.days {
+        let _ = writeln!(out, "  days:       {days}");
+    }
+    let _ = writeln!(out, "  people:     {}", people(&event));
+    let place = match &r.place {
+        Some(Place::Known(name)) => name.clone(),
+        Some(Place::Office) => "at the office".to_owned(),
+        Some(Place::Wish(wish)) => format!("wished: {wish}"),
+        None => "-".to_owned(),
+    };
+    let _ = writeln!(out, "  place:      {place}");
+    let meals: Vec<&str> = r.meals.iter().map(|m| m.name()).collect();
+    let food = if r.no_catering { "no catering".to_owned() } else { meals.join(", ") };
+    let _ = writeln!(out, "  food:       {}", if food.is_empty() { "-" } else { &food });
+    let diets: Vec<String> = r
+        .diets
+        .iter()
+        .map(|d| match d.people {
+            Some(n) => format!("{n} {}", d.need.name()),
+            None => d.need.name().to_owned(),
+        })
+        .collect();
+    if !diets.is_empty() {
+        let _ = writeln!(out, "  diets:      {}", diets.join(", "));
+    }
+    let mut invited: Vec<String> = r.groups.iter().map(|g| format!("group {g}")).collect();
+    if r.everyone {
+        invited.insert(0, "everyone".to_owned());
+    }
+    if !invited.is_empty() {
+        let _ = writeln!(out, "  invited:    {}", invited.join(", "));
+    }
+    let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
+    let _ = writeln!(
+        out,
+        "  to ask:     {}",
+        if missing.is_empty() { "-".to_owned() } else { missing.join(", ") }
+    );
+    let _ = writeln!(out, "  request:    {}", event.message_id.as_deref().unwrap_or("-"));
+    let _ = writeln!(out, "\nGuests ({}):", event.guests.len());
+    for guest in &event.guests {
+        let answer = match guest.answer {
+            None => "no answer yet",
+            Some(true) => "comes",
+            Some(false) => "does not come",
+        };
+        let _ = writeln!(out, "  {:<40} {:<30} {answer}", guest.address, guest.name.as_deref().unwrap_or(""));
+    }
+    Ok(out)
+}
+
+fn when(when: &When) -> String {
+    let day = |d: chrono::NaiveDate| d.format("%a %-d %b %Y").to_string();
+    match *when {
+        When::Days { first, last, start, end } => {
+            let mut text = day(first);
+            if last != first {
+                text = format!("{text} - {}", day(last));
+            }
+            if let Some(start) = start {
+                text = format!("{text} {}", start.format("%H:%M"));
+                if let Some(end) = end {
+                    text = format!("{text}-{}", end.format("%H:%M"));
+                }
+            }
+            text
+        }
+        When::Window { from, last } => format!("{} .. {}?", day(from), day(last)),
+        When::Unknown => "-".to_owned(),
+    }
+}
+
+fn people(event: &PlannedEvent) -> String {
+    match event.reading.headcount {
+        Some(h) if h.approximate => format!("~{}", h.people),
+        Some(h) => h.people.to_string(),
+        None => "-".to_owned(),
+    }
+}

@@ -1,0 +1,155 @@
+//! The event desk against real servers: the organiser writes to the assistant's mailbox in a
+//! private Dovecot, clerk runs as a process, and its answers are read from the organiser's own
+//! mailbox, delivered there by a real SMTP server.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that fails to unwrap has failed, as it should"
+)]
+
+mod support;
+
+use std::time::Duration;
+
+use support::clerk::{ASSISTANT, Clerk, Office, PASSWORD, office_users};
+use support::{Dovecot, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(30);
+const CHIARA: &str = "chiara@office.test";
+
+const RULES: &str = r#"
+[[rule]]
+name = "events"
+when.from = "chiara@office.test"
+when.text = { any = ["dinner", "cena", "workshop", "party", "festa"] }
+desk = "event"
+"#;
+
+const EVENTS: &str = r#"
+[events]
+organisers = ["chiara@office.test"]
+
+[[calendar]]
+name = "office"
+owner = "owner@office.test"
+
+[[room]]
+name = "Sala Grande"
+capacity = 30
+
+[[venue]]
+name = "Trattoria da Enzo"
+address = "eventi@daenzo.test"
+capacity = 40
+
+[[staff]]
+name = "Bob Bianchi"
+address = "bob@office.test"
+groups = ["design"]
+"#;
+
+fn office() -> (Dovecot, SmtpSink, Office, Clerk) {
+    let mut users = office_users();
+    users.push((CHIARA, PASSWORD));
+    let dovecot = Dovecot::start(&users);
+    let sink = SmtpSink::start_relaying_to(&dovecot);
+    let office = Office::new(&dovecot, &sink, RULES, "");
+    let office_toml = office.dir.path().join("rules/office.toml");
+    let text = std::fs::read_to_string(&office_toml).unwrap();
+    std::fs::write(&office_toml, format!("{text}{EVENTS}")).unwrap();
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "clerk did not start watching:\n{}", clerk.log());
+    (dovecot, sink, office, clerk)
+}
+
+fn mail(subject: &str, id: &str, extra: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Chiara Neri <{CHIARA}>\r\nTo: Test Office <{ASSISTANT}>\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n\
+         Date: Mon, 07 Dec 2026 10:00:00 +0100\r\n{extra}MIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn parse(raw: &[u8]) -> clerk::mail::message::Message {
+    clerk::mail::message::Message::parse(raw).expect("clerk's mail parses")
+}
+
+#[test]
+fn events_in_words_in_english_and_italian_are_echoed_completed_in_the_thread_and_listed() {
+    let (dovecot, _sink, office, clerk) = office();
+
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            "Christmas dinner",
+            "en1@office.test",
+            "",
+            "Hi,\n\nlet's organise the Christmas dinner on Friday 18 December at 8pm, 3 vegetarians.\n\nChiara",
+        ),
+    );
+    let english = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 1, WAIT)[0]);
+    assert_eq!(english.subject, "Re: Christmas dinner [EV-2026-0001]", "{}", clerk.log());
+    assert!(
+        english
+            .text
+            .contains("I read this as: Christmas dinner, Fri 18 Dec 2026 20:00, dinner, 3 vegetarian."),
+        "{}",
+        english.text
+    );
+    assert!(english.text.contains("for how many people"), "{}", english.text);
+    assert!(english.text.contains("whom to invite"), "{}", english.text);
+    assert!(!english.text.contains("which day"), "{}", english.text);
+
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            "Festa di fine anno",
+            "it1@office.test",
+            "",
+            "Ciao,\n\norganizziamo la festa di fine anno per una trentina di persone, con aperitivo. Invita il gruppo design.\n\nChiara",
+        ),
+    );
+    let italian = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 2, WAIT)[1]);
+    assert!(italian.subject.ends_with("[EV-2026-0002]"), "{}", italian.subject);
+    assert!(italian.text.contains("Ho letto la richiesta così:"), "{}", italian.text);
+    assert!(italian.text.contains("circa 30 persone"), "{}", italian.text);
+    assert!(italian.text.contains("quale giorno"), "{}", italian.text);
+    assert!(!italian.text.contains("per quante persone"), "{}", italian.text);
+    assert!(italian.text.contains("Trattoria da Enzo"), "{}", italian.text);
+
+    // The English one completed in its thread: no event words, found by the answer's Message-ID.
+    let answer_id = english.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            &format!("Re: {}", english.subject),
+            "en2@office.test",
+            &format!("In-Reply-To: <{answer_id}>\r\nReferences: <en1@office.test> <{answer_id}>\r\n"),
+            "We'll be 25 people, please invite everyone in the office.\n\n> I read this as: Christmas dinner",
+        ),
+    );
+    let completed = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 3, WAIT)[2]);
+    assert!(completed.text.contains("I have updated event EV-2026-0001"), "{}", completed.text);
+    assert!(completed.text.contains("25 people"), "{}", completed.text);
+    assert!(!completed.text.contains("I still need"), "{}", completed.text);
+    assert!(
+        completed.text.contains("Sala Grande (our room, 30 seats, free at that time)"),
+        "{}",
+        completed.text
+    );
+
+    let (ok, listed) = office.command(&["events"]);
+    assert!(ok, "{listed}");
+    let first = listed.lines().find(|l| l.starts_with("EV-2026-0001")).unwrap_or_default();
+    assert!(
+        first.contains("planning") && first.contains("25") && first.contains("Christmas dinner"),
+        "{listed}"
+    );
+    let second = listed.lines().find(|l| l.starts_with("EV-2026-0002")).unwrap_or_default();
+    assert!(second.contains("asking") && second.contains("~30") && second.contains("day"), "{listed}");
+    let (ok, shown) = office.command(&["event", "EV-2026-0002"]);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("bob@office.test") && shown.contains("no answer yet"), "{shown}");
+}
