@@ -329,7 +329,14 @@ fn place(words: &Words<'_>, normal: &str, known: &Known<'_>) -> Option<Place> {
             return Some(Place::Known((*name).to_owned()));
         }
     }
-    if AT_THE_OFFICE.is_match(normal) {
+    // "Invite everyone in the office" says who, not where.
+    let at_the_office = AT_THE_OFFICE.find_iter(normal).any(|found| {
+        let before = normal[..found.start()].trim_end();
+        !["everyone", "everybody", "all", "tutti", "colleagues", "colleghi", "people", "staff", "persone"]
+            .iter()
+            .any(|who| before.ends_with(who))
+    });
+    if at_the_office {
         return Some(Place::Office);
     }
     PLACE_WISH.captures(normal).and_then(|c| c.get(1)).map(|m| Place::Wish(m.as_str().trim().to_owned()))

@@ -282,3 +282,11 @@ fn a_span_of_days_written_with_a_dash_and_our_own_count() {
     assert_eq!(request.headcount, people(35));
     assert_eq!(request.place, Some(Place::Known("Villa Aurelia".into())));
 }
+
+#[test]
+fn everyone_in_the_office_says_who_not_where() {
+    let request =
+        read_it("Team dinner on Friday at 8pm at a restaurant in Trastevere; invite everyone in the office.");
+    assert!(request.everyone);
+    assert_eq!(request.place, Some(Place::Wish("restaurant in trastevere".into())));
+}
