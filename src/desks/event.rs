@@ -26,7 +26,7 @@ use crate::actions::ReplyHistory;
 use crate::effects::{Effect, MailKind};
 use crate::guard::Answer;
 use crate::language::Language;
-use crate::mail::compose::{self, AutoSubmitted, ForwardMode, Reply};
+use crate::mail::compose::{self, AutoSubmitted, Reply};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::planning::request::{self, EventRequest, Known, When};
@@ -414,28 +414,10 @@ fn stranger(
     if organisers.is_empty() {
         return Ok(outcome);
     }
-    let identity = crate::actions::identity(office);
     let note = format!(
         "{} asked the assistant for an event but is not among the event organisers in office.toml; nothing was planned. Their message is below.",
         sender.email
     );
-    let mail = compose::forward(&compose::Forward {
-        original: cx.msg,
-        original_raw: cx.raw,
-        from: &identity,
-        to: organisers,
-        mode: ForwardMode::Inline,
-        note: Some(note),
-        message_id: compose::message_id(
-            format!("{}\0event forward\0stranger", cx.content_hash).as_bytes(),
-            crate::mail::message::domain_of(&identity.address),
-        ),
-        date: cx.now,
-        loop_header_value: identity.address.clone(),
-        subject: None,
-        reply_to: None,
-    })
-    .map_err(|e| DeskError::Letter(e.to_string()))?;
-    outcome.effects.push(Effect::Send { kind: MailKind::Forward, rule: cx.rule.to_owned(), mail });
+    outcome.effects.push(cx.forward_inline(organisers, note, "event forward\0stranger")?);
     Ok(outcome)
 }

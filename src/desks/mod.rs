@@ -290,6 +290,38 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
+impl Context<'_> {
+    /// The message handed over, forwarded inline with its attachments to `to` with `note` on top:
+    /// how a desk passes on what a person must see. `seed` tells its Message-ID from the desk's
+    /// other mail about the same message.
+    pub(crate) fn forward_inline(
+        &self,
+        to: Vec<crate::mail::message::Address>,
+        note: String,
+        seed: &str,
+    ) -> Result<Effect, DeskError> {
+        let identity = crate::actions::identity(&self.rules.office);
+        let mail = crate::mail::compose::forward(&crate::mail::compose::Forward {
+            original: self.msg,
+            original_raw: self.raw,
+            from: &identity,
+            to,
+            mode: crate::mail::compose::ForwardMode::Inline,
+            note: Some(note),
+            message_id: crate::mail::compose::message_id(
+                format!("{}\0{seed}", self.content_hash).as_bytes(),
+                crate::mail::message::domain_of(&identity.address),
+            ),
+            date: self.now,
+            loop_header_value: identity.address.clone(),
+            subject: None,
+            reply_to: None,
+        })
+        .map_err(|e| DeskError::Letter(e.to_string()))?;
+        Ok(Effect::Send { kind: crate::effects::MailKind::Forward, rule: self.rule.to_owned(), mail })
+    }
+}
+
 /// The message a desk handles, as received.
 pub struct Incoming<'a> {
     pub msg: &'a Message,

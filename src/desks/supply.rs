@@ -35,7 +35,7 @@ use super::{Context, DeskError, Outcome};
 use crate::actions::ReplyHistory;
 use crate::effects::{Effect, MailKind};
 use crate::guard::Answer;
-use crate::mail::compose::{self, AutoSubmitted, Extras, ForwardMode, Notice, Reply};
+use crate::mail::compose::{self, AutoSubmitted, Extras, Notice, Reply};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::rules::RuleSet;
@@ -349,26 +349,9 @@ impl<'a> SupplyCase<'a> {
 
     /// The message forwarded to the manager, inline with its attachments, with `note` on top.
     fn forward_to_manager(&mut self, note: String, seed: &str) -> Result<(), DeskError> {
-        let cx = self.cx;
-        let identity = crate::actions::identity(&cx.rules.office);
-        let mail = compose::forward(&compose::Forward {
-            original: cx.msg,
-            original_raw: cx.raw,
-            from: &identity,
-            to: vec![self.manager()],
-            mode: ForwardMode::Inline,
-            note: Some(note),
-            message_id: compose::message_id(
-                format!("{}\0supply forward\0{seed}", cx.content_hash).as_bytes(),
-                crate::mail::message::domain_of(&identity.address),
-            ),
-            date: cx.now,
-            loop_header_value: identity.address.clone(),
-            subject: None,
-            reply_to: None,
-        })
-        .map_err(|e| DeskError::Letter(e.to_string()))?;
-        self.outcome.effects.push(Effect::Send { kind: MailKind::Forward, rule: cx.rule.to_owned(), mail });
+        let forward =
+            self.cx.forward_inline(vec![self.manager()], note, &format!("supply forward\0{seed}"))?;
+        self.outcome.effects.push(forward);
         Ok(())
     }
 
