@@ -58,6 +58,8 @@ const ENGLISH: &[(&str, &str)] = &[
     ("Can we have a call about the budget?", "nothing"),
     ("Let's talk soon, for 20 mins", "nothing, 20 min"),
     ("Tuesday at 3pm EST", "at Tue 24 Nov 21:00"),
+    ("any day between the 14th and the 17th", "within Mon 14 Dec 00:00 – Fri 18 Dec 00:00"),
+    ("on 22-23 December", "within Tue 22 Dec 00:00 – Thu 24 Dec 00:00"),
     ("at 3pm", "at Mon 23 Nov 15:00"),
     ("at 8", "at Tue 24 Nov 08:00"),
     ("tomorrow at 2:30", "at Tue 24 Nov 14:30"),
@@ -95,6 +97,7 @@ const ENGLISH: &[(&str, &str)] = &[
 ];
 
 const ITALIAN: &[(&str, &str)] = &[
+    ("il 3 e 4 dicembre", "within Thu 3 Dec 00:00 – Sat 5 Dec 00:00"),
     ("Possiamo vederci martedì alle 15?", "at Tue 24 Nov 15:00"),
     ("martedì alle 15 per un'ora", "at Tue 24 Nov 15:00, 60 min"),
     ("24/11 alle 15:00", "at Tue 24 Nov 15:00"),
