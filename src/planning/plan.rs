@@ -101,7 +101,13 @@ pub struct PlannedEvent {
 impl PlannedEvent {
     /// What the office must still ask the organiser.
     pub fn missing(&self) -> Vec<Missing> {
-        self.reading.missing()
+        let mut missing = self.reading.missing();
+        // "The whole office" or a group that has nobody in the staff directory invites no one: whom
+        // to invite is still to ask.
+        if self.guests.is_empty() && !missing.contains(&Missing::Guests) {
+            missing.push(Missing::Guests);
+        }
+        missing
     }
 }
 

@@ -189,6 +189,22 @@ fn only_what_is_missing_is_asked() {
 }
 
 #[test]
+fn a_group_with_nobody_in_the_staff_directory_leaves_whom_to_invite_asked() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "chiara@office.example",
+        "Christmas dinner",
+        "req@office.example",
+        "",
+        "Christmas dinner on Friday 18 December at 8pm for 25 people. Please invite the marketing team.",
+    );
+    let handled = handle(&rules, &mut store, &raw);
+    assert!(handled.answer().text.contains("whom"), "{}", handled.answer().text);
+    assert_eq!(store.planned_event(FIRST).unwrap().unwrap().state, EventState::Asking);
+}
+
+#[test]
 fn the_places_that_hold_everyone_are_listed_a_busy_room_left_out() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
