@@ -195,10 +195,7 @@ pub fn named(text: &str, sent: NaiveDate) -> Named {
     let mentions = grammar::mentions(&tokens, sent);
     let roles = roles::roles(&normal, &tokens, &mentions);
     let found = Found::of(&tokens, &mentions, &roles, Role::Asked);
-    let following = found.following.map(|weekday| {
-        let ahead = (7 + weekday.num_days_from_monday() - sent.weekday().num_days_from_monday() - 1) % 7 + 1;
-        Days::one(day_plus(sent, i64::from(ahead)))
-    });
+    let following = found.following.map(|weekday| Days::one(next_weekday(sent, weekday)));
     let days = found.day.or(following).filter(|_| !found.no_day).map(|d| (d.from, day_plus(d.to, -1)));
     let span = found.range.filter(|(_, _, between)| !between).and_then(|(a, b, _)| hours_between(a, b));
     let start = found.clock.and_then(Clock::time).or(span.map(|(from, _)| from));
@@ -673,9 +670,7 @@ impl Found {
                 Some(Asked::At(t)) | Some(Asked::Within { from: t, .. }) => local_old(*t).date(),
                 _ => today,
             };
-            let ahead =
-                (7 + weekday.num_days_from_monday() - after.weekday().num_days_from_monday() - 1) % 7 + 1;
-            Some(Days::one(day_plus(after, i64::from(ahead))))
+            Some(Days::one(next_weekday(after, weekday)))
         });
         // "same time": the clock of the meeting referred to.
         let old_time = match old {
@@ -801,6 +796,12 @@ fn hours_between(a: Clock, b: Clock) -> Option<(NaiveTime, NaiveTime)> {
 
 /// `days` days after `date` (before it, when negative); the date itself at the end of chrono's
 /// calendar, which no date read from words comes near.
+/// The first `weekday` after `after`: "the following Monday".
+fn next_weekday(after: NaiveDate, weekday: chrono::Weekday) -> NaiveDate {
+    let ahead = (7 + weekday.num_days_from_monday() - after.weekday().num_days_from_monday() - 1) % 7 + 1;
+    day_plus(after, i64::from(ahead))
+}
+
 fn day_plus(date: NaiveDate, days: i64) -> NaiveDate {
     TimeDelta::try_days(days).and_then(|d| date.checked_add_signed(d)).unwrap_or(date)
 }
