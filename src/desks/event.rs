@@ -194,7 +194,7 @@ fn invited(cx: &Context<'_>, reading: &EventRequest, lists: &[guests::GuestList]
                 .find(|s| s.person.address.eq_ignore_ascii_case(&address))
                 .map(|s| s.person.name.clone())
         });
-        found.push(Invited { address, name, answer: None });
+        found.push(Invited::new(address, name));
     };
     for address in &reading.guests {
         add(address, None);
