@@ -78,6 +78,22 @@ fn the_organisers_command_invites_each_guest_once_with_an_imip_request() {
     );
     assert!(again.sent(MailKind::Calendar).is_empty(), "{:?}", again.notes);
     assert!(again.answer().text.contains("had their invitation already"), "{}", again.answer().text);
+
+    // A guest added later is invited alone on the next command.
+    let later = handle(
+        &rules,
+        &mut store,
+        &from(
+            "chiara@office.example",
+            "Re: Christmas dinner [EV-2026-0001]",
+            "cmd3@office.example",
+            "x@y",
+            "Please also invite luca@office.example and send the invitations.",
+        ),
+    );
+    let to: Vec<String> = later.sent(MailKind::Calendar).iter().map(|m| m.to[0].email.clone()).collect();
+    assert_eq!(to, ["luca@office.example"]);
+    assert!(later.answer().text.contains("(2 guests were invited before)"), "{}", later.answer().text);
 }
 
 #[test]
