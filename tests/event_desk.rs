@@ -12,11 +12,12 @@ mod support;
 
 use std::time::Duration;
 
-use support::clerk::{ASSISTANT, Clerk, Office, PASSWORD, office_users};
+use support::clerk::{ASSISTANT, CUSTOMER, Clerk, Office, PASSWORD, office_users};
 use support::{Dovecot, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(30);
 const CHIARA: &str = "chiara@office.test";
+const BOB: &str = "bob@office.test";
 
 const RULES: &str = r#"
 [[rule]]
@@ -52,6 +53,7 @@ groups = ["design"]
 fn office() -> (Dovecot, SmtpSink, Office, Clerk) {
     let mut users = office_users();
     users.push((CHIARA, PASSWORD));
+    users.push((BOB, PASSWORD));
     let dovecot = Dovecot::start(&users);
     let sink = SmtpSink::start_relaying_to(&dovecot);
     let office = Office::new(&dovecot, &sink, RULES, "");
@@ -152,4 +154,105 @@ fn events_in_words_in_english_and_italian_are_echoed_completed_in_the_thread_and
     let (ok, shown) = office.command(&["event", "EV-2026-0002"]);
     assert!(ok, "{shown}");
     assert!(shown.contains("bob@office.test") && shown.contains("no answer yet"), "{shown}");
+}
+
+/// The calendar part of an iMIP mail, unfolded.
+fn calendar_of(raw: &[u8]) -> String {
+    let msg = parse(raw);
+    let part = msg.calendars.first().expect("the mail carries a calendar");
+    part.text.replace("\r\n ", "").replace("\r\n", "\n")
+}
+
+#[test]
+fn guests_imip_and_plain_word_answers_are_counted() {
+    let (dovecot, _sink, office, clerk) = office();
+
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            "Christmas dinner",
+            "g1@office.test",
+            "",
+            "Hi,\n\nthe Christmas dinner is on Friday 18 December from 8pm to 11pm, 25 people. \
+             Please invite bob@office.test and anna@example.test.\n\nChiara",
+        ),
+    );
+    let reading = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 1, WAIT)[0]);
+    assert!(reading.text.contains("reply \"send the invitations\""), "{}\n{}", reading.text, clerk.log());
+
+    // "Not yet" sends nothing; the plain command in the thread sends one invitation per guest.
+    let answer_id = reading.message_id.clone().unwrap();
+    let thread = format!("In-Reply-To: <{answer_id}>\r\nReferences: <g1@office.test> <{answer_id}>\r\n");
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            &format!("Re: {}", reading.subject),
+            "g2@office.test",
+            &thread,
+            "Perfect, send the invitations.",
+        ),
+    );
+    let sent = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 2, WAIT)[1]);
+    assert!(sent.text.contains("I have sent the invitations to Christmas dinner to"), "{}", sent.text);
+    let to_bob = dovecot.wait_for_messages(BOB, "INBOX", 1, WAIT).remove(0);
+    let to_anna = dovecot.wait_for_messages(CUSTOMER, "INBOX", 1, WAIT).remove(0);
+    let calendar = calendar_of(&to_bob);
+    assert!(calendar.contains("METHOD:REQUEST"), "{calendar}");
+    assert!(calendar.contains("UID:ev-2026-0001@office.test"), "{calendar}");
+    assert!(calendar.contains("SENT-BY=\"mailto:chiara@office.test\""), "{calendar}");
+    assert!(calendar.contains("RSVP=TRUE") && calendar.contains("mailto:bob@office.test"), "{calendar}");
+    assert!(!calendar.contains("anna@example.test"), "one invitation per guest: {calendar}");
+    let (ok, shown) = office.command(&["event", "EV-2026-0001"]);
+    assert!(ok && shown.contains("0 yes/0 no/2 waiting"), "{shown}");
+
+    // Bob answers with his calendar's button: an iMIP REPLY.
+    let start = calendar.lines().find(|l| l.starts_with("DTSTART")).unwrap();
+    let end = calendar.lines().find(|l| l.starts_with("DTEND")).unwrap();
+    let reply = format!(
+        "BEGIN:VCALENDAR\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\nVERSION:2.0\r\n\
+         METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:ev-2026-0001@office.test\r\nSEQUENCE:0\r\n\
+         DTSTAMP:20261207T120000Z\r\n{start}\r\n{end}\r\nSUMMARY:Christmas dinner\r\n\
+         ORGANIZER;CN=Test Assistant:mailto:{ASSISTANT}\r\n\
+         ATTENDEE;PARTSTAT=ACCEPTED;CN=Bob Bianchi:mailto:{BOB}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let bob_reply = format!(
+        "From: Bob Bianchi <{BOB}>\r\nTo: {ASSISTANT}\r\nSubject: Accepted: Christmas dinner\r\n\
+         Message-ID: <bob-reply@office.test>\r\nDate: Mon, 07 Dec 2026 12:00:00 +0100\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=UTF-8; method=REPLY\r\n\r\n{reply}"
+    );
+    dovecot.deliver(ASSISTANT, bob_reply.as_bytes());
+
+    // Anna answers the invitation in words, with her diet.
+    let invitation = parse(&to_anna);
+    let invitation_id = invitation.message_id.clone().unwrap();
+    let anna_reply = format!(
+        "From: Anna Rossi <{CUSTOMER}>\r\nTo: {ASSISTANT}\r\nSubject: Re: {}\r\nMessage-ID: <anna-reply@example.test>\r\n\
+         In-Reply-To: <{invitation_id}>\r\nReferences: <{invitation_id}>\r\nDate: Mon, 07 Dec 2026 12:05:00 +0100\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Yes, I'll come! I'm vegetarian, by the way.\r\n\r\nAnna\r\n\r\n> {} invites you\r\n",
+        invitation.subject, "Chiara Neri"
+    );
+    dovecot.deliver(ASSISTANT, anna_reply.as_bytes());
+
+    let mut shown = String::new();
+    let counted = support::wait_until(WAIT, || {
+        shown = office.command(&["event", "EV-2026-0001"]).1;
+        shown.contains("2 yes/0 no/0 waiting")
+    });
+    assert!(counted, "{shown}\n{}", clerk.log());
+    let bob = shown.lines().find(|l| l.contains(BOB)).unwrap();
+    assert!(bob.contains("comes"), "{shown}");
+    let anna = shown.lines().find(|l| l.contains(CUSTOMER)).unwrap();
+    assert!(anna.contains("comes, vegetarian"), "{shown}");
+    let (ok, listed) = office.command(&["events"]);
+    assert!(ok && listed.contains("2 yes/0 no/0 waiting"), "{listed}");
+
+    // The command again invites no one twice.
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(&format!("Re: {}", reading.subject), "g3@office.test", &thread, "Please send the invitations."),
+    );
+    let again = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 3, WAIT)[2]);
+    assert!(again.text.contains("had their invitation already"), "{}", again.text);
+    assert_eq!(dovecot.messages(BOB, "INBOX").len(), 1);
 }

@@ -11,6 +11,7 @@
 //!   answer and the organisers get their message, as the supply desk does with strangers.
 //! - **Machines** never ask for events: automatic mail is only noted.
 
+mod invitations;
 mod places;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ mod view;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
+pub use self::invitations::{counts as guest_counts, times as invitation_times, when as invitation_when};
 pub use self::view::{BatchPlanning, NoPlanning, PlanningView};
 
 use super::{CalendarView, Context, DeskError, Outcome};
@@ -41,6 +43,9 @@ pub fn conversation(
     msg: &Message,
     view: &dyn PlanningView,
 ) -> Result<Option<EventNumber>, DeskError> {
+    if let Some(number) = invitations::conversation(rules, msg, view)? {
+        return Ok(Some(number));
+    }
     if !msg.calendars.is_empty() || !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
         return Ok(None);
     }
@@ -67,6 +72,9 @@ pub fn handle(
     let machine = cx.guard.why_not(Answer::Record);
     if !machine.is_empty() {
         return Ok(note(format!("nothing done: {}", machine.join("; "))));
+    }
+    if let Some(outcome) = invitations::from_guest(cx, view)? {
+        return Ok(outcome);
     }
     if !cx.rules.office.events.is_organiser(&sender.email) {
         return stranger(cx, sender, history);
@@ -135,6 +143,8 @@ pub fn handle(
     event.reading.guests = event.guests.iter().map(|g| g.address.clone()).collect();
     event.state = EventState::of(&event.missing());
     event.updated_at = now;
+    // Only an organiser who has seen the event read back can have it sent to guests.
+    let invitations = if new { None } else { invitations::on_command(cx, &mut event, new_text)? };
 
     let language = event.reading.language;
     let fitting = match event.reading.headcount {
@@ -142,7 +152,10 @@ pub fn handle(
         None => Vec::new(),
     };
     let values = letter_values(cx, &event, new, without_address, &fitting, language);
-    let body = cx.rules.templates.letter("event/reading", language, &values)?;
+    let body = match &invitations {
+        Some(sent) => sent.letter.clone(),
+        None => cx.rules.templates.letter("event/reading", language, &values)?,
+    };
     let mut subject = compose::reply_subject(&cx.msg.subject);
     if EventNumber::find_in(&subject) != Some(event.number) {
         subject = format!("{subject} [{}]", event.number);
@@ -156,6 +169,10 @@ pub fn handle(
     }
     if let Some(id) = answer(cx, &mut outcome, sender, subject, body, &format!("event {}", event.number))? {
         change.threads.push((id, event.number));
+    }
+    if let Some(sent) = invitations {
+        change.threads.extend(sent.threads.into_iter().map(|id| (id, event.number)));
+        outcome.effects.extend(sent.mails);
     }
     let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
     outcome.notes.push(format!(
@@ -194,7 +211,7 @@ fn invited(cx: &Context<'_>, reading: &EventRequest, lists: &[guests::GuestList]
                 .find(|s| s.person.address.eq_ignore_ascii_case(&address))
                 .map(|s| s.person.name.clone())
         });
-        found.push(Invited { address, name, answer: None });
+        found.push(Invited::new(address, name));
     };
     for address in &reading.guests {
         add(address, None);
@@ -297,6 +314,12 @@ fn letter_values(
             "groups": r.groups,
             "everyone": r.everyone,
             "without_address": without_address,
+            "invited": event.guests.iter().filter(|g| g.invited_at.is_some()).count(),
+            "to_invite": if invitations::times(event, cx.rules.office.timezone).is_some() {
+                event.guests.iter().filter(|g| g.invited_at.is_none()).count()
+            } else {
+                0
+            },
         },
         "missing": missing,
         "places": fitting,

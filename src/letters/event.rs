@@ -14,7 +14,7 @@ pub const LETTERS: &[[Letter; 2]] =
 /// HH:MM), how many days, the headcount (people, approximate), the place (`kind` known, office or
 /// wish, and its name), the meals (breakfast, coffee_break, lunch, aperitif, dinner), no catering,
 /// the diets (need, people or none), the guests (how many, the groups, everyone, rows of a list
-/// without an address), what is missing (what, day, start, headcount, guests), the places that fit
+/// without an address, how many are invited, how many can be invited now), what is missing (what, day, start, headcount, guests), the places that fit
 /// (name, kind room or venue, capacity, free: true, false or none when not known), who signs.
 fn reading() -> Value {
     json!({
@@ -29,7 +29,7 @@ fn reading() -> Value {
         "meals": ["dinner"],
         "no_catering": false,
         "diets": [{"need": "vegetarian", "people": 3}],
-        "guests": {"count": 12, "groups": ["design"], "everyone": false, "without_address": 1},
+        "guests": {"count": 12, "groups": ["design"], "everyone": false, "without_address": 1, "invited": 0, "to_invite": 12},
         "missing": ["guests"],
         "places": [
             {"name": "Sala Grande", "kind": "room", "capacity": 30, "free": true},

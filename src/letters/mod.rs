@@ -8,6 +8,7 @@
 //! its sample, so a template that asks for a value it is not given is refused when the rules load.
 
 mod event;
+mod event_guests;
 mod inquiry;
 mod meeting;
 mod office;
@@ -45,8 +46,15 @@ use letter;
 
 /// Every built-in letter, each language a template of its own.
 pub fn built_in() -> impl Iterator<Item = &'static Letter> {
-    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS, office::LETTERS, event::LETTERS]
-        .into_iter()
-        .flatten()
-        .flatten()
+    [
+        meeting::LETTERS,
+        supply::LETTERS,
+        inquiry::LETTERS,
+        office::LETTERS,
+        event::LETTERS,
+        event_guests::LETTERS,
+    ]
+    .into_iter()
+    .flatten()
+    .flatten()
 }

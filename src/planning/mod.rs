@@ -10,6 +10,7 @@
 pub mod guests;
 pub mod plan;
 pub mod request;
+pub mod rsvp;
 
 pub use guests::{Guest, GuestList};
 pub use plan::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange};

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::request::{EventRequest, Missing};
+use super::request::{DietaryNeed, EventRequest, Missing};
 
 /// An event's number: `EV-2026-0001`, counted from 1 each year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +77,19 @@ pub struct Invited {
     pub name: Option<String>,
     /// Their answer; none until invitations go out and are answered.
     pub answer: Option<bool>,
+    /// What they said they cannot eat ("I'm vegetarian"), for the catering.
+    pub diet: Option<DietaryNeed>,
+    /// When their invitation went out (unix seconds); none until it does.
+    pub invited_at: Option<i64>,
+    /// When they were reminded to answer (unix seconds): once.
+    pub reminded_at: Option<i64>,
+}
+
+impl Invited {
+    /// A guest not yet invited.
+    pub fn new(address: String, name: Option<String>) -> Invited {
+        Invited { address, name, answer: None, diet: None, invited_at: None, reminded_at: None }
+    }
 }
 
 /// An event the office keeps.

@@ -224,6 +224,13 @@ impl EventRequest {
     }
 }
 
+/// The dietary needs `text` names, each once: what a guest's answer says of them ("I'm vegetarian",
+/// "sono celiaca").
+pub fn diets_in(text: &str) -> Vec<DietaryNeed> {
+    let normal = plain(text);
+    catering::diets(&Words::new(&normal)).into_iter().map(|d| d.need).collect()
+}
+
 /// Reads the request `text` (its subject on the first line), written on `sent` (the office's
 /// date), naming the office's `known` places and groups.
 pub fn read(text: &str, sent: NaiveDate, known: &Known<'_>) -> EventRequest {

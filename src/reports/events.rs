@@ -28,19 +28,20 @@ pub fn list(store: &Store) -> Result<String, StoreError> {
     }
     let _ = writeln!(
         out,
-        "{:<13} {:<9} {:<28} {:>6}  {:<30} to ask",
-        "Event", "state", "when", "people", "title"
+        "{:<13} {:<9} {:<28} {:>6}  {:<30} {:<34} to ask",
+        "Event", "state", "when", "people", "title", "guests"
     );
     for event in &events {
         let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
         let _ = writeln!(
             out,
-            "{:<13} {:<9} {:<28} {:>6}  {:<30} {}",
+            "{:<13} {:<9} {:<28} {:>6}  {:<30} {:<34} {}",
             event.number,
             event.state.as_str(),
             when(&event.reading.when),
             people(event),
             event.reading.what.as_deref().unwrap_or("-").chars().take(30).collect::<String>(),
+            crate::desks::event::guest_counts(event),
             if missing.is_empty() { "-".to_owned() } else { missing.join(", ") },
         );
     }
@@ -109,13 +110,24 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
     );
     let _ = writeln!(out, "  request:    {}", event.message_id.as_deref().unwrap_or("-"));
     let _ = writeln!(out, "\nGuests ({}):", event.guests.len());
+    if !event.guests.is_empty() {
+        let _ = writeln!(out, "  answers:    {}", crate::desks::event::guest_counts(&event));
+    }
     for guest in &event.guests {
-        let answer = match guest.answer {
-            None => "no answer yet",
-            Some(true) => "comes",
-            Some(false) => "does not come",
+        let answer = match (guest.answer, guest.invited_at, guest.reminded_at) {
+            (Some(true), ..) => "comes",
+            (Some(false), ..) => "does not come",
+            (None, None, _) => "no answer yet, not invited",
+            (None, Some(_), Some(_)) => "no answer yet, reminded",
+            (None, Some(_), None) => "no answer yet",
         };
-        let _ = writeln!(out, "  {:<40} {:<30} {answer}", guest.address, guest.name.as_deref().unwrap_or(""));
+        let diet = guest.diet.map(|d| format!(", {}", d.name())).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<40} {:<30} {answer}{diet}",
+            guest.address,
+            guest.name.as_deref().unwrap_or("")
+        );
     }
     Ok(out)
 }

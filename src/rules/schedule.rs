@@ -59,6 +59,9 @@ pub enum Job {
     /// The supply cupboard's purchase orders: drafts sent to their vendors (or put to the manager
     /// when over the vendor's limit), and one reminder of each overdue order.
     Reorder,
+    /// One reminder to each invited guest of an event who has not answered, `[events]
+    /// remind_before` before it starts.
+    EventReminders,
 }
 
 impl Schedule {
@@ -72,7 +75,8 @@ impl Schedule {
 
 impl Job {
     /// Every job, for validation and suggestions.
-    pub const ALL: [Job; 5] = [Job::Digest, Job::Reminders, Job::FollowUps, Job::Escalate, Job::Reorder];
+    pub const ALL: [Job; 6] =
+        [Job::Digest, Job::Reminders, Job::FollowUps, Job::Escalate, Job::Reorder, Job::EventReminders];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
@@ -82,6 +86,7 @@ impl Job {
             Job::FollowUps => "follow-ups",
             Job::Escalate => "escalate",
             Job::Reorder => "reorder",
+            Job::EventReminders => "event-reminders",
         }
     }
 }
@@ -131,9 +136,11 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
     });
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
     let before = table.optional("before", crate::office::duration)?;
-    if let (Some(Job::Digest | Job::Escalate | Job::Reorder), Some(item)) = (job, table.get("before")) {
+    if let (Some(Job::Digest | Job::Escalate | Job::Reorder | Job::EventReminders), Some(item)) =
+        (job, table.get("before"))
+    {
         item.error(
-            "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire)",
+            "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire); event-reminders use `[events] remind_before`",
         );
         return Err(Reported);
     }

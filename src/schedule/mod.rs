@@ -8,6 +8,7 @@
 //! away does not send seven digests) and is passed over otherwise.
 
 pub mod escalate;
+pub mod event_reminders;
 pub mod follow_ups;
 pub mod office_digest;
 pub mod reminders;
@@ -159,6 +160,7 @@ fn run_job(
                 .chain(run.mails.into_iter().map(notice))
                 .collect()
         }
+        Job::EventReminders => event_reminders::due(set, store, job, now)?,
     };
     Ok(effects)
 }

@@ -89,6 +89,7 @@ pub(super) fn put_planning(conn: &Connection, change: &PlanningChange) -> Result
                 answer
             ])?;
         }
+        super::planning_guests::put_invitations(conn, event)?;
     }
     for (message_id, number) in &change.threads {
         conn.prepare_cached(
@@ -160,16 +161,16 @@ impl Store {
         let rows = stmt.query_map(params![event.number.year, event.number.sequence], |row| {
             let answer: String = row.get(2)?;
             Ok(Invited {
-                address: row.get(0)?,
-                name: row.get(1)?,
                 answer: match answer.as_str() {
                     "yes" => Some(true),
                     "no" => Some(false),
                     _ => None,
                 },
+                ..Invited::new(row.get(0)?, row.get(1)?)
             })
         })?;
         event.guests = rows.collect::<rusqlite::Result<_>>()?;
+        super::planning_guests::with_invitations(&self.conn, &mut event)?;
         event.reading.guests = event.guests.iter().map(|g| g.address.clone()).collect();
         Ok(event)
     }

@@ -407,6 +407,19 @@ const MIGRATIONS: &[&str] = &[
         sequence    INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 17: the guests' invitations (#20): when each went out and was reminded, and the diet a guest
+    // told in their answer. Apart from event_guests, which an event's writer rewrites whole.
+    r#"
+    CREATE TABLE event_invitations (
+        year         INTEGER NOT NULL,
+        sequence     INTEGER NOT NULL,
+        address      TEXT NOT NULL COLLATE NOCASE,
+        invited_at   INTEGER,
+        reminded_at  INTEGER,
+        diet         TEXT,
+        PRIMARY KEY (year, sequence, address)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -344,3 +344,5 @@ fn someone_who_is_not_an_organiser_gets_no_planning() {
     assert!(forwarded[0].to.iter().any(|a| a.email == "chiara@office.example"));
     assert!(store.planned_event(FIRST).unwrap().is_none());
 }
+
+mod guests;
