@@ -11,6 +11,7 @@
 //!   answer and the organisers get their message, as the supply desk does with strangers.
 //! - **Machines** never ask for events: automatic mail is only noted.
 
+pub mod catering;
 mod places;
 #[cfg(test)]
 mod tests;
@@ -41,7 +42,13 @@ pub fn conversation(
     msg: &Message,
     view: &dyn PlanningView,
 ) -> Result<Option<EventNumber>, DeskError> {
-    if !msg.calendars.is_empty() || !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
+    if !msg.calendars.is_empty() {
+        return Ok(None);
+    }
+    if let Some(number) = catering::conversation(rules, msg, view)? {
+        return Ok(Some(number));
+    }
+    if !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
         return Ok(None);
     }
     let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
@@ -67,6 +74,9 @@ pub fn handle(
     let machine = cx.guard.why_not(Answer::Record);
     if !machine.is_empty() {
         return Ok(note(format!("nothing done: {}", machine.join("; "))));
+    }
+    if let Some(outcome) = catering::caterers_answer(cx, view)? {
+        return Ok(outcome);
     }
     if !cx.rules.office.events.is_organiser(&sender.email) {
         return stranger(cx, sender, history);
@@ -141,7 +151,10 @@ pub fn handle(
         Some(headcount) => places::fitting(office, calendars, headcount.people, &event.reading.when)?,
         None => Vec::new(),
     };
-    let values = letter_values(cx, &event, new, without_address, &fitting, language);
+    let catering = catering::plan(cx, &event, view.catering(event.number)?, &text, !new)?;
+    let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
+    values["catering"] = json!(catering.letter);
+    values["catering_ordered"] = json!(catering.ordered);
     let body = cx.rules.templates.letter("event/reading", language, &values)?;
     let mut subject = compose::reply_subject(&cx.msg.subject);
     if EventNumber::find_in(&subject) != Some(event.number) {
@@ -157,9 +170,13 @@ pub fn handle(
     if let Some(id) = answer(cx, &mut outcome, sender, subject, body, &format!("event {}", event.number))? {
         change.threads.push((id, event.number));
     }
+    change.threads.extend(catering.threads.into_iter().map(|id| (id, event.number)));
+    change.catering.extend(catering.catering);
+    outcome.effects.extend(catering.effects);
+    outcome.notes.extend(catering.notes);
     let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
     outcome.notes.push(format!(
-        "event desk: {} {} ({}); nothing booked, ordered or invited{}",
+        "event desk: {} {} ({}); nothing booked or invited{}",
         event.number,
         if new { "recorded" } else { "updated" },
         event.state.as_str(),

@@ -45,8 +45,15 @@ use letter;
 
 /// Every built-in letter, each language a template of its own.
 pub fn built_in() -> impl Iterator<Item = &'static Letter> {
-    [meeting::LETTERS, supply::LETTERS, inquiry::LETTERS, office::LETTERS, event::LETTERS]
-        .into_iter()
-        .flatten()
-        .flatten()
+    [
+        meeting::LETTERS,
+        supply::LETTERS,
+        inquiry::LETTERS,
+        office::LETTERS,
+        event::LETTERS,
+        event::catering::LETTERS,
+    ]
+    .into_iter()
+    .flatten()
+    .flatten()
 }

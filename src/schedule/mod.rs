@@ -8,6 +8,7 @@
 //! away does not send seven digests) and is passed over otherwise.
 
 pub mod escalate;
+pub mod final_headcount;
 pub mod follow_ups;
 pub mod office_digest;
 pub mod reminders;
@@ -153,6 +154,14 @@ fn run_job(
             });
             skipped.chain(due).collect()
         }
+        Job::FinalHeadcount => final_headcount::due(set, store, job, now)?
+            .into_iter()
+            .flat_map(|due| {
+                let change =
+                    crate::planning::PlanningChange { catering: vec![due.catering], ..Default::default() };
+                [notice(due.mail), Effect::Planning(Box::new(change))]
+            })
+            .collect(),
         Job::Reorder => {
             let run = reorder::run(set, store, job, slot, now)?;
             std::iter::once(Effect::Supply(Box::new(run.change)))
