@@ -130,3 +130,32 @@ fn the_final_headcount_goes_once_within_its_time_before_the_event() {
     let kept = store.event_catering(FIRST).unwrap().unwrap();
     assert_eq!((kept.state, kept.final_headcount), (CateringState::FinalSent, Some(20)));
 }
+
+#[test]
+fn the_caterers_answer_in_the_orders_thread_goes_to_the_organiser() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    let ordered = handle(
+        &rules,
+        &mut store,
+        &reply(&answer, "r1@office.example", "Ordina il catering da Buffet Roma."),
+    );
+    let order = ordered.sent(MailKind::Notice).remove(0);
+    assert!(order.text.contains("Persone:  20"), "{}", order.text);
+    let order_id = order.message_id.unwrap();
+    let confirmation = format!(
+        "From: Buffet Roma <ordini@buffetroma.example>\r\nTo: assistant@office.example\r\n\
+         Subject: Re: {}\r\nMessage-ID: <conf@buffetroma.example>\r\nIn-Reply-To: <{order_id}>\r\n\
+         References: <{order_id}>\r\nDate: Mon, 07 Dec 2026 11:00:00 +0100\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nConfermiamo l'ordine. Quante sedie servono?\r\n",
+        order.subject
+    );
+    let handled = handle(&rules, &mut store, confirmation.as_bytes());
+    let forwarded = handled.sent(MailKind::Forward);
+    assert_eq!(forwarded.len(), 1, "{:?}", handled.notes);
+    assert_eq!(forwarded[0].to[0].email, "chiara@office.example");
+    assert!(forwarded[0].text.contains("Quante sedie servono?"), "{}", forwarded[0].text);
+    assert!(handled.sent(MailKind::Reply).is_empty(), "the caterer gets no answer");
+}
