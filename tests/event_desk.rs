@@ -256,3 +256,128 @@ fn guests_imip_and_plain_word_answers_are_counted() {
     assert!(again.text.contains("had their invitation already"), "{}", again.text);
     assert_eq!(dovecot.messages(BOB, "INBOX").len(), 1);
 }
+
+const CATERER: &str = "ordini@buffetroma.test";
+
+/// The office of [`office`] with an Italian caterer; clerk starts again to read it.
+fn office_with_a_caterer() -> (Dovecot, SmtpSink, Office, Clerk) {
+    let (dovecot, sink, office, mut clerk) = office();
+    clerk.stop();
+    let office_toml = office.dir.path().join("rules/office.toml");
+    let text = std::fs::read_to_string(&office_toml).unwrap();
+    let caterer = format!(
+        "\n[[caterer]]\nname = \"Buffet Roma\"\naddress = \"{CATERER}\"\nlanguage = \"it\"\n\
+         price_per_person = \"18.00\"\n[[caterer.menu]]\nname = \"Cena di Natale\"\nmeal = \"dinner\"\n\
+         price_per_person = \"35.00\"\n"
+    );
+    std::fs::write(&office_toml, format!("{text}{caterer}")).unwrap();
+    let clerk = office.start();
+    assert!(clerk.wait_for_log("watching", WAIT), "clerk did not start watching:\n{}", clerk.log());
+    (dovecot, sink, office, clerk)
+}
+
+/// The mails the caterer received, as it reads them.
+fn to_the_caterer(sink: &SmtpSink) -> Vec<clerk::mail::message::Message> {
+    sink.received()
+        .iter()
+        .filter(|r| r.rcpt_tos.iter().any(|t| t == CATERER))
+        .map(|r| parse(&r.raw))
+        .collect()
+}
+
+/// Chiara asks for a dinner for 20 with 3 vegetarians in the Sala Grande and, shown the proposal,
+/// orders the catering in the thread. Returns the proposal, the answer to the order and the order.
+fn catering_ordered(
+    dovecot: &Dovecot,
+    sink: &SmtpSink,
+    clerk: &Clerk,
+) -> (clerk::mail::message::Message, clerk::mail::message::Message, clerk::mail::message::Message) {
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            "Christmas dinner",
+            "cat1@office.test",
+            "",
+            "Hi,\n\nChristmas dinner on Friday 18 December at 8pm in the Sala Grande, 20 people, 3 vegetarians. \
+             Please invite everyone in the office.\n\nChiara",
+        ),
+    );
+    let proposal = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 1, WAIT)[0]);
+    let id = proposal.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            &format!("Re: {}", proposal.subject),
+            "cat2@office.test",
+            &format!("In-Reply-To: <{id}>\r\nReferences: <cat1@office.test> <{id}>\r\n"),
+            "Looks good, order the catering.\n\nChiara",
+        ),
+    );
+    let answer = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 2, WAIT)[1]);
+    assert!(support::wait_until(WAIT, || to_the_caterer(sink).len() == 1), "{}", clerk.log());
+    (proposal, answer, to_the_caterer(sink).remove(0))
+}
+
+#[test]
+fn a_catering_order_with_the_counted_headcount() {
+    let (dovecot, sink, office, clerk) = office_with_a_caterer();
+    let (proposal, answer, order) = catering_ordered(&dovecot, &sink, &clerk);
+
+    assert!(proposal.text.contains("I can order from Buffet Roma for 20 people"), "{}", proposal.text);
+    assert!(proposal.text.contains("\"Cena di Natale\", EUR 35.00 per person"), "{}", proposal.text);
+    assert!(proposal.text.contains("cost: EUR 700.00 for 20 people"), "{}", proposal.text);
+    assert!(proposal.text.contains("reply \"order the catering\""), "{}", proposal.text);
+    assert!(answer.text.contains("I have sent the order to Buffet Roma for 20 people"), "{}", answer.text);
+
+    // To the caterer, in its language, with the event's number, time, place and counted diets.
+    assert!(order.subject.starts_with("Ordine catering EV-2026-0001"), "{}", order.subject);
+    for expected in
+        ["venerdì 18 dicembre 2026", "20:00", "Sala Grande", "Persone:  20", "3 vegetariani", "EUR 700,00"]
+    {
+        assert!(order.text.contains(expected), "{expected}:\n{}", order.text);
+    }
+
+    let (ok, shown) = office.command(&["event", "EV-2026-0001"]);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("catering:   Buffet Roma, ordered, 20 people, EUR 700.00"), "{shown}");
+}
+
+#[test]
+fn a_headcount_change_sent_to_the_caterer() {
+    let (dovecot, sink, office, clerk) = office_with_a_caterer();
+    let (_, answer, order) = catering_ordered(&dovecot, &sink, &clerk);
+    let id = answer.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            &format!("Re: {}", answer.subject),
+            "cat3@office.test",
+            &format!("In-Reply-To: <{id}>\r\nReferences: <cat1@office.test> <{id}>\r\n"),
+            "We'll be 24 people now.\n\nChiara",
+        ),
+    );
+    let told = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 3, WAIT)[2]);
+    assert!(
+        told.text.contains("I have sent Buffet Roma the new number of people, 24 (it was 20)"),
+        "{}",
+        told.text
+    );
+    assert!(support::wait_until(WAIT, || to_the_caterer(&sink).len() == 2), "{}", clerk.log());
+    let amended = to_the_caterer(&sink).remove(1);
+    assert_eq!(
+        amended.in_reply_to,
+        order.message_id.into_iter().collect::<Vec<_>>(),
+        "in the order's thread"
+    );
+    assert!(
+        amended.subject.starts_with("Nuovo numero di persone: Ordine catering EV-2026-0001"),
+        "{}",
+        amended.subject
+    );
+    assert!(amended.text.contains("ora sono 24 (erano 20)"), "{}", amended.text);
+    assert!(amended.text.contains("EUR 840,00"), "{}", amended.text);
+
+    let (ok, shown) = office.command(&["event", "EV-2026-0001"]);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("catering:   Buffet Roma, amended, 24 people, EUR 840.00"), "{shown}");
+}

@@ -11,6 +11,7 @@
 //!   answer and the organisers get their message, as the supply desk does with strangers.
 //! - **Machines** never ask for events: automatic mail is only noted.
 
+pub mod catering;
 mod invitations;
 mod places;
 #[cfg(test)]
@@ -46,7 +47,13 @@ pub fn conversation(
     if let Some(number) = invitations::conversation(rules, msg, view)? {
         return Ok(Some(number));
     }
-    if !msg.calendars.is_empty() || !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
+    if !msg.calendars.is_empty() {
+        return Ok(None);
+    }
+    if let Some(number) = catering::conversation(rules, msg, view)? {
+        return Ok(Some(number));
+    }
+    if !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
         return Ok(None);
     }
     let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
@@ -74,6 +81,9 @@ pub fn handle(
         return Ok(note(format!("nothing done: {}", machine.join("; "))));
     }
     if let Some(outcome) = invitations::from_guest(cx, view)? {
+        return Ok(outcome);
+    }
+    if let Some(outcome) = catering::caterers_answer(cx, view)? {
         return Ok(outcome);
     }
     if !cx.rules.office.events.is_organiser(&sender.email) {
@@ -151,7 +161,10 @@ pub fn handle(
         Some(headcount) => places::fitting(office, calendars, headcount.people, &event.reading.when)?,
         None => Vec::new(),
     };
-    let values = letter_values(cx, &event, new, without_address, &fitting, language);
+    let catering = catering::plan(cx, &event, view.catering(event.number)?, &text, !new)?;
+    let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
+    values["catering"] = json!(catering.letter);
+    values["catering_ordered"] = json!(catering.ordered);
     let body = match &invitations {
         Some(sent) => sent.letter.clone(),
         None => cx.rules.templates.letter("event/reading", language, &values)?,
@@ -174,9 +187,13 @@ pub fn handle(
         change.threads.extend(sent.threads.into_iter().map(|id| (id, event.number)));
         outcome.effects.extend(sent.mails);
     }
+    change.threads.extend(catering.threads.into_iter().map(|id| (id, event.number)));
+    change.catering.extend(catering.catering);
+    outcome.effects.extend(catering.effects);
+    outcome.notes.extend(catering.notes);
     let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
     outcome.notes.push(format!(
-        "event desk: {} {} ({}); nothing booked, ordered or invited{}",
+        "event desk: {} {} ({}); nothing booked or invited{}",
         event.number,
         if new { "recorded" } else { "updated" },
         event.state.as_str(),

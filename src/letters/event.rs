@@ -5,6 +5,8 @@ use serde_json::{Value, json};
 
 use super::{Letter, letter};
 
+pub mod catering;
+
 /// The event desk's letters.
 pub const LETTERS: &[[Letter; 2]] =
     &[letter!("event/reading", reading), letter!("event/not-an-organiser", not_an_organiser)];
@@ -14,8 +16,10 @@ pub const LETTERS: &[[Letter; 2]] =
 /// HH:MM), how many days, the headcount (people, approximate), the place (`kind` known, office or
 /// wish, and its name), the meals (breakfast, coffee_break, lunch, aperitif, dinner), no catering,
 /// the diets (need, people or none), the guests (how many, the groups, everyone, rows of a list
-/// without an address, how many are invited, how many can be invited now), what is missing (what, day, start, headcount, guests), the places that fit
-/// (name, kind room or venue, capacity, free: true, false or none when not known), who signs.
+/// without an address, how many are invited, how many can be invited now), what is missing (what,
+/// day, start, headcount, guests), the places that fit (name, kind room or venue, capacity, free:
+/// true, false or none when not known), the catering paragraph (`event/catering`, or none), whether
+/// the catering was ordered, who signs.
 fn reading() -> Value {
     json!({
         "greeting": "Dear Chiara Neri,",
@@ -35,6 +39,8 @@ fn reading() -> Value {
             {"name": "Sala Grande", "kind": "room", "capacity": 30, "free": true},
             {"name": "Trattoria da Enzo", "kind": "venue", "capacity": 40, "free": null},
         ],
+        "catering": "Catering: I can order from Buffet Roma for 25 people:\n  - dinner: EUR 35.00 per person\n",
+        "catering_ordered": false,
         "signature": "Office Assistant",
     })
 }

@@ -53,6 +53,7 @@ pub fn built_in() -> impl Iterator<Item = &'static Letter> {
         office::LETTERS,
         event::LETTERS,
         event_guests::LETTERS,
+        event::catering::LETTERS,
     ]
     .into_iter()
     .flatten()

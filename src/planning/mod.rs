@@ -7,11 +7,13 @@
 //! list whose answers are counted. The readers here find each of those in a request and say which
 //! are missing, so the desk asks only for those and never plans on a guess.
 
+pub mod catering;
 pub mod guests;
 pub mod plan;
 pub mod request;
 pub mod rsvp;
 
+pub use catering::{Catering, CateringState};
 pub use guests::{Guest, GuestList};
 pub use plan::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange};
 pub use request::{Diet, DietaryNeed, EventRequest, Headcount, Known, Meal, Missing, Place, When};

@@ -133,6 +133,8 @@ pub struct PlanningChange {
     pub opened: Vec<EventNumber>,
     /// Messages (the organiser's and clerk's answers) that belong to an event's conversation.
     pub threads: Vec<(String, EventNumber)>,
+    /// Events' catering as it now is (see `desks::event::catering`).
+    pub catering: Vec<super::Catering>,
 }
 
 impl PlanningChange {

@@ -95,6 +95,13 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
     if !diets.is_empty() {
         let _ = writeln!(out, "  diets:      {}", diets.join(", "));
     }
+    if let Some(c) = store.event_catering(number)? {
+        let mut line = format!("{}, {}, {} people", c.caterer, c.state.as_str(), c.headcount);
+        if let Some(cost) = c.cost {
+            line = format!("{line}, {cost}");
+        }
+        let _ = writeln!(out, "  catering:   {line}");
+    }
     let mut invited: Vec<String> = r.groups.iter().map(|g| format!("group {g}")).collect();
     if r.everyone {
         invited.insert(0, "everyone".to_owned());

@@ -5,7 +5,8 @@
 //! [[schedule]]
 //! name = "morning digest"     # required, unique across the rule files
 //! cron = "0 7 * * Mon-Fri"    # min hour day-of-month month day-of-week (or six/seven fields, seconds first)
-//! job = "digest"              # what to do: digest, reminders or follow-ups
+//! job = "digest"              # what to do: digest, reminders, follow-ups, escalate, reorder or
+//!                             # final-headcount
 //! catch_up = true             # after downtime, a missed run runs once at start (the default)
 //! before = "1h"               # reminders: how long before a meeting its reminder goes (default 1h);
 //!                             # follow-ups: how long before offered times expire they are recalled
@@ -62,6 +63,9 @@ pub enum Job {
     /// One reminder to each invited guest of an event who has not answered, `[events]
     /// remind_before` before it starts.
     EventReminders,
+    /// Each ordered catering's final headcount to its caterer, `[events] final_headcount_before` the
+    /// event; once per event.
+    FinalHeadcount,
 }
 
 impl Schedule {
@@ -75,8 +79,15 @@ impl Schedule {
 
 impl Job {
     /// Every job, for validation and suggestions.
-    pub const ALL: [Job; 6] =
-        [Job::Digest, Job::Reminders, Job::FollowUps, Job::Escalate, Job::Reorder, Job::EventReminders];
+    pub const ALL: [Job; 7] = [
+        Job::Digest,
+        Job::Reminders,
+        Job::FollowUps,
+        Job::Escalate,
+        Job::Reorder,
+        Job::EventReminders,
+        Job::FinalHeadcount,
+    ];
 
     /// The name used in rule files.
     pub fn name(self) -> &'static str {
@@ -87,6 +98,7 @@ impl Job {
             Job::Escalate => "escalate",
             Job::Reorder => "reorder",
             Job::EventReminders => "event-reminders",
+            Job::FinalHeadcount => "final-headcount",
         }
     }
 }
@@ -136,8 +148,10 @@ pub(crate) fn parse_schedule(table: &Table<'_, '_>) -> Result<(Schedule, Diagnos
     });
     let catch_up = table.optional("catch_up", |item| item.expect_bool())?;
     let before = table.optional("before", crate::office::duration)?;
-    if let (Some(Job::Digest | Job::Escalate | Job::Reorder | Job::EventReminders), Some(item)) =
-        (job, table.get("before"))
+    if let (
+        Some(Job::Digest | Job::Escalate | Job::Reorder | Job::EventReminders | Job::FinalHeadcount),
+        Some(item),
+    ) = (job, table.get("before"))
     {
         item.error(
             "`before` is for job = \"reminders\" (how long before a meeting) or \"follow-ups\" (before offered times expire); event-reminders use `[events] remind_before`",

@@ -9,6 +9,7 @@
 
 pub mod escalate;
 pub mod event_reminders;
+pub mod final_headcount;
 pub mod follow_ups;
 pub mod office_digest;
 pub mod reminders;
@@ -154,6 +155,14 @@ fn run_job(
             });
             skipped.chain(due).collect()
         }
+        Job::FinalHeadcount => final_headcount::due(set, store, job, now)?
+            .into_iter()
+            .flat_map(|due| {
+                let change =
+                    crate::planning::PlanningChange { catering: vec![due.catering], ..Default::default() };
+                [notice(due.mail), Effect::Planning(Box::new(change))]
+            })
+            .collect(),
         Job::Reorder => {
             let run = reorder::run(set, store, job, slot, now)?;
             std::iter::once(Effect::Supply(Box::new(run.change)))

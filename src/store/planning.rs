@@ -97,6 +97,7 @@ pub(super) fn put_planning(conn: &Connection, change: &PlanningChange) -> Result
         )?
         .execute(params![message_id, number.year, number.sequence])?;
     }
+    super::planning_catering::put(conn, &change.catering)?;
     Ok(())
 }
 

@@ -420,6 +420,25 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (year, sequence, address)
     ) WITHOUT ROWID;
     "#,
+    // 18: events' catering (#20): the caterer, the headcount it was sent, the cost, and the mails that
+    // carried the order, so a new headcount goes in the order's thread and the final one goes once.
+    r#"
+    CREATE TABLE event_catering (
+        year             INTEGER NOT NULL,
+        sequence         INTEGER NOT NULL,
+        caterer          TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('proposed', 'ordered', 'amended', 'final sent')),
+        headcount        INTEGER NOT NULL,
+        cost             TEXT,              -- a decimal amount, exact
+        currency         TEXT,
+        order_id         TEXT,
+        last_id          TEXT,
+        final_headcount  INTEGER,
+        updated_at       INTEGER NOT NULL,
+        PRIMARY KEY (year, sequence),
+        FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

@@ -13,6 +13,8 @@ use crate::rules::RuleSet;
 use crate::rules::tests::{Dir, OFFICE};
 use crate::store::Store;
 
+mod catering;
+
 const EVENTS: &str = r#"
 [events]
 organisers = ["chiara@office.example"]

@@ -1,7 +1,7 @@
 //! What the event desk reads of the store, and the store as one batch sees it: two requests in one
 //! batch must get distinct numbers, and a reply must find an event opened earlier in the batch.
 
-use crate::planning::{EventNumber, PlannedEvent, PlanningChange};
+use crate::planning::{Catering, EventNumber, PlannedEvent, PlanningChange};
 use crate::store::{Store, StoreError};
 
 /// What the event desk reads.
@@ -12,6 +12,8 @@ pub trait PlanningView {
     fn thread(&self, ids: &[String]) -> Result<Option<EventNumber>, StoreError>;
     /// The highest event number of `year` (0 when none).
     fn highest_number(&self, year: i32) -> Result<u32, StoreError>;
+    /// The event's catering, once proposed.
+    fn catering(&self, number: EventNumber) -> Result<Option<Catering>, StoreError>;
 }
 
 impl PlanningView for Store {
@@ -25,6 +27,10 @@ impl PlanningView for Store {
 
     fn highest_number(&self, year: i32) -> Result<u32, StoreError> {
         self.highest_event_number(year)
+    }
+
+    fn catering(&self, number: EventNumber) -> Result<Option<Catering>, StoreError> {
+        self.event_catering(number)
     }
 }
 
@@ -42,6 +48,10 @@ impl PlanningView for NoPlanning {
 
     fn highest_number(&self, _: i32) -> Result<u32, StoreError> {
         Ok(0)
+    }
+
+    fn catering(&self, _: EventNumber) -> Result<Option<Catering>, StoreError> {
+        Ok(None)
     }
 }
 
@@ -94,5 +104,12 @@ impl PlanningView for BatchPlanning<'_> {
             .max()
             .unwrap_or(0);
         Ok(pending.max(self.store.highest_number(year)?))
+    }
+
+    fn catering(&self, number: EventNumber) -> Result<Option<Catering>, StoreError> {
+        match self.pending.iter().flat_map(|c| &c.catering).rev().find(|c| c.number == number) {
+            Some(catering) => Ok(Some(catering.clone())),
+            None => self.store.catering(number),
+        }
     }
 }

@@ -1,0 +1,161 @@
+//! The catering of an event, from the organiser's proposal to the final headcount job.
+
+use chrono::TimeZone;
+
+use super::{EVENTS, FIRST, RULES, handle, mail};
+use crate::effects::MailKind;
+use crate::planning::CateringState;
+use crate::rules::RuleSet;
+use crate::rules::tests::{Dir, OFFICE};
+use crate::store::Store;
+
+const CATERERS: &str = r#"
+[[caterer]]
+name = "Buffet Roma"
+address = "ordini@buffetroma.example"
+language = "it"
+price_per_person = "18.00"
+
+[[caterer]]
+name = "Green Kitchen"
+address = "orders@greenkitchen.example"
+[[caterer.menu]]
+name = "Christmas menu"
+meal = "dinner"
+price_per_person = "30.00"
+"#;
+
+const SCHEDULE: &str = r#"
+[[schedule]]
+name = "final headcounts"
+cron = "0 0 9 * * *"
+job = "final-headcount"
+"#;
+
+fn office() -> (Dir, RuleSet) {
+    let dir = Dir::new();
+    dir.write("office.toml", &format!("{OFFICE}\n{EVENTS}\n{CATERERS}"));
+    dir.write("10.rules.toml", &format!("{RULES}\n{SCHEDULE}"));
+    let set = dir.load();
+    (dir, set)
+}
+
+const REQUEST: &str = "Christmas dinner on Friday 18 December at 8pm in the Sala Grande for 20 people, \
+                       2 vegans. Please invite the design team.";
+
+fn reply(answer: &crate::mail::message::Message, id: &str, body: &str) -> Vec<u8> {
+    let to = answer.message_id.clone().unwrap();
+    mail(
+        "chiara@office.example",
+        &format!("Re: {}", answer.subject),
+        id,
+        &format!("In-Reply-To: <{to}>\r\nReferences: <req@office.example> <{to}>\r\n"),
+        body,
+    )
+}
+
+#[test]
+fn with_several_caterers_and_none_named_the_organiser_is_asked_which() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    assert!(
+        answer.text.contains("which caterer shall I order from? Buffet Roma, Green Kitchen"),
+        "{}",
+        answer.text
+    );
+    let handled = handle(&rules, &mut store, &reply(&answer, "r1@office.example", "Order the catering."));
+    assert!(
+        handled.sent(MailKind::Notice).is_empty(),
+        "nothing ordered without a caterer: {:?}",
+        handled.notes
+    );
+}
+
+#[test]
+fn a_question_about_ordering_orders_nothing_and_the_named_caterer_is_proposed() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    let asked = handle(
+        &rules,
+        &mut store,
+        &reply(&answer, "r1@office.example", "Should we order the catering from Green Kitchen?"),
+    );
+    assert!(asked.sent(MailKind::Notice).is_empty(), "a question orders nothing");
+    let text = asked.answer().text;
+    assert!(text.contains("I can order from Green Kitchen for 20 people"), "{text}");
+    assert!(text.contains("cost: EUR 600.00"), "{text}");
+    assert_eq!(store.event_catering(FIRST).unwrap().unwrap().state, CateringState::Proposed);
+}
+
+#[test]
+fn the_final_headcount_goes_once_within_its_time_before_the_event() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    let ordered = handle(
+        &rules,
+        &mut store,
+        &reply(&answer, "r1@office.example", "Go ahead with the catering from Green Kitchen."),
+    );
+    let order = ordered.sent(MailKind::Notice).remove(0);
+    assert_eq!(order.to[0].email, "orders@greenkitchen.example");
+    assert!(order.text.contains("2 vegan"), "{}", order.text);
+
+    let job = rules.schedules.iter().find(|s| s.name == "final headcounts").unwrap();
+    let at = |day| {
+        chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, day, 9, 0, 0).unwrap().with_timezone(&chrono::Utc)
+    };
+    let early = crate::schedule::final_headcount::due(&rules, &store, job, at(14)).unwrap();
+    assert!(early.is_empty(), "four days before is too early");
+    let due = crate::schedule::final_headcount::due(&rules, &store, job, at(16)).unwrap();
+    assert_eq!(due.len(), 1);
+    let mail = crate::mail::message::Message::parse(&due[0].mail.raw).unwrap();
+    assert!(mail.subject.starts_with("Final headcount: Catering order EV-2026-0001"), "{}", mail.subject);
+    assert!(
+        mail.text.contains("final number of people for our catering order EV-2026-0001: 20"),
+        "{}",
+        mail.text
+    );
+    assert_eq!(mail.in_reply_to, order.message_id.into_iter().collect::<Vec<_>>());
+    let change =
+        crate::planning::PlanningChange { catering: vec![due[0].catering.clone()], ..Default::default() };
+    store.put_planning(&change).unwrap();
+    let again = crate::schedule::final_headcount::due(&rules, &store, job, at(17)).unwrap();
+    assert!(again.is_empty(), "sent once");
+    let kept = store.event_catering(FIRST).unwrap().unwrap();
+    assert_eq!((kept.state, kept.final_headcount), (CateringState::FinalSent, Some(20)));
+}
+
+#[test]
+fn the_caterers_answer_in_the_orders_thread_goes_to_the_organiser() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    let ordered = handle(
+        &rules,
+        &mut store,
+        &reply(&answer, "r1@office.example", "Ordina il catering da Buffet Roma."),
+    );
+    let order = ordered.sent(MailKind::Notice).remove(0);
+    assert!(order.text.contains("Persone:  20"), "{}", order.text);
+    let order_id = order.message_id.unwrap();
+    let confirmation = format!(
+        "From: Buffet Roma <ordini@buffetroma.example>\r\nTo: assistant@office.example\r\n\
+         Subject: Re: {}\r\nMessage-ID: <conf@buffetroma.example>\r\nIn-Reply-To: <{order_id}>\r\n\
+         References: <{order_id}>\r\nDate: Mon, 07 Dec 2026 11:00:00 +0100\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nConfermiamo l'ordine. Quante sedie servono?\r\n",
+        order.subject
+    );
+    let handled = handle(&rules, &mut store, confirmation.as_bytes());
+    let forwarded = handled.sent(MailKind::Forward);
+    assert_eq!(forwarded.len(), 1, "{:?}", handled.notes);
+    assert_eq!(forwarded[0].to[0].email, "chiara@office.example");
+    assert!(forwarded[0].text.contains("Quante sedie servono?"), "{}", forwarded[0].text);
+    assert!(handled.sent(MailKind::Reply).is_empty(), "the caterer gets no answer");
+}
