@@ -14,11 +14,13 @@
 mod places;
 #[cfg(test)]
 mod tests;
+mod venue;
 mod view;
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
+pub use self::venue::uid;
 pub use self::view::{BatchPlanning, NoPlanning, PlanningView};
 
 use super::{CalendarView, Context, DeskError, Outcome};
@@ -41,8 +43,12 @@ pub fn conversation(
     msg: &Message,
     view: &dyn PlanningView,
 ) -> Result<Option<EventNumber>, DeskError> {
-    if !msg.calendars.is_empty() || !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
+    if !msg.calendars.is_empty() {
         return Ok(None);
+    }
+    // A venue's answer to the office's request belongs to the event it was asked for.
+    if !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
+        return Ok(venue::answering(&rules.office, msg, view)?.map(|event| event.number));
     }
     let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
     if let Some(number) = view.thread(&ids)? {
@@ -69,6 +75,9 @@ pub fn handle(
         return Ok(note(format!("nothing done: {}", machine.join("; "))));
     }
     if !cx.rules.office.events.is_organiser(&sender.email) {
+        if let Some(event) = venue::answering(&cx.rules.office, cx.msg, view)? {
+            return venue::answer(cx, event, calendars);
+        }
         return stranger(cx, sender, history);
     }
     let new_text = reply_text::new_text(&cx.msg.text);
@@ -120,6 +129,7 @@ pub fn handle(
                 state: EventState::Asking,
                 reading,
                 guests: Vec::new(),
+                venues: Vec::new(),
                 message_id: cx.msg.message_id.clone(),
                 created_at: now,
                 updated_at: now,
@@ -137,11 +147,14 @@ pub fn handle(
     event.updated_at = now;
 
     let language = event.reading.language;
-    let fitting = match event.reading.headcount {
+    let arranged = venue::arrange(cx, &mut event, calendars, new_text)?;
+    let mut fitting = match event.reading.headcount {
         Some(headcount) => places::fitting(office, calendars, headcount.people, &event.reading.when)?,
         None => Vec::new(),
     };
-    let values = letter_values(cx, &event, new, without_address, &fitting, language);
+    fitting.retain(|f| !venue::declined(&event, &f.name));
+    let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
+    values["venue"] = json!(arranged.status);
     let body = cx.rules.templates.letter("event/reading", language, &values)?;
     let mut subject = compose::reply_subject(&cx.msg.subject);
     if EventNumber::find_in(&subject) != Some(event.number) {
@@ -157,6 +170,9 @@ pub fn handle(
     if let Some(id) = answer(cx, &mut outcome, sender, subject, body, &format!("event {}", event.number))? {
         change.threads.push((id, event.number));
     }
+    change.threads.extend(arranged.threads.into_iter().map(|id| (id, event.number)));
+    outcome.effects.extend(arranged.effects);
+    outcome.notes.extend(arranged.notes);
     let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
     outcome.notes.push(format!(
         "event desk: {} {} ({}); nothing booked, ordered or invited{}",

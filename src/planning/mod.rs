@@ -10,6 +10,8 @@
 pub mod guests;
 pub mod plan;
 pub mod request;
+pub mod venue;
+pub mod venue_answer;
 
 pub use guests::{Guest, GuestList};
 pub use plan::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange};

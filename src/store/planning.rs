@@ -90,6 +90,9 @@ pub(super) fn put_planning(conn: &Connection, change: &PlanningChange) -> Result
             ])?;
         }
     }
+    for event in &change.events {
+        super::planning_venue::put(conn, event)?;
+    }
     for (message_id, number) in &change.threads {
         conn.prepare_cached(
             "INSERT OR IGNORE INTO event_threads (message_id, year, sequence) VALUES (?1, ?2, ?3)",
@@ -171,6 +174,7 @@ impl Store {
         })?;
         event.guests = rows.collect::<rusqlite::Result<_>>()?;
         event.reading.guests = event.guests.iter().map(|g| g.address.clone()).collect();
+        event.venues = super::planning_venue::venues(&self.conn, event.number)?;
         Ok(event)
     }
 }
@@ -249,6 +253,7 @@ fn event(row: &Row<'_>) -> rusqlite::Result<PlannedEvent> {
             language: Language::from_code(&language),
         },
         guests: Vec::new(),
+        venues: Vec::new(),
         message_id: row.get(22)?,
         created_at: row.get(23)?,
         updated_at: row.get(24)?,

@@ -50,7 +50,7 @@ pub fn fitting(
 
 /// The stretch of each day the event takes, in UTC; none unless its days and start are known. With
 /// no end said, a room must be free from the start to midnight: the office does not guess an end.
-fn slots(office: &Office, when: &When) -> Option<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+pub(super) fn slots(office: &Office, when: &When) -> Option<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
     let When::Days { first, last, start: Some(start), end } = *when else { return None };
     let mut slots = Vec::new();
     let mut day = first;
@@ -73,7 +73,7 @@ fn at(office: &Office, day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>>
 }
 
 /// Whether `room`'s calendar has nothing that takes time during any of `slots`.
-fn is_free(
+pub(super) fn is_free(
     calendars: &dyn CalendarView,
     room: &str,
     slots: &[(DateTime<Utc>, DateTime<Utc>)],
