@@ -60,8 +60,9 @@ fn not_an_organiser() -> Value {
 
 /// What the answer to an organiser says of the place chosen: the place, its `kind` (room or venue),
 /// `state` (waiting, too_small, busy, need_end, booked, asked, offered, declined, unclear,
-/// confirmed), its capacity, the people, the day, the price with its basis (person, day, total),
-/// the cost for the people, the day held until, and whether the organiser said not to confirm yet.
+/// confirmed, or none when no place is chosen), its capacity, the people, the day, the price with
+/// its basis (person, day, total), the cost for the people, the day held until, whether the
+/// organiser said not to confirm yet, and the rooms booked earlier and given up now.
 fn venue_status() -> Value {
     json!({
         "place": "Trattoria da Enzo",
@@ -75,6 +76,7 @@ fn venue_status() -> Value {
         "cost": "EUR 875.00",
         "option_until": "Mon 14 Dec 2026",
         "not_yet": false,
+        "released": ["Sala Grande"],
     })
 }
 

@@ -27,16 +27,20 @@ pub enum VenueState {
     Confirmed,
     /// An office room, booked in its calendar.
     Booked,
+    /// An office room booked earlier and given up: the event moved to another day or place, or the
+    /// room was taken at its new time.
+    Released,
 }
 
 impl VenueState {
-    pub const ALL: [VenueState; 6] = [
+    pub const ALL: [VenueState; 7] = [
         VenueState::Asked,
         VenueState::Offered,
         VenueState::Declined,
         VenueState::Unclear,
         VenueState::Confirmed,
         VenueState::Booked,
+        VenueState::Released,
     ];
 
     /// Its name in the store, in templates and in `clerk event`.
@@ -48,6 +52,7 @@ impl VenueState {
             VenueState::Unclear => "unclear",
             VenueState::Confirmed => "confirmed",
             VenueState::Booked => "booked",
+            VenueState::Released => "released",
         }
     }
 

@@ -417,7 +417,8 @@ const MIGRATIONS: &[&str] = &[
         room          INTEGER NOT NULL,  -- an office room rather than an external venue
         day           TEXT NOT NULL,     -- YYYY-MM-DD, the event's first day as asked
         state         TEXT NOT NULL
-                      CHECK (state IN ('asked', 'offered', 'declined', 'unclear', 'confirmed', 'booked')),
+                      CHECK (state IN ('asked', 'offered', 'declined', 'unclear', 'confirmed', 'booked',
+                                        'released')),
         price         TEXT,              -- decimal, in currency
         basis         TEXT CHECK (basis IN ('total', 'person', 'day')),
         cost          TEXT,              -- decimal, for the headcount, in currency

@@ -552,3 +552,54 @@ fn a_venues_no_offers_the_other_places_and_an_unclear_answer_confirms_nothing() 
     let event = store.planned_event(FIRST).unwrap().unwrap();
     assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Declined);
 }
+
+#[test]
+fn a_booked_room_follows_a_new_time_and_is_given_up_for_another_place() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "chiara@office.example",
+        "Workshop",
+        "req@office.example",
+        "",
+        "A workshop in Sala Grande on Thursday 17 December from 9:00 to 13:00 for 20 people. Invite the design team.",
+    );
+    let handled = handle(&rules, &mut store, &raw);
+    for effect in &handled.effects {
+        if let Effect::PutEvent(event) = effect {
+            store.put_event(event).unwrap();
+        }
+    }
+    let asked = handled.answer();
+    let later = organisers_reply(&asked, "later@office.example", "It starts at 10:00 and ends at 14:00.");
+    let handled = handle(&rules, &mut store, &later);
+    let moved: Vec<&Event> = handled
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PutEvent(event) => Some(&**event),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(moved.len(), 1, "{:?}", handled.notes);
+    assert_eq!((moved[0].sequence, moved[0].status), (1, EventStatus::Confirmed));
+    let zone = chrono_tz::Europe::Rome;
+    assert_eq!(moved[0].start, zone.with_ymd_and_hms(2026, 12, 17, 10, 0, 0).unwrap().with_timezone(&Utc));
+    store.put_event(moved[0]).unwrap();
+
+    let elsewhere =
+        organisers_reply(&asked, "enzo@office.example", "Let's do it at Trattoria da Enzo instead.");
+    let handled = handle(&rules, &mut store, &elsewhere);
+    let cancelled = handled.effects.iter().find_map(|e| match e {
+        Effect::PutEvent(event) => Some(&**event),
+        _ => None,
+    });
+    assert_eq!(
+        cancelled.map(|e| (e.calendar.as_str(), e.status)),
+        Some(("Sala Grande", EventStatus::Cancelled))
+    );
+    assert!(handled.answer().text.contains("I have given up Sala Grande"), "{}", handled.answer().text);
+    assert_eq!(handled.sent(MailKind::Notice).len(), 1, "the venue is asked instead");
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Released);
+}

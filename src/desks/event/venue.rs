@@ -57,7 +57,8 @@ pub(super) fn declined(event: &PlannedEvent, place: &str) -> bool {
 }
 
 /// For an organiser's message about `event`: books the chosen room, asks the chosen venue, or
-/// confirms the one that offered when `new_text` says so.
+/// confirms the one that offered when `new_text` says so. A room booked earlier for another place
+/// or day is given up; one booked for this day follows a new time while it is free then.
 pub(super) fn arrange(
     cx: &Context<'_>,
     event: &mut PlannedEvent,
@@ -66,51 +67,64 @@ pub(super) fn arrange(
 ) -> Result<Arranged, DeskError> {
     let mut arranged = Arranged::default();
     let office = &cx.rules.office;
-    let Some(Place::Known(name)) = event.reading.place.clone() else { return Ok(arranged) };
+    let r = event.reading.clone();
+    let chosen = match (&r.place, r.when) {
+        (Some(Place::Known(name)), When::Days { first, .. }) => Some((name.clone(), first)),
+        _ => None,
+    };
+    let mut released = Vec::new();
+    for at in 0..event.venues.len() {
+        let booking = &event.venues[at];
+        if booking.room
+            && booking.state == VenueState::Booked
+            && chosen.as_ref() != Some(&(booking.place.clone(), booking.day))
+        {
+            released.push(booking.place.clone());
+            release(cx, &mut arranged, calendars, event, at)?;
+        }
+    }
+    let Some(Place::Known(name)) = r.place.clone() else {
+        if !released.is_empty() {
+            arranged.status = Some(status(cx, event, &Shown::nothing(released))?);
+        }
+        return Ok(arranged);
+    };
     let room = office.rooms.iter().find(|r| r.name == name);
     let venue = office.events.venues.iter().find(|v| v.name == name);
     let Some(capacity) = room.map(|r| r.capacity).or(venue.map(|v| v.capacity)) else {
         return Ok(arranged);
     };
-    let kind = if room.is_some() { "room" } else { "venue" };
-    let r = event.reading.clone();
+    let mut shown = Shown {
+        place: name.clone(),
+        kind: if room.is_some() { "room" } else { "venue" },
+        capacity,
+        state: "waiting",
+        not_yet: false,
+        released,
+    };
     let (When::Days { first, start: Some(_), end, .. }, Some(headcount)) = (r.when, r.headcount) else {
-        arranged.status = Some(status(cx, event, &name, kind, capacity, "waiting", None, false)?);
+        arranged.status = Some(status(cx, event, &shown)?);
         return Ok(arranged);
     };
     let people = headcount.people;
     let now = cx.now.timestamp();
     let held = event.venues.iter().position(|v| v.place == name && v.day == first);
-    let state = match (room, venue, held.map(|at| event.venues[at].state)) {
-        (_, _, Some(VenueState::Booked)) => "booked",
+    shown.state = match (room, venue, held.map(|at| event.venues[at].state)) {
+        (Some(room), _, Some(VenueState::Booked)) => {
+            let at = held.unwrap_or_default();
+            follow(cx, &mut arranged, calendars, event, at, room)?
+        }
         _ if capacity < people => "too_small",
         (Some(_), _, _) if end.is_none() => "need_end",
         (Some(room), _, _) => {
             let slots = places::slots(office, &r.when).unwrap_or_default();
-            if slots.is_empty() || !places::is_free(calendars, &room.name, &slots)? {
+            if slots.is_empty() || !places::is_free(calendars, &room.name, &slots, None)? {
                 "busy"
             } else {
-                let (start, end) = slots[0];
-                let days = slots.len();
-                let booking = Event {
-                    calendar: room.name.clone(),
-                    uid: uid(event.number, office),
-                    recurrence_id: None,
-                    sequence: 0,
-                    summary: r.what.clone().unwrap_or_else(|| event.number.tag()),
-                    location: Some(room.name.clone()),
-                    start,
-                    end,
-                    timezone: office.timezone,
-                    rrule: (days > 1).then(|| format!("FREQ=DAILY;COUNT={days}")),
-                    exdates: Vec::new(),
-                    status: EventStatus::Confirmed,
-                    transparent: false,
-                    organizer: Some(event.organiser.clone()),
-                    attendees: Vec::new(),
-                };
+                let booking = room_event(office, event, room, &slots);
                 arranged.effects.push(Effect::PutEvent(Box::new(booking)));
                 arranged.notes.push(format!("event desk: {} booked {} on {first}", event.number, room.name));
+                event.venues.retain(|v| !(v.place == room.name && v.day == first));
                 event.venues.push(VenueBooking {
                     place: room.name.clone(),
                     room: true,
@@ -155,17 +169,97 @@ pub(super) fn arrange(
                 booking.updated_at = now;
                 "confirmed"
             }
-            Some(Command::NotYet) => "not_yet",
+            Some(Command::NotYet) => {
+                shown.not_yet = true;
+                "offered"
+            }
             None => "offered",
         },
         (_, _, Some(state)) => state.as_str(),
         (None, None, None) => return Ok(arranged),
     };
-    let booking = event.venues.iter().find(|v| v.place == name && v.day == first);
-    let not_yet = state == "not_yet";
-    let state = if not_yet { "offered" } else { state };
-    arranged.status = Some(status(cx, event, &name, kind, capacity, state, booking, not_yet)?);
+    arranged.status = Some(status(cx, event, &shown)?);
     Ok(arranged)
+}
+
+/// `room`'s copy of the event, on its calendar: the first of `slots`, repeated daily for the others.
+fn room_event(
+    office: &Office,
+    event: &PlannedEvent,
+    room: &crate::calendar::Room,
+    slots: &[(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)],
+) -> Event {
+    let (start, end) = slots[0];
+    let days = slots.len();
+    Event {
+        calendar: room.name.clone(),
+        uid: uid(event.number, office),
+        recurrence_id: None,
+        sequence: 0,
+        summary: event.reading.what.clone().unwrap_or_else(|| event.number.tag()),
+        location: Some(room.name.clone()),
+        start,
+        end,
+        timezone: office.timezone,
+        rrule: (days > 1).then(|| format!("FREQ=DAILY;COUNT={days}")),
+        exdates: Vec::new(),
+        status: EventStatus::Confirmed,
+        transparent: false,
+        organizer: Some(event.organiser.clone()),
+        attendees: Vec::new(),
+    }
+}
+
+/// The room booked at `at` for the event's day, brought to the event's time: kept when the time is
+/// the same, moved while the room is free then, else given up ("busy").
+fn follow(
+    cx: &Context<'_>,
+    arranged: &mut Arranged,
+    calendars: &dyn CalendarView,
+    event: &mut PlannedEvent,
+    at: usize,
+    room: &crate::calendar::Room,
+) -> Result<&'static str, DeskError> {
+    let office = &cx.rules.office;
+    let uid = uid(event.number, office);
+    let slots = places::slots(office, &event.reading.when).unwrap_or_default();
+    let held = calendars.event_rows(&room.name, &uid)?.into_iter().find(|e| e.recurrence_id.is_none());
+    let Some(held) = held else { return Ok("booked") };
+    let mut wanted = room_event(office, event, room, &slots);
+    if (held.start, held.end, &held.rrule) == (wanted.start, wanted.end, &wanted.rrule) {
+        return Ok("booked");
+    }
+    if slots.is_empty() || !places::is_free(calendars, &room.name, &slots, Some(&uid))? {
+        release(cx, arranged, calendars, event, at)?;
+        return Ok("busy");
+    }
+    wanted.sequence = held.sequence.saturating_add(1);
+    arranged.notes.push(format!("event desk: {} moved in {}", event.number, room.name));
+    arranged.effects.push(Effect::PutEvent(Box::new(wanted)));
+    event.venues[at].updated_at = cx.now.timestamp();
+    Ok("booked")
+}
+
+/// Gives up the room booked at `at`: its calendar's copy cancelled, the booking released.
+fn release(
+    cx: &Context<'_>,
+    arranged: &mut Arranged,
+    calendars: &dyn CalendarView,
+    event: &mut PlannedEvent,
+    at: usize,
+) -> Result<(), DeskError> {
+    let uid = uid(event.number, &cx.rules.office);
+    let booking = &mut event.venues[at];
+    let held = calendars.event_rows(&booking.place, &uid)?.into_iter().find(|e| e.recurrence_id.is_none());
+    if let Some(mut held) = held.filter(|e| e.status != EventStatus::Cancelled) {
+        held.status = EventStatus::Cancelled;
+        held.sequence = held.sequence.saturating_add(1);
+        arranged.effects.push(Effect::PutEvent(Box::new(held)));
+    }
+    arranged.notes.push(format!("event desk: {} gave up {} on {}", event.number, booking.place, booking.day));
+    booking.state = VenueState::Released;
+    booking.updated_at = cx.now.timestamp();
+    Ok(())
 }
 
 /// The event whose venue sent `msg`: the sender is a `[[venue]]` the office asked for one of its
@@ -417,30 +511,48 @@ fn send(
     Ok(id)
 }
 
-/// What the answer to the organiser says of the place (`event/venue-status`).
-#[allow(clippy::too_many_arguments, reason = "one letter's values, each said once")]
-fn status(
-    cx: &Context<'_>,
-    event: &PlannedEvent,
-    place: &str,
-    kind: &str,
+/// What the answer to the organiser says of the place chosen.
+struct Shown {
+    place: String,
+    /// `room` or `venue`.
+    kind: &'static str,
     capacity: u32,
-    state: &str,
-    booking: Option<&VenueBooking>,
+    /// See the letter `event/venue-status`.
+    state: &'static str,
+    /// The organiser said not to confirm yet.
     not_yet: bool,
-) -> Result<String, DeskError> {
+    /// The rooms booked earlier and given up now.
+    released: Vec<String>,
+}
+
+impl Shown {
+    /// No place chosen; only the rooms given up to tell.
+    fn nothing(released: Vec<String>) -> Shown {
+        Shown { place: String::new(), kind: "room", capacity: 0, state: "none", not_yet: false, released }
+    }
+}
+
+/// The letter `event/venue-status` for `shown`, with the terms of the place's booking for the
+/// event's first day.
+fn status(cx: &Context<'_>, event: &PlannedEvent, shown: &Shown) -> Result<String, DeskError> {
     let language = event.reading.language;
     let people = event.reading.headcount.map_or(0, |h| h.people);
+    let first = match event.reading.when {
+        When::Days { first, .. } => Some(first),
+        _ => None,
+    };
+    let booking = event.venues.iter().find(|v| v.place == shown.place && Some(v.day) == first);
     let mut values = match booking {
         Some(booking) => booking_values(booking, people, language),
         None => {
-            json!({ "place": place, "people": people, "day": null, "price": null, "basis": null, "cost": null, "option_until": null })
+            json!({ "place": shown.place, "people": people, "day": null, "price": null, "basis": null, "cost": null, "option_until": null })
         }
     };
-    values["kind"] = json!(kind);
-    values["state"] = json!(state);
-    values["capacity"] = json!(capacity);
-    values["not_yet"] = json!(not_yet);
+    values["kind"] = json!(shown.kind);
+    values["state"] = json!(shown.state);
+    values["capacity"] = json!(shown.capacity);
+    values["not_yet"] = json!(shown.not_yet);
+    values["released"] = json!(shown.released);
     let text = cx.rules.templates.letter("event/venue-status", language, &values)?;
     Ok(text.trim().to_owned())
 }
