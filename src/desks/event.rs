@@ -20,7 +20,6 @@ mod view;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
-pub use self::venue::uid;
 pub use self::view::{BatchPlanning, NoPlanning, PlanningView};
 
 use super::{CalendarView, Context, DeskError, Outcome};
