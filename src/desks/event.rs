@@ -4,8 +4,9 @@
 //! This first slice (#20) reads the request, keeps it under a number (`EV-2026-0001`) with its guest
 //! list, and answers the organiser in their language with what it understood, the questions for
 //! what the request does not say, and the places that hold the people. A reply in the thread (or
-//! naming the number) completes the same event and is answered with the new reading. It books,
-//! orders and invites nothing yet: nothing is done on a guess.
+//! naming the number) completes the same event and is answered with the new reading. The place
+//! the organiser chose is booked (a room) or asked for and confirmed by mail (a venue) in `venue`;
+//! it orders and invites nothing yet: nothing is done on a guess.
 //!
 //! - **Who may ask.** Only organisers. Anyone else's request is planned by no one: they get a polite
 //!   answer and the organisers get their message, as the supply desk does with strangers.
@@ -174,7 +175,7 @@ pub fn handle(
     outcome.notes.extend(arranged.notes);
     let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
     outcome.notes.push(format!(
-        "event desk: {} {} ({}); nothing booked, ordered or invited{}",
+        "event desk: {} {} ({}); nothing ordered or invited{}",
         event.number,
         if new { "recorded" } else { "updated" },
         event.state.as_str(),
