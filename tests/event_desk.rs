@@ -18,6 +18,7 @@ use support::{Dovecot, SmtpSink};
 const WAIT: Duration = Duration::from_secs(30);
 const CHIARA: &str = "chiara@office.test";
 const BOB: &str = "bob@office.test";
+const ENZO: &str = "eventi@daenzo.test";
 
 const RULES: &str = r#"
 [[rule]]
@@ -43,6 +44,8 @@ capacity = 30
 name = "Trattoria da Enzo"
 address = "eventi@daenzo.test"
 capacity = 40
+price_per_person = "30.00"
+language = "it"
 
 [[staff]]
 name = "Bob Bianchi"
@@ -54,6 +57,7 @@ fn office() -> (Dovecot, SmtpSink, Office, Clerk) {
     let mut users = office_users();
     users.push((CHIARA, PASSWORD));
     users.push((BOB, PASSWORD));
+    users.push((ENZO, PASSWORD));
     let dovecot = Dovecot::start(&users);
     let sink = SmtpSink::start_relaying_to(&dovecot);
     let office = Office::new(&dovecot, &sink, RULES, "");
@@ -380,4 +384,73 @@ fn a_headcount_change_sent_to_the_caterer() {
     let (ok, shown) = office.command(&["event", "EV-2026-0001"]);
     assert!(ok, "{shown}");
     assert!(shown.contains("catering:   Buffet Roma, amended, 24 people, EUR 840.00"), "{shown}");
+}
+
+#[test]
+fn an_external_venue_is_asked_and_confirmed_by_mail() {
+    let (dovecot, _sink, office, clerk) = office();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            "Christmas dinner",
+            "v1@office.test",
+            "",
+            "Hi,\n\nlet's have the Christmas dinner at Trattoria da Enzo on Friday 18 December from 20:00 to 23:00 \
+             for 25 people. Please invite the design team.\n\nChiara",
+        ),
+    );
+    // The venue is asked in its language (Italian), the organiser told so.
+    let asked = parse(&dovecot.wait_for_messages(ENZO, "INBOX", 1, WAIT)[0]);
+    assert!(asked.subject.starts_with("Disponibilità e preventivo: Christmas dinner"), "{}", clerk.log());
+    assert!(asked.subject.ends_with("[EV-2026-0001]"), "{}", asked.subject);
+    assert!(asked.text.contains("dalle 20:00 alle 23:00, per 25 persone"), "{}", asked.text);
+    let told = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 1, WAIT)[0]);
+    assert!(told.text.contains("I have written to Trattoria da Enzo"), "{}", told.text);
+
+    // The venue answers in the thread, with its own price and an option.
+    let request_id = asked.message_id.clone().unwrap();
+    let answer = format!(
+        "From: Trattoria da Enzo <{ENZO}>\r\nTo: <{ASSISTANT}>\r\nSubject: Re: {}\r\nMessage-ID: <enzo1@daenzo.test>\r\n\
+         In-Reply-To: <{request_id}>\r\nReferences: <{request_id}>\r\nDate: Mon, 07 Dec 2026 15:00:00 +0100\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Buongiorno,\r\n\r\nsiamo lieti di ospitarvi venerdì 18 dicembre. Il menù di Natale costa 35,00 euro a persona, \
+         bevande incluse. Teniamo l'opzione fino al 14 dicembre.\r\n\r\nCordiali saluti\r\nEnzo\r\n\r\n> {}\r\n",
+        asked.subject,
+        asked.text.lines().next().unwrap_or_default()
+    );
+    dovecot.deliver(ASSISTANT, answer.as_bytes());
+    let passed = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 2, WAIT)[1]);
+    assert!(
+        passed.text.contains("The cost for 25 people is EUR 875.00 (EUR 35.00 per person)."),
+        "{}\n{}",
+        passed.text,
+        clerk.log()
+    );
+    assert!(passed.text.contains("siamo lieti di ospitarvi"), "their message goes along: {}", passed.text);
+
+    // The organiser confirms in the thread of what she was passed; the venue gets the confirmation.
+    let passed_id = passed.message_id.clone().unwrap();
+    dovecot.deliver(
+        ASSISTANT,
+        &mail(
+            &format!("Re: {}", passed.subject),
+            "v2@office.test",
+            &format!("In-Reply-To: <{passed_id}>\r\nReferences: <{passed_id}>\r\n"),
+            "Perfect, please confirm.\n\nChiara\n\n> Trattoria da Enzo answered about event EV-2026-0001",
+        ),
+    );
+    let confirmed = parse(&dovecot.wait_for_messages(ENZO, "INBOX", 2, WAIT)[1]);
+    assert!(
+        confirmed.subject.starts_with("Conferma prenotazione: Christmas dinner"),
+        "{}",
+        confirmed.subject
+    );
+    assert!(confirmed.text.contains("a EUR 35,00 a persona (EUR 875,00 in tutto)"), "{}", confirmed.text);
+    assert_eq!(confirmed.in_reply_to, vec!["enzo1@daenzo.test".to_owned()]);
+    let done = parse(&dovecot.wait_for_messages(CHIARA, "INBOX", 3, WAIT)[2]);
+    assert!(done.text.contains("I have confirmed Trattoria da Enzo for Fri 18 Dec 2026"), "{}", done.text);
+
+    let (ok, shown) = office.command(&["event", "EV-2026-0001"]);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("Trattoria da Enzo, Fri 18 Dec 2026: confirmed, EUR 875.00"), "{shown}");
 }

@@ -4,8 +4,9 @@
 //! This first slice (#20) reads the request, keeps it under a number (`EV-2026-0001`) with its guest
 //! list, and answers the organiser in their language with what it understood, the questions for
 //! what the request does not say, and the places that hold the people. A reply in the thread (or
-//! naming the number) completes the same event and is answered with the new reading. It books,
-//! orders and invites nothing yet: nothing is done on a guess.
+//! naming the number) completes the same event and is answered with the new reading. The place
+//! the organiser chose is booked (a room) or asked for and confirmed by mail (a venue) in `venue`;
+//! it orders and invites nothing yet: nothing is done on a guess.
 //!
 //! - **Who may ask.** Only organisers. Anyone else's request is planned by no one: they get a polite
 //!   answer and the organisers get their message, as the supply desk does with strangers.
@@ -16,6 +17,7 @@ mod invitations;
 mod places;
 #[cfg(test)]
 mod tests;
+mod venue;
 mod view;
 
 use chrono::{Datelike, NaiveDate};
@@ -53,8 +55,9 @@ pub fn conversation(
     if let Some(number) = catering::conversation(rules, msg, view)? {
         return Ok(Some(number));
     }
+    // A venue's answer to the office's request belongs to the event it was asked for.
     if !msg.from.iter().any(|a| rules.office.events.is_organiser(&a.email)) {
-        return Ok(None);
+        return Ok(venue::answering(&rules.office, msg, view)?.map(|event| event.number));
     }
     let ids: Vec<String> = msg.in_reply_to.iter().chain(&msg.references).cloned().collect();
     if let Some(number) = view.thread(&ids)? {
@@ -87,6 +90,9 @@ pub fn handle(
         return Ok(outcome);
     }
     if !cx.rules.office.events.is_organiser(&sender.email) {
+        if let Some(event) = venue::answering(&cx.rules.office, cx.msg, view)? {
+            return venue::answer(cx, event, calendars);
+        }
         return stranger(cx, sender, history);
     }
     let new_text = reply_text::new_text(&cx.msg.text);
@@ -138,6 +144,7 @@ pub fn handle(
                 state: EventState::Asking,
                 reading,
                 guests: Vec::new(),
+                venues: Vec::new(),
                 message_id: cx.msg.message_id.clone(),
                 created_at: now,
                 updated_at: now,
@@ -157,12 +164,15 @@ pub fn handle(
     let invitations = if new { None } else { invitations::on_command(cx, &mut event, new_text)? };
 
     let language = event.reading.language;
-    let fitting = match event.reading.headcount {
+    let arranged = venue::arrange(cx, &mut event, calendars, new_text)?;
+    let mut fitting = match event.reading.headcount {
         Some(headcount) => places::fitting(office, calendars, headcount.people, &event.reading.when)?,
         None => Vec::new(),
     };
+    fitting.retain(|f| !venue::declined(&event, &f.name));
     let catering = catering::plan(cx, &event, view.catering(event.number)?, &text, !new)?;
     let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
+    values["venue"] = json!(arranged.status);
     values["catering"] = json!(catering.letter);
     values["catering_ordered"] = json!(catering.ordered);
     let body = match &invitations {
@@ -191,9 +201,12 @@ pub fn handle(
     change.catering.extend(catering.catering);
     outcome.effects.extend(catering.effects);
     outcome.notes.extend(catering.notes);
+    change.threads.extend(arranged.threads.into_iter().map(|id| (id, event.number)));
+    outcome.effects.extend(arranged.effects);
+    outcome.notes.extend(arranged.notes);
     let missing: Vec<&str> = event.missing().iter().map(|m| m.name()).collect();
     outcome.notes.push(format!(
-        "event desk: {} {} ({}); nothing booked or invited{}",
+        "event desk: {} {} ({}){}",
         event.number,
         if new { "recorded" } else { "updated" },
         event.state.as_str(),

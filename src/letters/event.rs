@@ -8,8 +8,15 @@ use super::{Letter, letter};
 pub mod catering;
 
 /// The event desk's letters.
-pub const LETTERS: &[[Letter; 2]] =
-    &[letter!("event/reading", reading), letter!("event/not-an-organiser", not_an_organiser)];
+pub const LETTERS: &[[Letter; 2]] = &[
+    letter!("event/reading", reading),
+    letter!("event/not-an-organiser", not_an_organiser),
+    letter!("event/venue-status", venue_status),
+    letter!("event/venue-answer", venue_answer),
+    letter!("event/venue-request", venue_letter),
+    letter!("event/venue-confirmation", venue_letter),
+    letter!("event/venue-subject", venue_letter),
+];
 
 /// An event as read: the greeting, its number, whether it is new, what, when (`kind` days, window
 /// or unknown; the first and last day written out, the last none for one day; start and end
@@ -18,8 +25,9 @@ pub const LETTERS: &[[Letter; 2]] =
 /// the diets (need, people or none), the guests (how many, the groups, everyone, rows of a list
 /// without an address, how many are invited, how many can be invited now), what is missing (what,
 /// day, start, headcount, guests), the places that fit (name, kind room or venue, capacity, free:
-/// true, false or none when not known), the catering paragraph (`event/catering`, or none), whether
-/// the catering was ordered, who signs.
+/// true, false or none when not known), what was done about the place chosen
+/// (`event/venue-status`, or none), the catering paragraph (`event/catering`, or none), whether the
+/// catering was ordered, who signs.
 fn reading() -> Value {
     json!({
         "greeting": "Dear Chiara Neri,",
@@ -41,6 +49,7 @@ fn reading() -> Value {
         ],
         "catering": "Catering: I can order from Buffet Roma for 25 people:\n  - dinner: EUR 35.00 per person\n",
         "catering_ordered": false,
+        "venue": "I have written to Trattoria da Enzo to ask whether they can host you on Fri 18 Dec 2026.",
         "signature": "Office Assistant",
     })
 }
@@ -51,6 +60,77 @@ fn not_an_organiser() -> Value {
     json!({
         "greeting": "Dear Paolo Verdi,",
         "organisers": ["Chiara Neri"],
+        "signature": "Office Assistant",
+    })
+}
+
+/// What the answer to an organiser says of the place chosen: the place, its `kind` (room or venue),
+/// `state` (waiting, too_small, busy, need_end, booked, asked, offered, declined, unclear,
+/// confirmed, or none when no place is chosen), its capacity, the people, the day, the price with
+/// its basis (person, day, total), the cost for the people, the day held until, whether the
+/// organiser said not to confirm yet, and the rooms booked earlier and given up now.
+fn venue_status() -> Value {
+    json!({
+        "place": "Trattoria da Enzo",
+        "kind": "venue",
+        "state": "offered",
+        "capacity": 40,
+        "people": 25,
+        "day": "Fri 18 Dec 2026",
+        "price": "EUR 35.00",
+        "basis": "person",
+        "cost": "EUR 875.00",
+        "option_until": "Mon 14 Dec 2026",
+        "not_yet": false,
+        "released": ["Sala Grande"],
+    })
+}
+
+/// The note on a venue's answer passed to the organiser: the greeting, the event's number and
+/// title, the place, `state` (offered, declined, unclear, after_confirmation), the day, the people,
+/// the price with its basis, the cost, the day held until, whether a price was written that clerk
+/// could not read, the other places that fit (when it declined), who signs.
+fn venue_answer() -> Value {
+    json!({
+        "greeting": "Dear Chiara Neri,",
+        "number": "EV-2026-0001",
+        "what": "Christmas dinner",
+        "place": "Trattoria da Enzo",
+        "state": "offered",
+        "day": "Fri 18 Dec 2026",
+        "people": 25,
+        "price": "EUR 35.00",
+        "basis": "person",
+        "cost": "EUR 875.00",
+        "option_until": "Mon 14 Dec 2026",
+        "price_unclear": false,
+        "others": ["Sala Grande"],
+        "signature": "Office Assistant",
+    })
+}
+
+/// A letter to a venue (the request for the day and a quote, the confirmation, their subject): the
+/// greeting, the venue, `kind` (request or confirmation), the event's number and title, its first
+/// and last day (none for one day) written out, start and end (HH:MM, the end may be none), the
+/// people, the meals, the diets; for the confirmation the price with its basis and the cost; who
+/// signs.
+fn venue_letter() -> Value {
+    json!({
+        "greeting": "Gentile Trattoria da Enzo,",
+        "venue": "Trattoria da Enzo",
+        "kind": "request",
+        "number": "EV-2026-0001",
+        "what": "Christmas dinner",
+        "first": "Friday 18 December 2026",
+        "last": null,
+        "start": "20:00",
+        "end": "23:00",
+        "people": 25,
+        "meals": ["dinner"],
+        "diets": [{"need": "vegetarian", "people": 3}],
+        "price": "EUR 35.00",
+        "basis": "person",
+        "cost": "EUR 875.00",
         "signature": "Office Assistant",
     })
 }

@@ -12,6 +12,8 @@ pub mod guests;
 pub mod plan;
 pub mod request;
 pub mod rsvp;
+pub mod venue;
+pub mod venue_answer;
 
 pub use catering::{Catering, CateringState};
 pub use guests::{Guest, GuestList};

@@ -104,6 +104,8 @@ pub struct PlannedEvent {
     /// [`PlannedEvent::guests`] lists them.
     pub reading: EventRequest,
     pub guests: Vec<Invited>,
+    /// The places asked or booked for it, in the order they were (see [`super::venue`]).
+    pub venues: Vec<super::venue::VenueBooking>,
     /// The request's Message-ID.
     pub message_id: Option<String>,
     /// Unix seconds.
@@ -112,6 +114,13 @@ pub struct PlannedEvent {
 }
 
 impl PlannedEvent {
+    /// What its place costs, once one is confirmed or booked and its price is known: the digest's
+    /// spending counts it.
+    pub fn venue_cost(&self) -> Option<crate::supply::money::Money> {
+        use super::venue::VenueState;
+        self.venues.iter().rev().find(|v| matches!(v.state, VenueState::Confirmed | VenueState::Booked))?.cost
+    }
+
     /// What the office must still ask the organiser.
     pub fn missing(&self) -> Vec<Missing> {
         let mut missing = self.reading.missing();

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::planning::request::{Place, When};
+use crate::planning::venue::{Basis, VenueBooking};
 use crate::planning::{EventNumber, PlannedEvent};
 use crate::store::{Store, StoreError};
 
@@ -81,6 +82,9 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
         None => "-".to_owned(),
     };
     let _ = writeln!(out, "  place:      {place}");
+    for venue in &event.venues {
+        let _ = writeln!(out, "  {:<11} {}", if venue.room { "room:" } else { "venue:" }, venue_line(venue));
+    }
     let meals: Vec<&str> = r.meals.iter().map(|m| m.name()).collect();
     let food = if r.no_catering { "no catering".to_owned() } else { meals.join(", ") };
     let _ = writeln!(out, "  food:       {}", if food.is_empty() { "-" } else { &food });
@@ -158,6 +162,27 @@ fn when(when: &When) -> String {
         When::Window { from, last } => format!("{} .. {}?", day(from), day(last)),
         When::Unknown => "-".to_owned(),
     }
+}
+
+/// A place asked or booked: "Trattoria da Enzo, Fri 18 Dec 2026: offered, EUR 875.00 (EUR 35.00 per
+/// person), held until Mon 14 Dec 2026".
+fn venue_line(venue: &VenueBooking) -> String {
+    let mut line = format!("{}, {}: {}", venue.place, venue.day.format("%a %-d %b %Y"), venue.state.as_str());
+    if let Some(cost) = venue.cost {
+        line = format!("{line}, {cost}");
+    }
+    if let Some(quote) = venue.quote {
+        let basis = match quote.basis {
+            Basis::PerPerson => "per person",
+            Basis::PerDay => "per day",
+            Basis::Total => "in all",
+        };
+        line = format!("{line} ({} {basis})", quote.price);
+    }
+    if let Some(until) = venue.option_until {
+        line = format!("{line}, held until {}", until.format("%a %-d %b %Y"));
+    }
+    line
 }
 
 fn people(event: &PlannedEvent) -> String {

@@ -15,6 +15,7 @@ mod outbox;
 pub mod planning;
 mod planning_catering;
 mod planning_guests;
+mod planning_venue;
 mod proposals;
 mod replies;
 mod schedule;

@@ -91,6 +91,9 @@ pub(super) fn put_planning(conn: &Connection, change: &PlanningChange) -> Result
         }
         super::planning_guests::put_invitations(conn, event)?;
     }
+    for event in &change.events {
+        super::planning_venue::put(conn, event)?;
+    }
     for (message_id, number) in &change.threads {
         conn.prepare_cached(
             "INSERT OR IGNORE INTO event_threads (message_id, year, sequence) VALUES (?1, ?2, ?3)",
@@ -173,6 +176,7 @@ impl Store {
         event.guests = rows.collect::<rusqlite::Result<_>>()?;
         super::planning_guests::with_invitations(&self.conn, &mut event)?;
         event.reading.guests = event.guests.iter().map(|g| g.address.clone()).collect();
+        event.venues = super::planning_venue::venues(&self.conn, event.number)?;
         Ok(event)
     }
 }
@@ -251,6 +255,7 @@ fn event(row: &Row<'_>) -> rusqlite::Result<PlannedEvent> {
             language: Language::from_code(&language),
         },
         guests: Vec::new(),
+        venues: Vec::new(),
         message_id: row.get(22)?,
         created_at: row.get(23)?,
         updated_at: row.get(24)?,

@@ -104,6 +104,7 @@ mod tests {
             state: EventState::Planning,
             reading: crate::planning::request::read("", day, &Default::default()),
             guests: Vec::new(),
+            venues: Vec::new(),
             message_id: None,
             created_at: 1,
             updated_at: 1,

@@ -439,6 +439,30 @@ const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)
     ) WITHOUT ROWID;
     "#,
+    // 19: the places asked or booked for the office's events (#20): an office room booked in its
+    // calendar, or an external venue asked for a day and a quote, its answer, the confirmation.
+    r#"
+    CREATE TABLE event_venues (
+        year          INTEGER NOT NULL,
+        sequence      INTEGER NOT NULL,
+        place         TEXT NOT NULL,     -- the [[venue]]'s or [[room]]'s name
+        room          INTEGER NOT NULL,  -- an office room rather than an external venue
+        day           TEXT NOT NULL,     -- YYYY-MM-DD, the event's first day as asked
+        state         TEXT NOT NULL
+                      CHECK (state IN ('asked', 'offered', 'declined', 'unclear', 'confirmed', 'booked',
+                                        'released')),
+        price         TEXT,              -- decimal, in currency
+        basis         TEXT CHECK (basis IN ('total', 'person', 'day')),
+        cost          TEXT,              -- decimal, for the headcount, in currency
+        currency      TEXT,
+        option_until  TEXT,              -- YYYY-MM-DD
+        sent_id       TEXT,              -- clerk's last mail to the venue
+        answer_id     TEXT,              -- the venue's last answer
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (year, sequence, place, day),
+        FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)
+    );  -- with a rowid: an event's places are rewritten whole, in the order they were asked
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

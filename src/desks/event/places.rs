@@ -34,7 +34,7 @@ pub fn fitting(
     let mut found = Vec::new();
     for room in office.rooms.iter().filter(|r| r.capacity >= people) {
         let free = match &slots {
-            Some(slots) => Some(is_free(calendars, &room.name, slots)?),
+            Some(slots) => Some(is_free(calendars, &room.name, slots, None)?),
             None => None,
         };
         if free != Some(false) {
@@ -50,7 +50,7 @@ pub fn fitting(
 
 /// The stretch of each day the event takes, in UTC; none unless its days and start are known. With
 /// no end said, a room must be free from the start to midnight: the office does not guess an end.
-fn slots(office: &Office, when: &When) -> Option<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+pub(super) fn slots(office: &Office, when: &When) -> Option<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
     let When::Days { first, last, start: Some(start), end } = *when else { return None };
     let mut slots = Vec::new();
     let mut day = first;
@@ -72,18 +72,24 @@ fn at(office: &Office, day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>>
     office.timezone.from_local_datetime(&day.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
 }
 
-/// Whether `room`'s calendar has nothing that takes time during any of `slots`.
-fn is_free(
+/// Whether `room`'s calendar has nothing that takes time during any of `slots`, the event `except`
+/// (the office's own booking being moved) aside.
+pub(super) fn is_free(
     calendars: &dyn CalendarView,
     room: &str,
     slots: &[(DateTime<Utc>, DateTime<Utc>)],
+    except: Option<&str>,
 ) -> Result<bool, StoreError> {
     for &(from, to) in slots {
         let margin = TimeDelta::days(1);
         let events = calendars.events(room, from - margin, to + margin)?;
         let expansion = occurrences(&events, from - margin, to + margin);
         let busy = expansion.occurrences.iter().any(|o| {
-            o.event.status != EventStatus::Cancelled && !o.event.transparent && o.start < to && o.end > from
+            o.event.status != EventStatus::Cancelled
+                && !o.event.transparent
+                && Some(o.event.uid.as_str()) != except
+                && o.start < to
+                && o.end > from
         });
         if busy {
             return Ok(false);

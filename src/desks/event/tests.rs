@@ -14,6 +14,7 @@ use crate::rules::tests::{Dir, OFFICE};
 use crate::store::Store;
 
 mod catering;
+mod guests;
 
 const EVENTS: &str = r#"
 [events]
@@ -347,4 +348,261 @@ fn someone_who_is_not_an_organiser_gets_no_planning() {
     assert!(store.planned_event(FIRST).unwrap().is_none());
 }
 
-mod guests;
+/// Mail from a venue (`from`), answering clerk's mail `to`.
+fn from_venue(from: &str, to: &Message, id: &str, body: &str) -> Vec<u8> {
+    let parent = to.message_id.clone().unwrap();
+    format!(
+        "From: Enzo <{from}>\r\nTo: assistant@office.example\r\nSubject: Re: {}\r\nMessage-ID: <{id}>\r\n\
+         In-Reply-To: <{parent}>\r\nReferences: <{parent}>\r\nDate: Mon, 07 Dec 2026 15:00:00 +0100\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        to.subject
+    )
+    .into_bytes()
+}
+
+/// The organiser's reply to clerk's mail `to`.
+fn organisers_reply(to: &Message, id: &str, body: &str) -> Vec<u8> {
+    let parent = to.message_id.clone().unwrap();
+    mail(
+        "chiara@office.example",
+        &format!("Re: {}", to.subject),
+        id,
+        &format!("In-Reply-To: <{parent}>\r\nReferences: <{parent}>\r\n"),
+        body,
+    )
+}
+
+/// A dinner for 25 at Trattoria da Enzo, asked for: the store, the request to the venue.
+fn asked_enzo(rules: &RuleSet, store: &mut Store) -> Message {
+    let raw = mail(
+        "chiara@office.example",
+        "Christmas dinner",
+        "req@office.example",
+        "",
+        "Christmas dinner at Trattoria da Enzo on Friday 18 December from 8pm to 11pm for 25 people. \
+         Invite the design team.",
+    );
+    let handled = handle(rules, store, &raw);
+    let mut asked = handled.sent(MailKind::Notice);
+    assert_eq!(asked.len(), 1, "{:?}", handled.notes);
+    asked.remove(0)
+}
+
+#[test]
+fn a_chosen_room_that_is_free_is_booked_in_its_calendar() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "chiara@office.example",
+        "Workshop",
+        "req@office.example",
+        "",
+        "A workshop in Sala Grande on Thursday 17 December from 9:00 to 13:00 for 20 people. Invite the design team.",
+    );
+    let handled = handle(&rules, &mut store, &raw);
+    let booked: Vec<&Event> = handled
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PutEvent(event) => Some(&**event),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(booked.len(), 1, "{:?}", handled.notes);
+    assert_eq!(booked[0].calendar, "Sala Grande");
+    assert_eq!(booked[0].uid, "ev-2026-0001@office.example");
+    assert!(handled.answer().text.contains("I have booked Sala Grande for you on Thu 17 Dec 2026."));
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Booked);
+}
+
+#[test]
+fn a_chosen_room_too_small_for_everyone_is_not_booked() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "chiara@office.example",
+        "Workshop",
+        "req@office.example",
+        "",
+        "A workshop in Sala Verde on Thursday 17 December from 9:00 to 13:00 for 20 people. Invite the design team.",
+    );
+    let handled = handle(&rules, &mut store, &raw);
+    assert!(!handled.effects.iter().any(|e| matches!(e, Effect::PutEvent(_))));
+    assert!(
+        handled.answer().text.contains("Sala Verde holds 8 people, fewer than 20, so I have not booked it.")
+    );
+}
+
+#[test]
+fn a_chosen_venue_is_asked_once_for_the_day_and_a_quote() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let asked = asked_enzo(&rules, &mut store);
+    assert_eq!(asked.to[0].email, "eventi@daenzo.example");
+    assert_eq!(
+        asked.subject,
+        "Availability and quote: Christmas dinner, Friday 18 December 2026 [EV-2026-0001]"
+    );
+    assert!(asked.text.contains("from 20:00 to 23:00, for 25 people, with dinner."), "{}", asked.text);
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Asked);
+    // A later reply of the organiser's about the same day asks nothing again.
+    let again = mail(
+        "chiara@office.example",
+        "Re: Christmas dinner [EV-2026-0001]",
+        "more@office.example",
+        "",
+        "Also 2 vegans.",
+    );
+    let handled = handle(&rules, &mut store, &again);
+    assert!(handled.sent(MailKind::Notice).is_empty());
+    assert!(
+        handled.answer().text.contains("I have written to Trattoria da Enzo"),
+        "{}",
+        handled.answer().text
+    );
+}
+
+#[test]
+fn a_venues_yes_reaches_the_organiser_with_the_cost_and_a_confirm_books_it() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let asked = asked_enzo(&rules, &mut store);
+    let yes = from_venue(
+        "eventi@daenzo.example",
+        &asked,
+        "yes@daenzo.example",
+        "Buongiorno, siamo lieti di ospitarvi. Il menù costa 35,00 euro a persona. Teniamo l'opzione fino al 14 dicembre.",
+    );
+    let handled = handle(&rules, &mut store, &yes);
+    let passed = handled.sent(MailKind::Forward);
+    assert_eq!(passed.len(), 1, "{:?}", handled.notes);
+    assert_eq!(passed[0].to[0].email, "chiara@office.example");
+    assert!(
+        passed[0].text.contains("The cost for 25 people is EUR 875.00 (EUR 35.00 per person)."),
+        "{}",
+        passed[0].text
+    );
+    assert!(passed[0].text.contains("They hold the date until Mon 14 Dec 2026."), "{}", passed[0].text);
+
+    let confirm = organisers_reply(&passed[0], "confirm@office.example", "Great, please confirm.");
+    let handled = handle(&rules, &mut store, &confirm);
+    let sent = handled.sent(MailKind::Notice);
+    assert_eq!(sent.len(), 1, "{:?}", handled.notes);
+    assert_eq!(sent[0].to[0].email, "eventi@daenzo.example");
+    assert!(sent[0].subject.starts_with("Booking confirmation: Christmas dinner"), "{}", sent[0].subject);
+    assert!(sent[0].text.contains("at EUR 35.00 per person (EUR 875.00 in all)"), "{}", sent[0].text);
+    assert!(
+        handled.answer().text.contains("I have confirmed Trattoria da Enzo"),
+        "{}",
+        handled.answer().text
+    );
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Confirmed);
+    assert_eq!(event.venue_cost().map(|m| m.amount), Some("875.00".parse().unwrap()));
+}
+
+#[test]
+fn an_organisers_question_about_confirming_confirms_nothing() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let asked = asked_enzo(&rules, &mut store);
+    let yes = from_venue(
+        "eventi@daenzo.example",
+        &asked,
+        "yes@daenzo.example",
+        "Yes, the room is available: 35 € per person.",
+    );
+    let passed = handle(&rules, &mut store, &yes).sent(MailKind::Forward).remove(0);
+    let question = organisers_reply(&passed, "q@office.example", "Should we confirm? Don't book it yet.");
+    let handled = handle(&rules, &mut store, &question);
+    assert!(handled.sent(MailKind::Notice).is_empty(), "nothing sent to the venue");
+    assert!(
+        handled.answer().text.contains("I have not confirmed it, as you said."),
+        "{}",
+        handled.answer().text
+    );
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Offered);
+}
+
+#[test]
+fn a_venues_no_offers_the_other_places_and_an_unclear_answer_confirms_nothing() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let asked = asked_enzo(&rules, &mut store);
+    let unclear = from_venue(
+        "eventi@daenzo.example",
+        &asked,
+        "hm@daenzo.example",
+        "Thanks, we will check and let you know.",
+    );
+    let passed = handle(&rules, &mut store, &unclear).sent(MailKind::Forward).remove(0);
+    assert!(passed.text.contains("so I have confirmed nothing"), "{}", passed.text);
+    let confirm = organisers_reply(&passed, "c@office.example", "Confirm");
+    assert!(handle(&rules, &mut store, &confirm).sent(MailKind::Notice).is_empty());
+
+    let no = from_venue(
+        "eventi@daenzo.example",
+        &asked,
+        "no@daenzo.example",
+        "Purtroppo siamo al completo quella sera.",
+    );
+    let passed = handle(&rules, &mut store, &no).sent(MailKind::Forward).remove(0);
+    assert!(passed.text.contains("They cannot host you on Fri 18 Dec 2026."), "{}", passed.text);
+    assert!(passed.text.contains("Other places that hold 25 people: Sala Grande."), "{}", passed.text);
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Declined);
+}
+
+#[test]
+fn a_booked_room_follows_a_new_time_and_is_given_up_for_another_place() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail(
+        "chiara@office.example",
+        "Workshop",
+        "req@office.example",
+        "",
+        "A workshop in Sala Grande on Thursday 17 December from 9:00 to 13:00 for 20 people. Invite the design team.",
+    );
+    let handled = handle(&rules, &mut store, &raw);
+    for effect in &handled.effects {
+        if let Effect::PutEvent(event) = effect {
+            store.put_event(event).unwrap();
+        }
+    }
+    let asked = handled.answer();
+    let later = organisers_reply(&asked, "later@office.example", "It starts at 10:00 and ends at 14:00.");
+    let handled = handle(&rules, &mut store, &later);
+    let moved: Vec<&Event> = handled
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PutEvent(event) => Some(&**event),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(moved.len(), 1, "{:?}", handled.notes);
+    assert_eq!((moved[0].sequence, moved[0].status), (1, EventStatus::Confirmed));
+    let zone = chrono_tz::Europe::Rome;
+    assert_eq!(moved[0].start, zone.with_ymd_and_hms(2026, 12, 17, 10, 0, 0).unwrap().with_timezone(&Utc));
+    store.put_event(moved[0]).unwrap();
+
+    let elsewhere =
+        organisers_reply(&asked, "enzo@office.example", "Let's do it at Trattoria da Enzo instead.");
+    let handled = handle(&rules, &mut store, &elsewhere);
+    let cancelled = handled.effects.iter().find_map(|e| match e {
+        Effect::PutEvent(event) => Some(&**event),
+        _ => None,
+    });
+    assert_eq!(
+        cancelled.map(|e| (e.calendar.as_str(), e.status)),
+        Some(("Sala Grande", EventStatus::Cancelled))
+    );
+    assert!(handled.answer().text.contains("I have given up Sala Grande"), "{}", handled.answer().text);
+    assert_eq!(handled.sent(MailKind::Notice).len(), 1, "the venue is asked instead");
+    let event = store.planned_event(FIRST).unwrap().unwrap();
+    assert_eq!(event.venues[0].state, crate::planning::venue::VenueState::Released);
+}
