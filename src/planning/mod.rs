@@ -12,5 +12,5 @@ pub mod plan;
 pub mod request;
 
 pub use guests::{Guest, GuestList};
-pub use plan::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange};
+pub use plan::{CalendarEntry, EventNumber, EventState, Invited, PlannedEvent, PlanningChange};
 pub use request::{Diet, DietaryNeed, EventRequest, Headcount, Known, Meal, Missing, Place, When};

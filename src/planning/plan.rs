@@ -109,6 +109,12 @@ impl PlannedEvent {
         }
         missing
     }
+
+    /// Whether the event is settled: its place booked and confirmed. Nothing confirms one yet, so
+    /// every event is in the calendar as tentative until the venues' slice (#20) says so.
+    pub fn is_confirmed(&self) -> bool {
+        false
+    }
 }
 
 /// What handling one message changes in the planning of events.
@@ -120,6 +126,18 @@ pub struct PlanningChange {
     pub opened: Vec<EventNumber>,
     /// Messages (the organiser's and clerk's answers) that belong to an event's conversation.
     pub threads: Vec<(String, EventNumber)>,
+    /// Where events were put in a calendar (their entries as they now are).
+    pub calendar: Vec<CalendarEntry>,
+}
+
+/// Where an event is in the office's calendars: the calendar and UID of its row among the
+/// calendars' events, and the DESCRIPTION the feeds give it (the calendars' events have none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub number: EventNumber,
+    pub calendar: String,
+    pub uid: String,
+    pub description: String,
 }
 
 impl PlanningChange {

@@ -1,7 +1,7 @@
 //! What the event desk reads of the store, and the store as one batch sees it: two requests in one
 //! batch must get distinct numbers, and a reply must find an event opened earlier in the batch.
 
-use crate::planning::{EventNumber, PlannedEvent, PlanningChange};
+use crate::planning::{CalendarEntry, EventNumber, PlannedEvent, PlanningChange};
 use crate::store::{Store, StoreError};
 
 /// What the event desk reads.
@@ -12,6 +12,8 @@ pub trait PlanningView {
     fn thread(&self, ids: &[String]) -> Result<Option<EventNumber>, StoreError>;
     /// The highest event number of `year` (0 when none).
     fn highest_number(&self, year: i32) -> Result<u32, StoreError>;
+    /// Where event `number` was put in a calendar, if it ever was.
+    fn calendar_entry(&self, number: EventNumber) -> Result<Option<CalendarEntry>, StoreError>;
 }
 
 impl PlanningView for Store {
@@ -25,6 +27,10 @@ impl PlanningView for Store {
 
     fn highest_number(&self, year: i32) -> Result<u32, StoreError> {
         self.highest_event_number(year)
+    }
+
+    fn calendar_entry(&self, number: EventNumber) -> Result<Option<CalendarEntry>, StoreError> {
+        self.event_calendar_entry(number)
     }
 }
 
@@ -42,6 +48,10 @@ impl PlanningView for NoPlanning {
 
     fn highest_number(&self, _: i32) -> Result<u32, StoreError> {
         Ok(0)
+    }
+
+    fn calendar_entry(&self, _: EventNumber) -> Result<Option<CalendarEntry>, StoreError> {
+        Ok(None)
     }
 }
 
@@ -94,5 +104,12 @@ impl PlanningView for BatchPlanning<'_> {
             .max()
             .unwrap_or(0);
         Ok(pending.max(self.store.highest_number(year)?))
+    }
+
+    fn calendar_entry(&self, number: EventNumber) -> Result<Option<CalendarEntry>, StoreError> {
+        match self.pending.iter().flat_map(|c| &c.calendar).rev().find(|e| e.number == number) {
+            Some(entry) => Ok(Some(entry.clone())),
+            None => self.store.calendar_entry(number),
+        }
     }
 }
