@@ -11,6 +11,7 @@
 //!   answer and the organisers get their message, as the supply desk does with strangers.
 //! - **Machines** never ask for events: automatic mail is only noted.
 
+mod calendar;
 mod places;
 #[cfg(test)]
 mod tests;
@@ -141,7 +142,9 @@ pub fn handle(
         Some(headcount) => places::fitting(office, calendars, headcount.people, &event.reading.when)?,
         None => Vec::new(),
     };
-    let values = letter_values(cx, &event, new, without_address, &fitting, language);
+    let placed = calendar::place(cx, view, calendars, &event)?;
+    let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
+    values["calendar"] = placed.letter;
     let body = cx.rules.templates.letter("event/reading", language, &values)?;
     let mut subject = compose::reply_subject(&cx.msg.subject);
     if EventNumber::find_in(&subject) != Some(event.number) {
@@ -165,6 +168,9 @@ pub fn handle(
         event.state.as_str(),
         if missing.is_empty() { String::new() } else { format!("; asked for: {}", missing.join(", ")) }
     ));
+    outcome.notes.extend(placed.note);
+    outcome.effects.extend(placed.effects);
+    change.calendar.extend(placed.entry);
     change.events.push(event);
     outcome.effects.push(Effect::Planning(Box::new(change)));
     Ok(outcome)
@@ -220,11 +226,10 @@ fn merged(old: &EventRequest, new: EventRequest, text: &str, sent: NaiveDate) ->
             When::Days { first, last, start: named.start.or(start), end: named.end.or(end) }
         }
         (_, When::Unknown) => old.when,
-        // The same days again without a time keep the time already given.
-        (When::Days { first, last, start, end }, When::Days { first: f, last: l, start: None, .. })
-            if (first, last) == (f, l) =>
-        {
-            When::Days { first, last, start, end }
+        // Days without a time keep the time already given: "let's make it Saturday" moves the
+        // dinner, not its hours.
+        (When::Days { start, end, .. }, When::Days { first, last, start: None, end: until }) => {
+            When::Days { first, last, start, end: until.or(end) }
         }
         (_, when) => when,
     };
