@@ -25,14 +25,17 @@ pub enum Kind {
     FreeBusy,
     /// A room's events.
     Room,
+    /// The office's own events (#20), from whatever calendar they are in.
+    OfficeEvents,
 }
 
 /// One published feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feed {
-    /// Its key in the store and on the command line: `calendar:NAME`, `busy:NAME` or `room:NAME`.
+    /// Its key in the store and on the command line: `calendar:NAME`, `busy:NAME`, `room:NAME` or
+    /// `events`.
     pub key: String,
-    /// The calendar or room whose events it shows.
+    /// The calendar or room whose events it shows; empty for the office's events, which are in any.
     pub calendar: String,
     pub kind: Kind,
     /// Its name in subscribers' calendar lists.
@@ -42,7 +45,8 @@ pub struct Feed {
     pub timezone: Tz,
 }
 
-/// Every feed of `office`: each calendar's events and free/busy, each room's events.
+/// Every feed of `office`: each calendar's events and free/busy, each room's events, and the
+/// office's own events when it has a calendar to put them in.
 pub fn catalogue(office: &Office) -> Vec<Feed> {
     let mut feeds = Vec::new();
     for calendar in &office.calendars {
@@ -65,6 +69,16 @@ pub fn catalogue(office: &Office) -> Vec<Feed> {
             room.policy.timezone,
         ));
     }
+    if office.events_calendar().is_some() {
+        feeds.push(Feed {
+            key: "events".to_owned(),
+            calendar: String::new(),
+            kind: Kind::OfficeEvents,
+            title: format!("Events · {}", office.name),
+            file: "events.ics".to_owned(),
+            timezone: office.timezone,
+        });
+    }
     // Two names can make the same file name ("Sala Verde", "sala-verde"); numbering keeps them apart.
     for i in 1..feeds.len() {
         let mut n = 2;
@@ -82,6 +96,7 @@ fn feed(kind: Kind, calendar: &str, title: String, timezone: Tz) -> Feed {
         Kind::Events => ("calendar", ""),
         Kind::FreeBusy => ("busy", "-busy"),
         Kind::Room => ("room", ""),
+        Kind::OfficeEvents => ("events", ""),
     };
     let slug: String = calendar
         .chars()
