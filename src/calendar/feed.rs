@@ -257,6 +257,16 @@ mod tests {
     }
 
     #[test]
+    fn a_rows_description_is_published_and_a_meeting_has_none() {
+        let mut planned = meeting("ev-2026-0001@office.example", at(24, 20, 0), at(24, 23, 0));
+        planned.description = Some("Event EV-2026-0001, being planned (tentative).".into());
+        let stamped = [planned, meeting("a", at(25, 9, 0), at(25, 10, 0))];
+        let text = events(&heading(), &stamped, window()).text;
+        assert_eq!(text.matches("DESCRIPTION:").count(), 1, "{text}");
+        assert!(text.contains("DESCRIPTION:Event EV-2026-0001\\, being planned (tentative)."), "{text}");
+    }
+
+    #[test]
     fn free_busy_merges_meetings_that_touch_and_shows_no_titles() {
         let stamped = [
             meeting("a", at(24, 15, 0), at(24, 16, 0)),

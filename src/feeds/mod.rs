@@ -225,3 +225,32 @@ pub enum FeedsError {
     #[error("no feed `{name}`; there are: {known}")]
     Unknown { name: String, known: String },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::{A_RULE, Dir, OFFICE};
+
+    fn office(extra: &str) -> Office {
+        let dir = Dir::new();
+        dir.write("office.toml", &format!("{OFFICE}\n{extra}"));
+        dir.write("10.rules.toml", A_RULE);
+        dir.load().office.clone()
+    }
+
+    #[test]
+    fn the_office_events_have_a_feed_of_their_own_beside_each_calendars() {
+        let feeds = catalogue(&office("[[calendar]]\nname = \"giulia\"\nowner = \"giulia@office.example\"\n"));
+        let keys: Vec<&str> = feeds.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["calendar:giulia", "busy:giulia", "events"]);
+        let events = &feeds[2];
+        assert_eq!((events.kind, events.file.as_str()), (Kind::OfficeEvents, "events.ics"));
+        assert_eq!(events.title, "Events · Rossi & Bianchi Studio");
+    }
+
+    #[test]
+    fn an_office_without_a_calendar_has_no_events_feed() {
+        let feeds = catalogue(&office("[[room]]\nname = \"Sala Verde\"\ncapacity = 8\n"));
+        assert!(feeds.iter().all(|f| f.kind != Kind::OfficeEvents), "{feeds:?}");
+    }
+}
