@@ -240,7 +240,8 @@ mod tests {
 
     #[test]
     fn the_office_events_have_a_feed_of_their_own_beside_each_calendars() {
-        let feeds = catalogue(&office("[[calendar]]\nname = \"giulia\"\nowner = \"giulia@office.example\"\n"));
+        let feeds =
+            catalogue(&office("[[calendar]]\nname = \"giulia\"\nowner = \"giulia@office.example\"\n"));
         let keys: Vec<&str> = feeds.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["calendar:giulia", "busy:giulia", "events"]);
         let events = &feeds[2];

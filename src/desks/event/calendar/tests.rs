@@ -162,6 +162,7 @@ fn an_event_with_its_day_and_start_is_put_in_the_events_calendar_as_tentative() 
     );
     let entries = handled.entries();
     assert_eq!(entries.len(), 1);
+    assert_eq!(store.event_calendar_entry(FIRST).unwrap().as_ref(), Some(entries[0]));
     assert_eq!(
         entries[0].description,
         "Event EV-2026-0001, being planned (tentative).\n25 people, 1 invited.\nDinner; 3 vegetarian.\n\
