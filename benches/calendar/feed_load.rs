@@ -22,7 +22,8 @@ pub fn run() {
     let events = five_thousand(now);
     let window = Window { from: now - TimeDelta::days(30), to: now + TimeDelta::days(366) };
     let heading = Heading { title: "Giulia".into(), timezone: zone, refresh: Duration::from_secs(3600) };
-    let stamped: Vec<Stamped> = events.iter().map(|e| Stamped { event: e.clone(), changed: now }).collect();
+    let stamped: Vec<Stamped> =
+        events.iter().map(|e| Stamped { event: e.clone(), changed: now, description: None }).collect();
 
     println!("== feed: {} events ({} recurring) in the window", events.len(), 10);
     let body = feed::events(&heading, &stamped, window);

@@ -39,11 +39,13 @@ pub struct Heading {
     pub refresh: Duration,
 }
 
-/// An event with the time it last changed, its DTSTAMP in a feed.
+/// An event with the time it last changed, its DTSTAMP in a feed, and its DESCRIPTION when it has
+/// one (the office's own events: the calendars' rows keep none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamped {
     pub event: Event,
     pub changed: DateTime<Utc>,
+    pub description: Option<String>,
 }
 
 /// A feed as written, and what the limits on series cut from it (for the log).
@@ -82,8 +84,12 @@ pub fn events(heading: &Heading, stamped: &[Stamped], window: Window) -> FeedBod
             .filter_map(|row| row.event.recurrence_id)
             .collect();
         for row in rows.iter().filter(|row| row.event.status != EventStatus::Cancelled) {
-            let mut meeting =
-                Meeting { organizer: None, attendees: Vec::new(), ..Meeting::from_event(&row.event) };
+            let mut meeting = Meeting {
+                organizer: None,
+                attendees: Vec::new(),
+                description: row.description.clone(),
+                ..Meeting::from_event(&row.event)
+            };
             let event = &row.event;
             if let Some(rrule) = &meeting.rrule
                 && Rule::new(rrule, event.start, event.timezone).is_err()
@@ -213,6 +219,7 @@ mod tests {
                 attendees: Vec::new(),
             },
             changed: at(20, 9, 0),
+            description: None,
         }
     }
 
@@ -247,6 +254,16 @@ mod tests {
         let text = events(&heading(), &[meeting("a", at(24, 15, 0), at(24, 16, 0))], window()).text;
         assert!(text.contains("SUMMARY:Meeting a"), "{text}");
         assert!(!text.contains("ORGANIZER") && !text.contains("ATTENDEE"), "{text}");
+    }
+
+    #[test]
+    fn a_rows_description_is_published_and_a_meeting_has_none() {
+        let mut planned = meeting("ev-2026-0001@office.example", at(24, 20, 0), at(24, 23, 0));
+        planned.description = Some("Event EV-2026-0001, being planned (tentative).".into());
+        let stamped = [planned, meeting("a", at(25, 9, 0), at(25, 10, 0))];
+        let text = events(&heading(), &stamped, window()).text;
+        assert_eq!(text.matches("DESCRIPTION:").count(), 1, "{text}");
+        assert!(text.contains("DESCRIPTION:Event EV-2026-0001\\, being planned (tentative)."), "{text}");
     }
 
     #[test]

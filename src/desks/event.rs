@@ -12,6 +12,7 @@
 //!   answer and the organisers get their message, as the supply desk does with strangers.
 //! - **Machines** never ask for events: automatic mail is only noted.
 
+mod calendar;
 pub mod catering;
 mod invitations;
 mod places;
@@ -171,10 +172,12 @@ pub fn handle(
     };
     fitting.retain(|f| !venue::declined(&event, &f.name));
     let catering = catering::plan(cx, &event, view.catering(event.number)?, &text, !new)?;
+    let placed = calendar::place(cx, view, calendars, &event)?;
     let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
     values["venue"] = json!(arranged.status);
     values["catering"] = json!(catering.letter);
     values["catering_ordered"] = json!(catering.ordered);
+    values["calendar"] = placed.letter;
     let body = match &invitations {
         Some(sent) => sent.letter.clone(),
         None => cx.rules.templates.letter("event/reading", language, &values)?,
@@ -212,6 +215,9 @@ pub fn handle(
         event.state.as_str(),
         if missing.is_empty() { String::new() } else { format!("; asked for: {}", missing.join(", ")) }
     ));
+    outcome.notes.extend(placed.note);
+    outcome.effects.extend(placed.effects);
+    change.calendar.extend(placed.entry);
     change.events.push(event);
     outcome.effects.push(Effect::Planning(Box::new(change)));
     Ok(outcome)
@@ -267,11 +273,10 @@ fn merged(old: &EventRequest, new: EventRequest, text: &str, sent: NaiveDate) ->
             When::Days { first, last, start: named.start.or(start), end: named.end.or(end) }
         }
         (_, When::Unknown) => old.when,
-        // The same days again without a time keep the time already given.
-        (When::Days { first, last, start, end }, When::Days { first: f, last: l, start: None, .. })
-            if (first, last) == (f, l) =>
-        {
-            When::Days { first, last, start, end }
+        // Days without a time keep the time already given: "let's make it Saturday" moves the
+        // dinner, not its hours.
+        (When::Days { start, end, .. }, When::Days { first, last, start: None, end: until }) => {
+            When::Days { first, last, start, end: until.or(end) }
         }
         (_, when) => when,
     };

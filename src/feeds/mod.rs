@@ -25,14 +25,17 @@ pub enum Kind {
     FreeBusy,
     /// A room's events.
     Room,
+    /// The office's own events (#20), from whatever calendar they are in.
+    OfficeEvents,
 }
 
 /// One published feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feed {
-    /// Its key in the store and on the command line: `calendar:NAME`, `busy:NAME` or `room:NAME`.
+    /// Its key in the store and on the command line: `calendar:NAME`, `busy:NAME`, `room:NAME` or
+    /// `events`.
     pub key: String,
-    /// The calendar or room whose events it shows.
+    /// The calendar or room whose events it shows; empty for the office's events, which are in any.
     pub calendar: String,
     pub kind: Kind,
     /// Its name in subscribers' calendar lists.
@@ -42,7 +45,8 @@ pub struct Feed {
     pub timezone: Tz,
 }
 
-/// Every feed of `office`: each calendar's events and free/busy, each room's events.
+/// Every feed of `office`: each calendar's events and free/busy, each room's events, and the
+/// office's own events when it has a calendar to put them in.
 pub fn catalogue(office: &Office) -> Vec<Feed> {
     let mut feeds = Vec::new();
     for calendar in &office.calendars {
@@ -65,6 +69,16 @@ pub fn catalogue(office: &Office) -> Vec<Feed> {
             room.policy.timezone,
         ));
     }
+    if office.events_calendar().is_some() {
+        feeds.push(Feed {
+            key: "events".to_owned(),
+            calendar: String::new(),
+            kind: Kind::OfficeEvents,
+            title: format!("Events · {}", office.name),
+            file: "events.ics".to_owned(),
+            timezone: office.timezone,
+        });
+    }
     // Two names can make the same file name ("Sala Verde", "sala-verde"); numbering keeps them apart.
     for i in 1..feeds.len() {
         let mut n = 2;
@@ -82,6 +96,7 @@ fn feed(kind: Kind, calendar: &str, title: String, timezone: Tz) -> Feed {
         Kind::Events => ("calendar", ""),
         Kind::FreeBusy => ("busy", "-busy"),
         Kind::Room => ("room", ""),
+        Kind::OfficeEvents => ("events", ""),
     };
     let slug: String = calendar
         .chars()
@@ -209,4 +224,34 @@ pub enum FeedsError {
     Random,
     #[error("no feed `{name}`; there are: {known}")]
     Unknown { name: String, known: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::{A_RULE, Dir, OFFICE};
+
+    fn office(extra: &str) -> Office {
+        let dir = Dir::new();
+        dir.write("office.toml", &format!("{OFFICE}\n{extra}"));
+        dir.write("10.rules.toml", A_RULE);
+        dir.load().office.clone()
+    }
+
+    #[test]
+    fn the_office_events_have_a_feed_of_their_own_beside_each_calendars() {
+        let feeds =
+            catalogue(&office("[[calendar]]\nname = \"giulia\"\nowner = \"giulia@office.example\"\n"));
+        let keys: Vec<&str> = feeds.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["calendar:giulia", "busy:giulia", "events"]);
+        let events = &feeds[2];
+        assert_eq!((events.kind, events.file.as_str()), (Kind::OfficeEvents, "events.ics"));
+        assert_eq!(events.title, "Events · Rossi & Bianchi Studio");
+    }
+
+    #[test]
+    fn an_office_without_a_calendar_has_no_events_feed() {
+        let feeds = catalogue(&office("[[room]]\nname = \"Sala Verde\"\ncapacity = 8\n"));
+        assert!(feeds.iter().all(|f| f.kind != Kind::OfficeEvents), "{feeds:?}");
+    }
 }

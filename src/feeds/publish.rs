@@ -106,8 +106,13 @@ impl Publisher {
         let mut shelf = HashMap::new();
         let mut rendered = 0;
         for (feed, token) in tokens {
+            // The office's events are in any calendar: any change may be one of theirs.
+            let version = match feed.kind {
+                Kind::OfficeEvents => versions.values().sum(),
+                _ => versions.get(&feed.calendar).copied().unwrap_or(0),
+            };
             let basis = Basis {
-                version: versions.get(&feed.calendar).copied().unwrap_or(0),
+                version,
                 window: window(&self.settings, now, feed.timezone),
                 feed: feed.clone(),
                 refresh: self.settings.refresh,
@@ -136,18 +141,22 @@ impl Publisher {
     }
 
     async fn render(&self, basis: &Basis, now: DateTime<Utc>) -> Result<Arc<Rendered>, RenderError> {
-        let (calendar, window) = (basis.feed.calendar.clone(), basis.window);
-        let events: Vec<Stamped> =
-            self.db.run(move |store| store.stamped_events(&calendar, window.from, window.to)).await?;
+        let (calendar, window, kind) = (basis.feed.calendar.clone(), basis.window, basis.feed.kind);
+        let events: Vec<Stamped> = self
+            .db
+            .run(move |store| match kind {
+                Kind::OfficeEvents => store.planned_stamped(window.from, window.to),
+                _ => store.stamped_events(&calendar, window.from, window.to),
+            })
+            .await?;
         let heading = Heading {
             title: basis.feed.title.clone(),
             timezone: basis.feed.timezone,
             refresh: basis.refresh,
         };
-        let kind = basis.feed.kind;
         let (body, gzipped) = tokio::task::spawn_blocking(move || {
             let body = match kind {
-                Kind::Events | Kind::Room => feed::events(&heading, &events, window),
+                Kind::Events | Kind::Room | Kind::OfficeEvents => feed::events(&heading, &events, window),
                 Kind::FreeBusy => feed::free_busy(&heading, &events, window),
             };
             let gzipped = gzip(body.text.as_bytes()).map_err(RenderError::Gzip)?;

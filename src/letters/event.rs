@@ -1,5 +1,6 @@
 //! The event desk's letters: to an organiser, how their request was read with what is still to ask
-//! and the places that fit; to anyone else who asks for an event, that organisers plan them.
+//! and the places that fit; to anyone else who asks for an event, that organisers plan them; and an
+//! event's description in the calendars.
 
 use serde_json::{Value, json};
 
@@ -16,6 +17,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("event/venue-request", venue_letter),
     letter!("event/venue-confirmation", venue_letter),
     letter!("event/venue-subject", venue_letter),
+    letter!("event/calendar-description", calendar_description),
 ];
 
 /// An event as read: the greeting, its number, whether it is new, what, when (`kind` days, window
@@ -26,7 +28,9 @@ pub const LETTERS: &[[Letter; 2]] = &[
 /// without an address, how many are invited, how many can be invited now), what is missing (what,
 /// day, start, headcount, guests), the places that fit (name, kind room or venue, capacity, free:
 /// true, false or none when not known), what was done about the place chosen
-/// (`event/venue-status`, or none), the catering paragraph (`event/catering`, or none), whether the
+/// (`event/venue-status`, or none), the events calendar (its name; the change: put, updated, kept,
+/// removed, or waiting for a day and start; the status: tentative, confirmed, cancelled; none when
+/// the office has no calendar), the catering paragraph (`event/catering`, or none), whether the
 /// catering was ordered, who signs.
 fn reading() -> Value {
     json!({
@@ -50,6 +54,7 @@ fn reading() -> Value {
         "catering": "Catering: I can order from Buffet Roma for 25 people:\n  - dinner: EUR 35.00 per person\n",
         "catering_ordered": false,
         "venue": "I have written to Trattoria da Enzo to ask whether they can host you on Fri 18 Dec 2026.",
+        "calendar": {"name": "office", "change": "put", "status": "tentative"},
         "signature": "Office Assistant",
     })
 }
@@ -132,5 +137,22 @@ fn venue_letter() -> Value {
         "basis": "person",
         "cost": "EUR 875.00",
         "signature": "Office Assistant",
+        "signature": "Office Assistant",
+    })
+}
+
+/// An event's DESCRIPTION in the calendars and feeds: its number, the headcount (people,
+/// approximate), how many guests are invited, the meals, no catering, the diets, what is still open
+/// (what, day, start, headcount, guests, place), whether it is confirmed.
+fn calendar_description() -> Value {
+    json!({
+        "number": "EV-2026-0001",
+        "headcount": {"people": 25, "approximate": false},
+        "guests": 12,
+        "meals": ["dinner"],
+        "no_catering": false,
+        "diets": [{"need": "vegetarian", "people": 3}],
+        "open": ["place"],
+        "confirmed": false,
     })
 }

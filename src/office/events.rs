@@ -104,6 +104,17 @@ impl EventSettings {
     }
 }
 
+impl super::Office {
+    /// The calendar the office's events are put in: `[events] calendar`, else the first
+    /// `[[calendar]]`; none when office.toml has no calendar.
+    pub fn events_calendar(&self) -> Option<&crate::calendar::CalendarConfig> {
+        match &self.events.calendar {
+            Some(name) => self.calendars.iter().find(|c| &c.name == name),
+            None => self.calendars.first(),
+        }
+    }
+}
+
 /// Reads `[events]`, every `[[venue]]` and `[[caterer]]` of `root`; `owners` organise when no one
 /// is named, `calendars` are the names an events calendar may take, `rooms` those a venue may not.
 pub(super) fn parse(

@@ -17,5 +17,5 @@ pub mod venue_answer;
 
 pub use catering::{Catering, CateringState};
 pub use guests::{Guest, GuestList};
-pub use plan::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange};
+pub use plan::{CalendarEntry, EventNumber, EventState, Invited, PlannedEvent, PlanningChange};
 pub use request::{Diet, DietaryNeed, EventRequest, Headcount, Known, Meal, Missing, Place, When};

@@ -131,6 +131,27 @@ impl PlannedEvent {
         }
         missing
     }
+
+    /// The place held for the event as it now is: the office room booked, or the venue confirmed,
+    /// for its chosen place and first day. An arrangement for another day or place no longer holds.
+    pub fn place_held(&self) -> Option<&super::venue::VenueBooking> {
+        use super::venue::VenueState;
+        let (Some(super::Place::Known(place)), super::When::Days { first, .. }) =
+            (&self.reading.place, self.reading.when)
+        else {
+            return None;
+        };
+        self.venues.iter().rev().find(|v| {
+            matches!(v.state, VenueState::Confirmed | VenueState::Booked)
+                && v.place.eq_ignore_ascii_case(place)
+                && v.day == first
+        })
+    }
+
+    /// Whether the event is settled: its place booked or confirmed (see [`PlannedEvent::place_held`]).
+    pub fn is_confirmed(&self) -> bool {
+        self.place_held().is_some()
+    }
 }
 
 /// What handling one message changes in the planning of events.
@@ -144,6 +165,18 @@ pub struct PlanningChange {
     pub threads: Vec<(String, EventNumber)>,
     /// Events' catering as it now is (see `desks::event::catering`).
     pub catering: Vec<super::Catering>,
+    /// Where events were put in a calendar (their entries as they now are).
+    pub calendar: Vec<CalendarEntry>,
+}
+
+/// Where an event is in the office's calendars: the calendar and UID of its row among the
+/// calendars' events, and the DESCRIPTION the feeds give it (the calendars' events have none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub number: EventNumber,
+    pub calendar: String,
+    pub uid: String,
+    pub description: String,
 }
 
 impl PlanningChange {

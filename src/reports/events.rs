@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::calendar::event::EventStatus;
 use crate::planning::request::{Place, When};
 use crate::planning::venue::{Basis, VenueBooking};
 use crate::planning::{EventNumber, PlannedEvent};
@@ -119,6 +120,7 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
         "  to ask:     {}",
         if missing.is_empty() { "-".to_owned() } else { missing.join(", ") }
     );
+    let _ = writeln!(out, "  calendar:   {}", in_calendar(store, number)?);
     let _ = writeln!(out, "  request:    {}", event.message_id.as_deref().unwrap_or("-"));
     let _ = writeln!(out, "\nGuests ({}):", event.guests.len());
     if !event.guests.is_empty() {
@@ -141,6 +143,19 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
         );
     }
     Ok(out)
+}
+
+/// Where the event is in the office's calendars: "office, tentative (UID ev-2026-0001@…)", or "-".
+fn in_calendar(store: &Store, number: EventNumber) -> Result<String, StoreError> {
+    let Some(entry) = store.event_calendar_entry(number)? else { return Ok("-".to_owned()) };
+    let rows = store.event_rows(&entry.calendar, &entry.uid)?;
+    Ok(match rows.iter().find(|row| row.recurrence_id.is_none()) {
+        Some(row) if row.status == EventStatus::Cancelled => {
+            format!("out of {} (UID {})", entry.calendar, entry.uid)
+        }
+        Some(row) => format!("{}, {} (UID {})", entry.calendar, row.status.as_str(), entry.uid),
+        None => "-".to_owned(),
+    })
 }
 
 fn when(when: &When) -> String {

@@ -68,7 +68,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// [`Store::events`] with the time each row last changed, for a feed's DTSTAMPs.
+    /// [`Store::events`] with the time each row last changed, for a feed's DTSTAMPs, and the
+    /// description of those that are the office's own events (`event_entries`).
     pub fn stamped_events(
         &self,
         calendar: &str,
@@ -76,7 +77,10 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<Stamped>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS}, updated_at FROM events
+            "SELECT {COLUMNS}, updated_at,
+                    (SELECT description FROM event_entries
+                     WHERE event_entries.calendar = events.calendar AND event_entries.uid = events.uid)
+             FROM events
              WHERE calendar = ?1
                AND ((end_at > ?2 AND start_at < ?3) OR rrule IS NOT NULL OR recurrence_id != 0)
              ORDER BY start_at, uid"
@@ -86,6 +90,7 @@ impl Store {
             Ok(Stamped {
                 event: event(row)?,
                 changed: DateTime::from_timestamp(changed, 0).unwrap_or_default(),
+                description: row.get(16)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

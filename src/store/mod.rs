@@ -13,6 +13,7 @@ mod journal;
 mod mailbox;
 mod outbox;
 pub mod planning;
+mod planning_calendar;
 mod planning_catering;
 mod planning_guests;
 mod planning_venue;

@@ -101,6 +101,7 @@ pub(super) fn put_planning(conn: &Connection, change: &PlanningChange) -> Result
         .execute(params![message_id, number.year, number.sequence])?;
     }
     super::planning_catering::put(conn, &change.catering)?;
+    super::planning_calendar::put_entries(conn, &change.calendar)?;
     Ok(())
 }
 

@@ -463,6 +463,19 @@ const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)
     );  -- with a rowid: an event's places are rewritten whole, in the order they were asked
     "#,
+    // 20: where each of the office's events (#20) is in a calendar: its row among the calendars'
+    // events (calendar, UID), and the DESCRIPTION the feeds give it, which those rows do not keep.
+    r#"
+    CREATE TABLE event_entries (
+        year         INTEGER NOT NULL,
+        sequence     INTEGER NOT NULL,
+        calendar     TEXT NOT NULL,
+        uid          TEXT NOT NULL,
+        description  TEXT NOT NULL,
+        PRIMARY KEY (year, sequence),
+        UNIQUE (calendar, uid)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema. Refuses a database written by a newer clerk, because

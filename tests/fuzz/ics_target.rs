@@ -124,8 +124,10 @@ fn expand(events: &[Event], from: DateTime<Utc>, to: DateTime<Utc>) -> Result<()
 fn publish(events: &[Event], window: Window) -> Result<(), String> {
     let heading =
         Heading { title: "giulia".into(), timezone: ROME, refresh: std::time::Duration::from_secs(3600) };
-    let stamped: Vec<Stamped> =
-        events.iter().map(|event| Stamped { event: event.clone(), changed: utc(2027, 1, 4) }).collect();
+    let stamped: Vec<Stamped> = events
+        .iter()
+        .map(|event| Stamped { event: event.clone(), changed: utc(2027, 1, 4), description: None })
+        .collect();
     for (kind, body) in [
         ("events", feed::events(&heading, &stamped, window)),
         ("free/busy", feed::free_busy(&heading, &stamped, window)),

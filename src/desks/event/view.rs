@@ -1,7 +1,7 @@
 //! What the event desk reads of the store, and the store as one batch sees it: two requests in one
 //! batch must get distinct numbers, and a reply must find an event opened earlier in the batch.
 
-use crate::planning::{Catering, EventNumber, PlannedEvent, PlanningChange};
+use crate::planning::{CalendarEntry, Catering, EventNumber, PlannedEvent, PlanningChange};
 use crate::store::{Store, StoreError};
 
 /// What the event desk reads.
@@ -14,6 +14,8 @@ pub trait PlanningView {
     fn highest_number(&self, year: i32) -> Result<u32, StoreError>;
     /// The event's catering, once proposed.
     fn catering(&self, number: EventNumber) -> Result<Option<Catering>, StoreError>;
+    /// Where event `number` was put in a calendar, if it ever was.
+    fn calendar_entry(&self, number: EventNumber) -> Result<Option<CalendarEntry>, StoreError>;
 }
 
 impl PlanningView for Store {
@@ -31,6 +33,10 @@ impl PlanningView for Store {
 
     fn catering(&self, number: EventNumber) -> Result<Option<Catering>, StoreError> {
         self.event_catering(number)
+    }
+
+    fn calendar_entry(&self, number: EventNumber) -> Result<Option<CalendarEntry>, StoreError> {
+        self.event_calendar_entry(number)
     }
 }
 
@@ -51,6 +57,10 @@ impl PlanningView for NoPlanning {
     }
 
     fn catering(&self, _: EventNumber) -> Result<Option<Catering>, StoreError> {
+        Ok(None)
+    }
+
+    fn calendar_entry(&self, _: EventNumber) -> Result<Option<CalendarEntry>, StoreError> {
         Ok(None)
     }
 }
@@ -110,6 +120,13 @@ impl PlanningView for BatchPlanning<'_> {
         match self.pending.iter().flat_map(|c| &c.catering).rev().find(|c| c.number == number) {
             Some(catering) => Ok(Some(catering.clone())),
             None => self.store.catering(number),
+        }
+    }
+
+    fn calendar_entry(&self, number: EventNumber) -> Result<Option<CalendarEntry>, StoreError> {
+        match self.pending.iter().flat_map(|c| &c.calendar).rev().find(|e| e.number == number) {
+            Some(entry) => Ok(Some(entry.clone())),
+            None => self.store.calendar_entry(number),
         }
     }
 }
