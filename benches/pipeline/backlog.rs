@@ -8,8 +8,8 @@ use std::time::Duration;
 use crate::office::{self, FOLDERS};
 use crate::support::{Dovecot, TestDir};
 
-const USER: &str = "assistant@office.test";
-const PASSWORD: &str = "secret";
+pub const USER: &str = "assistant@office.test";
+pub const PASSWORD: &str = "secret";
 
 pub fn run() {
     let count: usize =
@@ -25,10 +25,10 @@ pub fn run() {
     let mut rounds = Vec::new();
     for round in 1..=2 {
         restore(&mut dovecot, &pristine);
-        let (clerk_time, clerk_rss) = run_clerk(&dovecot);
+        let (clerk_time, clerk_rss) = run_clerk(&dovecot, "");
         check_filing(&dovecot, &expected, "clerk");
         restore(&mut dovecot, &pristine);
-        let (filter_time, filter_rss) = run_imapfilter(&dovecot);
+        let (filter_time, filter_rss) = run_imapfilter(&dovecot, "");
         check_filing(&dovecot, &expected, "imapfilter");
         let clerk_rate = count as f64 / clerk_time.as_secs_f64();
         let filter_rate = count as f64 / filter_time.as_secs_f64();
@@ -49,7 +49,7 @@ pub fn run() {
 
 /// Fills the INBOX with `count` messages (written into the Maildir, as a local delivery agent would),
 /// creates the folders, lets Dovecot index it all, and keeps a copy of the whole home directory.
-fn prepare_mailbox(dovecot: &mut Dovecot, count: usize) -> PathBuf {
+pub fn prepare_mailbox(dovecot: &mut Dovecot, count: usize) -> PathBuf {
     let mut imap = dovecot.imap(USER);
     for folder in FOLDERS {
         imap.ok(&format!("CREATE {folder}"));
@@ -70,7 +70,7 @@ fn prepare_mailbox(dovecot: &mut Dovecot, count: usize) -> PathBuf {
     let status = dovecot.doveadm(&["mailbox", "status", "-u", USER, "messages", "INBOX"]);
     assert!(status.contains(&count.to_string()), "Dovecot sees {status:?}, expected {count} messages");
     dovecot.stop();
-    let pristine = dovecot.dir().join("home.pristine");
+    let pristine = dovecot.dir().join(format!("home.pristine.{count}"));
     copy(&dovecot.dir().join("home"), &pristine);
     dovecot.start_again();
     pristine
@@ -81,7 +81,7 @@ fn home(dovecot: &Dovecot) -> PathBuf {
 }
 
 /// Puts the mailbox back exactly as prepared.
-fn restore(dovecot: &mut Dovecot, pristine: &Path) {
+pub fn restore(dovecot: &mut Dovecot, pristine: &Path) {
     dovecot.stop();
     let home = dovecot.dir().join("home");
     std::fs::remove_dir_all(&home).expect("removing the used mailbox");
@@ -94,13 +94,15 @@ fn copy(from: &Path, to: &Path) {
     assert!(status.success(), "cp -a {} {} failed", from.display(), to.display());
 }
 
-fn run_clerk(dovecot: &Dovecot) -> (Duration, u64) {
+/// `clerk run --once` on the INBOX with the 50 filing rules after `more_rules` (clerk's TOML).
+pub fn run_clerk(dovecot: &Dovecot, more_rules: &str) -> (Duration, u64) {
     let office_dir = TestDir::new("clerk-bench-office");
     let root = office_dir.path();
     let (office_toml, rules_toml) = office::clerk_rules();
     std::fs::create_dir_all(root.join("rules")).expect("creating the rules dir");
     std::fs::write(root.join("rules/office.toml"), office_toml).expect("writing office.toml");
-    std::fs::write(root.join("rules/bench.rules.toml"), rules_toml).expect("writing the rules");
+    std::fs::write(root.join("rules/bench.rules.toml"), format!("{more_rules}{rules_toml}"))
+        .expect("writing the rules");
     crate::write_password(&root.join("password"), PASSWORD);
     std::fs::write(
         root.join("clerk.toml"),
@@ -119,10 +121,11 @@ fn run_clerk(dovecot: &Dovecot) -> (Duration, u64) {
     (time, rss)
 }
 
-fn run_imapfilter(dovecot: &Dovecot) -> (Duration, u64) {
+/// imapfilter on the INBOX with `more_rules` (Lua) before the 50 filing rules.
+pub fn run_imapfilter(dovecot: &Dovecot, more_rules: &str) -> (Duration, u64) {
     let dir = TestDir::new("clerk-bench-imapfilter");
     let config = dir.path().join("config.lua");
-    std::fs::write(&config, office::imapfilter_config(dovecot.imap_port(), USER, PASSWORD))
+    std::fs::write(&config, office::imapfilter_config(dovecot.imap_port(), USER, PASSWORD, more_rules))
         .expect("writing the Lua");
     let mut command = Command::new("imapfilter");
     command.arg("-c").arg(&config).env("HOME", dir.path()).stdout(Stdio::null());
@@ -132,7 +135,7 @@ fn run_imapfilter(dovecot: &Dovecot) -> (Duration, u64) {
 }
 
 /// How many messages each folder should hold after filing.
-fn expected_counts(count: usize) -> Vec<(&'static str, usize)> {
+pub fn expected_counts(count: usize) -> Vec<(&'static str, usize)> {
     let mut counts: Vec<(&str, usize)> = std::iter::once("INBOX").chain(FOLDERS).map(|f| (f, 0)).collect();
     for n in 0..count {
         let folder = office::expected_folder(n);
@@ -144,7 +147,7 @@ fn expected_counts(count: usize) -> Vec<(&'static str, usize)> {
 }
 
 /// Checks that the tool filed every message where the rules say, so both did the same work.
-fn check_filing(dovecot: &Dovecot, expected: &[(&str, usize)], tool: &str) {
+pub fn check_filing(dovecot: &Dovecot, expected: &[(&str, usize)], tool: &str) {
     for (folder, count) in expected {
         let status = dovecot.doveadm(&["mailbox", "status", "-u", USER, "messages", folder]);
         let found: usize =

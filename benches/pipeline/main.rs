@@ -10,10 +10,12 @@
 //!    and over generated office mail with 51, 250 and 1,000 rules.
 //! 4. **One big message** (`bigmail`, not in the default set): peak RSS of `clerk run --once` on one
 //!    message just under `max_message_size`, of four shapes.
+//! 5. **Scale** (`scale`, not in the default set): the backlog by mailbox size and rule count, clerk
+//!    against imapfilter and a bare FETCH, interleaved (see `scale.rs`).
 //!
 //! Run with `cargo bench --bench pipeline` (as root, with dovecot-imapd, dovecot-lmtpd,
-//! python3-aiosmtpd and imapfilter installed). `CLERK_BENCH=classify,backlog,latency,bigmail` picks parts;
-//! `CLERK_BENCH_MESSAGES` changes the backlog size.
+//! python3-aiosmtpd and imapfilter installed). `CLERK_BENCH=classify,backlog,latency,bigmail,scale` picks
+//! parts; `CLERK_BENCH_MESSAGES` changes the backlog size.
 
 #![allow(
     clippy::unwrap_used,
@@ -34,6 +36,7 @@ mod classify;
 mod latency;
 mod office;
 mod rule_sets;
+mod scale;
 
 fn main() {
     let parts = std::env::var("CLERK_BENCH").unwrap_or_else(|_| "classify,backlog,latency".into());
@@ -43,8 +46,9 @@ fn main() {
             "backlog" => backlog::run(),
             "latency" => latency::run(),
             "bigmail" => big_message::run(),
+            "scale" => scale::run(),
             "" => {}
-            other => eprintln!("unknown part {other:?}: use classify, backlog, latency, bigmail"),
+            other => eprintln!("unknown part {other:?}: use classify, backlog, latency, bigmail, scale"),
         }
     }
 }

@@ -60,13 +60,14 @@ pub fn clerk_rules() -> (String, String) {
     (office, rules)
 }
 
-/// The same 50 rules for imapfilter: each a server-side SEARCH and one MOVE of its results, in the same
-/// order, so that as with clerk the first rule that matches a message decides.
-pub fn imapfilter_config(port: u16, user: &str, password: &str) -> String {
+/// The same 50 rules for imapfilter, after `more_rules` (Lua statements): each a server-side SEARCH
+/// and one MOVE of its results, in the same order, so that as with clerk the first rule that matches a
+/// message decides.
+pub fn imapfilter_config(port: u16, user: &str, password: &str, more_rules: &str) -> String {
     let mut lua = format!(
         "options.timeout = 600\noptions.subscribe = false\noptions.create = true\noptions.info = false\n\
          local account = IMAP {{ server = '127.0.0.1', port = {port}, username = '{user}', password = '{password}' }}\n\
-         local inbox = account.INBOX\nlocal found\n"
+         local inbox = account.INBOX\nlocal found\n{more_rules}"
     );
     for d in 0..SENDER_RULES {
         let _ = writeln!(

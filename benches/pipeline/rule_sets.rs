@@ -65,3 +65,43 @@ pub fn clerk_rules(count: usize) -> String {
     }
     rules
 }
+
+/// The same added rules as [`clerk_rules`] in imapfilter's Lua, in the same order, each a server-side
+/// search of the INBOX (`+` is or, `*` and, `-` and not) whose results are moved, as the filing rules
+/// are. imapfilter cannot search for attachments: "has an attachment" is a `multipart/mixed` message,
+/// which is exact for the generated mail.
+pub fn imapfilter_rules(count: usize) -> String {
+    let mut lua = String::new();
+    for i in 0..count.saturating_sub(50) {
+        let client = format!("{}{}", CLIENTS[i % CLIENTS.len()], TRADES[(i / CLIENTS.len()) % TRADES.len()]);
+        let code = 1000 + i;
+        let found = match i % 10 {
+            0 => format!("inbox:contain_from('@{client}{i}.example')"),
+            1 => format!(
+                "inbox:contain_from('accounts@{client}{i}.example') + inbox:contain_from('ceo@{client}{i}.example')"
+            ),
+            2 => {
+                format!("inbox:contain_subject('prj {code}') + inbox:contain_subject('ref {client} {code}')")
+            }
+            3 => {
+                format!("inbox:contain_from('@vendor{}.example') * inbox:contain_subject('{client}')", i % 40)
+            }
+            4 => format!(
+                "inbox:contain_body('{} {code}') + inbox:contain_body('{client} account')",
+                PHRASES[i % PHRASES.len()]
+            ),
+            5 => format!("inbox:contain_message('{client} {code}')"),
+            6 => format!(
+                "inbox:contain_to('{client}{i}@office.test') + inbox:contain_cc('{client}{i}@office.test')"
+            ),
+            7 => format!("inbox:contain_subject('{client}{i}') - inbox:contain_from('@office.test')"),
+            8 if i % 50 == 8 => format!("inbox:contain_field('List-Id', '{client}{i}')"),
+            8 => format!("inbox:contain_from('@{client}{i}.example') + inbox:contain_subject('{client}{i}')"),
+            _ => format!(
+                "inbox:contain_from('@{client}{i}.example') * inbox:contain_field('Content-Type', 'multipart/mixed')"
+            ),
+        };
+        let _ = writeln!(lua, "found = {found}; found:move_messages(account['Clients'])");
+    }
+    lua
+}
