@@ -36,7 +36,7 @@ use crate::mail::compose::{self, AutoSubmitted, Reply};
 use crate::mail::message::{Address, Message};
 use crate::mail::reply_text;
 use crate::planning::request::{self, EventRequest, Known, When};
-use crate::planning::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange, guests};
+use crate::planning::{EventNumber, EventState, Invited, PlannedEvent, PlanningChange, checklist, guests};
 use crate::rules::RuleSet;
 
 /// The event a message continues, for mail a rule handed elsewhere: an organiser's answer to
@@ -178,6 +178,11 @@ pub fn handle(
     values["catering"] = json!(catering.letter);
     values["catering_ordered"] = json!(catering.ordered);
     values["calendar"] = placed.letter;
+    let ordered = match &catering.catering {
+        Some(now) => Some(now.clone()),
+        None => view.catering(event.number)?,
+    };
+    values["open"] = json!(checklist::open(&event, ordered.as_ref()).iter().map(|t| t.name()).collect::<Vec<_>>());
     let body = match &invitations {
         Some(sent) => sent.letter.clone(),
         None => cx.rules.templates.letter("event/reading", language, &values)?,

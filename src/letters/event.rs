@@ -31,7 +31,8 @@ pub const LETTERS: &[[Letter; 2]] = &[
 /// (`event/venue-status`, or none), the events calendar (its name; the change: put, updated, kept,
 /// removed, or waiting for a day and start; the status: tentative, confirmed, cancelled; none when
 /// the office has no calendar), the catering paragraph (`event/catering`, or none), whether the
-/// catering was ordered, who signs.
+/// catering was ordered, the checklist's open tasks (place, catering, invitations, final headcount),
+/// who signs.
 fn reading() -> Value {
     json!({
         "greeting": "Dear Chiara Neri,",
@@ -53,6 +54,7 @@ fn reading() -> Value {
         ],
         "catering": "Catering: I can order from Buffet Roma for 25 people:\n  - dinner: EUR 35.00 per person\n",
         "catering_ordered": false,
+        "open": ["place", "catering", "invitations", "final headcount"],
         "venue": "I have written to Trattoria da Enzo to ask whether they can host you on Fri 18 Dec 2026.",
         "calendar": {"name": "office", "change": "put", "status": "tentative"},
         "signature": "Office Assistant",

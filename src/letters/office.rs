@@ -11,6 +11,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
     letter!("office/digest-subject", digest),
     letter!("office/digest-html", digest),
     letter!("office/digest-supply", cupboard),
+    letter!("office/digest-events", digest_events),
     letter!("office/digest-event", agenda_event),
     letter!("office/escalation", escalation),
     letter!("office/escalation-subject", escalation),
@@ -45,7 +46,8 @@ fn meeting_booked() -> Value {
 
 /// A digest's values: the office, the time covered (`from`, `to`), the messages handled (`total`,
 /// and per desk and rule), those that failed, the mail `held` and `refused` in the outbox, the
-/// tickets (or none), the supply cupboard's lines (or none) and the day's agenda (or none). The HTML
+/// tickets (or none), the supply cupboard's lines (or none), the events' lines (or none) and the
+/// day's agenda (or none). The HTML
 /// letter escapes them as it writes them.
 fn digest() -> Value {
     json!({
@@ -72,6 +74,7 @@ fn digest() -> Value {
             "ratings": [{"department": "front-desk", "good": 3, "ok": 1, "bad": 0}],
         },
         "supply": ["Low stock: 1 item", "  PAP-A4 A4 copy paper: 3 available (reorder point 10)"],
+        "events": ["Events ahead: 1", "  EV-2026-0001 Christmas dinner, Fri 18 Dec: open: catering order"],
         "agenda": {
             "day": "Tue 24 Nov 2026",
             "calendars": [
@@ -195,4 +198,18 @@ fn cupboard() -> Value {
 /// time free.
 fn agenda_event() -> Value {
     json!({ "start": "15:00", "end": "16:00", "summary": "Site visit", "status": "tentative", "free": false })
+}
+
+/// The events' news in the digest: each event ahead with its number, title, first day (or none),
+/// the checklist's open tasks (place, catering, invitations, final headcount), its guests' answers
+/// (or none) and what it costs so far.
+fn digest_events() -> Value {
+    json!({
+        "events": [
+            {"number": "EV-2026-0001", "what": "Christmas dinner", "first": "Fri 18 Dec",
+             "open": ["catering", "final headcount"], "answers": "12 yes/2 no/6 waiting", "cost": ["EUR 875.00"]},
+            {"number": "EV-2026-0002", "what": "Workshop", "first": null, "open": ["place"], "answers": null,
+             "cost": []},
+        ],
+    })
 }

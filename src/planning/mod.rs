@@ -8,6 +8,7 @@
 //! are missing, so the desk asks only for those and never plans on a guess.
 
 pub mod catering;
+pub mod checklist;
 pub mod guests;
 pub mod plan;
 pub mod request;

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::calendar::event::EventStatus;
 use crate::planning::request::{Place, When};
 use crate::planning::venue::{Basis, VenueBooking};
-use crate::planning::{EventNumber, PlannedEvent};
+use crate::planning::{EventNumber, PlannedEvent, checklist};
 use crate::store::{Store, StoreError};
 
 /// Why an event cannot be shown.
@@ -100,7 +100,8 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
     if !diets.is_empty() {
         let _ = writeln!(out, "  diets:      {}", diets.join(", "));
     }
-    if let Some(c) = store.event_catering(number)? {
+    let catering = store.event_catering(number)?;
+    if let Some(c) = &catering {
         let mut line = format!("{}, {}, {} people", c.caterer, c.state.as_str(), c.headcount);
         if let Some(cost) = c.cost {
             line = format!("{line}, {cost}");
@@ -121,6 +122,13 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
         if missing.is_empty() { "-".to_owned() } else { missing.join(", ") }
     );
     let _ = writeln!(out, "  calendar:   {}", in_calendar(store, number)?);
+    let tasks: Vec<String> = checklist::tasks(&event, catering.as_ref())
+        .into_iter()
+        .map(|(task, done)| format!("[{}] {}", if done { "x" } else { " " }, task.name()))
+        .collect();
+    let _ = writeln!(out, "  checklist:  {}", tasks.join("  "));
+    let cost: Vec<String> = checklist::cost(&event, catering.as_ref()).iter().map(|m| m.to_string()).collect();
+    let _ = writeln!(out, "  cost:       {}", if cost.is_empty() { "-".to_owned() } else { cost.join(" + ") });
     let _ = writeln!(out, "  request:    {}", event.message_id.as_deref().unwrap_or("-"));
     let _ = writeln!(out, "\nGuests ({}):", event.guests.len());
     if !event.guests.is_empty() {
@@ -206,4 +214,86 @@ fn people(event: &PlannedEvent) -> String {
         Some(h) => h.people.to_string(),
         None => "-".to_owned(),
     }
+}
+
+/// The digest's news of the office's events at `slot` (unix seconds): every event not called off
+/// whose last day is not past (or not yet known), with what is still open on its checklist, its
+/// guests' answers and what it costs so far. The letter `office/digest-events` writes it.
+pub fn digest(store: &Store, office: &crate::office::Office, slot: i64) -> Result<Vec<EventNews>, StoreError> {
+    let language = crate::language::Language::from_code(&office.language);
+    let today = chrono::DateTime::from_timestamp(slot, 0).map(|t| t.with_timezone(&office.timezone).date_naive());
+    let mut news = Vec::new();
+    for event in store.planned_events()? {
+        let last = match event.reading.when {
+            When::Days { last, .. } | When::Window { last, .. } => Some(last),
+            When::Unknown => None,
+        };
+        if event.state == crate::planning::EventState::Cancelled || last.zip(today).is_some_and(|(l, t)| l < t) {
+            continue;
+        }
+        let catering = store.event_catering(event.number)?;
+        let first = match event.reading.when {
+            When::Days { first, .. } => Some(language.day(first, "%a %-d %b")),
+            _ => None,
+        };
+        news.push(EventNews {
+            number: event.number.tag(),
+            what: event.reading.what.clone().unwrap_or_default(),
+            first,
+            open: checklist::open(&event, catering.as_ref()).iter().map(|t| t.name()).collect(),
+            answers: (!event.guests.is_empty()).then(|| crate::desks::event::guest_counts(&event)),
+            cost: checklist::cost(&event, catering.as_ref()).iter().map(|m| m.written(&office.language)).collect(),
+        });
+    }
+    news.reverse();
+    Ok(news)
+}
+
+/// One event as the digest tells it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EventNews {
+    /// `EV-2026-0001`.
+    pub number: String,
+    pub what: String,
+    /// Its first day in the office's language ("Fri 18 Dec"), when known.
+    pub first: Option<String>,
+    /// The checklist's open tasks: `place`, `catering`, `invitations`, `final headcount`.
+    pub open: Vec<&'static str>,
+    /// "3 yes/1 no/4 waiting", once it has guests.
+    pub answers: Option<String>,
+    /// What the office committed to spend on it, per currency ("EUR 875.00").
+    pub cost: Vec<String>,
+}
+
+/// What the office committed this month (the month of `slot` in the office's time zone) to the
+/// places and caterers of its events, per place or caterer and currency: a venue when it was
+/// confirmed or a room booked with a price, a catering when it was ordered (its latest headcount).
+/// The digest adds it to the month's spending beside the purchase orders.
+pub fn spent_this_month(
+    store: &Store,
+    office: &crate::office::Office,
+    slot: i64,
+) -> Result<Vec<(String, crate::supply::money::Money)>, StoreError> {
+    let month = |t: i64| crate::units::local_time(office.timezone, t, "%Y-%m").unwrap_or_default();
+    let this_month = month(slot);
+    let mut spent = Vec::new();
+    for event in store.planned_events()? {
+        if event.state == crate::planning::EventState::Cancelled {
+            continue;
+        }
+        if let Some(held) = event.place_held()
+            && let Some(cost) = held.cost
+            && month(held.updated_at) == this_month
+        {
+            spent.push((held.place.clone(), cost));
+        }
+        if let Some(catering) = store.event_catering(event.number)?
+            && catering.state != crate::planning::CateringState::Proposed
+            && let Some(cost) = catering.cost
+            && month(catering.updated_at) == this_month
+        {
+            spent.push((catering.caterer.clone(), cost));
+        }
+    }
+    Ok(spent)
 }

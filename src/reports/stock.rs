@@ -143,8 +143,8 @@ pub fn history(store: &Store, catalog: &Catalog, sku: &str, now: i64) -> Result<
 }
 
 /// The digest's news of the cupboard at `slot` (unix seconds): items below their reorder point,
-/// requests waiting, open purchase orders, and this month's spending per vendor (orders sent, before
-/// VAT), in the office's language. The letter `office/digest-supply` writes it.
+/// requests waiting, open purchase orders, and this month's spending per vendor (orders sent, and
+/// the places and caterers of the office's events; before VAT), in the office's language. The letter `office/digest-supply` writes it.
 pub fn digest(
     store: &Store,
     catalog: &Catalog,
@@ -202,6 +202,9 @@ pub fn digest(
         *spent.entry((order.vendor.clone(), order.currency.code().to_owned())).or_default() +=
             order.subtotal();
     }
+    for (vendor, cost) in crate::reports::events::spent_this_month(store, office, slot)? {
+        *spent.entry((vendor, cost.currency.code().to_owned())).or_default() += cost.amount;
+    }
     let spent = spent
         .into_iter()
         .map(|((vendor, currency), amount)| Spent {
@@ -225,7 +228,7 @@ pub struct Cupboard {
     pub waiting_approval: usize,
     /// The purchase orders still open.
     pub orders: Vec<OpenOrder>,
-    /// What was spent this month per vendor (orders sent, before VAT).
+    /// What was spent this month per vendor (orders sent, events' places and catering; before VAT).
     pub spent: Vec<Spent>,
 }
 

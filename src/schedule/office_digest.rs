@@ -56,6 +56,8 @@ struct Digest {
     tickets: Option<Tickets>,
     /// Lines about the supply cupboard; none for an office without catalog.toml.
     supply: Option<Vec<String>>,
+    /// Lines about the office's events still ahead; none when there are none.
+    events: Option<Vec<String>>,
     /// The calendars' agenda for the day the digest runs; none without `[[calendar]]`s.
     agenda: Option<Agenda>,
 }
@@ -167,6 +169,16 @@ pub fn mail(
         }
         None => None,
     };
+    // The events' lines are a letter of their own too, for the same reason.
+    let news = crate::reports::events::digest(store, office, slot)?;
+    let events = if news.is_empty() {
+        None
+    } else {
+        match rules.templates.letter("office/digest-events", language, &serde_json::json!({ "events": news })) {
+            Ok(lines) => Some(lines.lines().map(str::to_owned).collect()),
+            Err(e) => return Ok(Some(Err(e.into()))),
+        }
+    };
     let agenda = match agenda(rules, store, slot, language)? {
         Ok(agenda) => agenda,
         Err(e) => return Ok(Some(Err(e.into()))),
@@ -194,6 +206,7 @@ pub fn mail(
         refused: unsent.iter().filter(|m| m.status == "failed").count(),
         tickets: tickets(store, since, slot, language)?,
         supply,
+        events,
         agenda,
     };
     Ok(Some(write(rules, name, slot, &digest, language)))
@@ -353,6 +366,7 @@ mod tests {
             held: 1,
             refused: 0,
             supply: Some(vec!["Low stock: 1 item".into(), "  PAP-A4 A4 copy paper: 8 available".into()]),
+            events: None,
             tickets: Some(Tickets {
                 waiting: 2,
                 departments: vec![Waiting {

@@ -686,7 +686,7 @@ fn the_digests_cupboard_lines_are_written_in_the_offices_language() {
             "Scorte basse: 1 articolo\n  PAP-A4 Carta A4: 8 disponibili (punto di riordino 10), 35 in ordine, 0 in bozza\n\
             Richieste in attesa: 1 di una consegna, 0 dell'approvazione del responsabile\n\
             Ordini d'acquisto aperti: 1\n  PO-2026-0001 a Cartoleria: sent, previsto mer 9 dic, EUR 147,00\n\
-            Speso questo mese (ordini inviati, IVA esclusa): nulla\n"
+            Speso questo mese (ordini inviati ed eventi, IVA esclusa): nulla\n"
         )
     );
 }

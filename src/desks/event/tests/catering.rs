@@ -159,3 +159,33 @@ fn the_caterers_answer_in_the_orders_thread_goes_to_the_organiser() {
     assert!(forwarded[0].text.contains("Quante sedie servono?"), "{}", forwarded[0].text);
     assert!(handled.sent(MailKind::Reply).is_empty(), "the caterer gets no answer");
 }
+
+#[test]
+fn an_ordered_catering_is_ticked_on_the_checklist_and_counted_in_the_months_spending() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    assert!(answer.text.contains("Still to do: the place booked or confirmed, the catering ordered,"), "{}", answer.text);
+    let ordered = handle(
+        &rules,
+        &mut store,
+        &reply(&answer, "r1@office.example", "Go ahead with the catering from Green Kitchen."),
+    );
+    let text = ordered.answer().text;
+    assert!(
+        text.contains(
+            "Still to do: the place booked or confirmed, the invitations sent, the final headcount sent to the caterer."
+        ),
+        "{text}"
+    );
+
+    let slot = super::now().timestamp();
+    let news = crate::reports::events::digest(&store, &rules.office, slot).unwrap();
+    assert_eq!(news.len(), 1);
+    assert_eq!(news[0].open, ["place", "invitations", "final headcount"]);
+    assert_eq!(news[0].cost, ["EUR 600.00"]);
+    let spent = crate::reports::events::spent_this_month(&store, &rules.office, slot).unwrap();
+    assert_eq!(spent.len(), 1);
+    assert_eq!((spent[0].0.as_str(), spent[0].1.to_string()), ("Green Kitchen", "EUR 600.00".to_owned()));
+}
