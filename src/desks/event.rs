@@ -80,20 +80,29 @@ pub fn handle(
     let Some(sender) = cx.msg.from.first() else {
         return Ok(note("nothing done: the message has no sender"));
     };
+    let organiser = cx.rules.office.events.is_organiser(&sender.email);
+    // A guest's calendar answers by itself, and a caterer's or venue's booking system writes
+    // automatic mail: each is read as the meeting desk reads iMIP answers and the supply desk a
+    // vendor's, not held back as a person's mail would be.
+    let guest_answer = if cx.msg.calendars.is_empty() { Answer::Record } else { Answer::CalendarAnswer };
+    if cx.guard.why_not(guest_answer).is_empty()
+        && let Some(outcome) = invitations::from_guest(cx, view)?
+    {
+        return Ok(outcome);
+    }
+    if cx.guard.why_not(Answer::VendorAnswer).is_empty() {
+        if let Some(outcome) = catering::caterers_answer(cx, view)? {
+            return Ok(outcome);
+        }
+        if !organiser && let Some(event) = venue::answering(&cx.rules.office, cx.msg, view)? {
+            return venue::answer(cx, event, calendars);
+        }
+    }
     let machine = cx.guard.why_not(Answer::Record);
     if !machine.is_empty() {
         return Ok(note(format!("nothing done: {}", machine.join("; "))));
     }
-    if let Some(outcome) = invitations::from_guest(cx, view)? {
-        return Ok(outcome);
-    }
-    if let Some(outcome) = catering::caterers_answer(cx, view)? {
-        return Ok(outcome);
-    }
-    if !cx.rules.office.events.is_organiser(&sender.email) {
-        if let Some(event) = venue::answering(&cx.rules.office, cx.msg, view)? {
-            return venue::answer(cx, event, calendars);
-        }
+    if !organiser {
         return stranger(cx, sender, history);
     }
     let new_text = reply_text::new_text(&cx.msg.text);
@@ -161,11 +170,11 @@ pub fn handle(
     event.reading.guests = event.guests.iter().map(|g| g.address.clone()).collect();
     event.state = EventState::of(&event.missing());
     event.updated_at = now;
+    let language = event.reading.language;
+    // The place first: invitations name where the event is, as it now stands.
+    let arranged = venue::arrange(cx, &mut event, calendars, new_text)?;
     // Only an organiser who has seen the event read back can have it sent to guests.
     let invitations = if new { None } else { invitations::on_command(cx, &mut event, new_text)? };
-
-    let language = event.reading.language;
-    let arranged = venue::arrange(cx, &mut event, calendars, new_text)?;
     let mut fitting = match event.reading.headcount {
         Some(headcount) => places::fitting(office, calendars, headcount.people, &event.reading.when)?,
         None => Vec::new(),
@@ -182,11 +191,10 @@ pub fn handle(
         Some(now) => Some(now.clone()),
         None => view.catering(event.number)?,
     };
-    values["open"] = json!(checklist::open(&event, ordered.as_ref()).iter().map(|t| t.name()).collect::<Vec<_>>());
-    let body = match &invitations {
-        Some(sent) => sent.letter.clone(),
-        None => cx.rules.templates.letter("event/reading", language, &values)?,
-    };
+    values["open"] =
+        json!(checklist::open(&event, ordered.as_ref()).iter().map(|t| t.name()).collect::<Vec<_>>());
+    values["invitations"] = json!(invitations.as_ref().map(|sent| sent.letter.as_str()));
+    let body = cx.rules.templates.letter("event/reading", language, &values)?;
     let mut subject = compose::reply_subject(&cx.msg.subject);
     if EventNumber::find_in(&subject) != Some(event.number) {
         subject = format!("{subject} [{}]", event.number);

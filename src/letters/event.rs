@@ -32,7 +32,7 @@ pub const LETTERS: &[[Letter; 2]] = &[
 /// removed, or waiting for a day and start; the status: tentative, confirmed, cancelled; none when
 /// the office has no calendar), the catering paragraph (`event/catering`, or none), whether the
 /// catering was ordered, the checklist's open tasks (place, catering, invitations, final headcount),
-/// who signs.
+/// what was done on "send the invitations" (`event/guests-sent`, or none), who signs.
 fn reading() -> Value {
     json!({
         "greeting": "Dear Chiara Neri,",
@@ -55,6 +55,7 @@ fn reading() -> Value {
         "catering": "Catering: I can order from Buffet Roma for 25 people:\n  - dinner: EUR 35.00 per person\n",
         "catering_ordered": false,
         "open": ["place", "catering", "invitations", "final headcount"],
+        "invitations": null,
         "venue": "I have written to Trattoria da Enzo to ask whether they can host you on Fri 18 Dec 2026.",
         "calendar": {"name": "office", "change": "put", "status": "tentative"},
         "signature": "Office Assistant",

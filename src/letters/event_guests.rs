@@ -30,18 +30,16 @@ fn invitation() -> Value {
     })
 }
 
-/// To the organiser who asked for the invitations: the greeting, the number, what, what the event
-/// must still say before they can go (start, end, day, guests), the guests invited now (names),
-/// how many were invited before, who signs.
+/// The paragraph of the answer to the organiser who asked for the invitations: the number, what,
+/// what the event must still say before they can go (start, end, day, guests), the guests invited
+/// now (names), how many were invited before.
 fn sent() -> Value {
     json!({
-        "greeting": "Dear Chiara Neri,",
         "number": "EV-2026-0001",
         "what": "Christmas dinner",
         "missing": ["end"],
         "invited": ["Bob Bianchi", "anna@client.example"],
         "before": 2,
-        "signature": "Office Assistant",
     })
 }
 

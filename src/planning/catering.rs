@@ -59,6 +59,8 @@ pub struct Catering {
     pub last_id: Option<String>,
     /// The final headcount, once sent.
     pub final_headcount: Option<u32>,
+    /// When the order first went to the caterer (unix seconds): the month its cost is spent in.
+    pub ordered_at: Option<i64>,
     /// Unix seconds.
     pub updated_at: i64,
 }

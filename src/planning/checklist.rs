@@ -39,7 +39,8 @@ impl Task {
 /// Food is needed when the request asked for a meal; invitations when there are guests.
 pub fn tasks(event: &PlannedEvent, catering: Option<&Catering>) -> Vec<(Task, bool)> {
     let state = catering.map(|c| c.state);
-    let ordered = matches!(state, Some(CateringState::Ordered | CateringState::Amended | CateringState::FinalSent));
+    let ordered =
+        matches!(state, Some(CateringState::Ordered | CateringState::Amended | CateringState::FinalSent));
     let food = !event.reading.no_catering && !event.reading.meals.is_empty();
     let mut tasks = vec![(Task::Place, event.is_confirmed())];
     if food {
@@ -66,7 +67,8 @@ pub fn cost(event: &PlannedEvent, catering: Option<&Catering>) -> Vec<Money> {
     let place = event.place_held().and_then(|v| v.cost);
     let food = catering.filter(|c| c.state != CateringState::Proposed).and_then(|c| c.cost);
     for money in place.into_iter().chain(food) {
-        sums.entry(money.currency.code().to_owned()).or_insert((money.currency, Decimal::ZERO)).1 += money.amount;
+        sums.entry(money.currency.code().to_owned()).or_insert((money.currency, Decimal::ZERO)).1 +=
+            money.amount;
     }
     sums.into_values().map(|(currency, amount)| Money { amount, currency }).collect()
 }
@@ -113,6 +115,7 @@ mod tests {
             order_id: None,
             last_id: None,
             final_headcount: None,
+            ordered_at: Some(0),
             updated_at: 0,
         }
     }
@@ -128,11 +131,13 @@ mod tests {
             option_until: None,
             sent_id: None,
             answer_id: None,
+            committed_at: Some(0),
             updated_at: 0,
         });
     }
 
-    const DINNER: &str = "Christmas dinner in Sala Grande on Friday 18 December from 20:00 to 23:00 for 20 people.";
+    const DINNER: &str =
+        "Christmas dinner in Sala Grande on Friday 18 December from 20:00 to 23:00 for 20 people.";
 
     #[test]
     fn a_new_dinner_has_all_four_tasks_open() {
@@ -145,7 +150,9 @@ mod tests {
 
     #[test]
     fn an_event_without_food_needs_no_catering_and_no_final_headcount() {
-        let event = event("A workshop in Sala Grande on Friday 18 December from 9:00 to 13:00 for 20 people, no catering.");
+        let event = event(
+            "A workshop in Sala Grande on Friday 18 December from 9:00 to 13:00 for 20 people, no catering.",
+        );
         assert_eq!(open(&event, None), vec![Task::Place, Task::Invitations]);
     }
 

@@ -101,7 +101,7 @@ impl Quote {
             Basis::PerPerson => Decimal::from(people),
             Basis::PerDay => Decimal::from(days.max(1)),
         };
-        Money { amount: self.price.amount * times, currency: self.price.currency }
+        Money { amount: self.price.amount.saturating_mul(times), currency: self.price.currency }
     }
 }
 
@@ -125,6 +125,9 @@ pub struct VenueBooking {
     pub sent_id: Option<String>,
     /// The venue's last answer.
     pub answer_id: Option<String>,
+    /// When the room was booked or the venue confirmed (unix seconds): the month its cost is spent
+    /// in.
+    pub committed_at: Option<i64>,
     /// Unix seconds.
     pub updated_at: i64,
 }

@@ -127,8 +127,10 @@ pub fn show(store: &Store, number: EventNumber) -> Result<String, EventReportErr
         .map(|(task, done)| format!("[{}] {}", if done { "x" } else { " " }, task.name()))
         .collect();
     let _ = writeln!(out, "  checklist:  {}", tasks.join("  "));
-    let cost: Vec<String> = checklist::cost(&event, catering.as_ref()).iter().map(|m| m.to_string()).collect();
-    let _ = writeln!(out, "  cost:       {}", if cost.is_empty() { "-".to_owned() } else { cost.join(" + ") });
+    let cost: Vec<String> =
+        checklist::cost(&event, catering.as_ref()).iter().map(|m| m.to_string()).collect();
+    let _ =
+        writeln!(out, "  cost:       {}", if cost.is_empty() { "-".to_owned() } else { cost.join(" + ") });
     let _ = writeln!(out, "  request:    {}", event.message_id.as_deref().unwrap_or("-"));
     let _ = writeln!(out, "\nGuests ({}):", event.guests.len());
     if !event.guests.is_empty() {
@@ -219,16 +221,23 @@ fn people(event: &PlannedEvent) -> String {
 /// The digest's news of the office's events at `slot` (unix seconds): every event not called off
 /// whose last day is not past (or not yet known), with what is still open on its checklist, its
 /// guests' answers and what it costs so far. The letter `office/digest-events` writes it.
-pub fn digest(store: &Store, office: &crate::office::Office, slot: i64) -> Result<Vec<EventNews>, StoreError> {
+pub fn digest(
+    store: &Store,
+    office: &crate::office::Office,
+    slot: i64,
+) -> Result<Vec<EventNews>, StoreError> {
     let language = crate::language::Language::from_code(&office.language);
-    let today = chrono::DateTime::from_timestamp(slot, 0).map(|t| t.with_timezone(&office.timezone).date_naive());
+    let today =
+        chrono::DateTime::from_timestamp(slot, 0).map(|t| t.with_timezone(&office.timezone).date_naive());
     let mut news = Vec::new();
     for event in store.planned_events()? {
         let last = match event.reading.when {
             When::Days { last, .. } | When::Window { last, .. } => Some(last),
             When::Unknown => None,
         };
-        if event.state == crate::planning::EventState::Cancelled || last.zip(today).is_some_and(|(l, t)| l < t) {
+        if event.state == crate::planning::EventState::Cancelled
+            || last.zip(today).is_some_and(|(l, t)| l < t)
+        {
             continue;
         }
         let catering = store.event_catering(event.number)?;
@@ -242,7 +251,10 @@ pub fn digest(store: &Store, office: &crate::office::Office, slot: i64) -> Resul
             first,
             open: checklist::open(&event, catering.as_ref()).iter().map(|t| t.name()).collect(),
             answers: (!event.guests.is_empty()).then(|| crate::desks::event::guest_counts(&event)),
-            cost: checklist::cost(&event, catering.as_ref()).iter().map(|m| m.written(&office.language)).collect(),
+            cost: checklist::cost(&event, catering.as_ref())
+                .iter()
+                .map(|m| m.written(&office.language))
+                .collect(),
         });
     }
     news.reverse();
@@ -266,8 +278,8 @@ pub struct EventNews {
 }
 
 /// What the office committed this month (the month of `slot` in the office's time zone) to the
-/// places and caterers of its events, per place or caterer and currency: a venue when it was
-/// confirmed or a room booked with a price, a catering when it was ordered (its latest headcount).
+/// places and caterers of its events, per place or caterer and currency: a venue in the month it was
+/// confirmed, a catering in the month it was first ordered (at its latest headcount).
 /// The digest adds it to the month's spending beside the purchase orders.
 pub fn spent_this_month(
     store: &Store,
@@ -283,14 +295,14 @@ pub fn spent_this_month(
         }
         if let Some(held) = event.place_held()
             && let Some(cost) = held.cost
-            && month(held.updated_at) == this_month
+            && held.committed_at.is_some_and(|at| month(at) == this_month)
         {
             spent.push((held.place.clone(), cost));
         }
         if let Some(catering) = store.event_catering(event.number)?
             && catering.state != crate::planning::CateringState::Proposed
             && let Some(cost) = catering.cost
-            && month(catering.updated_at) == this_month
+            && catering.ordered_at.is_some_and(|at| month(at) == this_month)
         {
             spent.push((catering.caterer.clone(), cost));
         }

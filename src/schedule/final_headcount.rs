@@ -1,8 +1,8 @@
 //! The `final-headcount` job: each ordered catering's caterer gets the final number of people once,
 //! `[events] final_headcount_before` (default 3d) before the event starts, in the order's thread.
 //!
-//! The count is the guests who said they come once guests have answered, else the headcount last
-//! sent (see `desks::event::catering::final_count`). The mail's Message-ID comes from the event's
+//! The count is the headcount last sent less the guests who said they will not come, never fewer
+//! than those who said they will (see `desks::event::catering::final_count`). The mail's Message-ID comes from the event's
 //! number alone, and the catering is marked sent in the transaction that queues it, so an event's
 //! final headcount goes once whatever crashes and however often the job runs. An event that has
 //! begun by the time a run gets to it is passed over.

@@ -174,7 +174,8 @@ pub fn mail(
     let events = if news.is_empty() {
         None
     } else {
-        match rules.templates.letter("office/digest-events", language, &serde_json::json!({ "events": news })) {
+        match rules.templates.letter("office/digest-events", language, &serde_json::json!({ "events": news }))
+        {
             Ok(lines) => Some(lines.lines().map(str::to_owned).collect()),
             Err(e) => return Ok(Some(Err(e.into()))),
         }

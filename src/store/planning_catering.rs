@@ -7,13 +7,13 @@ use super::{Result, Store};
 use crate::planning::{Catering, CateringState, EventNumber};
 use crate::supply::money::{Currency, Money};
 
-const COLUMNS: &str = "year, sequence, caterer, state, headcount, cost, currency, order_id, last_id, final_headcount, updated_at";
+const COLUMNS: &str = "year, sequence, caterer, state, headcount, cost, currency, order_id, last_id, final_headcount, ordered_at, updated_at";
 
 /// Writes `caterings` in the open transaction, each replacing its event's row.
 pub(super) fn put(conn: &Connection, caterings: &[Catering]) -> Result<()> {
     for c in caterings {
         conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO event_catering ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            "INSERT OR REPLACE INTO event_catering ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ))?
         .execute(params![
             c.number.year,
@@ -26,6 +26,7 @@ pub(super) fn put(conn: &Connection, caterings: &[Catering]) -> Result<()> {
             c.order_id,
             c.last_id,
             c.final_headcount,
+            c.ordered_at,
             c.updated_at,
         ])?;
     }
@@ -83,7 +84,8 @@ fn catering(row: &Row<'_>) -> rusqlite::Result<Catering> {
         order_id: row.get(7)?,
         last_id: row.get(8)?,
         final_headcount: row.get(9)?,
-        updated_at: row.get(10)?,
+        ordered_at: row.get(10)?,
+        updated_at: row.get(11)?,
     })
 }
 
@@ -120,6 +122,7 @@ mod tests {
             order_id: Some("order@office.test".to_owned()),
             last_id: Some("order@office.test".to_owned()),
             final_headcount: None,
+            ordered_at: None,
             updated_at: 1,
         };
         store

@@ -22,8 +22,8 @@ pub(super) fn put(conn: &Connection, event: &PlannedEvent) -> Result<()> {
         let currency = venue.quote.map(|q| q.price.currency).or(venue.cost.map(|c| c.currency));
         conn.prepare_cached(
             "INSERT OR REPLACE INTO event_venues (year, sequence, place, room, day, state, price, basis, cost,
-                 currency, option_until, sent_id, answer_id, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 currency, option_until, sent_id, answer_id, committed_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             number.year,
@@ -39,6 +39,7 @@ pub(super) fn put(conn: &Connection, event: &PlannedEvent) -> Result<()> {
             venue.option_until.map(|d| d.format(DAY).to_string()),
             venue.sent_id,
             venue.answer_id,
+            venue.committed_at,
             venue.updated_at,
         ])?;
     }
@@ -49,7 +50,7 @@ pub(super) fn put(conn: &Connection, event: &PlannedEvent) -> Result<()> {
 pub(super) fn venues(conn: &Connection, number: EventNumber) -> Result<Vec<VenueBooking>> {
     let mut stmt = conn.prepare_cached(
         "SELECT place, room, day, state, price, basis, cost, currency, option_until, sent_id, answer_id,
-                updated_at
+                committed_at, updated_at
          FROM event_venues WHERE year = ?1 AND sequence = ?2 ORDER BY rowid",
     )?;
     let rows = stmt.query_map(params![number.year, number.sequence], venue)?;
@@ -96,6 +97,7 @@ fn venue(row: &Row<'_>) -> rusqlite::Result<VenueBooking> {
         option_until: day(row, 8)?,
         sent_id: row.get(9)?,
         answer_id: row.get(10)?,
-        updated_at: row.get(11)?,
+        committed_at: row.get(11)?,
+        updated_at: row.get(12)?,
     })
 }

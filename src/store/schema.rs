@@ -434,6 +434,7 @@ const MIGRATIONS: &[&str] = &[
         order_id         TEXT,
         last_id          TEXT,
         final_headcount  INTEGER,
+        ordered_at       INTEGER,           -- when the order first went out
         updated_at       INTEGER NOT NULL,
         PRIMARY KEY (year, sequence),
         FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)
@@ -458,6 +459,7 @@ const MIGRATIONS: &[&str] = &[
         option_until  TEXT,              -- YYYY-MM-DD
         sent_id       TEXT,              -- clerk's last mail to the venue
         answer_id     TEXT,              -- the venue's last answer
+        committed_at  INTEGER,           -- when it was booked or confirmed
         updated_at    INTEGER NOT NULL,
         PRIMARY KEY (year, sequence, place, day),
         FOREIGN KEY (year, sequence) REFERENCES planned_events (year, sequence)

@@ -74,14 +74,14 @@ pub fn asks_to_order(text: &str) -> bool {
     false
 }
 
-/// The final headcount for `event`'s `catering`: the guests who said they come, once guests have
-/// answered (invitations went out), else the headcount last sent.
+/// The final headcount for `event`'s `catering`: the headcount last sent less the guests who said
+/// they will not come, and never fewer than those who said they will. Guests who have not answered
+/// are still counted: food short of the people is worse than food left over.
 pub fn final_count(event: &PlannedEvent, catering: &Catering) -> u32 {
-    if event.guests.iter().any(|g| g.answer.is_some()) {
-        u32::try_from(event.guests.iter().filter(|g| g.answer == Some(true)).count()).unwrap_or(u32::MAX)
-    } else {
-        catering.headcount
-    }
+    let answered = |answer: bool| {
+        u32::try_from(event.guests.iter().filter(|g| g.answer == Some(answer)).count()).unwrap_or(u32::MAX)
+    };
+    catering.headcount.saturating_sub(answered(false)).max(answered(true))
 }
 
 /// What `caterer` charges for `event`'s meals for `people`; none when a meal has no price.
@@ -133,7 +133,7 @@ fn offer(caterer: &Caterer, meals: &[Meal], people: u32, days: u32) -> (Vec<Line
     let mut total: Option<Money> = None;
     for line in &lines {
         let Some(price) = line.price else { return (lines, None) };
-        let cost = price.amount * Decimal::from(people) * Decimal::from(days);
+        let cost = price.amount.saturating_mul(Decimal::from(people)).saturating_mul(Decimal::from(days));
         total = match total {
             None => Some(Money { amount: cost, currency: price.currency }),
             Some(sum) if sum.currency == price.currency => Some(Money { amount: sum.amount + cost, ..sum }),
@@ -323,12 +323,14 @@ pub fn plan(
         order_id: None,
         last_id: None,
         final_headcount: None,
+        ordered_at: None,
         updated_at: now,
     };
     if asked {
         let seed = format!("{}\0event\0catering order {}", cx.content_hash, event.number);
         let id = mail_id(office, &seed);
         catering.state = CateringState::Ordered;
+        catering.ordered_at = Some(now);
         planned.ordered = true;
         catering.order_id = Some(id.clone());
         catering.last_id = Some(id.clone());

@@ -188,7 +188,7 @@ fn answer_in_words(cx: &Context<'_>, mut event: PlannedEvent) -> Result<Outcome,
 
 /// What the organiser's command to invite did, for her answer.
 pub(super) struct Invitations {
-    /// The letter that answers her.
+    /// The paragraph of her answer that says what was sent (`event/guests-sent`).
     pub letter: String,
     /// The invitations, and their Message-IDs for the event's thread.
     pub mails: Vec<Effect>,
@@ -208,13 +208,11 @@ pub(super) fn on_command(
     let office = &cx.rules.office;
     let language = event.reading.language;
     let mut values = json!({
-        "greeting": language.greeting(event.organiser_name.as_deref()),
         "number": event.number.tag(),
         "what": event.reading.what,
         "missing": missing(event),
         "invited": [],
         "before": event.guests.iter().filter(|g| g.invited_at.is_some()).count(),
-        "signature": office.assistant.name,
     });
     let mut invitations = Invitations { letter: String::new(), mails: Vec::new(), threads: Vec::new() };
     if let Some((start, end)) = times(event, office.timezone)

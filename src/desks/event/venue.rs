@@ -110,18 +110,32 @@ pub(super) fn arrange(
     let now = cx.now.timestamp();
     let held = event.venues.iter().position(|v| v.place == name && v.day == first);
     shown.state = match (room, venue, held.map(|at| event.venues[at].state)) {
-        (Some(room), _, Some(VenueState::Booked)) => {
+        (Some(room), _, Some(VenueState::Booked)) if capacity >= people => {
             let at = held.unwrap_or_default();
             follow(cx, &mut arranged, calendars, event, at, room)?
+        }
+        // More people than the room booked seats: it is given up, not kept on a guess.
+        (Some(_), _, Some(VenueState::Booked)) => {
+            release(cx, &mut arranged, calendars, event, held.unwrap_or_default())?;
+            "too_small"
         }
         _ if capacity < people => "too_small",
         (Some(_), _, _) if end.is_none() => "need_end",
         (Some(room), _, _) => {
             let slots = places::slots(office, &r.when).unwrap_or_default();
-            if slots.is_empty() || !places::is_free(calendars, &room.name, &slots, None)? {
+            let uid = uid(event.number, office);
+            // The event's own earlier booking of the room (another day, given up above) does not
+            // make it busy.
+            if slots.is_empty() || !places::is_free(calendars, &room.name, &slots, Some(&uid))? {
                 "busy"
             } else {
-                let booking = room_event(office, event, room, &slots);
+                let mut booking = room_event(office, event, room, &slots);
+                let previous =
+                    calendars.event_rows(&room.name, &uid)?.into_iter().find(|e| e.recurrence_id.is_none());
+                if let Some(previous) = previous {
+                    // Above the cancellation a release may have written in this same step.
+                    booking.sequence = previous.sequence.saturating_add(2);
+                }
                 arranged.effects.push(Effect::PutEvent(Box::new(booking)));
                 arranged.notes.push(format!("event desk: {} booked {} on {first}", event.number, room.name));
                 event.venues.retain(|v| !(v.place == room.name && v.day == first));
@@ -135,6 +149,7 @@ pub(super) fn arrange(
                     option_until: None,
                     sent_id: None,
                     answer_id: None,
+                    committed_at: Some(now),
                     updated_at: now,
                 });
                 "booked"
@@ -152,6 +167,7 @@ pub(super) fn arrange(
                 option_until: None,
                 sent_id: Some(id),
                 answer_id: None,
+                committed_at: None,
                 updated_at: now,
             });
             "asked"
@@ -166,6 +182,7 @@ pub(super) fn arrange(
                 let booking = &mut event.venues[at];
                 booking.state = VenueState::Confirmed;
                 booking.sent_id = Some(id);
+                booking.committed_at = Some(now);
                 booking.updated_at = now;
                 "confirmed"
             }
@@ -225,11 +242,17 @@ fn follow(
     let slots = places::slots(office, &event.reading.when).unwrap_or_default();
     let held = calendars.event_rows(&room.name, &uid)?.into_iter().find(|e| e.recurrence_id.is_none());
     let Some(held) = held else { return Ok("booked") };
+    // A time the office's clock does not have (inside a DST gap) gives no slots: the room cannot
+    // be held then.
+    if slots.is_empty() {
+        release(cx, arranged, calendars, event, at)?;
+        return Ok("busy");
+    }
     let mut wanted = room_event(office, event, room, &slots);
     if (held.start, held.end, &held.rrule) == (wanted.start, wanted.end, &wanted.rrule) {
         return Ok("booked");
     }
-    if slots.is_empty() || !places::is_free(calendars, &room.name, &slots, Some(&uid))? {
+    if !places::is_free(calendars, &room.name, &slots, Some(&uid))? {
         release(cx, arranged, calendars, event, at)?;
         return Ok("busy");
     }

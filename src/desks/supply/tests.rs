@@ -596,7 +596,10 @@ fn the_digest_reports_low_stock_open_orders_and_this_months_spending() {
         ),
         "{text}"
     );
-    assert!(text.contains("Spent this month (orders sent and events, before VAT):\n  Cartoleria: EUR 147.00"), "{text}");
+    assert!(
+        text.contains("Spent this month (orders sent and events, before VAT):\n  Cartoleria: EUR 147.00"),
+        "{text}"
+    );
 }
 
 /// A reply log kept in memory, as the intake keeps one per batch over the store's.

@@ -166,7 +166,11 @@ fn an_ordered_catering_is_ticked_on_the_checklist_and_counted_in_the_months_spen
     let mut store = Store::open_in_memory().unwrap();
     let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
     let answer = handle(&rules, &mut store, &raw).answer();
-    assert!(answer.text.contains("Still to do: the place booked or confirmed, the catering ordered,"), "{}", answer.text);
+    assert!(
+        answer.text.contains("Still to do: the place booked or confirmed, the catering ordered,"),
+        "{}",
+        answer.text
+    );
     let ordered = handle(
         &rules,
         &mut store,
@@ -188,4 +192,69 @@ fn an_ordered_catering_is_ticked_on_the_checklist_and_counted_in_the_months_spen
     let spent = crate::reports::events::spent_this_month(&store, &rules.office, slot).unwrap();
     assert_eq!(spent.len(), 1);
     assert_eq!((spent[0].0.as_str(), spent[0].1.to_string()), ("Green Kitchen", "EUR 600.00".to_owned()));
+}
+
+#[test]
+fn one_reply_that_orders_the_catering_and_sends_the_invitations_tells_both() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    let answer = handle(&rules, &mut store, &raw).answer();
+    let both = handle(
+        &rules,
+        &mut store,
+        &reply(
+            &answer,
+            "r1@office.example",
+            "Order the catering from Green Kitchen. Please send the invitations.",
+        ),
+    );
+    assert_eq!(both.sent(MailKind::Notice).len(), 1, "the order: {:?}", both.notes);
+    let text = both.answer().text;
+    assert!(text.contains("Catering: I have sent the order to Green Kitchen for 20 people"), "{text}");
+    // The end is not known: the invitations wait for it, and the answer says so beside the order.
+    assert!(
+        text.contains(
+            "I have not sent the invitations of event EV-2026-0001 yet: first I need to know when it ends."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Still to do: the place booked or confirmed, the invitations sent, the final headcount"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_final_headcount_is_the_headcount_less_those_who_decline_never_fewer_than_those_who_come() {
+    let (_dir, rules) = office();
+    let mut store = Store::open_in_memory().unwrap();
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    handle(&rules, &mut store, &raw);
+    let mut event = store.planned_event(FIRST).unwrap().unwrap();
+    let ordered = |headcount| crate::planning::Catering {
+        number: FIRST,
+        caterer: "Green Kitchen".to_owned(),
+        state: CateringState::Ordered,
+        headcount,
+        cost: None,
+        order_id: None,
+        last_id: None,
+        final_headcount: None,
+        ordered_at: Some(0),
+        updated_at: 0,
+    };
+    let invited = |n: usize, answer| {
+        let mut guest = crate::planning::Invited::new(format!("guest{n}@office.example"), None);
+        guest.answer = answer;
+        guest
+    };
+    event.guests = vec![invited(1, Some(true)), invited(2, Some(false)), invited(3, None)];
+    let count = crate::desks::event::catering::final_count;
+    assert_eq!(count(&event, &ordered(20)), 19, "one declined; the one who has not answered counts");
+    assert_eq!(count(&event, &ordered(1)), 1, "never fewer than those who come");
+    event.guests.clear();
+    assert_eq!(count(&event, &ordered(20)), 20);
 }
