@@ -16,7 +16,8 @@ const EVENT_COLUMNS: &str = "year, sequence, organiser, organiser_name, title, s
                              meals, no_catering, diets, everyone, groups, language, message_id, created_at, \
                              updated_at";
 
-const DAY: &str = "%Y-%m-%d";
+/// How days are written in the event tables.
+pub(super) const DAY: &str = "%Y-%m-%d";
 const TIME: &str = "%H:%M";
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -182,11 +183,13 @@ impl Store {
     }
 }
 
-fn unreadable(column: usize, what: String) -> rusqlite::Error {
+/// A value of the event tables that does not read back as what it should be.
+pub(super) fn unreadable(column: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
 }
 
-fn day(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<NaiveDate>> {
+/// The day written in `column`, if any.
+pub(super) fn day(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let text: Option<String> = row.get(column)?;
     text.map(|t| {
         NaiveDate::parse_from_str(&t, DAY).map_err(|e| unreadable(column, format!("day `{t}`: {e}")))

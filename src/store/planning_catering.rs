@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::planning::unreadable;
 use super::{Result, Store};
 use crate::planning::{Catering, CateringState, EventNumber};
 use crate::supply::money::{Currency, Money};
@@ -54,10 +55,6 @@ impl Store {
         ))?;
         Ok(stmt.query_map([], catering)?.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-fn unreadable(column: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
 }
 
 fn catering(row: &Row<'_>) -> rusqlite::Result<Catering> {

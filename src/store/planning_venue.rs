@@ -1,17 +1,15 @@
 //! The places asked or booked for the office's events (`event_venues`), written whole with their
 //! event.
 
-use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use rust_decimal::Decimal;
 
 use super::Result;
+use super::planning::{DAY, day, unreadable};
 use crate::planning::EventNumber;
 use crate::planning::PlannedEvent;
 use crate::planning::venue::{Basis, Quote, VenueBooking, VenueState};
 use crate::supply::money::{Currency, Money};
-
-const DAY: &str = "%Y-%m-%d";
 
 /// Writes `event`'s places in the open transaction, replacing those it had.
 pub(super) fn put(conn: &Connection, event: &PlannedEvent) -> Result<()> {
@@ -55,18 +53,6 @@ pub(super) fn venues(conn: &Connection, number: EventNumber) -> Result<Vec<Venue
     )?;
     let rows = stmt.query_map(params![number.year, number.sequence], venue)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn unreadable(column: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.into())
-}
-
-fn day(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let text: Option<String> = row.get(column)?;
-    text.map(|t| {
-        NaiveDate::parse_from_str(&t, DAY).map_err(|e| unreadable(column, format!("day `{t}`: {e}")))
-    })
-    .transpose()
 }
 
 fn decimal(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<Decimal>> {
