@@ -489,8 +489,13 @@ pub fn caterers_answer(cx: &Context<'_>, view: &dyn PlanningView) -> Result<Opti
         event.reading.what.as_deref().unwrap_or("untitled"),
     );
     let mut outcome = Outcome::default();
-    outcome.effects.push(cx.forward_inline(vec![organiser], note, "event forward\0caterer")?);
+    let forward = cx.forward_inline(vec![organiser], note, "event forward\0caterer")?;
     let mut change = crate::planning::PlanningChange::default();
+    // The organiser's reply to the forward continues the event, as a reply to the desk's answers does.
+    if let Effect::Send { mail, .. } = &forward {
+        change.threads.push((mail.message_id.clone(), number));
+    }
+    outcome.effects.push(forward);
     if let Some(id) = &cx.msg.message_id {
         change.threads.push((id.clone(), number));
     }

@@ -158,6 +158,8 @@ fn the_caterers_answer_in_the_orders_thread_goes_to_the_organiser() {
     assert_eq!(forwarded[0].to[0].email, "chiara@office.example");
     assert!(forwarded[0].text.contains("Quante sedie servono?"), "{}", forwarded[0].text);
     assert!(handled.sent(MailKind::Reply).is_empty(), "the caterer gets no answer");
+    let forward = forwarded[0].message_id.clone().unwrap();
+    assert_eq!(store.event_thread(&[forward]).unwrap(), Some(FIRST), "her reply to it continues the event");
 }
 
 #[test]
