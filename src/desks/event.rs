@@ -180,19 +180,17 @@ pub fn handle(
         None => Vec::new(),
     };
     fitting.retain(|f| !venue::declined(&event, &f.name));
-    let catering = catering::plan(cx, &event, view.catering(event.number)?, &text, !new)?;
+    let catering_before = view.catering(event.number)?;
+    let catering = catering::plan(cx, &event, catering_before.clone(), &text, !new)?;
     let placed = calendar::place(cx, view, calendars, &event)?;
     let mut values = letter_values(cx, &event, new, without_address, &fitting, language);
     values["venue"] = json!(arranged.status);
     values["catering"] = json!(catering.letter);
     values["catering_ordered"] = json!(catering.ordered);
     values["calendar"] = placed.letter;
-    let ordered = match &catering.catering {
-        Some(now) => Some(now.clone()),
-        None => view.catering(event.number)?,
-    };
+    let catering_now = catering.catering.as_ref().or(catering_before.as_ref());
     values["open"] =
-        json!(checklist::open(&event, ordered.as_ref()).iter().map(|t| t.name()).collect::<Vec<_>>());
+        json!(checklist::open(&event, catering_now).iter().map(|t| t.name()).collect::<Vec<_>>());
     values["invitations"] = json!(invitations.as_ref().map(|sent| sent.letter.as_str()));
     let body = cx.rules.templates.letter("event/reading", language, &values)?;
     let mut subject = compose::reply_subject(&cx.msg.subject);

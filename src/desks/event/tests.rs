@@ -112,6 +112,18 @@ impl Handled {
         replies.remove(0)
     }
 
+    /// What it writes to the rooms' calendars: every calendar event but the event's own entry in
+    /// the events calendar (`office`), which is not a room's booking.
+    fn room_bookings(&self) -> Vec<&Event> {
+        self.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::PutEvent(event) if event.calendar != "office" => Some(&**event),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn change(&self) -> Option<&PlanningChange> {
         self.effects.iter().find_map(|e| match e {
             Effect::Planning(change) => Some(&**change),
@@ -400,15 +412,7 @@ fn a_chosen_room_that_is_free_is_booked_in_its_calendar() {
         "A workshop in Sala Grande on Thursday 17 December from 9:00 to 13:00 for 20 people. Invite the design team.",
     );
     let handled = handle(&rules, &mut store, &raw);
-    let booked: Vec<&Event> = handled
-        .effects
-        .iter()
-        .filter_map(|e| match e {
-            // The event's own entry in the events calendar is not the room's booking.
-            Effect::PutEvent(event) if event.calendar != "office" => Some(&**event),
-            _ => None,
-        })
-        .collect();
+    let booked = handled.room_bookings();
     assert_eq!(booked.len(), 1, "{:?}", handled.notes);
     assert_eq!(booked[0].calendar, "Sala Grande");
     assert_eq!(booked[0].uid, "ev-2026-0001@office.example");
@@ -429,12 +433,7 @@ fn a_chosen_room_too_small_for_everyone_is_not_booked() {
         "A workshop in Sala Verde on Thursday 17 December from 9:00 to 13:00 for 20 people. Invite the design team.",
     );
     let handled = handle(&rules, &mut store, &raw);
-    assert!(
-        !handled
-            .effects
-            .iter()
-            .any(|e| matches!(e, Effect::PutEvent(event) if event.calendar == "Sala Verde"))
-    );
+    assert!(handled.room_bookings().is_empty());
     assert!(
         handled.answer().text.contains("Sala Verde holds 8 people, fewer than 20, so I have not booked it.")
     );
@@ -582,15 +581,7 @@ fn a_booked_room_follows_a_new_time_and_is_given_up_for_another_place() {
     let asked = handled.answer();
     let later = organisers_reply(&asked, "later@office.example", "It starts at 10:00 and ends at 14:00.");
     let handled = handle(&rules, &mut store, &later);
-    let moved: Vec<&Event> = handled
-        .effects
-        .iter()
-        .filter_map(|e| match e {
-            // The event's own entry in the events calendar is not the room's booking.
-            Effect::PutEvent(event) if event.calendar != "office" => Some(&**event),
-            _ => None,
-        })
-        .collect();
+    let moved = handled.room_bookings();
     assert_eq!(moved.len(), 1, "{:?}", handled.notes);
     assert_eq!((moved[0].sequence, moved[0].status), (1, EventStatus::Confirmed));
     let zone = chrono_tz::Europe::Rome;
@@ -600,10 +591,7 @@ fn a_booked_room_follows_a_new_time_and_is_given_up_for_another_place() {
     let elsewhere =
         organisers_reply(&asked, "enzo@office.example", "Let's do it at Trattoria da Enzo instead.");
     let handled = handle(&rules, &mut store, &elsewhere);
-    let cancelled = handled.effects.iter().find_map(|e| match e {
-        Effect::PutEvent(event) if event.calendar != "office" => Some(&**event),
-        _ => None,
-    });
+    let cancelled = handled.room_bookings().first().copied();
     assert_eq!(
         cancelled.map(|e| (e.calendar.as_str(), e.status)),
         Some(("Sala Grande", EventStatus::Cancelled))

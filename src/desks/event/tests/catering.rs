@@ -2,7 +2,7 @@
 
 use chrono::TimeZone;
 
-use super::{EVENTS, FIRST, RULES, handle, mail};
+use super::{EVENTS, FIRST, Handled, RULES, handle, mail};
 use crate::effects::MailKind;
 use crate::planning::CateringState;
 use crate::rules::RuleSet;
@@ -43,6 +43,22 @@ fn office() -> (Dir, RuleSet) {
 const REQUEST: &str = "Christmas dinner on Friday 18 December at 8pm in the Sala Grande for 20 people, \
                        2 vegans. Please invite the design team.";
 
+/// Chiara's [`REQUEST`], handled: the answer to her.
+fn requested(rules: &RuleSet, store: &mut Store) -> crate::mail::message::Message {
+    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
+    handle(rules, store, &raw).answer()
+}
+
+/// Chiara's reply `body` to the desk's `answer`, handled.
+fn replied(
+    rules: &RuleSet,
+    store: &mut Store,
+    answer: &crate::mail::message::Message,
+    body: &str,
+) -> Handled {
+    handle(rules, store, &reply(answer, "r1@office.example", body))
+}
+
 fn reply(answer: &crate::mail::message::Message, id: &str, body: &str) -> Vec<u8> {
     let to = answer.message_id.clone().unwrap();
     mail(
@@ -58,14 +74,13 @@ fn reply(answer: &crate::mail::message::Message, id: &str, body: &str) -> Vec<u8
 fn with_several_caterers_and_none_named_the_organiser_is_asked_which() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    let answer = handle(&rules, &mut store, &raw).answer();
+    let answer = requested(&rules, &mut store);
     assert!(
         answer.text.contains("which caterer shall I order from? Buffet Roma, Green Kitchen"),
         "{}",
         answer.text
     );
-    let handled = handle(&rules, &mut store, &reply(&answer, "r1@office.example", "Order the catering."));
+    let handled = replied(&rules, &mut store, &answer, "Order the catering.");
     assert!(
         handled.sent(MailKind::Notice).is_empty(),
         "nothing ordered without a caterer: {:?}",
@@ -77,13 +92,8 @@ fn with_several_caterers_and_none_named_the_organiser_is_asked_which() {
 fn a_question_about_ordering_orders_nothing_and_the_named_caterer_is_proposed() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    let answer = handle(&rules, &mut store, &raw).answer();
-    let asked = handle(
-        &rules,
-        &mut store,
-        &reply(&answer, "r1@office.example", "Should we order the catering from Green Kitchen?"),
-    );
+    let answer = requested(&rules, &mut store);
+    let asked = replied(&rules, &mut store, &answer, "Should we order the catering from Green Kitchen?");
     assert!(asked.sent(MailKind::Notice).is_empty(), "a question orders nothing");
     let text = asked.answer().text;
     assert!(text.contains("I can order from Green Kitchen for 20 people"), "{text}");
@@ -95,13 +105,8 @@ fn a_question_about_ordering_orders_nothing_and_the_named_caterer_is_proposed() 
 fn the_final_headcount_goes_once_within_its_time_before_the_event() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    let answer = handle(&rules, &mut store, &raw).answer();
-    let ordered = handle(
-        &rules,
-        &mut store,
-        &reply(&answer, "r1@office.example", "Go ahead with the catering from Green Kitchen."),
-    );
+    let answer = requested(&rules, &mut store);
+    let ordered = replied(&rules, &mut store, &answer, "Go ahead with the catering from Green Kitchen.");
     let order = ordered.sent(MailKind::Notice).remove(0);
     assert_eq!(order.to[0].email, "orders@greenkitchen.example");
     assert!(order.text.contains("2 vegan"), "{}", order.text);
@@ -135,13 +140,8 @@ fn the_final_headcount_goes_once_within_its_time_before_the_event() {
 fn the_caterers_answer_in_the_orders_thread_goes_to_the_organiser() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    let answer = handle(&rules, &mut store, &raw).answer();
-    let ordered = handle(
-        &rules,
-        &mut store,
-        &reply(&answer, "r1@office.example", "Ordina il catering da Buffet Roma."),
-    );
+    let answer = requested(&rules, &mut store);
+    let ordered = replied(&rules, &mut store, &answer, "Ordina il catering da Buffet Roma.");
     let order = ordered.sent(MailKind::Notice).remove(0);
     assert!(order.text.contains("Persone:  20"), "{}", order.text);
     let order_id = order.message_id.unwrap();
@@ -166,18 +166,13 @@ fn the_caterers_answer_in_the_orders_thread_goes_to_the_organiser() {
 fn an_ordered_catering_is_ticked_on_the_checklist_and_counted_in_the_months_spending() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    let answer = handle(&rules, &mut store, &raw).answer();
+    let answer = requested(&rules, &mut store);
     assert!(
         answer.text.contains("Still to do: the place booked or confirmed, the catering ordered,"),
         "{}",
         answer.text
     );
-    let ordered = handle(
-        &rules,
-        &mut store,
-        &reply(&answer, "r1@office.example", "Go ahead with the catering from Green Kitchen."),
-    );
+    let ordered = replied(&rules, &mut store, &answer, "Go ahead with the catering from Green Kitchen.");
     let text = ordered.answer().text;
     assert!(
         text.contains(
@@ -200,16 +195,12 @@ fn an_ordered_catering_is_ticked_on_the_checklist_and_counted_in_the_months_spen
 fn one_reply_that_orders_the_catering_and_sends_the_invitations_tells_both() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    let answer = handle(&rules, &mut store, &raw).answer();
-    let both = handle(
+    let answer = requested(&rules, &mut store);
+    let both = replied(
         &rules,
         &mut store,
-        &reply(
-            &answer,
-            "r1@office.example",
-            "Order the catering from Green Kitchen. Please send the invitations.",
-        ),
+        &answer,
+        "Order the catering from Green Kitchen. Please send the invitations.",
     );
     assert_eq!(both.sent(MailKind::Notice).len(), 1, "the order: {:?}", both.notes);
     let text = both.answer().text;
@@ -233,8 +224,7 @@ fn one_reply_that_orders_the_catering_and_sends_the_invitations_tells_both() {
 fn the_final_headcount_is_the_headcount_less_those_who_decline_never_fewer_than_those_who_come() {
     let (_dir, rules) = office();
     let mut store = Store::open_in_memory().unwrap();
-    let raw = mail("chiara@office.example", "Christmas dinner", "req@office.example", "", REQUEST);
-    handle(&rules, &mut store, &raw);
+    requested(&rules, &mut store);
     let mut event = store.planned_event(FIRST).unwrap().unwrap();
     let ordered = |headcount| crate::planning::Catering {
         number: FIRST,
