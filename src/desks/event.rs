@@ -1,16 +1,19 @@
 //! The event desk: the office's own events (a Christmas dinner, a two-day workshop), asked for in
 //! words by one of its organisers (`[events] organisers` in office.toml).
 //!
-//! This first slice (#20) reads the request, keeps it under a number (`EV-2026-0001`) with its guest
-//! list, and answers the organiser in their language with what it understood, the questions for
-//! what the request does not say, and the places that hold the people. A reply in the thread (or
-//! naming the number) completes the same event and is answered with the new reading. The place
-//! the organiser chose is booked (a room) or asked for and confirmed by mail (a venue) in `venue`;
-//! it orders and invites nothing yet: nothing is done on a guess.
+//! The desk reads the request, keeps it under a number (`EV-2026-0001`) with its guest list, and
+//! answers the organiser in their language with what it understood, the questions for what the
+//! request does not say, the places that hold the people, and what is still to do (`checklist`). A
+//! reply in the thread (or naming the number) completes the same event. Each slice acts only on
+//! what the organiser chose or said in words: the place is booked (a room) or asked for and
+//! confirmed by mail (a venue) in `venue`, the catering proposed and ordered in `catering`, the
+//! guests invited and their answers counted in `invitations`, the event put in its calendar in
+//! `calendar`. Nothing is done on a guess.
 //!
 //! - **Who may ask.** Only organisers. Anyone else's request is planned by no one: they get a polite
 //!   answer and the organisers get their message, as the supply desk does with strangers.
-//! - **Machines** never ask for events: automatic mail is only noted.
+//! - **Machines** never ask for events: automatic mail is only noted, except a guest's calendar
+//!   answering and a caterer's or venue's booking system, read as their desks read such mail.
 
 mod calendar;
 pub mod catering;
